@@ -1,0 +1,162 @@
+/* kobjns — Windows kernel-object namespaces for named shared memory, on Windows and POSIX.
+ *
+ * One portable API: names are resolved exactly as Windows resolves Win32 object names
+ * (Local\, Global\, Session\<N>\, Session 0 isolation), sections carry a security descriptor
+ * written in SDDL, and every failure is the Win32 error number it stands for.
+ *
+ * This header includes no OS header; all types are opaque. */
+#ifndef KOBJNS_H
+#define KOBJNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) || defined(__CYGWIN__)
+#if defined(KOBJNS_BUILDING_DLL)
+#define KOBJNS_API __declspec(dllexport)
+#else
+#define KOBJNS_API
+#endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define KOBJNS_API __attribute__((visibility("default")))
+#else
+#define KOBJNS_API
+#endif
+
+#define KOBJNS_VERSION_MAJOR 0
+#define KOBJNS_VERSION_MINOR 1
+#define KOBJNS_VERSION_PATCH 0
+
+/* Statuses. Each value is the Win32 error code it stands for, on every platform.
+ * X(name, value, message); kobjns_status_name() and kobjns_strerror() read the same table. */
+#define KOBJNS_STATUS_MAP(X)                                                                     \
+  X(SUCCESS, 0, "the operation completed successfully")                                                                            \
+  X(FILE_NOT_FOUND, 2, "no object of that name exists in the namespace the name resolves to")    \
+  X(PATH_NOT_FOUND, 3, "a directory or link in the name does not exist (unknown keyword, "       \
+                       "missing session, or a '\\' inside the object name)")                     \
+  X(TOO_MANY_OPEN_FILES, 4, "the process has run out of file descriptors or handles")            \
+  X(ACCESS_DENIED, 5, "denied by the object's security descriptor, by a missing privilege, "     \
+                      "by the section's protection or by the operating system")                  \
+  X(INVALID_HANDLE, 6, "the name is a namespace link or directory, or is held by another object " \
+                       "type, or the handle is not valid")                                       \
+  X(NOT_ENOUGH_MEMORY, 8, "not enough memory")                                                   \
+  X(NOT_SUPPORTED, 50, "not supported on this platform")                                         \
+  X(INVALID_PARAMETER, 87, "an argument is invalid (NULL, unknown flags, size 0, bad offset)")   \
+  X(INSUFFICIENT_BUFFER, 122, "the buffer is too small; the length needed was stored")        \
+  X(INVALID_NAME, 123, "the name has an empty component (for example \"Global\\\" or \"a\\\\b\")") \
+  X(BAD_PATHNAME, 161, "the name starts with '\\'; object names are relative to a namespace")   \
+  X(BUSY, 170, "the object is changing under heavy contention; try again")                       \
+  X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                  \
+  X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                \
+  X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                       \
+  X(ARITHMETIC_OVERFLOW, 534, "the size or offset is too large")                                 \
+  X(MAPPED_ALIGNMENT, 1132, "the view offset is not a multiple of the allocation granularity "    \
+                            "(65536)")                                                           \
+  X(NO_UNICODE_TRANSLATION, 1113, "the name is not valid UTF-8")                                 \
+  X(PRIVILEGE_NOT_HELD, 1314, "the caller lacks the privilege this needs")                       \
+  X(INVALID_ACL, 1336, "the security descriptor's DACL is malformed or uses an unsupported "     \
+                       "ACE")                                                                    \
+  X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported") \
+  X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                \
+  X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")           \
+  X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")
+
+typedef enum kobjns_status {
+#define KOBJNS_STATUS_ENUM_(name, value, message) KOBJNS_##name = value,
+  KOBJNS_STATUS_MAP(KOBJNS_STATUS_ENUM_)
+#undef KOBJNS_STATUS_ENUM_
+  KOBJNS_OK = KOBJNS_SUCCESS
+} kobjns_status;
+
+/* Access rights: the values of Win32's FILE_MAP_* / SECTION_* / GENERIC_* rights. */
+#define KOBJNS_MAP_COPY 0x0001u  /* copy-on-write view (needs read access) */
+#define KOBJNS_MAP_WRITE 0x0002u /* SECTION_MAP_WRITE */
+#define KOBJNS_MAP_READ 0x0004u  /* SECTION_MAP_READ */
+#define KOBJNS_MAP_EXECUTE 0x0020u
+#define KOBJNS_MAP_ALL_ACCESS 0xF001Fu
+#define KOBJNS_GENERIC_READ 0x80000000u
+#define KOBJNS_GENERIC_WRITE 0x40000000u
+#define KOBJNS_GENERIC_EXECUTE 0x20000000u
+#define KOBJNS_GENERIC_ALL 0x10000000u
+
+/* Privileges a context may hold. */
+#define KOBJNS_PRIV_CREATE_GLOBAL 0x1u /* SeCreateGlobalPrivilege */
+
+/* Views must start at a multiple of this (Windows' allocation granularity), on every platform. */
+#define KOBJNS_VIEW_ALIGNMENT 65536u
+
+/* The longest name accepted, in UTF-16 code units (Windows' limit). */
+#define KOBJNS_NAME_MAX_UTF16 32766u
+
+typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
+typedef struct kobjns_section kobjns_section; /* one open handle to a section */
+
+/* --- contexts ---------------------------------------------------------------------------
+ * A NULL context everywhere means "this process as it is": the session from KOBJNS_SESSION or
+ * the login session (0 outside any), SeCreateGlobalPrivilege when in session 0 or root.
+ * An explicit context starts as that same identity and can be changed. */
+KOBJNS_API int kobjns_ctx_new(kobjns_ctx **out);
+/* Put the context in session `session` (0 = services). Not supported (50) on Windows except
+ * for the real session. Registers the session as existing while the context lives. */
+KOBJNS_API int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session);
+/* Drop a privilege, or grant one the process itself holds (else 1314). */
+KOBJNS_API int kobjns_ctx_set_privilege(kobjns_ctx *ctx, unsigned privilege, int enabled);
+/* Act as another user (uid on POSIX) for ownership and security checks. Root only (1314);
+ * 50 on Windows. Acting as a non-root user also drops root's administrator rights. */
+KOBJNS_API int kobjns_ctx_set_user(kobjns_ctx *ctx, uint32_t uid);
+KOBJNS_API int kobjns_ctx_session(const kobjns_ctx *ctx, uint32_t *session);
+KOBJNS_API int kobjns_ctx_has_privilege(const kobjns_ctx *ctx, unsigned privilege, int *held);
+KOBJNS_API void kobjns_ctx_free(kobjns_ctx *ctx);
+
+/* The caller's session id (the context's, or this process's for NULL). */
+KOBJNS_API int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session);
+
+/* --- sections ---------------------------------------------------------------------------- */
+
+/* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" creates an
+ * unnamed section) of `size` bytes, or open it if it exists: then 183 is returned with a valid
+ * *out and the size argument is ignored. `access` with read but no write right makes a
+ * read-only section. `sddl` NULL = the default descriptor (creator, SYSTEM, administrators). */
+KOBJNS_API int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size,
+                                     unsigned access, const char *sddl, kobjns_section **out);
+/* Open the existing section `name` for `access`, checked against its descriptor. */
+KOBJNS_API int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access,
+                                   kobjns_section **out);
+/* Map a view. `access`: KOBJNS_MAP_READ, KOBJNS_MAP_WRITE (read/write view) or KOBJNS_MAP_COPY
+ * (private copy-on-write view). `offset` a multiple of KOBJNS_VIEW_ALIGNMENT; `length` 0 maps
+ * to the end of the section. A view outlives its handle and the name. */
+KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset,
+                                  size_t length, void **addr);
+KOBJNS_API int kobjns_unmap(void *addr);
+/* Close the handle; the name disappears when its last handle (in any process) closes. */
+KOBJNS_API int kobjns_section_close(kobjns_section *s);
+KOBJNS_API int kobjns_section_size(const kobjns_section *s, uint64_t *size);
+/* The granted access of a handle (after generic rights are mapped). */
+KOBJNS_API int kobjns_section_access(const kobjns_section *s, unsigned *access);
+/* The canonical path of an open section; "" for an unnamed one. Valid while the handle is. */
+KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
+
+/* --- names ------------------------------------------------------------------------------- */
+
+/* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.
+ * "\\Sessions\\1\\BaseNamedObjects\\nsA" or "\\BaseNamedObjects\\nsA", NUL-terminated, and
+ * stores its length (without NUL) in *path_len if not NULL. A buffer too small -> 122
+ * (ERROR_INSUFFICIENT_BUFFER) with *path_len set to the length needed. */
+KOBJNS_API int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path,
+                              size_t path_size, size_t *path_len);
+
+/* --- statuses ---------------------------------------------------------------------------- */
+
+/* "ERROR_ACCESS_DENIED"-style name and a one-line message; "UNKNOWN" / a generic text for
+ * values outside the table. Never NULL. */
+KOBJNS_API const char *kobjns_status_name(int status);
+KOBJNS_API const char *kobjns_strerror(int status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KOBJNS_H */

@@ -1,0 +1,132 @@
+/* POSIX identity: uid and groups from the kernel, the login session from the audit session id,
+ * and session membership held as a shared lock on a per-session marker object. */
+#define _GNU_SOURCE
+#include "object.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static void (*once_fn)(void);
+static void run_once_fn(void) { once_fn(); }
+
+void kobjns__os_call_once(void (*fn)(void)) {
+  once_fn = fn; /* only ever one function: the default context */
+  pthread_once(&once, run_once_fn);
+}
+
+__attribute__((destructor)) static void kobjns_unload(void) { kobjns__default_ctx_release(); }
+
+/* Linux audit session of the login (pam_loginuid); 4294967295 means "no login session". */
+static bool login_session(uint32_t *session) {
+  int fd = open("/proc/self/sessionid", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[16];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  char *end;
+  unsigned long v = strtoul(buf, &end, 10);
+  if (end == buf || v >= UINT32_MAX) return false;
+  *session = (uint32_t)v;
+  return true;
+}
+
+static void set_groups(kobjns__token *t, const gid_t *gids, int n) {
+  t->ngroups = 0;
+  for (int i = 0; i < n && t->ngroups < KOBJNS__MAX_GROUPS; i++) t->groups[t->ngroups++] = gids[i];
+}
+
+int kobjns__os_process_identity(kobjns__token *token, bool *session_known) {
+  int rc = kobjns__shm_init();
+  if (rc) return rc;
+  token->uid = geteuid();
+  token->admin = token->uid == 0;
+  gid_t gids[KOBJNS__MAX_GROUPS];
+  int n = getgroups(KOBJNS__MAX_GROUPS - 1, gids);
+  if (n < 0) n = 0;
+  gids[n++] = getegid();
+  set_groups(token, gids, n);
+  *session_known = login_session(&token->session);
+  return 0;
+}
+
+int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
+  if (geteuid() != 0) return KOBJNS_PRIVILEGE_NOT_HELD;
+  gid_t gids[KOBJNS__MAX_GROUPS];
+  int n = 0;
+  struct passwd pw, *found = NULL;
+  char buf[4096];
+  if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found) {
+    n = KOBJNS__MAX_GROUPS;
+    if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) < 0) n = KOBJNS__MAX_GROUPS;
+  }
+  set_groups(&ctx->token, gids, n); /* a uid without an account is in no group */
+  return 0;
+}
+
+static int create_marker(const char *native, uint32_t session, int *fd_out) {
+  char tmp[KOBJNS__NATIVE_MAX + 1];
+  int fd, rc = kobjns__object_new_file(&fd, tmp);
+  if (rc) return rc;
+  long page = sysconf(_SC_PAGESIZE);
+  kobjns__header h = {.magic = KOBJNS__MAGIC,
+                      .version = KOBJNS__HEADER_VERSION,
+                      .type = KOBJNS__TYPE_SESSION,
+                      .header_size = (uint32_t)page,
+                      .creator_uid = (uint32_t)geteuid(),
+                      .creator_session = session};
+  /* Anyone may join a session: members only need to read-lock the marker. */
+  if (ftruncate(fd, page) < 0 || pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+      fchmod(fd, 0444) < 0 || flock(fd, LOCK_SH) < 0) {
+    rc = kobjns__status_from_errno(errno);
+    close(fd);
+    if (tmp[0]) unlinkat(kobjns__shm_dir(), tmp, 0);
+    return rc;
+  }
+  if ((rc = kobjns__object_link(fd, tmp, native))) {
+    close(fd);
+    return rc;
+  }
+  *fd_out = fd;
+  return 0;
+}
+
+int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
+  ctx->os.session_fd = -1;
+  if (ctx->token.session == 0) return 0; /* session 0 always exists */
+  char native[KOBJNS__NATIVE_MAX + 1];
+  kobjns__native_session_name(ctx->token.session, native);
+  for (int attempt = 0; attempt < 100; attempt++) {
+    struct stat st;
+    int rc = kobjns__object_open(native, O_RDONLY, true, &ctx->os.session_fd, &st);
+    if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
+    rc = create_marker(native, ctx->token.session, &ctx->os.session_fd);
+    if (rc != KOBJNS_ALREADY_EXISTS) return rc;
+  }
+  return KOBJNS_BUSY;
+}
+
+void kobjns__os_ctx_detach(kobjns_ctx *ctx) {
+  if (ctx->os.session_fd < 0) return;
+  char native[KOBJNS__NATIVE_MAX + 1];
+  kobjns__native_session_name(ctx->token.session, native);
+  kobjns__object_release(ctx->os.session_fd, native);
+  ctx->os.session_fd = -1;
+}
+
+bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session) {
+  (void)ctx;
+  char native[KOBJNS__NATIVE_MAX + 1];
+  kobjns__native_session_name(session, native);
+  return kobjns__object_alive(native);
+}

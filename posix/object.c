@@ -1,0 +1,265 @@
+/* Named objects in the shm directory (see object.h for the protocol in brief).
+ *
+ * Lifetime: every handle owns an open file description with a shared flock. A closer that can
+ * take the exclusive lock without waiting is the last holder and unlinks the name. The kernel
+ * drops the locks of dead processes, so an object whose holders all died is "stale": its
+ * exclusive lock is free. Openers treat stale objects as absent and remove them. Creation builds
+ * the object in an unnamed file and links it into place, so exactly one creator wins and nobody
+ * sees a half-built object. */
+#define _GNU_SOURCE
+#include "object.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SHM_DIR "/dev/shm"
+#define ROOT_MAX 32
+#define DEFAULT_ROOT "default"
+#define OPEN_RETRIES 1000
+
+static int shm_dir_fd = -1;
+static char root[ROOT_MAX + 1];
+
+int kobjns__status_from_errno(int err) {
+  switch (err) {
+  case 0: return 0;
+  case ENOENT: return KOBJNS_FILE_NOT_FOUND;
+  case EACCES:
+  case EPERM:
+  case EROFS: return KOBJNS_ACCESS_DENIED;
+  case EMFILE:
+  case ENFILE: return KOBJNS_TOO_MANY_OPEN_FILES;
+  case ENOMEM: return KOBJNS_NOT_ENOUGH_MEMORY;
+  case ENOSPC:
+  case EDQUOT:
+  case EFBIG: return KOBJNS_COMMITMENT_LIMIT;
+  case ENAMETOOLONG: return KOBJNS_FILENAME_EXCED_RANGE;
+  case ELOOP:
+  case EISDIR:
+  case ENOTDIR: return KOBJNS_INVALID_HANDLE;
+  case EINVAL: return KOBJNS_INVALID_PARAMETER;
+  default: return KOBJNS_INTERNAL_ERROR;
+  }
+}
+
+/* KOBJNS_ROOT isolates a tree of names (test runs, containers): [A-Za-z0-9_-]{1,32}. */
+static int read_root(void) {
+  const char *v = getenv("KOBJNS_ROOT");
+  if (!v) v = DEFAULT_ROOT;
+  size_t len = strlen(v);
+  if (len == 0 || len > ROOT_MAX) return KOBJNS_INVALID_PARAMETER;
+  for (size_t i = 0; i < len; i++) {
+    char c = v[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return KOBJNS_INVALID_PARAMETER;
+  }
+  memcpy(root, v, len + 1);
+  return 0;
+}
+
+int kobjns__shm_init(void) {
+  int rc = read_root();
+  if (rc) return rc;
+  shm_dir_fd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
+}
+
+int kobjns__shm_dir(void) { return shm_dir_fd; }
+
+static void hex(const uint8_t *in, size_t n, char *out) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[in[i] >> 4];
+    out[2 * i + 1] = digits[in[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+/* POSIX forbids '/' in a name; '%' and '#' are our escape and hash markers; control bytes
+ * would make `ls` unreadable. Everything else, case included, is kept. */
+static bool needs_escape(unsigned char c) {
+  return c == '/' || c == '%' || c == '#' || c < 0x20 || c == 0x7F;
+}
+
+static void native_for(const char *ns, const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]) {
+  int at = snprintf(out, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.%s.", root, ns);
+  size_t len = (size_t)at;
+  for (size_t i = 0; i < n->leaf_len && len <= KOBJNS__NATIVE_MAX; i++) {
+    unsigned char c = (unsigned char)n->leaf[i];
+    if (!needs_escape(c)) {
+      if (len + 1 > KOBJNS__NATIVE_MAX) { len = KOBJNS__NATIVE_MAX + 1; break; }
+      out[len++] = (char)c;
+    } else {
+      if (len + 3 > KOBJNS__NATIVE_MAX) { len = KOBJNS__NATIVE_MAX + 1; break; }
+      static const char digits[] = "0123456789ABCDEF";
+      out[len++] = '%';
+      out[len++] = digits[c >> 4];
+      out[len++] = digits[c & 15];
+    }
+  }
+  if (len <= KOBJNS__NATIVE_MAX) {
+    out[len] = '\0';
+    return;
+  }
+  /* Too long for NAME_MAX: never truncate; name it by a hash of the full canonical path, which
+   * the header keeps so that openers can verify it. */
+  size_t plen = kobjns__path_len(n);
+  char stack[512];
+  char *path = plen <= sizeof stack ? stack : malloc(plen);
+  struct sha256_ctx sha;
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_init(&sha);
+  if (path) {
+    kobjns__path_write(n, path);
+    sha256_update(&sha, plen, (const uint8_t *)path);
+  } else { /* out of memory: hash the same bytes in two pieces */
+    char dir[64];
+    kobjns__name empty = *n;
+    empty.leaf_len = 0;
+    kobjns__path_write(&empty, dir);
+    sha256_update(&sha, kobjns__path_len(&empty), (const uint8_t *)dir);
+    sha256_update(&sha, n->leaf_len, (const uint8_t *)n->leaf);
+  }
+  sha256_digest(&sha, sizeof digest, digest);
+  if (path != stack) free(path);
+  char digest_hex[2 * SHA256_DIGEST_SIZE + 1];
+  hex(digest, sizeof digest, digest_hex);
+  snprintf(out + at, KOBJNS__NATIVE_MAX + 1 - (size_t)at, "#%s", digest_hex);
+}
+
+void kobjns__native_name(const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]) {
+  char ns[16];
+  if (n->session == 0) snprintf(ns, sizeof ns, "g");
+  else snprintf(ns, sizeof ns, "s%u", (unsigned)n->session);
+  native_for(ns, n, out);
+}
+
+void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX + 1]) {
+  snprintf(out, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.session.%u", root, (unsigned)session);
+}
+
+static int lock(int fd, int op) {
+  int r;
+  do r = flock(fd, op);
+  while (r < 0 && errno == EINTR);
+  return r;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether `native` still names the file `st` describes. */
+static bool still_named(const char *native, const struct stat *st) {
+  struct stat now;
+  return fstatat(shm_dir_fd, native, &now, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&now, st);
+}
+
+/* We hold the exclusive lock on `fd`, so nobody else can remove the name while it still refers
+ * to this file: compare, then unlink. Fails (EPERM) for another user's object in the sticky
+ * shm directory. */
+static int remove_name(int fd, const char *native, const struct stat *st) {
+  (void)fd;
+  if (!still_named(native, st)) return 0;
+  return unlinkat(shm_dir_fd, native, 0) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
+                        struct stat *st) {
+  for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
+    int fd = openat(shm_dir_fd, native, oflags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) return kobjns__status_from_errno(errno);
+    if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+      close(fd);
+      return KOBJNS_INVALID_HANDLE; /* something that is not one of our objects holds the name */
+    }
+    if (!adopt_stale && lock(fd, LOCK_EX | LOCK_NB) == 0) {
+      /* No holder: the object is stale (its holders died). Remove it and look again. */
+      int removed = remove_name(fd, native, st);
+      close(fd);
+      if (removed < 0) return KOBJNS__STALE_FOREIGN;
+      continue;
+    }
+    if ((!adopt_stale && errno != EWOULDBLOCK) || lock(fd, LOCK_SH) < 0) {
+      int rc = kobjns__status_from_errno(errno);
+      close(fd);
+      return rc;
+    }
+    /* Held now, so nobody can remove it; but its last holder may have removed it between our
+     * open and our lock. */
+    if (still_named(native, st)) {
+      *fd_out = fd;
+      return 0;
+    }
+    close(fd);
+  }
+  return KOBJNS_BUSY;
+}
+
+int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+  tmp[0] = '\0';
+  *fd = openat(shm_dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (*fd >= 0) return 0;
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+    return kobjns__status_from_errno(errno);
+  /* No O_TMPFILE: a unique temporary name, removed by kobjns__object_link. */
+  static unsigned counter;
+  for (int attempt = 0; attempt < 100; attempt++) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%u.%ld", root, (long)getpid(),
+             __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED), (long)now.tv_nsec);
+    *fd = openat(shm_dir_fd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (*fd >= 0) return 0;
+    if (errno != EEXIST) break;
+  }
+  tmp[0] = '\0';
+  return kobjns__status_from_errno(errno);
+}
+
+int kobjns__object_link(int fd, const char *tmp, const char *native) {
+  int r;
+  if (tmp[0]) {
+    r = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0);
+    int err = errno;
+    unlinkat(shm_dir_fd, tmp, 0);
+    errno = err;
+  } else {
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    r = linkat(AT_FDCWD, self, shm_dir_fd, native, AT_SYMLINK_FOLLOW);
+  }
+  if (r == 0) return 0;
+  return errno == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(errno);
+}
+
+void kobjns__object_release(int fd, const char *native) {
+  if (native[0] && lock(fd, LOCK_EX | LOCK_NB) == 0) {
+    struct stat st;
+    /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
+     * as a stale object that openers skip and its owner (or root) removes. */
+    if (fstat(fd, &st) == 0) (void)remove_name(fd, native, &st);
+  }
+  close(fd);
+}
+
+bool kobjns__object_alive(const char *native) {
+  int fd = openat(shm_dir_fd, native, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return errno == EACCES; /* unreadable but present: assume it is alive */
+  bool alive = lock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+  if (!alive) {
+    struct stat st;
+    if (fstat(fd, &st) == 0) (void)remove_name(fd, native, &st);
+  }
+  close(fd);
+  return alive;
+}

@@ -1,0 +1,66 @@
+/* Named objects in the shm directory: native names, headers, atomic publication, and lifetime
+ * held by kernel file locks. Sections and session markers both live on this. */
+#ifndef KOBJNS_POSIX_OBJECT_H
+#define KOBJNS_POSIX_OBJECT_H
+
+#include "internal.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
+#define KOBJNS__HEADER_VERSION 1u
+
+enum kobjns__object_type { KOBJNS__TYPE_SECTION = 1, KOBJNS__TYPE_SESSION = 2 };
+#define KOBJNS__FLAG_READ_ONLY 0x1u
+
+/* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
+typedef struct kobjns__header {
+  uint32_t magic;
+  uint16_t version;
+  uint16_t type;
+  uint32_t header_size;
+  uint32_t flags;
+  uint64_t size;            /* bytes the user can map */
+  uint32_t creator_uid;     /* informational: the file's owner is what is trusted */
+  uint32_t creator_session;
+  uint32_t path_len;        /* canonical path bytes after this struct (no NUL) */
+  uint32_t reserved;
+  kobjns__sd sd;
+} kobjns__header;
+
+/* Longest header accepted when reading: the fixed part plus a maximal name, page rounded. */
+#define KOBJNS__HEADER_MAX (256u * 1024u)
+
+/* The directory fd all objects live in (/dev/shm) and the KOBJNS_ROOT prefix; set up once. */
+int kobjns__shm_init(void);
+int kobjns__shm_dir(void);
+
+/* Native name for an object's canonical path: "kobjns.<root>.<ns>.<escaped leaf>" or, when too
+ * long, "kobjns.<root>.<ns>.#<sha256 of the path>". */
+void kobjns__native_name(const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]);
+void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX + 1]);
+
+/* Result of opening an existing object by name. */
+#define KOBJNS__STALE_FOREIGN (-1) /* only a dead object we may not remove holds the name */
+
+/* Open `native` with `oflags` and take a shared lock, skipping (and removing) stale objects, or,
+ * with `adopt_stale`, holding them as they are (for objects whose content does not matter).
+ * 0 with the descriptor and its stat filled in, 2, 5, 4, 6 (not a regular file), KOBJNS__STALE_FOREIGN, or 170. */
+int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd,
+                        struct stat *st);
+/* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
+ * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
+int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
+/* Publish the fully initialised, share-locked file `fd` as `native`: 0, or 183 when the name
+ * exists (nothing published), or an error. Removes `tmp` in every case. */
+int kobjns__object_link(int fd, const char *tmp, const char *native);
+/* Drop a handle: the last holder removes the name. */
+void kobjns__object_release(int fd, const char *native);
+/* Whether `native` exists with at least one live holder. */
+bool kobjns__object_alive(const char *native);
+
+/* Status for an errno from the OS. */
+int kobjns__status_from_errno(int err);
+
+#endif

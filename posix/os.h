@@ -1,0 +1,20 @@
+/* POSIX backend types embedded in the portable structs. */
+#ifndef KOBJNS_POSIX_OS_H
+#define KOBJNS_POSIX_OS_H
+
+#include <stdint.h>
+
+/* NAME_MAX on Linux; longer native names are replaced by a hash (see object.c). */
+#define KOBJNS__NATIVE_MAX 255
+
+typedef struct kobjns__os_ctx {
+  int session_fd; /* membership of a session other than 0: a shared lock on its marker, or -1 */
+} kobjns__os_ctx;
+
+typedef struct kobjns__os_section {
+  int fd;                 /* own open file description: holds the shared lock */
+  uint32_t header_size;   /* file offset of the user's byte 0 */
+  char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed section */
+} kobjns__os_section;
+
+#endif

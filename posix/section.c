@@ -1,0 +1,245 @@
+/* POSIX sections: an object file in the shm directory, header first, user bytes after it. */
+#define _GNU_SOURCE
+#include "object.h"
+#include "view.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static uint32_t page_size(void) {
+  static uint32_t cached;
+  if (!cached) cached = (uint32_t)sysconf(_SC_PAGESIZE);
+  return cached;
+}
+
+/* --- security -> mode bits ---------------------------------------------------------------- */
+
+/* r/w bits the descriptor grants `t` in every session type (the kernel cannot tell them). */
+static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token t,
+                             bool read_only) {
+  unsigned bits = 06;
+  for (int interactive = 0; interactive < 2; interactive++) {
+    t.session = (uint32_t)interactive;
+    if (kobjns__access_check(sd, owner, &t, KOBJNS__SECTION_MAP_READ)) bits &= ~04u;
+    if (kobjns__access_check(sd, owner, &t, KOBJNS__SECTION_MAP_WRITE)) bits &= ~02u;
+  }
+  return read_only ? bits & 04u : bits;
+}
+
+/* The mode closest to the descriptor that never lets the kernel grant more than it does: the
+ * owner class gets what the owner is granted; group and other get what the least-favoured
+ * other user is granted (every user or group an ACE names is tried). Root is always checked
+ * by the library alone. */
+static mode_t mode_for(const kobjns__sd *sd, const kobjns__token *creator, uint32_t owner,
+                       bool read_only) {
+  kobjns__token t = *creator;
+  t.uid = owner;
+  t.admin = false;
+  unsigned owner_bits = granted_bits(sd, owner, t, read_only);
+  /* An unnamed other user: a uid no ACE names, in no group. */
+  kobjns__token other = {.uid = owner ^ 0x80000000u};
+  for (unsigned i = 0; i < sd->count; i++)
+    if (sd->aces[i].id == other.uid) other.uid ^= 0x40000000u;
+  unsigned other_bits = granted_bits(sd, owner, other, read_only);
+  for (unsigned i = 0; i < sd->count; i++) {
+    kobjns__token named = other;
+    if (sd->aces[i].trustee == KOBJNS__TRUSTEE_USER && sd->aces[i].id != owner) {
+      named.uid = sd->aces[i].id;
+    } else if (sd->aces[i].trustee == KOBJNS__TRUSTEE_GROUP) {
+      named.ngroups = 1;
+      named.groups[0] = sd->aces[i].id;
+    } else {
+      continue;
+    }
+    other_bits &= granted_bits(sd, owner, named, read_only);
+  }
+  return (mode_t)(owner_bits << 6 | other_bits << 3 | other_bits);
+}
+
+/* --- opening ------------------------------------------------------------------------------- */
+
+static int read_header(int fd, const struct stat *st, const kobjns__name *name,
+                       kobjns__header *h) {
+  if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
+    return KOBJNS_FILE_CORRUPT;
+  if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION)
+    return KOBJNS_FILE_CORRUPT;
+  if (h->type != KOBJNS__TYPE_SECTION) return KOBJNS_INVALID_HANDLE; /* another object type */
+  size_t path_len = kobjns__path_len(name);
+  if (h->header_size % page_size() || h->header_size > KOBJNS__HEADER_MAX ||
+      h->header_size < sizeof *h + path_len || h->path_len != path_len ||
+      h->size > (uint64_t)INT64_MAX - h->header_size ||
+      (uint64_t)st->st_size != h->header_size + h->size || !kobjns__sd_valid(&h->sd))
+    return KOBJNS_FILE_CORRUPT;
+  /* The full canonical name is stored: it tells hash-named objects apart. */
+  char stack[512];
+  char *want = path_len * 2 <= sizeof stack ? stack : malloc(path_len * 2);
+  if (!want) return KOBJNS_NOT_ENOUGH_MEMORY;
+  char *have = want + path_len;
+  kobjns__path_write(name, want);
+  int rc = pread(fd, have, path_len, sizeof *h) == (ssize_t)path_len &&
+                   memcmp(want, have, path_len) == 0
+               ? 0
+               : KOBJNS_FILE_CORRUPT;
+  if (want != stack) free(want);
+  return rc;
+}
+
+/* A privileged caller never trusts an object that an unprivileged other user put in a
+ * namespace it does not own: the global namespace or another session's. */
+static bool planted(const kobjns_ctx *ctx, const kobjns__name *name, const struct stat *st) {
+  if (geteuid() != 0 || !ctx->token.admin) return false;
+  if (st->st_uid == 0 || st->st_uid == ctx->token.uid) return false;
+  return name->session == 0 || name->session != ctx->token.session;
+}
+
+static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
+                         kobjns_section *s) {
+  const char *native = s->os.native;
+  bool want_write = desired & KOBJNS__SECTION_MAP_WRITE;
+  int fd;
+  struct stat st;
+  int rc = kobjns__object_open(native, want_write ? O_RDWR : O_RDONLY, false, &fd, &st);
+  bool fd_writable = want_write;
+  if (rc == KOBJNS_ACCESS_DENIED && want_write) {
+    /* A read-only section has no write bits; a handle may still carry write access to it. */
+    rc = kobjns__object_open(native, O_RDONLY, false, &fd, &st);
+    fd_writable = false;
+  }
+  if (rc) return rc;
+  kobjns__header h;
+  if ((rc = read_header(fd, &st, name, &h))) goto fail;
+  bool read_only = h.flags & KOBJNS__FLAG_READ_ONLY;
+  rc = KOBJNS_ACCESS_DENIED;
+  if (want_write && !fd_writable && !read_only) goto fail;
+  if (planted(ctx, name, &st)) goto fail;
+  if (kobjns__access_check(&h.sd, (uint32_t)st.st_uid, &ctx->token, desired)) goto fail;
+  s->os.fd = fd;
+  s->os.header_size = h.header_size;
+  s->size = h.size;
+  s->read_only = read_only;
+  s->access = desired;
+  return 0;
+fail:
+  kobjns__object_release(fd, native);
+  return rc;
+}
+
+int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
+                            kobjns_section *s) {
+  kobjns__native_name(name, s->os.native);
+  int rc = open_existing(ctx, name, desired, s);
+  return rc == KOBJNS__STALE_FOREIGN ? KOBJNS_FILE_NOT_FOUND : rc;
+}
+
+/* --- creating ------------------------------------------------------------------------------ */
+
+static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns_section *s) {
+  size_t path_len = a->name ? kobjns__path_len(a->name) : 0;
+  uint32_t page = page_size();
+  uint32_t header_size = (uint32_t)((sizeof(kobjns__header) + path_len + page - 1) / page * page);
+  kobjns__header *h = calloc(1, sizeof *h + path_len);
+  if (!h) return KOBJNS_NOT_ENOUGH_MEMORY;
+  *h = (kobjns__header){.magic = KOBJNS__MAGIC,
+                        .version = KOBJNS__HEADER_VERSION,
+                        .type = KOBJNS__TYPE_SECTION,
+                        .header_size = header_size,
+                        .flags = a->read_only ? KOBJNS__FLAG_READ_ONLY : 0,
+                        .size = a->size,
+                        .creator_uid = ctx->token.uid,
+                        .creator_session = ctx->token.session,
+                        .path_len = (uint32_t)path_len};
+  if (a->sd) h->sd = *a->sd;
+  else kobjns__sd_default(&h->sd, ctx->token.uid);
+  if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
+  mode_t mode = mode_for(&h->sd, &ctx->token, ctx->token.uid, a->read_only);
+
+  char tmp[KOBJNS__NATIVE_MAX + 1];
+  int fd, rc = kobjns__object_new_file(&fd, tmp);
+  if (rc) {
+    free(h);
+    return rc;
+  }
+  off_t total = (off_t)(header_size + a->size);
+  int err = 0;
+  if (ftruncate(fd, total) < 0) err = errno;
+  /* Reserve the memory now, so a full /dev/shm is an error here and never a SIGBUS later. */
+  else if ((err = posix_fallocate(fd, 0, total)) == EOPNOTSUPP || err == EINVAL) err = 0;
+  if (!err && pwrite(fd, h, sizeof *h + path_len, 0) != (ssize_t)(sizeof *h + path_len))
+    err = errno ? errno : EIO;
+  /* Acting as another user (root only): that user owns the object. */
+  if (!err && ctx->token.uid != geteuid() && fchown(fd, ctx->token.uid, (gid_t)-1) < 0) err = errno;
+  if (!err && fchmod(fd, mode) < 0) err = errno; /* explicit: the umask plays no part */
+  if (!err && a->name && flock(fd, LOCK_SH) < 0) err = errno;
+  free(h);
+  if (err) {
+    close(fd);
+    if (tmp[0]) unlinkat(kobjns__shm_dir(), tmp, 0);
+    return kobjns__status_from_errno(err);
+  }
+  if (a->name) {
+    if ((rc = kobjns__object_link(fd, tmp, s->os.native))) {
+      close(fd);
+      return rc;
+    }
+  } else if (tmp[0]) {
+    unlinkat(kobjns__shm_dir(), tmp, 0);
+  }
+  s->os.fd = fd;
+  s->os.header_size = header_size;
+  s->size = a->size;
+  s->read_only = a->read_only;
+  s->access = a->desired | kobjns__create_open_access(a->read_only);
+  return 0;
+}
+
+int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *a,
+                              kobjns_section *s) {
+  if (!a->name) {
+    s->os.native[0] = '\0';
+    return create_new(ctx, a, s);
+  }
+  kobjns__native_name(a->name, s->os.native);
+  for (int attempt = 0; attempt < 1000; attempt++) {
+    int rc = open_existing(ctx, a->name, kobjns__create_open_access(a->read_only), s);
+    if (rc == 0) return KOBJNS_ALREADY_EXISTS;
+    if (rc == KOBJNS__STALE_FOREIGN) return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
+    if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
+    if (!kobjns__may_create_in(ctx, a->name)) return KOBJNS_ACCESS_DENIED;
+    rc = create_new(ctx, a, s);
+    if (rc != KOBJNS_ALREADY_EXISTS) return rc; /* else another creator won: open theirs */
+  }
+  return KOBJNS_BUSY;
+}
+
+/* --- views --------------------------------------------------------------------------------- */
+
+int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
+                           void **addr) {
+  int prot = access == KOBJNS_MAP_READ ? PROT_READ : PROT_READ | PROT_WRITE;
+  int flags = access == KOBJNS_MAP_COPY ? MAP_PRIVATE : MAP_SHARED;
+  void *p = mmap(NULL, length, prot, flags, s->os.fd, (off_t)(s->os.header_size + offset));
+  if (p == MAP_FAILED) return kobjns__status_from_errno(errno);
+  int rc = kobjns__view_add(p, length);
+  if (rc) {
+    munmap(p, length);
+    return rc;
+  }
+  *addr = p;
+  return 0;
+}
+
+int kobjns__os_unmap(void *addr) {
+  size_t length;
+  int rc = kobjns__view_remove(addr, &length);
+  if (rc) return rc;
+  munmap(addr, length);
+  return 0;
+}
+
+void kobjns__os_section_close(kobjns_section *s) { kobjns__object_release(s->os.fd, s->os.native); }

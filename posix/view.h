@@ -1,0 +1,10 @@
+/* The views this process mapped, so that kobjns_unmap(addr) knows their length. */
+#ifndef KOBJNS_POSIX_VIEW_H
+#define KOBJNS_POSIX_VIEW_H
+
+#include <stddef.h>
+
+int kobjns__view_add(void *addr, size_t length);       /* 0 or 8 */
+int kobjns__view_remove(void *addr, size_t *length);   /* 0 or 487 */
+
+#endif

@@ -1,0 +1,31 @@
+/* The backend contract: what posix/ and win32/ each implement, with the same file names on
+ * both sides. Entry points in src/ validate their arguments once and call exactly one of these;
+ * a backend reports facts and statuses (Win32 error values) and never re-validates. */
+#ifndef KOBJNS_BACKEND_H
+#define KOBJNS_BACKEND_H
+
+/* context.c */
+/* Fill the process identity (uid, groups, administrator, login session when KOBJNS_SESSION is
+ * not set: `*session_known` false means "let the core default to 0"). */
+int kobjns__os_process_identity(kobjns__token *token, bool *session_known);
+/* Make `ctx` a member of its session (the session exists while a member lives). */
+int kobjns__os_ctx_attach(kobjns_ctx *ctx);
+void kobjns__os_ctx_detach(kobjns_ctx *ctx);
+/* Whether session `session` currently exists. */
+bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session);
+/* Act as `uid` (token already updated by the core); fills groups. */
+int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid);
+/* Run `fn` exactly once in the process. */
+void kobjns__os_call_once(void (*fn)(void));
+
+/* section.c */
+int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *args,
+                              kobjns_section *s);
+int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
+                            kobjns_section *s);
+int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
+                           void **addr);
+int kobjns__os_unmap(void *addr);
+void kobjns__os_section_close(kobjns_section *s);
+
+#endif

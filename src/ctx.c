@@ -1,0 +1,138 @@
+/* Contexts: who is asking (session, privileges, user), and the process-wide default. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool default_privileged(const kobjns__token *t) { return t->admin || t->session == 0; }
+
+/* KOBJNS_SESSION: a decimal session id. */
+static int session_from_env(uint32_t *session, bool *set) {
+  const char *v = getenv("KOBJNS_SESSION");
+  *set = v != NULL;
+  if (!v) return 0;
+  if (!*v || strlen(v) > 10) return KOBJNS_INVALID_PARAMETER;
+  uint64_t n = 0;
+  for (const char *p = v; *p; p++) {
+    if (*p < '0' || *p > '9') return KOBJNS_INVALID_PARAMETER;
+    n = n * 10 + (uint64_t)(*p - '0');
+  }
+  if (n >= UINT32_MAX) return KOBJNS_INVALID_PARAMETER;
+  *session = (uint32_t)n;
+  return 0;
+}
+
+int kobjns__ctx_init_process(kobjns_ctx *ctx) {
+  memset(ctx, 0, sizeof *ctx);
+  bool session_known = false, from_env = false;
+  int rc = kobjns__os_process_identity(&ctx->token, &session_known);
+  if (rc) return rc;
+  uint32_t env_session = 0;
+  if ((rc = session_from_env(&env_session, &from_env))) return rc;
+  if (from_env) ctx->token.session = env_session;
+  else if (!session_known) ctx->token.session = 0; /* no login session: a system service */
+  ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
+  return kobjns__os_ctx_attach(ctx);
+}
+
+static kobjns_ctx process_ctx;
+static int process_ctx_status = -1;
+
+static void init_process_ctx(void) { process_ctx_status = kobjns__ctx_init_process(&process_ctx); }
+
+int kobjns__default_ctx(const kobjns_ctx **out) {
+  kobjns__os_call_once(init_process_ctx);
+  *out = &process_ctx;
+  return process_ctx_status;
+}
+
+void kobjns__default_ctx_release(void) {
+  if (process_ctx_status == 0) {
+    kobjns__os_ctx_detach(&process_ctx);
+    process_ctx_status = KOBJNS_INVALID_HANDLE;
+  }
+}
+
+int kobjns_ctx_new(kobjns_ctx **out) {
+  if (!out) return KOBJNS_INVALID_PARAMETER;
+  *out = NULL;
+  const kobjns_ctx *base;
+  int rc = kobjns__default_ctx(&base);
+  if (rc) return rc;
+  kobjns_ctx *ctx = malloc(sizeof *ctx);
+  if (!ctx) return KOBJNS_NOT_ENOUGH_MEMORY;
+  memset(ctx, 0, sizeof *ctx);
+  ctx->token = base->token;
+  if ((rc = kobjns__os_ctx_attach(ctx))) {
+    free(ctx);
+    return rc;
+  }
+  *out = ctx;
+  return 0;
+}
+
+int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session) {
+  if (!ctx || session == UINT32_MAX) return KOBJNS_INVALID_PARAMETER;
+  kobjns_ctx moved = *ctx;
+  moved.token.session = session;
+  int rc = kobjns__os_ctx_attach(&moved);
+  if (rc) return rc;
+  kobjns__os_ctx_detach(ctx);
+  *ctx = moved;
+  ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
+  return 0;
+}
+
+int kobjns_ctx_set_privilege(kobjns_ctx *ctx, unsigned privilege, int enabled) {
+  if (!ctx || privilege != KOBJNS_PRIV_CREATE_GLOBAL) return KOBJNS_INVALID_PARAMETER;
+  if (!enabled) {
+    ctx->token.privileges &= ~privilege;
+    return 0;
+  }
+  if (!default_privileged(&ctx->token)) return KOBJNS_PRIVILEGE_NOT_HELD;
+  ctx->token.privileges |= privilege;
+  return 0;
+}
+
+int kobjns_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
+  if (!ctx || uid == UINT32_MAX) return KOBJNS_INVALID_PARAMETER;
+  kobjns__token saved = ctx->token;
+  int rc = kobjns__os_ctx_set_user(ctx, uid);
+  if (rc) {
+    ctx->token = saved;
+    return rc;
+  }
+  ctx->token.uid = uid;
+  ctx->token.admin = uid == 0;
+  ctx->token.user_overridden = true;
+  ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
+  return 0;
+}
+
+int kobjns_ctx_session(const kobjns_ctx *ctx, uint32_t *session) {
+  if (!ctx || !session) return KOBJNS_INVALID_PARAMETER;
+  *session = ctx->token.session;
+  return 0;
+}
+
+int kobjns_ctx_has_privilege(const kobjns_ctx *ctx, unsigned privilege, int *held) {
+  if (!ctx || !held || privilege != KOBJNS_PRIV_CREATE_GLOBAL) return KOBJNS_INVALID_PARAMETER;
+  *held = (ctx->token.privileges & privilege) != 0;
+  return 0;
+}
+
+void kobjns_ctx_free(kobjns_ctx *ctx) {
+  if (!ctx) return;
+  kobjns__os_ctx_detach(ctx);
+  free(ctx);
+}
+
+int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session) {
+  if (!session) return KOBJNS_INVALID_PARAMETER;
+  if (!ctx) {
+    int rc = kobjns__default_ctx(&ctx);
+    if (rc) return rc;
+  }
+  *session = ctx->token.session;
+  return 0;
+}

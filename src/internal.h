@@ -1,0 +1,88 @@
+/* Portable internals shared by src/ and the backends. */
+#ifndef KOBJNS_INTERNAL_H
+#define KOBJNS_INTERNAL_H
+
+#include "kobjns.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "security.h"
+
+/* --- identity --------------------------------------------------------------------------- */
+
+#define KOBJNS__MAX_GROUPS 64
+
+/* Who is asking. On POSIX uid/gids are the kernel's; on Windows they are unused. */
+typedef struct kobjns__token {
+  uint32_t session;
+  unsigned privileges;   /* KOBJNS_PRIV_* */
+  bool admin;            /* SYSTEM / BUILTIN\Administrators (root on POSIX) */
+  bool user_overridden;  /* kobjns_ctx_set_user() was used */
+  uint32_t uid;
+  size_t ngroups;
+  uint32_t groups[KOBJNS__MAX_GROUPS];
+} kobjns__token;
+
+#include "os.h" /* the backend's kobjns__os_ctx and kobjns__os_section */
+
+struct kobjns_ctx {
+  kobjns__token token;
+  kobjns__os_ctx os;
+};
+
+/* --- names ------------------------------------------------------------------------------- */
+
+/* A name resolved to one object directory and a leaf within it. */
+typedef struct kobjns__name {
+  uint32_t session;  /* 0: \BaseNamedObjects (global); N: \Sessions\N\BaseNamedObjects */
+  const char *leaf;  /* points into the caller's string; never contains '\' */
+  size_t leaf_len;
+} kobjns__name;
+
+enum kobjns__intent { KOBJNS__OPEN, KOBJNS__CREATE };
+
+/* Walk `name` (already validated UTF-8, non-empty) from the caller's session directory. */
+int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
+                         kobjns__name *out);
+/* Length of the canonical path of `n`, and writing it (no NUL) into buf[len]. */
+size_t kobjns__path_len(const kobjns__name *n);
+void kobjns__path_write(const kobjns__name *n, char *buf);
+/* Checks UTF-8 and the UTF-16 length limit: 0, 1113 or 206. */
+int kobjns__validate_name(const char *name, size_t *utf16_units);
+
+/* --- sections ---------------------------------------------------------------------------- */
+
+struct kobjns_section {
+  unsigned access;   /* granted, generic rights mapped */
+  bool read_only;    /* created with read-only protection */
+  uint64_t size;     /* bytes the user can map */
+  char *path;        /* canonical path, "" for an unnamed section */
+  kobjns__os_section os;
+};
+
+typedef struct kobjns__create_args {
+  const kobjns__name *name; /* NULL for an unnamed section */
+  uint64_t size;
+  unsigned desired;         /* access asked for the handle, generic rights mapped */
+  bool read_only;
+  const kobjns__sd *sd;     /* parsed descriptor, or NULL for the default */
+  const char *sddl;         /* the caller's text, or NULL (for backends that pass it on) */
+} kobjns__create_args;
+
+/* Whether `ctx` may create a new object in namespace `n` (SeCreateGlobalPrivilege rule). */
+bool kobjns__may_create_in(const kobjns_ctx *ctx, const kobjns__name *n);
+/* The access asked of an existing section by a create with this protection. */
+unsigned kobjns__create_open_access(bool read_only);
+
+/* The process-wide context used for NULL, made once. */
+int kobjns__default_ctx(const kobjns_ctx **out);
+/* Detach the process-wide context (library unload). */
+void kobjns__default_ctx_release(void);
+/* Fill `ctx` from the process and environment (KOBJNS_SESSION). */
+int kobjns__ctx_init_process(kobjns_ctx *ctx);
+
+#include "backend.h"
+
+#endif

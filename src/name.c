@@ -1,0 +1,121 @@
+/* Name validation and resolution: the object manager's walk, done as a pure function of the name,
+ * the caller's session and which sessions exist. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int kobjns__validate_name(const char *name, size_t *utf16_units) {
+  const unsigned char *p = (const unsigned char *)name;
+  size_t units = 0;
+  while (*p) {
+    uint32_t cp;
+    size_t extra;
+    if (p[0] < 0x80) {
+      cp = p[0];
+      extra = 0;
+    } else if ((p[0] & 0xE0) == 0xC0) {
+      cp = p[0] & 0x1Fu;
+      extra = 1;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+      cp = p[0] & 0x0Fu;
+      extra = 2;
+    } else if ((p[0] & 0xF8) == 0xF0) {
+      cp = p[0] & 0x07u;
+      extra = 3;
+    } else {
+      return KOBJNS_NO_UNICODE_TRANSLATION;
+    }
+    for (size_t i = 1; i <= extra; i++) {
+      if ((p[i] & 0xC0) != 0x80) return KOBJNS_NO_UNICODE_TRANSLATION;
+      cp = cp << 6 | (p[i] & 0x3Fu);
+    }
+    static const uint32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_length[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return KOBJNS_NO_UNICODE_TRANSLATION; /* overlong, out of range, or a surrogate */
+    units += cp >= 0x10000 ? 2 : 1;
+    p += extra + 1;
+  }
+  if (utf16_units) *utf16_units = units;
+  return units > KOBJNS_NAME_MAX_UTF16 ? KOBJNS_FILENAME_EXCED_RANGE : 0;
+}
+
+static bool is(const char *s, size_t len, const char *word) {
+  return strlen(word) == len && memcmp(s, word, len) == 0;
+}
+
+/* A session number as \Sessions\BNOLINKS names it: decimal, no sign, no leading zero. */
+static bool parse_session(const char *s, size_t len, uint32_t *out) {
+  if (len == 0 || len > 10 || (len > 1 && s[0] == '0')) return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (v > UINT32_MAX) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+static bool session_exists(const kobjns_ctx *ctx, uint32_t session) {
+  return session == 0 || session == ctx->token.session || kobjns__os_session_exists(ctx, session);
+}
+
+int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
+                         kobjns__name *out) {
+  if (name[0] == '\\') return KOBJNS_BAD_PATHNAME;
+  /* The directory being walked: a session's BaseNamedObjects, or \Sessions\BNOLINKS. */
+  bool in_links = false;
+  uint32_t session = ctx->token.session;
+  const char *p = name;
+  for (;;) {
+    const char *sep = strchr(p, '\\');
+    size_t len = sep ? (size_t)(sep - p) : strlen(p);
+    if (len == 0) return KOBJNS_INVALID_NAME;
+    uint32_t n;
+    if (sep) { /* a middle component must be a link */
+      if (in_links) {
+        if (!parse_session(p, len, &n) || !session_exists(ctx, n)) return KOBJNS_PATH_NOT_FOUND;
+        session = n;
+        in_links = false;
+      } else if (is(p, len, "Global")) {
+        session = 0;
+      } else if (is(p, len, "Local")) {
+        /* Local is this directory's own session: stay */
+      } else if (is(p, len, "Session")) {
+        in_links = true;
+      } else {
+        return KOBJNS_PATH_NOT_FOUND;
+      }
+      p = sep + 1;
+      continue;
+    }
+    if (in_links) { /* objects cannot live in \Sessions\BNOLINKS */
+      if (parse_session(p, len, &n) && session_exists(ctx, n)) return KOBJNS_INVALID_HANDLE;
+      return intent == KOBJNS__CREATE ? KOBJNS_ACCESS_DENIED : KOBJNS_FILE_NOT_FOUND;
+    }
+    if (is(p, len, "Global") || is(p, len, "Local") || is(p, len, "Session"))
+      return KOBJNS_INVALID_HANDLE; /* a link is not a section */
+    out->session = session;
+    out->leaf = p;
+    out->leaf_len = len;
+    return 0;
+  }
+}
+
+#define GLOBAL_DIR "\\BaseNamedObjects\\"
+#define SESSION_DIR_FMT "\\Sessions\\%u\\BaseNamedObjects\\"
+
+size_t kobjns__path_len(const kobjns__name *n) {
+  if (n->session == 0) return strlen(GLOBAL_DIR) + n->leaf_len;
+  return (size_t)snprintf(NULL, 0, SESSION_DIR_FMT, (unsigned)n->session) + n->leaf_len;
+}
+
+void kobjns__path_write(const kobjns__name *n, char *buf) {
+  char dir[48];
+  if (n->session == 0) snprintf(dir, sizeof dir, "%s", GLOBAL_DIR);
+  else snprintf(dir, sizeof dir, SESSION_DIR_FMT, (unsigned)n->session);
+  size_t dlen = strlen(dir);
+  memcpy(buf, dir, dlen);
+  memcpy(buf + dlen, n->leaf, n->leaf_len);
+}

@@ -1,0 +1,170 @@
+/* Public section entry points: validate once, resolve the name, call one backend function. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Rights a caller may ask for: section rights, standard rights and generic rights. */
+#define VALID_ACCESS (KOBJNS__SECTION_ALL | KOBJNS__GENERIC_ALL_BITS)
+/* Sizes past this cannot be represented as a file offset with the header in front. */
+#define MAX_SECTION_SIZE ((uint64_t)INT64_MAX - (1u << 30))
+
+bool kobjns__may_create_in(const kobjns_ctx *ctx, const kobjns__name *n) {
+  /* Creating in the global namespace from another session needs SeCreateGlobalPrivilege. */
+  return n->session != 0 || ctx->token.session == 0 ||
+         (ctx->token.privileges & KOBJNS_PRIV_CREATE_GLOBAL);
+}
+
+unsigned kobjns__create_open_access(bool read_only) {
+  return KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ |
+         (read_only ? 0u : KOBJNS__SECTION_MAP_WRITE);
+}
+
+/* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
+static unsigned desired_access(unsigned access) {
+  if (access == KOBJNS_MAP_COPY) access = KOBJNS_MAP_READ;
+  return kobjns__map_generic(access);
+}
+
+static int resolve(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
+                   kobjns__name *out) {
+  int rc = kobjns__validate_name(name, NULL);
+  if (rc) return rc;
+  return kobjns__resolve_name(ctx, name, intent, out);
+}
+
+static kobjns_section *section_new(const kobjns__name *name) {
+  size_t len = name ? kobjns__path_len(name) : 0;
+  kobjns_section *s = calloc(1, sizeof *s + len + 1);
+  if (!s) return NULL;
+  s->path = (char *)(s + 1);
+  if (name) kobjns__path_write(name, s->path);
+  s->path[len] = '\0';
+  return s;
+}
+
+int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
+                          const char *sddl, kobjns_section **out) {
+  if (!out) return KOBJNS_INVALID_PARAMETER;
+  *out = NULL;
+  if (size == 0 || access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+  if (size > MAX_SECTION_SIZE) return KOBJNS_ARITHMETIC_OVERFLOW;
+  kobjns__sd sd;
+  int rc;
+  if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;
+  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
+  kobjns__name resolved;
+  bool named = name && name[0];
+  if (named && (rc = resolve(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
+  unsigned desired = desired_access(access);
+  kobjns__create_args args = {
+      .name = named ? &resolved : NULL,
+      .size = size,
+      .desired = desired,
+      .read_only = !(desired & KOBJNS__SECTION_MAP_WRITE),
+      .sd = sddl ? &sd : NULL,
+      .sddl = sddl,
+  };
+  kobjns_section *s = section_new(args.name);
+  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
+  rc = kobjns__os_section_create(ctx, &args, s);
+  if (rc && rc != KOBJNS_ALREADY_EXISTS) {
+    free(s);
+    return rc;
+  }
+  *out = s;
+  return rc;
+}
+
+int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_section **out) {
+  if (!out) return KOBJNS_INVALID_PARAMETER;
+  *out = NULL;
+  if (!name || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+  if (access == 0) return KOBJNS_ACCESS_DENIED; /* an open that asks for nothing gets nothing */
+  if (!name[0]) return KOBJNS_INVALID_HANDLE;   /* an unnamed section cannot be opened */
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
+  kobjns__name resolved;
+  if ((rc = resolve(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  kobjns_section *s = section_new(&resolved);
+  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
+  if ((rc = kobjns__os_section_open(ctx, &resolved, desired_access(access), s))) {
+    free(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
+                       void **addr) {
+  if (!addr) return KOBJNS_INVALID_PARAMETER;
+  *addr = NULL;
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  unsigned needed;
+  switch (access) {
+  case KOBJNS_MAP_READ: needed = KOBJNS__SECTION_MAP_READ; break;
+  case KOBJNS_MAP_WRITE:
+  case KOBJNS_MAP_WRITE | KOBJNS_MAP_READ:
+  case KOBJNS_MAP_ALL_ACCESS:
+    access = KOBJNS_MAP_WRITE;
+    needed = KOBJNS__SECTION_MAP_WRITE;
+    break;
+  case KOBJNS_MAP_COPY: needed = KOBJNS__SECTION_MAP_READ; break;
+  default: return KOBJNS_INVALID_PARAMETER;
+  }
+  if (offset % KOBJNS_VIEW_ALIGNMENT) return KOBJNS_MAPPED_ALIGNMENT;
+  if ((s->access & needed) != needed) return KOBJNS_ACCESS_DENIED;
+  if (access == KOBJNS_MAP_WRITE && s->read_only) return KOBJNS_ACCESS_DENIED;
+  if (offset >= s->size) return KOBJNS_ACCESS_DENIED;
+  if (length == 0) {
+    if (s->size - offset > SIZE_MAX) return KOBJNS_NOT_ENOUGH_MEMORY;
+    length = (size_t)(s->size - offset);
+  }
+  if (length > s->size - offset) return KOBJNS_ACCESS_DENIED; /* larger than the section */
+  return kobjns__os_section_map(s, access, offset, length, addr);
+}
+
+int kobjns_unmap(void *addr) {
+  if (!addr) return KOBJNS_INVALID_ADDRESS;
+  return kobjns__os_unmap(addr);
+}
+
+int kobjns_section_close(kobjns_section *s) {
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  kobjns__os_section_close(s);
+  free(s);
+  return 0;
+}
+
+int kobjns_section_size(const kobjns_section *s, uint64_t *size) {
+  if (!size) return KOBJNS_INVALID_PARAMETER;
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  *size = s->size;
+  return 0;
+}
+
+int kobjns_section_access(const kobjns_section *s, unsigned *access) {
+  if (!access) return KOBJNS_INVALID_PARAMETER;
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  *access = s->access;
+  return 0;
+}
+
+const char *kobjns_section_path(const kobjns_section *s) { return s ? s->path : ""; }
+
+int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path, size_t path_size,
+                   size_t *path_len) {
+  if (!name || (!path && path_size)) return KOBJNS_INVALID_PARAMETER;
+  if (!name[0]) return KOBJNS_INVALID_HANDLE;
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
+  kobjns__name resolved;
+  if ((rc = resolve(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  size_t len = kobjns__path_len(&resolved);
+  if (path_len) *path_len = len;
+  if (len + 1 > path_size) return KOBJNS_INSUFFICIENT_BUFFER;
+  kobjns__path_write(&resolved, path);
+  path[len] = '\0';
+  return 0;
+}

@@ -1,0 +1,72 @@
+/* Security descriptors: a portable subset of Windows DACLs, parsed from SDDL and evaluated with
+ * Windows' access-check rules. The same parser validates SDDL on every platform. */
+#ifndef KOBJNS_SECURITY_H
+#define KOBJNS_SECURITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Section-specific rights (SECTION_*) and standard rights. */
+#define KOBJNS__SECTION_QUERY 0x0001u
+#define KOBJNS__SECTION_MAP_WRITE 0x0002u
+#define KOBJNS__SECTION_MAP_READ 0x0004u
+#define KOBJNS__SECTION_MAP_EXECUTE 0x0008u
+#define KOBJNS__SECTION_EXTEND_SIZE 0x0010u
+#define KOBJNS__SECTION_MAP_EXECUTE_EXPLICIT 0x0020u
+#define KOBJNS__DELETE 0x00010000u
+#define KOBJNS__READ_CONTROL 0x00020000u
+#define KOBJNS__WRITE_DAC 0x00040000u
+#define KOBJNS__WRITE_OWNER 0x00080000u
+#define KOBJNS__SYNCHRONIZE 0x00100000u
+#define KOBJNS__SECTION_ALL 0x000F003Fu /* SECTION_ALL_ACCESS | MAP_EXECUTE_EXPLICIT */
+#define KOBJNS__GENERIC_ALL_BITS 0xF0000000u
+
+/* Who an ACE names. */
+enum kobjns__trustee {
+  KOBJNS__TRUSTEE_EVERYONE = 1, /* WD  S-1-1-0 */
+  KOBJNS__TRUSTEE_AUTH_USERS,   /* AU  S-1-5-11 */
+  KOBJNS__TRUSTEE_INTERACTIVE,  /* IU  S-1-5-4: a process in a session other than 0 */
+  KOBJNS__TRUSTEE_SYSTEM,       /* SY  S-1-5-18: root */
+  KOBJNS__TRUSTEE_ADMINS,       /* BA  S-1-5-32-544: root */
+  KOBJNS__TRUSTEE_OWNER_RIGHTS, /* OW  S-1-3-4: the object's owner */
+  KOBJNS__TRUSTEE_USER,         /* S-1-22-1-<uid> */
+  KOBJNS__TRUSTEE_GROUP,        /* S-1-22-2-<gid> */
+  KOBJNS__TRUSTEE_LAST = KOBJNS__TRUSTEE_GROUP
+};
+
+#define KOBJNS__MAX_ACES 32
+
+/* Fixed layout: stored as is in POSIX object headers. */
+typedef struct kobjns__ace {
+  uint8_t deny;    /* 0 allow, 1 deny */
+  uint8_t trustee; /* enum kobjns__trustee */
+  uint16_t reserved;
+  uint32_t id;     /* uid or gid for USER / GROUP */
+  uint32_t mask;   /* generic rights already mapped */
+} kobjns__ace;
+
+typedef struct kobjns__sd {
+  uint8_t null_dacl; /* D:NO_ACCESS_CONTROL: everyone gets everything */
+  uint8_t count;
+  uint16_t reserved;
+  kobjns__ace aces[KOBJNS__MAX_ACES];
+} kobjns__sd;
+
+struct kobjns__token;
+
+/* Parse SDDL (only a D: part). 0, 87 (unsupported part), 1336 (bad DACL), 1337 (bad SID). */
+int kobjns__sddl_parse(const char *sddl, kobjns__sd *out);
+/* Write `sd` as SDDL; returns the length needed (without NUL), writing at most size bytes. */
+size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size);
+/* Windows' default for an object a user creates: the user, SYSTEM and administrators. */
+void kobjns__sd_default(kobjns__sd *out, uint32_t creator_uid);
+/* Whether a descriptor read from storage is well formed. */
+bool kobjns__sd_valid(const kobjns__sd *sd);
+/* The section generic mapping (GENERIC_* -> SECTION_* rights). */
+uint32_t kobjns__map_generic(uint32_t access);
+/* Windows' access check: 0 when every right in `desired` is granted to `token` on an object
+ * owned by `owner_uid`, else 5. `desired` must already be generic-mapped and nonzero. */
+int kobjns__access_check(const kobjns__sd *sd, uint32_t owner_uid,
+                         const struct kobjns__token *token, uint32_t desired);
+
+#endif
