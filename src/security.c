@@ -222,17 +222,18 @@ static size_t append(char *buf, size_t size, size_t at, const char *text) {
   return at + len;
 }
 
+/* Codes when they cover the mask exactly (overlapping codes allowed), else hex. */
 static void format_rights(uint32_t mask, char *out, size_t size) {
   char codes[32] = "";
-  uint32_t left = mask;
+  uint32_t covered = 0;
   for (size_t k = 0; k < sizeof right_codes / sizeof right_codes[0]; k++) {
-    if (right_codes[k].mask && (left & right_codes[k].mask) == right_codes[k].mask &&
-        (right_codes[k].mask & ~mask) == 0) {
+    uint32_t m = right_codes[k].mask;
+    if ((m & ~mask) == 0 && (m & ~covered)) {
       strcat(codes, right_codes[k].code);
-      left &= ~right_codes[k].mask;
+      covered |= m;
     }
   }
-  if (left == 0 && codes[0]) snprintf(out, size, "%s", codes);
+  if (covered == mask && codes[0]) snprintf(out, size, "%s", codes);
   else snprintf(out, size, "0x%x", (unsigned)mask);
 }
 

@@ -1,0 +1,108 @@
+/* The test kit (see kt.h). */
+#include "kt.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char run_id[32];
+
+const char *kt_run_id(void) {
+  if (!run_id[0]) snprintf(run_id, sizeof run_id, "%ld", (long)getpid());
+  return run_id;
+}
+
+const char *kt_prefixed(const char *prefix, const char *base) {
+  static unsigned counter;
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s%s.%s.%u", prefix, base, kt_run_id(), counter++);
+  return strdup(buf); /* small and bounded by the number of tests: freed at exit */
+}
+
+const char *kt_name(const char *base) { return kt_prefixed("", base); }
+
+kobjns_ctx *kt_ctx(uint32_t session, bool privileged) {
+  kobjns_ctx *ctx = NULL;
+  KT_OK(kobjns_ctx_new(&ctx));
+  if (!ctx) return NULL;
+  KT_OK(kobjns_ctx_set_session(ctx, session));
+  int rc = kobjns_ctx_set_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, privileged);
+  if (privileged) {
+    CU_ASSERT(rc == 0 || rc == KOBJNS_PRIVILEGE_NOT_HELD);
+  } else {
+    KT_OK(rc);
+  }
+  return ctx;
+}
+
+uint32_t kt_unused_session(void) { return 1000000u + (uint32_t)getpid(); }
+
+bool kt_is_root(void) { return geteuid() == 0; }
+
+bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  int to[2], from[2];
+  if (pipe(to) < 0 || pipe(from) < 0) return false;
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    dup2(to[0], 0);
+    dup2(from[1], 1);
+    close(to[0]), close(to[1]), close(from[0]), close(from[1]);
+    char s[16];
+    snprintf(s, sizeof s, "%u", (unsigned)session);
+    setenv("KOBJNS_SESSION", s, 1);
+    if (uid >= 0) {
+      if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
+          setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
+        _exit(126);
+    }
+    execl("/proc/self/exe", "kobjns-tests", "--child", (char *)NULL);
+    _exit(127);
+  }
+  close(to[0]);
+  close(from[1]);
+  p->pid = pid;
+  p->to = fdopen(to[1], "w");
+  p->from = fdopen(from[0], "r");
+  return p->to && p->from;
+}
+
+int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(p->to, fmt, ap);
+  va_end(ap);
+  fputc('\n', p->to);
+  fflush(p->to);
+  char line[4096];
+  if (!fgets(line, sizeof line, p->from)) return -1000;
+  line[strcspn(line, "\n")] = '\0';
+  if (reply) snprintf(reply, reply_size, "%s", line);
+  return atoi(line);
+}
+
+static int reap(kt_proc *p) {
+  int st = 0;
+  if (p->to) fclose(p->to);
+  if (p->from) fclose(p->from);
+  p->to = p->from = NULL;
+  while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int kt_wait(kt_proc *p) {
+  fputs("exit\n", p->to);
+  fflush(p->to);
+  return reap(p);
+}
+
+void kt_kill(kt_proc *p) {
+  kill((pid_t)p->pid, SIGKILL);
+  reap(p);
+}

@@ -1,0 +1,340 @@
+/* Sections in one process: the rows of windows-semantics.md that need no second process. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kt.h"
+
+#define RW KOBJNS_MAP_WRITE
+#define RD KOBJNS_MAP_READ
+#define ALL KOBJNS_MAP_ALL_ACCESS
+
+static kobjns_section *create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
+                              const char *sddl, int want) {
+  kobjns_section *s = (kobjns_section *)1;
+  int rc = kobjns_section_create(ctx, name, size, access, sddl, &s);
+  if (rc != want)
+    fprintf(stderr, "\n  create(%s) -> %d %s, want %d %s\n", name ? name : "NULL", rc,
+            kobjns_status_name(rc), want, kobjns_status_name(want));
+  CU_ASSERT_EQUAL(rc, want);
+  if (rc && rc != KOBJNS_ALREADY_EXISTS) CU_ASSERT_PTR_NULL(s);
+  return s;
+}
+
+static kobjns_section *open_(kobjns_ctx *ctx, const char *name, unsigned access, int want) {
+  kobjns_section *s = (kobjns_section *)1;
+  int rc = kobjns_section_open(ctx, name, access, &s);
+  if (rc != want)
+    fprintf(stderr, "\n  open(%s) -> %d %s, want %d %s\n", name ? name : "NULL", rc,
+            kobjns_status_name(rc), want, kobjns_status_name(want));
+  CU_ASSERT_EQUAL(rc, want);
+  if (rc) CU_ASSERT_PTR_NULL(s);
+  return s;
+}
+
+static void close_(kobjns_section *s) {
+  if (s) KT_OK(kobjns_section_close(s));
+}
+
+static char *map(kobjns_section *s, unsigned access) {
+  void *p = NULL;
+  KT_OK(kobjns_section_map(s, access, 0, 0, &p));
+  return p;
+}
+
+static void create_and_reopen(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *nsA = kt_name("nsA");
+  kobjns_section *a = create(app, nsA, 4096, RW, NULL, 0); /* row 1 */
+  uint64_t size = 0;
+  KT_OK(kobjns_section_size(a, &size));
+  CU_ASSERT_EQUAL(size, 4096);
+  kobjns_section *b = create(app, nsA, 65536, RW, NULL, KOBJNS_ALREADY_EXISTS); /* row 2 */
+  KT_OK(kobjns_section_size(b, &size));
+  CU_ASSERT_EQUAL(size, 4096);
+  kobjns_section *c = create(app, nsA, 4096, RD, NULL, KOBJNS_ALREADY_EXISTS); /* row 3 */
+  CU_ASSERT_PTR_NOT_NULL(strstr(kobjns_section_path(a), "\\Sessions\\1\\BaseNamedObjects\\nsA"));
+  /* row 4: the same object by every spelling of the local namespace */
+  char *w = map(a, RW);
+  strcpy(w, "hello");
+  const char *spellings[] = {"Local\\", "Session\\1\\", "Local\\Local\\"};
+  for (size_t i = 0; i < 3; i++) {
+    char name[256];
+    snprintf(name, sizeof name, "%s%s", spellings[i], nsA);
+    kobjns_section *o = open_(app, name, ALL, 0);
+    if (!o) continue;
+    char *r = map(o, RD);
+    if (r) CU_ASSERT_STRING_EQUAL(r, "hello");
+    KT_OK(kobjns_unmap(r));
+    close_(o);
+  }
+  /* row 5: not in the global namespace */
+  char name[256];
+  snprintf(name, sizeof name, "Global\\%s", nsA);
+  open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND);
+  snprintf(name, sizeof name, "Session\\0\\%s", nsA);
+  open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND);
+  /* row 6: names are case-sensitive */
+  char upper[256];
+  snprintf(upper, sizeof upper, "NSA%s", nsA + 3);
+  open_(app, upper, ALL, KOBJNS_FILE_NOT_FOUND);
+  close_(create(app, upper, 4096, RW, NULL, 0));
+  KT_OK(kobjns_unmap(w));
+  close_(a), close_(b), close_(c);
+  kobjns_ctx_free(app);
+}
+
+static void open_errors(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("missing");
+  open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND);              /* row 8 */
+  open_(app, NULL, ALL, KOBJNS_INVALID_PARAMETER);           /* row 9 */
+  kobjns_section *s = create(app, name, 4096, RW, NULL, 0);
+  open_(app, name, 0, KOBJNS_ACCESS_DENIED);                 /* row 10 */
+  open_(app, name, 0x100, KOBJNS_INVALID_PARAMETER);         /* not a section right */
+  open_(app, "", ALL, KOBJNS_INVALID_HANDLE);                /* row 29 */
+  KT_STATUS(kobjns_section_open(app, name, ALL, NULL), KOBJNS_INVALID_PARAMETER);
+  close_(s);
+  open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND); /* the name went with the last handle */
+  kobjns_ctx_free(app);
+}
+
+static void create_errors(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("bad");
+  create(app, name, 0, RW, NULL, KOBJNS_INVALID_PARAMETER); /* row 34 */
+  create(app, name, 4096, 0, NULL, KOBJNS_INVALID_PARAMETER);
+  create(app, name, 4096, 0x100, NULL, KOBJNS_INVALID_PARAMETER);
+  create(app, name, UINT64_MAX, RW, NULL, KOBJNS_ARITHMETIC_OVERFLOW);
+  create(app, name, (uint64_t)1 << 60, RW, NULL, KOBJNS_COMMITMENT_LIMIT); /* past /dev/shm */
+  create(app, name, 4096, RW, "D:(A;;GA;;;WD", KOBJNS_INVALID_ACL);
+  create(app, name, 4096, RW, "O:BA", KOBJNS_INVALID_PARAMETER);
+  create(app, name, 4096, RW, "D:(A;;GA;;;QQ)", KOBJNS_INVALID_SID);
+  create(app, "a\xff", 4096, RW, NULL, KOBJNS_NO_UNICODE_TRANSLATION);
+  KT_STATUS(kobjns_section_create(app, name, 4096, RW, NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  /* rows 21, 23-27 through create */
+  create(app, "Session\\x", 4096, RW, NULL, KOBJNS_ACCESS_DENIED);
+  open_(app, "Session\\x", ALL, KOBJNS_FILE_NOT_FOUND);
+  create(app, "Global\\", 4096, RW, NULL, KOBJNS_INVALID_NAME);
+  create(app, "Session\\1", 4096, RW, NULL, KOBJNS_INVALID_HANDLE);
+  create(app, "Local\\a\\b", 4096, RW, NULL, KOBJNS_PATH_NOT_FOUND);
+  create(app, "Local\\\\x", 4096, RW, NULL, KOBJNS_INVALID_NAME);
+  create(app, "\\x", 4096, RW, NULL, KOBJNS_BAD_PATHNAME);
+  char missing[64];
+  snprintf(missing, sizeof missing, "Session\\%u\\x", (unsigned)kt_unused_session());
+  create(app, missing, 4096, RW, NULL, KOBJNS_PATH_NOT_FOUND); /* row 20 */
+  kobjns_ctx_free(app);
+}
+
+static void global_namespace_and_privilege(void) {
+  kobjns_ctx *admin = kt_ctx(1, true), *app = kt_ctx(1, false), *service = kt_ctx(0, false);
+  int held = 0;
+  KT_OK(kobjns_ctx_has_privilege(admin, KOBJNS_PRIV_CREATE_GLOBAL, &held));
+  const char *nsG = kt_prefixed("Global\\", "nsG");
+  kobjns_section *g = NULL;
+  if (held) g = create(admin, nsG, 4096, RW, NULL, 0); /* row 12 */
+  else g = create(service, nsG, 4096, RW, "D:(A;;GA;;;WD)", 0);
+  create(app, kt_prefixed("Global\\", "nsG2"), 4096, RW, NULL, KOBJNS_ACCESS_DENIED); /* row 13 */
+  create(app, kt_prefixed("Session\\0\\", "x"), 4096, RW, NULL, KOBJNS_ACCESS_DENIED); /* 22 */
+  /* Creating an existing global object opens it: no privilege needed. */
+  close_(create(app, nsG, 4096, RW, NULL, KOBJNS_ALREADY_EXISTS));
+  const char *bare = nsG + strlen("Global\\");
+  open_(app, bare, ALL, KOBJNS_FILE_NOT_FOUND); /* row 15 */
+  const char *spellings[] = {"Session\\0\\", "Global\\Global\\", "Global\\Local\\", "Local\\Global\\"};
+  for (size_t i = 0; i < 4; i++) { /* row 16 */
+    char name[256];
+    snprintf(name, sizeof name, "%s%s", spellings[i], bare);
+    close_(open_(app, name, ALL, 0));
+  }
+  /* Session 0 creates in the global namespace without asking: bare and Global\ are one. */
+  const char *svc = kt_name("svc");
+  kobjns_section *x = create(service, svc, 4096, RW, NULL, 0); /* row 14 */
+  char name[256];
+  snprintf(name, sizeof name, "Global\\%s", svc);
+  close_(create(service, name, 4096, RW, NULL, KOBJNS_ALREADY_EXISTS));
+  CU_ASSERT_STRING_EQUAL(strstr(kobjns_section_path(x), "\\BaseNamedObjects\\"),
+                         kobjns_section_path(x));
+  close_(x), close_(g);
+  kobjns_ctx_free(admin), kobjns_ctx_free(app), kobjns_ctx_free(service);
+}
+
+static void local_and_global_are_distinct(void) {
+  kobjns_ctx *app = kt_ctx(1, false), *service = kt_ctx(0, false);
+  const char *dup = kt_name("dup");
+  char local[256], global[256], s1[256], s0[256];
+  snprintf(local, sizeof local, "Local\\%s", dup);
+  snprintf(global, sizeof global, "Global\\%s", dup);
+  snprintf(s1, sizeof s1, "Session\\1\\%s", dup);
+  snprintf(s0, sizeof s0, "Session\\0\\%s", dup);
+  kobjns_section *l = create(app, local, 4096, RW, NULL, 0); /* row 18 */
+  kobjns_section *g = create(service, global, 4096, RW, "D:(A;;GA;;;WD)", 0);
+  char *lv = map(l, RW), *gv = map(g, RW);
+  strcpy(lv, "local"), strcpy(gv, "global");
+  kobjns_section *a = create(app, s1, 4096, RW, NULL, KOBJNS_ALREADY_EXISTS); /* row 19 */
+  kobjns_section *b = create(app, s0, 4096, RW, NULL, KOBJNS_ALREADY_EXISTS);
+  char *av = map(a, RD), *bv = map(b, RD);
+  CU_ASSERT_STRING_EQUAL(av, "local");
+  CU_ASSERT_STRING_EQUAL(bv, "global");
+  kobjns_unmap(lv), kobjns_unmap(gv), kobjns_unmap(av), kobjns_unmap(bv);
+  close_(l), close_(g), close_(a), close_(b);
+  kobjns_ctx_free(app), kobjns_ctx_free(service);
+}
+
+static void unnamed_and_odd_names(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  kobjns_section *u1 = create(app, "", 4096, RW, NULL, 0); /* row 28 */
+  kobjns_section *u2 = create(app, NULL, 4096, RW, NULL, 0);
+  CU_ASSERT_STRING_EQUAL(kobjns_section_path(u1), "");
+  char *v1 = map(u1, RW), *v2 = map(u2, RW);
+  strcpy(v1, "one");
+  CU_ASSERT_STRING_EQUAL(v2, "");
+  kobjns_unmap(v1), kobjns_unmap(v2);
+  close_(u1), close_(u2);
+  /* row 30: '/' and ':' are ordinary characters */
+  const char *slash = kt_name("a/b"), *colon = kt_name("a:b");
+  kobjns_section *s = create(app, slash, 4096, RW, NULL, 0);
+  kobjns_section *c = create(app, colon, 4096, RW, NULL, 0);
+  close_(open_(app, slash, RD, 0));
+  char backslash[256];
+  snprintf(backslash, sizeof backslash, "%s", slash);
+  backslash[1] = '\\';
+  open_(app, backslash, RD, KOBJNS_PATH_NOT_FOUND);
+  close_(s), close_(c);
+  /* row 31: the longest name; its native name is a hash, the full name is kept and checked */
+  size_t n = KOBJNS_NAME_MAX_UTF16;
+  char *longest = malloc(n + 1);
+  const char *unique = kt_name("L");
+  memcpy(longest, "Local\\", 6);
+  memset(longest + 6, 'y', n - 6);
+  memcpy(longest + 6, unique, strlen(unique));
+  longest[n] = '\0';
+  kobjns_section *big = create(app, longest, 4096, RW, NULL, 0);
+  close_(open_(app, longest, RD, 0));
+  longest[n - 1] = 'z'; /* a different long name is a different object */
+  open_(app, longest, RD, KOBJNS_FILE_NOT_FOUND);
+  close_(big);
+  free(longest);
+  /* Names with escaped characters and UTF-8 keep their identity. */
+  const char *odd[] = {kt_name("%2F"), kt_name("#x"), kt_name("tab\there"), kt_name("\xc3\xa9t\xc3\xa9")};
+  for (size_t i = 0; i < 4; i++) {
+    kobjns_section *o = create(app, odd[i], 4096, RW, NULL, 0);
+    close_(open_(app, odd[i], RD, 0));
+    close_(o);
+  }
+  kobjns_section *p1 = create(app, odd[0], 4096, RW, NULL, 0);
+  char same_escape[256];
+  snprintf(same_escape, sizeof same_escape, "/%s", odd[0] + 3); /* "/" escapes to "%2F" */
+  open_(app, same_escape, RD, KOBJNS_FILE_NOT_FOUND);
+  close_(p1);
+  kobjns_ctx_free(app);
+}
+
+static void descriptors(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *ro = kt_name("nsRO");
+  kobjns_section *s = create(app, ro, 4096, RW, "D:(A;;GR;;;WD)", 0); /* row 39 */
+  char *w = map(s, RW); /* the creator's own handle is not checked */
+  strcpy(w, "readable");
+  kobjns_section *r = open_(app, ro, RD, 0);
+  char *v = map(r, RD);
+  CU_ASSERT_STRING_EQUAL(v, "readable");
+  open_(app, ro, RW, KOBJNS_ACCESS_DENIED);  /* row 40 */
+  open_(app, ro, ALL, KOBJNS_ACCESS_DENIED);
+  create(app, ro, 4096, RW, NULL, KOBJNS_ACCESS_DENIED);                  /* row 41 */
+  close_(create(app, ro, 4096, RD, NULL, KOBJNS_ALREADY_EXISTS));
+  kobjns_unmap(w), kobjns_unmap(v);
+  close_(r), close_(s);
+  const char *none = kt_name("nsNone");
+  kobjns_section *n = create(app, none, 4096, RW, "D:", 0); /* row 42 */
+  CU_ASSERT_PTR_NOT_NULL(n);
+  open_(app, none, RD, KOBJNS_ACCESS_DENIED);
+  close_(n);
+  const char *open_to_all = kt_name("nsAll");
+  n = create(app, open_to_all, 4096, RW, "D:NO_ACCESS_CONTROL", 0);
+  close_(open_(app, open_to_all, ALL, 0));
+  close_(n);
+  kobjns_ctx_free(app);
+}
+
+static void views(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("views");
+  kobjns_section *s = create(app, name, 3 * 65536, RW, NULL, 0);
+  kobjns_section *wo = open_(app, name, RW, 0), *ro = open_(app, name, RD, 0);
+  void *p = (void *)1;
+  KT_STATUS(kobjns_section_map(wo, RD, 0, 0, &p), KOBJNS_ACCESS_DENIED); /* row 44 */
+  CU_ASSERT_PTR_NULL(p);
+  KT_STATUS(kobjns_section_map(ro, RW, 0, 0, &p), KOBJNS_ACCESS_DENIED); /* row 45 */
+  KT_STATUS(kobjns_section_map(s, RW, 0, 3 * 65536 + 1, &p), KOBJNS_ACCESS_DENIED); /* 50 */
+  KT_STATUS(kobjns_section_map(s, RW, 4096, 0, &p), KOBJNS_MAPPED_ALIGNMENT);
+  KT_STATUS(kobjns_section_map(s, RW, 3 * 65536, 0, &p), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_section_map(s, 0x40, 0, 0, &p), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_section_map(s, RW, 0, 0, NULL), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_section_map(NULL, RW, 0, 0, &p), KOBJNS_INVALID_HANDLE);
+  /* Views at offsets see the same bytes. */
+  char *whole = map(s, RW);
+  strcpy(whole + 65536, "second");
+  void *second = NULL;
+  KT_OK(kobjns_section_map(ro, RD, 65536, 65536, &second));
+  CU_ASSERT_STRING_EQUAL(second, "second");
+  KT_OK(kobjns_unmap(second));
+  /* row 46: a copy-on-write view is private */
+  kobjns_section *cp = open_(app, name, KOBJNS_MAP_COPY, 0);
+  char *copy = NULL;
+  KT_OK(kobjns_section_map(cp, KOBJNS_MAP_COPY, 0, 0, (void **)&copy));
+  strcpy(whole, "shared");
+  CU_ASSERT_STRING_EQUAL(copy, "shared"); /* untouched pages still show the section */
+  strcpy(copy, "private");
+  CU_ASSERT_STRING_EQUAL(whole, "shared");
+  KT_OK(kobjns_unmap(copy));
+  KT_STATUS(kobjns_unmap(copy), KOBJNS_INVALID_ADDRESS);
+  KT_STATUS(kobjns_unmap(whole + 1), KOBJNS_INVALID_ADDRESS);
+  KT_STATUS(kobjns_unmap(NULL), KOBJNS_INVALID_ADDRESS);
+  unsigned access = 0;
+  KT_OK(kobjns_section_access(ro, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_MAP_READ);
+  close_(cp), close_(wo), close_(ro);
+  /* rows 47-48: a view outlives the name; the name comes back as a new, zeroed section */
+  strcpy(whole, "old data");
+  close_(s);
+  open_(app, name, RD, KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_STRING_EQUAL(whole, "old data");
+  kobjns_section *again = create(app, name, 4096, RW, NULL, 0);
+  char *fresh = map(again, RD);
+  CU_ASSERT_EQUAL(fresh[0], 0);
+  kobjns_unmap(fresh), kobjns_unmap(whole);
+  close_(again);
+  KT_STATUS(kobjns_section_close(NULL), KOBJNS_INVALID_HANDLE);
+  kobjns_ctx_free(app);
+}
+
+static void read_only_sections(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("ro");
+  kobjns_section *s = create(app, name, 4096, RD, NULL, 0);
+  void *p = NULL;
+  KT_STATUS(kobjns_section_map(s, RW, 0, 0, &p), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_section_map(s, RD, 0, 0, &p));
+  KT_OK(kobjns_unmap(p));
+  /* A handle may carry write access to a read-only section; write views are still refused. */
+  kobjns_section *all = open_(app, name, ALL, 0);
+  KT_STATUS(kobjns_section_map(all, RW, 0, 0, &p), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_section_map(all, KOBJNS_MAP_COPY, 0, 0, &p));
+  ((char *)p)[0] = 'x'; /* private */
+  KT_OK(kobjns_unmap(p));
+  close_(all);
+  close_(create(app, name, 4096, RW, NULL, KOBJNS_ALREADY_EXISTS)); /* row 3's converse */
+  close_(s);
+  kobjns_ctx_free(app);
+}
+
+void kt_add_sections(CU_pSuite s) {
+  CU_add_test(s, "create and reopen (rows 1-6)", create_and_reopen);
+  CU_add_test(s, "open errors (rows 8-10, 29)", open_errors);
+  CU_add_test(s, "create errors (rows 20-27, 34)", create_errors);
+  CU_add_test(s, "global namespace and privilege (rows 12-16, 22)", global_namespace_and_privilege);
+  CU_add_test(s, "Local and Global are distinct (rows 18, 19)", local_and_global_are_distinct);
+  CU_add_test(s, "unnamed and odd names (rows 28, 30, 31)", unnamed_and_odd_names);
+  CU_add_test(s, "descriptors (rows 39-42)", descriptors);
+  CU_add_test(s, "views (rows 44-48, 50)", views);
+  CU_add_test(s, "read-only sections", read_only_sections);
+}
