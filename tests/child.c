@@ -1,7 +1,11 @@
 /* The child side of multi-process tests: a small command interpreter on stdin/stdout, so that
  * a test can play a service, an app or another user step by step. One reply line per command,
  * starting with the status. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +53,15 @@ int kt_child_main(void) {
         if (handles[i] == cur) handles[i] = handles[--count];
       cur = count ? handles[count - 1] : NULL;
       printf("%d\n", rc);
+    } else if (!strcmp(cmd, "rawopen")) { /* what the kernel alone allows: errno of open() */
+      int fd = open(a, !strcmp(b, "rw") ? O_RDWR : O_RDONLY);
+      printf("%d\n", fd < 0 ? errno : 0);
+      if (fd >= 0) close(fd);
+    } else if (!strcmp(cmd, "rawunlink")) {
+      printf("%d\n", unlink(a) < 0 ? errno : 0);
+    } else if (!strcmp(cmd, "umask")) {
+      umask((mode_t)strtoul(a, NULL, 8));
+      printf("0\n");
     } else if (!strcmp(cmd, "size")) {
       uint64_t size = 0;
       rc = kobjns_section_size(cur, &size);

@@ -1,6 +1,11 @@
 /* The test kit (see kt.h). */
 #include "kt.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "object.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
@@ -44,7 +49,49 @@ uint32_t kt_unused_session(void) { return 1000000u + (uint32_t)getpid(); }
 
 bool kt_is_root(void) { return geteuid() == 0; }
 
+static char shared_copy[256];
+
+/* Other users may not reach the build tree (a clone under /root, say): give them a copy. */
+static const char *binary_for(long uid) {
+  if (uid < 0) return "/proc/self/exe";
+  if (shared_copy[0]) return shared_copy;
+  char dir[] = "/tmp/kobjns-tests.XXXXXX";
+  if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return "/proc/self/exe";
+  snprintf(shared_copy, sizeof shared_copy, "%s/kobjns-tests", dir);
+  int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  int out = open(shared_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+  char buf[65536];
+  ssize_t n;
+  while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+    if (write(out, buf, (size_t)n) != n) break;
+  if (in >= 0) close(in);
+  if (out >= 0) close(out);
+  return shared_copy;
+}
+
+void kt_cleanup(void) {
+  if (!shared_copy[0]) return;
+  unlink(shared_copy);
+  *strrchr(shared_copy, '/') = '\0';
+  rmdir(shared_copy);
+  shared_copy[0] = '\0';
+}
+
+void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
+  char path[1024];
+  kobjns__name n = {0};
+  if (kobjns_resolve(ctx, name, path, sizeof path, NULL) ||
+      kobjns__resolve_name(ctx, name, KOBJNS__OPEN, &n)) {
+    snprintf(out, size, "/nonexistent");
+    return;
+  }
+  char native[KOBJNS__NATIVE_MAX + 1];
+  kobjns__native_name(&n, native);
+  snprintf(out, size, "/dev/shm/%s", native);
+}
+
 bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  const char *binary = binary_for(uid);
   int to[2], from[2];
   if (pipe(to) < 0 || pipe(from) < 0) return false;
   pid_t pid = fork();
@@ -61,7 +108,7 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
           setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
         _exit(126);
     }
-    execl("/proc/self/exe", "kobjns-tests", "--child", (char *)NULL);
+    execl(binary, "kobjns-tests", "--child", (char *)NULL);
     _exit(127);
   }
   close(to[0]);
@@ -72,6 +119,15 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
   return p->to && p->from;
 }
 
+void kt_send(kt_proc *p, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(p->to, fmt, ap);
+  va_end(ap);
+  fputc('\n', p->to);
+  fflush(p->to);
+}
+
 int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -79,6 +135,10 @@ int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...) {
   va_end(ap);
   fputc('\n', p->to);
   fflush(p->to);
+  return kt_recv(p, reply, reply_size);
+}
+
+int kt_recv(kt_proc *p, char *reply, size_t reply_size) {
   char line[4096];
   if (!fgets(line, sizeof line, p->from)) return -1000;
   line[strcspn(line, "\n")] = '\0';

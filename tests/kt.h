@@ -32,6 +32,11 @@ kobjns_ctx *kt_ctx(uint32_t session, bool privileged);
 /* A session number no one uses in this run. */
 uint32_t kt_unused_session(void);
 
+/* The path of the file backing a named object, for kernel-level checks (POSIX only). */
+void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size);
+/* Remove the copy of the test binary made for other users. */
+void kt_cleanup(void);
+
 /* Whether the suite runs as root (cross-user cases need it). */
 bool kt_is_root(void);
 
@@ -42,12 +47,16 @@ typedef struct kt_proc {
   FILE *from; /* the child's stdout */
 } kt_proc;
 
-/* Start a child in `session` (KOBJNS_SESSION), as `uid` (or -1 for ours). */
+/* Start a child in `session` (KOBJNS_SESSION), as `uid` (or -1 for ours); a child of another
+ * uid runs a copy of the test binary in a directory every user can reach. */
 bool kt_spawn(kt_proc *p, uint32_t session, long uid);
 /* Send one command and read its one-line reply into reply (which may be NULL). Returns the
  * integer that starts the reply (a status), or -1000 if the child died. */
 int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The two halves of kt_cmd, to let several children race. */
+void kt_send(kt_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int kt_recv(kt_proc *p, char *reply, size_t reply_size);
 /* Wait for the child to end: its exit code, or 128 + signal. */
 int kt_wait(kt_proc *p);
 /* Kill the child with SIGKILL and reap it. */

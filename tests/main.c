@@ -66,6 +66,7 @@ int main(int argc, char **argv) {
   unsigned failures = CU_get_number_of_failures();
   unsigned ran = CU_get_number_of_tests_run();
   CU_cleanup_registry();
+  kt_cleanup();
   unsigned left = leftovers(root);
   if (left) fprintf(stderr, "FAIL: %u object(s) of this run were left in /dev/shm\n", left);
   return failures || left || ran == 0 ? 1 : 0;

@@ -1,2 +1,101 @@
+/* Lifetime: a name lives exactly as long as some handle, in any process; a killed holder counts
+ * as closed; views outlive the name. */
+#include <string.h>
+
 #include "kt.h"
-void kt_add_lifetime(CU_pSuite s) { (void)s; }
+
+#define RW "0x2"
+#define RD "0x4"
+
+static void name_follows_handles_across_processes(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("life");
+  kt_proc a, b;
+  CU_ASSERT_FATAL(kt_spawn(&a, 1, -1));
+  CU_ASSERT_FATAL(kt_spawn(&b, 1, -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", name), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "write kept"), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "open %s " RD, name), 0);
+  CU_ASSERT_EQUAL(kt_wait(&a), 0); /* the creator leaves; b still holds it */
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s));
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  void *v = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &v));
+  CU_ASSERT_STRING_EQUAL(v, "kept");
+  KT_OK(kobjns_section_close(s)); /* the last handle: the name goes, the view stays */
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_STRING_EQUAL(v, "kept");
+  KT_OK(kobjns_unmap(v));
+  kobjns_ctx_free(app);
+}
+
+static void killed_holder_counts_as_closed(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("killed");
+  kt_proc a;
+  CU_ASSERT_FATAL(kt_spawn(&a, 1, -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", name), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "write stale"), 0);
+  kt_kill(&a);
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+  /* Creating again gives a new, zero-filled section, not the dead one. */
+  CU_ASSERT_FATAL(kt_spawn(&a, 1, -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", name), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "write again"), 0);
+  kt_kill(&a);
+  KT_STATUS(kobjns_section_create(app, name, 8192, KOBJNS_MAP_WRITE, NULL, &s), 0);
+  void *v = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &v));
+  CU_ASSERT_EQUAL(((char *)v)[0], 0);
+  uint64_t size = 0;
+  kobjns_section_size(s, &size);
+  CU_ASSERT_EQUAL(size, 8192);
+  kobjns_unmap(v);
+  KT_OK(kobjns_section_close(s));
+  kobjns_ctx_free(app);
+}
+
+static void killed_holder_among_live_ones(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("survivor");
+  kt_proc a;
+  CU_ASSERT_FATAL(kt_spawn(&a, 1, -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", name), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "write shared"), 0);
+  kobjns_section *s = NULL, *t = NULL;
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s));
+  kt_kill(&a);
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t)); /* still held by us */
+  void *v = NULL;
+  KT_OK(kobjns_section_map(t, KOBJNS_MAP_READ, 0, 0, &v));
+  CU_ASSERT_STRING_EQUAL(v, "shared");
+  kobjns_unmap(v);
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_section_close(t));
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
+static void many_handles_one_process(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("many");
+  kobjns_section *h[32];
+  KT_OK(kobjns_section_create(app, name, 4096, KOBJNS_MAP_WRITE, NULL, &h[0]));
+  for (int i = 1; i < 32; i++) KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &h[i]));
+  for (int i = 0; i < 31; i++) KT_OK(kobjns_section_close(h[i])); /* the creator first */
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s));
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_section_close(h[31]));
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
+void kt_add_lifetime(CU_pSuite s) {
+  CU_add_test(s, "the name follows the handles across processes", name_follows_handles_across_processes);
+  CU_add_test(s, "a killed holder counts as closed", killed_holder_counts_as_closed);
+  CU_add_test(s, "a killed holder among live ones", killed_holder_among_live_ones);
+  CU_add_test(s, "many handles in one process", many_handles_one_process);
+}

@@ -1,2 +1,97 @@
+/* Sessions across processes: a service in session 0, apps in other sessions (rows 11, 14, 17,
+ * 20), each process in the session KOBJNS_SESSION gives it. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "kt.h"
-void kt_add_sessions(CU_pSuite s) { (void)s; }
+
+#define RW "0x2"
+#define RD "0x4"
+
+static void another_process_of_the_session(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *nsA = kt_name("nsA");
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(app, nsA, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  void *v = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &v));
+  strcpy(v, "from-parent");
+  kt_proc child;
+  CU_ASSERT_FATAL(kt_spawn(&child, 1, -1));
+  char reply[256];
+  KT_STATUS(kt_cmd(&child, NULL, 0, "open %s " RD, nsA), 0); /* row 11 */
+  KT_STATUS(kt_cmd(&child, reply, sizeof reply, "read"), 0);
+  CU_ASSERT_STRING_EQUAL(reply, "0 from-parent");
+  KT_STATUS(kt_cmd(&child, reply, sizeof reply, "session"), 0);
+  CU_ASSERT_STRING_EQUAL(reply, "0 1");
+  CU_ASSERT_EQUAL(kt_wait(&child), 0);
+  kobjns_unmap(v);
+  KT_OK(kobjns_section_close(s));
+  kobjns_ctx_free(app);
+}
+
+static void service_and_app(void) {
+  const char *x = kt_name("X");
+  kt_proc service, app;
+  CU_ASSERT_FATAL(kt_spawn(&service, 0, -1));
+  CU_ASSERT_FATAL(kt_spawn(&app, 1, -1));
+  KT_STATUS(kt_cmd(&service, NULL, 0, "create %s 4096 " RW " -", x), 0); /* row 14 */
+  KT_STATUS(kt_cmd(&service, NULL, 0, "write from-service"), 0);
+  KT_STATUS(kt_cmd(&app, NULL, 0, "open %s " RD, x), KOBJNS_FILE_NOT_FOUND); /* row 17 */
+  KT_STATUS(kt_cmd(&app, NULL, 0, "open Global\\%s " RD, x), 0);
+  char reply[256];
+  kt_cmd(&app, reply, sizeof reply, "read");
+  CU_ASSERT_STRING_EQUAL(reply, "0 from-service");
+  /* The app cannot create in Global\ without the privilege; the service can. */
+  KT_STATUS(kt_cmd(&app, NULL, 0, "priv 0"), 0);
+  KT_STATUS(kt_cmd(&app, NULL, 0, "create Global\\%s.new 4096 " RW " -", x), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kt_cmd(&app, NULL, 0, "create Global\\%s 4096 " RW " -", x), KOBJNS_ALREADY_EXISTS);
+  KT_STATUS(kt_cmd(&service, NULL, 0, "priv 0"), 0); /* session 0 needs none anyway */
+  KT_STATUS(kt_cmd(&service, NULL, 0, "create Global\\%s.svc 4096 " RW " -", x), 0);
+  CU_ASSERT_EQUAL(kt_wait(&app), 0);
+  CU_ASSERT_EQUAL(kt_wait(&service), 0);
+}
+
+static void sessions_are_isolated(void) {
+  const char *name = kt_name("same");
+  kt_proc a, b;
+  CU_ASSERT_FATAL(kt_spawn(&a, 2, -1));
+  CU_ASSERT_FATAL(kt_spawn(&b, 3, -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", name), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "write two"), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "create %s 4096 " RW " -", name), 0); /* its own */
+  KT_STATUS(kt_cmd(&b, NULL, 0, "write three"), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "open Session\\2\\%s " RD, name), 0);
+  char reply[256];
+  kt_cmd(&b, reply, sizeof reply, "read");
+  CU_ASSERT_STRING_EQUAL(reply, "0 two");
+  CU_ASSERT_EQUAL(kt_wait(&a), 0);
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+}
+
+static void session_lives_with_its_processes(void) {
+  uint32_t n = kt_unused_session();
+  kobjns_ctx *app = kt_ctx(1, false);
+  char name[64], path[256];
+  snprintf(name, sizeof name, "Session\\%u\\x", (unsigned)n);
+  KT_STATUS(kobjns_resolve(app, name, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  kt_proc member;
+  CU_ASSERT_FATAL(kt_spawn(&member, n, -1));
+  KT_STATUS(kt_cmd(&member, NULL, 0, "session"), 0); /* it has joined */
+  KT_OK(kobjns_resolve(app, name, path, sizeof path, NULL));
+  kt_kill(&member); /* even a killed member leaves the session */
+  KT_STATUS(kobjns_resolve(app, name, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  CU_ASSERT_FATAL(kt_spawn(&member, n, -1));
+  KT_STATUS(kt_cmd(&member, NULL, 0, "session"), 0);
+  KT_OK(kobjns_resolve(app, name, path, sizeof path, NULL));
+  CU_ASSERT_EQUAL(kt_wait(&member), 0);
+  KT_STATUS(kobjns_resolve(app, name, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
+void kt_add_sessions(CU_pSuite s) {
+  CU_add_test(s, "another process of the session (row 11)", another_process_of_the_session);
+  CU_add_test(s, "service in session 0, app in session 1 (rows 13, 14, 17)", service_and_app);
+  CU_add_test(s, "sessions are isolated", sessions_are_isolated);
+  CU_add_test(s, "a session lives with its processes (row 20)", session_lives_with_its_processes);
+}
