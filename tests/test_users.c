@@ -1,2 +1,157 @@
+/* Other users (root only: children run as other uids). What keeps users apart is the kernel
+ * (owner, mode bits, the sticky /dev/shm); the library's descriptor check comes on top. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "kt.h"
-void kt_add_users(CU_pSuite s) { (void)s; }
+
+#define USER_A 61001
+#define USER_B 61002
+#define RW "0x2"
+#define RD "0x4"
+
+static void default_descriptor_keeps_others_out(void) {
+  kobjns_ctx *root = kt_ctx(0, true);
+  const char *x = kt_prefixed("Global\\", "x");
+  kt_proc a, b;
+  CU_ASSERT_FATAL(kt_spawn(&a, 0, USER_A)); /* a service running as user A */
+  CU_ASSERT_FATAL(kt_spawn(&b, 1, USER_B)); /* user B in an interactive session */
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", x), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "open %s " RD, x), KOBJNS_ACCESS_DENIED); /* row 43 */
+  char path[512];
+  kt_native_path(root, x, path, sizeof path);
+  struct stat st;
+  CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+  CU_ASSERT_EQUAL(st.st_uid, USER_A);
+  CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+  /* Not just the library: the kernel refuses B, and B cannot remove A's object. */
+  KT_STATUS(kt_cmd(&b, NULL, 0, "rawopen %s r", path), EACCES);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "rawunlink %s", path), EPERM);
+  /* The descriptor would let root (SYSTEM, administrators) in, but an unprivileged user's object
+   * in Global\ is one a privileged caller does not trust: anyone could have planted it. */
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_open(root, x, KOBJNS_MAP_READ, &s), KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(kt_wait(&a), 0);
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  kobjns_ctx_free(root);
+}
+
+static void everyone_may_read(void) {
+  kobjns_ctx *root = kt_ctx(0, true);
+  const char *x = kt_prefixed("Global\\", "ro");
+  kt_proc a, b;
+  CU_ASSERT_FATAL(kt_spawn(&a, 0, USER_A));
+  CU_ASSERT_FATAL(kt_spawn(&b, 1, USER_B));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " D:(A;;GA;;;OW)(A;;GR;;;WD)", x), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "write for-everyone"), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "open %s " RD, x), 0);
+  char reply[128];
+  kt_cmd(&b, reply, sizeof reply, "read");
+  CU_ASSERT_STRING_EQUAL(reply, "0 for-everyone");
+  KT_STATUS(kt_cmd(&b, NULL, 0, "open %s " RW, x), KOBJNS_ACCESS_DENIED);
+  char path[512];
+  kt_native_path(root, x, path, sizeof path);
+  struct stat st;
+  CU_ASSERT_EQUAL(stat(path, &st), 0);
+  CU_ASSERT_EQUAL(st.st_mode & 0777, 0644);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "rawopen %s rw", path), EACCES); /* the kernel agrees */
+  KT_STATUS(kt_cmd(&b, NULL, 0, "rawopen %s r", path), 0);
+  /* B is now the last holder of A's object: B cannot remove it (sticky /dev/shm), but it is
+   * stale, so nobody is handed it, and the next opener with the right removes it. */
+  KT_STATUS(kt_cmd(&a, NULL, 0, "close"), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "close"), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "open %s " RD, x), KOBJNS_FILE_NOT_FOUND);
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_open(root, x, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_NOT_EQUAL(stat(path, &st), 0); /* root removed the stale object */
+  CU_ASSERT_EQUAL(kt_wait(&a), 0);
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  kobjns_ctx_free(root);
+}
+
+static void root_does_not_adopt_planted_objects(void) {
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *x = kt_prefixed("Global\\", "planted");
+  kt_proc b;
+  /* B claims session 0 (a model, not a right) and plants a wide-open object in Global\. */
+  CU_ASSERT_FATAL(kt_spawn(&b, 0, USER_B));
+  KT_STATUS(kt_cmd(&b, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", x), 0);
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_open(service, x, KOBJNS_MAP_READ, &s), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_section_create(service, x, 4096, KOBJNS_MAP_WRITE, NULL, &s),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_PTR_NULL(s);
+  /* Another session's namespace is not root's either. */
+  kt_proc c;
+  CU_ASSERT_FATAL(kt_spawn(&c, 7, USER_B));
+  const char *local = kt_name("local");
+  KT_STATUS(kt_cmd(&c, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", local), 0);
+  char name[256];
+  snprintf(name, sizeof name, "Session\\7\\%s", local);
+  KT_STATUS(kobjns_section_open(service, name, KOBJNS_MAP_READ, &s), KOBJNS_ACCESS_DENIED);
+  /* An unprivileged user may use it: that is Windows' rule for its own objects. */
+  kt_proc d;
+  CU_ASSERT_FATAL(kt_spawn(&d, 1, USER_A));
+  KT_STATUS(kt_cmd(&d, NULL, 0, "open %s " RW, x), 0);
+  CU_ASSERT_EQUAL(kt_wait(&d), 0);
+  CU_ASSERT_EQUAL(kt_wait(&c), 0);
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  kobjns_ctx_free(service);
+}
+
+static void umask_plays_no_part(void) {
+  kobjns_ctx *root = kt_ctx(1, true);
+  const char *masks[] = {"000", "077"};
+  const char *sddl[] = {"-", "D:(A;;GA;;;OW)(A;;GR;;;WD)", "D:NO_ACCESS_CONTROL"};
+  const mode_t want[] = {0600, 0644, 0666};
+  for (int d = 0; d < 3; d++) {
+    for (int m = 0; m < 2; m++) {
+      kt_proc a;
+      CU_ASSERT_FATAL(kt_spawn(&a, 1, USER_A));
+      const char *name = kt_name("umask");
+      KT_STATUS(kt_cmd(&a, NULL, 0, "umask %s", masks[m]), 0);
+      KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " %s", name, sddl[d]), 0);
+      char path[512];
+      kt_native_path(root, name, path, sizeof path);
+      struct stat st;
+      CU_ASSERT_EQUAL(stat(path, &st), 0);
+      if ((st.st_mode & 0777) != want[d])
+        fprintf(stderr, "\n  umask %s, %s: mode %o, want %o\n", masks[m], sddl[d],
+                (unsigned)(st.st_mode & 0777), (unsigned)want[d]);
+      CU_ASSERT_EQUAL(st.st_mode & 0777, want[d]);
+      CU_ASSERT_EQUAL(kt_wait(&a), 0);
+    }
+  }
+  kobjns_ctx_free(root);
+}
+
+static void acting_as_another_user(void) {
+  kobjns_ctx *as_a = kt_ctx(1, false), *as_b = kt_ctx(1, false);
+  KT_OK(kobjns_ctx_set_user(as_a, USER_A));
+  KT_OK(kobjns_ctx_set_user(as_b, USER_B));
+  int held = 1;
+  KT_OK(kobjns_ctx_has_privilege(as_b, KOBJNS_PRIV_CREATE_GLOBAL, &held));
+  CU_ASSERT_EQUAL(held, 0); /* no longer an administrator */
+  const char *name = kt_name("as");
+  kobjns_section *s = NULL, *t = NULL;
+  KT_OK(kobjns_section_create(as_a, name, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  char path[512];
+  kt_native_path(as_a, name, path, sizeof path);
+  struct stat st;
+  CU_ASSERT_EQUAL(stat(path, &st), 0);
+  CU_ASSERT_EQUAL(st.st_uid, USER_A);
+  KT_STATUS(kobjns_section_open(as_b, name, KOBJNS_MAP_READ, &t), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_section_open(as_a, name, KOBJNS_MAP_READ, &t));
+  KT_OK(kobjns_section_close(t));
+  KT_OK(kobjns_section_close(s));
+  kobjns_ctx_free(as_a), kobjns_ctx_free(as_b);
+}
+
+void kt_add_users(CU_pSuite s) {
+  CU_add_test(s, "the default descriptor keeps others out (row 43)", default_descriptor_keeps_others_out);
+  CU_add_test(s, "everyone may read: the library and the kernel agree", everyone_may_read);
+  CU_add_test(s, "root does not adopt objects planted by others", root_does_not_adopt_planted_objects);
+  CU_add_test(s, "the umask plays no part", umask_plays_no_part);
+  CU_add_test(s, "a root context acting as another user", acting_as_another_user);
+}
