@@ -33,43 +33,48 @@ extern "C" {
 
 /* Statuses. Each value is the Win32 error code it stands for, on every platform.
  * X(name, value, message); kobjns_status_name() and kobjns_strerror() read the same table. */
-#define KOBJNS_STATUS_MAP(X)                                                                     \
-  X(SUCCESS, 0, "the operation completed successfully")                                                                            \
-  X(FILE_NOT_FOUND, 2, "no object of that name exists in the namespace the name resolves to")    \
-  X(PATH_NOT_FOUND, 3, "a directory or link in the name does not exist (unknown keyword, "       \
-                       "missing session, or a '\\' inside the object name)")                     \
-  X(TOO_MANY_OPEN_FILES, 4, "the process has run out of file descriptors or handles")            \
-  X(ACCESS_DENIED, 5, "denied by the object's security descriptor, by a missing privilege, "     \
-                      "by the section's protection or by the operating system")                  \
-  X(INVALID_HANDLE, 6, "the name is a namespace link or directory, or is held by another object " \
-                       "type, or the handle is not valid")                                       \
-  X(NOT_ENOUGH_MEMORY, 8, "not enough memory")                                                   \
-  X(NOT_SUPPORTED, 50, "not supported on this platform")                                         \
-  X(INVALID_PARAMETER, 87, "an argument is invalid (NULL, unknown flags, size 0, bad offset)")   \
-  X(INSUFFICIENT_BUFFER, 122, "the buffer is too small; the length needed was stored")        \
+#define KOBJNS_STATUS_MAP(X)                                                                       \
+  X(SUCCESS, 0, "the operation completed successfully")                                            \
+  X(FILE_NOT_FOUND, 2, "no object of that name exists in the namespace the name resolves to")      \
+  X(PATH_NOT_FOUND, 3,                                                                             \
+    "a directory or link in the name does not exist (unknown keyword, "                            \
+    "missing session, or a '\\' inside the object name)")                                          \
+  X(TOO_MANY_OPEN_FILES, 4, "the process has run out of file descriptors or handles")              \
+  X(ACCESS_DENIED, 5,                                                                              \
+    "denied by the object's security descriptor, by a missing privilege, "                         \
+    "by the section's protection or by the operating system")                                      \
+  X(INVALID_HANDLE, 6,                                                                             \
+    "the name is a namespace link or directory, or is held by another object "                     \
+    "type, or the handle is not valid")                                                            \
+  X(NOT_ENOUGH_MEMORY, 8, "not enough memory")                                                     \
+  X(NOT_SUPPORTED, 50, "not supported on this platform")                                           \
+  X(INVALID_PARAMETER, 87, "an argument is invalid (NULL, unknown flags, size 0, bad offset)")     \
+  X(INSUFFICIENT_BUFFER, 122, "the buffer is too small; the length needed was stored")             \
   X(INVALID_NAME, 123, "the name has an empty component (for example \"Global\\\" or \"a\\\\b\")") \
-  X(BAD_PATHNAME, 161, "the name starts with '\\'; object names are relative to a namespace")   \
-  X(BUSY, 170, "the object is changing under heavy contention; try again")                       \
-  X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                  \
-  X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                \
-  X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                       \
-  X(ARITHMETIC_OVERFLOW, 534, "the size or offset is too large")                                 \
-  X(MAPPED_ALIGNMENT, 1132, "the view offset is not a multiple of the allocation granularity "    \
-                            "(65536)")                                                           \
-  X(NO_UNICODE_TRANSLATION, 1113, "the name is not valid UTF-8")                                 \
-  X(PRIVILEGE_NOT_HELD, 1314, "the caller lacks the privilege this needs")                       \
-  X(INVALID_ACL, 1336, "the security descriptor's DACL is malformed or uses an unsupported "     \
-                       "ACE")                                                                    \
-  X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported") \
-  X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                \
-  X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")           \
+  X(BAD_PATHNAME, 161, "the name starts with '\\'; object names are relative to a namespace")      \
+  X(BUSY, 170, "the object is changing under heavy contention; try again")                         \
+  X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                    \
+  X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                  \
+  X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                         \
+  X(ARITHMETIC_OVERFLOW, 534, "the size or offset is too large")                                   \
+  X(MAPPED_ALIGNMENT, 1132,                                                                        \
+    "the view offset is not a multiple of the allocation granularity "                             \
+    "(65536)")                                                                                     \
+  X(NO_UNICODE_TRANSLATION, 1113, "the name is not valid UTF-8")                                   \
+  X(PRIVILEGE_NOT_HELD, 1314, "the caller lacks the privilege this needs")                         \
+  X(INVALID_ACL, 1336,                                                                             \
+    "the security descriptor's DACL is malformed or uses an unsupported "                          \
+    "ACE")                                                                                         \
+  X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported")   \
+  X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                  \
+  X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")             \
   X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")
 
 typedef enum kobjns_status {
 #define KOBJNS_STATUS_ENUM_(name, value, message) KOBJNS_##name = value,
   KOBJNS_STATUS_MAP(KOBJNS_STATUS_ENUM_)
 #undef KOBJNS_STATUS_ENUM_
-  KOBJNS_OK = KOBJNS_SUCCESS
+      KOBJNS_OK = KOBJNS_SUCCESS
 } kobjns_status;
 
 /* Access rights: the values of Win32's FILE_MAP_* / SECTION_* / GENERIC_* rights. */
@@ -146,8 +151,8 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
  * "\\Sessions\\1\\BaseNamedObjects\\nsA" or "\\BaseNamedObjects\\nsA", NUL-terminated, and
  * stores its length (without NUL) in *path_len if not NULL. A buffer too small -> 122
  * (ERROR_INSUFFICIENT_BUFFER) with *path_len set to the length needed. */
-KOBJNS_API int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path,
-                              size_t path_size, size_t *path_len);
+KOBJNS_API int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path, size_t path_size,
+                              size_t *path_len);
 
 /* --- statuses ---------------------------------------------------------------------------- */
 

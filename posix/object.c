@@ -30,23 +30,23 @@ static char root[ROOT_MAX + 1];
 
 int kobjns__status_from_errno(int err) {
   switch (err) {
-  case 0: return 0;
-  case ENOENT: return KOBJNS_FILE_NOT_FOUND;
-  case EACCES:
-  case EPERM:
-  case EROFS: return KOBJNS_ACCESS_DENIED;
-  case EMFILE:
-  case ENFILE: return KOBJNS_TOO_MANY_OPEN_FILES;
-  case ENOMEM: return KOBJNS_NOT_ENOUGH_MEMORY;
-  case ENOSPC:
-  case EDQUOT:
-  case EFBIG: return KOBJNS_COMMITMENT_LIMIT;
-  case ENAMETOOLONG: return KOBJNS_FILENAME_EXCED_RANGE;
-  case ELOOP:
-  case EISDIR:
-  case ENOTDIR: return KOBJNS_INVALID_HANDLE;
-  case EINVAL: return KOBJNS_INVALID_PARAMETER;
-  default: return KOBJNS_INTERNAL_ERROR;
+    case 0: return 0;
+    case ENOENT: return KOBJNS_FILE_NOT_FOUND;
+    case EACCES:
+    case EPERM:
+    case EROFS: return KOBJNS_ACCESS_DENIED;
+    case EMFILE:
+    case ENFILE: return KOBJNS_TOO_MANY_OPEN_FILES;
+    case ENOMEM: return KOBJNS_NOT_ENOUGH_MEMORY;
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG: return KOBJNS_COMMITMENT_LIMIT;
+    case ENAMETOOLONG: return KOBJNS_FILENAME_EXCED_RANGE;
+    case ELOOP:
+    case EISDIR:
+    case ENOTDIR: return KOBJNS_INVALID_HANDLE;
+    case EINVAL: return KOBJNS_INVALID_PARAMETER;
+    default: return KOBJNS_INTERNAL_ERROR;
   }
 }
 
@@ -96,10 +96,16 @@ static void native_for(const char *ns, const kobjns__name *n, char out[KOBJNS__N
   for (size_t i = 0; i < n->leaf_len && len <= KOBJNS__NATIVE_MAX; i++) {
     unsigned char c = (unsigned char)n->leaf[i];
     if (!needs_escape(c)) {
-      if (len + 1 > KOBJNS__NATIVE_MAX) { len = KOBJNS__NATIVE_MAX + 1; break; }
+      if (len + 1 > KOBJNS__NATIVE_MAX) {
+        len = KOBJNS__NATIVE_MAX + 1;
+        break;
+      }
       out[len++] = (char)c;
     } else {
-      if (len + 3 > KOBJNS__NATIVE_MAX) { len = KOBJNS__NATIVE_MAX + 1; break; }
+      if (len + 3 > KOBJNS__NATIVE_MAX) {
+        len = KOBJNS__NATIVE_MAX + 1;
+        break;
+      }
       static const char digits[] = "0123456789ABCDEF";
       out[len++] = '%';
       out[len++] = digits[c >> 4];
@@ -138,8 +144,10 @@ static void native_for(const char *ns, const kobjns__name *n, char out[KOBJNS__N
 
 void kobjns__native_name(const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]) {
   char ns[16];
-  if (n->session == 0) snprintf(ns, sizeof ns, "g");
-  else snprintf(ns, sizeof ns, "s%u", (unsigned)n->session);
+  if (n->session == 0)
+    snprintf(ns, sizeof ns, "g");
+  else
+    snprintf(ns, sizeof ns, "s%u", (unsigned)n->session);
   native_for(ns, n, out);
 }
 

@@ -21,10 +21,10 @@ typedef struct kobjns__header {
   uint16_t type;
   uint32_t header_size;
   uint32_t flags;
-  uint64_t size;            /* bytes the user can map */
-  uint32_t creator_uid;     /* informational: the file's owner is what is trusted */
+  uint64_t size;        /* bytes the user can map */
+  uint32_t creator_uid; /* informational: the file's owner is what is trusted */
   uint32_t creator_session;
-  uint32_t path_len;        /* canonical path bytes after this struct (no NUL) */
+  uint32_t path_len; /* canonical path bytes after this struct (no NUL) */
   uint32_t reserved;
   kobjns__sd sd;
 } kobjns__header;
@@ -46,9 +46,9 @@ void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX +
 
 /* Open `native` with `oflags` and take a shared lock, skipping (and removing) stale objects, or,
  * with `adopt_stale`, holding them as they are (for objects whose content does not matter).
- * 0 with the descriptor and its stat filled in, 2, 5, 4, 6 (not a regular file), KOBJNS__STALE_FOREIGN, or 170. */
-int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd,
-                        struct stat *st);
+ * 0 with the descriptor and its stat filled in, 2, 5, 4, 6 (not a regular file),
+ * KOBJNS__STALE_FOREIGN, or 170. */
+int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd, struct stat *st);
 /* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
  * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
 int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);

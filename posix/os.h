@@ -12,8 +12,8 @@ typedef struct kobjns__os_ctx {
 } kobjns__os_ctx;
 
 typedef struct kobjns__os_section {
-  int fd;                 /* own open file description: holds the shared lock */
-  uint32_t header_size;   /* file offset of the user's byte 0 */
+  int fd;                              /* own open file description: holds the shared lock */
+  uint32_t header_size;                /* file offset of the user's byte 0 */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed section */
 } kobjns__os_section;
 

@@ -63,12 +63,10 @@ static mode_t mode_for(const kobjns__sd *sd, const kobjns__token *creator, uint3
 
 /* --- opening ------------------------------------------------------------------------------- */
 
-static int read_header(int fd, const struct stat *st, const kobjns__name *name,
-                       kobjns__header *h) {
+static int read_header(int fd, const struct stat *st, const kobjns__name *name, kobjns__header *h) {
   if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
     return KOBJNS_FILE_CORRUPT;
-  if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION)
-    return KOBJNS_FILE_CORRUPT;
+  if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION) return KOBJNS_FILE_CORRUPT;
   if (h->type != KOBJNS__TYPE_SECTION) return KOBJNS_INVALID_HANDLE; /* another object type */
   size_t path_len = kobjns__path_len(name);
   if (h->header_size % page_size() || h->header_size > KOBJNS__HEADER_MAX ||
@@ -82,10 +80,10 @@ static int read_header(int fd, const struct stat *st, const kobjns__name *name,
   if (!want) return KOBJNS_NOT_ENOUGH_MEMORY;
   char *have = want + path_len;
   kobjns__path_write(name, want);
-  int rc = pread(fd, have, path_len, sizeof *h) == (ssize_t)path_len &&
-                   memcmp(want, have, path_len) == 0
-               ? 0
-               : KOBJNS_FILE_CORRUPT;
+  int rc =
+      pread(fd, have, path_len, sizeof *h) == (ssize_t)path_len && memcmp(want, have, path_len) == 0
+          ? 0
+          : KOBJNS_FILE_CORRUPT;
   if (want != stack) free(want);
   return rc;
 }
@@ -154,8 +152,10 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
                         .creator_uid = ctx->token.uid,
                         .creator_session = ctx->token.session,
                         .path_len = (uint32_t)path_len};
-  if (a->sd) h->sd = *a->sd;
-  else kobjns__sd_default(&h->sd, ctx->token.uid);
+  if (a->sd)
+    h->sd = *a->sd;
+  else
+    kobjns__sd_default(&h->sd, ctx->token.uid);
   if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
   mode_t mode = mode_for(&h->sd, &ctx->token, ctx->token.uid, a->read_only);
 
@@ -169,7 +169,8 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   int err = 0;
   if (ftruncate(fd, total) < 0) err = errno;
   /* Reserve the memory now, so a full /dev/shm is an error here and never a SIGBUS later. */
-  else if ((err = posix_fallocate(fd, 0, total)) == EOPNOTSUPP || err == EINVAL) err = 0;
+  else if ((err = posix_fallocate(fd, 0, total)) == EOPNOTSUPP || err == EINVAL)
+    err = 0;
   if (!err && pwrite(fd, h, sizeof *h + path_len, 0) != (ssize_t)(sizeof *h + path_len))
     err = errno ? errno : EIO;
   /* Acting as another user (root only): that user owns the object. */
@@ -208,7 +209,8 @@ int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *
   for (int attempt = 0; attempt < 1000; attempt++) {
     int rc = open_existing(ctx, a->name, kobjns__create_open_access(a->read_only), s);
     if (rc == 0) return KOBJNS_ALREADY_EXISTS;
-    if (rc == KOBJNS__STALE_FOREIGN) return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
+    if (rc == KOBJNS__STALE_FOREIGN)
+      return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
     if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
     if (!kobjns__may_create_in(ctx, a->name)) return KOBJNS_ACCESS_DENIED;
     rc = create_new(ctx, a, s);

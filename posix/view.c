@@ -28,8 +28,7 @@ static size_t slot_of(void *addr, size_t cap) {
  * map/unmap loop does not grow the table. */
 static int grow(void) {
   size_t live_now = 0;
-  for (size_t i = 0; i < capacity; i++)
-    live_now += views[i].addr && views[i].addr != TOMBSTONE;
+  for (size_t i = 0; i < capacity; i++) live_now += views[i].addr && views[i].addr != TOMBSTONE;
   size_t cap = capacity ? (live_now * 2 >= capacity ? capacity * 2 : capacity) : 64;
   view *fresh = calloc(cap, sizeof *fresh);
   if (!fresh) return KOBJNS_NOT_ENOUGH_MEMORY;

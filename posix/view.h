@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-int kobjns__view_add(void *addr, size_t length);       /* 0 or 8 */
-int kobjns__view_remove(void *addr, size_t *length);   /* 0 or 487 */
+int kobjns__view_add(void *addr, size_t length);     /* 0 or 8 */
+int kobjns__view_remove(void *addr, size_t *length); /* 0 or 487 */
 
 #endif

@@ -29,8 +29,10 @@ int kobjns__ctx_init_process(kobjns_ctx *ctx) {
   if (rc) return rc;
   uint32_t env_session = 0;
   if ((rc = session_from_env(&env_session, &from_env))) return rc;
-  if (from_env) ctx->token.session = env_session;
-  else if (!session_known) ctx->token.session = 0; /* no login session: a system service */
+  if (from_env)
+    ctx->token.session = env_session;
+  else if (!session_known)
+    ctx->token.session = 0; /* no login session: a system service */
   ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
   return kobjns__os_ctx_attach(ctx);
 }

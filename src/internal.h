@@ -17,9 +17,9 @@
 /* Who is asking. On POSIX uid/gids are the kernel's; on Windows they are unused. */
 typedef struct kobjns__token {
   uint32_t session;
-  unsigned privileges;   /* KOBJNS_PRIV_* */
-  bool admin;            /* SYSTEM / BUILTIN\Administrators (root on POSIX) */
-  bool user_overridden;  /* kobjns_ctx_set_user() was used */
+  unsigned privileges;  /* KOBJNS_PRIV_* */
+  bool admin;           /* SYSTEM / BUILTIN\Administrators (root on POSIX) */
+  bool user_overridden; /* kobjns_ctx_set_user() was used */
   uint32_t uid;
   size_t ngroups;
   uint32_t groups[KOBJNS__MAX_GROUPS];
@@ -36,8 +36,8 @@ struct kobjns_ctx {
 
 /* A name resolved to one object directory and a leaf within it. */
 typedef struct kobjns__name {
-  uint32_t session;  /* 0: \BaseNamedObjects (global); N: \Sessions\N\BaseNamedObjects */
-  const char *leaf;  /* points into the caller's string; never contains '\' */
+  uint32_t session; /* 0: \BaseNamedObjects (global); N: \Sessions\N\BaseNamedObjects */
+  const char *leaf; /* points into the caller's string; never contains '\' */
   size_t leaf_len;
 } kobjns__name;
 
@@ -55,20 +55,20 @@ int kobjns__validate_name(const char *name, size_t *utf16_units);
 /* --- sections ---------------------------------------------------------------------------- */
 
 struct kobjns_section {
-  unsigned access;   /* granted, generic rights mapped */
-  bool read_only;    /* created with read-only protection */
-  uint64_t size;     /* bytes the user can map */
-  char *path;        /* canonical path, "" for an unnamed section */
+  unsigned access; /* granted, generic rights mapped */
+  bool read_only;  /* created with read-only protection */
+  uint64_t size;   /* bytes the user can map */
+  char *path;      /* canonical path, "" for an unnamed section */
   kobjns__os_section os;
 };
 
 typedef struct kobjns__create_args {
   const kobjns__name *name; /* NULL for an unnamed section */
   uint64_t size;
-  unsigned desired;         /* access asked for the handle, generic rights mapped */
+  unsigned desired; /* access asked for the handle, generic rights mapped */
   bool read_only;
-  const kobjns__sd *sd;     /* parsed descriptor, or NULL for the default */
-  const char *sddl;         /* the caller's text, or NULL (for backends that pass it on) */
+  const kobjns__sd *sd; /* parsed descriptor, or NULL for the default */
+  const char *sddl;     /* the caller's text, or NULL (for backends that pass it on) */
 } kobjns__create_args;
 
 /* Whether `ctx` may create a new object in namespace `n` (SeCreateGlobalPrivilege rule). */

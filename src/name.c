@@ -113,8 +113,10 @@ size_t kobjns__path_len(const kobjns__name *n) {
 
 void kobjns__path_write(const kobjns__name *n, char *buf) {
   char dir[48];
-  if (n->session == 0) snprintf(dir, sizeof dir, "%s", GLOBAL_DIR);
-  else snprintf(dir, sizeof dir, SESSION_DIR_FMT, (unsigned)n->session);
+  if (n->session == 0)
+    snprintf(dir, sizeof dir, "%s", GLOBAL_DIR);
+  else
+    snprintf(dir, sizeof dir, SESSION_DIR_FMT, (unsigned)n->session);
   size_t dlen = strlen(dir);
   memcpy(buf, dir, dlen);
   memcpy(buf + dlen, n->leaf, n->leaf_len);

@@ -103,15 +103,15 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
   if (!s) return KOBJNS_INVALID_HANDLE;
   unsigned needed;
   switch (access) {
-  case KOBJNS_MAP_READ: needed = KOBJNS__SECTION_MAP_READ; break;
-  case KOBJNS_MAP_WRITE:
-  case KOBJNS_MAP_WRITE | KOBJNS_MAP_READ:
-  case KOBJNS_MAP_ALL_ACCESS:
-    access = KOBJNS_MAP_WRITE;
-    needed = KOBJNS__SECTION_MAP_WRITE;
-    break;
-  case KOBJNS_MAP_COPY: needed = KOBJNS__SECTION_MAP_READ; break;
-  default: return KOBJNS_INVALID_PARAMETER;
+    case KOBJNS_MAP_READ: needed = KOBJNS__SECTION_MAP_READ; break;
+    case KOBJNS_MAP_WRITE:
+    case KOBJNS_MAP_WRITE | KOBJNS_MAP_READ:
+    case KOBJNS_MAP_ALL_ACCESS:
+      access = KOBJNS_MAP_WRITE;
+      needed = KOBJNS__SECTION_MAP_WRITE;
+      break;
+    case KOBJNS_MAP_COPY: needed = KOBJNS__SECTION_MAP_READ; break;
+    default: return KOBJNS_INVALID_PARAMETER;
   }
   if (offset % KOBJNS_VIEW_ALIGNMENT) return KOBJNS_MAPPED_ALIGNMENT;
   if ((s->access & needed) != needed) return KOBJNS_ACCESS_DENIED;

@@ -23,9 +23,9 @@ static const struct {
   char code[3];
   uint32_t mask;
 } right_codes[] = {
-    {"GA", GENERIC_ALL_BITS},   {"GR", GENERIC_READ_BITS},   {"GW", GENERIC_WRITE_BITS},
+    {"GA", GENERIC_ALL_BITS},     {"GR", GENERIC_READ_BITS},    {"GW", GENERIC_WRITE_BITS},
     {"GX", GENERIC_EXECUTE_BITS}, {"RC", KOBJNS__READ_CONTROL}, {"SD", KOBJNS__DELETE},
-    {"WD", KOBJNS__WRITE_DAC},  {"WO", KOBJNS__WRITE_OWNER},
+    {"WD", KOBJNS__WRITE_DAC},    {"WO", KOBJNS__WRITE_OWNER},
 };
 
 /* Trustees by alias and by SID string. */
@@ -88,10 +88,14 @@ static int parse_rights(const char *s, size_t len, uint32_t *mask) {
     for (size_t i = 2; i < len; i++) {
       char c = s[i];
       unsigned d;
-      if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
-      else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
-      else return KOBJNS_INVALID_ACL;
+      if (c >= '0' && c <= '9')
+        d = (unsigned)(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = (unsigned)(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = (unsigned)(c - 'A' + 10);
+      else
+        return KOBJNS_INVALID_ACL;
       v = v << 4 | d;
     }
     *mask = kobjns__map_generic(v);
@@ -120,7 +124,8 @@ static int parse_ace_flags(const char *s, size_t len, bool *inherit_only) {
   *inherit_only = false;
   if (len % 2) return KOBJNS_INVALID_ACL;
   for (size_t i = 0; i < len; i += 2) {
-    if (!memcmp(s + i, "IO", 2)) *inherit_only = true;
+    if (!memcmp(s + i, "IO", 2))
+      *inherit_only = true;
     else if (memcmp(s + i, "CI", 2) && memcmp(s + i, "OI", 2) && memcmp(s + i, "NP", 2) &&
              memcmp(s + i, "ID", 2))
       return KOBJNS_INVALID_ACL;
@@ -144,9 +149,12 @@ static int parse_ace(const char *s, size_t len, kobjns__sd *sd) {
   }
   if (n != 6) return KOBJNS_INVALID_ACL;
   kobjns__ace ace = {0};
-  if (flen[0] == 1 && field[0][0] == 'A') ace.deny = 0;
-  else if (flen[0] == 1 && field[0][0] == 'D') ace.deny = 1;
-  else return KOBJNS_INVALID_ACL;
+  if (flen[0] == 1 && field[0][0] == 'A')
+    ace.deny = 0;
+  else if (flen[0] == 1 && field[0][0] == 'D')
+    ace.deny = 1;
+  else
+    return KOBJNS_INVALID_ACL;
   bool inherit_only;
   int rc = parse_ace_flags(field[1], flen[1], &inherit_only);
   if (rc) return rc;
@@ -198,8 +206,8 @@ int kobjns__sddl_parse(const char *sddl, kobjns__sd *out) {
 void kobjns__sd_default(kobjns__sd *out, uint32_t creator_uid) {
   memset(out, 0, sizeof *out);
   out->count = 3;
-  out->aces[0] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_USER, .id = creator_uid,
-                               .mask = GENERIC_ALL_BITS};
+  out->aces[0] =
+      (kobjns__ace){.trustee = KOBJNS__TRUSTEE_USER, .id = creator_uid, .mask = GENERIC_ALL_BITS};
   out->aces[1] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_SYSTEM, .mask = GENERIC_ALL_BITS};
   out->aces[2] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_ADMINS, .mask = GENERIC_ALL_BITS};
 }
@@ -209,8 +217,8 @@ bool kobjns__sd_valid(const kobjns__sd *sd) {
     return false;
   for (unsigned i = 0; i < sd->count; i++) {
     const kobjns__ace *a = &sd->aces[i];
-    if (a->deny > 1 || a->trustee < KOBJNS__TRUSTEE_EVERYONE ||
-        a->trustee > KOBJNS__TRUSTEE_LAST || (a->mask & KOBJNS__GENERIC_ALL_BITS))
+    if (a->deny > 1 || a->trustee < KOBJNS__TRUSTEE_EVERYONE || a->trustee > KOBJNS__TRUSTEE_LAST ||
+        (a->mask & KOBJNS__GENERIC_ALL_BITS))
       return false;
   }
   return true;
@@ -233,8 +241,10 @@ static void format_rights(uint32_t mask, char *out, size_t size) {
       covered |= m;
     }
   }
-  if (covered == mask && codes[0]) snprintf(out, size, "%s", codes);
-  else snprintf(out, size, "0x%x", (unsigned)mask);
+  if (covered == mask && codes[0])
+    snprintf(out, size, "%s", codes);
+  else
+    snprintf(out, size, "0x%x", (unsigned)mask);
 }
 
 size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
@@ -261,17 +271,17 @@ size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
 
 static bool token_matches(const kobjns__ace *a, uint32_t owner_uid, const kobjns__token *t) {
   switch ((enum kobjns__trustee)a->trustee) {
-  case KOBJNS__TRUSTEE_EVERYONE:
-  case KOBJNS__TRUSTEE_AUTH_USERS: return true;
-  case KOBJNS__TRUSTEE_INTERACTIVE: return t->session != 0;
-  case KOBJNS__TRUSTEE_SYSTEM:
-  case KOBJNS__TRUSTEE_ADMINS: return t->admin;
-  case KOBJNS__TRUSTEE_OWNER_RIGHTS: return t->uid == owner_uid;
-  case KOBJNS__TRUSTEE_USER: return t->uid == a->id;
-  case KOBJNS__TRUSTEE_GROUP:
-    for (size_t i = 0; i < t->ngroups; i++)
-      if (t->groups[i] == a->id) return true;
-    return false;
+    case KOBJNS__TRUSTEE_EVERYONE:
+    case KOBJNS__TRUSTEE_AUTH_USERS: return true;
+    case KOBJNS__TRUSTEE_INTERACTIVE: return t->session != 0;
+    case KOBJNS__TRUSTEE_SYSTEM:
+    case KOBJNS__TRUSTEE_ADMINS: return t->admin;
+    case KOBJNS__TRUSTEE_OWNER_RIGHTS: return t->uid == owner_uid;
+    case KOBJNS__TRUSTEE_USER: return t->uid == a->id;
+    case KOBJNS__TRUSTEE_GROUP:
+      for (size_t i = 0; i < t->ngroups; i++)
+        if (t->groups[i] == a->id) return true;
+      return false;
   }
   return false;
 }

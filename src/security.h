@@ -41,8 +41,8 @@ typedef struct kobjns__ace {
   uint8_t deny;    /* 0 allow, 1 deny */
   uint8_t trustee; /* enum kobjns__trustee */
   uint16_t reserved;
-  uint32_t id;     /* uid or gid for USER / GROUP */
-  uint32_t mask;   /* generic rights already mapped */
+  uint32_t id;   /* uid or gid for USER / GROUP */
+  uint32_t mask; /* generic rights already mapped */
 } kobjns__ace;
 
 typedef struct kobjns__sd {

@@ -10,13 +10,13 @@
 #include "kobjns.h"
 
 /* Assert a status, printing both names when it differs. */
-#define KT_STATUS(expr, want)                                                                   \
-  do {                                                                                          \
-    int kt_rc_ = (expr), kt_want_ = (want);                                                     \
-    if (kt_rc_ != kt_want_)                                                                     \
-      fprintf(stderr, "\n  %s:%d: %s\n    -> %d %s, want %d %s\n", __FILE__, __LINE__, #expr,   \
-              kt_rc_, kobjns_status_name(kt_rc_), kt_want_, kobjns_status_name(kt_want_));      \
-    CU_ASSERT_EQUAL(kt_rc_, kt_want_);                                                          \
+#define KT_STATUS(expr, want)                                                                      \
+  do {                                                                                             \
+    int kt_rc_ = (expr), kt_want_ = (want);                                                        \
+    if (kt_rc_ != kt_want_)                                                                        \
+      fprintf(stderr, "\n  %s:%d: %s\n    -> %d %s, want %d %s\n", __FILE__, __LINE__, #expr,      \
+              kt_rc_, kobjns_status_name(kt_rc_), kt_want_, kobjns_status_name(kt_want_));         \
+    CU_ASSERT_EQUAL(kt_rc_, kt_want_);                                                             \
   } while (0)
 #define KT_OK(expr) KT_STATUS(expr, 0)
 

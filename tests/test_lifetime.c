@@ -94,7 +94,8 @@ static void many_handles_one_process(void) {
 }
 
 void kt_add_lifetime(CU_pSuite s) {
-  CU_add_test(s, "the name follows the handles across processes", name_follows_handles_across_processes);
+  CU_add_test(s, "the name follows the handles across processes",
+              name_follows_handles_across_processes);
   CU_add_test(s, "a killed holder counts as closed", killed_holder_counts_as_closed);
   CU_add_test(s, "a killed holder among live ones", killed_holder_among_live_ones);
   CU_add_test(s, "many handles in one process", many_handles_one_process);

@@ -108,9 +108,9 @@ static void malformed_names(void) {
 static void utf8_and_length_limits(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   expect_status(app, "\xff", KOBJNS_NO_UNICODE_TRANSLATION);
-  expect_status(app, "a\xc0\xaf", KOBJNS_NO_UNICODE_TRANSLATION);   /* overlong '/' */
-  expect_status(app, "\xed\xa0\x80", KOBJNS_NO_UNICODE_TRANSLATION); /* a surrogate */
-  expect_status(app, "\xe2\x82", KOBJNS_NO_UNICODE_TRANSLATION);     /* cut short */
+  expect_status(app, "a\xc0\xaf", KOBJNS_NO_UNICODE_TRANSLATION);        /* overlong '/' */
+  expect_status(app, "\xed\xa0\x80", KOBJNS_NO_UNICODE_TRANSLATION);     /* a surrogate */
+  expect_status(app, "\xe2\x82", KOBJNS_NO_UNICODE_TRANSLATION);         /* cut short */
   expect_status(app, "\xf4\x90\x80\x80", KOBJNS_NO_UNICODE_TRANSLATION); /* past U+10FFFF */
   expect_path(app, "\xc3\xa9t\xc3\xa9", "\\Sessions\\1\\BaseNamedObjects\\\xc3\xa9t\xc3\xa9");
   /* row 31: 32766 UTF-16 units, "Local\" included, is the longest name. */

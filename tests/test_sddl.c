@@ -111,8 +111,13 @@ static void access_checks(void) {
 
 static void formats_back(void) {
   static const char *const round_trip[] = {
-      "D:", "D:(A;;GR;;;WD)", "D:(A;;GA;;;SY)(A;;GR;;;WD)", "D:(D;;GW;;;IU)(A;;GRGW;;;AU)",
-      "D:(A;;0x4;;;S-1-22-1-1000)", "D:(A;;GX;;;S-1-22-2-5)", "D:NO_ACCESS_CONTROL",
+      "D:",
+      "D:(A;;GR;;;WD)",
+      "D:(A;;GA;;;SY)(A;;GR;;;WD)",
+      "D:(D;;GW;;;IU)(A;;GRGW;;;AU)",
+      "D:(A;;0x4;;;S-1-22-1-1000)",
+      "D:(A;;GX;;;S-1-22-2-5)",
+      "D:NO_ACCESS_CONTROL",
   };
   for (size_t i = 0; i < sizeof round_trip / sizeof round_trip[0]; i++) {
     kobjns__sd sd;

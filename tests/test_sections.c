@@ -86,12 +86,12 @@ static void create_and_reopen(void) {
 static void open_errors(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   const char *name = kt_name("missing");
-  open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND);              /* row 8 */
-  open_(app, NULL, ALL, KOBJNS_INVALID_PARAMETER);           /* row 9 */
+  open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND);    /* row 8 */
+  open_(app, NULL, ALL, KOBJNS_INVALID_PARAMETER); /* row 9 */
   kobjns_section *s = create(app, name, 4096, RW, NULL, 0);
-  open_(app, name, 0, KOBJNS_ACCESS_DENIED);                 /* row 10 */
-  open_(app, name, 0x100, KOBJNS_INVALID_PARAMETER);         /* not a section right */
-  open_(app, "", ALL, KOBJNS_INVALID_HANDLE);                /* row 29 */
+  open_(app, name, 0, KOBJNS_ACCESS_DENIED);         /* row 10 */
+  open_(app, name, 0x100, KOBJNS_INVALID_PARAMETER); /* not a section right */
+  open_(app, "", ALL, KOBJNS_INVALID_HANDLE);        /* row 29 */
   KT_STATUS(kobjns_section_open(app, name, ALL, NULL), KOBJNS_INVALID_PARAMETER);
   close_(s);
   open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND); /* the name went with the last handle */
@@ -131,15 +131,18 @@ static void global_namespace_and_privilege(void) {
   KT_OK(kobjns_ctx_has_privilege(admin, KOBJNS_PRIV_CREATE_GLOBAL, &held));
   const char *nsG = kt_prefixed("Global\\", "nsG");
   kobjns_section *g = NULL;
-  if (held) g = create(admin, nsG, 4096, RW, NULL, 0); /* row 12 */
-  else g = create(service, nsG, 4096, RW, "D:(A;;GA;;;WD)", 0);
-  create(app, kt_prefixed("Global\\", "nsG2"), 4096, RW, NULL, KOBJNS_ACCESS_DENIED); /* row 13 */
+  if (held)
+    g = create(admin, nsG, 4096, RW, NULL, 0); /* row 12 */
+  else
+    g = create(service, nsG, 4096, RW, "D:(A;;GA;;;WD)", 0);
+  create(app, kt_prefixed("Global\\", "nsG2"), 4096, RW, NULL, KOBJNS_ACCESS_DENIED);  /* row 13 */
   create(app, kt_prefixed("Session\\0\\", "x"), 4096, RW, NULL, KOBJNS_ACCESS_DENIED); /* 22 */
   /* Creating an existing global object opens it: no privilege needed. */
   close_(create(app, nsG, 4096, RW, NULL, KOBJNS_ALREADY_EXISTS));
   const char *bare = nsG + strlen("Global\\");
   open_(app, bare, ALL, KOBJNS_FILE_NOT_FOUND); /* row 15 */
-  const char *spellings[] = {"Session\\0\\", "Global\\Global\\", "Global\\Local\\", "Local\\Global\\"};
+  const char *spellings[] = {"Session\\0\\", "Global\\Global\\", "Global\\Local\\",
+                             "Local\\Global\\"};
   for (size_t i = 0; i < 4; i++) { /* row 16 */
     char name[256];
     snprintf(name, sizeof name, "%s%s", spellings[i], bare);
@@ -214,7 +217,8 @@ static void unnamed_and_odd_names(void) {
   close_(big);
   free(longest);
   /* Names with escaped characters and UTF-8 keep their identity. */
-  const char *odd[] = {kt_name("%2F"), kt_name("#x"), kt_name("tab\there"), kt_name("\xc3\xa9t\xc3\xa9")};
+  const char *odd[] = {kt_name("%2F"), kt_name("#x"), kt_name("tab\there"),
+                       kt_name("\xc3\xa9t\xc3\xa9")};
   for (size_t i = 0; i < 4; i++) {
     kobjns_section *o = create(app, odd[i], 4096, RW, NULL, 0);
     close_(open_(app, odd[i], RD, 0));
@@ -237,9 +241,9 @@ static void descriptors(void) {
   kobjns_section *r = open_(app, ro, RD, 0);
   char *v = map(r, RD);
   CU_ASSERT_STRING_EQUAL(v, "readable");
-  open_(app, ro, RW, KOBJNS_ACCESS_DENIED);  /* row 40 */
+  open_(app, ro, RW, KOBJNS_ACCESS_DENIED); /* row 40 */
   open_(app, ro, ALL, KOBJNS_ACCESS_DENIED);
-  create(app, ro, 4096, RW, NULL, KOBJNS_ACCESS_DENIED);                  /* row 41 */
+  create(app, ro, 4096, RW, NULL, KOBJNS_ACCESS_DENIED); /* row 41 */
   close_(create(app, ro, 4096, RD, NULL, KOBJNS_ALREADY_EXISTS));
   kobjns_unmap(w), kobjns_unmap(v);
   close_(r), close_(s);
@@ -263,7 +267,7 @@ static void views(void) {
   void *p = (void *)1;
   KT_STATUS(kobjns_section_map(wo, RD, 0, 0, &p), KOBJNS_ACCESS_DENIED); /* row 44 */
   CU_ASSERT_PTR_NULL(p);
-  KT_STATUS(kobjns_section_map(ro, RW, 0, 0, &p), KOBJNS_ACCESS_DENIED); /* row 45 */
+  KT_STATUS(kobjns_section_map(ro, RW, 0, 0, &p), KOBJNS_ACCESS_DENIED);            /* row 45 */
   KT_STATUS(kobjns_section_map(s, RW, 0, 3 * 65536 + 1, &p), KOBJNS_ACCESS_DENIED); /* 50 */
   KT_STATUS(kobjns_section_map(s, RW, 4096, 0, &p), KOBJNS_MAPPED_ALIGNMENT);
   KT_STATUS(kobjns_section_map(s, RW, 3 * 65536, 0, &p), KOBJNS_ACCESS_DENIED);

@@ -149,9 +149,11 @@ static void acting_as_another_user(void) {
 }
 
 void kt_add_users(CU_pSuite s) {
-  CU_add_test(s, "the default descriptor keeps others out (row 43)", default_descriptor_keeps_others_out);
+  CU_add_test(s, "the default descriptor keeps others out (row 43)",
+              default_descriptor_keeps_others_out);
   CU_add_test(s, "everyone may read: the library and the kernel agree", everyone_may_read);
-  CU_add_test(s, "root does not adopt objects planted by others", root_does_not_adopt_planted_objects);
+  CU_add_test(s, "root does not adopt objects planted by others",
+              root_does_not_adopt_planted_objects);
   CU_add_test(s, "the umask plays no part", umask_plays_no_part);
   CU_add_test(s, "a root context acting as another user", acting_as_another_user);
 }

@@ -62,24 +62,24 @@ static void app_step(role *r, enum step step) {
   int rc;
   char detail[256] = "";
   switch (step) {
-  case APP_OPEN_BARE:
-    rc = kobjns_section_open(NULL, "ServiceMap", KOBJNS_MAP_READ, &s);
-    kobjns_resolve(NULL, "ServiceMap", detail, sizeof detail, NULL);
-    break;
-  case APP_OPEN_GLOBAL:
-  case APP_READ_GLOBAL:
-    rc = kobjns_section_open(NULL, "Global\\ServiceMap", KOBJNS_MAP_READ, &s);
-    if (rc == 0 && kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view) == 0) {
-      snprintf(detail, sizeof detail, "%s", (const char *)view);
-      kobjns_unmap(view);
-    }
-    break;
-  case APP_WRITE_GLOBAL:
-    rc = kobjns_section_open(NULL, "Global\\ServiceMap", KOBJNS_MAP_WRITE, &s);
-    break;
-  default:
-    rc = kobjns_section_create(NULL, "Global\\AppMap", 4096, KOBJNS_MAP_WRITE, NULL, &s);
-    break;
+    case APP_OPEN_BARE:
+      rc = kobjns_section_open(NULL, "ServiceMap", KOBJNS_MAP_READ, &s);
+      kobjns_resolve(NULL, "ServiceMap", detail, sizeof detail, NULL);
+      break;
+    case APP_OPEN_GLOBAL:
+    case APP_READ_GLOBAL:
+      rc = kobjns_section_open(NULL, "Global\\ServiceMap", KOBJNS_MAP_READ, &s);
+      if (rc == 0 && kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view) == 0) {
+        snprintf(detail, sizeof detail, "%s", (const char *)view);
+        kobjns_unmap(view);
+      }
+      break;
+    case APP_WRITE_GLOBAL:
+      rc = kobjns_section_open(NULL, "Global\\ServiceMap", KOBJNS_MAP_WRITE, &s);
+      break;
+    default:
+      rc = kobjns_section_create(NULL, "Global\\AppMap", 4096, KOBJNS_MAP_WRITE, NULL, &s);
+      break;
   }
   if (s) kobjns_section_close(s);
   reply(r, rc, detail);
@@ -91,8 +91,10 @@ static void serve(role *r, bool is_service) {
   close(r->to[1]);
   close(r->from[0]);
   while (read(r->to[0], &step, sizeof step) == (ssize_t)sizeof step) {
-    if (is_service) service_step(r, (enum step)step, &map);
-    else app_step(r, (enum step)step);
+    if (is_service)
+      service_step(r, (enum step)step, &map);
+    else
+      app_step(r, (enum step)step);
   }
   if (map) kobjns_section_close(map);
   exit(0); /* not _exit: the library's destructor leaves the session cleanly */
@@ -138,7 +140,8 @@ int main(void) {
     return 1;
   }
   printf("kobjns demo: a service in session 0 and an app in session 1%s\n\n",
-         root ? " running as another user (nobody)" : " (same user: run as root to see a second user)");
+         root ? " running as another user (nobody)"
+              : " (same user: run as root to see a second user)");
 
   static const struct {
     enum step step;
@@ -172,7 +175,8 @@ int main(void) {
       printf("\n   %s%s\n\n", rc == expected && expected == story[i].expected ? "" : "(same user) ",
              rc == story[i].expected ? story[i].why : "the creator's own user is let in");
     } else {
-      printf("\n   UNEXPECTED: the story expects %d %s\n\n", expected, kobjns_status_name(expected));
+      printf("\n   UNEXPECTED: the story expects %d %s\n\n", expected,
+             kobjns_status_name(expected));
       surprises++;
     }
   }
@@ -181,6 +185,7 @@ int main(void) {
   int st;
   waitpid(service.pid, &st, 0);
   waitpid(app.pid, &st, 0);
-  printf("%s\n", surprises ? "The story did not go as expected." : "Every step went as on Windows.");
+  printf("%s\n",
+         surprises ? "The story did not go as expected." : "Every step went as on Windows.");
   return surprises ? 1 : 0;
 }
