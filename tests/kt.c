@@ -119,22 +119,24 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
   return p->to && p->from;
 }
 
+static void vsend(kt_proc *p, const char *fmt, va_list ap) {
+  vfprintf(p->to, fmt, ap);
+  fputc('\n', p->to);
+  fflush(p->to);
+}
+
 void kt_send(kt_proc *p, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(p->to, fmt, ap);
+  vsend(p, fmt, ap);
   va_end(ap);
-  fputc('\n', p->to);
-  fflush(p->to);
 }
 
 int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(p->to, fmt, ap);
+  vsend(p, fmt, ap);
   va_end(ap);
-  fputc('\n', p->to);
-  fflush(p->to);
   return kt_recv(p, reply, reply_size);
 }
 
