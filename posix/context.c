@@ -103,6 +103,7 @@ static int create_marker(const char *native, uint32_t session, int *fd_out) {
 
 int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
   ctx->os.session_fd = -1;
+  ctx->os.pid = kobjns__pid();
   if (ctx->token.session == 0) return 0; /* session 0 always exists */
   char native[KOBJNS__NATIVE_MAX + 1];
   kobjns__native_session_name(ctx->token.session, native);
@@ -120,7 +121,7 @@ void kobjns__os_ctx_detach(kobjns_ctx *ctx) {
   if (ctx->os.session_fd < 0) return;
   char native[KOBJNS__NATIVE_MAX + 1];
   kobjns__native_session_name(ctx->token.session, native);
-  kobjns__object_release(ctx->os.session_fd, native);
+  kobjns__object_release(ctx->os.session_fd, native, ctx->os.pid);
   ctx->os.session_fd = -1;
 }
 

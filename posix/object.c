@@ -26,6 +26,7 @@
 #define OPEN_RETRIES 1000
 
 static int shm_dir_fd = -1;
+static int current_pid;
 static char root[ROOT_MAX + 1];
 
 int kobjns__status_from_errno(int err) {
@@ -66,7 +67,13 @@ static int read_root(void) {
   return 0;
 }
 
+static void after_fork_in_child(void) { current_pid = (int)getpid(); }
+
+int kobjns__pid(void) { return current_pid; }
+
 int kobjns__shm_init(void) {
+  current_pid = (int)getpid();
+  pthread_atfork(NULL, NULL, after_fork_in_child);
   int rc = read_root();
   if (rc) return rc;
   shm_dir_fd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -250,8 +257,8 @@ int kobjns__object_link(int fd, const char *tmp, const char *native) {
   return errno == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(errno);
 }
 
-void kobjns__object_release(int fd, const char *native) {
-  if (native[0] && lock(fd, LOCK_EX | LOCK_NB) == 0) {
+void kobjns__object_release(int fd, const char *native, int pid) {
+  if (native[0] && pid == current_pid && lock(fd, LOCK_EX | LOCK_NB) == 0) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
      * as a stale object that openers skip and its owner (or root) removes. */

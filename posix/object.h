@@ -55,8 +55,11 @@ int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
 /* Publish the fully initialised, share-locked file `fd` as `native`: 0, or 183 when the name
  * exists (nothing published), or an error. Removes `tmp` in every case. */
 int kobjns__object_link(int fd, const char *tmp, const char *native);
-/* Drop a handle: the last holder removes the name. */
-void kobjns__object_release(int fd, const char *native);
+/* This process's id, kept current across fork() without a system call. */
+int kobjns__pid(void);
+/* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
+ * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
+void kobjns__object_release(int fd, const char *native, int pid);
 /* Whether `native` exists with at least one live holder. */
 bool kobjns__object_alive(const char *native);
 

@@ -118,13 +118,14 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsign
   if (planted(ctx, name, &st)) goto fail;
   if (kobjns__access_check(&h.sd, (uint32_t)st.st_uid, &ctx->token, desired)) goto fail;
   s->os.fd = fd;
+  s->os.pid = kobjns__pid();
   s->os.header_size = h.header_size;
   s->size = h.size;
   s->read_only = read_only;
   s->access = desired;
   return 0;
 fail:
-  kobjns__object_release(fd, native);
+  kobjns__object_release(fd, native, kobjns__pid());
   return rc;
 }
 
@@ -192,6 +193,7 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
     unlinkat(kobjns__shm_dir(), tmp, 0);
   }
   s->os.fd = fd;
+  s->os.pid = kobjns__pid();
   s->os.header_size = header_size;
   s->size = a->size;
   s->read_only = a->read_only;
@@ -244,4 +246,6 @@ int kobjns__os_unmap(void *addr) {
   return 0;
 }
 
-void kobjns__os_section_close(kobjns_section *s) { kobjns__object_release(s->os.fd, s->os.native); }
+void kobjns__os_section_close(kobjns_section *s) {
+  kobjns__object_release(s->os.fd, s->os.native, s->os.pid);
+}

@@ -1,6 +1,9 @@
 /* Lifetime: a name lives exactly as long as some handle, in any process; a killed holder counts
  * as closed; views outlive the name. */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kt.h"
 
@@ -93,7 +96,32 @@ static void many_handles_one_process(void) {
   kobjns_ctx_free(app);
 }
 
+/* A fork()ed child shares its parent's open files, and so its locks: closing an inherited
+ * handle, or exiting, must not make the child look like the last holder. */
+static void forked_child_leaves_parents_objects(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("fork");
+  kobjns_section *s = NULL, *t = NULL;
+  KT_OK(kobjns_section_create(app, name, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    kobjns_section_close(s);
+    kobjns_ctx_free(app);
+    exit(0);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t));
+  if (t) KT_OK(kobjns_section_close(t));
+  KT_OK(kobjns_section_close(s));
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
 void kt_add_lifetime(CU_pSuite s) {
+  CU_add_test(s, "a forked child leaves its parent's objects", forked_child_leaves_parents_objects);
   CU_add_test(s, "the name follows the handles across processes",
               name_follows_handles_across_processes);
   CU_add_test(s, "a killed holder counts as closed", killed_holder_counts_as_closed);
