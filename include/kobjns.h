@@ -122,10 +122,11 @@ KOBJNS_API int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session);
 
 /* --- sections ---------------------------------------------------------------------------- */
 
-/* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" creates an
- * unnamed section) of `size` bytes, or open it if it exists: then 183 is returned with a valid
- * *out and the size argument is ignored. `access` with read but no write right makes a
- * read-only section. `sddl` NULL = the default descriptor (creator, SYSTEM, administrators). */
+/* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" or NULL
+ * creates an unnamed section, as in Win32) of `size` bytes, or open it if it exists: then 183 is
+ * returned with a valid *out and the size argument is ignored. `access` with read but no write
+ * right makes a read-only section. `sddl` NULL = the default descriptor (creator, SYSTEM,
+ * administrators). */
 KOBJNS_API int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size,
                                      unsigned access, const char *sddl, kobjns_section **out);
 /* Open the existing section `name` for `access`, checked against its descriptor. */

@@ -14,14 +14,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+/* Only ever one function runs once: the default context's set-up. */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static void (*once_fn)(void);
-static void run_once_fn(void) { once_fn(); }
 
-void kobjns__os_call_once(void (*fn)(void)) {
-  once_fn = fn; /* only ever one function: the default context */
-  pthread_once(&once, run_once_fn);
-}
+void kobjns__os_call_once(void (*fn)(void)) { pthread_once(&once, fn); }
 
 __attribute__((destructor)) static void kobjns_unload(void) { kobjns__default_ctx_release(); }
 
