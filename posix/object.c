@@ -27,6 +27,8 @@
 
 static int shm_dir_fd = -1;
 static int current_pid;
+/* O_TMPFILE files are published through /proc/self/fd; without /proc, use temporary names. */
+static bool use_tmpfile;
 static char root[ROOT_MAX + 1];
 
 int kobjns__status_from_errno(int err) {
@@ -76,6 +78,7 @@ int kobjns__shm_init(void) {
   pthread_atfork(NULL, NULL, after_fork_in_child);
   int rc = read_root();
   if (rc) return rc;
+  use_tmpfile = access("/proc/self/fd", F_OK) == 0;
   shm_dir_fd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
 }
@@ -222,10 +225,12 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
 
 int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
-  *fd = openat(shm_dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (*fd >= 0) return 0;
-  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-    return kobjns__status_from_errno(errno);
+  if (use_tmpfile) {
+    *fd = openat(shm_dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (*fd >= 0) return 0;
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+      return kobjns__status_from_errno(errno);
+  }
   /* No O_TMPFILE: a unique temporary name, removed by kobjns__object_link. */
   static unsigned counter;
   for (int attempt = 0; attempt < 100; attempt++) {

@@ -22,11 +22,24 @@ const char *kt_run_id(void) {
   return run_id;
 }
 
+/* Names stay valid until kt_cleanup(): a suite makes a few hundred at most. */
+static char **names;
+static size_t name_count;
+
 const char *kt_prefixed(const char *prefix, const char *base) {
   static unsigned counter;
   char buf[512];
   snprintf(buf, sizeof buf, "%s%s.%s.%u", prefix, base, kt_run_id(), counter++);
-  return strdup(buf); /* small and bounded by the number of tests: freed at exit */
+  char **grown = realloc(names, (name_count + 1) * sizeof *names);
+  if (!grown) abort();
+  names = grown;
+  return names[name_count++] = strdup(buf);
+}
+
+static char self[4096] = "/proc/self/exe";
+
+void kt_set_self(const char *argv0) {
+  if (!realpath(argv0, self)) snprintf(self, sizeof self, "/proc/self/exe");
 }
 
 const char *kt_name(const char *base) { return kt_prefixed("", base); }
@@ -53,12 +66,12 @@ static char shared_copy[256];
 
 /* Other users may not reach the build tree (a clone under /root, say): give them a copy. */
 static const char *binary_for(long uid) {
-  if (uid < 0) return "/proc/self/exe";
+  if (uid < 0) return self;
   if (shared_copy[0]) return shared_copy;
   char dir[] = "/tmp/kobjns-tests.XXXXXX";
-  if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return "/proc/self/exe";
+  if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return self;
   snprintf(shared_copy, sizeof shared_copy, "%s/kobjns-tests", dir);
-  int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  int in = open(self, O_RDONLY | O_CLOEXEC);
   int out = open(shared_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
   char buf[65536];
   ssize_t n;
@@ -70,6 +83,10 @@ static const char *binary_for(long uid) {
 }
 
 void kt_cleanup(void) {
+  for (size_t i = 0; i < name_count; i++) free(names[i]);
+  free(names);
+  names = NULL;
+  name_count = 0;
   if (!shared_copy[0]) return;
   unlink(shared_copy);
   *strrchr(shared_copy, '/') = '\0';

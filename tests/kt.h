@@ -34,7 +34,10 @@ uint32_t kt_unused_session(void);
 
 /* The path of the file backing a named object, for kernel-level checks (POSIX only). */
 void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size);
-/* Remove the copy of the test binary made for other users. */
+/* The test binary's own path (children re-execute it; not /proc/self/exe, which under valgrind
+ * is valgrind). */
+void kt_set_self(const char *argv0);
+/* Free the names and remove the copy of the test binary made for other users. */
 void kt_cleanup(void);
 
 /* Whether the suite runs as root (cross-user cases need it). */

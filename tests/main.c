@@ -33,6 +33,7 @@ static unsigned leftovers(const char *root) {
 
 int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "--child")) return kt_child_main();
+  kt_set_self(argv[0]);
   if (argc != 2) {
     fprintf(stderr, "usage: %s SUITE | --child\nsuites:", argv[0]);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
