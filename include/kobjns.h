@@ -108,7 +108,8 @@ KOBJNS_API int kobjns_ctx_new(kobjns_ctx **out);
 /* Put the context in session `session` (0 = services). Not supported (50) on Windows except
  * for the real session. Registers the session as existing while the context lives. */
 KOBJNS_API int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session);
-/* Drop a privilege, or grant one the process itself holds (else 1314). */
+/* Drop a privilege, or grant one the context's identity holds by default: root, or a context
+ * in session 0 (else 1314). Sessions are a model: see docs/sessions.md. */
 KOBJNS_API int kobjns_ctx_set_privilege(kobjns_ctx *ctx, unsigned privilege, int enabled);
 /* Act as another user (uid on POSIX) for ownership and security checks. Root only (1314);
  * 50 on Windows. Acting as a non-root user also drops root's administrator rights. */
@@ -124,9 +125,9 @@ KOBJNS_API int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session);
 
 /* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" or NULL
  * creates an unnamed section, as in Win32) of `size` bytes, or open it if it exists: then 183 is
- * returned with a valid *out and the size argument is ignored. `access` with read but no write
- * right makes a read-only section. `sddl` NULL = the default descriptor (creator, SYSTEM,
- * administrators). */
+ * returned with a valid *out and the size argument is ignored. `access` without a write right
+ * (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section. `sddl` NULL = the
+ * default descriptor (creator, SYSTEM, administrators). */
 KOBJNS_API int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size,
                                      unsigned access, const char *sddl, kobjns_section **out);
 /* Open the existing section `name` for `access`, checked against its descriptor. */

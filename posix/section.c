@@ -172,8 +172,13 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   /* Reserve the memory now, so a full /dev/shm is an error here and never a SIGBUS later. */
   else if ((err = posix_fallocate(fd, 0, total)) == EOPNOTSUPP || err == EINVAL)
     err = 0;
-  if (!err && pwrite(fd, h, sizeof *h + path_len, 0) != (ssize_t)(sizeof *h + path_len))
-    err = errno ? errno : EIO;
+  if (!err) {
+    ssize_t written = pwrite(fd, h, sizeof *h + path_len, 0);
+    if (written < 0)
+      err = errno;
+    else if ((size_t)written != sizeof *h + path_len)
+      err = EIO;
+  }
   /* Acting as another user (root only): that user owns the object. */
   if (!err && ctx->token.uid != geteuid() && fchown(fd, ctx->token.uid, (gid_t)-1) < 0) err = errno;
   if (!err && fchmod(fd, mode) < 0) err = errno; /* explicit: the umask plays no part */
