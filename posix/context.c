@@ -83,16 +83,12 @@ static int create_marker(const char *native, uint32_t session, int *fd_out) {
                       .creator_session = session};
   /* Anyone may join a session: members only need to read-lock the marker. */
   if (ftruncate(fd, page) < 0 || pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
-      fchmod(fd, 0444) < 0 || flock(fd, LOCK_SH) < 0) {
+      fchmod(fd, 0444) < 0) {
     rc = kobjns__status_from_errno(errno);
-    close(fd);
-    if (tmp[0]) unlinkat(kobjns__shm_dir(), tmp, 0);
+    kobjns__object_discard(fd, tmp);
     return rc;
   }
-  if ((rc = kobjns__object_link(fd, tmp, native))) {
-    close(fd);
-    return rc;
-  }
+  if ((rc = kobjns__object_publish(fd, tmp, native))) return rc;
   *fd_out = fd;
   return 0;
 }

@@ -83,7 +83,6 @@ int kobjns__shm_init(void) {
   return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
 }
 
-int kobjns__shm_dir(void) { return shm_dir_fd; }
 
 static void hex(const uint8_t *in, size_t n, char *out) {
   static const char digits[] = "0123456789abcdef";
@@ -185,8 +184,7 @@ static bool still_named(const char *native, const struct stat *st) {
 /* We hold the exclusive lock on `fd`, so nobody else can remove the name while it still refers
  * to this file: compare, then unlink. Fails (EPERM) for another user's object in the sticky
  * shm directory. */
-static int remove_name(int fd, const char *native, const struct stat *st) {
-  (void)fd;
+static int remove_name(const char *native, const struct stat *st) {
   if (!still_named(native, st)) return 0;
   return unlinkat(shm_dir_fd, native, 0) == 0 || errno == ENOENT ? 0 : -1;
 }
@@ -202,7 +200,7 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
     }
     if (!adopt_stale && lock(fd, LOCK_EX | LOCK_NB) == 0) {
       /* No holder: the object is stale (its holders died). Remove it and look again. */
-      int removed = remove_name(fd, native, st);
+      int removed = remove_name(native, st);
       close(fd);
       if (removed < 0) return KOBJNS__STALE_FOREIGN;
       continue;
@@ -231,7 +229,7 @@ int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
       return kobjns__status_from_errno(errno);
   }
-  /* No O_TMPFILE: a unique temporary name, removed by kobjns__object_link. */
+  /* No O_TMPFILE: a unique temporary name, removed by kobjns__object_publish or _discard. */
   static unsigned counter;
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;
@@ -246,20 +244,24 @@ int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   return kobjns__status_from_errno(errno);
 }
 
-int kobjns__object_link(int fd, const char *tmp, const char *native) {
-  int r;
-  if (tmp[0]) {
+void kobjns__object_discard(int fd, const char *tmp) {
+  if (fd >= 0) close(fd);
+  if (tmp[0]) unlinkat(shm_dir_fd, tmp, 0);
+}
+
+int kobjns__object_publish(int fd, const char *tmp, const char *native) {
+  int r = lock(fd, LOCK_SH);
+  if (r == 0 && tmp[0]) {
     r = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0);
-    int err = errno;
-    unlinkat(shm_dir_fd, tmp, 0);
-    errno = err;
-  } else {
+  } else if (r == 0) {
     char self[64];
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     r = linkat(AT_FDCWD, self, shm_dir_fd, native, AT_SYMLINK_FOLLOW);
   }
+  int err = errno;
+  kobjns__object_discard(r == 0 ? -1 : fd, tmp);
   if (r == 0) return 0;
-  return errno == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(errno);
+  return err == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(err);
 }
 
 void kobjns__object_release(int fd, const char *native, int pid) {
@@ -267,7 +269,7 @@ void kobjns__object_release(int fd, const char *native, int pid) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
      * as a stale object that openers skip and its owner (or root) removes. */
-    if (fstat(fd, &st) == 0) (void)remove_name(fd, native, &st);
+    if (fstat(fd, &st) == 0) (void)remove_name(native, &st);
   }
   close(fd);
 }
@@ -278,7 +280,7 @@ bool kobjns__object_alive(const char *native) {
   bool alive = lock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
   if (!alive) {
     struct stat st;
-    if (fstat(fd, &st) == 0) (void)remove_name(fd, native, &st);
+    if (fstat(fd, &st) == 0) (void)remove_name(native, &st);
   }
   close(fd);
   return alive;

@@ -32,9 +32,8 @@ typedef struct kobjns__header {
 /* Longest header accepted when reading: the fixed part plus a maximal name, page rounded. */
 #define KOBJNS__HEADER_MAX (256u * 1024u)
 
-/* The directory fd all objects live in (/dev/shm) and the KOBJNS_ROOT prefix; set up once. */
+/* Open the directory all objects live in (/dev/shm) and read KOBJNS_ROOT; once per process. */
 int kobjns__shm_init(void);
-int kobjns__shm_dir(void);
 
 /* Native name for an object's canonical path: "kobjns.<root>.<ns>.<escaped leaf>" or, when too
  * long, "kobjns.<root>.<ns>.#<sha256 of the path>". */
@@ -52,9 +51,12 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
 /* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
  * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
 int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
-/* Publish the fully initialised, share-locked file `fd` as `native`: 0, or 183 when the name
- * exists (nothing published), or an error. Removes `tmp` in every case. */
-int kobjns__object_link(int fd, const char *tmp, const char *native);
+/* Publish the fully initialised file `fd` as `native`: take its shared lock and link it into
+ * place. 0, or 183 when the name exists (nothing published), or an error; on any failure `fd`
+ * is closed. The temporary name, if any, is removed in every case. */
+int kobjns__object_publish(int fd, const char *tmp, const char *native);
+/* Give up a file from kobjns__object_new_file: close `fd` (unless -1) and remove `tmp`. */
+void kobjns__object_discard(int fd, const char *tmp);
 /* This process's id, kept current across fork() without a system call. */
 int kobjns__pid(void);
 /* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child

@@ -182,20 +182,15 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   /* Acting as another user (root only): that user owns the object. */
   if (!err && ctx->token.uid != geteuid() && fchown(fd, ctx->token.uid, (gid_t)-1) < 0) err = errno;
   if (!err && fchmod(fd, mode) < 0) err = errno; /* explicit: the umask plays no part */
-  if (!err && a->name && flock(fd, LOCK_SH) < 0) err = errno;
   free(h);
   if (err) {
-    close(fd);
-    if (tmp[0]) unlinkat(kobjns__shm_dir(), tmp, 0);
+    kobjns__object_discard(fd, tmp);
     return kobjns__status_from_errno(err);
   }
   if (a->name) {
-    if ((rc = kobjns__object_link(fd, tmp, s->os.native))) {
-      close(fd);
-      return rc;
-    }
-  } else if (tmp[0]) {
-    unlinkat(kobjns__shm_dir(), tmp, 0);
+    if ((rc = kobjns__object_publish(fd, tmp, s->os.native))) return rc;
+  } else {
+    kobjns__object_discard(-1, tmp); /* unnamed: no name, ever */
   }
   s->os.fd = fd;
   s->os.pid = kobjns__pid();
