@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #include "kt.h"
 
@@ -53,6 +55,7 @@ int kt_child_main(void) {
         if (handles[i] == cur) handles[i] = handles[--count];
       cur = count ? handles[count - 1] : NULL;
       printf("%d\n", rc);
+#ifndef _WIN32
     } else if (!strcmp(cmd, "rawopen")) { /* what the kernel alone allows: errno of open() */
       int fd = open(a, !strcmp(b, "rw") ? O_RDWR : O_RDONLY);
       printf("%d\n", fd < 0 ? errno : 0);
@@ -62,6 +65,7 @@ int kt_child_main(void) {
     } else if (!strcmp(cmd, "umask")) {
       umask((mode_t)strtoul(a, NULL, 8));
       printf("0\n");
+#endif
     } else if (!strcmp(cmd, "size")) {
       uint64_t size = 0;
       rc = kobjns_section_size(cur, &size);

@@ -1,26 +1,9 @@
-/* The test kit (see kt.h). */
+/* The test kit, portable half (see kt.h); kt-posix.c and kt-win32.c start and stop processes. */
 #include "kt.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
-#include "object.h"
-
-#include <errno.h>
-#include <grp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-static char run_id[32];
-
-const char *kt_run_id(void) {
-  if (!run_id[0]) snprintf(run_id, sizeof run_id, "%ld", (long)getpid());
-  return run_id;
-}
 
 /* Names stay valid until kt_cleanup(): a suite makes a few hundred at most. */
 static char **names;
@@ -33,16 +16,34 @@ const char *kt_prefixed(const char *prefix, const char *base) {
   char **grown = realloc(names, (name_count + 1) * sizeof *names);
   if (!grown) abort();
   names = grown;
-  return names[name_count++] = strdup(buf);
-}
-
-static char self[4096] = "/proc/self/exe";
-
-void kt_set_self(const char *argv0) {
-  if (!realpath(argv0, self)) snprintf(self, sizeof self, "/proc/self/exe");
+  size_t len = strlen(buf) + 1;
+  names[name_count] = malloc(len);
+  if (!names[name_count]) abort();
+  memcpy(names[name_count], buf, len);
+  return names[name_count++];
 }
 
 const char *kt_name(const char *base) { return kt_prefixed("", base); }
+
+unsigned kt_names_still_open(void) {
+  unsigned n = 0;
+  for (size_t i = 0; i < name_count; i++) {
+    kobjns_section *s = NULL;
+    if (kobjns_section_open(NULL, names[i], KOBJNS_MAP_READ, &s) == 0) {
+      fprintf(stderr, "still open: %s\n", names[i]);
+      kobjns_section_close(s);
+      n++;
+    }
+  }
+  return n;
+}
+
+void kt_free_names(void) {
+  for (size_t i = 0; i < name_count; i++) free(names[i]);
+  free(names);
+  names = NULL;
+  name_count = 0;
+}
 
 kobjns_ctx *kt_ctx(uint32_t session, bool privileged) {
   kobjns_ctx *ctx = NULL;
@@ -58,83 +59,75 @@ kobjns_ctx *kt_ctx(uint32_t session, bool privileged) {
   return ctx;
 }
 
-uint32_t kt_unused_session(void) { return 1000000u + (uint32_t)getpid(); }
-
-bool kt_is_root(void) { return geteuid() == 0; }
-
-static char shared_copy[256];
-
-/* Other users may not reach the build tree (a clone under /root, say): give them a copy. */
-static const char *binary_for(long uid) {
-  if (uid < 0) return self;
-  if (shared_copy[0]) return shared_copy;
-  char dir[] = "/tmp/kobjns-tests.XXXXXX";
-  if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return self;
-  snprintf(shared_copy, sizeof shared_copy, "%s/kobjns-tests", dir);
-  int in = open(self, O_RDONLY | O_CLOEXEC);
-  int out = open(shared_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-  char buf[65536];
-  ssize_t n;
-  while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-    if (write(out, buf, (size_t)n) != n) break;
-  if (in >= 0) close(in);
-  if (out >= 0) close(out);
-  return shared_copy;
+static bool holds_create_global(kobjns_ctx *ctx) {
+  int held = 0;
+  return ctx && kobjns_ctx_has_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, &held) == 0 && held;
 }
 
-void kt_cleanup(void) {
-  for (size_t i = 0; i < name_count; i++) free(names[i]);
-  free(names);
-  names = NULL;
-  name_count = 0;
-  if (!shared_copy[0]) return;
-  unlink(shared_copy);
-  *strrchr(shared_copy, '/') = '\0';
-  rmdir(shared_copy);
-  shared_copy[0] = '\0';
+kobjns_ctx *kt_global_creator(void) {
+  kobjns_ctx *ctx = kt_ctx(1, true);
+  if (holds_create_global(ctx) || !kt_sessions_simulated()) return ctx;
+  kobjns_ctx_free(ctx);
+  return kt_ctx(0, false); /* a service: session 0 needs no privilege */
 }
 
-void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
-  char path[1024];
-  kobjns__name n = {0};
-  if (kobjns_resolve(ctx, name, path, sizeof path, NULL) ||
-      kobjns__resolve_name(ctx, name, KOBJNS__OPEN, &n)) {
-    snprintf(out, size, "/nonexistent");
+static bool can_create_global(void) {
+  if (kt_sessions_simulated()) return true;
+  kobjns_ctx *ctx = NULL;
+  bool held = kobjns_ctx_new(&ctx) == 0 && holds_create_global(ctx);
+  kobjns_ctx_free(ctx);
+  return held;
+}
+
+const char *kt_unavailable(unsigned needs) {
+  static char why[256];
+  const char *limit = kt_platform_limit(needs);
+  if (limit) return limit;
+  if ((needs & KT_NEEDS_ROOT) && !kt_is_root())
+    return "runs processes as other uids, which needs root";
+  if ((needs & KT_NEEDS_CREATE_GLOBAL) && !can_create_global())
+    return "needs SeCreateGlobalPrivilege (an administrator or a service)";
+  if ((needs & KT_NEEDS_SESSION1) && kt_runner_session() != 1 && !kt_sessions_simulated()) {
+    snprintf(why, sizeof why,
+             "plays an app in session 1 (as every Wine process is); this process is in session %u",
+             (unsigned)kt_runner_session());
+    return why;
+  }
+  return NULL;
+}
+
+void kt_add(CU_pSuite suite, const char *name, void (*fn)(void), unsigned needs) {
+  const char *why = kt_unavailable(needs);
+  if (why) printf("SKIP: %s: %s\n", name, why);
+  if (!fn) { /* only a test the platform cannot run may be left out */
+    if (!why)
+      fprintf(stderr, "FAIL: %s is not compiled here, yet nothing stops it\n", name), abort();
     return;
   }
-  char native[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_name(&n, native);
-  snprintf(out, size, "/dev/shm/%s", native);
+  CU_pTest test = CU_add_test(suite, name, fn);
+  if (why && test) CU_set_test_active(test, CU_FALSE);
 }
 
-bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
-  const char *binary = binary_for(uid);
-  int to[2], from[2];
-  if (pipe(to) < 0 || pipe(from) < 0) return false;
-  pid_t pid = fork();
-  if (pid < 0) return false;
-  if (pid == 0) {
-    dup2(to[0], 0);
-    dup2(from[1], 1);
-    close(to[0]), close(to[1]), close(from[0]), close(from[1]);
-    char s[16];
-    snprintf(s, sizeof s, "%u", (unsigned)session);
-    setenv("KOBJNS_SESSION", s, 1);
-    if (uid >= 0) {
-      if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
-          setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
-        _exit(126);
-    }
-    execl(binary, "kobjns-tests", "--child", (char *)NULL);
-    _exit(127);
+void kt_add_not_wine(CU_pSuite suite, const char *name, void (*fn)(void), unsigned needs,
+                     const char *wine_differs) {
+  if (!kt_under_wine()) {
+    kt_add(suite, name, fn, needs);
+    return;
   }
-  close(to[0]);
-  close(from[1]);
-  p->pid = pid;
-  p->to = fdopen(to[1], "w");
-  p->from = fdopen(from[0], "r");
-  return p->to && p->from;
+  printf("SKIP: %s: Wine 8.0 differs from Windows: %s\n", name, wine_differs);
+  CU_pTest test = CU_add_test(suite, name, fn);
+  if (test) CU_set_test_active(test, CU_FALSE);
 }
+
+uint32_t kt_unused_session(void) { return 1000000u + (uint32_t)atol(kt_run_id()); }
+
+unsigned kt_rand(unsigned *seed) {
+  *seed = *seed * 1103515245u + 12345u;
+  return (*seed >> 16) & 0x7fff;
+}
+
+/* --- talking to children -----------------------------------------------------------------------
+ */
 
 static void vsend(kt_proc *p, const char *fmt, va_list ap) {
   vfprintf(p->to, fmt, ap);
@@ -160,28 +153,13 @@ int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...) {
 int kt_recv(kt_proc *p, char *reply, size_t reply_size) {
   char line[4096];
   if (!fgets(line, sizeof line, p->from)) return -1000;
-  line[strcspn(line, "\n")] = '\0';
+  line[strcspn(line, "\r\n")] = '\0';
   if (reply) snprintf(reply, reply_size, "%s", line);
   return atoi(line);
-}
-
-static int reap(kt_proc *p) {
-  int st = 0;
-  if (p->to) fclose(p->to);
-  if (p->from) fclose(p->from);
-  p->to = p->from = NULL;
-  while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 int kt_wait(kt_proc *p) {
   fputs("exit\n", p->to);
   fflush(p->to);
-  return reap(p);
-}
-
-void kt_kill(kt_proc *p) {
-  kill((pid_t)p->pid, SIGKILL);
-  reap(p);
+  return kt_reap(p);
 }

@@ -32,22 +32,65 @@ kobjns_ctx *kt_ctx(uint32_t session, bool privileged);
 /* A session number no one uses in this run. */
 uint32_t kt_unused_session(void);
 
-/* The path of the file backing a named object, for kernel-level checks (POSIX only). */
+/* The path of the file backing a named object, for kernel-level checks (POSIX only: the
+ * suites that call it need KT_NEEDS_ROOT, which Windows never has). */
 void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size);
 /* The test binary's own path (children re-execute it; not /proc/self/exe, which under valgrind
  * is valgrind). */
 void kt_set_self(const char *argv0);
+/* Set up the runner's environment (POSIX: its own KOBJNS_ROOT, session 0); returns the number of
+ * objects of this run still present at the end (kt_leftovers), each reported on stderr. */
+void kt_runner_setup(void);
+unsigned kt_leftovers(void);
 /* Free the names and remove the copy of the test binary made for other users. */
 void kt_cleanup(void);
 
 /* Whether the suite runs as root (cross-user cases need it). */
 bool kt_is_root(void);
 
+/* --- what a test needs, and why the platform may not have it -------------------------------- */
+enum {
+  KT_NEEDS_ROOT = 1,          /* processes as other uids */
+  KT_NEEDS_SESSIONS = 2,      /* processes or contexts in sessions other than the real one */
+  KT_NEEDS_SESSION1 = 4,      /* the test plays an app in session 1 (paths say \Sessions\1) */
+  KT_NEEDS_FORK = 8,          /* fork() */
+  KT_NEEDS_CREATE_GLOBAL = 16 /* some context may create in Global\ */
+};
+/* NULL when this process has everything `needs` names, else why not (printed with the skip). */
+const char *kt_unavailable(unsigned needs);
+/* Register a test, or register it inactive and print why when the platform cannot run it.
+ * `fn` is NULL for a test not compiled on this platform (KT_POSIX_ONLY): only the why is shown. */
+void kt_add(CU_pSuite suite, const char *name, void (*fn)(void), unsigned needs);
+#ifdef _WIN32
+#define KT_POSIX_ONLY(fn) NULL
+#else
+#define KT_POSIX_ONLY(fn) fn
+#endif
+/* kt_add, but under Wine the test is skipped: `wine_differs` says what Wine does instead of
+ * Windows (asserting Windows' answer is the point; Wine's is never asserted). */
+void kt_add_not_wine(CU_pSuite suite, const char *name, void (*fn)(void), unsigned needs,
+                     const char *wine_differs);
+/* Whether this process runs under Wine. */
+bool kt_under_wine(void);
+/* Whether contexts and children can be put in any session (the POSIX backend). */
+bool kt_sessions_simulated(void);
+/* The session the runner's own default context is in (0 on POSIX, Windows' otherwise). */
+uint32_t kt_runner_session(void);
+/* A context that may create in Global\: privileged in session 1, or else a session-0 one. */
+kobjns_ctx *kt_global_creator(void);
+
+/* --- threads and randomness without POSIX-only calls ----------------------------------------- */
+typedef struct kt_thread kt_thread;
+kt_thread *kt_thread_start(void *(*fn)(void *), void *arg);
+void kt_thread_join(kt_thread *t);
+unsigned kt_rand(unsigned *seed);
+
 /* --- child processes: the test binary re-executed as "--child", driven line by line ------- */
 typedef struct kt_proc {
   long pid;
-  FILE *to;   /* the child's stdin */
-  FILE *from; /* the child's stdout */
+  void *handle; /* Windows: the process HANDLE */
+  FILE *to;     /* the child's stdin */
+  FILE *from;   /* the child's stdout */
 } kt_proc;
 
 /* Start a child in `session` (KOBJNS_SESSION), as `uid` (or -1 for ours); a child of another
@@ -65,17 +108,26 @@ int kt_wait(kt_proc *p);
 /* Kill the child with SIGKILL and reap it. */
 void kt_kill(kt_proc *p);
 
+/* Platform halves (kt-posix.c, kt-win32.c). */
+/* Close the pipes and wait for the child: its exit code, or 128 + signal. */
+int kt_reap(kt_proc *p);
+/* Why the platform can never have `needs` (NULL if it can, given the rest of kt_unavailable). */
+const char *kt_platform_limit(unsigned needs);
+void kt_free_names(void);
+/* How many of the names this run made still name an object (each reported on stderr). */
+unsigned kt_names_still_open(void);
+
 /* The child's command interpreter (tests/child.c). */
 int kt_child_main(void);
 
-/* Suites. Each registers its tests; `requires_root` suites exit 77 when not root. */
+/* Suites. Each registers its tests; a suite whose `needs` the platform lacks exits 77. */
 typedef struct kt_suite {
   const char *name;
   void (*add)(CU_pSuite suite);
-  bool requires_root;
+  unsigned needs;
 } kt_suite;
 
-#define KT_SUITE(name, root) void kt_add_##name(CU_pSuite suite);
+#define KT_SUITE(name, needs) void kt_add_##name(CU_pSuite suite);
 #include "suites.def"
 #undef KT_SUITE
 

@@ -2,8 +2,10 @@
  * as closed; views outlive the name. */
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include "kt.h"
 
@@ -98,6 +100,7 @@ static void many_handles_one_process(void) {
 
 /* A fork()ed child shares its parent's open files, and so its locks: closing an inherited
  * handle, or exiting, must not make the child look like the last holder. */
+#ifndef _WIN32
 static void forked_child_leaves_parents_objects(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   const char *name = kt_name("fork");
@@ -120,11 +123,14 @@ static void forked_child_leaves_parents_objects(void) {
   kobjns_ctx_free(app);
 }
 
+#endif
+
 void kt_add_lifetime(CU_pSuite s) {
-  CU_add_test(s, "a forked child leaves its parent's objects", forked_child_leaves_parents_objects);
-  CU_add_test(s, "the name follows the handles across processes",
-              name_follows_handles_across_processes);
-  CU_add_test(s, "a killed holder counts as closed", killed_holder_counts_as_closed);
-  CU_add_test(s, "a killed holder among live ones", killed_holder_among_live_ones);
-  CU_add_test(s, "many handles in one process", many_handles_one_process);
+  kt_add(s, "a forked child leaves its parent's objects",
+         KT_POSIX_ONLY(forked_child_leaves_parents_objects), KT_NEEDS_FORK);
+  kt_add(s, "the name follows the handles across processes", name_follows_handles_across_processes,
+         KT_NEEDS_SESSION1);
+  kt_add(s, "a killed holder counts as closed", killed_holder_counts_as_closed, KT_NEEDS_SESSION1);
+  kt_add(s, "a killed holder among live ones", killed_holder_among_live_ones, KT_NEEDS_SESSION1);
+  kt_add(s, "many handles in one process", many_handles_one_process, KT_NEEDS_SESSION1);
 }

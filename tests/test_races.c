@@ -1,5 +1,4 @@
 /* Races: racing creators in many processes, and handles used from many threads at once. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,9 +53,9 @@ typedef struct {
 static void *churn(void *arg) {
   worker *w = arg;
   for (int i = 0; i < ITERATIONS; i++) {
-    const char *name = w->names[rand_r(&w->seed) % SHARED_NAMES];
+    const char *name = w->names[kt_rand(&w->seed) % SHARED_NAMES];
     kobjns_section *s = NULL;
-    bool opening = rand_r(&w->seed) % 3 == 0;
+    bool opening = kt_rand(&w->seed) % 3 == 0;
     int rc = opening ? kobjns_section_open(w->ctx, name, KOBJNS_MAP_WRITE, &s)
                      : kobjns_section_create(w->ctx, name, SIZE, KOBJNS_MAP_WRITE, NULL, &s);
     if (opening ? rc != 0 && rc != KOBJNS_FILE_NOT_FOUND : rc != 0 && rc != KOBJNS_ALREADY_EXISTS)
@@ -81,16 +80,17 @@ static void *churn(void *arg) {
 static void threads_share_handles_safely(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   worker workers[THREADS];
-  pthread_t tids[THREADS];
+  kt_thread *threads[THREADS];
   const char *names[SHARED_NAMES];
   for (int n = 0; n < SHARED_NAMES; n++) names[n] = kt_name("churn");
   for (int t = 0; t < THREADS; t++) {
     workers[t] = (worker){.ctx = app, .seed = (unsigned)t * 7919u + 1};
     memcpy(workers[t].names, names, sizeof names);
-    pthread_create(&tids[t], NULL, churn, &workers[t]);
+    threads[t] = kt_thread_start(churn, &workers[t]);
+    CU_ASSERT_PTR_NOT_NULL(threads[t]);
   }
   for (int t = 0; t < THREADS; t++) {
-    pthread_join(tids[t], NULL);
+    kt_thread_join(threads[t]);
     CU_ASSERT_EQUAL(workers[t].bad_status, 0);
     CU_ASSERT_EQUAL(workers[t].bad_size, 0);
     CU_ASSERT_EQUAL(workers[t].bad_data, 0);
@@ -103,6 +103,7 @@ static void threads_share_handles_safely(void) {
 }
 
 void kt_add_races(CU_pSuite s) {
-  CU_add_test(s, "exactly one of racing creators wins", exactly_one_creator_wins);
-  CU_add_test(s, "threads create, open, map and close at once", threads_share_handles_safely);
+  kt_add(s, "exactly one of racing creators wins", exactly_one_creator_wins, KT_NEEDS_SESSION1);
+  kt_add(s, "threads create, open, map and close at once", threads_share_handles_safely,
+         KT_NEEDS_SESSION1);
 }

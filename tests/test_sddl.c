@@ -145,9 +145,9 @@ static void generic_mapping(void) {
 }
 
 void kt_add_sddl(CU_pSuite s) {
-  CU_add_test(s, "parses the supported subset", parses_supported_subset);
-  CU_add_test(s, "rejects what it does not support", rejects_what_it_does_not_support);
-  CU_add_test(s, "access checks follow Windows", access_checks);
-  CU_add_test(s, "formats back to SDDL", formats_back);
-  CU_add_test(s, "generic mapping", generic_mapping);
+  kt_add(s, "parses the supported subset", parses_supported_subset, 0);
+  kt_add(s, "rejects what it does not support", rejects_what_it_does_not_support, 0);
+  kt_add(s, "access checks follow Windows", access_checks, 0);
+  kt_add(s, "formats back to SDDL", formats_back, 0);
+  kt_add(s, "generic mapping", generic_mapping, 0);
 }

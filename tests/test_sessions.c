@@ -90,8 +90,11 @@ static void session_lives_with_its_processes(void) {
 }
 
 void kt_add_sessions(CU_pSuite s) {
-  CU_add_test(s, "another process of the session (row 11)", another_process_of_the_session);
-  CU_add_test(s, "service in session 0, app in session 1 (rows 13, 14, 17)", service_and_app);
-  CU_add_test(s, "sessions are isolated", sessions_are_isolated);
-  CU_add_test(s, "a session lives with its processes (row 20)", session_lives_with_its_processes);
+  kt_add(s, "another process of the session (row 11)", another_process_of_the_session,
+         KT_NEEDS_SESSION1);
+  kt_add(s, "service in session 0, app in session 1 (rows 13, 14, 17)", service_and_app,
+         KT_NEEDS_SESSIONS);
+  kt_add(s, "sessions are isolated", sessions_are_isolated, KT_NEEDS_SESSIONS);
+  kt_add(s, "a session lives with its processes (row 20)", session_lives_with_its_processes,
+         KT_NEEDS_SESSIONS);
 }

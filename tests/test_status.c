@@ -42,6 +42,6 @@ static void names_and_messages(void) {
 }
 
 void kt_add_status(CU_pSuite s) {
-  CU_add_test(s, "values are Win32 error codes", values_are_win32_errors);
-  CU_add_test(s, "names and messages", names_and_messages);
+  kt_add(s, "values are Win32 error codes", values_are_win32_errors, 0);
+  kt_add(s, "names and messages", names_and_messages, 0);
 }

@@ -1,10 +1,11 @@
 /* Other users (root only: children run as other uids). What keeps users apart is the kernel
  * (owner, mode bits, the sticky /dev/shm); the library's descriptor check comes on top. */
+#include "kt.h"
+
+#ifndef _WIN32 /* other users are POSIX uids: KT_NEEDS_ROOT, which Windows never has */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "kt.h"
 
 #define USER_A 61001
 #define USER_B 61002
@@ -148,12 +149,16 @@ static void acting_as_another_user(void) {
   kobjns_ctx_free(as_a), kobjns_ctx_free(as_b);
 }
 
+#endif
+
 void kt_add_users(CU_pSuite s) {
-  CU_add_test(s, "the default descriptor keeps others out (row 43)",
-              default_descriptor_keeps_others_out);
-  CU_add_test(s, "everyone may read: the library and the kernel agree", everyone_may_read);
-  CU_add_test(s, "root does not adopt objects planted by others",
-              root_does_not_adopt_planted_objects);
-  CU_add_test(s, "the umask plays no part", umask_plays_no_part);
-  CU_add_test(s, "a root context acting as another user", acting_as_another_user);
+  const unsigned root = KT_NEEDS_ROOT;
+  kt_add(s, "the default descriptor keeps others out (row 43)",
+         KT_POSIX_ONLY(default_descriptor_keeps_others_out), root);
+  kt_add(s, "everyone may read: the library and the kernel agree", KT_POSIX_ONLY(everyone_may_read),
+         root);
+  kt_add(s, "root does not adopt objects planted by others",
+         KT_POSIX_ONLY(root_does_not_adopt_planted_objects), root);
+  kt_add(s, "the umask plays no part", KT_POSIX_ONLY(umask_plays_no_part), root);
+  kt_add(s, "a root context acting as another user", KT_POSIX_ONLY(acting_as_another_user), root);
 }

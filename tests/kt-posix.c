@@ -1,0 +1,170 @@
+/* The test kit, POSIX half: children by fork + exec (as other uids when root), the runner's own
+ * namespace root, and objects left in /dev/shm. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kt.h"
+#include "object.h"
+
+static char run_id[32];
+
+const char *kt_run_id(void) {
+  if (!run_id[0]) snprintf(run_id, sizeof run_id, "%ld", (long)getpid());
+  return run_id;
+}
+
+bool kt_is_root(void) { return geteuid() == 0; }
+bool kt_sessions_simulated(void) { return true; }
+bool kt_under_wine(void) { return false; }
+uint32_t kt_runner_session(void) { return 0; }
+const char *kt_platform_limit(unsigned needs) {
+  (void)needs;
+  return NULL;
+}
+
+static char root[64];
+
+void kt_runner_setup(void) {
+  /* A namespace root of our own: parallel suites never meet, and leftovers are ours. */
+  snprintf(root, sizeof root, "kt%s", kt_run_id());
+  setenv("KOBJNS_ROOT", root, 1);
+  setenv("KOBJNS_SESSION", "0", 1); /* the runner itself joins no session */
+}
+
+/* Objects of this run left in /dev/shm: each one is a leak (or a stale object) to report. */
+unsigned kt_leftovers(void) {
+  char prefix[96];
+  snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  DIR *d = opendir("/dev/shm");
+  unsigned n = 0;
+  if (!d) return 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strncmp(e->d_name, prefix, strlen(prefix))) continue;
+    fprintf(stderr, "left in /dev/shm: %s\n", e->d_name);
+    unlinkat(dirfd(d), e->d_name, 0);
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+static char self[4096] = "/proc/self/exe";
+
+void kt_set_self(const char *argv0) {
+  if (!realpath(argv0, self)) snprintf(self, sizeof self, "/proc/self/exe");
+}
+
+static char shared_copy[256];
+
+/* Other users may not reach the build tree (a clone under /root, say): give them a copy. */
+static const char *binary_for(long uid) {
+  if (uid < 0) return self;
+  if (shared_copy[0]) return shared_copy;
+  char dir[] = "/tmp/kobjns-tests.XXXXXX";
+  if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return self;
+  snprintf(shared_copy, sizeof shared_copy, "%s/kobjns-tests", dir);
+  int in = open(self, O_RDONLY | O_CLOEXEC);
+  int out = open(shared_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+  char buf[65536];
+  ssize_t n;
+  while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+    if (write(out, buf, (size_t)n) != n) break;
+  if (in >= 0) close(in);
+  if (out >= 0) close(out);
+  return shared_copy;
+}
+
+void kt_cleanup(void) {
+  kt_free_names();
+  if (!shared_copy[0]) return;
+  unlink(shared_copy);
+  *strrchr(shared_copy, '/') = '\0';
+  rmdir(shared_copy);
+  shared_copy[0] = '\0';
+}
+
+void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
+  char path[1024];
+  kobjns__name n = {0};
+  if (kobjns_resolve(ctx, name, path, sizeof path, NULL) ||
+      kobjns__resolve_name(ctx, name, KOBJNS__OPEN, &n)) {
+    snprintf(out, size, "/nonexistent");
+    return;
+  }
+  char native[KOBJNS__NATIVE_MAX + 1];
+  kobjns__native_name(&n, native);
+  snprintf(out, size, "/dev/shm/%s", native);
+}
+
+bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  const char *binary = binary_for(uid);
+  int to[2], from[2];
+  if (pipe(to) < 0 || pipe(from) < 0) return false;
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    dup2(to[0], 0);
+    dup2(from[1], 1);
+    close(to[0]), close(to[1]), close(from[0]), close(from[1]);
+    char s[16];
+    snprintf(s, sizeof s, "%u", (unsigned)session);
+    setenv("KOBJNS_SESSION", s, 1);
+    if (uid >= 0) {
+      if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
+          setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
+        _exit(126);
+    }
+    execl(binary, "kobjns-tests", "--child", (char *)NULL);
+    _exit(127);
+  }
+  close(to[0]);
+  close(from[1]);
+  p->pid = pid;
+  p->handle = NULL;
+  p->to = fdopen(to[1], "w");
+  p->from = fdopen(from[0], "r");
+  return p->to && p->from;
+}
+
+int kt_reap(kt_proc *p) {
+  int st = 0;
+  if (p->to) fclose(p->to);
+  if (p->from) fclose(p->from);
+  p->to = p->from = NULL;
+  while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void kt_kill(kt_proc *p) {
+  kill((pid_t)p->pid, SIGKILL);
+  kt_reap(p);
+}
+
+struct kt_thread {
+  pthread_t id;
+};
+
+kt_thread *kt_thread_start(void *(*fn)(void *), void *arg) {
+  kt_thread *t = malloc(sizeof *t);
+  if (t && pthread_create(&t->id, NULL, fn, arg) != 0) {
+    free(t);
+    t = NULL;
+  }
+  return t;
+}
+
+void kt_thread_join(kt_thread *t) {
+  if (!t) return;
+  pthread_join(t->id, NULL);
+  free(t);
+}

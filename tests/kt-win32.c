@@ -1,0 +1,153 @@
+/* The test kit, Windows half: children by CreateProcessW of the test binary itself, in the
+ * session Windows gives them (the only one a process can be in there). */
+#include <windows.h>
+
+#include <fcntl.h>
+#include <io.h>
+#include <process.h>
+#include <stdlib.h>
+
+#include "kt.h"
+
+static char run_id[32];
+
+const char *kt_run_id(void) {
+  if (!run_id[0]) snprintf(run_id, sizeof run_id, "%lu", (unsigned long)GetCurrentProcessId());
+  return run_id;
+}
+
+bool kt_is_root(void) { return false; }
+bool kt_sessions_simulated(void) { return false; }
+
+bool kt_under_wine(void) {
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  return ntdll && GetProcAddress(ntdll, "wine_get_version");
+}
+
+uint32_t kt_runner_session(void) {
+  DWORD session = 0;
+  ProcessIdToSessionId(GetCurrentProcessId(), &session);
+  return session;
+}
+
+const char *kt_platform_limit(unsigned needs) {
+  if (needs & KT_NEEDS_ROOT)
+    return "runs processes as other POSIX uids; on Windows another user needs a logon token "
+           "(and Wine has a single user), so row 43 and the cross-user cases run on POSIX";
+  if (needs & KT_NEEDS_SESSIONS)
+    return "needs processes in several sessions (a service in session 0, apps in others); a "
+           "Windows process stays in the session Windows gave it and every Wine process is in "
+           "session 1, so rows 14 and 17 run on the POSIX backend";
+  if (needs & KT_NEEDS_FORK) return "fork() does not exist on Windows";
+  return NULL;
+}
+
+void kt_runner_setup(void) {} /* the runner stays in the session Windows gave it */
+
+void kt_set_self(const char *argv0) { (void)argv0; } /* GetModuleFileNameW knows */
+
+/* Objects live in the kernel and die with their last handle: what is left is a handle this
+ * process leaked, found by opening every name the run made. */
+unsigned kt_leftovers(void) { return kt_names_still_open(); }
+
+void kt_cleanup(void) { kt_free_names(); }
+
+static HANDLE inheritable(HANDLE h) {
+  HANDLE dup = NULL;
+  DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &dup, 0, TRUE,
+                  DUPLICATE_SAME_ACCESS);
+  return dup;
+}
+
+bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  if (uid >= 0 || session != kt_runner_session()) {
+    fprintf(stderr, "kt_spawn: Windows cannot start a process in session %u or as uid %ld\n",
+            (unsigned)session, uid);
+    return false;
+  }
+  wchar_t path[MAX_PATH + 1], cmdline[MAX_PATH + 32];
+  DWORD len = GetModuleFileNameW(NULL, path, MAX_PATH);
+  if (len == 0 || len >= MAX_PATH) return false;
+  path[len] = L'\0';
+  swprintf(cmdline, sizeof cmdline / sizeof cmdline[0], L"\"%ls\" --child", path);
+
+  SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
+  HANDLE in_read, in_write, out_read, out_write;
+  if (!CreatePipe(&in_read, &in_write, &sa, 0)) return false;
+  if (!CreatePipe(&out_read, &out_write, &sa, 0)) {
+    CloseHandle(in_read), CloseHandle(in_write);
+    return false;
+  }
+  /* Our ends stay ours: a child must not keep another child's pipe open. */
+  SetHandleInformation(in_write, HANDLE_FLAG_INHERIT, 0);
+  SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
+  HANDLE err = inheritable(GetStdHandle(STD_ERROR_HANDLE));
+  STARTUPINFOW si = {.cb = sizeof si,
+                     .dwFlags = STARTF_USESTDHANDLES,
+                     .hStdInput = in_read,
+                     .hStdOutput = out_write,
+                     .hStdError = err};
+  PROCESS_INFORMATION pi;
+  BOOL ok = CreateProcessW(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+  CloseHandle(in_read), CloseHandle(out_write);
+  if (err) CloseHandle(err);
+  if (!ok) {
+    CloseHandle(in_write), CloseHandle(out_read);
+    return false;
+  }
+  CloseHandle(pi.hThread);
+  p->pid = (long)pi.dwProcessId;
+  p->handle = pi.hProcess;
+  p->to = _fdopen(_open_osfhandle((intptr_t)in_write, _O_WRONLY | _O_BINARY), "wb");
+  p->from = _fdopen(_open_osfhandle((intptr_t)out_read, _O_RDONLY | _O_BINARY), "rb");
+  return p->to && p->from;
+}
+
+int kt_reap(kt_proc *p) {
+  if (p->to) fclose(p->to);
+  if (p->from) fclose(p->from);
+  p->to = p->from = NULL;
+  DWORD code = 255;
+  WaitForSingleObject(p->handle, INFINITE);
+  GetExitCodeProcess(p->handle, &code);
+  CloseHandle(p->handle);
+  p->handle = NULL;
+  return (int)code;
+}
+
+void kt_kill(kt_proc *p) {
+  TerminateProcess(p->handle, 128 + 9); /* what a SIGKILLed child reports on POSIX */
+  kt_reap(p);
+}
+
+struct kt_thread {
+  HANDLE handle;
+  void *(*fn)(void *);
+  void *arg;
+};
+
+static unsigned __stdcall trampoline(void *arg) {
+  kt_thread *t = arg;
+  t->fn(t->arg);
+  return 0;
+}
+
+kt_thread *kt_thread_start(void *(*fn)(void *), void *arg) {
+  kt_thread *t = malloc(sizeof *t);
+  if (!t) return NULL;
+  t->fn = fn;
+  t->arg = arg;
+  t->handle = (HANDLE)_beginthreadex(NULL, 0, trampoline, t, 0, NULL);
+  if (!t->handle) {
+    free(t);
+    return NULL;
+  }
+  return t;
+}
+
+void kt_thread_join(kt_thread *t) {
+  if (!t) return;
+  WaitForSingleObject(t->handle, INFINITE);
+  CloseHandle(t->handle);
+  free(t);
+}

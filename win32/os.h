@@ -1,0 +1,16 @@
+/* Win32 backend types embedded in the portable structs. No <windows.h> here: src/ includes this
+ * file, and a HANDLE is a pointer. */
+#ifndef KOBJNS_WIN32_OS_H
+#define KOBJNS_WIN32_OS_H
+
+#include <stdint.h>
+
+typedef struct kobjns__os_ctx {
+  uint32_t real_session; /* the session Windows put this process in */
+} kobjns__os_ctx;
+
+typedef struct kobjns__os_section {
+  void *handle; /* the section's HANDLE */
+} kobjns__os_section;
+
+#endif

@@ -1,0 +1,230 @@
+/* Win32 sections: CreateFileMappingW / OpenFileMappingW on the name the core resolved, so that
+ * Windows sees the very object the canonical path names. Windows checks security descriptors,
+ * privileges and protections; the statuses are its GetLastError() values. */
+#include "win32.h"
+
+#include <sddl.h> /* after <windows.h> */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kobjns__status_from_win32(DWORD error) {
+  switch (error) {
+#define KOBJNS_KNOWN_(name, value, message) case value:
+    KOBJNS_STATUS_MAP(KOBJNS_KNOWN_)
+#undef KOBJNS_KNOWN_
+    return (int)error;
+    case ERROR_OUTOFMEMORY: return KOBJNS_NOT_ENOUGH_MEMORY;
+    case ERROR_DISK_FULL:
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_NOT_ENOUGH_QUOTA: return KOBJNS_COMMITMENT_LIMIT;
+    case ERROR_INVALID_SECURITY_DESCR: return KOBJNS_INVALID_ACL;
+    case ERROR_NO_MORE_FILES: return KOBJNS_TOO_MANY_OPEN_FILES;
+    default: return KOBJNS_INTERNAL_ERROR;
+  }
+}
+
+int kobjns__utf16(const char *prefix, const char *utf8, size_t len, wchar_t **out) {
+  size_t plen = strlen(prefix);
+  if (len > INT_MAX) return KOBJNS_FILENAME_EXCED_RANGE;
+  int units = len ? MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, (int)len, NULL, 0) : 0;
+  if (len && units <= 0) return KOBJNS_NO_UNICODE_TRANSLATION;
+  wchar_t *w = malloc((plen + (size_t)units + 1) * sizeof *w);
+  if (!w) return KOBJNS_NOT_ENOUGH_MEMORY;
+  for (size_t i = 0; i < plen; i++) w[i] = (wchar_t)(unsigned char)prefix[i];
+  if (len) MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, (int)len, w + plen, units);
+  w[plen + (size_t)units] = L'\0';
+  *out = w;
+  return 0;
+}
+
+/* The shortest Win32 name of the resolved object: never longer than the caller's own name, so
+ * it stays within Windows' 32766-unit limit. The caller's own session is the bare name. */
+static int win32_name(const kobjns_ctx *ctx, const kobjns__name *n, wchar_t **out) {
+  char prefix[32] = "";
+  if (n->session == ctx->token.session)
+    prefix[0] = '\0';
+  else if (n->session == 0)
+    snprintf(prefix, sizeof prefix, "Global\\");
+  else
+    snprintf(prefix, sizeof prefix, "Session\\%u\\", (unsigned)n->session);
+  return kobjns__utf16(prefix, n->leaf, n->leaf_len, out);
+}
+
+/* --- size ---------------------------------------------------------------------------------- */
+
+typedef struct {
+  void *base;
+  ULONG attributes;
+  LARGE_INTEGER size;
+} section_basic_information;
+
+typedef LONG(NTAPI *nt_query_section_fn)(HANDLE, int, void *, SIZE_T, SIZE_T *);
+
+/* NtQuerySection has no import library entry in every SDK: look it up once. */
+static nt_query_section_fn nt_query_section(void) {
+  static nt_query_section_fn fn;
+  static volatile LONG resolved;
+  if (!resolved) {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    FARPROC p = ntdll ? GetProcAddress(ntdll, "NtQuerySection") : NULL;
+    memcpy(&fn, &p, sizeof fn);
+    InterlockedExchange(&resolved, 1);
+  }
+  return fn;
+}
+
+/* The section's size as Windows keeps it (pagefile-backed sections are whole pages). Needs
+ * SECTION_QUERY; without it, the size of a view of the whole section. */
+static int query_size(HANDLE h, unsigned access, uint64_t *size) {
+  nt_query_section_fn query = nt_query_section();
+  section_basic_information info;
+  if (query && (access & KOBJNS__SECTION_QUERY) && query(h, 0, &info, sizeof info, NULL) >= 0) {
+    *size = (uint64_t)info.size.QuadPart;
+    return 0;
+  }
+  DWORD view_access = (access & KOBJNS__SECTION_MAP_READ) ? FILE_MAP_READ : FILE_MAP_WRITE;
+  void *view = MapViewOfFile(h, view_access, 0, 0, 0);
+  if (!view) return kobjns__status_from_win32(GetLastError());
+  MEMORY_BASIC_INFORMATION mbi;
+  SIZE_T got = VirtualQuery(view, &mbi, sizeof mbi);
+  UnmapViewOfFile(view);
+  if (!got) return KOBJNS_INTERNAL_ERROR;
+  *size = mbi.RegionSize;
+  return 0;
+}
+
+/* Take `h` (opened with `granted`) into `s`, which reports `access`; closes it on failure. */
+static int adopt(HANDLE h, unsigned granted, unsigned access, bool read_only, kobjns_section *s) {
+  int rc = query_size(h, granted, &s->size);
+  if (rc) {
+    CloseHandle(h);
+    return rc;
+  }
+  s->os.handle = h;
+  s->access = access;
+  s->read_only = read_only;
+  return 0;
+}
+
+/* --- opening ------------------------------------------------------------------------------- */
+
+/* Open with SECTION_QUERY added when the descriptor allows it (to learn the size), else with
+ * exactly what was asked. */
+static HANDLE open_mapping(unsigned desired, const wchar_t *name, unsigned *granted) {
+  *granted = desired | KOBJNS__SECTION_QUERY;
+  HANDLE h = OpenFileMappingW(*granted, FALSE, name);
+  if (!h && GetLastError() == ERROR_ACCESS_DENIED && !(desired & KOBJNS__SECTION_QUERY)) {
+    *granted = desired;
+    h = OpenFileMappingW(desired, FALSE, name);
+  }
+  return h;
+}
+
+int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
+                            kobjns_section *s) {
+  wchar_t *wname;
+  int rc = win32_name(ctx, name, &wname);
+  if (rc) return rc;
+  unsigned granted;
+  HANDLE h = open_mapping(desired, wname, &granted);
+  DWORD error = GetLastError();
+  free(wname);
+  if (!h) return kobjns__status_from_win32(error);
+  return adopt(h, granted, desired, false, s);
+}
+
+/* --- creating ------------------------------------------------------------------------------ */
+
+/* A security descriptor from SDDL (already validated by the core), for LocalFree. */
+static int security_attributes(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa) {
+  *sa = (SECURITY_ATTRIBUTES){.nLength = sizeof *sa, .bInheritHandle = FALSE};
+  if (!a->sddl) return 0; /* Windows' default: the creator's token decides */
+  PSECURITY_DESCRIPTOR sd = NULL;
+  if (a->sd->null_dacl) {
+    /* "D:NO_ACCESS_CONTROL" is a NULL DACL: built directly, because Wine 8's SDDL parser makes
+     * it an empty DACL (nobody) instead. */
+    sd = LocalAlloc(LMEM_FIXED, SECURITY_DESCRIPTOR_MIN_LENGTH);
+    if (!sd) return KOBJNS_NOT_ENOUGH_MEMORY;
+    if (!InitializeSecurityDescriptor(sd, SECURITY_DESCRIPTOR_REVISION) ||
+        !SetSecurityDescriptorDacl(sd, TRUE, NULL, FALSE)) {
+      LocalFree(sd);
+      return KOBJNS_INTERNAL_ERROR;
+    }
+  } else {
+    wchar_t *w;
+    int rc = kobjns__utf16("", a->sddl, strlen(a->sddl), &w);
+    if (rc) return rc;
+    BOOL ok = ConvertStringSecurityDescriptorToSecurityDescriptorW(w, SDDL_REVISION_1, &sd, NULL);
+    DWORD error = GetLastError();
+    free(w);
+    if (!ok) return error == ERROR_INVALID_SID ? KOBJNS_INVALID_SID : KOBJNS_INVALID_ACL;
+  }
+  sa->lpSecurityDescriptor = sd;
+  return 0;
+}
+
+int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *a,
+                              kobjns_section *s) {
+  wchar_t *wname = NULL;
+  int rc = a->name ? win32_name(ctx, a->name, &wname) : 0;
+  if (rc) return rc;
+  unsigned existing_access = kobjns__create_open_access(a->read_only);
+  if (a->name && !kobjns__may_create_in(ctx, a->name)) {
+    /* Without SeCreateGlobalPrivilege a create can only find an existing object. */
+    HANDLE h = OpenFileMappingW(existing_access, FALSE, wname);
+    DWORD error = GetLastError();
+    free(wname);
+    if (!h)
+      return error == ERROR_FILE_NOT_FOUND ? KOBJNS_ACCESS_DENIED
+                                           : kobjns__status_from_win32(error);
+    rc = adopt(h, existing_access, existing_access, false, s);
+    return rc ? rc : KOBJNS_ALREADY_EXISTS;
+  }
+  SECURITY_ATTRIBUTES sa;
+  if ((rc = security_attributes(a, &sa))) {
+    free(wname);
+    return rc;
+  }
+  DWORD protect = (a->read_only ? PAGE_READONLY : PAGE_READWRITE) | SEC_COMMIT;
+  HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, &sa, protect, (DWORD)(a->size >> 32),
+                                (DWORD)a->size, wname);
+  DWORD error = GetLastError();
+  if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
+  free(wname);
+  if (!h) {
+    /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses. */
+    rc = kobjns__status_from_win32(error);
+    return rc == KOBJNS_NOT_ENOUGH_MEMORY ? KOBJNS_COMMITMENT_LIMIT : rc;
+  }
+  if (error == ERROR_ALREADY_EXISTS) {
+    rc = adopt(h, existing_access, existing_access, false, s);
+    return rc ? rc : KOBJNS_ALREADY_EXISTS;
+  }
+  /* The creating handle has every right (Windows grants the creator what it asks). */
+  unsigned all = a->desired | existing_access;
+  return adopt(h, all, all, a->read_only, s);
+}
+
+/* --- views --------------------------------------------------------------------------------- */
+
+int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
+                           void **addr) {
+  DWORD view_access = access == KOBJNS_MAP_COPY   ? FILE_MAP_COPY
+                      : access == KOBJNS_MAP_READ ? FILE_MAP_READ
+                                                  : FILE_MAP_WRITE;
+  void *p = MapViewOfFile(s->os.handle, view_access, (DWORD)(offset >> 32), (DWORD)offset, length);
+  if (!p) return kobjns__status_from_win32(GetLastError());
+  *addr = p;
+  return 0;
+}
+
+int kobjns__os_unmap(void *addr) {
+  /* Windows unmaps the whole view from any address inside it; kobjns wants the start. */
+  MEMORY_BASIC_INFORMATION mbi;
+  if (!VirtualQuery(addr, &mbi, sizeof mbi) || mbi.AllocationBase != addr || mbi.Type != MEM_MAPPED)
+    return KOBJNS_INVALID_ADDRESS;
+  return UnmapViewOfFile(addr) ? 0 : KOBJNS_INVALID_ADDRESS;
+}
+
+void kobjns__os_section_close(kobjns_section *s) { CloseHandle(s->os.handle); }

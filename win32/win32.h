@@ -1,0 +1,17 @@
+/* What win32/ shares between its files: <windows.h>, statuses from Win32 errors, UTF-16. */
+#ifndef KOBJNS_WIN32_H
+#define KOBJNS_WIN32_H
+
+#include <windows.h>
+
+#include "internal.h"
+
+/* A Win32 error as a kobjns status: the same number when kobjns documents it, else the
+ * closest documented status. */
+int kobjns__status_from_win32(DWORD error);
+
+/* `len` bytes of valid UTF-8 appended to `prefix` (ASCII), as a NUL-terminated UTF-16 string
+ * from malloc. 0, 8 or 1113. */
+int kobjns__utf16(const char *prefix, const char *utf8, size_t len, wchar_t **out);
+
+#endif
