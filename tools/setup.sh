@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
-# Installs what kobjns needs from Debian's packages (only what is missing), then configures the
-# native build in build/. Used by tools/demo and tools/test; safe to run again.
+# Installs what kobjns needs from Debian's packages (only what is missing), then configures and
+# builds the native build in build/. With KOBJNS_SETUP_CROSS=1 it also sets up the Windows leg:
+# mingw-w64, Wine, CUnit's source from Debian (tools/fetch-cunit.sh), and build-win64/.
+# Used by tools/demo and tools/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+cross=${KOBJNS_SETUP_CROSS:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev)
-[ "${KOBJNS_SETUP_CROSS:-0}" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 libwine-dev dpkg-dev)
+[ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo=sudo
 if [ "${#missing[@]}" -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
   echo "kobjns: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ -d build ]; then
-  meson setup --reconfigure build -Dwerror=true >/dev/null
-else
-  meson setup build -Dwerror=true >/dev/null
+# configure DIR [meson options...]: set up once, reconfigure afterwards.
+configure() {
+  local dir=$1
+  shift
+  if [ -d "$dir/meson-private" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    rm -rf "$dir"
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir" >/dev/null
+}
+
+configure build -Dwerror=true
+if [ "$cross" = 1 ]; then
+  $sudo tools/fetch-cunit.sh "$PWD" >/dev/null
+  configure build-win64 --cross-file cross/mingw-w64-x86_64.txt -Dwerror=true
 fi
-ninja -C build >/dev/null
