@@ -103,6 +103,8 @@ typedef struct kobjns_section kobjns_section; /* one open handle to a section */
 /* --- contexts ---------------------------------------------------------------------------
  * A NULL context everywhere means "this process as it is": the session from KOBJNS_SESSION or
  * the login session (0 outside any), SeCreateGlobalPrivilege when in session 0 or root.
+ * On Windows: the session Windows gave the process (KOBJNS_SESSION naming another one makes
+ * every call 50), and the privilege when the process token holds it.
  * An explicit context starts as that same identity and can be changed. */
 KOBJNS_API int kobjns_ctx_new(kobjns_ctx **out);
 /* Put the context in session `session` (0 = services). Not supported (50) on Windows except
@@ -141,6 +143,7 @@ KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t o
 KOBJNS_API int kobjns_unmap(void *addr);
 /* Close the handle; the name disappears when its last handle (in any process) closes. */
 KOBJNS_API int kobjns_section_close(kobjns_section *s);
+/* The section's size (Windows keeps pagefile-backed sections in whole pages: 4000 -> 4096). */
 KOBJNS_API int kobjns_section_size(const kobjns_section *s, uint64_t *size);
 /* The granted access of a handle (after generic rights are mapped). */
 KOBJNS_API int kobjns_section_access(const kobjns_section *s, unsigned *access);
