@@ -61,17 +61,21 @@ typedef struct {
 
 typedef LONG(NTAPI *nt_query_section_fn)(HANDLE, int, void *, SIZE_T, SIZE_T *);
 
-/* NtQuerySection has no import library entry in every SDK: look it up once. */
+static nt_query_section_fn query_section;
+
+static BOOL CALLBACK find_query_section(INIT_ONCE *once, void *param, void **context) {
+  (void)once, (void)param, (void)context;
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  FARPROC p = ntdll ? GetProcAddress(ntdll, "NtQuerySection") : NULL;
+  memcpy(&query_section, &p, sizeof query_section);
+  return TRUE;
+}
+
+/* NtQuerySection is not in every SDK's import libraries: look it up once. */
 static nt_query_section_fn nt_query_section(void) {
-  static nt_query_section_fn fn;
-  static volatile LONG resolved;
-  if (!resolved) {
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    FARPROC p = ntdll ? GetProcAddress(ntdll, "NtQuerySection") : NULL;
-    memcpy(&fn, &p, sizeof fn);
-    InterlockedExchange(&resolved, 1);
-  }
-  return fn;
+  static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+  InitOnceExecuteOnce(&once, find_query_section, NULL, NULL);
+  return query_section;
 }
 
 /* The section's size as Windows keeps it (pagefile-backed sections are whole pages). Needs
