@@ -59,10 +59,11 @@ static HANDLE inheritable(HANDLE h) {
   return dup;
 }
 
+/* A child in another session than ours is started with KOBJNS_SESSION naming it, which the
+ * win32 backend refuses (50): Windows alone decides a process's session. */
 bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
-  if (uid >= 0 || session != kt_runner_session()) {
-    fprintf(stderr, "kt_spawn: Windows cannot start a process in session %u or as uid %ld\n",
-            (unsigned)session, uid);
+  if (uid >= 0) {
+    fprintf(stderr, "kt_spawn: Windows cannot start a process as uid %ld\n", uid);
     return false;
   }
   wchar_t path[MAX_PATH + 1], cmdline[MAX_PATH + 32];
@@ -88,7 +89,14 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
                      .hStdOutput = out_write,
                      .hStdError = err};
   PROCESS_INFORMATION pi;
+  bool other_session = session != kt_runner_session();
+  if (other_session) {
+    wchar_t value[16];
+    swprintf(value, sizeof value / sizeof value[0], L"%u", (unsigned)session);
+    SetEnvironmentVariableW(L"KOBJNS_SESSION", value);
+  }
   BOOL ok = CreateProcessW(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+  if (other_session) SetEnvironmentVariableW(L"KOBJNS_SESSION", NULL);
   CloseHandle(in_read), CloseHandle(out_write);
   if (err) CloseHandle(err);
   if (!ok) {

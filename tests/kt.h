@@ -94,7 +94,8 @@ typedef struct kt_proc {
 } kt_proc;
 
 /* Start a child in `session` (KOBJNS_SESSION), as `uid` (or -1 for ours); a child of another
- * uid runs a copy of the test binary in a directory every user can reach. */
+ * uid runs a copy of the test binary in a directory every user can reach. On Windows a child in
+ * another session than ours starts, but its library refuses that session (50). */
 bool kt_spawn(kt_proc *p, uint32_t session, long uid);
 /* Send one command and read its one-line reply into reply (which may be NULL). Returns the
  * integer that starts the reply (a status), or -1000 if the child died. */

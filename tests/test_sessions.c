@@ -89,7 +89,27 @@ static void session_lives_with_its_processes(void) {
   kobjns_ctx_free(app);
 }
 
+/* KOBJNS_SESSION puts a process in a session on POSIX; on Windows, where Windows decides, a
+ * process told to be in another session refuses to pretend (50). */
+static void session_from_the_environment(void) {
+  uint32_t other = kt_runner_session() + 1;
+  kt_proc child;
+  CU_ASSERT_FATAL(kt_spawn(&child, other, -1));
+  char reply[256], want[64];
+  int rc = kt_cmd(&child, reply, sizeof reply, "session");
+  if (kt_sessions_simulated()) {
+    KT_STATUS(rc, 0);
+    snprintf(want, sizeof want, "0 %u", (unsigned)other);
+    CU_ASSERT_STRING_EQUAL(reply, want);
+    CU_ASSERT_EQUAL(kt_wait(&child), 0);
+  } else {
+    KT_STATUS(rc, KOBJNS_NOT_SUPPORTED);
+    CU_ASSERT_EQUAL(kt_reap(&child), 1);
+  }
+}
+
 void kt_add_sessions(CU_pSuite s) {
+  kt_add(s, "KOBJNS_SESSION: a session on POSIX, 50 on Windows", session_from_the_environment, 0);
   kt_add(s, "another process of the session (row 11)", another_process_of_the_session,
          KT_NEEDS_SESSION1);
   kt_add(s, "service in session 0, app in session 1 (rows 13, 14, 17)", service_and_app,
