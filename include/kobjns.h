@@ -143,7 +143,8 @@ KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t o
 KOBJNS_API int kobjns_unmap(void *addr);
 /* Close the handle; the name disappears when its last handle (in any process) closes. */
 KOBJNS_API int kobjns_section_close(kobjns_section *s);
-/* The section's size (Windows keeps pagefile-backed sections in whole pages: 4000 -> 4096). */
+/* The section's size: whole 4096-byte pages on every platform, as Windows keeps pagefile-backed
+ * sections (created with 4000 -> 4096). */
 KOBJNS_API int kobjns_section_size(const kobjns_section *s, uint64_t *size);
 /* The granted access of a handle (after generic rights are mapped). */
 KOBJNS_API int kobjns_section_access(const kobjns_section *s, unsigned *access);

@@ -6,6 +6,8 @@
 
 /* Rights a caller may ask for: section rights, standard rights and generic rights. */
 #define VALID_ACCESS (KOBJNS__SECTION_ALL | KOBJNS__GENERIC_ALL_BITS)
+/* Windows keeps pagefile-backed sections in whole pages of this size; both backends do. */
+#define SECTION_PAGE 4096u
 /* Sizes past this cannot be represented as a file offset with the header in front. */
 #define MAX_SECTION_SIZE ((uint64_t)INT64_MAX - (1u << 30))
 
@@ -49,6 +51,7 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
   *out = NULL;
   if (size == 0 || access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
   if (size > MAX_SECTION_SIZE) return KOBJNS_ARITHMETIC_OVERFLOW;
+  size = (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE;
   kobjns__sd sd;
   int rc;
   if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;

@@ -20,13 +20,13 @@ int kt_child_main(void) {
   int rc = kobjns_ctx_new(&ctx);
   if (rc) {
     printf("%d ctx\n", rc);
+    fflush(stdout);
     return 1;
   }
   kobjns_section *handles[MAX_HANDLES] = {0};
   int count = 0;
   kobjns_section *cur = NULL;
   char line[4096];
-  setvbuf(stdout, NULL, _IOLBF, 0);
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\n")] = '\0';
     char cmd[32] = "", a[1024] = "", b[1024] = "", c[64] = "", d[1024] = "";
@@ -83,6 +83,7 @@ int kt_child_main(void) {
     } else {
       printf("%d unknown command\n", KOBJNS_INVALID_PARAMETER);
     }
+    fflush(stdout); /* one reply per command, now: msvcrt has no line buffering */
   }
   for (int i = 0; i < count; i++) kobjns_section_close(handles[i]);
   kobjns_ctx_free(ctx);

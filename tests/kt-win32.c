@@ -52,16 +52,22 @@ unsigned kt_leftovers(void) { return kt_names_still_open(); }
 
 void kt_cleanup(void) { kt_free_names(); }
 
-static HANDLE inheritable(HANDLE h) {
-  HANDLE dup = NULL;
-  DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &dup, 0, TRUE,
-                  DUPLICATE_SAME_ACCESS);
-  return dup;
+static FILE *stream(HANDLE h, int flags, const char *mode) {
+  int fd = _open_osfhandle((intptr_t)h, flags);
+  if (fd < 0) {
+    CloseHandle(h);
+    return NULL;
+  }
+  FILE *f = _fdopen(fd, mode);
+  if (!f) _close(fd);
+  return f;
 }
 
 /* A child in another session than ours is started with KOBJNS_SESSION naming it, which the
- * win32 backend refuses (50): Windows alone decides a process's session. */
+ * win32 backend refuses (50): Windows alone decides a process's session. The child inherits
+ * exactly its three standard handles. */
 bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  *p = (kt_proc){0};
   if (uid >= 0) {
     fprintf(stderr, "kt_spawn: Windows cannot start a process as uid %ld\n", uid);
     return false;
@@ -73,42 +79,57 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
   swprintf(cmdline, sizeof cmdline / sizeof cmdline[0], L"\"%ls\" --child", path);
 
   SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
-  HANDLE in_read, in_write, out_read, out_write;
-  if (!CreatePipe(&in_read, &in_write, &sa, 0)) return false;
-  if (!CreatePipe(&out_read, &out_write, &sa, 0)) {
-    CloseHandle(in_read), CloseHandle(in_write);
-    return false;
+  HANDLE in_read = NULL, in_write = NULL, out_read = NULL, out_write = NULL, err = NULL;
+  LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
+  PROCESS_INFORMATION pi = {0};
+  BOOL ok = CreatePipe(&in_read, &in_write, &sa, 0) && CreatePipe(&out_read, &out_write, &sa, 0) &&
+            DuplicateHandle(GetCurrentProcess(), GetStdHandle(STD_ERROR_HANDLE),
+                            GetCurrentProcess(), &err, 0, TRUE, DUPLICATE_SAME_ACCESS);
+  HANDLE inherited[3] = {in_read, out_write, err};
+  SIZE_T size = 0;
+  if (ok) {
+    InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+    attrs = malloc(size);
+    ok = attrs && InitializeProcThreadAttributeList(attrs, 1, 0, &size) &&
+         UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited,
+                                   sizeof inherited, NULL, NULL);
   }
-  /* Our ends stay ours: a child must not keep another child's pipe open. */
-  SetHandleInformation(in_write, HANDLE_FLAG_INHERIT, 0);
-  SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
-  HANDLE err = inheritable(GetStdHandle(STD_ERROR_HANDLE));
-  STARTUPINFOW si = {.cb = sizeof si,
-                     .dwFlags = STARTF_USESTDHANDLES,
-                     .hStdInput = in_read,
-                     .hStdOutput = out_write,
-                     .hStdError = err};
-  PROCESS_INFORMATION pi;
-  bool other_session = session != kt_runner_session();
-  if (other_session) {
-    wchar_t value[16];
-    swprintf(value, sizeof value / sizeof value[0], L"%u", (unsigned)session);
-    SetEnvironmentVariableW(L"KOBJNS_SESSION", value);
+  if (ok) {
+    STARTUPINFOEXW si = {.StartupInfo = {.cb = sizeof si,
+                                         .dwFlags = STARTF_USESTDHANDLES,
+                                         .hStdInput = in_read,
+                                         .hStdOutput = out_write,
+                                         .hStdError = err},
+                         .lpAttributeList = attrs};
+    bool other_session = session != kt_runner_session();
+    if (other_session) {
+      wchar_t value[16];
+      swprintf(value, sizeof value / sizeof value[0], L"%u", (unsigned)session);
+      SetEnvironmentVariableW(L"KOBJNS_SESSION", value);
+    }
+    ok = CreateProcessW(path, cmdline, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                        &si.StartupInfo, &pi);
+    if (other_session) SetEnvironmentVariableW(L"KOBJNS_SESSION", NULL);
   }
-  BOOL ok = CreateProcessW(path, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
-  if (other_session) SetEnvironmentVariableW(L"KOBJNS_SESSION", NULL);
-  CloseHandle(in_read), CloseHandle(out_write);
-  if (err) CloseHandle(err);
+  if (attrs) {
+    DeleteProcThreadAttributeList(attrs);
+    free(attrs);
+  }
+  for (int i = 0; i < 3; i++)
+    if (inherited[i]) CloseHandle(inherited[i]);
   if (!ok) {
-    CloseHandle(in_write), CloseHandle(out_read);
+    if (in_write) CloseHandle(in_write);
+    if (out_read) CloseHandle(out_read);
     return false;
   }
   CloseHandle(pi.hThread);
   p->pid = (long)pi.dwProcessId;
   p->handle = pi.hProcess;
-  p->to = _fdopen(_open_osfhandle((intptr_t)in_write, _O_WRONLY | _O_BINARY), "wb");
-  p->from = _fdopen(_open_osfhandle((intptr_t)out_read, _O_RDONLY | _O_BINARY), "rb");
-  return p->to && p->from;
+  p->to = stream(in_write, _O_WRONLY | _O_BINARY, "wb");
+  p->from = stream(out_read, _O_RDONLY | _O_BINARY, "rb");
+  if (p->to && p->from) return true;
+  kt_kill(p);
+  return false;
 }
 
 int kt_reap(kt_proc *p) {

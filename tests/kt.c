@@ -29,9 +29,10 @@ unsigned kt_names_still_open(void) {
   unsigned n = 0;
   for (size_t i = 0; i < name_count; i++) {
     kobjns_section *s = NULL;
-    if (kobjns_section_open(NULL, names[i], KOBJNS_MAP_READ, &s) == 0) {
-      fprintf(stderr, "still open: %s\n", names[i]);
-      kobjns_section_close(s);
+    int rc = kobjns_section_open(NULL, names[i], KOBJNS_MAP_READ, &s);
+    if (s) kobjns_section_close(s);
+    if (rc != KOBJNS_FILE_NOT_FOUND) { /* found, or found and locked down (5) */
+      fprintf(stderr, "still open: %s (%s)\n", names[i], kobjns_status_name(rc));
       n++;
     }
   }

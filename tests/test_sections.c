@@ -311,6 +311,29 @@ static void views(void) {
   kobjns_ctx_free(app);
 }
 
+/* Sections come in whole 4096-byte pages, as Windows keeps pagefile-backed sections. */
+static void sizes_are_whole_pages(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("odd");
+  kobjns_section *s = create(app, name, 4000, RW, NULL, 0);
+  uint64_t size = 0;
+  KT_OK(kobjns_section_size(s, &size));
+  CU_ASSERT_EQUAL(size, 4096);
+  void *p = NULL;
+  KT_OK(kobjns_section_map(s, RW, 0, 4096, &p));
+  if (p) KT_OK(kobjns_unmap(p));
+  KT_STATUS(kobjns_section_map(s, RW, 0, 4097, &p), KOBJNS_ACCESS_DENIED);
+  kobjns_section *o = open_(app, name, RD, 0);
+  KT_OK(kobjns_section_size(o, &size));
+  CU_ASSERT_EQUAL(size, 4096);
+  close_(o), close_(s);
+  s = create(app, name, 1, RW, NULL, 0);
+  KT_OK(kobjns_section_size(s, &size));
+  CU_ASSERT_EQUAL(size, 4096);
+  close_(s);
+  kobjns_ctx_free(app);
+}
+
 static void read_only_sections(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   const char *name = kt_name("ro");
@@ -355,6 +378,7 @@ void kt_add_sections(CU_pSuite s) {
   kt_add(s, "unnamed and odd names (rows 28, 30, 31)", unnamed_and_odd_names, app);
   kt_add(s, "descriptors (rows 39-42)", descriptors, app);
   kt_add(s, "views (rows 44-48, 50)", views, app);
+  kt_add(s, "sizes are whole pages", sizes_are_whole_pages, app);
   kt_add(s, "read-only sections", read_only_sections, app);
   kt_add_not_wine(s, "a read-only section refuses write views to any handle",
                   read_only_protection_outranks_access, app,

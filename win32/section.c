@@ -9,6 +9,8 @@
 #include <string.h>
 
 int kobjns__status_from_win32(DWORD error) {
+  if (error == ERROR_SUCCESS || error == ERROR_ALREADY_EXISTS)
+    return KOBJNS_INTERNAL_ERROR; /* a failure is never either */
   switch (error) {
 #define KOBJNS_KNOWN_(name, value, message) case value:
     KOBJNS_STATUS_MAP(KOBJNS_KNOWN_)
@@ -19,7 +21,6 @@ int kobjns__status_from_win32(DWORD error) {
     case ERROR_NO_SYSTEM_RESOURCES:
     case ERROR_NOT_ENOUGH_QUOTA: return KOBJNS_COMMITMENT_LIMIT;
     case ERROR_INVALID_SECURITY_DESCR: return KOBJNS_INVALID_ACL;
-    case ERROR_NO_MORE_FILES: return KOBJNS_TOO_MANY_OPEN_FILES;
     default: return KOBJNS_INTERNAL_ERROR;
   }
 }
@@ -79,7 +80,8 @@ static nt_query_section_fn nt_query_section(void) {
 }
 
 /* The section's size as Windows keeps it (pagefile-backed sections are whole pages). Needs
- * SECTION_QUERY; without it, the size of a view of the whole section. */
+ * SECTION_QUERY; without it, the size of a view of the whole section; with neither query nor
+ * map rights Windows will not tell, and 0 is reported (such a handle maps nothing anyway). */
 static int query_size(HANDLE h, unsigned access, uint64_t *size) {
   nt_query_section_fn query = nt_query_section();
   section_basic_information info;
@@ -87,14 +89,15 @@ static int query_size(HANDLE h, unsigned access, uint64_t *size) {
     *size = (uint64_t)info.size.QuadPart;
     return 0;
   }
-  DWORD view_access = (access & KOBJNS__SECTION_MAP_READ) ? FILE_MAP_READ : FILE_MAP_WRITE;
-  void *view = MapViewOfFile(h, view_access, 0, 0, 0);
-  if (!view) return kobjns__status_from_win32(GetLastError());
+  *size = 0;
+  DWORD view_access = (access & KOBJNS__SECTION_MAP_READ)    ? FILE_MAP_READ
+                      : (access & KOBJNS__SECTION_MAP_WRITE) ? FILE_MAP_WRITE
+                                                             : 0;
+  void *view = view_access ? MapViewOfFile(h, view_access, 0, 0, 0) : NULL;
+  if (!view) return 0;
   MEMORY_BASIC_INFORMATION mbi;
-  SIZE_T got = VirtualQuery(view, &mbi, sizeof mbi);
+  if (VirtualQuery(view, &mbi, sizeof mbi)) *size = mbi.RegionSize;
   UnmapViewOfFile(view);
-  if (!got) return KOBJNS_INTERNAL_ERROR;
-  *size = mbi.RegionSize;
   return 0;
 }
 
@@ -218,7 +221,12 @@ int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, 
                       : access == KOBJNS_MAP_READ ? FILE_MAP_READ
                                                   : FILE_MAP_WRITE;
   void *p = MapViewOfFile(s->os.handle, view_access, (DWORD)(offset >> 32), (DWORD)offset, length);
-  if (!p) return kobjns__status_from_win32(GetLastError());
+  if (!p) {
+    /* The core has checked every argument: Windows' 87 here is a view the section's protection
+     * refuses (STATUS_SECTION_PROTECTION), a denial like any other. */
+    int rc = kobjns__status_from_win32(GetLastError());
+    return rc == KOBJNS_INVALID_PARAMETER ? KOBJNS_ACCESS_DENIED : rc;
+  }
   *addr = p;
   return 0;
 }

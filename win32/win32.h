@@ -6,8 +6,8 @@
 
 #include "internal.h"
 
-/* A Win32 error as a kobjns status: the same number when kobjns documents it, else the
- * closest documented status. */
+/* The status of a Win32 call that failed, from GetLastError(): the same number when kobjns
+ * documents it, else the closest documented status; never 0 or 183 (a failure is neither). */
 int kobjns__status_from_win32(DWORD error);
 
 /* `len` bytes of valid UTF-8 appended to `prefix` (ASCII), as a NUL-terminated UTF-16 string
