@@ -140,6 +140,10 @@ KOBJNS_API int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned a
  * to the end of the section. A view outlives its handle and the name. */
 KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset,
                                   size_t length, void **addr);
+/* kobjns_section_map() at exactly `base` (a multiple of KOBJNS_VIEW_ALIGNMENT, else 1132); 487
+ * when anything is mapped in that range already (nothing there is replaced). NULL: anywhere. */
+KOBJNS_API int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset,
+                                     size_t length, void *base, void **addr);
 KOBJNS_API int kobjns_unmap(void *addr);
 /* Close the handle; the name disappears when its last handle (in any process) closes. */
 KOBJNS_API int kobjns_section_close(kobjns_section *s);
@@ -159,6 +163,12 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
  * (ERROR_INSUFFICIENT_BUFFER) with *path_len set to the length needed. */
 KOBJNS_API int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path, size_t path_size,
                               size_t *path_len);
+
+/* --- security descriptors ---------------------------------------------------------------- */
+
+/* Whether `sddl` is a descriptor kobjns accepts (the subset in docs/namespaces.md): 0, 87 (a
+ * part other than the DACL), 1336 (a malformed or unsupported DACL) or 1337 (a SID). */
+KOBJNS_API int kobjns_sddl_check(const char *sddl);
 
 /* --- statuses ---------------------------------------------------------------------------- */
 

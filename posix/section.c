@@ -224,11 +224,17 @@ int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *
 /* --- views --------------------------------------------------------------------------------- */
 
 int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
-                           void **addr) {
+                           void *base, void **addr) {
   int prot = access == KOBJNS_MAP_READ ? PROT_READ : PROT_READ | PROT_WRITE;
   int flags = access == KOBJNS_MAP_COPY ? MAP_PRIVATE : MAP_SHARED;
-  void *p = mmap(NULL, length, prot, flags, s->os.fd, (off_t)(s->os.header_size + offset));
-  if (p == MAP_FAILED) return kobjns__status_from_errno(errno);
+  if (base) flags |= MAP_FIXED_NOREPLACE; /* never replace what is mapped there */
+  void *p = mmap(base, length, prot, flags, s->os.fd, (off_t)(s->os.header_size + offset));
+  if (p == MAP_FAILED)
+    return errno == EEXIST ? KOBJNS_INVALID_ADDRESS : kobjns__status_from_errno(errno);
+  if (base && p != base) { /* a kernel older than 4.17 takes the address as a hint */
+    munmap(p, length);
+    return KOBJNS_INVALID_ADDRESS;
+  }
   int rc = kobjns__view_add(p, length);
   if (rc) {
     munmap(p, length);

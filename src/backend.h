@@ -23,8 +23,9 @@ int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *
                               kobjns_section *s);
 int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
                             kobjns_section *s);
+/* Map at `base` exactly (487 when that range is taken), or anywhere for NULL. */
 int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
-                           void **addr);
+                           void *base, void **addr);
 int kobjns__os_unmap(void *addr);
 void kobjns__os_section_close(kobjns_section *s);
 

@@ -101,6 +101,11 @@ int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobj
 
 int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
                        void **addr) {
+  return kobjns_section_map_at(s, access, offset, length, NULL, addr);
+}
+
+int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
+                          void *base, void **addr) {
   if (!addr) return KOBJNS_INVALID_PARAMETER;
   *addr = NULL;
   if (!s) return KOBJNS_INVALID_HANDLE;
@@ -116,7 +121,8 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
     case KOBJNS_MAP_COPY: needed = KOBJNS__SECTION_MAP_READ; break;
     default: return KOBJNS_INVALID_PARAMETER;
   }
-  if (offset % KOBJNS_VIEW_ALIGNMENT) return KOBJNS_MAPPED_ALIGNMENT;
+  if (offset % KOBJNS_VIEW_ALIGNMENT || (uintptr_t)base % KOBJNS_VIEW_ALIGNMENT)
+    return KOBJNS_MAPPED_ALIGNMENT;
   if ((s->access & needed) != needed) return KOBJNS_ACCESS_DENIED;
   if (access == KOBJNS_MAP_WRITE && s->read_only) return KOBJNS_ACCESS_DENIED;
   if (offset >= s->size) return KOBJNS_ACCESS_DENIED;
@@ -125,7 +131,13 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
     length = (size_t)(s->size - offset);
   }
   if (length > s->size - offset) return KOBJNS_ACCESS_DENIED; /* larger than the section */
-  return kobjns__os_section_map(s, access, offset, length, addr);
+  return kobjns__os_section_map(s, access, offset, length, base, addr);
+}
+
+int kobjns_sddl_check(const char *sddl) {
+  if (!sddl) return KOBJNS_INVALID_PARAMETER;
+  kobjns__sd sd;
+  return kobjns__sddl_parse(sddl, &sd);
 }
 
 int kobjns_unmap(void *addr) {

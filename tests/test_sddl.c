@@ -144,7 +144,17 @@ static void generic_mapping(void) {
   CU_ASSERT_EQUAL(kobjns__map_generic(KOBJNS_MAP_READ | KOBJNS_MAP_WRITE), 6u);
 }
 
+static void public_check(void) {
+  KT_OK(kobjns_sddl_check("D:(A;;GA;;;SY)(A;;GR;;;WD)"));
+  KT_OK(kobjns_sddl_check("D:NO_ACCESS_CONTROL"));
+  KT_STATUS(kobjns_sddl_check(NULL), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_sddl_check("O:BAD:"), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_sddl_check("D:(A;;GA;;;WD"), KOBJNS_INVALID_ACL);
+  KT_STATUS(kobjns_sddl_check("D:(A;;GA;;;XX)"), KOBJNS_INVALID_SID);
+}
+
 void kt_add_sddl(CU_pSuite s) {
+  kt_add(s, "kobjns_sddl_check", public_check, 0);
   kt_add(s, "parses the supported subset", parses_supported_subset, 0);
   kt_add(s, "rejects what it does not support", rejects_what_it_does_not_support, 0);
   kt_add(s, "access checks follow Windows", access_checks, 0);

@@ -311,6 +311,33 @@ static void views(void) {
   kobjns_ctx_free(app);
 }
 
+/* MapViewOfFileEx: a view at a chosen address, never on top of another mapping. */
+static void views_at_an_address(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("at");
+  kobjns_section *s = create(app, name, 2 * 65536, RW, NULL, 0);
+  char *first = map(s, RW);
+  strcpy(first, "placed");
+  void *spot = NULL, *again = NULL;
+  KT_OK(kobjns_section_map(s, RD, 0, 0, &spot)); /* find a free, aligned range */
+  KT_OK(kobjns_unmap(spot));
+  if ((uintptr_t)spot % KOBJNS_VIEW_ALIGNMENT == 0) {
+    KT_OK(kobjns_section_map_at(s, RD, 0, 0, spot, &again));
+    CU_ASSERT_PTR_EQUAL(again, spot);
+    if (again) CU_ASSERT_STRING_EQUAL((char *)again, "placed");
+    void *clash = (void *)1;
+    KT_STATUS(kobjns_section_map_at(s, RD, 0, 0, spot, &clash), KOBJNS_INVALID_ADDRESS);
+    CU_ASSERT_PTR_NULL(clash);
+    if (again) KT_OK(kobjns_unmap(again));
+  }
+  KT_STATUS(kobjns_section_map_at(s, RD, 0, 0, first + 4096, &again), KOBJNS_MAPPED_ALIGNMENT);
+  KT_OK(kobjns_section_map_at(s, RD, 65536, 0, NULL, &again)); /* NULL: anywhere */
+  KT_OK(kobjns_unmap(again));
+  KT_OK(kobjns_unmap(first));
+  close_(s);
+  kobjns_ctx_free(app);
+}
+
 /* Sections come in whole 4096-byte pages, as Windows keeps pagefile-backed sections. */
 static void sizes_are_whole_pages(void) {
   kobjns_ctx *app = kt_ctx(1, false);
@@ -379,6 +406,7 @@ void kt_add_sections(CU_pSuite s) {
   kt_add(s, "descriptors (rows 39-42)", descriptors, app);
   kt_add(s, "views (rows 44-48, 50)", views, app);
   kt_add(s, "sizes are whole pages", sizes_are_whole_pages, app);
+  kt_add(s, "views at an address (MapViewOfFileEx)", views_at_an_address, app);
   kt_add(s, "read-only sections", read_only_sections, app);
   kt_add_not_wine(s, "a read-only section refuses write views to any handle",
                   read_only_protection_outranks_access, app,

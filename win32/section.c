@@ -216,11 +216,12 @@ int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *
 /* --- views --------------------------------------------------------------------------------- */
 
 int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
-                           void **addr) {
+                           void *base, void **addr) {
   DWORD view_access = access == KOBJNS_MAP_COPY   ? FILE_MAP_COPY
                       : access == KOBJNS_MAP_READ ? FILE_MAP_READ
                                                   : FILE_MAP_WRITE;
-  void *p = MapViewOfFile(s->os.handle, view_access, (DWORD)(offset >> 32), (DWORD)offset, length);
+  void *p = MapViewOfFileEx(s->os.handle, view_access, (DWORD)(offset >> 32), (DWORD)offset, length,
+                            base);
   if (!p) {
     /* The core has checked every argument: Windows' 87 here is a view the section's protection
      * refuses (STATUS_SECTION_PROTECTION), a denial like any other. */
