@@ -83,17 +83,23 @@ int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobj
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   if (!name || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
-  if (access == 0) return KOBJNS_ACCESS_DENIED; /* an open that asks for nothing gets nothing */
-  if (!name[0]) return KOBJNS_INVALID_HANDLE;   /* an unnamed section cannot be opened */
+  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed section cannot be opened */
   int rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
   if ((rc = resolve(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   kobjns_section *s = section_new(&resolved);
   if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
-  if ((rc = kobjns__os_section_open(ctx, &resolved, desired_access(access), s))) {
+  /* An open that asks for nothing gets nothing (row 10), once the name is known to exist. */
+  unsigned desired = access ? desired_access(access) : KOBJNS__SECTION_QUERY;
+  if ((rc = kobjns__os_section_open(ctx, &resolved, desired, s))) {
     free(s);
     return rc;
+  }
+  if (!access) {
+    kobjns__os_section_close(s);
+    free(s);
+    return KOBJNS_ACCESS_DENIED;
   }
   *out = s;
   return 0;

@@ -89,9 +89,10 @@ static void open_errors(void) {
   open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND);    /* row 8 */
   open_(app, NULL, ALL, KOBJNS_INVALID_PARAMETER); /* row 9 */
   kobjns_section *s = create(app, name, 4096, RW, NULL, 0);
-  open_(app, name, 0, KOBJNS_ACCESS_DENIED);         /* row 10 */
-  open_(app, name, 0x100, KOBJNS_INVALID_PARAMETER); /* not a section right */
-  open_(app, "", ALL, KOBJNS_INVALID_HANDLE);        /* row 29 */
+  open_(app, name, 0, KOBJNS_ACCESS_DENIED);             /* row 10 */
+  open_(app, kt_name("none"), 0, KOBJNS_FILE_NOT_FOUND); /* the name is looked up first */
+  open_(app, name, 0x100, KOBJNS_INVALID_PARAMETER);     /* not a section right */
+  open_(app, "", ALL, KOBJNS_INVALID_HANDLE);            /* row 29 */
   KT_STATUS(kobjns_section_open(app, name, ALL, NULL), KOBJNS_INVALID_PARAMETER);
   close_(s);
   open_(app, name, ALL, KOBJNS_FILE_NOT_FOUND); /* the name went with the last handle */

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cross=${KOBJNS_SETUP_CROSS:-0}
-packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev)
+packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 
 missing=()

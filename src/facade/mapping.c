@@ -1,0 +1,181 @@
+/* CreateFileMapping, OpenFileMapping and views: each call validates what Win32 validates, then
+ * calls the portable API once; a kobjns status is the Win32 error it stands for. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "facade.h"
+
+#define PROTECTION_MASK 0xFFu
+#define SEC_ACCEPTED (SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE)
+
+/* The kobjns access that creates a section with this page protection, or 0 if unsupported. */
+static unsigned access_for_protection(DWORD protect) {
+  switch (protect & PROTECTION_MASK) {
+    case PAGE_READONLY:
+    case PAGE_WRITECOPY:
+    case PAGE_EXECUTE_READ:
+    case PAGE_EXECUTE_WRITECOPY: return KOBJNS_MAP_READ;
+    case PAGE_READWRITE:
+    case PAGE_EXECUTE_READWRITE: return KOBJNS_MAP_READ | KOBJNS_MAP_WRITE;
+    default: return 0;
+  }
+}
+
+static HANDLE failed(DWORD error) {
+  SetLastError(error);
+  return NULL;
+}
+
+/* A name passed to an A function: UTF-8, and like Windows' A functions at most MAX_PATH - 1
+ * characters (the ANSI name is converted into a MAX_PATH buffer). */
+static DWORD check_ansi_name(const char *name) {
+  if (!name) return 0;
+  size_t units = 0;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    if ((*p & 0xC0) != 0x80) units++;
+    if ((*p & 0xF8) == 0xF0) units++; /* outside the BMP: a surrogate pair */
+  }
+  return units >= MAX_PATH ? ERROR_FILENAME_EXCED_RANGE : 0;
+}
+
+static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD protect,
+                             DWORD size_high, DWORD size_low, const char *name) {
+  /* Only sections backed by the paging file: there are no file handles here. */
+  if (file != INVALID_HANDLE_VALUE) return failed(ERROR_INVALID_HANDLE);
+  unsigned access = access_for_protection(protect);
+  if (!access || (protect & ~PROTECTION_MASK & ~SEC_ACCEPTED))
+    return failed(ERROR_INVALID_PARAMETER);
+  const char *sddl = NULL;
+  DWORD error = kobjns__facade_sddl_of(sa ? sa->lpSecurityDescriptor : NULL, &sddl);
+  if (error) return failed(error);
+  uint64_t size = (uint64_t)size_high << 32 | size_low;
+  kobjns_section *s = NULL;
+  int rc = kobjns_section_create(NULL, name, size, access, sddl, &s);
+  if (!s) return failed((DWORD)rc);
+  HANDLE h = kobjns__facade_handle_new(s);
+  if (!h) {
+    kobjns_section_close(s);
+    return NULL;
+  }
+  SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+  return h;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateFileMappingA(HANDLE file, LPSECURITY_ATTRIBUTES sa,
+                                                  DWORD protect, DWORD size_high, DWORD size_low,
+                                                  LPCSTR name) {
+  DWORD error = check_ansi_name(name);
+  if (error) return failed(error);
+  return create_mapping(file, sa, protect, size_high, size_low, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateFileMappingW(HANDLE file, LPSECURITY_ATTRIBUTES sa,
+                                                  DWORD protect, DWORD size_high, DWORD size_low,
+                                                  LPCWSTR name) {
+  char *utf8 = NULL;
+  int rc = name ? kobjns__facade_utf8(name, &utf8) : 0;
+  if (rc) return failed((DWORD)rc);
+  HANDLE h = create_mapping(file, sa, protect, size_high, size_low, utf8);
+  free(utf8);
+  return h;
+}
+
+/* FILE_MAP_* as kobjns access: the same values, FILE_MAP_EXECUTE aside (views are never
+ * executable here). */
+static DWORD map_access(DWORD access, unsigned *out) {
+  access &= ~(DWORD)FILE_MAP_EXECUTE;
+  if (access == 0 || (access & ~(DWORD)(FILE_MAP_ALL_ACCESS | FILE_MAP_COPY)))
+    return ERROR_INVALID_PARAMETER;
+  *out = access;
+  return 0;
+}
+
+static HANDLE open_mapping(DWORD access, BOOL inherit, const char *name) {
+  (void)inherit; /* no CreateProcess here: nothing inherits handles */
+  kobjns_section *s = NULL;
+  int rc = kobjns_section_open(NULL, name, access, &s); /* the same rights, checked there */
+  if (rc) return failed((DWORD)rc);
+  HANDLE h = kobjns__facade_handle_new(s);
+  if (!h) kobjns_section_close(s);
+  return h;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenFileMappingA(DWORD access, BOOL inherit, LPCSTR name) {
+  DWORD error = check_ansi_name(name);
+  if (error) return failed(error);
+  return open_mapping(access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenFileMappingW(DWORD access, BOOL inherit, LPCWSTR name) {
+  char *utf8 = NULL;
+  int rc = name ? kobjns__facade_utf8(name, &utf8) : 0;
+  if (rc) return failed((DWORD)rc);
+  HANDLE h = open_mapping(access, inherit, utf8);
+  free(utf8);
+  return h;
+}
+
+KOBJNS_WIN32_API LPVOID WINAPI MapViewOfFileEx(HANDLE mapping, DWORD access, DWORD offset_high,
+                                               DWORD offset_low, SIZE_T bytes, LPVOID base) {
+  unsigned view;
+  DWORD error = map_access(access, &view);
+  if (error) return failed(error);
+  kobjns_section *s = kobjns__facade_handle_acquire(mapping);
+  if (!s) return NULL;
+  void *addr = NULL;
+  uint64_t offset = (uint64_t)offset_high << 32 | offset_low;
+  int rc = kobjns_section_map_at(s, view, offset, bytes, base, &addr);
+  kobjns__facade_handle_release();
+  if (rc) return failed((DWORD)rc);
+  return addr;
+}
+
+KOBJNS_WIN32_API LPVOID WINAPI MapViewOfFile(HANDLE mapping, DWORD access, DWORD offset_high,
+                                             DWORD offset_low, SIZE_T bytes) {
+  return MapViewOfFileEx(mapping, access, offset_high, offset_low, bytes, NULL);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI UnmapViewOfFile(LPCVOID addr) {
+  int rc = kobjns_unmap((void *)(uintptr_t)addr);
+  if (rc) SetLastError((DWORD)rc);
+  return rc == 0;
+}
+
+/* Sections live in memory (no file behind them): flushing checks the range is mapped. */
+KOBJNS_WIN32_API BOOL WINAPI FlushViewOfFile(LPCVOID addr, SIZE_T bytes) {
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t start = (uintptr_t)addr & ~(page - 1);
+  size_t length = bytes ? (uintptr_t)addr + bytes - start : page;
+  if (!addr || msync((void *)start, length, MS_ASYNC) < 0) {
+    SetLastError(ERROR_INVALID_ADDRESS);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+KOBJNS_WIN32_API DWORD WINAPI GetCurrentProcessId(void) { return (DWORD)getpid(); }
+
+KOBJNS_WIN32_API BOOL WINAPI ProcessIdToSessionId(DWORD pid, DWORD *session) {
+  if (!session) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  if (pid != (DWORD)getpid()) {
+    /* A process's session is its own KOBJNS_SESSION or login session: only it can say. */
+    SetLastError(kill((pid_t)pid, 0) < 0 && errno == ESRCH ? ERROR_INVALID_PARAMETER
+                                                           : ERROR_ACCESS_DENIED);
+    return FALSE;
+  }
+  uint32_t id = 0;
+  int rc = kobjns_session_id(NULL, &id);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  *session = id;
+  return TRUE;
+}

@@ -1,0 +1,197 @@
+/* Security descriptors for the facade: ConvertStringSecurityDescriptorToSecurityDescriptor makes
+ * a self-relative descriptor that carries its SDDL text (what kobjns_section_create takes);
+ * InitializeSecurityDescriptor + SetSecurityDescriptorDacl make the classic absolute one, whose
+ * NULL DACL means "everyone". Also UTF-16 -> UTF-8 and LocalFree. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facade.h"
+
+/* Our self-relative descriptors: the header, then this tag and the NUL-terminated SDDL. Foreign
+ * code reading the header sees no owner, group or ACL. */
+static const char tag[8] = "kobjnsSD";
+
+typedef struct converted {
+  SECURITY_DESCRIPTOR_RELATIVE header;
+  char tag[8];
+  char sddl[];
+} converted;
+
+/* Blocks handed out for LocalFree: the facade must not free what it did not allocate. */
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+static void **blocks;
+static size_t block_count;
+
+static bool remember(void *p) {
+  pthread_mutex_lock(&blocks_lock);
+  void **grown = realloc(blocks, (block_count + 1) * sizeof *blocks);
+  if (grown) {
+    blocks = grown;
+    blocks[block_count++] = p;
+  }
+  pthread_mutex_unlock(&blocks_lock);
+  return grown != NULL;
+}
+
+static bool forget(void *p) {
+  bool found = false;
+  pthread_mutex_lock(&blocks_lock);
+  for (size_t i = 0; i < block_count && !found; i++)
+    if (blocks[i] == p) {
+      blocks[i] = blocks[--block_count];
+      found = true;
+    }
+  pthread_mutex_unlock(&blocks_lock);
+  return found;
+}
+
+KOBJNS_WIN32_API HLOCAL WINAPI LocalFree(HLOCAL mem) {
+  if (!mem) return NULL;
+  if (!forget(mem)) { /* not ours: Windows answers with the block and ERROR_INVALID_HANDLE */
+    SetLastError(ERROR_INVALID_HANDLE);
+    return mem;
+  }
+  free(mem);
+  return NULL;
+}
+
+static BOOL convert(const char *sddl, DWORD revision, PSECURITY_DESCRIPTOR *out, ULONG *size) {
+  if (!sddl || !out) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  if (revision != SDDL_REVISION_1) {
+    SetLastError(ERROR_UNKNOWN_REVISION);
+    return FALSE;
+  }
+  int rc = kobjns_sddl_check(sddl);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  size_t len = strlen(sddl) + 1, total = sizeof(converted) + len;
+  converted *c = calloc(1, total);
+  if (!c || !remember(c)) {
+    free(c);
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return FALSE;
+  }
+  c->header.Revision = SECURITY_DESCRIPTOR_REVISION;
+  c->header.Control = SE_SELF_RELATIVE;
+  memcpy(c->tag, tag, sizeof tag);
+  memcpy(c->sddl, sddl, len);
+  *out = c;
+  if (size) *size = (ULONG)total;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptorA(
+    LPCSTR sddl, DWORD revision, PSECURITY_DESCRIPTOR *out, PULONG size) {
+  return convert(sddl, revision, out, size);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptorW(
+    LPCWSTR sddl, DWORD revision, PSECURITY_DESCRIPTOR *out, PULONG size) {
+  char *utf8 = NULL;
+  int rc = sddl ? kobjns__facade_utf8(sddl, &utf8) : 0;
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  BOOL ok = convert(utf8, revision, out, size);
+  free(utf8);
+  return ok;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR sd, DWORD revision) {
+  if (!sd) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  if (revision != SECURITY_DESCRIPTOR_REVISION) {
+    SetLastError(ERROR_UNKNOWN_REVISION);
+    return FALSE;
+  }
+  memset(sd, 0, sizeof(SECURITY_DESCRIPTOR));
+  ((SECURITY_DESCRIPTOR *)sd)->Revision = SECURITY_DESCRIPTOR_REVISION;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR psd, BOOL present,
+                                                       PACL dacl, BOOL defaulted) {
+  SECURITY_DESCRIPTOR *sd = psd;
+  if (!sd || sd->Revision != SECURITY_DESCRIPTOR_REVISION || (sd->Control & SE_SELF_RELATIVE)) {
+    SetLastError(ERROR_INVALID_SECURITY_DESCR);
+    return FALSE;
+  }
+  sd->Control &= (SECURITY_DESCRIPTOR_CONTROL) ~(SE_DACL_PRESENT | SE_DACL_DEFAULTED);
+  if (present) sd->Control |= SE_DACL_PRESENT;
+  if (present && defaulted) sd->Control |= SE_DACL_DEFAULTED;
+  sd->Dacl = present ? dacl : NULL;
+  return TRUE;
+}
+
+DWORD kobjns__facade_sddl_of(const void *psd, const char **sddl) {
+  *sddl = NULL;
+  if (!psd) return 0;
+  const SECURITY_DESCRIPTOR *sd = psd;
+  if (sd->Revision != SECURITY_DESCRIPTOR_REVISION) return ERROR_INVALID_SECURITY_DESCR;
+  if (sd->Control & SE_SELF_RELATIVE) {
+    const converted *c = psd;
+    if (memcmp(c->tag, tag, sizeof tag)) return ERROR_INVALID_SECURITY_DESCR;
+    *sddl = c->sddl;
+    return 0;
+  }
+  if (!(sd->Control & SE_DACL_PRESENT)) return 0; /* no DACL given: the default */
+  if (!sd->Dacl) {
+    *sddl = "D:NO_ACCESS_CONTROL"; /* the classic "open to everyone" */
+    return 0;
+  }
+  if (sd->Dacl->AceCount == 0) {
+    *sddl = "D:"; /* an empty DACL: nobody */
+    return 0;
+  }
+  /* ACLs built ACE by ACE: write them as SDDL with ConvertStringSecurityDescriptor... instead. */
+  return ERROR_INVALID_SECURITY_DESCR;
+}
+
+int kobjns__facade_utf8(const WCHAR *w, char **out) {
+  size_t n = 0, bytes = 0;
+  for (; w[n]; n++) {
+    uint32_t c = w[n];
+    if (c >= 0xD800 && c <= 0xDBFF && w[n + 1] >= 0xDC00 && w[n + 1] <= 0xDFFF) {
+      bytes += 4;
+      n++;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      return KOBJNS_NO_UNICODE_TRANSLATION; /* kobjns names are Unicode text */
+    } else {
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+  }
+  char *s = malloc(bytes + 1), *p = s;
+  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = w[i];
+    if (c >= 0xD800 && c <= 0xDBFF) c = 0x10000 + ((c - 0xD800) << 10) + (w[++i] - 0xDC00);
+    if (c < 0x80) {
+      *p++ = (char)c;
+    } else if (c < 0x800) {
+      *p++ = (char)(0xC0 | c >> 6);
+      *p++ = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      *p++ = (char)(0xE0 | c >> 12);
+      *p++ = (char)(0x80 | (c >> 6 & 0x3F));
+      *p++ = (char)(0x80 | (c & 0x3F));
+    } else {
+      *p++ = (char)(0xF0 | c >> 18);
+      *p++ = (char)(0x80 | (c >> 12 & 0x3F));
+      *p++ = (char)(0x80 | (c >> 6 & 0x3F));
+      *p++ = (char)(0x80 | (c & 0x3F));
+    }
+  }
+  *p = '\0';
+  *out = s;
+  return 0;
+}
