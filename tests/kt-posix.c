@@ -64,33 +64,41 @@ void kt_set_self(const char *argv0) {
   if (!realpath(argv0, self)) snprintf(self, sizeof self, "/proc/self/exe");
 }
 
-static char shared_copy[256];
+/* Other users may not reach the build tree (a clone under /root, say): give them copies, in one
+ * directory of our own. */
+static char shared_dir[64];
+static char copies[2][256];
 
-/* Other users may not reach the build tree (a clone under /root, say): give them a copy. */
-static const char *binary_for(long uid) {
-  if (uid < 0) return self;
-  if (shared_copy[0]) return shared_copy;
-  char dir[] = "/tmp/kobjns-tests.XXXXXX";
-  if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return self;
-  snprintf(shared_copy, sizeof shared_copy, "%s/kobjns-tests", dir);
-  int in = open(self, O_RDONLY | O_CLOEXEC);
-  int out = open(shared_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+static const char *binary_for(long uid, const char *path) {
+  if (uid < 0) return path;
+  if (!shared_dir[0]) {
+    char dir[] = "/tmp/kobjns-tests.XXXXXX";
+    if (!mkdtemp(dir) || chmod(dir, 0755) < 0) return path;
+    strcpy(shared_dir, dir);
+  }
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s/%s", shared_dir, strrchr(path, '/') + 1);
+  size_t slot = 0;
+  for (; slot < 2 && copies[slot][0]; slot++)
+    if (!strcmp(copies[slot], copy)) return copies[slot];
+  if (slot == 2) return path;
+  int in = open(path, O_RDONLY | O_CLOEXEC);
+  int out = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
   char buf[65536];
   ssize_t n;
   while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
     if (write(out, buf, (size_t)n) != n) break;
   if (in >= 0) close(in);
   if (out >= 0) close(out);
-  return shared_copy;
+  strcpy(copies[slot], copy);
+  return copies[slot];
 }
 
 void kt_cleanup(void) {
   kt_free_names();
-  if (!shared_copy[0]) return;
-  unlink(shared_copy);
-  *strrchr(shared_copy, '/') = '\0';
-  rmdir(shared_copy);
-  shared_copy[0] = '\0';
+  for (size_t i = 0; i < 2; i++)
+    if (copies[i][0]) unlink(copies[i]), copies[i][0] = '\0';
+  if (shared_dir[0]) rmdir(shared_dir), shared_dir[0] = '\0';
 }
 
 void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
@@ -106,8 +114,14 @@ void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
   snprintf(out, size, "/dev/shm/%s", native);
 }
 
-bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
-  const char *binary = binary_for(uid);
+bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program,
+                      const char *arg) {
+  char path[4096];
+  if (program)
+    snprintf(path, sizeof path, "%.*s/%s", (int)(strrchr(self, '/') - self), self, program);
+  else
+    snprintf(path, sizeof path, "%s", self);
+  const char *binary = binary_for(uid, path);
   int to[2], from[2];
   if (pipe(to) < 0 || pipe(from) < 0) return false;
   pid_t pid = fork();
@@ -124,7 +138,7 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
           setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
         _exit(126);
     }
-    execl(binary, "kobjns-tests", "--child", (char *)NULL);
+    execl(binary, program ? program : "kobjns-tests", arg, (char *)NULL);
     _exit(127);
   }
   close(to[0]);
@@ -134,6 +148,10 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
   p->to = fdopen(to[1], "w");
   p->from = fdopen(from[0], "r");
   return p->to && p->from;
+}
+
+bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  return kt_spawn_program(p, session, uid, NULL, "--child");
 }
 
 int kt_reap(kt_proc *p) {

@@ -66,17 +66,26 @@ static FILE *stream(HANDLE h, int flags, const char *mode) {
 /* A child in another session than ours is started with KOBJNS_SESSION naming it, which the
  * win32 backend refuses (50): Windows alone decides a process's session. The child inherits
  * exactly its three standard handles. */
-bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program,
+                      const char *arg) {
   *p = (kt_proc){0};
   if (uid >= 0) {
     fprintf(stderr, "kt_spawn: Windows cannot start a process as uid %ld\n", uid);
     return false;
   }
-  wchar_t path[MAX_PATH + 1], cmdline[MAX_PATH + 32];
+  wchar_t path[MAX_PATH + 1], cmdline[2 * MAX_PATH];
   DWORD len = GetModuleFileNameW(NULL, path, MAX_PATH);
   if (len == 0 || len >= MAX_PATH) return false;
   path[len] = L'\0';
-  swprintf(cmdline, sizeof cmdline / sizeof cmdline[0], L"\"%ls\" --child", path);
+  wchar_t wide_program[64], wide_arg[64];
+  if (!MultiByteToWideChar(CP_UTF8, 0, arg, -1, wide_arg, 64)) return false;
+  if (program) { /* a sibling: the same directory, "<program>.exe" */
+    if (!MultiByteToWideChar(CP_UTF8, 0, program, -1, wide_program, 64)) return false;
+    wchar_t *slash = wcsrchr(path, L'\\');
+    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+    if (swprintf(path + dir, MAX_PATH - dir, L"%ls.exe", wide_program) < 0) return false;
+  }
+  swprintf(cmdline, sizeof cmdline / sizeof cmdline[0], L"\"%ls\" %ls", path, wide_arg);
 
   SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
   HANDLE in_read = NULL, in_write = NULL, out_read = NULL, out_write = NULL, err = NULL;
@@ -130,6 +139,10 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
   if (p->to && p->from) return true;
   kt_kill(p);
   return false;
+}
+
+bool kt_spawn(kt_proc *p, uint32_t session, long uid) {
+  return kt_spawn_program(p, session, uid, NULL, "--child");
 }
 
 int kt_reap(kt_proc *p) {

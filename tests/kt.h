@@ -97,6 +97,9 @@ typedef struct kt_proc {
  * uid runs a copy of the test binary in a directory every user can reach. On Windows a child in
  * another session than ours starts, but its library refuses that session (50). */
 bool kt_spawn(kt_proc *p, uint32_t session, long uid);
+/* The same for another program built next to the test binary (`program` without ".exe"), run
+ * with one argument: the conformance program's roles. */
+bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg);
 /* Send one command and read its one-line reply into reply (which may be NULL). Returns the
  * integer that starts the reply (a status), or -1000 if the child died. */
 int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...)

@@ -1,0 +1,544 @@
+/* The kobjns conformance program: plain Win32 code (the C library and <windows.h> only), built
+ * twice from this one file: on Linux against libkobjns-win32, and with mingw-w64 for Windows.
+ * Each case of shared/windows-semantics.md that one process can show is a row here, with the
+ * answer Windows gives; the test suite (tests/test_conformance.c) runs it on both, adds the
+ * multi-process and multi-session cases through `peer`, and compares the two transcripts.
+ *
+ *   kobjns-conform rows   reads "session N", "skip ROW REASON" and "run" on stdin, then prints
+ *                         one line per case: ROW <tab> CASE <tab> OBSERVED <tab> VERDICT
+ *   kobjns-conform peer   a command interpreter on stdin/stdout (see peer_main)
+ *
+ * Exit status: 0 when every row that ran gave Windows' answer, 1 otherwise, 2 on bad usage. */
+#include <windows.h>
+#include <sddl.h> /* after <windows.h> */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE 4096
+#define CREATE(name, protect, size)                                                                \
+  CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, (protect), 0, (size), (name))
+
+/* --- the transcript ----------------------------------------------------------------------------
+ */
+
+static unsigned passed, failed, skipped;
+static DWORD session;                   /* this process's session (an app: not 0) */
+static long expected_session = -1;      /* the session the driver started us in, if it says */
+static char skips[64][8], *reasons[64]; /* rows the driver asks us to skip, with the reason */
+static unsigned skip_count;
+
+static const char *skip_reason(const char *row) {
+  for (unsigned i = 0; i < skip_count; i++)
+    if (!strcmp(skips[i], row)) return reasons[i];
+  return NULL;
+}
+
+static void skip(const char *row, const char *what, const char *reason);
+
+/* One case: what was observed against what Windows answers. A row the driver names (one Wine
+ * cannot show) is still played, so that nothing is left behind, but reported as skipped. */
+static void report(const char *row, const char *what, const char *observed, const char *windows) {
+  if (skip_reason(row)) {
+    skip(row, what, skip_reason(row));
+    return;
+  }
+  bool ok = !strcmp(observed, windows);
+  printf("%s\t%s\t%s\t%s%s\n", row, what, observed, ok ? "ok" : "FAIL: Windows gives ",
+         ok ? "" : windows);
+  if (ok)
+    passed++;
+  else
+    failed++;
+  fflush(stdout);
+}
+
+static void skip(const char *row, const char *what, const char *reason) {
+  printf("%s\t%s\tskipped\tskip: %s\n", row, what, reason);
+  skipped++;
+  fflush(stdout);
+}
+
+/* Observations, written the way windows-semantics.md writes them. */
+static char *said(const char *fmt, ...) {
+  static char ring[16][160];
+  static unsigned next;
+  char *out = ring[next++ % 16];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, sizeof ring[0], fmt, ap);
+  va_end(ap);
+  return out;
+}
+/* A create: the handle and the last error it leaves (0 or 183 on success). */
+static const char *created(HANDLE h) {
+  DWORD error = GetLastError();
+  return h ? said("handle, %u", (unsigned)error) : said("NULL, %u", (unsigned)error);
+}
+/* An open or a map: success leaves the last error alone, so only a failure's is shown. */
+static const char *opened(const void *p) {
+  return p ? "handle" : said("NULL, %u", (unsigned)GetLastError());
+}
+static const char *mapped(const void *p) {
+  return p ? "view" : said("NULL, %u", (unsigned)GetLastError());
+}
+
+/* A name unique to this run. */
+static const char *unique(const char *prefix, const char *base) {
+  return said("%s%s.conform.%u", prefix, base, (unsigned)GetCurrentProcessId());
+}
+
+static void close_all(HANDLE *h, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (h[i]) CloseHandle(h[i]);
+}
+
+/* Whether two handles name one object: a stamp written through `a` is read through `b`. */
+static bool same_object(HANDLE a, HANDLE b) {
+  static unsigned stamp;
+  char *w = MapViewOfFile(a, FILE_MAP_WRITE, 0, 0, 0);
+  char *r = MapViewOfFile(b, FILE_MAP_READ, 0, 0, 0);
+  bool same = false;
+  if (w && r) {
+    snprintf(w, 64, "stamp %u of %u", ++stamp, (unsigned)GetCurrentProcessId());
+    same = !strcmp(w, r);
+  }
+  if (w) UnmapViewOfFile(w);
+  if (r) UnmapViewOfFile(r);
+  return same;
+}
+
+/* Opens `name` with all access and says whether it is the object `h`. */
+static const char *open_same(const char *name, HANDLE h) {
+  HANDLE o = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
+  if (!o) return opened(o);
+  const char *out = same_object(h, o) ? "handle, same object" : "handle, another object";
+  CloseHandle(o);
+  return out;
+}
+
+/* Whether this process may create in Global\ (holds SeCreateGlobalPrivilege, or no one checks). */
+static bool creates_global(void) {
+  const char *probe = unique("Global\\", "probe");
+  HANDLE h = CREATE(probe, PAGE_READWRITE, PAGE);
+  if (h) CloseHandle(h);
+  return h != NULL;
+}
+
+/* --- the rows ------------------------------------------------------------------------------- */
+
+typedef struct rows_state {
+  HANDLE a[4]; /* nsA: the create, row 2's, row 3's, and a spare */
+  const char *nsA, *nsG;
+  HANDLE g;        /* Global\nsG, when this process may create it */
+  bool may_global; /* SeCreateGlobalPrivilege held (or not checked) */
+} rows_state;
+
+static void rows_create_and_reopen(rows_state *st) {
+  st->a[0] = CREATE(st->nsA, PAGE_READWRITE, PAGE);
+  report("1", "create RW 4096 nsA", created(st->a[0]), "handle, 0");
+  st->a[1] = CREATE(st->nsA, PAGE_READWRITE, 65536);
+  report("2", "create RW 65536 nsA (exists)", created(st->a[1]), "handle, 183");
+  void *v = st->a[1] ? MapViewOfFile(st->a[1], FILE_MAP_READ, 0, 0, 65536) : NULL;
+  report("2", "the size stays 4096: map 65536 bytes", mapped(v), "NULL, 5");
+  if (v) UnmapViewOfFile(v);
+  v = st->a[1] ? MapViewOfFile(st->a[1], FILE_MAP_READ, 0, 0, PAGE) : NULL;
+  report("2", "the size stays 4096: map 4096 bytes", mapped(v), "view");
+  if (v) UnmapViewOfFile(v);
+  st->a[2] = CREATE(st->nsA, PAGE_READONLY, PAGE);
+  report("3", "create read-only nsA (exists)", created(st->a[2]), "handle, 183");
+
+  const char *links[] = {"Local\\", said("Session\\%u\\", (unsigned)session), "Local\\Local\\"};
+  for (int i = 0; i < 3; i++) {
+    const char *name = said("%s%s", links[i], st->nsA);
+    report("4", said("open ALL %s", i == 1 ? "Session\\<own>\\nsA" : said("%snsA", links[i])),
+           open_same(name, st->a[0]), "handle, same object");
+  }
+  const char *elsewhere[] = {"Global\\", "Session\\0\\"};
+  for (int i = 0; i < 2; i++)
+    report(
+        "5", said("open %snsA", elsewhere[i]),
+        opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, said("%s%s", elsewhere[i], st->nsA))),
+        "NULL, 2");
+}
+
+static void rows_case_and_lookup(rows_state *st) {
+  char upper[256];
+  snprintf(upper, sizeof upper, "%s", st->nsA);
+  upper[0] = 'N', upper[1] = 'S';
+  report("6", "open NSA (names are case-sensitive)",
+         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, upper)), "NULL, 2");
+  HANDLE other = CREATE(upper, PAGE_READWRITE, PAGE);
+  const char *r = created(other);
+  report("6", "create NSA", r, "handle, 0");
+  report("6", "NSA is another object than nsA",
+         other && !same_object(st->a[0], other) ? "another object" : "same object",
+         "another object");
+  if (other) CloseHandle(other);
+  const char *cases[] = {"local\\", "LOCAL\\"};
+  for (int i = 0; i < 2; i++)
+    report("7", said("open %snsA", cases[i]),
+           opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, said("%s%s", cases[i], st->nsA))),
+           "NULL, 3");
+  report("8", "open a missing name",
+         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, unique("", "missing"))), "NULL, 2");
+  report("9", "open NULL", opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, NULL)), "NULL, 87");
+  HANDLE h = OpenFileMappingA(0, FALSE, st->nsA);
+  report("10", "open nsA with access 0", opened(h), "NULL, 5");
+  if (h) CloseHandle(h);
+}
+
+static void rows_global(rows_state *st) {
+  const char *need =
+      "this process lacks SeCreateGlobalPrivilege (an administrator's app, or a "
+      "service, holds it; the suite's other-user case covers the rest)";
+  if (!st->may_global) {
+    skip("12", "create Global\\nsG with the privilege", need);
+  } else {
+    st->g = CREATE(said("Global\\%s", st->nsG), PAGE_READWRITE, PAGE);
+    report("12", "create Global\\nsG with the privilege", created(st->g), "handle, 0");
+  }
+  const char *lacks =
+      "this process holds SeCreateGlobalPrivilege (run as an administrator); the "
+      "suite plays this row as another user";
+  if (st->may_global && !skip_reason("13")) {
+    skip("13", "create Global\\nsG2 without the privilege", lacks);
+  } else {
+    HANDLE h = CREATE(unique("Global\\", "nsG2"), PAGE_READWRITE, PAGE);
+    report("13", "create Global\\nsG2 without the privilege", created(h), "NULL, 5");
+    if (h) CloseHandle(h);
+  }
+  if (!st->g) {
+    skip("15", "open bare nsG when only Global\\nsG exists", need);
+    skip("16", "open the global object through other names", need);
+  } else {
+    report("15", "open bare nsG when only Global\\nsG exists",
+           opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, st->nsG)), "NULL, 2");
+    const char *links[] = {"Session\\0\\", "Global\\Global\\", "Global\\Local\\",
+                           "Local\\Global\\"};
+    for (int i = 0; i < 4; i++)
+      report("16", said("open %snsG", links[i]), open_same(said("%s%s", links[i], st->nsG), st->g),
+             "handle, same object");
+  }
+  if (!st->may_global) {
+    skip("18", "create Local\\dup and Global\\dup", need);
+    skip("19", "create Session\\<own>\\dup and Session\\0\\dup after row 18", need);
+  } else {
+    const char *dup = unique("", "dup");
+    HANDLE h[4] = {CREATE(said("Local\\%s", dup), PAGE_READWRITE, PAGE)};
+    report("18", "create Local\\dup", created(h[0]), "handle, 0");
+    h[1] = CREATE(said("Global\\%s", dup), PAGE_READWRITE, PAGE);
+    report("18", "create Global\\dup", created(h[1]), "handle, 0");
+    report("18", "two distinct objects",
+           h[0] && h[1] && !same_object(h[0], h[1]) ? "distinct" : "one object", "distinct");
+    h[2] = CREATE(said("Session\\%u\\%s", (unsigned)session, dup), PAGE_READWRITE, PAGE);
+    report("19", "create Session\\<own>\\dup", created(h[2]), "handle, 183");
+    h[3] = CREATE(said("Session\\0\\%s", dup), PAGE_READWRITE, PAGE);
+    report("19", "create Session\\0\\dup", created(h[3]), "handle, 183");
+    close_all(h, 4);
+  }
+}
+
+static void rows_sessions_and_syntax(rows_state *st) {
+  HANDLE h = CREATE("Session\\99\\x", PAGE_READWRITE, PAGE);
+  report("20", "create Session\\99\\x (no such session)", created(h), "NULL, 3");
+  if (h) CloseHandle(h);
+  report("20", "open Session\\99\\x",
+         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "Session\\99\\x")), "NULL, 3");
+  h = CREATE(unique("Session\\", "x"), PAGE_READWRITE, PAGE);
+  report("21", "create Session\\x", created(h), "NULL, 5");
+  if (h) CloseHandle(h);
+  if (st->may_global && !skip_reason("22")) {
+    skip("22", "create Session\\0\\x without the privilege",
+         "this process holds SeCreateGlobalPrivilege; the suite plays this row as another user");
+  } else {
+    h = CREATE(unique("Session\\0\\", "x"), PAGE_READWRITE, PAGE);
+    report("22", "create Session\\0\\x without the privilege", created(h), "NULL, 5");
+    if (h) CloseHandle(h);
+  }
+  struct {
+    const char *row, *name, *windows;
+  } bad[] = {
+      {"23", "Global\\", "NULL, 123"},   {"23", "Local\\", "NULL, 123"},
+      {"23", "Session\\", "NULL, 123"},  {"24", "Global", "NULL, 6"},
+      {"24", "Local", "NULL, 6"},        {"24", "Session", "NULL, 6"},
+      {"24", NULL, "NULL, 6"}, /* Session\<own> */
+      {"25", "Local\\a\\b", "NULL, 3"},  {"25", "a\\b", "NULL, 3"},
+      {"25", "Global\\x\\", "NULL, 3"},  {"25", "x\\", "NULL, 3"},
+      {"26", "Local\\\\x", "NULL, 123"}, {"27", "\\x", "NULL, 161"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *name = bad[i].name ? bad[i].name : said("Session\\%u", (unsigned)session);
+    const char *shown = bad[i].name ? bad[i].name : "Session\\<own>";
+    h = CREATE(name, PAGE_READWRITE, PAGE);
+    report(bad[i].row, said("create %s", shown), created(h), bad[i].windows);
+    if (h) CloseHandle(h);
+    if (strcmp(bad[i].row, "25") && strcmp(bad[i].row, "26") && strcmp(bad[i].row, "27"))
+      report(bad[i].row, said("open %s", shown),
+             opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name)), bad[i].windows);
+  }
+}
+
+static void rows_unnamed_and_odd_names(void) {
+  HANDLE u1 = CREATE("", PAGE_READWRITE, PAGE);
+  report("28", "create \"\"", created(u1), "handle, 0");
+  HANDLE u2 = CREATE("", PAGE_READWRITE, PAGE);
+  report("28", "create \"\" again", created(u2), "handle, 0");
+  report("28", "the two are distinct objects",
+         u1 && u2 && !same_object(u1, u2) ? "distinct" : "one object", "distinct");
+  if (u1) CloseHandle(u1);
+  if (u2) CloseHandle(u2);
+  report("29", "open \"\"", opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "")), "NULL, 6");
+
+  HANDLE h[3] = {CREATE(unique("", "a/b"), PAGE_READWRITE, PAGE)};
+  report("30", "create a/b", created(h[0]), "handle, 0");
+  h[1] = CREATE(unique("", "a:b"), PAGE_READWRITE, PAGE);
+  report("30", "create a:b", created(h[1]), "handle, 0");
+  h[2] = CREATE(unique("", "k/s"), PAGE_READWRITE, PAGE);
+  report("30", "create k/s", created(h[2]), "handle, 0");
+  report("30", "open k\\s (is not k/s)",
+         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, unique("", "k\\s"))), "NULL, 3");
+  close_all(h, 3);
+
+  /* 32766 UTF-16 units, "Local\" included: the longest name. (What Windows says past it is not
+   * documented; kobjns's own limit is tested by the names suite.) */
+  enum { LONGEST = 32766 };
+  WCHAR *wide = malloc((LONGEST + 1) * sizeof(WCHAR));
+  if (!wide) {
+    report("31", "create a name of 32766 UTF-16 units", "out of memory", "handle, 0");
+  } else {
+    const char *prefix = unique("Local\\", "long");
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < LONGEST; i++) wide[i] = (WCHAR)(i < n ? prefix[i] : 'l');
+    wide[LONGEST] = 0;
+    HANDLE l = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, PAGE, wide);
+    report("31", "create a name of 32766 UTF-16 units", created(l), "handle, 0");
+    if (l) CloseHandle(l);
+    free(wide);
+  }
+  char a300[301];
+  memset(a300, 'n', 300);
+  a300[300] = '\0';
+  HANDLE a = CREATE(a300, PAGE_READWRITE, PAGE);
+  report("33", "CreateFileMappingA, 300-character name", created(a), "NULL, 206");
+  if (a) CloseHandle(a);
+  a = CREATE(unique("", "zero"), PAGE_READWRITE, 0);
+  report("34", "create size 0 (no file)", created(a), "NULL, 87");
+  if (a) CloseHandle(a);
+  const char *later = "named events and mutexes are not in libkobjns-win32 yet (issue 8)";
+  skip("35", "create a section where an event has the name", later);
+  skip("36", "open a section on an event's name", later);
+  skip("37", "create a mutex where a section has the name", later);
+  skip("38", "create Local\\tc while Global\\tc is an event", later);
+}
+
+static HANDLE create_sddl(const char *name, const char *sddl, DWORD protect) {
+  PSECURITY_DESCRIPTOR sd = NULL;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &sd, NULL))
+    return NULL;
+  SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
+  HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, protect, 0, PAGE, name);
+  DWORD error = GetLastError();
+  LocalFree(sd);
+  SetLastError(error);
+  return h;
+}
+
+static void rows_security(void) {
+  const char *ro = unique("", "nsRO");
+  HANDLE h[4] = {create_sddl(ro, "D:(A;;GR;;;WD)", PAGE_READWRITE)};
+  report("39", "create nsRO with D:(A;;GR;;;WD)", created(h[0]), "handle, 0");
+  HANDLE r = OpenFileMappingA(FILE_MAP_READ, FALSE, ro);
+  report("39", "open nsRO for reading", opened(r), "handle");
+  if (r) CloseHandle(r);
+  report("40", "open nsRO for writing", opened(OpenFileMappingA(FILE_MAP_WRITE, FALSE, ro)),
+         "NULL, 5");
+  report("40", "open nsRO with all access",
+         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, ro)), "NULL, 5");
+  h[1] = CREATE(ro, PAGE_READWRITE, PAGE);
+  report("41", "create RW on the existing nsRO", created(h[1]), "NULL, 5");
+  h[2] = CREATE(ro, PAGE_READONLY, PAGE);
+  report("41", "create read-only on the existing nsRO", created(h[2]), "handle, 183");
+  const char *none = unique("", "nsNone");
+  h[3] = create_sddl(none, "D:", PAGE_READWRITE);
+  report("42", "create nsNone with D: (an empty DACL)", created(h[3]), "handle, 0");
+  report("42", "open nsNone for reading", opened(OpenFileMappingA(FILE_MAP_READ, FALSE, none)),
+         "NULL, 5");
+  close_all(h, 4);
+}
+
+static void rows_views(rows_state *st) {
+  HANDLE w = OpenFileMappingA(FILE_MAP_WRITE, FALSE, st->nsA);
+  report("44", "open nsA for writing", opened(w), "handle");
+  void *v = w ? MapViewOfFile(w, FILE_MAP_READ, 0, 0, 0) : NULL;
+  report("44", "map it for reading", mapped(v), "NULL, 5");
+  if (v) UnmapViewOfFile(v);
+  if (w) CloseHandle(w);
+  HANDLE r = OpenFileMappingA(FILE_MAP_READ, FALSE, st->nsA);
+  report("45", "open nsA for reading", opened(r), "handle");
+  v = r ? MapViewOfFile(r, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  report("45", "map it for writing", mapped(v), "NULL, 5");
+  if (v) UnmapViewOfFile(v);
+  if (r) CloseHandle(r);
+
+  HANDLE c = OpenFileMappingA(FILE_MAP_COPY, FALSE, st->nsA);
+  report("46", "open nsA with FILE_MAP_COPY", opened(c), "handle");
+  char *copy = c ? MapViewOfFile(c, FILE_MAP_COPY, 0, 0, 0) : NULL;
+  char *shared = MapViewOfFile(st->a[0], FILE_MAP_ALL_ACCESS, 0, 0, 0);
+  report("46", "map a copy-on-write view", mapped(copy), "view");
+  if (copy && shared) {
+    strcpy(shared, "shared");
+    bool sees_before = !strcmp(copy, "shared"); /* untouched pages still show the section */
+    strcpy(copy, "private");
+    report("46", "a write to the copy stays private",
+           sees_before && !strcmp(shared, "shared") && !strcmp(copy, "private")
+               ? "private copy-on-write"
+               : said("copy reads \"%.20s\", section reads \"%.20s\"", copy, shared),
+           "private copy-on-write");
+  }
+  if (copy) UnmapViewOfFile(copy);
+  if (c) CloseHandle(c);
+
+  void *big = MapViewOfFile(st->a[0], FILE_MAP_READ, 0, 0, 2 * PAGE);
+  report("50", "map more than the section", mapped(big), "NULL, 5");
+  if (big) UnmapViewOfFile(big);
+
+  /* Row 47: the last handle closes while a view is mapped; the name dies, the view lives. */
+  if (shared) strcpy(shared, "old data");
+  close_all(st->a, 4);
+  memset(st->a, 0, sizeof st->a);
+  report("47", "open nsA after its last handle closed",
+         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, st->nsA)), "NULL, 2");
+  report("47", "the view still reads the old data",
+         shared ? said("reads \"%.20s\"", shared) : "no view", "reads \"old data\"");
+  HANDLE again = CREATE(st->nsA, PAGE_READWRITE, PAGE);
+  report("48", "create nsA again", created(again), "handle, 0");
+  char *fresh = again ? MapViewOfFile(again, FILE_MAP_READ, 0, 0, 0) : NULL;
+  bool zero = fresh != NULL;
+  for (int i = 0; fresh && i < PAGE; i++) zero = zero && fresh[i] == 0;
+  report("48", "it is zero-filled", zero ? "zero-filled" : "not zero-filled", "zero-filled");
+  if (fresh) UnmapViewOfFile(fresh);
+  if (shared) UnmapViewOfFile(shared);
+  if (again) CloseHandle(again);
+}
+
+static void rows_session_id(void) {
+  DWORD s = 0xffffffffu;
+  BOOL ok = ProcessIdToSessionId(GetCurrentProcessId(), &s);
+  report("49", "ProcessIdToSessionId (the caller's session)",
+         ok ? said("session %u", (unsigned)s) : said("FALSE, %u", (unsigned)GetLastError()),
+         said("session %ld", expected_session >= 0 ? expected_session : (long)session));
+}
+
+static int rows_main(void) {
+  char line[512];
+  while (fgets(line, sizeof line, stdin)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char row[8];
+    int at = 0;
+    if (!strcmp(line, "run")) break;
+    if (sscanf(line, "session %ld", &expected_session) == 1) continue;
+    if (sscanf(line, "skip %7s %n", row, &at) == 1 && at > 0 && skip_count < 64) {
+      strcpy(skips[skip_count], row);
+      reasons[skip_count++] = strdup(line + at);
+      continue;
+    }
+    fprintf(stderr, "kobjns-conform rows: unknown directive \"%s\"\n", line);
+    return 2;
+  }
+  if (!ProcessIdToSessionId(GetCurrentProcessId(), &session) || session == 0) {
+    printf("conformance: this program plays an app: run it in a session other than 0\n");
+    return 2;
+  }
+  rows_state st = {.nsA = unique("", "nsA"), .nsG = unique("", "nsG")};
+  st.nsA = strdup(st.nsA), st.nsG = strdup(st.nsG); /* out of said()'s ring */
+  st.may_global = creates_global();
+  rows_create_and_reopen(&st);
+  rows_case_and_lookup(&st);
+  skip("11", "another process of the session opens nsA", "multi-process: the suite's peers");
+  rows_global(&st);
+  skip("14", "create from a session-0 service", "multi-session: the suite's peers");
+  skip("17", "service creates bare X; an app opens X and Global\\X",
+       "multi-session: the suite's peers");
+  rows_sessions_and_syntax(&st);
+  rows_unnamed_and_odd_names();
+  rows_security();
+  skip("43", "user A creates Global\\x; user B opens it", "another user: the suite's peers");
+  rows_views(&st);
+  rows_session_id();
+  if (st.g) CloseHandle(st.g);
+  free((void *)st.nsA), free((void *)st.nsG);
+  for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
+  printf("conformance: %u ok, %u failed, %u skipped\n", passed, failed, skipped);
+  return failed ? 1 : 0;
+}
+
+/* --- peer: one process of a multi-process case ------------------------------------------------
+ * Commands, one per line, each answered by one line:
+ *   create NAME SIZE ro|rw SDDL|-   ->  "handle, E" | "NULL, E"   (the handle becomes current)
+ *   open NAME read|write|all        ->  "handle" | "NULL, E"
+ *   write TEXT | read               ->  "ok" | the text | "NULL, E"   (through a view of the
+ * current) close                           ->  "ok" | "FALSE, E" session                         ->
+ * "session N" | "FALSE, E" exit NAME "-" is NULL. */
+static int peer_main(void) {
+  HANDLE handles[64];
+  int count = 0;
+  char line[1024];
+  while (fgets(line, sizeof line, stdin)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char cmd[16] = "", name[512] = "", b[32] = "", c[8] = "", sddl[256] = "";
+    sscanf(line, "%15s %511s %31s %7s %255s", cmd, name, b, c, sddl);
+    const char *n = strcmp(name, "-") ? name : NULL;
+    HANDLE current = count ? handles[count - 1] : NULL;
+    if (!strcmp(cmd, "exit")) break;
+    if (!strcmp(cmd, "create")) {
+      DWORD protect = strcmp(c, "ro") ? PAGE_READWRITE : PAGE_READONLY;
+      DWORD size = (DWORD)strtoul(b, NULL, 0);
+      HANDLE h =
+          strcmp(sddl, "-") && sddl[0] ? create_sddl(n, sddl, protect) : CREATE(n, protect, size);
+      puts(created(h));
+      if (h && count < 64) handles[count++] = h;
+    } else if (!strcmp(cmd, "open")) {
+      DWORD access = !strcmp(b, "read")    ? FILE_MAP_READ
+                     : !strcmp(b, "write") ? FILE_MAP_WRITE
+                                           : FILE_MAP_ALL_ACCESS;
+      HANDLE h = OpenFileMappingA(access, FALSE, n);
+      puts(opened(h));
+      if (h && count < 64) handles[count++] = h;
+    } else if (!strcmp(cmd, "write") || !strcmp(cmd, "read")) {
+      bool write = !strcmp(cmd, "write");
+      SetLastError(ERROR_INVALID_HANDLE);
+      char *v =
+          current ? MapViewOfFile(current, write ? FILE_MAP_WRITE : FILE_MAP_READ, 0, 0, 0) : NULL;
+      if (!v) {
+        puts(mapped(v));
+      } else {
+        if (write) snprintf(v, PAGE, "%s", name);
+        printf("%.200s\n", write ? "ok" : v);
+        UnmapViewOfFile(v);
+      }
+    } else if (!strcmp(cmd, "close")) {
+      BOOL ok = CloseHandle(current);
+      if (ok) count--;
+      puts(ok ? "ok" : said("FALSE, %u", (unsigned)GetLastError()));
+    } else if (!strcmp(cmd, "session")) {
+      DWORD s = 0;
+      BOOL ok = ProcessIdToSessionId(GetCurrentProcessId(), &s);
+      puts(ok ? said("session %u", (unsigned)s) : said("FALSE, %u", (unsigned)GetLastError()));
+    } else {
+      puts("unknown command");
+    }
+    fflush(stdout); /* one reply per command, now: msvcrt has no line buffering */
+  }
+  close_all(handles, (size_t)count);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && !strcmp(argv[1], "rows")) return rows_main();
+  if (argc == 2 && !strcmp(argv[1], "peer")) return peer_main();
+  fprintf(stderr, "usage: %s rows | peer\n", argv[0]);
+  return 2;
+}
