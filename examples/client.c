@@ -1,0 +1,54 @@
+/* The client side of the kobjns example: an app in a user's session reads what the service
+ * publishes. Plain Win32, built unchanged for Windows and for Linux against libkobjns-win32.
+ * Each step prints what Windows answers and why; the exit status is 0 when every step gave
+ * Windows' answer. */
+#include <windows.h>
+#include <stdio.h>
+
+#define MAP_NAME "Global\\ServiceMap"
+
+static int wrong;
+
+/* One step: what happened, against what Windows does (0 = success). */
+static void step(const char *what, BOOL ok, DWORD want, const char *why) {
+  DWORD error = ok ? 0 : GetLastError();
+  printf("client: %-44s -> %s", what, ok ? "ok" : "failed");
+  if (!ok) printf(", error %lu", (unsigned long)error);
+  printf("\n        %s\n", why);
+  if (error != want) {
+    printf("        UNEXPECTED: Windows answers %lu here\n", (unsigned long)want);
+    wrong++;
+  }
+}
+
+int main(void) {
+  DWORD session = 0;
+  ProcessIdToSessionId(GetCurrentProcessId(), &session);
+  printf("client: an app in session %lu\n", (unsigned long)session);
+
+  HANDLE h = OpenFileMappingA(FILE_MAP_READ, FALSE, "ServiceMap");
+  step("OpenFileMapping(\"ServiceMap\", read)", h != NULL, ERROR_FILE_NOT_FOUND,
+       "a bare name means this session's namespace; the service's map is in Global\\");
+  if (h) CloseHandle(h);
+
+  HANDLE map = OpenFileMappingA(FILE_MAP_READ, FALSE, MAP_NAME);
+  step("OpenFileMapping(\"Global\\\\ServiceMap\", read)", map != NULL, 0,
+       "the service's descriptor lets everyone read");
+  const char *view = map ? MapViewOfFile(map, FILE_MAP_READ, 0, 0, 0) : NULL;
+  if (view) printf("        it says \"%s\"\n", view);
+
+  h = OpenFileMappingA(FILE_MAP_WRITE, FALSE, MAP_NAME);
+  step("OpenFileMapping(\"Global\\\\ServiceMap\", write)", h != NULL, ERROR_ACCESS_DENIED,
+       "the descriptor grants no one else write access");
+  if (h) CloseHandle(h);
+
+  void *writable = map ? MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  step("MapViewOfFile(read handle, write)", writable != NULL, ERROR_ACCESS_DENIED,
+       "a view cannot ask for more than its handle holds");
+  if (writable) UnmapViewOfFile(writable);
+
+  if (view) UnmapViewOfFile(view);
+  if (map) CloseHandle(map);
+  printf("client: %s\n", wrong ? "some steps did not give Windows' answer" : "done");
+  return wrong ? 1 : 0;
+}

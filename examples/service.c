@@ -1,0 +1,65 @@
+/* The service side of the kobjns example: plain Win32, built unchanged for Windows (mingw-w64 or
+ * MSVC) and for Linux against libkobjns-win32.
+ *
+ * A service publishes readings in Global\ServiceMap. Its descriptor lets everyone read and no one
+ * else write or take the name over; it refuses to start on an object someone else planted. It
+ * prints "ready" once the map is up and serves until its standard input closes. */
+#include <windows.h>
+#include <sddl.h> /* after <windows.h> */
+#include <stdio.h>
+
+#define MAP_NAME "Global\\ServiceMap"
+#define MAP_SIZE 65536
+#define EVERYONE_READS "D:(A;;GR;;;WD)"
+
+int main(void) {
+  DWORD session = 0;
+  ProcessIdToSessionId(GetCurrentProcessId(), &session);
+
+  PSECURITY_DESCRIPTOR sd = NULL;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(EVERYONE_READS, SDDL_REVISION_1, &sd,
+                                                            NULL)) {
+    fprintf(stderr, "service: bad descriptor %s: error %lu\n", EVERYONE_READS,
+            (unsigned long)GetLastError());
+    return 1;
+  }
+  SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
+  HANDLE map = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, MAP_SIZE, MAP_NAME);
+  DWORD error = GetLastError();
+  LocalFree(sd);
+  if (!map) {
+    fprintf(stderr, "service: CreateFileMapping(%s) failed: error %lu%s\n", MAP_NAME,
+            (unsigned long)error,
+            error == ERROR_ACCESS_DENIED ? " (creating in Global\\ needs SeCreateGlobalPrivilege: "
+                                           "run as a service, in session 0)"
+                                         : "");
+    return 1;
+  }
+  if (error == ERROR_ALREADY_EXISTS) { /* never adopt an object someone else made */
+    fprintf(stderr, "service: %s already exists: another instance, or a squatter\n", MAP_NAME);
+    CloseHandle(map);
+    return 1;
+  }
+  /* The creator's handle has all access whatever the descriptor says: only we write. */
+  char *view = MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 0);
+  if (!view) {
+    fprintf(stderr, "service: MapViewOfFile failed: error %lu\n", (unsigned long)GetLastError());
+    CloseHandle(map);
+    return 1;
+  }
+  snprintf(view, MAP_SIZE, "temperature=21.5C");
+  printf("service: session %lu, created %s (%s: everyone may read), wrote \"%s\"\n",
+         (unsigned long)session, MAP_NAME, EVERYONE_READS, view);
+  printf("ready\n");
+  fflush(stdout);
+
+  char line[256];
+  while (fgets(line, sizeof line, stdin)) { /* each line is a new reading to publish */
+    line[strcspn(line, "\r\n")] = '\0';
+    snprintf(view, MAP_SIZE, "%s", line);
+  }
+  UnmapViewOfFile(view);
+  CloseHandle(map);
+  printf("service: stopped; %s is gone with its last handle\n", MAP_NAME);
+  return 0;
+}
