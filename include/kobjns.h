@@ -155,6 +155,17 @@ KOBJNS_API int kobjns_section_access(const kobjns_section *s, unsigned *access);
 /* The canonical path of an open section; "" for an unnamed one. Valid while the handle is. */
 KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
 
+/* --- recovery ---------------------------------------------------------------------------- */
+
+/* Remove the stale objects of this process's tree of names (KOBJNS_ROOT): sections and session
+ * markers whose holders all died (a crash, SIGKILL) and temporary files of creators that died
+ * (systems without /proc). An object with a live holder is never touched, and another user's
+ * stale object is removed only by root (the kernel's sticky shm directory decides). Stores the
+ * number removed in *removed (which may be NULL). Opens and creates already remove a stale
+ * object they meet; this sweeps the ones nobody asks for again. On Windows nothing is ever
+ * stale (the kernel deletes an object with its last handle): 0, with 0 removed. */
+KOBJNS_API int kobjns_cleanup(size_t *removed);
+
 /* --- names ------------------------------------------------------------------------------- */
 
 /* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.

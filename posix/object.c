@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,7 +84,6 @@ int kobjns__shm_init(void) {
   shm_dir_fd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
 }
-
 
 static void hex(const uint8_t *in, size_t n, char *out) {
   static const char digits[] = "0123456789abcdef";
@@ -284,4 +285,42 @@ bool kobjns__object_alive(const char *native) {
   }
   close(fd);
   return alive;
+}
+
+/* A temporary file (no /proc) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid> is gone. */
+static bool creator_died(const char *rest) {
+  char *end;
+  long pid = strtol(rest, &end, 10);
+  return end != rest && *end == '.' && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+int kobjns__object_cleanup(size_t *removed) {
+  int dir = openat(shm_dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
+  if (!d) {
+    int rc = kobjns__status_from_errno(errno);
+    if (dir >= 0) close(dir);
+    return rc;
+  }
+  char prefix[ROOT_MAX + 16];
+  size_t prefix_len = (size_t)snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strncmp(e->d_name, prefix, prefix_len)) continue;
+    const char *rest = e->d_name + prefix_len;
+    if (!strncmp(rest, "tmp.", 4)) {
+      if (creator_died(rest + 4) && unlinkat(shm_dir_fd, e->d_name, 0) == 0) (*removed)++;
+      continue;
+    }
+    /* Stale exactly when nobody holds a lock: the test openers use (an unreadable object is
+     * another user's, and not ours to judge). */
+    int fd = openat(shm_dir_fd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) continue;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock(fd, LOCK_EX | LOCK_NB) == 0 &&
+        still_named(e->d_name, &st) && unlinkat(shm_dir_fd, e->d_name, 0) == 0)
+      (*removed)++;
+    close(fd);
+  }
+  closedir(d);
+  return 0;
 }

@@ -62,6 +62,8 @@ int kobjns__pid(void);
 /* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
  * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
 void kobjns__object_release(int fd, const char *native, int pid);
+/* Remove every stale object (and dead creator's temporary file) of the tree; counts them. */
+int kobjns__object_cleanup(size_t *removed);
 /* Whether `native` exists with at least one live holder. */
 bool kobjns__object_alive(const char *native);
 

@@ -28,5 +28,7 @@ int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, 
                            void *base, void **addr);
 int kobjns__os_unmap(void *addr);
 void kobjns__os_section_close(kobjns_section *s);
+/* Remove stale objects of the process's tree; counts them in *removed. */
+int kobjns__os_cleanup(size_t *removed);
 
 #endif

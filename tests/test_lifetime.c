@@ -125,7 +125,42 @@ static void forked_child_leaves_parents_objects(void) {
 
 #endif
 
+/* Stale objects (every holder killed) are swept by kobjns_cleanup(); live ones are never touched.
+ * On Windows the kernel already deleted them: nothing to sweep. */
+static void cleanup_removes_only_stale_objects(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *dead = kt_name("swept"), *live = kt_name("kept");
+  kt_proc a;
+  CU_ASSERT_FATAL(kt_spawn(&a, 1, -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", dead), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", live), 0);
+  kobjns_section *held = NULL;
+  KT_OK(kobjns_section_open(app, live, KOBJNS_MAP_READ, &held));
+  kt_kill(&a);
+  size_t removed = 99;
+  KT_OK(kobjns_cleanup(&removed));
+#ifdef _WIN32
+  CU_ASSERT_EQUAL(removed, 0);
+#else
+  char path[1024];
+  kt_native_path(app, dead, path, sizeof path);
+  CU_ASSERT(removed >= 1);                 /* ours; and any stale session marker of the run */
+  CU_ASSERT_EQUAL(access(path, F_OK), -1); /* gone from /dev/shm */
+  kt_native_path(app, live, path, sizeof path);
+  CU_ASSERT_EQUAL(access(path, F_OK), 0);
+#endif
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_open(app, dead, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+  KT_OK(kobjns_section_open(app, live, KOBJNS_MAP_READ, &s)); /* still held by us */
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_section_close(held));
+  KT_OK(kobjns_cleanup(NULL));
+  kobjns_ctx_free(app);
+}
+
 void kt_add_lifetime(CU_pSuite s) {
+  kt_add(s, "kobjns_cleanup() removes only stale objects", cleanup_removes_only_stale_objects,
+         KT_NEEDS_SESSION1);
   kt_add(s, "a forked child leaves its parent's objects",
          KT_POSIX_ONLY(forked_child_leaves_parents_objects), KT_NEEDS_FORK);
   kt_add(s, "the name follows the handles across processes", name_follows_handles_across_processes,
