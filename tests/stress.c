@@ -1,0 +1,354 @@
+/* kobjns-stress: many processes and threads create, open, map and close a few shared names in
+ * several sessions while the parent SIGKILLs workers at random moments (inside create and close
+ * too, and counts those). What must hold, whatever the timing:
+ *  - one live object per name: a thread holding a handle opens the name again and must find it
+ *    (0, never 2) and find the same object (the stamp it read through its own view);
+ *  - every handle has the full size of its name and maps all of it (a short file would SIGBUS,
+ *    which the parent sees as a crash), and a view reads only zeros or what workers wrote;
+ *  - every status is one the API documents for the call;
+ *  - a worker only ever dies by the parent's SIGKILL or exits 0;
+ *  - once every process is gone and kobjns_cleanup() ran, nothing of the run is left in /dev/shm.
+ *
+ *   kobjns-stress [--seconds N] [--procs N] [--threads N] [--names N] [--sessions N]
+ *                 [--kill-ms N] [--seed N]
+ * Exit status 0 when nothing was violated. CI runs a bounded form (meson test stress). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kobjns.h"
+
+#define MAX_PROCS 64
+#define MAX_THREADS 16
+#define HELD 4 /* handles a thread keeps open at once, so lifetimes overlap */
+
+enum phase { IDLE, IN_CREATE, IN_OPEN, IN_CLOSE, IN_MAP };
+enum { ST_OK, ST_EXISTS, ST_NOT_FOUND, ST_NO_PATH, ST_OTHER, ST_COUNT };
+
+/* Shared with every worker (a plain shm object outside the kobjns tree). */
+typedef struct stats {
+  atomic_ullong ops, creates, opens, reopens, maps;
+  atomic_ullong status[ST_COUNT];
+  atomic_ullong violations;
+  atomic_uchar phase[MAX_PROCS][MAX_THREADS]; /* what each thread of each slot is doing */
+} stats;
+
+typedef struct options {
+  unsigned seconds, procs, threads, names, sessions, kill_ms, seed;
+} options;
+
+static stats *shared;
+static options opt = {10, 6, 3, 3, 3, 15, 0};
+static unsigned slot;
+static time_t deadline;
+
+static uint64_t expected_size(unsigned k) { return 4096u * (1 + k % 4); }
+
+static void violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void violation(const char *fmt, ...) {
+  atomic_fetch_add(&shared->violations, 1);
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "VIOLATION (pid %ld): ", (long)getpid());
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+/* Count a status; false (and a violation) when the API does not document it for this call. */
+static bool documented(int rc, bool create, const char *name) {
+  int bucket = rc == 0                       ? ST_OK
+               : rc == KOBJNS_ALREADY_EXISTS ? ST_EXISTS
+               : rc == KOBJNS_FILE_NOT_FOUND ? ST_NOT_FOUND
+               : rc == KOBJNS_PATH_NOT_FOUND ? ST_NO_PATH
+                                             : ST_OTHER;
+  atomic_fetch_add(&shared->status[bucket], 1);
+  bool ok = bucket == ST_OK || bucket == ST_NO_PATH ||
+            (create ? bucket == ST_EXISTS : bucket == ST_NOT_FOUND);
+  if (!ok)
+    violation("%s %s -> %d %s", create ? "create" : "open", name, rc, kobjns_status_name(rc));
+  return ok;
+}
+
+typedef struct held {
+  kobjns_section *s;
+  char name[64];
+  unsigned k;
+} held;
+
+/* Map the whole section, stamp it (first writer wins), touch its last byte; returns the stamp. */
+static uint64_t check_view(kobjns_section *s, unsigned k, const char *name, atomic_uchar *phase) {
+  uint64_t size = 0;
+  if (kobjns_section_size(s, &size) || size != expected_size(k))
+    violation("%s: size %llu, want %llu", name, (unsigned long long)size,
+              (unsigned long long)expected_size(k));
+  void *view = NULL;
+  atomic_store(phase, IN_MAP);
+  int rc = kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &view);
+  atomic_fetch_add(&shared->maps, 1);
+  if (rc) {
+    violation("map %s -> %d %s", name, rc, kobjns_status_name(rc));
+    return 0;
+  }
+  _Atomic uint64_t *stamp = view;
+  uint64_t mine = ((uint64_t)getpid() << 24) ^ (uint64_t)(uintptr_t)phase, seen = 0;
+  if (atomic_compare_exchange_strong(stamp, &seen, mine)) seen = mine;
+  volatile unsigned char *last = (unsigned char *)view + size - 1;
+  unsigned char byte = *last; /* a file shorter than its size would SIGBUS here */
+  if (byte != 0 && byte != (unsigned char)(k + 1))
+    violation("%s: last byte %u, want 0 or %u", name, byte, k + 1);
+  *last = (unsigned char)(k + 1);
+  kobjns_unmap(view);
+  return seen;
+}
+
+static void *worker_thread(void *arg) {
+  unsigned t = (unsigned)(uintptr_t)arg;
+  atomic_uchar *phase = &shared->phase[slot][t];
+  unsigned seed = opt.seed ^ (unsigned)getpid() * 2654435761u ^ t * 40503u;
+  uint32_t session = 0;
+  kobjns_session_id(NULL, &session);
+  held hold[HELD] = {0};
+  unsigned next = 0;
+  while (time(NULL) < deadline) {
+    unsigned r = (unsigned)rand_r(&seed);
+    unsigned k = r % opt.names;
+    held *h = &hold[next++ % HELD];
+    if (h->s) { /* make room: close the oldest */
+      atomic_store(phase, IN_CLOSE);
+      kobjns_section_close(h->s);
+      h->s = NULL;
+    }
+    /* Global names, the session's own (a service's bare name is the global one), session 1's. */
+    switch ((r >> 8) % 3) {
+      case 0: snprintf(h->name, sizeof h->name, "Global\\stress%u", k); break;
+      case 1: snprintf(h->name, sizeof h->name, "stress%u", k); break;
+      default: snprintf(h->name, sizeof h->name, "Session\\1\\stress%u", k); break;
+    }
+    h->k = k;
+    bool create = (r >> 12) % 5 < 3;
+    int rc;
+    if (create) {
+      atomic_store(phase, IN_CREATE);
+      rc = kobjns_section_create(NULL, h->name, expected_size(k), KOBJNS_MAP_WRITE, NULL, &h->s);
+      atomic_fetch_add(&shared->creates, 1);
+    } else {
+      atomic_store(phase, IN_OPEN);
+      rc = kobjns_section_open(NULL, h->name, KOBJNS_MAP_WRITE, &h->s);
+      atomic_fetch_add(&shared->opens, 1);
+    }
+    atomic_fetch_add(&shared->ops, 1);
+    atomic_store(phase, IDLE);
+    if (!documented(rc, create, h->name) || !h->s) continue;
+    uint64_t stamp = check_view(h->s, k, h->name, phase);
+    /* Held, so the name must open, to this very object (session 1's may vanish: its
+     * session can end while we hold an object in it, so only the others are checked). */
+    if (!strncmp(h->name, "Session\\1\\", 10) && session != 1) continue;
+    kobjns_section *again = NULL;
+    atomic_store(phase, IN_OPEN);
+    rc = kobjns_section_open(NULL, h->name, KOBJNS_MAP_WRITE, &again);
+    atomic_fetch_add(&shared->reopens, 1);
+    if (rc) {
+      violation("reopen of held %s -> %d %s", h->name, rc, kobjns_status_name(rc));
+    } else {
+      uint64_t other = check_view(again, k, h->name, phase);
+      if (other != stamp)
+        violation("%s: two objects under one name (stamps %llx, %llx)", h->name,
+                  (unsigned long long)stamp, (unsigned long long)other);
+      atomic_store(phase, IN_CLOSE);
+      kobjns_section_close(again);
+    }
+    atomic_store(phase, IDLE);
+  }
+  for (unsigned i = 0; i < HELD; i++)
+    if (hold[i].s) kobjns_section_close(hold[i].s);
+  return NULL;
+}
+
+static int worker_main(void) {
+  pthread_t threads[MAX_THREADS];
+  for (unsigned t = 0; t < opt.threads; t++)
+    if (pthread_create(&threads[t], NULL, worker_thread, (void *)(uintptr_t)t)) return 1;
+  for (unsigned t = 0; t < opt.threads; t++) pthread_join(threads[t], NULL);
+  return 0;
+}
+
+/* --- the parent ------------------------------------------------------------------------------ */
+
+static char stats_name[64], self[4096];
+static pid_t pids[MAX_PROCS];
+
+static pid_t spawn(unsigned i) {
+  memset(shared->phase[i], IDLE, sizeof shared->phase[i]);
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  char session[16], s[16], args[7][16];
+  snprintf(session, sizeof session, "%u", i % opt.sessions);
+  setenv("KOBJNS_SESSION", session, 1);
+  snprintf(s, sizeof s, "%u", i);
+  unsigned values[7] = {opt.seconds,  opt.procs, opt.threads,       opt.names,
+                        opt.sessions, opt.seed,  (unsigned)deadline};
+  for (int a = 0; a < 7; a++) snprintf(args[a], sizeof args[a], "%u", values[a]);
+  execl(self, "kobjns-stress", "--worker", s, stats_name, args[0], args[1], args[2], args[3],
+        args[4], args[5], args[6], (char *)NULL);
+  _exit(127);
+}
+
+/* Whether a worker's end is one of the allowed two: our SIGKILL, or exit 0 at the deadline. */
+static void judge(pid_t pid, int st, bool killed_by_us) {
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return;
+  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && killed_by_us) return;
+  violation("worker %ld ended badly: %s %d", (long)pid, WIFSIGNALED(st) ? "signal" : "exit",
+            WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
+
+static unsigned leftovers(const char *root) {
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  DIR *d = opendir("/dev/shm");
+  unsigned n = 0;
+  for (struct dirent *e; d && (e = readdir(d));)
+    if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+      fprintf(stderr, "left in /dev/shm: %s\n", e->d_name);
+      unlinkat(dirfd(d), e->d_name, 0);
+      n++;
+    }
+  if (d) closedir(d);
+  return n;
+}
+
+static bool parse(int argc, char **argv) {
+  for (int i = 1; i < argc; i += 2) {
+    unsigned *field = !strcmp(argv[i], "--seconds")    ? &opt.seconds
+                      : !strcmp(argv[i], "--procs")    ? &opt.procs
+                      : !strcmp(argv[i], "--threads")  ? &opt.threads
+                      : !strcmp(argv[i], "--names")    ? &opt.names
+                      : !strcmp(argv[i], "--sessions") ? &opt.sessions
+                      : !strcmp(argv[i], "--kill-ms")  ? &opt.kill_ms
+                      : !strcmp(argv[i], "--seed")     ? &opt.seed
+                                                       : NULL;
+    if (!field || i + 1 >= argc) return false;
+    *field = (unsigned)strtoul(argv[i + 1], NULL, 10);
+  }
+  return opt.procs >= 1 && opt.procs <= MAX_PROCS && opt.threads >= 1 &&
+         opt.threads <= MAX_THREADS && opt.names >= 1 && opt.sessions >= 1 && opt.kill_ms >= 1;
+}
+
+static stats *map_stats(const char *name, bool create) {
+  int fd = shm_open(name, create ? O_RDWR | O_CREAT | O_EXCL : O_RDWR, 0600);
+  if (fd < 0) return NULL;
+  if (create && ftruncate(fd, sizeof(stats)) < 0) {
+    close(fd);
+    return NULL;
+  }
+  void *p = mmap(NULL, sizeof(stats), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 11 && !strcmp(argv[1], "--worker")) {
+    slot = (unsigned)atoi(argv[2]);
+    unsigned *fields[] = {&opt.seconds, &opt.procs,    &opt.threads,
+                          &opt.names,   &opt.sessions, &opt.seed};
+    for (int a = 0; a < 6; a++) *fields[a] = (unsigned)strtoul(argv[4 + a], NULL, 10);
+    deadline = (time_t)strtoul(argv[10], NULL, 10);
+    shared = map_stats(argv[3], false);
+    return shared && slot < MAX_PROCS ? worker_main() : 126;
+  }
+  if (!parse(argc, argv)) {
+    fprintf(stderr,
+            "usage: %s [--seconds N] [--procs N<=%d] [--threads N<=%d] [--names N] "
+            "[--sessions N] [--kill-ms N] [--seed N]\n",
+            argv[0], MAX_PROCS, MAX_THREADS);
+    return 2;
+  }
+  if (!opt.seed) opt.seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+  if (!realpath("/proc/self/exe", self)) snprintf(self, sizeof self, "%s", argv[0]);
+  char root[32];
+  snprintf(root, sizeof root, "stress%ld", (long)getpid());
+  setenv("KOBJNS_ROOT", root, 1);
+  setenv("KOBJNS_SESSION", "0", 1);
+  snprintf(stats_name, sizeof stats_name, "/kobjns-stress-stats.%ld", (long)getpid());
+  shared = map_stats(stats_name, true);
+  if (!shared) {
+    perror("kobjns-stress: stats");
+    return 1;
+  }
+  deadline = time(NULL) + (time_t)opt.seconds;
+  printf(
+      "kobjns-stress: %u processes x %u threads, %u names x 3 namespaces, %u sessions, a "
+      "SIGKILL every ~%u ms, %u s, seed %u\n",
+      opt.procs, opt.threads, opt.names, opt.sessions, opt.kill_ms, opt.seconds, opt.seed);
+  fflush(stdout);
+  for (unsigned i = 0; i < opt.procs; i++) pids[i] = spawn(i);
+
+  unsigned seed = opt.seed, kills = 0, in_create = 0, in_close = 0, in_open = 0, in_map = 0;
+  while (time(NULL) < deadline) {
+    struct timespec pause = {0, (long)(rand_r(&seed) % (2 * opt.kill_ms)) * 1000000L};
+    nanosleep(&pause, NULL);
+    unsigned victim = (unsigned)rand_r(&seed) % opt.procs;
+    for (unsigned t = 0; t < opt.threads; t++) {
+      unsigned char p = atomic_load(&shared->phase[victim][t]);
+      in_create += p == IN_CREATE, in_close += p == IN_CLOSE, in_open += p == IN_OPEN,
+          in_map += p == IN_MAP;
+    }
+    kill(pids[victim], SIGKILL);
+    int st = 0;
+    waitpid(pids[victim], &st, 0);
+    judge(pids[victim], st, true);
+    kills++;
+    if (time(NULL) < deadline)
+      pids[victim] = spawn(victim);
+    else
+      pids[victim] = 0;
+  }
+  for (unsigned i = 0; i < opt.procs; i++) {
+    int st = 0;
+    if (pids[i] > 0 && waitpid(pids[i], &st, 0) == pids[i]) judge(pids[i], st, false);
+  }
+
+  /* Every process is gone: sweep what the killed ones left, then nothing may remain. */
+  size_t removed = 0;
+  int rc = kobjns_cleanup(&removed);
+  if (rc) violation("kobjns_cleanup -> %d %s", rc, kobjns_status_name(rc));
+  unsigned left = leftovers(root);
+  if (left) violation("%u object(s) left in /dev/shm after cleanup", left);
+
+  unsigned long long ops = atomic_load(&shared->ops), v = atomic_load(&shared->violations);
+  printf("operations: %llu (%llu creates, %llu opens, %llu reopens of held names, %llu maps)\n",
+         ops, (unsigned long long)atomic_load(&shared->creates),
+         (unsigned long long)atomic_load(&shared->opens),
+         (unsigned long long)atomic_load(&shared->reopens),
+         (unsigned long long)atomic_load(&shared->maps));
+  printf(
+      "statuses: %llu ok, %llu already exists, %llu not found, %llu no such session, %llu "
+      "other\n",
+      (unsigned long long)atomic_load(&shared->status[ST_OK]),
+      (unsigned long long)atomic_load(&shared->status[ST_EXISTS]),
+      (unsigned long long)atomic_load(&shared->status[ST_NOT_FOUND]),
+      (unsigned long long)atomic_load(&shared->status[ST_NO_PATH]),
+      (unsigned long long)atomic_load(&shared->status[ST_OTHER]));
+  printf("kills: %u SIGKILLs, threads caught inside create %u, open %u, close %u, map %u\n", kills,
+         in_create, in_open, in_close, in_map);
+  printf("after: %zu stale objects swept by kobjns_cleanup(), %u left in /dev/shm\n", removed,
+         left);
+  printf("kobjns-stress: %llu violations\n", v);
+  munmap(shared, sizeof(stats));
+  shm_unlink(stats_name);
+  return v || ops == 0 ? 1 : 0;
+}
