@@ -7,6 +7,7 @@
 #include <windows.h>
 #include <sddl.h> /* after <windows.h> */
 #include <stdio.h>
+#include <string.h>
 
 #define MAP_NAME "Global\\ServiceMap"
 #define MAP_SIZE 65536

@@ -4,7 +4,8 @@
  * answer Windows gives; the test suite (tests/test_conformance.c) runs it on both, adds the
  * multi-process and multi-session cases through `peer`, and compares the two transcripts.
  *
- *   kobjns-conform rows   reads "session N", "skip ROW REASON" and "run" on stdin, then prints
+ *   kobjns-conform rows   reads "session N", "privilege yes|no", "skip ROW REASON" and "run" on
+ *                         stdin (the driver says what the caller is), then prints
  *                         one line per case: ROW <tab> CASE <tab> OBSERVED <tab> VERDICT
  *   kobjns-conform peer   a command interpreter on stdin/stdout (see peer_main)
  *
@@ -25,8 +26,9 @@
  */
 
 static unsigned passed, failed, skipped;
-static DWORD session;                   /* this process's session (an app: not 0) */
-static long expected_session = -1;      /* the session the driver started us in, if it says */
+static DWORD session;              /* this process's session (an app: not 0) */
+static long expected_session = -1; /* the session the driver started us in */
+static int holds_privilege = -1;   /* whether the driver says we hold SeCreateGlobalPrivilege */
 static char skips[64][8], *reasons[64]; /* rows the driver asks us to skip, with the reason */
 static unsigned skip_count;
 
@@ -81,6 +83,13 @@ static const char *created(HANDLE h) {
 static const char *opened(const void *p) {
   return p ? "handle" : said("NULL, %u", (unsigned)GetLastError());
 }
+/* The same for an open whose handle is not kept: closed at once, so a wrong success leaks nothing.
+ */
+static const char *open_result(HANDLE h) {
+  const char *out = opened(h);
+  if (h) CloseHandle(h);
+  return out;
+}
 static const char *mapped(const void *p) {
   return p ? "view" : said("NULL, %u", (unsigned)GetLastError());
 }
@@ -119,14 +128,6 @@ static const char *open_same(const char *name, HANDLE h) {
   return out;
 }
 
-/* Whether this process may create in Global\ (holds SeCreateGlobalPrivilege, or no one checks). */
-static bool creates_global(void) {
-  const char *probe = unique("Global\\", "probe");
-  HANDLE h = CREATE(probe, PAGE_READWRITE, PAGE);
-  if (h) CloseHandle(h);
-  return h != NULL;
-}
-
 /* --- the rows ------------------------------------------------------------------------------- */
 
 typedef struct rows_state {
@@ -142,7 +143,8 @@ static void rows_create_and_reopen(rows_state *st) {
   st->a[1] = CREATE(st->nsA, PAGE_READWRITE, 65536);
   report("2", "create RW 65536 nsA (exists)", created(st->a[1]), "handle, 183");
   void *v = st->a[1] ? MapViewOfFile(st->a[1], FILE_MAP_READ, 0, 0, 65536) : NULL;
-  report("2", "the size stays 4096: map 65536 bytes", mapped(v), "NULL, 5");
+  report("2", "the size stays 4096: map 65536 bytes", st->a[1] ? mapped(v) : "no handle",
+         "NULL, 5");
   if (v) UnmapViewOfFile(v);
   v = st->a[1] ? MapViewOfFile(st->a[1], FILE_MAP_READ, 0, 0, PAGE) : NULL;
   report("2", "the size stays 4096: map 4096 bytes", mapped(v), "view");
@@ -158,10 +160,10 @@ static void rows_create_and_reopen(rows_state *st) {
   }
   const char *elsewhere[] = {"Global\\", "Session\\0\\"};
   for (int i = 0; i < 2; i++)
-    report(
-        "5", said("open %snsA", elsewhere[i]),
-        opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, said("%s%s", elsewhere[i], st->nsA))),
-        "NULL, 2");
+    report("5", said("open %snsA", elsewhere[i]),
+           open_result(
+               OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, said("%s%s", elsewhere[i], st->nsA))),
+           "NULL, 2");
 }
 
 static void rows_case_and_lookup(rows_state *st) {
@@ -169,7 +171,7 @@ static void rows_case_and_lookup(rows_state *st) {
   snprintf(upper, sizeof upper, "%s", st->nsA);
   upper[0] = 'N', upper[1] = 'S';
   report("6", "open NSA (names are case-sensitive)",
-         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, upper)), "NULL, 2");
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, upper)), "NULL, 2");
   HANDLE other = CREATE(upper, PAGE_READWRITE, PAGE);
   const char *r = created(other);
   report("6", "create NSA", r, "handle, 0");
@@ -179,12 +181,15 @@ static void rows_case_and_lookup(rows_state *st) {
   if (other) CloseHandle(other);
   const char *cases[] = {"local\\", "LOCAL\\"};
   for (int i = 0; i < 2; i++)
-    report("7", said("open %snsA", cases[i]),
-           opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, said("%s%s", cases[i], st->nsA))),
-           "NULL, 3");
+    report(
+        "7", said("open %snsA", cases[i]),
+        open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, said("%s%s", cases[i], st->nsA))),
+        "NULL, 3");
   report("8", "open a missing name",
-         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, unique("", "missing"))), "NULL, 2");
-  report("9", "open NULL", opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, NULL)), "NULL, 87");
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, unique("", "missing"))),
+         "NULL, 2");
+  report("9", "open NULL", open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, NULL)),
+         "NULL, 87");
   HANDLE h = OpenFileMappingA(0, FALSE, st->nsA);
   report("10", "open nsA with access 0", opened(h), "NULL, 5");
   if (h) CloseHandle(h);
@@ -215,7 +220,7 @@ static void rows_global(rows_state *st) {
     skip("16", "open the global object through other names", need);
   } else {
     report("15", "open bare nsG when only Global\\nsG exists",
-           opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, st->nsG)), "NULL, 2");
+           open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, st->nsG)), "NULL, 2");
     const char *links[] = {"Session\\0\\", "Global\\Global\\", "Global\\Local\\",
                            "Local\\Global\\"};
     for (int i = 0; i < 4; i++)
@@ -246,7 +251,7 @@ static void rows_sessions_and_syntax(rows_state *st) {
   report("20", "create Session\\99\\x (no such session)", created(h), "NULL, 3");
   if (h) CloseHandle(h);
   report("20", "open Session\\99\\x",
-         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "Session\\99\\x")), "NULL, 3");
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "Session\\99\\x")), "NULL, 3");
   h = CREATE(unique("Session\\", "x"), PAGE_READWRITE, PAGE);
   report("21", "create Session\\x", created(h), "NULL, 5");
   if (h) CloseHandle(h);
@@ -277,7 +282,7 @@ static void rows_sessions_and_syntax(rows_state *st) {
     if (h) CloseHandle(h);
     if (strcmp(bad[i].row, "25") && strcmp(bad[i].row, "26") && strcmp(bad[i].row, "27"))
       report(bad[i].row, said("open %s", shown),
-             opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name)), bad[i].windows);
+             open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name)), bad[i].windows);
   }
 }
 
@@ -290,7 +295,8 @@ static void rows_unnamed_and_odd_names(void) {
          u1 && u2 && !same_object(u1, u2) ? "distinct" : "one object", "distinct");
   if (u1) CloseHandle(u1);
   if (u2) CloseHandle(u2);
-  report("29", "open \"\"", opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "")), "NULL, 6");
+  report("29", "open \"\"", open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "")),
+         "NULL, 6");
 
   HANDLE h[3] = {CREATE(unique("", "a/b"), PAGE_READWRITE, PAGE)};
   report("30", "create a/b", created(h[0]), "handle, 0");
@@ -298,8 +304,10 @@ static void rows_unnamed_and_odd_names(void) {
   report("30", "create a:b", created(h[1]), "handle, 0");
   h[2] = CREATE(unique("", "k/s"), PAGE_READWRITE, PAGE);
   report("30", "create k/s", created(h[2]), "handle, 0");
+  report("30", "open a/b", open_same(unique("", "a/b"), h[0]), "handle, same object");
+  report("30", "open a:b", open_same(unique("", "a:b"), h[1]), "handle, same object");
   report("30", "open k\\s (is not k/s)",
-         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, unique("", "k\\s"))), "NULL, 3");
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, unique("", "k\\s"))), "NULL, 3");
   close_all(h, 3);
 
   /* 32766 UTF-16 units, "Local\" included: the longest name. (What Windows says past it is not
@@ -334,12 +342,12 @@ static void rows_unnamed_and_odd_names(void) {
   skip("38", "create Local\\tc while Global\\tc is an event", later);
 }
 
-static HANDLE create_sddl(const char *name, const char *sddl, DWORD protect) {
+static HANDLE create_sddl(const char *name, const char *sddl, DWORD protect, DWORD size) {
   PSECURITY_DESCRIPTOR sd = NULL;
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &sd, NULL))
     return NULL;
   SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
-  HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, protect, 0, PAGE, name);
+  HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, protect, 0, size, name);
   DWORD error = GetLastError();
   LocalFree(sd);
   SetLastError(error);
@@ -348,23 +356,23 @@ static HANDLE create_sddl(const char *name, const char *sddl, DWORD protect) {
 
 static void rows_security(void) {
   const char *ro = unique("", "nsRO");
-  HANDLE h[4] = {create_sddl(ro, "D:(A;;GR;;;WD)", PAGE_READWRITE)};
+  HANDLE h[4] = {create_sddl(ro, "D:(A;;GR;;;WD)", PAGE_READWRITE, PAGE)};
   report("39", "create nsRO with D:(A;;GR;;;WD)", created(h[0]), "handle, 0");
   HANDLE r = OpenFileMappingA(FILE_MAP_READ, FALSE, ro);
   report("39", "open nsRO for reading", opened(r), "handle");
   if (r) CloseHandle(r);
-  report("40", "open nsRO for writing", opened(OpenFileMappingA(FILE_MAP_WRITE, FALSE, ro)),
+  report("40", "open nsRO for writing", open_result(OpenFileMappingA(FILE_MAP_WRITE, FALSE, ro)),
          "NULL, 5");
   report("40", "open nsRO with all access",
-         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, ro)), "NULL, 5");
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, ro)), "NULL, 5");
   h[1] = CREATE(ro, PAGE_READWRITE, PAGE);
   report("41", "create RW on the existing nsRO", created(h[1]), "NULL, 5");
   h[2] = CREATE(ro, PAGE_READONLY, PAGE);
   report("41", "create read-only on the existing nsRO", created(h[2]), "handle, 183");
   const char *none = unique("", "nsNone");
-  h[3] = create_sddl(none, "D:", PAGE_READWRITE);
+  h[3] = create_sddl(none, "D:", PAGE_READWRITE, PAGE);
   report("42", "create nsNone with D: (an empty DACL)", created(h[3]), "handle, 0");
-  report("42", "open nsNone for reading", opened(OpenFileMappingA(FILE_MAP_READ, FALSE, none)),
+  report("42", "open nsNone for reading", open_result(OpenFileMappingA(FILE_MAP_READ, FALSE, none)),
          "NULL, 5");
   close_all(h, 4);
 }
@@ -373,21 +381,21 @@ static void rows_views(rows_state *st) {
   HANDLE w = OpenFileMappingA(FILE_MAP_WRITE, FALSE, st->nsA);
   report("44", "open nsA for writing", opened(w), "handle");
   void *v = w ? MapViewOfFile(w, FILE_MAP_READ, 0, 0, 0) : NULL;
-  report("44", "map it for reading", mapped(v), "NULL, 5");
+  report("44", "map it for reading", w ? mapped(v) : "no handle", "NULL, 5");
   if (v) UnmapViewOfFile(v);
   if (w) CloseHandle(w);
   HANDLE r = OpenFileMappingA(FILE_MAP_READ, FALSE, st->nsA);
   report("45", "open nsA for reading", opened(r), "handle");
   v = r ? MapViewOfFile(r, FILE_MAP_WRITE, 0, 0, 0) : NULL;
-  report("45", "map it for writing", mapped(v), "NULL, 5");
+  report("45", "map it for writing", r ? mapped(v) : "no handle", "NULL, 5");
   if (v) UnmapViewOfFile(v);
   if (r) CloseHandle(r);
 
   HANDLE c = OpenFileMappingA(FILE_MAP_COPY, FALSE, st->nsA);
   report("46", "open nsA with FILE_MAP_COPY", opened(c), "handle");
   char *copy = c ? MapViewOfFile(c, FILE_MAP_COPY, 0, 0, 0) : NULL;
+  report("46", "map a copy-on-write view", c ? mapped(copy) : "no handle", "view");
   char *shared = MapViewOfFile(st->a[0], FILE_MAP_ALL_ACCESS, 0, 0, 0);
-  report("46", "map a copy-on-write view", mapped(copy), "view");
   if (copy && shared) {
     strcpy(shared, "shared");
     bool sees_before = !strcmp(copy, "shared"); /* untouched pages still show the section */
@@ -410,7 +418,7 @@ static void rows_views(rows_state *st) {
   close_all(st->a, 4);
   memset(st->a, 0, sizeof st->a);
   report("47", "open nsA after its last handle closed",
-         opened(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, st->nsA)), "NULL, 2");
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, st->nsA)), "NULL, 2");
   report("47", "the view still reads the old data",
          shared ? said("reads \"%.20s\"", shared) : "no view", "reads \"old data\"");
   HANDLE again = CREATE(st->nsA, PAGE_READWRITE, PAGE);
@@ -429,7 +437,7 @@ static void rows_session_id(void) {
   BOOL ok = ProcessIdToSessionId(GetCurrentProcessId(), &s);
   report("49", "ProcessIdToSessionId (the caller's session)",
          ok ? said("session %u", (unsigned)s) : said("FALSE, %u", (unsigned)GetLastError()),
-         said("session %ld", expected_session >= 0 ? expected_session : (long)session));
+         said("session %ld", expected_session));
 }
 
 static int rows_main(void) {
@@ -440,6 +448,10 @@ static int rows_main(void) {
     int at = 0;
     if (!strcmp(line, "run")) break;
     if (sscanf(line, "session %ld", &expected_session) == 1) continue;
+    if (!strcmp(line, "privilege yes") || !strcmp(line, "privilege no")) {
+      holds_privilege = !strcmp(line, "privilege yes");
+      continue;
+    }
     if (sscanf(line, "skip %7s %n", row, &at) == 1 && at > 0 && skip_count < 64) {
       strcpy(skips[skip_count], row);
       reasons[skip_count++] = strdup(line + at);
@@ -448,13 +460,17 @@ static int rows_main(void) {
     fprintf(stderr, "kobjns-conform rows: unknown directive \"%s\"\n", line);
     return 2;
   }
+  if (expected_session < 0 || holds_privilege < 0) {
+    fprintf(stderr, "kobjns-conform rows: say \"session N\" and \"privilege yes|no\" first\n");
+    return 2;
+  }
   if (!ProcessIdToSessionId(GetCurrentProcessId(), &session) || session == 0) {
     printf("conformance: this program plays an app: run it in a session other than 0\n");
     return 2;
   }
   rows_state st = {.nsA = unique("", "nsA"), .nsG = unique("", "nsG")};
   st.nsA = strdup(st.nsA), st.nsG = strdup(st.nsG); /* out of said()'s ring */
-  st.may_global = creates_global();
+  st.may_global = holds_privilege; /* the driver knows; a probe would trust what is tested */
   rows_create_and_reopen(&st);
   rows_case_and_lookup(&st);
   skip("11", "another process of the session opens nsA", "multi-process: the suite's peers");
@@ -476,12 +492,16 @@ static int rows_main(void) {
 }
 
 /* --- peer: one process of a multi-process case ------------------------------------------------
- * Commands, one per line, each answered by one line:
+ * Commands, one per line, each answered by one line. NAME "-" is NULL.
+ * clang-format off
  *   create NAME SIZE ro|rw SDDL|-   ->  "handle, E" | "NULL, E"   (the handle becomes current)
- *   open NAME read|write|all        ->  "handle" | "NULL, E"
- *   write TEXT | read               ->  "ok" | the text | "NULL, E"   (through a view of the
- * current) close                           ->  "ok" | "FALSE, E" session                         ->
- * "session N" | "FALSE, E" exit NAME "-" is NULL. */
+ *   open NAME read|write|all        ->  "handle" | "NULL, E"      (the handle becomes current)
+ *   write TEXT                      ->  "ok" | "NULL, E"          (through a view of the current)
+ *   read                            ->  the text | "NULL, E"
+ *   close                           ->  "ok" | "FALSE, E"         (the current handle)
+ *   session                         ->  "session N" | "FALSE, E"
+ *   exit
+ * clang-format on */
 static int peer_main(void) {
   HANDLE handles[64];
   int count = 0;
@@ -496,17 +516,23 @@ static int peer_main(void) {
     if (!strcmp(cmd, "create")) {
       DWORD protect = strcmp(c, "ro") ? PAGE_READWRITE : PAGE_READONLY;
       DWORD size = (DWORD)strtoul(b, NULL, 0);
-      HANDLE h =
-          strcmp(sddl, "-") && sddl[0] ? create_sddl(n, sddl, protect) : CREATE(n, protect, size);
+      HANDLE h = strcmp(sddl, "-") && sddl[0] ? create_sddl(n, sddl, protect, size)
+                                              : CREATE(n, protect, size);
       puts(created(h));
-      if (h && count < 64) handles[count++] = h;
+      if (h && count < 64)
+        handles[count++] = h;
+      else if (h)
+        CloseHandle(h); /* a full table: the driver asked for too much */
     } else if (!strcmp(cmd, "open")) {
       DWORD access = !strcmp(b, "read")    ? FILE_MAP_READ
                      : !strcmp(b, "write") ? FILE_MAP_WRITE
                                            : FILE_MAP_ALL_ACCESS;
       HANDLE h = OpenFileMappingA(access, FALSE, n);
       puts(opened(h));
-      if (h && count < 64) handles[count++] = h;
+      if (h && count < 64)
+        handles[count++] = h;
+      else if (h)
+        CloseHandle(h);
     } else if (!strcmp(cmd, "write") || !strcmp(cmd, "read")) {
       bool write = !strcmp(cmd, "write");
       SetLastError(ERROR_INVALID_HANDLE);
