@@ -9,15 +9,15 @@
 #define _GNU_SOURCE
 #include "object.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,11 +183,12 @@ static bool still_named(const char *native, const struct stat *st) {
 }
 
 /* We hold the exclusive lock on `fd`, so nobody else can remove the name while it still refers
- * to this file: compare, then unlink. Fails (EPERM) for another user's object in the sticky
- * shm directory. */
+ * to this file: compare, then unlink. 1 when we removed it, 0 when the name had already moved
+ * on, -1 (EPERM) for another user's object in the sticky shm directory. */
 static int remove_name(const char *native, const struct stat *st) {
   if (!still_named(native, st)) return 0;
-  return unlinkat(shm_dir_fd, native, 0) == 0 || errno == ENOENT ? 0 : -1;
+  if (unlinkat(shm_dir_fd, native, 0) == 0) return 1;
+  return errno == ENOENT ? 0 : -1;
 }
 
 int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
@@ -311,13 +312,13 @@ int kobjns__object_cleanup(size_t *removed) {
       if (creator_died(rest + 4) && unlinkat(shm_dir_fd, e->d_name, 0) == 0) (*removed)++;
       continue;
     }
-    /* Stale exactly when nobody holds a lock: the test openers use (an unreadable object is
+    /* Stale when nobody holds a lock, the test openers make (an object we cannot read is
      * another user's, and not ours to judge). */
     int fd = openat(shm_dir_fd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) continue;
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock(fd, LOCK_EX | LOCK_NB) == 0 &&
-        still_named(e->d_name, &st) && unlinkat(shm_dir_fd, e->d_name, 0) == 0)
+        remove_name(e->d_name, &st) > 0)
       (*removed)++;
     close(fd);
   }
