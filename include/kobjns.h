@@ -145,7 +145,11 @@ KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t o
 KOBJNS_API int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset,
                                      size_t length, void *base, void **addr);
 KOBJNS_API int kobjns_unmap(void *addr);
-/* Close the handle; the name disappears when its last handle (in any process) closes. */
+/* Close the handle; the name disappears when its last handle (in any process) closes.
+ * Handles are checked, as Windows checks HANDLEs: after its close (a second close included) a
+ * handle is answered with 6 by every function, and a call in progress in another thread when
+ * the handle is closed completes normally. As on Windows, a closed handle's value may later be
+ * issued again for a new section. Views stay valid until unmapped. */
 KOBJNS_API int kobjns_section_close(kobjns_section *s);
 /* The section's size: whole 4096-byte pages on every platform, as Windows keeps pagefile-backed
  * sections (created with 4000 -> 4096). */

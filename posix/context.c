@@ -19,6 +19,31 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 void kobjns__os_call_once(void (*fn)(void)) { pthread_once(&once, fn); }
 
+static pthread_rwlock_t registry = PTHREAD_RWLOCK_INITIALIZER;
+
+void kobjns__os_registry_lock(bool exclusive) {
+  if (exclusive)
+    pthread_rwlock_wrlock(&registry);
+  else
+    pthread_rwlock_rdlock(&registry);
+}
+
+void kobjns__os_registry_unlock(bool exclusive) {
+  (void)exclusive;
+  pthread_rwlock_unlock(&registry);
+}
+
+/* fork() copies the lock as it is: hold it across the fork so that no other thread is inside,
+ * then release it in the parent and start the child's afresh (glibc records the writer's thread
+ * id, which is not the child's). */
+static void registry_before_fork(void) { pthread_rwlock_wrlock(&registry); }
+static void registry_in_parent(void) { pthread_rwlock_unlock(&registry); }
+static void registry_in_child(void) { registry = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER; }
+
+__attribute__((constructor)) static void kobjns_load(void) {
+  pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
+}
+
 __attribute__((destructor)) static void kobjns_unload(void) { kobjns__default_ctx_release(); }
 
 /* Linux audit session of the login (pam_loginuid); 4294967295 means "no login session". */

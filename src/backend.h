@@ -17,6 +17,10 @@ bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session);
 int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid);
 /* Run `fn` exactly once in the process. */
 void kobjns__os_call_once(void (*fn)(void));
+/* The one lock of the handle registry: shared for lookups, exclusive for changes. On POSIX it
+ * is taken around fork(), so that a child never inherits it held by a thread it lacks. */
+void kobjns__os_registry_lock(bool exclusive);
+void kobjns__os_registry_unlock(bool exclusive);
 
 /* section.c */
 int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *args,

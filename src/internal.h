@@ -59,8 +59,22 @@ struct kobjns_section {
   bool read_only;  /* created with read-only protection */
   uint64_t size;   /* bytes the user can map */
   char *path;      /* canonical path, "" for an unnamed section */
+  unsigned refs;   /* the registry's reference and calls in progress (src/handles.c) */
   kobjns__os_section os;
 };
+
+/* --- the registry of live handles (handles.c) --------------------------------------------- */
+
+/* Register a new handle (its one reference is the registry's): 0 or 8. */
+int kobjns__handle_add(kobjns_section *s);
+/* The live handle `s` with a reference taken for the caller, or NULL (closed, never issued). */
+kobjns_section *kobjns__handle_get(const kobjns_section *s);
+/* Drop a reference; the last one closes the backend handle and frees the section. */
+void kobjns__handle_put(kobjns_section *s);
+/* Unregister `s` and drop the registry's reference: 0, or 6 if it is not a live handle. */
+int kobjns__handle_remove(const kobjns_section *s);
+/* Free the registry if no handle is left (library unload). */
+void kobjns__handles_release(void);
 
 typedef struct kobjns__create_args {
   const kobjns__name *name; /* NULL for an unnamed section */

@@ -45,6 +45,16 @@ static kobjns_section *section_new(const kobjns__name *name) {
   return s;
 }
 
+/* Hand out a new handle: once registered, calls with it are answered until it is closed. */
+static int register_handle(kobjns_section *s) {
+  int rc = kobjns__handle_add(s);
+  if (rc) {
+    kobjns__os_section_close(s);
+    free(s);
+  }
+  return rc;
+}
+
 int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
                           const char *sddl, kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
@@ -75,6 +85,8 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
     free(s);
     return rc;
   }
+  int added = register_handle(s);
+  if (added) return added;
   *out = s;
   return rc;
 }
@@ -101,6 +113,7 @@ int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobj
     free(s);
     return KOBJNS_ACCESS_DENIED;
   }
+  if ((rc = register_handle(s))) return rc;
   *out = s;
   return 0;
 }
@@ -110,11 +123,9 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
   return kobjns_section_map_at(s, access, offset, length, NULL, addr);
 }
 
-int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
-                          void *base, void **addr) {
-  if (!addr) return KOBJNS_INVALID_PARAMETER;
-  *addr = NULL;
-  if (!s) return KOBJNS_INVALID_HANDLE;
+/* Map a view through the live handle `s` (a reference is held). */
+static int map_view(kobjns_section *s, unsigned access, uint64_t offset, size_t length, void *base,
+                    void **addr) {
   unsigned needed;
   switch (access) {
     case KOBJNS_MAP_READ: needed = KOBJNS__SECTION_MAP_READ; break;
@@ -140,6 +151,17 @@ int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset, s
   return kobjns__os_section_map(s, access, offset, length, base, addr);
 }
 
+int kobjns_section_map_at(kobjns_section *handle, unsigned access, uint64_t offset, size_t length,
+                          void *base, void **addr) {
+  if (!addr) return KOBJNS_INVALID_PARAMETER;
+  *addr = NULL;
+  kobjns_section *s = kobjns__handle_get(handle);
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  int rc = map_view(s, access, offset, length, base, addr);
+  kobjns__handle_put(s);
+  return rc;
+}
+
 int kobjns_sddl_check(const char *sddl) {
   if (!sddl) return KOBJNS_INVALID_PARAMETER;
   kobjns__sd sd;
@@ -151,28 +173,33 @@ int kobjns_unmap(void *addr) {
   return kobjns__os_unmap(addr);
 }
 
-int kobjns_section_close(kobjns_section *s) {
-  if (!s) return KOBJNS_INVALID_HANDLE;
-  kobjns__os_section_close(s);
-  free(s);
-  return 0;
-}
+int kobjns_section_close(kobjns_section *s) { return kobjns__handle_remove(s); }
 
-int kobjns_section_size(const kobjns_section *s, uint64_t *size) {
+int kobjns_section_size(const kobjns_section *handle, uint64_t *size) {
   if (!size) return KOBJNS_INVALID_PARAMETER;
+  kobjns_section *s = kobjns__handle_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *size = s->size;
+  kobjns__handle_put(s);
   return 0;
 }
 
-int kobjns_section_access(const kobjns_section *s, unsigned *access) {
+int kobjns_section_access(const kobjns_section *handle, unsigned *access) {
   if (!access) return KOBJNS_INVALID_PARAMETER;
+  kobjns_section *s = kobjns__handle_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *access = s->access;
+  kobjns__handle_put(s);
   return 0;
 }
 
-const char *kobjns_section_path(const kobjns_section *s) { return s ? s->path : ""; }
+const char *kobjns_section_path(const kobjns_section *handle) {
+  kobjns_section *s = kobjns__handle_get(handle);
+  if (!s) return "";
+  const char *path = s->path; /* lives as long as the handle, as documented */
+  kobjns__handle_put(s);
+  return path;
+}
 
 int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path, size_t path_size,
                    size_t *path_len) {

@@ -102,8 +102,76 @@ static void threads_share_handles_safely(void) {
   kobjns_ctx_free(app);
 }
 
+/* Threads keep using one handle while another thread closes it: every call is answered 0 or 6
+ * (never a crash or freed memory), and once 6, always 6 (nothing reuses the handle here). */
+typedef struct user_of_handle {
+  kobjns_section *s;
+  int stop;
+  unsigned ok, invalid, bad;
+} user_of_handle;
+
+static void *use_handle(void *arg) {
+  user_of_handle *u = arg;
+  while (!__atomic_load_n(&u->stop, __ATOMIC_ACQUIRE)) {
+    uint64_t size = 0;
+    void *v = NULL;
+    int rc = kobjns_section_size(u->s, &size);
+    int mapped = kobjns_section_map(u->s, KOBJNS_MAP_READ, 0, 0, &v);
+    if (mapped == 0) {
+      if (((volatile unsigned char *)v)[SIZE - 1] != 0)
+        __atomic_add_fetch(&u->bad, 1, __ATOMIC_RELAXED);
+      if (kobjns_unmap(v)) __atomic_add_fetch(&u->bad, 1, __ATOMIC_RELAXED);
+    }
+    bool closed = rc == KOBJNS_INVALID_HANDLE && mapped == KOBJNS_INVALID_HANDLE;
+    if (rc == 0 && mapped == 0 && size == SIZE && !u->invalid)
+      __atomic_add_fetch(&u->ok, 1, __ATOMIC_RELAXED);
+    else if (closed || (rc == 0 && mapped == KOBJNS_INVALID_HANDLE && !u->invalid))
+      __atomic_add_fetch(&u->invalid, 1,
+                         __ATOMIC_RELAXED); /* closed between the two calls, or before both */
+    else
+      __atomic_add_fetch(&u->bad, 1, __ATOMIC_RELAXED);
+  }
+  return NULL;
+}
+
+static void closing_a_handle_in_use(void) {
+  enum { USERS = 4 };
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(NULL, kt_name("closing"), SIZE, KOBJNS_MAP_WRITE, NULL, &s));
+  user_of_handle users[USERS];
+  kt_thread *threads[USERS];
+  for (int t = 0; t < USERS; t++) {
+    users[t] = (user_of_handle){.s = s};
+    threads[t] = kt_thread_start(use_handle, &users[t]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(threads[t]);
+  }
+  /* Let every thread get going, then close under them. */
+  for (bool all_started = false; !all_started;) {
+    all_started = true;
+    for (int t = 0; t < USERS; t++)
+      if (__atomic_load_n(&users[t].ok, __ATOMIC_RELAXED) < 100 &&
+          !__atomic_load_n(&users[t].bad, __ATOMIC_RELAXED))
+        all_started = false;
+  }
+  KT_OK(kobjns_section_close(s));
+  KT_STATUS(kobjns_section_close(s), KOBJNS_INVALID_HANDLE); /* a second close */
+  for (bool all_saw_it = false; !all_saw_it;) {
+    all_saw_it = true;
+    for (int t = 0; t < USERS; t++)
+      if (__atomic_load_n(&users[t].invalid, __ATOMIC_RELAXED) < 10 &&
+          !__atomic_load_n(&users[t].bad, __ATOMIC_RELAXED))
+        all_saw_it = false;
+  }
+  for (int t = 0; t < USERS; t++) __atomic_store_n(&users[t].stop, 1, __ATOMIC_RELEASE);
+  for (int t = 0; t < USERS; t++) {
+    kt_thread_join(threads[t]);
+    CU_ASSERT_EQUAL(users[t].bad, 0);
+  }
+}
+
 void kt_add_races(CU_pSuite s) {
   kt_add(s, "exactly one of racing creators wins", exactly_one_creator_wins, KT_NEEDS_SESSION1);
   kt_add(s, "threads create, open, map and close at once", threads_share_handles_safely,
          KT_NEEDS_SESSION1);
+  kt_add(s, "a handle closed while other threads use it", closing_a_handle_in_use, 0);
 }

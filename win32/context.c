@@ -19,6 +19,22 @@ void kobjns__os_call_once(void (*fn)(void)) {
   InitOnceExecuteOnce(&once, run_once, (void *)(uintptr_t)fn, NULL);
 }
 
+static SRWLOCK registry = SRWLOCK_INIT;
+
+void kobjns__os_registry_lock(bool exclusive) {
+  if (exclusive)
+    AcquireSRWLockExclusive(&registry);
+  else
+    AcquireSRWLockShared(&registry);
+}
+
+void kobjns__os_registry_unlock(bool exclusive) {
+  if (exclusive)
+    ReleaseSRWLockExclusive(&registry);
+  else
+    ReleaseSRWLockShared(&registry);
+}
+
 static int real_session(uint32_t *session) {
   DWORD id = 0;
   if (!ProcessIdToSessionId(GetCurrentProcessId(), &id))
