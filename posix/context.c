@@ -2,6 +2,7 @@
  * and session membership held as a shared lock on a per-session marker object. */
 #define _GNU_SOURCE
 #include "object.h"
+#include "view.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +45,11 @@ __attribute__((constructor)) static void kobjns_load(void) {
   pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
 }
 
-__attribute__((destructor)) static void kobjns_unload(void) { kobjns__default_ctx_release(); }
+__attribute__((destructor)) static void kobjns_unload(void) {
+  kobjns__default_ctx_release();
+  kobjns__view_release();
+  kobjns__shm_release();
+}
 
 /* Linux audit session of the login (pam_loginuid); 4294967295 means "no login session". */
 static bool login_session(uint32_t *session) {

@@ -85,6 +85,11 @@ int kobjns__shm_init(void) {
   return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
 }
 
+void kobjns__shm_release(void) {
+  if (shm_dir_fd >= 0) close(shm_dir_fd); /* library unload: a reload opens its own */
+  shm_dir_fd = -1;
+}
+
 static void hex(const uint8_t *in, size_t n, char *out) {
   static const char digits[] = "0123456789abcdef";
   for (size_t i = 0; i < n; i++) {

@@ -34,6 +34,8 @@ typedef struct kobjns__header {
 
 /* Open the directory all objects live in (/dev/shm) and read KOBJNS_ROOT; once per process. */
 int kobjns__shm_init(void);
+/* Close what kobjns__shm_init opened (library unload). */
+void kobjns__shm_release(void);
 
 /* Native name for an object's canonical path: "kobjns.<root>.<ns>.<escaped leaf>" or, when too
  * long, "kobjns.<root>.<ns>.#<sha256 of the path>". */

@@ -6,5 +6,6 @@
 
 int kobjns__view_add(void *addr, size_t length);     /* 0 or 8 */
 int kobjns__view_remove(void *addr, size_t *length); /* 0 or 487 */
+void kobjns__view_release(void);                     /* library unload */
 
 #endif

@@ -19,7 +19,7 @@ typedef struct slot {
  * closed under a thread that is using it. */
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static slot *slots;
-static uint32_t slot_count, slot_capacity, first_free;
+static uint32_t slot_count, slot_capacity, first_free, live;
 
 static _Thread_local DWORD last_error;
 
@@ -69,6 +69,7 @@ HANDLE kobjns__facade_handle_new(kobjns_section *section) {
   s->generation = (uint8_t)(s->generation % 255 + 1);
   s->section = section;
   s->next_free = 0;
+  live++;
   h = encode(index, s->generation);
 out:
   pthread_rwlock_unlock(&lock);
@@ -95,10 +96,29 @@ kobjns_section *kobjns__facade_handle_remove(HANDLE h) {
     s->section = NULL;
     s->next_free = first_free;
     first_free = (uint32_t)(s - slots) + 1;
+    live--;
   }
   pthread_rwlock_unlock(&lock);
   if (!section) SetLastError(ERROR_INVALID_HANDLE);
   return section;
+}
+
+/* fork() copies the lock as it is: hold it across the fork so that no thread is inside, then
+ * release it in the parent and start the child's afresh (glibc records the writer's thread). */
+static void before_fork(void) { pthread_rwlock_wrlock(&lock); }
+static void in_parent(void) { pthread_rwlock_unlock(&lock); }
+static void in_child(void) { lock = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER; }
+
+__attribute__((constructor)) static void facade_load(void) {
+  pthread_atfork(before_fork, in_parent, in_child);
+}
+
+/* Library unload: free the table unless handles are still open (they would leak anyway). */
+__attribute__((destructor)) static void facade_unload(void) {
+  if (live) return;
+  free(slots);
+  slots = NULL;
+  slot_count = slot_capacity = first_free = 0;
 }
 
 KOBJNS_WIN32_API BOOL WINAPI CloseHandle(HANDLE h) {

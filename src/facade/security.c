@@ -35,6 +35,13 @@ static bool remember(void *p) {
   return grown != NULL;
 }
 
+/* Library unload: the list of blocks goes once none is still out. */
+__attribute__((destructor)) static void blocks_unload(void) {
+  if (block_count) return;
+  free(blocks);
+  blocks = NULL;
+}
+
 static bool forget(void *p) {
   bool found = false;
   pthread_mutex_lock(&blocks_lock);

@@ -1,0 +1,307 @@
+/* kobjns-flat: memory and descriptors stay flat when the library is used for long, and when it
+ * is loaded, used and unloaded many times in one process. It measures, after a warm-up and at
+ * the end of each phase:
+ *  - heap bytes in use (mallinfo2: exact, not pages), open file descriptors, memory mappings,
+ *    and resident memory (VmRSS);
+ *  - for the load/unload phases, that the library is really gone from /proc/self/maps after
+ *    each dlclose (an unload that never happens would hide a leak).
+ * Phases:
+ *  loop     create + map + touch + unmap + close of one name, an open of a held name, and a
+ *           context made, moved to a session and freed, N times;
+ *  dlopen   dlopen(libkobjns) + the same cycle + kobjns_cleanup + dlclose, N times;
+ *  facade   dlopen(libkobjns-win32) + CreateFileMappingA / MapViewOfFile / UnmapViewOfFile /
+ *           CloseHandle + dlclose, N times (when the facade was built).
+ * Exit status 0 when the heap, descriptors and mappings end where the warm-up left them and
+ * resident memory grew by at most --rss-slack KiB.
+ *
+ *   kobjns-flat --lib PATH [--win32-lib PATH] [--loops N] [--loads N] [--rss-slack KIB]
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <malloc.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kobjns.h"
+
+#define SIZE 65536u
+#define WARMUP 50
+
+typedef struct usage {
+  size_t heap;   /* bytes malloc'ed and not freed */
+  long fds;      /* entries of /proc/self/fd */
+  long mappings; /* lines of /proc/self/maps */
+  long rss_kib;  /* VmRSS */
+} usage;
+
+static long count_dir(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return -1;
+  long n = 0;
+  for (struct dirent *e; (e = readdir(d));)
+    if (e->d_name[0] != '.') n++;
+  closedir(d);
+  return n - 1; /* the descriptor opendir itself holds */
+}
+
+/* Lines of /proc/self/maps, and whether one of them maps a file whose name contains `lib`. */
+static long count_mappings(const char *lib, bool *lib_mapped) {
+  FILE *f = fopen("/proc/self/maps", "re");
+  if (!f) return -1;
+  long n = 0;
+  char line[4096];
+  if (lib_mapped) *lib_mapped = false;
+  while (fgets(line, sizeof line, f)) {
+    n++;
+    if (lib && lib_mapped && strstr(line, lib)) *lib_mapped = true;
+  }
+  fclose(f);
+  return n;
+}
+
+static long rss_kib(void) {
+  FILE *f = fopen("/proc/self/status", "re");
+  if (!f) return -1;
+  char line[256];
+  long kib = -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+  fclose(f);
+  return kib;
+}
+
+static usage measure(void) {
+  usage u;
+  u.heap = mallinfo2().uordblks; /* before the /proc reads below allocate anything */
+  u.fds = count_dir("/proc/self/fd");
+  u.mappings = count_mappings(NULL, NULL);
+  u.rss_kib = rss_kib();
+  return u;
+}
+
+/* The library's entry points, looked up in a dlopen'ed copy. The program does not link the
+ * library: a linked copy would stay loaded and make every dlclose a no-op. */
+typedef struct api {
+  int (*ctx_new)(kobjns_ctx **);
+  int (*ctx_set_session)(kobjns_ctx *, uint32_t);
+  void (*ctx_free)(kobjns_ctx *);
+  int (*create)(kobjns_ctx *, const char *, uint64_t, unsigned, const char *, kobjns_section **);
+  int (*open)(kobjns_ctx *, const char *, unsigned, kobjns_section **);
+  int (*map)(kobjns_section *, unsigned, uint64_t, size_t, void **);
+  int (*unmap)(void *);
+  int (*close)(kobjns_section *);
+  int (*cleanup)(size_t *);
+} api;
+
+static char name[128], held_name[128];
+static unsigned failures;
+
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      if (failures++ < 10) fprintf(stderr, "kobjns-flat: " __VA_ARGS__);                           \
+    }                                                                                              \
+  } while (0)
+
+/* One cycle: what a program does with a section over its life, and a context's life. */
+static void cycle(const api *a, kobjns_section *held) {
+  kobjns_section *s = NULL;
+  int rc = a->create(NULL, name, SIZE, KOBJNS_MAP_WRITE, NULL, &s);
+  CHECK(rc == 0, "create: %d\n", rc);
+  if (rc) return;
+  void *v = NULL;
+  rc = a->map(s, KOBJNS_MAP_WRITE, 0, 0, &v);
+  CHECK(rc == 0, "map: %d\n", rc);
+  if (!rc) {
+    memset(v, 0x5a, SIZE);
+    a->unmap(v);
+  }
+  a->close(s);
+  if (held) {
+    kobjns_section *o = NULL;
+    rc = a->open(NULL, held_name, KOBJNS_MAP_READ, &o);
+    CHECK(rc == 0, "open: %d\n", rc);
+    if (!rc) a->close(o);
+  }
+  kobjns_ctx *ctx = NULL;
+  rc = a->ctx_new(&ctx);
+  CHECK(rc == 0, "ctx_new: %d\n", rc);
+  if (!rc) {
+    rc = a->ctx_set_session(ctx, 3);
+    CHECK(rc == 0, "ctx_set_session: %d\n", rc);
+    a->ctx_free(ctx);
+  }
+}
+
+#define LOOKUP(a, lib, field, symbol) (*(void **)&(a).field = dlsym(lib, symbol)) != NULL
+
+static bool load(const char *path, void **lib, api *a) {
+  *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!*lib) {
+    fprintf(stderr, "kobjns-flat: %s\n", dlerror());
+    return false;
+  }
+  bool ok = LOOKUP(*a, *lib, ctx_new, "kobjns_ctx_new") &&
+            LOOKUP(*a, *lib, ctx_set_session, "kobjns_ctx_set_session") &&
+            LOOKUP(*a, *lib, ctx_free, "kobjns_ctx_free") &&
+            LOOKUP(*a, *lib, create, "kobjns_section_create") &&
+            LOOKUP(*a, *lib, open, "kobjns_section_open") &&
+            LOOKUP(*a, *lib, map, "kobjns_section_map") &&
+            LOOKUP(*a, *lib, unmap, "kobjns_unmap") &&
+            LOOKUP(*a, *lib, close, "kobjns_section_close") &&
+            LOOKUP(*a, *lib, cleanup, "kobjns_cleanup");
+  CHECK(ok, "%s lacks a kobjns function\n", path);
+  return ok;
+}
+
+/* The Win32 facade's calls, with the Win32 types spelled out (no <windows.h> here). Wine's
+ * headers make WINAPI the Microsoft calling convention on x86_64, so the facade uses it. */
+#if defined(__x86_64__)
+#define WINAPI __attribute__((ms_abi))
+#else
+#define WINAPI __attribute__((stdcall))
+#endif
+typedef struct win32_api {
+  void *(WINAPI *create)(void *file, void *security, uint32_t protect, uint32_t size_high,
+                         uint32_t size_low, const char *name);
+  void *(WINAPI *map)(void *h, uint32_t access, uint32_t offset_high, uint32_t offset_low,
+                      size_t bytes);
+  int(WINAPI *unmap)(const void *addr);
+  int(WINAPI *close)(void *h);
+} win32_api;
+
+static void facade_cycle(void *lib) {
+  win32_api w;
+  bool ok = LOOKUP(w, lib, create, "CreateFileMappingA") && LOOKUP(w, lib, map, "MapViewOfFile") &&
+            LOOKUP(w, lib, unmap, "UnmapViewOfFile") && LOOKUP(w, lib, close, "CloseHandle");
+  CHECK(ok, "libkobjns-win32 lacks a Win32 function\n");
+  if (!ok) return;
+  void *h = w.create((void *)(intptr_t)-1, NULL, 0x04 /* PAGE_READWRITE */, 0, SIZE, name);
+  CHECK(h != NULL, "CreateFileMappingA failed\n");
+  if (!h) return;
+  void *v = w.map(h, 0x0002 /* FILE_MAP_WRITE */, 0, 0, 0);
+  CHECK(v != NULL, "MapViewOfFile failed\n");
+  if (v) {
+    memset(v, 0xa5, SIZE);
+    w.unmap(v);
+  }
+  w.close(h);
+}
+
+typedef struct report {
+  const char *phase;
+  unsigned long cycles;
+  usage warm, end;
+  bool unloaded; /* dlopen phases: the library was gone after every dlclose */
+} report;
+
+static long rss_slack_kib = 512;
+
+static bool flat(const report *r) {
+  return r->end.heap == r->warm.heap && r->end.fds == r->warm.fds &&
+         r->end.mappings == r->warm.mappings && r->end.rss_kib - r->warm.rss_kib <= rss_slack_kib &&
+         r->unloaded;
+}
+
+static void print(const report *r) {
+  printf(
+      "%-7s %9lu  heap %8zu -> %8zu B  fds %3ld -> %3ld  maps %4ld -> %4ld  rss %6ld -> %6ld "
+      "KiB  %s%s\n",
+      r->phase, r->cycles, r->warm.heap, r->end.heap, r->warm.fds, r->end.fds, r->warm.mappings,
+      r->end.mappings, r->warm.rss_kib, r->end.rss_kib, r->unloaded ? "" : "NOT UNLOADED ",
+      flat(r) ? "flat" : "GREW");
+}
+
+static report run_loop(const char *path, unsigned long loops) {
+  report r = {"loop", loops, {0}, {0}, true};
+  void *lib;
+  api a;
+  if (!load(path, &lib, &a)) return r;
+  kobjns_section *held = NULL;
+  int rc = a.create(NULL, held_name, SIZE, KOBJNS_MAP_WRITE, NULL, &held);
+  CHECK(rc == 0, "create held: %d\n", rc);
+  for (unsigned long i = 0; i < loops + WARMUP; i++) {
+    if (i == WARMUP) r.warm = measure();
+    cycle(&a, held);
+  }
+  r.end = measure();
+  a.close(held);
+  dlclose(lib);
+  return r;
+}
+
+/* `path` is loaded, used and unloaded `loads` times; `base` is the library's file name, looked
+ * for in /proc/self/maps after each unload. */
+static report run_loads(const char *phase, const char *path, unsigned long loads, bool facade) {
+  report r = {phase, loads, {0}, {0}, true};
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  for (unsigned long i = 0; i < loads + WARMUP; i++) {
+    if (i == WARMUP) r.warm = measure();
+    void *lib;
+    api a;
+    if (!load(path, &lib, &a)) break;
+    if (facade) {
+      facade_cycle(lib);
+    } else {
+      cycle(&a, NULL);
+      size_t removed;
+      a.cleanup(&removed);
+    }
+    dlclose(lib);
+    bool mapped, core_mapped;
+    count_mappings(base, &mapped);
+    count_mappings("libkobjns.so", &core_mapped);
+    if (mapped || core_mapped) r.unloaded = false;
+  }
+  r.end = measure();
+  return r;
+}
+
+int main(int argc, char **argv) {
+  const char *lib = NULL, *win32_lib = NULL;
+  unsigned long loops = 100000, loads = 1000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--lib"))
+      lib = argv[i + 1];
+    else if (!strcmp(argv[i], "--win32-lib"))
+      win32_lib = argv[i + 1];
+    else if (!strcmp(argv[i], "--loops"))
+      loops = strtoul(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--loads"))
+      loads = strtoul(argv[i + 1], NULL, 10);
+    else if (!strcmp(argv[i], "--rss-slack"))
+      rss_slack_kib = strtol(argv[i + 1], NULL, 10);
+    else
+      lib = NULL, i = argc; /* unknown option: usage */
+  }
+  if (!lib || argc % 2 == 0) {
+    fprintf(stderr,
+            "usage: %s --lib PATH [--win32-lib PATH] [--loops N] [--loads N] "
+            "[--rss-slack KIB]\n",
+            argv[0]);
+    return 2;
+  }
+  snprintf(name, sizeof name, "Local\\kobjns-flat.%ld", (long)getpid());
+  snprintf(held_name, sizeof held_name, "Local\\kobjns-flat-held.%ld", (long)getpid());
+
+  (void)measure(); /* its own first-call allocations (stdio, locale) are not the library's */
+  report reports[3];
+  int n = 0;
+  reports[n++] = run_loop(lib, loops);
+  reports[n++] = run_loads("dlopen", lib, loads, false);
+  if (win32_lib) reports[n++] = run_loads("facade", win32_lib, loads, true);
+
+  printf("phase      cycles  after %d warm-up cycles -> at the end\n", WARMUP);
+  bool all_flat = failures == 0;
+  for (int i = 0; i < n; i++) {
+    print(&reports[i]);
+    all_flat = all_flat && flat(&reports[i]);
+  }
+  if (failures) printf("%u call(s) failed\n", failures);
+  return all_flat ? 0 : 1;
+}
