@@ -12,9 +12,13 @@
 #include <unistd.h>
 
 static uint32_t page_size(void) {
-  static uint32_t cached;
-  if (!cached) cached = (uint32_t)sysconf(_SC_PAGESIZE);
-  return cached;
+  static uint32_t cached; /* threads may race to fill it, with the same value */
+  uint32_t size = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (!size) {
+    size = (uint32_t)sysconf(_SC_PAGESIZE);
+    __atomic_store_n(&cached, size, __ATOMIC_RELAXED);
+  }
+  return size;
 }
 
 /* --- security -> mode bits ---------------------------------------------------------------- */

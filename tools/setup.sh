@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what kobjns needs from Debian's packages (only what is missing), then configures and
 # builds the native build in build/. With KOBJNS_SETUP_CROSS=1 it also sets up the Windows leg:
-# mingw-w64, Wine, CUnit's source from Debian (tools/fetch-cunit.sh), and build-win64/.
+# mingw-w64, Wine, CUnit's source from Debian (tools/fetch-cunit.sh), and build-win64/. With
+# KOBJNS_SETUP_CHECKS=1 it sets up the checked builds: valgrind, build-asan/ (AddressSanitizer +
+# UndefinedBehaviorSanitizer) and build-tsan/ (ThreadSanitizer), gcc's own sanitizer runtimes.
 # Used by tools/demo and tools/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cross=${KOBJNS_SETUP_CROSS:-0}
+checks=${KOBJNS_SETUP_CHECKS:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
+[ "$checks" = 1 ] && packages+=(valgrind)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -36,6 +40,12 @@ configure() {
 }
 
 configure build -Dwerror=true
+if [ "$checks" = 1 ]; then
+  # debug: sanitizer reports name the lines; b_lundef=false: sanitized shared libraries leave
+  # the runtime's symbols to the executable.
+  configure build-asan -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+  configure build-tsan -Dwerror=true -Dbuildtype=debug -Db_sanitize=thread -Db_lundef=false
+fi
 if [ "$cross" = 1 ]; then
   $sudo tools/fetch-cunit.sh "$PWD" >/dev/null
   configure build-win64 --cross-file cross/mingw-w64-x86_64.txt -Dwerror=true
