@@ -26,6 +26,10 @@
 #define ROOT_MAX 32
 #define DEFAULT_ROOT "default"
 #define OPEN_RETRIES 1000
+/* How long an opener waits for someone else's exclusive lock to go (see lock_shared). */
+#define LOCK_WAIT_MS 2000
+#define LOCK_PAUSE_MIN_US 50
+#define LOCK_PAUSE_MAX_US 10000
 
 static int shm_dir_fd = -1;
 static int current_pid;
@@ -177,6 +181,30 @@ static int lock(int fd, int op) {
   return r;
 }
 
+/* A shared lock on `fd`, waiting a bounded time for an exclusive holder: 0, KOBJNS_BUSY or an
+ * error status. The protocol holds LOCK_EX only while it unlinks a name (a last holder closing,
+ * an opener removing a stale object): microseconds. But anyone who can open a file can flock it,
+ * whatever its open mode: a user who may only read an object could take LOCK_EX once its holders
+ * are gone and keep it, and a blocking LOCK_SH would then hang every later opener and creator of
+ * that name (root services too) for as long as it pleases. So: retry LOCK_SH|LOCK_NB with short,
+ * growing pauses for at most LOCK_WAIT_MS, then give up with 170 ("busy, try again"). */
+static int lock_shared(int fd) {
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  long pause_us = LOCK_PAUSE_MIN_US;
+  for (;;) {
+    if (lock(fd, LOCK_SH | LOCK_NB) == 0) return 0;
+    if (errno != EWOULDBLOCK) return kobjns__status_from_errno(errno);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long waited_ms =
+        (long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (waited_ms >= LOCK_WAIT_MS) return KOBJNS_BUSY;
+    struct timespec pause = {0, pause_us * 1000};
+    nanosleep(&pause, NULL);
+    if (pause_us < LOCK_PAUSE_MAX_US) pause_us *= 2;
+  }
+}
+
 static bool same_file(const struct stat *a, const struct stat *b) {
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
@@ -199,8 +227,14 @@ static int remove_name(const char *native, const struct stat *st) {
 int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
                         struct stat *st) {
   for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
+    /* O_NOFOLLOW: a symlink planted under the name is refused (ELOOP), never followed.
+     * O_NONBLOCK: a FIFO planted there, or a lease on the file, never blocks the open. */
     int fd = openat(shm_dir_fd, native, oflags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) return kobjns__status_from_errno(errno);
+    if (fd < 0) {
+      if (errno == ENXIO) return KOBJNS_INVALID_HANDLE; /* a socket: not one of our objects */
+      if (errno == EWOULDBLOCK) return KOBJNS_BUSY;     /* its owner's lease is being broken */
+      return kobjns__status_from_errno(errno);
+    }
     if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
       close(fd);
       return KOBJNS_INVALID_HANDLE; /* something that is not one of our objects holds the name */
@@ -212,8 +246,10 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
       if (removed < 0) return KOBJNS__STALE_FOREIGN;
       continue;
     }
-    if ((!adopt_stale && errno != EWOULDBLOCK) || lock(fd, LOCK_SH) < 0) {
-      int rc = kobjns__status_from_errno(errno);
+    /* Someone holds it: wait (bounded) while an exclusive holder finishes, then share it. */
+    int rc =
+        !adopt_stale && errno != EWOULDBLOCK ? kobjns__status_from_errno(errno) : lock_shared(fd);
+    if (rc) {
       close(fd);
       return rc;
     }
@@ -257,10 +293,22 @@ void kobjns__object_discard(int fd, const char *tmp) {
 }
 
 int kobjns__object_publish(int fd, const char *tmp, const char *native) {
-  int r = lock(fd, LOCK_SH);
-  if (r == 0 && tmp[0]) {
-    r = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0);
-  } else if (r == 0) {
+  /* Nobody else can reach an O_TMPFILE file; a temporary name can be opened (and flocked) by
+   * whoever its mode lets in, hence the bounded wait here too. */
+  int rc = lock_shared(fd);
+  if (rc) {
+    kobjns__object_discard(fd, tmp);
+    return rc;
+  }
+  int r;
+  if (tmp[0]) {
+    /* Move the temporary name into place rather than link it, so that a published object never
+     * has two names: openers distrust objects with more than one (posix/section.c). */
+    r = renameat2(shm_dir_fd, tmp, shm_dir_fd, native, RENAME_NOREPLACE);
+    if (r == 0) return 0;
+    if (errno == EINVAL || errno == ENOSYS) /* no RENAME_NOREPLACE here: link, then unlink */
+      r = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0);
+  } else {
     char self[64];
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     r = linkat(AT_FDCWD, self, shm_dir_fd, native, AT_SYMLINK_FOLLOW);

@@ -100,6 +100,18 @@ static bool planted(const kobjns_ctx *ctx, const kobjns__name *name, const struc
   return name->session == 0 || name->session != ctx->token.session;
 }
 
+/* kobjns publishes every object under exactly one name. A second name was made by someone else
+ * with link(2) (the kernel's protected_hardlinks lets anyone who may read and write a file link
+ * it). A user who may write the file may also rewrite its header to claim the name it is reached
+ * by: a create of a name the caller believes private would then hand the caller an object that
+ * user reads and writes (and root would trust it: the file is root's). Such an object is not
+ * trusted under any of its names. Where only the owner may write, the header cannot be made to
+ * match the second name (1392), so the link is harmless and is left to that check. */
+static bool second_name(int fd) {
+  struct stat now; /* now that we hold it: the link may have been made after the first fstat */
+  return fstat(fd, &now) < 0 || (now.st_nlink != 1 && (now.st_mode & 022));
+}
+
 static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
                          kobjns_section *s) {
   const char *native = s->os.native;
@@ -119,7 +131,7 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsign
   bool read_only = h.flags & KOBJNS__FLAG_READ_ONLY;
   rc = KOBJNS_ACCESS_DENIED;
   if (want_write && !fd_writable && !read_only) goto fail;
-  if (planted(ctx, name, &st)) goto fail;
+  if (planted(ctx, name, &st) || second_name(fd)) goto fail;
   if (kobjns__access_check(&h.sd, (uint32_t)st.st_uid, &ctx->token, desired)) goto fail;
   s->os.fd = fd;
   s->os.pid = kobjns__pid();

@@ -8,12 +8,243 @@
 #include <string.h>
 #include <sys/stat.h>
 #ifndef _WIN32
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #endif
 
 #include "kt.h"
+#ifndef _WIN32
+#include "object.h" /* the header layout, to forge one (security suite) */
+#endif
 
 #define MAX_HANDLES 64
+
+#ifndef _WIN32
+/* What another user can do with plain system calls, outside kobjns (security suite). Each
+ * command replies with the errno of the first call that failed, or 0. Paths are absolute. */
+
+#define MAX_RAW_FDS 32
+static int raw_fds[MAX_RAW_FDS]; /* descriptors kept open: locks held, sockets bound */
+static int raw_count;
+
+static void raw_keep(int fd) {
+  if (raw_count < MAX_RAW_FDS)
+    raw_fds[raw_count++] = fd;
+  else
+    close(fd);
+}
+
+/* Open flags from letters: r read, w write, b both, t O_TRUNC, c O_CREAT|O_EXCL. Never follows a
+ * symlink and never blocks (a FIFO). */
+static int raw_flags(const char *f) {
+  int flags = strchr(f, 'b') ? O_RDWR : strchr(f, 'w') ? O_WRONLY : O_RDONLY;
+  if (strchr(f, 't')) flags |= O_TRUNC;
+  if (strchr(f, 'c')) flags |= O_CREAT | O_EXCL;
+  return flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+}
+
+/* A header that claims `canonical` (e.g. \BaseNamedObjects\x) with descriptor `sddl`, type
+ * `type`, and a creator uid of 0, in a new file of mode 0666 at `path`. */
+static int raw_forge(const char *path, const char *canonical, uint64_t size, const char *sddl,
+                     unsigned type) {
+  long page = sysconf(_SC_PAGESIZE);
+  size_t path_len = strlen(canonical);
+  kobjns__header h = {.magic = KOBJNS__MAGIC,
+                      .version = KOBJNS__HEADER_VERSION,
+                      .type = (uint16_t)type,
+                      .header_size = (uint32_t)page,
+                      .size = size,
+                      .creator_uid = 0,
+                      .path_len = (uint32_t)path_len};
+  if (kobjns__sddl_parse(sddl, &h.sd)) return EINVAL;
+  int fd = open(path, raw_flags("bc"), 0666);
+  if (fd < 0) return errno;
+  int err = 0;
+  errno = 0;
+  if (ftruncate(fd, (off_t)((uint64_t)page + size)) < 0 ||
+      pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+      pwrite(fd, canonical, path_len, sizeof h) != (ssize_t)path_len || fchmod(fd, 0666) < 0)
+    err = errno ? errno : EIO;
+  close(fd);
+  return err;
+}
+
+/* Rewrite the canonical path in the header of an object we may write. */
+static int raw_setpath(const char *path, const char *canonical) {
+  int fd = open(path, raw_flags("b"));
+  if (fd < 0) return errno;
+  kobjns__header h;
+  uint32_t len = (uint32_t)strlen(canonical);
+  int err = 0;
+  errno = 0;
+  if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+    err = EIO;
+  else if (h.header_size < sizeof h + len)
+    err = ENAMETOOLONG;
+  else {
+    h.path_len = len;
+    if (pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+        pwrite(fd, canonical, len, sizeof h) != (ssize_t)len)
+      err = errno ? errno : EIO;
+  }
+  close(fd);
+  return err;
+}
+
+/* Try to write through a read-only descriptor's mapping: a shared writable map, or mprotect. */
+static int raw_mmap(const char *path, const char *how) {
+  int fd = open(path, raw_flags("r"));
+  if (fd < 0) return errno;
+  int err = 0;
+  long page = sysconf(_SC_PAGESIZE);
+  if (!strcmp(how, "shared") || !strcmp(how, "private")) {
+    int flags = !strcmp(how, "shared") ? MAP_SHARED : MAP_PRIVATE;
+    char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, flags, fd, 0);
+    if (p == MAP_FAILED)
+      err = errno;
+    else {
+      memset(p, 0x5A, (size_t)page); /* private: our copy only */
+      munmap(p, (size_t)page);
+    }
+  } else { /* mprotect */
+    char *p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED)
+      err = errno;
+    else {
+      if (mprotect(p, (size_t)page, PROT_READ | PROT_WRITE) < 0) err = errno;
+      munmap(p, (size_t)page);
+    }
+  }
+  close(fd);
+  return err;
+}
+
+/* One raw command; false if `cmd` is not one. */
+static bool raw_command(const char *cmd, const char *a, const char *b, const char *c,
+                        const char *d) {
+  int err = 0;
+  if (!strcmp(cmd, "rawopenf")) { /* open with flags b (letters above) */
+    int fd = open(a, raw_flags(b), 0666);
+    err = fd < 0 ? errno : 0;
+    if (fd >= 0) close(fd);
+  } else if (!strcmp(cmd, "rawtrunc")) { /* truncate(2) by path */
+    err = truncate(a, (off_t)strtoll(b, NULL, 0)) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawftrunc")) { /* ftruncate(2) through a descriptor opened with c */
+    int fd = open(a, raw_flags(c));
+    if (fd < 0)
+      err = errno;
+    else {
+      err = ftruncate(fd, (off_t)strtoll(b, NULL, 0)) < 0 ? errno : 0;
+      close(fd);
+    }
+  } else if (!strcmp(cmd, "rawpwrite")) { /* one byte 0xFF at offset b, opened with c */
+    int fd = open(a, raw_flags(c));
+    if (fd < 0)
+      err = errno;
+    else {
+      unsigned char byte = 0xFF;
+      err = pwrite(fd, &byte, 1, (off_t)strtoll(b, NULL, 0)) < 0 ? errno : 0;
+      close(fd);
+    }
+  } else if (!strcmp(cmd, "rawmmap")) { /* shared | private | mprotect */
+    err = raw_mmap(a, b);
+  } else if (!strcmp(cmd, "rawchmod")) {
+    err = chmod(a, (mode_t)strtoul(b, NULL, 8)) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawchown")) {
+    err = lchown(a, (uid_t)strtol(b, NULL, 0), (gid_t)strtol(c, NULL, 0)) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawfchmod") || !strcmp(cmd, "rawfchown")) { /* through a read fd */
+    int fd = open(a, raw_flags("r"));
+    if (fd < 0)
+      err = errno;
+    else {
+      int r = !strcmp(cmd, "rawfchmod")
+                  ? fchmod(fd, (mode_t)strtoul(b, NULL, 8))
+                  : fchown(fd, (uid_t)strtol(b, NULL, 0), (gid_t)strtol(c, NULL, 0));
+      err = r < 0 ? errno : 0;
+      close(fd);
+    }
+  } else if (!strcmp(cmd, "rawrename")) {
+    err = rename(a, b) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawlink")) {
+    err = link(a, b) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawsymlink")) { /* rawsymlink TARGET PATH */
+    err = symlink(a, b) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawmkfifo")) {
+    err = mkfifo(a, 0666) < 0 || chmod(a, 0666) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawmkdir")) {
+    err = mkdir(a, 0777) < 0 || chmod(a, 0777) < 0 ? errno : 0;
+  } else if (!strcmp(cmd, "rawsocket")) { /* a bound unix socket, kept open */
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", a);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || chmod(a, 0777) < 0) {
+      err = errno;
+      if (fd >= 0) close(fd);
+    } else {
+      raw_keep(fd);
+    }
+  } else if (!strcmp(cmd, "rawforge")) { /* rawforge PATH CANONICAL SIZE SDDL: a section */
+    err = raw_forge(a, b, strtoull(c, NULL, 0), d, 1);
+  } else if (!strcmp(cmd, "rawforgetype")) { /* rawforgetype PATH CANONICAL TYPE SDDL */
+    err = raw_forge(a, b, 4096, d, (unsigned)strtoul(c, NULL, 0));
+  } else if (!strcmp(cmd, "rawsetpath")) {
+    err = raw_setpath(a, b);
+  } else if (!strcmp(cmd, "rawlock")) { /* rawlock PATH sh|ex|shnb|exnb: open read-only, flock */
+    int fd = open(a, raw_flags("r"));
+    if (fd < 0)
+      err = errno;
+    else {
+      int op = (b[0] == 'e' ? LOCK_EX : LOCK_SH) | (strstr(b, "nb") ? LOCK_NB : 0);
+      int r;
+      do r = flock(fd, op);
+      while (r < 0 && errno == EINTR);
+      if (r < 0) {
+        err = errno;
+        close(fd);
+      } else {
+        raw_keep(fd);
+      }
+    }
+  } else if (!strcmp(cmd, "rawlease")) { /* a write lease on a file we own, kept */
+    signal(SIGIO, SIG_IGN);              /* the kernel's "lease broken" notice */
+    int fd = open(a, raw_flags("r"));
+    if (fd < 0 || fcntl(fd, F_SETLEASE, F_WRLCK) < 0) {
+      err = errno;
+      if (fd >= 0) close(fd);
+    } else {
+      raw_keep(fd);
+    }
+  } else if (!strcmp(cmd, "rawhold")) { /* open read-only (never blocks) and keep it open */
+    int fd = open(a, raw_flags("r"));
+    err = fd < 0 ? errno : 0;
+    if (fd >= 0) raw_keep(fd);
+  } else if (!strcmp(cmd, "rawunlock")) { /* close every kept descriptor */
+    while (raw_count) close(raw_fds[--raw_count]);
+  } else if (!strcmp(cmd, "rawfifoempty")) { /* 0 when nothing was written into FIFO a */
+    int fd = open(a, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    char byte;
+    if (fd < 0)
+      err = errno;
+    else {
+      err = read(fd, &byte, 1) > 0 ? EEXIST : 0;
+      close(fd);
+    }
+  } else if (!strcmp(cmd, "cleanup")) { /* kobjns_cleanup(): "status removed" */
+    size_t removed = 0;
+    int rc = kobjns_cleanup(&removed);
+    printf("%d %zu\n", rc, removed);
+    return true;
+  } else {
+    return false;
+  }
+  printf("%d\n", err);
+  return true;
+}
+#endif
 
 int kt_child_main(void) {
   kobjns_ctx *ctx = NULL;
@@ -65,6 +296,7 @@ int kt_child_main(void) {
     } else if (!strcmp(cmd, "umask")) {
       umask((mode_t)strtoul(a, NULL, 8));
       printf("0\n");
+    } else if (raw_command(cmd, a, b, c, d)) {
 #endif
     } else if (!strcmp(cmd, "size")) {
       uint64_t size = 0;
@@ -76,6 +308,8 @@ int kt_child_main(void) {
       uint32_t session = 0;
       rc = kobjns_session_id(ctx, &session);
       printf("%d %u\n", rc, (unsigned)session);
+    } else if (!strcmp(cmd, "join")) { /* move the context to session a (joins its marker) */
+      printf("%d\n", kobjns_ctx_set_session(ctx, (uint32_t)strtoul(a, NULL, 10)));
     } else if (!strcmp(cmd, "resolve")) {
       char path[1024] = "";
       rc = kobjns_resolve(ctx, a, path, sizeof path, NULL);

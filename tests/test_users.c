@@ -1,5 +1,6 @@
 /* Other users (root only: children run as other uids). What keeps users apart is the kernel
- * (owner, mode bits, the sticky /dev/shm); the library's descriptor check comes on top. */
+ * (owner, mode bits, the sticky /dev/shm); the library's descriptor check comes on top. Attacks
+ * (planted objects, the umask, locks, raw system calls) are in the security suite. */
 #include "kt.h"
 
 #ifndef _WIN32 /* other users are POSIX uids: KT_NEEDS_ROOT, which Windows never has */
@@ -71,62 +72,6 @@ static void everyone_may_read(void) {
   kobjns_ctx_free(root);
 }
 
-static void root_does_not_adopt_planted_objects(void) {
-  kobjns_ctx *service = kt_ctx(0, true);
-  const char *x = kt_prefixed("Global\\", "planted");
-  kt_proc b;
-  /* B claims session 0 (a model, not a right) and plants a wide-open object in Global\. */
-  CU_ASSERT_FATAL(kt_spawn(&b, 0, USER_B));
-  KT_STATUS(kt_cmd(&b, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", x), 0);
-  kobjns_section *s = NULL;
-  KT_STATUS(kobjns_section_open(service, x, KOBJNS_MAP_READ, &s), KOBJNS_ACCESS_DENIED);
-  KT_STATUS(kobjns_section_create(service, x, 4096, KOBJNS_MAP_WRITE, NULL, &s),
-            KOBJNS_ACCESS_DENIED);
-  CU_ASSERT_PTR_NULL(s);
-  /* Another session's namespace is not root's either. */
-  kt_proc c;
-  CU_ASSERT_FATAL(kt_spawn(&c, 7, USER_B));
-  const char *local = kt_name("local");
-  KT_STATUS(kt_cmd(&c, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", local), 0);
-  char name[256];
-  snprintf(name, sizeof name, "Session\\7\\%s", local);
-  KT_STATUS(kobjns_section_open(service, name, KOBJNS_MAP_READ, &s), KOBJNS_ACCESS_DENIED);
-  /* An unprivileged user may use it: that is Windows' rule for its own objects. */
-  kt_proc d;
-  CU_ASSERT_FATAL(kt_spawn(&d, 1, USER_A));
-  KT_STATUS(kt_cmd(&d, NULL, 0, "open %s " RW, x), 0);
-  CU_ASSERT_EQUAL(kt_wait(&d), 0);
-  CU_ASSERT_EQUAL(kt_wait(&c), 0);
-  CU_ASSERT_EQUAL(kt_wait(&b), 0);
-  kobjns_ctx_free(service);
-}
-
-static void umask_plays_no_part(void) {
-  kobjns_ctx *root = kt_ctx(1, true);
-  const char *masks[] = {"000", "077"};
-  const char *sddl[] = {"-", "D:(A;;GA;;;OW)(A;;GR;;;WD)", "D:NO_ACCESS_CONTROL"};
-  const mode_t want[] = {0600, 0644, 0666};
-  for (int d = 0; d < 3; d++) {
-    for (int m = 0; m < 2; m++) {
-      kt_proc a;
-      CU_ASSERT_FATAL(kt_spawn(&a, 1, USER_A));
-      const char *name = kt_name("umask");
-      KT_STATUS(kt_cmd(&a, NULL, 0, "umask %s", masks[m]), 0);
-      KT_STATUS(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " %s", name, sddl[d]), 0);
-      char path[512];
-      kt_native_path(root, name, path, sizeof path);
-      struct stat st;
-      CU_ASSERT_EQUAL(stat(path, &st), 0);
-      if ((st.st_mode & 0777) != want[d])
-        fprintf(stderr, "\n  umask %s, %s: mode %o, want %o\n", masks[m], sddl[d],
-                (unsigned)(st.st_mode & 0777), (unsigned)want[d]);
-      CU_ASSERT_EQUAL(st.st_mode & 0777, want[d]);
-      CU_ASSERT_EQUAL(kt_wait(&a), 0);
-    }
-  }
-  kobjns_ctx_free(root);
-}
-
 static void acting_as_another_user(void) {
   kobjns_ctx *as_a = kt_ctx(1, false), *as_b = kt_ctx(1, false);
   KT_OK(kobjns_ctx_set_user(as_a, USER_A));
@@ -157,8 +102,5 @@ void kt_add_users(CU_pSuite s) {
          KT_POSIX_ONLY(default_descriptor_keeps_others_out), root);
   kt_add(s, "everyone may read: the library and the kernel agree", KT_POSIX_ONLY(everyone_may_read),
          root);
-  kt_add(s, "root does not adopt objects planted by others",
-         KT_POSIX_ONLY(root_does_not_adopt_planted_objects), root);
-  kt_add(s, "the umask plays no part", KT_POSIX_ONLY(umask_plays_no_part), root);
   kt_add(s, "a root context acting as another user", KT_POSIX_ONLY(acting_as_another_user), root);
 }
