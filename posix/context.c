@@ -147,9 +147,9 @@ void kobjns__os_ctx_detach(kobjns_ctx *ctx) {
   ctx->os.session_fd = -1;
 }
 
-bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session) {
+int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists) {
   (void)ctx;
   char native[KOBJNS__NATIVE_MAX + 1];
   kobjns__native_session_name(session, native);
-  return kobjns__object_alive(native);
+  return kobjns__object_alive(native, exists);
 }

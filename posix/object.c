@@ -329,16 +329,22 @@ void kobjns__object_release(int fd, const char *native, int pid) {
   close(fd);
 }
 
-bool kobjns__object_alive(const char *native) {
+int kobjns__object_alive(const char *native, bool *alive) {
+  *alive = false;
   int fd = openat(shm_dir_fd, native, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return errno == EACCES; /* unreadable but present: assume it is alive */
-  bool alive = lock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
-  if (!alive) {
+  if (fd < 0) {
+    if (errno == ENOENT) return 0;
+    *alive = errno == EACCES; /* unreadable but present: assume it is alive */
+    /* Anything else (no descriptor left, ...) is not an answer: say so, never "absent". */
+    return *alive ? 0 : kobjns__status_from_errno(errno);
+  }
+  *alive = lock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+  if (!*alive) {
     struct stat st;
     if (fstat(fd, &st) == 0) (void)remove_name(native, &st);
   }
   close(fd);
-  return alive;
+  return 0;
 }
 
 /* A temporary file (no /proc) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid> is gone. */
@@ -368,7 +374,12 @@ int kobjns__object_cleanup(size_t *removed) {
     /* Stale when nobody holds a lock, the test openers make (an object we cannot read is
      * another user's, and not ours to judge). */
     int fd = openat(shm_dir_fd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) continue;
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM)) {
+      int rc = kobjns__status_from_errno(errno); /* a sweep that cannot look is not done */
+      closedir(d);
+      return rc;
+    }
+    if (fd < 0) continue; /* gone meanwhile, or another user's that we may not read */
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock(fd, LOCK_EX | LOCK_NB) == 0 &&
         remove_name(e->d_name, &st) > 0)

@@ -67,7 +67,7 @@ void kobjns__object_release(int fd, const char *native, int pid);
 /* Remove every stale object (and dead creator's temporary file) of the tree; counts them. */
 int kobjns__object_cleanup(size_t *removed);
 /* Whether `native` exists with at least one live holder. */
-bool kobjns__object_alive(const char *native);
+int kobjns__object_alive(const char *native, bool *alive);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

@@ -11,8 +11,9 @@ int kobjns__os_process_identity(kobjns__token *token, bool *session_known);
 /* Make `ctx` a member of its session (the session exists while a member lives). */
 int kobjns__os_ctx_attach(kobjns_ctx *ctx);
 void kobjns__os_ctx_detach(kobjns_ctx *ctx);
-/* Whether session `session` currently exists. */
-bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session);
+/* Whether session `session` currently exists: 0 with *exists set, or a status when that cannot
+ * be told (no descriptor left): never "absent" for an error. */
+int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists);
 /* Act as `uid` (token already updated by the core); fills groups. */
 int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid);
 /* Run `fn` exactly once in the process. */

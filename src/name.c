@@ -57,8 +57,12 @@ static bool parse_session(const char *s, size_t len, uint32_t *out) {
   return true;
 }
 
-static bool session_exists(const kobjns_ctx *ctx, uint32_t session) {
-  return session == 0 || session == ctx->token.session || kobjns__os_session_exists(ctx, session);
+/* Whether session `session` exists: 0 with *exists set, or a status when nobody can tell (no
+ * descriptor left), which must never read as "no such session". */
+static int session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists) {
+  *exists = true;
+  if (session == 0 || session == ctx->token.session) return 0;
+  return kobjns__os_session_exists(ctx, session, exists);
 }
 
 int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
@@ -73,9 +77,13 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
     size_t len = sep ? (size_t)(sep - p) : strlen(p);
     if (len == 0) return KOBJNS_INVALID_NAME;
     uint32_t n;
+    bool exists;
+    int rc;
     if (sep) { /* a middle component must be a link */
       if (in_links) {
-        if (!parse_session(p, len, &n) || !session_exists(ctx, n)) return KOBJNS_PATH_NOT_FOUND;
+        if (!parse_session(p, len, &n)) return KOBJNS_PATH_NOT_FOUND;
+        if ((rc = session_exists(ctx, n, &exists))) return rc;
+        if (!exists) return KOBJNS_PATH_NOT_FOUND;
         session = n;
         in_links = false;
       } else if (is(p, len, "Global")) {
@@ -91,7 +99,10 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
       continue;
     }
     if (in_links) { /* objects cannot live in \Sessions\BNOLINKS */
-      if (parse_session(p, len, &n) && session_exists(ctx, n)) return KOBJNS_INVALID_HANDLE;
+      if (parse_session(p, len, &n)) {
+        if ((rc = session_exists(ctx, n, &exists))) return rc;
+        if (exists) return KOBJNS_INVALID_HANDLE;
+      }
       return intent == KOBJNS__CREATE ? KOBJNS_ACCESS_DENIED : KOBJNS_FILE_NOT_FOUND;
     }
     if (is(p, len, "Global") || is(p, len, "Local") || is(p, len, "Session"))

@@ -90,7 +90,7 @@ int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
 
 /* Ask the object manager: opening a name under Session\<N>\ fails with ERROR_PATH_NOT_FOUND
  * exactly when \Sessions\BNOLINKS\<N> does not exist. */
-bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session) {
+int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists) {
   (void)ctx;
   wchar_t name[64];
   swprintf(name, sizeof name / sizeof name[0], L"Session\\%u\\kobjns-session-probe",
@@ -98,7 +98,9 @@ bool kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session) {
   HANDLE h = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
   if (h) {
     CloseHandle(h);
-    return true;
+    *exists = true;
+    return 0;
   }
-  return GetLastError() != ERROR_PATH_NOT_FOUND;
+  *exists = GetLastError() != ERROR_PATH_NOT_FOUND;
+  return 0;
 }
