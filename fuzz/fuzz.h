@@ -29,7 +29,6 @@ fuzz_fail(const char *file, int line, const char *expr, const char *fmt, ...) {
 }
 
 /* FUZZ_CHECK(condition, "printf format", args...): the format describes the case. */
-#define FUZZ_CHECK(cond, ...) \
-  ((cond) ? (void)0 : fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__))
+#define FUZZ_CHECK(cond, ...) ((cond) ? (void)0 : fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__))
 
 #endif

@@ -220,6 +220,10 @@ bool kobjns__sd_valid(const kobjns__sd *sd) {
     if (a->deny > 1 || a->trustee < KOBJNS__TRUSTEE_EVERYONE || a->trustee > KOBJNS__TRUSTEE_LAST ||
         (a->mask & KOBJNS__GENERIC_ALL_BITS))
       return false;
+    /* The parser refuses uid and gid 4294967295 ((uid_t)-1, nobody's id): so does storage. */
+    if ((a->trustee == KOBJNS__TRUSTEE_USER || a->trustee == KOBJNS__TRUSTEE_GROUP) &&
+        a->id == UINT32_MAX)
+      return false;
   }
   return true;
 }
