@@ -49,7 +49,6 @@ int kobjns__default_ctx(const kobjns_ctx **out) {
 }
 
 void kobjns__default_ctx_release(void) {
-  kobjns__handles_release();
   if (process_ctx_status == 0) {
     kobjns__os_ctx_detach(&process_ctx);
     process_ctx_status = KOBJNS_INVALID_HANDLE;

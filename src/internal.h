@@ -92,7 +92,7 @@ unsigned kobjns__create_open_access(bool read_only);
 
 /* The process-wide context used for NULL, made once. */
 int kobjns__default_ctx(const kobjns_ctx **out);
-/* Detach the process-wide context (library unload). */
+/* Detach the process-wide context (library unload; the backend's unload hook calls it). */
 void kobjns__default_ctx_release(void);
 /* Fill `ctx` from the process and environment (KOBJNS_SESSION). */
 int kobjns__ctx_init_process(kobjns_ctx *ctx);
