@@ -20,7 +20,14 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 void kobjns__os_call_once(void (*fn)(void)) { pthread_once(&once, fn); }
 
-static pthread_rwlock_t registry = PTHREAD_RWLOCK_INITIALIZER;
+/* Writers first: glibc's default lets readers that keep overlapping hold a writer (close,
+ * unmap) off for ever. Safe because no thread takes the lock again while holding it. */
+#ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
+#define REGISTRY_INITIALIZER PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
+#else
+#define REGISTRY_INITIALIZER PTHREAD_RWLOCK_INITIALIZER
+#endif
+static pthread_rwlock_t registry = REGISTRY_INITIALIZER;
 
 void kobjns__os_registry_lock(bool exclusive) {
   if (exclusive)
@@ -39,7 +46,7 @@ void kobjns__os_registry_unlock(bool exclusive) {
  * id, which is not the child's). */
 static void registry_before_fork(void) { pthread_rwlock_wrlock(&registry); }
 static void registry_in_parent(void) { pthread_rwlock_unlock(&registry); }
-static void registry_in_child(void) { registry = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER; }
+static void registry_in_child(void) { registry = (pthread_rwlock_t)REGISTRY_INITIALIZER; }
 
 __attribute__((constructor)) static void kobjns_load(void) {
   pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -186,4 +187,10 @@ void kt_thread_join(kt_thread *t) {
   if (!t) return;
   pthread_join(t->id, NULL);
   free(t);
+}
+
+void kt_pause_ms(unsigned ms) {
+  struct timespec pause = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {
+  }
 }

@@ -193,3 +193,5 @@ void kt_thread_join(kt_thread *t) {
   CloseHandle(t->handle);
   free(t);
 }
+
+void kt_pause_ms(unsigned ms) { Sleep(ms); }

@@ -83,6 +83,9 @@ kobjns_ctx *kt_global_creator(void);
 typedef struct kt_thread kt_thread;
 kt_thread *kt_thread_start(void *(*fn)(void *), void *arg);
 void kt_thread_join(kt_thread *t);
+/* Gives the CPU away for about ms milliseconds: wait loops use it, so that the threads they wait
+ * for run (under valgrind only one thread runs at a time, and a spinning waiter starves them). */
+void kt_pause_ms(unsigned ms);
 unsigned kt_rand(unsigned *seed);
 
 /* --- child processes: the test binary re-executed as "--child", driven line by line ------- */

@@ -152,6 +152,7 @@ static void closing_a_handle_in_use(void) {
       if (__atomic_load_n(&users[t].ok, __ATOMIC_RELAXED) < 100 &&
           !__atomic_load_n(&users[t].bad, __ATOMIC_RELAXED))
         all_started = false;
+    if (!all_started) kt_pause_ms(1);
   }
   KT_OK(kobjns_section_close(s));
   KT_STATUS(kobjns_section_close(s), KOBJNS_INVALID_HANDLE); /* a second close */
@@ -161,6 +162,7 @@ static void closing_a_handle_in_use(void) {
       if (__atomic_load_n(&users[t].invalid, __ATOMIC_RELAXED) < 10 &&
           !__atomic_load_n(&users[t].bad, __ATOMIC_RELAXED))
         all_saw_it = false;
+    if (!all_saw_it) kt_pause_ms(1);
   }
   for (int t = 0; t < USERS; t++) __atomic_store_n(&users[t].stop, 1, __ATOMIC_RELEASE);
   for (int t = 0; t < USERS; t++) {

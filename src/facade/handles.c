@@ -1,5 +1,6 @@
 /* The handle table and the thread's last error. A handle is (generation << 24 | slot + 1) << 2:
  * a closed handle's value comes back only after its slot has been reused 255 times. */
+#define _GNU_SOURCE /* writer-preferring rwlock */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +18,14 @@ typedef struct slot {
 
 /* Readers (map, query) share the table; create and close take it alone, so a handle is never
  * closed under a thread that is using it. */
-static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+/* Writers first: glibc's default lets overlapping readers hold close off for ever. Safe because
+ * no thread takes the lock again while holding it. */
+#ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
+#define TABLE_INITIALIZER PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
+#else
+#define TABLE_INITIALIZER PTHREAD_RWLOCK_INITIALIZER
+#endif
+static pthread_rwlock_t lock = TABLE_INITIALIZER;
 static slot *slots;
 static uint32_t slot_count, slot_capacity, first_free, live;
 
@@ -107,7 +115,7 @@ kobjns_section *kobjns__facade_handle_remove(HANDLE h) {
  * release it in the parent and start the child's afresh (glibc records the writer's thread). */
 static void before_fork(void) { pthread_rwlock_wrlock(&lock); }
 static void in_parent(void) { pthread_rwlock_unlock(&lock); }
-static void in_child(void) { lock = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER; }
+static void in_child(void) { lock = (pthread_rwlock_t)TABLE_INITIALIZER; }
 
 __attribute__((constructor)) static void facade_load(void) {
   pthread_atfork(before_fork, in_parent, in_child);
