@@ -170,6 +170,56 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
  * stale (the kernel deletes an object with its last handle): 0, with 0 removed. */
 KOBJNS_API int kobjns_cleanup(size_t *removed);
 
+/* --- inspecting objects -------------------------------------------------------------------
+ * What the kobjns command shows (ls, stat, explain, gc). Inspection never opens a handle, takes
+ * no lock others could notice, and removes nothing; only kobjns_cleanup_each() removes. */
+
+typedef struct kobjns_object {
+  const char *path;  /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
+                        "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
+                        native name whose header the caller may not read) */
+  const char *type;  /* "Section" or "Session" (what keeps a session in existence) */
+  uint32_t session;  /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
+  int header_read;   /* 1: path, type, size and sddl come from the object's own header; 0: the
+                        caller may not read it, and they are inferred from its native name */
+  uint64_t size;     /* Section: bytes a view can map (0 when not known) */
+  int read_only;     /* Section: created without write protection */
+  uint32_t owner;    /* POSIX: uid that owns the object (the kernel's record, not the header's) */
+  uint32_t mode;     /* POSIX: permission bits the kernel enforces (derived from the descriptor) */
+  const char *sddl;  /* the security descriptor; "" when not known */
+  int stale;         /* 1: every holder is gone (a crash); 0: held; -1: cannot be told */
+  size_t handles;    /* open handles (and session memberships) known to the system */
+  size_t pid_count;  /* distinct processes holding it, known to the system */
+  const int *pids;   /* their ids, ascending; 0 for a holder outside this pid namespace */
+  const char *native; /* where it lives for the OS, e.g. "/dev/shm/kobjns.default.g.x" */
+} kobjns_object;
+
+/* Called once per object; a nonzero return stops the walk and is returned by the caller. The
+ * object and its strings are valid only during the call. */
+typedef int (*kobjns_object_fn)(const kobjns_object *object, void *arg);
+
+/* Every object of this process's tree of names (KOBJNS_ROOT), stale ones included, in no
+ * particular order. 0, or the status that stopped the walk (fn's own, or 4, 8, 1359). 50 on
+ * Windows (use WinObj or NtQueryDirectoryObject). */
+KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
+/* The object `name` resolves to for `ctx` (NULL: this process), as kobjns_section_open() would
+ * resolve it, described without opening it: fn is called once and 0 returned; or 2 when nothing
+ * holds the resolved path, or a name status (123, 161, 3, 206, 1113, ...). 50 on Windows. */
+KOBJNS_API int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn,
+                                   void *arg);
+/* Remove stale objects as kobjns_cleanup() does, calling fn for each before it goes; with
+ * `dry_run`, remove nothing and call fn for each object a real run would remove (judged from
+ * the system's lock table: see docs/cli.md). *removed (may be NULL) counts them. fn may be NULL. */
+KOBJNS_API int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *removed);
+
+/* Windows' access check of `sddl` for `ctx`'s identity (NULL: this process) on an object owned
+ * by `owner`: 0 when every right in `access` is granted, 5 when one is not, 87 for access 0 or
+ * unknown bits, or the SDDL's status. On POSIX the identity is the context's uid and groups
+ * (SYSTEM and Administrators are root, Interactive is any session but 0); 50 on Windows, where
+ * the kernel's check (AccessCheck) is the authority. */
+KOBJNS_API int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint32_t owner,
+                                  unsigned access);
+
 /* --- names ------------------------------------------------------------------------------- */
 
 /* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.

@@ -348,44 +348,21 @@ int kobjns__object_alive(const char *native, bool *alive) {
 }
 
 /* A temporary file (no /proc) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid> is gone. */
-static bool creator_died(const char *rest) {
+bool kobjns__temp_creator_died(const char *rest) {
   char *end;
   long pid = strtol(rest, &end, 10);
   return end != rest && *end == '.' && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
-int kobjns__object_cleanup(size_t *removed) {
-  int dir = openat(shm_dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
-  if (!d) {
-    int rc = kobjns__status_from_errno(errno);
-    if (dir >= 0) close(dir);
-    return rc;
-  }
-  char prefix[ROOT_MAX + 16];
-  size_t prefix_len = (size_t)snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
-  for (struct dirent *e; (e = readdir(d));) {
-    if (strncmp(e->d_name, prefix, prefix_len)) continue;
-    const char *rest = e->d_name + prefix_len;
-    if (!strncmp(rest, "tmp.", 4)) {
-      if (creator_died(rest + 4) && unlinkat(shm_dir_fd, e->d_name, 0) == 0) (*removed)++;
-      continue;
-    }
-    /* Stale when nobody holds a lock, the test openers make (an object we cannot read is
-     * another user's, and not ours to judge). */
-    int fd = openat(shm_dir_fd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM)) {
-      int rc = kobjns__status_from_errno(errno); /* a sweep that cannot look is not done */
-      closedir(d);
-      return rc;
-    }
-    if (fd < 0) continue; /* gone meanwhile, or another user's that we may not read */
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock(fd, LOCK_EX | LOCK_NB) == 0 &&
-        remove_name(e->d_name, &st) > 0)
-      (*removed)++;
-    close(fd);
-  }
-  closedir(d);
-  return 0;
+int kobjns__shm_dir(void) { return shm_dir_fd; }
+
+size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {
+  return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", root);
+}
+
+int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st) {
+  if (lock(fd, LOCK_EX | LOCK_NB) < 0) return 0; /* held, or someone is removing it */
+  int removed = remove_name(native, st);
+  lock(fd, LOCK_UN);
+  return removed;
 }

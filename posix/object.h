@@ -64,8 +64,16 @@ int kobjns__pid(void);
 /* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
  * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
 void kobjns__object_release(int fd, const char *native, int pid);
-/* Remove every stale object (and dead creator's temporary file) of the tree; counts them. */
-int kobjns__object_cleanup(size_t *removed);
+/* The shm directory's descriptor (after kobjns__shm_init). */
+int kobjns__shm_dir(void);
+/* "kobjns.<root>.": every native name of this process's tree starts with it. */
+#define KOBJNS__TREE_PREFIX_MAX 48
+size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]);
+/* Whether the creator of the temporary file "kobjns.<root>.tmp.<rest>" has died. */
+bool kobjns__temp_creator_died(const char *rest);
+/* Remove `native` (open as `fd`, described by `st`) if nobody holds it: 1 removed, 0 held or
+ * already gone, -1 another user's object that the sticky shm directory keeps. */
+int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st);
 /* Whether `native` exists with at least one live holder. */
 int kobjns__object_alive(const char *native, bool *alive);
 

@@ -271,5 +271,3 @@ int kobjns__os_unmap(void *addr) {
 void kobjns__os_section_close(kobjns_section *s) {
   kobjns__object_release(s->os.fd, s->os.native, s->os.pid);
 }
-
-int kobjns__os_cleanup(size_t *removed) { return kobjns__object_cleanup(removed); }

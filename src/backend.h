@@ -33,7 +33,16 @@ int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, 
                            void *base, void **addr);
 int kobjns__os_unmap(void *addr);
 void kobjns__os_section_close(kobjns_section *s);
-/* Remove stale objects of the process's tree; counts them in *removed. */
-int kobjns__os_cleanup(size_t *removed);
+
+/* inspect.c */
+/* Describe every object of the process's tree; the object `n` names (2 when absent). */
+int kobjns__os_object_list(kobjns_object_fn fn, void *arg);
+int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg);
+/* Remove (or, dry, find) stale objects of the process's tree, each shown to fn (may be NULL);
+ * counts them in *removed. */
+int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed);
+/* The access check for `ctx` on an object owned by `owner` (desired generic-mapped). */
+int kobjns__os_access_check(const kobjns_ctx *ctx, const kobjns__sd *sd, uint32_t owner,
+                            unsigned desired);
 
 #endif

@@ -46,7 +46,22 @@ int kobjns__handle_remove(const kobjns_section *s) {
   return 0;
 }
 
+/* Any live handle, unregistered (its registry reference passes to the caller), or NULL. */
+static kobjns_section *take_any(void) {
+  kobjns_section *s = NULL;
+  kobjns__os_registry_lock(true);
+  for (size_t i = 0; i < live.nslots && !s; i++)
+    if (live.slots[i].key) s = (kobjns_section *)(uintptr_t)live.slots[i].key;
+  if (s) kobjns__ptrmap_remove(&live, s, NULL);
+  kobjns__os_registry_unlock(true);
+  return s;
+}
+
 void kobjns__handles_release(void) {
+  /* The process is ending (or unloading kobjns): close what it left open, as Windows closes a
+   * process's handles when it exits, so that names die with their last holder, not as stale
+   * objects. Calls still running in other threads keep their section until they return. */
+  for (kobjns_section *s; (s = take_any());) kobjns__handle_put(s);
   kobjns__os_registry_lock(true);
   kobjns__ptrmap_release(&live);
   kobjns__os_registry_unlock(true);

@@ -73,7 +73,7 @@ kobjns_section *kobjns__handle_get(const kobjns_section *s);
 void kobjns__handle_put(kobjns_section *s);
 /* Unregister `s` and drop the registry's reference: 0, or 6 if it is not a live handle. */
 int kobjns__handle_remove(const kobjns_section *s);
-/* Free the registry if no handle is left (library unload). */
+/* Close every handle left open and free the registry (process exit, library unload). */
 void kobjns__handles_release(void);
 
 typedef struct kobjns__create_args {

@@ -216,12 +216,3 @@ int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path, size_t p
   path[len] = '\0';
   return 0;
 }
-
-int kobjns_cleanup(size_t *removed) {
-  size_t ignored;
-  if (!removed) removed = &ignored;
-  *removed = 0;
-  const kobjns_ctx *ctx;
-  int rc = kobjns__default_ctx(&ctx); /* the process's tree (KOBJNS_ROOT) must be valid */
-  return rc ? rc : kobjns__os_cleanup(removed);
-}

@@ -241,9 +241,3 @@ int kobjns__os_unmap(void *addr) {
 }
 
 void kobjns__os_section_close(kobjns_section *s) { CloseHandle(s->os.handle); }
-
-/* Windows deletes an object with its last handle, a dead process's included: nothing is stale. */
-int kobjns__os_cleanup(size_t *removed) {
-  *removed = 0;
-  return 0;
-}

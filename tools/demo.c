@@ -1,5 +1,5 @@
-/* The story from the field, replayed: a service in session 0 shares memory with an app in
- * session 1 run by another user. Each step prints the Win32 status and why it happened.
+/* `kobjns demo`: the story from the field, replayed. A service in session 0 shares memory with
+ * an app in session 1 run by another user. Each step prints the Win32 status and why it happened.
  * Exits 0 when every step gave the status the story expects. */
 #include <errno.h>
 #include <grp.h>
@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "kobjns.h"
 
 #define APP_UID 65534 /* nobody */
@@ -128,7 +129,7 @@ static int ask(role *r, enum step step, char *detail, size_t size) {
   return atoi(line);
 }
 
-int main(void) {
+int kobjns_cli_demo(void) {
   bool root = geteuid() == 0;
   char ns[64];
   snprintf(ns, sizeof ns, "demo%ld", (long)getpid());
@@ -136,7 +137,7 @@ int main(void) {
 
   role service, app;
   if (!start(&service, "0", -1) || !start(&app, "1", root ? APP_UID : -1)) {
-    perror("kobjns-demo: starting the service and app processes");
+    perror("kobjns demo: starting the service and app processes");
     return 1;
   }
   printf("kobjns demo: a service in session 0 and an app in session 1%s\n\n",
@@ -187,5 +188,9 @@ int main(void) {
   waitpid(app.pid, &st, 0);
   printf("%s\n",
          surprises ? "The story did not go as expected." : "Every step went as on Windows.");
+  if (!surprises)
+    printf("\nWhy step 3 failed, asked of your own objects: kobjns explain 'Global\\NAME' "
+           "--session 1 --access r%s\n",
+           root ? " --as-user nobody" : "");
   return surprises ? 1 : 0;
 }

@@ -1,0 +1,432 @@
+/* Describing objects without opening handles (kobjns ls, stat, explain) and the clean-up sweep.
+ *
+ * Nothing here takes a lock that the protocol could notice: who holds an object comes from the
+ * kernel's table of flock locks (/proc/locks), never from probing with LOCK_EX (an opener that
+ * met our probe would wait for it and then take the stale object as live). Only the sweep takes
+ * LOCK_EX, and only to remove what it finds free, as every opener does. */
+#define _GNU_SOURCE
+#include "object.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define SHM_DIR "/dev/shm"
+
+/* --- holders: the kernel's table of flock locks ------------------------------------------- */
+
+typedef struct held {
+  unsigned major, minor;
+  unsigned long long ino;
+  int pid;
+} held;
+
+typedef struct lock_table {
+  held *entries; /* sorted by file, then pid */
+  size_t count;
+  bool known; /* /proc/locks could be read */
+} lock_table;
+
+static int held_order(const void *pa, const void *pb) {
+  const held *a = pa, *b = pb;
+  if (a->major != b->major) return a->major < b->major ? -1 : 1;
+  if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
+  if (a->ino != b->ino) return a->ino < b->ino ? -1 : 1;
+  return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+/* Lines look like "3: FLOCK  ADVISORY  READ  4242 00:19:1777 0 EOF"; waiters ("3: -> FLOCK
+ * ...") hold nothing. Without /proc/locks the table is unknown, which is not an error. */
+static int lock_table_read(lock_table *t) {
+  *t = (lock_table){0};
+  FILE *f = fopen("/proc/locks", "re");
+  if (!f) return errno == EMFILE || errno == ENFILE ? KOBJNS_TOO_MANY_OPEN_FILES : 0;
+  size_t capacity = 0;
+  char line[256];
+  int rc = 0;
+  while (fgets(line, sizeof line, f)) {
+    const char *p = strchr(line, ':');
+    char kind[16], mode[16], rw[16];
+    held h;
+    if (!p || strstr(p, "->")) continue;
+    if (sscanf(p + 1, " %15s %15s %15s %d %x:%x:%llu", kind, mode, rw, &h.pid, &h.major, &h.minor,
+               &h.ino) != 7 ||
+        strcmp(kind, "FLOCK"))
+      continue;
+    if (t->count == capacity) {
+      size_t grown = capacity ? capacity * 2 : 64;
+      held *more = realloc(t->entries, grown * sizeof *more);
+      if (!more) {
+        rc = KOBJNS_NOT_ENOUGH_MEMORY;
+        break;
+      }
+      t->entries = more;
+      capacity = grown;
+    }
+    t->entries[t->count++] = h;
+  }
+  fclose(f);
+  if (rc) {
+    free(t->entries);
+    *t = (lock_table){0};
+    return rc;
+  }
+  if (t->count) qsort(t->entries, t->count, sizeof *t->entries, held_order);
+  t->known = true;
+  return 0;
+}
+
+/* The entries for the file `st`: a run of t->entries, *n long. */
+static const held *lock_table_find(const lock_table *t, const struct stat *st, size_t *n) {
+  held key = {major(st->st_dev), minor(st->st_dev), (unsigned long long)st->st_ino, -1};
+  size_t lo = 0, hi = t->count;
+  while (lo < hi) { /* first entry not below key (pid -1 sorts before every pid) */
+    size_t mid = lo + (hi - lo) / 2;
+    if (held_order(&t->entries[mid], &key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t end = lo;
+  while (end < t->count && t->entries[end].major == key.major &&
+         t->entries[end].minor == key.minor && t->entries[end].ino == key.ino)
+    end++;
+  *n = end - lo;
+  return t->entries + lo;
+}
+
+/* --- native names ------------------------------------------------------------------------- */
+
+enum native_kind { NATIVE_OTHER, NATIVE_SECTION, NATIVE_SESSION, NATIVE_TEMP };
+
+typedef struct decoded {
+  enum native_kind kind;
+  uint32_t session;
+  bool hashed;      /* a hash stands for the leaf: only the header knows the path */
+  char *leaf;       /* unescaped (NATIVE_SECTION, not hashed); owned */
+  size_t leaf_len;
+} decoded;
+
+static bool parse_session(const char *s, const char **end, uint32_t *out) {
+  char *stop;
+  if (*s < '0' || *s > '9') return false;
+  errno = 0;
+  unsigned long v = strtoul(s, &stop, 10);
+  if (errno || v > UINT32_MAX) return false;
+  *out = (uint32_t)v;
+  *end = stop;
+  return true;
+}
+
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* `rest` follows "kobjns.<root>.": "g.<leaf>", "s<N>.<leaf>", "session.<N>" or "tmp.<...>". */
+static int decode_native(const char *rest, decoded *d) {
+  *d = (decoded){.kind = NATIVE_OTHER};
+  const char *end;
+  if (!strncmp(rest, "tmp.", 4)) {
+    d->kind = NATIVE_TEMP;
+    return 0;
+  }
+  if (!strncmp(rest, "session.", 8)) {
+    if (parse_session(rest + 8, &end, &d->session) && !*end) d->kind = NATIVE_SESSION;
+    return 0;
+  }
+  if (rest[0] == 'g' && rest[1] == '.') {
+    end = rest + 1;
+  } else if (rest[0] != 's' || !parse_session(rest + 1, &end, &d->session) || *end != '.' ||
+             d->session == 0) {
+    return 0;
+  }
+  const char *leaf = end + 1;
+  d->kind = NATIVE_SECTION;
+  if (leaf[0] == '#') {
+    d->hashed = true;
+    return 0;
+  }
+  size_t len = strlen(leaf);
+  d->leaf = malloc(len + 1);
+  if (!d->leaf) return KOBJNS_NOT_ENOUGH_MEMORY;
+  for (size_t i = 0; i < len; i++) {
+    int hi, lo;
+    if (leaf[i] == '%' && i + 2 < len && (hi = hex_digit(leaf[i + 1])) >= 0 &&
+        (lo = hex_digit(leaf[i + 2])) >= 0) {
+      d->leaf[d->leaf_len++] = (char)(hi << 4 | lo);
+      i += 2;
+    } else {
+      d->leaf[d->leaf_len++] = leaf[i];
+    }
+  }
+  d->leaf[d->leaf_len] = '\0';
+  return 0;
+}
+
+/* --- describing ----------------------------------------------------------------------------- */
+
+typedef struct describer {
+  lock_table locks;
+  int *pids; /* scratch for one object's holders */
+  size_t pids_capacity;
+} describer;
+
+static char *path_of_name(uint32_t session, const char *leaf, size_t leaf_len) {
+  kobjns__name n = {.session = session, .leaf = leaf, .leaf_len = leaf_len};
+  size_t len = kobjns__path_len(&n);
+  char *path = malloc(len + 1);
+  if (!path) return NULL;
+  kobjns__path_write(&n, path);
+  path[len] = '\0';
+  return path;
+}
+
+static char *session_path(uint32_t session) {
+  char *path = malloc(24);
+  if (path) snprintf(path, 24, "\\Sessions\\%u", (unsigned)session);
+  return path;
+}
+
+/* The header and the canonical path it records, if `fd` is readable and it is one of ours. */
+static bool read_described_header(int fd, const struct stat *st, kobjns__header *h, char **path) {
+  *path = NULL;
+  if (fd < 0 || st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
+    return false;
+  if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION) return false;
+  if (h->type == KOBJNS__TYPE_SESSION) {
+    *path = session_path(h->creator_session);
+    return *path != NULL;
+  }
+  if (h->type != KOBJNS__TYPE_SECTION || h->header_size > KOBJNS__HEADER_MAX ||
+      h->path_len > h->header_size - sizeof *h || !kobjns__sd_valid(&h->sd))
+    return false;
+  *path = malloc((size_t)h->path_len + 1);
+  if (!*path) return false;
+  if (pread(fd, *path, h->path_len, sizeof *h) != (ssize_t)h->path_len) {
+    free(*path);
+    *path = NULL;
+    return false;
+  }
+  (*path)[h->path_len] = '\0';
+  return true;
+}
+
+/* Describe the object `name` in the shm directory (open as `fd`, or -1 when the caller may not
+ * read it) and hand it to fn. `removed`: the sweep has just removed it. */
+static int describe(describer *ds, const char *name, const char *rest, int fd,
+                    const struct stat *st, bool removed, kobjns_object_fn fn, void *arg) {
+  decoded d;
+  int rc = decode_native(rest, &d);
+  if (rc) return rc;
+  kobjns__header h;
+  char *path = NULL;
+  bool header_read = read_described_header(fd, st, &h, &path);
+  kobjns_object o = {.type = "Section",
+                     .session = d.session,
+                     .header_read = header_read,
+                     .owner = (uint32_t)st->st_uid,
+                     .mode = (uint32_t)(st->st_mode & 07777),
+                     .stale = -1};
+  char sddl[2048] = "";
+  if (header_read) {
+    o.type = h.type == KOBJNS__TYPE_SESSION ? "Session" : "Section";
+    if (h.type == KOBJNS__TYPE_SECTION) {
+      o.size = h.size;
+      o.read_only = (h.flags & KOBJNS__FLAG_READ_ONLY) != 0;
+      kobjns__sddl_format(&h.sd, sddl, sizeof sddl); /* at most 32 ACEs: always fits */
+    } else {
+      o.session = h.creator_session;
+    }
+  } else if (d.kind == NATIVE_SESSION) {
+    o.type = "Session";
+    path = session_path(d.session);
+  } else if (d.kind == NATIVE_TEMP) {
+    o.type = "Temporary"; /* a creator's unpublished file (systems without /proc) */
+  } else if (d.kind == NATIVE_SECTION && !d.hashed) {
+    path = path_of_name(d.session, d.leaf, d.leaf_len);
+    /* The header is the fixed part and the path, page rounded: the rest is the user's. */
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t header = (sizeof(kobjns__header) + strlen(path ? path : "") + (uint64_t)page - 1) /
+                      (uint64_t)page * (uint64_t)page;
+    if (path && (uint64_t)st->st_size >= header) o.size = (uint64_t)st->st_size - header;
+  }
+  free(d.leaf);
+  o.path = path ? path : "";
+  o.sddl = sddl;
+  char native[sizeof SHM_DIR + KOBJNS__NATIVE_MAX + 1];
+  snprintf(native, sizeof native, "%s/%s", SHM_DIR, name);
+  o.native = native;
+  if (removed) {
+    o.stale = 1;
+  } else if (ds->locks.known) {
+    size_t n;
+    const held *e = lock_table_find(&ds->locks, st, &n);
+    if (n > ds->pids_capacity) {
+      int *more = realloc(ds->pids, n * sizeof *more);
+      if (!more) {
+        free(path);
+        return KOBJNS_NOT_ENOUGH_MEMORY;
+      }
+      ds->pids = more;
+      ds->pids_capacity = n;
+    }
+    o.handles = n;
+    for (size_t i = 0; i < n; i++) /* sorted by pid: keep the first of each */
+      if (i == 0 || e[i].pid != e[i - 1].pid) ds->pids[o.pid_count++] = e[i].pid;
+    o.pids = ds->pids;
+    o.stale = n == 0;
+  }
+  rc = fn(&o, arg);
+  free(path);
+  return rc;
+}
+
+static int describer_init(describer *ds) {
+  *ds = (describer){0};
+  return lock_table_read(&ds->locks);
+}
+
+static void describer_free(describer *ds) {
+  free(ds->locks.entries);
+  free(ds->pids);
+}
+
+/* Open `name` for reading its header (-1 when the caller may not); 4 when out of descriptors. */
+static int open_for_reading(const char *name, int *fd) {
+  *fd = openat(kobjns__shm_dir(), name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (*fd >= 0) return 0;
+  if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) return kobjns__status_from_errno(errno);
+  return 0;
+}
+
+/* --- walking the tree ----------------------------------------------------------------------- */
+
+typedef int (*visit_fn)(describer *ds, const char *name, const char *rest, void *state);
+
+static int walk(describer *ds, visit_fn visit, void *state) {
+  int dir = openat(kobjns__shm_dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
+  if (!d) {
+    int rc = kobjns__status_from_errno(errno);
+    if (dir >= 0) close(dir);
+    return rc;
+  }
+  char prefix[KOBJNS__TREE_PREFIX_MAX];
+  size_t prefix_len = kobjns__tree_prefix(prefix);
+  int rc = 0;
+  for (struct dirent *e; !rc && (e = readdir(d));)
+    if (!strncmp(e->d_name, prefix, prefix_len))
+      rc = visit(ds, e->d_name, e->d_name + prefix_len, state);
+  closedir(d);
+  return rc;
+}
+
+typedef struct callback {
+  kobjns_object_fn fn;
+  void *arg;
+  bool dry_run;
+  size_t *removed;
+} callback;
+
+static int list_one(describer *ds, const char *name, const char *rest, void *state) {
+  callback *cb = state;
+  struct stat st;
+  if (!strncmp(rest, "tmp.", 4)) return 0; /* not an object yet */
+  int fd, rc = open_for_reading(name, &fd);
+  if (rc) return rc;
+  if (fd >= 0 ? fstat(fd, &st) < 0 : fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    rc = 0; /* gone meanwhile */
+  else if (S_ISREG(st.st_mode))
+    rc = describe(ds, name, rest, fd, &st, false, cb->fn, cb->arg);
+  if (fd >= 0) close(fd);
+  return rc;
+}
+
+int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+  describer ds;
+  int rc = describer_init(&ds);
+  if (rc) return rc;
+  callback cb = {.fn = fn, .arg = arg};
+  rc = walk(&ds, list_one, &cb);
+  describer_free(&ds);
+  return rc;
+}
+
+int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+  char name[KOBJNS__NATIVE_MAX + 1], prefix[KOBJNS__TREE_PREFIX_MAX];
+  kobjns__native_name(n, name);
+  size_t prefix_len = kobjns__tree_prefix(prefix);
+  struct stat st;
+  if (fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return kobjns__status_from_errno(errno);
+  if (!S_ISREG(st.st_mode)) return KOBJNS_INVALID_HANDLE; /* not one of ours holds the name */
+  describer ds;
+  int rc = describer_init(&ds);
+  if (rc) return rc;
+  int fd;
+  if (!(rc = open_for_reading(name, &fd))) {
+    if (fd < 0 || fstat(fd, &st) == 0) rc = describe(&ds, name, name + prefix_len, fd, &st, false, fn, arg);
+    if (fd >= 0) close(fd);
+  }
+  describer_free(&ds);
+  return rc;
+}
+
+/* --- the sweep ------------------------------------------------------------------------------ */
+
+static int sweep_one(describer *ds, const char *name, const char *rest, void *state) {
+  callback *cb = state;
+  if (!strncmp(rest, "tmp.", 4)) {
+    struct stat st;
+    if (!kobjns__temp_creator_died(rest + 4) ||
+        fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      return 0;
+    if (!cb->dry_run && unlinkat(kobjns__shm_dir(), name, 0) < 0) return 0;
+    (*cb->removed)++;
+    return cb->fn ? describe(ds, name, rest, -1, &st, true, cb->fn, cb->arg) : 0;
+  }
+  /* Stale when nobody holds a lock, the test openers make (an object we cannot read is another
+   * user's, and not ours to judge). */
+  int fd, rc = open_for_reading(name, &fd);
+  if (rc || fd < 0) return rc;
+  struct stat st;
+  bool gone = false;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (cb->dry_run) {
+      /* Judged from the lock table, as `ls` does; a real run decides by taking the lock. */
+      size_t n = 1;
+      if (ds->locks.known) lock_table_find(&ds->locks, &st, &n);
+      gone = n == 0 && (geteuid() == 0 || st.st_uid == geteuid());
+    } else {
+      gone = kobjns__object_remove_stale(fd, name, &st) > 0;
+    }
+  }
+  if (gone) {
+    (*cb->removed)++;
+    if (cb->fn) rc = describe(ds, name, rest, fd, &st, true, cb->fn, cb->arg);
+  }
+  close(fd);
+  return rc;
+}
+
+int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+  describer ds;
+  int rc = describer_init(&ds);
+  if (rc) return rc;
+  callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed};
+  rc = walk(&ds, sweep_one, &cb);
+  describer_free(&ds);
+  return rc;
+}
+
+int kobjns__os_access_check(const kobjns_ctx *ctx, const kobjns__sd *sd, uint32_t owner,
+                            unsigned desired) {
+  return kobjns__access_check(sd, owner, &ctx->token, desired);
+}

@@ -1,0 +1,43 @@
+/* Public inspection entry points: validate once, resolve the name, call one backend function. */
+#include "internal.h"
+
+#define VALID_ACCESS (KOBJNS__SECTION_ALL | KOBJNS__GENERIC_ALL_BITS)
+
+int kobjns_object_list(kobjns_object_fn fn, void *arg) {
+  if (!fn) return KOBJNS_INVALID_PARAMETER;
+  const kobjns_ctx *ctx;
+  int rc = kobjns__default_ctx(&ctx); /* the process's tree (KOBJNS_ROOT) must be valid */
+  return rc ? rc : kobjns__os_object_list(fn, arg);
+}
+
+int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn, void *arg) {
+  if (!name || !fn) return KOBJNS_INVALID_PARAMETER;
+  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* as for an open: an unnamed object has no name */
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
+  kobjns__name resolved;
+  if ((rc = kobjns__validate_name(name, NULL)) ||
+      (rc = kobjns__resolve_name(ctx, name, KOBJNS__OPEN, &resolved)))
+    return rc;
+  return kobjns__os_object_query(&resolved, fn, arg);
+}
+
+int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+  size_t ignored;
+  if (!removed) removed = &ignored;
+  *removed = 0;
+  const kobjns_ctx *ctx;
+  int rc = kobjns__default_ctx(&ctx); /* the process's tree (KOBJNS_ROOT) must be valid */
+  return rc ? rc : kobjns__os_cleanup(dry_run != 0, fn, arg, removed);
+}
+
+int kobjns_cleanup(size_t *removed) { return kobjns_cleanup_each(0, NULL, NULL, removed); }
+
+int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint32_t owner, unsigned access) {
+  if (!sddl || access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+  kobjns__sd sd;
+  int rc = kobjns__sddl_parse(sddl, &sd);
+  if (rc) return rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
+  return kobjns__os_access_check(ctx, &sd, owner, kobjns__map_generic(access));
+}

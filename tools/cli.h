@@ -1,0 +1,39 @@
+/* The kobjns command: what its files share. */
+#ifndef KOBJNS_CLI_H
+#define KOBJNS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kobjns.h"
+
+/* Subcommands (each returns the process's exit status). */
+int kobjns_cli_demo(void);
+int kobjns_cli_explain(int argc, char **argv);
+
+/* The exit status for a kobjns status: the Win32 error number when it fits in one (2, 3, 5, 6,
+ * 87, 123, 161, 183, 206), else 255; the full number is always printed. */
+int cli_exit(int status);
+/* "kobjns: WHAT: ERROR_NAME (N): message" on stderr; returns cli_exit(status). */
+int cli_fail(const char *what, int status);
+
+bool cli_parse_u32(const char *s, uint32_t *out);
+/* A user name or a uid. */
+bool cli_parse_user(const char *s, uint32_t *uid);
+/* The account name of `uid`, or its number. */
+void cli_user_name(uint32_t uid, char *out, size_t size);
+/* `s` with control characters shown as '?', into out (truncated with "..." past size). */
+const char *cli_printable(const char *s, char *out, size_t size);
+
+/* A JSON string: quoted, escaped, invalid UTF-8 replaced by U+FFFD. */
+void cli_json_string(FILE *f, const char *s);
+/* One object as a JSON object (docs/cli.md: the schema). */
+void cli_object_json(FILE *f, const kobjns_object *o);
+/* One object as aligned "field: value" lines (kobjns stat). */
+void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent);
+/* "64 KiB"-style size. */
+void cli_size(uint64_t bytes, char *out, size_t size);
+
+#endif

@@ -1,0 +1,442 @@
+/* `kobjns explain NAME`: why an open of NAME fails (or succeeds) for a program in a session, as a
+ * user, asking for some access. The steps are diagnosis; the answer is not: it is what
+ * kobjns_section_open() returns when actually asked (as that user: a child process switches to
+ * its uid), so the exit status can never disagree with a real open. A stale object is the one
+ * case not opened (an open would remove it): the answer is then 2, as an open's would be. */
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct found {
+  bool present;
+  char *path, *type, *sddl;
+  uint32_t owner, mode;
+  uint64_t size;
+  int read_only, stale, header_read;
+  char *json;
+} found;
+
+typedef struct report {
+  bool json;
+  char **steps;
+  size_t count;
+} report;
+
+__attribute__((format(printf, 2, 3))) static void step(report *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *line = NULL;
+  if (vasprintf(&line, fmt, ap) < 0) line = NULL;
+  va_end(ap);
+  char **more = line ? realloc(r->steps, (r->count + 1) * sizeof *more) : NULL;
+  if (!more) {
+    free(line);
+    return;
+  }
+  r->steps = more;
+  r->steps[r->count++] = line;
+  if (!r->json) printf("  %s\n", line);
+}
+
+static int capture(const kobjns_object *o, void *arg) {
+  found *f = arg;
+  f->present = true;
+  f->path = strdup(o->path);
+  f->type = strdup(o->type);
+  f->sddl = strdup(o->sddl);
+  f->owner = o->owner;
+  f->mode = o->mode;
+  f->size = o->size;
+  f->read_only = o->read_only;
+  f->stale = o->stale;
+  f->header_read = o->header_read;
+  char *text = NULL;
+  size_t len;
+  FILE *m = open_memstream(&text, &len);
+  if (m) {
+    cli_object_json(m, o);
+    if (fclose(m) != 0) text = NULL;
+  }
+  f->json = text;
+  return f->path && f->type && f->sddl && f->json ? 0 : KOBJNS_NOT_ENOUGH_MEMORY;
+}
+
+static const char *leaf_of(const char *path) {
+  const char *slash = strrchr(path, '\\');
+  return slash ? slash + 1 : path;
+}
+
+/* Sections elsewhere with the same leaf: the usual "it is in the other namespace" mistake. */
+typedef struct elsewhere {
+  const char *leaf, *here;
+  uint32_t my_session;
+  report *r;
+  size_t count;
+} elsewhere;
+
+static int note_elsewhere(const kobjns_object *o, void *arg) {
+  elsewhere *e = arg;
+  if (strcmp(o->type, "Section") || !o->path[0] || !strcmp(o->path, e->here) ||
+      strcmp(leaf_of(o->path), e->leaf))
+    return 0;
+  char how[64];
+  if (o->session == 0)
+    snprintf(how, sizeof how, "Global\\");
+  else if (o->session == e->my_session)
+    snprintf(how, sizeof how, "Local\\");
+  else
+    snprintf(how, sizeof how, "Session\\%u\\", (unsigned)o->session);
+  step(e->r, "but %s exists%s: a program in this session reaches it as \"%s%s\"", o->path,
+       o->stale > 0 ? " (stale)" : "", how, e->leaf);
+  e->count++;
+  return 0;
+}
+
+/* What one ACE of kobjns's canonical SDDL says, in words. */
+static void describe_ace(report *r, const char *ace, size_t len) {
+  char text[256];
+  snprintf(text, sizeof text, "%.*s", (int)len, ace);
+  char *fields[6] = {0};
+  char *p = text;
+  for (int i = 0; i < 6; i++) {
+    char *semi = strchr(p, ';');
+    fields[i] = p;
+    if (!semi) break;
+    *semi = '\0';
+    p = semi + 1;
+  }
+  if (!fields[2] || !fields[5]) return;
+  static const struct {
+    const char *code, *words;
+  } rights[] = {{"GA", "all access"},    {"GR", "read"},        {"GW", "write"},
+                {"GX", "execute"},       {"RC", "read control"}, {"SD", "delete"},
+                {"WD", "change the DACL"}, {"WO", "take ownership"}};
+  char words[128] = "";
+  for (const char *c = fields[2]; c[0] && c[1] && c[0] != '0'; c += 2)
+    for (size_t k = 0; k < sizeof rights / sizeof rights[0]; k++)
+      if (!strncmp(c, rights[k].code, 2))
+        snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", words[0] ? ", " : "",
+                 rights[k].words);
+  if (!words[0]) snprintf(words, sizeof words, "rights %s", fields[2]);
+  static const struct {
+    const char *sid, *who;
+  } trustees[] = {{"WD", "Everyone"},
+                  {"AU", "Authenticated Users (everyone)"},
+                  {"IU", "Interactive (a program in any session but 0)"},
+                  {"SY", "SYSTEM (root)"},
+                  {"BA", "Administrators (root)"},
+                  {"OW", "the owner (Owner Rights)"}};
+  char who[300] = "";
+  uint32_t id;
+  for (size_t k = 0; k < sizeof trustees / sizeof trustees[0]; k++)
+    if (!strcmp(fields[5], trustees[k].sid)) snprintf(who, sizeof who, "%s", trustees[k].who);
+  if (!who[0] && !strncmp(fields[5], "S-1-22-1-", 9) && cli_parse_u32(fields[5] + 9, &id)) {
+    char name[256];
+    cli_user_name(id, name, sizeof name);
+    snprintf(who, sizeof who, "user %s (uid %u)", name, (unsigned)id);
+  } else if (!who[0] && !strncmp(fields[5], "S-1-22-2-", 9) && cli_parse_u32(fields[5] + 9, &id)) {
+    struct group g, *gr = NULL;
+    char buf[4096];
+    if (getgrgid_r((gid_t)id, &g, buf, sizeof buf, &gr) == 0 && gr)
+      snprintf(who, sizeof who, "group %s (gid %u)", gr->gr_name, (unsigned)id);
+    else
+      snprintf(who, sizeof who, "group %u", (unsigned)id);
+  } else if (!who[0]) {
+    snprintf(who, sizeof who, "%s", fields[5]);
+  }
+  step(r, "  %s %s: %s", fields[0][0] == 'D' ? "denies" : "allows", who, words);
+}
+
+static void describe_sddl(report *r, const char *sddl) {
+  if (!strcmp(sddl, "D:NO_ACCESS_CONTROL")) {
+    step(r, "  no access control (a NULL DACL): everyone may do anything");
+    return;
+  }
+  for (const char *open = strchr(sddl, '('); open; open = strchr(open + 1, '(')) {
+    const char *close = strchr(open, ')');
+    if (!close) break;
+    describe_ace(r, open + 1, (size_t)(close - open - 1));
+  }
+  if (!strchr(sddl, '(')) step(r, "  an empty DACL: nobody may open it (its owner may change it)");
+}
+
+/* The open itself, as `uid` in `session` (in a child that becomes uid when it is not us). */
+static int real_open(const char *name, uint32_t session, uint32_t uid, unsigned access) {
+  int fds[2];
+  if (uid == (uint32_t)geteuid()) {
+    kobjns_ctx *ctx = NULL;
+    kobjns_section *s = NULL;
+    int rc = kobjns_ctx_new(&ctx);
+    if (!rc) rc = kobjns_ctx_set_session(ctx, session);
+    if (!rc) rc = kobjns_section_open(ctx, name, access, &s);
+    if (s) kobjns_section_close(s);
+    kobjns_ctx_free(ctx);
+    return rc;
+  }
+  if (pipe(fds) < 0) return KOBJNS_INTERNAL_ERROR;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return KOBJNS_INTERNAL_ERROR;
+  if (pid == 0) {
+    close(fds[0]);
+    struct passwd pw, *account = NULL;
+    char buf[4096];
+    gid_t gids[256];
+    int ngroups = 256;
+    gid_t gid = (gid_t)uid;
+    if (getpwuid_r((uid_t)uid, &pw, buf, sizeof buf, &account) == 0 && account) {
+      gid = account->pw_gid;
+      if (getgrouplist(account->pw_name, gid, gids, &ngroups) < 0) ngroups = 0;
+    } else {
+      ngroups = 0;
+    }
+    int rc = KOBJNS_INTERNAL_ERROR;
+    if (setgroups((size_t)ngroups, gids) == 0 && setgid(gid) == 0 && setuid((uid_t)uid) == 0) {
+      kobjns_ctx *ctx = NULL;
+      kobjns_section *s = NULL;
+      rc = kobjns_ctx_new(&ctx);
+      if (!rc) rc = kobjns_ctx_set_session(ctx, session);
+      if (!rc) rc = kobjns_section_open(ctx, name, access, &s);
+      if (s) kobjns_section_close(s);
+      kobjns_ctx_free(ctx);
+    }
+    ssize_t ignored = write(fds[1], &rc, sizeof rc);
+    (void)ignored;
+    exit(0); /* not _exit: the library's destructor leaves the session cleanly */
+  }
+  close(fds[1]);
+  int rc = KOBJNS_INTERNAL_ERROR;
+  if (read(fds[0], &rc, sizeof rc) != (ssize_t)sizeof rc) rc = KOBJNS_INTERNAL_ERROR;
+  close(fds[0]);
+  int st;
+  waitpid(pid, &st, 0);
+  return rc;
+}
+
+static const char *access_words(unsigned access) {
+  return access == (KOBJNS_MAP_READ | KOBJNS_MAP_WRITE) ? "read and write"
+         : access == KOBJNS_MAP_WRITE                   ? "write"
+                                                        : "read";
+}
+
+/* The prefix of `name`, in words (the resolver itself gives the verdict). */
+static void explain_prefix(report *r, const char *name, uint32_t session) {
+  char here[64];
+  if (session == 0)
+    snprintf(here, sizeof here, "\\BaseNamedObjects");
+  else
+    snprintf(here, sizeof here, "\\Sessions\\%u\\BaseNamedObjects", (unsigned)session);
+  if (!strncasecmp(name, "Global\\", 7))
+    step(r, "\"Global\\\" is a link to \\BaseNamedObjects, the global namespace (session 0's)");
+  else if (!strncasecmp(name, "Local\\", 6))
+    step(r, "\"Local\\\" is a link to this session's namespace, %s", here);
+  else if (!strncasecmp(name, "Session\\", 8))
+    step(r, "\"Session\\N\\\" leads to \\Sessions\\N\\BaseNamedObjects, which exists only while a "
+            "program is in session N");
+  else
+    step(r, "a name without a prefix lands in this session's namespace, %s%s", here,
+         session == 0 ? " (session 0's is the global one)" : "");
+}
+
+static void explain_resolve_failure(report *r, const char *name, int rc) {
+  switch (rc) {
+    case KOBJNS_BAD_PATHNAME: step(r, "the name starts with '\\': object names are relative"); break;
+    case KOBJNS_INVALID_NAME: step(r, "the name has an empty component (\"Global\\\" or \"a\\\\b\")"); break;
+    case KOBJNS_PATH_NOT_FOUND:
+      if (!strncasecmp(name, "Session\\", 8))
+        step(r, "that session does not exist (no program is in it), or its number is malformed, "
+                "or the object name after it holds a '\\'");
+      else
+        step(r, "a '\\' inside the object name: only Global\\, Local\\ and Session\\N\\ are "
+                "directories, so \"a\\b\" asks for a directory \"a\" that does not exist");
+      break;
+    case KOBJNS_INVALID_HANDLE:
+      step(r, "the name is a namespace link or directory itself (\"Global\", \"Local\", "
+              "\"Session\"), not an object in one");
+      break;
+    default: step(r, "%s", kobjns_strerror(rc)); break;
+  }
+}
+
+int kobjns_cli_explain(int argc, char **argv) {
+  static const struct option options[] = {{"session", required_argument, NULL, 's'},
+                                          {"access", required_argument, NULL, 'a'},
+                                          {"as-user", required_argument, NULL, 'u'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0, 0, 0, 0}};
+  static const char usage[] =
+      "usage: kobjns explain NAME [--session N] [--access r|w|rw] [--as-user USER] [--json]\n";
+  report r = {0};
+  uint32_t session = 0, uid = (uint32_t)geteuid();
+  bool session_set = false;
+  unsigned access = KOBJNS_MAP_READ;
+  const char *access_text = "r";
+  for (int c; (c = getopt_long(argc, argv, "", options, NULL)) != -1;) {
+    switch (c) {
+      case 's':
+        if (!cli_parse_u32(optarg, &session)) return cli_fail("--session wants a number", 87);
+        session_set = true;
+        break;
+      case 'a':
+        access_text = optarg;
+        if (!strcmp(optarg, "r"))
+          access = KOBJNS_MAP_READ;
+        else if (!strcmp(optarg, "w"))
+          access = KOBJNS_MAP_WRITE;
+        else if (!strcmp(optarg, "rw"))
+          access = KOBJNS_MAP_READ | KOBJNS_MAP_WRITE;
+        else
+          return cli_fail("--access is r, w or rw", KOBJNS_INVALID_PARAMETER);
+        break;
+      case 'u':
+        if (!cli_parse_user(optarg, &uid)) return cli_fail("--as-user: no such user", 87);
+        break;
+      case 'j': r.json = true; break;
+      case 'h': fputs(usage, stdout); return 0;
+      default: return cli_exit(KOBJNS_INVALID_PARAMETER);
+    }
+  }
+  if (optind + 1 != argc) {
+    fputs(usage, stderr);
+    return cli_exit(KOBJNS_INVALID_PARAMETER);
+  }
+  const char *name = argv[optind];
+  int rc;
+  if (!session_set && (rc = kobjns_session_id(NULL, &session)))
+    return cli_fail("this process's session", rc);
+  if (uid != (uint32_t)geteuid() && geteuid() != 0)
+    return cli_fail("--as-user another user needs root (explain switches to that user)",
+                    KOBJNS_PRIVILEGE_NOT_HELD);
+  /* The diagnosis runs in-process as a context with that identity; the answer does not. */
+  kobjns_ctx *ctx = NULL;
+  if ((rc = kobjns_ctx_new(&ctx)) || (rc = kobjns_ctx_set_session(ctx, session)) ||
+      (uid != (uint32_t)geteuid() && (rc = kobjns_ctx_set_user(ctx, uid)))) {
+    kobjns_ctx_free(ctx);
+    return cli_fail("acting as that user in that session", rc);
+  }
+  char user[256];
+  cli_user_name(uid, user, sizeof user);
+  if (!r.json)
+    printf("kobjns explain: can %s (uid %u) in session %u open \"%s\" for %s?\n", user,
+           (unsigned)uid, (unsigned)session, name, access_words(access));
+
+  /* 1. Where the name leads. */
+  explain_prefix(&r, name, session);
+  char path[4096] = "";
+  size_t path_len = 0;
+  int resolved = kobjns_resolve(ctx, name, path, sizeof path, &path_len);
+  found f = {0};
+  int answer;
+  bool opened = false;
+  if (resolved == KOBJNS_INSUFFICIENT_BUFFER) {
+    step(&r, "it resolves to a path of %zu bytes", path_len);
+    resolved = 0;
+    path[0] = '\0';
+  }
+  if (resolved) {
+    explain_resolve_failure(&r, name, resolved);
+    answer = resolved;
+  } else {
+    if (path[0]) step(&r, "so it resolves to %s", path);
+    /* 2. What is there. */
+    rc = kobjns_object_query(ctx, name, capture, &f);
+    if (rc == KOBJNS_FILE_NOT_FOUND) {
+      step(&r, "nothing named \"%s\" exists there", leaf_of(path));
+      elsewhere e = {.leaf = leaf_of(path), .here = path, .my_session = session, .r = &r};
+      kobjns_object_list(note_elsewhere, &e);
+      int held = 0;
+      kobjns_ctx_has_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, &held);
+      bool global = !strncmp(path, "\\BaseNamedObjects\\", 18);
+      if (global && session != 0)
+        step(&r, "creating it there needs SeCreateGlobalPrivilege, which this identity %s",
+             held ? "holds (root)" : "lacks (only session 0 and root hold it): a create answers 5");
+      else
+        step(&r, "creating it there needs no privilege");
+    } else if (rc == KOBJNS_INVALID_HANDLE) {
+      step(&r, "something that is not a kobjns object holds the name (not a regular file)");
+    } else if (rc) {
+      step(&r, "it cannot be looked at: %s (%d)", kobjns_status_name(rc), rc);
+    } else {
+      char size[32], owner[256];
+      cli_size(f.size, size, sizeof size);
+      cli_user_name(f.owner, owner, sizeof owner);
+      step(&r, "it exists: a %s of %s%s, owned by %s (uid %u), mode %04o", f.type, size,
+           f.read_only ? ", created read-only" : "", owner, (unsigned)f.owner, (unsigned)f.mode);
+      if (strcmp(f.type, "Section"))
+        step(&r, "the name is held by another object type (%s): an open of a section answers 6",
+             f.type);
+      if (f.stale > 0)
+        step(&r, "it is stale: every process that held it died; an open answers 2 and removes "
+                 "it (`kobjns gc` removes it now)");
+      if (f.sddl[0]) {
+        step(&r, "its security descriptor is %s:", f.sddl);
+        describe_sddl(&r, f.sddl);
+        int granted = kobjns_sddl_access(ctx, f.sddl, f.owner, access);
+        step(&r, "so the descriptor %s %s to %s in session %u", granted ? "does not grant" : "grants",
+             access_words(access), user, (unsigned)session);
+      } else {
+        step(&r, "its header cannot be read by this user: the file's mode bits (%04o) keep "
+                 "everyone but its owner out",
+             (unsigned)f.mode);
+      }
+      if (f.read_only && (access & KOBJNS_MAP_WRITE))
+        step(&r, "it was created read-only (without write protection): write access is refused");
+    }
+    /* 3. The answer: a real open, except of a stale object (it would be removed). */
+    if (f.present && f.stale > 0) {
+      answer = KOBJNS_FILE_NOT_FOUND;
+    } else {
+      answer = real_open(name, session, uid, access);
+      opened = true;
+    }
+    if (answer == KOBJNS_ACCESS_DENIED && f.present && f.sddl[0] &&
+        kobjns_sddl_access(ctx, f.sddl, f.owner, access) == 0 &&
+        !(f.read_only && (access & KOBJNS_MAP_WRITE))) {
+      if (uid == 0 && f.owner != 0 && (f.path[0] && (!strncmp(f.path, "\\BaseNamedObjects\\", 18) ||
+                                                     strncmp(f.path, "\\Sessions\\", 10) == 0)))
+        step(&r, "root never trusts an object another user put in a namespace root does not own "
+                 "(Global\\ or another session's): it could be a plant");
+      else
+        step(&r, "the descriptor grants it, but the kernel's mode bits (%04o, owner uid %u) do "
+                 "not let this uid open the file: kobjns gives the kernel no more than the "
+                 "descriptor grants every user of a class",
+             (unsigned)f.mode, (unsigned)f.owner);
+    }
+  }
+  kobjns_ctx_free(ctx);
+
+  if (r.json) {
+    fputs("{\"version\":1,\"name\":", stdout);
+    cli_json_string(stdout, name);
+    printf(",\"session\":%u,\"uid\":%u,\"access\":", (unsigned)session, (unsigned)uid);
+    cli_json_string(stdout, access_text);
+    fputs(",\"path\":", stdout);
+    if (resolved)
+      fputs("null", stdout);
+    else
+      cli_json_string(stdout, path);
+    printf(",\"object\":%s,\"steps\":[", f.present && f.json ? f.json : "null");
+    for (size_t i = 0; i < r.count; i++) {
+      fputs(i ? "," : "", stdout);
+      cli_json_string(stdout, r.steps[i]);
+    }
+    printf("],\"opened\":%s,\"status\":%d,\"status_name\":", opened ? "true" : "false", answer);
+    cli_json_string(stdout, kobjns_status_name(answer));
+    fputs("}\n", stdout);
+  } else {
+    printf("answer: %s (%d): %s\n", kobjns_status_name(answer), answer, kobjns_strerror(answer));
+  }
+  for (size_t i = 0; i < r.count; i++) free(r.steps[i]);
+  free(r.steps);
+  free(f.path), free(f.type), free(f.sddl), free(f.json);
+  return cli_exit(answer);
+}

@@ -1,0 +1,513 @@
+/* The kobjns command: ls, stat, explain, gc and demo over the library's inspection API.
+ * Human output is aligned columns or "field: value" lines; --json is the stable form
+ * (docs/cli.md). Exit status: 0, or the Win32 error number of what failed (255 past 255). */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: kobjns COMMAND [OPTIONS]\n"
+    "\n"
+    "Windows kernel-object namespaces for named shared memory: look at what is there and why\n"
+    "an open fails.\n"
+    "\n"
+    "commands:\n"
+    "  ls [--global | --session N | --all] [--json]\n"
+    "        list objects: path, type, size, owner, holders, state, security (SDDL);\n"
+    "        by default those a program in this session reaches (its session and Global\\)\n"
+    "  stat NAME [--session N] [--json]\n"
+    "        the object NAME resolves to for a program in session N (default: this one)\n"
+    "  explain NAME [--session N] [--access r|w|rw] [--as-user USER] [--json]\n"
+    "        why an open of NAME fails (or succeeds), step by step; exit status 0 when it\n"
+    "        would succeed, else its Win32 error number (255 for numbers past 255)\n"
+    "  gc [--dry-run] [--json]\n"
+    "        remove stale objects (their holders all died); never a held one, never another\n"
+    "        user's unless run as root\n"
+    "  demo  a service in session 0 and an app in session 1 share memory (as on Windows)\n"
+    "\n"
+    "environment: KOBJNS_SESSION (this process's session), KOBJNS_ROOT (the tree of names)\n"
+    "see kobjns(1) and docs/cli.md\n";
+
+/* --- helpers shared by the subcommands ------------------------------------------------------ */
+
+int cli_exit(int status) { return status >= 0 && status <= 254 ? status : 255; }
+
+int cli_fail(const char *what, int status) {
+  fprintf(stderr, "kobjns: %s: %s (%d): %s\n", what, kobjns_status_name(status), status,
+          kobjns_strerror(status));
+  return cli_exit(status);
+}
+
+bool cli_parse_u32(const char *s, uint32_t *out) {
+  char *end;
+  if (!s || *s < '0' || *s > '9') return false;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end || v > UINT32_MAX) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+bool cli_parse_user(const char *s, uint32_t *uid) {
+  if (cli_parse_u32(s, uid)) return true;
+  struct passwd pw, *found = NULL;
+  char buf[4096];
+  if (getpwnam_r(s, &pw, buf, sizeof buf, &found) != 0 || !found) return false;
+  *uid = (uint32_t)found->pw_uid;
+  return true;
+}
+
+void cli_user_name(uint32_t uid, char *out, size_t size) {
+  struct passwd pw, *found = NULL;
+  char buf[4096];
+  if (getpwuid_r((uid_t)uid, &pw, buf, sizeof buf, &found) == 0 && found)
+    snprintf(out, size, "%s", found->pw_name);
+  else
+    snprintf(out, size, "%u", (unsigned)uid);
+}
+
+const char *cli_printable(const char *s, char *out, size_t size) {
+  size_t n = 0;
+  for (; *s && n + 1 < size; s++) out[n++] = (unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s;
+  if (*s && size >= 4) memcpy(out + size - 4, "...", 3), n = size - 1;
+  out[n] = '\0';
+  return out;
+}
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+  return w;
+}
+
+static void pad(FILE *f, const char *s, size_t to) {
+  fputs(s, f);
+  for (size_t w = width(s); w < to; w++) fputc(' ', f);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_sequence(const unsigned char *s) {
+  if (s[0] < 0x80) return 1;
+  size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  if (!n || (n == 4 && s[0] > 0xF4)) return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  uint32_t cp = n == 2   ? (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F)
+                : n == 3 ? (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F)
+                         : (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+                               (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
+  return n;
+}
+
+void cli_json_string(FILE *f, const char *str) {
+  const unsigned char *s = (const unsigned char *)str;
+  fputc('"', f);
+  while (*s) {
+    size_t n = utf8_sequence(s);
+    if (n == 0) {
+      fputs("\\ufffd", f);
+      s++;
+    } else if (*s == '"' || *s == '\\') {
+      fprintf(f, "\\%c", *s++);
+    } else if (*s < 0x20 || *s == 0x7F) {
+      fprintf(f, "\\u%04x", *s++);
+    } else {
+      fwrite(s, 1, n, f);
+      s += n;
+    }
+  }
+  fputc('"', f);
+}
+
+void cli_size(uint64_t bytes, char *out, size_t size) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  uint64_t whole = bytes;
+  while (whole >= 1024 && whole % 1024 == 0 && u < 6) whole /= 1024, u++;
+  if (u == 0 && bytes >= 1024) {
+    double v = (double)bytes;
+    while (v >= 1024 && u < 6) v /= 1024, u++;
+    snprintf(out, size, "%.1f %s", v, units[u]);
+  } else {
+    snprintf(out, size, "%llu %s", (unsigned long long)whole, units[u]);
+  }
+}
+
+static const char *state_of(const kobjns_object *o) {
+  return o->stale > 0 ? "stale" : o->stale == 0 ? "live" : "unknown";
+}
+
+static void holders_text(const kobjns_object *o, char *out, size_t size) {
+  if (o->stale < 0) {
+    snprintf(out, size, "?");
+    return;
+  }
+  size_t at = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < o->pid_count && at + 1 < size; i++) {
+    int n = o->pids[i] ? snprintf(out + at, size - at, "%s%d", i ? "," : "", o->pids[i])
+                       : snprintf(out + at, size - at, "%s(other pid namespace)", i ? "," : "");
+    at += n > 0 ? (size_t)n : 0;
+  }
+  if (!o->pid_count) snprintf(out, size, "-");
+}
+
+void cli_object_json(FILE *f, const kobjns_object *o) {
+  char owner[256];
+  cli_user_name(o->owner, owner, sizeof owner);
+  fputs("{\"path\":", f);
+  cli_json_string(f, o->path);
+  fputs(",\"type\":", f);
+  cli_json_string(f, o->type);
+  fprintf(f, ",\"session\":%u,\"size\":%llu,\"read_only\":%s,\"owner\":{\"uid\":%u,\"name\":",
+          (unsigned)o->session, (unsigned long long)o->size, o->read_only ? "true" : "false",
+          (unsigned)o->owner);
+  cli_json_string(f, owner);
+  fprintf(f, "},\"mode\":\"%04o\",\"sddl\":", (unsigned)o->mode);
+  cli_json_string(f, o->sddl);
+  fprintf(f, ",\"header_read\":%s,\"state\":\"%s\",\"handles\":", o->header_read ? "true" : "false",
+          state_of(o));
+  if (o->stale < 0)
+    fputs("null,\"pids\":null", f);
+  else {
+    fprintf(f, "%zu,\"pids\":[", o->handles);
+    for (size_t i = 0; i < o->pid_count; i++) fprintf(f, "%s%d", i ? "," : "", o->pids[i]);
+    fputc(']', f);
+  }
+  fputs(",\"native\":", f);
+  cli_json_string(f, o->native);
+  fputc('}', f);
+}
+
+void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent) {
+  char owner[256], size[32], holders[512], path[1024];
+  cli_user_name(o->owner, owner, sizeof owner);
+  cli_size(o->size, size, sizeof size);
+  holders_text(o, holders, sizeof holders);
+  fprintf(f, "%spath:     %s\n", indent,
+          o->path[0] ? cli_printable(o->path, path, sizeof path) : "(unknown: hashed name)");
+  fprintf(f, "%stype:     %s%s\n", indent, o->type, o->read_only ? " (read-only)" : "");
+  if (!strcmp(o->type, "Section"))
+    fprintf(f, "%ssize:     %s (%llu bytes)%s\n", indent, size, (unsigned long long)o->size,
+            o->header_read ? "" : ", from the file's size");
+  fprintf(f, "%sowner:    %s (uid %u), mode %04o\n", indent, owner, (unsigned)o->owner,
+          (unsigned)o->mode);
+  if (!strcmp(o->type, "Section"))
+    fprintf(f, "%ssecurity: %s\n", indent,
+            o->sddl[0] ? o->sddl : "(unknown: the header is not readable by this user)");
+  fprintf(f, "%sstate:    %s", indent, state_of(o));
+  if (o->stale == 0) fprintf(f, ", %zu handle%s held by pid %s", o->handles, o->handles == 1 ? "" : "s", holders);
+  if (o->stale > 0) fputs(" (every holder died: `kobjns gc` removes it)", f);
+  if (o->stale < 0) fputs(" (the system's lock table cannot be read)", f);
+  fprintf(f, "\n%snative:   %s\n", indent, o->native);
+}
+
+/* --- ls -------------------------------------------------------------------------------------- */
+
+typedef struct row {
+  char *path, *type, *size, *owner, *holders, *state, *sddl, *json;
+  uint32_t session;
+} row;
+
+typedef struct listing {
+  enum { SHOW_REACHABLE, SHOW_GLOBAL, SHOW_SESSION, SHOW_ALL } show;
+  uint32_t session;
+  bool json;
+  row *rows;
+  size_t count, capacity;
+} listing;
+
+static bool shown(const listing *l, const kobjns_object *o) {
+  bool section = !strcmp(o->type, "Section");
+  switch (l->show) {
+    case SHOW_ALL: return true;
+    case SHOW_GLOBAL: return section && o->session == 0;
+    case SHOW_SESSION: return o->session == l->session && (section || l->session != 0);
+    case SHOW_REACHABLE: return section && (o->session == 0 || o->session == l->session);
+  }
+  return false;
+}
+
+static char *memstream_of(void (*print)(FILE *, const kobjns_object *), const kobjns_object *o) {
+  char *text = NULL;
+  size_t len;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return NULL;
+  print(f, o);
+  if (fclose(f) != 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+static int collect(const kobjns_object *o, void *arg) {
+  listing *l = arg;
+  if (!shown(l, o)) return 0;
+  if (l->count == l->capacity) {
+    size_t grown = l->capacity ? l->capacity * 2 : 64;
+    row *more = realloc(l->rows, grown * sizeof *more);
+    if (!more) return KOBJNS_NOT_ENOUGH_MEMORY;
+    l->rows = more;
+    l->capacity = grown;
+  }
+  char owner[256], size[32], holders[512], path[4096];
+  cli_user_name(o->owner, owner, sizeof owner);
+  if (!strcmp(o->type, "Section"))
+    cli_size(o->size, size, sizeof size);
+  else
+    snprintf(size, sizeof size, "-");
+  holders_text(o, holders, sizeof holders);
+  row r = {.path = strdup(o->path[0] ? cli_printable(o->path, path, sizeof path) : o->native),
+           .type = strdup(o->type),
+           .size = strdup(size),
+           .owner = strdup(owner),
+           .holders = strdup(holders),
+           .state = strdup(state_of(o)),
+           .sddl = strdup(o->sddl[0] ? o->sddl : "-"),
+           .json = l->json ? memstream_of(cli_object_json, o) : strdup(""),
+           .session = o->session};
+  l->rows[l->count++] = r;
+  if (!r.path || !r.type || !r.size || !r.owner || !r.holders || !r.state || !r.sddl || !r.json)
+    return KOBJNS_NOT_ENOUGH_MEMORY;
+  return 0;
+}
+
+static int by_path(const void *pa, const void *pb) {
+  const row *a = pa, *b = pb;
+  return strcmp(a->path, b->path);
+}
+
+static void free_rows(listing *l) {
+  for (size_t i = 0; i < l->count; i++) {
+    row *r = &l->rows[i];
+    free(r->path), free(r->type), free(r->size), free(r->owner), free(r->holders);
+    free(r->state), free(r->sddl), free(r->json);
+  }
+  free(l->rows);
+}
+
+static void print_table(const listing *l) {
+  static const char *titles[] = {"PATH", "TYPE", "SIZE", "OWNER", "PIDS", "STATE", "SECURITY"};
+  size_t w[7];
+  for (int c = 0; c < 7; c++) w[c] = strlen(titles[c]);
+  for (size_t i = 0; i < l->count; i++) {
+    const row *r = &l->rows[i];
+    const char *cells[] = {r->path, r->type, r->size, r->owner, r->holders, r->state};
+    for (int c = 0; c < 6; c++)
+      if (width(cells[c]) > w[c]) w[c] = width(cells[c]);
+  }
+  for (int c = 0; c < 7; c++) {
+    if (c == 6)
+      printf("%s\n", titles[c]);
+    else
+      pad(stdout, titles[c], w[c] + 2);
+  }
+  for (size_t i = 0; i < l->count; i++) {
+    const row *r = &l->rows[i];
+    const char *cells[] = {r->path, r->type, r->size, r->owner, r->holders, r->state};
+    for (int c = 0; c < 6; c++) pad(stdout, cells[c], w[c] + 2);
+    printf("%s\n", r->sddl);
+  }
+}
+
+static int cmd_ls(int argc, char **argv) {
+  listing l = {.show = SHOW_REACHABLE};
+  static const struct option options[] = {{"global", no_argument, NULL, 'g'},
+                                          {"session", required_argument, NULL, 's'},
+                                          {"all", no_argument, NULL, 'a'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0, 0, 0, 0}};
+  int shows = 0;
+  for (int c; (c = getopt_long(argc, argv, "+", options, NULL)) != -1;) {
+    switch (c) {
+      case 'g': l.show = SHOW_GLOBAL, shows++; break;
+      case 'a': l.show = SHOW_ALL, shows++; break;
+      case 's':
+        if (!cli_parse_u32(optarg, &l.session)) return cli_fail("--session wants a number", 87);
+        l.show = SHOW_SESSION, shows++;
+        break;
+      case 'j': l.json = true; break;
+      case 'h': fputs(usage, stdout); return 0;
+      default: return cli_exit(KOBJNS_INVALID_PARAMETER);
+    }
+  }
+  if (optind < argc || shows > 1) {
+    fprintf(stderr, "usage: kobjns ls [--global | --session N | --all] [--json]\n");
+    return cli_exit(KOBJNS_INVALID_PARAMETER);
+  }
+  int rc;
+  if (l.show == SHOW_REACHABLE && (rc = kobjns_session_id(NULL, &l.session)))
+    return cli_fail("this process's session", rc);
+  rc = kobjns_object_list(collect, &l);
+  if (rc) {
+    free_rows(&l);
+    return cli_fail("listing objects", rc);
+  }
+  qsort(l.rows, l.count, sizeof *l.rows, by_path);
+  if (l.json) {
+    fputs("{\"version\":1,\"objects\":[", stdout);
+    for (size_t i = 0; i < l.count; i++) printf("%s%s", i ? "," : "", l.rows[i].json);
+    fputs("]}\n", stdout);
+  } else if (l.count) {
+    print_table(&l);
+  } else {
+    printf("no objects%s\n", l.show == SHOW_ALL ? "" : " here (kobjns ls --all shows every one)");
+  }
+  free_rows(&l);
+  return 0;
+}
+
+/* --- stat ------------------------------------------------------------------------------------ */
+
+typedef struct stat_out {
+  bool json;
+} stat_out;
+
+static int print_stat(const kobjns_object *o, void *arg) {
+  const stat_out *out = arg;
+  if (out->json) {
+    fputs("{\"version\":1,\"object\":", stdout);
+    cli_object_json(stdout, o);
+    fputs("}\n", stdout);
+  } else {
+    cli_object_lines(stdout, o, "");
+  }
+  return 0;
+}
+
+static int cmd_stat(int argc, char **argv) {
+  static const struct option options[] = {{"session", required_argument, NULL, 's'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0, 0, 0, 0}};
+  stat_out out = {false};
+  uint32_t session = 0;
+  bool session_set = false;
+  for (int c; (c = getopt_long(argc, argv, "", options, NULL)) != -1;) {
+    switch (c) {
+      case 's':
+        if (!cli_parse_u32(optarg, &session)) return cli_fail("--session wants a number", 87);
+        session_set = true;
+        break;
+      case 'j': out.json = true; break;
+      case 'h': fputs(usage, stdout); return 0;
+      default: return cli_exit(KOBJNS_INVALID_PARAMETER);
+    }
+  }
+  if (optind + 1 != argc) {
+    fprintf(stderr, "usage: kobjns stat NAME [--session N] [--json]\n");
+    return cli_exit(KOBJNS_INVALID_PARAMETER);
+  }
+  const char *name = argv[optind];
+  kobjns_ctx *ctx = NULL;
+  int rc = 0;
+  if (session_set && ((rc = kobjns_ctx_new(&ctx)) || (rc = kobjns_ctx_set_session(ctx, session)))) {
+    kobjns_ctx_free(ctx);
+    return cli_fail("acting in that session", rc);
+  }
+  char path[4096] = "";
+  kobjns_resolve(ctx, name, path, sizeof path, NULL);
+  rc = kobjns_object_query(ctx, name, print_stat, &out);
+  kobjns_ctx_free(ctx);
+  if (rc == KOBJNS_FILE_NOT_FOUND) {
+    char shown_path[4096];
+    fprintf(stderr, "kobjns: nothing holds %s (ERROR_FILE_NOT_FOUND, 2); kobjns explain says why\n",
+            cli_printable(path, shown_path, sizeof shown_path));
+    return cli_exit(rc);
+  }
+  return rc ? cli_fail(name, rc) : 0;
+}
+
+/* --- gc -------------------------------------------------------------------------------------- */
+
+typedef struct gc_out {
+  bool json, dry_run;
+  size_t shown;
+} gc_out;
+
+static int print_removed(const kobjns_object *o, void *arg) {
+  gc_out *out = arg;
+  if (out->json) {
+    fputs(out->shown++ ? "," : "", stdout);
+    cli_object_json(stdout, o);
+    return 0;
+  }
+  char owner[256], size[32], path[4096];
+  cli_user_name(o->owner, owner, sizeof owner);
+  cli_size(o->size, size, sizeof size);
+  printf("%s %s %s (%s, %s)\n", out->dry_run ? "would remove" : "removed", o->type,
+         o->path[0] ? cli_printable(o->path, path, sizeof path) : o->native, size, owner);
+  out->shown++;
+  return 0;
+}
+
+static int cmd_gc(int argc, char **argv) {
+  static const struct option options[] = {{"dry-run", no_argument, NULL, 'n'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0, 0, 0, 0}};
+  gc_out out = {false, false, 0};
+  for (int c; (c = getopt_long(argc, argv, "n", options, NULL)) != -1;) {
+    switch (c) {
+      case 'n': out.dry_run = true; break;
+      case 'j': out.json = true; break;
+      case 'h': fputs(usage, stdout); return 0;
+      default: return cli_exit(KOBJNS_INVALID_PARAMETER);
+    }
+  }
+  if (optind != argc) {
+    fprintf(stderr, "usage: kobjns gc [--dry-run] [--json]\n");
+    return cli_exit(KOBJNS_INVALID_PARAMETER);
+  }
+  if (out.json) printf("{\"version\":1,\"dry_run\":%s,\"removed\":[", out.dry_run ? "true" : "false");
+  size_t removed = 0;
+  int rc = kobjns_cleanup_each(out.dry_run, print_removed, &out, &removed);
+  if (out.json)
+    printf("],\"count\":%zu,\"status\":%d}\n", removed, rc);
+  else if (!rc)
+    printf("%zu stale object%s %s\n", removed, removed == 1 ? "" : "s",
+           out.dry_run ? "would be removed" : "removed");
+  return rc ? cli_fail("removing stale objects", rc) : 0;
+}
+
+/* --- main ------------------------------------------------------------------------------------ */
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return cli_exit(KOBJNS_INVALID_PARAMETER);
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (!strcmp(cmd, "--version")) {
+    printf("kobjns %d.%d.%d\n", KOBJNS_VERSION_MAJOR, KOBJNS_VERSION_MINOR, KOBJNS_VERSION_PATCH);
+    return 0;
+  }
+  if (!strcmp(cmd, "ls")) return cmd_ls(argc - 1, argv + 1);
+  if (!strcmp(cmd, "stat")) return cmd_stat(argc - 1, argv + 1);
+  if (!strcmp(cmd, "explain")) return kobjns_cli_explain(argc - 1, argv + 1);
+  if (!strcmp(cmd, "gc")) return cmd_gc(argc - 1, argv + 1);
+  if (!strcmp(cmd, "demo")) {
+    if (argc != 2) {
+      fprintf(stderr, "usage: kobjns demo\n");
+      return cli_exit(KOBJNS_INVALID_PARAMETER);
+    }
+    return kobjns_cli_demo();
+  }
+  fprintf(stderr, "kobjns: unknown command \"%s\"\n\n%s", cmd, usage);
+  return cli_exit(KOBJNS_INVALID_PARAMETER);
+}
