@@ -1,0 +1,297 @@
+/* The kobjns command (POSIX): ls, stat, explain, gc, run as a separate program on objects this
+ * suite makes. explain's exit status is checked against what a real open answers. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
+#include "kt.h"
+
+#ifndef _WIN32
+#define RW "0x2"
+
+/* Run the kobjns command with args (NULL-terminated); its stdout in out; its exit status. */
+static int cli(char *out, size_t size, ...) {
+  const char *program = getenv("KOBJNS_CLI");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(program);
+  char *argv[16] = {(char *)program};
+  va_list ap;
+  va_start(ap, size);
+  for (int i = 1; i < 15 && (argv[i] = va_arg(ap, char *)); i++) {
+  }
+  va_end(ap);
+  int fds[2];
+  CU_ASSERT_FATAL(pipe(fds) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  CU_ASSERT_FATAL(pid >= 0);
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, 2); /* its diagnostics are not the test's output */
+    execv(program, argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  size_t used = 0;
+  for (ssize_t n; used + 1 < size && (n = read(fds[0], out + used, size - 1 - used)) > 0;)
+    used += (size_t)n;
+  out[used] = '\0';
+  char drain[4096];
+  while (read(fds[0], drain, sizeof drain) > 0) {
+  }
+  close(fds[0]);
+  int st;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The exit status explain promises for a status. */
+static int exit_for(int status) { return status <= 254 ? status : 255; }
+
+/* `"path":"<path with \ doubled>"` as the JSON has it. */
+static void json_path(char *out, size_t size, const char *path) {
+  size_t n = (size_t)snprintf(out, size, "\"path\":\"");
+  for (; *path && n + 3 < size; path++) {
+    if (*path == '\\') out[n++] = '\\';
+    out[n++] = *path;
+  }
+  snprintf(out + n, size - n, "\"");
+}
+
+static char out[1 << 16];
+
+static void stat_describes_a_live_section(void) {
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *name = kt_prefixed("Global\\", "cli-stat");
+  const char *sddl = "D:(A;;GA;;;SY)(A;;GR;;;WD)";
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(service, name, 65536, KOBJNS_MAP_WRITE, sddl, &s));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, "--json", NULL), 0);
+  char want[512];
+  json_path(want, sizeof want, kobjns_section_path(s));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"type\":\"Section\",\"session\":0,\"size\":65536"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"sddl\":\"D:(A;;GA;;;SY)(A;;GR;;;WD)\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"state\":\"live\",\"handles\":1"));
+  snprintf(want, sizeof want, "\"pids\":[%d]", (int)getpid());
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+  snprintf(want, sizeof want, "\"uid\":%u", (unsigned)geteuid());
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+  /* Readable form: one "field: value" per line. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "type:     Section\n"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "size:     64 KiB (65536 bytes)\n"));
+  /* Resolved as a program in session 1 would: a bare name is not there. */
+  const char *bare = strchr(name, '\\') + 1;
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", bare, "--session", "1", NULL), 2);
+  KT_OK(kobjns_section_close(s));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, NULL), 2); /* the name died with it */
+  kobjns_ctx_free(service);
+}
+
+static void ls_lists_what_a_session_reaches(void) {
+  kobjns_ctx *service = kt_ctx(0, true), *app = kt_ctx(1, false), *other = kt_ctx(2, false);
+  kobjns_section *g = NULL, *mine = NULL, *theirs = NULL;
+  KT_OK(kobjns_section_create(service, kt_prefixed("Global\\", "cli-ls-g"), 4096,
+                              KOBJNS_MAP_WRITE, NULL, &g));
+  KT_OK(kobjns_section_create(app, kt_name("cli-ls-1"), 4096, KOBJNS_MAP_WRITE, NULL, &mine));
+  KT_OK(kobjns_section_create(other, kt_name("cli-ls-2"), 4096, KOBJNS_MAP_WRITE, NULL, &theirs));
+  char want[3][512];
+  json_path(want[0], sizeof want[0], kobjns_section_path(g));
+  json_path(want[1], sizeof want[1], kobjns_section_path(mine));
+  json_path(want[2], sizeof want[2], kobjns_section_path(theirs));
+  setenv("KOBJNS_SESSION", "1", 1); /* the command runs "in session 1" */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--json", NULL), 0);
+  setenv("KOBJNS_SESSION", "0", 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[0]));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[1]));
+  CU_ASSERT_PTR_NULL(strstr(out, want[2])); /* session 2's namespace is not reachable as is */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--session", "2", "--json", NULL), 0);
+  CU_ASSERT_PTR_NULL(strstr(out, want[0]));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[2]));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"path\":\"\\\\Sessions\\\\2\",\"type\":\"Session\""));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--global", "--json", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[0]));
+  CU_ASSERT_PTR_NULL(strstr(out, want[1]));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--all", "--json", NULL), 0);
+  for (int i = 0; i < 3; i++) CU_ASSERT_PTR_NOT_NULL(strstr(out, want[i]));
+  /* The table: a header, then one row per object, columns aligned. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--all", NULL), 0);
+  CU_ASSERT_EQUAL(strncmp(out, "PATH ", 5), 0);
+  const char *type_column = strstr(out, "TYPE");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(type_column);
+  size_t at = (size_t)(type_column - out), rows = 0;
+  for (const char *line = strchr(out, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+    CU_ASSERT(strlen(line + 1) > at && line[at] == ' ' &&
+              (!strncmp(line + 1 + at, "Section", 7) || !strncmp(line + 1 + at, "Session", 7)));
+    rows++;
+  }
+  CU_ASSERT(rows >= 5); /* three sections, sessions 1 and 2 */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--global", "--all", NULL), 87);
+  kobjns_section_close(g), kobjns_section_close(mine), kobjns_section_close(theirs);
+  kobjns_ctx_free(service), kobjns_ctx_free(app), kobjns_ctx_free(other);
+}
+
+static void json_escapes_every_name(void) {
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *name = kt_name("cli\"quote\x01\x7f\xc3\xa9");
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(service, name, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, "--json", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "cli\\\"quote\\u0001\\u007f\xc3\xa9"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "cli\"quote??\xc3\xa9")); /* the table shows no raw controls */
+  kobjns_section_close(s);
+  kobjns_ctx_free(service);
+}
+
+/* A section whose every holder died: a child creates it and is killed. */
+static void make_stale(const char *name) {
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn(&p, 1, -1));
+  KT_STATUS(kt_cmd(&p, NULL, 0, "create %s 4096 " RW " -", name), 0);
+  kt_kill(&p);
+}
+
+static void gc_removes_only_stale_objects(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *stale = kt_name("cli-stale"), *live = kt_name("cli-live");
+  kobjns_section *held = NULL;
+  KT_OK(kobjns_section_create(app, live, 4096, KOBJNS_MAP_WRITE, NULL, &held));
+  make_stale(stale);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", "--json", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"state\":\"stale\",\"handles\":0,\"pids\":[]"));
+  /* A dry run names it and removes nothing. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--dry-run", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "would remove Section \\Sessions\\1\\BaseNamedObjects\\"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 stale object would be removed"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", NULL), 0);
+  /* explain answers as an open would (2), without removing it either. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", stale, "--session", "1", NULL), 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "it is stale"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", NULL), 0);
+  /* The real run removes it, and only it. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--json", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"count\":1,\"status\":0}"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", NULL), 2);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", live, "--session", "1", NULL), 0);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 stale objects removed"));
+  kobjns_section_close(held);
+  kobjns_ctx_free(app);
+}
+
+/* explain NAME in `session` for `access` exits with what kobjns_section_open() answers there. */
+static void explain_agrees(const char *name, uint32_t session, const char *access_text,
+                           unsigned access, const char *says) {
+  kobjns_ctx *ctx = kt_ctx(session, false);
+  kobjns_section *s = NULL;
+  int want = kobjns_section_open(ctx, name, access, &s);
+  if (s) kobjns_section_close(s);
+  kobjns_ctx_free(ctx);
+  char session_text[16];
+  snprintf(session_text, sizeof session_text, "%u", (unsigned)session);
+  int got = cli(out, sizeof out, "explain", name, "--session", session_text, "--access",
+                access_text, NULL);
+  if (got != exit_for(want) || !strstr(out, says))
+    fprintf(stderr, "\n  explain %s (session %u, %s): exit %d, open says %d; wanted \"%s\" in:\n%s",
+            name, (unsigned)session, access_text, got, want, says, out);
+  CU_ASSERT_EQUAL(got, exit_for(want));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, says));
+}
+
+static void explain_answers_as_an_open_would(void) {
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *global = kt_prefixed("Global\\", "cli-explain"), *bare = strchr(global, '\\') + 1;
+  const char *readonly = kt_prefixed("Global\\", "cli-ro");
+  kobjns_section *s = NULL, *ro = NULL;
+  KT_OK(kobjns_section_create(service, global, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  KT_OK(kobjns_section_create(service, readonly, 4096, KOBJNS_MAP_READ, NULL, &ro));
+  explain_agrees(global, 1, "rw", KOBJNS_MAP_READ | KOBJNS_MAP_WRITE, "so the descriptor grants");
+  explain_agrees(bare, 1, "r", KOBJNS_MAP_READ, "reaches it as \"Global\\");
+  explain_agrees(bare, 0, "r", KOBJNS_MAP_READ, "it exists");
+  explain_agrees(readonly, 1, "w", KOBJNS_MAP_WRITE, "created read-only");
+  explain_agrees(readonly, 1, "r", KOBJNS_MAP_READ, "it exists");
+  char missing_session[64];
+  snprintf(missing_session, sizeof missing_session, "Session\\%u\\x", (unsigned)kt_unused_session());
+  explain_agrees(missing_session, 1, "r", KOBJNS_MAP_READ, "that session does not exist");
+  explain_agrees("\\x", 1, "r", KOBJNS_MAP_READ, "starts with '\\'");
+  explain_agrees("Global\\", 1, "r", KOBJNS_MAP_READ, "empty component");
+  explain_agrees("Global", 1, "r", KOBJNS_MAP_READ, "link or directory");
+  explain_agrees(kt_name("cli-nothing"), 1, "r", KOBJNS_MAP_READ, "needs no privilege");
+  explain_agrees(kt_prefixed("Global\\", "cli-nothing"), 1, "r", KOBJNS_MAP_READ,
+                 "needs SeCreateGlobalPrivilege");
+  /* JSON: the same answer, with the steps. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", bare, "--session", "1", "--json", NULL), 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"opened\":true,\"status\":2,\"status_name\":\"ERROR_FILE_NOT_FOUND\"}"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"object\":null,\"steps\":[\""));
+  kobjns_section_close(s), kobjns_section_close(ro);
+  kobjns_ctx_free(service);
+}
+
+/* As another user (root only): explain switches to that uid, as the app would be. */
+static void explain_as_another_user(void) {
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *closed = kt_prefixed("Global\\", "cli-closed");
+  const char *readable = kt_prefixed("Global\\", "cli-readable");
+  kobjns_section *a = NULL, *b = NULL;
+  KT_OK(kobjns_section_create(service, closed, 4096, KOBJNS_MAP_WRITE, NULL, &a));
+  KT_OK(kobjns_section_create(service, readable, 4096, KOBJNS_MAP_WRITE,
+                              "D:(A;;GA;;;SY)(A;;GR;;;WD)", &b));
+  kt_proc app;
+  CU_ASSERT_FATAL(kt_spawn(&app, 1, 65534));
+  const struct {
+    const char **name;
+    const char *access_text, *access, *says;
+  } cases[] = {{&closed, "r", "0x4", "does not grant read to nobody"},
+               {&readable, "r", "0x4", "grants read to nobody"},
+               {&readable, "rw", "0x6", "allows Everyone: read"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int want = kt_cmd(&app, NULL, 0, "open %s %s", *cases[i].name, cases[i].access);
+    if (want == 0) kt_cmd(&app, NULL, 0, "close");
+    int got = cli(out, sizeof out, "explain", *cases[i].name, "--session", "1", "--access",
+                  cases[i].access_text, "--as-user", "nobody", NULL);
+    CU_ASSERT_EQUAL(got, exit_for(want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, cases[i].says));
+  }
+  kt_cmd(&app, NULL, 0, "exit");
+  kt_wait(&app);
+  kobjns_section_close(a), kobjns_section_close(b);
+  kobjns_ctx_free(service);
+}
+
+static void usage_errors_are_87(void) {
+  CU_ASSERT_EQUAL(cli(out, sizeof out, NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "frobnicate", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--session", "x", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--access", "rx", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "extra", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "--help", NULL), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: kobjns COMMAND"));
+  if (!kt_is_root()) /* switching users needs root: 1314, past 255 */
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--as-user", "root", NULL), 255);
+}
+#endif
+
+void kt_add_cli(CU_pSuite s) {
+  kt_add(s, "stat describes a live section", KT_POSIX_ONLY(stat_describes_a_live_section),
+         KT_NEEDS_SESSIONS);
+  kt_add(s, "ls lists what a session reaches", KT_POSIX_ONLY(ls_lists_what_a_session_reaches),
+         KT_NEEDS_SESSIONS);
+  kt_add(s, "--json escapes every name", KT_POSIX_ONLY(json_escapes_every_name), 0);
+  kt_add(s, "gc removes only stale objects", KT_POSIX_ONLY(gc_removes_only_stale_objects),
+         KT_NEEDS_SESSIONS | KT_NEEDS_FORK);
+  kt_add(s, "explain answers as an open would", KT_POSIX_ONLY(explain_answers_as_an_open_would),
+         KT_NEEDS_SESSIONS);
+  kt_add(s, "explain --as-user switches to that user", KT_POSIX_ONLY(explain_as_another_user),
+         KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
+  kt_add(s, "usage errors are 87", KT_POSIX_ONLY(usage_errors_are_87), 0);
+}
