@@ -176,7 +176,29 @@ typedef struct describer {
   lock_table locks;
   int *pids; /* scratch for one object's holders */
   size_t pids_capacity;
+  bool confirm; /* one object asked for: confirm every count, not only "no holder" */
 } describer;
+
+/* /proc/locks comes in page-sized reads, and locks taken or dropped between two of them can make
+ * an entry appear twice or not at all. So a count that matters (none: "stale"; or the one object
+ * asked for) is read again until two readings agree (a few tries: the sweep itself never relies
+ * on it). */
+static int confirm_holders(describer *ds, const struct stat *st, const held **e, size_t *n) {
+  for (int attempt = 0; attempt < 4; attempt++) {
+    lock_table again;
+    int rc = lock_table_read(&again);
+    if (rc || !again.known) return rc; /* /proc/locks went away: keep the reading we have */
+    size_t m;
+    const held *f = lock_table_find(&again, st, &m);
+    free(ds->locks.entries);
+    ds->locks = again;
+    bool agree = m == *n;
+    *e = f;
+    *n = m;
+    if (agree) break;
+  }
+  return 0;
+}
 
 static char *path_of_name(uint32_t session, const char *leaf, size_t leaf_len) {
   kobjns__name n = {.session = session, .leaf = leaf, .leaf_len = leaf_len};
@@ -268,6 +290,10 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   } else if (ds->locks.known) {
     size_t n;
     const held *e = lock_table_find(&ds->locks, st, &n);
+    if ((n == 0 || ds->confirm) && (rc = confirm_holders(ds, st, &e, &n))) {
+      free(path);
+      return rc;
+    }
     if (n > ds->pids_capacity) {
       int *more = realloc(ds->pids, n * sizeof *more);
       if (!more) {
@@ -370,6 +396,7 @@ int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *ar
   describer ds;
   int rc = describer_init(&ds);
   if (rc) return rc;
+  ds.confirm = true;
   int fd;
   if (!(rc = open_for_reading(name, &fd))) {
     if (fd < 0 || fstat(fd, &st) == 0) rc = describe(&ds, name, name + prefix_len, fd, &st, false, fn, arg);
@@ -402,7 +429,12 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
     if (cb->dry_run) {
       /* Judged from the lock table, as `ls` does; a real run decides by taking the lock. */
       size_t n = 1;
-      if (ds->locks.known) lock_table_find(&ds->locks, &st, &n);
+      const held *e;
+      if (ds->locks.known && (e = lock_table_find(&ds->locks, &st, &n), n == 0) &&
+          (rc = confirm_holders(ds, &st, &e, &n))) {
+        close(fd);
+        return rc;
+      }
       gone = n == 0 && (geteuid() == 0 || st.st_uid == geteuid());
     } else {
       gone = kobjns__object_remove_stale(fd, name, &st) > 0;

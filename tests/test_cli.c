@@ -67,6 +67,13 @@ static void json_path(char *out, size_t size, const char *path) {
 
 static char out[1 << 16];
 
+/* Whether the last output holds `want`; prints the output when it does not. */
+static bool has(const char *want) {
+  if (strstr(out, want)) return true;
+  fprintf(stderr, "\n  wanted \"%s\" in:\n%s\n", want, out);
+  return false;
+}
+
 static void stat_describes_a_live_section(void) {
   kobjns_ctx *service = kt_ctx(0, true);
   const char *name = kt_prefixed("Global\\", "cli-stat");
@@ -76,18 +83,18 @@ static void stat_describes_a_live_section(void) {
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, "--json", NULL), 0);
   char want[512];
   json_path(want, sizeof want, kobjns_section_path(s));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"type\":\"Section\",\"session\":0,\"size\":65536"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"sddl\":\"D:(A;;GA;;;SY)(A;;GR;;;WD)\""));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"state\":\"live\",\"handles\":1"));
+  CU_ASSERT(has(want));
+  CU_ASSERT(has("\"type\":\"Section\",\"session\":0,\"size\":65536"));
+  CU_ASSERT(has("\"sddl\":\"D:(A;;GA;;;SY)(A;;GR;;;WD)\""));
+  CU_ASSERT(has("\"state\":\"live\",\"handles\":1"));
   snprintf(want, sizeof want, "\"pids\":[%d]", (int)getpid());
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+  CU_ASSERT(has(want));
   snprintf(want, sizeof want, "\"uid\":%u", (unsigned)geteuid());
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+  CU_ASSERT(has(want));
   /* Readable form: one "field: value" per line. */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "type:     Section\n"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "size:     64 KiB (65536 bytes)\n"));
+  CU_ASSERT(has("type:     Section\n"));
+  CU_ASSERT(has("size:     64 KiB (65536 bytes)\n"));
   /* Resolved as a program in session 1 would: a bare name is not there. */
   const char *bare = strchr(name, '\\') + 1;
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", bare, "--session", "1", NULL), 2);
@@ -110,18 +117,18 @@ static void ls_lists_what_a_session_reaches(void) {
   setenv("KOBJNS_SESSION", "1", 1); /* the command runs "in session 1" */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--json", NULL), 0);
   setenv("KOBJNS_SESSION", "0", 1);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[0]));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[1]));
+  CU_ASSERT(has(want[0]));
+  CU_ASSERT(has(want[1]));
   CU_ASSERT_PTR_NULL(strstr(out, want[2])); /* session 2's namespace is not reachable as is */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--session", "2", "--json", NULL), 0);
   CU_ASSERT_PTR_NULL(strstr(out, want[0]));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[2]));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"path\":\"\\\\Sessions\\\\2\",\"type\":\"Session\""));
+  CU_ASSERT(has(want[2]));
+  CU_ASSERT(has("\"path\":\"\\\\Sessions\\\\2\",\"type\":\"Session\""));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--global", "--json", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, want[0]));
+  CU_ASSERT(has(want[0]));
   CU_ASSERT_PTR_NULL(strstr(out, want[1]));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--all", "--json", NULL), 0);
-  for (int i = 0; i < 3; i++) CU_ASSERT_PTR_NOT_NULL(strstr(out, want[i]));
+  for (int i = 0; i < 3; i++) CU_ASSERT(has(want[i]));
   /* The table: a header, then one row per object, columns aligned. */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--all", NULL), 0);
   CU_ASSERT_EQUAL(strncmp(out, "PATH ", 5), 0);
@@ -145,9 +152,9 @@ static void json_escapes_every_name(void) {
   kobjns_section *s = NULL;
   KT_OK(kobjns_section_create(service, name, 4096, KOBJNS_MAP_WRITE, NULL, &s));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, "--json", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "cli\\\"quote\\u0001\\u007f\xc3\xa9"));
+  CU_ASSERT(has("cli\\\"quote\\u0001\\u007f\xc3\xa9"));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "cli\"quote??\xc3\xa9")); /* the table shows no raw controls */
+  CU_ASSERT(has("cli\"quote??\xc3\xa9")); /* the table shows no raw controls */
   kobjns_section_close(s);
   kobjns_ctx_free(service);
 }
@@ -167,23 +174,23 @@ static void gc_removes_only_stale_objects(void) {
   KT_OK(kobjns_section_create(app, live, 4096, KOBJNS_MAP_WRITE, NULL, &held));
   make_stale(stale);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", "--json", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"state\":\"stale\",\"handles\":0,\"pids\":[]"));
+  CU_ASSERT(has("\"state\":\"stale\",\"handles\":0,\"pids\":[]"));
   /* A dry run names it and removes nothing. */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--dry-run", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "would remove Section \\Sessions\\1\\BaseNamedObjects\\"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 stale object would be removed"));
+  CU_ASSERT(has("would remove Section \\Sessions\\1\\BaseNamedObjects\\"));
+  CU_ASSERT(has("1 stale object would be removed"));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", NULL), 0);
   /* explain answers as an open would (2), without removing it either. */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", stale, "--session", "1", NULL), 2);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "it is stale"));
+  CU_ASSERT(has("it is stale"));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", NULL), 0);
   /* The real run removes it, and only it. */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--json", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"count\":1,\"status\":0}"));
+  CU_ASSERT(has("\"count\":1,\"status\":0}"));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", stale, "--session", "1", NULL), 2);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", live, "--session", "1", NULL), 0);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 stale objects removed"));
+  CU_ASSERT(has("0 stale objects removed"));
   kobjns_section_close(held);
   kobjns_ctx_free(app);
 }
@@ -204,7 +211,7 @@ static void explain_agrees(const char *name, uint32_t session, const char *acces
     fprintf(stderr, "\n  explain %s (session %u, %s): exit %d, open says %d; wanted \"%s\" in:\n%s",
             name, (unsigned)session, access_text, got, want, says, out);
   CU_ASSERT_EQUAL(got, exit_for(want));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, says));
+  CU_ASSERT(has(says));
 }
 
 static void explain_answers_as_an_open_would(void) {
@@ -230,8 +237,8 @@ static void explain_answers_as_an_open_would(void) {
                  "needs SeCreateGlobalPrivilege");
   /* JSON: the same answer, with the steps. */
   CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", bare, "--session", "1", "--json", NULL), 2);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"opened\":true,\"status\":2,\"status_name\":\"ERROR_FILE_NOT_FOUND\"}"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"object\":null,\"steps\":[\""));
+  CU_ASSERT(has("\"opened\":true,\"status\":2,\"status_name\":\"ERROR_FILE_NOT_FOUND\"}"));
+  CU_ASSERT(has("\"object\":null,\"steps\":[\""));
   kobjns_section_close(s), kobjns_section_close(ro);
   kobjns_ctx_free(service);
 }
@@ -259,7 +266,7 @@ static void explain_as_another_user(void) {
     int got = cli(out, sizeof out, "explain", *cases[i].name, "--session", "1", "--access",
                   cases[i].access_text, "--as-user", "nobody", NULL);
     CU_ASSERT_EQUAL(got, exit_for(want));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, cases[i].says));
+    CU_ASSERT(has(cases[i].says));
   }
   kt_cmd(&app, NULL, 0, "exit");
   kt_wait(&app);
@@ -275,7 +282,7 @@ static void usage_errors_are_87(void) {
   CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--access", "rx", NULL), 87);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "extra", NULL), 87);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "--help", NULL), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: kobjns COMMAND"));
+  CU_ASSERT(has("usage: kobjns COMMAND"));
   if (!kt_is_root()) /* switching users needs root: 1314, past 255 */
     CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--as-user", "root", NULL), 255);
 }
