@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `meson install` of this build into a staging directory, then what a user does with it: build
+# a program through `pkg-config kobjns` against the shared library and against the static one,
+# run both, and find the kobjns command and its man page where they belong.
+#   install-and-build.sh BUILD_DIR CONSUMER.c
+set -euo pipefail
+build=$1 consumer=$2
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+meson install -C "$build" --no-rebuild --destdir "$stage" --quiet
+option() { meson introspect "$build" --buildoptions |
+  python3 -c "import json,sys; print(next(o['value'] for o in json.load(sys.stdin) if o['name'] == '$1'))"; }
+prefix=$(option prefix) libdir=$(option libdir) bindir=$(option bindir) mandir=$(option mandir)
+case $libdir in /*) ;; *) libdir=$prefix/$libdir ;; esac
+case $bindir in /*) ;; *) bindir=$prefix/$bindir ;; esac
+case $mandir in /*) ;; *) mandir=$prefix/$mandir ;; esac
+passed=0
+pass() { echo "ok: $1"; passed=$((passed + 1)); }
+
+for f in "$libdir/libkobjns.so" "$libdir/libkobjns.a" "$prefix/include/kobjns.h" \
+  "$libdir/pkgconfig/kobjns.pc" "$bindir/kobjns" "$mandir/man1/kobjns.1"; do
+  [ -e "$stage$f" ] || { echo "not installed: $f"; exit 1; }
+done
+pass "library (shared and static), header, kobjns.pc, the kobjns command and kobjns(1) installed"
+
+# pkg-config as a user has it, pointed at the staged tree (the sysroot maps its paths).
+export PKG_CONFIG_PATH=$stage$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage
+out=$(mktemp -d "$stage/out.XXXXXX")
+# shellcheck disable=SC2046 # the flags are words
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/shared" "$consumer" $(pkg-config --cflags --libs kobjns)
+LD_LIBRARY_PATH=$stage$libdir "$out/shared"
+pass "built with \$(pkg-config --cflags --libs kobjns) and ran"
+
+# Static: the archive and the private dependencies pkg-config lists for it.
+static_libs=$(pkg-config --static --libs kobjns | sed 's/-lkobjns\b/-l:libkobjns.a/')
+# shellcheck disable=SC2046,SC2086
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/static" "$consumer" $(pkg-config --cflags kobjns) $static_libs
+if readelf -d "$out/static" | grep -q 'libkobjns'; then
+  echo "the static build still needs libkobjns.so"
+  exit 1
+fi
+"$out/static"
+pass "built against libkobjns.a with \$(pkg-config --static --libs kobjns) and ran"
+
+LD_LIBRARY_PATH=$stage$libdir "$stage$bindir/kobjns" --help | grep -q '^usage: kobjns COMMAND'
+head -n 20 "$stage$mandir/man1/kobjns.1" | grep -q '^\.TH KOBJNS 1'
+pass "the installed kobjns command answers --help; kobjns(1) is a man page"
+echo "$passed passed, 0 failed"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# kobjns as a Meson subproject: a consumer project (tests/consumer) with this source tree copied
+# into its subprojects/ directory and a wrap file that provides the dependency, configured,
+# built and run. Exactly what a user's project does with `dependency('kobjns')`.
+#   use-as-subproject.sh SOURCE_DIR
+set -euo pipefail
+source=$(cd "$1" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$source/tests/consumer" "$work/consumer"
+mkdir -p "$work/consumer/subprojects/kobjns"
+# The source tree without build directories or VCS data.
+tar -C "$source" --exclude='./build*' --exclude='./.git' --exclude='./subprojects/packagecache' \
+  -cf - . | tar -C "$work/consumer/subprojects/kobjns" -xf -
+cat > "$work/consumer/subprojects/kobjns.wrap" <<'WRAP'
+[wrap-file]
+directory = kobjns
+
+[provide]
+kobjns = kobjns_dep
+WRAP
+cd "$work/consumer"
+meson setup build --wrap-mode=nodownload -Dkobjns:tests=false >/dev/null
+ninja -C build >/dev/null
+./build/consumer
+echo "1 passed, 0 failed: dependency('kobjns') from a subproject built and ran"
