@@ -107,8 +107,8 @@ enum native_kind { NATIVE_OTHER, NATIVE_SECTION, NATIVE_SESSION, NATIVE_TEMP };
 typedef struct decoded {
   enum native_kind kind;
   uint32_t session;
-  bool hashed;      /* a hash stands for the leaf: only the header knows the path */
-  char *leaf;       /* unescaped (NATIVE_SECTION, not hashed); owned */
+  bool hashed; /* a hash stands for the leaf: only the header knows the path */
+  char *leaf;  /* unescaped (NATIVE_SECTION, not hashed); owned */
   size_t leaf_len;
 } decoded;
 
@@ -328,7 +328,8 @@ static void describer_free(describer *ds) {
 static int open_for_reading(const char *name, int *fd) {
   *fd = openat(kobjns__shm_dir(), name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (*fd >= 0) return 0;
-  if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) return kobjns__status_from_errno(errno);
+  if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+    return kobjns__status_from_errno(errno);
   return 0;
 }
 
@@ -399,7 +400,8 @@ int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *ar
   ds.confirm = true;
   int fd;
   if (!(rc = open_for_reading(name, &fd))) {
-    if (fd < 0 || fstat(fd, &st) == 0) rc = describe(&ds, name, name + prefix_len, fd, &st, false, fn, arg);
+    if (fd < 0 || fstat(fd, &st) == 0)
+      rc = describe(&ds, name, name + prefix_len, fd, &st, false, fn, arg);
     if (fd >= 0) close(fd);
   }
   describer_free(&ds);

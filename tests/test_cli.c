@@ -106,8 +106,8 @@ static void stat_describes_a_live_section(void) {
 static void ls_lists_what_a_session_reaches(void) {
   kobjns_ctx *service = kt_ctx(0, true), *app = kt_ctx(1, false), *other = kt_ctx(2, false);
   kobjns_section *g = NULL, *mine = NULL, *theirs = NULL;
-  KT_OK(kobjns_section_create(service, kt_prefixed("Global\\", "cli-ls-g"), 4096,
-                              KOBJNS_MAP_WRITE, NULL, &g));
+  KT_OK(kobjns_section_create(service, kt_prefixed("Global\\", "cli-ls-g"), 4096, KOBJNS_MAP_WRITE,
+                              NULL, &g));
   KT_OK(kobjns_section_create(app, kt_name("cli-ls-1"), 4096, KOBJNS_MAP_WRITE, NULL, &mine));
   KT_OK(kobjns_section_create(other, kt_name("cli-ls-2"), 4096, KOBJNS_MAP_WRITE, NULL, &theirs));
   char want[3][512];
@@ -227,7 +227,8 @@ static void explain_answers_as_an_open_would(void) {
   explain_agrees(readonly, 1, "w", KOBJNS_MAP_WRITE, "created read-only");
   explain_agrees(readonly, 1, "r", KOBJNS_MAP_READ, "it exists");
   char missing_session[64];
-  snprintf(missing_session, sizeof missing_session, "Session\\%u\\x", (unsigned)kt_unused_session());
+  snprintf(missing_session, sizeof missing_session, "Session\\%u\\x",
+           (unsigned)kt_unused_session());
   explain_agrees(missing_session, 1, "r", KOBJNS_MAP_READ, "that session does not exist");
   explain_agrees("\\x", 1, "r", KOBJNS_MAP_READ, "starts with '\\'");
   explain_agrees("Global\\", 1, "r", KOBJNS_MAP_READ, "empty component");

@@ -189,8 +189,9 @@ int kobjns_cli_demo(void) {
   printf("%s\n",
          surprises ? "The story did not go as expected." : "Every step went as on Windows.");
   if (!surprises)
-    printf("\nWhy step 3 failed, asked of your own objects: kobjns explain 'Global\\NAME' "
-           "--session 1 --access r%s\n",
-           root ? " --as-user nobody" : "");
+    printf(
+        "\nWhy step 3 failed, asked of your own objects: kobjns explain 'Global\\NAME' "
+        "--session 1 --access r%s\n",
+        root ? " --as-user nobody" : "");
   return surprises ? 1 : 0;
 }

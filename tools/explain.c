@@ -116,8 +116,8 @@ static void describe_ace(report *r, const char *ace, size_t len) {
   if (!fields[2] || !fields[5]) return;
   static const struct {
     const char *code, *words;
-  } rights[] = {{"GA", "all access"},    {"GR", "read"},        {"GW", "write"},
-                {"GX", "execute"},       {"RC", "read control"}, {"SD", "delete"},
+  } rights[] = {{"GA", "all access"},      {"GR", "read"},          {"GW", "write"},
+                {"GX", "execute"},         {"RC", "read control"},  {"SD", "delete"},
                 {"WD", "change the DACL"}, {"WO", "take ownership"}};
   char words[128] = "";
   for (const char *c = fields[2]; c[0] && c[1] && c[0] != '0'; c += 2)
@@ -239,8 +239,9 @@ static void explain_prefix(report *r, const char *name, uint32_t session) {
   else if (!strncasecmp(name, "Local\\", 6))
     step(r, "\"Local\\\" is a link to this session's namespace, %s", here);
   else if (!strncasecmp(name, "Session\\", 8))
-    step(r, "\"Session\\N\\\" leads to \\Sessions\\N\\BaseNamedObjects, which exists only while a "
-            "program is in session N");
+    step(r,
+         "\"Session\\N\\\" leads to \\Sessions\\N\\BaseNamedObjects, which exists only while a "
+         "program is in session N");
   else
     step(r, "a name without a prefix lands in this session's namespace, %s%s", here,
          session == 0 ? " (session 0's is the global one)" : "");
@@ -248,31 +249,36 @@ static void explain_prefix(report *r, const char *name, uint32_t session) {
 
 static void explain_resolve_failure(report *r, const char *name, int rc) {
   switch (rc) {
-    case KOBJNS_BAD_PATHNAME: step(r, "the name starts with '\\': object names are relative"); break;
-    case KOBJNS_INVALID_NAME: step(r, "the name has an empty component (\"Global\\\" or \"a\\\\b\")"); break;
+    case KOBJNS_BAD_PATHNAME:
+      step(r, "the name starts with '\\': object names are relative");
+      break;
+    case KOBJNS_INVALID_NAME:
+      step(r, "the name has an empty component (\"Global\\\" or \"a\\\\b\")");
+      break;
     case KOBJNS_PATH_NOT_FOUND:
       if (!strncasecmp(name, "Session\\", 8))
-        step(r, "that session does not exist (no program is in it), or its number is malformed, "
-                "or the object name after it holds a '\\'");
+        step(r,
+             "that session does not exist (no program is in it), or its number is malformed, "
+             "or the object name after it holds a '\\'");
       else
-        step(r, "a '\\' inside the object name: only Global\\, Local\\ and Session\\N\\ are "
-                "directories, so \"a\\b\" asks for a directory \"a\" that does not exist");
+        step(r,
+             "a '\\' inside the object name: only Global\\, Local\\ and Session\\N\\ are "
+             "directories, so \"a\\b\" asks for a directory \"a\" that does not exist");
       break;
     case KOBJNS_INVALID_HANDLE:
-      step(r, "the name is a namespace link or directory itself (\"Global\", \"Local\", "
-              "\"Session\"), not an object in one");
+      step(r,
+           "the name is a namespace link or directory itself (\"Global\", \"Local\", "
+           "\"Session\"), not an object in one");
       break;
     default: step(r, "%s", kobjns_strerror(rc)); break;
   }
 }
 
 int kobjns_cli_explain(int argc, char **argv) {
-  static const struct option options[] = {{"session", required_argument, NULL, 's'},
-                                          {"access", required_argument, NULL, 'a'},
-                                          {"as-user", required_argument, NULL, 'u'},
-                                          {"json", no_argument, NULL, 'j'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {0, 0, 0, 0}};
+  static const struct option options[] = {
+      {"session", required_argument, NULL, 's'}, {"access", required_argument, NULL, 'a'},
+      {"as-user", required_argument, NULL, 'u'}, {"json", no_argument, NULL, 'j'},
+      {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0}};
   static const char usage[] =
       "usage: kobjns explain NAME [--session N] [--access r|w|rw] [--as-user USER] [--json]\n";
   report r = {0};
@@ -375,17 +381,19 @@ int kobjns_cli_explain(int argc, char **argv) {
         step(&r, "the name is held by another object type (%s): an open of a section answers 6",
              f.type);
       if (f.stale > 0)
-        step(&r, "it is stale: every process that held it died; an open answers 2 and removes "
-                 "it (`kobjns gc` removes it now)");
+        step(&r,
+             "it is stale: every process that held it died; an open answers 2 and removes "
+             "it (`kobjns gc` removes it now)");
       if (f.sddl[0]) {
         step(&r, "its security descriptor is %s:", f.sddl);
         describe_sddl(&r, f.sddl);
         int granted = kobjns_sddl_access(ctx, f.sddl, f.owner, access);
-        step(&r, "so the descriptor %s %s to %s in session %u", granted ? "does not grant" : "grants",
-             access_words(access), user, (unsigned)session);
+        step(&r, "so the descriptor %s %s to %s in session %u",
+             granted ? "does not grant" : "grants", access_words(access), user, (unsigned)session);
       } else {
-        step(&r, "its header cannot be read by this user: the file's mode bits (%04o) keep "
-                 "everyone but its owner out",
+        step(&r,
+             "its header cannot be read by this user: the file's mode bits (%04o) keep "
+             "everyone but its owner out",
              (unsigned)f.mode);
       }
       if (f.read_only && (access & KOBJNS_MAP_WRITE))
@@ -401,14 +409,17 @@ int kobjns_cli_explain(int argc, char **argv) {
     if (answer == KOBJNS_ACCESS_DENIED && f.present && f.sddl[0] &&
         kobjns_sddl_access(ctx, f.sddl, f.owner, access) == 0 &&
         !(f.read_only && (access & KOBJNS_MAP_WRITE))) {
-      if (uid == 0 && f.owner != 0 && (f.path[0] && (!strncmp(f.path, "\\BaseNamedObjects\\", 18) ||
-                                                     strncmp(f.path, "\\Sessions\\", 10) == 0)))
-        step(&r, "root never trusts an object another user put in a namespace root does not own "
-                 "(Global\\ or another session's): it could be a plant");
+      if (uid == 0 && f.owner != 0 &&
+          (f.path[0] && (!strncmp(f.path, "\\BaseNamedObjects\\", 18) ||
+                         strncmp(f.path, "\\Sessions\\", 10) == 0)))
+        step(&r,
+             "root never trusts an object another user put in a namespace root does not own "
+             "(Global\\ or another session's): it could be a plant");
       else
-        step(&r, "the descriptor grants it, but the kernel's mode bits (%04o, owner uid %u) do "
-                 "not let this uid open the file: kobjns gives the kernel no more than the "
-                 "descriptor grants every user of a class",
+        step(&r,
+             "the descriptor grants it, but the kernel's mode bits (%04o, owner uid %u) do "
+             "not let this uid open the file: kobjns gives the kernel no more than the "
+             "descriptor grants every user of a class",
              (unsigned)f.mode, (unsigned)f.owner);
     }
   }

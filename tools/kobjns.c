@@ -98,10 +98,11 @@ static size_t utf8_sequence(const unsigned char *s) {
   if (!n || (n == 4 && s[0] > 0xF4)) return 0;
   for (size_t i = 1; i < n; i++)
     if ((s[i] & 0xC0) != 0x80) return 0;
-  uint32_t cp = n == 2   ? (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F)
-                : n == 3 ? (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F)
-                         : (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-                               (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+  uint32_t cp = n == 2 ? (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F)
+                : n == 3
+                    ? (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F)
+                    : (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+                          (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
   if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
       (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
     return 0;
@@ -205,7 +206,8 @@ void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent) {
     fprintf(f, "%ssecurity: %s\n", indent,
             o->sddl[0] ? o->sddl : "(unknown: the header is not readable by this user)");
   fprintf(f, "%sstate:    %s", indent, state_of(o));
-  if (o->stale == 0) fprintf(f, ", %zu handle%s held by pid %s", o->handles, o->handles == 1 ? "" : "s", holders);
+  if (o->stale == 0)
+    fprintf(f, ", %zu handle%s held by pid %s", o->handles, o->handles == 1 ? "" : "s", holders);
   if (o->stale > 0) fputs(" (every holder died: `kobjns gc` removes it)", f);
   if (o->stale < 0) fputs(" (the system's lock table cannot be read)", f);
   fprintf(f, "\n%snative:   %s\n", indent, o->native);
@@ -322,12 +324,10 @@ static void print_table(const listing *l) {
 
 static int cmd_ls(int argc, char **argv) {
   listing l = {.show = SHOW_REACHABLE};
-  static const struct option options[] = {{"global", no_argument, NULL, 'g'},
-                                          {"session", required_argument, NULL, 's'},
-                                          {"all", no_argument, NULL, 'a'},
-                                          {"json", no_argument, NULL, 'j'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {0, 0, 0, 0}};
+  static const struct option options[] = {
+      {"global", no_argument, NULL, 'g'}, {"session", required_argument, NULL, 's'},
+      {"all", no_argument, NULL, 'a'},    {"json", no_argument, NULL, 'j'},
+      {"help", no_argument, NULL, 'h'},   {0, 0, 0, 0}};
   int shows = 0;
   for (int c; (c = getopt_long(argc, argv, "+", options, NULL)) != -1;) {
     switch (c) {
@@ -470,7 +470,8 @@ static int cmd_gc(int argc, char **argv) {
     fprintf(stderr, "usage: kobjns gc [--dry-run] [--json]\n");
     return cli_exit(KOBJNS_INVALID_PARAMETER);
   }
-  if (out.json) printf("{\"version\":1,\"dry_run\":%s,\"removed\":[", out.dry_run ? "true" : "false");
+  if (out.json)
+    printf("{\"version\":1,\"dry_run\":%s,\"removed\":[", out.dry_run ? "true" : "false");
   size_t removed = 0;
   int rc = kobjns_cleanup_each(out.dry_run, print_removed, &out, &removed);
   if (out.json)

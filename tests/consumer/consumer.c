@@ -13,8 +13,9 @@ static int check(const char *what, int status, int want) {
 int main(void) {
   kobjns_section *a = NULL, *b = NULL;
   void *va = NULL, *vb = NULL;
-  int bad = check("create", kobjns_section_create(NULL, "Local\\consumer", 4096, KOBJNS_MAP_WRITE,
-                                                  NULL, &a), 0);
+  int bad =
+      check("create",
+            kobjns_section_create(NULL, "Local\\consumer", 4096, KOBJNS_MAP_WRITE, NULL, &a), 0);
   bad |= check("open", kobjns_section_open(NULL, "consumer", KOBJNS_MAP_READ, &b), 0);
   if (bad) return 1;
   bad |= check("map a", kobjns_section_map(a, KOBJNS_MAP_WRITE, 0, 0, &va), 0);
@@ -25,8 +26,8 @@ int main(void) {
   kobjns_unmap(va), kobjns_unmap(vb);
   bad |= check("close a", kobjns_section_close(a), 0);
   bad |= check("close b", kobjns_section_close(b), 0);
-  bad |= check("open after the last close", kobjns_section_open(NULL, "consumer", KOBJNS_MAP_READ, &b),
-               KOBJNS_FILE_NOT_FOUND);
+  bad |= check("open after the last close",
+               kobjns_section_open(NULL, "consumer", KOBJNS_MAP_READ, &b), KOBJNS_FILE_NOT_FOUND);
   printf("consumer: %s\n", bad ? "FAILED" : "ok: shared memory through kobjns");
   return bad;
 }
