@@ -171,45 +171,54 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
 KOBJNS_API int kobjns_cleanup(size_t *removed);
 
 /* --- inspecting objects -------------------------------------------------------------------
- * What the kobjns command shows (ls, stat, explain, gc). Inspection never opens a handle, takes
- * no lock others could notice, and removes nothing; only kobjns_cleanup_each() removes. */
+ * What the kobjns command shows (ls, stat, explain, gc). Inspection hands out no handle and
+ * removes nothing (only kobjns_cleanup_each() removes). On POSIX it takes no lock others could
+ * notice; on Windows it holds a handle for the moment it looks, so an object whose last holder
+ * closes meanwhile goes when inspection lets go. */
 
 typedef struct kobjns_object {
   const char *path;  /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
                         "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
                         native name whose header the caller may not read) */
-  const char *type;  /* "Section" or "Session" (what keeps a session in existence) */
+  const char *type;  /* "Section", or "Session" (what keeps a session in existence) */
   uint32_t session;  /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
-  int header_read;   /* 1: path, type, size and sddl come from the object's own header; 0: the
-                        caller may not read it, and they are inferred from its native name */
+  int header_read;   /* 1: size and sddl are the object's own (POSIX: its header; Windows: the
+                        caller could open it to ask); 0: the caller may not look inside */
   uint64_t size;     /* Section: bytes a view can map (0 when not known) */
-  int read_only;     /* Section: created without write protection */
-  uint32_t owner;    /* POSIX: uid that owns the object (the kernel's record, not the header's) */
-  uint32_t mode;     /* POSIX: permission bits the kernel enforces (derived from the descriptor) */
-  const char *sddl;  /* the security descriptor; "" when not known */
-  int stale;         /* 1: every holder is gone (a crash); 0: held; -1: cannot be told */
+  int read_only;     /* Section: created without write protection (POSIX) */
+  uint32_t owner;    /* POSIX: uid that owns it (the kernel's record); UINT32_MAX on Windows */
+  uint32_t mode;     /* POSIX: permission bits the kernel enforces; 0 on Windows */
+  const char *sddl;  /* the security descriptor's DACL (Windows writes rights its own way);
+                        "" when not known */
+  int stale;         /* 1: every holder is gone (a crash); 0: held; -1: cannot be told.
+                        Always 0 on Windows: the kernel deletes an object with its last handle */
   size_t handles;    /* open handles (and session memberships) known to the system */
-  size_t pid_count;  /* distinct processes holding it, known to the system */
+  size_t pid_count;  /* distinct processes holding it, as far as the system says (POSIX; 0 on
+                        Windows, which keeps that to a system-wide handle dump) */
   const int *pids;   /* their ids, ascending; 0 for a holder outside this pid namespace */
-  const char *native; /* where it lives for the OS, e.g. "/dev/shm/kobjns.default.g.x" */
+  const char *native; /* where it lives for the OS: "/dev/shm/kobjns.default.g.x"; on Windows
+                         the object-manager path */
 } kobjns_object;
 
 /* Called once per object; a nonzero return stops the walk and is returned by the caller. The
  * object and its strings are valid only during the call. */
 typedef int (*kobjns_object_fn)(const kobjns_object *object, void *arg);
 
-/* Every object of this process's tree of names (KOBJNS_ROOT), stale ones included, in no
- * particular order. 0, or the status that stopped the walk (fn's own, or 4, 8, 1359). 50 on
- * Windows (use WinObj or NtQueryDirectoryObject). */
+/* Every object of the namespaces, stale ones included, in no particular order: on POSIX those of
+ * this process's tree of names (KOBJNS_ROOT); on Windows every named section of \BaseNamedObjects
+ * and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj shows them), and each session.
+ * 0, or the status that stopped the walk (fn's own, or 4, 8, 1359). */
 KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
 /* The object `name` resolves to for `ctx` (NULL: this process), as kobjns_section_open() would
- * resolve it, described without opening it: fn is called once and 0 returned; or 2 when nothing
- * holds the resolved path, or a name status (123, 161, 3, 206, 1113, ...). 50 on Windows. */
+ * resolve it, described without opening a handle to it: fn is called once and 0 returned; or 2
+ * when nothing holds the resolved path, 6 when something of another type does, or a name status
+ * (123, 161, 3, 206, 1113, ...). */
 KOBJNS_API int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn,
                                    void *arg);
 /* Remove stale objects as kobjns_cleanup() does, calling fn for each before it goes; with
  * `dry_run`, remove nothing and call fn for each object a real run would remove (judged from
- * the system's lock table: see docs/cli.md). *removed (may be NULL) counts them. fn may be NULL. */
+ * the system's lock table: see docs/cli.md). *removed (may be NULL) counts them. fn may be NULL.
+ * On Windows nothing is ever stale: 0, none. */
 KOBJNS_API int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *removed);
 
 /* Windows' access check of `sddl` for `ctx`'s identity (NULL: this process) on an object owned

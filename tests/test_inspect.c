@@ -1,0 +1,204 @@
+/* Inspection (kobjns_object_list/query, kobjns_cleanup_each, kobjns_sddl_access) on both
+ * backends: what is there, as a program in a session resolves it, without disturbing it. */
+#include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
+#include "kt.h"
+
+#define RW KOBJNS_MAP_WRITE
+#define RD KOBJNS_MAP_READ
+
+/* A copy of what a callback saw of one object. */
+typedef struct seen {
+  const char *want_path; /* for list: the object to pick out */
+  int count;
+  char path[512], type[16], sddl[1024];
+  uint32_t session;
+  uint64_t size;
+  int stale, header_read;
+  size_t handles, pid_count;
+  int first_pid;
+} seen;
+
+static int remember(const kobjns_object *o, void *arg) {
+  seen *s = arg;
+  if (s->want_path && strcmp(o->path, s->want_path)) return 0;
+  s->count++;
+  snprintf(s->path, sizeof s->path, "%s", o->path);
+  snprintf(s->type, sizeof s->type, "%s", o->type);
+  snprintf(s->sddl, sizeof s->sddl, "%s", o->sddl);
+  s->session = o->session;
+  s->size = o->size;
+  s->stale = o->stale;
+  s->header_read = o->header_read;
+  s->handles = o->handles;
+  s->pid_count = o->pid_count;
+  s->first_pid = o->pid_count ? o->pids[0] : -1;
+  return 0;
+}
+
+static int stop_at_first(const kobjns_object *o, void *arg) {
+  (void)o;
+  ++*(int *)arg;
+  return 4242;
+}
+
+static void list_shows_a_section_until_its_last_close(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(app, kt_name("inspect-list"), 65536, RW, NULL, &s));
+  seen found = {.want_path = kobjns_section_path(s)};
+  KT_OK(kobjns_object_list(remember, &found));
+  CU_ASSERT_EQUAL(found.count, 1);
+  CU_ASSERT_STRING_EQUAL(found.type, "Section");
+  CU_ASSERT_EQUAL(found.session, 1);
+  CU_ASSERT_EQUAL(found.size, 65536);
+  CU_ASSERT_EQUAL(found.stale, 0);
+  CU_ASSERT_EQUAL(found.header_read, 1);
+  /* Its session is listed as an object of its own. */
+  seen session = {.want_path = "\\Sessions\\1"};
+  KT_OK(kobjns_object_list(remember, &session));
+  CU_ASSERT_EQUAL(session.count, 1);
+  CU_ASSERT_STRING_EQUAL(session.type, "Session");
+  /* A callback's nonzero answer stops the walk and is returned. */
+  int calls = 0;
+  KT_STATUS(kobjns_object_list(stop_at_first, &calls), 4242);
+  CU_ASSERT_EQUAL(calls, 1);
+  char path[512];
+  snprintf(path, sizeof path, "%s", kobjns_section_path(s));
+  KT_OK(kobjns_section_close(s));
+  seen gone = {.want_path = path};
+  KT_OK(kobjns_object_list(remember, &gone));
+  CU_ASSERT_EQUAL(gone.count, 0);
+  kobjns_ctx_free(app);
+}
+
+static void query_resolves_as_an_open_would(void) {
+  kobjns_ctx *creator = kt_global_creator(), *app = kt_ctx(1, false);
+  const char *global = kt_prefixed("Global\\", "inspect-q"), *bare = strchr(global, '\\') + 1;
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(creator, global, 4096, RW, NULL, &s));
+  seen q = {0};
+  KT_OK(kobjns_object_query(app, global, remember, &q));
+  CU_ASSERT_EQUAL(q.count, 1);
+  CU_ASSERT_STRING_EQUAL(q.path, kobjns_section_path(s));
+  CU_ASSERT_EQUAL(q.session, 0);
+  CU_ASSERT_EQUAL(q.size, 4096);
+  /* The same text from session 1 is session 1's name: nothing there, as for an open. */
+  kobjns_section *o = NULL;
+  KT_STATUS(kobjns_section_open(app, bare, RD, &o), KOBJNS_FILE_NOT_FOUND);
+  KT_STATUS(kobjns_object_query(app, bare, remember, &q), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(q.count, 1); /* fn not called again */
+  /* The name statuses are the resolver's. */
+  KT_STATUS(kobjns_object_query(app, "\\x", remember, &q), KOBJNS_BAD_PATHNAME);
+  KT_STATUS(kobjns_object_query(app, "Global\\", remember, &q), KOBJNS_INVALID_NAME);
+  KT_STATUS(kobjns_object_query(app, "Global", remember, &q), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_object_query(app, "", remember, &q), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_object_query(app, "a\\b", remember, &q), KOBJNS_PATH_NOT_FOUND);
+  KT_STATUS(kobjns_object_query(app, "\xff", remember, &q), KOBJNS_NO_UNICODE_TRANSLATION);
+  KT_STATUS(kobjns_object_query(app, NULL, remember, &q), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_object_query(app, global, NULL, &q), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_object_list(NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  CU_ASSERT_EQUAL(q.count, 1);
+  KT_OK(kobjns_section_close(s));
+  KT_STATUS(kobjns_object_query(app, global, remember, &q), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(creator), kobjns_ctx_free(app);
+}
+
+static void query_counts_handles_and_shows_the_descriptor(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("inspect-h");
+  kobjns_section *a = NULL, *b = NULL;
+  KT_OK(kobjns_section_create(app, name, 4096, RW, "D:(A;;GA;;;WD)", &a));
+  seen q = {0};
+  KT_OK(kobjns_object_query(app, name, remember, &q));
+  CU_ASSERT_EQUAL(q.handles, 1);
+  KT_OK(kobjns_section_open(app, name, RD, &b));
+  KT_OK(kobjns_object_query(app, name, remember, &q));
+  CU_ASSERT_EQUAL(q.handles, 2);
+  /* POSIX says which process holds them; Windows does not tell. */
+#ifndef _WIN32
+  CU_ASSERT_EQUAL(q.pid_count, 1);
+  CU_ASSERT_EQUAL(q.first_pid, (int)getpid());
+  CU_ASSERT_STRING_EQUAL(q.sddl, "D:(A;;GA;;;WD)");
+#else
+  CU_ASSERT_EQUAL(q.pid_count, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(q.sddl, ";;;WD)")); /* Windows writes the rights its own way */
+#endif
+  KT_OK(kobjns_section_close(b));
+  KT_OK(kobjns_section_close(a));
+  kobjns_ctx_free(app);
+}
+
+/* A killed holder: on POSIX its object stays, stale, until an open, the sweep or gc; Windows
+ * deletes it with the process. Either way an open answers 2. */
+static void a_killed_holders_object(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("inspect-killed");
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn(&p, 1, -1));
+  KT_OK(kt_cmd(&p, NULL, 0, "create %s 4096 0x2 -", name));
+  kt_kill(&p);
+  seen q = {0};
+  int rc = kobjns_object_query(app, name, remember, &q);
+  size_t would = 99, removed = 99;
+  seen swept = {0};
+  if (kt_sessions_simulated()) { /* POSIX */
+    KT_OK(rc);
+    CU_ASSERT_EQUAL(q.stale, 1);
+    CU_ASSERT_EQUAL(q.handles, 0);
+    KT_OK(kobjns_cleanup_each(1, remember, &swept, &would));
+    CU_ASSERT_EQUAL(would, 1);
+    CU_ASSERT_STRING_EQUAL(swept.path, q.path);
+    KT_OK(kobjns_object_query(app, name, remember, &q)); /* a dry run removes nothing */
+    KT_OK(kobjns_cleanup_each(0, remember, &swept, &removed));
+    CU_ASSERT_EQUAL(removed, 1);
+    CU_ASSERT_EQUAL(swept.count, 2);
+  } else {
+    KT_STATUS(rc, KOBJNS_FILE_NOT_FOUND);
+    KT_OK(kobjns_cleanup_each(0, remember, &swept, &removed));
+    CU_ASSERT_EQUAL(removed, 0);
+  }
+  KT_STATUS(kobjns_object_query(app, name, remember, &q), KOBJNS_FILE_NOT_FOUND);
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_open(app, name, RD, &s), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
+static void sddl_access_models_the_check(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  int status = kobjns_sddl_access(app, "D:(A;;GR;;;WD)", 12345, RD);
+  if (!kt_sessions_simulated()) { /* Windows: AccessCheck is the authority, not a model */
+    KT_STATUS(status, KOBJNS_NOT_SUPPORTED);
+    kobjns_ctx_free(app);
+    return;
+  }
+  KT_OK(status);
+  KT_STATUS(kobjns_sddl_access(app, "D:(A;;GR;;;WD)", 12345, RW), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_sddl_access(app, "D:(A;;GA;;;IU)", 12345, RW), 0); /* session 1 is interactive */
+  kobjns_ctx *service = kt_ctx(0, false);
+  KT_STATUS(kobjns_sddl_access(service, "D:(A;;GA;;;IU)", 12345, RW), KOBJNS_ACCESS_DENIED);
+  kobjns_ctx_free(service);
+  KT_STATUS(kobjns_sddl_access(app, "D:(D;;GW;;;WD)(A;;GA;;;WD)", 12345, RW), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_sddl_access(app, "D:NO_ACCESS_CONTROL", 12345, RW), 0);
+  KT_STATUS(kobjns_sddl_access(app, "D:(A;;GR;;;WD)", 12345, 0), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_sddl_access(app, NULL, 12345, RD), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_sddl_access(app, "D:(A;;GR;;;XX)", 12345, RD), KOBJNS_INVALID_SID);
+  kobjns_ctx_free(app);
+}
+
+void kt_add_inspect(CU_pSuite s) {
+  kt_add(s, "list shows a section until its last close", list_shows_a_section_until_its_last_close,
+         KT_NEEDS_SESSION1);
+  kt_add(s, "query resolves as an open would", query_resolves_as_an_open_would,
+         KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
+  kt_add(s, "query counts handles and shows the descriptor",
+         query_counts_handles_and_shows_the_descriptor, KT_NEEDS_SESSION1);
+  kt_add(s, "a killed holder's object: stale and swept (POSIX), gone (Windows)",
+         a_killed_holders_object, KT_NEEDS_SESSION1);
+  kt_add(s, "kobjns_sddl_access models the access check (POSIX), 50 (Windows)",
+         sddl_access_models_the_check, KT_NEEDS_SESSION1);
+}
