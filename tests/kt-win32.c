@@ -195,3 +195,88 @@ void kt_thread_join(kt_thread *t) {
 }
 
 void kt_pause_ms(unsigned ms) { Sleep(ms); }
+
+/* Append `arg` to the command line, quoted so that CommandLineToArgvW gives it back exactly:
+ * backslashes are literal except before a quote, where they (and the quote) are escaped. */
+static bool append_argument(wchar_t *line, size_t *at, size_t cap, const char *arg) {
+  int units = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, arg, -1, NULL, 0);
+  wchar_t *w = units > 0 ? malloc((size_t)units * sizeof *w) : NULL;
+  if (!w) return false;
+  MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, arg, -1, w, units);
+  bool ok = true;
+#define PUT(c) (ok = ok && *at + 1 < cap, ok ? (void)(line[(*at)++] = (c)) : (void)0)
+  if (*at) PUT(L' ');
+  PUT(L'"');
+  for (const wchar_t *p = w;; p++) {
+    size_t slashes = 0;
+    while (*p == L'\\') slashes++, p++;
+    if (!*p) {
+      for (size_t i = 0; i < 2 * slashes; i++) PUT(L'\\');
+      break;
+    }
+    if (*p == L'"') {
+      for (size_t i = 0; i < 2 * slashes + 1; i++) PUT(L'\\');
+    } else {
+      for (size_t i = 0; i < slashes; i++) PUT(L'\\');
+    }
+    PUT(*p);
+  }
+  PUT(L'"');
+#undef PUT
+  free(w);
+  return ok;
+}
+
+int kt_run(const char *program, const char *const *args, char *out, size_t size) {
+  enum { CAP = 32768 };
+  wchar_t *line = malloc(CAP * sizeof *line), path[MAX_PATH + 1];
+  size_t at = 0;
+  bool ok = line && MultiByteToWideChar(CP_UTF8, 0, program, -1, path, MAX_PATH) > 0 &&
+            append_argument(line, &at, CAP, program);
+  for (int i = 0; ok && args[i]; i++) ok = append_argument(line, &at, CAP, args[i]);
+  if (!ok) {
+    free(line);
+    return -1;
+  }
+  line[at] = L'\0';
+  SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
+  HANDLE out_read = NULL, out_write = NULL;
+  HANDLE null = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE,
+                            FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
+  PROCESS_INFORMATION pi = {0};
+  STARTUPINFOW si = {.cb = sizeof si, .dwFlags = STARTF_USESTDHANDLES};
+  ok = null != INVALID_HANDLE_VALUE && CreatePipe(&out_read, &out_write, &sa, 0) &&
+       SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
+  if (ok) {
+    si.hStdInput = null;
+    si.hStdOutput = out_write;
+    si.hStdError = null;
+    ok = CreateProcessW(path, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+  }
+  free(line);
+  if (out_write) CloseHandle(out_write);
+  if (null != INVALID_HANDLE_VALUE) CloseHandle(null);
+  if (!ok) {
+    if (out_read) CloseHandle(out_read);
+    return -1;
+  }
+  CloseHandle(pi.hThread);
+  size_t used = 0;
+  DWORD n;
+  char drain[4096];
+  for (;;) { /* read it all before waiting: a full pipe would stall the child */
+    bool room = used + 1 < size;
+    if (!ReadFile(out_read, room ? out + used : drain,
+                  room ? (DWORD)(size - 1 - used) : (DWORD)sizeof drain, &n, NULL) ||
+        n == 0)
+      break;
+    if (room) used += n;
+  }
+  out[used] = '\0';
+  CloseHandle(out_read);
+  DWORD code = 255;
+  WaitForSingleObject(pi.hProcess, INFINITE);
+  GetExitCodeProcess(pi.hProcess, &code);
+  CloseHandle(pi.hProcess);
+  return (int)code;
+}

@@ -115,6 +115,11 @@ int kt_wait(kt_proc *p);
 /* Kill the child with SIGKILL and reap it. */
 void kt_kill(kt_proc *p);
 
+/* Run `program` (a path) with the NULL-terminated `args`, its standard output into out (NUL
+ * terminated, cut at size - 1), its standard error discarded: its exit status, or -1 when it
+ * could not be started. Arguments are passed as UTF-8 (UTF-16 on Windows), exactly. */
+int kt_run(const char *program, const char *const *args, char *out, size_t size);
+
 /* Platform halves (kt-posix.c, kt-win32.c). */
 /* Close the pipes and wait for the child: its exit code, or 128 + signal. */
 int kt_reap(kt_proc *p);

@@ -20,6 +20,8 @@ int cli_exit(int status);
 int cli_fail(const char *what, int status);
 
 bool cli_parse_u32(const char *s, uint32_t *out);
+/* This process's uid; UINT32_MAX on Windows, which has none. */
+uint32_t cli_self_uid(void);
 /* A user name or a uid. */
 bool cli_parse_user(const char *s, uint32_t *uid);
 /* The account name of `uid`, or its number. */
@@ -33,6 +35,9 @@ void cli_json_string(FILE *f, const char *s);
 void cli_object_json(FILE *f, const kobjns_object *o);
 /* One object as aligned "field: value" lines (kobjns stat). */
 void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent);
+/* A deep copy of an object seen in a callback (its strings and pids), and its release. 0 or 8. */
+int cli_object_copy(kobjns_object *dst, const kobjns_object *src);
+void cli_object_release(kobjns_object *o);
 /* "64 KiB"-style size. */
 void cli_size(uint64_t bytes, char *out, size_t size);
 

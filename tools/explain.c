@@ -4,24 +4,22 @@
  * its uid), so the exit status can never disagree with a real open. A stale object is the one
  * case not opened (an open would remove it): the answer is then 2, as an open's would be. */
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifndef _WIN32
+#include <grp.h>
+#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include "cli.h"
 
 typedef struct found {
   bool present;
-  char *path, *type, *sddl;
-  uint32_t owner, mode;
-  uint64_t size;
-  int read_only, stale, header_read;
-  char *json;
+  kobjns_object o; /* a copy (cli_object_copy) */
 } found;
 
 typedef struct report {
@@ -30,11 +28,21 @@ typedef struct report {
   size_t count;
 } report;
 
-__attribute__((format(printf, 2, 3))) static void step(report *r, const char *fmt, ...) {
+#ifdef __MINGW_PRINTF_FORMAT /* mingw's C99 printf (__USE_MINGW_ANSI_STDIO), not msvcrt's */
+#define STEP_FORMAT __MINGW_PRINTF_FORMAT
+#else
+#define STEP_FORMAT printf
+#endif
+
+__attribute__((format(STEP_FORMAT, 2, 3))) static void step(report *r, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *line = NULL;
-  if (vasprintf(&line, fmt, ap) < 0) line = NULL;
+  va_list again;
+  va_copy(again, ap);
+  int len = vsnprintf(NULL, 0, fmt, ap);
+  char *line = len >= 0 ? malloc((size_t)len + 1) : NULL;
+  if (line) vsnprintf(line, (size_t)len + 1, fmt, again);
+  va_end(again);
   va_end(ap);
   char **more = line ? realloc(r->steps, (r->count + 1) * sizeof *more) : NULL;
   if (!more) {
@@ -48,25 +56,9 @@ __attribute__((format(printf, 2, 3))) static void step(report *r, const char *fm
 
 static int capture(const kobjns_object *o, void *arg) {
   found *f = arg;
-  f->present = true;
-  f->path = strdup(o->path);
-  f->type = strdup(o->type);
-  f->sddl = strdup(o->sddl);
-  f->owner = o->owner;
-  f->mode = o->mode;
-  f->size = o->size;
-  f->read_only = o->read_only;
-  f->stale = o->stale;
-  f->header_read = o->header_read;
-  char *text = NULL;
-  size_t len;
-  FILE *m = open_memstream(&text, &len);
-  if (m) {
-    cli_object_json(m, o);
-    if (fclose(m) != 0) text = NULL;
-  }
-  f->json = text;
-  return f->path && f->type && f->sddl && f->json ? 0 : KOBJNS_NOT_ENOUGH_MEMORY;
+  int rc = cli_object_copy(&f->o, o);
+  f->present = rc == 0;
+  return rc;
 }
 
 static const char *leaf_of(const char *path) {
@@ -143,12 +135,13 @@ static void describe_ace(report *r, const char *ace, size_t len) {
     cli_user_name(id, name, sizeof name);
     snprintf(who, sizeof who, "user %s (uid %u)", name, (unsigned)id);
   } else if (!who[0] && !strncmp(fields[5], "S-1-22-2-", 9) && cli_parse_u32(fields[5] + 9, &id)) {
+    snprintf(who, sizeof who, "group %u", (unsigned)id);
+#ifndef _WIN32
     struct group g, *gr = NULL;
     char buf[4096];
     if (getgrgid_r((gid_t)id, &g, buf, sizeof buf, &gr) == 0 && gr)
       snprintf(who, sizeof who, "group %s (gid %u)", gr->gr_name, (unsigned)id);
-    else
-      snprintf(who, sizeof who, "group %u", (unsigned)id);
+#endif
   } else if (!who[0]) {
     snprintf(who, sizeof who, "%s", fields[5]);
   }
@@ -170,8 +163,7 @@ static void describe_sddl(report *r, const char *sddl) {
 
 /* The open itself, as `uid` in `session` (in a child that becomes uid when it is not us). */
 static int real_open(const char *name, uint32_t session, uint32_t uid, unsigned access) {
-  int fds[2];
-  if (uid == (uint32_t)geteuid()) {
+  if (uid == cli_self_uid()) {
     kobjns_ctx *ctx = NULL;
     kobjns_section *s = NULL;
     int rc = kobjns_ctx_new(&ctx);
@@ -181,6 +173,10 @@ static int real_open(const char *name, uint32_t session, uint32_t uid, unsigned 
     kobjns_ctx_free(ctx);
     return rc;
   }
+#ifdef _WIN32
+  return KOBJNS_NOT_SUPPORTED; /* Windows: acting as another user is refused before this */
+#else
+  int fds[2];
   if (pipe(fds) < 0) return KOBJNS_INTERNAL_ERROR;
   fflush(NULL);
   pid_t pid = fork();
@@ -219,6 +215,7 @@ static int real_open(const char *name, uint32_t session, uint32_t uid, unsigned 
   int st;
   waitpid(pid, &st, 0);
   return rc;
+#endif
 }
 
 static const char *access_words(unsigned access) {
@@ -274,6 +271,89 @@ static void explain_resolve_failure(report *r, const char *name, int rc) {
   }
 }
 
+/* What is at the resolved path: steps 2 and 3 of the diagnosis. */
+static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_t session,
+                           const char *user, unsigned access, int query, const found *f) {
+  if (query == KOBJNS_FILE_NOT_FOUND) {
+    step(r, "nothing named \"%s\" exists there", leaf_of(path));
+    elsewhere e = {.leaf = leaf_of(path), .here = path, .my_session = session, .r = r};
+    kobjns_object_list(note_elsewhere, &e);
+    int held = 0;
+    kobjns_ctx_has_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, &held);
+    if (!strncmp(path, "\\BaseNamedObjects\\", 18) && session != 0)
+      step(
+          r, "creating it there needs SeCreateGlobalPrivilege, which this identity %s",
+          held ? "holds" : "lacks (only session 0 and administrators hold it): a create answers 5");
+    else
+      step(r, "creating it there needs no privilege");
+    return;
+  }
+  if (query == KOBJNS_INVALID_HANDLE) {
+    step(r,
+         "something of another type, or not a kobjns object, holds the name: an open of a "
+         "section answers 6");
+    return;
+  }
+  if (query) {
+    step(r, "it cannot be looked at: %s (%d)", kobjns_status_name(query), query);
+    return;
+  }
+  const kobjns_object *o = &f->o;
+  char size[32], owner[256];
+  cli_size(o->size, size, sizeof size);
+  if (o->owner == UINT32_MAX) { /* Windows: the kernel keeps owners as SIDs in the descriptor */
+    step(r, "it exists: a %s of %s, %zu other handle%s open", o->type, size, o->handles,
+         o->handles == 1 ? "" : "s");
+  } else {
+    cli_user_name(o->owner, owner, sizeof owner);
+    step(r, "it exists: a %s of %s%s, owned by %s (uid %u), mode %04o", o->type, size,
+         o->read_only ? ", created read-only" : "", owner, (unsigned)o->owner, (unsigned)o->mode);
+  }
+  if (strcmp(o->type, "Section"))
+    step(r, "the name is held by another object type (%s): an open of a section answers 6",
+         o->type);
+  if (o->stale > 0)
+    step(r,
+         "it is stale: every process that held it died; an open answers 2 and removes "
+         "it (`kobjns gc` removes it now)");
+  if (o->sddl[0]) {
+    step(r, "its security descriptor is %s:", o->sddl);
+    describe_sddl(r, o->sddl);
+    int granted = kobjns_sddl_access(ctx, o->sddl, o->owner, access);
+    if (granted != KOBJNS_NOT_SUPPORTED) /* Windows: the kernel's check, seen in the answer */
+      step(r, "so the descriptor %s %s to %s in session %u", granted ? "does not grant" : "grants",
+           access_words(access), user, (unsigned)session);
+  } else if (o->owner != UINT32_MAX) {
+    step(r,
+         "its header cannot be read by this user: the file's mode bits (%04o) keep everyone "
+         "but its owner out",
+         (unsigned)o->mode);
+  } else {
+    step(r, "its descriptor does not let this caller read it (READ_CONTROL)");
+  }
+  if (o->read_only && (access & KOBJNS_MAP_WRITE))
+    step(r, "it was created read-only (without write protection): write access is refused");
+}
+
+/* An answer of 5 that the descriptor does not explain: say what did (POSIX). */
+static void explain_other_denial(report *r, kobjns_ctx *ctx, uint32_t uid, uint32_t session,
+                                 unsigned access, const kobjns_object *o) {
+  if (!o->sddl[0] || o->owner == UINT32_MAX ||
+      kobjns_sddl_access(ctx, o->sddl, o->owner, access) != 0 ||
+      (o->read_only && (access & KOBJNS_MAP_WRITE)))
+    return;
+  if (uid == 0 && o->owner != 0 && (o->session == 0 || o->session != session))
+    step(r,
+         "root never trusts an object another user put in a namespace root does not own "
+         "(Global\\ or another session's): it could be a plant");
+  else
+    step(r,
+         "the descriptor grants it, but the kernel's mode bits (%04o, owner uid %u) do not "
+         "let this uid open the file: kobjns gives the kernel no more than the descriptor "
+         "grants every user of a class",
+         (unsigned)o->mode, (unsigned)o->owner);
+}
+
 int kobjns_cli_explain(int argc, char **argv) {
   static const struct option options[] = {
       {"session", required_argument, NULL, 's'}, {"access", required_argument, NULL, 'a'},
@@ -282,7 +362,7 @@ int kobjns_cli_explain(int argc, char **argv) {
   static const char usage[] =
       "usage: kobjns explain NAME [--session N] [--access r|w|rw] [--as-user USER] [--json]\n";
   report r = {0};
-  uint32_t session = 0, uid = (uint32_t)geteuid();
+  uint32_t session = 0, self = cli_self_uid(), uid = self;
   bool session_set = false;
   unsigned access = KOBJNS_MAP_READ;
   const char *access_text = "r";
@@ -304,6 +384,8 @@ int kobjns_cli_explain(int argc, char **argv) {
           return cli_fail("--access is r, w or rw", KOBJNS_INVALID_PARAMETER);
         break;
       case 'u':
+        if (self == UINT32_MAX)
+          return cli_fail("--as-user (Windows: run explain as that user)", KOBJNS_NOT_SUPPORTED);
         if (!cli_parse_user(optarg, &uid)) return cli_fail("--as-user: no such user", 87);
         break;
       case 'j': r.json = true; break;
@@ -319,21 +401,26 @@ int kobjns_cli_explain(int argc, char **argv) {
   int rc;
   if (!session_set && (rc = kobjns_session_id(NULL, &session)))
     return cli_fail("this process's session", rc);
-  if (uid != (uint32_t)geteuid() && geteuid() != 0)
+  if (uid != self && self != 0)
     return cli_fail("--as-user another user needs root (explain switches to that user)",
                     KOBJNS_PRIVILEGE_NOT_HELD);
   /* The diagnosis runs in-process as a context with that identity; the answer does not. */
   kobjns_ctx *ctx = NULL;
   if ((rc = kobjns_ctx_new(&ctx)) || (rc = kobjns_ctx_set_session(ctx, session)) ||
-      (uid != (uint32_t)geteuid() && (rc = kobjns_ctx_set_user(ctx, uid)))) {
+      (uid != self && (rc = kobjns_ctx_set_user(ctx, uid)))) {
     kobjns_ctx_free(ctx);
     return cli_fail("acting as that user in that session", rc);
   }
   char user[256];
-  cli_user_name(uid, user, sizeof user);
-  if (!r.json)
-    printf("kobjns explain: can %s (uid %u) in session %u open \"%s\" for %s?\n", user,
-           (unsigned)uid, (unsigned)session, name, access_words(access));
+  if (uid == UINT32_MAX)
+    snprintf(user, sizeof user, "this user");
+  else
+    cli_user_name(uid, user, sizeof user);
+  if (!r.json) {
+    printf("kobjns explain: can %s", user);
+    if (uid != UINT32_MAX) printf(" (uid %u)", (unsigned)uid);
+    printf(" in session %u open \"%s\" for %s?\n", (unsigned)session, name, access_words(access));
+  }
 
   /* 1. Where the name leads. */
   explain_prefix(&r, name, session);
@@ -354,88 +441,41 @@ int kobjns_cli_explain(int argc, char **argv) {
   } else {
     if (path[0]) step(&r, "so it resolves to %s", path);
     /* 2. What is there. */
-    rc = kobjns_object_query(ctx, name, capture, &f);
-    if (rc == KOBJNS_FILE_NOT_FOUND) {
-      step(&r, "nothing named \"%s\" exists there", leaf_of(path));
-      elsewhere e = {.leaf = leaf_of(path), .here = path, .my_session = session, .r = &r};
-      kobjns_object_list(note_elsewhere, &e);
-      int held = 0;
-      kobjns_ctx_has_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, &held);
-      bool global = !strncmp(path, "\\BaseNamedObjects\\", 18);
-      if (global && session != 0)
-        step(&r, "creating it there needs SeCreateGlobalPrivilege, which this identity %s",
-             held ? "holds (root)" : "lacks (only session 0 and root hold it): a create answers 5");
-      else
-        step(&r, "creating it there needs no privilege");
-    } else if (rc == KOBJNS_INVALID_HANDLE) {
-      step(&r, "something that is not a kobjns object holds the name (not a regular file)");
-    } else if (rc) {
-      step(&r, "it cannot be looked at: %s (%d)", kobjns_status_name(rc), rc);
-    } else {
-      char size[32], owner[256];
-      cli_size(f.size, size, sizeof size);
-      cli_user_name(f.owner, owner, sizeof owner);
-      step(&r, "it exists: a %s of %s%s, owned by %s (uid %u), mode %04o", f.type, size,
-           f.read_only ? ", created read-only" : "", owner, (unsigned)f.owner, (unsigned)f.mode);
-      if (strcmp(f.type, "Section"))
-        step(&r, "the name is held by another object type (%s): an open of a section answers 6",
-             f.type);
-      if (f.stale > 0)
-        step(&r,
-             "it is stale: every process that held it died; an open answers 2 and removes "
-             "it (`kobjns gc` removes it now)");
-      if (f.sddl[0]) {
-        step(&r, "its security descriptor is %s:", f.sddl);
-        describe_sddl(&r, f.sddl);
-        int granted = kobjns_sddl_access(ctx, f.sddl, f.owner, access);
-        step(&r, "so the descriptor %s %s to %s in session %u",
-             granted ? "does not grant" : "grants", access_words(access), user, (unsigned)session);
-      } else {
-        step(&r,
-             "its header cannot be read by this user: the file's mode bits (%04o) keep "
-             "everyone but its owner out",
-             (unsigned)f.mode);
-      }
-      if (f.read_only && (access & KOBJNS_MAP_WRITE))
-        step(&r, "it was created read-only (without write protection): write access is refused");
-    }
+    int query = kobjns_object_query(ctx, name, capture, &f);
+    explain_object(&r, ctx, path, session, user, access, query, &f);
     /* 3. The answer: a real open, except of a stale object (it would be removed). */
-    if (f.present && f.stale > 0) {
+    if (f.present && f.o.stale > 0) {
       answer = KOBJNS_FILE_NOT_FOUND;
     } else {
       answer = real_open(name, session, uid, access);
       opened = true;
     }
-    if (answer == KOBJNS_ACCESS_DENIED && f.present && f.sddl[0] &&
-        kobjns_sddl_access(ctx, f.sddl, f.owner, access) == 0 &&
-        !(f.read_only && (access & KOBJNS_MAP_WRITE))) {
-      if (uid == 0 && f.owner != 0 &&
-          (f.path[0] && (!strncmp(f.path, "\\BaseNamedObjects\\", 18) ||
-                         strncmp(f.path, "\\Sessions\\", 10) == 0)))
-        step(&r,
-             "root never trusts an object another user put in a namespace root does not own "
-             "(Global\\ or another session's): it could be a plant");
-      else
-        step(&r,
-             "the descriptor grants it, but the kernel's mode bits (%04o, owner uid %u) do "
-             "not let this uid open the file: kobjns gives the kernel no more than the "
-             "descriptor grants every user of a class",
-             (unsigned)f.mode, (unsigned)f.owner);
-    }
+    if (answer == KOBJNS_ACCESS_DENIED && f.present)
+      explain_other_denial(&r, ctx, uid, session, access, &f.o);
   }
   kobjns_ctx_free(ctx);
 
   if (r.json) {
     fputs("{\"version\":1,\"name\":", stdout);
     cli_json_string(stdout, name);
-    printf(",\"session\":%u,\"uid\":%u,\"access\":", (unsigned)session, (unsigned)uid);
+    printf(",\"session\":%u,\"uid\":", (unsigned)session);
+    if (uid == UINT32_MAX)
+      fputs("null", stdout);
+    else
+      printf("%u", (unsigned)uid);
+    fputs(",\"access\":", stdout);
     cli_json_string(stdout, access_text);
     fputs(",\"path\":", stdout);
     if (resolved)
       fputs("null", stdout);
     else
       cli_json_string(stdout, path);
-    printf(",\"object\":%s,\"steps\":[", f.present && f.json ? f.json : "null");
+    fputs(",\"object\":", stdout);
+    if (f.present)
+      cli_object_json(stdout, &f.o);
+    else
+      fputs("null", stdout);
+    fputs(",\"steps\":[", stdout);
     for (size_t i = 0; i < r.count; i++) {
       fputs(i ? "," : "", stdout);
       cli_json_string(stdout, r.steps[i]);
@@ -448,6 +488,6 @@ int kobjns_cli_explain(int argc, char **argv) {
   }
   for (size_t i = 0; i < r.count; i++) free(r.steps[i]);
   free(r.steps);
-  free(f.path), free(f.type), free(f.sddl), free(f.json);
+  if (f.present) cli_object_release(&f.o);
   return cli_exit(answer);
 }

@@ -3,10 +3,16 @@
  * (docs/cli.md). Exit status: 0, or the Win32 error number of what failed (255 past 255). */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#include <windows.h>
+#else
+#include <pwd.h>
 #include <unistd.h>
+#endif
 
 #include "cli.h"
 
@@ -53,6 +59,20 @@ bool cli_parse_u32(const char *s, uint32_t *out) {
   return true;
 }
 
+#ifdef _WIN32
+uint32_t cli_self_uid(void) { return UINT32_MAX; }
+
+bool cli_parse_user(const char *s, uint32_t *uid) { return cli_parse_u32(s, uid); }
+
+void cli_user_name(uint32_t uid, char *out, size_t size) {
+  if (uid == UINT32_MAX)
+    snprintf(out, size, "-"); /* Windows: owners are SIDs, in the descriptor */
+  else
+    snprintf(out, size, "%u", (unsigned)uid);
+}
+#else
+uint32_t cli_self_uid(void) { return (uint32_t)geteuid(); }
+
 bool cli_parse_user(const char *s, uint32_t *uid) {
   if (cli_parse_u32(s, uid)) return true;
   struct passwd pw, *found = NULL;
@@ -70,6 +90,7 @@ void cli_user_name(uint32_t uid, char *out, size_t size) {
   else
     snprintf(out, size, "%u", (unsigned)uid);
 }
+#endif
 
 const char *cli_printable(const char *s, char *out, size_t size) {
   size_t n = 0;
@@ -169,11 +190,16 @@ void cli_object_json(FILE *f, const kobjns_object *o) {
   cli_json_string(f, o->path);
   fputs(",\"type\":", f);
   cli_json_string(f, o->type);
-  fprintf(f, ",\"session\":%u,\"size\":%llu,\"read_only\":%s,\"owner\":{\"uid\":%u,\"name\":",
-          (unsigned)o->session, (unsigned long long)o->size, o->read_only ? "true" : "false",
-          (unsigned)o->owner);
-  cli_json_string(f, owner);
-  fprintf(f, "},\"mode\":\"%04o\",\"sddl\":", (unsigned)o->mode);
+  fprintf(f, ",\"session\":%u,\"size\":%llu,\"read_only\":%s,\"owner\":", (unsigned)o->session,
+          (unsigned long long)o->size, o->read_only ? "true" : "false");
+  if (o->owner == UINT32_MAX) { /* Windows: the owner is a SID, the mode bits do not exist */
+    fputs("null,\"mode\":null", f);
+  } else {
+    fprintf(f, "{\"uid\":%u,\"name\":", (unsigned)o->owner);
+    cli_json_string(f, owner);
+    fprintf(f, "},\"mode\":\"%04o\"", (unsigned)o->mode);
+  }
+  fputs(",\"sddl\":", f);
   cli_json_string(f, o->sddl);
   fprintf(f, ",\"header_read\":%s,\"state\":\"%s\",\"handles\":", o->header_read ? "true" : "false",
           state_of(o));
@@ -200,31 +226,60 @@ void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent) {
   if (!strcmp(o->type, "Section"))
     fprintf(f, "%ssize:     %s (%llu bytes)%s\n", indent, size, (unsigned long long)o->size,
             o->header_read ? "" : ", from the file's size");
-  fprintf(f, "%sowner:    %s (uid %u), mode %04o\n", indent, owner, (unsigned)o->owner,
-          (unsigned)o->mode);
+  if (o->owner != UINT32_MAX)
+    fprintf(f, "%sowner:    %s (uid %u), mode %04o\n", indent, owner, (unsigned)o->owner,
+            (unsigned)o->mode);
   if (!strcmp(o->type, "Section"))
     fprintf(f, "%ssecurity: %s\n", indent,
-            o->sddl[0] ? o->sddl : "(unknown: the header is not readable by this user)");
+            o->sddl[0]       ? o->sddl
+            : o->header_read ? "(none reported)"
+                             : "(unknown: this user may not read it)");
   fprintf(f, "%sstate:    %s", indent, state_of(o));
-  if (o->stale == 0)
+  if (o->stale == 0 && o->pid_count)
     fprintf(f, ", %zu handle%s held by pid %s", o->handles, o->handles == 1 ? "" : "s", holders);
+  else if (o->stale == 0)
+    fprintf(f, ", %zu other handle%s (the system does not say whose)", o->handles,
+            o->handles == 1 ? "" : "s");
   if (o->stale > 0) fputs(" (every holder died: `kobjns gc` removes it)", f);
   if (o->stale < 0) fputs(" (the system's lock table cannot be read)", f);
   fprintf(f, "\n%snative:   %s\n", indent, o->native);
 }
 
-/* --- ls -------------------------------------------------------------------------------------- */
+static char *copy_string(const char *s, bool *ok) {
+  char *c = strdup(s ? s : "");
+  *ok = *ok && c;
+  return c;
+}
 
-typedef struct row {
-  char *path, *type, *size, *owner, *holders, *state, *sddl, *json;
-  uint32_t session;
-} row;
+int cli_object_copy(kobjns_object *dst, const kobjns_object *src) {
+  bool ok = true;
+  *dst = *src;
+  dst->path = copy_string(src->path, &ok);
+  dst->type = copy_string(src->type, &ok);
+  dst->sddl = copy_string(src->sddl, &ok);
+  dst->native = copy_string(src->native, &ok);
+  int *pids = src->pid_count ? malloc(src->pid_count * sizeof *pids) : NULL;
+  if (src->pid_count && !pids) ok = false;
+  if (pids) memcpy(pids, src->pids, src->pid_count * sizeof *pids);
+  dst->pids = pids;
+  if (ok) return 0;
+  cli_object_release(dst);
+  return KOBJNS_NOT_ENOUGH_MEMORY;
+}
+
+void cli_object_release(kobjns_object *o) {
+  free((char *)o->path), free((char *)o->type), free((char *)o->sddl), free((char *)o->native);
+  free((int *)o->pids);
+  memset(o, 0, sizeof *o);
+}
+
+/* --- ls -------------------------------------------------------------------------------------- */
 
 typedef struct listing {
   enum { SHOW_REACHABLE, SHOW_GLOBAL, SHOW_SESSION, SHOW_ALL } show;
   uint32_t session;
   bool json;
-  row *rows;
+  kobjns_object *objects; /* copies (cli_object_copy), sorted before printing */
   size_t count, capacity;
 } listing;
 
@@ -239,86 +294,65 @@ static bool shown(const listing *l, const kobjns_object *o) {
   return false;
 }
 
-static char *memstream_of(void (*print)(FILE *, const kobjns_object *), const kobjns_object *o) {
-  char *text = NULL;
-  size_t len;
-  FILE *f = open_memstream(&text, &len);
-  if (!f) return NULL;
-  print(f, o);
-  if (fclose(f) != 0) {
-    free(text);
-    return NULL;
-  }
-  return text;
-}
-
 static int collect(const kobjns_object *o, void *arg) {
   listing *l = arg;
   if (!shown(l, o)) return 0;
   if (l->count == l->capacity) {
     size_t grown = l->capacity ? l->capacity * 2 : 64;
-    row *more = realloc(l->rows, grown * sizeof *more);
+    kobjns_object *more = realloc(l->objects, grown * sizeof *more);
     if (!more) return KOBJNS_NOT_ENOUGH_MEMORY;
-    l->rows = more;
+    l->objects = more;
     l->capacity = grown;
   }
-  char owner[256], size[32], holders[512], path[4096];
-  cli_user_name(o->owner, owner, sizeof owner);
-  if (!strcmp(o->type, "Section"))
-    cli_size(o->size, size, sizeof size);
-  else
-    snprintf(size, sizeof size, "-");
-  holders_text(o, holders, sizeof holders);
-  row r = {.path = strdup(o->path[0] ? cli_printable(o->path, path, sizeof path) : o->native),
-           .type = strdup(o->type),
-           .size = strdup(size),
-           .owner = strdup(owner),
-           .holders = strdup(holders),
-           .state = strdup(state_of(o)),
-           .sddl = strdup(o->sddl[0] ? o->sddl : "-"),
-           .json = l->json ? memstream_of(cli_object_json, o) : strdup(""),
-           .session = o->session};
-  l->rows[l->count++] = r;
-  if (!r.path || !r.type || !r.size || !r.owner || !r.holders || !r.state || !r.sddl || !r.json)
-    return KOBJNS_NOT_ENOUGH_MEMORY;
-  return 0;
+  int rc = cli_object_copy(&l->objects[l->count], o);
+  if (!rc) l->count++;
+  return rc;
 }
+
+static const char *shown_path(const kobjns_object *o) { return o->path[0] ? o->path : o->native; }
 
 static int by_path(const void *pa, const void *pb) {
-  const row *a = pa, *b = pb;
-  return strcmp(a->path, b->path);
+  return strcmp(shown_path(pa), shown_path(pb));
 }
 
-static void free_rows(listing *l) {
-  for (size_t i = 0; i < l->count; i++) {
-    row *r = &l->rows[i];
-    free(r->path), free(r->type), free(r->size), free(r->owner), free(r->holders);
-    free(r->state), free(r->sddl), free(r->json);
-  }
-  free(l->rows);
+static void free_listing(listing *l) {
+  for (size_t i = 0; i < l->count; i++) cli_object_release(&l->objects[i]);
+  free(l->objects);
+}
+
+enum { COLUMNS = 7 };
+
+/* The cells of one row (the last, the descriptor, is never padded). */
+static void cells_of(const kobjns_object *o, char cells[COLUMNS][4096]) {
+  cli_printable(shown_path(o), cells[0], sizeof cells[0]);
+  snprintf(cells[1], sizeof cells[1], "%s", o->type);
+  if (!strcmp(o->type, "Section"))
+    cli_size(o->size, cells[2], sizeof cells[2]);
+  else
+    snprintf(cells[2], sizeof cells[2], "-");
+  cli_user_name(o->owner, cells[3], sizeof cells[3]);
+  holders_text(o, cells[4], sizeof cells[4]);
+  snprintf(cells[5], sizeof cells[5], "%s", state_of(o));
+  snprintf(cells[6], sizeof cells[6], "%s", o->sddl[0] ? o->sddl : "-");
 }
 
 static void print_table(const listing *l) {
-  static const char *titles[] = {"PATH", "TYPE", "SIZE", "OWNER", "PIDS", "STATE", "SECURITY"};
-  size_t w[7];
-  for (int c = 0; c < 7; c++) w[c] = strlen(titles[c]);
+  static const char *titles[COLUMNS] = {"PATH", "TYPE",  "SIZE",    "OWNER",
+                                        "PIDS", "STATE", "SECURITY"};
+  static char cells[COLUMNS][4096];
+  size_t w[COLUMNS];
+  for (int c = 0; c < COLUMNS; c++) w[c] = strlen(titles[c]);
   for (size_t i = 0; i < l->count; i++) {
-    const row *r = &l->rows[i];
-    const char *cells[] = {r->path, r->type, r->size, r->owner, r->holders, r->state};
-    for (int c = 0; c < 6; c++)
+    cells_of(&l->objects[i], cells);
+    for (int c = 0; c < COLUMNS - 1; c++)
       if (width(cells[c]) > w[c]) w[c] = width(cells[c]);
   }
-  for (int c = 0; c < 7; c++) {
-    if (c == 6)
-      printf("%s\n", titles[c]);
-    else
-      pad(stdout, titles[c], w[c] + 2);
-  }
+  for (int c = 0; c < COLUMNS - 1; c++) pad(stdout, titles[c], w[c] + 2);
+  printf("%s\n", titles[COLUMNS - 1]);
   for (size_t i = 0; i < l->count; i++) {
-    const row *r = &l->rows[i];
-    const char *cells[] = {r->path, r->type, r->size, r->owner, r->holders, r->state};
-    for (int c = 0; c < 6; c++) pad(stdout, cells[c], w[c] + 2);
-    printf("%s\n", r->sddl);
+    cells_of(&l->objects[i], cells);
+    for (int c = 0; c < COLUMNS - 1; c++) pad(stdout, cells[c], w[c] + 2);
+    printf("%s\n", cells[COLUMNS - 1]);
   }
 }
 
@@ -351,20 +385,23 @@ static int cmd_ls(int argc, char **argv) {
     return cli_fail("this process's session", rc);
   rc = kobjns_object_list(collect, &l);
   if (rc) {
-    free_rows(&l);
+    free_listing(&l);
     return cli_fail("listing objects", rc);
   }
-  qsort(l.rows, l.count, sizeof *l.rows, by_path);
+  qsort(l.objects, l.count, sizeof *l.objects, by_path);
   if (l.json) {
     fputs("{\"version\":1,\"objects\":[", stdout);
-    for (size_t i = 0; i < l.count; i++) printf("%s%s", i ? "," : "", l.rows[i].json);
+    for (size_t i = 0; i < l.count; i++) {
+      fputs(i ? "," : "", stdout);
+      cli_object_json(stdout, &l.objects[i]);
+    }
     fputs("]}\n", stdout);
   } else if (l.count) {
     print_table(&l);
   } else {
     printf("no objects%s\n", l.show == SHOW_ALL ? "" : " here (kobjns ls --all shows every one)");
   }
-  free_rows(&l);
+  free_listing(&l);
   return 0;
 }
 
@@ -484,7 +521,30 @@ static int cmd_gc(int argc, char **argv) {
 
 /* --- main ------------------------------------------------------------------------------------ */
 
+#ifdef _WIN32
+/* The command line as UTF-8, as names are (the C runtime's argv is in the ANSI code page); and
+ * output as bytes: "\n", never "\r\n", so that --json is the same document everywhere. */
+static char **utf8_arguments(int *argc) {
+  wchar_t **wide = CommandLineToArgvW(GetCommandLineW(), argc);
+  char **argv = wide ? calloc((size_t)*argc + 1, sizeof *argv) : NULL;
+  for (int i = 0; argv && i < *argc; i++) {
+    int bytes = WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, NULL, 0, NULL, NULL);
+    argv[i] = bytes > 0 ? malloc((size_t)bytes) : NULL;
+    if (!argv[i]) exit(cli_fail("reading the command line", KOBJNS_NOT_ENOUGH_MEMORY));
+    WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, argv[i], bytes, NULL, NULL);
+  }
+  if (wide) LocalFree(wide);
+  return argv;
+}
+#endif
+
 int main(int argc, char **argv) {
+#ifdef _WIN32
+  _setmode(_fileno(stdout), _O_BINARY);
+  char **utf8 = utf8_arguments(&argc);
+  if (!utf8) return cli_fail("reading the command line", KOBJNS_NOT_ENOUGH_MEMORY);
+  argv = utf8; /* kept until exit */
+#endif
   if (argc < 2) {
     fputs(usage, stderr);
     return cli_exit(KOBJNS_INVALID_PARAMETER);
@@ -507,7 +567,14 @@ int main(int argc, char **argv) {
       fprintf(stderr, "usage: kobjns demo\n");
       return cli_exit(KOBJNS_INVALID_PARAMETER);
     }
+#ifdef _WIN32
+    return cli_fail(
+        "demo: it plays sessions, which only the POSIX backend simulates (on Windows, "
+        "Windows decides a process's session)",
+        KOBJNS_NOT_SUPPORTED);
+#else
     return kobjns_cli_demo();
+#endif
   }
   fprintf(stderr, "kobjns: unknown command \"%s\"\n\n%s", cmd, usage);
   return cli_exit(KOBJNS_INVALID_PARAMETER);
