@@ -180,7 +180,9 @@ typedef struct kobjns_object {
   const char *path;  /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
                         "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
                         native name whose header the caller may not read) */
-  const char *type;  /* "Section", or "Session" (what keeps a session in existence) */
+  const char *type;  /* "Section", "Session" (what keeps a session in existence), "Unknown" (a
+                        file under kobjns's names that is not a kobjns object: corrupt or
+                        planted) or "Temporary" (a dead creator's unfinished file, gc only) */
   uint32_t session;  /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
   int header_read;   /* 1: size and sddl are the object's own (POSIX: its header; Windows: the
                         caller could open it to ask); 0: the caller may not look inside */
@@ -195,7 +197,7 @@ typedef struct kobjns_object {
   size_t handles;    /* open handles (and session memberships) known to the system */
   size_t pid_count;  /* distinct processes holding it, as far as the system says (POSIX; 0 on
                         Windows, which keeps that to a system-wide handle dump) */
-  const int *pids;   /* their ids, ascending; 0 for a holder outside this pid namespace */
+  const int *pids;   /* their ids, ascending */
   const char *native; /* where it lives for the OS: "/dev/shm/kobjns.default.g.x"; on Windows
                          the object-manager path */
 } kobjns_object;
@@ -207,15 +209,18 @@ typedef int (*kobjns_object_fn)(const kobjns_object *object, void *arg);
 /* Every object of the namespaces, stale ones included, in no particular order: on POSIX those of
  * this process's tree of names (KOBJNS_ROOT); on Windows every named section of \BaseNamedObjects
  * and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj shows them), and each session.
- * 0, or the status that stopped the walk (fn's own, or 4, 8, 1359). */
+ * 0, or the status that stopped the walk (fn's own, or 4, 5, 8, 1359; 50 where Windows' NT
+ * directory calls are missing). */
 KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
 /* The object `name` resolves to for `ctx` (NULL: this process), as kobjns_section_open() would
  * resolve it, described without opening a handle to it: fn is called once and 0 returned; or 2
- * when nothing holds the resolved path, 6 when something of another type does, or a name status
- * (123, 161, 3, 206, 1113, ...). */
+ * when nothing holds the resolved path, 6 when something of another type does, 1392 when a file
+ * that is not a kobjns object of that name does (as an open would say), or a name status (123,
+ * 161, 3, 206, 1113, ...). */
 KOBJNS_API int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn,
                                    void *arg);
-/* Remove stale objects as kobjns_cleanup() does, calling fn for each before it goes; with
+/* Remove stale objects as kobjns_cleanup() does, calling fn for each as it goes (just after it
+ * is removed: the object is described from the file still open); with
  * `dry_run`, remove nothing and call fn for each object a real run would remove (judged from
  * the system's lock table: see docs/cli.md). *removed (may be NULL) counts them. fn may be NULL.
  * On Windows nothing is ever stale: 0, none. */

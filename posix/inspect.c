@@ -176,7 +176,8 @@ typedef struct describer {
   lock_table locks;
   int *pids; /* scratch for one object's holders */
   size_t pids_capacity;
-  bool confirm; /* one object asked for: confirm every count, not only "no holder" */
+  bool confirm;  /* one object asked for: confirm every count, not only "no holder" */
+  bool sees_all; /* the lock table shows every process's locks (sees_every_holder) */
 } describer;
 
 /* /proc/locks comes in page-sized reads, and locks taken or dropped between two of them can make
@@ -216,28 +217,78 @@ static char *session_path(uint32_t session) {
   return path;
 }
 
-/* The header and the canonical path it records, if `fd` is readable and it is one of ours. */
-static bool read_described_header(int fd, const struct stat *st, kobjns__header *h, char **path) {
+/* The namespace and leaf of a canonical path ("\\BaseNamedObjects\\x",
+ * "\\Sessions\\N\\BaseNamedObjects\\x"), pointing into it. */
+static bool parse_canonical(const char *path, kobjns__name *n) {
+  static const char global[] = "\\BaseNamedObjects\\", sessions[] = "\\Sessions\\";
+  const char *end;
+  if (!strncmp(path, global, sizeof global - 1)) {
+    n->session = 0;
+    n->leaf = path + sizeof global - 1;
+  } else if (!strncmp(path, sessions, sizeof sessions - 1) &&
+             parse_session(path + sizeof sessions - 1, &end, &n->session) && n->session != 0 &&
+             !strncmp(end, global, sizeof global - 1)) {
+    n->leaf = end + sizeof global - 1;
+  } else {
+    return false;
+  }
+  n->leaf_len = strlen(n->leaf);
+  return n->leaf_len > 0 && !strchr(n->leaf, '\\');
+}
+
+enum header_kind {
+  HEADER_UNREAD, /* the caller may not read the file */
+  HEADER_OURS,   /* a kobjns header, for the very name the file has */
+  HEADER_FOREIGN /* readable, but not a kobjns object of that name: corrupt or planted */
+};
+
+/* The header and the canonical path it records. A header is believed only if it is well formed
+ * and names the file it is in: anyone may write a file under the tree's prefix. */
+static enum header_kind read_described_header(int fd, const struct stat *st, const char *name,
+                                              const decoded *d, kobjns__header *h, char **path) {
   *path = NULL;
-  if (fd < 0 || st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
-    return false;
-  if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION) return false;
+  if (fd < 0) return HEADER_UNREAD;
+  if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h ||
+      h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION)
+    return HEADER_FOREIGN;
   if (h->type == KOBJNS__TYPE_SESSION) {
+    if (d->kind != NATIVE_SESSION || d->session != h->creator_session) return HEADER_FOREIGN;
     *path = session_path(h->creator_session);
-    return *path != NULL;
+    return *path ? HEADER_OURS : HEADER_FOREIGN;
   }
-  if (h->type != KOBJNS__TYPE_SECTION || h->header_size > KOBJNS__HEADER_MAX ||
+  long page = sysconf(_SC_PAGESIZE);
+  if (h->type != KOBJNS__TYPE_SECTION || h->header_size < sizeof *h ||
+      h->header_size > KOBJNS__HEADER_MAX || h->header_size % (uint32_t)page ||
       h->path_len > h->header_size - sizeof *h || !kobjns__sd_valid(&h->sd))
-    return false;
+    return HEADER_FOREIGN;
   *path = malloc((size_t)h->path_len + 1);
-  if (!*path) return false;
-  if (pread(fd, *path, h->path_len, sizeof *h) != (ssize_t)h->path_len) {
-    free(*path);
-    *path = NULL;
-    return false;
+  if (!*path) return HEADER_FOREIGN;
+  kobjns__name n;
+  char native[KOBJNS__NATIVE_MAX + 1];
+  bool ours = pread(fd, *path, h->path_len, sizeof *h) == (ssize_t)h->path_len;
+  if (ours) {
+    (*path)[h->path_len] = '\0';
+    ours = strlen(*path) == h->path_len && parse_canonical(*path, &n);
   }
-  (*path)[h->path_len] = '\0';
-  return true;
+  if (ours) {
+    kobjns__native_name(&n, native);
+    ours = !strcmp(native, name);
+  }
+  if (ours) return HEADER_OURS;
+  free(*path);
+  *path = NULL;
+  return HEADER_FOREIGN;
+}
+
+/* Whether this process sees every process's locks: /proc/locks leaves out the locks of processes
+ * outside the reader's pid namespace (Linux 4.15 and later), and in a container that includes
+ * holders in the host and dead parents of inherited handles. */
+static bool sees_every_holder(void) {
+  char link[64];
+  ssize_t n = readlink("/proc/self/ns/pid", link, sizeof link - 1);
+  if (n <= 0) return true; /* no namespaces to speak of */
+  link[n] = '\0';
+  return !strcmp(link, "pid:[4026531836]"); /* the initial pid namespace's fixed inode */
 }
 
 /* Describe the object `name` in the shm directory (open as `fd`, or -1 when the caller may not
@@ -249,7 +300,8 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   if (rc) return rc;
   kobjns__header h;
   char *path = NULL;
-  bool header_read = read_described_header(fd, st, &h, &path);
+  enum header_kind kind = read_described_header(fd, st, name, &d, &h, &path);
+  bool header_read = kind == HEADER_OURS;
   kobjns_object o = {.type = "Section",
                      .session = d.session,
                      .header_read = header_read,
@@ -257,7 +309,11 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
                      .mode = (uint32_t)(st->st_mode & 07777),
                      .stale = -1};
   char sddl[2048] = "";
-  if (header_read) {
+  if (kind == HEADER_FOREIGN && d.kind != NATIVE_TEMP) {
+    o.type = "Unknown"; /* not kobjns's: an open of that name answers 1392 or 6 */
+    if (d.kind == NATIVE_SECTION && !d.hashed) path = path_of_name(d.session, d.leaf, d.leaf_len);
+    if (d.kind == NATIVE_SESSION) path = session_path(d.session);
+  } else if (header_read) {
     o.type = h.type == KOBJNS__TYPE_SESSION ? "Session" : "Section";
     if (h.type == KOBJNS__TYPE_SECTION) {
       o.size = h.size;
@@ -307,7 +363,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
     for (size_t i = 0; i < n; i++) /* sorted by pid: keep the first of each */
       if (i == 0 || e[i].pid != e[i - 1].pid) ds->pids[o.pid_count++] = e[i].pid;
     o.pids = ds->pids;
-    o.stale = n == 0;
+    o.stale = n ? 0 : ds->sees_all ? 1 : -1; /* in a container, "none seen" proves nothing */
   }
   rc = fn(&o, arg);
   free(path);
@@ -315,7 +371,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
 }
 
 static int describer_init(describer *ds) {
-  *ds = (describer){0};
+  *ds = (describer){.sees_all = sees_every_holder()};
   return lock_table_read(&ds->locks);
 }
 
@@ -324,13 +380,20 @@ static void describer_free(describer *ds) {
   free(ds->pids);
 }
 
-/* Open `name` for reading its header (-1 when the caller may not); 4 when out of descriptors. */
-static int open_for_reading(const char *name, int *fd) {
+/* Open `name` for reading its header and describe what it is: 0 with *fd (-1 when the caller may
+ * not read it) and *st, 2 when it is gone, 6 when it is not a regular file (not one of ours), 4
+ * or 8 when the process is out of descriptors or memory. */
+static int open_for_reading(const char *name, int *fd, struct stat *st) {
   *fd = openat(kobjns__shm_dir(), name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-  if (*fd >= 0) return 0;
-  if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-    return kobjns__status_from_errno(errno);
-  return 0;
+  int err = *fd < 0 ? errno : 0;
+  if (err == EMFILE || err == ENFILE || err == ENOMEM) return kobjns__status_from_errno(err);
+  if (err == ENOENT) return KOBJNS_FILE_NOT_FOUND;
+  bool ok = *fd >= 0 ? fstat(*fd, st) == 0
+                     : fstatat(kobjns__shm_dir(), name, st, AT_SYMLINK_NOFOLLOW) == 0;
+  if (ok && S_ISREG(st->st_mode)) return 0;
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+  return ok || errno != ENOENT ? KOBJNS_INVALID_HANDLE : KOBJNS_FILE_NOT_FOUND;
 }
 
 /* --- walking the tree ----------------------------------------------------------------------- */
@@ -364,14 +427,12 @@ typedef struct callback {
 
 static int list_one(describer *ds, const char *name, const char *rest, void *state) {
   callback *cb = state;
+  if (!strncmp(rest, "tmp.", 4)) return 0; /* not an object yet (gc reports dead ones) */
   struct stat st;
-  if (!strncmp(rest, "tmp.", 4)) return 0; /* not an object yet */
-  int fd, rc = open_for_reading(name, &fd);
+  int fd, rc = open_for_reading(name, &fd, &st);
+  if (rc == KOBJNS_FILE_NOT_FOUND || rc == KOBJNS_INVALID_HANDLE) return 0; /* gone; not ours */
   if (rc) return rc;
-  if (fd >= 0 ? fstat(fd, &st) < 0 : fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    rc = 0; /* gone meanwhile */
-  else if (S_ISREG(st.st_mode))
-    rc = describe(ds, name, rest, fd, &st, false, cb->fn, cb->arg);
+  rc = describe(ds, name, rest, fd, &st, false, cb->fn, cb->arg);
   if (fd >= 0) close(fd);
   return rc;
 }
@@ -386,36 +447,53 @@ int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
   return rc;
 }
 
+/* What the described object is, for query: the objects an open would not take are refused with
+ * the open's status rather than described. */
+typedef struct query_state {
+  kobjns_object_fn fn;
+  void *arg;
+  int refused;
+} query_state;
+
+static int query_one(const kobjns_object *o, void *arg) {
+  query_state *q = arg;
+  if (!strcmp(o->type, "Unknown")) { /* corrupt or planted: an open answers 1392 */
+    q->refused = KOBJNS_FILE_CORRUPT;
+    return 0;
+  }
+  return q->fn(o, q->arg);
+}
+
 int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
   char name[KOBJNS__NATIVE_MAX + 1], prefix[KOBJNS__TREE_PREFIX_MAX];
   kobjns__native_name(n, name);
   size_t prefix_len = kobjns__tree_prefix(prefix);
   struct stat st;
-  if (fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    return kobjns__status_from_errno(errno);
-  if (!S_ISREG(st.st_mode)) return KOBJNS_INVALID_HANDLE; /* not one of ours holds the name */
-  describer ds;
-  int rc = describer_init(&ds);
+  int fd, rc = open_for_reading(name, &fd, &st);
   if (rc) return rc;
-  ds.confirm = true;
-  int fd;
-  if (!(rc = open_for_reading(name, &fd))) {
-    if (fd < 0 || fstat(fd, &st) == 0)
-      rc = describe(&ds, name, name + prefix_len, fd, &st, false, fn, arg);
-    if (fd >= 0) close(fd);
+  describer ds;
+  if (!(rc = describer_init(&ds))) {
+    ds.confirm = true;
+    query_state q = {fn, arg, 0};
+    rc = describe(&ds, name, name + prefix_len, fd, &st, false, query_one, &q);
+    if (!rc) rc = q.refused;
+    describer_free(&ds);
   }
-  describer_free(&ds);
+  if (fd >= 0) close(fd);
   return rc;
 }
 
 /* --- the sweep ------------------------------------------------------------------------------ */
 
+/* Whether this process may remove `st`'s name from the sticky shm directory. */
+static bool may_remove(const struct stat *st) { return geteuid() == 0 || st->st_uid == geteuid(); }
+
 static int sweep_one(describer *ds, const char *name, const char *rest, void *state) {
   callback *cb = state;
+  struct stat st;
   if (!strncmp(rest, "tmp.", 4)) {
-    struct stat st;
     if (!kobjns__temp_creator_died(rest + 4) ||
-        fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(&st))
       return 0;
     if (!cb->dry_run && unlinkat(kobjns__shm_dir(), name, 0) < 0) return 0;
     (*cb->removed)++;
@@ -423,24 +501,23 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
   }
   /* Stale when nobody holds a lock, the test openers make (an object we cannot read is another
    * user's, and not ours to judge). */
-  int fd, rc = open_for_reading(name, &fd);
+  int fd, rc = open_for_reading(name, &fd, &st);
+  if (rc == KOBJNS_FILE_NOT_FOUND || rc == KOBJNS_INVALID_HANDLE) return 0;
   if (rc || fd < 0) return rc;
-  struct stat st;
   bool gone = false;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    if (cb->dry_run) {
-      /* Judged from the lock table, as `ls` does; a real run decides by taking the lock. */
-      size_t n = 1;
-      const held *e;
-      if (ds->locks.known && (e = lock_table_find(&ds->locks, &st, &n), n == 0) &&
-          (rc = confirm_holders(ds, &st, &e, &n))) {
-        close(fd);
-        return rc;
-      }
-      gone = n == 0 && (geteuid() == 0 || st.st_uid == geteuid());
-    } else {
-      gone = kobjns__object_remove_stale(fd, name, &st) > 0;
+  if (cb->dry_run) {
+    /* Judged from the lock table, as `ls` does (a real run decides by taking the lock); where
+     * the table cannot show every holder, "none seen" proves nothing. */
+    size_t n = 1;
+    const held *e;
+    if (ds->locks.known && ds->sees_all && (e = lock_table_find(&ds->locks, &st, &n), n == 0) &&
+        (rc = confirm_holders(ds, &st, &e, &n))) {
+      close(fd);
+      return rc;
     }
+    gone = n == 0 && may_remove(&st);
+  } else {
+    gone = kobjns__object_remove_stale(fd, name, &st) > 0;
   }
   if (gone) {
     (*cb->removed)++;

@@ -75,13 +75,18 @@ static int read_root(void) {
   return 0;
 }
 
+static unsigned forks; /* fork()s this process made: see kobjns__forks */
+
 static void after_fork_in_child(void) { current_pid = (int)getpid(); }
+static void after_fork_in_parent(void) { __atomic_add_fetch(&forks, 1, __ATOMIC_RELAXED); }
 
 int kobjns__pid(void) { return current_pid; }
 
+unsigned kobjns__forks(void) { return __atomic_load_n(&forks, __ATOMIC_RELAXED); }
+
 int kobjns__shm_init(void) {
   current_pid = (int)getpid();
-  pthread_atfork(NULL, NULL, after_fork_in_child);
+  pthread_atfork(NULL, after_fork_in_parent, after_fork_in_child);
   int rc = read_root();
   if (rc) return rc;
   use_tmpfile = access("/proc/self/fd", F_OK) == 0;

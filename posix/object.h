@@ -61,6 +61,9 @@ int kobjns__object_publish(int fd, const char *tmp, const char *native);
 void kobjns__object_discard(int fd, const char *tmp);
 /* This process's id, kept current across fork() without a system call. */
 int kobjns__pid(void);
+/* How many times this process has forked: a handle opened before the latest fork is shared with
+ * a child (the same open file description, hence the same lock). */
+unsigned kobjns__forks(void);
 /* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
  * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
 void kobjns__object_release(int fd, const char *native, int pid);

@@ -16,6 +16,7 @@ typedef struct kobjns__os_section {
   int fd;                              /* own open file description: holds the shared lock */
   uint32_t header_size;                /* file offset of the user's byte 0 */
   int pid;                             /* the process that opened it */
+  unsigned forks;                      /* kobjns__forks() when it was opened */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed section */
 } kobjns__os_section;
 

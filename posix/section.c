@@ -135,6 +135,7 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsign
   if (kobjns__access_check(&h.sd, (uint32_t)st.st_uid, &ctx->token, desired)) goto fail;
   s->os.fd = fd;
   s->os.pid = kobjns__pid();
+  s->os.forks = kobjns__forks();
   s->os.header_size = h.header_size;
   s->size = h.size;
   s->read_only = read_only;
@@ -210,6 +211,7 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   }
   s->os.fd = fd;
   s->os.pid = kobjns__pid();
+  s->os.forks = kobjns__forks();
   s->os.header_size = header_size;
   s->size = a->size;
   s->read_only = a->read_only;
@@ -269,5 +271,11 @@ int kobjns__os_unmap(void *addr) {
 }
 
 void kobjns__os_section_close(kobjns_section *s) {
+  /* At exit, a handle a forked child shares (daemonising: fork, then the parent exits) is the
+   * child's to close: the parent's exit must not remove a name the child still uses. */
+  if (s->process_exiting && s->os.forks != kobjns__forks()) {
+    close(s->os.fd);
+    return;
+  }
   kobjns__object_release(s->os.fd, s->os.native, s->os.pid);
 }

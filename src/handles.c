@@ -61,7 +61,10 @@ void kobjns__handles_release(void) {
   /* The process is ending (or unloading kobjns): close what it left open, as Windows closes a
    * process's handles when it exits, so that names die with their last holder, not as stale
    * objects. Calls still running in other threads keep their section until they return. */
-  for (kobjns_section *s; (s = take_any());) kobjns__handle_put(s);
+  for (kobjns_section *s; (s = take_any());) {
+    s->process_exiting = true;
+    kobjns__handle_put(s);
+  }
   kobjns__os_registry_lock(true);
   kobjns__ptrmap_release(&live);
   kobjns__os_registry_unlock(true);

@@ -60,6 +60,7 @@ struct kobjns_section {
   uint64_t size;   /* bytes the user can map */
   char *path;      /* canonical path, "" for an unnamed section */
   unsigned refs;   /* the registry's reference and calls in progress (src/handles.c) */
+  bool process_exiting; /* closed by the process's exit, not by kobjns_section_close() */
   kobjns__os_section os;
 };
 

@@ -4,6 +4,8 @@
 # run both, and find the kobjns command and its man page where they belong.
 #   install-and-build.sh BUILD_DIR CONSUMER.c
 set -euo pipefail
+# The consumer's objects in a tree of names of their own, in session 0, whoever runs this.
+export KOBJNS_ROOT=pkgtest$$ KOBJNS_SESSION=0
 build=$1 consumer=$2
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -244,14 +244,32 @@ int kt_run(const char *program, const char *const *args, char *out, size_t size)
   HANDLE null = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE,
                             FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
   PROCESS_INFORMATION pi = {0};
-  STARTUPINFOW si = {.cb = sizeof si, .dwFlags = STARTF_USESTDHANDLES};
+  LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
   ok = null != INVALID_HANDLE_VALUE && CreatePipe(&out_read, &out_write, &sa, 0) &&
        SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
+  /* Exactly its two handles are inherited, not every inheritable one the runner has open. */
+  HANDLE inherited[2] = {null, out_write};
+  SIZE_T attrs_size = 0;
   if (ok) {
-    si.hStdInput = null;
-    si.hStdOutput = out_write;
-    si.hStdError = null;
-    ok = CreateProcessW(path, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    InitializeProcThreadAttributeList(NULL, 1, 0, &attrs_size);
+    attrs = malloc(attrs_size);
+    ok = attrs && InitializeProcThreadAttributeList(attrs, 1, 0, &attrs_size) &&
+         UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited,
+                                   sizeof inherited, NULL, NULL);
+  }
+  if (ok) {
+    STARTUPINFOEXW si = {.StartupInfo = {.cb = sizeof si,
+                                         .dwFlags = STARTF_USESTDHANDLES,
+                                         .hStdInput = null,
+                                         .hStdOutput = out_write,
+                                         .hStdError = null},
+                         .lpAttributeList = attrs};
+    ok = CreateProcessW(path, line, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                        &si.StartupInfo, &pi);
+  }
+  if (attrs) {
+    DeleteProcThreadAttributeList(attrs);
+    free(attrs);
   }
   free(line);
   if (out_write) CloseHandle(out_write);

@@ -293,6 +293,26 @@ static void explain_as_another_user(void) {
     CU_ASSERT_EQUAL(got, exit_for(want));
     CU_ASSERT(has(cases[i].says));
   }
+  /* Stale objects: explain opens nothing (an open would remove them), yet answers as the open
+   * would: 5 where the kernel keeps the user out of the file, else 2. */
+  const char *stale_closed = kt_prefixed("Global\\", "cli-stale-closed");
+  const char *stale_readable = kt_prefixed("Global\\", "cli-stale-readable");
+  kt_proc dying;
+  CU_ASSERT_FATAL(kt_spawn(&dying, 0, -1));
+  KT_OK(kt_cmd(&dying, NULL, 0, "create %s 4096 0x2 -", stale_closed));
+  KT_OK(kt_cmd(&dying, NULL, 0, "create %s 4096 0x2 D:(A;;GA;;;SY)(A;;GR;;;WD)", stale_readable));
+  kt_kill(&dying);
+  CU_ASSERT_EQUAL(
+      cli(out, sizeof out, "explain", stale_closed, "--session", "1", "--as-user", "nobody", NULL),
+      KOBJNS_ACCESS_DENIED);
+  CU_ASSERT(has("it is stale"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", stale_readable, "--session", "1", "--as-user",
+                      "nobody", NULL),
+                  KOBJNS_FILE_NOT_FOUND);
+  /* ... which is what the real opens answer (the second removes the stale object). */
+  KT_STATUS(kt_cmd(&app, NULL, 0, "open %s 0x4", stale_closed), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kt_cmd(&app, NULL, 0, "open %s 0x4", stale_readable), KOBJNS_FILE_NOT_FOUND);
+  kobjns_cleanup(NULL); /* root removes the one nobody could not */
   kt_cmd(&app, NULL, 0, "exit");
   kt_wait(&app);
   kobjns_section_close(a), kobjns_section_close(b);

@@ -123,6 +123,45 @@ static void forked_child_leaves_parents_objects(void) {
   kobjns_ctx_free(app);
 }
 
+/* Daemonising: a process creates, forks, and exits normally; its exit closes what it holds, but
+ * a handle the forked child shares stays the child's, so the name lives on with the child. */
+static void exiting_after_fork_leaves_the_name_to_the_child(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("daemon");
+  int go[2], gone[2];
+  CU_ASSERT_FATAL(pipe(go) == 0 && pipe(gone) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    kobjns_section *s = NULL;
+    int rc = kobjns_section_create(app, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+    if (fork() == 0) { /* the daemon: holds the inherited handle until told to go */
+      char byte;
+      close(gone[0]);
+      ssize_t ignored = read(go[0], &byte, 1);
+      (void)ignored;
+      exit(0); /* gone[1] closes with it */
+    }
+    exit(rc); /* returns through the library's destructor, which closes what is left open */
+  }
+  close(go[0]);
+  close(gone[1]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  kobjns_section *t = NULL;
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t)); /* the daemon still holds it */
+  if (t) KT_OK(kobjns_section_close(t));
+  ssize_t ignored = write(go[1], "x", 1);
+  (void)ignored;
+  char byte;
+  CU_ASSERT_EQUAL(read(gone[0], &byte, 1), 0); /* EOF: the daemon has exited */
+  close(go[1]);
+  close(gone[0]);
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
 #endif
 
 /* Stale objects (every holder killed) are swept by kobjns_cleanup(); live ones are never touched.
@@ -161,6 +200,8 @@ static void cleanup_removes_only_stale_objects(void) {
 void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "kobjns_cleanup() removes only stale objects", cleanup_removes_only_stale_objects,
          KT_NEEDS_SESSION1);
+  kt_add(s, "exiting after fork() leaves the name to the child",
+         KT_POSIX_ONLY(exiting_after_fork_leaves_the_name_to_the_child), KT_NEEDS_FORK);
   kt_add(s, "a forked child leaves its parent's objects",
          KT_POSIX_ONLY(forked_child_leaves_parents_objects), KT_NEEDS_FORK);
   kt_add(s, "the name follows the handles across processes", name_follows_handles_across_processes,

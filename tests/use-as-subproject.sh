@@ -4,6 +4,8 @@
 # built and run. Exactly what a user's project does with `dependency('kobjns')`.
 #   use-as-subproject.sh SOURCE_DIR
 set -euo pipefail
+# The consumer's objects in a tree of names of their own, in session 0, whoever runs this.
+export KOBJNS_ROOT=pkgtest$$ KOBJNS_SESSION=0
 source=$(cd "$1" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -3,6 +3,8 @@
  * kobjns_section_open() returns when actually asked (as that user: a child process switches to
  * its uid), so the exit status can never disagree with a real open. A stale object is the one
  * case not opened (an open would remove it): the answer is then 2, as an open's would be. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -86,8 +88,10 @@ static int note_elsewhere(const kobjns_object *o, void *arg) {
     snprintf(how, sizeof how, "Local\\");
   else
     snprintf(how, sizeof how, "Session\\%u\\", (unsigned)o->session);
-  step(e->r, "but %s exists%s: a program in this session reaches it as \"%s%s\"", o->path,
-       o->stale > 0 ? " (stale)" : "", how, e->leaf);
+  char path[1024], leaf[1024];
+  step(e->r, "but %s exists%s: a program in this session reaches it as \"%s%s\"",
+       cli_printable(o->path, path, sizeof path), o->stale > 0 ? " (stale)" : "", how,
+       cli_printable(e->leaf, leaf, sizeof leaf));
   e->count++;
   return 0;
 }
@@ -161,15 +165,45 @@ static void describe_sddl(report *r, const char *sddl) {
   if (!strchr(sddl, '(')) step(r, "  an empty DACL: nobody may open it (its owner may change it)");
 }
 
-/* The open itself, as `uid` in `session` (in a child that becomes uid when it is not us). */
-static int real_open(const char *name, uint32_t session, uint32_t uid, unsigned access) {
+/* What an open answers for `ctx`. For a stale object (its native path given) no open is made,
+ * since it would remove the object: the open would meet the kernel's permission check on the
+ * file first (5), and then find it stale (2). */
+static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_native,
+                       unsigned access) {
+  if (stale_native) {
+#ifndef _WIN32
+    int fd = open(stale_native, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && (errno == EACCES || errno == EPERM)) return KOBJNS_ACCESS_DENIED;
+    if (fd >= 0) close(fd);
+#endif
+    return KOBJNS_FILE_NOT_FOUND;
+  }
+  kobjns_section *s = NULL;
+  int rc = kobjns_section_open(ctx, name, access, &s);
+  if (s) kobjns_section_close(s);
+  return rc;
+}
+
+/* A context of this process's identity in `session`, acting as `uid` when that is another user. */
+static int context_for(uint32_t session, uint32_t uid, kobjns_ctx **ctx) {
+  int rc = kobjns_ctx_new(ctx);
+  if (!rc) rc = kobjns_ctx_set_session(*ctx, session);
+  if (!rc && uid != cli_self_uid()) rc = kobjns_ctx_set_user(*ctx, uid);
+  if (rc) {
+    kobjns_ctx_free(*ctx);
+    *ctx = NULL;
+  }
+  return rc;
+}
+
+/* The answer as `uid` in `session`: in this process for ourselves, else in a child that becomes
+ * that user (its uid, gid and groups), so that the kernel's checks play as for the real program. */
+static int real_answer(const char *name, const char *stale_native, uint32_t session, uint32_t uid,
+                       unsigned access) {
+  kobjns_ctx *ctx = NULL;
+  int rc;
   if (uid == cli_self_uid()) {
-    kobjns_ctx *ctx = NULL;
-    kobjns_section *s = NULL;
-    int rc = kobjns_ctx_new(&ctx);
-    if (!rc) rc = kobjns_ctx_set_session(ctx, session);
-    if (!rc) rc = kobjns_section_open(ctx, name, access, &s);
-    if (s) kobjns_section_close(s);
+    if (!(rc = context_for(session, uid, &ctx))) rc = answer_with(ctx, name, stale_native, access);
     kobjns_ctx_free(ctx);
     return rc;
   }
@@ -183,33 +217,33 @@ static int real_open(const char *name, uint32_t session, uint32_t uid, unsigned 
   if (pid < 0) return KOBJNS_INTERNAL_ERROR;
   if (pid == 0) {
     close(fds[0]);
+    /* The context first, while still root (acting as a user needs it); then become the user. */
+    rc = context_for(session, uid, &ctx);
     struct passwd pw, *account = NULL;
     char buf[4096];
-    gid_t gids[256];
-    int ngroups = 256;
-    gid_t gid = (gid_t)uid;
+    gid_t gid = (gid_t)uid, *gids = NULL;
+    int ngroups = 0;
     if (getpwuid_r((uid_t)uid, &pw, buf, sizeof buf, &account) == 0 && account) {
       gid = account->pw_gid;
-      if (getgrouplist(account->pw_name, gid, gids, &ngroups) < 0) ngroups = 0;
-    } else {
-      ngroups = 0;
+      ngroups = 64;
+      for (int tries = 0; tries < 4; tries++) { /* getgrouplist says how many it needs */
+        free(gids);
+        gids = malloc((size_t)ngroups * sizeof *gids);
+        if (!gids || getgrouplist(account->pw_name, gid, gids, &ngroups) >= 0) break;
+      }
+      if (!gids) ngroups = 0;
     }
-    int rc = KOBJNS_INTERNAL_ERROR;
-    if (setgroups((size_t)ngroups, gids) == 0 && setgid(gid) == 0 && setuid((uid_t)uid) == 0) {
-      kobjns_ctx *ctx = NULL;
-      kobjns_section *s = NULL;
-      rc = kobjns_ctx_new(&ctx);
-      if (!rc) rc = kobjns_ctx_set_session(ctx, session);
-      if (!rc) rc = kobjns_section_open(ctx, name, access, &s);
-      if (s) kobjns_section_close(s);
-      kobjns_ctx_free(ctx);
-    }
+    if (!rc && (setgroups((size_t)ngroups, gids) < 0 || setgid(gid) < 0 || setuid((uid_t)uid) < 0))
+      rc = KOBJNS_INTERNAL_ERROR;
+    if (!rc) rc = answer_with(ctx, name, stale_native, access);
+    free(gids);
+    kobjns_ctx_free(ctx);
     ssize_t ignored = write(fds[1], &rc, sizeof rc);
     (void)ignored;
     exit(0); /* not _exit: the library's destructor leaves the session cleanly */
   }
   close(fds[1]);
-  int rc = KOBJNS_INTERNAL_ERROR;
+  rc = KOBJNS_INTERNAL_ERROR;
   if (read(fds[0], &rc, sizeof rc) != (ssize_t)sizeof rc) rc = KOBJNS_INTERNAL_ERROR;
   close(fds[0]);
   int st;
@@ -275,7 +309,8 @@ static void explain_resolve_failure(report *r, const char *name, int rc) {
 static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_t session,
                            const char *user, unsigned access, int query, const found *f) {
   if (query == KOBJNS_FILE_NOT_FOUND) {
-    step(r, "nothing named \"%s\" exists there", leaf_of(path));
+    char leaf[1024];
+    step(r, "nothing named \"%s\" exists there", cli_printable(leaf_of(path), leaf, sizeof leaf));
     elsewhere e = {.leaf = leaf_of(path), .here = path, .my_session = session, .r = r};
     kobjns_object_list(note_elsewhere, &e);
     int held = 0;
@@ -292,6 +327,12 @@ static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_
     step(r,
          "something of another type, or not a kobjns object, holds the name: an open of a "
          "section answers 6");
+    return;
+  }
+  if (query == KOBJNS_FILE_CORRUPT) {
+    step(r,
+         "the file holding that name is not a kobjns object of that name (corrupt, or made by "
+         "someone else): an open answers 1392, or removes it if nobody holds it");
     return;
   }
   if (query) {
@@ -406,11 +447,8 @@ int kobjns_cli_explain(int argc, char **argv) {
                     KOBJNS_PRIVILEGE_NOT_HELD);
   /* The diagnosis runs in-process as a context with that identity; the answer does not. */
   kobjns_ctx *ctx = NULL;
-  if ((rc = kobjns_ctx_new(&ctx)) || (rc = kobjns_ctx_set_session(ctx, session)) ||
-      (uid != self && (rc = kobjns_ctx_set_user(ctx, uid)))) {
-    kobjns_ctx_free(ctx);
+  if ((rc = context_for(session, uid, &ctx)))
     return cli_fail("acting as that user in that session", rc);
-  }
   char user[256];
   if (uid == UINT32_MAX)
     snprintf(user, sizeof user, "this user");
@@ -419,7 +457,9 @@ int kobjns_cli_explain(int argc, char **argv) {
   if (!r.json) {
     printf("kobjns explain: can %s", user);
     if (uid != UINT32_MAX) printf(" (uid %u)", (unsigned)uid);
-    printf(" in session %u open \"%s\" for %s?\n", (unsigned)session, name, access_words(access));
+    char shown_name[1024];
+    printf(" in session %u open \"%s\" for %s?\n", (unsigned)session,
+           cli_printable(name, shown_name, sizeof shown_name), access_words(access));
   }
 
   /* 1. Where the name leads. */
@@ -439,17 +479,15 @@ int kobjns_cli_explain(int argc, char **argv) {
     explain_resolve_failure(&r, name, resolved);
     answer = resolved;
   } else {
-    if (path[0]) step(&r, "so it resolves to %s", path);
+    char shown[1024];
+    if (path[0]) step(&r, "so it resolves to %s", cli_printable(path, shown, sizeof shown));
     /* 2. What is there. */
     int query = kobjns_object_query(ctx, name, capture, &f);
     explain_object(&r, ctx, path, session, user, access, query, &f);
     /* 3. The answer: a real open, except of a stale object (it would be removed). */
-    if (f.present && f.o.stale > 0) {
-      answer = KOBJNS_FILE_NOT_FOUND;
-    } else {
-      answer = real_open(name, session, uid, access);
-      opened = true;
-    }
+    bool stale = f.present && f.o.stale > 0;
+    answer = real_answer(name, stale ? f.o.native : NULL, session, uid, access);
+    opened = !stale;
     if (answer == KOBJNS_ACCESS_DENIED && f.present)
       explain_other_denial(&r, ctx, uid, session, access, &f.o);
   }

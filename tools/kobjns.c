@@ -176,8 +176,7 @@ static void holders_text(const kobjns_object *o, char *out, size_t size) {
   size_t at = 0;
   out[0] = '\0';
   for (size_t i = 0; i < o->pid_count && at + 1 < size; i++) {
-    int n = o->pids[i] ? snprintf(out + at, size - at, "%s%d", i ? "," : "", o->pids[i])
-                       : snprintf(out + at, size - at, "%s(other pid namespace)", i ? "," : "");
+    int n = snprintf(out + at, size - at, "%s%d", i ? "," : "", o->pids[i]);
     at += n > 0 ? (size_t)n : 0;
   }
   if (!o->pid_count) snprintf(out, size, "-");
@@ -242,7 +241,8 @@ void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent) {
             o->handles == 1 ? "" : "s");
   if (o->stale > 0) fputs(" (every holder died: `kobjns gc` removes it)", f);
   if (o->stale < 0) fputs(" (the system's lock table cannot be read)", f);
-  fprintf(f, "\n%snative:   %s\n", indent, o->native);
+  char native[1024];
+  fprintf(f, "\n%snative:   %s\n", indent, cli_printable(o->native, native, sizeof native));
 }
 
 static char *copy_string(const char *s, bool *ok) {
@@ -388,7 +388,7 @@ static int cmd_ls(int argc, char **argv) {
     free_listing(&l);
     return cli_fail("listing objects", rc);
   }
-  qsort(l.objects, l.count, sizeof *l.objects, by_path);
+  if (l.count) qsort(l.objects, l.count, sizeof *l.objects, by_path);
   if (l.json) {
     fputs("{\"version\":1,\"objects\":[", stdout);
     for (size_t i = 0; i < l.count; i++) {
@@ -484,7 +484,7 @@ static int print_removed(const kobjns_object *o, void *arg) {
   cli_user_name(o->owner, owner, sizeof owner);
   cli_size(o->size, size, sizeof size);
   printf("%s %s %s (%s, %s)\n", out->dry_run ? "would remove" : "removed", o->type,
-         o->path[0] ? cli_printable(o->path, path, sizeof path) : o->native, size, owner);
+         cli_printable(o->path[0] ? o->path : o->native, path, sizeof path), size, owner);
   out->shown++;
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <winternl.h>
 
 #define STATUS_NO_MORE_ENTRIES_ ((LONG)0x8000001A)
@@ -115,11 +116,12 @@ static int describe_section(const wchar_t *path, uint32_t session, kobjns_object
   if (status == STATUS_OBJECT_PATH_NOT_FOUND_) return KOBJNS_PATH_NOT_FOUND;
   if (status == STATUS_OBJECT_TYPE_MISMATCH_) return KOBJNS_INVALID_HANDLE;
   if (status < 0) h = NULL; /* it exists, but Windows tells this caller nothing more */
+  /* header_read: both the size and the descriptor could be asked for. */
   kobjns_object o = {.type = "Section",
                      .session = session,
                      .owner = UINT32_MAX,
                      .stale = 0,
-                     .header_read = h != NULL};
+                     .header_read = h && (granted & SECTION_QUERY) && (granted & READ_CONTROL)};
   char *sddl = NULL, *utf8_path = utf8_of(path, wcslen(path));
   if (!utf8_path) {
     if (h) CloseHandle(h);
@@ -195,8 +197,10 @@ typedef struct walk_state {
 
 static int each_section(const wchar_t *dir, const directory_entry *e, void *state) {
   walk_state *w = state;
-  if (!is(&e->type, L"Section")) return 0;
   size_t dir_len = wcslen(dir), name_len = e->name.Length / sizeof(wchar_t);
+  /* Names are counted strings and may hold a NUL, which no path we open can: such an object
+   * (no kobjns name has one) is left out rather than mistaken for a shorter name. */
+  if (!is(&e->type, L"Section") || wmemchr(e->name.Buffer, L'\0', name_len)) return 0;
   wchar_t *path = malloc((dir_len + 1 + name_len + 1) * sizeof *path);
   if (!path) return KOBJNS_NOT_ENOUGH_MEMORY;
   memcpy(path, dir, dir_len * sizeof *path);
