@@ -63,6 +63,39 @@ static FILE *stream(HANDLE h, int flags, const char *mode) {
   return f;
 }
 
+/* CreateProcessW with `in`, `out` and `err` as its standard handles and no other handle of ours
+ * inherited (an explicit handle list: every inheritable handle would leak into it otherwise). */
+static bool create_process(const wchar_t *path, wchar_t *cmdline, HANDLE in, HANDLE out, HANDLE err,
+                           PROCESS_INFORMATION *pi) {
+  HANDLE inherited[3];
+  size_t count = 0;
+  HANDLE std[3] = {in, out, err};
+  for (int i = 0; i < 3; i++) { /* each once: the list refuses repeats */
+    bool seen = false;
+    for (size_t j = 0; j < count; j++) seen |= inherited[j] == std[i];
+    if (!seen) inherited[count++] = std[i];
+  }
+  SIZE_T size = 0;
+  InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+  LPPROC_THREAD_ATTRIBUTE_LIST attrs = malloc(size);
+  bool ok = attrs && InitializeProcThreadAttributeList(attrs, 1, 0, &size);
+  if (ok) {
+    STARTUPINFOEXW si = {.StartupInfo = {.cb = sizeof si,
+                                         .dwFlags = STARTF_USESTDHANDLES,
+                                         .hStdInput = in,
+                                         .hStdOutput = out,
+                                         .hStdError = err},
+                         .lpAttributeList = attrs};
+    ok = UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited,
+                                   count * sizeof *inherited, NULL, NULL) &&
+         CreateProcessW(path, cmdline, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                        &si.StartupInfo, pi);
+    DeleteProcThreadAttributeList(attrs);
+  }
+  free(attrs);
+  return ok;
+}
+
 /* A child in another session than ours is started with KOBJNS_SESSION naming it, which the
  * win32 backend refuses (50): Windows alone decides a process's session. The child inherits
  * exactly its three standard handles. */
@@ -89,40 +122,20 @@ bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *progra
 
   SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
   HANDLE in_read = NULL, in_write = NULL, out_read = NULL, out_write = NULL, err = NULL;
-  LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
   PROCESS_INFORMATION pi = {0};
   BOOL ok = CreatePipe(&in_read, &in_write, &sa, 0) && CreatePipe(&out_read, &out_write, &sa, 0) &&
             DuplicateHandle(GetCurrentProcess(), GetStdHandle(STD_ERROR_HANDLE),
                             GetCurrentProcess(), &err, 0, TRUE, DUPLICATE_SAME_ACCESS);
   HANDLE inherited[3] = {in_read, out_write, err};
-  SIZE_T size = 0;
   if (ok) {
-    InitializeProcThreadAttributeList(NULL, 1, 0, &size);
-    attrs = malloc(size);
-    ok = attrs && InitializeProcThreadAttributeList(attrs, 1, 0, &size) &&
-         UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited,
-                                   sizeof inherited, NULL, NULL);
-  }
-  if (ok) {
-    STARTUPINFOEXW si = {.StartupInfo = {.cb = sizeof si,
-                                         .dwFlags = STARTF_USESTDHANDLES,
-                                         .hStdInput = in_read,
-                                         .hStdOutput = out_write,
-                                         .hStdError = err},
-                         .lpAttributeList = attrs};
     bool other_session = session != kt_runner_session();
     if (other_session) {
       wchar_t value[16];
       swprintf(value, sizeof value / sizeof value[0], L"%u", (unsigned)session);
       SetEnvironmentVariableW(L"KOBJNS_SESSION", value);
     }
-    ok = CreateProcessW(path, cmdline, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
-                        &si.StartupInfo, &pi);
+    ok = create_process(path, cmdline, in_read, out_write, err, &pi);
     if (other_session) SetEnvironmentVariableW(L"KOBJNS_SESSION", NULL);
-  }
-  if (attrs) {
-    DeleteProcThreadAttributeList(attrs);
-    free(attrs);
   }
   for (int i = 0; i < 3; i++)
     if (inherited[i]) CloseHandle(inherited[i]);
@@ -244,33 +257,9 @@ int kt_run(const char *program, const char *const *args, char *out, size_t size)
   HANDLE null = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE,
                             FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
   PROCESS_INFORMATION pi = {0};
-  LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
   ok = null != INVALID_HANDLE_VALUE && CreatePipe(&out_read, &out_write, &sa, 0) &&
-       SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
-  /* Exactly its two handles are inherited, not every inheritable one the runner has open. */
-  HANDLE inherited[2] = {null, out_write};
-  SIZE_T attrs_size = 0;
-  if (ok) {
-    InitializeProcThreadAttributeList(NULL, 1, 0, &attrs_size);
-    attrs = malloc(attrs_size);
-    ok = attrs && InitializeProcThreadAttributeList(attrs, 1, 0, &attrs_size) &&
-         UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited,
-                                   sizeof inherited, NULL, NULL);
-  }
-  if (ok) {
-    STARTUPINFOEXW si = {.StartupInfo = {.cb = sizeof si,
-                                         .dwFlags = STARTF_USESTDHANDLES,
-                                         .hStdInput = null,
-                                         .hStdOutput = out_write,
-                                         .hStdError = null},
-                         .lpAttributeList = attrs};
-    ok = CreateProcessW(path, line, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
-                        &si.StartupInfo, &pi);
-  }
-  if (attrs) {
-    DeleteProcThreadAttributeList(attrs);
-    free(attrs);
-  }
+       SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0) &&
+       create_process(path, line, null, out_write, null, &pi);
   free(line);
   if (out_write) CloseHandle(out_write);
   if (null != INVALID_HANDLE_VALUE) CloseHandle(null);
