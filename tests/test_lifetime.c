@@ -140,9 +140,11 @@ static void exiting_after_fork_leaves_the_name_to_the_child(void) {
       close(gone[0]);
       ssize_t ignored = read(go[0], &byte, 1);
       (void)ignored;
+      kobjns_ctx_free(app);
       exit(0); /* gone[1] closes with it */
     }
-    exit(rc); /* returns through the library's destructor, which closes what is left open */
+    kobjns_ctx_free(app); /* the test's context, not the handle: that is the exit's to close */
+    exit(rc);             /* returns through the library's destructor, which closes what is open */
   }
   close(go[0]);
   close(gone[1]);
