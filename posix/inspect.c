@@ -256,10 +256,7 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
     *path = session_path(h->creator_session);
     return *path ? HEADER_OURS : HEADER_FOREIGN;
   }
-  long page = sysconf(_SC_PAGESIZE);
-  if (h->type != KOBJNS__TYPE_SECTION || h->header_size < sizeof *h ||
-      h->header_size > KOBJNS__HEADER_MAX || h->header_size % (uint32_t)page ||
-      h->path_len > h->header_size - sizeof *h || !kobjns__sd_valid(&h->sd))
+  if (h->type != KOBJNS__TYPE_SECTION || !kobjns__section_header_valid(h, st))
     return HEADER_FOREIGN;
   *path = malloc((size_t)h->path_len + 1);
   if (!*path) return HEADER_FOREIGN;

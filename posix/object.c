@@ -361,6 +361,14 @@ bool kobjns__temp_creator_died(const char *rest) {
 
 int kobjns__shm_dir(void) { return shm_dir_fd; }
 
+bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st) {
+  uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
+  return h->header_size % page == 0 && h->header_size <= KOBJNS__HEADER_MAX &&
+         h->header_size >= sizeof *h && h->path_len <= h->header_size - sizeof *h &&
+         h->size <= (uint64_t)INT64_MAX - h->header_size &&
+         (uint64_t)st->st_size == h->header_size + h->size && kobjns__sd_valid(&h->sd);
+}
+
 size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {
   return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", root);
 }

@@ -80,6 +80,10 @@ int kobjns__object_remove_stale(int fd, const char *native, const struct stat *s
 /* Whether `native` exists with at least one live holder. */
 int kobjns__object_alive(const char *native, bool *alive);
 
+/* Whether the section header `h`, read from the file `st` describes, is well formed: its sizes
+ * add up to the file's, its path fits in it, its descriptor is valid (the path is not read). */
+bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st);
+
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);
 

@@ -73,11 +73,7 @@ static int read_header(int fd, const struct stat *st, const kobjns__name *name, 
   if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION) return KOBJNS_FILE_CORRUPT;
   if (h->type != KOBJNS__TYPE_SECTION) return KOBJNS_INVALID_HANDLE; /* another object type */
   size_t path_len = kobjns__path_len(name);
-  if (h->header_size % page_size() || h->header_size > KOBJNS__HEADER_MAX ||
-      h->header_size < sizeof *h + path_len || h->path_len != path_len ||
-      h->size > (uint64_t)INT64_MAX - h->header_size ||
-      (uint64_t)st->st_size != h->header_size + h->size || !kobjns__sd_valid(&h->sd))
-    return KOBJNS_FILE_CORRUPT;
+  if (!kobjns__section_header_valid(h, st) || h->path_len != path_len) return KOBJNS_FILE_CORRUPT;
   /* The full canonical name is stored: it tells hash-named objects apart. */
   char stack[512];
   char *want = path_len * 2 <= sizeof stack ? stack : malloc(path_len * 2);
