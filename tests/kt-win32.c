@@ -39,6 +39,9 @@ const char *kt_platform_limit(unsigned needs) {
            "Windows process stays in the session Windows gave it and every Wine process is in "
            "session 1, so rows 14 and 17 run on the POSIX backend";
   if (needs & KT_NEEDS_FORK) return "fork() does not exist on Windows";
+  if (needs & KT_NEEDS_SHM_FILES)
+    return "POSIX objects are files in /dev/shm that any user may write (forged there); the "
+           "Windows object manager keeps its namespace to itself";
   return NULL;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
+#include <fcntl.h>
 #include <unistd.h>
 #endif
 
@@ -190,6 +191,60 @@ static void sddl_access_models_the_check(void) {
   kobjns_ctx_free(app);
 }
 
+#ifndef _WIN32
+/* Copy `from` (a file) to `to`, readable by all: a forged object. */
+static bool copy_file(const char *from, const char *to, size_t bytes) {
+  char buf[8192];
+  int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  ssize_t n = in >= 0 ? read(in, buf, bytes < sizeof buf ? bytes : sizeof buf) : -1;
+  bool ok = out >= 0 && n > 0 && write(out, buf, (size_t)n) == n;
+  if (in >= 0) close(in);
+  if (out >= 0) close(out);
+  return ok;
+}
+
+/* Anyone may write a file under kobjns's names in /dev/shm. Inspection believes a header only
+ * when it is well formed and names the file it is in; otherwise the object is "Unknown" and a
+ * query answers what an open would (1392), never describing it with the forger's path. */
+static void forged_files_are_unknown(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *real = kt_name("inspect-real"), *junk = kt_name("inspect-junk");
+  const char *copy = kt_name("inspect-copy");
+  char real_path[512], junk_path[512], copy_path[512];
+  kt_native_path(app, real, real_path, sizeof real_path);
+  kt_native_path(app, junk, junk_path, sizeof junk_path);
+  kt_native_path(app, copy, copy_path, sizeof copy_path);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(app, real, 4096, RW, "D:(A;;GA;;;WD)", &s));
+  /* Garbage, and a true header in a file of another name (it claims the real object's path). */
+  int fd = open(junk_path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+  CU_ASSERT_FATAL(fd >= 0);
+  CU_ASSERT(write(fd, "not a kobjns object", 19) == 19);
+  close(fd);
+  CU_ASSERT_FATAL(copy_file(real_path, copy_path, 8192));
+  seen q = {0};
+  KT_STATUS(kobjns_object_query(app, junk, remember, &q), KOBJNS_FILE_CORRUPT);
+  KT_STATUS(kobjns_object_query(app, copy, remember, &q), KOBJNS_FILE_CORRUPT);
+  CU_ASSERT_EQUAL(q.count, 0);
+  /* Listed under the name they sit at, as Unknown; the real object only once. */
+  char junk_canonical[512], real_canonical[512];
+  KT_OK(kobjns_resolve(app, junk, junk_canonical, sizeof junk_canonical, NULL));
+  KT_OK(kobjns_resolve(app, real, real_canonical, sizeof real_canonical, NULL));
+  seen listed = {.want_path = junk_canonical};
+  KT_OK(kobjns_object_list(remember, &listed));
+  CU_ASSERT_EQUAL(listed.count, 1);
+  CU_ASSERT_STRING_EQUAL(listed.type, "Unknown");
+  seen genuine = {.want_path = real_canonical};
+  KT_OK(kobjns_object_list(remember, &genuine));
+  CU_ASSERT_EQUAL(genuine.count, 1);
+  CU_ASSERT_STRING_EQUAL(genuine.type, "Section");
+  unlink(junk_path);
+  unlink(copy_path);
+  KT_OK(kobjns_section_close(s));
+  kobjns_ctx_free(app);
+}
+#endif
+
 void kt_add_inspect(CU_pSuite s) {
   kt_add(s, "list shows a section until its last close", list_shows_a_section_until_its_last_close,
          KT_NEEDS_SESSION1);
@@ -199,6 +254,8 @@ void kt_add_inspect(CU_pSuite s) {
          query_counts_handles_and_shows_the_descriptor, KT_NEEDS_SESSION1);
   kt_add(s, "a killed holder's object: stale and swept (POSIX), gone (Windows)",
          a_killed_holders_object, KT_NEEDS_SESSION1);
+  kt_add(s, "forged files under kobjns's names are Unknown (POSIX: /dev/shm is writable)",
+         KT_POSIX_ONLY(forged_files_are_unknown), KT_NEEDS_SESSION1 | KT_NEEDS_SHM_FILES);
   kt_add(s, "kobjns_sddl_access models the access check (POSIX), 50 (Windows)",
          sddl_access_models_the_check, KT_NEEDS_SESSION1);
 }
