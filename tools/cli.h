@@ -22,6 +22,9 @@ int cli_fail(const char *what, int status);
 bool cli_parse_u32(const char *s, uint32_t *out);
 /* This process's uid; UINT32_MAX on Windows, which has none. */
 uint32_t cli_self_uid(void);
+/* A context of this process's identity in `session`, acting as `uid` when that is another user
+ * (root only): 0, or the status (no context is left). */
+int cli_context(uint32_t session, uint32_t uid, kobjns_ctx **ctx);
 /* A user name or a uid. */
 bool cli_parse_user(const char *s, uint32_t *uid);
 /* The account name of `uid`, or its number. */

@@ -184,18 +184,6 @@ static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_nati
   return rc;
 }
 
-/* A context of this process's identity in `session`, acting as `uid` when that is another user. */
-static int context_for(uint32_t session, uint32_t uid, kobjns_ctx **ctx) {
-  int rc = kobjns_ctx_new(ctx);
-  if (!rc) rc = kobjns_ctx_set_session(*ctx, session);
-  if (!rc && uid != cli_self_uid()) rc = kobjns_ctx_set_user(*ctx, uid);
-  if (rc) {
-    kobjns_ctx_free(*ctx);
-    *ctx = NULL;
-  }
-  return rc;
-}
-
 /* The answer as `uid` in `session`: in this process for ourselves, else in a child that becomes
  * that user (its uid, gid and groups), so that the kernel's checks play as for the real program. */
 static int real_answer(const char *name, const char *stale_native, uint32_t session, uint32_t uid,
@@ -203,7 +191,7 @@ static int real_answer(const char *name, const char *stale_native, uint32_t sess
   kobjns_ctx *ctx = NULL;
   int rc;
   if (uid == cli_self_uid()) {
-    if (!(rc = context_for(session, uid, &ctx))) rc = answer_with(ctx, name, stale_native, access);
+    if (!(rc = cli_context(session, uid, &ctx))) rc = answer_with(ctx, name, stale_native, access);
     kobjns_ctx_free(ctx);
     return rc;
   }
@@ -218,7 +206,7 @@ static int real_answer(const char *name, const char *stale_native, uint32_t sess
   if (pid == 0) {
     close(fds[0]);
     /* The context first, while still root (acting as a user needs it); then become the user. */
-    rc = context_for(session, uid, &ctx);
+    rc = cli_context(session, uid, &ctx);
     struct passwd pw, *account = NULL;
     char buf[4096];
     gid_t gid = (gid_t)uid, *gids = NULL;
@@ -447,7 +435,7 @@ int kobjns_cli_explain(int argc, char **argv) {
                     KOBJNS_PRIVILEGE_NOT_HELD);
   /* The diagnosis runs in-process as a context with that identity; the answer does not. */
   kobjns_ctx *ctx = NULL;
-  if ((rc = context_for(session, uid, &ctx)))
+  if ((rc = cli_context(session, uid, &ctx)))
     return cli_fail("acting as that user in that session", rc);
   char user[256];
   if (uid == UINT32_MAX)

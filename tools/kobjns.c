@@ -92,6 +92,18 @@ void cli_user_name(uint32_t uid, char *out, size_t size) {
 }
 #endif
 
+/* A context of this process's identity in `session`, acting as `uid` when that is another user. */
+int cli_context(uint32_t session, uint32_t uid, kobjns_ctx **ctx) {
+  int rc = kobjns_ctx_new(ctx);
+  if (!rc) rc = kobjns_ctx_set_session(*ctx, session);
+  if (!rc && uid != cli_self_uid()) rc = kobjns_ctx_set_user(*ctx, uid);
+  if (rc) {
+    kobjns_ctx_free(*ctx);
+    *ctx = NULL;
+  }
+  return rc;
+}
+
 const char *cli_printable(const char *s, char *out, size_t size) {
   size_t n = 0;
   for (; *s && n + 1 < size; s++) out[n++] = (unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s;
@@ -449,10 +461,8 @@ static int cmd_stat(int argc, char **argv) {
   const char *name = argv[optind];
   kobjns_ctx *ctx = NULL;
   int rc = 0;
-  if (session_set && ((rc = kobjns_ctx_new(&ctx)) || (rc = kobjns_ctx_set_session(ctx, session)))) {
-    kobjns_ctx_free(ctx);
+  if (session_set && (rc = cli_context(session, cli_self_uid(), &ctx)))
     return cli_fail("acting in that session", rc);
-  }
   char path[4096] = "";
   kobjns_resolve(ctx, name, path, sizeof path, NULL);
   rc = kobjns_object_query(ctx, name, print_stat, &out);
