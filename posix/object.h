@@ -47,8 +47,8 @@ void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX +
 
 /* Open `native` with `oflags` and take a shared lock, skipping (and removing) stale objects, or,
  * with `adopt_stale`, holding them as they are (for objects whose content does not matter).
- * 0 with the descriptor and its stat filled in, 2, 5, 4, 6 (not a regular file),
- * KOBJNS__STALE_FOREIGN, or 170. */
+ * 0 with the descriptor and its stat (taken with the lock held) filled in, 2, 5, 4, 6 (not a
+ * regular file), KOBJNS__STALE_FOREIGN, or 170. */
 int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd, struct stat *st);
 /* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
  * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
@@ -83,6 +83,8 @@ int kobjns__object_alive(const char *native, bool *alive);
 /* Whether the section header `h`, read from the file `st` describes, is well formed: its sizes
  * add up to the file's, its path fits in it, its descriptor is valid (the path is not read). */
 bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st);
+/* The system page size, read once. */
+uint32_t kobjns__page_size(void);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

@@ -11,16 +11,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uint32_t page_size(void) {
-  static uint32_t cached; /* threads may race to fill it, with the same value */
-  uint32_t size = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-  if (!size) {
-    size = (uint32_t)sysconf(_SC_PAGESIZE);
-    __atomic_store_n(&cached, size, __ATOMIC_RELAXED);
-  }
-  return size;
-}
-
 /* --- security -> mode bits ---------------------------------------------------------------- */
 
 /* r/w bits the descriptor grants `t` in every session type (the kernel cannot tell them). */
@@ -68,32 +58,38 @@ static mode_t mode_for(const kobjns__sd *sd, const kobjns__token *creator, uint3
 /* --- opening ------------------------------------------------------------------------------- */
 
 static int read_header(int fd, const struct stat *st, const kobjns__name *name, kobjns__header *h) {
-  if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
-    return KOBJNS_FILE_CORRUPT;
-  if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION) return KOBJNS_FILE_CORRUPT;
-  if (h->type != KOBJNS__TYPE_SECTION) return KOBJNS_INVALID_HANDLE; /* another object type */
+  /* The full canonical name is stored after the fixed part (it tells hash-named objects apart):
+   * both in one read. */
   size_t path_len = kobjns__path_len(name);
-  if (!kobjns__section_header_valid(h, st) || h->path_len != path_len) return KOBJNS_FILE_CORRUPT;
-  /* The full canonical name is stored: it tells hash-named objects apart. */
-  char stack[512];
-  char *want = path_len * 2 <= sizeof stack ? stack : malloc(path_len * 2);
-  if (!want) return KOBJNS_NOT_ENOUGH_MEMORY;
-  char *have = want + path_len;
-  kobjns__path_write(name, want);
-  int rc =
-      pread(fd, have, path_len, sizeof *h) == (ssize_t)path_len && memcmp(want, have, path_len) == 0
-          ? 0
-          : KOBJNS_FILE_CORRUPT;
-  if (want != stack) free(want);
+  size_t want_len = sizeof *h + path_len;
+  char stack[2048];
+  char *buf = want_len + path_len <= sizeof stack ? stack : malloc(want_len + path_len);
+  if (!buf) return KOBJNS_NOT_ENOUGH_MEMORY;
+  char *want = buf + want_len;
+  ssize_t got = st->st_size < (off_t)sizeof *h ? -1 : pread(fd, buf, want_len, 0);
+  int rc = KOBJNS_FILE_CORRUPT;
+  if (got >= (ssize_t)sizeof *h) {
+    memcpy(h, buf, sizeof *h);
+    if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION)
+      rc = KOBJNS_FILE_CORRUPT;
+    else if (h->type != KOBJNS__TYPE_SECTION)
+      rc = KOBJNS_INVALID_HANDLE; /* another object type */
+    else if (kobjns__section_header_valid(h, st) && h->path_len == path_len &&
+             got == (ssize_t)want_len) {
+      kobjns__path_write(name, want);
+      if (memcmp(want, buf + sizeof *h, path_len) == 0) rc = 0;
+    }
+  }
+  if (buf != stack) free(buf);
   return rc;
 }
 
 /* A privileged caller never trusts an object that an unprivileged other user put in a
  * namespace it does not own: the global namespace or another session's. */
 static bool planted(const kobjns_ctx *ctx, const kobjns__name *name, const struct stat *st) {
-  if (geteuid() != 0 || !ctx->token.admin) return false;
-  if (st->st_uid == 0 || st->st_uid == ctx->token.uid) return false;
-  return name->session == 0 || name->session != ctx->token.session;
+  if (!ctx->token.admin || st->st_uid == 0 || st->st_uid == ctx->token.uid) return false;
+  if (name->session != 0 && name->session == ctx->token.session) return false;
+  return geteuid() == 0; /* last: the common cases need no system call */
 }
 
 /* kobjns publishes every object under exactly one name. A second name was made by someone else
@@ -103,9 +99,8 @@ static bool planted(const kobjns_ctx *ctx, const kobjns__name *name, const struc
  * user reads and writes (and root would trust it: the file is root's). Such an object is not
  * trusted under any of its names. Where only the owner may write, the header cannot be made to
  * match the second name (1392), so the link is harmless and is left to that check. */
-static bool second_name(int fd) {
-  struct stat now; /* now that we hold it: the link may have been made after the first fstat */
-  return fstat(fd, &now) < 0 || (now.st_nlink != 1 && (now.st_mode & 022));
+static bool second_name(const struct stat *held) {
+  return held->st_nlink != 1 && (held->st_mode & 022); /* `held`: taken with the lock held */
 }
 
 static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
@@ -127,7 +122,7 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsign
   bool read_only = h.flags & KOBJNS__FLAG_READ_ONLY;
   rc = KOBJNS_ACCESS_DENIED;
   if (want_write && !fd_writable && !read_only) goto fail;
-  if (planted(ctx, name, &st) || second_name(fd)) goto fail;
+  if (planted(ctx, name, &st) || second_name(&st)) goto fail;
   if (kobjns__access_check(&h.sd, (uint32_t)st.st_uid, &ctx->token, desired)) goto fail;
   s->os.fd = fd;
   s->os.pid = kobjns__pid();
@@ -153,7 +148,7 @@ int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, uns
 
 static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns_section *s) {
   size_t path_len = a->name ? kobjns__path_len(a->name) : 0;
-  uint32_t page = page_size();
+  uint32_t page = kobjns__page_size();
   uint32_t header_size = (uint32_t)((sizeof(kobjns__header) + path_len + page - 1) / page * page);
   kobjns__header *h = calloc(1, sizeof *h + path_len);
   if (!h) return KOBJNS_NOT_ENOUGH_MEMORY;
