@@ -250,13 +250,17 @@ static int remove_name(const char *native, const struct stat *st) {
   return errno == ENOENT ? 0 : -1;
 }
 
-/* Whether `fd` (locked shared) still is the object `native` named when we opened it. Its last
- * holder may have removed the name between our open and our lock: that unlink leaves the file
- * with no link at all, which the fstat we need anyway shows, without a second path lookup. A
- * file with more than one link has a name kobjns did not make (see second_name in
- * posix/section.c): only then is the name looked up again. */
+/* Whether the file `st` describes (locked shared) is still named `native`. Its last holder may
+ * have removed the name between our open and our lock: that unlink leaves the file with no link,
+ * which the fstat we need anyway shows, without a second path lookup. That is enough while
+ * nobody but its owner (or root) can give the file another name: a second name can only be
+ * made with link(2), which protected_hardlinks allows to whoever may read and write the file.
+ * So the name is looked up again for a file with more than one link, or one that others may
+ * write (a link made, then our name removed, would leave one link that is not ours). */
 static bool held_and_named(const char *native, const struct stat *st) {
-  return st->st_nlink == 1 || (st->st_nlink > 1 && still_named(native, st));
+  if (st->st_nlink == 0) return false;
+  if (st->st_nlink == 1 && !(st->st_mode & 022)) return true;
+  return still_named(native, st);
 }
 
 int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
