@@ -55,8 +55,15 @@ extern "C" {
   X(BUSY, 170, "the object is changing under heavy contention; try again")                         \
   X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                    \
   X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                  \
+  X(WAIT_TIMEOUT, 258, "the wait timed out: nothing was acquired")                                 \
+  X(NOT_OWNER, 288, "the calling thread does not own the mutex")                                   \
+  X(TOO_MANY_POSTS, 298, "the release would take the semaphore past its maximum count")            \
   X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                         \
   X(ARITHMETIC_OVERFLOW, 534, "the size or offset is too large")                                   \
+  X(MUTANT_LIMIT_EXCEEDED, 587, "the mutex has been acquired recursively too many times")          \
+  X(ABANDONED_WAIT_0, 735,                                                                         \
+    "the wait acquired a mutex whose owner ended without releasing it (abandoned): the caller "    \
+    "owns it now, and what it protects may be inconsistent")                                       \
   X(MAPPED_ALIGNMENT, 1132,                                                                        \
     "the view offset is not a multiple of the allocation granularity "                             \
     "(65536)")                                                                                     \
@@ -97,8 +104,21 @@ typedef enum kobjns_status {
 /* The longest name accepted, in UTF-16 code units (Windows' limit). */
 #define KOBJNS_NAME_MAX_UTF16 32766u
 
+/* Rights on mutexes, events and semaphores: Win32's values. */
+#define KOBJNS_SYNCHRONIZE 0x00100000u /* wait on it */
+#define KOBJNS_MUTEX_ALL_ACCESS 0x001F0001u
+#define KOBJNS_EVENT_MODIFY_STATE 0x0002u /* set and reset */
+#define KOBJNS_EVENT_ALL_ACCESS 0x001F0003u
+#define KOBJNS_SEMAPHORE_MODIFY_STATE 0x0002u /* release */
+#define KOBJNS_SEMAPHORE_ALL_ACCESS 0x001F0003u
+
+/* Waits: no time limit; the most objects one wait takes (Windows' MAXIMUM_WAIT_OBJECTS). */
+#define KOBJNS_INFINITE 0xFFFFFFFFu
+#define KOBJNS_MAXIMUM_WAIT_OBJECTS 64u
+
 typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
 typedef struct kobjns_section kobjns_section; /* one open handle to a section */
+typedef struct kobjns_sync kobjns_sync;       /* one open handle to a mutex, event or semaphore */
 
 /* --- contexts ---------------------------------------------------------------------------
  * A NULL context everywhere means "this process as it is": the session from KOBJNS_SESSION or
@@ -159,6 +179,64 @@ KOBJNS_API int kobjns_section_access(const kobjns_section *s, unsigned *access);
 /* The canonical path of an open section; "" for an unnamed one. Valid while the handle is. */
 KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
 
+/* --- mutexes, events and semaphores -----------------------------------------------------------
+ * Named like sections and in the same namespaces: one name is one object of one type (a name
+ * another type holds -> 6, for create and open), with the same lifetime (the name goes with the
+ * last handle, also when holders die), descriptors (GR, GW, GX, GA stand for the type's rights,
+ * as on Windows) and privileges. Creating an existing object of the same type opens it with the
+ * type's ALL_ACCESS (checked against its descriptor) and returns 183; the other arguments are
+ * then ignored. "" or NULL creates an unnamed object. Handles are checked like sections'. */
+
+/* A mutex: owned by one thread at a time, recursively (each wait that acquires it needs one
+ * release). `initial_owner`: the calling thread owns the new mutex. If its owner thread or
+ * process ends without releasing it (even killed), the next wait acquires it and returns 735. */
+KOBJNS_API int kobjns_mutex_create(kobjns_ctx *ctx, const char *name, int initial_owner,
+                                   const char *sddl, kobjns_sync **out);
+KOBJNS_API int kobjns_mutex_open(kobjns_ctx *ctx, const char *name, unsigned access,
+                                 kobjns_sync **out);
+/* Release one level of ownership: 0, or 288 when the calling thread does not own it. */
+KOBJNS_API int kobjns_mutex_release(kobjns_sync *mutex);
+
+/* An event: manual reset (stays signaled, releasing every waiter, until reset) or automatic
+ * (a wait that succeeds resets it: one waiter per set). */
+KOBJNS_API int kobjns_event_create(kobjns_ctx *ctx, const char *name, int manual_reset,
+                                   int initial_state, const char *sddl, kobjns_sync **out);
+KOBJNS_API int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned access,
+                                 kobjns_sync **out);
+/* Signal / reset: need KOBJNS_EVENT_MODIFY_STATE (else 5). */
+KOBJNS_API int kobjns_event_set(kobjns_sync *event);
+KOBJNS_API int kobjns_event_reset(kobjns_sync *event);
+
+/* A semaphore: a count between 0 and `maximum` (1 ... INT32_MAX); a wait that succeeds takes
+ * one. 0 <= initial <= maximum, else 87. */
+KOBJNS_API int kobjns_semaphore_create(kobjns_ctx *ctx, const char *name, int32_t initial,
+                                       int32_t maximum, const char *sddl, kobjns_sync **out);
+KOBJNS_API int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned access,
+                                     kobjns_sync **out);
+/* Add `count` (> 0, else 87); 298 and no change when that would pass the maximum. Needs
+ * KOBJNS_SEMAPHORE_MODIFY_STATE. *previous (may be NULL) gets the count before. */
+KOBJNS_API int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, int32_t *previous);
+
+/* Wait until the object is signaled and acquire it (a mutex: own it; an auto-reset event:
+ * reset it; a semaphore: take one), for at most `timeout_ms` (0: just try; KOBJNS_INFINITE).
+ * 0; 735 (an abandoned mutex, now owned); 258 (timed out, nothing acquired); 5 without
+ * KOBJNS_SYNCHRONIZE; 6 (not a live handle). Signals do not end a wait early. */
+KOBJNS_API int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms);
+/* Wait for one of `count` objects (1 ... KOBJNS_MAXIMUM_WAIT_OBJECTS), or with `wait_all` for
+ * all of them at once: nothing is acquired until every one can be, atomically. 0 or 735 with
+ * *index (may be NULL) the object acquired (wait_all: 0, or the abandoned mutex for 735); for
+ * wait-any, the lowest index among those signaled. 258, 5, 6 as kobjns_wait; 87 for a count
+ * out of range, or one object twice in a wait_all. */
+KOBJNS_API int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all,
+                                    uint32_t timeout_ms, size_t *index);
+/* Close the handle (a thread's ownership of a mutex does not end with it). 6 if not live. */
+KOBJNS_API int kobjns_sync_close(kobjns_sync *object);
+/* The granted access (generic rights mapped), the type ("Mutex", "Event", "Semaphore") and the
+ * canonical path ("" when unnamed) of a handle; NULL / "" for one that is not live. */
+KOBJNS_API int kobjns_sync_access(const kobjns_sync *object, unsigned *access);
+KOBJNS_API const char *kobjns_sync_type(const kobjns_sync *object);
+KOBJNS_API const char *kobjns_sync_path(const kobjns_sync *object);
+
 /* --- recovery ---------------------------------------------------------------------------- */
 
 /* Remove the stale objects of this process's tree of names (KOBJNS_ROOT): sections and session
@@ -177,27 +255,27 @@ KOBJNS_API int kobjns_cleanup(size_t *removed);
  * closes meanwhile goes when inspection lets go. */
 
 typedef struct kobjns_object {
-  const char *path;  /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
-                        "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
-                        native name whose header the caller may not read) */
-  const char *type;  /* "Section", "Session" (what keeps a session in existence), "Unknown" (a
-                        file under kobjns's names that is not a kobjns object: corrupt or
-                        planted) or "Temporary" (a dead creator's unfinished file, gc only) */
-  uint32_t session;  /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
-  int header_read;   /* 1: size and sddl are the object's own (POSIX: its header; Windows: the
-                        caller could open it to ask); 0: the caller may not look inside */
-  uint64_t size;     /* Section: bytes a view can map (0 when not known) */
-  int read_only;     /* Section: created without write protection (POSIX) */
-  uint32_t owner;    /* POSIX: uid that owns it (the kernel's record); UINT32_MAX on Windows */
-  uint32_t mode;     /* POSIX: permission bits the kernel enforces; 0 on Windows */
-  const char *sddl;  /* the security descriptor's DACL (Windows writes rights its own way);
-                        "" when not known */
-  int stale;         /* 1: every holder is gone (a crash); 0: held; -1: cannot be told.
-                        Always 0 on Windows: the kernel deletes an object with its last handle */
-  size_t handles;    /* open handles (and session memberships) known to the system */
-  size_t pid_count;  /* distinct processes holding it, as far as the system says (POSIX; 0 on
-                        Windows, which keeps that to a system-wide handle dump) */
-  const int *pids;   /* their ids, ascending */
+  const char *path;   /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
+                         "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
+                         native name whose header the caller may not read) */
+  const char *type;   /* "Section", "Session" (what keeps a session in existence), "Unknown" (a
+                         file under kobjns's names that is not a kobjns object: corrupt or
+                         planted) or "Temporary" (a dead creator's unfinished file, gc only) */
+  uint32_t session;   /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
+  int header_read;    /* 1: size and sddl are the object's own (POSIX: its header; Windows: the
+                         caller could open it to ask); 0: the caller may not look inside */
+  uint64_t size;      /* Section: bytes a view can map (0 when not known) */
+  int read_only;      /* Section: created without write protection (POSIX) */
+  uint32_t owner;     /* POSIX: uid that owns it (the kernel's record); UINT32_MAX on Windows */
+  uint32_t mode;      /* POSIX: permission bits the kernel enforces; 0 on Windows */
+  const char *sddl;   /* the security descriptor's DACL (Windows writes rights its own way);
+                         "" when not known */
+  int stale;          /* 1: every holder is gone (a crash); 0: held; -1: cannot be told.
+                         Always 0 on Windows: the kernel deletes an object with its last handle */
+  size_t handles;     /* open handles (and session memberships) known to the system */
+  size_t pid_count;   /* distinct processes holding it, as far as the system says (POSIX; 0 on
+                         Windows, which keeps that to a system-wide handle dump) */
+  const int *pids;    /* their ids, ascending */
   const char *native; /* where it lives for the OS: "/dev/shm/kobjns.default.g.x"; on Windows
                          the object-manager path */
 } kobjns_object;

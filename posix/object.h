@@ -11,7 +11,13 @@
 #define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
 #define KOBJNS__HEADER_VERSION 1u
 
-enum kobjns__object_type { KOBJNS__TYPE_SECTION = 1, KOBJNS__TYPE_SESSION = 2 };
+enum kobjns__object_type {
+  KOBJNS__TYPE_SECTION = 1,
+  KOBJNS__TYPE_SESSION = 2,
+  KOBJNS__TYPE_MUTEX = 3,
+  KOBJNS__TYPE_EVENT = 4,
+  KOBJNS__TYPE_SEMAPHORE = 5,
+};
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 
 /* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
@@ -85,6 +91,55 @@ int kobjns__object_alive(const char *native, bool *alive);
 bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st);
 /* The system page size, read once. */
 uint32_t kobjns__page_size(void);
+
+/* --- typed objects (named.c): sections, mutexes, events, semaphores ------------------------- */
+
+typedef struct kobjns__named_type {
+  uint16_t type; /* KOBJNS__TYPE_* */
+  /* The r (04) and w (02) mode bits the descriptor grants `t` whatever its session (the kernel
+   * cannot tell sessions apart); `read_only` objects never get w. */
+  unsigned (*granted_bits)(const kobjns__sd *sd, uint32_t owner, kobjns__token t, bool read_only);
+} kobjns__named_type;
+
+/* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
+ * lock held, its header, and whether the descriptor may write. */
+typedef struct kobjns__named {
+  int fd;
+  bool fd_writable;
+  struct stat st;
+  kobjns__header h;
+} kobjns__named;
+
+/* Open `native` (the native name of `name`) as an object of `type` for `desired` (mapped
+ * rights), read-write when `want_write` (falling back to read-only when the kernel refuses
+ * writing: see fd_writable). 0; 2, 5, 6 (another type), 1392, KOBJNS__STALE_FOREIGN, 170, ... */
+int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const char *native,
+                       uint16_t type, unsigned desired, bool want_write, kobjns__named *out);
+
+typedef struct kobjns__named_create_args {
+  const kobjns__named_type *type;
+  const kobjns__name *name; /* NULL for an unnamed object */
+  const char *native;       /* its native name */
+  uint32_t flags;           /* KOBJNS__FLAG_* */
+  uint64_t size;            /* bytes after the header */
+  const kobjns__sd *sd;
+  /* Fill the type's bytes of the new file (after `header_size`) before anyone can reach it:
+   * 0 or a status. May be NULL. */
+  int (*init)(int fd, uint32_t header_size, void *arg);
+  /* Undo what init did when the object could not be published (its file is gone). */
+  void (*unpublished)(void *arg);
+  void *init_arg;
+} kobjns__named_create_args;
+
+/* Create a new object and publish it: 0, 183 when another creator won the name (nothing made),
+ * or an error. */
+int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args *a,
+                         kobjns__named *out);
+/* The create-or-open loop every type shares: try_open (0: it exists, 2: it does not), else
+ * try_create (183: someone else just made it: open theirs). 0 created, 183 opened, or a status. */
+int kobjns__named_create_or_open(const kobjns_ctx *ctx, const kobjns__name *name,
+                                 int (*try_open)(void *arg), int (*try_create)(void *arg),
+                                 void *arg);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

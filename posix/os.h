@@ -20,4 +20,15 @@ typedef struct kobjns__os_section {
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed section */
 } kobjns__os_section;
 
+/* A mutex's, event's or semaphore's handle. Its state lives in the page after the header, mapped
+ * once per process (see posix/sync.c). */
+struct kobjns__sync_map;
+typedef struct kobjns__os_sync {
+  int fd;                              /* own open file description: holds the shared lock */
+  int pid;                             /* the process that opened it */
+  unsigned forks;                      /* kobjns__forks() when it was opened */
+  struct kobjns__sync_map *map;        /* the process's mapping of the state */
+  char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */
+} kobjns__os_sync;
+
 #endif

@@ -34,6 +34,21 @@ int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, 
 int kobjns__os_unmap(void *addr);
 void kobjns__os_section_close(kobjns_section *s);
 
+/* sync.c: mutexes, events, semaphores */
+/* Create (0), or open an existing one of the same kind with its ALL_ACCESS (183); 6 when another
+ * type holds the name. */
+int kobjns__os_sync_create(const kobjns_ctx *ctx, const kobjns__sync_args *args, kobjns_sync *s);
+int kobjns__os_sync_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned kind,
+                         unsigned desired, kobjns_sync *s);
+int kobjns__os_mutex_release(kobjns_sync *s);            /* 0 or 288 */
+int kobjns__os_event_set(kobjns_sync *s, bool signaled); /* set or reset */
+int kobjns__os_semaphore_release(kobjns_sync *s, int32_t count, int32_t *previous); /* 298 */
+/* Wait for any (or all) of `count` live handles the caller has checked (kinds, SYNCHRONIZE,
+ * no object twice in a wait_all): 0 or 735 with *index, 258, or an error. */
+int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, uint32_t timeout_ms,
+                    size_t *index);
+void kobjns__os_sync_close(kobjns_sync *s);
+
 /* inspect.c */
 /* Describe every object of the process's tree; the object `n` names (2 when absent). */
 int kobjns__os_object_list(kobjns_object_fn fn, void *arg);

@@ -52,28 +52,64 @@ void kobjns__path_write(const kobjns__name *n, char *buf);
 /* Checks UTF-8 and the UTF-16 length limit: 0, 1113 or 206. */
 int kobjns__validate_name(const char *name, size_t *utf16_units);
 
+/* --- handles ------------------------------------------------------------------------------ */
+
+/* What every handle starts with: the registry (handles.c) works on this. */
+enum kobjns__handle_kind { KOBJNS__HANDLE_ANY = 0, KOBJNS__HANDLE_SECTION, KOBJNS__HANDLE_SYNC };
+typedef struct kobjns__handle {
+  unsigned kind;        /* enum kobjns__handle_kind */
+  unsigned refs;        /* the registry's reference and calls in progress */
+  bool process_exiting; /* closed by the process's exit, not by a close call */
+} kobjns__handle;
+
 /* --- sections ---------------------------------------------------------------------------- */
 
 struct kobjns_section {
+  kobjns__handle h;
   unsigned access; /* granted, generic rights mapped */
   bool read_only;  /* created with read-only protection */
   uint64_t size;   /* bytes the user can map */
   char *path;      /* canonical path, "" for an unnamed section */
-  unsigned refs;   /* the registry's reference and calls in progress (src/handles.c) */
-  bool process_exiting; /* closed by the process's exit, not by kobjns_section_close() */
   kobjns__os_section os;
 };
+
+/* --- mutexes, events, semaphores ---------------------------------------------------------- */
+
+enum kobjns__sync_kind { KOBJNS__MUTEX = 1, KOBJNS__EVENT, KOBJNS__SEMAPHORE };
+
+struct kobjns_sync {
+  kobjns__handle h;
+  unsigned kind;   /* enum kobjns__sync_kind */
+  unsigned access; /* granted, generic rights mapped */
+  char *path;      /* canonical path, "" for an unnamed object */
+  kobjns__os_sync os;
+};
+
+typedef struct kobjns__sync_args {
+  const kobjns__name *name; /* NULL for an unnamed object */
+  unsigned kind;
+  const kobjns__sd *sd; /* parsed with the kind's generic mapping, or NULL for the default */
+  const char *sddl;
+  bool initial_owner;               /* mutex */
+  bool manual_reset, initial_state; /* event */
+  int32_t initial, maximum;         /* semaphore */
+} kobjns__sync_args;
+
+/* The generic mapping and the access a create asks of an existing object, by kind. */
+const kobjns__generic_mapping *kobjns__sync_mapping(unsigned kind);
 
 /* --- the registry of live handles (handles.c) --------------------------------------------- */
 
 /* Register a new handle (its one reference is the registry's): 0 or 8. */
-int kobjns__handle_add(kobjns_section *s);
-/* The live handle `s` with a reference taken for the caller, or NULL (closed, never issued). */
-kobjns_section *kobjns__handle_get(const kobjns_section *s);
-/* Drop a reference; the last one closes the backend handle and frees the section. */
-void kobjns__handle_put(kobjns_section *s);
-/* Unregister `s` and drop the registry's reference: 0, or 6 if it is not a live handle. */
-int kobjns__handle_remove(const kobjns_section *s);
+int kobjns__handle_add(kobjns__handle *h);
+/* The live handle `h` of `kind` (or of any kind) with a reference taken for the caller, or NULL
+ * (closed, never issued, another kind). */
+kobjns__handle *kobjns__handle_get(const void *h, unsigned kind);
+/* Drop a reference; the last one closes the backend handle and frees it. */
+void kobjns__handle_put(kobjns__handle *h);
+/* Unregister `h` (of `kind`) and drop the registry's reference: 0, or 6 if it is not a live
+ * handle of that kind. */
+int kobjns__handle_remove(const void *h, unsigned kind);
 /* Close every handle left open and free the registry (process exit, library unload). */
 void kobjns__handles_release(void);
 

@@ -35,10 +35,16 @@ static int resolve(const kobjns_ctx *ctx, const char *name, enum kobjns__intent 
   return kobjns__resolve_name(ctx, name, intent, out);
 }
 
+/* The live section `handle` with a reference for the caller (kobjns__handle_put), or NULL. */
+static kobjns_section *section_get(const kobjns_section *handle) {
+  return (kobjns_section *)kobjns__handle_get(handle, KOBJNS__HANDLE_SECTION);
+}
+
 static kobjns_section *section_new(const kobjns__name *name) {
   size_t len = name ? kobjns__path_len(name) : 0;
   kobjns_section *s = calloc(1, sizeof *s + len + 1);
   if (!s) return NULL;
+  s->h.kind = KOBJNS__HANDLE_SECTION;
   s->path = (char *)(s + 1);
   if (name) kobjns__path_write(name, s->path);
   s->path[len] = '\0';
@@ -47,7 +53,7 @@ static kobjns_section *section_new(const kobjns__name *name) {
 
 /* Hand out a new handle: once registered, calls with it are answered until it is closed. */
 static int register_handle(kobjns_section *s) {
-  int rc = kobjns__handle_add(s);
+  int rc = kobjns__handle_add(&s->h);
   if (rc) {
     kobjns__os_section_close(s);
     free(s);
@@ -155,10 +161,10 @@ int kobjns_section_map_at(kobjns_section *handle, unsigned access, uint64_t offs
                           void *base, void **addr) {
   if (!addr) return KOBJNS_INVALID_PARAMETER;
   *addr = NULL;
-  kobjns_section *s = kobjns__handle_get(handle);
+  kobjns_section *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   int rc = map_view(s, access, offset, length, base, addr);
-  kobjns__handle_put(s);
+  kobjns__handle_put(&s->h);
   return rc;
 }
 
@@ -173,31 +179,33 @@ int kobjns_unmap(void *addr) {
   return kobjns__os_unmap(addr);
 }
 
-int kobjns_section_close(kobjns_section *s) { return kobjns__handle_remove(s); }
+int kobjns_section_close(kobjns_section *s) {
+  return kobjns__handle_remove(s, KOBJNS__HANDLE_SECTION);
+}
 
 int kobjns_section_size(const kobjns_section *handle, uint64_t *size) {
   if (!size) return KOBJNS_INVALID_PARAMETER;
-  kobjns_section *s = kobjns__handle_get(handle);
+  kobjns_section *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *size = s->size;
-  kobjns__handle_put(s);
+  kobjns__handle_put(&s->h);
   return 0;
 }
 
 int kobjns_section_access(const kobjns_section *handle, unsigned *access) {
   if (!access) return KOBJNS_INVALID_PARAMETER;
-  kobjns_section *s = kobjns__handle_get(handle);
+  kobjns_section *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *access = s->access;
-  kobjns__handle_put(s);
+  kobjns__handle_put(&s->h);
   return 0;
 }
 
 const char *kobjns_section_path(const kobjns_section *handle) {
-  kobjns_section *s = kobjns__handle_get(handle);
+  kobjns_section *s = section_get(handle);
   if (!s) return "";
   const char *path = s->path; /* lives as long as the handle, as documented */
-  kobjns__handle_put(s);
+  kobjns__handle_put(&s->h);
   return path;
 }
 

@@ -4,29 +4,73 @@
 #include <stdio.h>
 #include <string.h>
 
-#define GENERIC_READ_BITS (KOBJNS__READ_CONTROL | KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ)
-#define GENERIC_WRITE_BITS (KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_WRITE)
-#define GENERIC_EXECUTE_BITS (KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_EXECUTE)
 #define GENERIC_ALL_BITS 0x000F001Fu /* SECTION_ALL_ACCESS */
 
-uint32_t kobjns__map_generic(uint32_t access) {
+/* Each object type's generic mapping, as Windows' object manager defines it. */
+const kobjns__generic_mapping kobjns__section_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_WRITE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_EXECUTE,
+    .all = GENERIC_ALL_BITS,
+};
+const kobjns__generic_mapping kobjns__mutex_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__MUTANT_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__MUTANT_ALL,
+};
+const kobjns__generic_mapping kobjns__event_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__EVENT_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__EVENT_MODIFY_STATE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__EVENT_ALL,
+};
+const kobjns__generic_mapping kobjns__semaphore_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__SEMAPHORE_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__SEMAPHORE_MODIFY_STATE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__SEMAPHORE_ALL,
+};
+
+uint32_t kobjns__map_generic_as(const kobjns__generic_mapping *map, uint32_t access) {
   uint32_t mapped = access & ~KOBJNS__GENERIC_ALL_BITS;
-  if (access & KOBJNS_GENERIC_READ) mapped |= GENERIC_READ_BITS;
-  if (access & KOBJNS_GENERIC_WRITE) mapped |= GENERIC_WRITE_BITS;
-  if (access & KOBJNS_GENERIC_EXECUTE) mapped |= GENERIC_EXECUTE_BITS;
-  if (access & KOBJNS_GENERIC_ALL) mapped |= GENERIC_ALL_BITS;
+  if (access & KOBJNS_GENERIC_READ) mapped |= map->read;
+  if (access & KOBJNS_GENERIC_WRITE) mapped |= map->write;
+  if (access & KOBJNS_GENERIC_EXECUTE) mapped |= map->execute;
+  if (access & KOBJNS_GENERIC_ALL) mapped |= map->all;
   return mapped;
 }
 
-/* Rights written as two-letter codes. Order matters for formatting (largest first). */
+uint32_t kobjns__map_generic(uint32_t access) {
+  return kobjns__map_generic_as(&kobjns__section_mapping, access);
+}
+
+/* Rights written as two-letter codes. Order matters for formatting (largest first); the generic
+ * ones stand for the object type's mapping. */
+enum { CODE_GA, CODE_GR, CODE_GW, CODE_GX, CODE_COUNT = 8 };
 static const struct {
   char code[3];
   uint32_t mask;
-} right_codes[] = {
-    {"GA", GENERIC_ALL_BITS},     {"GR", GENERIC_READ_BITS},    {"GW", GENERIC_WRITE_BITS},
-    {"GX", GENERIC_EXECUTE_BITS}, {"RC", KOBJNS__READ_CONTROL}, {"SD", KOBJNS__DELETE},
-    {"WD", KOBJNS__WRITE_DAC},    {"WO", KOBJNS__WRITE_OWNER},
+} right_codes[CODE_COUNT] = {
+    {"GA", 0},
+    {"GR", 0},
+    {"GW", 0},
+    {"GX", 0},
+    {"RC", KOBJNS__READ_CONTROL},
+    {"SD", KOBJNS__DELETE},
+    {"WD", KOBJNS__WRITE_DAC},
+    {"WO", KOBJNS__WRITE_OWNER},
 };
+
+static uint32_t code_mask(const kobjns__generic_mapping *map, size_t k) {
+  switch (k) {
+    case CODE_GA: return map->all;
+    case CODE_GR: return map->read;
+    case CODE_GW: return map->write;
+    case CODE_GX: return map->execute;
+    default: return right_codes[k].mask;
+  }
+}
 
 /* Trustees by alias and by SID string. */
 static const struct {
@@ -80,7 +124,8 @@ static int parse_sid(const char *s, size_t len, kobjns__ace *ace) {
   return KOBJNS_INVALID_SID;
 }
 
-static int parse_rights(const char *s, size_t len, uint32_t *mask) {
+static int parse_rights(const kobjns__generic_mapping *map, const char *s, size_t len,
+                        uint32_t *mask) {
   *mask = 0;
   if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     if (len > 10) return KOBJNS_INVALID_ACL;
@@ -98,22 +143,21 @@ static int parse_rights(const char *s, size_t len, uint32_t *mask) {
         return KOBJNS_INVALID_ACL;
       v = v << 4 | d;
     }
-    *mask = kobjns__map_generic(v);
+    *mask = kobjns__map_generic_as(map, v);
     return 0;
   }
   if (len > 0 && s[0] >= '0' && s[0] <= '9') {
     uint32_t v;
     if (!parse_u32(s, len, &v)) return KOBJNS_INVALID_ACL;
-    *mask = kobjns__map_generic(v);
+    *mask = kobjns__map_generic_as(map, v);
     return 0;
   }
   if (len % 2) return KOBJNS_INVALID_ACL;
   for (size_t i = 0; i < len; i += 2) {
     size_t k = 0;
-    while (k < sizeof right_codes / sizeof right_codes[0] && memcmp(s + i, right_codes[k].code, 2))
-      k++;
-    if (k == sizeof right_codes / sizeof right_codes[0]) return KOBJNS_INVALID_ACL;
-    *mask |= right_codes[k].mask;
+    while (k < CODE_COUNT && memcmp(s + i, right_codes[k].code, 2)) k++;
+    if (k == CODE_COUNT) return KOBJNS_INVALID_ACL;
+    *mask |= code_mask(map, k);
   }
   return 0;
 }
@@ -134,7 +178,8 @@ static int parse_ace_flags(const char *s, size_t len, bool *inherit_only) {
 }
 
 /* One "(type;flags;rights;guid;guid;sid)" starting after '(' and ending before ')'. */
-static int parse_ace(const char *s, size_t len, kobjns__sd *sd) {
+static int parse_ace(const kobjns__generic_mapping *map, const char *s, size_t len,
+                     kobjns__sd *sd) {
   const char *field[6];
   size_t flen[6];
   size_t n = 0, start = 0;
@@ -158,7 +203,7 @@ static int parse_ace(const char *s, size_t len, kobjns__sd *sd) {
   bool inherit_only;
   int rc = parse_ace_flags(field[1], flen[1], &inherit_only);
   if (rc) return rc;
-  if ((rc = parse_rights(field[2], flen[2], &ace.mask))) return rc;
+  if ((rc = parse_rights(map, field[2], flen[2], &ace.mask))) return rc;
   if (flen[3] || flen[4]) return KOBJNS_INVALID_ACL; /* object ACEs are not for sections */
   if ((rc = parse_sid(field[5], flen[5], &ace))) return rc;
   if (inherit_only) return 0;
@@ -167,7 +212,7 @@ static int parse_ace(const char *s, size_t len, kobjns__sd *sd) {
   return 0;
 }
 
-int kobjns__sddl_parse(const char *sddl, kobjns__sd *out) {
+int kobjns__sddl_parse_as(const kobjns__generic_mapping *map, const char *sddl, kobjns__sd *out) {
   memset(out, 0, sizeof *out);
   if (sddl[0] != 'D' || sddl[1] != ':') {
     /* Owner (O:), group (G:) and SACL (S:) parts are not supported: refuse, never ignore. */
@@ -191,7 +236,7 @@ int kobjns__sddl_parse(const char *sddl, kobjns__sd *out) {
   while (*p == '(') {
     const char *end = strchr(p, ')');
     if (!end) return KOBJNS_INVALID_ACL;
-    int rc = parse_ace(p + 1, (size_t)(end - p - 1), out);
+    int rc = parse_ace(map, p + 1, (size_t)(end - p - 1), out);
     if (rc) return rc;
     p = end + 1;
   }
@@ -203,13 +248,22 @@ int kobjns__sddl_parse(const char *sddl, kobjns__sd *out) {
   return 0;
 }
 
-void kobjns__sd_default(kobjns__sd *out, uint32_t creator_uid) {
+int kobjns__sddl_parse(const char *sddl, kobjns__sd *out) {
+  return kobjns__sddl_parse_as(&kobjns__section_mapping, sddl, out);
+}
+
+void kobjns__sd_default_as(const kobjns__generic_mapping *map, kobjns__sd *out,
+                           uint32_t creator_uid) {
   memset(out, 0, sizeof *out);
   out->count = 3;
   out->aces[0] =
-      (kobjns__ace){.trustee = KOBJNS__TRUSTEE_USER, .id = creator_uid, .mask = GENERIC_ALL_BITS};
-  out->aces[1] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_SYSTEM, .mask = GENERIC_ALL_BITS};
-  out->aces[2] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_ADMINS, .mask = GENERIC_ALL_BITS};
+      (kobjns__ace){.trustee = KOBJNS__TRUSTEE_USER, .id = creator_uid, .mask = map->all};
+  out->aces[1] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_SYSTEM, .mask = map->all};
+  out->aces[2] = (kobjns__ace){.trustee = KOBJNS__TRUSTEE_ADMINS, .mask = map->all};
+}
+
+void kobjns__sd_default(kobjns__sd *out, uint32_t creator_uid) {
+  kobjns__sd_default_as(&kobjns__section_mapping, out, creator_uid);
 }
 
 bool kobjns__sd_valid(const kobjns__sd *sd) {
@@ -235,11 +289,12 @@ static size_t append(char *buf, size_t size, size_t at, const char *text) {
 }
 
 /* Codes when they cover the mask exactly (overlapping codes allowed), else hex. */
-static void format_rights(uint32_t mask, char *out, size_t size) {
+static void format_rights(const kobjns__generic_mapping *map, uint32_t mask, char *out,
+                          size_t size) {
   char codes[32] = "";
   uint32_t covered = 0;
-  for (size_t k = 0; k < sizeof right_codes / sizeof right_codes[0]; k++) {
-    uint32_t m = right_codes[k].mask;
+  for (size_t k = 0; k < CODE_COUNT; k++) {
+    uint32_t m = code_mask(map, k);
     if ((m & ~mask) == 0 && (m & ~covered)) {
       strcat(codes, right_codes[k].code);
       covered |= m;
@@ -251,12 +306,13 @@ static void format_rights(uint32_t mask, char *out, size_t size) {
     snprintf(out, size, "0x%x", (unsigned)mask);
 }
 
-size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
+size_t kobjns__sddl_format_as(const kobjns__generic_mapping *map, const kobjns__sd *sd, char *buf,
+                              size_t size) {
   size_t at = append(buf, size, 0, sd->null_dacl ? "D:NO_ACCESS_CONTROL" : "D:");
   for (unsigned i = 0; i < sd->count; i++) {
     const kobjns__ace *a = &sd->aces[i];
     char rights[40], sid[40];
-    format_rights(a->mask, rights, sizeof rights);
+    format_rights(map, a->mask, rights, sizeof rights);
     if (a->trustee == KOBJNS__TRUSTEE_USER || a->trustee == KOBJNS__TRUSTEE_GROUP) {
       snprintf(sid, sizeof sid, "%s%u",
                a->trustee == KOBJNS__TRUSTEE_USER ? UNIX_USER_SID_PREFIX : UNIX_GROUP_SID_PREFIX,
@@ -271,6 +327,10 @@ size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
   }
   if (size) buf[at < size ? at : size - 1] = '\0';
   return at;
+}
+
+size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
+  return kobjns__sddl_format_as(&kobjns__section_mapping, sd, buf, size);
 }
 
 static bool token_matches(const kobjns__ace *a, uint32_t owner_uid, const kobjns__token *t) {

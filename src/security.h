@@ -19,6 +19,15 @@
 #define KOBJNS__WRITE_OWNER 0x00080000u
 #define KOBJNS__SYNCHRONIZE 0x00100000u
 #define KOBJNS__SECTION_ALL 0x000F003Fu /* SECTION_ALL_ACCESS | MAP_EXECUTE_EXPLICIT */
+/* Mutex (mutant), event and semaphore rights. */
+#define KOBJNS__MUTANT_QUERY_STATE 0x0001u
+#define KOBJNS__MUTANT_ALL 0x001F0001u
+#define KOBJNS__EVENT_QUERY_STATE 0x0001u
+#define KOBJNS__EVENT_MODIFY_STATE 0x0002u
+#define KOBJNS__EVENT_ALL 0x001F0003u
+#define KOBJNS__SEMAPHORE_QUERY_STATE 0x0001u
+#define KOBJNS__SEMAPHORE_MODIFY_STATE 0x0002u
+#define KOBJNS__SEMAPHORE_ALL 0x001F0003u
 #define KOBJNS__GENERIC_ALL_BITS 0xF0000000u
 
 /* Who an ACE names. */
@@ -62,8 +71,22 @@ size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size);
 void kobjns__sd_default(kobjns__sd *out, uint32_t creator_uid);
 /* Whether a descriptor read from storage is well formed. */
 bool kobjns__sd_valid(const kobjns__sd *sd);
+/* What GENERIC_READ, _WRITE, _EXECUTE and _ALL stand for on one object type. */
+typedef struct kobjns__generic_mapping {
+  uint32_t read, write, execute, all;
+} kobjns__generic_mapping;
+extern const kobjns__generic_mapping kobjns__section_mapping, kobjns__mutex_mapping,
+    kobjns__event_mapping, kobjns__semaphore_mapping;
+uint32_t kobjns__map_generic_as(const kobjns__generic_mapping *map, uint32_t access);
 /* The section generic mapping (GENERIC_* -> SECTION_* rights). */
 uint32_t kobjns__map_generic(uint32_t access);
+/* Parsing, formatting and the default descriptor for an object type (GA, GR, ... are that
+ * type's rights); the functions without _as are for sections. */
+int kobjns__sddl_parse_as(const kobjns__generic_mapping *map, const char *sddl, kobjns__sd *out);
+size_t kobjns__sddl_format_as(const kobjns__generic_mapping *map, const kobjns__sd *sd, char *buf,
+                              size_t size);
+void kobjns__sd_default_as(const kobjns__generic_mapping *map, kobjns__sd *out,
+                           uint32_t creator_uid);
 /* Windows' access check: 0 when every right in `desired` is granted to `token` on an object
  * owned by `owner_uid`, else 5. `desired` must already be generic-mapped and nonzero. */
 int kobjns__access_check(const kobjns__sd *sd, uint32_t owner_uid,

@@ -257,6 +257,8 @@ int kt_child_main(void) {
   kobjns_section *handles[MAX_HANDLES] = {0};
   int count = 0;
   kobjns_section *cur = NULL;
+  kobjns_sync *syncs[MAX_HANDLES] = {0}; /* mutexes, events, semaphores: the last one is used */
+  int sync_count = 0;
   char line[4096];
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\n")] = '\0';
@@ -298,6 +300,52 @@ int kt_child_main(void) {
       printf("0\n");
     } else if (raw_command(cmd, a, b, c, d)) {
 #endif
+    } else if (!strcmp(cmd, "mutex") || !strcmp(cmd, "event") || !strcmp(cmd, "semaphore") ||
+               !strcmp(cmd, "mutexopen") || !strcmp(cmd, "eventopen") ||
+               !strcmp(cmd, "semaphoreopen")) {
+      /* mutex NAME OWNER | event NAME MANUAL INITIAL | semaphore NAME INITIAL MAXIMUM
+       * (SDDL in d, "-" for none) | <kind>open NAME ACCESS */
+      kobjns_sync *s = NULL;
+      const char *sddl = d[0] && strcmp(d, "-") ? d : NULL;
+      unsigned access = (unsigned)strtoul(b, NULL, 0);
+      if (!strcmp(cmd, "mutex"))
+        rc = kobjns_mutex_create(ctx, a, atoi(b), sddl, &s);
+      else if (!strcmp(cmd, "event"))
+        rc = kobjns_event_create(ctx, a, atoi(b), atoi(c), sddl, &s);
+      else if (!strcmp(cmd, "semaphore"))
+        rc = kobjns_semaphore_create(ctx, a, atoi(b), atoi(c), sddl, &s);
+      else if (!strcmp(cmd, "mutexopen"))
+        rc = kobjns_mutex_open(ctx, a, access, &s);
+      else if (!strcmp(cmd, "eventopen"))
+        rc = kobjns_event_open(ctx, a, access, &s);
+      else
+        rc = kobjns_semaphore_open(ctx, a, access, &s);
+      if (s && sync_count < MAX_HANDLES) syncs[sync_count++] = s;
+      printf("%d\n", rc);
+    } else if (!strcmp(cmd, "wait")) { /* wait TIMEOUT_MS (or "inf") on the last object */
+      uint32_t ms = !strcmp(a, "inf") ? KOBJNS_INFINITE : (uint32_t)strtoul(a, NULL, 0);
+      printf("%d\n", sync_count ? kobjns_wait(syncs[sync_count - 1], ms) : KOBJNS_INVALID_HANDLE);
+    } else if (!strcmp(cmd, "release")) { /* the mutex */
+      printf("%d\n",
+             sync_count ? kobjns_mutex_release(syncs[sync_count - 1]) : KOBJNS_INVALID_HANDLE);
+    } else if (!strcmp(cmd, "set")) {
+      printf("%d\n", sync_count ? kobjns_event_set(syncs[sync_count - 1]) : KOBJNS_INVALID_HANDLE);
+    } else if (!strcmp(cmd, "post")) { /* post COUNT: "status previous" */
+      int32_t previous = -1;
+      rc = sync_count ? kobjns_semaphore_release(syncs[sync_count - 1], atoi(a), &previous)
+                      : KOBJNS_INVALID_HANDLE;
+      printf("%d %d\n", rc, (int)previous);
+    } else if (!strcmp(cmd, "pingpong")) {
+      /* pingpong ROUNDS: with the last two semaphores W and P, ROUNDS times wait on W and post P
+       * (no time limit: a lost wake-up hangs, and the test's timeout says so). */
+      int rounds = atoi(a);
+      rc = sync_count >= 2 ? 0 : KOBJNS_INVALID_HANDLE;
+      for (int i = 0; i < rounds && !rc; i++)
+        if (!(rc = kobjns_wait(syncs[sync_count - 2], KOBJNS_INFINITE)))
+          rc = kobjns_semaphore_release(syncs[sync_count - 1], 1, NULL);
+      printf("%d\n", rc);
+    } else if (!strcmp(cmd, "sclose")) {
+      printf("%d\n", sync_count ? kobjns_sync_close(syncs[--sync_count]) : KOBJNS_INVALID_HANDLE);
     } else if (!strcmp(cmd, "size")) {
       uint64_t size = 0;
       rc = kobjns_section_size(cur, &size);
@@ -320,6 +368,7 @@ int kt_child_main(void) {
     fflush(stdout); /* one reply per command, now: msvcrt has no line buffering */
   }
   for (int i = 0; i < count; i++) kobjns_section_close(handles[i]);
+  for (int i = 0; i < sync_count; i++) kobjns_sync_close(syncs[i]);
   kobjns_ctx_free(ctx);
   return 0;
 }

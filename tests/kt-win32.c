@@ -212,6 +212,13 @@ void kt_thread_join(kt_thread *t) {
 
 void kt_pause_ms(unsigned ms) { Sleep(ms); }
 
+double kt_now_ms(void) {
+  LARGE_INTEGER t, frequency;
+  QueryPerformanceCounter(&t);
+  QueryPerformanceFrequency(&frequency);
+  return (double)t.QuadPart * 1e3 / (double)frequency.QuadPart;
+}
+
 /* Append `arg` to the command line, quoted so that CommandLineToArgvW gives it back exactly:
  * backslashes are literal except before a quote, where they (and the quote) are escaped. */
 static bool append_argument(wchar_t *line, size_t *at, size_t cap, const char *arg) {

@@ -50,12 +50,13 @@ bool kt_is_root(void);
 
 /* --- what a test needs, and why the platform may not have it -------------------------------- */
 enum {
-  KT_NEEDS_ROOT = 1,          /* processes as other uids */
-  KT_NEEDS_SESSIONS = 2,      /* processes or contexts in sessions other than the real one */
-  KT_NEEDS_SESSION1 = 4,      /* the test plays an app in session 1 (paths say \Sessions\1) */
-  KT_NEEDS_FORK = 8,          /* fork() */
+  KT_NEEDS_ROOT = 1,           /* processes as other uids */
+  KT_NEEDS_SESSIONS = 2,       /* processes or contexts in sessions other than the real one */
+  KT_NEEDS_SESSION1 = 4,       /* the test plays an app in session 1 (paths say \Sessions\1) */
+  KT_NEEDS_FORK = 8,           /* fork() */
   KT_NEEDS_CREATE_GLOBAL = 16, /* some context may create in Global\ */
-  KT_NEEDS_SHM_FILES = 32      /* objects are files in /dev/shm that anyone may write */
+  KT_NEEDS_SHM_FILES = 32,     /* objects are files in /dev/shm that anyone may write */
+  KT_NEEDS_WAIT_MULTIPLE = 64  /* waits for several objects at once (Linux: futex_waitv) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);
@@ -87,6 +88,8 @@ void kt_thread_join(kt_thread *t);
 /* Gives the CPU away for about ms milliseconds: wait loops use it, so that the threads they wait
  * for run (under valgrind only one thread runs at a time, and a spinning waiter starves them). */
 void kt_pause_ms(unsigned ms);
+/* A monotonic clock in milliseconds, for checking that a wait lasted (never for performance). */
+double kt_now_ms(void);
 unsigned kt_rand(unsigned *seed);
 
 /* --- child processes: the test binary re-executed as "--child", driven line by line ------- */

@@ -13,4 +13,8 @@ typedef struct kobjns__os_section {
   void *handle; /* the section's HANDLE */
 } kobjns__os_section;
 
+typedef struct kobjns__os_sync {
+  void *handle; /* the mutex's, event's or semaphore's HANDLE */
+} kobjns__os_sync;
+
 #endif

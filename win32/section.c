@@ -41,7 +41,7 @@ int kobjns__utf16(const char *prefix, const char *utf8, size_t len, wchar_t **ou
 
 /* The shortest Win32 name of the resolved object: never longer than the caller's own name, so
  * it stays within Windows' 32766-unit limit. The caller's own session is the bare name. */
-static int win32_name(const kobjns_ctx *ctx, const kobjns__name *n, wchar_t **out) {
+int kobjns__win32_name(const kobjns_ctx *ctx, const kobjns__name *n, wchar_t **out) {
   char prefix[32] = "";
   if (n->session == ctx->token.session)
     prefix[0] = '\0';
@@ -131,7 +131,7 @@ static HANDLE open_mapping(unsigned desired, const wchar_t *name, unsigned *gran
 int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
                             kobjns_section *s) {
   wchar_t *wname;
-  int rc = win32_name(ctx, name, &wname);
+  int rc = kobjns__win32_name(ctx, name, &wname);
   if (rc) return rc;
   unsigned granted;
   HANDLE h = open_mapping(desired, wname, &granted);
@@ -143,12 +143,11 @@ int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, uns
 
 /* --- creating ------------------------------------------------------------------------------ */
 
-/* A security descriptor from SDDL (already validated by the core), for LocalFree. */
-static int security_attributes(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa) {
+int kobjns__win32_security(const char *sddl, const kobjns__sd *parsed, SECURITY_ATTRIBUTES *sa) {
   *sa = (SECURITY_ATTRIBUTES){.nLength = sizeof *sa, .bInheritHandle = FALSE};
-  if (!a->sddl) return 0; /* Windows' default: the creator's token decides */
+  if (!sddl) return 0; /* Windows' default: the creator's token decides */
   PSECURITY_DESCRIPTOR sd = NULL;
-  if (a->sd->null_dacl) {
+  if (parsed->null_dacl) {
     /* "D:NO_ACCESS_CONTROL" is a NULL DACL: built directly, because Wine 8's SDDL parser makes
      * it an empty DACL (nobody) instead. */
     sd = LocalAlloc(LMEM_FIXED, SECURITY_DESCRIPTOR_MIN_LENGTH);
@@ -160,7 +159,7 @@ static int security_attributes(const kobjns__create_args *a, SECURITY_ATTRIBUTES
     }
   } else {
     wchar_t *w;
-    int rc = kobjns__utf16("", a->sddl, strlen(a->sddl), &w);
+    int rc = kobjns__utf16("", sddl, strlen(sddl), &w);
     if (rc) return rc;
     BOOL ok = ConvertStringSecurityDescriptorToSecurityDescriptorW(w, SDDL_REVISION_1, &sd, NULL);
     DWORD error = GetLastError();
@@ -174,7 +173,7 @@ static int security_attributes(const kobjns__create_args *a, SECURITY_ATTRIBUTES
 int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *a,
                               kobjns_section *s) {
   wchar_t *wname = NULL;
-  int rc = a->name ? win32_name(ctx, a->name, &wname) : 0;
+  int rc = a->name ? kobjns__win32_name(ctx, a->name, &wname) : 0;
   if (rc) return rc;
   unsigned existing_access = kobjns__create_open_access(a->read_only);
   if (a->name && !kobjns__may_create_in(ctx, a->name)) {
@@ -189,7 +188,7 @@ int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *
     return rc ? rc : KOBJNS_ALREADY_EXISTS;
   }
   SECURITY_ATTRIBUTES sa;
-  if ((rc = security_attributes(a, &sa))) {
+  if ((rc = kobjns__win32_security(a->sddl, a->sd, &sa))) {
     free(wname);
     return rc;
   }

@@ -14,4 +14,12 @@ int kobjns__status_from_win32(DWORD error);
  * from malloc. 0, 8 or 1113. */
 int kobjns__utf16(const char *prefix, const char *utf8, size_t len, wchar_t **out);
 
+/* The shortest Win32 name of the resolved object: never longer than the caller's own name, so
+ * it stays within Windows' 32766-unit limit. The caller's own session is the bare name. */
+int kobjns__win32_name(const kobjns_ctx *ctx, const kobjns__name *n, wchar_t **out);
+
+/* Security attributes from SDDL the core has parsed (`parsed`), for LocalFree; none (Windows'
+ * default) for NULL. */
+int kobjns__win32_security(const char *sddl, const kobjns__sd *parsed, SECURITY_ATTRIBUTES *sa);
+
 #endif

@@ -1,0 +1,199 @@
+/* Typed objects in the shm directory (sections, mutexes, events, semaphores): one way to open
+ * and check them, one way to create them. What differs by type is the rights that decide the
+ * mode bits and what a new object's bytes after the header hold. */
+#define _GNU_SOURCE
+#include "object.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --- security -> mode bits ---------------------------------------------------------------- */
+
+/* The mode closest to the descriptor that never lets the kernel grant more than it does: the
+ * owner class gets what the owner is granted; group and other get what the least-favoured
+ * other user is granted (every user or group an ACE names is tried). Root is always checked
+ * by the library alone. */
+static mode_t mode_for(const kobjns__named_type *type, const kobjns__sd *sd,
+                       const kobjns__token *creator, uint32_t owner, bool read_only) {
+  kobjns__token t = *creator;
+  t.uid = owner;
+  t.admin = false;
+  unsigned owner_bits = type->granted_bits(sd, owner, t, read_only);
+  /* An unnamed other user: a uid no ACE names, in no group. */
+  kobjns__token other = {.uid = owner ^ 0x80000000u};
+  for (unsigned i = 0; i < sd->count; i++)
+    if (sd->aces[i].id == other.uid) other.uid ^= 0x40000000u;
+  unsigned other_bits = type->granted_bits(sd, owner, other, read_only);
+  for (unsigned i = 0; i < sd->count; i++) {
+    kobjns__token named = other;
+    if (sd->aces[i].trustee == KOBJNS__TRUSTEE_USER && sd->aces[i].id != owner) {
+      named.uid = sd->aces[i].id;
+    } else if (sd->aces[i].trustee == KOBJNS__TRUSTEE_GROUP) {
+      named.ngroups = 1;
+      named.groups[0] = sd->aces[i].id;
+    } else {
+      continue;
+    }
+    other_bits &= type->granted_bits(sd, owner, named, read_only);
+  }
+  return (mode_t)(owner_bits << 6 | other_bits << 3 | other_bits);
+}
+
+/* --- opening ------------------------------------------------------------------------------- */
+
+static int read_header(int fd, const struct stat *st, const kobjns__name *name, uint16_t type,
+                       kobjns__header *h) {
+  /* The full canonical name is stored after the fixed part (it tells hash-named objects apart):
+   * both in one read. */
+  size_t path_len = kobjns__path_len(name);
+  size_t want_len = sizeof *h + path_len;
+  char stack[2048];
+  char *buf = want_len + path_len <= sizeof stack ? stack : malloc(want_len + path_len);
+  if (!buf) return KOBJNS_NOT_ENOUGH_MEMORY;
+  char *want = buf + want_len;
+  ssize_t got = st->st_size < (off_t)sizeof *h ? -1 : pread(fd, buf, want_len, 0);
+  int rc = KOBJNS_FILE_CORRUPT;
+  if (got >= (ssize_t)sizeof *h) {
+    memcpy(h, buf, sizeof *h);
+    if (h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION)
+      rc = KOBJNS_FILE_CORRUPT;
+    else if (h->type != type)
+      rc = KOBJNS_INVALID_HANDLE; /* another object type holds the name */
+    else if (kobjns__section_header_valid(h, st) && h->path_len == path_len &&
+             got == (ssize_t)want_len) {
+      kobjns__path_write(name, want);
+      if (memcmp(want, buf + sizeof *h, path_len) == 0) rc = 0;
+    }
+  }
+  if (buf != stack) free(buf);
+  return rc;
+}
+
+/* A privileged caller never trusts an object that an unprivileged other user put in a
+ * namespace it does not own: the global namespace or another session's. */
+static bool planted(const kobjns_ctx *ctx, const kobjns__name *name, const struct stat *st) {
+  if (!ctx->token.admin || st->st_uid == 0 || st->st_uid == ctx->token.uid) return false;
+  if (name->session != 0 && name->session == ctx->token.session) return false;
+  return geteuid() == 0; /* last: the common cases need no system call */
+}
+
+/* kobjns publishes every object under exactly one name. A second name was made by someone else
+ * with link(2) (the kernel's protected_hardlinks lets anyone who may read and write a file link
+ * it). A user who may write the file may also rewrite its header to claim the name it is reached
+ * by: a create of a name the caller believes private would then hand the caller an object that
+ * user reads and writes (and root would trust it: the file is root's). Such an object is not
+ * trusted under any of its names. Where only the owner may write, the header cannot be made to
+ * match the second name (1392), so the link is harmless and is left to that check. */
+static bool second_name(const struct stat *held) {
+  return held->st_nlink != 1 && (held->st_mode & 022); /* `held`: taken with the lock held */
+}
+
+int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const char *native,
+                       uint16_t type, unsigned desired, bool want_write, kobjns__named *out) {
+  int rc = kobjns__object_open(native, want_write ? O_RDWR : O_RDONLY, false, &out->fd, &out->st);
+  out->fd_writable = want_write;
+  if (rc == KOBJNS_ACCESS_DENIED && want_write) {
+    /* The kernel refuses writing (a read-only section, or a descriptor that grants the caller
+     * less): the header still says what the object is and what the caller may do. */
+    rc = kobjns__object_open(native, O_RDONLY, false, &out->fd, &out->st);
+    out->fd_writable = false;
+  }
+  if (rc) return rc;
+  if ((rc = read_header(out->fd, &out->st, name, type, &out->h))) goto fail;
+  rc = KOBJNS_ACCESS_DENIED;
+  if (planted(ctx, name, &out->st) || second_name(&out->st)) goto fail;
+  if (kobjns__access_check(&out->h.sd, (uint32_t)out->st.st_uid, &ctx->token, desired)) goto fail;
+  return 0;
+fail:
+  kobjns__object_release(out->fd, native, kobjns__pid());
+  return rc;
+}
+
+/* --- creating ------------------------------------------------------------------------------ */
+
+int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args *a,
+                         kobjns__named *out) {
+  size_t path_len = a->name ? kobjns__path_len(a->name) : 0;
+  uint32_t page = kobjns__page_size();
+  uint32_t header_size = (uint32_t)((sizeof(kobjns__header) + path_len + page - 1) / page * page);
+  kobjns__header *h = calloc(1, sizeof *h + path_len);
+  if (!h) return KOBJNS_NOT_ENOUGH_MEMORY;
+  *h = (kobjns__header){.magic = KOBJNS__MAGIC,
+                        .version = KOBJNS__HEADER_VERSION,
+                        .type = a->type->type,
+                        .header_size = header_size,
+                        .flags = a->flags,
+                        .size = a->size,
+                        .creator_uid = ctx->token.uid,
+                        .creator_session = ctx->token.session,
+                        .path_len = (uint32_t)path_len,
+                        .sd = *a->sd};
+  if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
+  bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
+  mode_t mode = mode_for(a->type, &h->sd, &ctx->token, ctx->token.uid, read_only);
+
+  char tmp[KOBJNS__NATIVE_MAX + 1];
+  int fd, rc = kobjns__object_new_file(&fd, tmp);
+  if (rc) {
+    free(h);
+    return rc;
+  }
+  off_t total = (off_t)(header_size + a->size);
+  int err = 0;
+  if (ftruncate(fd, total) < 0) err = errno;
+  /* Reserve the memory now, so a full /dev/shm is an error here and never a SIGBUS later. */
+  else if ((err = posix_fallocate(fd, 0, total)) == EOPNOTSUPP || err == EINVAL)
+    err = 0;
+  if (!err) {
+    ssize_t written = pwrite(fd, h, sizeof *h + path_len, 0);
+    if (written < 0)
+      err = errno;
+    else if ((size_t)written != sizeof *h + path_len)
+      err = EIO;
+  }
+  /* Acting as another user (root only): that user owns the object. */
+  if (!err && ctx->token.uid != geteuid() && fchown(fd, ctx->token.uid, (gid_t)-1) < 0) err = errno;
+  if (!err && fchmod(fd, mode) < 0) err = errno; /* explicit: the umask plays no part */
+  out->h = *h;
+  free(h);
+  if (err) {
+    kobjns__object_discard(fd, tmp);
+    return kobjns__status_from_errno(err);
+  }
+  /* The type's own bytes, before anyone can reach the object. */
+  if (a->init && (rc = a->init(fd, header_size, a->init_arg))) {
+    kobjns__object_discard(fd, tmp);
+    return rc;
+  }
+  if (a->name) {
+    if ((rc = kobjns__object_publish(fd, tmp, a->native))) {
+      if (a->unpublished) a->unpublished(a->init_arg);
+      return rc;
+    }
+  } else {
+    kobjns__object_discard(-1, tmp); /* unnamed: no name, ever */
+  }
+  out->fd = fd;
+  out->fd_writable = true;
+  if (fstat(fd, &out->st) < 0) memset(&out->st, 0, sizeof out->st);
+  return 0;
+}
+
+int kobjns__named_create_or_open(const kobjns_ctx *ctx, const kobjns__name *name,
+                                 int (*try_open)(void *arg), int (*try_create)(void *arg),
+                                 void *arg) {
+  for (int attempt = 0; attempt < 1000; attempt++) {
+    int rc = try_open(arg);
+    if (rc == 0) return KOBJNS_ALREADY_EXISTS;
+    if (rc == KOBJNS__STALE_FOREIGN)
+      return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
+    if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
+    if (!kobjns__may_create_in(ctx, name)) return KOBJNS_ACCESS_DENIED;
+    rc = try_create(arg);
+    if (rc != KOBJNS_ALREADY_EXISTS) return rc; /* else another creator won: open theirs */
+  }
+  return KOBJNS_BUSY;
+}

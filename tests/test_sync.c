@@ -1,0 +1,579 @@
+/* Mutexes, events and semaphores: Windows' semantics on both backends (rows 35-38 of
+ * windows-semantics.md, ownership and abandonment, resets, counts, waits for one and for several
+ * objects, one namespace with sections, lifetime, descriptors, privileges, other processes,
+ * sessions and users). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kt.h"
+
+#define ALL_ACCESS "0x1F0003"
+#define SYNC "0x100000"
+
+/* --- mutexes ------------------------------------------------------------------------------- */
+
+static void mutex_is_recursive_and_owned(void) {
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, kt_name("mx"), 1, NULL, &m));
+  KT_OK(kobjns_wait(m, 0)); /* the owner again: a second level */
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER); /* one release too many */
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_type(m), "Mutex");
+  KT_OK(kobjns_sync_close(m));
+}
+
+typedef struct thread_call {
+  kobjns_sync *object;
+  int rc;
+} thread_call;
+
+static void *release_elsewhere(void *arg) {
+  thread_call *c = arg;
+  c->rc = kobjns_mutex_release(c->object);
+  return NULL;
+}
+
+static void *wait_briefly(void *arg) {
+  thread_call *c = arg;
+  c->rc = kobjns_wait(c->object, 0);
+  return NULL;
+}
+
+static void mutex_belongs_to_a_thread(void) {
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, kt_name("mxthread"), 1, NULL, &m));
+  thread_call c = {m, -1};
+  kt_thread_join(kt_thread_start(release_elsewhere, &c));
+  KT_STATUS(c.rc, KOBJNS_NOT_OWNER);
+  c.rc = -1;
+  kt_thread_join(kt_thread_start(wait_briefly, &c));
+  KT_STATUS(c.rc, KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_mutex_release(m)); /* still ours */
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
+  KT_OK(kobjns_sync_close(m));
+}
+
+static void mutex_excludes_other_processes(void) {
+  const char *name = kt_name("mxproc");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn(&p, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&p, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_OK(kobjns_wait(m, 0));
+  KT_STATUS(kt_cmd(&p, NULL, 0, "wait 0"), KOBJNS_WAIT_TIMEOUT);
+  KT_STATUS(kt_cmd(&p, NULL, 0, "release"), KOBJNS_NOT_OWNER);
+  kt_send(&p, "wait inf"); /* blocks until we release */
+  kt_pause_ms(50);
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kt_recv(&p, NULL, 0), 0);
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT); /* the child owns it now */
+  KT_STATUS(kt_cmd(&p, NULL, 0, "release"), 0);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  CU_ASSERT_EQUAL(kt_wait(&p), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+static void mutex_abandoned_by_a_killed_owner(void) {
+  const char *name = kt_name("mxkilled");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  kt_proc owner;
+  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0); /* owned twice over */
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  kt_kill(&owner);
+  KT_STATUS(kobjns_wait(m, 5000), KOBJNS_ABANDONED_WAIT_0); /* ours now, once */
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER); /* the dead owner's levels are gone */
+  KT_OK(kobjns_wait(m, 0));                             /* reported once only */
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(m));
+}
+
+static void mutex_abandonment_wakes_a_waiter(void) {
+  const char *name = kt_name("mxwake");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  kt_proc owner, waiter;
+  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  kt_send(&waiter, "wait inf"); /* asleep when the owner dies: it must be woken, never hang */
+  kt_pause_ms(100);
+  kt_kill(&owner);
+  KT_STATUS(kt_recv(&waiter, NULL, 0), KOBJNS_ABANDONED_WAIT_0);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(m));
+}
+
+static void mutex_abandoned_by_an_ending_thread(void) {
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, kt_name("mxthreadend"), 0, NULL, &m));
+  thread_call c = {m, -1};
+  kt_thread_join(kt_thread_start(wait_briefly, &c)); /* owns it, then ends */
+  KT_OK(c.rc);
+  KT_STATUS(kobjns_wait(m, 5000), KOBJNS_ABANDONED_WAIT_0);
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* --- events -------------------------------------------------------------------------------- */
+
+static void event_resets(void) {
+  kobjns_sync *manual = NULL, *automatic = NULL;
+  KT_OK(kobjns_event_create(NULL, kt_name("evm"), 1, 0, NULL, &manual));
+  KT_OK(kobjns_event_create(NULL, kt_name("eva"), 0, 1, NULL, &automatic));
+  KT_STATUS(kobjns_wait(manual, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_event_set(manual));
+  KT_OK(kobjns_event_set(manual)); /* setting a set event changes nothing */
+  KT_OK(kobjns_wait(manual, 0));
+  KT_OK(kobjns_wait(manual, 0)); /* stays signaled */
+  KT_OK(kobjns_event_reset(manual));
+  KT_STATUS(kobjns_wait(manual, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_wait(automatic, 0)); /* created signaled; the wait resets it */
+  KT_STATUS(kobjns_wait(automatic, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_event_set(automatic));
+  KT_OK(kobjns_wait(automatic, 0));
+  KT_STATUS(kobjns_wait(automatic, 0), KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_type(manual), "Event");
+  KT_OK(kobjns_sync_close(manual));
+  KT_OK(kobjns_sync_close(automatic));
+}
+
+static void event_wakes_other_processes(void) {
+  const char *name = kt_name("evproc");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, NULL, &e));
+  kt_proc a, b;
+  CU_ASSERT_FATAL(kt_spawn(&a, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "eventopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "eventopen %s " SYNC, name), 0);
+  kt_send(&a, "wait inf");
+  kt_send(&b, "wait inf");
+  kt_pause_ms(50);
+  KT_OK(kobjns_event_set(e)); /* a manual event releases every waiter */
+  KT_STATUS(kt_recv(&a, NULL, 0), 0);
+  KT_STATUS(kt_recv(&b, NULL, 0), 0);
+  CU_ASSERT_EQUAL(kt_wait(&a), 0);
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  KT_OK(kobjns_sync_close(e));
+}
+
+/* A service in session 0 waits on a Global\ event an app in session 1 sets. */
+static void event_across_sessions(void) {
+  const char *global = kt_prefixed("Global\\", "evsess");
+  kt_proc service, app;
+  CU_ASSERT_FATAL(kt_spawn(&service, 0, -1));
+  CU_ASSERT_FATAL(kt_spawn(&app, 1, -1));
+  KT_STATUS(kt_cmd(&service, NULL, 0, "event %s 0 0 D:(A;;GA;;;WD)", global), 0);
+  KT_STATUS(kt_cmd(&app, NULL, 0, "eventopen %s " ALL_ACCESS, global), 0);
+  kt_send(&service, "wait 10000");
+  kt_pause_ms(50);
+  KT_STATUS(kt_cmd(&app, NULL, 0, "set"), 0);
+  KT_STATUS(kt_recv(&service, NULL, 0), 0);
+  /* The bare name in the app's session is another namespace. */
+  const char *bare = strchr(global, '\\') + 1;
+  KT_STATUS(kt_cmd(&app, NULL, 0, "eventopen %s " SYNC, bare), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(kt_wait(&service), 0);
+  CU_ASSERT_EQUAL(kt_wait(&app), 0);
+}
+
+/* --- semaphores ---------------------------------------------------------------------------- */
+
+static void semaphore_counts(void) {
+  kobjns_sync *s = NULL;
+  KT_STATUS(kobjns_semaphore_create(NULL, kt_name("sembad"), 2, 1, NULL, &s), 87);
+  KT_STATUS(kobjns_semaphore_create(NULL, kt_name("sembad"), 0, 0, NULL, &s), 87);
+  KT_STATUS(kobjns_semaphore_create(NULL, kt_name("sembad"), -1, 3, NULL, &s), 87);
+  CU_ASSERT_PTR_NULL(s);
+  KT_OK(kobjns_semaphore_create(NULL, kt_name("sem"), 2, 3, NULL, &s));
+  KT_OK(kobjns_wait(s, 0));
+  KT_OK(kobjns_wait(s, 0));
+  KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT);
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(s, 2, &previous));
+  CU_ASSERT_EQUAL(previous, 0);
+  previous = -1;
+  KT_STATUS(kobjns_semaphore_release(s, 2, &previous), KOBJNS_TOO_MANY_POSTS);
+  KT_OK(kobjns_semaphore_release(s, 1, &previous)); /* the failed release changed nothing */
+  CU_ASSERT_EQUAL(previous, 2);
+  KT_STATUS(kobjns_semaphore_release(s, 0, NULL), 87);
+  KT_STATUS(kobjns_semaphore_release(s, -1, NULL), 87);
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_type(s), "Semaphore");
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* Two processes hand a token back and forth through two semaphores, with no time limit: a lost
+ * wake-up would hang (and the suite's timeout would say so). */
+static void semaphores_never_lose_a_wakeup(void) {
+  const char *ping = kt_name("ping"), *pong = kt_name("pong");
+  kobjns_sync *a = NULL, *b = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, ping, 1, 1, NULL, &a));
+  KT_OK(kobjns_semaphore_create(NULL, pong, 0, 1, NULL, &b));
+  kt_proc p, q;
+  CU_ASSERT_FATAL(kt_spawn(&p, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&q, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&p, NULL, 0, "semaphoreopen %s " ALL_ACCESS, ping), 0);
+  KT_STATUS(kt_cmd(&p, NULL, 0, "semaphoreopen %s " ALL_ACCESS, pong), 0);
+  KT_STATUS(kt_cmd(&q, NULL, 0, "semaphoreopen %s " ALL_ACCESS, pong), 0);
+  KT_STATUS(kt_cmd(&q, NULL, 0, "semaphoreopen %s " ALL_ACCESS, ping), 0);
+  kt_send(&p, "pingpong 2000");
+  kt_send(&q, "pingpong 2000");
+  KT_STATUS(kt_recv(&p, NULL, 0), 0);
+  KT_STATUS(kt_recv(&q, NULL, 0), 0);
+  KT_OK(kobjns_wait(a, 0)); /* the token came home */
+  CU_ASSERT_EQUAL(kt_wait(&p), 0);
+  CU_ASSERT_EQUAL(kt_wait(&q), 0);
+  KT_OK(kobjns_sync_close(a));
+  KT_OK(kobjns_sync_close(b));
+}
+
+/* --- waits --------------------------------------------------------------------------------- */
+
+static void wait_times_out(void) {
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e)); /* unnamed */
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_path(e), "");
+  double start = kt_now_ms();
+  KT_STATUS(kobjns_wait(e, 100), KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT(kt_now_ms() - start >= 90); /* not early (the clocks' grains aside) */
+  KT_OK(kobjns_sync_close(e));
+}
+
+static void wait_multiple_arguments(void) {
+  kobjns_sync *e = NULL, *m = NULL;
+  KT_OK(kobjns_event_create(NULL, kt_name("evargs"), 1, 1, NULL, &e));
+  KT_OK(kobjns_mutex_create(NULL, kt_name("mxargs"), 0, NULL, &m));
+  kobjns_sync *list[KOBJNS_MAXIMUM_WAIT_OBJECTS + 1];
+  for (size_t i = 0; i <= KOBJNS_MAXIMUM_WAIT_OBJECTS; i++) list[i] = e;
+  size_t index = 99;
+  KT_STATUS(kobjns_wait_multiple(NULL, 1, 0, 0, &index), 87);
+  KT_STATUS(kobjns_wait_multiple(list, 0, 0, 0, &index), 87);
+  KT_STATUS(kobjns_wait_multiple(list, KOBJNS_MAXIMUM_WAIT_OBJECTS + 1, 0, 0, &index), 87);
+  KT_STATUS(kobjns_wait_multiple(list, 2, 1, 0, &index), 87); /* one handle twice, wait all */
+  list[1] = m;
+  KT_OK(kobjns_sync_close(m)); /* a closed handle in the list */
+  KT_STATUS(kobjns_wait_multiple(list, 2, 0, 0, &index), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_mutex_release(e), KOBJNS_INVALID_HANDLE); /* another type's operation */
+  KT_STATUS(kobjns_semaphore_release(e, 1, NULL), KOBJNS_INVALID_HANDLE);
+  KT_OK(kobjns_sync_close(e));
+  KT_STATUS(kobjns_sync_close(e), KOBJNS_INVALID_HANDLE);
+}
+
+static void wait_any_takes_the_lowest(void) {
+  kobjns_sync *e[3] = {NULL};
+  KT_OK(kobjns_event_create(NULL, kt_name("any0"), 0, 0, NULL, &e[0]));
+  KT_OK(kobjns_event_create(NULL, kt_name("any1"), 0, 1, NULL, &e[1]));
+  KT_OK(kobjns_event_create(NULL, kt_name("any2"), 0, 1, NULL, &e[2]));
+  size_t index = 99;
+  KT_OK(kobjns_wait_multiple(e, 3, 0, 0, &index));
+  CU_ASSERT_EQUAL(index, 1);
+  KT_OK(kobjns_wait_multiple(e, 3, 0, 0, &index)); /* 1 was reset by the first wait */
+  CU_ASSERT_EQUAL(index, 2);
+  KT_STATUS(kobjns_wait_multiple(e, 3, 0, 0, &index), KOBJNS_WAIT_TIMEOUT);
+  for (int i = 0; i < 3; i++) KT_OK(kobjns_sync_close(e[i]));
+}
+
+static void wait_all_is_all_or_nothing(void) {
+  kobjns_sync *both[2] = {NULL};
+  KT_OK(kobjns_semaphore_create(NULL, kt_name("allsem"), 1, 5, NULL, &both[0]));
+  KT_OK(kobjns_event_create(NULL, kt_name("allev"), 0, 0, NULL, &both[1]));
+  size_t index = 99;
+  KT_STATUS(kobjns_wait_multiple(both, 2, 1, 0, &index), KOBJNS_WAIT_TIMEOUT);
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(both[0], 1, &previous));
+  CU_ASSERT_EQUAL(previous, 1); /* the failed wait took nothing */
+  KT_OK(kobjns_event_set(both[1]));
+  KT_OK(kobjns_wait_multiple(both, 2, 1, 0, &index));
+  CU_ASSERT_EQUAL(index, 0);
+  KT_OK(kobjns_semaphore_release(both[0], 1, &previous));
+  CU_ASSERT_EQUAL(previous, 1);                            /* one of the two taken */
+  KT_STATUS(kobjns_wait(both[1], 0), KOBJNS_WAIT_TIMEOUT); /* the auto event was reset */
+  KT_OK(kobjns_sync_close(both[0]));
+  KT_OK(kobjns_sync_close(both[1]));
+}
+
+/* Two handles to one object in a wait for all: Windows compares objects, not handles. */
+static void wait_all_refuses_one_object_twice(void) {
+  const char *name = kt_name("alltwice");
+  kobjns_sync *two[2] = {NULL};
+  KT_OK(kobjns_event_create(NULL, name, 1, 1, NULL, &two[0]));
+  KT_OK(kobjns_event_open(NULL, name, KOBJNS_SYNCHRONIZE, &two[1]));
+  KT_STATUS(kobjns_wait_multiple(two, 2, 1, 0, NULL), 87);
+  KT_OK(kobjns_wait_multiple(two, 2, 0, 0, NULL)); /* waiting for any of them is fine */
+  KT_OK(kobjns_sync_close(two[0]));
+  KT_OK(kobjns_sync_close(two[1]));
+}
+
+typedef struct multi_wait {
+  kobjns_sync **objects;
+  size_t count, index;
+  int wait_all, rc;
+} multi_wait;
+
+static void *wait_for_several(void *arg) {
+  multi_wait *w = arg;
+  w->rc = kobjns_wait_multiple(w->objects, w->count, w->wait_all, 10000, &w->index);
+  return NULL;
+}
+
+/* Waits for several objects are woken by a set, a release, and a mutex owner's death. */
+static void wait_multiple_is_woken(void) {
+  const char *mname = kt_name("mxmulti");
+  kobjns_sync *objects[3] = {NULL};
+  KT_OK(kobjns_event_create(NULL, kt_name("evmulti"), 0, 0, NULL, &objects[0]));
+  KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &objects[1]));
+  KT_OK(kobjns_semaphore_create(NULL, kt_name("semmulti"), 0, 1, NULL, &objects[2]));
+  kt_proc owner;
+  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+
+  multi_wait w = {objects, 3, 99, 0, -1};
+  kt_thread *t = kt_thread_start(wait_for_several, &w);
+  kt_pause_ms(50);
+  KT_OK(kobjns_event_set(objects[0]));
+  kt_thread_join(t);
+  KT_OK(w.rc);
+  CU_ASSERT_EQUAL(w.index, 0);
+
+  w = (multi_wait){objects, 3, 99, 0, -1};
+  t = kt_thread_start(wait_for_several, &w);
+  kt_pause_ms(50);
+  KT_OK(kobjns_semaphore_release(objects[2], 1, NULL));
+  kt_thread_join(t);
+  KT_OK(w.rc);
+  CU_ASSERT_EQUAL(w.index, 2);
+
+  w = (multi_wait){objects, 3, 99, 0, -1};
+  t = kt_thread_start(wait_for_several, &w);
+  kt_pause_ms(50);
+  kt_kill(&owner); /* only the kernel knows: the wait must still wake */
+  kt_thread_join(t);
+  KT_STATUS(w.rc, KOBJNS_ABANDONED_WAIT_0);
+  CU_ASSERT_EQUAL(w.index, 1);
+  /* The waiting thread owned it and has ended: abandoned again, for us. */
+  KT_STATUS(kobjns_wait(objects[1], 5000), KOBJNS_ABANDONED_WAIT_0);
+  KT_OK(kobjns_mutex_release(objects[1]));
+  for (int i = 0; i < 3; i++) KT_OK(kobjns_sync_close(objects[i]));
+}
+
+/* A wait for all that includes a mutex another process holds completes when it is released. */
+static void wait_all_with_a_held_mutex(void) {
+  const char *mname = kt_name("mxall");
+  kobjns_sync *objects[2] = {NULL};
+  KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &objects[0]));
+  KT_OK(kobjns_event_create(NULL, kt_name("evall"), 1, 1, NULL, &objects[1]));
+  kt_proc owner;
+  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  multi_wait w = {objects, 2, 99, 1, -1};
+  kt_thread *t = kt_thread_start(wait_for_several, &w);
+  kt_pause_ms(50);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "release"), 0);
+  kt_thread_join(t);
+  KT_OK(w.rc);
+  CU_ASSERT_EQUAL(kt_wait(&owner), 0);
+  /* The thread that took the mutex has ended without releasing it. */
+  KT_STATUS(kobjns_wait(objects[0], 5000), KOBJNS_ABANDONED_WAIT_0);
+  KT_OK(kobjns_mutex_release(objects[0]));
+  KT_OK(kobjns_sync_close(objects[0]));
+  KT_OK(kobjns_sync_close(objects[1]));
+}
+
+/* --- one namespace, lifetime, security ------------------------------------------------------ */
+
+static void one_namespace_for_every_type(void) {
+  kobjns_ctx *app = kt_ctx(kt_runner_session(), true);
+  const char *name = kt_name("tc");
+  kobjns_sync *e = NULL, *x = NULL;
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_event_create(app, name, 1, 0, NULL, &e));
+  /* row 35: a section where an event has the name */
+  KT_STATUS(kobjns_section_create(app, name, 4096, KOBJNS_MAP_WRITE, NULL, &s), 6);
+  /* row 36: open a section on an event's name */
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &s), 6);
+  KT_STATUS(kobjns_mutex_create(app, name, 0, NULL, &x), 6);
+  KT_STATUS(kobjns_mutex_open(app, name, KOBJNS_SYNCHRONIZE, &x), 6);
+  KT_STATUS(kobjns_semaphore_create(app, name, 0, 1, NULL, &x), 6);
+  KT_STATUS(kobjns_semaphore_open(app, name, KOBJNS_SYNCHRONIZE, &x), 6);
+  CU_ASSERT_PTR_NULL(x);
+  /* Creating it again as an event opens it: 183, and its state is kept. */
+  KT_STATUS(kobjns_event_create(app, name, 0, 1, NULL, &x), KOBJNS_ALREADY_EXISTS);
+  KT_STATUS(kobjns_wait(x, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_sync_close(x));
+  /* row 37: a mutex where a section has the name */
+  const char *sname = kt_name("tcsection");
+  KT_OK(kobjns_section_create(app, sname, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  KT_STATUS(kobjns_mutex_create(app, sname, 0, NULL, &x), 6);
+  KT_STATUS(kobjns_event_open(app, sname, KOBJNS_SYNCHRONIZE, &x), 6);
+  KT_OK(kobjns_section_close(s));
+  /* row 38: Local\tc while Global\tc is an event: another namespace, a new object */
+  kobjns_ctx *global = kt_global_creator();
+  const char *gname = kt_prefixed("Global\\", "tc38"), *lname = kt_prefixed("Local\\", "tc38");
+  kobjns_sync *g = NULL, *l = NULL;
+  KT_OK(kobjns_event_create(global, gname, 1, 0, NULL, &g));
+  KT_OK(kobjns_mutex_create(app, lname, 0, NULL, &l));
+  KT_OK(kobjns_sync_close(l));
+  KT_OK(kobjns_sync_close(g));
+  KT_OK(kobjns_sync_close(e));
+  kobjns_ctx_free(global);
+  kobjns_ctx_free(app);
+}
+
+static void name_goes_with_the_last_handle(void) {
+  const char *name = kt_name("synclife");
+  kobjns_sync *m = NULL, *n = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  KT_OK(kobjns_mutex_open(NULL, name, KOBJNS_SYNCHRONIZE, &n));
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_path(n), kobjns_sync_path(m));
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_wait(n, 0)); /* the same object through the other handle */
+  KT_OK(kobjns_mutex_release(n));
+  KT_OK(kobjns_sync_close(n));
+  KT_STATUS(kobjns_mutex_open(NULL, name, KOBJNS_SYNCHRONIZE, &m), KOBJNS_FILE_NOT_FOUND);
+  /* A holder that is killed counts as closed. */
+  const char *ename = kt_name("synckilled");
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn(&p, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&p, NULL, 0, "event %s 1 1", ename), 0);
+  kt_kill(&p);
+  KT_STATUS(kobjns_event_open(NULL, ename, KOBJNS_SYNCHRONIZE, &m), KOBJNS_FILE_NOT_FOUND);
+  /* Created again: a new object, with the new state. */
+  KT_OK(kobjns_event_create(NULL, ename, 1, 0, NULL, &m));
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_sync_close(m));
+}
+
+static void descriptors_and_access(void) {
+  const char *name = kt_name("syncsd");
+  kobjns_sync *e = NULL, *h = NULL;
+  /* Everyone may wait (GX = SYNCHRONIZE for an event), nobody may set: not even its owner. */
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, "D:(A;;GX;;;WD)", &e));
+  KT_STATUS(kobjns_event_open(NULL, name, KOBJNS_EVENT_MODIFY_STATE, &h), 5);
+  KT_STATUS(kobjns_event_open(NULL, name, 0, &h), 5);     /* asks for nothing: gets nothing */
+  KT_STATUS(kobjns_event_open(NULL, name, 0x80, &h), 87); /* not an event right */
+  KT_OK(kobjns_event_open(NULL, name, KOBJNS_SYNCHRONIZE, &h));
+  unsigned access = 0;
+  KT_OK(kobjns_sync_access(h, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_SYNCHRONIZE);
+  KT_STATUS(kobjns_event_set(h), 5);
+  KT_OK(kobjns_event_set(e)); /* the creating handle has every right */
+  KT_OK(kobjns_wait(h, 0));
+  KT_OK(kobjns_sync_close(h));
+  /* A handle that may set but not wait. */
+  const char *sname = kt_name("syncsd2");
+  KT_OK(kobjns_semaphore_create(NULL, sname, 1, 2, "D:(A;;GA;;;WD)", &h));
+  kobjns_sync *poster = NULL;
+  KT_OK(kobjns_semaphore_open(NULL, sname, KOBJNS_SEMAPHORE_MODIFY_STATE, &poster));
+  KT_STATUS(kobjns_wait(poster, 0), 5);
+  KT_OK(kobjns_semaphore_release(poster, 1, NULL));
+  /* Releasing a mutex needs ownership, not a right. */
+  const char *mname = kt_name("syncsd3");
+  kobjns_sync *m = NULL, *weak = NULL;
+  KT_OK(kobjns_mutex_create(NULL, mname, 1, "D:(A;;GA;;;WD)", &m));
+  KT_OK(kobjns_mutex_open(NULL, mname, 0x20000 /* READ_CONTROL */, &weak));
+  KT_OK(kobjns_mutex_release(weak));
+  KT_OK(kobjns_sync_close(weak));
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_sync_close(poster));
+  KT_OK(kobjns_sync_close(h));
+  KT_OK(kobjns_sync_close(e));
+}
+
+static void global_needs_the_privilege(void) {
+  kobjns_ctx *plain = kt_ctx(1, false), *privileged = kt_ctx(1, true);
+  const char *name = kt_prefixed("Global\\", "syncpriv");
+  kobjns_sync *m = NULL;
+  KT_STATUS(kobjns_mutex_create(plain, name, 0, NULL, &m), 5);
+  KT_OK(kobjns_mutex_create(privileged, name, 0, "D:(A;;GA;;;WD)", &m));
+  kobjns_sync *again = NULL;
+  /* Once it exists, a create without the privilege opens it (183), as a section's does. */
+  KT_STATUS(kobjns_mutex_create(plain, name, 0, NULL, &again), KOBJNS_ALREADY_EXISTS);
+  KT_OK(kobjns_sync_close(again));
+  KT_OK(kobjns_sync_close(m));
+  kobjns_ctx_free(plain);
+  kobjns_ctx_free(privileged);
+}
+
+/* Another user is kept out by the default descriptor, and by the kernel (mode bits). */
+static void other_users(void) {
+  const char *name = kt_prefixed("Global\\", "syncuser");
+  const char *open = kt_prefixed("Global\\", "syncuseropen");
+  kobjns_ctx *service = kt_ctx(0, true);
+  kobjns_sync *m = NULL, *o = NULL;
+  KT_OK(kobjns_mutex_create(service, name, 0, NULL, &m));
+  KT_OK(kobjns_event_create(service, open, 1, 0, "D:(A;;GA;;;WD)", &o));
+  kt_proc user;
+  CU_ASSERT_FATAL(kt_spawn(&user, 0, 4242));
+  KT_STATUS(kt_cmd(&user, NULL, 0, "mutexopen %s " SYNC, name), 5);
+  KT_STATUS(kt_cmd(&user, NULL, 0, "eventopen %s " ALL_ACCESS, open), 0);
+  kt_send(&user, "wait 10000");
+  kt_pause_ms(50);
+  KT_OK(kobjns_event_set(o));
+  KT_STATUS(kt_recv(&user, NULL, 0), 0);
+  CU_ASSERT_EQUAL(kt_wait(&user), 0);
+  KT_OK(kobjns_sync_close(o));
+  KT_OK(kobjns_sync_close(m));
+  kobjns_ctx_free(service);
+}
+
+void kt_add_sync(CU_pSuite suite) {
+  kt_add(suite, "a mutex is owned recursively; one release too many is 288",
+         mutex_is_recursive_and_owned, 0);
+  kt_add(suite, "a mutex belongs to a thread: another cannot release it", mutex_belongs_to_a_thread,
+         0);
+  kt_add(suite, "a mutex keeps other processes out until released", mutex_excludes_other_processes,
+         0);
+  kt_add(suite, "a killed owner abandons its mutex: the next wait gets 735, once",
+         mutex_abandoned_by_a_killed_owner, 0);
+  kt_add(suite, "a waiter asleep when the owner is killed wakes with 735",
+         mutex_abandonment_wakes_a_waiter, 0);
+  kt_add(suite, "a thread that ends owning a mutex abandons it",
+         mutex_abandoned_by_an_ending_thread, 0);
+  kt_add(suite, "events: manual reset stays set, automatic resets on a wait", event_resets, 0);
+  kt_add(suite, "setting a manual event wakes every waiting process", event_wakes_other_processes,
+         0);
+  kt_add(suite, "an app in session 1 sets a Global\\ event a service waits on",
+         event_across_sessions, KT_NEEDS_SESSIONS);
+  kt_add(suite, "semaphores: counts, maximum (298, no change), bad counts (87)", semaphore_counts,
+         0);
+  kt_add(suite, "two processes pass a token 2000 times through two semaphores, no wake-up lost",
+         semaphores_never_lose_a_wakeup, 0);
+  kt_add(suite, "a wait times out, not early", wait_times_out, 0);
+  kt_add(suite, "waits check their arguments and handles (87, 6)", wait_multiple_arguments, 0);
+  kt_add(suite, "a wait for any takes the lowest signaled index", wait_any_takes_the_lowest, 0);
+  kt_add(suite, "a wait for all takes everything or nothing", wait_all_is_all_or_nothing, 0);
+  kt_add_not_wine(suite, "a wait for all refuses one object through two handles (87)",
+                  wait_all_refuses_one_object_twice, 0,
+                  "Wine waits on the same object twice instead of refusing it");
+  kt_add(suite, "a wait for several is woken by a set, a release and an owner's death",
+         wait_multiple_is_woken, KT_NEEDS_WAIT_MULTIPLE);
+  kt_add(suite, "a wait for all completes when another process releases the mutex",
+         wait_all_with_a_held_mutex, KT_NEEDS_WAIT_MULTIPLE);
+  kt_add(suite, "rows 35-38: one namespace for every type (6), across Local and Global",
+         one_namespace_for_every_type, KT_NEEDS_CREATE_GLOBAL);
+  kt_add(suite, "the name goes with the last handle, a killed holder's too",
+         name_goes_with_the_last_handle, 0);
+  kt_add(suite, "descriptors map GX/GA to the type's rights; each call checks its right",
+         descriptors_and_access, 0);
+  kt_add(suite, "creating in Global\\ from session 1 needs SeCreateGlobalPrivilege",
+         global_needs_the_privilege, KT_NEEDS_SESSIONS);
+  kt_add(suite, "another user: kept out by default, let in by the descriptor", other_users,
+         KT_NEEDS_ROOT);
+}
