@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -594,6 +595,88 @@ static void throughputs(void) {
   }
 }
 
+/* --- mutexes -------------------------------------------------------------------------------- */
+
+/* A kobjns mutex against a raw process-shared pthread mutex (robust, as kobjns's must be to
+ * report abandonment; its kind is what a careful raw program would use). */
+static kobjns_sync *bench_mutex;
+static pthread_mutex_t *raw_mutex;
+static volatile unsigned long *shared_counter; /* the critical section's work */
+
+static void ours_lock(unsigned i) {
+  (void)i;
+  int rc = kobjns_wait(bench_mutex, KOBJNS_INFINITE);
+  if (rc) die("wait", rc);
+  ++*shared_counter;
+  if ((rc = kobjns_mutex_release(bench_mutex))) die("release", rc);
+}
+
+static void raw_lock(unsigned i) {
+  (void)i;
+  if (pthread_mutex_lock(raw_mutex)) die("pthread_mutex_lock", -1);
+  ++*shared_counter;
+  pthread_mutex_unlock(raw_mutex);
+}
+
+/* ns per lock + unlock with `procs` processes hammering the same mutex (each `opt.iters` times),
+ * measured as the wall time of the whole run over every operation. */
+static double contended(void (*op)(unsigned), unsigned procs) {
+  int go[2];
+  if (pipe(go) < 0) die("pipe", -1);
+  fflush(NULL);
+  pid_t pids[16];
+  for (unsigned p = 0; p < procs; p++) {
+    if ((pids[p] = fork()) < 0) die("fork", -1);
+    if (pids[p] == 0) {
+      close(go[1]);
+      char byte;
+      if (read(go[0], &byte, 1) < 0) _exit(1); /* everyone starts together */
+      for (unsigned i = 0; i < opt.iters * 10; i++) op(i);
+      _exit(0);
+    }
+  }
+  close(go[0]);
+  double start = now_ns();
+  close(go[1]);
+  for (unsigned p = 0; p < procs; p++) waitpid(pids[p], NULL, 0);
+  return (now_ns() - start) / ((double)opt.iters * 10 * procs);
+}
+
+static void mutexes(void) {
+  printf("\nmutex lock + unlock (a kobjns mutex; a raw robust process-shared pthread mutex)\n");
+  void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) die("mmap", -1);
+  raw_mutex = page;
+  shared_counter = (volatile unsigned long *)((char *)page + 256);
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  pthread_mutex_init(raw_mutex, &attr);
+  pthread_mutexattr_destroy(&attr);
+  int rc = kobjns_mutex_create(NULL, "bench.mutex", 0, NULL, &bench_mutex);
+  if (rc) die("mutex create", rc);
+  compare("uncontended", ours_lock, raw_lock, 0);
+  /* Contended: the children inherit the handle (fork) and the raw mapping. */
+  double a[64], b[64], r[64];
+  unsigned reps = opt.reps < 64 ? opt.reps : 64;
+  for (unsigned procs = 2; procs <= 4; procs *= 2) {
+    for (unsigned i = 0; i < reps; i++) {
+      a[i] = contended(ours_lock, procs);
+      b[i] = contended(raw_lock, procs);
+      r[i] = a[i] / b[i];
+    }
+    char label[64];
+    snprintf(label, sizeof label, "contended, %u processes", procs);
+    double ratio = median(r, reps);
+    printf("%-34s %9.2f us %9.2f us %7.2fx\n", label, median(a, reps) / 1e3, median(b, reps) / 1e3,
+           ratio);
+  }
+  kobjns_sync_close(bench_mutex);
+  pthread_mutex_destroy(raw_mutex);
+  munmap(page, PAGE);
+}
+
 /* --- memory ---------------------------------------------------------------------------------- */
 
 static void memory(void) {
@@ -698,6 +781,7 @@ int main(int argc, char **argv) {
   let_go(&h);
   scaling();
   throughputs();
+  mutexes();
   memory();
   size_t removed = 0;
   kobjns_cleanup(&removed);

@@ -343,7 +343,8 @@ int kobjns__os_mutex_release(kobjns_sync *s) {
 #endif
   if (pthread_mutex_unlock(&st->owner)) return KOBJNS_NOT_OWNER;
   __atomic_sub_fetch(&s->os.map->owned, 1, __ATOMIC_RELEASE);
-  bump(st); /* waiters for several objects sleep on seq as well */
+  /* Nothing else to wake: whoever sleeps for a mutex sleeps on its ownership word too, with
+   * FUTEX_WAITERS set, and the unlock wakes it (or the sleeper sees the word change first). */
   return 0;
 }
 
@@ -380,7 +381,9 @@ int kobjns__os_semaphore_release(kobjns_sync *s, int32_t count, int32_t *previou
 static int took_mutex(kobjns_sync *s, int err) {
   sync_state *st = s->os.map->state;
   __atomic_add_fetch(&s->os.map->owned, 1, __ATOMIC_ACQUIRE);
-  bool abandoned = __atomic_exchange_n(&st->abandoned, 0, __ATOMIC_ACQ_REL);
+  /* Read first: an exchange on every acquisition would bounce the line between processes. */
+  bool abandoned = __atomic_load_n(&st->abandoned, __ATOMIC_ACQUIRE) &&
+                   __atomic_exchange_n(&st->abandoned, 0, __ATOMIC_ACQ_REL);
   if (err == EOWNERDEAD) {
     pthread_mutex_consistent(&st->owner);
     abandoned = true;

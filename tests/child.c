@@ -344,6 +344,23 @@ int kt_child_main(void) {
         if (!(rc = kobjns_wait(syncs[sync_count - 2], KOBJNS_INFINITE)))
           rc = kobjns_semaphore_release(syncs[sync_count - 1], 1, NULL);
       printf("%d\n", rc);
+    } else if (!strcmp(cmd, "lockcount")) {
+      /* lockcount ROUNDS: ROUNDS times, under the last mutex (no time limit), add one to the
+       * number at the start of the current section: lost exclusion shows in the total. */
+      void *view = NULL;
+      rc = !sync_count ? KOBJNS_INVALID_HANDLE
+           : cur       ? kobjns_section_map(cur, KOBJNS_MAP_WRITE, 0, 0, &view)
+                       : KOBJNS_INVALID_HANDLE;
+      for (int i = 0, rounds = atoi(a); i < rounds && !rc; i++) {
+        if ((rc = kobjns_wait(syncs[sync_count - 1], KOBJNS_INFINITE))) break;
+        volatile unsigned *counter = view;
+        unsigned before = *counter;
+        if (i % 64 == 0) kt_pause_ms(0); /* let the others in while we hold it */
+        *counter = before + 1;
+        rc = kobjns_mutex_release(syncs[sync_count - 1]);
+      }
+      if (view) kobjns_unmap(view);
+      printf("%d\n", rc);
     } else if (!strcmp(cmd, "sclose")) {
       printf("%d\n", sync_count ? kobjns_sync_close(syncs[--sync_count]) : KOBJNS_INVALID_HANDLE);
     } else if (!strcmp(cmd, "size")) {

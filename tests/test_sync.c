@@ -241,6 +241,31 @@ static void semaphores_never_lose_a_wakeup(void) {
   KT_OK(kobjns_sync_close(b));
 }
 
+/* Three processes add to one counter under a mutex, 2000 times each, with no time limit: the
+ * total shows exclusion, and finishing shows that no wake-up was lost. */
+static void mutex_excludes_under_contention(void) {
+  const char *mname = kt_name("mxcount"), *sname = kt_name("mxcounter");
+  kobjns_sync *m = NULL;
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &m));
+  KT_OK(kobjns_section_create(NULL, sname, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  kt_proc p[3];
+  for (int i = 0; i < 3; i++) {
+    CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "open %s 0x6", sname), 0);
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  }
+  for (int i = 0; i < 3; i++) kt_send(&p[i], "lockcount 2000");
+  for (int i = 0; i < 3; i++) KT_STATUS(kt_recv(&p[i], NULL, 0), 0);
+  for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
+  void *view = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view));
+  CU_ASSERT_EQUAL(*(volatile unsigned *)view, 6000u);
+  KT_OK(kobjns_unmap(view));
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_sync_close(m));
+}
+
 /* --- waits --------------------------------------------------------------------------------- */
 
 static void wait_times_out(void) {
@@ -540,6 +565,8 @@ void kt_add_sync(CU_pSuite suite) {
          0);
   kt_add(suite, "a mutex keeps other processes out until released", mutex_excludes_other_processes,
          0);
+  kt_add(suite, "three processes count to 6000 under one mutex (exclusion, no lost wake-up)",
+         mutex_excludes_under_contention, 0);
   kt_add(suite, "a killed owner abandons its mutex: the next wait gets 735, once",
          mutex_abandoned_by_a_killed_owner, 0);
   kt_add(suite, "a waiter asleep when the owner is killed wakes with 735",
