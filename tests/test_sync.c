@@ -2,6 +2,7 @@
  * windows-semantics.md, ownership and abandonment, resets, counts, waits for one and for several
  * objects, one namespace with sections, lifetime, descriptors, privileges, other processes,
  * sessions and users). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -558,7 +559,58 @@ static void other_users(void) {
   kobjns_ctx_free(service);
 }
 
+/* Bad input gets a clear status, never a crash or a leak. */
+static void bad_input(void) {
+  kobjns_sync *x = NULL;
+  KT_STATUS(kobjns_mutex_create(NULL, kt_name("bad"), 0, NULL, NULL), 87);
+  KT_STATUS(kobjns_event_create(NULL, kt_name("bad"), 0, 0, NULL, NULL), 87);
+  KT_STATUS(kobjns_semaphore_create(NULL, kt_name("bad"), 0, 1, NULL, NULL), 87);
+  KT_STATUS(kobjns_mutex_open(NULL, NULL, KOBJNS_SYNCHRONIZE, &x), 87);
+  KT_STATUS(kobjns_event_open(NULL, kt_name("bad"), KOBJNS_SYNCHRONIZE, NULL), 87);
+  KT_STATUS(kobjns_semaphore_open(NULL, "", KOBJNS_SYNCHRONIZE, &x), 6);
+  KT_STATUS(kobjns_mutex_open(NULL, kt_name("bad"), 0x2 /* not a mutex right */, &x), 87);
+  KT_STATUS(kobjns_mutex_create(NULL, "bad\xff\xfe", 0, NULL, &x), 1113);
+  KT_STATUS(kobjns_event_open(NULL, "bad\xc0\x80", KOBJNS_SYNCHRONIZE, &x), 1113);
+  KT_STATUS(kobjns_mutex_create(NULL, "Global\\", 0, NULL, &x), 123);
+  KT_STATUS(kobjns_mutex_create(NULL, "\\x", 0, NULL, &x), 161);
+  KT_STATUS(kobjns_mutex_create(NULL, "Session\\999999\\x", 0, NULL, &x), 3);
+  size_t long_len = KOBJNS_NAME_MAX_UTF16 + 1;
+  char *too_long = malloc(long_len + 1);
+  CU_ASSERT_FATAL(too_long != NULL);
+  memset(too_long, 'n', long_len);
+  too_long[long_len] = '\0';
+  KT_STATUS(kobjns_event_create(NULL, too_long, 1, 0, NULL, &x), 206);
+  free(too_long);
+  KT_STATUS(kobjns_mutex_create(NULL, kt_name("bad"), 0, "D:(A;;GA;;;WD", &x), 1336);
+  KT_STATUS(kobjns_mutex_create(NULL, kt_name("bad"), 0, "O:BAD:(A;;GA;;;WD)", &x), 87);
+  KT_STATUS(kobjns_semaphore_create(NULL, kt_name("bad"), 0, INT32_MIN, NULL, &x), 87);
+  CU_ASSERT_PTR_NULL(x);
+  /* The largest counts are counted, never overflowed. */
+  KT_OK(kobjns_semaphore_create(NULL, kt_name("big"), INT32_MAX - 1, INT32_MAX, NULL, &x));
+  int32_t previous = 0;
+  KT_OK(kobjns_semaphore_release(x, 1, &previous));
+  CU_ASSERT_EQUAL(previous, INT32_MAX - 1);
+  KT_STATUS(kobjns_semaphore_release(x, INT32_MAX, &previous), KOBJNS_TOO_MANY_POSTS);
+  KT_STATUS(kobjns_semaphore_release(x, 1, &previous), KOBJNS_TOO_MANY_POSTS);
+  KT_OK(kobjns_sync_close(x));
+  /* Handles that are not live, or NULL. */
+  kobjns_sync *none[2] = {NULL, NULL};
+  KT_STATUS(kobjns_wait(NULL, 0), 6);
+  KT_STATUS(kobjns_wait_multiple(none, 2, 0, 0, NULL), 6);
+  KT_STATUS(kobjns_mutex_release(NULL), 6);
+  KT_STATUS(kobjns_event_set(NULL), 6);
+  KT_STATUS(kobjns_event_reset(x), 6); /* closed above */
+  KT_STATUS(kobjns_sync_close(NULL), 6);
+  KT_STATUS(kobjns_sync_access(NULL, NULL), 87);
+  unsigned access;
+  KT_STATUS(kobjns_sync_access(x, &access), 6);
+  CU_ASSERT_PTR_NULL(kobjns_sync_type(x));
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_path(x), "");
+}
+
 void kt_add_sync(CU_pSuite suite) {
+  kt_add(suite, "bad input: clear statuses (87, 6, 1113, 123, 161, 3, 206, 1336, 298)", bad_input,
+         0);
   kt_add(suite, "a mutex is owned recursively; one release too many is 288",
          mutex_is_recursive_and_owned, 0);
   kt_add(suite, "a mutex belongs to a thread: another cannot release it", mutex_belongs_to_a_thread,
