@@ -239,13 +239,13 @@ KOBJNS_API const char *kobjns_sync_path(const kobjns_sync *object);
 
 /* --- recovery ---------------------------------------------------------------------------- */
 
-/* Remove the stale objects of this process's tree of names (KOBJNS_ROOT): sections and session
- * markers whose holders all died (a crash, SIGKILL) and temporary files of creators that died
- * (systems without /proc). An object with a live holder is never touched, and another user's
- * stale object is removed only by root (the kernel's sticky shm directory decides). Stores the
- * number removed in *removed (which may be NULL). Opens and creates already remove a stale
- * object they meet; this sweeps the ones nobody asks for again. On Windows nothing is ever
- * stale (the kernel deletes an object with its last handle): 0, with 0 removed. */
+/* Remove the stale objects of this process's tree of names (KOBJNS_ROOT): sections, mutexes,
+ * events, semaphores and session markers whose holders all died (a crash, SIGKILL) and temporary
+ * files of creators that died (systems without /proc). An object with a live holder is never
+ * touched, and another user's stale object is removed only by root (the kernel's sticky shm
+ * directory decides). Stores the number removed in *removed (which may be NULL). Opens and creates
+ * already remove a stale object they meet; this sweeps the ones nobody asks for again. On Windows
+ * nothing is ever stale (the kernel deletes an object with its last handle): 0, with 0 removed. */
 KOBJNS_API int kobjns_cleanup(size_t *removed);
 
 /* --- inspecting objects -------------------------------------------------------------------
@@ -258,13 +258,16 @@ typedef struct kobjns_object {
   const char *path;   /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
                          "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
                          native name whose header the caller may not read) */
-  const char *type;   /* "Section", "Session" (what keeps a session in existence), "Unknown" (a
-                         file under kobjns's names that is not a kobjns object: corrupt or
-                         planted) or "Temporary" (a dead creator's unfinished file, gc only) */
+  const char *type;   /* "Section", "Mutex", "Event", "Semaphore", "Session" (what keeps a
+                         session in existence), "Object" (a kobjns object whose header the caller
+                         may not read, so its type is not known (POSIX)), "Unknown" (a file
+                         under kobjns's names that is not a kobjns object: corrupt or planted) or
+                         "Temporary" (a dead creator's unfinished file, gc only) */
   uint32_t session;   /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
-  int header_read;    /* 1: size and sddl are the object's own (POSIX: its header; Windows: the
-                         caller could open it to ask); 0: the caller may not look inside */
-  uint64_t size;      /* Section: bytes a view can map (0 when not known) */
+  int header_read;    /* 1: type, size, sddl and state are the object's own (POSIX: its header;
+                         Windows: the caller could open it to ask); 0: the caller may not look
+                         inside */
+  uint64_t size;      /* Section: bytes a view can map (0 when not known, and for other types) */
   int read_only;      /* Section: created without write protection (POSIX) */
   uint32_t owner;     /* POSIX: uid that owns it (the kernel's record); UINT32_MAX on Windows */
   uint32_t mode;      /* POSIX: permission bits the kernel enforces; 0 on Windows */
@@ -278,6 +281,12 @@ typedef struct kobjns_object {
   const int *pids;    /* their ids, ascending */
   const char *native; /* where it lives for the OS: "/dev/shm/kobjns.default.g.x"; on Windows
                          the object-manager path */
+  const char *state;  /* what the object is doing now, in a few words; "" when not known (a
+                         Section, or the caller may not ask): a Mutex "free", "owned by thread
+                         <tid>" (on Windows "owned" where the system does not say whose) or
+                         "abandoned" (its owner ended without releasing it); an Event
+                         "signaled" or "not signaled", then ", manual reset" or ", auto reset";
+                         a Semaphore "count N of M". Read without acquiring anything. */
 } kobjns_object;
 
 /* Called once per object; a nonzero return stops the walk and is returned by the caller. The
@@ -285,16 +294,18 @@ typedef struct kobjns_object {
 typedef int (*kobjns_object_fn)(const kobjns_object *object, void *arg);
 
 /* Every object of the namespaces, stale ones included, in no particular order: on POSIX those of
- * this process's tree of names (KOBJNS_ROOT); on Windows every named section of \BaseNamedObjects
- * and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj shows them), and each session.
+ * this process's tree of names (KOBJNS_ROOT); on Windows every named section, mutex, event and
+ * semaphore of \BaseNamedObjects and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj
+ * shows them), and each session.
  * 0, or the status that stopped the walk (fn's own, or 4, 5, 8, 1359; 50 where Windows' NT
  * directory calls are missing). */
 KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
-/* The object `name` resolves to for `ctx` (NULL: this process), as kobjns_section_open() would
- * resolve it, described without opening a handle to it: fn is called once and 0 returned; or 2
- * when nothing holds the resolved path, 6 when something of another type does, 1392 when a file
- * that is not a kobjns object of that name does (as an open would say), or a name status (123,
- * 161, 3, 206, 1113, ...). */
+/* The object `name` resolves to for `ctx` (NULL: this process), as an open would resolve it,
+ * described without opening a handle to it, whatever its type (a section, mutex, event or
+ * semaphore): fn is called once and 0 returned; or 2 when nothing holds the resolved path, 6 when
+ * something that is none of those does (Windows: a timer, a job, ...; POSIX: not a regular file),
+ * 1392 when a file that is not a kobjns object of that name does (as an open would say), or a
+ * name status (123, 161, 3, 206, 1113, ...). */
 KOBJNS_API int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn,
                                    void *arg);
 /* Remove stale objects as kobjns_cleanup() does, calling fn for each as it goes (just after it

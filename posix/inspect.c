@@ -102,13 +102,15 @@ static const held *lock_table_find(const lock_table *t, const struct stat *st, s
 
 /* --- native names ------------------------------------------------------------------------- */
 
-enum native_kind { NATIVE_OTHER, NATIVE_SECTION, NATIVE_SESSION, NATIVE_TEMP };
+/* NATIVE_NAMED: an object of a namespace (a section, mutex, event or semaphore: the name does not
+ * say which; the header does). */
+enum native_kind { NATIVE_OTHER, NATIVE_NAMED, NATIVE_SESSION, NATIVE_TEMP };
 
 typedef struct decoded {
   enum native_kind kind;
   uint32_t session;
   bool hashed; /* a hash stands for the leaf: only the header knows the path */
-  char *leaf;  /* unescaped (NATIVE_SECTION, not hashed); owned */
+  char *leaf;  /* unescaped (NATIVE_NAMED, not hashed); owned */
   size_t leaf_len;
 } decoded;
 
@@ -148,7 +150,7 @@ static int decode_native(const char *rest, decoded *d) {
     return 0;
   }
   const char *leaf = end + 1;
-  d->kind = NATIVE_SECTION;
+  d->kind = NATIVE_NAMED;
   if (leaf[0] == '#') {
     d->hashed = true;
     return 0;
@@ -236,6 +238,25 @@ static bool parse_canonical(const char *path, kobjns__name *n) {
   return n->leaf_len > 0 && !strchr(n->leaf, '\\');
 }
 
+/* The objects of the namespaces, by header type: what inspection calls them, and the generic
+ * mapping their descriptor's rights are written with. */
+static const struct named_type {
+  uint16_t type;
+  const char *name;
+  unsigned sync_kind; /* enum kobjns__sync_kind; 0 for a section */
+} named_types[] = {
+    {KOBJNS__TYPE_SECTION, "Section", 0},
+    {KOBJNS__TYPE_MUTEX, "Mutex", KOBJNS__MUTEX},
+    {KOBJNS__TYPE_EVENT, "Event", KOBJNS__EVENT},
+    {KOBJNS__TYPE_SEMAPHORE, "Semaphore", KOBJNS__SEMAPHORE},
+};
+
+static const struct named_type *named_type(uint16_t type) {
+  for (size_t i = 0; i < sizeof named_types / sizeof named_types[0]; i++)
+    if (named_types[i].type == type) return &named_types[i];
+  return NULL;
+}
+
 enum header_kind {
   HEADER_UNREAD, /* the caller may not read the file */
   HEADER_OURS,   /* a kobjns header, for the very name the file has */
@@ -256,8 +277,7 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
     *path = session_path(h->creator_session);
     return *path ? HEADER_OURS : HEADER_FOREIGN;
   }
-  if (h->type != KOBJNS__TYPE_SECTION || !kobjns__section_header_valid(h, st))
-    return HEADER_FOREIGN;
+  if (!named_type(h->type) || !kobjns__section_header_valid(h, st)) return HEADER_FOREIGN;
   *path = malloc((size_t)h->path_len + 1);
   if (!*path) return HEADER_FOREIGN;
   kobjns__name n;
@@ -299,42 +319,48 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   char *path = NULL;
   enum header_kind kind = read_described_header(fd, st, name, &d, &h, &path);
   bool header_read = kind == HEADER_OURS;
-  kobjns_object o = {.type = "Section",
+  kobjns_object o = {.type = "Object",
                      .session = d.session,
                      .header_read = header_read,
                      .owner = (uint32_t)st->st_uid,
                      .mode = (uint32_t)(st->st_mode & 07777),
                      .stale = -1};
-  char sddl[2048] = "";
+  char sddl[2048] = "", state[64] = "";
   if (kind == HEADER_FOREIGN && d.kind != NATIVE_TEMP) {
     o.type = "Unknown"; /* not kobjns's: an open of that name answers 1392 or 6 */
-    if (d.kind == NATIVE_SECTION && !d.hashed) path = path_of_name(d.session, d.leaf, d.leaf_len);
+    if (d.kind == NATIVE_NAMED && !d.hashed) path = path_of_name(d.session, d.leaf, d.leaf_len);
     if (d.kind == NATIVE_SESSION) path = session_path(d.session);
+  } else if (header_read && h.type == KOBJNS__TYPE_SESSION) {
+    o.type = "Session";
+    o.session = h.creator_session;
   } else if (header_read) {
-    o.type = h.type == KOBJNS__TYPE_SESSION ? "Session" : "Section";
-    if (h.type == KOBJNS__TYPE_SECTION) {
+    const struct named_type *t = named_type(h.type); /* read_described_header checked it */
+    o.type = t->name;
+    if (!t->sync_kind) {
       o.size = h.size;
       o.read_only = (h.flags & KOBJNS__FLAG_READ_ONLY) != 0;
-      kobjns__sddl_format(&h.sd, sddl, sizeof sddl); /* at most 32 ACEs: always fits */
     } else {
-      o.session = h.creator_session;
+      kobjns__sync_describe(fd, h.header_size, h.type, state, sizeof state);
     }
+    /* At most 32 ACEs: always fits. GA, GR, ... are the type's own rights. */
+    kobjns__sddl_format_as(
+        t->sync_kind ? kobjns__sync_mapping(t->sync_kind) : &kobjns__section_mapping, &h.sd, sddl,
+        sizeof sddl);
   } else if (d.kind == NATIVE_SESSION) {
     o.type = "Session";
     path = session_path(d.session);
   } else if (d.kind == NATIVE_TEMP) {
     o.type = "Temporary"; /* a creator's unpublished file (systems without /proc) */
-  } else if (d.kind == NATIVE_SECTION && !d.hashed) {
+  } else if (d.kind == NATIVE_NAMED && !d.hashed) {
+    /* Another user's object: its name says where it is, only its header what it is ("Object"),
+     * and its size is not worth guessing (a section's file is its header and its pages, a sync
+     * object's its header and its state). */
     path = path_of_name(d.session, d.leaf, d.leaf_len);
-    /* The header is the fixed part and the path, page rounded: the rest is the user's. */
-    long page = sysconf(_SC_PAGESIZE);
-    uint64_t header = (sizeof(kobjns__header) + strlen(path ? path : "") + (uint64_t)page - 1) /
-                      (uint64_t)page * (uint64_t)page;
-    if (path && (uint64_t)st->st_size >= header) o.size = (uint64_t)st->st_size - header;
   }
   free(d.leaf);
   o.path = path ? path : "";
   o.sddl = sddl;
+  o.state = state;
   char native[sizeof SHM_DIR + KOBJNS__NATIVE_MAX + 1];
   snprintf(native, sizeof native, "%s/%s", SHM_DIR, name);
   o.native = native;

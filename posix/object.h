@@ -141,6 +141,14 @@ int kobjns__named_create_or_open(const kobjns_ctx *ctx, const kobjns__name *name
                                  int (*try_open)(void *arg), int (*try_create)(void *arg),
                                  void *arg);
 
+/* --- sync objects (sync.c) ------------------------------------------------------------------ */
+
+/* The state of the mutex, event or semaphore (`type`: KOBJNS__TYPE_*) in the file `fd`, whose
+ * state page starts at `header_size`, in a few words ("free", "owned by thread 42", "abandoned";
+ * "signaled, manual reset"; "count 1 of 4"), into out (always NUL-terminated; "" when the page
+ * cannot be read or does not hold that type). Read with pread: nothing is mapped or locked. */
+void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *out, size_t size);
+
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);
 

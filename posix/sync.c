@@ -641,3 +641,41 @@ int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, ui
   if (count > 1) pass_wakes_on(objects, count, rc, *index, wait_all);
   return rc;
 }
+
+/* --- inspection ------------------------------------------------------------------------------ */
+
+#include <stdio.h> /* snprintf: only inspection formats text */
+
+void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *out, size_t size) {
+  if (!size) return;
+  out[0] = '\0';
+  /* A copy of the page as it is now: looking must not disturb (no mapping, no lock, and no
+   * robust mutex of ours that could end up on a thread's robust list). */
+  sync_state st;
+  if (pread(fd, &st, sizeof st, (off_t)header_size) != (ssize_t)sizeof st) return;
+  unsigned kind = type == KOBJNS__TYPE_MUTEX       ? KOBJNS__MUTEX
+                  : type == KOBJNS__TYPE_EVENT     ? KOBJNS__EVENT
+                  : type == KOBJNS__TYPE_SEMAPHORE ? KOBJNS__SEMAPHORE
+                                                   : 0;
+  if (!kind || st.kind != kind) return;
+  if (kind == KOBJNS__EVENT) {
+    snprintf(out, size, "%s, %s", st.signaled ? "signaled" : "not signaled",
+             st.manual_reset ? "manual reset" : "auto reset");
+  } else if (kind == KOBJNS__SEMAPHORE) {
+    snprintf(out, size, "count %d of %d", (int)st.count, (int)st.maximum);
+  } else {
+#ifdef __GLIBC__
+    /* The robust futex word: the owner's thread id, and FUTEX_OWNER_DIED once the kernel found
+     * the owner dead (until the next owner takes it). */
+    uint32_t word = *owner_word(&st);
+    if (word & FUTEX_OWNER_DIED)
+      snprintf(out, size, "abandoned");
+    else if (word & FUTEX_TID_MASK)
+      snprintf(out, size, "owned by thread %u", (unsigned)(word & FUTEX_TID_MASK));
+    else
+      snprintf(out, size, "%s", st.abandoned ? "abandoned" : "free");
+#else
+    if (st.abandoned) snprintf(out, size, "abandoned"); /* else unknown: "" */
+#endif
+  }
+}

@@ -193,6 +193,8 @@ void kt_thread_join(kt_thread *t) {
   free(t);
 }
 
+unsigned long kt_thread_id(void) { return (unsigned long)syscall(SYS_gettid); }
+
 double kt_now_ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);

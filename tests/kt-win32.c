@@ -212,6 +212,8 @@ void kt_thread_join(kt_thread *t) {
 
 void kt_pause_ms(unsigned ms) { Sleep(ms); }
 
+unsigned long kt_thread_id(void) { return (unsigned long)GetCurrentThreadId(); }
+
 double kt_now_ms(void) {
   LARGE_INTEGER t, frequency;
   QueryPerformanceCounter(&t);

@@ -91,6 +91,8 @@ void kt_pause_ms(unsigned ms);
 /* A monotonic clock in milliseconds, for checking that a wait lasted (never for performance). */
 double kt_now_ms(void);
 unsigned kt_rand(unsigned *seed);
+/* The calling thread's id as the system gives it (what a mutex's owner is shown as). */
+unsigned long kt_thread_id(void);
 
 /* --- child processes: the test binary re-executed as "--child", driven line by line ------- */
 typedef struct kt_proc {

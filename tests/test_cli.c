@@ -319,7 +319,264 @@ static void explain_as_another_user(void) {
   kobjns_ctx_free(service);
 }
 
+/* The same for mutexes and events: the child becomes the user and makes the typed open. */
+static void explain_as_another_user_sync(void) {
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *closed = kt_prefixed("Global\\", "cli-uclosed");
+  const char *open_to_all = kt_prefixed("Global\\", "cli-uopen");
+  const char *wait_only = kt_prefixed("Global\\", "cli-uwait");
+  kobjns_sync *a = NULL, *b = NULL, *c = NULL;
+  KT_OK(kobjns_mutex_create(service, closed, 0, NULL, &a));
+  KT_OK(kobjns_event_create(service, open_to_all, 1, 0, "D:(A;;GA;;;WD)", &b));
+  /* Everyone may wait, nobody set: the kernel lets the user at the file (waiting writes its
+   * state), the descriptor decides. */
+  KT_OK(kobjns_event_create(service, wait_only, 1, 0, "D:(A;;GA;;;SY)(A;;GX;;;WD)", &c));
+  kt_proc app;
+  CU_ASSERT_FATAL(kt_spawn(&app, 1, 65534));
+  const struct {
+    const char **name;
+    const char *command, *access_text, *access;
+    int expected;
+    const char *says;
+  } cases[] = {
+      {&closed, "mutexopen", "sync", "0x100000", KOBJNS_ACCESS_DENIED, "as a Mutex"},
+      {&open_to_all, "eventopen", "modify", "0x2", 0, "allows Everyone: all access"},
+      {&open_to_all, "eventopen", "all", "0x1f0003", 0, "as an Event for all access"},
+      {&wait_only, "eventopen", "sync", "0x100000", 0, "allows Everyone: synchronize (wait)"},
+      {&wait_only, "eventopen", "modify", "0x2", KOBJNS_ACCESS_DENIED, "for modify state?"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int want = kt_cmd(&app, NULL, 0, "%s %s %s", cases[i].command, *cases[i].name, cases[i].access);
+    if (want == 0) kt_cmd(&app, NULL, 0, "sclose");
+    KT_STATUS(want, cases[i].expected);
+    int got = cli(out, sizeof out, "explain", *cases[i].name, "--session", "1", "--access",
+                  cases[i].access_text, "--as-user", "nobody", NULL);
+    CU_ASSERT_EQUAL(got, exit_for(want));
+    CU_ASSERT(has(cases[i].says));
+  }
+  kt_cmd(&app, NULL, 0, "exit");
+  kt_wait(&app);
+  kobjns_sync_close(a), kobjns_sync_close(b), kobjns_sync_close(c);
+  kobjns_ctx_free(service);
+}
+
 #endif
+
+/* The column of the table whose title is `title`, in the output's first line. */
+static size_t column_of(const char *title) {
+  const char *at = strstr(out, title);
+  const char *eol = strchr(out, '\n');
+  CU_ASSERT(at && eol && at < eol);
+  return at && eol && at < eol ? (size_t)(at - out) : 0;
+}
+
+/* The table's row for `path` (a pointer into out), or NULL. */
+static const char *row_of(const char *path) {
+  size_t len = strlen(path);
+  for (const char *line = out; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+    if (!strncmp(line, path, len) && line[len] == ' ') return line;
+  fprintf(stderr, "\n  no row for %s in:\n%s\n", path, out);
+  return NULL;
+}
+
+/* Whether the table's row for `path` holds `cell` at the column titled `title`. */
+static bool cell_is(const char *path, const char *title, const char *cell) {
+  size_t at = column_of(title);
+  const char *row = row_of(path);
+  bool ok = row && !strncmp(row + at, cell, strlen(cell)) && row[at - 1] == ' ';
+  if (row && !ok) fprintf(stderr, "\n  %s: %s is not \"%s\" in:\n%s\n", path, title, cell, out);
+  return ok;
+}
+
+/* ls and stat show mutexes, events and semaphores with their type and what they are doing. */
+static void ls_and_stat_show_sync_objects(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *mname = kt_name("cli-mutex"), *ename = kt_name("cli-event");
+  const char *sname = kt_name("cli-sem");
+  kobjns_sync *m = NULL, *e = NULL, *sem = NULL;
+  KT_OK(kobjns_mutex_create(app, mname, 1, NULL, &m));
+  KT_OK(kobjns_event_create(app, ename, 1, 1, "D:(A;;GA;;;WD)", &e));
+  KT_OK(kobjns_semaphore_create(app, sname, 2, 5, NULL, &sem));
+  char owned[64];
+  snprintf(owned, sizeof owned, "owned by thread %lu", kt_thread_id());
+  /* Windows before 10 and Wine do not say which thread owns a mutex. */
+  const char *owned_shown = kt_sessions_simulated() ? owned : "owned";
+  cli_in_session("1");
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", NULL), 0);
+  CU_ASSERT(cell_is(kobjns_sync_path(m), "TYPE", "Mutex "));
+  CU_ASSERT(cell_is(kobjns_sync_path(m), "OBJECT STATE", owned_shown));
+  CU_ASSERT(cell_is(kobjns_sync_path(e), "TYPE", "Event "));
+  CU_ASSERT(cell_is(kobjns_sync_path(e), "OBJECT STATE", "signaled, manual reset "));
+  CU_ASSERT(cell_is(kobjns_sync_path(sem), "TYPE", "Semaphore "));
+  CU_ASSERT(cell_is(kobjns_sync_path(sem), "OBJECT STATE", "count 2 of 5 "));
+  CU_ASSERT(cell_is(kobjns_sync_path(sem), "SIZE", "- "));
+  CU_ASSERT(cell_is(kobjns_sync_path(sem), "STATE", "live "));
+  /* JSON: the same, "object_state" next to the other fields ("state" is live/stale). */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--json", NULL), 0);
+  char want[512];
+  json_path(want, sizeof want, kobjns_sync_path(sem));
+  CU_ASSERT(has(want));
+  CU_ASSERT(has("\"type\":\"Semaphore\",\"session\":1,\"size\":0"));
+  CU_ASSERT(has("\"object_state\":\"count 2 of 5\"}"));
+  CU_ASSERT(has("\"object_state\":\"signaled, manual reset\"}"));
+  snprintf(want, sizeof want, "\"object_state\":\"%s", owned_shown);
+  CU_ASSERT(has(want));
+  /* stat: the state after the type, and the descriptor in the type's own rights. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", sname, NULL), 0);
+  CU_ASSERT(has("type:     Semaphore (count 2 of 5)\n"));
+  CU_ASSERT_PTR_NULL(strstr(out, "size:"));
+  CU_ASSERT(has("security: "));
+#ifndef _WIN32
+  CU_ASSERT(has("security: D:(A;;GA;;;S-1-22-1-")); /* the default: the creator, SY, BA */
+#endif
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", mname, NULL), 0);
+  snprintf(want, sizeof want, "type:     Mutex (%s", owned_shown);
+  CU_ASSERT(has(want));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", ename, "--json", NULL), 0);
+  CU_ASSERT(has("\"type\":\"Event\""));
+  CU_ASSERT(has("\"state\":\"live\",\"handles\":1"));
+#ifndef _WIN32
+  CU_ASSERT(has("\"sddl\":\"D:(A;;GA;;;WD)\"")); /* GA: EVENT_ALL_ACCESS, not 0x1f0003 */
+#endif
+  /* The states move with the objects. */
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_event_reset(e));
+  KT_OK(kobjns_wait(sem, 0));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", NULL), 0);
+  CU_ASSERT(cell_is(kobjns_sync_path(m), "OBJECT STATE", "free "));
+  CU_ASSERT(cell_is(kobjns_sync_path(e), "OBJECT STATE", "not signaled, manual reset "));
+  CU_ASSERT(cell_is(kobjns_sync_path(sem), "OBJECT STATE", "count 1 of 5 "));
+  cli_in_session("0");
+  kobjns_sync_close(m), kobjns_sync_close(e), kobjns_sync_close(sem);
+  kobjns_ctx_free(app);
+}
+
+typedef enum { AS_SECTION, AS_MUTEX, AS_EVENT, AS_SEMAPHORE } open_as;
+
+/* explain NAME [--access ACCESS] in session 1 exits with what the open of `as` answers there,
+ * which must be `expected` (so that the case is the one meant), and says `says`. */
+static void explain_sync_agrees(const char *name, const char *access_text, open_as as,
+                                unsigned access, int expected, const char *says) {
+  kobjns_ctx *ctx = kt_ctx(1, false);
+  int want;
+  if (as == AS_SECTION) {
+    kobjns_section *s = NULL;
+    want = kobjns_section_open(ctx, name, access, &s);
+    if (s) kobjns_section_close(s);
+  } else {
+    kobjns_sync *o = NULL;
+    want = as == AS_MUTEX   ? kobjns_mutex_open(ctx, name, access, &o)
+           : as == AS_EVENT ? kobjns_event_open(ctx, name, access, &o)
+                            : kobjns_semaphore_open(ctx, name, access, &o);
+    if (o) kobjns_sync_close(o);
+  }
+  kobjns_ctx_free(ctx);
+  KT_STATUS(want, expected);
+  int got = access_text ? cli(out, sizeof out, "explain", name, "--session", "1", "--access",
+                              access_text, NULL)
+                        : cli(out, sizeof out, "explain", name, "--session", "1", NULL);
+  if (got != exit_for(want) || !strstr(out, says))
+    fprintf(stderr, "\n  explain %s (%s): exit %d, open says %d; wanted \"%s\" in:\n%s", name,
+            access_text ? access_text : "default", got, want, says, out);
+  CU_ASSERT_EQUAL(got, exit_for(want));
+  CU_ASSERT(has(says));
+}
+
+static void explain_opens_the_type_the_name_holds(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *mname = kt_name("cli-xmutex"), *ename = kt_name("cli-xevent");
+  const char *sname = kt_name("cli-xsem"), *secname = kt_name("cli-xsec");
+  kobjns_sync *m = NULL, *e = NULL, *sem = NULL;
+  kobjns_section *sec = NULL;
+  KT_OK(kobjns_mutex_create(app, mname, 0, NULL, &m));
+  /* Everyone may wait on the event (GX: SYNCHRONIZE), nobody may set it, not even its owner. */
+  KT_OK(kobjns_event_create(app, ename, 1, 0, "D:(A;;GX;;;WD)", &e));
+  KT_OK(kobjns_semaphore_create(app, sname, 1, 3, NULL, &sem));
+  KT_OK(kobjns_section_create(app, secname, 4096, KOBJNS_MAP_WRITE, NULL, &sec));
+  /* The type found gives the open, and by default the right to wait ("sync"). */
+  explain_sync_agrees(mname, NULL, AS_MUTEX, KOBJNS_SYNCHRONIZE, 0,
+                      "as a Mutex for synchronize (wait)?");
+  explain_sync_agrees(mname, NULL, AS_MUTEX, KOBJNS_SYNCHRONIZE, 0, "it exists: a Mutex (free)");
+  explain_sync_agrees(mname, "all", AS_MUTEX, KOBJNS_MUTEX_ALL_ACCESS, 0, "for all access?");
+  explain_sync_agrees(ename, "sync", AS_EVENT, KOBJNS_SYNCHRONIZE, 0, "as an Event");
+  explain_sync_agrees(ename, "modify", AS_EVENT, KOBJNS_EVENT_MODIFY_STATE, KOBJNS_ACCESS_DENIED,
+                      "for modify state?");
+  explain_sync_agrees(ename, "0x100002", AS_EVENT, 0x100002u, KOBJNS_ACCESS_DENIED,
+                      "for access 0x100002?");
+  explain_sync_agrees(ename, "1048576", AS_EVENT, KOBJNS_SYNCHRONIZE, 0, "synchronize");
+  explain_sync_agrees(sname, "modify", AS_SEMAPHORE, KOBJNS_SEMAPHORE_MODIFY_STATE, 0,
+                      "it exists: a Semaphore (count 1 of 3)");
+  explain_sync_agrees(sname, NULL, AS_SEMAPHORE, KOBJNS_SYNCHRONIZE, 0, "as a Semaphore");
+  /* A section's rights asked of a mutex, a mutex's of a section: the program calls the other
+   * type's open, which answers 6. */
+  explain_sync_agrees(mname, "r", AS_SECTION, KOBJNS_MAP_READ, KOBJNS_INVALID_HANDLE,
+                      "held by another object type (Mutex)");
+  explain_sync_agrees(secname, "sync", AS_MUTEX, KOBJNS_SYNCHRONIZE, KOBJNS_INVALID_HANDLE,
+                      "held by another object type (Section)");
+  explain_sync_agrees(secname, NULL, AS_SECTION, KOBJNS_MAP_READ, 0, "it exists: a Section");
+  explain_sync_agrees(secname, "all", AS_SECTION, KOBJNS_MAP_ALL_ACCESS, 0, "for all access?");
+  /* Nothing there: every open answers 2; for sync words, a mutex's. */
+  explain_sync_agrees(kt_name("cli-xnothing"), "sync", AS_MUTEX, KOBJNS_SYNCHRONIZE,
+                      KOBJNS_FILE_NOT_FOUND, "nothing named");
+  /* From session 1, the event in Global\ is found elsewhere, by its type. */
+  kobjns_ctx *creator = kt_global_creator();
+  const char *global = kt_prefixed("Global\\", "cli-xglobal"), *bare = strchr(global, '\\') + 1;
+  kobjns_sync *g = NULL;
+  KT_OK(kobjns_semaphore_create(creator, global, 0, 1, NULL, &g));
+  explain_sync_agrees(bare, "sync", AS_MUTEX, KOBJNS_SYNCHRONIZE, KOBJNS_FILE_NOT_FOUND,
+                      "(a Semaphore) exists: a program in this session reaches it as \"Global\\");
+  /* JSON: which open answered, and the access as asked. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", ename, "--session", "1", "--access", "modify",
+                      "--json", NULL),
+                  KOBJNS_ACCESS_DENIED);
+  CU_ASSERT(has("\"access\":\"modify\",\"open_type\":\"Event\","));
+  CU_ASSERT(has("\"type\":\"Event\""));
+  CU_ASSERT(has("\"opened\":true,\"status\":5,\"status_name\":\"ERROR_ACCESS_DENIED\"}"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", mname, "--session", "1", "--json", NULL), 0);
+  CU_ASSERT(has("\"access\":\"sync\",\"open_type\":\"Mutex\","));
+  kobjns_sync_close(g);
+  kobjns_ctx_free(creator);
+  kobjns_sync_close(m), kobjns_sync_close(e), kobjns_sync_close(sem);
+  kobjns_section_close(sec);
+  kobjns_ctx_free(app);
+}
+
+/* Mutexes, events and semaphores whose holders all died: stale (the mutex abandoned) until gc,
+ * which removes them as it removes sections (by their lock). Windows deletes them at once. */
+static void gc_removes_stale_sync_objects(void) {
+  const char *mname = kt_name("cli-kmutex"), *sname = kt_name("cli-ksem");
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn(&p, 1, -1));
+  KT_OK(kt_cmd(&p, NULL, 0, "mutex %s 1", mname));
+  KT_OK(kt_cmd(&p, NULL, 0, "semaphore %s 4 9", sname));
+  kt_kill(&p);
+  if (!kt_sessions_simulated()) {
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", mname, "--session", "1", NULL), 2);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", NULL), 0);
+    CU_ASSERT(has("0 stale objects removed"));
+    return;
+  }
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", mname, "--session", "1", "--json", NULL), 0);
+  CU_ASSERT(has("\"type\":\"Mutex\""));
+  CU_ASSERT(has("\"state\":\"stale\",\"handles\":0,\"pids\":[]"));
+  CU_ASSERT(has("\"object_state\":\"abandoned\"}"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", sname, "--session", "1", NULL), 0);
+  CU_ASSERT(has("type:     Semaphore (count 4 of 9)\n"));
+  CU_ASSERT(has("state:    stale"));
+  /* explain answers as an open would (2), without removing anything. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", mname, "--session", "1", NULL), 2);
+  CU_ASSERT(has("it exists: a Mutex (abandoned)"));
+  CU_ASSERT(has("it is stale"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--dry-run", NULL), 0);
+  CU_ASSERT(has("would remove Mutex \\Sessions\\1\\BaseNamedObjects\\"));
+  CU_ASSERT(has("would remove Semaphore \\Sessions\\1\\BaseNamedObjects\\"));
+  CU_ASSERT(has("2 stale objects would be removed"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--json", NULL), 0);
+  CU_ASSERT(has("\"object_state\":\"abandoned\"}"));
+  CU_ASSERT(has("\"count\":2,\"status\":0}"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", mname, "--session", "1", NULL), 2);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", sname, "--session", "1", NULL), 2);
+}
 
 static void usage_errors_are_87(void) {
   CU_ASSERT_EQUAL(cli(out, sizeof out, NULL), 87);
@@ -327,6 +584,9 @@ static void usage_errors_are_87(void) {
   CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--session", "x", NULL), 87);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", NULL), 87);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--access", "rx", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--access", "synchronize", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--access", "0x1g", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "x", "--access", "-1", NULL), 87);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "extra", NULL), 87);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "--help", NULL), 0);
   CU_ASSERT(has("usage: kobjns COMMAND"));
@@ -352,5 +612,13 @@ void kt_add_cli(CU_pSuite s) {
          KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "explain --as-user switches to that user", KT_POSIX_ONLY(explain_as_another_user),
          KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
+  kt_add(s, "ls and stat show mutexes, events and semaphores and their state",
+         ls_and_stat_show_sync_objects, KT_NEEDS_SESSION1);
+  kt_add(s, "explain opens the type the name holds, with --access sync|modify|all|N",
+         explain_opens_the_type_the_name_holds, KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
+  kt_add(s, "gc removes stale mutexes and semaphores (the mutex abandoned)",
+         gc_removes_stale_sync_objects, KT_NEEDS_SESSION1);
+  kt_add(s, "explain --as-user makes the typed open as that user",
+         KT_POSIX_ONLY(explain_as_another_user_sync), KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
   kt_add(s, "usage errors are 87", usage_errors_are_87, 0);
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 #ifndef _WIN32
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #endif
 
@@ -16,7 +18,7 @@
 typedef struct seen {
   const char *want_path; /* for list: the object to pick out */
   int count;
-  char path[512], type[16], sddl[1024];
+  char path[512], type[16], sddl[1024], state[64];
   uint32_t session;
   uint64_t size;
   int stale, header_read;
@@ -31,6 +33,7 @@ static int remember(const kobjns_object *o, void *arg) {
   snprintf(s->path, sizeof s->path, "%s", o->path);
   snprintf(s->type, sizeof s->type, "%s", o->type);
   snprintf(s->sddl, sizeof s->sddl, "%s", o->sddl);
+  snprintf(s->state, sizeof s->state, "%s", o->state);
   s->session = o->session;
   s->size = o->size;
   s->stale = o->stale;
@@ -169,6 +172,153 @@ static void a_killed_holders_object(void) {
   kobjns_ctx_free(app);
 }
 
+/* A mutex this thread owns: "owned by thread <ours>"; Windows before 10 and Wine do not say whose
+ * (NtQueryMutant's MutantOwnerInformation): "owned" there. */
+static void assert_owned_by_us(const seen *q) {
+  char ours[64];
+  snprintf(ours, sizeof ours, "owned by thread %lu", kt_thread_id());
+  bool owned = !strcmp(q->state, ours) || (!kt_sessions_simulated() && !strcmp(q->state, "owned"));
+  if (!owned) fprintf(stderr, "\n  state \"%s\", wanted \"%s\"\n", q->state, ours);
+  CU_ASSERT(owned);
+}
+
+/* Query a name and check what it is: its type and its state. */
+static void query_is(kobjns_ctx *ctx, const char *name, const char *type, const char *state,
+                     seen *q) {
+  *q = (seen){0};
+  KT_OK(kobjns_object_query(ctx, name, remember, q));
+  CU_ASSERT_EQUAL(q->count, 1);
+  CU_ASSERT_STRING_EQUAL(q->type, type);
+  if (state) {
+    if (strcmp(q->state, state))
+      fprintf(stderr, "\n  %s: state \"%s\", wanted \"%s\"\n", name, q->state, state);
+    CU_ASSERT_STRING_EQUAL(q->state, state);
+  }
+}
+
+/* Mutexes, events and semaphores are listed and queried (a query is not typed) with their type
+ * and their state, read without acquiring anything; sections have no state. */
+static void sync_objects_show_their_type_and_state(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *mname = kt_name("inspect-mutex"), *fname = kt_name("inspect-free");
+  const char *ename = kt_name("inspect-event"), *aname = kt_name("inspect-auto");
+  const char *sname = kt_name("inspect-sem"), *secname = kt_name("inspect-sec");
+  kobjns_sync *m = NULL, *free_mutex = NULL, *e = NULL, *a = NULL, *sem = NULL;
+  kobjns_section *sec = NULL;
+  KT_OK(kobjns_mutex_create(app, mname, 1, "D:(A;;GA;;;WD)", &m));
+  KT_OK(kobjns_mutex_create(app, fname, 0, NULL, &free_mutex));
+  KT_OK(kobjns_event_create(app, ename, 1, 1, NULL, &e));
+  KT_OK(kobjns_event_create(app, aname, 0, 0, NULL, &a));
+  KT_OK(kobjns_semaphore_create(app, sname, 2, 5, NULL, &sem));
+  KT_OK(kobjns_section_create(app, secname, 4096, RW, NULL, &sec));
+  seen q;
+  query_is(app, mname, "Mutex", NULL, &q);
+  assert_owned_by_us(&q);
+  CU_ASSERT_EQUAL(q.header_read, 1);
+  CU_ASSERT_EQUAL(q.size, 0);
+  CU_ASSERT_EQUAL(q.session, 1);
+  CU_ASSERT_EQUAL(q.stale, 0);
+  CU_ASSERT_EQUAL(q.handles, 1);
+#ifndef _WIN32
+  /* Written with the mutex's rights: GA is MUTEX_ALL_ACCESS (a section's mapping would have
+   * made it 0x1f0001). */
+  CU_ASSERT_STRING_EQUAL(q.sddl, "D:(A;;GA;;;WD)");
+  CU_ASSERT_EQUAL(q.first_pid, (int)getpid());
+#else
+  CU_ASSERT_PTR_NOT_NULL(strstr(q.sddl, ";;;WD)"));
+#endif
+  query_is(app, fname, "Mutex", "free", &q);
+  query_is(app, ename, "Event", "signaled, manual reset", &q);
+  query_is(app, aname, "Event", "not signaled, auto reset", &q);
+  query_is(app, sname, "Semaphore", "count 2 of 5", &q);
+  query_is(app, secname, "Section", "", &q);
+  CU_ASSERT_EQUAL(q.size, 4096);
+  /* Looking changed nothing: the states move only with the objects' own calls. */
+  KT_OK(kobjns_mutex_release(m));
+  query_is(app, mname, "Mutex", "free", &q);
+  KT_OK(kobjns_wait(free_mutex, 0));
+  query_is(app, fname, "Mutex", NULL, &q);
+  assert_owned_by_us(&q);
+  KT_OK(kobjns_mutex_release(free_mutex));
+  KT_OK(kobjns_event_reset(e));
+  query_is(app, ename, "Event", "not signaled, manual reset", &q);
+  KT_OK(kobjns_event_set(a));
+  query_is(app, aname, "Event", "signaled, auto reset", &q);
+  KT_OK(kobjns_wait(a, 0)); /* an automatic event resets on the wait that takes it */
+  query_is(app, aname, "Event", "not signaled, auto reset", &q);
+  KT_OK(kobjns_wait(sem, 0));
+  query_is(app, sname, "Semaphore", "count 1 of 5", &q);
+  KT_OK(kobjns_semaphore_release(sem, 4, NULL));
+  query_is(app, sname, "Semaphore", "count 5 of 5", &q);
+  /* The list shows each once, as the query does. */
+  const struct {
+    kobjns_sync *h;
+    const char *type, *state;
+  } listed[] = {{m, "Mutex", "free"},
+                {e, "Event", "not signaled, manual reset"},
+                {sem, "Semaphore", "count 5 of 5"}};
+  for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+    seen l = {.want_path = kobjns_sync_path(listed[i].h)};
+    KT_OK(kobjns_object_list(remember, &l));
+    CU_ASSERT_EQUAL(l.count, 1);
+    CU_ASSERT_STRING_EQUAL(l.type, listed[i].type);
+    CU_ASSERT_STRING_EQUAL(l.state, listed[i].state);
+    CU_ASSERT_EQUAL(l.session, 1);
+  }
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_sync_close(free_mutex));
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(a));
+  KT_OK(kobjns_sync_close(sem));
+  KT_OK(kobjns_section_close(sec));
+  KT_STATUS(kobjns_object_query(app, mname, remember, &q), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
+/* Holders of a mutex (owned), an event and a semaphore killed: on POSIX the objects stay, stale,
+ * the mutex abandoned, until the sweep removes them; Windows deletes them with the process. */
+static void killed_holders_sync_objects(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *mname = kt_name("inspect-kmutex"), *ename = kt_name("inspect-kevent");
+  const char *sname = kt_name("inspect-ksem");
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn(&p, 1, -1));
+  KT_OK(kt_cmd(&p, NULL, 0, "mutex %s 1", mname));
+  KT_OK(kt_cmd(&p, NULL, 0, "event %s 0 1", ename));
+  KT_OK(kt_cmd(&p, NULL, 0, "semaphore %s 3 7", sname));
+  seen q;
+  query_is(app, mname, "Mutex", NULL, &q);
+  CU_ASSERT_EQUAL(strncmp(q.state, "owned", 5), 0); /* by the child's thread */
+  kt_kill(&p);
+  size_t would = 99, removed = 99;
+  seen swept = {0};
+  if (kt_sessions_simulated()) {                    /* POSIX */
+    query_is(app, mname, "Mutex", "abandoned", &q); /* the kernel marked the owner dead */
+    CU_ASSERT_EQUAL(q.stale, 1);
+    CU_ASSERT_EQUAL(q.handles, 0);
+    query_is(app, ename, "Event", "signaled, auto reset", &q);
+    CU_ASSERT_EQUAL(q.stale, 1);
+    query_is(app, sname, "Semaphore", "count 3 of 7", &q);
+    CU_ASSERT_EQUAL(q.stale, 1);
+    KT_OK(kobjns_cleanup_each(1, remember, &swept, &would));
+    CU_ASSERT_EQUAL(would, 3);
+    query_is(app, mname, "Mutex", "abandoned", &q); /* a dry run removes nothing */
+    swept = (seen){0};
+    KT_OK(kobjns_cleanup_each(0, remember, &swept, &removed));
+    CU_ASSERT_EQUAL(removed, 3);
+    CU_ASSERT_EQUAL(swept.count, 3);
+  } else {
+    KT_OK(kobjns_cleanup_each(0, remember, &swept, &removed));
+    CU_ASSERT_EQUAL(removed, 0);
+  }
+  const char *names[] = {mname, ename, sname};
+  for (size_t i = 0; i < 3; i++)
+    KT_STATUS(kobjns_object_query(app, names[i], remember, &q), KOBJNS_FILE_NOT_FOUND);
+  kobjns_sync *s = NULL;
+  KT_STATUS(kobjns_mutex_open(app, mname, KOBJNS_SYNCHRONIZE, &s), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
 static void sddl_access_models_the_check(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   int status = kobjns_sddl_access(app, "D:(A;;GR;;;WD)", 12345, RD);
@@ -245,6 +395,58 @@ static void forged_files_are_unknown(void) {
 }
 #endif
 
+#ifndef _WIN32
+/* Another user's object: its header (so its type) is not readable: "Object", by its name's path,
+ * with nothing guessed. Listed by a forked child that becomes nobody. */
+static void another_users_object_is_an_object(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("inspect-private");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(app, name, 1, NULL, &m)); /* the default descriptor: mode 0600 */
+  char want_path[512];
+  snprintf(want_path, sizeof want_path, "%s", kobjns_sync_path(m));
+  int fds[2];
+  CU_ASSERT_FATAL(pipe(fds) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  CU_ASSERT_FATAL(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    seen l = {.want_path = want_path};
+    int rc = setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0
+                 ? -1
+                 : kobjns_object_list(remember, &l);
+    ssize_t ignored = write(fds[1], &rc, sizeof rc);
+    ignored = write(fds[1], &l, sizeof l);
+    (void)ignored;
+    _exit(0);
+  }
+  close(fds[1]);
+  int rc = -2;
+  seen l = {0};
+  CU_ASSERT(read(fds[0], &rc, sizeof rc) == (ssize_t)sizeof rc);
+  CU_ASSERT(read(fds[0], &l, sizeof l) == (ssize_t)sizeof l);
+  close(fds[0]);
+  int st;
+  waitpid(pid, &st, 0);
+  KT_OK(rc);
+  CU_ASSERT_EQUAL(l.count, 1);
+  CU_ASSERT_STRING_EQUAL(l.type, "Object");
+  CU_ASSERT_EQUAL(l.header_read, 0);
+  CU_ASSERT_EQUAL(l.size, 0);
+  CU_ASSERT_STRING_EQUAL(l.state, "");
+  CU_ASSERT_STRING_EQUAL(l.sddl, "");
+  CU_ASSERT_EQUAL(l.stale, 0);
+  /* Its owner reads it: a Mutex, owned. */
+  seen q;
+  query_is(app, name, "Mutex", NULL, &q);
+  assert_owned_by_us(&q);
+  CU_ASSERT_EQUAL(q.header_read, 1);
+  KT_OK(kobjns_sync_close(m));
+  kobjns_ctx_free(app);
+}
+#endif
+
 void kt_add_inspect(CU_pSuite s) {
   kt_add(s, "list shows a section until its last close", list_shows_a_section_until_its_last_close,
          KT_NEEDS_SESSION1);
@@ -258,4 +460,11 @@ void kt_add_inspect(CU_pSuite s) {
          KT_POSIX_ONLY(forged_files_are_unknown), KT_NEEDS_SESSION1 | KT_NEEDS_SHM_FILES);
   kt_add(s, "kobjns_sddl_access models the access check (POSIX), 50 (Windows)",
          sddl_access_models_the_check, KT_NEEDS_SESSION1);
+  kt_add(s, "mutexes, events and semaphores show their type and state",
+         sync_objects_show_their_type_and_state, KT_NEEDS_SESSION1);
+  kt_add(s, "killed holders' mutex (abandoned), event, semaphore: stale and swept (POSIX), gone",
+         killed_holders_sync_objects, KT_NEEDS_SESSION1);
+  kt_add(s, "another user's object is an \"Object\": its header, so its type, is not readable",
+         KT_POSIX_ONLY(another_users_object_is_an_object),
+         KT_NEEDS_SESSION1 | KT_NEEDS_ROOT | KT_NEEDS_FORK);
 }

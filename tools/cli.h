@@ -38,6 +38,10 @@ void cli_json_string(FILE *f, const char *s);
 void cli_object_json(FILE *f, const kobjns_object *o);
 /* One object as aligned "field: value" lines (kobjns stat). */
 void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent);
+/* Whether `o` is an object of a namespace (not a session, nor a dead creator's temporary file). */
+bool cli_named_object(const kobjns_object *o);
+/* Whether `type` is a mutex's, an event's or a semaphore's. */
+bool cli_sync_type(const char *type);
 /* A deep copy of an object seen in a callback (its strings and pids), and its release. 0 or 8. */
 int cli_object_copy(kobjns_object *dst, const kobjns_object *src);
 void cli_object_release(kobjns_object *o);

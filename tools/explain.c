@@ -1,6 +1,7 @@
 /* `kobjns explain NAME`: why an open of NAME fails (or succeeds) for a program in a session, as a
- * user, asking for some access. The steps are diagnosis; the answer is not: it is what
- * kobjns_section_open() returns when actually asked (as that user: a child process switches to
+ * user, asking for some access. The steps are diagnosis; the answer is not: it is what the open
+ * of the type NAME holds (kobjns_section_open(), kobjns_mutex_open(), kobjns_event_open() or
+ * kobjns_semaphore_open()) returns when actually asked (as that user: a child process switches to
  * its uid), so the exit status can never disagree with a real open. A stale object is the one
  * case not opened (an open would remove it): the answer is then 2, as an open's would be. */
 #include <errno.h>
@@ -18,6 +19,67 @@
 #endif
 
 #include "cli.h"
+
+/* The open explain makes: the type's open function. */
+typedef enum open_kind { OPEN_SECTION, OPEN_MUTEX, OPEN_EVENT, OPEN_SEMAPHORE } open_kind;
+static const char *const open_types[] = {"Section", "Mutex", "Event", "Semaphore"};
+
+/* --access: a section's words (r, w, rw), a mutex's, event's or semaphore's (sync, modify), or
+ * words for any type (all, a number). The rights follow from the type opened. */
+typedef enum access_family { FOR_SECTIONS, FOR_SYNC, FOR_ANY } access_family;
+typedef struct access_request {
+  const char *text; /* as given, or the default for the type found */
+  bool given;
+  access_family family;
+  unsigned number; /* a number given */
+} access_request;
+
+static bool parse_access(const char *text, access_request *a) {
+  static const struct {
+    const char *word;
+    access_family family;
+  } words[] = {{"r", FOR_SECTIONS}, {"w", FOR_SECTIONS},  {"rw", FOR_SECTIONS},
+               {"sync", FOR_SYNC},  {"modify", FOR_SYNC}, {"all", FOR_ANY}};
+  *a = (access_request){.text = text, .given = true, .family = FOR_ANY};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (!strcmp(text, words[i].word)) {
+      a->family = words[i].family;
+      return true;
+    }
+  char *end;
+  errno = 0;
+  unsigned long v = text[0] >= '0' && text[0] <= '9' ? strtoul(text, &end, 0) : 0;
+  if (text[0] < '0' || text[0] > '9' || errno || *end || v > UINT32_MAX) return false;
+  a->number = (unsigned)v;
+  return true;
+}
+
+/* "a" or "an", before a type's name. */
+static const char *article(const char *type) { return strchr("AEIOU", type[0]) ? "an" : "a"; }
+
+static open_kind kind_of_type(const char *type, open_kind otherwise) {
+  for (int k = OPEN_SECTION; k <= OPEN_SEMAPHORE; k++)
+    if (!strcmp(type, open_types[k])) return (open_kind)k;
+  return otherwise;
+}
+
+/* The rights `a` stands for on an object of `kind`. */
+static unsigned access_for(const access_request *a, open_kind kind) {
+  const char *t = a->text;
+  if (a->family == FOR_ANY && strcmp(t, "all")) return a->number;
+  if (kind == OPEN_SECTION)
+    return !strcmp(t, "w")     ? KOBJNS_MAP_WRITE
+           : !strcmp(t, "rw")  ? KOBJNS_MAP_READ | KOBJNS_MAP_WRITE
+           : !strcmp(t, "all") ? KOBJNS_MAP_ALL_ACCESS
+                               : KOBJNS_MAP_READ;
+  if (!strcmp(t, "all"))
+    return kind == OPEN_MUTEX   ? KOBJNS_MUTEX_ALL_ACCESS
+           : kind == OPEN_EVENT ? KOBJNS_EVENT_ALL_ACCESS
+                                : KOBJNS_SEMAPHORE_ALL_ACCESS;
+  if (!strcmp(t, "modify")) /* Win32's MUTEX_MODIFY_STATE is 1; EVENT_ and SEMAPHORE_ are 2 */
+    return kind == OPEN_MUTEX ? 0x0001u : KOBJNS_EVENT_MODIFY_STATE;
+  return KOBJNS_SYNCHRONIZE;
+}
 
 typedef struct found {
   bool present;
@@ -78,8 +140,8 @@ typedef struct elsewhere {
 
 static int note_elsewhere(const kobjns_object *o, void *arg) {
   elsewhere *e = arg;
-  if (strcmp(o->type, "Section") || !o->path[0] || !strcmp(o->path, e->here) ||
-      strcmp(leaf_of(o->path), e->leaf))
+  if (!cli_named_object(o) || !strcmp(o->type, "Unknown") || !o->path[0] ||
+      !strcmp(o->path, e->here) || strcmp(leaf_of(o->path), e->leaf))
     return 0;
   char how[64];
   if (o->session == 0)
@@ -89,15 +151,19 @@ static int note_elsewhere(const kobjns_object *o, void *arg) {
   else
     snprintf(how, sizeof how, "Session\\%u\\", (unsigned)o->session);
   char path[1024], leaf[1024];
-  step(e->r, "but %s exists%s: a program in this session reaches it as \"%s%s\"",
-       cli_printable(o->path, path, sizeof path), o->stale > 0 ? " (stale)" : "", how,
+  char what[64] = "";
+  if (strcmp(o->type, "Section"))
+    snprintf(what, sizeof what, " (%s %s)", article(o->type), o->type);
+  step(e->r, "but %s%s exists%s: a program in this session reaches it as \"%s%s\"",
+       cli_printable(o->path, path, sizeof path), what, o->stale > 0 ? " (stale)" : "", how,
        cli_printable(e->leaf, leaf, sizeof leaf));
   e->count++;
   return 0;
 }
 
-/* What one ACE of kobjns's canonical SDDL says, in words. */
-static void describe_ace(report *r, const char *ace, size_t len) {
+/* What one ACE of kobjns's canonical SDDL says, in words. GR, GW and GX stand for the rights of
+ * the object's type (`type`). */
+static void describe_ace(report *r, const char *type, const char *ace, size_t len) {
   char text[256];
   snprintf(text, sizeof text, "%.*s", (int)len, ace);
   char *fields[6] = {0};
@@ -110,10 +176,15 @@ static void describe_ace(report *r, const char *ace, size_t len) {
     p = semi + 1;
   }
   if (!fields[2] || !fields[5]) return;
-  static const struct {
+  bool sync = cli_sync_type(type);
+  const char *generic_write = !sync                    ? "write"
+                              : !strcmp(type, "Mutex") ? "read control (a mutex's GW)"
+                                                       : "modify state";
+  const struct {
     const char *code, *words;
-  } rights[] = {{"GA", "all access"},      {"GR", "read"},          {"GW", "write"},
-                {"GX", "execute"},         {"RC", "read control"},  {"SD", "delete"},
+  } rights[] = {{"GA", "all access"},      {"GR", sync ? "query state" : "read"},
+                {"GW", generic_write},     {"GX", sync ? "synchronize (wait)" : "execute"},
+                {"RC", "read control"},    {"SD", "delete"},
                 {"WD", "change the DACL"}, {"WO", "take ownership"}};
   char words[128] = "";
   for (const char *c = fields[2]; c[0] && c[1] && c[0] != '0'; c += 2)
@@ -152,7 +223,7 @@ static void describe_ace(report *r, const char *ace, size_t len) {
   step(r, "  %s %s: %s", fields[0][0] == 'D' ? "denies" : "allows", who, words);
 }
 
-static void describe_sddl(report *r, const char *sddl) {
+static void describe_sddl(report *r, const char *type, const char *sddl) {
   if (!strcmp(sddl, "D:NO_ACCESS_CONTROL")) {
     step(r, "  no access control (a NULL DACL): everyone may do anything");
     return;
@@ -160,7 +231,7 @@ static void describe_sddl(report *r, const char *sddl) {
   for (const char *open = strchr(sddl, '('); open; open = strchr(open + 1, '(')) {
     const char *close = strchr(open, ')');
     if (!close) break;
-    describe_ace(r, open + 1, (size_t)(close - open - 1));
+    describe_ace(r, type, open + 1, (size_t)(close - open - 1));
   }
   if (!strchr(sddl, '(')) step(r, "  an empty DACL: nobody may open it (its owner may change it)");
 }
@@ -168,7 +239,7 @@ static void describe_sddl(report *r, const char *sddl) {
 /* What an open answers for `ctx`. For a stale object (its native path given) no open is made,
  * since it would remove the object: the open would meet the kernel's permission check on the
  * file first (5), and then find it stale (2). */
-static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_native,
+static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_native, open_kind kind,
                        unsigned access) {
   if (stale_native) {
 #ifndef _WIN32
@@ -178,20 +249,29 @@ static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_nati
 #endif
     return KOBJNS_FILE_NOT_FOUND;
   }
-  kobjns_section *s = NULL;
-  int rc = kobjns_section_open(ctx, name, access, &s);
-  if (s) kobjns_section_close(s);
+  if (kind == OPEN_SECTION) {
+    kobjns_section *s = NULL;
+    int rc = kobjns_section_open(ctx, name, access, &s);
+    if (s) kobjns_section_close(s);
+    return rc;
+  }
+  kobjns_sync *o = NULL;
+  int rc = kind == OPEN_MUTEX   ? kobjns_mutex_open(ctx, name, access, &o)
+           : kind == OPEN_EVENT ? kobjns_event_open(ctx, name, access, &o)
+                                : kobjns_semaphore_open(ctx, name, access, &o);
+  if (o) kobjns_sync_close(o);
   return rc;
 }
 
 /* The answer as `uid` in `session`: in this process for ourselves, else in a child that becomes
  * that user (its uid, gid and groups), so that the kernel's checks play as for the real program. */
 static int real_answer(const char *name, const char *stale_native, uint32_t session, uint32_t uid,
-                       unsigned access) {
+                       open_kind kind, unsigned access) {
   kobjns_ctx *ctx = NULL;
   int rc;
   if (uid == cli_self_uid()) {
-    if (!(rc = cli_context(session, uid, &ctx))) rc = answer_with(ctx, name, stale_native, access);
+    if (!(rc = cli_context(session, uid, &ctx)))
+      rc = answer_with(ctx, name, stale_native, kind, access);
     kobjns_ctx_free(ctx);
     return rc;
   }
@@ -223,7 +303,7 @@ static int real_answer(const char *name, const char *stale_native, uint32_t sess
     }
     if (!rc && (setgroups((size_t)ngroups, gids) < 0 || setgid(gid) < 0 || setuid((uid_t)uid) < 0))
       rc = KOBJNS_INTERNAL_ERROR;
-    if (!rc) rc = answer_with(ctx, name, stale_native, access);
+    if (!rc) rc = answer_with(ctx, name, stale_native, kind, access);
     free(gids);
     kobjns_ctx_free(ctx);
     ssize_t ignored = write(fds[1], &rc, sizeof rc);
@@ -240,10 +320,23 @@ static int real_answer(const char *name, const char *stale_native, uint32_t sess
 #endif
 }
 
-static const char *access_words(unsigned access) {
-  return access == (KOBJNS_MAP_READ | KOBJNS_MAP_WRITE) ? "read and write"
-         : access == KOBJNS_MAP_WRITE                   ? "write"
-                                                        : "read";
+/* The rights asked, in words (`buf` for a number). */
+static const char *access_words(open_kind kind, unsigned access, char *buf, size_t size) {
+  if (kind == OPEN_SECTION && access == KOBJNS_MAP_READ) return "read";
+  if (kind == OPEN_SECTION && access == KOBJNS_MAP_WRITE) return "write";
+  if (kind == OPEN_SECTION && access == (KOBJNS_MAP_READ | KOBJNS_MAP_WRITE))
+    return "read and write";
+  if (kind == OPEN_SECTION && access == KOBJNS_MAP_ALL_ACCESS) return "all access";
+  if (kind != OPEN_SECTION && access == KOBJNS_SYNCHRONIZE) return "synchronize (wait)";
+  if (kind != OPEN_SECTION && access == (kind == OPEN_MUTEX ? 0x0001u : KOBJNS_EVENT_MODIFY_STATE))
+    return "modify state";
+  if (access == (kind == OPEN_MUTEX   ? KOBJNS_MUTEX_ALL_ACCESS
+                 : kind == OPEN_EVENT ? KOBJNS_EVENT_ALL_ACCESS
+                                      : KOBJNS_SEMAPHORE_ALL_ACCESS) &&
+      kind != OPEN_SECTION)
+    return "all access";
+  snprintf(buf, size, "access 0x%x", access);
+  return buf;
 }
 
 /* The prefix of `name`, in words (the resolver itself gives the verdict). */
@@ -293,9 +386,11 @@ static void explain_resolve_failure(report *r, const char *name, int rc) {
   }
 }
 
-/* What is at the resolved path: steps 2 and 3 of the diagnosis. */
+/* What is at the resolved path: steps 2 and 3 of the diagnosis, for the open of `kind` with
+ * `access` that gives the answer. */
 static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_t session,
-                           const char *user, unsigned access, int query, const found *f) {
+                           const char *user, open_kind kind, unsigned access,
+                           const access_request *asked, int query, const found *f) {
   if (query == KOBJNS_FILE_NOT_FOUND) {
     char leaf[1024];
     step(r, "nothing named \"%s\" exists there", cli_printable(leaf_of(path), leaf, sizeof leaf));
@@ -313,8 +408,8 @@ static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_
   }
   if (query == KOBJNS_INVALID_HANDLE) {
     step(r,
-         "something of another type, or not a kobjns object, holds the name: an open of a "
-         "section answers 6");
+         "something that is not a section, mutex, event or semaphore (nor a kobjns object) holds "
+         "the name: an open answers 6");
     return;
   }
   if (query == KOBJNS_FILE_CORRUPT) {
@@ -328,30 +423,51 @@ static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_
     return;
   }
   const kobjns_object *o = &f->o;
-  char size[32], owner[256];
-  cli_size(o->size, size, sizeof size);
+  char what[128], owner[256], words_buf[32];
+  const char *words = access_words(kind, access, words_buf, sizeof words_buf);
+  if (!strcmp(o->type, "Section")) {
+    char size[32];
+    cli_size(o->size, size, sizeof size);
+    snprintf(what, sizeof what, "a Section of %s%s", size,
+             o->read_only ? ", created read-only" : "");
+  } else if (!strcmp(o->type, "Object")) {
+    snprintf(what, sizeof what, "an object whose header this user may not read (its type too)");
+  } else if (o->state[0]) {
+    snprintf(what, sizeof what, "%s %s (%s)", article(o->type), o->type, o->state);
+  } else {
+    snprintf(what, sizeof what, "%s %s", article(o->type), o->type);
+  }
   if (o->owner == UINT32_MAX) { /* Windows: the kernel keeps owners as SIDs in the descriptor */
-    step(r, "it exists: a %s of %s, %zu other handle%s open", o->type, size, o->handles,
-         o->handles == 1 ? "" : "s");
+    step(r, "it exists: %s, %zu other handle%s open", what, o->handles, o->handles == 1 ? "" : "s");
   } else {
     cli_user_name(o->owner, owner, sizeof owner);
-    step(r, "it exists: a %s of %s%s, owned by %s (uid %u), mode %04o", o->type, size,
-         o->read_only ? ", created read-only" : "", owner, (unsigned)o->owner, (unsigned)o->mode);
+    step(r, "it exists: %s, owned by %s (uid %u), mode %04o", what, owner, (unsigned)o->owner,
+         (unsigned)o->mode);
   }
-  if (strcmp(o->type, "Section"))
-    step(r, "the name is held by another object type (%s): an open of a section answers 6",
-         o->type);
+  if (strcmp(o->type, "Object") && strcmp(o->type, open_types[kind]))
+    step(r,
+         "but --access %s asks for a %s's rights, and the name is held by another object type "
+         "(%s): an open of a %s answers 6",
+         asked->text, kind == OPEN_SECTION ? "section" : "mutex's, an event's or a semaphore",
+         o->type, kind == OPEN_SECTION ? "section" : "mutex, an event or a semaphore");
   if (o->stale > 0)
     step(r,
          "it is stale: every process that held it died; an open answers 2 and removes "
          "it (`kobjns gc` removes it now)");
   if (o->sddl[0]) {
     step(r, "its security descriptor is %s:", o->sddl);
-    describe_sddl(r, o->sddl);
-    int granted = kobjns_sddl_access(ctx, o->sddl, o->owner, access);
+    describe_sddl(r, o->type, o->sddl);
+    /* kobjns_sddl_access() models a section's check (its rights, its generic mapping): the other
+     * types' verdict is the open's answer. */
+    int granted = strcmp(o->type, "Section") || kind != OPEN_SECTION
+                      ? KOBJNS_NOT_SUPPORTED
+                      : kobjns_sddl_access(ctx, o->sddl, o->owner, access);
     if (granted != KOBJNS_NOT_SUPPORTED) /* Windows: the kernel's check, seen in the answer */
       step(r, "so the descriptor %s %s to %s in session %u", granted ? "does not grant" : "grants",
-           access_words(access), user, (unsigned)session);
+           words, user, (unsigned)session);
+    else if (cli_sync_type(o->type) && kind != OPEN_SECTION && o->stale <= 0)
+      step(r, "whether it grants %s to %s in session %u: the open of the %s below says", words,
+           user, (unsigned)session, o->type);
   } else if (o->owner != UINT32_MAX) {
     step(r,
          "its header cannot be read by this user: the file's mode bits (%04o) keep everyone "
@@ -360,14 +476,15 @@ static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_
   } else {
     step(r, "its descriptor does not let this caller read it (READ_CONTROL)");
   }
-  if (o->read_only && (access & KOBJNS_MAP_WRITE))
+  if (o->read_only && kind == OPEN_SECTION && (access & KOBJNS_MAP_WRITE))
     step(r, "it was created read-only (without write protection): write access is refused");
 }
 
 /* An answer of 5 that the descriptor does not explain: say what did (POSIX). */
 static void explain_other_denial(report *r, kobjns_ctx *ctx, uint32_t uid, uint32_t session,
-                                 unsigned access, const kobjns_object *o) {
-  if (!o->sddl[0] || o->owner == UINT32_MAX ||
+                                 open_kind kind, unsigned access, const kobjns_object *o) {
+  /* The descriptor's verdict is modelled for sections only (kobjns_sddl_access). */
+  if (kind != OPEN_SECTION || strcmp(o->type, "Section") || !o->sddl[0] || o->owner == UINT32_MAX ||
       kobjns_sddl_access(ctx, o->sddl, o->owner, access) != 0 ||
       (o->read_only && (access & KOBJNS_MAP_WRITE)))
     return;
@@ -389,12 +506,13 @@ int kobjns_cli_explain(int argc, char **argv) {
       {"as-user", required_argument, NULL, 'u'}, {"json", no_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0}};
   static const char usage[] =
-      "usage: kobjns explain NAME [--session N] [--access r|w|rw] [--as-user USER] [--json]\n";
+      "usage: kobjns explain NAME [--session N] [--access ACCESS] [--as-user USER] [--json]\n"
+      "  ACCESS: r, w, rw (a section's rights), sync, modify (a mutex's, event's or semaphore's),\n"
+      "  all, or a number such as 0x100002; default r for a section, sync for the others\n";
   report r = {0};
   uint32_t session = 0, self = cli_self_uid(), uid = self;
   bool session_set = false;
-  unsigned access = KOBJNS_MAP_READ;
-  const char *access_text = "r";
+  access_request asked = {.text = "r", .family = FOR_SECTIONS};
   for (int c; (c = getopt_long(argc, argv, "", options, NULL)) != -1;) {
     switch (c) {
       case 's':
@@ -402,15 +520,9 @@ int kobjns_cli_explain(int argc, char **argv) {
         session_set = true;
         break;
       case 'a':
-        access_text = optarg;
-        if (!strcmp(optarg, "r"))
-          access = KOBJNS_MAP_READ;
-        else if (!strcmp(optarg, "w"))
-          access = KOBJNS_MAP_WRITE;
-        else if (!strcmp(optarg, "rw"))
-          access = KOBJNS_MAP_READ | KOBJNS_MAP_WRITE;
-        else
-          return cli_fail("--access is r, w or rw", KOBJNS_INVALID_PARAMETER);
+        if (!parse_access(optarg, &asked))
+          return cli_fail("--access is r, w, rw, sync, modify, all or a number",
+                          KOBJNS_INVALID_PARAMETER);
         break;
       case 'u':
         if (self == UINT32_MAX)
@@ -442,20 +554,44 @@ int kobjns_cli_explain(int argc, char **argv) {
     snprintf(user, sizeof user, "this user");
   else
     cli_user_name(uid, user, sizeof user);
-  if (!r.json) {
-    printf("kobjns explain: can %s", user);
-    if (uid != UINT32_MAX) printf(" (uid %u)", (unsigned)uid);
-    char shown_name[1024];
-    printf(" in session %u open \"%s\" for %s?\n", (unsigned)session,
-           cli_printable(name, shown_name, sizeof shown_name), access_words(access));
-  }
 
-  /* 1. Where the name leads. */
-  explain_prefix(&r, name, session);
+  /* What is there decides which open gives the answer (explain is not typed): looked at first,
+   * without a word, since the words follow from it. */
   char path[4096] = "";
   size_t path_len = 0;
   int resolved = kobjns_resolve(ctx, name, path, sizeof path, &path_len);
   found f = {0};
+  int query = resolved && resolved != KOBJNS_INSUFFICIENT_BUFFER
+                  ? resolved
+                  : kobjns_object_query(ctx, name, capture, &f);
+  /* The type found, unless --access asks for the other family's rights: a program asking for
+   * those calls the other open (and gets 6). Nothing there: a section's open, or a mutex's for
+   * sync or modify (every open answers the same for a missing name). */
+  open_kind kind = asked.family == FOR_SYNC ? OPEN_MUTEX : OPEN_SECTION;
+  if (f.present) {
+    open_kind held = kind_of_type(f.o.type, kind); /* "Object": not known, the default stays */
+    if (!asked.given || asked.family == FOR_ANY ||
+        (asked.family == FOR_SYNC && held != OPEN_SECTION))
+      kind = held;
+  }
+  if (!asked.given && kind != OPEN_SECTION)
+    asked = (access_request){.text = "sync", .family = FOR_SYNC};
+  unsigned access = access_for(&asked, kind);
+  char words_buf[32];
+  const char *words = access_words(kind, access, words_buf, sizeof words_buf);
+  if (!r.json) {
+    printf("kobjns explain: can %s", user);
+    if (uid != UINT32_MAX) printf(" (uid %u)", (unsigned)uid);
+    char shown_name[1024];
+    char as[32] = ""; /* the open of a section is the one explain always made */
+    if (kind != OPEN_SECTION)
+      snprintf(as, sizeof as, " as %s %s", article(open_types[kind]), open_types[kind]);
+    printf(" in session %u open \"%s\"%s for %s?\n", (unsigned)session,
+           cli_printable(name, shown_name, sizeof shown_name), as, words);
+  }
+
+  /* 1. Where the name leads. */
+  explain_prefix(&r, name, session);
   int answer;
   bool opened = false;
   if (resolved == KOBJNS_INSUFFICIENT_BUFFER) {
@@ -470,14 +606,13 @@ int kobjns_cli_explain(int argc, char **argv) {
     char shown[1024];
     if (path[0]) step(&r, "so it resolves to %s", cli_printable(path, shown, sizeof shown));
     /* 2. What is there. */
-    int query = kobjns_object_query(ctx, name, capture, &f);
-    explain_object(&r, ctx, path, session, user, access, query, &f);
+    explain_object(&r, ctx, path, session, user, kind, access, &asked, query, &f);
     /* 3. The answer: a real open, except of a stale object (it would be removed). */
     bool stale = f.present && f.o.stale > 0;
-    answer = real_answer(name, stale ? f.o.native : NULL, session, uid, access);
+    answer = real_answer(name, stale ? f.o.native : NULL, session, uid, kind, access);
     opened = !stale;
     if (answer == KOBJNS_ACCESS_DENIED && f.present)
-      explain_other_denial(&r, ctx, uid, session, access, &f.o);
+      explain_other_denial(&r, ctx, uid, session, kind, access, &f.o);
   }
   kobjns_ctx_free(ctx);
 
@@ -490,7 +625,9 @@ int kobjns_cli_explain(int argc, char **argv) {
     else
       printf("%u", (unsigned)uid);
     fputs(",\"access\":", stdout);
-    cli_json_string(stdout, access_text);
+    cli_json_string(stdout, asked.text);
+    fputs(",\"open_type\":", stdout);
+    cli_json_string(stdout, open_types[kind]);
     fputs(",\"path\":", stdout);
     if (resolved)
       fputs("null", stdout);

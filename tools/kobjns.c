@@ -24,13 +24,17 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  ls [--global | --session N | --all] [--json]\n"
-    "        list objects: path, type, size, owner, holders, state, security (SDDL);\n"
-    "        by default those a program in this session reaches (its session and Global\\)\n"
+    "        list objects (sections, mutexes, events, semaphores, sessions): path, type,\n"
+    "        size, owner, holders, state, what a mutex/event/semaphore is doing (owned,\n"
+    "        signaled, its count), security (SDDL); by default those a program in this\n"
+    "        session reaches (its session and Global\\)\n"
     "  stat NAME [--session N] [--json]\n"
     "        the object NAME resolves to for a program in session N (default: this one)\n"
-    "  explain NAME [--session N] [--access r|w|rw] [--as-user USER] [--json]\n"
-    "        why an open of NAME fails (or succeeds), step by step; exit status 0 when it\n"
-    "        would succeed, else its Win32 error number (255 for numbers past 255)\n"
+    "  explain NAME [--session N] [--access ACCESS] [--as-user USER] [--json]\n"
+    "        why an open of NAME fails (or succeeds), step by step; it opens the type NAME\n"
+    "        holds; exit status 0 when that open would succeed, else its Win32 error number\n"
+    "        (255 for numbers past 255). ACCESS: r, w, rw (a section), sync, modify (a mutex,\n"
+    "        event or semaphore), all, or a number (0x100000)\n"
     "  gc [--dry-run] [--json]\n"
     "        remove stale objects (their holders all died); never a held one, never another\n"
     "        user's unless run as root\n"
@@ -176,6 +180,16 @@ void cli_size(uint64_t bytes, char *out, size_t size) {
   }
 }
 
+/* An object of a namespace (anything but a session, or a dead creator's temporary file). */
+bool cli_named_object(const kobjns_object *o) {
+  return strcmp(o->type, "Session") && strcmp(o->type, "Temporary");
+}
+
+/* Whether the object is of one of the types with a state (a mutex, event or semaphore). */
+bool cli_sync_type(const char *type) {
+  return !strcmp(type, "Mutex") || !strcmp(type, "Event") || !strcmp(type, "Semaphore");
+}
+
 static const char *state_of(const kobjns_object *o) {
   return o->stale > 0 ? "stale" : o->stale == 0 ? "live" : "unknown";
 }
@@ -223,6 +237,8 @@ void cli_object_json(FILE *f, const kobjns_object *o) {
   }
   fputs(",\"native\":", f);
   cli_json_string(f, o->native);
+  fputs(",\"object_state\":", f);
+  cli_json_string(f, o->state ? o->state : "");
   fputc('}', f);
 }
 
@@ -233,14 +249,22 @@ void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent) {
   holders_text(o, holders, sizeof holders);
   fprintf(f, "%spath:     %s\n", indent,
           o->path[0] ? cli_printable(o->path, path, sizeof path) : "(unknown: hashed name)");
-  fprintf(f, "%stype:     %s%s\n", indent, o->type, o->read_only ? " (read-only)" : "");
-  if (!strcmp(o->type, "Section"))
-    fprintf(f, "%ssize:     %s (%llu bytes)%s\n", indent, size, (unsigned long long)o->size,
-            o->header_read ? "" : ", from the file's size");
+  fprintf(f, "%stype:     %s", indent, o->type);
+  if (o->read_only)
+    fputs(" (read-only)", f);
+  else if (o->state && o->state[0])
+    fprintf(f, " (%s)", o->state); /* a mutex's owner, an event's signal, a semaphore's count */
+  else if (!strcmp(o->type, "Object"))
+    fputs(" (a section, mutex, event or semaphore: this user may not read its header)", f);
+  fputc('\n', f);
+  if (!strcmp(o->type, "Section") && (o->size || o->header_read))
+    fprintf(f, "%ssize:     %s (%llu bytes)\n", indent, size, (unsigned long long)o->size);
+  else if (!strcmp(o->type, "Section"))
+    fprintf(f, "%ssize:     (unknown: this user may not ask)\n", indent);
   if (o->owner != UINT32_MAX)
     fprintf(f, "%sowner:    %s (uid %u), mode %04o\n", indent, owner, (unsigned)o->owner,
             (unsigned)o->mode);
-  if (!strcmp(o->type, "Section"))
+  if (cli_named_object(o))
     fprintf(f, "%ssecurity: %s\n", indent,
             o->sddl[0]       ? o->sddl
             : o->header_read ? "(none reported)"
@@ -270,6 +294,7 @@ int cli_object_copy(kobjns_object *dst, const kobjns_object *src) {
   dst->type = copy_string(src->type, &ok);
   dst->sddl = copy_string(src->sddl, &ok);
   dst->native = copy_string(src->native, &ok);
+  dst->state = copy_string(src->state, &ok);
   int *pids = src->pid_count ? malloc(src->pid_count * sizeof *pids) : NULL;
   if (src->pid_count && !pids) ok = false;
   if (pids) memcpy(pids, src->pids, src->pid_count * sizeof *pids);
@@ -281,6 +306,7 @@ int cli_object_copy(kobjns_object *dst, const kobjns_object *src) {
 
 void cli_object_release(kobjns_object *o) {
   free((char *)o->path), free((char *)o->type), free((char *)o->sddl), free((char *)o->native);
+  free((char *)o->state);
   free((int *)o->pids);
   memset(o, 0, sizeof *o);
 }
@@ -296,12 +322,13 @@ typedef struct listing {
 } listing;
 
 static bool shown(const listing *l, const kobjns_object *o) {
-  bool section = !strcmp(o->type, "Section");
+  /* What a program opens by name: not a session, nor a file that is not a kobjns object. */
+  bool named = cli_named_object(o) && strcmp(o->type, "Unknown");
   switch (l->show) {
     case SHOW_ALL: return true;
-    case SHOW_GLOBAL: return section && o->session == 0;
-    case SHOW_SESSION: return o->session == l->session && (section || l->session != 0);
-    case SHOW_REACHABLE: return section && (o->session == 0 || o->session == l->session);
+    case SHOW_GLOBAL: return named && o->session == 0;
+    case SHOW_SESSION: return o->session == l->session && (named || l->session != 0);
+    case SHOW_REACHABLE: return named && (o->session == 0 || o->session == l->session);
   }
   return false;
 }
@@ -332,7 +359,7 @@ static void free_listing(listing *l) {
   free(l->objects);
 }
 
-enum { COLUMNS = 7 };
+enum { COLUMNS = 8 };
 
 /* The cells of one row (the last, the descriptor, is never padded). */
 static void cells_of(const kobjns_object *o, char cells[COLUMNS][4096]) {
@@ -345,12 +372,13 @@ static void cells_of(const kobjns_object *o, char cells[COLUMNS][4096]) {
   cli_user_name(o->owner, cells[3], sizeof cells[3]);
   holders_text(o, cells[4], sizeof cells[4]);
   snprintf(cells[5], sizeof cells[5], "%s", state_of(o));
-  snprintf(cells[6], sizeof cells[6], "%s", o->sddl[0] ? o->sddl : "-");
+  snprintf(cells[6], sizeof cells[6], "%s", o->state && o->state[0] ? o->state : "-");
+  snprintf(cells[7], sizeof cells[7], "%s", o->sddl[0] ? o->sddl : "-");
 }
 
 static void print_table(const listing *l) {
-  static const char *titles[COLUMNS] = {"PATH", "TYPE",  "SIZE",    "OWNER",
-                                        "PIDS", "STATE", "SECURITY"};
+  static const char *titles[COLUMNS] = {"PATH", "TYPE",  "SIZE",         "OWNER",
+                                        "PIDS", "STATE", "OBJECT STATE", "SECURITY"};
   static char cells[COLUMNS][4096];
   size_t w[COLUMNS];
   for (int c = 0; c < COLUMNS; c++) w[c] = strlen(titles[c]);
@@ -490,10 +518,13 @@ static int print_removed(const kobjns_object *o, void *arg) {
     cli_object_json(stdout, o);
     return 0;
   }
-  char owner[256], size[32], path[4096];
+  char owner[256], size[40] = "", path[4096];
   cli_user_name(o->owner, owner, sizeof owner);
-  cli_size(o->size, size, sizeof size);
-  printf("%s %s %s (%s, %s)\n", out->dry_run ? "would remove" : "removed", o->type,
+  if (!strcmp(o->type, "Section")) {
+    cli_size(o->size, size, sizeof size - 2);
+    strcat(size, ", ");
+  }
+  printf("%s %s %s (%s%s)\n", out->dry_run ? "would remove" : "removed", o->type,
          cli_printable(o->path[0] ? o->path : o->native, path, sizeof path), size, owner);
   out->shown++;
   return 0;

@@ -1,11 +1,12 @@
 /* Inspecting objects on Windows: the object manager's own directories (\BaseNamedObjects and
- * \Sessions\<N>\BaseNamedObjects), read with NtQueryDirectoryObject, each section opened with
- * whatever of SECTION_QUERY and READ_CONTROL its descriptor grants, for its size, its DACL and
- * its handle count. Every named section of the machine is listed, kobjns's or not, as WinObj
- * lists them. Nothing is ever stale (the kernel deletes an object with its last handle, a dead
- * process's included), so the sweep finds nothing. Which processes hold a handle Windows does
- * not say without a system-wide handle dump: pids are not reported. The access check is the
- * kernel's (AccessCheck), not kobjns's model: 50. */
+ * \Sessions\<N>\BaseNamedObjects), read with NtQueryDirectoryObject, each section, mutex (NT's
+ * "Mutant"), event and semaphore opened with whatever of its type's query right and READ_CONTROL
+ * its descriptor grants, for its size or state, its DACL and its handle count. Every named object
+ * of those types on the machine is listed, kobjns's or not, as WinObj lists them. Nothing is ever
+ * stale (the kernel deletes an object with its last handle, a dead process's included), so the
+ * sweep finds nothing. Which processes hold a handle Windows does not say without a system-wide
+ * handle dump: pids are not reported. The access check is the kernel's (AccessCheck), not kobjns's
+ * model: 50. */
 #include "win32.h"
 
 #include <sddl.h> /* after <windows.h> */
@@ -30,13 +31,17 @@ typedef LONG(NTAPI *open_fn)(HANDLE *, ACCESS_MASK, OBJECT_ATTRIBUTES *);
 typedef LONG(NTAPI *query_directory_fn)(HANDLE, void *, ULONG, BOOLEAN, BOOLEAN, ULONG *, ULONG *);
 typedef LONG(NTAPI *query_object_fn)(HANDLE, OBJECT_INFORMATION_CLASS, void *, ULONG, ULONG *);
 typedef LONG(NTAPI *query_section_fn)(HANDLE, int, void *, SIZE_T, SIZE_T *);
+typedef LONG(NTAPI *query_state_fn)(HANDLE, int, void *, ULONG, ULONG *); /* NtQueryMutant, ... */
 
-/* ntdll's entry points, looked up once: not every SDK's import library has them. */
+/* ntdll's entry points, looked up once: not every SDK's import library has them. Those of
+ * mutexes, events and semaphores are optional: without an open the type is not listed, without
+ * a query its state is not known. */
 static struct {
-  open_fn open_directory, open_section;
+  open_fn open_directory, open_section, open_mutant, open_event, open_semaphore;
   query_directory_fn query_directory;
   query_object_fn query_object;
   query_section_fn query_section;
+  query_state_fn query_mutant, query_event, query_semaphore;
 } nt;
 
 #define LOOK_UP(field, name)                                                                       \
@@ -54,6 +59,12 @@ static BOOL CALLBACK find_entries(INIT_ONCE *once, void *param, void **context) 
   LOOK_UP(query_directory, "NtQueryDirectoryObject");
   LOOK_UP(query_object, "NtQueryObject");
   LOOK_UP(query_section, "NtQuerySection");
+  LOOK_UP(open_mutant, "NtOpenMutant");
+  LOOK_UP(open_event, "NtOpenEvent");
+  LOOK_UP(open_semaphore, "NtOpenSemaphore");
+  LOOK_UP(query_mutant, "NtQueryMutant");
+  LOOK_UP(query_event, "NtQueryEvent");
+  LOOK_UP(query_semaphore, "NtQuerySemaphore");
   return TRUE;
 }
 
@@ -100,37 +111,106 @@ typedef struct section_basic_information {
   LARGE_INTEGER size;
 } section_basic_information;
 
-/* The section at object-manager path `path` (session `session`'s namespace): 2, 6, 3, or 0
- * after fn's answer. */
-static int describe_section(const wchar_t *path, uint32_t session, kobjns_object_fn fn, void *arg,
-                            int *fn_rc) {
-  static const ACCESS_MASK tries[] = {SECTION_QUERY | READ_CONTROL, READ_CONTROL, SECTION_QUERY, 0};
+/* NtQueryMutant's classes 0 (MutantBasicInformation) and 1 (MutantOwnerInformation), NtQueryEvent's
+ * and NtQuerySemaphore's class 0. */
+typedef struct mutant_basic_information {
+  LONG current_count; /* 1 free; 0, -1, ... owned (once per level) */
+  BOOLEAN owned_by_caller, abandoned;
+} mutant_basic_information;
+typedef struct mutant_owner_information {
+  HANDLE process, thread; /* CLIENT_ID */
+} mutant_owner_information;
+typedef struct event_basic_information {
+  int type; /* EVENT_TYPE: 0 NotificationEvent (manual reset), 1 SynchronizationEvent */
+  LONG state;
+} event_basic_information;
+typedef struct semaphore_basic_information {
+  LONG current, maximum;
+} semaphore_basic_information;
+
+/* The object types inspection knows: NT's name, kobjns's, how to open one, and its query right
+ * (SECTION_QUERY, MUTANT_QUERY_STATE, EVENT_QUERY_STATE, SEMAPHORE_QUERY_STATE: all 1). */
+typedef struct object_kind {
+  const wchar_t *nt_type;
+  const char *type;
+  open_fn *open;
+} object_kind;
+
+#define QUERY_RIGHT 0x0001u
+
+static const object_kind kinds[] = {
+    {L"Section", "Section", &nt.open_section},
+    {L"Mutant", "Mutex", &nt.open_mutant},
+    {L"Event", "Event", &nt.open_event},
+    {L"Semaphore", "Semaphore", &nt.open_semaphore},
+};
+enum { KIND_SECTION, KIND_MUTANT, KIND_EVENT, KIND_SEMAPHORE, KIND_COUNT };
+
+/* What the object open as `h` (with the query right) is doing, in the words of kobjns_object's
+ * `state`; "" when Windows does not say. */
+static void describe_state(size_t kind, HANDLE h, char *out, size_t size) {
+  out[0] = '\0';
+  if (kind == KIND_MUTANT && nt.query_mutant) {
+    mutant_basic_information basic;
+    mutant_owner_information owner;
+    if (nt.query_mutant(h, 0, &basic, sizeof basic, NULL) < 0) return;
+    if (basic.abandoned)
+      snprintf(out, size, "abandoned");
+    else if (basic.current_count > 0)
+      snprintf(out, size, "free");
+    else if (nt.query_mutant(h, 1, &owner, sizeof owner, NULL) >= 0 && owner.thread)
+      snprintf(out, size, "owned by thread %lu", (unsigned long)(ULONG_PTR)owner.thread);
+    else
+      snprintf(out, size, "owned"); /* Windows before 10, and Wine, do not say whose */
+  } else if (kind == KIND_EVENT && nt.query_event) {
+    event_basic_information basic;
+    if (nt.query_event(h, 0, &basic, sizeof basic, NULL) >= 0)
+      snprintf(out, size, "%s, %s", basic.state ? "signaled" : "not signaled",
+               basic.type == 0 ? "manual reset" : "auto reset");
+  } else if (kind == KIND_SEMAPHORE && nt.query_semaphore) {
+    semaphore_basic_information basic;
+    if (nt.query_semaphore(h, 0, &basic, sizeof basic, NULL) >= 0)
+      snprintf(out, size, "count %ld of %ld", (long)basic.current, (long)basic.maximum);
+  }
+}
+
+/* The object of kind `kind` at object-manager path `path` (session `session`'s namespace): 2, 6
+ * (another type), 3, or 0 after fn's answer. */
+static int describe_object(size_t kind, const wchar_t *path, uint32_t session, kobjns_object_fn fn,
+                           void *arg, int *fn_rc) {
+  static const ACCESS_MASK tries[] = {QUERY_RIGHT | READ_CONTROL, READ_CONTROL, QUERY_RIGHT, 0};
+  open_fn opener = *kinds[kind].open;
+  if (!opener) return KOBJNS_INVALID_HANDLE; /* a type this ntdll cannot open: not one we know */
   HANDLE h = NULL;
   ACCESS_MASK granted = 0;
   LONG status = STATUS_ACCESS_DENIED_;
   for (size_t i = 0; i < sizeof tries / sizeof tries[0] && status == STATUS_ACCESS_DENIED_; i++) {
-    status = open_path(nt.open_section, path, tries[i], &h);
+    status = open_path(opener, path, tries[i], &h);
     granted = tries[i];
   }
   if (status == STATUS_OBJECT_NAME_NOT_FOUND_) return KOBJNS_FILE_NOT_FOUND;
   if (status == STATUS_OBJECT_PATH_NOT_FOUND_) return KOBJNS_PATH_NOT_FOUND;
   if (status == STATUS_OBJECT_TYPE_MISMATCH_) return KOBJNS_INVALID_HANDLE;
   if (status < 0) h = NULL; /* it exists, but Windows tells this caller nothing more */
-  /* header_read: both the size and the descriptor could be asked for. */
-  kobjns_object o = {.type = "Section",
+  /* header_read: both the size (or state) and the descriptor could be asked for. */
+  kobjns_object o = {.type = kinds[kind].type,
                      .session = session,
                      .owner = UINT32_MAX,
                      .stale = 0,
-                     .header_read = h && (granted & SECTION_QUERY) && (granted & READ_CONTROL)};
-  char *sddl = NULL, *utf8_path = utf8_of(path, wcslen(path));
+                     .header_read = h && (granted & QUERY_RIGHT) && (granted & READ_CONTROL)};
+  char *sddl = NULL, *utf8_path = utf8_of(path, wcslen(path)), state[64] = "";
   if (!utf8_path) {
     if (h) CloseHandle(h);
     return KOBJNS_NOT_ENOUGH_MEMORY;
   }
-  if (h && (granted & SECTION_QUERY)) {
-    section_basic_information info;
-    if (nt.query_section(h, 0, &info, sizeof info, NULL) >= 0)
-      o.size = (uint64_t)info.size.QuadPart;
+  if (h && (granted & QUERY_RIGHT)) {
+    if (kind == KIND_SECTION) {
+      section_basic_information info;
+      if (nt.query_section(h, 0, &info, sizeof info, NULL) >= 0)
+        o.size = (uint64_t)info.size.QuadPart;
+    } else {
+      describe_state(kind, h, state, sizeof state);
+    }
   }
   if (h && (granted & READ_CONTROL)) {
     DWORD needed = 0;
@@ -153,6 +233,7 @@ static int describe_section(const wchar_t *path, uint32_t session, kobjns_object
   o.path = utf8_path;
   o.native = utf8_path;
   o.sddl = sddl ? sddl : "";
+  o.state = state;
   *fn_rc = fn(&o, arg);
   free(sddl);
   free(utf8_path);
@@ -195,26 +276,28 @@ typedef struct walk_state {
   uint32_t session;
 } walk_state;
 
-static int each_section(const wchar_t *dir, const directory_entry *e, void *state) {
+static int each_object(const wchar_t *dir, const directory_entry *e, void *state) {
   walk_state *w = state;
-  size_t dir_len = wcslen(dir), name_len = e->name.Length / sizeof(wchar_t);
+  size_t dir_len = wcslen(dir), name_len = e->name.Length / sizeof(wchar_t), kind = 0;
+  while (kind < KIND_COUNT && !is(&e->type, kinds[kind].nt_type)) kind++;
   /* Names are counted strings and may hold a NUL, which no path we open can: such an object
    * (no kobjns name has one) is left out rather than mistaken for a shorter name. */
-  if (!is(&e->type, L"Section") || wmemchr(e->name.Buffer, L'\0', name_len)) return 0;
+  if (kind == KIND_COUNT || !*kinds[kind].open || wmemchr(e->name.Buffer, L'\0', name_len))
+    return 0;
   wchar_t *path = malloc((dir_len + 1 + name_len + 1) * sizeof *path);
   if (!path) return KOBJNS_NOT_ENOUGH_MEMORY;
   memcpy(path, dir, dir_len * sizeof *path);
   path[dir_len] = L'\\';
   memcpy(path + dir_len + 1, e->name.Buffer, name_len * sizeof *path);
   path[dir_len + 1 + name_len] = L'\0';
-  int fn_rc = 0, rc = describe_section(path, w->session, w->fn, w->arg, &fn_rc);
+  int fn_rc = 0, rc = describe_object(kind, path, w->session, w->fn, w->arg, &fn_rc);
   free(path);
   /* Gone, or replaced by another type, since the directory was read: not there any more. */
   if (rc == KOBJNS_FILE_NOT_FOUND || rc == KOBJNS_INVALID_HANDLE) rc = 0;
   return rc ? rc : fn_rc;
 }
 
-/* \Sessions\<N> for N >= 1: the session, then its namespace's sections. */
+/* \Sessions\<N> for N >= 1: the session, then its namespace's objects. */
 static int each_session(const wchar_t *dir, const directory_entry *e, void *state) {
   (void)dir;
   walk_state *w = state;
@@ -233,20 +316,21 @@ static int each_session(const wchar_t *dir, const directory_entry *e, void *stat
                            .session = (uint32_t)n,
                            .owner = UINT32_MAX,
                            .sddl = "",
-                           .native = path};
+                           .native = path,
+                           .state = ""};
   int rc = w->fn(&session, w->arg);
   if (rc) return rc;
   wchar_t namespace_dir[64];
   swprintf(namespace_dir, sizeof namespace_dir / sizeof namespace_dir[0],
            L"\\Sessions\\%u\\BaseNamedObjects", (unsigned)n);
   walk_state inner = {w->fn, w->arg, (uint32_t)n};
-  return walk_directory(namespace_dir, each_section, &inner);
+  return walk_directory(namespace_dir, each_object, &inner);
 }
 
 int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
   if (!nt_ready()) return KOBJNS_NOT_SUPPORTED;
   walk_state w = {fn, arg, 0};
-  int rc = walk_directory(L"\\BaseNamedObjects", each_section, &w);
+  int rc = walk_directory(L"\\BaseNamedObjects", each_object, &w);
   return rc ? rc : walk_directory(L"\\Sessions", each_session, &w);
 }
 
@@ -260,8 +344,12 @@ int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *ar
   int rc = kobjns__utf16("", path, len, &wpath);
   free(path);
   if (rc) return rc;
+  /* A query is not typed: whichever of the types holds the name (each open of another type
+   * answers STATUS_OBJECT_TYPE_MISMATCH). */
   int fn_rc = 0;
-  rc = describe_section(wpath, n->session, fn, arg, &fn_rc);
+  rc = KOBJNS_INVALID_HANDLE;
+  for (size_t kind = 0; kind < KIND_COUNT && rc == KOBJNS_INVALID_HANDLE; kind++)
+    rc = describe_object(kind, wpath, n->session, fn, arg, &fn_rc);
   free(wpath);
   return rc ? rc : fn_rc;
 }
