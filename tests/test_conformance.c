@@ -68,7 +68,15 @@ static void set_entry(entry *e, const char *row, const char *what, const char *o
   snprintf(e->observed, sizeof e->observed, "%.199s", observed);
 }
 
+/* Cases are compared by row and name: two cases of one row may not share a name. */
 static void record(const char *row, const char *what, const char *observed) {
+  entry key;
+  set_entry(&key, row, what, "");
+  for (size_t i = 0; i < entries; i++)
+    if (!strcmp(transcript[i].row, key.row) && !strcmp(transcript[i].what, key.what)) {
+      fprintf(stderr, "\n  row %s: two cases named \"%s\"", key.row, key.what);
+      CU_FAIL("two cases of one row share a name: the comparison cannot tell them apart");
+    }
   if (entries == capacity) {
     size_t more = capacity ? 2 * capacity : 128;
     entry *bigger = realloc(transcript, more * sizeof *bigger);

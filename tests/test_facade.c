@@ -2,7 +2,9 @@
  * says the Win32 result: a handle or NULL, and GetLastError(). */
 #include <windows.h>
 #include <sddl.h> /* after <windows.h> */
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kt.h"
 
@@ -16,6 +18,52 @@
               #call, kt_ok_ ? "success" : "failure", (unsigned)kt_err_, (unsigned)(error));        \
     CU_ASSERT(!kt_ok_ && kt_err_ == (DWORD)(error));                                               \
   } while (0)
+
+/* A wait that fails: WAIT_FAILED and `error`. */
+#define WANT_WAIT_FAILED(call, error)                                                              \
+  do {                                                                                             \
+    SetLastError(0xdead);                                                                          \
+    DWORD kt_r_ = (call);                                                                          \
+    DWORD kt_err_ = GetLastError();                                                                \
+    if (kt_r_ != WAIT_FAILED || kt_err_ != (DWORD)(error))                                         \
+      fprintf(stderr, "\n  %s:%d: %s -> 0x%x, error %u, want WAIT_FAILED, %u\n", __FILE__,         \
+              __LINE__, #call, (unsigned)kt_r_, (unsigned)kt_err_, (unsigned)(error));             \
+    CU_ASSERT(kt_r_ == WAIT_FAILED && kt_err_ == (DWORD)(error));                                  \
+  } while (0)
+
+/* A call that answers `result` without touching the last error (a wait that succeeds or times
+ * out, a release, an open). */
+#define WANT_QUIET(call, result)                                                                   \
+  do {                                                                                             \
+    SetLastError(0xbeef);                                                                          \
+    uintptr_t kt_r_ = (uintptr_t)(call);                                                           \
+    DWORD kt_err_ = GetLastError();                                                                \
+    if (kt_r_ != (uintptr_t)(result) || kt_err_ != 0xbeef)                                         \
+      fprintf(stderr, "\n  %s:%d: %s -> 0x%lx, last error %u, want 0x%lx and 0xbeef kept\n",       \
+              __FILE__, __LINE__, #call, (unsigned long)kt_r_, (unsigned)kt_err_,                  \
+              (unsigned long)(uintptr_t)(result));                                                 \
+    CU_ASSERT(kt_r_ == (uintptr_t)(result) && kt_err_ == 0xbeef);                                  \
+  } while (0)
+
+/* A create that succeeds with the last error `error` (0, or 183 for an existing object). */
+#define WANT_CREATED(h, call, error)                                                               \
+  do {                                                                                             \
+    SetLastError(0xdead);                                                                          \
+    (h) = (call);                                                                                  \
+    DWORD kt_err_ = GetLastError();                                                                \
+    if (!(h) || kt_err_ != (DWORD)(error))                                                         \
+      fprintf(stderr, "\n  %s:%d: %s -> %p, error %u, want a handle and %u\n", __FILE__, __LINE__, \
+              #call, (void *)(h), (unsigned)kt_err_, (unsigned)(error));                           \
+    CU_ASSERT((h) != NULL && kt_err_ == (DWORD)(error));                                           \
+  } while (0)
+
+/* `name` as UTF-16, in `wide` (256 units). */
+static const WCHAR *wide_name(const char *name, WCHAR *wide) {
+  size_t i = 0;
+  for (; name[i] && i < 255; i++) wide[i] = (WCHAR)name[i];
+  wide[i] = 0;
+  return wide;
+}
 
 static void create_open_map_close(void) {
   const char *name = kt_name("facade");
@@ -122,9 +170,525 @@ static void security_descriptors(void) {
              ERROR_INVALID_SID);
 }
 
+/* --- mutexes, events, semaphores and waits (issue 8) ------------------------------------------ */
+
+static void mutex_create_and_open(void) {
+  const char *name = kt_name("mutex");
+  HANDLE m, again, o;
+  WANT_CREATED(m, CreateMutexA(NULL, FALSE, name), ERROR_SUCCESS);
+  /* An existing mutex: a handle to it, 183, and bInitialOwner ignored (nothing owned). */
+  WANT_CREATED(again, CreateMutexA(NULL, TRUE, name), ERROR_ALREADY_EXISTS);
+  CU_ASSERT(again != m);
+  WANT_ERROR(ReleaseMutex(again), ERROR_NOT_OWNER);
+  WCHAR wide[256];
+  HANDLE w;
+  WANT_CREATED(w, CreateMutexW(NULL, FALSE, wide_name(name, wide)), ERROR_ALREADY_EXISTS);
+  SetLastError(0xbeef);
+  o = OpenMutexA(MUTEX_ALL_ACCESS, FALSE, name);
+  CU_ASSERT(o != NULL && GetLastError() == 0xbeef); /* an open that succeeds says nothing */
+  /* One object: ownership taken through one handle shows through the other. */
+  WANT_QUIET(WaitForSingleObject(o, 0), WAIT_OBJECT_0);
+  WANT_QUIET(ReleaseMutex(m), TRUE);
+  HANDLE ow = OpenMutexW(SYNCHRONIZE, FALSE, wide);
+  CU_ASSERT_PTR_NOT_NULL(ow);
+  if (ow) CloseHandle(ow);
+  char upper[256];
+  snprintf(upper, sizeof upper, "%s", name);
+  upper[0] = 'M';
+  WANT_ERROR(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, upper), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(OpenMutexW(MUTEX_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(OpenMutexA(0, FALSE, name), ERROR_ACCESS_DENIED);
+  WANT_ERROR(OpenMutexA(0, FALSE, kt_name("missing")), ERROR_FILE_NOT_FOUND);
+  /* Rights no mutex has: refused once the name is found. */
+  WANT_ERROR(OpenMutexA(0x2, FALSE, name), ERROR_ACCESS_DENIED);
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE | 0x00200000, FALSE, name), ERROR_ACCESS_DENIED);
+  WANT_ERROR(OpenMutexA(0x2, FALSE, kt_name("missing")), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(OpenMutexA(ACCESS_SYSTEM_SECURITY, FALSE, name), ERROR_PRIVILEGE_NOT_HELD);
+  HANDLE max = OpenMutexA(MAXIMUM_ALLOWED, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL(max);
+  WANT_QUIET(WaitForSingleObject(max, 0), WAIT_OBJECT_0);
+  WANT_QUIET(ReleaseMutex(max), TRUE);
+  if (max) CloseHandle(max);
+  /* Names: as for sections. */
+  char longest[301];
+  memset(longest, 'n', 300);
+  longest[300] = '\0';
+  WANT_ERROR(CreateMutexA(NULL, FALSE, longest), ERROR_FILENAME_EXCED_RANGE);
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, longest), ERROR_FILENAME_EXCED_RANGE);
+  WANT_ERROR(CreateMutexA(NULL, FALSE, "Global\\"), ERROR_INVALID_NAME);
+  WANT_ERROR(CreateMutexA(NULL, FALSE, "a\\b"), ERROR_PATH_NOT_FOUND);
+  WCHAR lone_surrogate[] = {'x', 0xD800, 0};
+  WANT_ERROR(CreateMutexW(NULL, FALSE, lone_surrogate), ERROR_NO_UNICODE_TRANSLATION);
+  WANT_ERROR(OpenMutexW(SYNCHRONIZE, FALSE, lone_surrogate), ERROR_NO_UNICODE_TRANSLATION);
+  /* Local\ leads to the caller's own namespace: the same mutex. */
+  char local_name[300];
+  snprintf(local_name, sizeof local_name, "Local\\%s", name);
+  HANDLE local;
+  WANT_CREATED(local, CreateMutexA(NULL, FALSE, local_name), ERROR_ALREADY_EXISTS);
+  if (local) CloseHandle(local);
+  CU_ASSERT(CloseHandle(o));
+  CU_ASSERT(CloseHandle(w));
+  CU_ASSERT(CloseHandle(again));
+  CU_ASSERT(CloseHandle(m));
+  WANT_ERROR(CloseHandle(m), ERROR_INVALID_HANDLE);
+  /* The name goes with the last handle. */
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+  /* Unnamed: NULL and "" make a new mutex each time, never 183; "" cannot be opened. */
+  HANDLE u1, u2;
+  WANT_CREATED(u1, CreateMutexA(NULL, FALSE, ""), ERROR_SUCCESS);
+  WANT_CREATED(u2, CreateMutexA(NULL, FALSE, NULL), ERROR_SUCCESS);
+  CU_ASSERT(u1 != u2);
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, ""), ERROR_INVALID_HANDLE);
+  if (u1) CloseHandle(u1);
+  if (u2) CloseHandle(u2);
+}
+
+typedef struct mutex_probe {
+  HANDLE m;
+  DWORD wait, wait_error;
+  BOOL released;
+  DWORD release_error;
+} mutex_probe;
+
+/* Another thread tries the mutex, then releases it (or tries: it may not own it). */
+static void *probe_mutex(void *arg) {
+  mutex_probe *p = arg;
+  SetLastError(0xbeef);
+  p->wait = WaitForSingleObject(p->m, 0);
+  p->wait_error = GetLastError();
+  p->released = ReleaseMutex(p->m);
+  p->release_error = GetLastError();
+  return NULL;
+}
+
+static void mutex_ownership(void) {
+  const char *name = kt_name("owned");
+  HANDLE m;
+  WANT_CREATED(m, CreateMutexA(NULL, TRUE, name), ERROR_SUCCESS);
+  /* Recursive: the owner acquires again without blocking; one release per acquisition. */
+  for (int i = 0; i < 5; i++) WANT_QUIET(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+  mutex_probe p = {.m = m};
+  kt_thread *t = kt_thread_start(probe_mutex, &p);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  kt_thread_join(t);
+  CU_ASSERT_EQUAL(p.wait, WAIT_TIMEOUT); /* owned by this thread */
+  CU_ASSERT_EQUAL(p.wait_error, 0xbeef);
+  CU_ASSERT(!p.released && p.release_error == ERROR_NOT_OWNER); /* not the owner */
+  /* ReleaseMutex needs no right: a handle opened for READ_CONTROL alone releases. */
+  HANDLE r = OpenMutexA(READ_CONTROL, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+  WANT_QUIET(ReleaseMutex(r), TRUE);
+  WANT_WAIT_FAILED(WaitForSingleObject(r, 0), ERROR_ACCESS_DENIED); /* no SYNCHRONIZE */
+  for (int i = 0; i < 5; i++) WANT_QUIET(ReleaseMutex(m), TRUE);
+  WANT_ERROR(ReleaseMutex(m), ERROR_NOT_OWNER); /* one too many */
+  /* Free now: another thread takes it and releases it. */
+  t = kt_thread_start(probe_mutex, &p);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  kt_thread_join(t);
+  CU_ASSERT_EQUAL(p.wait, WAIT_OBJECT_0);
+  CU_ASSERT(p.released);
+  /* GENERIC_READ | GENERIC_WRITE on a mutex maps to no SYNCHRONIZE; GENERIC_EXECUTE does. */
+  HANDLE rw = OpenMutexA(GENERIC_READ | GENERIC_WRITE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL(rw);
+  WANT_WAIT_FAILED(WaitForSingleObject(rw, 0), ERROR_ACCESS_DENIED);
+  HANDLE x = OpenMutexA(GENERIC_EXECUTE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL(x);
+  WANT_QUIET(WaitForSingleObject(x, 0), WAIT_OBJECT_0);
+  WANT_QUIET(ReleaseMutex(x), TRUE);
+  if (rw) CloseHandle(rw);
+  if (x) CloseHandle(x);
+  CloseHandle(r);
+  CU_ASSERT(CloseHandle(m));
+}
+
+/* A thread that takes the mutex and ends without releasing it. */
+static void *take_and_exit(void *arg) {
+  HANDLE m = arg;
+  DWORD r = WaitForSingleObject(m, INFINITE);
+  return (void *)(uintptr_t)(r == WAIT_OBJECT_0);
+}
+
+static void mutex_abandoned(void) {
+  HANDLE m, e;
+  WANT_CREATED(m, CreateMutexA(NULL, FALSE, kt_name("abandoned")), ERROR_SUCCESS);
+  WANT_CREATED(e, CreateEventA(NULL, TRUE, FALSE, NULL), ERROR_SUCCESS);
+  kt_thread *t = kt_thread_start(take_and_exit, m);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  kt_thread_join(t);
+  /* The next wait acquires it and says it was abandoned; the last error is left alone. */
+  WANT_QUIET(WaitForSingleObject(m, 1000), WAIT_ABANDONED_0);
+  WANT_QUIET(WaitForSingleObject(m, 0), WAIT_OBJECT_0); /* owned now (recursively) */
+  WANT_QUIET(ReleaseMutex(m), TRUE);
+  WANT_QUIET(ReleaseMutex(m), TRUE);
+  WANT_ERROR(ReleaseMutex(m), ERROR_NOT_OWNER);
+  /* Reported once: the next acquisition is a plain one. */
+  WANT_QUIET(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+  WANT_QUIET(ReleaseMutex(m), TRUE);
+  /* In a wait for any: WAIT_ABANDONED_0 + the mutex's index. */
+  t = kt_thread_start(take_and_exit, m);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  kt_thread_join(t);
+  HANDLE both[2] = {e, m};
+  WANT_QUIET(WaitForMultipleObjects(2, both, FALSE, 1000), WAIT_ABANDONED_0 + 1);
+  WANT_QUIET(ReleaseMutex(m), TRUE);
+  CloseHandle(e);
+  CU_ASSERT(CloseHandle(m));
+}
+
+static void events(void) {
+  const char *name = kt_name("event");
+  HANDLE manual, again;
+  WANT_CREATED(manual, CreateEventA(NULL, TRUE, FALSE, name), ERROR_SUCCESS);
+  /* An existing event: 183, bManualReset and bInitialState ignored. */
+  WANT_CREATED(again, CreateEventA(NULL, FALSE, TRUE, name), ERROR_ALREADY_EXISTS);
+  WANT_QUIET(WaitForSingleObject(again, 0), WAIT_TIMEOUT);
+  WANT_QUIET(SetEvent(manual), TRUE);
+  WANT_QUIET(SetEvent(manual), TRUE); /* already signaled: no change */
+  /* Manual reset: stays signaled through waits, until reset. */
+  WANT_QUIET(WaitForSingleObject(again, 0), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForSingleObject(manual, 0), WAIT_OBJECT_0);
+  WANT_QUIET(ResetEvent(again), TRUE);
+  WANT_QUIET(ResetEvent(again), TRUE); /* already reset */
+  WANT_QUIET(WaitForSingleObject(manual, 0), WAIT_TIMEOUT);
+  /* Auto reset: a wait that succeeds resets it. */
+  HANDLE automatic;
+  WCHAR wide[256];
+  const char *auto_name = kt_name("auto");
+  WANT_CREATED(automatic, CreateEventW(NULL, FALSE, TRUE, wide_name(auto_name, wide)),
+               ERROR_SUCCESS);
+  WANT_QUIET(WaitForSingleObject(automatic, 0), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForSingleObject(automatic, 0), WAIT_TIMEOUT);
+  /* Opens: the rights say what the handle may do. */
+  HANDLE sync_only = OpenEventA(SYNCHRONIZE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sync_only);
+  WANT_ERROR(SetEvent(sync_only), ERROR_ACCESS_DENIED);
+  WANT_ERROR(ResetEvent(sync_only), ERROR_ACCESS_DENIED);
+  HANDLE modify = OpenEventW(EVENT_MODIFY_STATE, FALSE, wide_name(name, wide));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(modify);
+  WANT_QUIET(SetEvent(modify), TRUE);
+  WANT_WAIT_FAILED(WaitForSingleObject(modify, 0), ERROR_ACCESS_DENIED);
+  WANT_QUIET(WaitForSingleObject(sync_only, 0), WAIT_OBJECT_0);
+  /* Generic rights with the event's mapping: GENERIC_WRITE sets, GENERIC_EXECUTE waits. */
+  HANDLE gw = OpenEventA(GENERIC_WRITE, FALSE, name), gx = OpenEventA(GENERIC_EXECUTE, FALSE, name);
+  CU_ASSERT(gw && gx);
+  WANT_QUIET(ResetEvent(gw), TRUE);
+  WANT_WAIT_FAILED(WaitForSingleObject(gw, 0), ERROR_ACCESS_DENIED);
+  WANT_QUIET(WaitForSingleObject(gx, 0), WAIT_TIMEOUT);
+  WANT_ERROR(SetEvent(gx), ERROR_ACCESS_DENIED);
+  WANT_ERROR(OpenEventA(EVENT_ALL_ACCESS, FALSE, kt_name("missing")), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(OpenEventA(0, FALSE, name), ERROR_ACCESS_DENIED);
+  if (gw) CloseHandle(gw);
+  if (gx) CloseHandle(gx);
+  CloseHandle(modify), CloseHandle(sync_only), CloseHandle(automatic);
+  CU_ASSERT(CloseHandle(again));
+  CU_ASSERT(CloseHandle(manual));
+  WANT_ERROR(OpenEventA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+}
+
+typedef struct waiter {
+  HANDLE h;
+  DWORD timeout, result; /* result: atomic, read while the thread runs */
+  pid_t tid;             /* atomic: the thread's id, once it runs */
+} waiter;
+
+static void *wait_thread(void *arg) {
+  waiter *w = arg;
+  __atomic_store_n(&w->tid, gettid(), __ATOMIC_RELEASE);
+  __atomic_store_n(&w->result, WaitForSingleObject(w->h, w->timeout), __ATOMIC_RELEASE);
+  return NULL;
+}
+
+/* Whether the thread sleeps in the kernel (its wait): seen asleep at three looks 10 ms apart
+ * (under valgrind a thread waiting for its turn to run sleeps too, but not while this one does).
+ * Gives up after 10 s. */
+static bool asleep(waiter *w) {
+  int seen = 0;
+  for (int i = 0; i < 1000 && seen < 3; i++) {
+    kt_pause_ms(10);
+    pid_t tid = __atomic_load_n(&w->tid, __ATOMIC_ACQUIRE);
+    char path[64], stat[512] = "";
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    FILE *f = tid ? fopen(path, "r") : NULL;
+    if (f) {
+      size_t n = fread(stat, 1, sizeof stat - 1, f);
+      stat[n] = '\0';
+      fclose(f);
+    }
+    const char *state = strrchr(stat, ')'); /* "tid (comm) S ..." */
+    seen = state && state[1] == ' ' && state[2] == 'S' ? seen + 1 : 0;
+  }
+  return seen == 3;
+}
+
+/* A wait lasts while other threads create and close handles (the table is not held by a wait),
+ * and a handle closed during a wait ends at once while the wait goes on with its object. */
+static void waits_with_other_threads(void) {
+  const char *name = kt_name("wake");
+  HANDLE e, other;
+  WANT_CREATED(e, CreateEventA(NULL, FALSE, FALSE, name), ERROR_SUCCESS);
+  other = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+  waiter w = {.h = e, .timeout = INFINITE, .result = 0xdead};
+  kt_thread *t = kt_thread_start(wait_thread, &w);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  CU_ASSERT_FATAL(asleep(&w));
+  for (int i = 0; i < 100; i++) { /* creates and closes: never blocked by the wait */
+    HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    CU_ASSERT(s && CloseHandle(s));
+  }
+  CU_ASSERT(CloseHandle(e)); /* the waiter's handle */
+  WANT_ERROR(SetEvent(e), ERROR_INVALID_HANDLE);
+  CU_ASSERT_EQUAL(__atomic_load_n(&w.result, __ATOMIC_ACQUIRE), 0xdead); /* still waiting */
+  CU_ASSERT(SetEvent(other));
+  kt_thread_join(t);
+  CU_ASSERT_EQUAL(w.result, WAIT_OBJECT_0);
+  /* A timed wait lasts its timeout, and the event stays unsignaled. */
+  HANDLE quiet;
+  WANT_CREATED(quiet, CreateEventA(NULL, TRUE, FALSE, NULL), ERROR_SUCCESS);
+  double start = kt_now_ms();
+  WANT_QUIET(WaitForSingleObject(quiet, 100), WAIT_TIMEOUT);
+  CU_ASSERT(kt_now_ms() - start >= 95);
+  CloseHandle(quiet);
+  CU_ASSERT(CloseHandle(other));
+}
+
+static void semaphores(void) {
+  const char *name = kt_name("semaphore");
+  /* Counts: 0 <= initial <= maximum, maximum > 0; checked before the name (87, not 183). */
+  WANT_ERROR(CreateSemaphoreA(NULL, 2, 1, name), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreateSemaphoreA(NULL, 0, 0, name), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreateSemaphoreA(NULL, -1, 1, name), ERROR_INVALID_PARAMETER);
+  HANDLE s, again;
+  WANT_CREATED(s, CreateSemaphoreA(NULL, 1, 2, name), ERROR_SUCCESS);
+  WANT_ERROR(CreateSemaphoreA(NULL, 3, 2, name), ERROR_INVALID_PARAMETER);
+  /* An existing semaphore: 183, the counts ignored (the maximum stays 2). */
+  WCHAR wide[256];
+  WANT_CREATED(again, CreateSemaphoreW(NULL, 0, 100, wide_name(name, wide)), ERROR_ALREADY_EXISTS);
+  LONG previous = 0xdead;
+  WANT_QUIET(ReleaseSemaphore(again, 1, &previous), TRUE);
+  CU_ASSERT_EQUAL(previous, 1);
+  /* Past the maximum: 298, the count unchanged, *previous not written. */
+  previous = 0xdead;
+  WANT_ERROR(ReleaseSemaphore(s, 1, &previous), ERROR_TOO_MANY_POSTS);
+  CU_ASSERT_EQUAL(previous, 0xdead);
+  WANT_ERROR(ReleaseSemaphore(s, 0x7FFFFFFF, &previous), ERROR_TOO_MANY_POSTS);
+  CU_ASSERT_EQUAL(previous, 0xdead);
+  /* The count is checked before the handle. */
+  WANT_ERROR(ReleaseSemaphore(s, 0, &previous), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(ReleaseSemaphore(s, -1, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(ReleaseSemaphore(NULL, 0, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(ReleaseSemaphore(NULL, 1, NULL), ERROR_INVALID_HANDLE);
+  CU_ASSERT_EQUAL(previous, 0xdead);
+  /* Each wait takes one: two, then none. */
+  WANT_QUIET(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForSingleObject(again, 0), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForSingleObject(s, 0), WAIT_TIMEOUT);
+  WANT_QUIET(ReleaseSemaphore(s, 2, NULL), TRUE);
+  WANT_ERROR(ReleaseSemaphore(s, 1, &previous), ERROR_TOO_MANY_POSTS); /* at 2 of 2 */
+  /* Rights: a handle for SYNCHRONIZE alone waits but cannot release. */
+  HANDLE waits = OpenSemaphoreA(SYNCHRONIZE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(waits);
+  WANT_ERROR(ReleaseSemaphore(waits, 1, NULL), ERROR_ACCESS_DENIED);
+  WANT_QUIET(WaitForSingleObject(waits, 0), WAIT_OBJECT_0);
+  HANDLE posts = OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, FALSE, wide);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(posts);
+  previous = 0xdead;
+  WANT_QUIET(ReleaseSemaphore(posts, 1, &previous), TRUE);
+  CU_ASSERT_EQUAL(previous, 1);
+  WANT_WAIT_FAILED(WaitForSingleObject(posts, 0), ERROR_ACCESS_DENIED);
+  WANT_ERROR(OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, kt_name("missing")), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(OpenSemaphoreA(0, FALSE, name), ERROR_ACCESS_DENIED);
+  CloseHandle(waits), CloseHandle(posts), CloseHandle(again);
+  CU_ASSERT(CloseHandle(s));
+  WANT_ERROR(OpenSemaphoreA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+}
+
+static void wait_for_several(void) {
+  HANDLE e[4];
+  for (int i = 0; i < 4; i++) WANT_CREATED(e[i], CreateEventA(NULL, FALSE, FALSE, NULL), 0);
+  /* Any: the lowest index among those signaled; the others are left as they are. */
+  CU_ASSERT(SetEvent(e[1]) && SetEvent(e[2]));
+  WANT_QUIET(WaitForMultipleObjects(4, e, FALSE, 0), WAIT_OBJECT_0 + 1);
+  WANT_QUIET(WaitForMultipleObjects(4, e, FALSE, 0), WAIT_OBJECT_0 + 2);
+  WANT_QUIET(WaitForMultipleObjects(4, e, FALSE, 0), WAIT_TIMEOUT);
+  WANT_QUIET(WaitForMultipleObjects(4, e, FALSE, 30), WAIT_TIMEOUT);
+  /* All: nothing is taken until everything can be. */
+  CU_ASSERT(SetEvent(e[0]));
+  WANT_QUIET(WaitForMultipleObjects(2, e, TRUE, 0), WAIT_TIMEOUT);
+  WANT_QUIET(WaitForSingleObject(e[0], 0), WAIT_OBJECT_0); /* e[0] was not consumed */
+  CU_ASSERT(SetEvent(e[0]) && SetEvent(e[1]));
+  WANT_QUIET(WaitForMultipleObjects(2, e, TRUE, 0), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForMultipleObjects(2, e, FALSE, 0), WAIT_TIMEOUT); /* both consumed */
+  /* A mutex its owner waits for again is signaled for it; a semaphore counts. */
+  HANDLE m, s;
+  WANT_CREATED(m, CreateMutexA(NULL, TRUE, NULL), 0);
+  WANT_CREATED(s, CreateSemaphoreA(NULL, 1, 1, NULL), 0);
+  HANDLE mixed[3] = {e[3], m, s};
+  WANT_QUIET(WaitForMultipleObjects(3, mixed, FALSE, 0), WAIT_OBJECT_0 + 1);
+  HANDLE ms[2] = {m, s};
+  WANT_QUIET(WaitForMultipleObjects(2, ms, TRUE, 0), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForMultipleObjects(2, ms, TRUE, 0), WAIT_TIMEOUT); /* the semaphore is at 0 */
+  for (int i = 0; i < 3; i++) WANT_QUIET(ReleaseMutex(m), TRUE);
+  /* Arguments: count 1 ... 64, and an array. */
+  WANT_WAIT_FAILED(WaitForMultipleObjects(0, e, FALSE, 0), ERROR_INVALID_PARAMETER);
+  WANT_WAIT_FAILED(WaitForMultipleObjects(0, NULL, FALSE, 0), ERROR_INVALID_PARAMETER);
+  WANT_WAIT_FAILED(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS + 1, e, FALSE, 0),
+                   ERROR_INVALID_PARAMETER);
+  WANT_WAIT_FAILED(WaitForMultipleObjects(2, NULL, FALSE, 0), ERROR_NOACCESS);
+  HANDLE many[MAXIMUM_WAIT_OBJECTS];
+  for (int i = 0; i < MAXIMUM_WAIT_OBJECTS; i++) many[i] = e[i % 4];
+  CU_ASSERT(SetEvent(e[3]));
+  WANT_QUIET(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, many, FALSE, 0), WAIT_OBJECT_0 + 3);
+  /* The same handle twice: fine in a wait for any (the lowest index), 87 in a wait for all, as
+   * are two handles of one object. */
+  CU_ASSERT(SetEvent(e[2]));
+  HANDLE twice[2] = {e[2], e[2]};
+  WANT_WAIT_FAILED(WaitForMultipleObjects(2, twice, TRUE, 0), ERROR_INVALID_PARAMETER);
+  WANT_QUIET(WaitForMultipleObjects(2, twice, FALSE, 0), WAIT_OBJECT_0);
+  const char *name = kt_name("twice");
+  HANDLE a, b;
+  WANT_CREATED(a, CreateEventA(NULL, TRUE, TRUE, name), 0);
+  WANT_CREATED(b, CreateEventA(NULL, TRUE, TRUE, name), ERROR_ALREADY_EXISTS);
+  HANDLE one_object[2] = {a, b};
+  WANT_WAIT_FAILED(WaitForMultipleObjects(2, one_object, TRUE, 0), ERROR_INVALID_PARAMETER);
+  WANT_QUIET(WaitForMultipleObjects(2, one_object, FALSE, 0), WAIT_OBJECT_0);
+  /* Handles in order: the first that fails says why. */
+  HANDLE section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, NULL);
+  HANDLE closed = CreateEventA(NULL, FALSE, FALSE, NULL);
+  CU_ASSERT(section && closed && CloseHandle(closed));
+  HANDLE modify = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(modify);
+  HANDLE bad1[3] = {a, closed, section}, bad2[3] = {a, section, closed};
+  HANDLE bad3[2] = {modify, closed}, bad4[3] = {e[0], e[0], closed};
+  WANT_WAIT_FAILED(WaitForMultipleObjects(3, bad1, FALSE, 0), ERROR_INVALID_HANDLE);
+  WANT_WAIT_FAILED(WaitForMultipleObjects(3, bad2, FALSE, 0), ERROR_ACCESS_DENIED);
+  WANT_WAIT_FAILED(WaitForMultipleObjects(2, bad3, FALSE, 0), ERROR_ACCESS_DENIED);
+  WANT_WAIT_FAILED(WaitForMultipleObjects(3, bad4, TRUE, 0), ERROR_INVALID_PARAMETER);
+  /* The process's and thread's pseudo handles: a wait for one of them alone waits (they are
+   * signaled when they end), several refuse them. */
+  HANDLE self_process = (HANDLE)(intptr_t)-1, self_thread = (HANDLE)(intptr_t)-2;
+  WANT_QUIET(WaitForSingleObject(self_process, 0), WAIT_TIMEOUT);
+  double start = kt_now_ms();
+  WANT_QUIET(WaitForSingleObject(self_thread, 50), WAIT_TIMEOUT);
+  CU_ASSERT(kt_now_ms() - start >= 45);
+  HANDLE with_self[2] = {a, self_process};
+  WANT_WAIT_FAILED(WaitForMultipleObjects(2, with_self, FALSE, 0), ERROR_INVALID_HANDLE);
+  /* The two low bits of a handle are the application's: h | 3 is h. */
+  WANT_QUIET(WaitForSingleObject((HANDLE)((uintptr_t)a | 3), 0), WAIT_OBJECT_0);
+  WANT_QUIET(ResetEvent((HANDLE)((uintptr_t)modify | 1)), TRUE);
+  WANT_QUIET(WaitForSingleObject((HANDLE)((uintptr_t)b | 2), 0), WAIT_TIMEOUT);
+  CU_ASSERT(CloseHandle((HANDLE)((uintptr_t)modify | 2)));
+  WANT_WAIT_FAILED(WaitForSingleObject(modify, 0), ERROR_INVALID_HANDLE);
+  CloseHandle(section), CloseHandle(a), CloseHandle(b), CloseHandle(m), CloseHandle(s);
+  for (int i = 0; i < 4; i++) CloseHandle(e[i]);
+}
+
+/* Handles of another type: 6 (the type is checked before the rights), but a wait on a section's
+ * handle is 5: it lacks SYNCHRONIZE, which Windows checks first. One namespace for every type. */
+static void wrong_types(void) {
+  const char *name = kt_name("types");
+  HANDLE section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(section);
+  HANDLE m, e, s;
+  WANT_CREATED(m, CreateMutexA(NULL, FALSE, NULL), 0);
+  WANT_CREATED(e, CreateEventA(NULL, TRUE, FALSE, NULL), 0);
+  WANT_CREATED(s, CreateSemaphoreA(NULL, 0, 1, NULL), 0);
+  WANT_ERROR(MapViewOfFile(e, FILE_MAP_READ, 0, 0, 0), ERROR_INVALID_HANDLE);
+  WANT_ERROR(MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0), ERROR_INVALID_HANDLE);
+  WANT_ERROR(MapViewOfFileEx(s, FILE_MAP_READ, 0, 0, 0, NULL), ERROR_INVALID_HANDLE);
+  WANT_ERROR(SetEvent(section), ERROR_INVALID_HANDLE);
+  WANT_ERROR(SetEvent(m), ERROR_INVALID_HANDLE);
+  WANT_ERROR(ResetEvent(s), ERROR_INVALID_HANDLE);
+  WANT_ERROR(ReleaseMutex(e), ERROR_INVALID_HANDLE);
+  WANT_ERROR(ReleaseMutex(section), ERROR_INVALID_HANDLE);
+  WANT_ERROR(ReleaseSemaphore(m, 1, NULL), ERROR_INVALID_HANDLE);
+  WANT_ERROR(ReleaseSemaphore(section, 1, NULL), ERROR_INVALID_HANDLE);
+  WANT_WAIT_FAILED(WaitForSingleObject(section, 0), ERROR_ACCESS_DENIED);
+  HANDLE ro = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL(ro);
+  WANT_WAIT_FAILED(WaitForSingleObject(ro, INFINITE), ERROR_ACCESS_DENIED);
+  if (ro) CloseHandle(ro);
+  WANT_WAIT_FAILED(WaitForSingleObject(NULL, 0), ERROR_INVALID_HANDLE);
+  WANT_WAIT_FAILED(WaitForSingleObject((HANDLE)(uintptr_t)0xdeadbee0, 0), ERROR_INVALID_HANDLE);
+  /* Names: a name held by another type is 6, for create and open, whatever the types. */
+  const char *mutex_name = kt_name("types-mutex");
+  HANDLE named;
+  WANT_CREATED(named, CreateMutexA(NULL, FALSE, mutex_name), 0);
+  WANT_ERROR(CreateMutexA(NULL, FALSE, name), ERROR_INVALID_HANDLE); /* row 37 */
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, name), ERROR_INVALID_HANDLE);
+  WANT_ERROR(CreateEventA(NULL, TRUE, FALSE, mutex_name), ERROR_INVALID_HANDLE);
+  WANT_ERROR(OpenEventA(SYNCHRONIZE, FALSE, mutex_name), ERROR_INVALID_HANDLE);
+  WANT_ERROR(CreateSemaphoreA(NULL, 0, 1, mutex_name), ERROR_INVALID_HANDLE);
+  WANT_ERROR(OpenSemaphoreA(SYNCHRONIZE, FALSE, mutex_name), ERROR_INVALID_HANDLE);
+  WANT_ERROR(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, mutex_name),
+             ERROR_INVALID_HANDLE);                                                     /* row 35 */
+  WANT_ERROR(OpenFileMappingA(FILE_MAP_READ, FALSE, mutex_name), ERROR_INVALID_HANDLE); /* 36 */
+  CU_ASSERT(CloseHandle(named));
+  CU_ASSERT(CloseHandle(section));
+  CU_ASSERT(CloseHandle(m) && CloseHandle(e) && CloseHandle(s));
+  WANT_ERROR(CloseHandle(e), ERROR_INVALID_HANDLE);
+  WANT_WAIT_FAILED(WaitForSingleObject(e, 0), ERROR_INVALID_HANDLE);
+}
+
+/* Descriptors: generic rights stand for the object's type's rights (GX on an event: SYNCHRONIZE,
+ * not the section's SECTION_MAP_EXECUTE). */
+static void sync_security(void) {
+  PSECURITY_DESCRIPTOR psd = NULL;
+  CU_ASSERT_FATAL(ConvertStringSecurityDescriptorToSecurityDescriptorA(
+      "D:(A;;GX;;;WD)", SDDL_REVISION_1, &psd, NULL));
+  SECURITY_ATTRIBUTES sa = {sizeof sa, psd, TRUE}; /* bInheritHandle: no effect */
+  const char *name = kt_name("gx-event");
+  HANDLE e;
+  WANT_CREATED(e, CreateEventA(&sa, TRUE, FALSE, name), 0);
+  WANT_QUIET(SetEvent(e), TRUE); /* the creator's handle has all access */
+  HANDLE waits = OpenEventA(SYNCHRONIZE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL(waits);
+  WANT_QUIET(WaitForSingleObject(waits, 0), WAIT_OBJECT_0);
+  WANT_ERROR(OpenEventA(EVENT_MODIFY_STATE, FALSE, name), ERROR_ACCESS_DENIED);
+  WANT_ERROR(CreateEventA(NULL, TRUE, FALSE, name), ERROR_ACCESS_DENIED); /* asks for all */
+  if (waits) CloseHandle(waits);
+  const char *mutex_name = kt_name("gx-mutex");
+  HANDLE m;
+  WANT_CREATED(m, CreateMutexA(&sa, FALSE, mutex_name), 0);
+  HANDLE mw = OpenMutexA(SYNCHRONIZE, FALSE, mutex_name);
+  CU_ASSERT_PTR_NOT_NULL(mw);
+  WANT_ERROR(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, mutex_name), ERROR_ACCESS_DENIED);
+  if (mw) CloseHandle(mw);
+  CU_ASSERT_PTR_NULL(LocalFree(psd));
+  /* The classic NULL DACL: everyone may do everything. */
+  SECURITY_DESCRIPTOR sd;
+  CU_ASSERT(InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION));
+  CU_ASSERT(SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE));
+  sa.lpSecurityDescriptor = &sd;
+  const char *open_name = kt_name("open-semaphore");
+  HANDLE s;
+  WANT_CREATED(s, CreateSemaphoreA(&sa, 0, 5, open_name), 0);
+  HANDLE all = OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, open_name);
+  CU_ASSERT_PTR_NOT_NULL(all);
+  if (all) CloseHandle(all);
+  /* A descriptor the facade cannot read. */
+  SECURITY_DESCRIPTOR bad = {.Revision = 7};
+  sa.lpSecurityDescriptor = &bad;
+  WANT_ERROR(CreateMutexA(&sa, FALSE, kt_name("bad-sd")), ERROR_INVALID_SECURITY_DESCR);
+  CloseHandle(s), CloseHandle(m), CloseHandle(e);
+}
+
 void kt_add_facade(CU_pSuite s) {
   kt_add(s, "create, open, map, close", create_open_map_close, 0);
   kt_add(s, "handles are checked", handles_are_checked, 0);
   kt_add(s, "arguments and names (rows 9, 23, 33, 34)", arguments_and_names, 0);
   kt_add(s, "security descriptors", security_descriptors, 0);
+  kt_add(s, "mutexes: create, open, names", mutex_create_and_open, 0);
+  kt_add(s, "mutexes: recursion and ERROR_NOT_OWNER", mutex_ownership, 0);
+  kt_add(s, "mutexes: abandoned by a thread that ended", mutex_abandoned, 0);
+  kt_add(s, "events: manual and automatic reset, rights", events, 0);
+  kt_add(s, "semaphores: counts, ERROR_TOO_MANY_POSTS, rights", semaphores, 0);
+  kt_add(s, "waits while other threads create and close", waits_with_other_threads, 0);
+  kt_add(s, "WaitForMultipleObjects: any, all, arguments", wait_for_several,
+         KT_NEEDS_WAIT_MULTIPLE);
+  kt_add(s, "handles and names of another type", wrong_types, 0);
+  kt_add(s, "descriptors of mutexes, events and semaphores", sync_security, 0);
 }

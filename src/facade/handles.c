@@ -1,5 +1,6 @@
 /* The handle table and the thread's last error. A handle is (generation << 24 | slot + 1) << 2:
- * a closed handle's value comes back only after its slot has been reused 255 times. */
+ * a closed handle's value comes back only after its slot has been reused 255 times. Each live
+ * slot points to its entry: the object's kind and pointer, and the references taken on it. */
 #define _GNU_SOURCE /* writer-preferring rwlock */
 #include <pthread.h>
 #include <stdint.h>
@@ -11,13 +12,14 @@
 #define MAX_SLOTS (1u << 22)
 
 typedef struct slot {
-  kobjns_section *section; /* NULL: free */
-  uint8_t generation;      /* 1..255 */
-  uint32_t next_free;      /* index + 1 of the next free slot, 0 for none */
+  kobjns__facade_ref *entry; /* NULL: free */
+  uint8_t generation;        /* 1..255 */
+  uint32_t next_free;        /* index + 1 of the next free slot, 0 for none */
 } slot;
 
-/* Readers (map, query) share the table; create and close take it alone, so a handle is never
- * closed under a thread that is using it. */
+/* Readers (every call that uses a handle) share the table for the moment they look a handle up
+ * and take a reference; create and close take it alone. No call holds it while it works: a wait
+ * may last for ever, and would otherwise keep every create and close out. */
 /* Writers first: glibc's default lets overlapping readers hold close off for ever. Safe because
  * no thread takes the lock again while holding it. */
 #ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
@@ -38,18 +40,28 @@ static HANDLE encode(uint32_t index, uint8_t generation) {
   return (HANDLE)(((uintptr_t)generation << 24 | (index + 1)) << 2);
 }
 
-/* The slot `h` names if it is live, else NULL. Called with the lock held. */
+/* The slot `h` names if it is live, else NULL. Called with the lock held. The two low bits are
+ * the application's (Windows ignores them too). */
 static slot *find(HANDLE h) {
-  uintptr_t v = (uintptr_t)h;
-  if (v & 3) return NULL;
-  v >>= 2;
+  uintptr_t v = (uintptr_t)h >> 2;
   uint32_t index = (uint32_t)(v & 0xFFFFFF) - 1;
   if ((v & 0xFFFFFF) == 0 || index >= slot_count || v >> 32) return NULL;
   slot *s = &slots[index];
-  return s->section && s->generation == (uint8_t)(v >> 24) ? s : NULL;
+  return s->entry && s->generation == (uint8_t)(v >> 24) ? s : NULL;
 }
 
-HANDLE kobjns__facade_handle_new(kobjns_section *section) {
+HANDLE kobjns__facade_handle_new(unsigned kind, void *object) {
+  kobjns__facade_ref *entry = malloc(sizeof *entry);
+  if (!entry) {
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
+  }
+  entry->kind = kind;
+  if (kind == KOBJNS__FACADE_SECTION)
+    entry->section = object;
+  else
+    entry->sync = object;
+  entry->refs = 1; /* the table's */
   HANDLE h = NULL;
   pthread_rwlock_wrlock(&lock);
   uint32_t index;
@@ -75,40 +87,36 @@ HANDLE kobjns__facade_handle_new(kobjns_section *section) {
   }
   slot *s = &slots[index];
   s->generation = (uint8_t)(s->generation % 255 + 1);
-  s->section = section;
+  s->entry = entry;
   s->next_free = 0;
   live++;
   h = encode(index, s->generation);
 out:
   pthread_rwlock_unlock(&lock);
+  if (!h) free(entry);
   return h;
 }
 
-kobjns_section *kobjns__facade_handle_acquire(HANDLE h) {
+kobjns__facade_ref *kobjns__facade_handle_get(HANDLE h, unsigned kind) {
+  kobjns__facade_ref *entry = NULL;
   pthread_rwlock_rdlock(&lock);
   slot *s = find(h);
-  if (s) return s->section;
-  pthread_rwlock_unlock(&lock);
-  SetLastError(ERROR_INVALID_HANDLE);
-  return NULL;
-}
-
-void kobjns__facade_handle_release(void) { pthread_rwlock_unlock(&lock); }
-
-kobjns_section *kobjns__facade_handle_remove(HANDLE h) {
-  kobjns_section *section = NULL;
-  pthread_rwlock_wrlock(&lock);
-  slot *s = find(h);
-  if (s) {
-    section = s->section;
-    s->section = NULL;
-    s->next_free = first_free;
-    first_free = (uint32_t)(s - slots) + 1;
-    live--;
+  if (s && (kind == KOBJNS__FACADE_ANY || s->entry->kind == kind)) {
+    entry = s->entry;
+    __atomic_add_fetch(&entry->refs, 1, __ATOMIC_RELAXED); /* the table's keeps it > 0 */
   }
   pthread_rwlock_unlock(&lock);
-  if (!section) SetLastError(ERROR_INVALID_HANDLE);
-  return section;
+  if (!entry) SetLastError(ERROR_INVALID_HANDLE);
+  return entry;
+}
+
+void kobjns__facade_handle_put(kobjns__facade_ref *entry) {
+  if (__atomic_sub_fetch(&entry->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+  if (entry->kind == KOBJNS__FACADE_SECTION)
+    kobjns_section_close(entry->section);
+  else
+    kobjns_sync_close(entry->sync);
+  free(entry);
 }
 
 /* fork() copies the lock as it is: hold it across the fork so that no thread is inside, then
@@ -129,9 +137,24 @@ __attribute__((destructor)) static void facade_unload(void) {
   slot_count = slot_capacity = first_free = 0;
 }
 
+/* Sections, mutexes, events and semaphores alike. The handle ends now; its object closes now, or
+ * when the calls still using it (a wait in another thread) return. */
 KOBJNS_WIN32_API BOOL WINAPI CloseHandle(HANDLE h) {
-  kobjns_section *s = kobjns__facade_handle_remove(h);
-  if (!s) return FALSE;
-  kobjns_section_close(s);
+  kobjns__facade_ref *entry = NULL;
+  pthread_rwlock_wrlock(&lock);
+  slot *s = find(h);
+  if (s) {
+    entry = s->entry;
+    s->entry = NULL;
+    s->next_free = first_free;
+    first_free = (uint32_t)(s - slots) + 1;
+    live--;
+  }
+  pthread_rwlock_unlock(&lock);
+  if (!entry) {
+    SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  kobjns__facade_handle_put(entry); /* the table's reference */
   return TRUE;
 }

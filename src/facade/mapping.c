@@ -31,8 +31,8 @@ static HANDLE failed(DWORD error) {
 }
 
 /* A name passed to an A function: UTF-8, and like Windows' A functions at most MAX_PATH - 1
- * characters (the ANSI name is converted into a MAX_PATH buffer). */
-static DWORD check_ansi_name(const char *name) {
+ * characters (the ANSI name is converted into a MAX_PATH buffer). The sync functions use it too. */
+DWORD kobjns__facade_check_ansi_name(const char *name) {
   if (!name) return 0;
   size_t units = 0;
   for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
@@ -56,7 +56,7 @@ static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD p
   kobjns_section *s = NULL;
   int rc = kobjns_section_create(NULL, name, size, access, sddl, &s);
   if (!s) return failed((DWORD)rc);
-  HANDLE h = kobjns__facade_handle_new(s);
+  HANDLE h = kobjns__facade_handle_new(KOBJNS__FACADE_SECTION, s);
   if (!h) {
     kobjns_section_close(s);
     return NULL;
@@ -68,7 +68,7 @@ static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD p
 KOBJNS_WIN32_API HANDLE WINAPI CreateFileMappingA(HANDLE file, LPSECURITY_ATTRIBUTES sa,
                                                   DWORD protect, DWORD size_high, DWORD size_low,
                                                   LPCSTR name) {
-  DWORD error = check_ansi_name(name);
+  DWORD error = kobjns__facade_check_ansi_name(name);
   if (error) return failed(error);
   return create_mapping(file, sa, protect, size_high, size_low, name);
 }
@@ -99,13 +99,13 @@ static HANDLE open_mapping(DWORD access, BOOL inherit, const char *name) {
   kobjns_section *s = NULL;
   int rc = kobjns_section_open(NULL, name, access, &s); /* the same rights, checked there */
   if (rc) return failed((DWORD)rc);
-  HANDLE h = kobjns__facade_handle_new(s);
+  HANDLE h = kobjns__facade_handle_new(KOBJNS__FACADE_SECTION, s);
   if (!h) kobjns_section_close(s);
   return h;
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenFileMappingA(DWORD access, BOOL inherit, LPCSTR name) {
-  DWORD error = check_ansi_name(name);
+  DWORD error = kobjns__facade_check_ansi_name(name);
   if (error) return failed(error);
   return open_mapping(access, inherit, name);
 }
@@ -124,12 +124,13 @@ KOBJNS_WIN32_API LPVOID WINAPI MapViewOfFileEx(HANDLE mapping, DWORD access, DWO
   unsigned view;
   DWORD error = map_access(access, &view);
   if (error) return failed(error);
-  kobjns_section *s = kobjns__facade_handle_acquire(mapping);
-  if (!s) return NULL;
+  /* A mutex's, event's or semaphore's handle is the wrong type: 6, as a closed one. */
+  kobjns__facade_ref *ref = kobjns__facade_handle_get(mapping, KOBJNS__FACADE_SECTION);
+  if (!ref) return NULL;
   void *addr = NULL;
   uint64_t offset = (uint64_t)offset_high << 32 | offset_low;
-  int rc = kobjns_section_map_at(s, view, offset, bytes, base, &addr);
-  kobjns__facade_handle_release();
+  int rc = kobjns_section_map_at(ref->section, view, offset, bytes, base, &addr);
+  kobjns__facade_handle_put(ref);
   if (rc) return failed((DWORD)rc);
   return addr;
 }

@@ -1,8 +1,10 @@
 /* The kobjns conformance program: plain Win32 code (the C library and <windows.h> only), built
  * twice from this one file: on Linux against libkobjns-win32, and with mingw-w64 for Windows.
  * Each case of shared/windows-semantics.md that one process can show is a row here, with the
- * answer Windows gives; the test suite (tests/test_conformance.c) runs it on both, adds the
- * multi-process and multi-session cases through `peer`, and compares the two transcripts.
+ * answer Windows gives, and so are the cases of mutexes, events, semaphores and waits one process
+ * can show (labelled: mutex, event, sem, wait, ...); the test suite (tests/test_conformance.c) runs
+ * it on both, adds the multi-process and multi-session cases through `peer`, and compares the two
+ * transcripts.
  *
  *   kobjns-conform rows   reads "session N", "privilege yes|no", "skip ROW REASON" and "run" on
  *                         stdin (the driver says what the caller is), then prints
@@ -335,11 +337,6 @@ static void rows_unnamed_and_odd_names(void) {
   a = CREATE(unique("", "zero"), PAGE_READWRITE, 0);
   report("34", "create size 0 (no file)", created(a), "NULL, 87");
   if (a) CloseHandle(a);
-  const char *later = "named events and mutexes are not in libkobjns-win32 yet (issue 8)";
-  skip("35", "create a section where an event has the name", later);
-  skip("36", "open a section on an event's name", later);
-  skip("37", "create a mutex where a section has the name", later);
-  skip("38", "create Local\\tc while Global\\tc is an event", later);
 }
 
 static HANDLE create_sddl(const char *name, const char *sddl, DWORD protect, DWORD size) {
@@ -375,6 +372,403 @@ static void rows_security(void) {
   report("42", "open nsNone for reading", open_result(OpenFileMappingA(FILE_MAP_READ, FALSE, none)),
          "NULL, 5");
   close_all(h, 4);
+}
+
+/* --- one namespace for every type (rows 35-38) ------------------------------------------------ */
+
+static void rows_types(rows_state *st) {
+  char tc[128];
+  snprintf(tc, sizeof tc, "%s", unique("", "tcE")); /* out of said()'s ring */
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, tc);
+  report("35", "create event tcE", created(e), "handle, 0");
+  HANDLE h = CREATE(tc, PAGE_READWRITE, PAGE);
+  report("35", "create a section tcE where the event is", created(h), "NULL, 6");
+  if (h) CloseHandle(h);
+  report("36", "open a section on the event's name tcE",
+         open_result(OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, tc)), "NULL, 6");
+  if (e) CloseHandle(e);
+  h = CreateMutexA(NULL, FALSE, st->nsA);
+  report("37", "create a mutex nsA where the section is", created(h), "NULL, 6");
+  if (h) CloseHandle(h);
+  if (!st->may_global) {
+    skip("38", "create Local\\tc while Global\\tc is an event",
+         "this process lacks SeCreateGlobalPrivilege (an administrator's app, or a service, "
+         "holds it)");
+    return;
+  }
+  char base[128];
+  snprintf(base, sizeof base, "%s", unique("", "tc")); /* out of said()'s ring */
+  HANDLE g = CreateEventA(NULL, TRUE, FALSE, said("Global\\%s", base));
+  report("38", "create event Global\\tc", created(g), "handle, 0");
+  HANDLE l = CREATE(said("Local\\%s", base), PAGE_READWRITE, PAGE);
+  report("38", "create a section Local\\tc while Global\\tc is an event", created(l), "handle, 0");
+  if (l) CloseHandle(l);
+  if (g) CloseHandle(g);
+}
+
+/* --- mutexes, events, semaphores and waits --------------------------------------------------
+ * The cases one process (one thread) can show, labelled rather than numbered: mutex, event, sem,
+ * wait, waitm (several objects), names, sd (descriptors); and apart, under labels of their own,
+ * those Wine 8.0 answers its own way (tests/conformance/wine-differences.txt): open0 (access 0),
+ * bits (rights the type does not have), sem0 (a release of 0 or less), alldup (one handle twice in
+ * a wait for all), pseudo (a pseudo handle among several). The answers are Windows' (Wine's own
+ * conformance tests, which pass on Windows, and the Win32 documentation); where those pin one type
+ * only (access 0: OpenMutex), the others take the same object-manager path. */
+
+/* A BOOL call's answer: "TRUE", or "FALSE, E". */
+static const char *done(BOOL ok) {
+  return ok ? "TRUE" : said("FALSE, %u", (unsigned)GetLastError());
+}
+
+/* A wait's answer, named; a failure with its last error. */
+static const char *waited(DWORD r) {
+  if (r == WAIT_FAILED) return said("WAIT_FAILED, %u", (unsigned)GetLastError());
+  if (r == WAIT_TIMEOUT) return "WAIT_TIMEOUT";
+  if (r < MAXIMUM_WAIT_OBJECTS)
+    return r ? said("WAIT_OBJECT_0 + %u", (unsigned)r) : "WAIT_OBJECT_0";
+  if (r >= WAIT_ABANDONED_0 && r < WAIT_ABANDONED_0 + MAXIMUM_WAIT_OBJECTS)
+    return r > WAIT_ABANDONED_0 ? said("WAIT_ABANDONED_0 + %u", (unsigned)(r - WAIT_ABANDONED_0))
+                                : "WAIT_ABANDONED_0";
+  return said("0x%x", (unsigned)r);
+}
+
+/* A wait, and whether it left the last error alone (a wait that does not fail must). */
+static const char *wait_quietly(HANDLE h, DWORD ms) {
+  SetLastError(0xdead);
+  DWORD r = WaitForSingleObject(h, ms);
+  if (r == WAIT_FAILED) return waited(r);
+  return GetLastError() == 0xdead
+             ? waited(r)
+             : said("%s, last error set to %u", waited(r), (unsigned)GetLastError());
+}
+
+static const char *wait_several(DWORD count, const HANDLE *handles, BOOL all, DWORD ms) {
+  SetLastError(0xdead);
+  DWORD r = WaitForMultipleObjects(count, handles, all, ms);
+  if (r == WAIT_FAILED) return waited(r);
+  return GetLastError() == 0xdead
+             ? waited(r)
+             : said("%s, last error set to %u", waited(r), (unsigned)GetLastError());
+}
+
+/* A handle that was just closed (nothing is created before it is used). */
+static HANDLE just_closed(void) {
+  HANDLE h = CreateEventA(NULL, FALSE, FALSE, NULL);
+  if (h) CloseHandle(h);
+  return h;
+}
+
+static void rows_mutex(void) {
+  char name[128];
+  snprintf(name, sizeof name, "%s", unique("", "nsM")); /* out of said()'s ring */
+  HANDLE m = CreateMutexA(NULL, FALSE, name);
+  report("mutex", "create nsM", created(m), "handle, 0");
+  HANDLE again = CreateMutexA(NULL, TRUE, name);
+  report("mutex", "create nsM again, asking to own it", created(again), "handle, 183");
+  report("mutex", "the second create took no ownership: release it", done(ReleaseMutex(again)),
+         "FALSE, 288");
+  char upper[256];
+  snprintf(upper, sizeof upper, "%s", name);
+  upper[0] = 'N', upper[1] = 'S';
+  report("mutex", "open NSM (names are case-sensitive)",
+         open_result(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, upper)), "NULL, 2");
+  report("mutex", "open a missing mutex",
+         open_result(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, unique("", "missingM"))), "NULL, 2");
+  report("mutex", "open NULL", open_result(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, NULL)), "NULL, 87");
+  report("open0", "open nsM with access 0", open_result(OpenMutexA(0, FALSE, name)), "NULL, 5");
+  report("mutex", "open a missing mutex with access 0",
+         open_result(OpenMutexA(0, FALSE, unique("", "missingM0"))), "NULL, 2");
+  report("mutex", "wait for nsM", wait_quietly(m, 0), "WAIT_OBJECT_0");
+  report("mutex", "wait again: the owner acquires it again", wait_quietly(m, 0), "WAIT_OBJECT_0");
+  report("mutex", "release once", done(ReleaseMutex(m)), "TRUE");
+  report("mutex", "release twice", done(ReleaseMutex(m)), "TRUE");
+  report("mutex", "release a third time", done(ReleaseMutex(m)), "FALSE, 288");
+  HANDLE rw = OpenMutexA(GENERIC_READ | GENERIC_WRITE, FALSE, name);
+  report("mutex", "open nsM for GENERIC_READ | GENERIC_WRITE", opened(rw), "handle");
+  report("mutex", "wait through the GENERIC_READ | GENERIC_WRITE handle (no SYNCHRONIZE)",
+         rw ? wait_quietly(rw, 0) : "no handle", "WAIT_FAILED, 5");
+  if (rw) CloseHandle(rw);
+  HANDLE x = OpenMutexA(GENERIC_EXECUTE, FALSE, name);
+  report("mutex", "open nsM for GENERIC_EXECUTE", opened(x), "handle");
+  report("mutex", "wait through the GENERIC_EXECUTE handle", x ? wait_quietly(x, 0) : "no handle",
+         "WAIT_OBJECT_0");
+  report("mutex", "release through the GENERIC_EXECUTE handle",
+         x ? done(ReleaseMutex(x)) : "no handle", "TRUE");
+  if (x) CloseHandle(x);
+  HANDLE rc = OpenMutexA(READ_CONTROL, FALSE, name);
+  report("mutex", "open nsM for READ_CONTROL", opened(rc), "handle");
+  report("mutex", "own nsM", wait_quietly(m, 0), "WAIT_OBJECT_0");
+  report("mutex", "release it through the READ_CONTROL handle (no right needed)",
+         rc ? done(ReleaseMutex(rc)) : "no handle", "TRUE");
+  if (rc) CloseHandle(rc);
+  HANDLE max = OpenMutexA(MAXIMUM_ALLOWED, FALSE, name);
+  report("mutex", "open nsM for MAXIMUM_ALLOWED", opened(max), "handle");
+  report("mutex", "wait through the MAXIMUM_ALLOWED handle",
+         max ? wait_quietly(max, 0) : "no handle", "WAIT_OBJECT_0");
+  report("mutex", "release through the MAXIMUM_ALLOWED handle",
+         max ? done(ReleaseMutex(max)) : "no handle", "TRUE");
+  if (max) CloseHandle(max);
+  HANDLE owned = CreateMutexA(NULL, TRUE, NULL);
+  report("mutex", "create an unnamed mutex, owned", created(owned), "handle, 0");
+  report("mutex", "release it", done(ReleaseMutex(owned)), "TRUE");
+  report("mutex", "release it again", done(ReleaseMutex(owned)), "FALSE, 288");
+  if (owned) CloseHandle(owned);
+  if (again) CloseHandle(again);
+  if (m) CloseHandle(m);
+  report("mutex", "open nsM after its last handle closed",
+         open_result(OpenMutexA(SYNCHRONIZE, FALSE, name)), "NULL, 2");
+
+  /* Rights no mutex has: Windows refuses them (Wine 8.0 does not: wine-differences.txt). */
+  m = CreateMutexA(NULL, FALSE, name);
+  report("bits", "create nsM", created(m), "handle, 0");
+  report("bits", "open nsM for SYNCHRONIZE | 0x2 (no such mutex right)",
+         open_result(OpenMutexA(SYNCHRONIZE | 0x2, FALSE, name)), "NULL, 5");
+  report("bits", "open nsM for ACCESS_SYSTEM_SECURITY",
+         open_result(OpenMutexA(ACCESS_SYSTEM_SECURITY, FALSE, name)), "NULL, 1314");
+  if (m) CloseHandle(m);
+}
+
+static void rows_event(void) {
+  char name[128];
+  snprintf(name, sizeof name, "%s", unique("", "nsE")); /* out of said()'s ring */
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+  report("event", "create nsE, manual reset, not signaled", created(e), "handle, 0");
+  HANDLE again = CreateEventA(NULL, FALSE, TRUE, name);
+  report("event", "create nsE again, automatic and signaled", created(again), "handle, 183");
+  report("event", "the second create's arguments are ignored: wait", wait_quietly(again, 0),
+         "WAIT_TIMEOUT");
+  report("event", "set", done(SetEvent(e)), "TRUE");
+  report("event", "set again", done(SetEvent(e)), "TRUE");
+  report("event", "wait", wait_quietly(e, 0), "WAIT_OBJECT_0");
+  report("event", "wait again: a manual-reset event stays signaled", wait_quietly(again, 0),
+         "WAIT_OBJECT_0");
+  report("event", "reset", done(ResetEvent(e)), "TRUE");
+  report("event", "reset again", done(ResetEvent(e)), "TRUE");
+  report("event", "wait after the reset", wait_quietly(e, 0), "WAIT_TIMEOUT");
+  HANDLE a = CreateEventA(NULL, FALSE, TRUE, NULL);
+  report("event", "create an automatic event, signaled", created(a), "handle, 0");
+  report("event", "wait for it", wait_quietly(a, 0), "WAIT_OBJECT_0");
+  report("event", "wait again: the wait reset it", wait_quietly(a, 0), "WAIT_TIMEOUT");
+  if (a) CloseHandle(a);
+  HANDLE s = OpenEventA(SYNCHRONIZE, FALSE, name);
+  report("event", "open nsE for SYNCHRONIZE", opened(s), "handle");
+  report("event", "set through the SYNCHRONIZE handle", s ? done(SetEvent(s)) : "no handle",
+         "FALSE, 5");
+  report("event", "reset through the SYNCHRONIZE handle", s ? done(ResetEvent(s)) : "no handle",
+         "FALSE, 5");
+  if (s) CloseHandle(s);
+  HANDLE mod = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+  report("event", "open nsE for EVENT_MODIFY_STATE", opened(mod), "handle");
+  report("event", "set through the EVENT_MODIFY_STATE handle",
+         mod ? done(SetEvent(mod)) : "no handle", "TRUE");
+  report("event", "wait through the EVENT_MODIFY_STATE handle",
+         mod ? wait_quietly(mod, 0) : "no handle", "WAIT_FAILED, 5");
+  if (mod) CloseHandle(mod);
+  char upper[256];
+  snprintf(upper, sizeof upper, "%s", name);
+  upper[0] = 'N', upper[1] = 'S';
+  report("event", "open NSE (names are case-sensitive)",
+         open_result(OpenEventA(EVENT_ALL_ACCESS, FALSE, upper)), "NULL, 2");
+  report("event", "open NULL", open_result(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL)), "NULL, 87");
+  report("event", "open a missing event",
+         open_result(OpenEventA(EVENT_ALL_ACCESS, FALSE, unique("", "missingE"))), "NULL, 2");
+  report("open0", "open nsE with access 0", open_result(OpenEventA(0, FALSE, name)), "NULL, 5");
+  if (again) CloseHandle(again);
+  if (e) CloseHandle(e);
+  report("event", "open nsE after its last handle closed",
+         open_result(OpenEventA(SYNCHRONIZE, FALSE, name)), "NULL, 2");
+}
+
+static void rows_semaphore(void) {
+  char name[128];
+  snprintf(name, sizeof name, "%s", unique("", "nsS")); /* out of said()'s ring */
+  HANDLE s = CreateSemaphoreA(NULL, 1, 2, name);
+  report("sem", "create nsS, count 1 of 2", created(s), "handle, 0");
+  HANDLE h = CreateSemaphoreA(NULL, 3, 2, name);
+  report("sem", "create nsS with 3 of 2 (counts first, then the name)", created(h), "NULL, 87");
+  if (h) CloseHandle(h);
+  h = CreateSemaphoreA(NULL, 0, 0, unique("", "nsS0"));
+  report("sem", "create with a maximum of 0", created(h), "NULL, 87");
+  if (h) CloseHandle(h);
+  h = CreateSemaphoreA(NULL, -1, 1, unique("", "nsS1"));
+  report("sem", "create with a count of -1", created(h), "NULL, 87");
+  if (h) CloseHandle(h);
+  HANDLE again = CreateSemaphoreA(NULL, 0, 10, name);
+  report("sem", "create nsS again with 0 of 10", created(again), "handle, 183");
+  LONG previous = 0x5eed;
+  BOOL ok = again && ReleaseSemaphore(again, 1, &previous);
+  report("sem", "release 1 through the second handle",
+         ok ? said("TRUE, previous %ld", (long)previous) : done(ok), "TRUE, previous 1");
+  previous = 0x5eed;
+  ok = ReleaseSemaphore(s, 1, &previous);
+  report("sem", "release 1 more: past the maximum of 2",
+         ok ? "TRUE"
+            : said("FALSE, %u, previous %s", (unsigned)GetLastError(),
+                   previous == 0x5eed ? "not written" : "written"),
+         "FALSE, 298, previous not written");
+  report("sem", "wait", wait_quietly(s, 0), "WAIT_OBJECT_0");
+  report("sem", "wait again", wait_quietly(s, 0), "WAIT_OBJECT_0");
+  report("sem", "wait a third time: the count is 0", wait_quietly(s, 0), "WAIT_TIMEOUT");
+  HANDLE w = OpenSemaphoreA(SYNCHRONIZE, FALSE, name);
+  report("sem", "open nsS for SYNCHRONIZE", opened(w), "handle");
+  report("sem", "release through the SYNCHRONIZE handle",
+         w ? done(ReleaseSemaphore(w, 1, NULL)) : "no handle", "FALSE, 5");
+  if (w) CloseHandle(w);
+  HANDLE p = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, name);
+  report("sem", "open nsS for SEMAPHORE_MODIFY_STATE", opened(p), "handle");
+  report("sem", "release 2 through the SEMAPHORE_MODIFY_STATE handle",
+         p ? done(ReleaseSemaphore(p, 2, NULL)) : "no handle", "TRUE");
+  report("sem", "wait through the SEMAPHORE_MODIFY_STATE handle",
+         p ? wait_quietly(p, 0) : "no handle", "WAIT_FAILED, 5");
+  if (p) CloseHandle(p);
+  report("sem", "open NULL", open_result(OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, NULL)),
+         "NULL, 87");
+  report("sem", "open a missing semaphore",
+         open_result(OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, unique("", "missingS"))),
+         "NULL, 2");
+  report("open0", "open nsS with access 0", open_result(OpenSemaphoreA(0, FALSE, name)), "NULL, 5");
+  /* A count of 0 or less (Wine 8.0 differs: wine-differences.txt). */
+  report("sem0", "release 0", done(ReleaseSemaphore(s, 0, NULL)), "FALSE, 87");
+  report("sem0", "release -1", done(ReleaseSemaphore(s, -1, NULL)), "FALSE, 87");
+  if (again) CloseHandle(again);
+  if (s) CloseHandle(s);
+}
+
+static void rows_wait(rows_state *st) {
+  report("wait", "wait on a handle just closed", wait_quietly(just_closed(), 0), "WAIT_FAILED, 6");
+  report("wait", "wait on a section's handle (no SYNCHRONIZE)", wait_quietly(st->a[0], 0),
+         "WAIT_FAILED, 5");
+  report("wait", "wait on the process's own pseudo handle", wait_quietly((HANDLE)(INT_PTR)-1, 0),
+         "WAIT_TIMEOUT");
+  HANDLE e = CreateEventA(NULL, TRUE, TRUE, NULL), m = CreateMutexA(NULL, FALSE, NULL);
+  HANDLE s = CreateSemaphoreA(NULL, 0, 1, NULL);
+  report("wait", "wait through the handle's value | 3 (the tag bits)",
+         wait_quietly((HANDLE)((ULONG_PTR)e | 3), 0), "WAIT_OBJECT_0");
+  report("wait", "map a view of an event", mapped(MapViewOfFile(e, FILE_MAP_READ, 0, 0, 0)),
+         "NULL, 6");
+  report("wait", "set a mutex", done(SetEvent(m)), "FALSE, 6");
+  report("wait", "set a section", done(SetEvent(st->a[0])), "FALSE, 6");
+  report("wait", "release an event as a mutex", done(ReleaseMutex(e)), "FALSE, 6");
+  report("wait", "release an event as a semaphore", done(ReleaseSemaphore(e, 1, NULL)), "FALSE, 6");
+  report("wait", "reset a semaphore", done(ResetEvent(s)), "FALSE, 6");
+  report("wait", "close the event", done(CloseHandle(e)), "TRUE");
+  report("wait", "close it again", done(CloseHandle(e)), "FALSE, 6");
+  if (m) CloseHandle(m);
+  if (s) CloseHandle(s);
+}
+
+static void rows_wait_several(rows_state *st) {
+  HANDLE e[3];
+  for (int i = 0; i < 3; i++) e[i] = CreateEventA(NULL, FALSE, i > 0, NULL);
+  report("waitm", "wait for any of 0", wait_several(0, e, FALSE, 0), "WAIT_FAILED, 87");
+  HANDLE many[MAXIMUM_WAIT_OBJECTS + 1];
+  for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; i++) many[i] = e[i % 3];
+  report("waitm", "wait for any of 65", wait_several(MAXIMUM_WAIT_OBJECTS + 1, many, FALSE, 0),
+         "WAIT_FAILED, 87");
+  report("waitm", "wait for any: the lowest signaled index", wait_several(3, e, FALSE, 0),
+         "WAIT_OBJECT_0 + 1");
+  report("waitm", "the higher signaled one was left signaled", wait_quietly(e[2], 0),
+         "WAIT_OBJECT_0");
+  report("waitm", "wait for any, none signaled", wait_several(3, e, FALSE, 0), "WAIT_TIMEOUT");
+  SetEvent(e[0]);
+  report("waitm", "wait for all, one signaled", wait_several(2, e, TRUE, 0), "WAIT_TIMEOUT");
+  report("waitm", "the signaled one was not taken", wait_quietly(e[0], 0), "WAIT_OBJECT_0");
+  SetEvent(e[0]), SetEvent(e[1]);
+  report("waitm", "wait for all, both signaled", wait_several(2, e, TRUE, 0), "WAIT_OBJECT_0");
+  report("waitm", "both were taken", wait_several(2, e, FALSE, 0), "WAIT_TIMEOUT");
+  SetEvent(e[2]);
+  report("waitm", "wait for any of 64 (one event signaled)",
+         wait_several(MAXIMUM_WAIT_OBJECTS, many, FALSE, 0), "WAIT_OBJECT_0 + 2");
+  SetEvent(e[1]);
+  HANDLE twice[2] = {e[1], e[1]};
+  report("waitm", "wait for any, one handle twice", wait_several(2, twice, FALSE, 0),
+         "WAIT_OBJECT_0");
+  HANDLE m = CreateMutexA(NULL, TRUE, NULL);
+  HANDLE with_mutex[2] = {e[0], m};
+  report("waitm", "wait for any: a mutex its owner waits for",
+         wait_several(2, with_mutex, FALSE, 0), "WAIT_OBJECT_0 + 1");
+  report("waitm", "release it", done(ReleaseMutex(m)), "TRUE");
+  report("waitm", "release it again", done(ReleaseMutex(m)), "TRUE");
+  HANDLE with_closed[2] = {e[0], just_closed()};
+  report("waitm", "wait for any, a handle just closed among them",
+         wait_several(2, with_closed, FALSE, 0), "WAIT_FAILED, 6");
+  HANDLE with_section[2] = {e[0], st->a[0]};
+  report("waitm", "wait for any, a section's handle among them",
+         wait_several(2, with_section, FALSE, 0), "WAIT_FAILED, 5");
+  SetEvent(e[0]);
+  HANDLE same[2] = {e[0], e[0]};
+  report("alldup", "wait for all, one handle twice", wait_several(2, same, TRUE, 0),
+         "WAIT_FAILED, 87");
+  HANDLE with_self[2] = {e[0], (HANDLE)(INT_PTR)-1};
+  report("pseudo", "wait for any, the process's pseudo handle among them",
+         wait_several(2, with_self, FALSE, 0), "WAIT_FAILED, 6");
+  if (m) CloseHandle(m);
+  close_all(e, 3);
+}
+
+static void rows_sync_names(rows_state *st) {
+  char mn[128];
+  snprintf(mn, sizeof mn, "%s", unique("", "nsN")); /* out of said()'s ring */
+  HANDLE m = CreateMutexA(NULL, FALSE, mn);
+  report("names", "create mutex nsN", created(m), "handle, 0");
+  HANDLE h = CreateEventA(NULL, TRUE, FALSE, mn);
+  report("names", "create an event nsN where the mutex is", created(h), "NULL, 6");
+  if (h) CloseHandle(h);
+  report("names", "open an event on the mutex's name nsN",
+         open_result(OpenEventA(EVENT_ALL_ACCESS, FALSE, mn)), "NULL, 6");
+  h = CreateSemaphoreA(NULL, 0, 1, mn);
+  report("names", "create a semaphore nsN where the mutex is", created(h), "NULL, 6");
+  if (h) CloseHandle(h);
+  report("names", "open a mutex on the section's name nsA",
+         open_result(OpenMutexA(MUTEX_ALL_ACCESS, FALSE, st->nsA)), "NULL, 6");
+  h = CreateMutexA(NULL, FALSE, said("Local\\%s", mn));
+  report("names", "create mutex Local\\nsN: the same mutex", created(h), "handle, 183");
+  if (h) CloseHandle(h);
+  if (m) CloseHandle(m);
+  HANDLE u[2] = {CreateEventA(NULL, TRUE, FALSE, "")};
+  report("names", "create event \"\"", created(u[0]), "handle, 0");
+  u[1] = CreateEventA(NULL, TRUE, FALSE, "");
+  report("names", "create event \"\" again", created(u[1]), "handle, 0");
+  SetEvent(u[0]);
+  report("names", "the two are distinct: the second is not signaled", wait_quietly(u[1], 0),
+         "WAIT_TIMEOUT");
+  close_all(u, 2);
+  report("names", "open event \"\"", open_result(OpenEventA(EVENT_ALL_ACCESS, FALSE, "")),
+         "NULL, 6");
+  h = CreateMutexA(NULL, FALSE, "a\\b");
+  report("names", "create mutex a\\b", created(h), "NULL, 3");
+  if (h) CloseHandle(h);
+  h = CreateSemaphoreA(NULL, 0, 1, "Global\\");
+  report("names", "create semaphore Global\\", created(h), "NULL, 123");
+  if (h) CloseHandle(h);
+}
+
+/* The SDDL's generic rights are the object's type's: GX on an event is SYNCHRONIZE. */
+static void rows_sync_security(void) {
+  PSECURITY_DESCRIPTOR sd = NULL;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorA("D:(A;;GX;;;WD)", SDDL_REVISION_1, &sd,
+                                                            NULL)) {
+    report("sd", "convert D:(A;;GX;;;WD)", done(FALSE), "TRUE");
+    return;
+  }
+  SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
+  char name[128];
+  snprintf(name, sizeof name, "%s", unique("", "nsX")); /* out of said()'s ring */
+  HANDLE e = CreateEventA(&sa, TRUE, FALSE, name);
+  report("sd", "create event nsX with D:(A;;GX;;;WD)", created(e), "handle, 0");
+  report("sd", "set it through the creating handle", done(SetEvent(e)), "TRUE");
+  HANDLE s = OpenEventA(SYNCHRONIZE, FALSE, name);
+  report("sd", "open nsX for SYNCHRONIZE", opened(s), "handle");
+  report("sd", "wait through the SYNCHRONIZE handle", s ? wait_quietly(s, 0) : "no handle",
+         "WAIT_OBJECT_0");
+  if (s) CloseHandle(s);
+  report("sd", "open nsX for EVENT_MODIFY_STATE",
+         open_result(OpenEventA(EVENT_MODIFY_STATE, FALSE, name)), "NULL, 5");
+  HANDLE again = CreateEventA(NULL, TRUE, FALSE, name);
+  report("sd", "create nsX again (asks for all access)", created(again), "NULL, 5");
+  if (again) CloseHandle(again);
+  if (e) CloseHandle(e);
+  LocalFree(sd);
 }
 
 static void rows_views(rows_state *st) {
@@ -480,8 +874,16 @@ static int rows_main(void) {
        "multi-session: the suite's peers");
   rows_sessions_and_syntax(&st);
   rows_unnamed_and_odd_names();
+  rows_types(&st);
   rows_security();
   skip("43", "user A creates Global\\x; user B opens it", "another user: the suite's peers");
+  rows_mutex();
+  rows_event();
+  rows_semaphore();
+  rows_wait(&st);
+  rows_wait_several(&st);
+  rows_sync_names(&st);
+  rows_sync_security();
   rows_views(&st);
   rows_session_id();
   if (st.g) CloseHandle(st.g);

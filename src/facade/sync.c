@@ -1,0 +1,322 @@
+/* Mutexes, events and semaphores: CreateMutex/CreateEvent/CreateSemaphore, their Open functions,
+ * the releases and the waits. Each call validates what Win32 validates, then calls the portable
+ * API once; a kobjns status is the Win32 error it stands for. As on Windows, a call that succeeds
+ * leaves the last error alone, but for a create, which sets it to 0 or ERROR_ALREADY_EXISTS. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "facade.h"
+
+#define GENERIC_RIGHTS (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL)
+
+enum type { MUTEX, EVENT, SEMAPHORE };
+
+static HANDLE failed(DWORD error) {
+  SetLastError(error);
+  return NULL;
+}
+
+/* A BOOL function's answer for a kobjns status. */
+static BOOL answer(int rc) {
+  if (rc) SetLastError((DWORD)rc);
+  return rc == 0;
+}
+
+/* A W function's name as UTF-8 from malloc (NULL stays NULL): 0 or the Win32 error. */
+static DWORD utf8_name(LPCWSTR name, char **out) {
+  *out = NULL;
+  return name ? (DWORD)kobjns__facade_utf8(name, out) : 0;
+}
+
+/* A handle for a new kobjns handle, which is closed if the table has no room (last error set). */
+static HANDLE handle_for(kobjns_sync *s) {
+  HANDLE h = kobjns__facade_handle_new(KOBJNS__FACADE_SYNC, s);
+  if (!h) kobjns_sync_close(s);
+  return h;
+}
+
+/* --- create ----------------------------------------------------------------------------------- */
+
+typedef struct create_call {
+  enum type type;
+  BOOL initial_owner;               /* mutex */
+  BOOL manual_reset, initial_state; /* event */
+  LONG initial, maximum;            /* semaphore */
+} create_call;
+
+/* `name` is UTF-8 (NULL or "": a new unnamed object). On an existing object of the type, the
+ * handle is to it, the other arguments are ignored and the last error is ERROR_ALREADY_EXISTS. */
+static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const char *name) {
+  /* The counts are checked before anything else, an existing name included (Windows' kernel
+   * checks them before it looks the name up). */
+  if (c->type == SEMAPHORE && (c->maximum <= 0 || c->initial < 0 || c->initial > c->maximum))
+    return failed(ERROR_INVALID_PARAMETER);
+  /* The SDDL text: the create parses it with the type's generic mapping (GA = MUTEX_ALL_ACCESS
+   * on a mutex). bInheritHandle: nothing inherits handles here (no CreateProcess). */
+  const char *sddl = NULL;
+  DWORD error = kobjns__facade_sddl_of(sa ? sa->lpSecurityDescriptor : NULL, &sddl);
+  if (error) return failed(error);
+  kobjns_sync *s = NULL;
+  int rc;
+  switch (c->type) {
+    case MUTEX: rc = kobjns_mutex_create(NULL, name, c->initial_owner, sddl, &s); break;
+    case EVENT:
+      rc = kobjns_event_create(NULL, name, c->manual_reset, c->initial_state, sddl, &s);
+      break;
+    default: rc = kobjns_semaphore_create(NULL, name, c->initial, c->maximum, sddl, &s); break;
+  }
+  if (!s) return failed((DWORD)rc);
+  HANDLE h = handle_for(s);
+  if (h) SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+  return h;
+}
+
+static HANDLE create_a(const create_call *c, const SECURITY_ATTRIBUTES *sa, LPCSTR name) {
+  DWORD error = kobjns__facade_check_ansi_name(name);
+  if (error) return failed(error);
+  return create(c, sa, name);
+}
+
+static HANDLE create_w(const create_call *c, const SECURITY_ATTRIBUTES *sa, LPCWSTR name) {
+  char *utf8;
+  DWORD error = utf8_name(name, &utf8);
+  if (error) return failed(error);
+  HANDLE h = create(c, sa, utf8);
+  free(utf8);
+  return h;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner,
+                                            LPCSTR name) {
+  create_call c = {.type = MUTEX, .initial_owner = initial_owner};
+  return create_a(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner,
+                                            LPCWSTR name) {
+  create_call c = {.type = MUTEX, .initial_owner = initial_owner};
+  return create_w(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
+                                            BOOL initial_state, LPCSTR name) {
+  create_call c = {.type = EVENT, .manual_reset = manual_reset, .initial_state = initial_state};
+  return create_a(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
+                                            BOOL initial_state, LPCWSTR name) {
+  create_call c = {.type = EVENT, .manual_reset = manual_reset, .initial_state = initial_state};
+  return create_w(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial,
+                                                LONG maximum, LPCSTR name) {
+  create_call c = {.type = SEMAPHORE, .initial = initial, .maximum = maximum};
+  return create_a(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial,
+                                                LONG maximum, LPCWSTR name) {
+  create_call c = {.type = SEMAPHORE, .initial = initial, .maximum = maximum};
+  return create_w(&c, sa, name);
+}
+
+/* --- open ------------------------------------------------------------------------------------- */
+
+/* Open the existing object `name` (UTF-8) of `type` for `access`. Rights outside the type's (bits
+ * Windows defines for no object of it) are checked as Windows checks them: once the name is found,
+ * ERROR_ACCESS_DENIED, or ERROR_PRIVILEGE_NOT_HELD for ACCESS_SYSTEM_SECURITY (it needs
+ * SeSecurityPrivilege). MAXIMUM_ALLOWED asks for all the type's rights. */
+static HANDLE open_object(enum type type, DWORD access, BOOL inherit, const char *name) {
+  (void)inherit; /* no CreateProcess here: nothing inherits handles */
+  DWORD all = type == MUTEX   ? MUTEX_ALL_ACCESS
+              : type == EVENT ? EVENT_ALL_ACCESS
+                              : SEMAPHORE_ALL_ACCESS;
+  if (access & MAXIMUM_ALLOWED) access = (access & ~(DWORD)MAXIMUM_ALLOWED) | all;
+  DWORD known = access & (all | GENERIC_RIGHTS), other = access & ~(all | GENERIC_RIGHTS);
+  DWORD refusal = other & ACCESS_SYSTEM_SECURITY ? ERROR_PRIVILEGE_NOT_HELD : ERROR_ACCESS_DENIED;
+  kobjns_sync *s = NULL;
+  int rc;
+  switch (type) {
+    case MUTEX: rc = kobjns_mutex_open(NULL, name, known, &s); break;
+    case EVENT: rc = kobjns_event_open(NULL, name, known, &s); break;
+    default: rc = kobjns_semaphore_open(NULL, name, known, &s); break;
+  }
+  /* Asking for nothing known is refused (5) once the name is found: the unknown rights say why. */
+  if (rc == KOBJNS_ACCESS_DENIED && !known && other) return failed(refusal);
+  if (rc) return failed((DWORD)rc);
+  if (other) {
+    kobjns_sync_close(s);
+    return failed(refusal);
+  }
+  return handle_for(s);
+}
+
+static HANDLE open_a(enum type type, DWORD access, BOOL inherit, LPCSTR name) {
+  DWORD error = kobjns__facade_check_ansi_name(name);
+  if (error) return failed(error);
+  return open_object(type, access, inherit, name);
+}
+
+static HANDLE open_w(enum type type, DWORD access, BOOL inherit, LPCWSTR name) {
+  char *utf8;
+  DWORD error = utf8_name(name, &utf8);
+  if (error) return failed(error);
+  HANDLE h = open_object(type, access, inherit, utf8);
+  free(utf8);
+  return h;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenMutexA(DWORD access, BOOL inherit, LPCSTR name) {
+  return open_a(MUTEX, access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenMutexW(DWORD access, BOOL inherit, LPCWSTR name) {
+  return open_w(MUTEX, access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenEventA(DWORD access, BOOL inherit, LPCSTR name) {
+  return open_a(EVENT, access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenEventW(DWORD access, BOOL inherit, LPCWSTR name) {
+  return open_w(EVENT, access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreA(DWORD access, BOOL inherit, LPCSTR name) {
+  return open_a(SEMAPHORE, access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD access, BOOL inherit, LPCWSTR name) {
+  return open_w(SEMAPHORE, access, inherit, name);
+}
+
+/* --- releases ------------------------------------------------------------------------------------
+ * A section's handle is the wrong type: ERROR_INVALID_HANDLE, as a closed one (and the portable
+ * call answers 6 for a mutex, event or semaphore of the wrong type: Windows checks the type before
+ * the access). */
+
+KOBJNS_WIN32_API BOOL WINAPI ReleaseMutex(HANDLE h) {
+  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
+  if (!ref) return FALSE;
+  int rc = kobjns_mutex_release(ref->sync); /* 288 when this thread does not own it */
+  kobjns__facade_handle_put(ref);
+  return answer(rc);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI SetEvent(HANDLE h) {
+  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
+  if (!ref) return FALSE;
+  int rc = kobjns_event_set(ref->sync);
+  kobjns__facade_handle_put(ref);
+  return answer(rc);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI ResetEvent(HANDLE h) {
+  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
+  if (!ref) return FALSE;
+  int rc = kobjns_event_reset(ref->sync);
+  kobjns__facade_handle_put(ref);
+  return answer(rc);
+}
+
+/* The count is checked before the handle (as Windows' kernel does). On failure *previous is not
+ * written. */
+KOBJNS_WIN32_API BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous) {
+  if (count <= 0) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
+  if (!ref) return FALSE;
+  int32_t before = 0;
+  int rc = kobjns_semaphore_release(ref->sync, (int32_t)count, &before); /* 298: unchanged */
+  kobjns__facade_handle_put(ref);
+  if (rc == 0 && previous) *previous = (LONG)before;
+  return answer(rc);
+}
+
+/* --- waits ------------------------------------------------------------------------------------ */
+
+static DWORD wait_failed(DWORD error) {
+  SetLastError(error);
+  return WAIT_FAILED;
+}
+
+/* GetCurrentProcess() and GetCurrentThread(): the caller's own process or thread, signaled only
+ * when it ends. Waiting on it from itself lasts the whole timeout (for ever with INFINITE). */
+static bool is_self(HANDLE h) { return h == (HANDLE)(intptr_t)-1 || h == (HANDLE)(intptr_t)-2; }
+
+static DWORD wait_on_self(DWORD ms) {
+  if (ms == INFINITE)
+    for (;;) pause();
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += ms / 1000;
+  until.tv_nsec += (long)(ms % 1000) * 1000000;
+  if (until.tv_nsec >= 1000000000) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000;
+  }
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR) continue;
+  return WAIT_TIMEOUT;
+}
+
+/* Windows' order: the count, then each handle in turn (not a live handle: 6; without SYNCHRONIZE:
+ * 5; in a wait for all, a handle given twice: 87), then the wait. A section's handle has no
+ * SYNCHRONIZE (CreateFileMapping and FILE_MAP_* never grant it), so a wait on it is 5. */
+static DWORD wait_for(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms) {
+  if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return wait_failed(ERROR_INVALID_PARAMETER);
+  if (!handles) return wait_failed(ERROR_NOACCESS); /* Windows' kernel cannot read the array */
+  kobjns__facade_ref *refs[MAXIMUM_WAIT_OBJECTS];
+  kobjns_sync *objects[MAXIMUM_WAIT_OBJECTS];
+  DWORD held = 0, error = 0;
+  while (held < count && !error) {
+    kobjns__facade_ref *ref = kobjns__facade_handle_get(handles[held], KOBJNS__FACADE_ANY);
+    if (!ref) {
+      error = ERROR_INVALID_HANDLE;
+      break;
+    }
+    refs[held++] = ref;
+    unsigned access = 0;
+    int rc = ref->kind == KOBJNS__FACADE_SYNC ? kobjns_sync_access(ref->sync, &access) : 0;
+    if (rc)
+      error = (DWORD)rc;
+    else if (!(access & SYNCHRONIZE))
+      error = ERROR_ACCESS_DENIED;
+    for (DWORD j = 0; wait_all && !error && j + 1 < held; j++)
+      if (refs[j] == ref) error = ERROR_INVALID_PARAMETER;
+    if (!error) objects[held - 1] = ref->sync;
+  }
+  DWORD result = WAIT_FAILED;
+  if (!error) {
+    size_t index = 0;
+    int rc = kobjns_wait_multiple(objects, count, wait_all != FALSE, ms, &index);
+    if (rc == 0)
+      result = WAIT_OBJECT_0 + (DWORD)index;
+    else if (rc == KOBJNS_ABANDONED_WAIT_0)
+      result = WAIT_ABANDONED_0 + (DWORD)index; /* the caller owns the mutex now */
+    else if (rc == KOBJNS_WAIT_TIMEOUT)
+      result = WAIT_TIMEOUT;
+    else
+      error = (DWORD)rc;
+  }
+  while (held) kobjns__facade_handle_put(refs[--held]);
+  return error ? wait_failed(error) : result;
+}
+
+KOBJNS_WIN32_API DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms) {
+  if (is_self(h)) return wait_on_self(ms);
+  return wait_for(1, &h, FALSE, ms);
+}
+
+/* The pseudo handles of the caller's process and thread are refused here (6), as on Windows. */
+KOBJNS_WIN32_API DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *handles,
+                                                     BOOL wait_all, DWORD ms) {
+  return wait_for(count, handles, wait_all, ms);
+}
