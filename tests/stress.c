@@ -7,6 +7,9 @@
  *    which the parent sees as a crash), and a view reads only zeros or what workers wrote;
  *  - every status is one the API documents for the call;
  *  - a worker only ever dies by the parent's SIGKILL or exits 0;
+ *  - two named mutexes are held by one thread at a time: a wait acquires (0) only a mutex nobody
+ *    is inside, or reports 735 when its owner was killed inside; no wait hangs (a wait still
+ *    waiting after 30 s is a violation), and a release by the owner always succeeds;
  *  - once every process is gone and kobjns_cleanup() ran, nothing of the run is left in /dev/shm.
  *
  *   kobjns-stress [--seconds N] [--procs N] [--threads N] [--names N] [--sessions N]
@@ -36,7 +39,8 @@
 #define MAX_THREADS 16
 #define HELD 4 /* handles a thread keeps open at once, so lifetimes overlap */
 
-enum phase { IDLE, IN_CREATE, IN_OPEN, IN_CLOSE, IN_MAP };
+enum phase { IDLE, IN_CREATE, IN_OPEN, IN_CLOSE, IN_MAP, IN_MUTEX, HOLDING_MUTEX };
+#define MUTEXES 2
 enum { ST_OK, ST_EXISTS, ST_NOT_FOUND, ST_NO_PATH, ST_OTHER, ST_COUNT };
 
 /* Shared with every worker (a plain shm object outside the kobjns tree). */
@@ -44,6 +48,8 @@ typedef struct stats {
   atomic_ullong ops, creates, opens, reopens, maps;
   atomic_ullong status[ST_COUNT];
   atomic_ullong violations;
+  atomic_ullong mutex_waits, mutex_abandoned;
+  atomic_uint inside[MUTEXES];                /* threads inside each mutex's critical section */
   atomic_uchar phase[MAX_PROCS][MAX_THREADS]; /* what each thread of each slot is doing */
 } stats;
 
@@ -116,6 +122,44 @@ static uint64_t check_view(kobjns_section *s, unsigned k, const char *name, atom
   return seen;
 }
 
+/* Each thread keeps a handle to each named mutex (so that a killed owner's mutex outlives it),
+ * and enters one now and then. Its owner may be killed inside: then the next wait reports 735
+ * and finds the dead owner's mark still there. */
+static kobjns_sync *open_mutex(unsigned k, atomic_uchar *phase) {
+  char name[64];
+  snprintf(name, sizeof name, "Global\\stressmx%u", k);
+  kobjns_sync *m = NULL;
+  atomic_store(phase, IN_CREATE);
+  int rc = kobjns_mutex_create(NULL, name, 0, NULL, &m);
+  atomic_store(phase, IDLE);
+  if (rc && rc != KOBJNS_ALREADY_EXISTS)
+    violation("create mutex %s -> %d %s", name, rc, kobjns_status_name(rc));
+  return m;
+}
+
+static void mutex_round(kobjns_sync *m, unsigned k, atomic_uchar *phase) {
+  atomic_store(phase, IN_MUTEX);
+  int rc = kobjns_wait(m, 30000);
+  atomic_fetch_add(&shared->mutex_waits, 1);
+  if (rc == KOBJNS_ABANDONED_WAIT_0) {
+    atomic_fetch_add(&shared->mutex_abandoned, 1);
+    atomic_store(&shared->inside[k], 0); /* the dead owner's mark */
+  } else if (rc) {
+    violation("wait on mutex %u -> %d %s", k, rc, kobjns_status_name(rc));
+  }
+  if (rc == 0 || rc == KOBJNS_ABANDONED_WAIT_0) {
+    atomic_store(phase, HOLDING_MUTEX);
+    if (atomic_fetch_add(&shared->inside[k], 1) != 0)
+      violation("mutex %u: acquired while another thread was inside", k);
+    for (volatile int spin = 0; spin < 2000; spin++) {
+    }
+    atomic_fetch_sub(&shared->inside[k], 1);
+    if ((rc = kobjns_mutex_release(m)))
+      violation("release of owned mutex %u -> %d %s", k, rc, kobjns_status_name(rc));
+  }
+  atomic_store(phase, IDLE);
+}
+
 static void *worker_thread(void *arg) {
   unsigned t = (unsigned)(uintptr_t)arg;
   atomic_uchar *phase = &shared->phase[slot][t];
@@ -124,9 +168,13 @@ static void *worker_thread(void *arg) {
   kobjns_session_id(NULL, &session);
   held hold[HELD] = {0};
   unsigned next = 0;
+  kobjns_sync *mutexes[MUTEXES];
+  for (unsigned k = 0; k < MUTEXES; k++) mutexes[k] = open_mutex(k, phase);
   while (time(NULL) < deadline) {
     unsigned r = (unsigned)rand_r(&seed);
     unsigned k = r % opt.names;
+    unsigned mk = (r >> 22) % MUTEXES;
+    if ((r >> 20) % 4 == 0 && mutexes[mk]) mutex_round(mutexes[mk], mk, phase);
     held *h = &hold[next++ % HELD];
     if (h->s) { /* make room: close the oldest */
       atomic_store(phase, IN_CLOSE);
@@ -176,6 +224,8 @@ static void *worker_thread(void *arg) {
   }
   for (unsigned i = 0; i < HELD; i++)
     if (hold[i].s) kobjns_section_close(hold[i].s);
+  for (unsigned k = 0; k < MUTEXES; k++)
+    if (mutexes[k]) kobjns_sync_close(mutexes[k]);
   return NULL;
 }
 
@@ -297,7 +347,8 @@ int main(int argc, char **argv) {
   fflush(stdout);
   for (unsigned i = 0; i < opt.procs; i++) pids[i] = spawn(i);
 
-  unsigned seed = opt.seed, kills = 0, in_create = 0, in_close = 0, in_open = 0, in_map = 0;
+  unsigned seed = opt.seed, kills = 0, in_create = 0, in_close = 0, in_open = 0, in_map = 0,
+           in_mutex = 0, holding = 0;
   while (time(NULL) < deadline) {
     struct timespec pause = {0, (long)(rand_r(&seed) % (2 * opt.kill_ms)) * 1000000L};
     nanosleep(&pause, NULL);
@@ -305,7 +356,7 @@ int main(int argc, char **argv) {
     for (unsigned t = 0; t < opt.threads; t++) {
       unsigned char p = atomic_load(&shared->phase[victim][t]);
       in_create += p == IN_CREATE, in_close += p == IN_CLOSE, in_open += p == IN_OPEN,
-          in_map += p == IN_MAP;
+          in_map += p == IN_MAP, in_mutex += p == IN_MUTEX, holding += p == HOLDING_MUTEX;
     }
     kill(pids[victim], SIGKILL);
     int st = 0;
@@ -343,8 +394,13 @@ int main(int argc, char **argv) {
       (unsigned long long)atomic_load(&shared->status[ST_NOT_FOUND]),
       (unsigned long long)atomic_load(&shared->status[ST_NO_PATH]),
       (unsigned long long)atomic_load(&shared->status[ST_OTHER]));
-  printf("kills: %u SIGKILLs, threads caught inside create %u, open %u, close %u, map %u\n", kills,
-         in_create, in_open, in_close, in_map);
+  printf("mutexes: %llu waits, %llu of them on a mutex a killed owner abandoned\n",
+         (unsigned long long)atomic_load(&shared->mutex_waits),
+         (unsigned long long)atomic_load(&shared->mutex_abandoned));
+  printf(
+      "kills: %u SIGKILLs, threads caught inside create %u, open %u, close %u, map %u, a mutex "
+      "wait %u, holding a mutex %u\n",
+      kills, in_create, in_open, in_close, in_map, in_mutex, holding);
   printf("after: %zu stale objects swept by kobjns_cleanup(), %u left in /dev/shm\n", removed,
          left);
   printf("kobjns-stress: %llu violations\n", v);

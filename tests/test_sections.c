@@ -331,7 +331,11 @@ static void views_at_an_address(void) {
     CU_ASSERT_PTR_NULL(clash);
     if (again) KT_OK(kobjns_unmap(again));
   }
-  KT_STATUS(kobjns_section_map_at(s, RD, 0, 0, first + 4096, &again), KOBJNS_MAPPED_ALIGNMENT);
+  /* 4096 past a 64 KiB boundary: never aligned (first + 4096 is, when first sits just below one).
+   */
+  char *misaligned =
+      (char *)((uintptr_t)first / KOBJNS_VIEW_ALIGNMENT * KOBJNS_VIEW_ALIGNMENT) + 4096;
+  KT_STATUS(kobjns_section_map_at(s, RD, 0, 0, misaligned, &again), KOBJNS_MAPPED_ALIGNMENT);
   KT_OK(kobjns_section_map_at(s, RD, 65536, 0, NULL, &again)); /* NULL: anywhere */
   KT_OK(kobjns_unmap(again));
   KT_OK(kobjns_unmap(first));
