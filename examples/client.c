@@ -7,6 +7,8 @@
 #include <string.h>
 
 #define MAP_NAME "Global\\ServiceMap"
+#define LOCK_NAME "Global\\ServiceLock"
+#define READY_NAME "Global\\ServiceReady"
 
 static int wrong;
 
@@ -53,6 +55,34 @@ int main(void) {
     step("MapViewOfFile(read handle, write)", writable != NULL, ERROR_ACCESS_DENIED,
          "a view cannot ask for more than its handle holds");
     if (writable) UnmapViewOfFile(writable);
+  }
+
+  /* The service's mutex and event: everyone may wait on them, only the service signals. */
+  HANDLE ready = OpenEventA(SYNCHRONIZE, FALSE, READY_NAME);
+  step("OpenEvent(\"Global\\\\ServiceReady\", wait)", ready != NULL, 0,
+       "the descriptor lets everyone wait (GX is SYNCHRONIZE for an event)");
+  if (ready) {
+    step("WaitForSingleObject(ready, 5 s)", WaitForSingleObject(ready, 5000) == WAIT_OBJECT_0, 0,
+         "the service set it once its first reading was there");
+    step("SetEvent(ready)", SetEvent(ready), ERROR_ACCESS_DENIED,
+         "setting it needs EVENT_MODIFY_STATE: only the service may signal");
+    CloseHandle(ready);
+  }
+  h = OpenMutexA(SYNCHRONIZE, FALSE, "ServiceLock");
+  step("OpenMutex(\"ServiceLock\", wait)", h != NULL, ERROR_FILE_NOT_FOUND,
+       "a bare name again: this session's namespace");
+  if (h) CloseHandle(h);
+  HANDLE lock = OpenMutexA(SYNCHRONIZE, FALSE, LOCK_NAME);
+  step("OpenMutex(\"Global\\\\ServiceLock\", wait)", lock != NULL, 0,
+       "everyone may take the lock the service writes under");
+  if (lock) {
+    step("WaitForSingleObject(lock, 5 s)", WaitForSingleObject(lock, 5000) == WAIT_OBJECT_0, 0,
+         "ours until released: the service cannot write meanwhile");
+    if (view) printf("        under the lock it says \"%s\"\n", view);
+    step("ReleaseMutex(lock)", ReleaseMutex(lock), 0, "released by its owner");
+    step("ReleaseMutex(lock) again", ReleaseMutex(lock), ERROR_NOT_OWNER,
+         "this thread no longer owns it");
+    CloseHandle(lock);
   }
 
   if (view) UnmapViewOfFile(view);

@@ -2,8 +2,11 @@
  * MSVC) and for Linux against libkobjns-win32.
  *
  * A service publishes readings in Global\ServiceMap. Its descriptor lets everyone read and no one
- * else write or take the name over; it refuses to start on an object someone else planted. It
- * prints "ready" once the map is up and serves until its standard input closes. */
+ * else write or take the name over; it refuses to start on an object someone else planted. Each
+ * reading is written under the mutex Global\ServiceLock, and the manual-reset event
+ * Global\ServiceReady is set once the first one is there: everyone may wait on both (GX), only
+ * the service signals. It prints "ready" once the map is up and serves until its standard input
+ * closes. */
 #include <windows.h>
 #include <sddl.h> /* after <windows.h> */
 #include <stdio.h>
@@ -12,6 +15,30 @@
 #define MAP_NAME "Global\\ServiceMap"
 #define MAP_SIZE 65536
 #define EVERYONE_READS "D:(A;;GR;;;WD)"
+#define LOCK_NAME "Global\\ServiceLock"
+#define READY_NAME "Global\\ServiceReady"
+#define EVERYONE_WAITS "D:(A;;GX;;;WD)" /* GX on a mutex or an event: SYNCHRONIZE */
+
+/* A named mutex or event with the descriptor `sddl`; NULL (and a message) if it fails or
+ * already exists. */
+static HANDLE create_sync(const char *what, const char *name, const char *sddl) {
+  PSECURITY_DESCRIPTOR sd = NULL;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &sd, NULL))
+    return NULL;
+  SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
+  HANDLE h = !strcmp(what, "mutex") ? CreateMutexA(&sa, FALSE, name)
+                                    : CreateEventA(&sa, TRUE, FALSE, name);
+  DWORD error = GetLastError();
+  LocalFree(sd);
+  if (!h || error == ERROR_ALREADY_EXISTS) {
+    fprintf(stderr, "service: Create%s(%s): %s, error %lu\n",
+            !strcmp(what, "mutex") ? "Mutex" : "Event", name, h ? "already exists" : "failed",
+            (unsigned long)error);
+    if (h) CloseHandle(h);
+    return NULL;
+  }
+  return h;
+}
 
 int main(void) {
   DWORD session = 0;
@@ -48,17 +75,34 @@ int main(void) {
     CloseHandle(map);
     return 1;
   }
+  HANDLE lock = create_sync("mutex", LOCK_NAME, EVERYONE_WAITS);
+  HANDLE ready = lock ? create_sync("event", READY_NAME, EVERYONE_WAITS) : NULL;
+  if (!ready) {
+    if (lock) CloseHandle(lock);
+    UnmapViewOfFile(view);
+    CloseHandle(map);
+    return 1;
+  }
+  WaitForSingleObject(lock, INFINITE); /* readers take the lock too: never a half-written line */
   snprintf(view, MAP_SIZE, "temperature=21.5C");
+  ReleaseMutex(lock);
+  SetEvent(ready);
   printf("service: session %lu, created %s (%s: everyone may read), wrote \"%s\"\n",
          (unsigned long)session, MAP_NAME, EVERYONE_READS, view);
+  printf("service: %s and %s (%s: everyone may wait on them), %s set\n", LOCK_NAME, READY_NAME,
+         EVERYONE_WAITS, READY_NAME);
   printf("ready\n");
   fflush(stdout);
 
   char line[256];
   while (fgets(line, sizeof line, stdin)) { /* each line is a new reading to publish */
     line[strcspn(line, "\r\n")] = '\0';
+    WaitForSingleObject(lock, INFINITE);
     snprintf(view, MAP_SIZE, "%s", line);
+    ReleaseMutex(lock);
   }
+  CloseHandle(ready);
+  CloseHandle(lock);
   UnmapViewOfFile(view);
   CloseHandle(map);
   printf("service: stopped; %s is gone with its last handle\n", MAP_NAME);
