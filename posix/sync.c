@@ -1,23 +1,30 @@
 /* POSIX mutexes, events and semaphores: typed objects (named.c) whose page after the header is
  * their state, shared by every process that opens them.
  *
- * - A mutex's ownership is a process-shared, robust, recursive pthread mutex in that page: the
- *   kernel itself (the robust futex list) marks it when its owner thread or process ends without
- *   releasing it, and wakes a waiter; the next wait gets EOWNERDEAD and reports 735, as Windows
- *   reports WAIT_ABANDONED. Release by a thread that does not own it is EPERM: 288.
- * - An event's and a semaphore's state (signaled, count) is guarded by a robust mutex held for a
- *   few instructions. Waiters sleep on the futex `seq`; whoever changes the state bumps `seq` and
- *   wakes the sleepers *before* the change, while holding the guard, so that a changer killed
- *   half-way leaves nobody asleep: the woken wait on the guard, which the kernel hands over with
- *   EOWNERDEAD if the changer died, and whoever takes it so wakes everyone again.
- * - A wait for several objects sleeps on all their `seq` words and on the ownership word of each
- *   mutex owned by someone else (FUTEX_WAITERS set on it, so that the kernel wakes it when the
- *   owner dies) with futex_waitv (Linux 5.16). A wait for all of them takes every guard in one
- *   order (by inode) and acquires everything or nothing.
+ * The page holds plain words, never a pointer: whoever may use an object may write its page (the
+ * kernel cannot give "wait" without "write"), so nothing in it may steer what another process
+ * does with its own memory (a pthread mutex would: glibc keeps its robust-list links in it).
  *
- * The page is mapped once per process and shared by that process's handles to the object: a
- * robust mutex a thread owns is on that thread's robust list by its address, so the mapping is
- * kept while a thread of the process may own it (see sync_map). */
+ * - A guard (a futex lock word, with its holder) is held for a few instructions around every
+ *   look at or change of the state: a mutex's owner and recursion, an event's flag, a
+ *   semaphore's count.
+ * - Waiters sleep on the futex `seq`. Whoever changes the state bumps `seq` and wakes every
+ *   sleeper *before* the change, while holding the guard: a changer killed half-way leaves no one
+ *   asleep (the woken wait for the guard), and a woken waiter that dies passes nothing on that
+ *   others would miss.
+ * - Who holds the guard or owns a mutex is recorded as a thread: its id, its process, its start
+ *   time (ids are reused) and its pid namespace. A sleeper for a mutex another thread owns, or
+ *   for a guard held for long, looks every LIVENESS_SLICE_MS whether that thread still runs
+ *   (/proc); a dead owner's mutex is taken over and reported abandoned (735), as Windows does; a
+ *   dead holder's guard is taken over and everyone woken to look again. Before a wait gives up
+ *   (258), it looks too, so that a timeout never hides an abandoned mutex.
+ * - A wait for several objects sleeps on all their `seq` words at once with futex_waitv (Linux
+ *   5.16); without it (older kernels, valgrind 3.19) it sleeps on the first one's and looks at
+ *   the others every FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes
+ *   the guards of every object in one order (by inode, the same in every process) and acquires
+ *   everything or nothing.
+ * - A manual-reset event counts its sets: a waiter asleep when the event was set is released
+ *   even if it was reset before the waiter looked, as Windows releases every waiter at the set. */
 #define _GNU_SOURCE
 #include "object.h"
 
@@ -26,6 +33,8 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -34,19 +43,189 @@
 #include <unistd.h>
 
 #define STATE_SIZE 4096u
+/* How often a sleeper looks whether a mutex's owner, or a guard's holder, still runs. */
+#define LIVENESS_SLICE_MS 50u
+/* A guard is held for instructions: only after this many slices is its holder suspected. */
+#define GUARD_PATIENCE_SLICES 2u
+/* Without futex_waitv, a wait for several objects looks at all of them this often. */
+#define FALLBACK_SLICE_MS 10u
+
+/* A thread, as any process of the same pid namespace can check that it still runs. */
+typedef struct holder {
+  uint32_t tid; /* 0: nobody; written last, cleared first */
+  uint32_t pid;
+  uint64_t start; /* its start time in clock ticks since boot: ids are reused, starts are not */
+  uint64_t pidns; /* the inode of its pid namespace; ids mean nothing in another one */
+} holder;
 
 typedef struct sync_state {
-  uint32_t seq;                    /* futex: bumped (and sleepers woken) before every change */
-  uint32_t sleepers;               /* threads asleep on this object */
-  uint32_t abandoned;              /* mutex: abandoned, and not yet reported to an acquirer */
-  uint32_t kind;                   /* enum kobjns__sync_kind, as created */
-  int32_t count, maximum;          /* semaphore */
-  uint32_t signaled, manual_reset; /* event */
-  pthread_mutex_t guard;           /* robust: count, signaled; wait-all's checks */
-  pthread_mutex_t owner;           /* mutex: robust, recursive: the ownership itself */
+  uint32_t seq;      /* futex: bumped (and sleepers woken) before every change */
+  uint32_t sleepers; /* threads asleep on seq */
+  uint32_t kind;     /* enum kobjns__sync_kind, as created */
+  uint32_t guard;    /* futex lock word: 0 free, else the holder's thread id */
+  uint32_t guard_sleepers;
+  uint32_t recursion;                    /* mutex: levels the owner holds */
+  uint32_t abandoned;                    /* mutex: abandoned, and not yet reported to an owner */
+  uint32_t signaled, manual_reset, sets; /* event; sets: how many times set */
+  int32_t count, maximum;                /* semaphore */
+  holder guard_holder;
+  holder owner; /* mutex */
 } sync_state;
 
 _Static_assert(sizeof(sync_state) <= STATE_SIZE, "the state fits its page");
+
+/* --- this thread ----------------------------------------------------------------------------- */
+
+static _Thread_local holder me; /* filled on first use; a forked child's thread starts anew */
+static pthread_once_t me_once = PTHREAD_ONCE_INIT;
+static void forget_me(void) { memset(&me, 0, sizeof me); }
+static void register_forget_me(void) { pthread_atfork(NULL, NULL, forget_me); }
+
+/* The start time of thread `tid` of `pid` and whether it runs (not a zombie), from /proc:
+ * 1 alive, 0 gone, -1 cannot be told (no /proc). */
+static int thread_status(uint32_t pid, uint32_t tid, uint64_t *start) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%u/task/%u/stat", (unsigned)pid, (unsigned)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT || errno == ESRCH ? 0 : -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0; /* gone while we read */
+  buf[n] = '\0';
+  /* "tid (comm) S ppid ...": comm may hold anything, so fields count from the last ')'. */
+  char *p = strrchr(buf, ')');
+  if (!p || p[1] != ' ') return -1;
+  char state = p[2];
+  unsigned long long value = 0;
+  p += 2;
+  for (int field = 3; field <= 22 && p; field++) { /* field 22: starttime */
+    if (field == 22) value = strtoull(p, NULL, 10);
+    p = strchr(p, ' ');
+    if (p) p++;
+  }
+  *start = value;
+  return state == 'Z' || state == 'X' ? 0 : 1;
+}
+
+static uint64_t pid_namespace(void) {
+  struct stat st;
+  return stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+static const holder *self(void) {
+  if (!me.tid) {
+    pthread_once(&me_once, register_forget_me);
+    holder h = {.tid = (uint32_t)syscall(SYS_gettid), .pid = (uint32_t)getpid()};
+    if (thread_status(h.pid, h.tid, &h.start) < 0) h.start = 0;
+    h.pidns = pid_namespace();
+    me = h;
+  }
+  return &me;
+}
+
+static bool same_thread(const holder *a, const holder *b) {
+  return a->tid == b->tid && a->pid == b->pid && a->start == b->start && a->pidns == b->pidns;
+}
+
+/* Whether the thread `h` names still runs. In another pid namespace, or without /proc, it
+ * cannot be told and is never presumed dead. */
+static bool alive(const holder *h) {
+  if (h->pidns != self()->pidns) return true;
+  uint64_t start = 0;
+  int status = thread_status(h->pid, h->tid, &start);
+  if (status < 0) return kill((pid_t)h->pid, 0) == 0 || errno == EPERM;
+  return status == 1 && (h->start == 0 || start == h->start);
+}
+
+/* Record `h` in `slot`: the id last, so that a reader who sees it sees the rest. */
+static void record(holder *slot, const holder *h) {
+  slot->pid = h->pid;
+  slot->start = h->start;
+  slot->pidns = h->pidns;
+  __atomic_store_n(&slot->tid, h->tid, __ATOMIC_RELEASE);
+}
+
+static void forget(holder *slot) { __atomic_store_n(&slot->tid, 0, __ATOMIC_RELEASE); }
+
+/* A consistent copy of `slot` as it names thread `tid` now, or false. */
+static bool read_holder(const holder *slot, uint32_t tid, holder *out) {
+  out->pid = slot->pid;
+  out->start = slot->start;
+  out->pidns = slot->pidns;
+  out->tid = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
+  return out->tid == tid && tid != 0;
+}
+
+/* --- futexes and time ------------------------------------------------------------------------ */
+
+static void futex_wake(uint32_t *word, int count) {
+  syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);
+}
+
+/* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC; NULL: none). */
+static void futex_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
+  syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
+}
+
+static struct timespec after_ms(uint32_t ms) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (long)(ms % 1000) * 1000000;
+  if (t.tv_nsec >= 1000000000) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000;
+  }
+  return t;
+}
+
+static bool before(const struct timespec *a, const struct timespec *b) {
+  return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static bool passed(const struct timespec *deadline) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return !before(&now, deadline);
+}
+
+/* --- the guard ------------------------------------------------------------------------------- */
+
+static void bump(sync_state *st) {
+  __atomic_add_fetch(&st->seq, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) futex_wake(&st->seq, INT_MAX);
+}
+
+static void guard_lock(sync_state *st) {
+  const holder *m = self();
+  for (unsigned slices = 0;; slices++) {
+    uint32_t held = 0;
+    if (__atomic_compare_exchange_n(&st->guard, &held, m->tid, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+      record(&st->guard_holder, m);
+      return;
+    }
+    holder h;
+    if (slices >= GUARD_PATIENCE_SLICES && read_holder(&st->guard_holder, held, &h) && !alive(&h) &&
+        __atomic_compare_exchange_n(&st->guard, &held, m->tid, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+      /* Its holder died inside a change: ours now, and everyone looks again. */
+      record(&st->guard_holder, m);
+      bump(st);
+      return;
+    }
+    __atomic_add_fetch(&st->guard_sleepers, 1, __ATOMIC_SEQ_CST);
+    struct timespec end = after_ms(LIVENESS_SLICE_MS);
+    futex_wait(&st->guard, held, &end);
+    __atomic_sub_fetch(&st->guard_sleepers, 1, __ATOMIC_SEQ_CST);
+  }
+}
+
+static void guard_unlock(sync_state *st) {
+  forget(&st->guard_holder);
+  __atomic_store_n(&st->guard, 0, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&st->guard_sleepers, __ATOMIC_SEQ_CST)) futex_wake(&st->guard, 1);
+}
 
 /* --- one mapping per object per process ------------------------------------------------------ */
 
@@ -56,7 +235,6 @@ typedef struct kobjns__sync_map {
   ino_t ino;
   sync_state *state;
   unsigned handles; /* this process's handles to it */
-  unsigned owned;   /* acquisitions of the mutex by this process's threads, less releases */
 } sync_map;
 
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -96,12 +274,9 @@ static int map_get(int fd, const struct stat *st, uint32_t header_size, sync_map
   return rc;
 }
 
-/* A handle lets go of the mapping. The last one unmaps it, unless a thread of this process may
- * still own the mutex: unmapping a robust mutex on a thread's robust list would leave the kernel
- * and glibc following a pointer into nothing. Then it stays mapped until the process ends. */
 static void map_put(sync_map *m) {
   pthread_mutex_lock(&maps_lock);
-  if (--m->handles == 0 && __atomic_load_n(&m->owned, __ATOMIC_ACQUIRE) == 0) {
+  if (--m->handles == 0) {
     sync_map **at = &maps;
     while (*at != m) at = &(*at)->next;
     *at = m->next;
@@ -110,44 +285,6 @@ static void map_put(sync_map *m) {
   }
   pthread_mutex_unlock(&maps_lock);
 }
-
-/* --- futexes --------------------------------------------------------------------------------- */
-
-static void futex_wake_all(uint32_t *word) {
-  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-}
-
-static void futex_wake_one(uint32_t *word) {
-  syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
-
-/* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC; NULL: none). */
-static void futex_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
-  syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
-}
-
-/* The ownership word of a mutex: glibc keeps the owner's thread id there, in the kernel's robust
- * futex format (FUTEX_WAITERS, FUTEX_OWNER_DIED, FUTEX_TID_MASK). */
-#ifdef __GLIBC__
-static uint32_t *owner_word(sync_state *st) { return (uint32_t *)&st->owner.__data.__lock; }
-#endif
-
-/* --- the guard ------------------------------------------------------------------------------- */
-
-static void bump(sync_state *st) {
-  __atomic_add_fetch(&st->seq, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) futex_wake_all(&st->seq);
-}
-
-static void guard_lock(sync_state *st) {
-  if (pthread_mutex_lock(&st->guard) == EOWNERDEAD) {
-    /* Its holder died inside a change: make it usable, and wake everyone to look again. */
-    pthread_mutex_consistent(&st->guard);
-    bump(st);
-  }
-}
-
-static void guard_unlock(sync_state *st) { pthread_mutex_unlock(&st->guard); }
 
 /* --- creating and opening -------------------------------------------------------------------- */
 
@@ -221,17 +358,6 @@ typedef struct create_call {
   sync_map *map; /* made by init_state */
 } create_call;
 
-static int init_mutex(pthread_mutex_t *m, bool recursive) {
-  pthread_mutexattr_t attr;
-  pthread_mutexattr_init(&attr);
-  pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-  if (recursive) pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-  int err = pthread_mutex_init(m, &attr);
-  pthread_mutexattr_destroy(&attr);
-  return err ? kobjns__status_from_errno(err) : 0;
-}
-
 /* The new object's state, written through the mapping this process will keep. */
 static int init_state(int fd, uint32_t header_size, void *arg) {
   create_call *c = arg;
@@ -240,31 +366,20 @@ static int init_state(int fd, uint32_t header_size, void *arg) {
   if (fstat(fd, &st) < 0) return kobjns__status_from_errno(errno);
   int rc = map_get(fd, &st, header_size, &c->map);
   if (rc) return rc;
-  sync_state *state = c->map->state;
+  sync_state *state = c->map->state; /* zero-filled: guard free, no owner */
   state->kind = a->kind;
   state->manual_reset = a->manual_reset;
   state->signaled = a->initial_state;
   state->count = a->initial;
   state->maximum = a->maximum;
-  if ((rc = init_mutex(&state->guard, false)) || (rc = init_mutex(&state->owner, true))) {
-    map_put(c->map);
-    return rc;
-  }
-  if (a->kind == KOBJNS__MUTEX && a->initial_owner) {
-    pthread_mutex_lock(&state->owner); /* nobody else can reach it yet */
-    c->map->owned = 1;
+  if (a->kind == KOBJNS__MUTEX && a->initial_owner) { /* nobody else can reach it yet */
+    state->recursion = 1;
+    record(&state->owner, self());
   }
   return 0;
 }
 
-static void undo_state(void *arg) {
-  create_call *c = arg;
-  if (c->a->kind == KOBJNS__MUTEX && c->a->initial_owner) {
-    pthread_mutex_unlock(&c->map->state->owner);
-    c->map->owned = 0;
-  }
-  map_put(c->map);
-}
+static void undo_state(void *arg) { map_put(((create_call *)arg)->map); }
 
 static int create_new(void *arg) {
   create_call *c = arg;
@@ -318,40 +433,29 @@ void kobjns__os_sync_close(kobjns_sync *s) {
 
 /* --- signalling ------------------------------------------------------------------------------ */
 
-/* This thread's id, kept: a thread's id never changes (a forked child's thread gets its own, and
- * forget_tid runs in it). */
-static _Thread_local pid_t tid;
-static void forget_tid(void) { tid = 0; }
-static pthread_once_t tid_once = PTHREAD_ONCE_INIT;
-static void register_forget_tid(void) { pthread_atfork(NULL, NULL, forget_tid); }
-
-static pid_t my_tid(void) {
-  if (!tid) {
-    pthread_once(&tid_once, register_forget_tid);
-    tid = (pid_t)syscall(SYS_gettid);
-  }
-  return tid;
-}
-
 int kobjns__os_mutex_release(kobjns_sync *s) {
   sync_state *st = s->os.map->state;
-  /* Asked before unlocking, not left to the unlock's EPERM: a thread that does not own it never
-   * touches the lock (thread checkers rightly flag that). The word holds the owner's id. */
-#ifdef __GLIBC__
-  uint32_t word = __atomic_load_n(owner_word(st), __ATOMIC_RELAXED);
-  if ((pid_t)(word & FUTEX_TID_MASK) != my_tid()) return KOBJNS_NOT_OWNER;
-#endif
-  if (pthread_mutex_unlock(&st->owner)) return KOBJNS_NOT_OWNER;
-  __atomic_sub_fetch(&s->os.map->owned, 1, __ATOMIC_RELEASE);
-  /* Nothing else to wake: whoever sleeps for a mutex sleeps on its ownership word too, with
-   * FUTEX_WAITERS set, and the unlock wakes it (or the sleeper sees the word change first). */
-  return 0;
+  guard_lock(st);
+  int rc = 0;
+  holder owner;
+  if (!read_holder(&st->owner, __atomic_load_n(&st->owner.tid, __ATOMIC_ACQUIRE), &owner) ||
+      !same_thread(&owner, self())) {
+    rc = KOBJNS_NOT_OWNER;
+  } else if (--st->recursion == 0) {
+    bump(st); /* before the change: see the top of this file */
+    forget(&st->owner);
+  }
+  guard_unlock(st);
+  return rc;
 }
 
 int kobjns__os_event_set(kobjns_sync *s, bool signaled) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
-  if (signaled) bump(st); /* before the change: see the top of this file */
+  if (signaled) {
+    bump(st);
+    st->sets++;
+  }
   __atomic_store_n(&st->signaled, signaled, __ATOMIC_RELAXED);
   guard_unlock(st);
   return 0;
@@ -377,68 +481,58 @@ int kobjns__os_semaphore_release(kobjns_sync *s, int32_t count, int32_t *previou
 
 #define WOULD_BLOCK (-1)
 
-/* Take a mutex that a pthread call just acquired (err 0 or EOWNERDEAD): 0 or 735. */
-static int took_mutex(kobjns_sync *s, int err) {
+/* What a wait knows about one object: the sets of an event when it began, and whether a mutex's
+ * owner is to be checked (it has held it for a slice, or the wait is about to give up). */
+typedef struct waiting {
+  uint32_t sets;
+  bool check_owner;
+} waiting;
+
+/* Whether `s` can be acquired now (its guard held): 0, 735 (a dead owner's mutex), or
+ * WOULD_BLOCK; with `take`, acquire it. */
+static int try_locked(kobjns_sync *s, const waiting *w, bool take) {
   sync_state *st = s->os.map->state;
-  __atomic_add_fetch(&s->os.map->owned, 1, __ATOMIC_ACQUIRE);
-  /* Read first: an exchange on every acquisition would bounce the line between processes. */
-  bool abandoned = __atomic_load_n(&st->abandoned, __ATOMIC_ACQUIRE) &&
-                   __atomic_exchange_n(&st->abandoned, 0, __ATOMIC_ACQ_REL);
-  if (err == EOWNERDEAD) {
-    pthread_mutex_consistent(&st->owner);
-    abandoned = true;
+  switch (s->kind) {
+    case KOBJNS__MUTEX: {
+      const holder *m = self();
+      holder owner;
+      bool owned = read_holder(&st->owner, st->owner.tid, &owner);
+      bool abandoned = false;
+      if (owned && same_thread(&owner, m)) {
+        if (st->recursion == UINT32_MAX) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
+        if (take) st->recursion++;
+        return 0;
+      }
+      if (owned && !(w->check_owner && !alive(&owner))) return WOULD_BLOCK;
+      abandoned = owned || st->abandoned; /* a dead owner's, or one given back so marked */
+      if (take) {
+        st->abandoned = 0;
+        st->recursion = 1;
+        record(&st->owner, m);
+      } else if (owned) {
+        /* Found dead by a wait for all that may not complete: remember it for whoever takes it. */
+        forget(&st->owner);
+        st->abandoned = 1;
+      }
+      return abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
+    }
+    case KOBJNS__EVENT:
+      if (!st->signaled && !(st->manual_reset && st->sets != w->sets)) return WOULD_BLOCK;
+      if (take && !st->manual_reset) st->signaled = 0;
+      return 0;
+    default:
+      if (st->count <= 0) return WOULD_BLOCK;
+      if (take) st->count--;
+      return 0;
   }
-#ifdef __GLIBC__
-  /* A try takes the word without FUTEX_WAITERS; with others asleep on it, set it, so that our
-   * release wakes one of them. */
-  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST))
-    __atomic_or_fetch(owner_word(st), FUTEX_WAITERS, __ATOMIC_SEQ_CST);
-#endif
-  return abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
 }
 
-/* Give back a mutex taken by a wait for all that could not complete: an abandonment it found
- * stays to be reported to the next owner. */
-static void give_back_mutex(kobjns_sync *s, int status) {
-  sync_state *st = s->os.map->state;
-  if (status == KOBJNS_ABANDONED_WAIT_0) __atomic_store_n(&st->abandoned, 1, __ATOMIC_RELEASE);
-  __atomic_sub_fetch(&s->os.map->owned, 1, __ATOMIC_RELEASE);
-  pthread_mutex_unlock(&st->owner);
-}
-
-static int try_mutex(kobjns_sync *s) {
-  int err = pthread_mutex_trylock(&s->os.map->state->owner);
-  if (err == EBUSY) return WOULD_BLOCK;
-  if (err == EAGAIN) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
-  if (err && err != EOWNERDEAD) return KOBJNS_INTERNAL_ERROR;
-  return took_mutex(s, err);
-}
-
-/* Whether an event or semaphore can be acquired (guard held), and acquiring it. */
-static bool available(const sync_state *st) {
-  return st->kind == KOBJNS__EVENT ? st->signaled != 0 : st->count > 0;
-}
-
-static void consume(sync_state *st) {
-  if (st->kind == KOBJNS__SEMAPHORE)
-    st->count--;
-  else if (!st->manual_reset)
-    __atomic_store_n(&st->signaled, 0, __ATOMIC_RELAXED);
-}
-
-static int try_one(kobjns_sync *s) {
-  if (s->kind == KOBJNS__MUTEX) return try_mutex(s);
-  sync_state *st = s->os.map->state;
-  guard_lock(st);
-  bool got = available(st);
-  if (got) consume(st);
-  guard_unlock(st);
-  return got ? 0 : WOULD_BLOCK;
-}
-
-static int try_any(kobjns_sync *const *objects, size_t count, size_t *index) {
+static int try_any(kobjns_sync *const *objects, size_t count, const waiting *w, size_t *index) {
   for (size_t i = 0; i < count; i++) {
-    int rc = try_one(objects[i]);
+    sync_state *st = objects[i]->os.map->state;
+    guard_lock(st);
+    int rc = try_locked(objects[i], &w[i], true);
+    guard_unlock(st);
     if (rc != WOULD_BLOCK) {
       *index = i;
       return rc;
@@ -455,168 +549,68 @@ static int by_inode(const void *a, const void *b) {
 
 /* All at once, or nothing: every guard taken in inode order (the same in every process). */
 static int try_all(kobjns_sync *const *sorted, kobjns_sync *const *objects, size_t count,
-                   size_t *index) {
-  int taken[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+                   const waiting *w, size_t *index) {
   for (size_t i = 0; i < count; i++) guard_lock(sorted[i]->os.map->state);
   int rc = 0;
-  size_t i = 0;
-  for (; i < count; i++) {
-    kobjns_sync *s = objects[i];
-    taken[i] = s->kind == KOBJNS__MUTEX      ? try_mutex(s)
-               : available(s->os.map->state) ? 0
-                                             : WOULD_BLOCK;
-    if (taken[i] != 0 && taken[i] != KOBJNS_ABANDONED_WAIT_0) {
-      rc = taken[i];
-      break;
-    }
+  for (size_t i = 0; i < count && !rc; i++) {
+    int r = try_locked(objects[i], &w[i], false);
+    if (r != 0 && r != KOBJNS_ABANDONED_WAIT_0) rc = r;
   }
-  if (rc) { /* give back what was taken */
-    while (i--)
-      if (objects[i]->kind == KOBJNS__MUTEX) give_back_mutex(objects[i], taken[i]);
-  } else {
+  if (!rc) {
     *index = 0;
-    for (i = 0; i < count; i++) {
-      if (objects[i]->kind != KOBJNS__MUTEX) consume(objects[i]->os.map->state);
-      if (taken[i] == KOBJNS_ABANDONED_WAIT_0 && rc == 0) {
+    for (size_t i = 0; i < count; i++)
+      if (try_locked(objects[i], &w[i], true) == KOBJNS_ABANDONED_WAIT_0 && !rc) {
         rc = KOBJNS_ABANDONED_WAIT_0;
         *index = i;
       }
-    }
   }
-  for (i = count; i--;) guard_unlock(sorted[i]->os.map->state);
+  for (size_t i = count; i--;) guard_unlock(sorted[i]->os.map->state);
   return rc;
 }
 
-static struct timespec deadline_after(uint32_t ms) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  t.tv_sec += ms / 1000;
-  t.tv_nsec += (long)(ms % 1000) * 1000000;
-  if (t.tv_nsec >= 1000000000) {
-    t.tv_sec++;
-    t.tv_nsec -= 1000000000;
-  }
-  return t;
-}
-
-static bool passed(const struct timespec *deadline) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return now.tv_sec > deadline->tv_sec ||
-         (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
-#ifdef __GLIBC__
-/* Sleep on a mutex's ownership word while someone owns it, until it changes (a release, or the
- * kernel marking the owner dead) or the deadline. */
-static void sleep_on_owner(sync_state *st, const struct timespec *deadline) {
-  uint32_t *word = owner_word(st);
-  __atomic_add_fetch(&st->sleepers, 1, __ATOMIC_SEQ_CST);
-  uint32_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
-  if ((v & FUTEX_TID_MASK) != 0 &&
-      ((v & FUTEX_WAITERS) || __atomic_compare_exchange_n(word, &v, v | FUTEX_WAITERS, false,
-                                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)))
-    futex_wait(word, v | FUTEX_WAITERS, deadline);
-  __atomic_sub_fetch(&st->sleepers, 1, __ATOMIC_SEQ_CST);
-}
-
-/* One mutex: try, and sleep on its ownership word (the robust futex protocol glibc's own lock
- * follows: a release wakes a sleeper, and so does the kernel when the owner dies). Every
- * acquisition goes through pthread_mutex_trylock, so thread checkers see them all. */
-static int wait_mutex(kobjns_sync *s, uint32_t timeout_ms) {
-  struct timespec deadline;
-  if (timeout_ms != KOBJNS_INFINITE) deadline = deadline_after(timeout_ms);
-  for (;;) {
-    int rc = try_mutex(s);
-    if (rc != WOULD_BLOCK) return rc;
-    if (timeout_ms == 0 || (timeout_ms != KOBJNS_INFINITE && passed(&deadline)))
-      return KOBJNS_WAIT_TIMEOUT;
-    sleep_on_owner(s->os.map->state, timeout_ms == KOBJNS_INFINITE ? NULL : &deadline);
-  }
-}
+/* Sleep on every object's word at once until one changes or `until`: false when the kernel
+ * cannot (no futex_waitv), remembered for the process. */
+static bool several_at_once(kobjns_sync *const *objects, size_t count, const uint32_t *seqs,
+                            const struct timespec *until) {
+#ifdef SYS_futex_waitv
+  static bool missing;
+  if (__atomic_load_n(&missing, __ATOMIC_RELAXED)) return false;
+  struct futex_waitv waiters[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  for (size_t i = 0; i < count; i++)
+    waiters[i] = (struct futex_waitv){
+        .val = seqs[i], .uaddr = (uintptr_t)&objects[i]->os.map->state->seq, .flags = FUTEX_32};
+  /* The index of the word that woke it, or -1: changed already, timed out, a signal. */
+  if (syscall(SYS_futex_waitv, waiters, (unsigned)count, 0, until, CLOCK_MONOTONIC) >= 0 ||
+      errno == EAGAIN || errno == ETIMEDOUT || errno == EINTR)
+    return true;
+  __atomic_store_n(&missing, true, __ATOMIC_RELAXED);
 #else
-static int wait_mutex(kobjns_sync *s, uint32_t timeout_ms) {
-  pthread_mutex_t *m = &s->os.map->state->owner;
-  int err;
-  if (timeout_ms == 0) {
-    err = pthread_mutex_trylock(m);
-  } else if (timeout_ms == KOBJNS_INFINITE) {
-    err = pthread_mutex_lock(m);
-  } else {
-    struct timespec deadline = deadline_after(timeout_ms);
-    err = pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &deadline);
-  }
-  if (err == EBUSY || err == ETIMEDOUT) return KOBJNS_WAIT_TIMEOUT;
-  if (err == EAGAIN) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
-  if (err && err != EOWNERDEAD) return KOBJNS_INTERNAL_ERROR;
-  return took_mutex(s, err);
-}
+  (void)objects, (void)count, (void)seqs, (void)until;
 #endif
+  return false;
+}
 
-/* Sleep until one of the objects may have changed, or the deadline. `seqs` were read before the
- * last try. 0, or 50 when the kernel has no futex_waitv (several objects, Linux < 5.16). */
-static int sleep_on(kobjns_sync *const *objects, size_t count, const uint32_t *seqs,
-                    const struct timespec *deadline) {
-  if (count == 1) {
-    sync_state *st = objects[0]->os.map->state;
-    __atomic_add_fetch(&st->sleepers, 1, __ATOMIC_SEQ_CST);
-    futex_wait(&st->seq, seqs[0], deadline);
-    __atomic_sub_fetch(&st->sleepers, 1, __ATOMIC_SEQ_CST);
-    return 0;
-  }
-#if defined(__GLIBC__) && defined(SYS_futex_waitv)
-  struct futex_waitv waiters[2 * KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  unsigned n = 0;
-  for (size_t i = 0; i < count; i++) {
-    sync_state *st = objects[i]->os.map->state;
-    waiters[n++] =
-        (struct futex_waitv){.val = seqs[i], .uaddr = (uintptr_t)&st->seq, .flags = FUTEX_32};
-    if (objects[i]->kind != KOBJNS__MUTEX) continue;
-    /* Owned by someone: ask to be woken when the owner lets go or dies. Free (or its owner
-     * dead): no sleep, look again. */
-    uint32_t *word = owner_word(st);
-    uint32_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
-    if ((v & FUTEX_TID_MASK) == 0) return 0;
-    if (!(v & FUTEX_WAITERS) && !__atomic_compare_exchange_n(word, &v, v | FUTEX_WAITERS, false,
-                                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-      return 0;
-    waiters[n++] =
-        (struct futex_waitv){.val = v | FUTEX_WAITERS, .uaddr = (uintptr_t)word, .flags = FUTEX_32};
-  }
+/* Sleep until one of the objects may have changed, or `until` (NULL: no limit). `seqs` were read
+ * before the last try. */
+static void sleep_on(kobjns_sync *const *objects, size_t count, const uint32_t *seqs,
+                     const struct timespec *until) {
   for (size_t i = 0; i < count; i++)
     __atomic_add_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
-  long r = syscall(SYS_futex_waitv, waiters, n, 0, deadline, CLOCK_MONOTONIC);
-  int err = r < 0 ? errno : 0;
+  if (count == 1 || !several_at_once(objects, count, seqs, until)) {
+    /* One object; or no futex_waitv (Linux < 5.16, valgrind 3.19, a sandbox refusing it): sleep
+     * on the first object's word, and look at the others every FALLBACK_SLICE_MS. */
+    struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
+    const struct timespec *first_until =
+        count == 1 || (until && before(until, &short_end)) ? until : &short_end;
+    futex_wait(&objects[0]->os.map->state->seq, seqs[0], first_until);
+  }
   for (size_t i = 0; i < count; i++)
     __atomic_sub_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
-  return err == ENOSYS ? KOBJNS_NOT_SUPPORTED : 0;
-#else
-  (void)deadline;
-  return KOBJNS_NOT_SUPPORTED;
-#endif
-}
-
-/* A wait for several objects may have been the one the kernel (or glibc) woke on a mutex's
- * ownership word: if it leaves without that mutex, it passes the wake on to the next sleeper. */
-static void pass_wakes_on(kobjns_sync *const *objects, size_t count, int rc, size_t index,
-                          bool wait_all) {
-#ifdef __GLIBC__
-  for (size_t i = 0; i < count; i++) {
-    if (objects[i]->kind != KOBJNS__MUTEX) continue;
-    bool acquired = (rc == 0 || rc == KOBJNS_ABANDONED_WAIT_0) && (wait_all || i == index);
-    uint32_t *word = owner_word(objects[i]->os.map->state);
-    uint32_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
-    if (!acquired && (v & FUTEX_WAITERS) && (v & FUTEX_TID_MASK) == 0) futex_wake_one(word);
-  }
-#else
-  (void)objects, (void)count, (void)rc, (void)index, (void)wait_all;
-#endif
 }
 
 int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, uint32_t timeout_ms,
                     size_t *index) {
   *index = 0;
-  if (count == 1 && objects[0]->kind == KOBJNS__MUTEX) return wait_mutex(objects[0], timeout_ms);
   kobjns_sync *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   if (wait_all) {
     memcpy(sorted, objects, count * sizeof *objects);
@@ -625,32 +619,45 @@ int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, ui
       if (sorted[i]->os.map == sorted[i - 1]->os.map) return KOBJNS_INVALID_PARAMETER;
   }
   struct timespec deadline;
-  if (timeout_ms != KOBJNS_INFINITE) deadline = deadline_after(timeout_ms);
+  if (timeout_ms != KOBJNS_INFINITE) deadline = after_ms(timeout_ms);
+  waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   uint32_t seqs[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  int rc;
+  for (size_t i = 0; i < count; i++)
+    w[i] = (waiting){.sets = __atomic_load_n(&objects[i]->os.map->state->sets, __ATOMIC_ACQUIRE)};
+  bool watch = false; /* a mutex among them: its owner may die, and nothing would say so */
+  for (size_t i = 0; i < count; i++) watch |= objects[i]->kind == KOBJNS__MUTEX;
+  struct timespec next_look = after_ms(LIVENESS_SLICE_MS);
+  bool last = false;
   for (;;) {
     for (size_t i = 0; i < count; i++)
       seqs[i] = __atomic_load_n(&objects[i]->os.map->state->seq, __ATOMIC_SEQ_CST);
-    rc = wait_all ? try_all(sorted, objects, count, index) : try_any(objects, count, index);
-    if (rc != WOULD_BLOCK) break;
-    rc = KOBJNS_WAIT_TIMEOUT;
-    if (timeout_ms == 0 || (timeout_ms != KOBJNS_INFINITE && passed(&deadline))) break;
-    if ((rc = sleep_on(objects, count, seqs, timeout_ms == KOBJNS_INFINITE ? NULL : &deadline)))
-      break;
+    int rc =
+        wait_all ? try_all(sorted, objects, count, w, index) : try_any(objects, count, w, index);
+    if (rc != WOULD_BLOCK) return rc;
+    if (last) return KOBJNS_WAIT_TIMEOUT;
+    for (size_t i = 0; i < count; i++) w[i].check_owner = false; /* once a slice is enough */
+    if (timeout_ms != KOBJNS_INFINITE && passed(&deadline)) {
+      /* One more look, owners checked: a timeout never hides an abandoned mutex. */
+      for (size_t i = 0; i < count; i++) w[i].check_owner = true;
+      last = true;
+      continue;
+    }
+    const struct timespec *until = timeout_ms == KOBJNS_INFINITE ? NULL : &deadline;
+    if (watch && (!until || before(&next_look, until))) until = &next_look;
+    sleep_on(objects, count, seqs, until);
+    if (watch && passed(&next_look)) { /* an owner has kept a mutex a slice: still there? */
+      for (size_t i = 0; i < count; i++) w[i].check_owner = true;
+      next_look = after_ms(LIVENESS_SLICE_MS);
+    }
   }
-  if (count > 1) pass_wakes_on(objects, count, rc, *index, wait_all);
-  return rc;
 }
 
 /* --- inspection ------------------------------------------------------------------------------ */
 
-#include <stdio.h> /* snprintf: only inspection formats text */
-
 void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *out, size_t size) {
   if (!size) return;
   out[0] = '\0';
-  /* A copy of the page as it is now: looking must not disturb (no mapping, no lock, and no
-   * robust mutex of ours that could end up on a thread's robust list). */
+  /* A copy of the page as it is now: looking must not disturb (no mapping, no guard). */
   sync_state st;
   if (pread(fd, &st, sizeof st, (off_t)header_size) != (ssize_t)sizeof st) return;
   unsigned kind = type == KOBJNS__TYPE_MUTEX       ? KOBJNS__MUTEX
@@ -663,19 +670,11 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
              st.manual_reset ? "manual reset" : "auto reset");
   } else if (kind == KOBJNS__SEMAPHORE) {
     snprintf(out, size, "count %d of %d", (int)st.count, (int)st.maximum);
+  } else if (st.owner.tid && !alive(&st.owner)) {
+    snprintf(out, size, "abandoned");
+  } else if (st.owner.tid) {
+    snprintf(out, size, "owned by thread %u", (unsigned)st.owner.tid);
   } else {
-#ifdef __GLIBC__
-    /* The robust futex word: the owner's thread id, and FUTEX_OWNER_DIED once the kernel found
-     * the owner dead (until the next owner takes it). */
-    uint32_t word = *owner_word(&st);
-    if (word & FUTEX_OWNER_DIED)
-      snprintf(out, size, "abandoned");
-    else if (word & FUTEX_TID_MASK)
-      snprintf(out, size, "owned by thread %u", (unsigned)(word & FUTEX_TID_MASK));
-    else
-      snprintf(out, size, "%s", st.abandoned ? "abandoned" : "free");
-#else
-    if (st.abandoned) snprintf(out, size, "abandoned"); /* else unknown: "" */
-#endif
+    snprintf(out, size, "%s", st.abandoned ? "abandoned" : "free");
   }
 }

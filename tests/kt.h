@@ -55,8 +55,7 @@ enum {
   KT_NEEDS_SESSION1 = 4,       /* the test plays an app in session 1 (paths say \Sessions\1) */
   KT_NEEDS_FORK = 8,           /* fork() */
   KT_NEEDS_CREATE_GLOBAL = 16, /* some context may create in Global\ */
-  KT_NEEDS_SHM_FILES = 32,     /* objects are files in /dev/shm that anyone may write */
-  KT_NEEDS_WAIT_MULTIPLE = 64  /* waits for several objects at once (Linux: futex_waitv) */
+  KT_NEEDS_SHM_FILES = 32      /* objects are files in /dev/shm that anyone may write */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);

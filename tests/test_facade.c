@@ -687,8 +687,7 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "events: manual and automatic reset, rights", events, 0);
   kt_add(s, "semaphores: counts, ERROR_TOO_MANY_POSTS, rights", semaphores, 0);
   kt_add(s, "waits while other threads create and close", waits_with_other_threads, 0);
-  kt_add(s, "WaitForMultipleObjects: any, all, arguments", wait_for_several,
-         KT_NEEDS_WAIT_MULTIPLE);
+  kt_add(s, "WaitForMultipleObjects: any, all, arguments", wait_for_several, 0);
   kt_add(s, "handles and names of another type", wrong_types, 0);
   kt_add(s, "descriptors of mutexes, events and semaphores", sync_security, 0);
 }
