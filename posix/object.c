@@ -250,16 +250,35 @@ static int remove_name(const char *native, const struct stat *st) {
   return errno == ENOENT ? 0 : -1;
 }
 
+/* Whether the kernel lets only a file's owner (or whoever may read and write it) link it under
+ * another name: fs.protected_hardlinks = 1 (systemd's setting; the kernel's default is 0). Read
+ * once; unknown counts as no. */
+static bool hardlinks_protected(void) {
+  static int known; /* 0 not read yet, 1 protected, 2 not */
+  int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+  if (!v) {
+    char c = '0';
+    int fd = open("/proc/sys/fs/protected_hardlinks", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      if (read(fd, &c, 1) != 1) c = '0';
+      close(fd);
+    }
+    v = c == '1' ? 1 : 2;
+    __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+  }
+  return v == 1;
+}
+
 /* Whether the file `st` describes (locked shared) is still named `native`. Its last holder may
  * have removed the name between our open and our lock: that unlink leaves the file with no link,
  * which the fstat we need anyway shows, without a second path lookup. That is enough while
- * nobody but its owner (or root) can give the file another name: a second name can only be
- * made with link(2), which protected_hardlinks allows to whoever may read and write the file.
- * So the name is looked up again for a file with more than one link, or one that others may
- * write (a link made, then our name removed, would leave one link that is not ours). */
+ * nobody but its owner (or root) can give the file another name: with protected_hardlinks, link(2)
+ * needs ownership or read and write access. So the name is looked up again for a file with more
+ * than one link, one that others may write (a link made, then our name removed, would leave one
+ * link that is not ours), or on a system where anyone may link anything. */
 static bool held_and_named(const char *native, const struct stat *st) {
   if (st->st_nlink == 0) return false;
-  if (st->st_nlink == 1 && !(st->st_mode & 022)) return true;
+  if (st->st_nlink == 1 && !(st->st_mode & 022) && hardlinks_protected()) return true;
   return still_named(native, st);
 }
 
