@@ -62,7 +62,7 @@ typedef struct sync_state {
   uint32_t seq;      /* futex: bumped (and sleepers woken) before every change */
   uint32_t sleepers; /* threads asleep on seq */
   uint32_t kind;     /* enum kobjns__sync_kind, as created */
-  uint32_t guard;    /* futex lock word: 0 free, else the holder's thread id */
+  uint32_t guard;    /* futex lock word: 0 free, else guard_word() of its holder */
   uint32_t guard_sleepers;
   uint32_t recursion;                    /* mutex: levels the owner holds */
   uint32_t abandoned;                    /* mutex: abandoned, and not yet reported to an owner */
@@ -137,11 +137,16 @@ static bool alive(const holder *h) {
   return status == 1 && (h->start == 0 || start == h->start);
 }
 
-/* Record `h` in `slot`: the id last, so that a reader who sees it sees the rest. */
+/* A holder slot is a small seqlock keyed by the thread id: a writer clears the id, writes the
+ * rest, then sets the id; a reader takes the id, the rest, then the id again, and believes the
+ * copy only if both ids are the one it expects (ids are unique among running threads, and one
+ * thread always writes the same rest). Every access is atomic: other processes race with us. */
 static void record(holder *slot, const holder *h) {
-  slot->pid = h->pid;
-  slot->start = h->start;
-  slot->pidns = h->pidns;
+  /* Release stores: nothing before one (the cleared id) may show after it. */
+  __atomic_store_n(&slot->tid, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&slot->pid, h->pid, __ATOMIC_RELEASE);
+  __atomic_store_n(&slot->start, h->start, __ATOMIC_RELEASE);
+  __atomic_store_n(&slot->pidns, h->pidns, __ATOMIC_RELEASE);
   __atomic_store_n(&slot->tid, h->tid, __ATOMIC_RELEASE);
 }
 
@@ -149,11 +154,18 @@ static void forget(holder *slot) { __atomic_store_n(&slot->tid, 0, __ATOMIC_RELE
 
 /* A consistent copy of `slot` as it names thread `tid` now, or false. */
 static bool read_holder(const holder *slot, uint32_t tid, holder *out) {
-  out->pid = slot->pid;
-  out->start = slot->start;
-  out->pidns = slot->pidns;
-  out->tid = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
-  return out->tid == tid && tid != 0;
+  /* Acquire loads: nothing after one (the second id) may be read before it. */
+  uint32_t first = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
+  out->pid = __atomic_load_n(&slot->pid, __ATOMIC_ACQUIRE);
+  out->start = __atomic_load_n(&slot->start, __ATOMIC_ACQUIRE);
+  out->pidns = __atomic_load_n(&slot->pidns, __ATOMIC_ACQUIRE);
+  out->tid = __atomic_load_n(&slot->tid, __ATOMIC_RELAXED);
+  return tid != 0 && first == tid && out->tid == tid;
+}
+
+/* The id in `slot` now (0: nobody). */
+static uint32_t holder_tid(const holder *slot) {
+  return __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
 }
 
 /* --- futexes and time ------------------------------------------------------------------------ */
@@ -196,18 +208,38 @@ static void bump(sync_state *st) {
   if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) futex_wake(&st->seq, INT_MAX);
 }
 
+/* The guard's word for thread `h`: its id (at most 22 bits: the kernel's PID_MAX_LIMIT) and a
+ * tag of its pid namespace above it. The word alone must say who holds the guard: a holder
+ * killed between taking the word and recording itself in guard_holder leaves only the word. */
+#define GUARD_TID_BITS 22
+static uint32_t guard_word(const holder *h) {
+  uint32_t tag = (uint32_t)(h->pidns % 1023u) + 1u;
+  return (h->tid & ((1u << GUARD_TID_BITS) - 1)) | tag << GUARD_TID_BITS;
+}
+
+/* Whether the holder of guard word `held` is gone: from the full record when it names that
+ * thread, else from the word (its thread id, when the tag is our namespace's). */
+static bool guard_holder_dead(const sync_state *st, uint32_t held) {
+  holder h;
+  uint32_t tid = held & ((1u << GUARD_TID_BITS) - 1);
+  if (read_holder(&st->guard_holder, tid, &h) && guard_word(&h) == held) return !alive(&h);
+  if (held >> GUARD_TID_BITS != guard_word(self()) >> GUARD_TID_BITS) return false;
+  uint64_t start;
+  return thread_status(tid, tid, &start) == 0;
+}
+
 static void guard_lock(sync_state *st) {
   const holder *m = self();
+  uint32_t mine = guard_word(m);
   for (unsigned slices = 0;; slices++) {
     uint32_t held = 0;
-    if (__atomic_compare_exchange_n(&st->guard, &held, m->tid, false, __ATOMIC_ACQUIRE,
+    if (__atomic_compare_exchange_n(&st->guard, &held, mine, false, __ATOMIC_ACQUIRE,
                                     __ATOMIC_RELAXED)) {
       record(&st->guard_holder, m);
       return;
     }
-    holder h;
-    if (slices >= GUARD_PATIENCE_SLICES && read_holder(&st->guard_holder, held, &h) && !alive(&h) &&
-        __atomic_compare_exchange_n(&st->guard, &held, m->tid, false, __ATOMIC_ACQUIRE,
+    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(st, held) &&
+        __atomic_compare_exchange_n(&st->guard, &held, mine, false, __ATOMIC_ACQUIRE,
                                     __ATOMIC_RELAXED)) {
       /* Its holder died inside a change: ours now, and everyone looks again. */
       record(&st->guard_holder, m);
@@ -367,15 +399,19 @@ static int init_state(int fd, uint32_t header_size, void *arg) {
   int rc = map_get(fd, &st, header_size, &c->map);
   if (rc) return rc;
   sync_state *state = c->map->state; /* zero-filled: guard free, no owner */
-  state->kind = a->kind;
+  /* Nobody else can reach it yet; the guard still orders these writes before anyone's look
+   * (the publication that makes it reachable is a system call, which thread checkers miss). */
+  guard_lock(state);
+  __atomic_store_n(&state->kind, a->kind, __ATOMIC_RELAXED);
   state->manual_reset = a->manual_reset;
   state->signaled = a->initial_state;
   state->count = a->initial;
   state->maximum = a->maximum;
-  if (a->kind == KOBJNS__MUTEX && a->initial_owner) { /* nobody else can reach it yet */
+  if (a->kind == KOBJNS__MUTEX && a->initial_owner) {
     state->recursion = 1;
     record(&state->owner, self());
   }
+  guard_unlock(state);
   return 0;
 }
 
@@ -438,8 +474,7 @@ int kobjns__os_mutex_release(kobjns_sync *s) {
   guard_lock(st);
   int rc = 0;
   holder owner;
-  if (!read_holder(&st->owner, __atomic_load_n(&st->owner.tid, __ATOMIC_ACQUIRE), &owner) ||
-      !same_thread(&owner, self())) {
+  if (!read_holder(&st->owner, holder_tid(&st->owner), &owner) || !same_thread(&owner, self())) {
     rc = KOBJNS_NOT_OWNER;
   } else if (--st->recursion == 0) {
     bump(st); /* before the change: see the top of this file */
@@ -496,7 +531,7 @@ static int try_locked(kobjns_sync *s, const waiting *w, bool take) {
     case KOBJNS__MUTEX: {
       const holder *m = self();
       holder owner;
-      bool owned = read_holder(&st->owner, st->owner.tid, &owner);
+      bool owned = read_holder(&st->owner, holder_tid(&st->owner), &owner);
       bool abandoned = false;
       if (owned && same_thread(&owner, m)) {
         if (st->recursion == UINT32_MAX) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
