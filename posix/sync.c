@@ -12,9 +12,10 @@
  *   sleeper *before* the change, while holding the guard: a changer killed half-way leaves no one
  *   asleep (the woken wait for the guard), and a woken waiter that dies passes nothing on that
  *   others would miss.
- * - Who holds the guard or owns a mutex is recorded as a thread: its id, its process, its start
- *   time (ids are reused) and its pid namespace. A sleeper for a mutex another thread owns, or
- *   for a guard held for long, looks every LIVENESS_SLICE_MS whether that thread still runs
+ * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
+ *   reused) and its pid namespace; the guard's word holds its holder's id and a namespace tag.
+ *   A sleeper for a mutex another thread owns, or for a guard held for long, looks every
+ *   LIVENESS_SLICE_MS whether that thread still runs
  *   (/proc); a dead owner's mutex is taken over and reported abandoned (735), as Windows does; a
  *   dead holder's guard is taken over and everyone woken to look again. Before a wait gives up
  *   (258), it looks too, so that a timeout never hides an abandoned mutex.
@@ -47,6 +48,8 @@
 #define LIVENESS_SLICE_MS 50u
 /* A guard is held for instructions: only after this many slices is its holder suspected. */
 #define GUARD_PATIENCE_SLICES 2u
+/* Tries of a held guard before sleeping on it. */
+#define GUARD_SPINS 200u
 /* Without futex_waitv, a wait for several objects looks at all of them this often. */
 #define FALLBACK_SLICE_MS 10u
 
@@ -59,17 +62,15 @@ typedef struct holder {
 } holder;
 
 typedef struct sync_state {
-  uint32_t seq;      /* futex: bumped (and sleepers woken) before every change */
-  uint32_t sleepers; /* threads asleep on seq */
-  uint32_t kind;     /* enum kobjns__sync_kind, as created */
-  uint32_t guard;    /* futex lock word: 0 free, else guard_word() of its holder */
-  uint32_t guard_sleepers;
-  uint32_t recursion;                    /* mutex: levels the owner holds */
-  uint32_t abandoned;                    /* mutex: abandoned, and not yet reported to an owner */
+  uint32_t seq;       /* futex: bumped (and sleepers woken) before every change */
+  uint32_t sleepers;  /* threads asleep on seq */
+  uint32_t kind;      /* enum kobjns__sync_kind, as created */
+  uint32_t guard;     /* futex lock word: 0 free, else guard_word() of its holder */
+  uint32_t recursion; /* mutex: levels the owner holds */
+  uint32_t abandoned; /* mutex: abandoned, and not yet reported to an owner */
   uint32_t signaled, manual_reset, sets; /* event; sets: how many times set */
   int32_t count, maximum;                /* semaphore */
-  holder guard_holder;
-  holder owner; /* mutex */
+  holder owner;                          /* mutex */
 } sync_state;
 
 _Static_assert(sizeof(sync_state) <= STATE_SIZE, "the state fits its page");
@@ -209,54 +210,71 @@ static void bump(sync_state *st) {
 }
 
 /* The guard's word for thread `h`: its id (at most 22 bits: the kernel's PID_MAX_LIMIT) and a
- * tag of its pid namespace above it. The word alone must say who holds the guard: a holder
- * killed between taking the word and recording itself in guard_holder leaves only the word. */
+ * tag of its pid namespace above it, then GUARD_SLEEPERS. The word alone says who holds the guard
+ * (a holder killed just after taking it has had no time to write anything else). */
 #define GUARD_TID_BITS 22
+#define GUARD_TID_MASK ((1u << GUARD_TID_BITS) - 1)
+#define GUARD_SLEEPERS 0x80000000u /* someone may sleep on the word: the unlock wakes one */
 static uint32_t guard_word(const holder *h) {
-  uint32_t tag = (uint32_t)(h->pidns % 1023u) + 1u;
-  return (h->tid & ((1u << GUARD_TID_BITS) - 1)) | tag << GUARD_TID_BITS;
+  uint32_t tag = (uint32_t)(h->pidns % 511u) + 1u; /* 9 bits, never 0 */
+  return (h->tid & GUARD_TID_MASK) | tag << GUARD_TID_BITS;
 }
 
-/* Whether the holder of guard word `held` is gone: from the full record when it names that
- * thread, else from the word (its thread id, when the tag is our namespace's). */
-static bool guard_holder_dead(const sync_state *st, uint32_t held) {
-  holder h;
-  uint32_t tid = held & ((1u << GUARD_TID_BITS) - 1);
-  if (read_holder(&st->guard_holder, tid, &h) && guard_word(&h) == held) return !alive(&h);
-  if (held >> GUARD_TID_BITS != guard_word(self()) >> GUARD_TID_BITS) return false;
+/* Whether the holder of guard word `held` is gone: its thread id, when the tag is our
+ * namespace's (another namespace's thread cannot be checked from here). A guard is held for
+ * microseconds, so the id cannot have been reused for another thread by the time anyone asks. */
+static bool guard_holder_dead(uint32_t held) {
+  if ((held & ~GUARD_SLEEPERS) >> GUARD_TID_BITS != guard_word(self()) >> GUARD_TID_BITS)
+    return false;
+  uint32_t tid = held & GUARD_TID_MASK;
   uint64_t start;
   return thread_status(tid, tid, &start) == 0;
 }
 
+static void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
+  return __atomic_compare_exchange_n(&st->guard, &expected, word, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED);
+}
+
+/* A futex lock in the classic three states (free; held; held with sleepers), with the holder in
+ * the word. */
 static void guard_lock(sync_state *st) {
-  const holder *m = self();
-  uint32_t mine = guard_word(m);
+  uint32_t mine = guard_word(self());
+  if (guard_take(st, 0, mine)) return;
+  /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
+  for (unsigned spin = 0; spin < GUARD_SPINS; spin++) {
+    cpu_relax();
+    if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine)) return;
+  }
   for (unsigned slices = 0;; slices++) {
-    uint32_t held = 0;
-    if (__atomic_compare_exchange_n(&st->guard, &held, mine, false, __ATOMIC_ACQUIRE,
-                                    __ATOMIC_RELAXED)) {
-      record(&st->guard_holder, m);
+    /* From here on we may have slept: take it marked, so that our unlock wakes the next. */
+    uint32_t held = __atomic_load_n(&st->guard, __ATOMIC_RELAXED);
+    if (held == 0) {
+      if (guard_take(st, 0, mine | GUARD_SLEEPERS)) return;
+      continue;
+    }
+    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(held) &&
+        guard_take(st, held, mine | GUARD_SLEEPERS)) {
+      bump(st); /* its holder died inside a change: ours now, and everyone looks again */
       return;
     }
-    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(st, held) &&
-        __atomic_compare_exchange_n(&st->guard, &held, mine, false, __ATOMIC_ACQUIRE,
-                                    __ATOMIC_RELAXED)) {
-      /* Its holder died inside a change: ours now, and everyone looks again. */
-      record(&st->guard_holder, m);
-      bump(st);
-      return;
-    }
-    __atomic_add_fetch(&st->guard_sleepers, 1, __ATOMIC_SEQ_CST);
+    if (!(held & GUARD_SLEEPERS) && !guard_take(st, held, held | GUARD_SLEEPERS)) continue;
     struct timespec end = after_ms(LIVENESS_SLICE_MS);
-    futex_wait(&st->guard, held, &end);
-    __atomic_sub_fetch(&st->guard_sleepers, 1, __ATOMIC_SEQ_CST);
+    futex_wait(&st->guard, held | GUARD_SLEEPERS, &end);
   }
 }
 
 static void guard_unlock(sync_state *st) {
-  forget(&st->guard_holder);
-  __atomic_store_n(&st->guard, 0, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&st->guard_sleepers, __ATOMIC_SEQ_CST)) futex_wake(&st->guard, 1);
+  if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
+    futex_wake(&st->guard, 1);
 }
 
 /* --- one mapping per object per process ------------------------------------------------------ */
@@ -661,7 +679,7 @@ int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, ui
     w[i] = (waiting){.sets = __atomic_load_n(&objects[i]->os.map->state->sets, __ATOMIC_ACQUIRE)};
   bool watch = false; /* a mutex among them: its owner may die, and nothing would say so */
   for (size_t i = 0; i < count; i++) watch |= objects[i]->kind == KOBJNS__MUTEX;
-  struct timespec next_look = after_ms(LIVENESS_SLICE_MS);
+  struct timespec next_look = {0, 0}; /* set at the first sleep: no clock read for a quick wait */
   bool last = false;
   for (;;) {
     for (size_t i = 0; i < count; i++)
@@ -678,6 +696,8 @@ int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, ui
       continue;
     }
     const struct timespec *until = timeout_ms == KOBJNS_INFINITE ? NULL : &deadline;
+    if (watch && next_look.tv_sec == 0 && next_look.tv_nsec == 0)
+      next_look = after_ms(LIVENESS_SLICE_MS);
     if (watch && (!until || before(&next_look, until))) until = &next_look;
     sleep_on(objects, count, seqs, until);
     if (watch && passed(&next_look)) { /* an owner has kept a mutex a slice: still there? */
