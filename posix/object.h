@@ -132,7 +132,7 @@ typedef struct kobjns__named_create_args {
 } kobjns__named_create_args;
 
 /* Create a new object and publish it: 0, 183 when another creator won the name (nothing made),
- * or an error. */
+ * or an error. out->st is not filled (init has the descriptor, if it needs to stat it). */
 int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args *a,
                          kobjns__named *out);
 /* The create-or-open loop every type shares: try_open (0: it exists, 2: it does not), else
