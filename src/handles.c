@@ -17,6 +17,7 @@ int kobjns__handle_add(kobjns__handle *h) {
   kobjns__os_registry_lock(true);
   int rc = kobjns__ptrmap_add(&live, h, 0);
   kobjns__os_registry_unlock(true);
+  if (rc) kobjns__handle_put(h); /* never handed out: close it */
   return rc;
 }
 

@@ -16,9 +16,7 @@ int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_f
   int rc;
   if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   kobjns__name resolved;
-  if ((rc = kobjns__validate_name(name, NULL)) ||
-      (rc = kobjns__resolve_name(ctx, name, KOBJNS__OPEN, &resolved)))
-    return rc;
+  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   return kobjns__os_object_query(&resolved, fn, arg);
 }
 

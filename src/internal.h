@@ -51,6 +51,9 @@ size_t kobjns__path_len(const kobjns__name *n);
 void kobjns__path_write(const kobjns__name *n, char *buf);
 /* Checks UTF-8 and the UTF-16 length limit: 0, 1113 or 206. */
 int kobjns__validate_name(const char *name, size_t *utf16_units);
+/* Both: a caller's name checked, then resolved. */
+int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
+                        kobjns__name *out);
 
 /* --- handles ------------------------------------------------------------------------------ */
 
@@ -100,7 +103,8 @@ const kobjns__generic_mapping *kobjns__sync_mapping(unsigned kind);
 
 /* --- the registry of live handles (handles.c) --------------------------------------------- */
 
-/* Register a new handle (its one reference is the registry's): 0 or 8. */
+/* Register a new handle (its one reference is the registry's): 0, or 8 after closing and
+ * freeing it. */
 int kobjns__handle_add(kobjns__handle *h);
 /* The live handle `h` of `kind` (or of any kind) with a reference taken for the caller, or NULL
  * (closed, never issued, another kind). */

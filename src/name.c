@@ -132,3 +132,9 @@ void kobjns__path_write(const kobjns__name *n, char *buf) {
   memcpy(buf, dir, dlen);
   memcpy(buf + dlen, n->leaf, n->leaf_len);
 }
+
+int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
+                        kobjns__name *out) {
+  int rc = kobjns__validate_name(name, NULL);
+  return rc ? rc : kobjns__resolve_name(ctx, name, intent, out);
+}

@@ -28,13 +28,6 @@ static unsigned desired_access(unsigned access) {
   return kobjns__map_generic(access);
 }
 
-static int resolve(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
-                   kobjns__name *out) {
-  int rc = kobjns__validate_name(name, NULL);
-  if (rc) return rc;
-  return kobjns__resolve_name(ctx, name, intent, out);
-}
-
 /* The live section `handle` with a reference for the caller (kobjns__handle_put), or NULL. */
 static kobjns_section *section_get(const kobjns_section *handle) {
   return (kobjns_section *)kobjns__handle_get(handle, KOBJNS__HANDLE_SECTION);
@@ -51,16 +44,6 @@ static kobjns_section *section_new(const kobjns__name *name) {
   return s;
 }
 
-/* Hand out a new handle: once registered, calls with it are answered until it is closed. */
-static int register_handle(kobjns_section *s) {
-  int rc = kobjns__handle_add(&s->h);
-  if (rc) {
-    kobjns__os_section_close(s);
-    free(s);
-  }
-  return rc;
-}
-
 int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
                           const char *sddl, kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
@@ -74,7 +57,7 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
   bool named = name && name[0];
-  if (named && (rc = resolve(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
+  if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
   unsigned desired = desired_access(access);
   kobjns__create_args args = {
       .name = named ? &resolved : NULL,
@@ -91,7 +74,7 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
     free(s);
     return rc;
   }
-  int added = register_handle(s);
+  int added = kobjns__handle_add(&s->h);
   if (added) return added;
   *out = s;
   return rc;
@@ -105,7 +88,7 @@ int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobj
   int rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
-  if ((rc = resolve(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   kobjns_section *s = section_new(&resolved);
   if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* An open that asks for nothing gets nothing (row 10), once the name is known to exist. */
@@ -119,7 +102,7 @@ int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobj
     free(s);
     return KOBJNS_ACCESS_DENIED;
   }
-  if ((rc = register_handle(s))) return rc;
+  if ((rc = kobjns__handle_add(&s->h))) return rc;
   *out = s;
   return 0;
 }
@@ -216,7 +199,7 @@ int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *path, size_t p
   int rc;
   if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   kobjns__name resolved;
-  if ((rc = resolve(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   size_t len = kobjns__path_len(&resolved);
   if (path_len) *path_len = len;
   if (len + 1 > path_size) return KOBJNS_INSUFFICIENT_BUFFER;

@@ -33,23 +33,6 @@ static kobjns_sync *sync_new(const kobjns__name *name, unsigned kind) {
   return s;
 }
 
-/* Hand out a new handle: once registered, calls with it are answered until it is closed. */
-static int register_handle(kobjns_sync *s) {
-  int rc = kobjns__handle_add(&s->h);
-  if (rc) {
-    kobjns__os_sync_close(s);
-    free(s);
-  }
-  return rc;
-}
-
-static int resolve(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
-                   kobjns__name *out) {
-  int rc = kobjns__validate_name(name, NULL);
-  if (rc) return rc;
-  return kobjns__resolve_name(ctx, name, intent, out);
-}
-
 static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__sync_args *a,
                   kobjns_sync **out) {
   kobjns__sd sd;
@@ -58,7 +41,7 @@ static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__s
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
   bool named = name && name[0];
-  if (named && (rc = resolve(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
+  if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
   a->name = named ? &resolved : NULL;
   a->sd = sddl ? &sd : NULL;
   a->sddl = sddl;
@@ -69,7 +52,7 @@ static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__s
     free(s);
     return rc;
   }
-  int added = register_handle(s);
+  int added = kobjns__handle_add(&s->h);
   if (added) return added;
   *out = s;
   return rc;
@@ -111,7 +94,7 @@ static int open_kind(kobjns_ctx *ctx, const char *name, unsigned access, unsigne
   int rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
-  if ((rc = resolve(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   kobjns_sync *s = sync_new(&resolved, kind);
   if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* An open that asks for nothing gets nothing (as a section's), once the name is known. */
@@ -126,7 +109,7 @@ static int open_kind(kobjns_ctx *ctx, const char *name, unsigned access, unsigne
     free(s);
     return KOBJNS_ACCESS_DENIED;
   }
-  if ((rc = register_handle(s))) return rc;
+  if ((rc = kobjns__handle_add(&s->h))) return rc;
   *out = s;
   return 0;
 }
