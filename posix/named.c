@@ -129,8 +129,11 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
                         .size = a->size,
                         .creator_uid = ctx->token.uid,
                         .creator_session = ctx->token.session,
-                        .path_len = (uint32_t)path_len,
-                        .sd = *a->sd};
+                        .path_len = (uint32_t)path_len};
+  if (a->sd)
+    h->sd = *a->sd;
+  else
+    kobjns__sd_default_as(a->type->mapping, &h->sd, ctx->token.uid);
   if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
   bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
   mode_t mode = mode_for(a->type, &h->sd, &ctx->token, ctx->token.uid, read_only);

@@ -95,7 +95,8 @@ uint32_t kobjns__page_size(void);
 /* --- typed objects (named.c): sections, mutexes, events, semaphores ------------------------- */
 
 typedef struct kobjns__named_type {
-  uint16_t type; /* KOBJNS__TYPE_* */
+  uint16_t type;                          /* KOBJNS__TYPE_* */
+  const kobjns__generic_mapping *mapping; /* its GENERIC_* rights, for the default descriptor */
   /* The r (04) and w (02) mode bits the descriptor grants `t` whatever its session (the kernel
    * cannot tell sessions apart); `read_only` objects never get w. */
   unsigned (*granted_bits)(const kobjns__sd *sd, uint32_t owner, kobjns__token t, bool read_only);
@@ -122,7 +123,7 @@ typedef struct kobjns__named_create_args {
   const char *native;       /* its native name */
   uint32_t flags;           /* KOBJNS__FLAG_* */
   uint64_t size;            /* bytes after the header */
-  const kobjns__sd *sd;
+  const kobjns__sd *sd;     /* NULL: the default (creator, SYSTEM, administrators) */
   /* Fill the type's bytes of the new file (after `header_size`) before anyone can reach it:
    * 0 or a status. May be NULL. */
   int (*init)(int fd, uint32_t header_size, void *arg);

@@ -25,7 +25,8 @@ static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token
   return read_only ? bits & 04u : bits;
 }
 
-static const kobjns__named_type section_type = {KOBJNS__TYPE_SECTION, granted_bits};
+static const kobjns__named_type section_type = {KOBJNS__TYPE_SECTION, &kobjns__section_mapping,
+                                                granted_bits};
 
 static void fill(kobjns_section *s, const kobjns__named *o, unsigned access) {
   s->os.fd = o->fd;
@@ -73,18 +74,13 @@ typedef struct create_call {
 static int create_new(void *arg) {
   create_call *c = arg;
   const kobjns__create_args *a = c->a;
-  kobjns__sd sd;
-  if (a->sd)
-    sd = *a->sd;
-  else
-    kobjns__sd_default(&sd, c->ctx->token.uid);
   kobjns__named_create_args args = {
       .type = &section_type,
       .name = a->name,
       .native = c->s->os.native,
       .flags = a->read_only ? KOBJNS__FLAG_READ_ONLY : 0,
       .size = a->size,
-      .sd = &sd,
+      .sd = a->sd,
   };
   kobjns__named o;
   int rc = kobjns__named_create(c->ctx, &args, &o);

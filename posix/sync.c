@@ -357,9 +357,9 @@ static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token
 }
 
 static const kobjns__named_type named_types[] = {
-    [KOBJNS__MUTEX] = {KOBJNS__TYPE_MUTEX, granted_bits},
-    [KOBJNS__EVENT] = {KOBJNS__TYPE_EVENT, granted_bits},
-    [KOBJNS__SEMAPHORE] = {KOBJNS__TYPE_SEMAPHORE, granted_bits},
+    [KOBJNS__MUTEX] = {KOBJNS__TYPE_MUTEX, &kobjns__mutex_mapping, granted_bits},
+    [KOBJNS__EVENT] = {KOBJNS__TYPE_EVENT, &kobjns__event_mapping, granted_bits},
+    [KOBJNS__SEMAPHORE] = {KOBJNS__TYPE_SEMAPHORE, &kobjns__semaphore_mapping, granted_bits},
 };
 
 static void fill(kobjns_sync *s, int fd, sync_map *m, unsigned access) {
@@ -438,17 +438,12 @@ static void undo_state(void *arg) { map_put(((create_call *)arg)->map); }
 static int create_new(void *arg) {
   create_call *c = arg;
   const kobjns__sync_args *a = c->a;
-  kobjns__sd sd;
-  if (a->sd)
-    sd = *a->sd;
-  else
-    kobjns__sd_default_as(kobjns__sync_mapping(a->kind), &sd, c->ctx->token.uid);
   kobjns__named_create_args args = {
       .type = &named_types[a->kind],
       .name = a->name,
       .native = c->s->os.native,
       .size = STATE_SIZE,
-      .sd = &sd,
+      .sd = a->sd,
       .init = init_state,
       .unpublished = undo_state,
       .init_arg = c,
