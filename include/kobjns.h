@@ -116,6 +116,21 @@ typedef enum kobjns_status {
 #define KOBJNS_INFINITE 0xFFFFFFFFu
 #define KOBJNS_MAXIMUM_WAIT_OBJECTS 64u
 
+/* Object types. One table in the library (src/type.c) gives each its name, rights and generic
+ * mapping; every layer reads it. Values are stable (stored in POSIX object headers). The last
+ * four are what inspection can meet besides objects. */
+typedef enum kobjns_type {
+  KOBJNS_TYPE_NONE = 0,      /* not a live handle, or not known */
+  KOBJNS_TYPE_SECTION = 1,   /* "Section" */
+  KOBJNS_TYPE_MUTEX = 2,     /* "Mutex" */
+  KOBJNS_TYPE_EVENT = 3,     /* "Event" */
+  KOBJNS_TYPE_SEMAPHORE = 4, /* "Semaphore" */
+  KOBJNS_TYPE_SESSION = 5,   /* "Session": what keeps a session in existence */
+  KOBJNS_TYPE_OBJECT = 6,    /* "Object": a kobjns object whose header the caller may not read */
+  KOBJNS_TYPE_UNKNOWN = 7,   /* "Unknown": a file under kobjns's names that is not its object */
+  KOBJNS_TYPE_TEMPORARY = 8  /* "Temporary": a dead creator's unfinished file */
+} kobjns_type;
+
 typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
 typedef struct kobjns_section kobjns_section; /* one open handle to a section */
 typedef struct kobjns_sync kobjns_sync;       /* one open handle to a mutex, event or semaphore */
@@ -287,6 +302,7 @@ typedef struct kobjns_object {
                          "abandoned" (its owner ended without releasing it); an Event
                          "signaled" or "not signaled", then ", manual reset" or ", auto reset";
                          a Semaphore "count N of M". Read without acquiring anything. */
+  kobjns_type object_type; /* the type, as `type` names it (appended: older callers never read it) */
 } kobjns_object;
 
 /* Called once per object; a nonzero return stops the walk and is returned by the caller. The
@@ -323,6 +339,11 @@ KOBJNS_API int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, 
 KOBJNS_API int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint32_t owner,
                                   unsigned access);
 
+/* kobjns_sddl_access() for an object of `type` (a section, mutex, event or semaphore): GA, GR,
+ * GW, GX and `access` are that type's rights (87 for bits outside them, or another type). */
+KOBJNS_API int kobjns_sddl_access_type(const kobjns_ctx *ctx, kobjns_type type, const char *sddl,
+                                       uint32_t owner, unsigned access);
+
 /* --- names ------------------------------------------------------------------------------- */
 
 /* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.
@@ -339,6 +360,10 @@ KOBJNS_API int kobjns_resolve(const kobjns_ctx *ctx, const char *name, char *pat
 KOBJNS_API int kobjns_sddl_check(const char *sddl);
 
 /* --- statuses ---------------------------------------------------------------------------- */
+
+/* The name of a type ("Section", "Mutex", ...), as kobjns_object.type writes it; "" for
+ * KOBJNS_TYPE_NONE and for values outside the enum. Never NULL. */
+KOBJNS_API const char *kobjns_type_name(kobjns_type type);
 
 /* "ERROR_ACCESS_DENIED"-style name and a one-line message; "UNKNOWN" / a generic text for
  * values outside the table. Never NULL. */

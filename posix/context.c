@@ -115,7 +115,7 @@ static int create_marker(const char *native, uint32_t session, int *fd_out) {
   long page = sysconf(_SC_PAGESIZE);
   kobjns__header h = {.magic = KOBJNS__MAGIC,
                       .version = KOBJNS__HEADER_VERSION,
-                      .type = KOBJNS__TYPE_SESSION,
+                      .type = KOBJNS_TYPE_SESSION,
                       .header_size = (uint32_t)page,
                       .creator_uid = (uint32_t)geteuid(),
                       .creator_session = session};

@@ -238,25 +238,6 @@ static bool parse_canonical(const char *path, kobjns__name *n) {
   return n->leaf_len > 0 && !strchr(n->leaf, '\\');
 }
 
-/* The objects of the namespaces, by header type: what inspection calls them, and the generic
- * mapping their descriptor's rights are written with. */
-static const struct named_type {
-  uint16_t type;
-  const char *name;
-  unsigned sync_kind; /* enum kobjns__sync_kind; 0 for a section */
-} named_types[] = {
-    {KOBJNS__TYPE_SECTION, "Section", 0},
-    {KOBJNS__TYPE_MUTEX, "Mutex", KOBJNS__MUTEX},
-    {KOBJNS__TYPE_EVENT, "Event", KOBJNS__EVENT},
-    {KOBJNS__TYPE_SEMAPHORE, "Semaphore", KOBJNS__SEMAPHORE},
-};
-
-static const struct named_type *named_type(uint16_t type) {
-  for (size_t i = 0; i < sizeof named_types / sizeof named_types[0]; i++)
-    if (named_types[i].type == type) return &named_types[i];
-  return NULL;
-}
-
 enum header_kind {
   HEADER_UNREAD, /* the caller may not read the file */
   HEADER_OURS,   /* a kobjns header, for the very name the file has */
@@ -272,12 +253,12 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
   if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h ||
       h->magic != KOBJNS__MAGIC || h->version != KOBJNS__HEADER_VERSION)
     return HEADER_FOREIGN;
-  if (h->type == KOBJNS__TYPE_SESSION) {
+  if (h->type == KOBJNS_TYPE_SESSION) {
     if (d->kind != NATIVE_SESSION || d->session != h->creator_session) return HEADER_FOREIGN;
     *path = session_path(h->creator_session);
     return *path ? HEADER_OURS : HEADER_FOREIGN;
   }
-  if (!named_type(h->type) || !kobjns__section_header_valid(h, st)) return HEADER_FOREIGN;
+  if (!kobjns__type_is_object((kobjns_type)h->type) || !kobjns__section_header_valid(h, st)) return HEADER_FOREIGN;
   *path = malloc((size_t)h->path_len + 1);
   if (!*path) return HEADER_FOREIGN;
   kobjns__name n;
@@ -319,44 +300,43 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   char *path = NULL;
   enum header_kind kind = read_described_header(fd, st, name, &d, &h, &path);
   bool header_read = kind == HEADER_OURS;
-  kobjns_object o = {.type = "Object",
-                     .session = d.session,
+  kobjns_type type = KOBJNS_TYPE_OBJECT;
+  kobjns_object o = {.session = d.session,
                      .header_read = header_read,
                      .owner = (uint32_t)st->st_uid,
                      .mode = (uint32_t)(st->st_mode & 07777),
                      .stale = -1};
   char sddl[2048] = "", state[64] = "";
   if (kind == HEADER_FOREIGN && d.kind != NATIVE_TEMP) {
-    o.type = "Unknown"; /* not kobjns's: an open of that name answers 1392 or 6 */
+    type = KOBJNS_TYPE_UNKNOWN; /* not kobjns's: an open of that name answers 1392 or 6 */
     if (d.kind == NATIVE_NAMED && !d.hashed) path = path_of_name(d.session, d.leaf, d.leaf_len);
     if (d.kind == NATIVE_SESSION) path = session_path(d.session);
-  } else if (header_read && h.type == KOBJNS__TYPE_SESSION) {
-    o.type = "Session";
+  } else if (header_read && h.type == KOBJNS_TYPE_SESSION) {
+    type = KOBJNS_TYPE_SESSION;
     o.session = h.creator_session;
   } else if (header_read) {
-    const struct named_type *t = named_type(h.type); /* read_described_header checked it */
-    o.type = t->name;
-    if (!t->sync_kind) {
+    type = (kobjns_type)h.type; /* read_described_header checked it */
+    if (type == KOBJNS_TYPE_SECTION) {
       o.size = h.size;
       o.read_only = (h.flags & KOBJNS__FLAG_READ_ONLY) != 0;
     } else {
       kobjns__sync_describe(fd, h.header_size, h.type, state, sizeof state);
     }
     /* At most 32 ACEs: always fits. GA, GR, ... are the type's own rights. */
-    kobjns__sddl_format_as(
-        t->sync_kind ? kobjns__sync_mapping(t->sync_kind) : &kobjns__section_mapping, &h.sd, sddl,
-        sizeof sddl);
+    kobjns__sddl_format_as(kobjns__type(type)->mapping, &h.sd, sddl, sizeof sddl);
   } else if (d.kind == NATIVE_SESSION) {
-    o.type = "Session";
+    type = KOBJNS_TYPE_SESSION;
     path = session_path(d.session);
   } else if (d.kind == NATIVE_TEMP) {
-    o.type = "Temporary"; /* a creator's unpublished file (systems without /proc) */
+    type = KOBJNS_TYPE_TEMPORARY; /* a creator's unpublished file (systems without /proc) */
   } else if (d.kind == NATIVE_NAMED && !d.hashed) {
     /* Another user's object: its name says where it is, only its header what it is ("Object"),
      * and its size is not worth guessing (a section's file is its header and its pages, a sync
      * object's its header and its state). */
     path = path_of_name(d.session, d.leaf, d.leaf_len);
   }
+  o.object_type = type;
+  o.type = kobjns__type(type)->name;
   free(d.leaf);
   o.path = path ? path : "";
   o.sddl = sddl;
@@ -480,7 +460,7 @@ typedef struct query_state {
 
 static int query_one(const kobjns_object *o, void *arg) {
   query_state *q = arg;
-  if (!strcmp(o->type, "Unknown")) { /* corrupt or planted: an open answers 1392 */
+  if (o->object_type == KOBJNS_TYPE_UNKNOWN) { /* corrupt or planted: an open answers 1392 */
     q->refused = KOBJNS_FILE_CORRUPT;
     return 0;
   }

@@ -123,7 +123,7 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   if (!h) return KOBJNS_NOT_ENOUGH_MEMORY;
   *h = (kobjns__header){.magic = KOBJNS__MAGIC,
                         .version = KOBJNS__HEADER_VERSION,
-                        .type = a->type->type,
+                        .type = (uint16_t)a->type->type,
                         .header_size = header_size,
                         .flags = a->flags,
                         .size = a->size,
@@ -133,7 +133,7 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   if (a->sd)
     h->sd = *a->sd;
   else
-    kobjns__sd_default_as(a->type->mapping, &h->sd, ctx->token.uid);
+    kobjns__sd_default_as(kobjns__type(a->type->type)->mapping, &h->sd, ctx->token.uid);
   if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
   bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
   mode_t mode = mode_for(a->type, &h->sd, &ctx->token, ctx->token.uid, read_only);

@@ -9,15 +9,8 @@
 #include <sys/types.h>
 
 #define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
-#define KOBJNS__HEADER_VERSION 1u
-
-enum kobjns__object_type {
-  KOBJNS__TYPE_SECTION = 1,
-  KOBJNS__TYPE_SESSION = 2,
-  KOBJNS__TYPE_MUTEX = 3,
-  KOBJNS__TYPE_EVENT = 4,
-  KOBJNS__TYPE_SEMAPHORE = 5,
-};
+/* 2: the header's type is a kobjns_type value (1 numbered its own types). */
+#define KOBJNS__HEADER_VERSION 2u
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 
 /* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
@@ -95,8 +88,7 @@ uint32_t kobjns__page_size(void);
 /* --- typed objects (named.c): sections, mutexes, events, semaphores ------------------------- */
 
 typedef struct kobjns__named_type {
-  uint16_t type;                          /* KOBJNS__TYPE_* */
-  const kobjns__generic_mapping *mapping; /* its GENERIC_* rights, for the default descriptor */
+  kobjns_type type;
   /* The r (04) and w (02) mode bits the descriptor grants `t` whatever its session (the kernel
    * cannot tell sessions apart); `read_only` objects never get w. */
   unsigned (*granted_bits)(const kobjns__sd *sd, uint32_t owner, kobjns__token t, bool read_only);

@@ -25,8 +25,7 @@ static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token
   return read_only ? bits & 04u : bits;
 }
 
-static const kobjns__named_type section_type = {KOBJNS__TYPE_SECTION, &kobjns__section_mapping,
-                                                granted_bits};
+static const kobjns__named_type section_type = {KOBJNS_TYPE_SECTION, granted_bits};
 
 static void fill(kobjns_section *s, const kobjns__named *o, unsigned access) {
   s->os.fd = o->fd;
@@ -45,7 +44,7 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsign
   bool want_write = desired & KOBJNS__SECTION_MAP_WRITE;
   kobjns__named o;
   int rc =
-      kobjns__named_open(ctx, name, s->os.native, KOBJNS__TYPE_SECTION, desired, want_write, &o);
+      kobjns__named_open(ctx, name, s->os.native, KOBJNS_TYPE_SECTION, desired, want_write, &o);
   if (rc) return rc;
   /* A read-only section has no write bits; a handle may still carry write access to it. */
   if (want_write && !o.fd_writable && !(o.h.flags & KOBJNS__FLAG_READ_ONLY)) {

@@ -338,10 +338,6 @@ static void map_put(sync_map *m) {
 
 /* --- creating and opening -------------------------------------------------------------------- */
 
-static const uint16_t types[] = {[KOBJNS__MUTEX] = KOBJNS__TYPE_MUTEX,
-                                 [KOBJNS__EVENT] = KOBJNS__TYPE_EVENT,
-                                 [KOBJNS__SEMAPHORE] = KOBJNS__TYPE_SEMAPHORE};
-
 /* Using the object at all means writing its state: rw for whoever may wait on or change it. */
 static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token t,
                              bool read_only) {
@@ -357,9 +353,9 @@ static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token
 }
 
 static const kobjns__named_type named_types[] = {
-    [KOBJNS__MUTEX] = {KOBJNS__TYPE_MUTEX, &kobjns__mutex_mapping, granted_bits},
-    [KOBJNS__EVENT] = {KOBJNS__TYPE_EVENT, &kobjns__event_mapping, granted_bits},
-    [KOBJNS__SEMAPHORE] = {KOBJNS__TYPE_SEMAPHORE, &kobjns__semaphore_mapping, granted_bits},
+    [KOBJNS_TYPE_MUTEX] = {KOBJNS_TYPE_MUTEX, granted_bits},
+    [KOBJNS_TYPE_EVENT] = {KOBJNS_TYPE_EVENT, granted_bits},
+    [KOBJNS_TYPE_SEMAPHORE] = {KOBJNS_TYPE_SEMAPHORE, granted_bits},
 };
 
 static void fill(kobjns_sync *s, int fd, sync_map *m, unsigned access) {
@@ -373,7 +369,7 @@ static void fill(kobjns_sync *s, int fd, sync_map *m, unsigned access) {
 static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsigned kind,
                          unsigned desired, kobjns_sync *s) {
   kobjns__named o;
-  int rc = kobjns__named_open(ctx, name, s->os.native, types[kind], desired, true, &o);
+  int rc = kobjns__named_open(ctx, name, s->os.native, (uint16_t)kind, desired, true, &o);
   if (rc) return rc;
   sync_map *m = NULL;
   if (!o.fd_writable)
@@ -425,7 +421,7 @@ static int init_state(int fd, uint32_t header_size, void *arg) {
   state->signaled = a->initial_state;
   state->count = a->initial;
   state->maximum = a->maximum;
-  if (a->kind == KOBJNS__MUTEX && a->initial_owner) {
+  if (a->kind == KOBJNS_TYPE_MUTEX && a->initial_owner) {
     state->recursion = 1;
     record(&state->owner, self());
   }
@@ -451,13 +447,13 @@ static int create_new(void *arg) {
   kobjns__named o;
   int rc = kobjns__named_create(c->ctx, &args, &o);
   if (rc) return rc;
-  fill(c->s, o.fd, c->map, kobjns__sync_mapping(a->kind)->all);
+  fill(c->s, o.fd, c->map, kobjns__type(a->kind)->mapping->all);
   return 0;
 }
 
 static int open_for_create(void *arg) {
   create_call *c = arg;
-  return open_existing(c->ctx, c->a->name, c->a->kind, kobjns__sync_mapping(c->a->kind)->all, c->s);
+  return open_existing(c->ctx, c->a->name, c->a->kind, kobjns__type(c->a->kind)->mapping->all, c->s);
 }
 
 int kobjns__os_sync_create(const kobjns_ctx *ctx, const kobjns__sync_args *a, kobjns_sync *s) {
@@ -541,7 +537,7 @@ typedef struct waiting {
 static int try_locked(kobjns_sync *s, const waiting *w, bool take) {
   sync_state *st = s->os.map->state;
   switch (s->kind) {
-    case KOBJNS__MUTEX: {
+    case KOBJNS_TYPE_MUTEX: {
       const holder *m = self();
       holder owner;
       bool owned = read_holder(&st->owner, holder_tid(&st->owner), &owner);
@@ -564,7 +560,7 @@ static int try_locked(kobjns_sync *s, const waiting *w, bool take) {
       }
       return abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
     }
-    case KOBJNS__EVENT:
+    case KOBJNS_TYPE_EVENT:
       if (!st->signaled && !(st->manual_reset && st->sets != w->sets)) return WOULD_BLOCK;
       if (take && !st->manual_reset) st->signaled = 0;
       return 0;
@@ -673,7 +669,7 @@ int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, ui
   for (size_t i = 0; i < count; i++)
     w[i] = (waiting){.sets = __atomic_load_n(&objects[i]->os.map->state->sets, __ATOMIC_ACQUIRE)};
   bool watch = false; /* a mutex among them: its owner may die, and nothing would say so */
-  for (size_t i = 0; i < count; i++) watch |= objects[i]->kind == KOBJNS__MUTEX;
+  for (size_t i = 0; i < count; i++) watch |= objects[i]->kind == KOBJNS_TYPE_MUTEX;
   struct timespec next_look = {0, 0}; /* set at the first sleep: no clock read for a quick wait */
   bool last = false;
   for (;;) {
@@ -710,15 +706,15 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
   /* A copy of the page as it is now: looking must not disturb (no mapping, no guard). */
   sync_state st;
   if (pread(fd, &st, sizeof st, (off_t)header_size) != (ssize_t)sizeof st) return;
-  unsigned kind = type == KOBJNS__TYPE_MUTEX       ? KOBJNS__MUTEX
-                  : type == KOBJNS__TYPE_EVENT     ? KOBJNS__EVENT
-                  : type == KOBJNS__TYPE_SEMAPHORE ? KOBJNS__SEMAPHORE
+  unsigned kind = type == KOBJNS_TYPE_MUTEX       ? KOBJNS_TYPE_MUTEX
+                  : type == KOBJNS_TYPE_EVENT     ? KOBJNS_TYPE_EVENT
+                  : type == KOBJNS_TYPE_SEMAPHORE ? KOBJNS_TYPE_SEMAPHORE
                                                    : 0;
   if (!kind || st.kind != kind) return;
-  if (kind == KOBJNS__EVENT) {
+  if (kind == KOBJNS_TYPE_EVENT) {
     snprintf(out, size, "%s, %s", st.signaled ? "signaled" : "not signaled",
              st.manual_reset ? "manual reset" : "auto reset");
-  } else if (kind == KOBJNS__SEMAPHORE) {
+  } else if (kind == KOBJNS_TYPE_SEMAPHORE) {
     snprintf(out, size, "count %d of %d", (int)st.count, (int)st.maximum);
   } else if (st.owner.tid && !alive(&st.owner)) {
     snprintf(out, size, "abandoned");

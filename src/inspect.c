@@ -1,8 +1,6 @@
 /* Public inspection entry points: validate once, resolve the name, call one backend function. */
 #include "internal.h"
 
-#define VALID_ACCESS (KOBJNS__SECTION_ALL | KOBJNS__GENERIC_ALL_BITS)
-
 int kobjns_object_list(kobjns_object_fn fn, void *arg) {
   if (!fn) return KOBJNS_INVALID_PARAMETER;
   const kobjns_ctx *ctx;
@@ -31,11 +29,18 @@ int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *rem
 
 int kobjns_cleanup(size_t *removed) { return kobjns_cleanup_each(0, NULL, NULL, removed); }
 
-int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint32_t owner, unsigned access) {
-  if (!sddl || access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+int kobjns_sddl_access_type(const kobjns_ctx *ctx, kobjns_type type, const char *sddl,
+                            uint32_t owner, unsigned access) {
+  if (!kobjns__type_is_object(type) || !sddl || access == 0 ||
+      (access & ~kobjns__type_valid_access(type)))
+    return KOBJNS_INVALID_PARAMETER;
   kobjns__sd sd;
-  int rc = kobjns__sddl_parse(sddl, &sd);
+  int rc = kobjns__sddl_parse_as(kobjns__type(type)->mapping, sddl, &sd);
   if (rc) return rc;
   if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
-  return kobjns__os_access_check(ctx, &sd, owner, kobjns__map_generic(access));
+  return kobjns__os_access_check(ctx, &sd, owner, kobjns__type_map(type, access));
+}
+
+int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint32_t owner, unsigned access) {
+  return kobjns_sddl_access_type(ctx, KOBJNS_TYPE_SECTION, sddl, owner, access);
 }

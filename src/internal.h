@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "security.h"
+#include "type.h"
 
 /* --- identity --------------------------------------------------------------------------- */
 
@@ -78,11 +79,9 @@ struct kobjns_section {
 
 /* --- mutexes, events, semaphores ---------------------------------------------------------- */
 
-enum kobjns__sync_kind { KOBJNS__MUTEX = 1, KOBJNS__EVENT, KOBJNS__SEMAPHORE };
-
 struct kobjns_sync {
   kobjns__handle h;
-  unsigned kind;   /* enum kobjns__sync_kind */
+  kobjns_type kind; /* a mutex, an event or a semaphore */
   unsigned access; /* granted, generic rights mapped */
   char *path;      /* canonical path, "" for an unnamed object */
   kobjns__os_sync os;
@@ -90,16 +89,13 @@ struct kobjns_sync {
 
 typedef struct kobjns__sync_args {
   const kobjns__name *name; /* NULL for an unnamed object */
-  unsigned kind;
+  kobjns_type kind;
   const kobjns__sd *sd; /* parsed with the kind's generic mapping, or NULL for the default */
   const char *sddl;
   bool initial_owner;               /* mutex */
   bool manual_reset, initial_state; /* event */
   int32_t initial, maximum;         /* semaphore */
 } kobjns__sync_args;
-
-/* The generic mapping and the access a create asks of an existing object, by kind. */
-const kobjns__generic_mapping *kobjns__sync_mapping(unsigned kind);
 
 /* --- the registry of live handles (handles.c) --------------------------------------------- */
 

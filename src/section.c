@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Rights a caller may ask for: section rights, standard rights and generic rights. */
-#define VALID_ACCESS (KOBJNS__SECTION_ALL | KOBJNS__GENERIC_ALL_BITS)
+#define VALID_ACCESS kobjns__type_valid_access(KOBJNS_TYPE_SECTION)
 /* Windows keeps pagefile-backed sections in whole pages of this size; both backends do. */
 #define SECTION_PAGE 4096u
 /* Sizes past this cannot be represented as a file offset with the header in front. */

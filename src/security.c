@@ -4,34 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define GENERIC_ALL_BITS 0x000F001Fu /* SECTION_ALL_ACCESS */
-
-/* Each object type's generic mapping, as Windows' object manager defines it. */
-const kobjns__generic_mapping kobjns__section_mapping = {
-    .read = KOBJNS__READ_CONTROL | KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ,
-    .write = KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_WRITE,
-    .execute = KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_EXECUTE,
-    .all = GENERIC_ALL_BITS,
-};
-const kobjns__generic_mapping kobjns__mutex_mapping = {
-    .read = KOBJNS__READ_CONTROL | KOBJNS__MUTANT_QUERY_STATE,
-    .write = KOBJNS__READ_CONTROL,
-    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
-    .all = KOBJNS__MUTANT_ALL,
-};
-const kobjns__generic_mapping kobjns__event_mapping = {
-    .read = KOBJNS__READ_CONTROL | KOBJNS__EVENT_QUERY_STATE,
-    .write = KOBJNS__READ_CONTROL | KOBJNS__EVENT_MODIFY_STATE,
-    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
-    .all = KOBJNS__EVENT_ALL,
-};
-const kobjns__generic_mapping kobjns__semaphore_mapping = {
-    .read = KOBJNS__READ_CONTROL | KOBJNS__SEMAPHORE_QUERY_STATE,
-    .write = KOBJNS__READ_CONTROL | KOBJNS__SEMAPHORE_MODIFY_STATE,
-    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
-    .all = KOBJNS__SEMAPHORE_ALL,
-};
-
 uint32_t kobjns__map_generic_as(const kobjns__generic_mapping *map, uint32_t access) {
   uint32_t mapped = access & ~KOBJNS__GENERIC_ALL_BITS;
   if (access & KOBJNS_GENERIC_READ) mapped |= map->read;
@@ -42,7 +14,7 @@ uint32_t kobjns__map_generic_as(const kobjns__generic_mapping *map, uint32_t acc
 }
 
 uint32_t kobjns__map_generic(uint32_t access) {
-  return kobjns__map_generic_as(&kobjns__section_mapping, access);
+  return kobjns__map_generic_as(kobjns__type(KOBJNS_TYPE_SECTION)->mapping, access);
 }
 
 /* Rights written as two-letter codes. Order matters for formatting (largest first); the generic
@@ -249,7 +221,7 @@ int kobjns__sddl_parse_as(const kobjns__generic_mapping *map, const char *sddl, 
 }
 
 int kobjns__sddl_parse(const char *sddl, kobjns__sd *out) {
-  return kobjns__sddl_parse_as(&kobjns__section_mapping, sddl, out);
+  return kobjns__sddl_parse_as(kobjns__type(KOBJNS_TYPE_SECTION)->mapping, sddl, out);
 }
 
 void kobjns__sd_default_as(const kobjns__generic_mapping *map, kobjns__sd *out,
@@ -263,7 +235,7 @@ void kobjns__sd_default_as(const kobjns__generic_mapping *map, kobjns__sd *out,
 }
 
 void kobjns__sd_default(kobjns__sd *out, uint32_t creator_uid) {
-  kobjns__sd_default_as(&kobjns__section_mapping, out, creator_uid);
+  kobjns__sd_default_as(kobjns__type(KOBJNS_TYPE_SECTION)->mapping, out, creator_uid);
 }
 
 bool kobjns__sd_valid(const kobjns__sd *sd) {
@@ -330,7 +302,7 @@ size_t kobjns__sddl_format_as(const kobjns__generic_mapping *map, const kobjns__
 }
 
 size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
-  return kobjns__sddl_format_as(&kobjns__section_mapping, sd, buf, size);
+  return kobjns__sddl_format_as(kobjns__type(KOBJNS_TYPE_SECTION)->mapping, sd, buf, size);
 }
 
 static bool token_matches(const kobjns__ace *a, uint32_t owner_uid, const kobjns__token *t) {

@@ -18,6 +18,7 @@
 #define KOBJNS__WRITE_DAC 0x00040000u
 #define KOBJNS__WRITE_OWNER 0x00080000u
 #define KOBJNS__SYNCHRONIZE 0x00100000u
+#define KOBJNS__SECTION_ALL_ACCESS 0x000F001Fu
 #define KOBJNS__SECTION_ALL 0x000F003Fu /* SECTION_ALL_ACCESS | MAP_EXECUTE_EXPLICIT */
 /* Mutex (mutant), event and semaphore rights. */
 #define KOBJNS__MUTANT_QUERY_STATE 0x0001u
@@ -75,8 +76,6 @@ bool kobjns__sd_valid(const kobjns__sd *sd);
 typedef struct kobjns__generic_mapping {
   uint32_t read, write, execute, all;
 } kobjns__generic_mapping;
-extern const kobjns__generic_mapping kobjns__section_mapping, kobjns__mutex_mapping,
-    kobjns__event_mapping, kobjns__semaphore_mapping;
 uint32_t kobjns__map_generic_as(const kobjns__generic_mapping *map, uint32_t access);
 /* The section generic mapping (GENERIC_* -> SECTION_* rights). */
 uint32_t kobjns__map_generic(uint32_t access);

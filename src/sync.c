@@ -5,23 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-  const char *type;
-  const kobjns__generic_mapping *mapping;
-} kinds[] = {
-    [KOBJNS__MUTEX] = {"Mutex", &kobjns__mutex_mapping},
-    [KOBJNS__EVENT] = {"Event", &kobjns__event_mapping},
-    [KOBJNS__SEMAPHORE] = {"Semaphore", &kobjns__semaphore_mapping},
-};
-
-const kobjns__generic_mapping *kobjns__sync_mapping(unsigned kind) { return kinds[kind].mapping; }
-
-/* Rights a caller may ask of a kind: its own, standard and generic rights. */
-static unsigned valid_access(unsigned kind) {
-  return kinds[kind].mapping->all | KOBJNS__GENERIC_ALL_BITS;
-}
-
-static kobjns_sync *sync_new(const kobjns__name *name, unsigned kind) {
+static kobjns_sync *sync_new(const kobjns__name *name, kobjns_type kind) {
   size_t len = name ? kobjns__path_len(name) : 0;
   kobjns_sync *s = calloc(1, sizeof *s + len + 1);
   if (!s) return NULL;
@@ -37,7 +21,7 @@ static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__s
                   kobjns_sync **out) {
   kobjns__sd sd;
   int rc;
-  if (sddl && (rc = kobjns__sddl_parse_as(kinds[a->kind].mapping, sddl, &sd))) return rc;
+  if (sddl && (rc = kobjns__sddl_parse_as(kobjns__type(a->kind)->mapping, sddl, &sd))) return rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
   bool named = name && name[0];
@@ -62,7 +46,7 @@ int kobjns_mutex_create(kobjns_ctx *ctx, const char *name, int initial_owner, co
                         kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  kobjns__sync_args a = {.kind = KOBJNS__MUTEX, .initial_owner = initial_owner != 0};
+  kobjns__sync_args a = {.kind = KOBJNS_TYPE_MUTEX, .initial_owner = initial_owner != 0};
   return create(ctx, name, sddl, &a, out);
 }
 
@@ -70,7 +54,7 @@ int kobjns_event_create(kobjns_ctx *ctx, const char *name, int manual_reset, int
                         const char *sddl, kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  kobjns__sync_args a = {.kind = KOBJNS__EVENT,
+  kobjns__sync_args a = {.kind = KOBJNS_TYPE_EVENT,
                          .manual_reset = manual_reset != 0,
                          .initial_state = initial_state != 0};
   return create(ctx, name, sddl, &a, out);
@@ -81,7 +65,7 @@ int kobjns_semaphore_create(kobjns_ctx *ctx, const char *name, int32_t initial, 
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   if (maximum <= 0 || initial < 0 || initial > maximum) return KOBJNS_INVALID_PARAMETER;
-  kobjns__sync_args a = {.kind = KOBJNS__SEMAPHORE, .initial = initial, .maximum = maximum};
+  kobjns__sync_args a = {.kind = KOBJNS_TYPE_SEMAPHORE, .initial = initial, .maximum = maximum};
   return create(ctx, name, sddl, &a, out);
 }
 
@@ -89,7 +73,7 @@ static int open_kind(kobjns_ctx *ctx, const char *name, unsigned access, unsigne
                      kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  if (!name || (access & ~valid_access(kind))) return KOBJNS_INVALID_PARAMETER;
+  if (!name || (access & ~kobjns__type_valid_access(kind))) return KOBJNS_INVALID_PARAMETER;
   if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
   int rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
@@ -99,7 +83,7 @@ static int open_kind(kobjns_ctx *ctx, const char *name, unsigned access, unsigne
   if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* An open that asks for nothing gets nothing (as a section's), once the name is known. */
   unsigned desired =
-      access ? kobjns__map_generic_as(kinds[kind].mapping, access) : KOBJNS__SYNCHRONIZE;
+      access ? kobjns__type_map(kind, access) : KOBJNS__SYNCHRONIZE;
   if ((rc = kobjns__os_sync_open(ctx, &resolved, kind, desired, s))) {
     free(s);
     return rc;
@@ -115,15 +99,15 @@ static int open_kind(kobjns_ctx *ctx, const char *name, unsigned access, unsigne
 }
 
 int kobjns_mutex_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
-  return open_kind(ctx, name, access, KOBJNS__MUTEX, out);
+  return open_kind(ctx, name, access, KOBJNS_TYPE_MUTEX, out);
 }
 
 int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
-  return open_kind(ctx, name, access, KOBJNS__EVENT, out);
+  return open_kind(ctx, name, access, KOBJNS_TYPE_EVENT, out);
 }
 
 int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
-  return open_kind(ctx, name, access, KOBJNS__SEMAPHORE, out);
+  return open_kind(ctx, name, access, KOBJNS_TYPE_SEMAPHORE, out);
 }
 
 /* The live handle `handle` with a reference for the caller (kobjns__handle_put), or NULL. */
@@ -150,7 +134,7 @@ static int release_mutex(kobjns_sync *s, void *arg) {
 
 /* Ownership, not access, decides a release (Windows checks no right for it either). */
 int kobjns_mutex_release(kobjns_sync *mutex) {
-  return with_handle(mutex, KOBJNS__MUTEX, 0, release_mutex, NULL);
+  return with_handle(mutex, KOBJNS_TYPE_MUTEX, 0, release_mutex, NULL);
 }
 
 static int set_event(kobjns_sync *s, void *arg) {
@@ -159,12 +143,12 @@ static int set_event(kobjns_sync *s, void *arg) {
 
 int kobjns_event_set(kobjns_sync *event) {
   bool signaled = true;
-  return with_handle(event, KOBJNS__EVENT, KOBJNS__EVENT_MODIFY_STATE, set_event, &signaled);
+  return with_handle(event, KOBJNS_TYPE_EVENT, KOBJNS__EVENT_MODIFY_STATE, set_event, &signaled);
 }
 
 int kobjns_event_reset(kobjns_sync *event) {
   bool signaled = false;
-  return with_handle(event, KOBJNS__EVENT, KOBJNS__EVENT_MODIFY_STATE, set_event, &signaled);
+  return with_handle(event, KOBJNS_TYPE_EVENT, KOBJNS__EVENT_MODIFY_STATE, set_event, &signaled);
 }
 
 typedef struct release_call {
@@ -179,7 +163,7 @@ static int release_semaphore(kobjns_sync *s, void *arg) {
 int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, int32_t *previous) {
   if (count <= 0) return KOBJNS_INVALID_PARAMETER;
   release_call c = {count, previous};
-  return with_handle(semaphore, KOBJNS__SEMAPHORE, KOBJNS__SEMAPHORE_MODIFY_STATE,
+  return with_handle(semaphore, KOBJNS_TYPE_SEMAPHORE, KOBJNS__SEMAPHORE_MODIFY_STATE,
                      release_semaphore, &c);
 }
 
@@ -225,7 +209,7 @@ int kobjns_sync_access(const kobjns_sync *handle, unsigned *access) {
 const char *kobjns_sync_type(const kobjns_sync *handle) {
   kobjns_sync *s = sync_get(handle);
   if (!s) return NULL;
-  const char *type = kinds[s->kind].type;
+  const char *type = kobjns__type(s->kind)->name;
   kobjns__handle_put(&s->h);
   return type;
 }

@@ -132,17 +132,17 @@ typedef struct semaphore_basic_information {
  * (SECTION_QUERY, MUTANT_QUERY_STATE, EVENT_QUERY_STATE, SEMAPHORE_QUERY_STATE: all 1). */
 typedef struct object_kind {
   const wchar_t *nt_type;
-  const char *type;
+  kobjns_type type;
   open_fn *open;
 } object_kind;
 
 #define QUERY_RIGHT 0x0001u
 
 static const object_kind kinds[] = {
-    {L"Section", "Section", &nt.open_section},
-    {L"Mutant", "Mutex", &nt.open_mutant},
-    {L"Event", "Event", &nt.open_event},
-    {L"Semaphore", "Semaphore", &nt.open_semaphore},
+    {L"Section", KOBJNS_TYPE_SECTION, &nt.open_section},
+    {L"Mutant", KOBJNS_TYPE_MUTEX, &nt.open_mutant},
+    {L"Event", KOBJNS_TYPE_EVENT, &nt.open_event},
+    {L"Semaphore", KOBJNS_TYPE_SEMAPHORE, &nt.open_semaphore},
 };
 enum { KIND_SECTION, KIND_MUTANT, KIND_EVENT, KIND_SEMAPHORE, KIND_COUNT };
 
@@ -193,7 +193,8 @@ static int describe_object(size_t kind, const wchar_t *path, uint32_t session, k
   if (status == STATUS_OBJECT_TYPE_MISMATCH_) return KOBJNS_INVALID_HANDLE;
   if (status < 0) h = NULL; /* it exists, but Windows tells this caller nothing more */
   /* header_read: both the size (or state) and the descriptor could be asked for. */
-  kobjns_object o = {.type = kinds[kind].type,
+  kobjns_object o = {.type = kobjns__type(kinds[kind].type)->name,
+                     .object_type = kinds[kind].type,
                      .session = session,
                      .owner = UINT32_MAX,
                      .stale = 0,
@@ -312,7 +313,8 @@ static int each_session(const wchar_t *dir, const directory_entry *e, void *stat
   char path[32];
   snprintf(path, sizeof path, "\\Sessions\\%u", (unsigned)n);
   kobjns_object session = {.path = path,
-                           .type = "Session",
+                           .type = kobjns__type(KOBJNS_TYPE_SESSION)->name,
+                           .object_type = KOBJNS_TYPE_SESSION,
                            .session = (uint32_t)n,
                            .owner = UINT32_MAX,
                            .sddl = "",

@@ -7,8 +7,8 @@
 
 static HANDLE open_kind(unsigned kind, unsigned access, const wchar_t *name) {
   switch (kind) {
-    case KOBJNS__MUTEX: return OpenMutexW(access, FALSE, name);
-    case KOBJNS__EVENT: return OpenEventW(access, FALSE, name);
+    case KOBJNS_TYPE_MUTEX: return OpenMutexW(access, FALSE, name);
+    case KOBJNS_TYPE_EVENT: return OpenEventW(access, FALSE, name);
     default: return OpenSemaphoreW(access, FALSE, name);
   }
 }
@@ -31,7 +31,7 @@ int kobjns__os_sync_create(const kobjns_ctx *ctx, const kobjns__sync_args *a, ko
   wchar_t *wname = NULL;
   int rc = a->name ? kobjns__win32_name(ctx, a->name, &wname) : 0;
   if (rc) return rc;
-  unsigned all = kobjns__sync_mapping(a->kind)->all;
+  unsigned all = kobjns__type(a->kind)->mapping->all;
   if (a->name && !kobjns__may_create_in(ctx, a->name)) {
     /* Without SeCreateGlobalPrivilege a create can only find an existing object. */
     HANDLE h = open_kind(a->kind, all, wname);
@@ -51,8 +51,8 @@ int kobjns__os_sync_create(const kobjns_ctx *ctx, const kobjns__sync_args *a, ko
   }
   HANDLE h;
   switch (a->kind) {
-    case KOBJNS__MUTEX: h = CreateMutexW(&sa, a->initial_owner, wname); break;
-    case KOBJNS__EVENT: h = CreateEventW(&sa, a->manual_reset, a->initial_state, wname); break;
+    case KOBJNS_TYPE_MUTEX: h = CreateMutexW(&sa, a->initial_owner, wname); break;
+    case KOBJNS_TYPE_EVENT: h = CreateEventW(&sa, a->manual_reset, a->initial_state, wname); break;
     default: h = CreateSemaphoreW(&sa, a->initial, a->maximum, wname); break;
   }
   DWORD error = GetLastError();

@@ -1,0 +1,56 @@
+/* The object types and their generic mappings, as Windows' object manager defines them. */
+#include "internal.h"
+
+static const kobjns__generic_mapping section_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_WRITE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SECTION_MAP_EXECUTE,
+    .all = KOBJNS__SECTION_ALL_ACCESS,
+};
+static const kobjns__generic_mapping mutex_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__MUTANT_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__MUTANT_ALL,
+};
+static const kobjns__generic_mapping event_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__EVENT_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__EVENT_MODIFY_STATE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__EVENT_ALL,
+};
+static const kobjns__generic_mapping semaphore_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__SEMAPHORE_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__SEMAPHORE_MODIFY_STATE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__SEMAPHORE_ALL,
+};
+
+static const kobjns__type_info types[] = {
+    [KOBJNS_TYPE_NONE] = {""},
+    [KOBJNS_TYPE_SECTION] = {"Section", &section_mapping, KOBJNS__SECTION_ALL, true, false},
+    [KOBJNS_TYPE_MUTEX] = {"Mutex", &mutex_mapping, KOBJNS__MUTANT_ALL, true, true},
+    [KOBJNS_TYPE_EVENT] = {"Event", &event_mapping, KOBJNS__EVENT_ALL, true, true},
+    [KOBJNS_TYPE_SEMAPHORE] = {"Semaphore", &semaphore_mapping, KOBJNS__SEMAPHORE_ALL, true, true},
+    [KOBJNS_TYPE_SESSION] = {"Session"},
+    [KOBJNS_TYPE_OBJECT] = {"Object"},
+    [KOBJNS_TYPE_UNKNOWN] = {"Unknown"},
+    [KOBJNS_TYPE_TEMPORARY] = {"Temporary"},
+};
+
+const kobjns__type_info *kobjns__type(kobjns_type type) {
+  return (unsigned)type < sizeof types / sizeof types[0] ? &types[type] : &types[0];
+}
+
+bool kobjns__type_is_object(kobjns_type type) { return kobjns__type(type)->mapping != NULL; }
+
+uint32_t kobjns__type_valid_access(kobjns_type type) {
+  const kobjns__type_info *t = kobjns__type(type);
+  return t->mapping ? t->rights | KOBJNS__GENERIC_ALL_BITS : 0;
+}
+
+uint32_t kobjns__type_map(kobjns_type type, uint32_t access) {
+  return kobjns__map_generic_as(kobjns__type(type)->mapping, access);
+}
+
+const char *kobjns_type_name(kobjns_type type) { return kobjns__type(type)->name; }
