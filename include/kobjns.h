@@ -252,6 +252,16 @@ KOBJNS_API int kobjns_sync_access(const kobjns_sync *object, unsigned *access);
 KOBJNS_API const char *kobjns_sync_type(const kobjns_sync *object);
 KOBJNS_API const char *kobjns_sync_path(const kobjns_sync *object);
 
+/* --- any handle --------------------------------------------------------------------------
+ * Handles of every type come from one table: their values are multiples of 4 below 2^32 (the
+ * two low bits are ignored, as Windows ignores them in a HANDLE), and the Win32 facade's HANDLEs
+ * are the same values. */
+
+/* Close a handle of any type (a kobjns_section * or a kobjns_sync *): 0, or 6 if not live. */
+KOBJNS_API int kobjns_close(void *handle);
+/* The type of a live handle: 0 with *type set, or 6 (*type KOBJNS_TYPE_NONE). */
+KOBJNS_API int kobjns_handle_type(const void *handle, kobjns_type *type);
+
 /* --- recovery ---------------------------------------------------------------------------- */
 
 /* Remove the stale objects of this process's tree of names (KOBJNS_ROOT): sections, mutexes,

@@ -20,33 +20,18 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 void kobjns__os_call_once(void (*fn)(void)) { pthread_once(&once, fn); }
 
-/* Writers first: glibc's default lets readers that keep overlapping hold a writer (close,
- * unmap) off for ever. Safe because no thread takes the lock again while holding it. */
-#ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
-#define REGISTRY_INITIALIZER PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
-#else
-#define REGISTRY_INITIALIZER PTHREAD_RWLOCK_INITIALIZER
-#endif
-static pthread_rwlock_t registry = REGISTRY_INITIALIZER;
+/* The handle table's lock: only its changes take it (lookups are lock-free). */
+static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 
-void kobjns__os_registry_lock(bool exclusive) {
-  if (exclusive)
-    pthread_rwlock_wrlock(&registry);
-  else
-    pthread_rwlock_rdlock(&registry);
-}
+void kobjns__os_registry_lock(void) { pthread_mutex_lock(&registry); }
 
-void kobjns__os_registry_unlock(bool exclusive) {
-  (void)exclusive;
-  pthread_rwlock_unlock(&registry);
-}
+void kobjns__os_registry_unlock(void) { pthread_mutex_unlock(&registry); }
 
 /* fork() copies the lock as it is: hold it across the fork so that no other thread is inside,
- * then release it in the parent and start the child's afresh (glibc records the writer's thread
- * id, which is not the child's). */
-static void registry_before_fork(void) { pthread_rwlock_wrlock(&registry); }
-static void registry_in_parent(void) { pthread_rwlock_unlock(&registry); }
-static void registry_in_child(void) { registry = (pthread_rwlock_t)REGISTRY_INITIALIZER; }
+ * then release it in the parent and start the child's afresh. */
+static void registry_before_fork(void) { pthread_mutex_lock(&registry); }
+static void registry_in_parent(void) { pthread_mutex_unlock(&registry); }
+static void registry_in_child(void) { registry = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER; }
 
 __attribute__((constructor)) static void kobjns_load(void) {
   pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
@@ -80,9 +65,9 @@ static void set_groups(kobjns__token *t, const gid_t *gids, int n) {
   for (int i = 0; i < n && t->ngroups < KOBJNS__MAX_GROUPS; i++) t->groups[t->ngroups++] = gids[i];
 }
 
+int kobjns__os_init(void) { return kobjns__shm_init(); }
+
 int kobjns__os_process_identity(kobjns__token *token, bool *session_known) {
-  int rc = kobjns__shm_init();
-  if (rc) return rc;
   token->uid = geteuid();
   token->admin = token->uid == 0;
   gid_t gids[KOBJNS__MAX_GROUPS];
@@ -94,7 +79,7 @@ int kobjns__os_process_identity(kobjns__token *token, bool *session_known) {
   return 0;
 }
 
-int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
+int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
   if (geteuid() != 0) return KOBJNS_PRIVILEGE_NOT_HELD;
   gid_t gids[KOBJNS__MAX_GROUPS];
   int n = 0;
@@ -104,7 +89,7 @@ int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
     n = KOBJNS__MAX_GROUPS;
     if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) < 0) n = KOBJNS__MAX_GROUPS;
   }
-  set_groups(&ctx->token, gids, n); /* a uid without an account is in no group */
+  set_groups(token, gids, n); /* a uid without an account is in no group */
   return 0;
 }
 

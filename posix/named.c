@@ -167,13 +167,13 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
     return kobjns__status_from_errno(err);
   }
   /* The type's own bytes, before anyone can reach the object. */
-  if (a->init && (rc = a->init(fd, header_size, a->init_arg))) {
+  if (a->type->init && (rc = a->type->init(fd, header_size, a->create, a->object))) {
     kobjns__object_discard(fd, tmp);
     return rc;
   }
   if (a->name) {
     if ((rc = kobjns__object_publish(fd, tmp, a->native))) {
-      if (a->unpublished) a->unpublished(a->init_arg);
+      if (a->type->unpublished) a->type->unpublished(a->object);
       return rc;
     }
   } else {
@@ -185,18 +185,96 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   return 0;
 }
 
-int kobjns__named_create_or_open(const kobjns_ctx *ctx, const kobjns__name *name,
-                                 int (*try_open)(void *arg), int (*try_create)(void *arg),
-                                 void *arg) {
+/* --- the backend contract: every type ------------------------------------------------------- */
+
+static const kobjns__named_type *named_type(kobjns_type type) {
+  switch (type) {
+    case KOBJNS_TYPE_SECTION: return &kobjns__posix_section;
+    case KOBJNS_TYPE_MUTEX: return &kobjns__posix_mutex;
+    case KOBJNS_TYPE_EVENT: return &kobjns__posix_event;
+    default: return &kobjns__posix_semaphore;
+  }
+}
+
+static void keep(kobjns__object *o, int fd) {
+  o->os.fd = fd;
+  o->os.pid = kobjns__pid();
+  o->os.forks = kobjns__forks();
+}
+
+static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
+                         unsigned desired, kobjns__object *o, kobjns__facts *facts) {
+  const kobjns__named_type *t = named_type(type);
+  bool writable = t->open_writable(desired);
+  kobjns__named n;
+  int rc = kobjns__named_open(ctx, name, o->os.native, (uint16_t)type, desired, writable, &n);
+  if (rc) return rc;
+  o->os.header_size = n.h.header_size;
+  if ((rc = t->adopt(o, &n, writable, facts))) {
+    kobjns__object_release(n.fd, o->os.native, kobjns__pid());
+    return rc;
+  }
+  keep(o, n.fd);
+  return 0;
+}
+
+int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
+                    unsigned desired, kobjns__object *o, kobjns__facts *facts) {
+  kobjns__native_name(name, o->os.native);
+  int rc = open_existing(ctx, name, type, desired, o, facts);
+  return rc == KOBJNS__STALE_FOREIGN ? KOBJNS_FILE_NOT_FOUND : rc;
+}
+
+static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
+                      kobjns__facts *facts) {
+  const kobjns__named_type *t = named_type(a->type);
+  kobjns__named_create_args args = {
+      .type = t,
+      .name = a->name,
+      .native = o->os.native,
+      .flags = a->read_only ? KOBJNS__FLAG_READ_ONLY : 0,
+      .size = t->file_size(a),
+      .sd = a->sd,
+      .create = a,
+      .object = o,
+  };
+  kobjns__named n;
+  int rc = kobjns__named_create(ctx, &args, &n);
+  if (rc) return rc;
+  o->os.header_size = n.h.header_size;
+  facts->size = a->type == KOBJNS_TYPE_SECTION ? a->size : 0;
+  facts->read_only = a->read_only;
+  keep(o, n.fd);
+  return 0;
+}
+
+int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
+                      kobjns__facts *facts) {
+  if (!a->name) {
+    o->os.native[0] = '\0';
+    return create_new(ctx, a, o, facts);
+  }
+  kobjns__native_name(a->name, o->os.native);
   for (int attempt = 0; attempt < 1000; attempt++) {
-    int rc = try_open(arg);
+    int rc = open_existing(ctx, a->name, a->type, a->existing_access, o, facts);
     if (rc == 0) return KOBJNS_ALREADY_EXISTS;
-    if (rc == KOBJNS__STALE_FOREIGN)
-      return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
+    if (rc == KOBJNS__STALE_FOREIGN) return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
     if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
-    if (!kobjns__may_create_in(ctx, name)) return KOBJNS_ACCESS_DENIED;
-    rc = try_create(arg);
+    if (!a->may_create) return KOBJNS_ACCESS_DENIED; /* the core's privilege verdict */
+    rc = create_new(ctx, a, o, facts);
     if (rc != KOBJNS_ALREADY_EXISTS) return rc; /* else another creator won: open theirs */
   }
   return KOBJNS_BUSY;
+}
+
+void kobjns__os_close(kobjns__object *o) {
+  const kobjns__named_type *t = named_type(o->type);
+  if (t->release) t->release(o);
+  /* At exit, a handle a forked child shares (daemonising: fork, then the parent exits) is the
+   * child's to close: the parent's exit must not remove a name the child still uses. */
+  if (o->process_exiting && o->os.forks != kobjns__forks()) {
+    close(o->os.fd);
+    return;
+  }
+  kobjns__object_release(o->os.fd, o->os.native, o->os.pid);
 }

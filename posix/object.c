@@ -399,11 +399,9 @@ int kobjns__object_alive(const char *native, bool *alive) {
     /* Anything else (no descriptor left, ...) is not an answer: say so, never "absent". */
     return *alive ? 0 : kobjns__status_from_errno(errno);
   }
+  /* A look, never a removal: resolving a name must change nothing (a stale marker goes with
+   * the next member's attach or with kobjns_cleanup). */
   *alive = lock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
-  if (!*alive) {
-    struct stat st;
-    if (fstat(fd, &st) == 0) (void)remove_name(native, &st);
-  }
   close(fd);
   return 0;
 }

@@ -76,7 +76,7 @@ bool kobjns__temp_creator_died(const char *rest);
 /* Remove `native` (open as `fd`, described by `st`) if nobody holds it: 1 removed, 0 held or
  * already gone, -1 another user's object that the sticky shm directory keeps. */
 int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st);
-/* Whether `native` exists with at least one live holder. */
+/* Whether `native` exists with at least one live holder (removes nothing). */
 int kobjns__object_alive(const char *native, bool *alive);
 
 /* Whether the section header `h`, read from the file `st` describes, is well formed: its sizes
@@ -87,12 +87,32 @@ uint32_t kobjns__page_size(void);
 
 /* --- typed objects (named.c): sections, mutexes, events, semaphores ------------------------- */
 
+/* What differs by type in the shm directory; named.c does the rest. */
+struct kobjns__named;
 typedef struct kobjns__named_type {
   kobjns_type type;
   /* The r (04) and w (02) mode bits the descriptor grants `t` whatever its session (the kernel
    * cannot tell sessions apart); `read_only` objects never get w. */
   unsigned (*granted_bits)(const kobjns__sd *sd, uint32_t owner, kobjns__token t, bool read_only);
+  /* Whether an open for `desired` opens the file for writing (else read-only). */
+  bool (*open_writable)(unsigned desired);
+  /* The file's bytes after the header for a create. */
+  uint64_t (*file_size)(const kobjns__create_args *a);
+  /* Take what the type needs of an object just opened (`n`, opened writable if `writable` was
+   * asked) into o->os and report its facts: 0, or a status (the caller releases the file). */
+  int (*adopt)(kobjns__object *o, const struct kobjns__named *n, bool writable,
+               kobjns__facts *facts);
+  /* Fill a new file's bytes after `header_size` before anyone can reach it, keeping what the
+   * handle needs in o->os (may be NULL); undo that when the object could not be published. */
+  int (*init)(int fd, uint32_t header_size, const kobjns__create_args *a, kobjns__object *o);
+  void (*unpublished)(kobjns__object *o);
+  /* Drop what adopt or init took (may be NULL). */
+  void (*release)(kobjns__object *o);
 } kobjns__named_type;
+
+/* The types' parts: section.c and sync.c. */
+extern const kobjns__named_type kobjns__posix_section, kobjns__posix_mutex, kobjns__posix_event,
+    kobjns__posix_semaphore;
 
 /* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
  * lock held, its header, and whether the descriptor may write. */
@@ -116,23 +136,14 @@ typedef struct kobjns__named_create_args {
   uint32_t flags;           /* KOBJNS__FLAG_* */
   uint64_t size;            /* bytes after the header */
   const kobjns__sd *sd;     /* NULL: the default (creator, SYSTEM, administrators) */
-  /* Fill the type's bytes of the new file (after `header_size`) before anyone can reach it:
-   * 0 or a status. May be NULL. */
-  int (*init)(int fd, uint32_t header_size, void *arg);
-  /* Undo what init did when the object could not be published (its file is gone). */
-  void (*unpublished)(void *arg);
-  void *init_arg;
+  const kobjns__create_args *create; /* for the type's init */
+  kobjns__object *object;            /* the handle's object, for the type's init */
 } kobjns__named_create_args;
 
 /* Create a new object and publish it: 0, 183 when another creator won the name (nothing made),
  * or an error. out->st is not filled (init has the descriptor, if it needs to stat it). */
 int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args *a,
                          kobjns__named *out);
-/* The create-or-open loop every type shares: try_open (0: it exists, 2: it does not), else
- * try_create (183: someone else just made it: open theirs). 0 created, 183 opened, or a status. */
-int kobjns__named_create_or_open(const kobjns_ctx *ctx, const kobjns__name *name,
-                                 int (*try_open)(void *arg), int (*try_create)(void *arg),
-                                 void *arg);
 
 /* --- sync objects (sync.c) ------------------------------------------------------------------ */
 

@@ -12,23 +12,17 @@ typedef struct kobjns__os_ctx {
   int pid;        /* the process that took it */
 } kobjns__os_ctx;
 
-typedef struct kobjns__os_section {
-  int fd;                              /* own open file description: holds the shared lock */
-  uint32_t header_size;                /* file offset of the user's byte 0 */
-  int pid;                             /* the process that opened it */
-  unsigned forks;                      /* kobjns__forks() when it was opened */
-  char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed section */
-} kobjns__os_section;
-
-/* A mutex's, event's or semaphore's handle. Its state lives in the page after the header, mapped
- * once per process (see posix/sync.c). */
+/* A handle's object: its own open file description (holding the shared lock) in every type;
+ * a mutex's, event's or semaphore's state lives in the page after the header, mapped once per
+ * process (see posix/sync.c). */
 struct kobjns__sync_map;
-typedef struct kobjns__os_sync {
+typedef struct kobjns__os_object {
   int fd;                              /* own open file description: holds the shared lock */
   int pid;                             /* the process that opened it */
   unsigned forks;                      /* kobjns__forks() when it was opened */
-  struct kobjns__sync_map *map;        /* the process's mapping of the state */
+  uint32_t header_size;                /* file offset of the user's byte 0 (or of the state) */
+  struct kobjns__sync_map *map;        /* sync types: the process's mapping of the state */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */
-} kobjns__os_sync;
+} kobjns__os_object;
 
 #endif

@@ -64,7 +64,7 @@ typedef struct holder {
 typedef struct sync_state {
   uint32_t seq;       /* futex: bumped (and sleepers woken) before every change */
   uint32_t sleepers;  /* threads asleep on seq */
-  uint32_t kind;      /* enum kobjns__sync_kind, as created */
+  uint32_t kind;      /* its kobjns_type, as created */
   uint32_t guard;     /* futex lock word: 0 free, else guard_word() of its holder */
   uint32_t recursion; /* mutex: levels the owner holds */
   uint32_t abandoned; /* mutex: abandoned, and not yet reported to an owner */
@@ -352,76 +352,48 @@ static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token
   return 06;
 }
 
-static const kobjns__named_type named_types[] = {
-    [KOBJNS_TYPE_MUTEX] = {KOBJNS_TYPE_MUTEX, granted_bits},
-    [KOBJNS_TYPE_EVENT] = {KOBJNS_TYPE_EVENT, granted_bits},
-    [KOBJNS_TYPE_SEMAPHORE] = {KOBJNS_TYPE_SEMAPHORE, granted_bits},
-};
-
-static void fill(kobjns_sync *s, int fd, sync_map *m, unsigned access) {
-  s->os.fd = fd;
-  s->os.pid = kobjns__pid();
-  s->os.forks = kobjns__forks();
-  s->os.map = m;
-  s->access = access;
+static bool open_writable(unsigned desired) {
+  (void)desired;
+  return true;
 }
 
-static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, unsigned kind,
-                         unsigned desired, kobjns_sync *s) {
-  kobjns__named o;
-  int rc = kobjns__named_open(ctx, name, s->os.native, (uint16_t)kind, desired, true, &o);
+static uint64_t file_size(const kobjns__create_args *a) {
+  (void)a;
+  return STATE_SIZE;
+}
+
+static int adopt(kobjns__object *o, const kobjns__named *n, bool writable, kobjns__facts *facts) {
+  (void)writable, (void)facts;
+  if (!n->fd_writable) return KOBJNS_ACCESS_DENIED; /* the kernel keeps the caller from using it */
+  if (n->h.size != STATE_SIZE) return KOBJNS_FILE_CORRUPT;
+  sync_map *m;
+  int rc = map_get(n->fd, &n->st, n->h.header_size, &m);
   if (rc) return rc;
-  sync_map *m = NULL;
-  if (!o.fd_writable)
-    rc = KOBJNS_ACCESS_DENIED; /* the kernel keeps the caller from using it */
-  else if (o.h.size != STATE_SIZE)
-    rc = KOBJNS_FILE_CORRUPT;
-  else
-    rc = map_get(o.fd, &o.st, o.h.header_size, &m);
-  if (!rc && __atomic_load_n(&m->state->kind, __ATOMIC_RELAXED) != kind) {
+  if (__atomic_load_n(&m->state->kind, __ATOMIC_RELAXED) != (uint32_t)o->type) {
     map_put(m);
-    rc = KOBJNS_FILE_CORRUPT;
+    return KOBJNS_FILE_CORRUPT;
   }
-  if (rc) {
-    kobjns__object_release(o.fd, s->os.native, kobjns__pid());
-    return rc;
-  }
-  fill(s, o.fd, m, desired);
+  o->os.map = m;
   return 0;
 }
 
-int kobjns__os_sync_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned kind,
-                         unsigned desired, kobjns_sync *s) {
-  kobjns__native_name(name, s->os.native);
-  int rc = open_existing(ctx, name, kind, desired, s);
-  return rc == KOBJNS__STALE_FOREIGN ? KOBJNS_FILE_NOT_FOUND : rc;
-}
-
-typedef struct create_call {
-  const kobjns_ctx *ctx;
-  const kobjns__sync_args *a;
-  kobjns_sync *s;
-  sync_map *map; /* made by init_state */
-} create_call;
-
 /* The new object's state, written through the mapping this process will keep. */
-static int init_state(int fd, uint32_t header_size, void *arg) {
-  create_call *c = arg;
-  const kobjns__sync_args *a = c->a;
+static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a,
+                      kobjns__object *o) {
   struct stat st;
   if (fstat(fd, &st) < 0) return kobjns__status_from_errno(errno);
-  int rc = map_get(fd, &st, header_size, &c->map);
+  int rc = map_get(fd, &st, header_size, &o->os.map);
   if (rc) return rc;
-  sync_state *state = c->map->state; /* zero-filled: guard free, no owner */
+  sync_state *state = o->os.map->state; /* zero-filled: guard free, no owner */
   /* Nobody else can reach it yet; the guard still orders these writes before anyone's look
    * (the publication that makes it reachable is a system call, which thread checkers miss). */
   guard_lock(state);
-  __atomic_store_n(&state->kind, a->kind, __ATOMIC_RELAXED);
+  __atomic_store_n(&state->kind, (uint32_t)a->type, __ATOMIC_RELAXED);
   state->manual_reset = a->manual_reset;
   state->signaled = a->initial_state;
   state->count = a->initial;
   state->maximum = a->maximum;
-  if (a->kind == KOBJNS_TYPE_MUTEX && a->initial_owner) {
+  if (a->type == KOBJNS_TYPE_MUTEX && a->initial_owner) {
     state->recursion = 1;
     record(&state->owner, self());
   }
@@ -429,56 +401,24 @@ static int init_state(int fd, uint32_t header_size, void *arg) {
   return 0;
 }
 
-static void undo_state(void *arg) { map_put(((create_call *)arg)->map); }
-
-static int create_new(void *arg) {
-  create_call *c = arg;
-  const kobjns__sync_args *a = c->a;
-  kobjns__named_create_args args = {
-      .type = &named_types[a->kind],
-      .name = a->name,
-      .native = c->s->os.native,
-      .size = STATE_SIZE,
-      .sd = a->sd,
-      .init = init_state,
-      .unpublished = undo_state,
-      .init_arg = c,
-  };
-  kobjns__named o;
-  int rc = kobjns__named_create(c->ctx, &args, &o);
-  if (rc) return rc;
-  fill(c->s, o.fd, c->map, kobjns__type(a->kind)->mapping->all);
-  return 0;
+static void release_state(kobjns__object *o) {
+  map_put(o->os.map);
+  o->os.map = NULL;
 }
 
-static int open_for_create(void *arg) {
-  create_call *c = arg;
-  return open_existing(c->ctx, c->a->name, c->a->kind, kobjns__type(c->a->kind)->mapping->all, c->s);
-}
-
-int kobjns__os_sync_create(const kobjns_ctx *ctx, const kobjns__sync_args *a, kobjns_sync *s) {
-  create_call c = {ctx, a, s, NULL};
-  if (!a->name) {
-    s->os.native[0] = '\0';
-    return create_new(&c);
+#define SYNC_TYPE(t)                                                                  \
+  {                                                                                   \
+    .type = t, .granted_bits = granted_bits, .open_writable = open_writable,          \
+    .file_size = file_size, .adopt = adopt, .init = init_state,                      \
+    .unpublished = release_state, .release = release_state,                          \
   }
-  kobjns__native_name(a->name, s->os.native);
-  return kobjns__named_create_or_open(ctx, a->name, open_for_create, create_new, &c);
-}
-
-void kobjns__os_sync_close(kobjns_sync *s) {
-  map_put(s->os.map);
-  /* As for sections: a handle a forked child shares is the child's to close at exit. */
-  if (s->h.process_exiting && s->os.forks != kobjns__forks()) {
-    close(s->os.fd);
-    return;
-  }
-  kobjns__object_release(s->os.fd, s->os.native, s->os.pid);
-}
+const kobjns__named_type kobjns__posix_mutex = SYNC_TYPE(KOBJNS_TYPE_MUTEX);
+const kobjns__named_type kobjns__posix_event = SYNC_TYPE(KOBJNS_TYPE_EVENT);
+const kobjns__named_type kobjns__posix_semaphore = SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE);
 
 /* --- signalling ------------------------------------------------------------------------------ */
 
-int kobjns__os_mutex_release(kobjns_sync *s) {
+int kobjns__os_mutex_release(kobjns__object *s) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
   int rc = 0;
@@ -493,7 +433,7 @@ int kobjns__os_mutex_release(kobjns_sync *s) {
   return rc;
 }
 
-int kobjns__os_event_set(kobjns_sync *s, bool signaled) {
+int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
   if (signaled) {
@@ -505,7 +445,7 @@ int kobjns__os_event_set(kobjns_sync *s, bool signaled) {
   return 0;
 }
 
-int kobjns__os_semaphore_release(kobjns_sync *s, int32_t count, int32_t *previous) {
+int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
   int32_t now = st->count;
@@ -534,9 +474,9 @@ typedef struct waiting {
 
 /* Whether `s` can be acquired now (its guard held): 0, 735 (a dead owner's mutex), or
  * WOULD_BLOCK; with `take`, acquire it. */
-static int try_locked(kobjns_sync *s, const waiting *w, bool take) {
+static int try_locked(kobjns__object *s, const waiting *w, bool take) {
   sync_state *st = s->os.map->state;
-  switch (s->kind) {
+  switch (s->type) {
     case KOBJNS_TYPE_MUTEX: {
       const holder *m = self();
       holder owner;
@@ -571,7 +511,7 @@ static int try_locked(kobjns_sync *s, const waiting *w, bool take) {
   }
 }
 
-static int try_any(kobjns_sync *const *objects, size_t count, const waiting *w, size_t *index) {
+static int try_any(kobjns__object *const *objects, size_t count, const waiting *w, size_t *index) {
   for (size_t i = 0; i < count; i++) {
     sync_state *st = objects[i]->os.map->state;
     guard_lock(st);
@@ -586,13 +526,13 @@ static int try_any(kobjns_sync *const *objects, size_t count, const waiting *w, 
 }
 
 static int by_inode(const void *a, const void *b) {
-  const sync_map *x = (*(kobjns_sync *const *)a)->os.map, *y = (*(kobjns_sync *const *)b)->os.map;
+  const sync_map *x = (*(kobjns__object *const *)a)->os.map, *y = (*(kobjns__object *const *)b)->os.map;
   if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
   return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
 /* All at once, or nothing: every guard taken in inode order (the same in every process). */
-static int try_all(kobjns_sync *const *sorted, kobjns_sync *const *objects, size_t count,
+static int try_all(kobjns__object *const *sorted, kobjns__object *const *objects, size_t count,
                    const waiting *w, size_t *index) {
   for (size_t i = 0; i < count; i++) guard_lock(sorted[i]->os.map->state);
   int rc = 0;
@@ -614,7 +554,7 @@ static int try_all(kobjns_sync *const *sorted, kobjns_sync *const *objects, size
 
 /* Sleep on every object's word at once until one changes or `until`: false when the kernel
  * cannot (no futex_waitv), remembered for the process. */
-static bool several_at_once(kobjns_sync *const *objects, size_t count, const uint32_t *seqs,
+static bool several_at_once(kobjns__object *const *objects, size_t count, const uint32_t *seqs,
                             const struct timespec *until) {
 #ifdef SYS_futex_waitv
   static bool missing;
@@ -636,7 +576,7 @@ static bool several_at_once(kobjns_sync *const *objects, size_t count, const uin
 
 /* Sleep until one of the objects may have changed, or `until` (NULL: no limit). `seqs` were read
  * before the last try. */
-static void sleep_on(kobjns_sync *const *objects, size_t count, const uint32_t *seqs,
+static void sleep_on(kobjns__object *const *objects, size_t count, const uint32_t *seqs,
                      const struct timespec *until) {
   for (size_t i = 0; i < count; i++)
     __atomic_add_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
@@ -652,10 +592,10 @@ static void sleep_on(kobjns_sync *const *objects, size_t count, const uint32_t *
     __atomic_sub_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
 }
 
-int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, uint32_t timeout_ms,
+int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all, uint32_t timeout_ms,
                     size_t *index) {
   *index = 0;
-  kobjns_sync *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  kobjns__object *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   if (wait_all) {
     memcpy(sorted, objects, count * sizeof *objects);
     qsort(sorted, count, sizeof *sorted, by_inode);
@@ -669,7 +609,7 @@ int kobjns__os_wait(kobjns_sync *const *objects, size_t count, bool wait_all, ui
   for (size_t i = 0; i < count; i++)
     w[i] = (waiting){.sets = __atomic_load_n(&objects[i]->os.map->state->sets, __ATOMIC_ACQUIRE)};
   bool watch = false; /* a mutex among them: its owner may die, and nothing would say so */
-  for (size_t i = 0; i < count; i++) watch |= objects[i]->kind == KOBJNS_TYPE_MUTEX;
+  for (size_t i = 0; i < count; i++) watch |= objects[i]->type == KOBJNS_TYPE_MUTEX;
   struct timespec next_look = {0, 0}; /* set at the first sleep: no clock read for a quick wait */
   bool last = false;
   for (;;) {
@@ -706,11 +646,8 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
   /* A copy of the page as it is now: looking must not disturb (no mapping, no guard). */
   sync_state st;
   if (pread(fd, &st, sizeof st, (off_t)header_size) != (ssize_t)sizeof st) return;
-  unsigned kind = type == KOBJNS_TYPE_MUTEX       ? KOBJNS_TYPE_MUTEX
-                  : type == KOBJNS_TYPE_EVENT     ? KOBJNS_TYPE_EVENT
-                  : type == KOBJNS_TYPE_SEMAPHORE ? KOBJNS_TYPE_SEMAPHORE
-                                                   : 0;
-  if (!kind || st.kind != kind) return;
+  unsigned kind = type;
+  if (!kobjns__type((kobjns_type)type)->waitable || st.kind != kind) return;
   if (kind == KOBJNS_TYPE_EVENT) {
     snprintf(out, size, "%s, %s", st.signaled ? "signaled" : "not signaled",
              st.manual_reset ? "manual reset" : "auto reset");

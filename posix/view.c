@@ -9,23 +9,23 @@
 static kobjns__ptrmap views;
 
 int kobjns__view_add(void *addr, size_t length) {
-  kobjns__os_registry_lock(true);
+  kobjns__os_registry_lock();
   int rc = kobjns__ptrmap_add(&views, addr, length);
-  kobjns__os_registry_unlock(true);
+  kobjns__os_registry_unlock();
   return rc;
 }
 
 int kobjns__view_remove(void *addr, size_t *length) {
   uintptr_t value = 0;
-  kobjns__os_registry_lock(true);
+  kobjns__os_registry_lock();
   bool found = kobjns__ptrmap_remove(&views, addr, &value);
-  kobjns__os_registry_unlock(true);
+  kobjns__os_registry_unlock();
   *length = (size_t)value;
   return found ? 0 : KOBJNS_INVALID_ADDRESS;
 }
 
 void kobjns__view_release(void) {
-  kobjns__os_registry_lock(true);
+  kobjns__os_registry_lock();
   kobjns__ptrmap_release(&views);
-  kobjns__os_registry_unlock(true);
+  kobjns__os_registry_unlock();
 }

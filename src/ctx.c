@@ -4,7 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool default_privileged(const kobjns__token *t) { return t->admin || t->session == 0; }
+/* Who holds SeCreateGlobalPrivilege unless it was dropped: services (session 0) and
+ * administrators. */
+static bool entitled(const kobjns__token *t) { return t->admin || t->session == 0; }
+
+/* The privileges of `t` after its identity changed: what it is entitled to, less what was
+ * dropped (a drop lasts until kobjns_ctx_set_privilege() grants it again). */
+static void update_privileges(kobjns__token *t) {
+  t->privileges = entitled(t) ? KOBJNS_PRIV_CREATE_GLOBAL & ~t->dropped : 0;
+}
 
 /* KOBJNS_SESSION: a decimal session id. */
 static int session_from_env(uint32_t *session, bool *set) {
@@ -25,7 +33,9 @@ static int session_from_env(uint32_t *session, bool *set) {
 int kobjns__ctx_init_process(kobjns_ctx *ctx) {
   memset(ctx, 0, sizeof *ctx);
   bool session_known = false, from_env = false;
-  int rc = kobjns__os_process_identity(&ctx->token, &session_known);
+  int rc = kobjns__os_init();
+  if (rc) return rc;
+  rc = kobjns__os_process_identity(&ctx->token, &session_known);
   if (rc) return rc;
   uint32_t env_session = 0;
   if ((rc = session_from_env(&env_session, &from_env))) return rc;
@@ -33,7 +43,7 @@ int kobjns__ctx_init_process(kobjns_ctx *ctx) {
     ctx->token.session = env_session;
   else if (!session_known)
     ctx->token.session = 0; /* no login session: a system service */
-  ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
+  update_privileges(&ctx->token);
   return kobjns__os_ctx_attach(ctx);
 }
 
@@ -81,7 +91,7 @@ int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session) {
   if (rc) return rc;
   kobjns__os_ctx_detach(ctx);
   *ctx = moved;
-  ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
+  update_privileges(&ctx->token);
   return 0;
 }
 
@@ -89,25 +99,25 @@ int kobjns_ctx_set_privilege(kobjns_ctx *ctx, unsigned privilege, int enabled) {
   if (!ctx || privilege != KOBJNS_PRIV_CREATE_GLOBAL) return KOBJNS_INVALID_PARAMETER;
   if (!enabled) {
     ctx->token.privileges &= ~privilege;
+    ctx->token.dropped |= privilege;
     return 0;
   }
-  if (!default_privileged(&ctx->token)) return KOBJNS_PRIVILEGE_NOT_HELD;
+  if (!entitled(&ctx->token)) return KOBJNS_PRIVILEGE_NOT_HELD;
   ctx->token.privileges |= privilege;
+  ctx->token.dropped &= ~privilege;
   return 0;
 }
 
 int kobjns_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
   if (!ctx || uid == UINT32_MAX) return KOBJNS_INVALID_PARAMETER;
-  kobjns__token saved = ctx->token;
-  int rc = kobjns__os_ctx_set_user(ctx, uid);
-  if (rc) {
-    ctx->token = saved;
-    return rc;
-  }
-  ctx->token.uid = uid;
-  ctx->token.admin = uid == 0;
-  ctx->token.user_overridden = true;
-  ctx->token.privileges = default_privileged(&ctx->token) ? KOBJNS_PRIV_CREATE_GLOBAL : 0;
+  kobjns__token changed = ctx->token;
+  int rc = kobjns__os_user_groups(uid, &changed);
+  if (rc) return rc;
+  changed.uid = uid;
+  changed.admin = uid == 0;
+  changed.user_overridden = true;
+  update_privileges(&changed);
+  ctx->token = changed;
   return 0;
 }
 

@@ -18,7 +18,8 @@
 /* Who is asking. On POSIX uid/gids are the kernel's; on Windows they are unused. */
 typedef struct kobjns__token {
   uint32_t session;
-  unsigned privileges;  /* KOBJNS_PRIV_* */
+  unsigned privileges;  /* KOBJNS_PRIV_* held */
+  unsigned dropped;     /* KOBJNS_PRIV_* dropped by the program: identity changes keep them off */
   bool admin;           /* SYSTEM / BUILTIN\Administrators (root on POSIX) */
   bool user_overridden; /* kobjns_ctx_set_user() was used */
   uint32_t uid;
@@ -26,7 +27,7 @@ typedef struct kobjns__token {
   uint32_t groups[KOBJNS__MAX_GROUPS];
 } kobjns__token;
 
-#include "os.h" /* the backend's kobjns__os_ctx and kobjns__os_section */
+#include "os.h" /* the backend's kobjns__os_ctx and kobjns__os_object */
 
 struct kobjns_ctx {
   kobjns__token token;
@@ -52,80 +53,79 @@ size_t kobjns__path_len(const kobjns__name *n);
 void kobjns__path_write(const kobjns__name *n, char *buf);
 /* Checks UTF-8 and the UTF-16 length limit: 0, 1113 or 206. */
 int kobjns__validate_name(const char *name, size_t *utf16_units);
-/* Both: a caller's name checked, then resolved. */
-int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
-                        kobjns__name *out);
 
-/* --- handles ------------------------------------------------------------------------------ */
+/* --- objects: one pipeline for every type (object.c) ------------------------------------- */
 
-/* What every handle starts with: the registry (handles.c) works on this. */
-enum kobjns__handle_kind { KOBJNS__HANDLE_ANY = 0, KOBJNS__HANDLE_SECTION, KOBJNS__HANDLE_SYNC };
-typedef struct kobjns__handle {
-  unsigned kind;        /* enum kobjns__handle_kind */
-  unsigned refs;        /* the registry's reference and calls in progress */
+/* What a handle refers to, whatever its type. The handle table (handles.c) owns it; the core
+ * fills the portable fields from the facts a backend reports, the backend only its `os` part. */
+typedef struct kobjns__object {
+  kobjns_type type;
+  uint32_t handle;      /* its value in the handle table */
   bool process_exiting; /* closed by the process's exit, not by a close call */
-} kobjns__handle;
+  unsigned access;      /* granted, generic rights mapped */
+  uint64_t size;        /* section: bytes a view can map */
+  bool read_only;       /* section: created with read-only protection */
+  char *path;           /* canonical path, "" for an unnamed object */
+  kobjns__os_object os;
+} kobjns__object;
 
-/* --- sections ---------------------------------------------------------------------------- */
+/* What a backend reports about an object it created or opened: the core keeps these facts. */
+typedef struct kobjns__facts {
+  uint64_t size;  /* section: bytes a view can map (Windows' whole pages) */
+  bool read_only; /* section: created with read-only protection */
+} kobjns__facts;
 
-struct kobjns_section {
-  kobjns__handle h;
-  unsigned access; /* granted, generic rights mapped */
-  bool read_only;  /* created with read-only protection */
-  uint64_t size;   /* bytes the user can map */
-  char *path;      /* canonical path, "" for an unnamed section */
-  kobjns__os_section os;
-};
-
-/* --- mutexes, events, semaphores ---------------------------------------------------------- */
-
-struct kobjns_sync {
-  kobjns__handle h;
-  kobjns_type kind; /* a mutex, an event or a semaphore */
-  unsigned access; /* granted, generic rights mapped */
-  char *path;      /* canonical path, "" for an unnamed object */
-  kobjns__os_sync os;
-};
-
-typedef struct kobjns__sync_args {
+/* A create, as the core has decided it: the backend carries it out. */
+typedef struct kobjns__create_args {
+  kobjns_type type;
   const kobjns__name *name; /* NULL for an unnamed object */
-  kobjns_type kind;
-  const kobjns__sd *sd; /* parsed with the kind's generic mapping, or NULL for the default */
-  const char *sddl;
+  const kobjns__sd *sd;     /* parsed with the type's mapping, or NULL for the default */
+  const char *sddl;         /* the caller's text, or NULL (for backends that pass it on) */
+  /* The privilege rule's verdict: false means only an existing object will do (5 when the name
+   * is free). */
+  bool may_create;
+  unsigned desired;         /* what the creator asks for (mapped); a new object's handle gets it */
+  unsigned existing_access; /* asked of an existing object of the name (then 183); a new
+                               object's handle gets it too */
+  /* The type's own arguments. */
+  uint64_t size;                    /* section: whole pages */
+  bool read_only;                   /* section */
   bool initial_owner;               /* mutex */
   bool manual_reset, initial_state; /* event */
   int32_t initial, maximum;         /* semaphore */
-} kobjns__sync_args;
-
-/* --- the registry of live handles (handles.c) --------------------------------------------- */
-
-/* Register a new handle (its one reference is the registry's): 0, or 8 after closing and
- * freeing it. */
-int kobjns__handle_add(kobjns__handle *h);
-/* The live handle `h` of `kind` (or of any kind) with a reference taken for the caller, or NULL
- * (closed, never issued, another kind). */
-kobjns__handle *kobjns__handle_get(const void *h, unsigned kind);
-/* Drop a reference; the last one closes the backend handle and frees it. */
-void kobjns__handle_put(kobjns__handle *h);
-/* Unregister `h` (of `kind`) and drop the registry's reference: 0, or 6 if it is not a live
- * handle of that kind. */
-int kobjns__handle_remove(const void *h, unsigned kind);
-/* Close every handle left open and free the registry (process exit, library unload). */
-void kobjns__handles_release(void);
-
-typedef struct kobjns__create_args {
-  const kobjns__name *name; /* NULL for an unnamed section */
-  uint64_t size;
-  unsigned desired; /* access asked for the handle, generic rights mapped */
-  bool read_only;
-  const kobjns__sd *sd; /* parsed descriptor, or NULL for the default */
-  const char *sddl;     /* the caller's text, or NULL (for backends that pass it on) */
 } kobjns__create_args;
 
-/* Whether `ctx` may create a new object in namespace `n` (SeCreateGlobalPrivilege rule). */
-bool kobjns__may_create_in(const kobjns_ctx *ctx, const kobjns__name *n);
-/* The access asked of an existing section by a create with this protection. */
-unsigned kobjns__create_open_access(bool read_only);
+/* Create (or open, 183) the object `a` describes, or open `name` as `type` for `access`
+ * (already validated against the type's rights; 0 asks for nothing and is refused with 5 once
+ * the object is known to exist). 0 or 183 with *out, a handle value; or a status. */
+int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args *a, void **out);
+int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+                        void **out);
+/* A caller's name checked (UTF-8, length), then resolved. */
+int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
+                        kobjns__name *out);
+
+/* --- the handle table (handles.c) ---------------------------------------------------------- */
+
+/* Register `o` (its one reference is the table's) and store its value in *handle: 0, or 4 / 8
+ * after closing and freeing it. Values are multiples of 4 below 2^32, never 0; the two low bits
+ * of a value are ignored, as Windows ignores them. */
+int kobjns__handle_add(kobjns__object *o, void **handle);
+/* The live object `handle` names, of `type` (KOBJNS_TYPE_NONE: any), with a reference for the
+ * caller; NULL when it is closed, never issued or of another type. */
+kobjns__object *kobjns__handle_get(const void *handle, kobjns_type type);
+/* Drop a reference; the last one closes the backend object and frees it. */
+void kobjns__handle_put(kobjns__object *o);
+/* End the handle (of `type`, or any): 0, or 6 if it is not live. Its object closes when the
+ * last call in progress returns. */
+int kobjns__handle_remove(const void *handle, kobjns_type type);
+/* Close every handle left open and free the table (process exit, library unload). */
+void kobjns__handles_release(void);
+
+/* Whether `ctx` may create a new object of `type` in namespace `n` (SeCreateGlobalPrivilege). */
+bool kobjns__may_create_in(const kobjns_ctx *ctx, kobjns_type type, const kobjns__name *n);
+/* The access a create asks of an existing section with this protection. */
+unsigned kobjns__section_existing_access(bool read_only);
 
 /* The process-wide context used for NULL, made once. */
 int kobjns__default_ctx(const kobjns_ctx **out);

@@ -11,17 +11,6 @@
 /* Sizes past this cannot be represented as a file offset with the header in front. */
 #define MAX_SECTION_SIZE ((uint64_t)INT64_MAX - (1u << 30))
 
-bool kobjns__may_create_in(const kobjns_ctx *ctx, const kobjns__name *n) {
-  /* Creating in the global namespace from another session needs SeCreateGlobalPrivilege. */
-  return n->session != 0 || ctx->token.session == 0 ||
-         (ctx->token.privileges & KOBJNS_PRIV_CREATE_GLOBAL);
-}
-
-unsigned kobjns__create_open_access(bool read_only) {
-  return KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ |
-         (read_only ? 0u : KOBJNS__SECTION_MAP_WRITE);
-}
-
 /* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
 static unsigned desired_access(unsigned access) {
   if (access == KOBJNS_MAP_COPY) access = KOBJNS_MAP_READ;
@@ -29,19 +18,8 @@ static unsigned desired_access(unsigned access) {
 }
 
 /* The live section `handle` with a reference for the caller (kobjns__handle_put), or NULL. */
-static kobjns_section *section_get(const kobjns_section *handle) {
-  return (kobjns_section *)kobjns__handle_get(handle, KOBJNS__HANDLE_SECTION);
-}
-
-static kobjns_section *section_new(const kobjns__name *name) {
-  size_t len = name ? kobjns__path_len(name) : 0;
-  kobjns_section *s = calloc(1, sizeof *s + len + 1);
-  if (!s) return NULL;
-  s->h.kind = KOBJNS__HANDLE_SECTION;
-  s->path = (char *)(s + 1);
-  if (name) kobjns__path_write(name, s->path);
-  s->path[len] = '\0';
-  return s;
+static kobjns__object *section_get(const kobjns_section *handle) {
+  return kobjns__handle_get(handle, KOBJNS_TYPE_SECTION);
 }
 
 int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
@@ -50,34 +28,21 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
   *out = NULL;
   if (size == 0 || access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
   if (size > MAX_SECTION_SIZE) return KOBJNS_ARITHMETIC_OVERFLOW;
-  size = (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE;
   kobjns__sd sd;
   int rc;
   if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;
-  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
-  kobjns__name resolved;
-  bool named = name && name[0];
-  if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
   unsigned desired = desired_access(access);
-  kobjns__create_args args = {
-      .name = named ? &resolved : NULL,
-      .size = size,
-      .desired = desired,
-      .read_only = !(desired & KOBJNS__SECTION_MAP_WRITE),
+  bool read_only = !(desired & KOBJNS__SECTION_MAP_WRITE);
+  kobjns__create_args a = {
+      .type = KOBJNS_TYPE_SECTION,
       .sd = sddl ? &sd : NULL,
       .sddl = sddl,
+      .desired = desired,
+      .existing_access = kobjns__section_existing_access(read_only),
+      .size = (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE,
+      .read_only = read_only,
   };
-  kobjns_section *s = section_new(args.name);
-  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
-  rc = kobjns__os_section_create(ctx, &args, s);
-  if (rc && rc != KOBJNS_ALREADY_EXISTS) {
-    free(s);
-    return rc;
-  }
-  int added = kobjns__handle_add(&s->h);
-  if (added) return added;
-  *out = s;
-  return rc;
+  return kobjns__create_object(ctx, name, &a, (void **)out);
 }
 
 int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_section **out) {
@@ -85,26 +50,9 @@ int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobj
   *out = NULL;
   if (!name || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
   if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed section cannot be opened */
-  int rc;
-  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
-  kobjns__name resolved;
-  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
-  kobjns_section *s = section_new(&resolved);
-  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
-  /* An open that asks for nothing gets nothing (row 10), once the name is known to exist. */
-  unsigned desired = access ? desired_access(access) : KOBJNS__SECTION_QUERY;
-  if ((rc = kobjns__os_section_open(ctx, &resolved, desired, s))) {
-    free(s);
-    return rc;
-  }
-  if (!access) {
-    kobjns__os_section_close(s);
-    free(s);
-    return KOBJNS_ACCESS_DENIED;
-  }
-  if ((rc = kobjns__handle_add(&s->h))) return rc;
-  *out = s;
-  return 0;
+  /* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
+  return kobjns__open_object(ctx, name, KOBJNS_TYPE_SECTION,
+                             access == KOBJNS_MAP_COPY ? KOBJNS_MAP_READ : access, (void **)out);
 }
 
 int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
@@ -113,7 +61,7 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
 }
 
 /* Map a view through the live handle `s` (a reference is held). */
-static int map_view(kobjns_section *s, unsigned access, uint64_t offset, size_t length, void *base,
+static int map_view(kobjns__object *s, unsigned access, uint64_t offset, size_t length, void *base,
                     void **addr) {
   unsigned needed;
   switch (access) {
@@ -144,10 +92,10 @@ int kobjns_section_map_at(kobjns_section *handle, unsigned access, uint64_t offs
                           void *base, void **addr) {
   if (!addr) return KOBJNS_INVALID_PARAMETER;
   *addr = NULL;
-  kobjns_section *s = section_get(handle);
+  kobjns__object *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   int rc = map_view(s, access, offset, length, base, addr);
-  kobjns__handle_put(&s->h);
+  kobjns__handle_put(s);
   return rc;
 }
 
@@ -163,32 +111,32 @@ int kobjns_unmap(void *addr) {
 }
 
 int kobjns_section_close(kobjns_section *s) {
-  return kobjns__handle_remove(s, KOBJNS__HANDLE_SECTION);
+  return kobjns__handle_remove(s, KOBJNS_TYPE_SECTION);
 }
 
 int kobjns_section_size(const kobjns_section *handle, uint64_t *size) {
   if (!size) return KOBJNS_INVALID_PARAMETER;
-  kobjns_section *s = section_get(handle);
+  kobjns__object *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *size = s->size;
-  kobjns__handle_put(&s->h);
+  kobjns__handle_put(s);
   return 0;
 }
 
 int kobjns_section_access(const kobjns_section *handle, unsigned *access) {
   if (!access) return KOBJNS_INVALID_PARAMETER;
-  kobjns_section *s = section_get(handle);
+  kobjns__object *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *access = s->access;
-  kobjns__handle_put(&s->h);
+  kobjns__handle_put(s);
   return 0;
 }
 
 const char *kobjns_section_path(const kobjns_section *handle) {
-  kobjns_section *s = section_get(handle);
+  kobjns__object *s = section_get(handle);
   if (!s) return "";
   const char *path = s->path; /* lives as long as the handle, as documented */
-  kobjns__handle_put(&s->h);
+  kobjns__handle_put(s);
   return path;
 }
 

@@ -1,52 +1,27 @@
-/* Public mutex, event and semaphore entry points: validate once, resolve the name, call one
- * backend function. */
+/* Public mutex, event and semaphore entry points: validate once, then the one object pipeline
+ * (object.c) or one backend function. */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static kobjns_sync *sync_new(const kobjns__name *name, kobjns_type kind) {
-  size_t len = name ? kobjns__path_len(name) : 0;
-  kobjns_sync *s = calloc(1, sizeof *s + len + 1);
-  if (!s) return NULL;
-  s->h.kind = KOBJNS__HANDLE_SYNC;
-  s->kind = kind;
-  s->path = (char *)(s + 1);
-  if (name) kobjns__path_write(name, s->path);
-  s->path[len] = '\0';
-  return s;
-}
-
-static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__sync_args *a,
+/* A create asks for the type's ALL_ACCESS, of a new object or an existing one. */
+static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__create_args *a,
                   kobjns_sync **out) {
   kobjns__sd sd;
   int rc;
-  if (sddl && (rc = kobjns__sddl_parse_as(kobjns__type(a->kind)->mapping, sddl, &sd))) return rc;
-  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
-  kobjns__name resolved;
-  bool named = name && name[0];
-  if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
-  a->name = named ? &resolved : NULL;
+  if (sddl && (rc = kobjns__sddl_parse_as(kobjns__type(a->type)->mapping, sddl, &sd))) return rc;
   a->sd = sddl ? &sd : NULL;
   a->sddl = sddl;
-  kobjns_sync *s = sync_new(a->name, a->kind);
-  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
-  rc = kobjns__os_sync_create(ctx, a, s);
-  if (rc && rc != KOBJNS_ALREADY_EXISTS) {
-    free(s);
-    return rc;
-  }
-  int added = kobjns__handle_add(&s->h);
-  if (added) return added;
-  *out = s;
-  return rc;
+  a->desired = a->existing_access = kobjns__type(a->type)->mapping->all;
+  return kobjns__create_object(ctx, name, a, (void **)out);
 }
 
 int kobjns_mutex_create(kobjns_ctx *ctx, const char *name, int initial_owner, const char *sddl,
                         kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  kobjns__sync_args a = {.kind = KOBJNS_TYPE_MUTEX, .initial_owner = initial_owner != 0};
+  kobjns__create_args a = {.type = KOBJNS_TYPE_MUTEX, .initial_owner = initial_owner != 0};
   return create(ctx, name, sddl, &a, out);
 }
 
@@ -54,9 +29,9 @@ int kobjns_event_create(kobjns_ctx *ctx, const char *name, int manual_reset, int
                         const char *sddl, kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  kobjns__sync_args a = {.kind = KOBJNS_TYPE_EVENT,
-                         .manual_reset = manual_reset != 0,
-                         .initial_state = initial_state != 0};
+  kobjns__create_args a = {.type = KOBJNS_TYPE_EVENT,
+                           .manual_reset = manual_reset != 0,
+                           .initial_state = initial_state != 0};
   return create(ctx, name, sddl, &a, out);
 }
 
@@ -65,69 +40,53 @@ int kobjns_semaphore_create(kobjns_ctx *ctx, const char *name, int32_t initial, 
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   if (maximum <= 0 || initial < 0 || initial > maximum) return KOBJNS_INVALID_PARAMETER;
-  kobjns__sync_args a = {.kind = KOBJNS_TYPE_SEMAPHORE, .initial = initial, .maximum = maximum};
+  kobjns__create_args a = {.type = KOBJNS_TYPE_SEMAPHORE, .initial = initial, .maximum = maximum};
   return create(ctx, name, sddl, &a, out);
 }
 
-static int open_kind(kobjns_ctx *ctx, const char *name, unsigned access, unsigned kind,
+static int open_type(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_type type,
                      kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  if (!name || (access & ~kobjns__type_valid_access(kind))) return KOBJNS_INVALID_PARAMETER;
+  if (!name || (access & ~kobjns__type_valid_access(type))) return KOBJNS_INVALID_PARAMETER;
   if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
-  int rc;
-  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
-  kobjns__name resolved;
-  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
-  kobjns_sync *s = sync_new(&resolved, kind);
-  if (!s) return KOBJNS_NOT_ENOUGH_MEMORY;
-  /* An open that asks for nothing gets nothing (as a section's), once the name is known. */
-  unsigned desired =
-      access ? kobjns__type_map(kind, access) : KOBJNS__SYNCHRONIZE;
-  if ((rc = kobjns__os_sync_open(ctx, &resolved, kind, desired, s))) {
-    free(s);
-    return rc;
-  }
-  if (!access) {
-    kobjns__os_sync_close(s);
-    free(s);
-    return KOBJNS_ACCESS_DENIED;
-  }
-  if ((rc = kobjns__handle_add(&s->h))) return rc;
-  *out = s;
-  return 0;
+  return kobjns__open_object(ctx, name, type, access, (void **)out);
 }
 
 int kobjns_mutex_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
-  return open_kind(ctx, name, access, KOBJNS_TYPE_MUTEX, out);
+  return open_type(ctx, name, access, KOBJNS_TYPE_MUTEX, out);
 }
 
 int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
-  return open_kind(ctx, name, access, KOBJNS_TYPE_EVENT, out);
+  return open_type(ctx, name, access, KOBJNS_TYPE_EVENT, out);
 }
 
 int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
-  return open_kind(ctx, name, access, KOBJNS_TYPE_SEMAPHORE, out);
+  return open_type(ctx, name, access, KOBJNS_TYPE_SEMAPHORE, out);
 }
 
-/* The live handle `handle` with a reference for the caller (kobjns__handle_put), or NULL. */
-static kobjns_sync *sync_get(const kobjns_sync *handle) {
-  return (kobjns_sync *)kobjns__handle_get(handle, KOBJNS__HANDLE_SYNC);
+/* The live mutex, event or semaphore `handle` with a reference for the caller
+ * (kobjns__handle_put), or NULL. */
+static kobjns__object *sync_get(const kobjns_sync *handle) {
+  kobjns__object *o = kobjns__handle_get(handle, KOBJNS_TYPE_NONE);
+  if (o && !kobjns__type(o->type)->waitable) {
+    kobjns__handle_put(o);
+    return NULL;
+  }
+  return o;
 }
 
-/* Run `op` on a live handle of `kind` that holds `needed` (0: none): 6 / 5 otherwise. */
-static int with_handle(kobjns_sync *handle, unsigned kind, unsigned needed,
-                       int (*op)(kobjns_sync *s, void *arg), void *arg) {
-  kobjns_sync *s = sync_get(handle);
+/* Run `op` on a live handle of `type` that holds `needed` (0: none): 6 / 5 otherwise. */
+static int with_handle(kobjns_sync *handle, kobjns_type type, unsigned needed,
+                       int (*op)(kobjns__object *s, void *arg), void *arg) {
+  kobjns__object *s = kobjns__handle_get(handle, type);
   if (!s) return KOBJNS_INVALID_HANDLE;
-  int rc = s->kind != kind                  ? KOBJNS_INVALID_HANDLE
-           : (s->access & needed) != needed ? KOBJNS_ACCESS_DENIED
-                                            : op(s, arg);
-  kobjns__handle_put(&s->h);
+  int rc = (s->access & needed) != needed ? KOBJNS_ACCESS_DENIED : op(s, arg);
+  kobjns__handle_put(s);
   return rc;
 }
 
-static int release_mutex(kobjns_sync *s, void *arg) {
+static int release_mutex(kobjns__object *s, void *arg) {
   (void)arg;
   return kobjns__os_mutex_release(s);
 }
@@ -137,7 +96,7 @@ int kobjns_mutex_release(kobjns_sync *mutex) {
   return with_handle(mutex, KOBJNS_TYPE_MUTEX, 0, release_mutex, NULL);
 }
 
-static int set_event(kobjns_sync *s, void *arg) {
+static int set_event(kobjns__object *s, void *arg) {
   return kobjns__os_event_set(s, *(const bool *)arg);
 }
 
@@ -155,7 +114,7 @@ typedef struct release_call {
   int32_t count, *previous;
 } release_call;
 
-static int release_semaphore(kobjns_sync *s, void *arg) {
+static int release_semaphore(kobjns__object *s, void *arg) {
   release_call *c = arg;
   return kobjns__os_semaphore_release(s, c->count, c->previous);
 }
@@ -174,18 +133,18 @@ int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all
   *index = 0;
   if (!objects || count == 0 || count > KOBJNS_MAXIMUM_WAIT_OBJECTS)
     return KOBJNS_INVALID_PARAMETER;
-  kobjns_sync *live[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  kobjns__object *live[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   size_t got = 0;
   int rc = 0;
   for (; got < count && !rc; got++) {
     if (!(live[got] = sync_get(objects[got]))) break;
     if (!(live[got]->access & KOBJNS__SYNCHRONIZE)) rc = KOBJNS_ACCESS_DENIED;
     for (size_t j = 0; wait_all && !rc && j < got; j++)
-      if (objects[j] == objects[got]) rc = KOBJNS_INVALID_PARAMETER; /* the same handle twice */
+      if (live[j] == live[got]) rc = KOBJNS_INVALID_PARAMETER; /* the same handle twice */
   }
   if (got < count && !rc) rc = KOBJNS_INVALID_HANDLE;
   if (!rc) rc = kobjns__os_wait(live, count, wait_all != 0, timeout_ms, index);
-  while (got) kobjns__handle_put(&live[--got]->h);
+  while (got) kobjns__handle_put(live[--got]);
   return rc;
 }
 
@@ -194,30 +153,34 @@ int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms) {
 }
 
 int kobjns_sync_close(kobjns_sync *object) {
-  return kobjns__handle_remove(object, KOBJNS__HANDLE_SYNC);
+  kobjns__object *s = sync_get(object); /* a section's handle is not one to close here */
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  kobjns_type type = s->type;
+  kobjns__handle_put(s);
+  return kobjns__handle_remove(object, type);
 }
 
 int kobjns_sync_access(const kobjns_sync *handle, unsigned *access) {
   if (!access) return KOBJNS_INVALID_PARAMETER;
-  kobjns_sync *s = sync_get(handle);
+  kobjns__object *s = sync_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *access = s->access;
-  kobjns__handle_put(&s->h);
+  kobjns__handle_put(s);
   return 0;
 }
 
 const char *kobjns_sync_type(const kobjns_sync *handle) {
-  kobjns_sync *s = sync_get(handle);
+  kobjns__object *s = sync_get(handle);
   if (!s) return NULL;
-  const char *type = kobjns__type(s->kind)->name;
-  kobjns__handle_put(&s->h);
+  const char *type = kobjns__type(s->type)->name;
+  kobjns__handle_put(s);
   return type;
 }
 
 const char *kobjns_sync_path(const kobjns_sync *handle) {
-  kobjns_sync *s = sync_get(handle);
+  kobjns__object *s = sync_get(handle);
   if (!s) return "";
   const char *path = s->path; /* lives as long as the handle, as documented */
-  kobjns__handle_put(&s->h);
+  kobjns__handle_put(s);
   return path;
 }

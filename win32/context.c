@@ -21,19 +21,11 @@ void kobjns__os_call_once(void (*fn)(void)) {
 
 static SRWLOCK registry = SRWLOCK_INIT;
 
-void kobjns__os_registry_lock(bool exclusive) {
-  if (exclusive)
-    AcquireSRWLockExclusive(&registry);
-  else
-    AcquireSRWLockShared(&registry);
-}
+void kobjns__os_registry_lock(void) { AcquireSRWLockExclusive(&registry); }
 
-void kobjns__os_registry_unlock(bool exclusive) {
-  if (exclusive)
-    ReleaseSRWLockExclusive(&registry);
-  else
-    ReleaseSRWLockShared(&registry);
-}
+void kobjns__os_registry_unlock(void) { ReleaseSRWLockExclusive(&registry); }
+
+int kobjns__os_init(void) { return 0; /* Windows needs nothing set up */ }
 
 static int real_session(uint32_t *session) {
   DWORD id = 0;
@@ -83,8 +75,8 @@ int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
 
 void kobjns__os_ctx_detach(kobjns_ctx *ctx) { (void)ctx; }
 
-int kobjns__os_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
-  (void)ctx, (void)uid;
+int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
+  (void)uid, (void)token;
   return KOBJNS_NOT_SUPPORTED; /* impersonation needs a logon token, not a number */
 }
 

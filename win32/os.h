@@ -9,12 +9,8 @@ typedef struct kobjns__os_ctx {
   uint32_t real_session; /* the session Windows put this process in */
 } kobjns__os_ctx;
 
-typedef struct kobjns__os_section {
-  void *handle; /* the section's HANDLE */
-} kobjns__os_section;
-
-typedef struct kobjns__os_sync {
-  void *handle; /* the mutex's, event's or semaphore's HANDLE */
-} kobjns__os_sync;
+typedef struct kobjns__os_object {
+  void *handle; /* the section's, mutex's, event's or semaphore's HANDLE */
+} kobjns__os_object;
 
 #endif

@@ -101,24 +101,9 @@ static int query_size(HANDLE h, unsigned access, uint64_t *size) {
   return 0;
 }
 
-/* Take `h` (opened with `granted`) into `s`, which reports `access`; closes it on failure. */
-static int adopt(HANDLE h, unsigned granted, unsigned access, bool read_only, kobjns_section *s) {
-  int rc = query_size(h, granted, &s->size);
-  if (rc) {
-    CloseHandle(h);
-    return rc;
-  }
-  s->os.handle = h;
-  s->access = access;
-  s->read_only = read_only;
-  return 0;
-}
-
-/* --- opening ------------------------------------------------------------------------------- */
-
 /* Open with SECTION_QUERY added when the descriptor allows it (to learn the size), else with
  * exactly what was asked. */
-static HANDLE open_mapping(unsigned desired, const wchar_t *name, unsigned *granted) {
+HANDLE kobjns__win32_open_section(unsigned desired, const wchar_t *name, unsigned *granted) {
   *granted = desired | KOBJNS__SECTION_QUERY;
   HANDLE h = OpenFileMappingW(*granted, FALSE, name);
   if (!h && GetLastError() == ERROR_ACCESS_DENIED && !(desired & KOBJNS__SECTION_QUERY)) {
@@ -128,20 +113,16 @@ static HANDLE open_mapping(unsigned desired, const wchar_t *name, unsigned *gran
   return h;
 }
 
-int kobjns__os_section_open(const kobjns_ctx *ctx, const kobjns__name *name, unsigned desired,
-                            kobjns_section *s) {
-  wchar_t *wname;
-  int rc = kobjns__win32_name(ctx, name, &wname);
-  if (rc) return rc;
-  unsigned granted;
-  HANDLE h = open_mapping(desired, wname, &granted);
-  DWORD error = GetLastError();
-  free(wname);
-  if (!h) return kobjns__status_from_win32(error);
-  return adopt(h, granted, desired, false, s);
+HANDLE kobjns__win32_create_section(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa,
+                                    const wchar_t *name) {
+  DWORD protect = (a->read_only ? PAGE_READONLY : PAGE_READWRITE) | SEC_COMMIT;
+  return CreateFileMappingW(INVALID_HANDLE_VALUE, sa, protect, (DWORD)(a->size >> 32),
+                            (DWORD)a->size, name);
 }
 
-/* --- creating ------------------------------------------------------------------------------ */
+void kobjns__win32_section_facts(HANDLE h, unsigned granted, kobjns__facts *facts) {
+  query_size(h, granted, &facts->size);
+}
 
 int kobjns__win32_security(const char *sddl, const kobjns__sd *parsed, SECURITY_ATTRIBUTES *sa) {
   *sa = (SECURITY_ATTRIBUTES){.nLength = sizeof *sa, .bInheritHandle = FALSE};
@@ -170,51 +151,9 @@ int kobjns__win32_security(const char *sddl, const kobjns__sd *parsed, SECURITY_
   return 0;
 }
 
-int kobjns__os_section_create(const kobjns_ctx *ctx, const kobjns__create_args *a,
-                              kobjns_section *s) {
-  wchar_t *wname = NULL;
-  int rc = a->name ? kobjns__win32_name(ctx, a->name, &wname) : 0;
-  if (rc) return rc;
-  unsigned existing_access = kobjns__create_open_access(a->read_only);
-  if (a->name && !kobjns__may_create_in(ctx, a->name)) {
-    /* Without SeCreateGlobalPrivilege a create can only find an existing object. */
-    HANDLE h = OpenFileMappingW(existing_access, FALSE, wname);
-    DWORD error = GetLastError();
-    free(wname);
-    if (!h)
-      return error == ERROR_FILE_NOT_FOUND ? KOBJNS_ACCESS_DENIED
-                                           : kobjns__status_from_win32(error);
-    rc = adopt(h, existing_access, existing_access, false, s);
-    return rc ? rc : KOBJNS_ALREADY_EXISTS;
-  }
-  SECURITY_ATTRIBUTES sa;
-  if ((rc = kobjns__win32_security(a->sddl, a->sd, &sa))) {
-    free(wname);
-    return rc;
-  }
-  DWORD protect = (a->read_only ? PAGE_READONLY : PAGE_READWRITE) | SEC_COMMIT;
-  HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, &sa, protect, (DWORD)(a->size >> 32),
-                                (DWORD)a->size, wname);
-  DWORD error = GetLastError();
-  if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
-  free(wname);
-  if (!h) {
-    /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses. */
-    rc = kobjns__status_from_win32(error);
-    return rc == KOBJNS_NOT_ENOUGH_MEMORY ? KOBJNS_COMMITMENT_LIMIT : rc;
-  }
-  if (error == ERROR_ALREADY_EXISTS) {
-    rc = adopt(h, existing_access, existing_access, false, s);
-    return rc ? rc : KOBJNS_ALREADY_EXISTS;
-  }
-  /* The creating handle has every right (Windows grants the creator what it asks). */
-  unsigned all = a->desired | existing_access;
-  return adopt(h, all, all, a->read_only, s);
-}
-
 /* --- views --------------------------------------------------------------------------------- */
 
-int kobjns__os_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,
+int kobjns__os_section_map(kobjns__object *s, unsigned access, uint64_t offset, size_t length,
                            void *base, void **addr) {
   DWORD view_access = access == KOBJNS_MAP_COPY   ? FILE_MAP_COPY
                       : access == KOBJNS_MAP_READ ? FILE_MAP_READ
@@ -239,4 +178,3 @@ int kobjns__os_unmap(void *addr) {
   return UnmapViewOfFile(addr) ? 0 : KOBJNS_INVALID_ADDRESS;
 }
 
-void kobjns__os_section_close(kobjns_section *s) { CloseHandle(s->os.handle); }

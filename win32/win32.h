@@ -22,4 +22,15 @@ int kobjns__win32_name(const kobjns_ctx *ctx, const kobjns__name *n, wchar_t **o
  * default) for NULL. */
 int kobjns__win32_security(const char *sddl, const kobjns__sd *parsed, SECURITY_ATTRIBUTES *sa);
 
+/* The types' Win32 calls (section.c, sync.c), for the one create/open path (named.c). A
+ * section is opened with SECTION_QUERY added when its descriptor allows (*granted says). */
+HANDLE kobjns__win32_open_section(unsigned desired, const wchar_t *name, unsigned *granted);
+HANDLE kobjns__win32_create_section(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa,
+                                    const wchar_t *name);
+/* A section's size, as far as a handle with `granted` can learn it. */
+void kobjns__win32_section_facts(HANDLE h, unsigned granted, kobjns__facts *facts);
+HANDLE kobjns__win32_open_sync(kobjns_type type, unsigned access, const wchar_t *name);
+HANDLE kobjns__win32_create_sync(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa,
+                                 const wchar_t *name);
+
 #endif

@@ -1,0 +1,98 @@
+/* One create/open path for every object type: the core resolves the name, applies the privilege
+ * rule, decides the handle's granted access, and registers the handle; the backend carries out
+ * the create or open and reports facts. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool kobjns__may_create_in(const kobjns_ctx *ctx, kobjns_type type, const kobjns__name *n) {
+  /* Creating in the global namespace from another session needs SeCreateGlobalPrivilege, for
+   * the types the object manager checks it for. */
+  return !kobjns__type(type)->create_global_needs_privilege || n->session != 0 ||
+         ctx->token.session == 0 || (ctx->token.privileges & KOBJNS_PRIV_CREATE_GLOBAL);
+}
+
+unsigned kobjns__section_existing_access(bool read_only) {
+  return KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ |
+         (read_only ? 0u : KOBJNS__SECTION_MAP_WRITE);
+}
+
+static kobjns__object *object_new(kobjns_type type, const kobjns__name *name) {
+  size_t len = name ? kobjns__path_len(name) : 0;
+  kobjns__object *o = calloc(1, sizeof *o + len + 1);
+  if (!o) return NULL;
+  o->type = type;
+  o->path = (char *)(o + 1);
+  if (name) kobjns__path_write(name, o->path);
+  o->path[len] = '\0';
+  return o;
+}
+
+static void keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned access) {
+  o->size = f->size;
+  o->read_only = f->read_only;
+  o->access = access;
+}
+
+int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args *a, void **out) {
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
+  kobjns__name resolved;
+  bool named = name && name[0];
+  if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
+  a->name = named ? &resolved : NULL;
+  a->may_create = !named || kobjns__may_create_in(ctx, a->type, &resolved);
+  kobjns__object *o = object_new(a->type, a->name);
+  if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
+  kobjns__facts facts = {0};
+  rc = kobjns__os_create(ctx, a, o, &facts);
+  if (rc && rc != KOBJNS_ALREADY_EXISTS) {
+    free(o);
+    return rc;
+  }
+  /* The creating handle has what it asked for and what an opener of the new object would get;
+   * an existing object's handle has what was asked of it. */
+  keep_facts(o, &facts, rc == 0 ? a->desired | a->existing_access : a->existing_access);
+  int added = kobjns__handle_add(o, out);
+  return added ? added : rc;
+}
+
+int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+                        void **out) {
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
+  kobjns__name resolved;
+  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  kobjns__object *o = object_new(type, &resolved);
+  if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
+  /* An open that asks for nothing gets nothing (row 10), once the name is known to exist: it
+   * asks the least right of the type to learn that. */
+  unsigned desired = access ? kobjns__type_map(type, access)
+                     : type == KOBJNS_TYPE_SECTION ? KOBJNS__SECTION_QUERY
+                                                   : KOBJNS__SYNCHRONIZE;
+  kobjns__facts facts = {0};
+  if ((rc = kobjns__os_open(ctx, &resolved, type, desired, o, &facts))) {
+    free(o);
+    return rc;
+  }
+  if (!access) {
+    kobjns__os_close(o);
+    free(o);
+    return KOBJNS_ACCESS_DENIED;
+  }
+  keep_facts(o, &facts, desired);
+  return kobjns__handle_add(o, out);
+}
+
+int kobjns_close(void *handle) { return kobjns__handle_remove(handle, KOBJNS_TYPE_NONE); }
+
+int kobjns_handle_type(const void *handle, kobjns_type *type) {
+  if (!type) return KOBJNS_INVALID_PARAMETER;
+  *type = KOBJNS_TYPE_NONE;
+  kobjns__object *o = kobjns__handle_get(handle, KOBJNS_TYPE_NONE);
+  if (!o) return KOBJNS_INVALID_HANDLE;
+  *type = o->type;
+  kobjns__handle_put(o);
+  return 0;
+}

@@ -1,0 +1,75 @@
+/* Every type's create and open: the native call on the name the core resolved, so that Windows
+ * sees the very object the canonical path names. Windows checks security descriptors,
+ * privileges and protections; the statuses are its GetLastError() values. */
+#include "win32.h"
+
+#include <stdlib.h>
+
+static HANDLE open_type(kobjns_type type, unsigned access, const wchar_t *name, unsigned *granted) {
+  if (type == KOBJNS_TYPE_SECTION) return kobjns__win32_open_section(access, name, granted);
+  *granted = access;
+  return kobjns__win32_open_sync(type, access, name);
+}
+
+/* Keep `h`, granted `granted`, in `o`, with its facts. */
+static void keep(HANDLE h, kobjns_type type, unsigned granted, kobjns__object *o,
+                 kobjns__facts *facts) {
+  o->os.handle = h;
+  if (type == KOBJNS_TYPE_SECTION) kobjns__win32_section_facts(h, granted, facts);
+}
+
+int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
+                    unsigned desired, kobjns__object *o, kobjns__facts *facts) {
+  wchar_t *wname;
+  int rc = kobjns__win32_name(ctx, name, &wname);
+  if (rc) return rc;
+  unsigned granted;
+  HANDLE h = open_type(type, desired, wname, &granted);
+  DWORD error = GetLastError();
+  free(wname);
+  if (!h) return kobjns__status_from_win32(error);
+  keep(h, type, granted, o, facts);
+  return 0;
+}
+
+int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
+                      kobjns__facts *facts) {
+  wchar_t *wname = NULL;
+  int rc = a->name ? kobjns__win32_name(ctx, a->name, &wname) : 0;
+  if (rc) return rc;
+  if (!a->may_create) {
+    /* The core's privilege verdict: only an existing object will do. */
+    unsigned granted;
+    HANDLE h = open_type(a->type, a->existing_access, wname, &granted);
+    DWORD error = GetLastError();
+    free(wname);
+    if (!h)
+      return error == ERROR_FILE_NOT_FOUND ? KOBJNS_ACCESS_DENIED
+                                           : kobjns__status_from_win32(error);
+    keep(h, a->type, a->existing_access, o, facts);
+    return KOBJNS_ALREADY_EXISTS;
+  }
+  SECURITY_ATTRIBUTES sa;
+  if ((rc = kobjns__win32_security(a->sddl, a->sd, &sa))) {
+    free(wname);
+    return rc;
+  }
+  HANDLE h = a->type == KOBJNS_TYPE_SECTION ? kobjns__win32_create_section(a, &sa, wname)
+                                             : kobjns__win32_create_sync(a, &sa, wname);
+  DWORD error = GetLastError();
+  if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
+  free(wname);
+  if (!h) {
+    /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses. */
+    rc = kobjns__status_from_win32(error);
+    return rc == KOBJNS_NOT_ENOUGH_MEMORY && a->type == KOBJNS_TYPE_SECTION
+               ? KOBJNS_COMMITMENT_LIMIT
+               : rc;
+  }
+  bool existed = error == ERROR_ALREADY_EXISTS;
+  keep(h, a->type, existed ? a->existing_access : a->desired | a->existing_access, o, facts);
+  facts->read_only = !existed && a->read_only;
+  return existed ? KOBJNS_ALREADY_EXISTS : 0;
+}
+
+void kobjns__os_close(kobjns__object *o) { CloseHandle(o->os.handle); }
