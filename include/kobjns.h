@@ -354,6 +354,25 @@ KOBJNS_API int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint3
 KOBJNS_API int kobjns_sddl_access_type(const kobjns_ctx *ctx, kobjns_type type, const char *sddl,
                                        uint32_t owner, unsigned access);
 
+/* Why an open was refused: which of the checks an open makes said no. */
+typedef enum kobjns_denial {
+  KOBJNS_DENIAL_NONE = 0,        /* not refused, or refused for what the status alone says */
+  KOBJNS_DENIAL_DESCRIPTOR = 1,  /* the object's security descriptor does not grant the access */
+  KOBJNS_DENIAL_MODE_BITS = 2,   /* POSIX: the kernel's mode bits keep this uid from the file */
+  KOBJNS_DENIAL_PLANTED = 3,     /* POSIX: a privileged caller never trusts an object an
+                                    unprivileged other user put in a namespace the caller does
+                                    not own (the global namespace, another session's) */
+  KOBJNS_DENIAL_SECOND_NAME = 4, /* POSIX: someone else gave the file a second name */
+  KOBJNS_DENIAL_NOTHING_ASKED = 5 /* access 0: an open that asks for nothing gets nothing */
+} kobjns_denial;
+
+/* Make the open that kobjns_section_open / _mutex_open / _event_open / _semaphore_open (by
+ * `type`) would make for `access`, close the handle at once, and answer as that open does (0,
+ * 2, 5, 6, ...), with *why (may be NULL) the check that refused a 5. The kobjns command's
+ * `explain` is built on it. */
+KOBJNS_API int kobjns_open_explain(kobjns_ctx *ctx, const char *name, kobjns_type type,
+                                   unsigned access, kobjns_denial *why);
+
 /* --- names ------------------------------------------------------------------------------- */
 
 /* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.

@@ -92,7 +92,8 @@ static bool second_name(const struct stat *held) {
 }
 
 int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const char *native,
-                       uint16_t type, unsigned desired, bool want_write, kobjns__named *out) {
+                       uint16_t type, unsigned desired, bool want_write, kobjns__named *out,
+                       kobjns_denial *why) {
   int rc = kobjns__object_open(native, want_write ? O_RDWR : O_RDONLY, false, &out->fd, &out->st);
   out->fd_writable = want_write;
   if (rc == KOBJNS_ACCESS_DENIED && want_write) {
@@ -101,11 +102,24 @@ int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const ch
     rc = kobjns__object_open(native, O_RDONLY, false, &out->fd, &out->st);
     out->fd_writable = false;
   }
-  if (rc) return rc;
+  if (rc) {
+    if (rc == KOBJNS_ACCESS_DENIED) *why = KOBJNS_DENIAL_MODE_BITS; /* the kernel refused */
+    return rc;
+  }
   if ((rc = read_header(out->fd, &out->st, name, type, &out->h))) goto fail;
   rc = KOBJNS_ACCESS_DENIED;
-  if (planted(ctx, name, &out->st) || second_name(&out->st)) goto fail;
-  if (kobjns__access_check(&out->h.sd, (uint32_t)out->st.st_uid, &ctx->token, desired)) goto fail;
+  if (planted(ctx, name, &out->st)) {
+    *why = KOBJNS_DENIAL_PLANTED;
+    goto fail;
+  }
+  if (second_name(&out->st)) {
+    *why = KOBJNS_DENIAL_SECOND_NAME;
+    goto fail;
+  }
+  if (kobjns__access_check(&out->h.sd, (uint32_t)out->st.st_uid, &ctx->token, desired)) {
+    *why = KOBJNS_DENIAL_DESCRIPTOR;
+    goto fail;
+  }
   return 0;
 fail:
   kobjns__object_release(out->fd, native, kobjns__pid());
@@ -207,7 +221,8 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns
   const kobjns__named_type *t = named_type(type);
   bool writable = t->open_writable(desired);
   kobjns__named n;
-  int rc = kobjns__named_open(ctx, name, o->os.native, (uint16_t)type, desired, writable, &n);
+  int rc = kobjns__named_open(ctx, name, o->os.native, (uint16_t)type, desired, writable, &n,
+                              &facts->denial);
   if (rc) return rc;
   o->os.header_size = n.h.header_size;
   if ((rc = t->adopt(o, &n, writable, facts))) {

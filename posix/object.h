@@ -125,9 +125,11 @@ typedef struct kobjns__named {
 
 /* Open `native` (the native name of `name`) as an object of `type` for `desired` (mapped
  * rights), read-write when `want_write` (falling back to read-only when the kernel refuses
- * writing: see fd_writable). 0; 2, 5, 6 (another type), 1392, KOBJNS__STALE_FOREIGN, 170, ... */
+ * writing: see fd_writable). 0; 2, 5 (*why says which check), 6 (another type), 1392,
+ * KOBJNS__STALE_FOREIGN, 170, ... */
 int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const char *native,
-                       uint16_t type, unsigned desired, bool want_write, kobjns__named *out);
+                       uint16_t type, unsigned desired, bool want_write, kobjns__named *out,
+                       kobjns_denial *why);
 
 typedef struct kobjns__named_create_args {
   const kobjns__named_type *type;

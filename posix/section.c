@@ -33,7 +33,10 @@ static int adopt(kobjns__object *o, const kobjns__named *n, bool writable, kobjn
   (void)o;
   bool read_only = n->h.flags & KOBJNS__FLAG_READ_ONLY;
   /* A read-only section has no write bits; a handle may still carry write access to it. */
-  if (writable && !n->fd_writable && !read_only) return KOBJNS_ACCESS_DENIED;
+  if (writable && !n->fd_writable && !read_only) {
+    facts->denial = KOBJNS_DENIAL_MODE_BITS;
+    return KOBJNS_ACCESS_DENIED;
+  }
   facts->size = n->h.size;
   facts->read_only = read_only;
   return 0;

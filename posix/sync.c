@@ -363,8 +363,11 @@ static uint64_t file_size(const kobjns__create_args *a) {
 }
 
 static int adopt(kobjns__object *o, const kobjns__named *n, bool writable, kobjns__facts *facts) {
-  (void)writable, (void)facts;
-  if (!n->fd_writable) return KOBJNS_ACCESS_DENIED; /* the kernel keeps the caller from using it */
+  (void)writable;
+  if (!n->fd_writable) { /* the kernel keeps the caller from using it */
+    facts->denial = KOBJNS_DENIAL_MODE_BITS;
+    return KOBJNS_ACCESS_DENIED;
+  }
   if (n->h.size != STATE_SIZE) return KOBJNS_FILE_CORRUPT;
   sync_map *m;
   int rc = map_get(n->fd, &n->st, n->h.header_size, &m);

@@ -71,8 +71,9 @@ typedef struct kobjns__object {
 
 /* What a backend reports about an object it created or opened: the core keeps these facts. */
 typedef struct kobjns__facts {
-  uint64_t size;  /* section: bytes a view can map (Windows' whole pages) */
-  bool read_only; /* section: created with read-only protection */
+  uint64_t size;        /* section: bytes a view can map (Windows' whole pages) */
+  bool read_only;       /* section: created with read-only protection */
+  kobjns_denial denial; /* on 5: which check refused (NONE when the backend cannot tell) */
 } kobjns__facts;
 
 /* A create, as the core has decided it: the backend carries it out. */
@@ -101,6 +102,7 @@ typedef struct kobjns__create_args {
 int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args *a, void **out);
 int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         void **out);
+
 /* A caller's name checked (UTF-8, length), then resolved. */
 int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
                         kobjns__name *out);

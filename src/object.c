@@ -58,8 +58,11 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
   return added ? added : rc;
 }
 
-int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
-                        void **out) {
+/* The open of `name` as `type`; *why says which check refused a 5. With `out` NULL the handle
+ * is closed at once. */
+static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+                       void **out, kobjns_denial *why) {
+  *why = KOBJNS_DENIAL_NONE;
   int rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
@@ -72,17 +75,39 @@ int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, uns
                      : type == KOBJNS_TYPE_SECTION ? KOBJNS__SECTION_QUERY
                                                    : KOBJNS__SYNCHRONIZE;
   kobjns__facts facts = {0};
-  if ((rc = kobjns__os_open(ctx, &resolved, type, desired, o, &facts))) {
+  rc = kobjns__os_open(ctx, &resolved, type, desired, o, &facts);
+  *why = facts.denial;
+  if (rc) {
     free(o);
     return rc;
   }
-  if (!access) {
+  if (!access || !out) {
     kobjns__os_close(o);
     free(o);
-    return KOBJNS_ACCESS_DENIED;
+    if (!access) *why = KOBJNS_DENIAL_NOTHING_ASKED;
+    return access ? 0 : KOBJNS_ACCESS_DENIED;
   }
   keep_facts(o, &facts, desired);
   return kobjns__handle_add(o, out);
+}
+
+int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+                        void **out) {
+  kobjns_denial why;
+  return open_object(ctx, name, type, access, out, &why);
+}
+
+int kobjns_open_explain(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+                        kobjns_denial *why) {
+  kobjns_denial ignored;
+  if (!why) why = &ignored;
+  *why = KOBJNS_DENIAL_NONE;
+  if (!kobjns__type_is_object(type) || !name || (access & ~kobjns__type_valid_access(type)))
+    return KOBJNS_INVALID_PARAMETER;
+  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
+  /* FILE_MAP_COPY asks for read access, as a section's open does. */
+  if (type == KOBJNS_TYPE_SECTION && access == KOBJNS_MAP_COPY) access = KOBJNS_MAP_READ;
+  return open_object(ctx, name, type, access, NULL, why);
 }
 
 int kobjns_close(void *handle) { return kobjns__handle_remove(handle, KOBJNS_TYPE_NONE); }

@@ -282,6 +282,10 @@ int kt_child_main(void) {
       if (!rc && write) strcpy(view, a);
       printf("%d %s\n", rc, !rc && !write ? (const char *)view : "");
       if (view) kobjns_unmap(view);
+    } else if (!strcmp(cmd, "explain")) { /* explain NAME ACCESS: a section's open, why refused */
+      kobjns_denial why = KOBJNS_DENIAL_NONE;
+      rc = kobjns_open_explain(ctx, a, KOBJNS_TYPE_SECTION, (unsigned)strtoul(b, NULL, 0), &why);
+      printf("%d %d\n", rc, (int)why);
     } else if (!strcmp(cmd, "close")) {
       rc = kobjns_section_close(cur);
       for (int i = 0; i < count; i++)

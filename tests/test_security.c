@@ -573,6 +573,10 @@ static void planted_through_library(void) {
   KT_OK(kt_cmd(&b, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", x));
   kobjns_section *s = NULL;
   KT_STATUS(kobjns_section_open(service, x, KOBJNS_MAP_READ, &s), KOBJNS_ACCESS_DENIED);
+  kobjns_denial why = KOBJNS_DENIAL_NONE;
+  KT_STATUS(kobjns_open_explain(service, x, KOBJNS_TYPE_SECTION, KOBJNS_MAP_READ, &why),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_PLANTED);
   KT_STATUS(kobjns_section_create(service, x, 4096, KOBJNS_MAP_WRITE, NULL, &s),
             KOBJNS_ACCESS_DENIED);
   CU_ASSERT_PTR_NULL(s);
@@ -1041,6 +1045,54 @@ static void cleanup_among_planted_files(void) {
   sweep();
 }
 
+/* kobjns_open_explain() names the check that refused an open: the descriptor (the library's
+ * check), the kernel's mode bits (another user's default descriptor gives other users no bits). */
+static void why_an_open_is_refused(void) {
+  const char *none = kt_name("why-none"), *own = kt_name("why-own");
+  kobjns_ctx *app = kt_ctx(1, false);
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(app, none, 0, "D:", &m));
+  kobjns_denial why = KOBJNS_DENIAL_NONE;
+  KT_STATUS(kobjns_open_explain(app, none, KOBJNS_TYPE_MUTEX, KOBJNS_SYNCHRONIZE, &why),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_DESCRIPTOR);
+  KT_STATUS(kobjns_open_explain(app, none, KOBJNS_TYPE_SECTION, KOBJNS_MAP_READ, &why),
+            KOBJNS_INVALID_HANDLE); /* another type holds the name */
+  kobjns_sync *mine = NULL;
+  const char *mine_name = kt_name("why-mine");
+  KT_OK(kobjns_mutex_create(app, mine_name, 0, NULL, &mine));
+  KT_STATUS(kobjns_open_explain(app, mine_name, KOBJNS_TYPE_MUTEX, 0, &why),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NOTHING_ASKED);
+  KT_OK(kobjns_close(mine));
+  KT_STATUS(kobjns_open_explain(app, kt_name("why-missing"), KOBJNS_TYPE_EVENT,
+                                KOBJNS_SYNCHRONIZE, &why),
+            KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE);
+  KT_STATUS(kobjns_open_explain(app, none, KOBJNS_TYPE_SESSION, 1, &why), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_open_explain(app, none, KOBJNS_TYPE_MUTEX, KOBJNS_MAP_READ, &why),
+            KOBJNS_INVALID_PARAMETER); /* not a mutex's right */
+  /* Another user's object with the default descriptor: the kernel keeps this uid out. */
+  kt_proc a;
+  CU_ASSERT_FATAL(kt_spawn(&a, 1, USER_A));
+  KT_OK(kt_cmd(&a, NULL, 0, "create %s 4096 " RW " -", own));
+  kt_proc b;
+  CU_ASSERT_FATAL(kt_spawn(&b, 1, USER_B));
+  char reply[128];
+  KT_STATUS(kt_cmd(&b, reply, sizeof reply, "explain %s 4", own), KOBJNS_ACCESS_DENIED);
+  char want[64];
+  snprintf(want, sizeof want, "5 %d", (int)KOBJNS_DENIAL_MODE_BITS);
+  CU_ASSERT_STRING_EQUAL(reply, want);
+  /* An open that is granted (root, an administrator, in the object's own session): 0. */
+  KT_OK(kobjns_open_explain(app, own, KOBJNS_TYPE_SECTION, KOBJNS_MAP_READ, &why));
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE);
+  CU_ASSERT_EQUAL(finish(&b), 0);
+  CU_ASSERT_EQUAL(finish(&a), 0);
+  KT_OK(kobjns_sync_close(m));
+  kobjns_ctx_free(app);
+  sweep();
+}
+
 #define SECURITY_TEST(fn) fn
 #else
 /* Nothing here runs on Windows (KT_NEEDS_ROOT never holds there). The tests are registered
@@ -1058,6 +1110,8 @@ void kt_add_security(CU_pSuite s) {
          SECURITY_TEST(descriptor_matrix), root);
   kt_add(s, "a reader cannot write, resize, re-mode, re-own or rename another's section",
          SECURITY_TEST(readers_cannot_write), root);
+  kt_add(s, "kobjns_open_explain names the check that refused (descriptor, mode bits, plant)",
+         SECURITY_TEST(why_an_open_is_refused), KT_NEEDS_ROOT);
   kt_add(s, "a root service refuses objects planted through the library",
          SECURITY_TEST(planted_through_library), root);
   kt_add(

@@ -89,6 +89,42 @@ static void session_lives_with_its_processes(void) {
   kobjns_ctx_free(app);
 }
 
+#ifndef _WIN32
+#include <unistd.h>
+
+static int count_object(const kobjns_object *o, void *arg) {
+  (void)o;
+  ++*(int *)arg;
+  return 0;
+}
+
+/* Resolving a name changes nothing: a killed member's stale marker is still there after a
+ * resolve says the session is gone; kobjns_cleanup() removes it. */
+static void resolving_removes_nothing(void) {
+  uint32_t n = kt_unused_session();
+  kobjns_ctx *app = kt_ctx(1, false);
+  char name[64], path[256], marker[512];
+  snprintf(name, sizeof name, "Session\\%u\\x", (unsigned)n);
+  snprintf(marker, sizeof marker, "/dev/shm/kobjns.%s.session.%u", getenv("KOBJNS_ROOT"),
+           (unsigned)n);
+  kt_proc member;
+  CU_ASSERT_FATAL(kt_spawn(&member, n, -1));
+  KT_STATUS(kt_cmd(&member, NULL, 0, "session"), 0);
+  kt_kill(&member);
+  CU_ASSERT_EQUAL(access(marker, F_OK), 0);
+  KT_STATUS(kobjns_resolve(app, name, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  int seen = 0;
+  KT_STATUS(kobjns_object_query(app, name, count_object, &seen), KOBJNS_PATH_NOT_FOUND);
+  CU_ASSERT_EQUAL(seen, 0);
+  CU_ASSERT_EQUAL(access(marker, F_OK), 0); /* still there: nothing was removed */
+  size_t removed = 0;
+  KT_OK(kobjns_cleanup(&removed));
+  CU_ASSERT(removed >= 1);
+  CU_ASSERT_NOT_EQUAL(access(marker, F_OK), 0);
+  kobjns_ctx_free(app);
+}
+#endif
+
 /* KOBJNS_SESSION puts a process in a session on POSIX; on Windows, where Windows decides, a
  * process told to be in another session refuses to pretend (50). */
 static void session_from_the_environment(void) {
@@ -117,4 +153,6 @@ void kt_add_sessions(CU_pSuite s) {
   kt_add(s, "sessions are isolated", sessions_are_isolated, KT_NEEDS_SESSIONS);
   kt_add(s, "a session lives with its processes (row 20)", session_lives_with_its_processes,
          KT_NEEDS_SESSIONS);
+  kt_add(s, "resolving a name removes nothing (a stale session marker stays)",
+         KT_POSIX_ONLY(resolving_removes_nothing), KT_NEEDS_SESSIONS);
 }

@@ -27,7 +27,11 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
   HANDLE h = open_type(type, desired, wname, &granted);
   DWORD error = GetLastError();
   free(wname);
-  if (!h) return kobjns__status_from_win32(error);
+  if (!h) {
+    /* Windows' access check is the descriptor's verdict (no other check refuses an open). */
+    if (error == ERROR_ACCESS_DENIED) facts->denial = KOBJNS_DENIAL_DESCRIPTOR;
+    return kobjns__status_from_win32(error);
+  }
   keep(h, type, granted, o, facts);
   return 0;
 }

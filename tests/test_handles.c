@@ -1,0 +1,153 @@
+/* One handle table for every type: values, closing any handle, asking its type; the type table
+ * as the API shows it; contexts whose identity changes keep a dropped privilege dropped. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kt.h"
+
+static void values_are_small_multiples_of_four(void) {
+  kobjns_section *s = NULL;
+  kobjns_sync *m = NULL, *e = NULL;
+  KT_OK(kobjns_section_create(NULL, "", 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  KT_OK(kobjns_mutex_create(NULL, kt_name("hm"), 0, NULL, &m));
+  KT_OK(kobjns_event_create(NULL, "", 1, 0, NULL, &e));
+  uintptr_t values[] = {(uintptr_t)s, (uintptr_t)m, (uintptr_t)e};
+  for (size_t i = 0; i < 3; i++) {
+    CU_ASSERT(values[i] != 0);
+    CU_ASSERT(values[i] <= UINT32_MAX);
+    CU_ASSERT_EQUAL(values[i] % 4, 0);
+  }
+  /* As on Windows, the two low bits are the application's. */
+  uint64_t size = 0;
+  KT_OK(kobjns_section_size((kobjns_section *)(values[0] | 3), &size));
+  CU_ASSERT_EQUAL(size, 4096);
+  KT_OK(kobjns_event_set((kobjns_sync *)(values[2] | 1)));
+  KT_OK(kobjns_close(s));
+  KT_OK(kobjns_close(m));
+  KT_OK(kobjns_close((kobjns_sync *)(values[2] | 2)));
+  /* Closed: every function answers 6, a second close too. */
+  KT_STATUS(kobjns_close(s), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_section_size(s, &size), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_event_set(e), KOBJNS_INVALID_HANDLE);
+  /* Never issued, or past 2^32. */
+  KT_STATUS(kobjns_close(NULL), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_close((void *)(uintptr_t)0xFFFFFFFCu), KOBJNS_INVALID_HANDLE);
+  if (sizeof(uintptr_t) > 4)
+    KT_STATUS(kobjns_close((void *)(uintptr_t)(values[1] | (uintptr_t)1 << 32 << 1)),
+              KOBJNS_INVALID_HANDLE);
+}
+
+static void a_closed_value_comes_back_late(void) {
+  /* A slot's generation changes with each reuse: the value of a closed handle is not issued
+   * again for a long time (255 reuses of its slot), so a stale value answers 6. */
+  kobjns_section *first = NULL;
+  KT_OK(kobjns_section_create(NULL, "", 4096, KOBJNS_MAP_WRITE, NULL, &first));
+  KT_OK(kobjns_close(first));
+  for (int i = 0; i < 100; i++) {
+    kobjns_section *s = NULL;
+    KT_OK(kobjns_section_create(NULL, "", 4096, KOBJNS_MAP_WRITE, NULL, &s));
+    CU_ASSERT_PTR_NOT_EQUAL(s, first);
+    KT_OK(kobjns_close(s));
+  }
+  uint64_t size;
+  KT_STATUS(kobjns_section_size(first, &size), KOBJNS_INVALID_HANDLE);
+}
+
+static void types_of_handles(void) {
+  kobjns_section *s = NULL;
+  kobjns_sync *m = NULL, *e = NULL, *sem = NULL;
+  KT_OK(kobjns_section_create(NULL, "", 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  KT_OK(kobjns_mutex_create(NULL, "", 0, NULL, &m));
+  KT_OK(kobjns_event_create(NULL, "", 0, 0, NULL, &e));
+  KT_OK(kobjns_semaphore_create(NULL, "", 0, 1, NULL, &sem));
+  kobjns_type t = KOBJNS_TYPE_UNKNOWN;
+  KT_OK(kobjns_handle_type(s, &t));
+  CU_ASSERT_EQUAL(t, KOBJNS_TYPE_SECTION);
+  KT_OK(kobjns_handle_type(m, &t));
+  CU_ASSERT_EQUAL(t, KOBJNS_TYPE_MUTEX);
+  KT_OK(kobjns_handle_type(e, &t));
+  CU_ASSERT_EQUAL(t, KOBJNS_TYPE_EVENT);
+  KT_OK(kobjns_handle_type(sem, &t));
+  CU_ASSERT_EQUAL(t, KOBJNS_TYPE_SEMAPHORE);
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_type(sem), kobjns_type_name(KOBJNS_TYPE_SEMAPHORE));
+  KT_STATUS(kobjns_handle_type(s, NULL), KOBJNS_INVALID_PARAMETER);
+  /* A handle of one type is not one of another. */
+  KT_STATUS(kobjns_sync_close((kobjns_sync *)s), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_section_close((kobjns_section *)m), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_wait((kobjns_sync *)s, 0), KOBJNS_INVALID_HANDLE);
+  KT_OK(kobjns_close(s));
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_close(e));
+  KT_OK(kobjns_close(sem));
+  KT_STATUS(kobjns_handle_type(e, &t), KOBJNS_INVALID_HANDLE);
+  CU_ASSERT_EQUAL(t, KOBJNS_TYPE_NONE);
+}
+
+static void type_names(void) {
+  static const char *const names[] = {"",       "Section", "Mutex",   "Event",    "Semaphore",
+                                      "Session", "Object", "Unknown", "Temporary"};
+  for (int t = 0; t <= KOBJNS_TYPE_TEMPORARY; t++)
+    CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)t), names[t]);
+  CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)99), "");
+  CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)-1), "");
+}
+
+static void typed_access_checks(void) {
+  /* GX is SYNCHRONIZE for a mutex, SECTION_MAP_EXECUTE for a section. */
+  KT_OK(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_MUTEX, "D:(A;;GX;;;WD)", 0, KOBJNS_SYNCHRONIZE));
+  KT_STATUS(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_SECTION, "D:(A;;GX;;;WD)", 0, KOBJNS_MAP_READ),
+            KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_EVENT, "D:(A;;GW;;;WD)", 0,
+                                KOBJNS_EVENT_MODIFY_STATE));
+  /* Rights of another type, or a type that is no object's. */
+  KT_STATUS(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_MUTEX, "D:(A;;GA;;;WD)", 0, KOBJNS_MAP_READ),
+            KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_SESSION, "D:(A;;GA;;;WD)", 0, 1),
+            KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_MUTEX, NULL, 0, KOBJNS_SYNCHRONIZE),
+            KOBJNS_INVALID_PARAMETER);
+}
+
+static int held(kobjns_ctx *ctx) {
+  int h = -1;
+  KT_OK(kobjns_ctx_has_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, &h));
+  return h;
+}
+
+/* A program that drops SeCreateGlobalPrivilege keeps it dropped when the context changes
+ * session or user; only kobjns_ctx_set_privilege() gives it back. */
+static void a_dropped_privilege_stays_dropped(void) {
+  kobjns_ctx *ctx = kt_ctx(0, true);
+  CU_ASSERT_EQUAL(held(ctx), 1);
+  KT_OK(kobjns_ctx_set_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, 0));
+  CU_ASSERT_EQUAL(held(ctx), 0);
+  KT_OK(kobjns_ctx_set_session(ctx, 0));
+  CU_ASSERT_EQUAL(held(ctx), 0);
+  KT_OK(kobjns_ctx_set_session(ctx, 1));
+  KT_OK(kobjns_ctx_set_session(ctx, 0));
+  CU_ASSERT_EQUAL(held(ctx), 0);
+  if (kt_is_root()) {
+    KT_OK(kobjns_ctx_set_user(ctx, 0));
+    CU_ASSERT_EQUAL(held(ctx), 0);
+  }
+  KT_OK(kobjns_ctx_set_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, 1));
+  CU_ASSERT_EQUAL(held(ctx), 1);
+  /* Not dropped: moving to session 0 gives what services have. */
+  KT_OK(kobjns_ctx_set_session(ctx, 1));
+  KT_OK(kobjns_ctx_set_session(ctx, 0));
+  CU_ASSERT_EQUAL(held(ctx), 1);
+  kobjns_ctx_free(ctx);
+}
+
+void kt_add_handles(CU_pSuite s) {
+  kt_add(s, "values are multiples of 4 below 2^32, low bits ignored", values_are_small_multiples_of_four,
+         0);
+  kt_add(s, "a closed handle's value is not issued again soon", a_closed_value_comes_back_late, 0);
+  kt_add(s, "kobjns_close and kobjns_handle_type for every type", types_of_handles, 0);
+  kt_add(s, "type names", type_names, 0);
+  kt_add(s, "typed access checks (kobjns_sddl_access_type)", typed_access_checks,
+         KT_NEEDS_SHM_FILES);
+  kt_add(s, "a dropped privilege stays dropped across identity changes",
+         a_dropped_privilege_stays_dropped, KT_NEEDS_SESSIONS);
+}
