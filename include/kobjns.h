@@ -140,7 +140,14 @@ typedef struct kobjns_sync kobjns_sync;       /* one open handle to a mutex, eve
  * the login session (0 outside any), SeCreateGlobalPrivilege when in session 0 or root.
  * On Windows: the session Windows gave the process (KOBJNS_SESSION naming another one makes
  * every call 50), and the privilege when the process token holds it.
- * An explicit context starts as that same identity and can be changed. */
+ * An explicit context starts as that same identity and can be changed.
+ *
+ * Threads: a context may be passed to any number of calls in any threads at once (they only
+ * read it). kobjns_ctx_set_session(), _set_privilege(), _set_user() and kobjns_ctx_free()
+ * change it: each must not run while another call uses the same context, as for any object a
+ * program changes (give each thread that changes identity a context of its own). A dropped
+ * privilege stays dropped when the session or user changes; only _set_privilege() grants it
+ * again. Every other function of this header is safe to call from any thread. */
 KOBJNS_API int kobjns_ctx_new(kobjns_ctx **out);
 /* Put the context in session `session` (0 = services). Not supported (50) on Windows except
  * for the real session. Registers the session as existing while the context lives. */
