@@ -114,15 +114,11 @@ typedef struct decoded {
   size_t leaf_len;
 } decoded;
 
+/* A session number starting `s`, and where it ends. */
 static bool parse_session(const char *s, const char **end, uint32_t *out) {
-  char *stop;
-  if (*s < '0' || *s > '9') return false;
-  errno = 0;
-  unsigned long v = strtoul(s, &stop, 10);
-  if (errno || v > UINT32_MAX) return false;
-  *out = (uint32_t)v;
-  *end = stop;
-  return true;
+  size_t len = kobjns__digits(s);
+  *end = s + len;
+  return kobjns__parse_u32(s, len, out) && *out != UINT32_MAX;
 }
 
 static int hex_digit(char c) {
@@ -219,24 +215,6 @@ static char *session_path(uint32_t session) {
   return path;
 }
 
-/* The namespace and leaf of a canonical path ("\\BaseNamedObjects\\x",
- * "\\Sessions\\N\\BaseNamedObjects\\x"), pointing into it. */
-static bool parse_canonical(const char *path, kobjns__name *n) {
-  static const char global[] = "\\BaseNamedObjects\\", sessions[] = "\\Sessions\\";
-  const char *end;
-  if (!strncmp(path, global, sizeof global - 1)) {
-    n->session = 0;
-    n->leaf = path + sizeof global - 1;
-  } else if (!strncmp(path, sessions, sizeof sessions - 1) &&
-             parse_session(path + sizeof sessions - 1, &end, &n->session) && n->session != 0 &&
-             !strncmp(end, global, sizeof global - 1)) {
-    n->leaf = end + sizeof global - 1;
-  } else {
-    return false;
-  }
-  n->leaf_len = strlen(n->leaf);
-  return n->leaf_len > 0 && !strchr(n->leaf, '\\');
-}
 
 enum header_kind {
   HEADER_UNREAD, /* the caller may not read the file */
@@ -266,7 +244,7 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
   bool ours = pread(fd, *path, h->path_len, sizeof *h) == (ssize_t)h->path_len;
   if (ours) {
     (*path)[h->path_len] = '\0';
-    ours = strlen(*path) == h->path_len && parse_canonical(*path, &n);
+    ours = strlen(*path) == h->path_len && kobjns__path_parse(*path, &n);
   }
   if (ours) {
     kobjns__native_name(&n, native);

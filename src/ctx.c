@@ -14,19 +14,13 @@ static void update_privileges(kobjns__token *t) {
   t->privileges = entitled(t) ? KOBJNS_PRIV_CREATE_GLOBAL & ~t->dropped : 0;
 }
 
-/* KOBJNS_SESSION: a decimal session id. */
+/* KOBJNS_SESSION: a decimal session id (UINT32_MAX is no session's). */
 static int session_from_env(uint32_t *session, bool *set) {
   const char *v = getenv("KOBJNS_SESSION");
   *set = v != NULL;
   if (!v) return 0;
-  if (!*v || strlen(v) > 10) return KOBJNS_INVALID_PARAMETER;
-  uint64_t n = 0;
-  for (const char *p = v; *p; p++) {
-    if (*p < '0' || *p > '9') return KOBJNS_INVALID_PARAMETER;
-    n = n * 10 + (uint64_t)(*p - '0');
-  }
-  if (n >= UINT32_MAX) return KOBJNS_INVALID_PARAMETER;
-  *session = (uint32_t)n;
+  if (!kobjns__parse_u32(v, strlen(v), session) || *session == UINT32_MAX)
+    return KOBJNS_INVALID_PARAMETER;
   return 0;
 }
 

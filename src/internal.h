@@ -51,6 +51,15 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
 /* Length of the canonical path of `n`, and writing it (no NUL) into buf[len]. */
 size_t kobjns__path_len(const kobjns__name *n);
 void kobjns__path_write(const kobjns__name *n, char *buf);
+/* The namespace and leaf of a canonical path ("\\BaseNamedObjects\\x",
+ * "\\Sessions\\N\\BaseNamedObjects\\x"), pointing into it: the inverse of kobjns__path_write. */
+bool kobjns__path_parse(const char *path, kobjns__name *n);
+/* The one decimal number rule of the library (sessions in names and paths, KOBJNS_SESSION,
+ * numeric SIDs and rights, native names): 1 to 10 digits, no sign, no space, no leading zero,
+ * at most UINT32_MAX. */
+bool kobjns__parse_u32(const char *s, size_t len, uint32_t *out);
+/* How many decimal digits `s` starts with. */
+size_t kobjns__digits(const char *s);
 /* Checks UTF-8 and the UTF-16 length limit: 0, 1113 or 206. */
 int kobjns__validate_name(const char *name, size_t *utf16_units);
 

@@ -40,12 +40,14 @@ int kobjns__validate_name(const char *name, size_t *utf16_units) {
   return units > KOBJNS_NAME_MAX_UTF16 ? KOBJNS_FILENAME_EXCED_RANGE : 0;
 }
 
+#define GLOBAL_DIR "\\BaseNamedObjects\\"
+#define SESSION_DIR_FMT "\\Sessions\\%u\\BaseNamedObjects\\"
+
 static bool is(const char *s, size_t len, const char *word) {
   return strlen(word) == len && memcmp(s, word, len) == 0;
 }
 
-/* A session number as \Sessions\BNOLINKS names it: decimal, no sign, no leading zero. */
-static bool parse_session(const char *s, size_t len, uint32_t *out) {
+bool kobjns__parse_u32(const char *s, size_t len, uint32_t *out) {
   if (len == 0 || len > 10 || (len > 1 && s[0] == '0')) return false;
   uint64_t v = 0;
   for (size_t i = 0; i < len; i++) {
@@ -55,6 +57,17 @@ static bool parse_session(const char *s, size_t len, uint32_t *out) {
   if (v > UINT32_MAX) return false;
   *out = (uint32_t)v;
   return true;
+}
+
+size_t kobjns__digits(const char *s) {
+  size_t n = 0;
+  while (s[n] >= '0' && s[n] <= '9') n++;
+  return n;
+}
+
+/* A session number as \Sessions\BNOLINKS names it (UINT32_MAX is no session's). */
+static bool parse_session(const char *s, size_t len, uint32_t *out) {
+  return kobjns__parse_u32(s, len, out) && *out != UINT32_MAX;
 }
 
 /* Whether session `session` exists: 0 with *exists set, or a status when nobody can tell (no
@@ -114,8 +127,6 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
   }
 }
 
-#define GLOBAL_DIR "\\BaseNamedObjects\\"
-#define SESSION_DIR_FMT "\\Sessions\\%u\\BaseNamedObjects\\"
 
 size_t kobjns__path_len(const kobjns__name *n) {
   if (n->session == 0) return strlen(GLOBAL_DIR) + n->leaf_len;
@@ -131,6 +142,26 @@ void kobjns__path_write(const kobjns__name *n, char *buf) {
   size_t dlen = strlen(dir);
   memcpy(buf, dir, dlen);
   memcpy(buf + dlen, n->leaf, n->leaf_len);
+}
+
+bool kobjns__path_parse(const char *path, kobjns__name *n) {
+  static const char global[] = GLOBAL_DIR, sessions[] = "\\Sessions\\";
+  static const char namespace_dir[] = "\\BaseNamedObjects\\";
+  if (!strncmp(path, global, sizeof global - 1)) {
+    n->session = 0;
+    n->leaf = path + sizeof global - 1;
+  } else if (!strncmp(path, sessions, sizeof sessions - 1)) {
+    const char *digits = path + sizeof sessions - 1;
+    size_t len = kobjns__digits(digits);
+    if (!parse_session(digits, len, &n->session) || n->session == 0 ||
+        strncmp(digits + len, namespace_dir, sizeof namespace_dir - 1))
+      return false;
+    n->leaf = digits + len + sizeof namespace_dir - 1;
+  } else {
+    return false;
+  }
+  n->leaf_len = strlen(n->leaf);
+  return n->leaf_len > 0 && !strchr(n->leaf, '\\');
 }
 
 int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,

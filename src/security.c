@@ -57,19 +57,6 @@ static const struct {
 #define UNIX_USER_SID_PREFIX "S-1-22-1-"  /* Samba's "Unix User" SIDs */
 #define UNIX_GROUP_SID_PREFIX "S-1-22-2-" /* and "Unix Group" SIDs */
 
-/* A decimal number of at most 10 digits fitting in uint32_t, no sign, no leading zeros. */
-static bool parse_u32(const char *s, size_t len, uint32_t *out) {
-  if (len == 0 || len > 10 || (len > 1 && s[0] == '0')) return false;
-  uint64_t v = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (uint64_t)(s[i] - '0');
-  }
-  if (v > UINT32_MAX) return false;
-  *out = (uint32_t)v;
-  return true;
-}
-
 static int parse_sid(const char *s, size_t len, kobjns__ace *ace) {
   for (size_t i = 0; i < sizeof trustees / sizeof trustees[0]; i++) {
     if ((len == 2 && memcmp(s, trustees[i].alias, 2) == 0) ||
@@ -87,7 +74,7 @@ static int parse_sid(const char *s, size_t len, kobjns__ace *ace) {
     size_t plen = strlen(unix_sids[i].prefix);
     uint32_t id;
     if (len > plen && memcmp(s, unix_sids[i].prefix, plen) == 0 &&
-        parse_u32(s + plen, len - plen, &id) && id != UINT32_MAX) {
+        kobjns__parse_u32(s + plen, len - plen, &id) && id != UINT32_MAX) {
       ace->trustee = (uint8_t)unix_sids[i].trustee;
       ace->id = id;
       return 0;
@@ -120,7 +107,7 @@ static int parse_rights(const kobjns__generic_mapping *map, const char *s, size_
   }
   if (len > 0 && s[0] >= '0' && s[0] <= '9') {
     uint32_t v;
-    if (!parse_u32(s, len, &v)) return KOBJNS_INVALID_ACL;
+    if (!kobjns__parse_u32(s, len, &v)) return KOBJNS_INVALID_ACL;
     *mask = kobjns__map_generic_as(map, v);
     return 0;
   }

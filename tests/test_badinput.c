@@ -1955,6 +1955,7 @@ static const struct {
     {"KOBJNS_SESSION", "4294967295", "the value meaning no session"},
     {"KOBJNS_SESSION", "4294967296", "past 32 bits"},
     {"KOBJNS_SESSION", "12345678901", "11 digits"},
+    {"KOBJNS_SESSION", "01", "a leading zero (one number rule: as Session\\<N>\\ names it)"},
     {"KOBJNS_SESSION", "\xff", "not UTF-8"},
     {"KOBJNS_ROOT", "", "empty"},
     {"KOBJNS_ROOT", "a/b", "a '/'"},
@@ -1993,7 +1994,7 @@ static void bad_environment(void) {
   play_helper("KOBJNS_SESSION 4294967294", env_ok_rows, COUNT(env_ok_rows),
               "env KOBJNS_SESSION 4294967294", NULL, 0);
   play_helper("KOBJNS_SESSION of 10 digits", env_ok_rows, COUNT(env_ok_rows),
-              "env KOBJNS_SESSION 0000000000", NULL, 0);
+              "env KOBJNS_SESSION 1000000000", NULL, 0);
   play_helper("KOBJNS_ROOT of 32 characters", env_ok_rows, COUNT(env_ok_rows),
               "env KOBJNS_ROOT abcdefghijklmnopqrstuvwxyz-_0123", NULL, 0);
 }

@@ -304,12 +304,13 @@ static int each_session(const wchar_t *dir, const directory_entry *e, void *stat
   walk_state *w = state;
   size_t len = e->name.Length / sizeof(wchar_t);
   if (!is(&e->type, L"Directory") || len == 0 || len > 10) return 0;
-  uint64_t n = 0;
+  char digits[11];
   for (size_t i = 0; i < len; i++) {
-    if (e->name.Buffer[i] < L'0' || e->name.Buffer[i] > L'9') return 0;
-    n = n * 10 + (uint64_t)(e->name.Buffer[i] - L'0');
+    wchar_t c = e->name.Buffer[i];
+    digits[i] = c < 0x80 ? (char)c : 'x';
   }
-  if (n == 0 || n >= UINT32_MAX) return 0;
+  uint32_t n;
+  if (!kobjns__parse_u32(digits, len, &n) || n == 0 || n == UINT32_MAX) return 0;
   char path[32];
   snprintf(path, sizeof path, "\\Sessions\\%u", (unsigned)n);
   kobjns_object session = {.path = path,
