@@ -1,7 +1,7 @@
 /* kobjns-bench-win32: the Win32 side of kobjns-bench. Plain Win32 code (the C library and
  * <windows.h> only), built twice from this one file like the conformance program: on POSIX against
- * libkobjns-win32 (the facade), and with mingw-w64 for Windows, whose .exe the benchmark runs under
- * Wine as the reference a porter would otherwise use. Both builds make the same calls.
+ * libkobjns-winapi (the facade), and with mingw-w64 for Windows, whose .exe the benchmark runs
+ * under Wine as the reference a porter would otherwise use. Both builds make the same calls.
  *
  * A server on stdin/stdout, driven by kobjns-bench: one command a line, one reply a line.
  *   hello              ok <what runs it: facade, wine-<version> or windows>
@@ -15,7 +15,7 @@
  * A failure replies "error <call> <GetLastError()>" and leaves nothing open.
  *
  * The time is taken here, around the calls only (no pipe in it): with C11's timespec_get on POSIX
- * (libkobjns-win32 has no QueryPerformanceCounter), with QueryPerformanceCounter in the mingw-w64
+ * (libkobjns-winapi has no QueryPerformanceCounter), with QueryPerformanceCounter in the mingw-w64
  * build (its msvcrt has no timespec_get). */
 #include <windows.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  *   scaling     open + close latency with 10 ... N live objects (held by helper processes)
  *   throughput  create + close cycles per second with 1, 2, 4, 8 processes
  *   memory      heap and descriptors per open handle; /dev/shm bytes per live object
- * and the first two rows again through the Win32 facade (libkobjns-win32), next to raw POSIX and
+ * and the first two rows again through the Win32 facade (libkobjns-winapi), next to raw POSIX and
  * to the same Win32 program under Wine (its mingw-w64 build), the reference a porter would
  * otherwise use: --win32 PATH names the facade build of kobjns-bench-win32, --wine-exe PATH (or
  * KOBJNS_BENCH_WINE_EXE) the .exe, run by the command in KOBJNS_BENCH_WINE (default `wine`).
@@ -443,7 +443,7 @@ static double win32_row(const char *label, const char *command, const char *name
  * one main's holder keeps (live = 1). */
 static void win32_rows(void) {
   printf(
-      "\nthe same through the Win32 API: libkobjns-win32, raw POSIX, the mingw-w64 build under "
+      "\nthe same through the Win32 API: libkobjns-winapi, raw POSIX, the mingw-w64 build under "
       "Wine\n");
   if (!opt.win32) {
     printf(

@@ -1,5 +1,5 @@
 /* The client side of the kobjns example: an app in a user's session reads what the service
- * publishes. Plain Win32, built unchanged for Windows and for Linux against libkobjns-win32.
+ * publishes. Plain Win32, built unchanged for Windows and for Linux against libkobjns-winapi.
  * Each step prints what Windows answers and why; the exit status is 0 when every step gave
  * Windows' answer. */
 #include <windows.h>

@@ -1,5 +1,5 @@
 /* The service side of the kobjns example: plain Win32, built unchanged for Windows (mingw-w64 or
- * MSVC) and for Linux against libkobjns-win32.
+ * MSVC) and for Linux against libkobjns-winapi.
  *
  * A service publishes readings in Global\ServiceMap. Its descriptor lets everyone read and no one
  * else write or take the name over; it refuses to start on an object someone else planted. Each

@@ -9,13 +9,13 @@
  *  loop     create + map + touch + unmap + close of one name, an open of a held name, and a
  *           context made, moved to a session and freed, N times;
  *  dlopen   dlopen(libkobjns) + the same cycle + kobjns_cleanup + dlclose, N times;
- *  facade   dlopen(libkobjns-win32) + CreateFileMappingA / MapViewOfFile / UnmapViewOfFile /
+ *  facade   dlopen(libkobjns-winapi) + CreateFileMappingA / MapViewOfFile / UnmapViewOfFile /
  *           CloseHandle + dlclose, N times (when the facade was built).
  * Exit status 0 when the heap, descriptors and mappings end where the warm-up left them and
  * resident memory grew by at most --rss-slack KiB. Under valgrind or a sanitizer (malloc replaced)
  * only descriptors and unloading are judged here; the tool judges the heap.
  *
- *   kobjns-flat --lib PATH [--win32-lib PATH] [--loops N] [--loads N] [--rss-slack KIB]
+ *   kobjns-flat --lib PATH [--winapi-lib PATH] [--loops N] [--loads N] [--rss-slack KIB]
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -180,7 +180,7 @@ static void facade_cycle(void *lib) {
   win32_api w;
   bool ok = LOOKUP(w, lib, create, "CreateFileMappingA") && LOOKUP(w, lib, map, "MapViewOfFile") &&
             LOOKUP(w, lib, unmap, "UnmapViewOfFile") && LOOKUP(w, lib, close, "CloseHandle");
-  CHECK(ok, "libkobjns-win32 lacks a Win32 function\n");
+  CHECK(ok, "libkobjns-winapi lacks a Win32 function\n");
   if (!ok) return;
   void *h = w.create((void *)(intptr_t)-1, NULL, 0x04 /* PAGE_READWRITE */, 0, SIZE, name);
   CHECK(h != NULL, "CreateFileMappingA failed\n");
@@ -271,13 +271,13 @@ static report run_loads(const char *phase, const char *path, unsigned long loads
 }
 
 int main(int argc, char **argv) {
-  const char *lib = NULL, *win32_lib = NULL;
+  const char *lib = NULL, *winapi_lib = NULL;
   unsigned long loops = 100000, loads = 1000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--lib"))
       lib = argv[i + 1];
-    else if (!strcmp(argv[i], "--win32-lib"))
-      win32_lib = argv[i + 1];
+    else if (!strcmp(argv[i], "--winapi-lib"))
+      winapi_lib = argv[i + 1];
     else if (!strcmp(argv[i], "--loops"))
       loops = strtoul(argv[i + 1], NULL, 10);
     else if (!strcmp(argv[i], "--loads"))
@@ -289,7 +289,7 @@ int main(int argc, char **argv) {
   }
   if (!lib || argc % 2 == 0) {
     fprintf(stderr,
-            "usage: %s --lib PATH [--win32-lib PATH] [--loops N] [--loads N] "
+            "usage: %s --lib PATH [--winapi-lib PATH] [--loops N] [--loads N] "
             "[--rss-slack KIB]\n",
             argv[0]);
     return 2;
@@ -302,7 +302,7 @@ int main(int argc, char **argv) {
   int n = 0;
   reports[n++] = run_loop(lib, loops);
   reports[n++] = run_loads("dlopen", lib, loads, false);
-  if (win32_lib) reports[n++] = run_loads("facade", win32_lib, loads, true);
+  if (winapi_lib) reports[n++] = run_loads("facade", winapi_lib, loads, true);
 
   printf("phase      cycles  after %d warm-up cycles -> at the end\n", WARMUP);
   bool all_flat = failures == 0;

@@ -44,6 +44,19 @@ fi
 "$out/static"
 pass "built against libkobjns.a with \$(pkg-config --static --libs kobjns) and ran"
 
+# libkobjns-winapi (built with Wine's headers): its .pc, and kobjns-win32.pc, the name before 0.2,
+# which only requires it.
+if [ -e "$stage$libdir/pkgconfig/kobjns-winapi.pc" ]; then
+  [ -e "$stage$libdir/libkobjns-winapi.so" ] || { echo "not installed: libkobjns-winapi.so"; exit 1; }
+  grep -qx 'Requires: kobjns-winapi' "$stage$libdir/pkgconfig/kobjns-win32.pc" ||
+    { echo "kobjns-win32.pc does not require kobjns-winapi"; exit 1; }
+  if [ "$(pkg-config --cflags --libs kobjns-win32)" != "$(pkg-config --cflags --libs kobjns-winapi)" ]; then
+    echo "pkg-config kobjns-win32 and kobjns-winapi differ"
+    exit 1
+  fi
+  pass "libkobjns-winapi and kobjns-winapi.pc installed; kobjns-win32.pc gives the same flags"
+fi
+
 LD_LIBRARY_PATH=$stage$libdir "$stage$bindir/kobjns" --help | grep -q '^usage: kobjns COMMAND'
 head -n 20 "$stage$mandir/man1/kobjns.1" | grep -q '^\.TH KOBJNS 1'
 pass "the installed kobjns command answers --help; kobjns(1) is a man page"

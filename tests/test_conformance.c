@@ -1,5 +1,5 @@
 /* The conformance suite: tests/conformance/conform.c is plain Win32 code, built on Linux against
- * libkobjns-win32 and with mingw-w64 for Windows (run under Wine against Wine's kernel32). This
+ * libkobjns-winapi and with mingw-w64 for Windows (run under Wine against Wine's kernel32). This
  * suite runs its rows, plays the multi-process and multi-session cases through its `peer` role,
  * writes the transcript of every answer, and compares it with the other platform's. Wine's known
  * differences live in one place: tests/conformance/wine-differences.txt. */

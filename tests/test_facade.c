@@ -1,4 +1,4 @@
-/* libkobjns-win32: Win32 code, unchanged, against the facade (built on POSIX only). Each case
+/* libkobjns-winapi: Win32 code, unchanged, against the facade (built on POSIX only). Each case
  * says the Win32 result: a handle or NULL, and GetLastError(). */
 #include <windows.h>
 #include <sddl.h> /* after <windows.h> */

@@ -1,5 +1,5 @@
 /* The kobjns conformance program: plain Win32 code (the C library and <windows.h> only), built
- * twice from this one file: on Linux against libkobjns-win32, and with mingw-w64 for Windows.
+ * twice from this one file: on Linux against libkobjns-winapi, and with mingw-w64 for Windows.
  * Each case of shared/windows-semantics.md that one process can show is a row here, with the
  * answer Windows gives, and so are the cases of mutexes, events, semaphores and waits one process
  * can show (labelled: mutex, event, sem, wait, ...); the test suite (tests/test_conformance.c) runs
