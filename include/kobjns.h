@@ -242,7 +242,8 @@ KOBJNS_API int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, i
 /* Wait until the object is signaled and acquire it (a mutex: own it; an auto-reset event:
  * reset it; a semaphore: take one), for at most `timeout_ms` (0: just try; KOBJNS_INFINITE).
  * 0; 735 (an abandoned mutex, now owned); 258 (timed out, nothing acquired); 5 without
- * KOBJNS_SYNCHRONIZE; 6 (not a live handle). Signals do not end a wait early. */
+ * KOBJNS_SYNCHRONIZE (a section's handle never has it); 6 (not a live handle). Signals do not
+ * end a wait early. */
 KOBJNS_API int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms);
 /* Wait for one of `count` objects (1 ... KOBJNS_MAXIMUM_WAIT_OBJECTS), or with `wait_all` for
  * all of them at once: nothing is acquired until every one can be, atomically. 0 or 735 with

@@ -136,9 +136,12 @@ int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all
   kobjns__object *live[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   size_t got = 0;
   int rc = 0;
+  /* Windows' order: each handle in turn (not live: 6; without SYNCHRONIZE, which a section's
+   * handle never has: 5; in a wait for all, an object given twice: 87). */
   for (; got < count && !rc; got++) {
-    if (!(live[got] = sync_get(objects[got]))) break;
-    if (!(live[got]->access & KOBJNS__SYNCHRONIZE)) rc = KOBJNS_ACCESS_DENIED;
+    if (!(live[got] = kobjns__handle_get(objects[got], KOBJNS_TYPE_NONE))) break;
+    if (!kobjns__type(live[got]->type)->waitable || !(live[got]->access & KOBJNS__SYNCHRONIZE))
+      rc = KOBJNS_ACCESS_DENIED;
     for (size_t j = 0; wait_all && !rc && j < got; j++)
       if (live[j] == live[got]) rc = KOBJNS_INVALID_PARAMETER; /* the same handle twice */
   }

@@ -75,7 +75,7 @@ static void types_of_handles(void) {
   /* A handle of one type is not one of another. */
   KT_STATUS(kobjns_sync_close((kobjns_sync *)s), KOBJNS_INVALID_HANDLE);
   KT_STATUS(kobjns_section_close((kobjns_section *)m), KOBJNS_INVALID_HANDLE);
-  KT_STATUS(kobjns_wait((kobjns_sync *)s, 0), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_wait((kobjns_sync *)s, 0), KOBJNS_ACCESS_DENIED); /* no SYNCHRONIZE */
   KT_OK(kobjns_close(s));
   KT_OK(kobjns_sync_close(m));
   KT_OK(kobjns_close(e));

@@ -17,31 +17,16 @@
 #define KOBJNS_WIN32_API __attribute__((visibility("default")))
 
 /* --- handles (handles.c) --------------------------------------------------------------------
- * A handle stands for a section, or a mutex, event or semaphore. HANDLE values are unique, small
- * multiples of 4, never NULL or INVALID_HANDLE_VALUE; as on Windows their two low bits are ignored
- * (the application's tags). A closed or foreign value is ERROR_INVALID_HANDLE. */
-enum kobjns__facade_kind { KOBJNS__FACADE_ANY = 0, KOBJNS__FACADE_SECTION, KOBJNS__FACADE_SYNC };
-
-/* A live handle's entry, referenced by the caller. The object stays open while referenced: a
- * CloseHandle meanwhile ends the handle at once and closes the object when the last reference
- * goes (a wait in progress keeps its object, as on Windows). */
-typedef struct kobjns__facade_ref {
-  unsigned kind; /* enum kobjns__facade_kind */
-  union {
-    kobjns_section *section;
-    kobjns_sync *sync;
-  };
-  unsigned refs; /* handles.c's: the table's and one per kobjns__facade_handle_get */
-} kobjns__facade_ref;
-
-/* A new handle for an object of `kind` (KOBJNS__FACADE_SECTION: a kobjns_section *,
- * KOBJNS__FACADE_SYNC: a kobjns_sync *), or NULL with the last error set. */
-HANDLE kobjns__facade_handle_new(unsigned kind, void *object);
-/* The entry of `h` when it is a live handle of `kind` (KOBJNS__FACADE_ANY: of any kind), with a
- * reference for the caller; NULL (last error 6) otherwise. */
-kobjns__facade_ref *kobjns__facade_handle_get(HANDLE h, unsigned kind);
-/* Drop a reference from kobjns__facade_handle_get. */
-void kobjns__facade_handle_put(kobjns__facade_ref *ref);
+ * A HANDLE is the value of a kobjns handle (the library's one handle table): unique, small
+ * multiples of 4, never NULL, INVALID_HANDLE_VALUE or a pseudo-handle; as on Windows their two
+ * low bits are ignored. The portable calls check it (a closed or foreign value is 6) and keep
+ * its object open while they run, so a CloseHandle during a wait ends the handle at once and the
+ * object when the wait returns, as on Windows. */
+static inline HANDLE kobjns__facade_handle(const void *kobjns_handle) {
+  return (HANDLE)(uintptr_t)kobjns_handle;
+}
+static inline kobjns_section *kobjns__facade_section(HANDLE h) { return (kobjns_section *)h; }
+static inline kobjns_sync *kobjns__facade_sync(HANDLE h) { return (kobjns_sync *)h; }
 
 /* --- names (mapping.c) ----------------------------------------------------------------------- */
 /* A name passed to an A function: 0, or ERROR_FILENAME_EXCED_RANGE for MAX_PATH characters or

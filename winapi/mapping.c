@@ -56,13 +56,8 @@ static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD p
   kobjns_section *s = NULL;
   int rc = kobjns_section_create(NULL, name, size, access, sddl, &s);
   if (!s) return failed((DWORD)rc);
-  HANDLE h = kobjns__facade_handle_new(KOBJNS__FACADE_SECTION, s);
-  if (!h) {
-    kobjns_section_close(s);
-    return NULL;
-  }
   SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
-  return h;
+  return kobjns__facade_handle(s);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateFileMappingA(HANDLE file, LPSECURITY_ATTRIBUTES sa,
@@ -99,9 +94,7 @@ static HANDLE open_mapping(DWORD access, BOOL inherit, const char *name) {
   kobjns_section *s = NULL;
   int rc = kobjns_section_open(NULL, name, access, &s); /* the same rights, checked there */
   if (rc) return failed((DWORD)rc);
-  HANDLE h = kobjns__facade_handle_new(KOBJNS__FACADE_SECTION, s);
-  if (!h) kobjns_section_close(s);
-  return h;
+  return kobjns__facade_handle(s);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenFileMappingA(DWORD access, BOOL inherit, LPCSTR name) {
@@ -125,12 +118,9 @@ KOBJNS_WIN32_API LPVOID WINAPI MapViewOfFileEx(HANDLE mapping, DWORD access, DWO
   DWORD error = map_access(access, &view);
   if (error) return failed(error);
   /* A mutex's, event's or semaphore's handle is the wrong type: 6, as a closed one. */
-  kobjns__facade_ref *ref = kobjns__facade_handle_get(mapping, KOBJNS__FACADE_SECTION);
-  if (!ref) return NULL;
   void *addr = NULL;
   uint64_t offset = (uint64_t)offset_high << 32 | offset_low;
-  int rc = kobjns_section_map_at(ref->section, view, offset, bytes, base, &addr);
-  kobjns__facade_handle_put(ref);
+  int rc = kobjns_section_map_at(kobjns__facade_section(mapping), view, offset, bytes, base, &addr);
   if (rc) return failed((DWORD)rc);
   return addr;
 }

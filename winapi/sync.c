@@ -32,13 +32,6 @@ static DWORD utf8_name(LPCWSTR name, char **out) {
   return name ? (DWORD)kobjns__facade_utf8(name, out) : 0;
 }
 
-/* A handle for a new kobjns handle, which is closed if the table has no room (last error set). */
-static HANDLE handle_for(kobjns_sync *s) {
-  HANDLE h = kobjns__facade_handle_new(KOBJNS__FACADE_SYNC, s);
-  if (!h) kobjns_sync_close(s);
-  return h;
-}
-
 /* --- create ----------------------------------------------------------------------------------- */
 
 typedef struct create_call {
@@ -70,7 +63,7 @@ static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const 
     default: rc = kobjns_semaphore_create(NULL, name, c->initial, c->maximum, sddl, &s); break;
   }
   if (!s) return failed((DWORD)rc);
-  HANDLE h = handle_for(s);
+  HANDLE h = kobjns__facade_handle(s);
   if (h) SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
   return h;
 }
@@ -154,7 +147,7 @@ static HANDLE open_object(enum type type, DWORD access, BOOL inherit, const char
     kobjns_sync_close(s);
     return failed(refusal);
   }
-  return handle_for(s);
+  return kobjns__facade_handle(s);
 }
 
 static HANDLE open_a(enum type type, DWORD access, BOOL inherit, LPCSTR name) {
@@ -202,27 +195,16 @@ KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD access, BOOL inherit, LPCWST
  * the access). */
 
 KOBJNS_WIN32_API BOOL WINAPI ReleaseMutex(HANDLE h) {
-  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
-  if (!ref) return FALSE;
-  int rc = kobjns_mutex_release(ref->sync); /* 288 when this thread does not own it */
-  kobjns__facade_handle_put(ref);
-  return answer(rc);
+  /* 288 when this thread does not own it */
+  return answer(kobjns_mutex_release(kobjns__facade_sync(h)));
 }
 
 KOBJNS_WIN32_API BOOL WINAPI SetEvent(HANDLE h) {
-  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
-  if (!ref) return FALSE;
-  int rc = kobjns_event_set(ref->sync);
-  kobjns__facade_handle_put(ref);
-  return answer(rc);
+  return answer(kobjns_event_set(kobjns__facade_sync(h)));
 }
 
 KOBJNS_WIN32_API BOOL WINAPI ResetEvent(HANDLE h) {
-  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
-  if (!ref) return FALSE;
-  int rc = kobjns_event_reset(ref->sync);
-  kobjns__facade_handle_put(ref);
-  return answer(rc);
+  return answer(kobjns_event_reset(kobjns__facade_sync(h)));
 }
 
 /* The count is checked before the handle (as Windows' kernel does). On failure *previous is not
@@ -232,11 +214,8 @@ KOBJNS_WIN32_API BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previ
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  kobjns__facade_ref *ref = kobjns__facade_handle_get(h, KOBJNS__FACADE_SYNC);
-  if (!ref) return FALSE;
   int32_t before = 0;
-  int rc = kobjns_semaphore_release(ref->sync, (int32_t)count, &before); /* 298: unchanged */
-  kobjns__facade_handle_put(ref);
+  int rc = kobjns_semaphore_release(kobjns__facade_sync(h), (int32_t)count, &before); /* 298 */
   if (rc == 0 && previous) *previous = (LONG)before;
   return answer(rc);
 }
@@ -267,32 +246,15 @@ static DWORD wait_on_self(DWORD ms) {
   return WAIT_TIMEOUT;
 }
 
-/* Windows' order: the count, then each handle in turn (not a live handle: 6; without SYNCHRONIZE:
- * 5; in a wait for all, a handle given twice: 87), then the wait. A section's handle has no
- * SYNCHRONIZE (CreateFileMapping and FILE_MAP_* never grant it), so a wait on it is 5. */
+/* Windows' order: the count, then each handle in turn (not a live handle: 6; without SYNCHRONIZE,
+ * which a section's handle never has: 5; in a wait for all, a handle given twice: 87), then the
+ * wait: the portable wait checks the handles in that order. */
 static DWORD wait_for(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms) {
   if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return wait_failed(ERROR_INVALID_PARAMETER);
   if (!handles) return wait_failed(ERROR_NOACCESS); /* Windows' kernel cannot read the array */
-  kobjns__facade_ref *refs[MAXIMUM_WAIT_OBJECTS];
   kobjns_sync *objects[MAXIMUM_WAIT_OBJECTS];
-  DWORD held = 0, error = 0;
-  while (held < count && !error) {
-    kobjns__facade_ref *ref = kobjns__facade_handle_get(handles[held], KOBJNS__FACADE_ANY);
-    if (!ref) {
-      error = ERROR_INVALID_HANDLE;
-      break;
-    }
-    refs[held++] = ref;
-    unsigned access = 0;
-    int rc = ref->kind == KOBJNS__FACADE_SYNC ? kobjns_sync_access(ref->sync, &access) : 0;
-    if (rc)
-      error = (DWORD)rc;
-    else if (!(access & SYNCHRONIZE))
-      error = ERROR_ACCESS_DENIED;
-    for (DWORD j = 0; wait_all && !error && j + 1 < held; j++)
-      if (refs[j] == ref) error = ERROR_INVALID_PARAMETER;
-    if (!error) objects[held - 1] = ref->sync;
-  }
+  for (DWORD i = 0; i < count; i++) objects[i] = kobjns__facade_sync(handles[i]);
+  DWORD error = 0;
   DWORD result = WAIT_FAILED;
   if (!error) {
     size_t index = 0;
@@ -306,7 +268,6 @@ static DWORD wait_for(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD m
     else
       error = (DWORD)rc;
   }
-  while (held) kobjns__facade_handle_put(refs[--held]);
   return error ? wait_failed(error) : result;
 }
 
