@@ -319,6 +319,35 @@ static void explain_as_another_user(void) {
   kobjns_ctx_free(service);
 }
 
+/* Why a 5 the descriptor does not explain was refused: the library's answer
+ * (kobjns_open_explain), a planted object or the kernel's mode bits. */
+static void explain_says_which_check_refused(void) {
+  /* A user's object in Global\ that grants everyone everything: root refuses it (a plant). */
+  const char *planted = kt_prefixed("Global\\", "cli-planted");
+  kt_proc user;
+  CU_ASSERT_FATAL(kt_spawn(&user, 0, 65534));
+  KT_OK(kt_cmd(&user, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", planted));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", planted, "--session", "0", NULL),
+                  KOBJNS_ACCESS_DENIED);
+  CU_ASSERT(has("it could be a plant"));
+  /* Root's object whose descriptor grants one user read: the kernel's mode bits (they give other
+   * users no more than every user of the class is granted) keep that user out. */
+  kobjns_ctx *service = kt_ctx(0, true);
+  const char *one_user = kt_prefixed("Global\\", "cli-one-user");
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(service, one_user, 4096, KOBJNS_MAP_WRITE,
+                              "D:(A;;GA;;;SY)(A;;GR;;;S-1-22-1-65534)", &s));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", one_user, "--session", "1", "--as-user",
+                      "65534", NULL),
+                  KOBJNS_ACCESS_DENIED);
+  CU_ASSERT(has("grants read to"));
+  CU_ASSERT(has("but the kernel's mode bits"));
+  KT_OK(kobjns_section_close(s));
+  kobjns_ctx_free(service);
+  kt_cmd(&user, NULL, 0, "exit");
+  kt_wait(&user);
+}
+
 /* The same for mutexes and events: the child becomes the user and makes the typed open. */
 static void explain_as_another_user_sync(void) {
   kobjns_ctx *service = kt_ctx(0, true);
@@ -621,4 +650,6 @@ void kt_add_cli(CU_pSuite s) {
   kt_add(s, "explain --as-user makes the typed open as that user",
          KT_POSIX_ONLY(explain_as_another_user_sync), KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
   kt_add(s, "usage errors are 87", usage_errors_are_87, 0);
+  kt_add(s, "explain says which check refused (a plant, the kernel's mode bits)",
+         KT_POSIX_ONLY(explain_says_which_check_refused), KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
 }

@@ -243,43 +243,35 @@ static void describe_sddl(report *r, kobjns_type type, const char *sddl) {
   if (!strchr(sddl, '(')) step(r, "  an empty DACL: nobody may open it (its owner may change it)");
 }
 
-/* What an open answers for `ctx`. For a stale object (its native path given) no open is made,
- * since it would remove the object: the open would meet the kernel's permission check on the
- * file first (5), and then find it stale (2). That order is the library's, re-stated here: like
- * explain_denial(), for kobjns_open_explain() to take over. */
+/* What an open answers for `ctx`, and which check refused it (kobjns_open_explain). For a stale
+ * object (its native path given) no open is made, since it would remove the object: the open
+ * would meet the kernel's permission check on the file first (5), and then find it stale (2). */
 static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_native,
-                       kobjns_type kind, unsigned access) {
+                       kobjns_type kind, unsigned access, kobjns_denial *why) {
+  *why = KOBJNS_DENIAL_NONE;
   if (stale_native) {
 #ifndef _WIN32
     int fd = open(stale_native, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 && (errno == EACCES || errno == EPERM)) return KOBJNS_ACCESS_DENIED;
+    if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+      *why = KOBJNS_DENIAL_MODE_BITS;
+      return KOBJNS_ACCESS_DENIED;
+    }
     if (fd >= 0) close(fd);
 #endif
     return KOBJNS_FILE_NOT_FOUND;
   }
-  if (kind == KOBJNS_TYPE_SECTION) {
-    kobjns_section *s = NULL;
-    int rc = kobjns_section_open(ctx, name, access, &s);
-    if (s) kobjns_section_close(s);
-    return rc;
-  }
-  kobjns_sync *o = NULL;
-  int rc = kind == KOBJNS_TYPE_MUTEX   ? kobjns_mutex_open(ctx, name, access, &o)
-           : kind == KOBJNS_TYPE_EVENT ? kobjns_event_open(ctx, name, access, &o)
-                                       : kobjns_semaphore_open(ctx, name, access, &o);
-  if (o) kobjns_sync_close(o);
-  return rc;
+  return kobjns_open_explain(ctx, name, kind, access, why);
 }
 
 /* The answer as `uid` in `session`: in this process for ourselves, else in a child that becomes
  * that user (its uid, gid and groups), so that the kernel's checks play as for the real program. */
 static int real_answer(const char *name, const char *stale_native, uint32_t session, uint32_t uid,
-                       kobjns_type kind, unsigned access) {
+                       kobjns_type kind, unsigned access, kobjns_denial *why) {
   kobjns_ctx *ctx = NULL;
   int rc;
   if (uid == cli_self_uid()) {
     if (!(rc = cli_context(session, uid, &ctx)))
-      rc = answer_with(ctx, name, stale_native, kind, access);
+      rc = answer_with(ctx, name, stale_native, kind, access, why);
     kobjns_ctx_free(ctx);
     return rc;
   }
@@ -311,17 +303,22 @@ static int real_answer(const char *name, const char *stale_native, uint32_t sess
     }
     if (!rc && (setgroups((size_t)ngroups, gids) < 0 || setgid(gid) < 0 || setuid((uid_t)uid) < 0))
       rc = KOBJNS_INTERNAL_ERROR;
-    if (!rc) rc = answer_with(ctx, name, stale_native, kind, access);
+    kobjns_denial denial = KOBJNS_DENIAL_NONE;
+    if (!rc) rc = answer_with(ctx, name, stale_native, kind, access, &denial);
     free(gids);
     kobjns_ctx_free(ctx);
-    ssize_t ignored = write(fds[1], &rc, sizeof rc);
+    int answer[2] = {rc, (int)denial};
+    ssize_t ignored = write(fds[1], answer, sizeof answer);
     (void)ignored;
     exit(0); /* not _exit: the library's destructor leaves the session cleanly */
   }
   close(fds[1]);
-  rc = KOBJNS_INTERNAL_ERROR;
-  if (read(fds[0], &rc, sizeof rc) != (ssize_t)sizeof rc) rc = KOBJNS_INTERNAL_ERROR;
+  int answer[2] = {KOBJNS_INTERNAL_ERROR, KOBJNS_DENIAL_NONE};
+  if (read(fds[0], answer, sizeof answer) != (ssize_t)sizeof answer)
+    answer[0] = KOBJNS_INTERNAL_ERROR;
   close(fds[0]);
+  rc = answer[0];
+  *why = (kobjns_denial)answer[1];
   int st;
   waitpid(pid, &st, 0);
   return rc;
@@ -491,33 +488,30 @@ static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_
     step(r, "it was created read-only (without write protection): write access is refused");
 }
 
-/* ============================================================================================
- * WHY AN OPEN WAS DENIED: the one place where explain re-derives library policy instead of
- * asking the library. To be replaced by kobjns_open_explain() (the lead is adding it to the
- * library): until then this keeps explain's output as it was.
- *
- * An answer of 5 that the descriptor does not explain: the descriptor grants the access (the
- * library's own check, descriptor_verdict()), yet the open was refused. On POSIX that is either
- * the rule that a privileged caller never trusts an object another user put in a shared
- * namespace (a plant), or the kernel's mode bits on the file; which one is inferred here from
- * the object's owner and session, as the library decides it. Said for sections only, as before.
- * ============================================================================================ */
-static void explain_denial(report *r, kobjns_ctx *ctx, uint32_t uid, uint32_t session,
-                           kobjns_type kind, unsigned access, const kobjns_object *o) {
+/* An answer of 5 that the descriptor does not explain: the descriptor grants the access, yet
+ * the open was refused. Which check refused it is the library's answer (kobjns_open_explain):
+ * a planted object, the kernel's mode bits, or a second name. */
+static void explain_denial(report *r, kobjns_ctx *ctx, kobjns_type kind, unsigned access,
+                           const kobjns_object *o, kobjns_denial why) {
+  /* Said where the descriptor (descriptor_verdict) grants the access, for sections, as before. */
   if (kind != KOBJNS_TYPE_SECTION || !o->sddl[0] || o->owner == UINT32_MAX ||
       descriptor_verdict(ctx, o, kind, access) != 0 ||
       (o->read_only && (access & KOBJNS_MAP_WRITE)))
     return;
-  if (uid == 0 && o->owner != 0 && (o->session == 0 || o->session != session))
+  if (why == KOBJNS_DENIAL_PLANTED)
     step(r,
          "root never trusts an object another user put in a namespace root does not own "
          "(Global\\ or another session's): it could be a plant");
-  else
+  else if (why == KOBJNS_DENIAL_MODE_BITS)
     step(r,
          "the descriptor grants it, but the kernel's mode bits (%04o, owner uid %u) do not "
          "let this uid open the file: kobjns gives the kernel no more than the descriptor "
          "grants every user of a class",
          (unsigned)o->mode, (unsigned)o->owner);
+  else if (why == KOBJNS_DENIAL_SECOND_NAME)
+    step(r,
+         "someone else gave the file a second name (a hard link): kobjns trusts an object "
+         "under one name only");
 }
 
 /* explain's usage: its line in the table of commands, then what ACCESS may be. */
@@ -636,10 +630,11 @@ int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
     explain_object(&r, ctx, path, session, user, kind, access, &asked, query, &f);
     /* 3. The answer: a real open, except of a stale object (it would be removed). */
     bool stale = f.present && f.o.stale > 0;
-    answer = real_answer(name, stale ? f.o.native : NULL, session, uid, kind, access);
+    kobjns_denial why = KOBJNS_DENIAL_NONE;
+    answer = real_answer(name, stale ? f.o.native : NULL, session, uid, kind, access, &why);
     opened = !stale;
     if (answer == KOBJNS_ACCESS_DENIED && f.present)
-      explain_denial(&r, ctx, uid, session, kind, access, &f.o);
+      explain_denial(&r, ctx, kind, access, &f.o, why);
   }
   kobjns_ctx_free(ctx);
 
