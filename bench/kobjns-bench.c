@@ -331,7 +331,8 @@ static void stop_servers(void) {
   nservers = 0;
 }
 
-static void server_failed(server *s, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3), noreturn)) static void server_failed(server *s, const char *fmt,
+                                                                   ...) {
   va_list ap;
   fprintf(stderr, "kobjns-bench: %s (pid %ld): ", s->what, (long)s->pid);
   va_start(ap, fmt);
@@ -343,7 +344,7 @@ static void server_failed(server *s, const char *fmt, ...) {
 }
 
 /* Sends a command and returns the reply's line (without its \r\n: Windows' stdout adds \r). */
-static const char *ask(server *s, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static const char *ask(server *s, const char *fmt, ...) {
   char command[600];
   va_list ap;
   va_start(ap, fmt);
@@ -386,8 +387,9 @@ static const char *ask(server *s, const char *fmt, ...) {
   }
 }
 
-static void ask_ok(server *s, const char *fmt, const char *arg) {
-  const char *reply = ask(s, fmt, arg);
+/* "hold NAME": the server holds a handle to the section NAME. */
+static void ask_hold(server *s, const char *name) {
+  const char *reply = ask(s, "hold %s", name);
   if (strcmp(reply, "ok")) server_failed(s, "unexpected reply: %s", reply);
 }
 
@@ -481,8 +483,8 @@ static void win32_rows(void) {
     if (strncmp(reply, "ok ", 3)) server_failed(servers[i], "unexpected reply: %s", reply);
     if (servers[i] == &w.wine) snprintf(w.wine_version, sizeof w.wine_version, "%s", reply + 3);
   }
-  ask_ok(&w.facade_holder, "hold %s", w.held_name);
-  if (w.with_wine) ask_ok(&w.wine_holder, "hold %s", w.held_name);
+  ask_hold(&w.facade_holder, w.held_name);
+  if (w.with_wine) ask_hold(&w.wine_holder, w.held_name);
 
   printf("%-30s %12s %12s %8s %12s %9s   %7s\n", "", "facade", "raw", "ratio",
          w.with_wine ? w.wine_version : "Wine", "Wine/fac", "target");

@@ -26,16 +26,19 @@ static const kobjns__generic_mapping semaphore_mapping = {
     .all = KOBJNS__SEMAPHORE_ALL,
 };
 
+#define OBJECT(n, m, r) {.name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true}
+#define WAITABLE(n, m, r)                                                             \
+  {.name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true, .waitable = true}
 static const kobjns__type_info types[] = {
-    [KOBJNS_TYPE_NONE] = {""},
-    [KOBJNS_TYPE_SECTION] = {"Section", &section_mapping, KOBJNS__SECTION_ALL, true, false},
-    [KOBJNS_TYPE_MUTEX] = {"Mutex", &mutex_mapping, KOBJNS__MUTANT_ALL, true, true},
-    [KOBJNS_TYPE_EVENT] = {"Event", &event_mapping, KOBJNS__EVENT_ALL, true, true},
-    [KOBJNS_TYPE_SEMAPHORE] = {"Semaphore", &semaphore_mapping, KOBJNS__SEMAPHORE_ALL, true, true},
-    [KOBJNS_TYPE_SESSION] = {"Session"},
-    [KOBJNS_TYPE_OBJECT] = {"Object"},
-    [KOBJNS_TYPE_UNKNOWN] = {"Unknown"},
-    [KOBJNS_TYPE_TEMPORARY] = {"Temporary"},
+    [KOBJNS_TYPE_NONE] = {.name = ""},
+    [KOBJNS_TYPE_SECTION] = OBJECT("Section", &section_mapping, KOBJNS__SECTION_ALL),
+    [KOBJNS_TYPE_MUTEX] = WAITABLE("Mutex", &mutex_mapping, KOBJNS__MUTANT_ALL),
+    [KOBJNS_TYPE_EVENT] = WAITABLE("Event", &event_mapping, KOBJNS__EVENT_ALL),
+    [KOBJNS_TYPE_SEMAPHORE] = WAITABLE("Semaphore", &semaphore_mapping, KOBJNS__SEMAPHORE_ALL),
+    [KOBJNS_TYPE_SESSION] = {.name = "Session"},
+    [KOBJNS_TYPE_OBJECT] = {.name = "Object"},
+    [KOBJNS_TYPE_UNKNOWN] = {.name = "Unknown"},
+    [KOBJNS_TYPE_TEMPORARY] = {.name = "Temporary"},
 };
 
 const kobjns__type_info *kobjns__type(kobjns_type type) {

@@ -130,7 +130,7 @@ unsigned kt_rand(unsigned *seed) {
 /* --- talking to children -----------------------------------------------------------------------
  */
 
-static void vsend(kt_proc *p, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void vsend(kt_proc *p, const char *fmt, va_list ap) {
   vfprintf(p->to, fmt, ap);
   fputc('\n', p->to);
   fflush(p->to);

@@ -2,6 +2,7 @@
 # Installs what kobjns needs from Debian's packages (only what is missing), then configures and
 # builds the native build in build/. With KOBJNS_SETUP_CROSS=1 it also sets up the Windows leg:
 # mingw-w64, Wine, CUnit's source from Debian (tools/fetch-cunit.sh), and build-win64/. With
+# KOBJNS_SETUP_CLANG=1, build-clang/ (clang, -Werror). With
 # KOBJNS_SETUP_CHECKS=1 it sets up the checked builds: valgrind, build-asan/ (AddressSanitizer +
 # UndefinedBehaviorSanitizer) and build-tsan/ (ThreadSanitizer), gcc's own sanitizer runtimes.
 # Used by tools/demo and tools/test; safe to run again.
@@ -10,9 +11,11 @@ cd "$(dirname "$0")/.."
 
 cross=${KOBJNS_SETUP_CROSS:-0}
 checks=${KOBJNS_SETUP_CHECKS:-0}
+clang=${KOBJNS_SETUP_CLANG:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
+[ "$clang" = 1 ] && packages+=(clang)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -45,6 +48,9 @@ if [ "$checks" = 1 ]; then
   # the runtime's symbols to the executable.
   configure build-asan -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
   configure build-tsan -Dwerror=true -Dbuildtype=debug -Db_sanitize=thread -Db_lundef=false
+fi
+if [ "$clang" = 1 ]; then
+  CC=clang configure build-clang -Dwerror=true
 fi
 if [ "$cross" = 1 ]; then
   $sudo tools/fetch-cunit.sh "$PWD" >/dev/null

@@ -66,7 +66,7 @@ static void skip(const char *row, const char *what, const char *reason) {
 }
 
 /* Observations, written the way windows-semantics.md writes them. */
-static char *said(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2))) static char *said(const char *fmt, ...) {
   static char ring[16][160];
   static unsigned next;
   char *out = ring[next++ % 16];
