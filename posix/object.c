@@ -8,13 +8,13 @@
  * sees a half-built object. */
 #define _GNU_SOURCE
 #include "object.h"
+#include "platform.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SHM_DIR "/dev/shm"
 #define ROOT_MAX 32
 #define DEFAULT_ROOT "default"
 #define OPEN_RETRIES 1000
@@ -33,8 +32,6 @@
 
 static int shm_dir_fd = -1;
 static int current_pid;
-/* O_TMPFILE files are published through /proc/self/fd; without /proc, use temporary names. */
-static bool use_tmpfile;
 static char root[ROOT_MAX + 1];
 static size_t root_len;
 
@@ -91,9 +88,10 @@ int kobjns__shm_init(void) {
   pthread_atfork(NULL, after_fork_in_parent, after_fork_in_child);
   int rc = read_root();
   if (rc) return rc;
-  use_tmpfile = access("/proc/self/fd", F_OK) == 0;
-  shm_dir_fd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
+  int fd = kobjns__plat_shm_open_dir();
+  if (fd < 0) return kobjns__status_from_errno(-fd);
+  shm_dir_fd = fd;
+  return 0;
 }
 
 void kobjns__shm_release(void) {
@@ -250,25 +248,6 @@ static int remove_name(const char *native, const struct stat *st) {
   return errno == ENOENT ? 0 : -1;
 }
 
-/* Whether the kernel lets only a file's owner (or whoever may read and write it) link it under
- * another name: fs.protected_hardlinks = 1 (systemd's setting; the kernel's default is 0). Read
- * once; unknown counts as no. */
-static bool hardlinks_protected(void) {
-  static int known; /* 0 not read yet, 1 protected, 2 not */
-  int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
-  if (!v) {
-    char c = '0';
-    int fd = open("/proc/sys/fs/protected_hardlinks", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      if (read(fd, &c, 1) != 1) c = '0';
-      close(fd);
-    }
-    v = c == '1' ? 1 : 2;
-    __atomic_store_n(&known, v, __ATOMIC_RELAXED);
-  }
-  return v == 1;
-}
-
 /* Whether the file `st` describes (locked shared) is still named `native`. Its last holder may
  * have removed the name between our open and our lock: that unlink leaves the file with no link,
  * which the fstat we need anyway shows, without a second path lookup. That is enough while
@@ -278,7 +257,7 @@ static bool hardlinks_protected(void) {
  * link that is not ours), or on a system where anyone may link anything. */
 static bool held_and_named(const char *native, const struct stat *st) {
   if (st->st_nlink == 0) return false;
-  if (st->st_nlink == 1 && !(st->st_mode & 022) && hardlinks_protected()) return true;
+  if (st->st_nlink == 1 && !(st->st_mode & 022) && kobjns__plat_hardlinks_protected()) return true;
   return still_named(native, st);
 }
 
@@ -327,13 +306,10 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
 
 int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
-  if (use_tmpfile) {
-    *fd = openat(shm_dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (*fd >= 0) return 0;
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-      return kobjns__status_from_errno(errno);
-  }
-  /* No O_TMPFILE: a unique temporary name, removed by kobjns__object_publish or _discard. */
+  int err = kobjns__plat_new_unnamed(shm_dir_fd, fd);
+  if (err != ENOTSUP) return kobjns__status_from_errno(err);
+  /* No unnamed files here: a unique temporary name, removed by kobjns__object_publish or _discard.
+   */
   static unsigned counter;
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;
@@ -354,29 +330,26 @@ void kobjns__object_discard(int fd, const char *tmp) {
 }
 
 int kobjns__object_publish(int fd, const char *tmp, const char *native) {
-  /* Nobody else can reach an O_TMPFILE file; a temporary name can be opened (and flocked) by
+  /* Nobody else can reach an unnamed file; a temporary name can be opened (and flocked) by
    * whoever its mode lets in, hence the bounded wait here too. */
   int rc = lock_shared(fd);
   if (rc) {
     kobjns__object_discard(fd, tmp);
     return rc;
   }
-  int r;
+  int err;
   if (tmp[0]) {
     /* Move the temporary name into place rather than link it, so that a published object never
-     * has two names: openers distrust objects with more than one (posix/section.c). */
-    r = renameat2(shm_dir_fd, tmp, shm_dir_fd, native, RENAME_NOREPLACE);
-    if (r == 0) return 0;
-    if (errno == EINVAL || errno == ENOSYS) /* no RENAME_NOREPLACE here: link, then unlink */
-      r = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0);
+     * has two names: openers distrust objects with more than one (posix/named.c). */
+    err = kobjns__plat_rename_noreplace(shm_dir_fd, tmp, native);
+    if (err == 0) return 0;
+    if (err == ENOTSUP) /* no atomic rename here: link, then unlink (see settle_links) */
+      err = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0) == 0 ? 0 : errno;
   } else {
-    char self[64];
-    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-    r = linkat(AT_FDCWD, self, shm_dir_fd, native, AT_SYMLINK_FOLLOW);
+    err = kobjns__plat_link_unnamed(fd, shm_dir_fd, native);
   }
-  int err = errno;
-  kobjns__object_discard(r == 0 ? -1 : fd, tmp);
-  if (r == 0) return 0;
+  kobjns__object_discard(err == 0 ? -1 : fd, tmp);
+  if (err == 0) return 0;
   return err == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(err);
 }
 
@@ -408,11 +381,12 @@ int kobjns__object_alive(const char *native, bool *alive) {
   return 0;
 }
 
-/* A temporary file (no /proc) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid> is gone. */
+/* A temporary file (no unnamed files here) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid>
+ * is gone. */
 bool kobjns__temp_creator_died(const char *rest) {
   char *end;
   long pid = strtol(rest, &end, 10);
-  return end != rest && *end == '.' && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+  return end != rest && *end == '.' && kobjns__plat_process_liveness(pid) == KOBJNS__PLAT_GONE;
 }
 
 int kobjns__shm_dir(void) { return shm_dir_fd; }
@@ -427,12 +401,12 @@ uint32_t kobjns__page_size(void) {
   return size;
 }
 
-bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st) {
+bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st, kobjns__sd *sd) {
   uint32_t page = kobjns__page_size();
   return h->header_size % page == 0 && h->header_size <= KOBJNS__HEADER_MAX &&
          h->header_size >= sizeof *h && h->path_len <= h->header_size - sizeof *h &&
          h->size <= (uint64_t)INT64_MAX - h->header_size &&
-         (uint64_t)st->st_size == h->header_size + h->size && kobjns__sd_valid(&h->sd);
+         (uint64_t)st->st_size == h->header_size + h->size && kobjns__sd_load(&h->sd, sd);
 }
 
 size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {

@@ -8,25 +8,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
-/* 2: the header's type is a kobjns_type value (1 numbered its own types). */
-#define KOBJNS__HEADER_VERSION 2u
-#define KOBJNS__FLAG_READ_ONLY 0x1u
-
-/* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
-typedef struct kobjns__header {
-  uint32_t magic;
-  uint16_t version;
-  uint16_t type;
-  uint32_t header_size;
-  uint32_t flags;
-  uint64_t size;        /* bytes the user can map */
-  uint32_t creator_uid; /* informational: the file's owner is what is trusted */
-  uint32_t creator_session;
-  uint32_t path_len; /* canonical path bytes after this struct (no NUL) */
-  uint32_t reserved;
-  kobjns__sd sd;
-} kobjns__header;
+#include "format.h" /* kobjns__header and the other stored layouts */
 
 /* Longest header accepted when reading: the fixed part plus a maximal name, page rounded. */
 #define KOBJNS__HEADER_MAX (256u * 1024u)
@@ -80,8 +62,9 @@ int kobjns__object_remove_stale(int fd, const char *native, const struct stat *s
 int kobjns__object_alive(const char *native, bool *alive);
 
 /* Whether the section header `h`, read from the file `st` describes, is well formed: its sizes
- * add up to the file's, its path fits in it, its descriptor is valid (the path is not read). */
-bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st);
+ * add up to the file's, its path fits in it, its descriptor is valid (the path is not read).
+ * The descriptor, converted from its stored form, goes to `sd`. */
+bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st, kobjns__sd *sd);
 /* The system page size, read once. */
 uint32_t kobjns__page_size(void);
 
@@ -95,12 +78,14 @@ typedef struct kobjns__named_type {
 } kobjns__named_type;
 
 /* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
- * lock held, its header, and whether the descriptor may write. */
+ * lock held, its header, its security descriptor (in memory form), and whether the descriptor
+ * may write. */
 typedef struct kobjns__named {
   int fd;
   bool fd_writable;
   struct stat st;
   kobjns__header h;
+  kobjns__sd sd;
 } kobjns__named;
 
 /* Open `native` (the native name of `name`) as an object of `type` for `desired` (mapped
