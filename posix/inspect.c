@@ -413,7 +413,7 @@ static int list_one(describer *ds, const char *name, const char *rest, void *sta
   return rc;
 }
 
-int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+static int object_list(kobjns_object_fn fn, void *arg) {
   describer ds;
   int rc = describer_init(&ds);
   if (rc) return rc;
@@ -440,7 +440,7 @@ static int query_one(const kobjns_object *o, void *arg) {
   return q->fn(o, q->arg);
 }
 
-int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+static int object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
   char name[KOBJNS__NATIVE_MAX + 1], prefix[KOBJNS__TREE_PREFIX_MAX];
   kobjns__native_name(n, name);
   size_t prefix_len = kobjns__tree_prefix(prefix);
@@ -503,13 +503,36 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
   return rc;
 }
 
-int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
   describer ds;
   int rc = describer_init(&ds);
   if (rc) return rc;
   callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed};
   rc = walk(&ds, sweep_one, &cb);
   describer_free(&ds);
+  return rc;
+}
+
+/* --- the entry points: each holds the shm directory while it runs (see object.h) ------------- */
+
+int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+  if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
+  int rc = object_list(fn, arg);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+  if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
+  int rc = object_query(n, fn, arg);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+  if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
+  int rc = cleanup(dry_run, fn, arg, removed);
+  kobjns__shm_dir_drop();
   return rc;
 }
 

@@ -15,7 +15,8 @@
 
 /* Open the directory all objects live in (/dev/shm) and read KOBJNS_ROOT; once per process. */
 int kobjns__shm_init(void);
-/* Close what kobjns__shm_init opened (library unload). */
+/* Close what kobjns__shm_init opened (library unload), unless a call still uses it (see
+ * kobjns__shm_dir_hold); later calls are refused. */
 void kobjns__shm_release(void);
 
 /* Native name for an object's canonical path: "kobjns.<root>.<ns>.<escaped leaf>" or, when too
@@ -48,7 +49,12 @@ unsigned kobjns__forks(void);
 /* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
  * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
 void kobjns__object_release(int fd, const char *native, int pid);
-/* The shm directory's descriptor (after kobjns__shm_init). */
+/* The shm directory's descriptor, held for one use: >= 0 until kobjns__shm_dir_drop, or -1
+ * (EBADF) once the library's teardown has begun. Every use of the descriptor is held: teardown
+ * closes it only when nobody holds it. */
+int kobjns__shm_dir_hold(void);
+void kobjns__shm_dir_drop(void);
+/* The descriptor itself, for a caller that holds it. */
 int kobjns__shm_dir(void);
 /* "kobjns.<root>.": every native name of this process's tree starts with it. */
 #define KOBJNS__TREE_PREFIX_MAX 48

@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -116,8 +118,38 @@ void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
   snprintf(out, size, "/dev/shm/%s", native);
 }
 
+/* In a child, before it drops to another uid: a private mount namespace with /proc mounted
+ * hidepid=2 (systemd's ProtectProc=invisible), so that other users' processes are invisible. */
+static bool hide_proc(void) {
+  return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") == 0;
+}
+
+bool kt_can_hide_proc(void) {
+  if (geteuid() != 0) return false;
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) _exit(hide_proc() ? 0 : 1);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
+                  bool hidden_proc);
+
+bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid) {
+  return spawn(p, session, uid, NULL, "--child", true);
+}
+
 bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program,
                       const char *arg) {
+  return spawn(p, session, uid, program, arg, false);
+}
+
+static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
+                  bool hidden_proc) {
   char path[4096];
   if (program)
     snprintf(path, sizeof path, "%.*s/%s", (int)(strrchr(self, '/') - self), self, program);
@@ -135,6 +167,7 @@ bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *progra
     char s[16];
     snprintf(s, sizeof s, "%u", (unsigned)session);
     setenv("KOBJNS_SESSION", s, 1);
+    if (hidden_proc && !hide_proc()) _exit(77);
     if (uid >= 0) {
       if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
           setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)

@@ -1,0 +1,232 @@
+/* The platform layer's promises (posix/platform.h) and the shared formats (posix/format.h):
+ * liveness that never guesses (a hidden /proc, another pid namespace's guard holder), hostile
+ * values in a sync page, and the two names of the fallback publication. POSIX only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kt.h"
+#include "object.h"
+
+#define SYNC "0x100000"
+
+/* The state page of the object `name` (the runner's context) as a descriptor, and its offset. */
+static int open_state(const char *name, off_t *at) {
+  char path[1024];
+  kobjns_ctx *ctx = kt_ctx(kt_runner_session(), false);
+  kt_native_path(ctx, name, path, sizeof path);
+  kobjns_ctx_free(ctx);
+  int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  kobjns__header h;
+  if (fd < 0 || pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  *at = (off_t)h.header_size;
+  return fd;
+}
+
+static void poke32(int fd, off_t at, size_t field, uint32_t value) {
+  CU_ASSERT(pwrite(fd, &value, sizeof value, at + (off_t)field) == (ssize_t)sizeof value);
+}
+
+/* --- liveness -----------------------------------------------------------------------------------
+ */
+
+/* With /proc mounted hidepid=2, a waiter of another uid cannot see the owner's threads: unknown,
+ * hence alive. It used to decide the owner was dead, take the mutex (735) from its live owner,
+ * whose release then answered 288. */
+static void hidden_owner_is_alive(void) {
+  const char *name = kt_name("hidden");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 1, "D:(A;;GA;;;WD)", &m));
+  kt_proc waiter;
+  CU_ASSERT_FATAL(kt_spawn_hidden_proc(&waiter, kt_runner_session(), 65534));
+  int rc = kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name);
+  if (rc == -1000) { /* the child could not hide /proc after all */
+    CU_ASSERT_EQUAL(kt_wait(&waiter), 77);
+    KT_OK(kobjns_sync_close(m));
+    return;
+  }
+  KT_OK(rc);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 300"), KOBJNS_WAIT_TIMEOUT); /* not 735 */
+  KT_OK(kobjns_mutex_release(m));                                       /* still ours: not 288 */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 1000"), 0);                  /* now it is free */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* Whether the child answers within `ms`. */
+static bool replies_within(kt_proc *p, int ms) {
+  struct pollfd pfd = {.fd = fileno(p->from), .events = POLLIN};
+  return poll(&pfd, 1, ms) > 0;
+}
+
+/* The guard's record (format.h), as a process of namespace `ns` would have written it. */
+static void forge_guard(int fd, off_t at, uint32_t word, uint32_t tid, uint32_t pid, uint64_t ns) {
+  kobjns__stored_guard_holder rec = {.seq = 2, .word = tid ? word : 0};
+  rec.thread = (kobjns__stored_thread){.tid = tid, .pid = pid, .ns = ns};
+  CU_ASSERT(pwrite(fd, &rec, sizeof rec, at + (off_t)offsetof(kobjns__sync_state, guard_holder)) ==
+            (ssize_t)sizeof rec);
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), word);
+}
+
+/* The guard word holds a thread id and a 9-bit tag of its pid namespace: two containers sharing
+ * /dev/shm can have the same tag, and a thread id free in one may be a live thread in the other.
+ * So the word alone never proves its holder dead: a word the record does not name, or that the
+ * record gives to another namespace's thread, is kept (the waiter waits for it); only a record
+ * naming a thread of our namespace that is gone lets the guard be taken over. The tag with a
+ * free id used to be taken as proof. */
+static void guard_holder_needs_a_full_identity(void) {
+  const char *name = kt_name("guardns");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  off_t at = 0;
+  int fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  kt_proc waiter;
+  CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  /* Our namespace's tag (the waiter's too: same pid namespace) and an id no thread has. */
+  struct stat ns;
+  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  uint32_t tid = 4190000;
+  while (kill((pid_t)tid, 0) == 0 || errno != ESRCH) tid++;
+  uint32_t word = tid | ((uint32_t)(ns.st_ino % 511u) + 1u) << 22;
+  forge_guard(fd, at, word, 0, 0, 0); /* held, and nobody recorded */
+  kt_send(&waiter, "wait 100");
+  CU_ASSERT(!replies_within(&waiter, 400)); /* unidentified: alive */
+  forge_guard(fd, at, word, tid, (uint32_t)waiter.pid, (uint64_t)ns.st_ino + 1);
+  CU_ASSERT(!replies_within(&waiter, 400)); /* another namespace's thread: unknown, alive */
+  forge_guard(fd, at, word, tid, (uint32_t)waiter.pid, (uint64_t)ns.st_ino);
+  KT_STATUS(kt_recv(&waiter, NULL, 0), 0); /* ours, and gone: taken over; the mutex was free */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  close(fd);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* --- hostile values in a sync page -------------------------------------------------------------
+ */
+
+/* Counts no kobjns state can have (written by anyone who may use the semaphore) answer 1392 and
+ * change nothing; count + release beyond INT32_MAX is counted in 64 bits (298), never overflowed.
+ */
+static void semaphore_refuses_corrupt_counts(void) {
+  const char *name = kt_name("semcorrupt");
+  kobjns_sync *s = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, name, 0, 10, NULL, &s));
+  off_t at = 0;
+  int fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  static const int32_t bad[][2] = {{-10, INT32_MAX}, {INT32_MIN, 5}, {5, 3},
+                                   {0, 0},           {0, -1},        {INT32_MAX, INT32_MIN}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    poke32(fd, at, offsetof(kobjns__sync_state, count), (uint32_t)bad[i][0]);
+    poke32(fd, at, offsetof(kobjns__sync_state, maximum), (uint32_t)bad[i][1]);
+    int32_t previous = 77;
+    KT_STATUS(kobjns_semaphore_release(s, 1, &previous), KOBJNS_FILE_CORRUPT);
+    KT_STATUS(kobjns_semaphore_release(s, INT32_MAX, &previous), KOBJNS_FILE_CORRUPT);
+    CU_ASSERT_EQUAL(previous, 77);
+  }
+  poke32(fd, at, offsetof(kobjns__sync_state, count), (uint32_t)(INT32_MAX - 1));
+  poke32(fd, at, offsetof(kobjns__sync_state, maximum), (uint32_t)INT32_MAX);
+  KT_STATUS(kobjns_semaphore_release(s, INT32_MAX, NULL), KOBJNS_TOO_MANY_POSTS);
+  int32_t previous = 0;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, INT32_MAX - 1);
+  close(fd);
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* A mutex the page says we own with no level is given back (1392), never left owned for ever. */
+static void mutex_without_levels_is_given_back(void) {
+  const char *name = kt_name("mxcorrupt");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 1, NULL, &m));
+  off_t at = 0;
+  int fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  poke32(fd, at, offsetof(kobjns__sync_state, recursion), 0);
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_FILE_CORRUPT);
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  close(fd);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* --- publication
+ * ---------------------------------------------------------------------------------- */
+
+typedef struct unlink_later {
+  const char *path;
+  unsigned ms;
+} unlink_later;
+
+static void *unlink_after(void *arg) {
+  unlink_later *u = arg;
+  kt_pause_ms(u->ms);
+  unlink(u->path);
+  return NULL;
+}
+
+/* Without renameat2(RENAME_NOREPLACE) a creator links its temporary file under the name, then
+ * removes the temporary name: for a moment the object has two names, and openers refuse objects
+ * with two names that others may write (a planted link). An opener that meets that moment waits
+ * for the second name to go (bounded) instead of answering 5; a second name that stays is still
+ * refused. */
+static void second_name_of_a_publication_goes(void) {
+  const char *name = kt_name("twonames");
+  kobjns_section *s = NULL, *o = NULL;
+  KT_OK(kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, "D:NO_ACCESS_CONTROL", &s));
+  char path[1024], tmp[1100];
+  kobjns_ctx *ctx = kt_ctx(kt_runner_session(), false);
+  kt_native_path(ctx, name, path, sizeof path);
+  kobjns_ctx_free(ctx);
+  snprintf(tmp, sizeof tmp, "/dev/shm/kobjns.%s.tmp.%ld.0.0", getenv("KOBJNS_ROOT"),
+           (long)getpid());
+  CU_ASSERT_FATAL(link(path, tmp) == 0);
+  unlink_later u = {tmp, 100};
+  kt_thread *t = kt_thread_start(unlink_after, &u);
+  KT_OK(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &o)); /* was 5 */
+  kt_thread_join(t);
+  if (o) KT_OK(kobjns_section_close(o));
+  o = NULL;
+  CU_ASSERT_FATAL(link(path, tmp) == 0); /* a link that stays */
+  double start = kt_now_ms();
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &o), KOBJNS_ACCESS_DENIED);
+  CU_ASSERT(kt_now_ms() - start < 3000); /* bounded */
+  unlink(tmp);
+  KT_OK(kobjns_section_close(s));
+}
+
+void kt_add_platform(CU_pSuite suite) {
+  const char *hidden = kt_is_root() && !kt_can_hide_proc()
+                           ? "the kernel refuses to mount /proc hidepid=2 here (CAP_SYS_ADMIN?)"
+                           : NULL;
+  if (hidden)
+    printf("SKIP: a hidden owner is alive: %s\n", hidden);
+  else
+    kt_add(suite,
+           "with /proc hidepid=2, another uid's waiter times out (258), the owner releases (0)",
+           hidden_owner_is_alive, KT_NEEDS_ROOT);
+  kt_add(suite, "a guard word alone never proves its holder dead (another namespace, no record)",
+         guard_holder_needs_a_full_identity, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
+         semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);
+  kt_add(suite, "a mutex owned with no level is given back (1392), not left owned",
+         mutex_without_levels_is_given_back, KT_NEEDS_SHM_FILES);
+  kt_add(suite, "the second name of a link-then-unlink publication is waited for, not refused",
+         second_name_of_a_publication_goes, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+}
