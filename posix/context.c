@@ -1,6 +1,6 @@
 /* POSIX identity: uid and groups from the kernel, the login session from the platform,
  * and session membership held as a shared lock on a per-session marker object. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE /* glibc's writer-first rwlock initializer, used where it exists (below) */
 #include "object.h"
 #include "platform.h"
 #include "view.h"

@@ -4,7 +4,6 @@
  * kernel's table of flock locks (kobjns__plat_flock_holders), never from probing with LOCK_EX (an
  * opener that met our probe would wait for it and then take the stale object as live). Only the
  * sweep takes LOCK_EX, and only to remove what it finds free, as every opener does. */
-#define _GNU_SOURCE
 #include "object.h"
 #include "platform.h"
 

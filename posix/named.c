@@ -1,7 +1,6 @@
 /* Typed objects in the shm directory (sections, mutexes, events, semaphores): one way to open
  * and check them, one way to create them. What differs by type is the rights that decide the
  * mode bits and what a new object's bytes after the header hold. */
-#define _GNU_SOURCE
 #include "object.h"
 
 #include <errno.h>

@@ -6,7 +6,6 @@
  * exclusive lock is free. Openers treat stale objects as absent and remove them. Creation builds
  * the object in an unnamed file and links it into place, so exactly one creator wins and nobody
  * sees a half-built object. */
-#define _GNU_SOURCE
 #include "object.h"
 #include "platform.h"
 

@@ -27,7 +27,6 @@
  *   everything or nothing.
  * - A manual-reset event counts its sets: a waiter asleep when the event was set is released
  *   even if it was reset before the waiter looked, as Windows releases every waiter at the set. */
-#define _GNU_SOURCE
 #include "object.h"
 #include "platform.h"
 
