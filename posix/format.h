@@ -17,8 +17,8 @@
 #define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
 /* 2: the header's type is a kobjns_type value (1 numbered its own types).
  * 3: explicit layouts (the same bytes for 32- and 64-bit processes); the descriptor is this
- *    file's kobjns__stored_sd, no longer the in-memory struct; the sync page records the guard's
- *    holder in full. */
+ *    file's kobjns__stored_sd, no longer the in-memory struct; the sync page's guard word names
+ *    its holder's pid namespace by a slot of the page's namespace table, not by a hash. */
 #define KOBJNS__FORMAT_VERSION 3u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
@@ -76,26 +76,24 @@ typedef struct kobjns__stored_thread {
   _Alignas(8) uint64_t ns;    /* its pid namespace: ids mean nothing in another one (0: unknown) */
 } kobjns__stored_thread;
 
-/* Who holds the guard, in full (its word has room for a thread id and a short tag only): a
- * seqlock written by the holder right after it takes the guard and cleared before it lets go. */
-typedef struct kobjns__stored_guard_holder {
-  uint32_t seq;  /* odd while being written */
-  uint32_t word; /* the guard word (without the sleepers bit) it describes; 0: none */
-  kobjns__stored_thread thread;
-} kobjns__stored_guard_holder;
+/* Pid namespaces a sync page knows, each claimed once (0 -> its id) by the first process of that
+ * namespace to take the guard: the guard word names its holder's namespace by slot, which no two
+ * namespaces share, rather than by a hash, which they could. */
+#define KOBJNS__SYNC_NAMESPACES 256
 
 typedef struct kobjns__sync_state {
   uint32_t seq;       /* futex: bumped (and sleepers woken) before every change */
   uint32_t sleepers;  /* threads asleep on seq */
   uint32_t kind;      /* kobjns_type, as created */
-  uint32_t guard;     /* futex lock word: 0 free, else its holder's guard word */
+  uint32_t guard;     /* futex lock word: 0 free, else its holder's thread id and namespace slot */
   uint32_t recursion; /* mutex: levels the owner holds */
   uint32_t abandoned; /* mutex: abandoned, and not yet reported to an owner */
   uint32_t signaled, manual_reset, sets; /* event; sets: how many times set */
   int32_t count, maximum;                /* semaphore: 0 <= count <= maximum, maximum > 0 */
   uint32_t reserved;
-  kobjns__stored_thread owner;              /* mutex */
-  kobjns__stored_guard_holder guard_holder; /* see kobjns__stored_guard_holder */
+  kobjns__stored_thread owner; /* mutex */
+  /* Slot i (tag i + 1 in guard words): a pid namespace's id (Linux: its inode), 0 unclaimed. */
+  _Alignas(8) uint64_t namespaces[KOBJNS__SYNC_NAMESPACES];
 } kobjns__sync_state;
 
 #define KOBJNS__SYNC_STATE_SIZE 4096u /* bytes after the header: one page on every system */
@@ -132,10 +130,6 @@ KOBJNS__AT(kobjns__stored_thread, pid, 4);
 KOBJNS__AT(kobjns__stored_thread, start, 8);
 KOBJNS__AT(kobjns__stored_thread, ns, 16);
 _Static_assert(sizeof(kobjns__stored_thread) == 24, "a thread is 24 bytes");
-KOBJNS__AT(kobjns__stored_guard_holder, seq, 0);
-KOBJNS__AT(kobjns__stored_guard_holder, word, 4);
-KOBJNS__AT(kobjns__stored_guard_holder, thread, 8);
-_Static_assert(sizeof(kobjns__stored_guard_holder) == 32, "a guard holder is 32 bytes");
 KOBJNS__AT(kobjns__sync_state, seq, 0);
 KOBJNS__AT(kobjns__sync_state, sleepers, 4);
 KOBJNS__AT(kobjns__sync_state, kind, 8);
@@ -149,8 +143,8 @@ KOBJNS__AT(kobjns__sync_state, count, 36);
 KOBJNS__AT(kobjns__sync_state, maximum, 40);
 KOBJNS__AT(kobjns__sync_state, reserved, 44);
 KOBJNS__AT(kobjns__sync_state, owner, 48);
-KOBJNS__AT(kobjns__sync_state, guard_holder, 72);
-_Static_assert(sizeof(kobjns__sync_state) == 104, "the sync state is 104 bytes");
+KOBJNS__AT(kobjns__sync_state, namespaces, 72);
+_Static_assert(sizeof(kobjns__sync_state) == 2120, "the sync state is 2120 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT
 

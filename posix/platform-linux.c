@@ -152,14 +152,16 @@ void kobjns__plat_thread_self(kobjns__plat_thread *out) {
 enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t) {
   uint64_t ns = pid_namespace();
   /* Ids mean nothing in another pid namespace (a container sharing /dev/shm). */
-  if (!t->ns || !ns || t->ns != ns || !t->tid || !t->pid) return KOBJNS__PLAT_UNKNOWN;
-  /* tgkill with signal 0 asks the kernel itself, whatever /proc shows: ESRCH means no thread
-   * `tid` in process `pid`; EPERM (another uid's) means there is one. */
-  if (syscall(SYS_tgkill, (pid_t)t->pid, (pid_t)t->tid, 0) < 0 && errno == ESRCH)
-    return KOBJNS__PLAT_GONE;
+  if (!t->ns || !ns || t->ns != ns || !t->tid) return KOBJNS__PLAT_UNKNOWN;
+  /* tgkill (tkill without a process) with signal 0 asks the kernel itself, whatever /proc shows:
+   * ESRCH means no such thread (in that process); EPERM (another uid's) means there is one. */
+  long r = t->pid ? syscall(SYS_tgkill, (pid_t)t->pid, (pid_t)t->tid, 0)
+                  : syscall(SYS_tkill, (pid_t)t->tid, 0);
+  if (r < 0 && errno == ESRCH) return KOBJNS__PLAT_GONE;
   uint64_t start = 0;
   char state = 0;
-  int r = thread_stat(t->pid, t->tid, &start, &state);
+  /* /proc/<tid> answers for any thread id, listed or not. */
+  r = thread_stat(t->pid ? t->pid : t->tid, t->tid, &start, &state);
   if (r != 1) return KOBJNS__PLAT_UNKNOWN; /* exists, but hidden (hidepid) or unreadable */
   if (state == 'Z' || state == 'X') return KOBJNS__PLAT_GONE;
   /* Another thread under a reused id, when both start times are known. */
@@ -205,26 +207,14 @@ static bool wait_all_words(uint32_t *const *words, const uint32_t *values, size_
 }
 
 void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
-                           const struct timespec *deadline, uint32_t poll_ms) {
-  if (count > 1 && wait_all_words(words, values, count, deadline)) return;
+                           const struct timespec *deadline, const struct timespec *fallback) {
   if (count == 1) {
     kobjns__plat_wait(words[0], values[0], deadline);
-    return;
+  } else if (!wait_all_words(words, values, count, deadline)) {
+    /* No futex_waitv (Linux < 5.16, valgrind 3.19, a sandbox refusing it): the first word, and
+     * back by `fallback` to look at the others. */
+    kobjns__plat_wait(words[0], values[0], fallback);
   }
-  /* No futex_waitv (Linux < 5.16, valgrind 3.19, a sandbox refusing it): sleep on the first word
-   * and come back every poll_ms, so that the caller looks at the others. */
-  struct timespec slice;
-  clock_gettime(CLOCK_MONOTONIC, &slice);
-  slice.tv_sec += poll_ms / 1000;
-  slice.tv_nsec += (long)(poll_ms % 1000) * 1000000;
-  if (slice.tv_nsec >= 1000000000) {
-    slice.tv_sec++;
-    slice.tv_nsec -= 1000000000;
-  }
-  bool deadline_first =
-      deadline && (deadline->tv_sec < slice.tv_sec ||
-                   (deadline->tv_sec == slice.tv_sec && deadline->tv_nsec < slice.tv_nsec));
-  kobjns__plat_wait(words[0], values[0], deadline_first ? deadline : &slice);
 }
 
 /* --- identity ------------------------------------------------------------------------------- */

@@ -62,7 +62,7 @@ int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off
  * namespace are part of the identity. 0 in `start` or `ns` means "not known". */
 typedef struct kobjns__plat_thread {
   uint32_t tid;   /* the system's thread id (Linux: gettid) */
-  uint32_t pid;   /* its process */
+  uint32_t pid;   /* its process (0: not known; the id alone is asked about) */
   uint64_t start; /* when it started, in the system's unit (Linux: clock ticks since boot) */
   uint64_t ns;    /* its pid namespace (Linux: the inode of /proc/self/ns/pid) */
 } kobjns__plat_thread;
@@ -94,11 +94,12 @@ void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *de
 /* Wake up to `count` sleepers of `word` (INT_MAX: all). */
 void kobjns__plat_wake(uint32_t *word, int count);
 /* Sleep until one of `count` words (count <= 64) may differ from its value, or `deadline`; may
- * return early. Linux: futex_waitv (5.16); without it (older kernels, valgrind, a sandbox
- * refusing it) it sleeps on the first word and returns every `poll_ms` so the caller looks at
- * the others: slower to notice, never blind. */
+ * return early. Linux: futex_waitv (5.16). Without a multi-word sleep (older kernels, valgrind, a
+ * sandbox refusing it) it sleeps on the first word only, until `fallback` (which the caller
+ * makes no later than `deadline`), so that the caller looks at the others: slower to notice,
+ * never blind. */
 void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
-                           const struct timespec *deadline, uint32_t poll_ms);
+                           const struct timespec *deadline, const struct timespec *fallback);
 
 /* --- identity ------------------------------------------------------------------------------- */
 

@@ -13,8 +13,8 @@
  *   asleep (the woken wait for the guard), and a woken waiter that dies passes nothing on that
  *   others would miss.
  * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
- *   reused) and its pid namespace; the guard's word holds its holder's id and a namespace tag,
- *   and its full identity is recorded beside it (guard_holder). A sleeper for a mutex another
+ *   reused) and its pid namespace; the guard's word holds its holder's id and its namespace's
+ *   slot in the page's namespace table. A sleeper for a mutex another
  *   thread owns, or for a guard held for long, asks the platform every LIVENESS_SLICE_MS whether
  *   that thread still runs: alive, gone or unknown, and unknown (another namespace, a hidden
  *   /proc) is alive. A gone owner's mutex is taken over and reported abandoned (735), as Windows
@@ -146,50 +146,47 @@ static void bump(sync_state *st) {
   if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) kobjns__plat_wake(&st->seq, INT_MAX);
 }
 
-/* The guard's word for thread `h`: its id (at most 22 bits: Linux's PID_MAX_LIMIT) and a short
- * tag of its pid namespace above it, then GUARD_SLEEPERS. The word is only a key: two threads of
- * two namespaces may share it. Who holds the guard is the full identity in guard_holder, which
- * its holder writes right after taking the word and clears before giving it back. */
+/* The guard's word names its holder: its thread id (at most 22 bits: Linux's PID_MAX_LIMIT) and
+ * the tag of its pid namespace above it (9 bits), then GUARD_SLEEPERS. The word alone must say who
+ * holds the guard: a holder killed just after taking it has had no time to write anything else.
+ * The tag is a slot of the page's namespace table (slot + 1), claimed once per namespace, so two
+ * namespaces never share one (a hash of the namespace could: two containers sharing /dev/shm
+ * would then take each other's threads for their own). NO_SLOT: the namespace is not known, or
+ * the table is full; such a holder cannot be identified by anyone, hence is never taken over. */
 #define GUARD_TID_BITS 22
 #define GUARD_TID_MASK ((1u << GUARD_TID_BITS) - 1)
+#define GUARD_TAG_MASK 0x1FFu
+#define NO_SLOT GUARD_TAG_MASK
 #define GUARD_SLEEPERS 0x80000000u /* someone may sleep on the word: the unlock wakes one */
-static uint32_t guard_word(const holder *h) {
-  uint32_t tag = (uint32_t)(h->ns % 511u) + 1u; /* 9 bits, never 0 */
-  return (h->tid & GUARD_TID_MASK) | tag << GUARD_TID_BITS;
+
+/* The tag of namespace `ns` in `st`'s table, claiming a free slot the first time. */
+static uint32_t namespace_tag(sync_state *st, uint64_t ns) {
+  if (!ns) return NO_SLOT;
+  for (uint32_t i = 0; i < KOBJNS__SYNC_NAMESPACES; i++) {
+    uint64_t v = __atomic_load_n(&st->namespaces[i], __ATOMIC_ACQUIRE);
+    if (v == 0 && __atomic_compare_exchange_n(&st->namespaces[i], &v, ns, false, __ATOMIC_ACQ_REL,
+                                              __ATOMIC_ACQUIRE))
+      return i + 1;
+    if (v == ns) return i + 1; /* ours, or claimed by another process of ours meanwhile */
+  }
+  return NO_SLOT;
 }
 
-/* The guard holder's record, a seqlock with one writer (the guard's holder). Release stores and
- * acquire loads order it (no fences: thread checkers do not follow them). */
-static void guard_holder_set(kobjns__stored_guard_holder *r, uint32_t word, const holder *h) {
-  uint32_t seq = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
-  __atomic_store_n(&r->seq, seq | 1u, __ATOMIC_RELAXED); /* odd while written */
-  __atomic_store_n(&r->word, word, __ATOMIC_RELEASE);
-  __atomic_store_n(&r->thread.tid, h ? h->tid : 0, __ATOMIC_RELEASE);
-  __atomic_store_n(&r->thread.pid, h ? h->pid : 0, __ATOMIC_RELEASE);
-  __atomic_store_n(&r->thread.start, h ? h->start : 0, __ATOMIC_RELEASE);
-  __atomic_store_n(&r->thread.ns, h ? h->ns : 0, __ATOMIC_RELEASE);
-  __atomic_store_n(&r->seq, (seq | 1u) + 1u, __ATOMIC_RELEASE); /* even again */
+static uint32_t guard_word(sync_state *st, const holder *h) {
+  return (h->tid & GUARD_TID_MASK) | namespace_tag(st, h->ns) << GUARD_TID_BITS;
 }
 
-/* The thread that holds the guard as word `held`, when its record says so consistently. */
-static bool guard_holder_get(const kobjns__stored_guard_holder *r, uint32_t held, holder *out) {
-  uint32_t first = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-  uint32_t word = __atomic_load_n(&r->word, __ATOMIC_ACQUIRE);
-  out->tid = __atomic_load_n(&r->thread.tid, __ATOMIC_ACQUIRE);
-  out->pid = __atomic_load_n(&r->thread.pid, __ATOMIC_ACQUIRE);
-  out->start = __atomic_load_n(&r->thread.start, __ATOMIC_ACQUIRE);
-  out->ns = __atomic_load_n(&r->thread.ns, __ATOMIC_ACQUIRE);
-  uint32_t again = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-  return !(first & 1u) && first == again && word != 0 && word == held && out->tid != 0;
-}
-
-/* Whether the holder of guard word `held` is proven gone. A holder the record does not name (it
- * was killed between taking the word and writing its record, or is about to write it) cannot be
- * identified and counts as alive: a wrong "dead" would let two threads change the state at once,
- * and a word alone cannot tell two namespaces' threads apart. */
+/* Whether the holder of guard word `held` is proven gone: a thread of our namespace (by its slot)
+ * that no longer runs. Another namespace's thread, or one whose namespace the word does not say,
+ * cannot be checked from here and is alive. A guard is held for microseconds, so its id cannot
+ * have been reused for another thread by the time anyone asks. */
 static bool guard_holder_dead(const sync_state *st, uint32_t held) {
-  holder h;
-  return guard_holder_get(&st->guard_holder, held & ~GUARD_SLEEPERS, &h) && !alive(&h);
+  uint32_t tag = (held >> GUARD_TID_BITS) & GUARD_TAG_MASK;
+  if (tag == 0 || tag > KOBJNS__SYNC_NAMESPACES) return false;
+  uint64_t ns = __atomic_load_n(&st->namespaces[tag - 1], __ATOMIC_ACQUIRE);
+  if (!ns || ns != self()->ns) return false;
+  kobjns__plat_thread t = {.tid = held & GUARD_TID_MASK, .ns = ns}; /* its process: unknown */
+  return kobjns__plat_thread_liveness(&t) == KOBJNS__PLAT_GONE;
 }
 
 static void cpu_relax(void) {
@@ -201,17 +198,14 @@ static void cpu_relax(void) {
 }
 
 static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
-  if (!__atomic_compare_exchange_n(&st->guard, &expected, word, false, __ATOMIC_ACQUIRE,
-                                   __ATOMIC_RELAXED))
-    return false;
-  guard_holder_set(&st->guard_holder, word & ~GUARD_SLEEPERS, self()); /* at once: see above */
-  return true;
+  return __atomic_compare_exchange_n(&st->guard, &expected, word, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED);
 }
 
 /* A lock on a shared word in the classic three states (free; held; held with sleepers), with the
  * holder in the word. */
 static void guard_lock(sync_state *st) {
-  uint32_t mine = guard_word(self());
+  uint32_t mine = guard_word(st, self());
   if (guard_take(st, 0, mine)) return;
   /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
   for (unsigned spin = 0; spin < GUARD_SPINS; spin++) {
@@ -230,17 +224,13 @@ static void guard_lock(sync_state *st) {
       bump(st); /* its holder died inside a change: ours now, and everyone looks again */
       return;
     }
-    if (!(held & GUARD_SLEEPERS) &&
-        !__atomic_compare_exchange_n(&st->guard, &held, held | GUARD_SLEEPERS, false,
-                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-      continue;
+    if (!(held & GUARD_SLEEPERS) && !guard_take(st, held, held | GUARD_SLEEPERS)) continue;
     struct timespec end = after_ms(LIVENESS_SLICE_MS);
     kobjns__plat_wait(&st->guard, held | GUARD_SLEEPERS, &end);
   }
 }
 
 static void guard_unlock(sync_state *st) {
-  guard_holder_set(&st->guard_holder, 0, NULL); /* before the word: never a stale record */
   if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
     kobjns__plat_wake(&st->guard, 1);
 }
@@ -600,7 +590,9 @@ static void sleep_on(kobjns_sync *const *objects, size_t count, const uint32_t *
     words[i] = &objects[i]->os.map->state->seq;
     __atomic_add_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
   }
-  kobjns__plat_wait_any(words, seqs, count, until, FALLBACK_SLICE_MS);
+  struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
+  const struct timespec *fallback = until && before(until, &short_end) ? until : &short_end;
+  kobjns__plat_wait_any(words, seqs, count, until, fallback);
   for (size_t i = 0; i < count; i++)
     __atomic_sub_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
 }

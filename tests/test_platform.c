@@ -10,6 +10,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -31,6 +32,15 @@ static int open_state(const char *name, off_t *at) {
   }
   *at = (off_t)h.header_size;
   return fd;
+}
+
+/* A new mutex `name` (owned by this thread or not) and its state page: *fd and *at. */
+static kobjns_sync *mutex_and_state(const char *name, int owned, int *fd, off_t *at) {
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, owned, NULL, &m));
+  *fd = open_state(name, at);
+  CU_ASSERT_FATAL(m != NULL && *fd >= 0);
+  return m;
 }
 
 static void poke32(int fd, off_t at, size_t field, uint32_t value) {
@@ -70,43 +80,47 @@ static bool replies_within(kt_proc *p, int ms) {
   return poll(&pfd, 1, ms) > 0;
 }
 
-/* The guard's record (format.h), as a process of namespace `ns` would have written it. */
-static void forge_guard(int fd, off_t at, uint32_t word, uint32_t tid, uint32_t pid, uint64_t ns) {
-  kobjns__stored_guard_holder rec = {.seq = 2, .word = tid ? word : 0};
-  rec.thread = (kobjns__stored_thread){.tid = tid, .pid = pid, .ns = ns};
-  CU_ASSERT(pwrite(fd, &rec, sizeof rec, at + (off_t)offsetof(kobjns__sync_state, guard_holder)) ==
-            (ssize_t)sizeof rec);
-  poke32(fd, at, offsetof(kobjns__sync_state, guard), word);
+/* The slot of namespace `ns` in the page's namespace table (format.h), or of a free one. */
+static uint32_t namespace_slot(int fd, off_t at, uint64_t ns) {
+  kobjns__sync_state st;
+  CU_ASSERT_FATAL(pread(fd, &st, sizeof st, at) == (ssize_t)sizeof st);
+  uint32_t i = 0;
+  while (i < KOBJNS__SYNC_NAMESPACES && st.namespaces[i] != ns) i++;
+  return i;
 }
 
-/* The guard word holds a thread id and a 9-bit tag of its pid namespace: two containers sharing
- * /dev/shm can have the same tag, and a thread id free in one may be a live thread in the other.
- * So the word alone never proves its holder dead: a word the record does not name, or that the
- * record gives to another namespace's thread, is kept (the waiter waits for it); only a record
- * naming a thread of our namespace that is gone lets the guard be taken over. The tag with a
- * free id used to be taken as proof. */
-static void guard_holder_needs_a_full_identity(void) {
-  const char *name = kt_name("guardns");
-  kobjns_sync *m = NULL;
-  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+/* The guard word holds a thread id and its pid namespace's tag. A tag used to be a 9-bit hash of
+ * the namespace: two containers sharing /dev/shm could have the same one, and a thread id free in
+ * one may be a live thread in the other, which took the word for proof that its holder was dead.
+ * Now a tag is a slot of the page's namespace table, claimed once per namespace: a word whose
+ * slot holds another namespace, or that has no slot, is never taken over (the waiter waits for
+ * it); a word of our slot whose thread is gone is. */
+static void guard_word_names_its_namespace(void) {
+  int fd;
   off_t at = 0;
-  int fd = open_state(name, &at);
-  CU_ASSERT_FATAL(fd >= 0);
+  const char *name = kt_name("guardns");
+  kobjns_sync *m = mutex_and_state(name, 0, &fd, &at);
   kt_proc waiter;
   CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
   KT_STATUS(kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name), 0);
-  /* Our namespace's tag (the waiter's too: same pid namespace) and an id no thread has. */
   struct stat ns;
   CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
-  uint32_t tid = 4190000;
+  uint32_t ours = namespace_slot(fd, at, (uint64_t)ns.st_ino); /* claimed by our create */
+  uint32_t other = namespace_slot(fd, at, 0);
+  CU_ASSERT_FATAL(ours < KOBJNS__SYNC_NAMESPACES && other < KOBJNS__SYNC_NAMESPACES);
+  /* Another container's namespace, in a slot of its own. */
+  uint64_t theirs = (uint64_t)ns.st_ino + 1;
+  CU_ASSERT(pwrite(fd, &theirs, sizeof theirs,
+                   at + (off_t)offsetof(kobjns__sync_state, namespaces[other])) ==
+            (ssize_t)sizeof theirs);
+  uint32_t tid = 4190000; /* an id no thread has here */
   while (kill((pid_t)tid, 0) == 0 || errno != ESRCH) tid++;
-  uint32_t word = tid | ((uint32_t)(ns.st_ino % 511u) + 1u) << 22;
-  forge_guard(fd, at, word, 0, 0, 0); /* held, and nobody recorded */
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | (other + 1) << 22);
   kt_send(&waiter, "wait 100");
-  CU_ASSERT(!replies_within(&waiter, 400)); /* unidentified: alive */
-  forge_guard(fd, at, word, tid, (uint32_t)waiter.pid, (uint64_t)ns.st_ino + 1);
-  CU_ASSERT(!replies_within(&waiter, 400)); /* another namespace's thread: unknown, alive */
-  forge_guard(fd, at, word, tid, (uint32_t)waiter.pid, (uint64_t)ns.st_ino);
+  CU_ASSERT(!replies_within(&waiter, 400)); /* their thread: unknown here, alive */
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | 0x1FFu << 22);
+  CU_ASSERT(!replies_within(&waiter, 400)); /* no namespace slot: nobody can tell, alive */
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | (ours + 1) << 22);
   KT_STATUS(kt_recv(&waiter, NULL, 0), 0); /* ours, and gone: taken over; the mutex was free */
   KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
   CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
@@ -151,12 +165,9 @@ static void semaphore_refuses_corrupt_counts(void) {
 
 /* A mutex the page says we own with no level is given back (1392), never left owned for ever. */
 static void mutex_without_levels_is_given_back(void) {
-  const char *name = kt_name("mxcorrupt");
-  kobjns_sync *m = NULL;
-  KT_OK(kobjns_mutex_create(NULL, name, 1, NULL, &m));
+  int fd;
   off_t at = 0;
-  int fd = open_state(name, &at);
-  CU_ASSERT_FATAL(fd >= 0);
+  kobjns_sync *m = mutex_and_state(kt_name("mxcorrupt"), 1, &fd, &at);
   poke32(fd, at, offsetof(kobjns__sync_state, recursion), 0);
   KT_STATUS(kobjns_mutex_release(m), KOBJNS_FILE_CORRUPT);
   KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
@@ -211,6 +222,38 @@ static void second_name_of_a_publication_goes(void) {
   KT_OK(kobjns_section_close(s));
 }
 
+/* --- teardown ------------------------------------------------------------------------------------
+ */
+
+/* The library's teardown (its destructor: exit(), dlclose()) runs while other threads may still
+ * be inside a call. It used to close the shm directory under them. Now a call holds it: teardown
+ * leaves a held descriptor open, and every later call is refused instead of using it. In a
+ * forked child, which then ends without its exit handlers. */
+static void teardown_keeps_a_held_directory(void) {
+  const char *name = kt_name("teardown");
+  pid_t pid = fork();
+  CU_ASSERT_FATAL(pid >= 0);
+  if (pid == 0) {
+    int code = 0;
+    kobjns_section *s = NULL;
+    int dir = kobjns__shm_dir_hold(); /* a call in progress */
+    if (dir < 0) _exit(10);
+    kobjns__shm_release();                      /* the destructor, meanwhile */
+    if (fcntl(dir, F_GETFD) < 0) code |= 1;     /* still open for the call */
+    kobjns__shm_dir_drop();                     /* the call ends */
+    if (kobjns__shm_dir_hold() >= 0) code |= 2; /* later calls are refused */
+    int rc = kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+    if (rc == 0 || rc == KOBJNS_ALREADY_EXISTS) code |= 4; /* ... never served */
+    _exit(code);
+  }
+  int st = 0;
+  CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+  CU_ASSERT(WIFEXITED(st));
+  CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+  kobjns_section *s = NULL; /* and nothing was made under the name */
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+}
+
 void kt_add_platform(CU_pSuite suite) {
   const char *hidden = kt_is_root() && !kt_can_hide_proc()
                            ? "the kernel refuses to mount /proc hidepid=2 here (CAP_SYS_ADMIN?)"
@@ -221,12 +264,14 @@ void kt_add_platform(CU_pSuite suite) {
     kt_add(suite,
            "with /proc hidepid=2, another uid's waiter times out (258), the owner releases (0)",
            hidden_owner_is_alive, KT_NEEDS_ROOT);
-  kt_add(suite, "a guard word alone never proves its holder dead (another namespace, no record)",
-         guard_holder_needs_a_full_identity, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
+         guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
          semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);
   kt_add(suite, "a mutex owned with no level is given back (1392), not left owned",
          mutex_without_levels_is_given_back, KT_NEEDS_SHM_FILES);
   kt_add(suite, "the second name of a link-then-unlink publication is waited for, not refused",
          second_name_of_a_publication_goes, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "teardown leaves the shm directory to a call inside it and refuses later calls",
+         teardown_keeps_a_held_directory, KT_NEEDS_FORK);
 }
