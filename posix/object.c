@@ -362,8 +362,7 @@ static int object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
   int err = kobjns__plat_new_unnamed(shm_dir_fd, fd);
   if (err != ENOTSUP) return kobjns__status_from_errno(err);
-  /* No unnamed files here: a unique temporary name, removed by kobjns__object_publish or _discard.
-   */
+  /* No unnamed files here: a unique temporary name, removed by publish or discard. */
   static unsigned counter;
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;

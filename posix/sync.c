@@ -14,9 +14,8 @@
  *   others would miss.
  * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
  *   reused) and its pid namespace; the guard's word holds its holder's id and its namespace's
- *   slot in the page's namespace table. A sleeper for a mutex another
- *   thread owns, or for a guard held for long, asks the platform every LIVENESS_SLICE_MS whether
- *   that thread still runs: alive, gone or unknown, and unknown (another namespace, a hidden
+ *   slot in the page's namespace table. A sleeper for a mutex another thread owns, or for a
+ *   guard held for long, asks the platform every LIVENESS_SLICE_MS whether that thread still runs: alive, gone or unknown, and unknown (another namespace, a hidden
  *   /proc) is alive. A gone owner's mutex is taken over and reported abandoned (735), as Windows
  *   does; a gone holder's guard is taken over and everyone woken to look again. Before a wait
  *   gives up (258), it looks too, so that a timeout never hides an abandoned mutex.
@@ -411,8 +410,7 @@ static int create_new(void *arg) {
 
 static int open_for_create(void *arg) {
   create_call *c = arg;
-  return open_existing(c->ctx, c->a->name, c->a->kind, kobjns__type(c->a->kind)->mapping->all,
-                       c->s);
+  return open_existing(c->ctx, c->a->name, c->a->kind, kobjns__type(c->a->kind)->mapping->all, c->s);
 }
 
 int kobjns__os_sync_create(const kobjns_ctx *ctx, const kobjns__sync_args *a, kobjns_sync *s) {
