@@ -136,20 +136,42 @@ bool kt_can_hide_proc(void) {
   return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+enum { HIDE_PROC = 1, NEW_PID_NAMESPACE = 2 };
+
 static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
-                  bool hidden_proc);
+                  unsigned how);
 
 bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid) {
-  return spawn(p, session, uid, NULL, "--child", true);
+  return spawn(p, session, uid, NULL, "--child", HIDE_PROC);
+}
+
+bool kt_spawn_pid_namespace(kt_proc *p, uint32_t session) {
+  return spawn(p, session, -1, NULL, "--child", NEW_PID_NAMESPACE);
 }
 
 bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program,
                       const char *arg) {
-  return spawn(p, session, uid, program, arg, false);
+  return spawn(p, session, uid, program, arg, 0);
+}
+
+/* In a child: the rest runs as the first process of a new pid namespace (a container's init),
+ * while this one stays, closes its ends of the pipes, and ends with its status (77 when the
+ * kernel refuses). */
+static void enter_pid_namespace(void) {
+  if (unshare(CLONE_NEWPID) < 0) _exit(77);
+  pid_t pid = fork();
+  if (pid < 0) _exit(77);
+  if (pid == 0) return;
+  close(0);
+  close(1);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
-                  bool hidden_proc) {
+                  unsigned how) {
   char path[4096];
   if (program)
     snprintf(path, sizeof path, "%.*s/%s", (int)(strrchr(self, '/') - self), self, program);
@@ -167,7 +189,8 @@ static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, c
     char s[16];
     snprintf(s, sizeof s, "%u", (unsigned)session);
     setenv("KOBJNS_SESSION", s, 1);
-    if (hidden_proc && !hide_proc()) _exit(77);
+    if ((how & HIDE_PROC) && !hide_proc()) _exit(77);
+    if (how & NEW_PID_NAMESPACE) enter_pid_namespace();
     if (uid >= 0) {
       if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
           setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)

@@ -110,6 +110,9 @@ bool kt_spawn(kt_proc *p, uint32_t session, long uid);
  * it becomes `uid` (root only); it exits 77 when the mount is refused. Whether that can work
  * here: root, and the kernel lets us mount proc in a new mount namespace. */
 bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid);
+/* kt_spawn (our uid), with the child the first process of a new pid namespace (root only; it
+ * exits 77 when the kernel refuses). kt_kill ends only its parent there: stop it with "exit". */
+bool kt_spawn_pid_namespace(kt_proc *p, uint32_t session);
 bool kt_can_hide_proc(void);
 #endif
 /* The same for another program built next to the test binary (`program` without ".exe"), run

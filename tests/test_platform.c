@@ -130,6 +130,40 @@ static void guard_word_names_its_namespace(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
+/* A mutex owned by a thread of another pid namespace (a container sharing /dev/shm): its
+ * namespace claims a slot of its own in the page, and when its owner ends, nothing here can tell
+ * (its ids mean nothing in our namespace): a wait times out (258), never takes it as abandoned
+ * (735) on a guess. Ownership stays exclusive across namespaces. */
+static void owner_in_another_pid_namespace(void) {
+  int fd;
+  off_t at = 0;
+  const char *name = kt_name("pidns");
+  kobjns_sync *m = mutex_and_state(name, 0, &fd, &at);
+  kt_proc owner;
+  CU_ASSERT_FATAL(kt_spawn_pid_namespace(&owner, kt_runner_session()));
+  int rc = kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, name);
+  if (rc == -1000) { /* the kernel refused a new pid namespace */
+    CU_ASSERT_EQUAL(kt_wait(&owner), 77);
+    close(fd);
+    KT_OK(kobjns_sync_close(m));
+    return;
+  }
+  KT_OK(rc);
+  KT_OK(kt_cmd(&owner, NULL, 0, "wait 0")); /* owned by its thread 1 */
+  KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT);
+  kobjns__sync_state st;
+  CU_ASSERT(pread(fd, &st, sizeof st, at) == (ssize_t)sizeof st);
+  CU_ASSERT(st.namespaces[0] != 0 && st.namespaces[1] != 0 &&
+            st.namespaces[0] != st.namespaces[1]);   /* ours and theirs: one slot each */
+  CU_ASSERT_EQUAL(st.owner.tid, 1);                  /* a container's init */
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "exit"), -1000); /* ends owning it */
+  CU_ASSERT_EQUAL(kt_wait(&owner), 0);
+  KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT); /* unknown: never presumed dead */
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
+  close(fd);
+  KT_OK(kobjns_sync_close(m));
+}
+
 /* --- hostile values in a sync page -------------------------------------------------------------
  */
 
@@ -266,6 +300,8 @@ void kt_add_platform(CU_pSuite suite) {
            hidden_owner_is_alive, KT_NEEDS_ROOT);
   kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
          guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "an owner in another pid namespace: its own slot, never presumed dead (258)",
+         owner_in_another_pid_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
          semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);
   kt_add(suite, "a mutex owned with no level is given back (1392), not left owned",
