@@ -23,7 +23,7 @@
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 
-/* --- the stored security descriptor --------------------------------------------------------- */
+/* --- the stored security descriptor ----------------------------------------------------------- */
 
 #define KOBJNS__STORED_ACES 32
 
@@ -47,7 +47,7 @@ void kobjns__sd_store(const kobjns__sd *in, kobjns__stored_sd *out);
 /* The in-memory form of a descriptor read from a file: false when it is not well formed. */
 bool kobjns__sd_load(const kobjns__stored_sd *in, kobjns__sd *out);
 
-/* --- the object header ----------------------------------------------------------------------- */
+/* --- the object header ------------------------------------------------------------------------ */
 
 /* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
 typedef struct kobjns__header {
@@ -65,8 +65,7 @@ typedef struct kobjns__header {
   uint32_t reserved2; /* pads the struct to a multiple of 8 on every ABI */
 } kobjns__header;
 
-/* --- the state page of a mutex, event or semaphore ----------------------------------------------
- */
+/* --- the state page of a mutex, event or semaphore -------------------------------------------- */
 
 /* A thread, as any process of the same pid namespace can check that it still runs. */
 typedef struct kobjns__stored_thread {

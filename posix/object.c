@@ -434,8 +434,8 @@ static int object_alive(const char *native, bool *alive) {
   return 0;
 }
 
-/* A temporary file (no unnamed files here) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid>
- * is gone. */
+/* A temporary file (where there are no unnamed files) is named "kobjns.<root>.tmp.<pid>.…":
+ * garbage once <pid> is gone. */
 bool kobjns__temp_creator_died(const char *rest) {
   char *end;
   long pid = strtol(rest, &end, 10);

@@ -19,7 +19,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* --- the object directory ------------------------------------------------------------------- */
+/* --- the object directory --------------------------------------------------------------------- */
 
 const char *kobjns__plat_shm_path(void) { return "/dev/shm"; }
 
@@ -28,7 +28,7 @@ int kobjns__plat_shm_open_dir(void) {
   return fd < 0 ? -errno : fd;
 }
 
-/* --- publishing ------------------------------------------------------------------------------ */
+/* --- publishing ------------------------------------------------------------------------------- */
 
 /* O_TMPFILE files are named through /proc/self/fd: without /proc, there is no way to. */
 static bool proc_fd_usable(void) {
@@ -77,7 +77,7 @@ bool kobjns__plat_hardlinks_protected(void) {
   return v == 1;
 }
 
-/* --- mapping --------------------------------------------------------------------------------- */
+/* --- mapping ---------------------------------------------------------------------------------- */
 
 int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off_t offset,
                      void **out) {
@@ -92,7 +92,7 @@ int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off
   return 0;
 }
 
-/* --- threads --------------------------------------------------------------------------------- */
+/* --- threads ---------------------------------------------------------------------------------- */
 
 /* The start time and state of thread `tid` of `pid`, from /proc: 1 read, 0 no such entry
  * (gone, or hidden from us: hidepid), -1 unreadable. */
@@ -175,7 +175,7 @@ enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
   return KOBJNS__PLAT_ALIVE; /* 0, or EPERM: another user's process */
 }
 
-/* --- futexes --------------------------------------------------------------------------------- */
+/* --- futexes ---------------------------------------------------------------------------------- */
 
 void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
   syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
@@ -217,7 +217,7 @@ void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_
   }
 }
 
-/* --- identity ------------------------------------------------------------------------------- */
+/* --- identity --------------------------------------------------------------------------------- */
 
 /* The audit session of the login (pam_loginuid); 4294967295 means "no login session". */
 bool kobjns__plat_login_session(uint32_t *session) {

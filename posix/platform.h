@@ -23,7 +23,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* --- the object directory ------------------------------------------------------------------- */
+/* --- the object directory --------------------------------------------------------------------- */
 
 /* The directory every object file lives in, as shown to users ("/dev/shm"). */
 const char *kobjns__plat_shm_path(void);
@@ -31,7 +31,7 @@ const char *kobjns__plat_shm_path(void);
  * no read permission on it): >= 0, or -errno. */
 int kobjns__plat_shm_open_dir(void);
 
-/* --- publishing a file atomically ----------------------------------------------------------- */
+/* --- publishing a file atomically ------------------------------------------------------------- */
 
 /* A new read-write file in `dir` that no name refers to (Linux: O_TMPFILE), mode 0600: 0 with
  * *fd, ENOTSUP when the system (or the file system, or a missing /proc) cannot make one that
@@ -48,7 +48,7 @@ int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to);
  * name with link(2) (Linux: fs.protected_hardlinks = 1). Unknown answers false. */
 bool kobjns__plat_hardlinks_protected(void);
 
-/* --- mapping --------------------------------------------------------------------------------- */
+/* --- mapping ---------------------------------------------------------------------------------- */
 
 /* mmap(2), but with `base` non-NULL the mapping is made exactly there or not at all, never
  * replacing what is mapped there: 0 with *out, EEXIST when the range is taken, or an errno
@@ -56,7 +56,7 @@ bool kobjns__plat_hardlinks_protected(void);
 int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off_t offset,
                      void **out);
 
-/* --- threads and their liveness ------------------------------------------------------------- */
+/* --- threads and their liveness --------------------------------------------------------------- */
 
 /* A thread as another process can recognise it: ids are reused, so the start time and the pid
  * namespace are part of the identity. 0 in `start` or `ns` means "not known". */
@@ -84,8 +84,7 @@ enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_threa
 /* Whether process `pid` of this pid namespace exists (kill(pid, 0): ESRCH gone, else alive). */
 enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid);
 
-/* --- sleeping on shared words ------------------------------------------------------------------
- */
+/* --- sleeping on shared words ----------------------------------------------------------------- */
 
 /* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC, absolute; NULL: none), woken by
  * kobjns__plat_wake from any process that maps the word. May return early (a signal, a spurious
@@ -101,13 +100,13 @@ void kobjns__plat_wake(uint32_t *word, int count);
 void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
                            const struct timespec *deadline, const struct timespec *fallback);
 
-/* --- identity ------------------------------------------------------------------------------- */
+/* --- identity --------------------------------------------------------------------------------- */
 
 /* The login session of the process (Linux: the audit session, /proc/self/sessionid); false when
  * there is none ("no login session": a system service) or it cannot be told. */
 bool kobjns__plat_login_session(uint32_t *session);
 
-/* --- who holds locks (inspection only) ----------------------------------------------------- */
+/* --- who holds locks (inspection only) -------------------------------------------------------- */
 
 /* Call fn once for every flock(2) lock held on the system that this process may see, with the
  * file's device (as in st_dev), inode and holder pid. 0 with *known; *known false when the system

@@ -15,15 +15,16 @@
  * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
  *   reused) and its pid namespace; the guard's word holds its holder's id and its namespace's
  *   slot in the page's namespace table. A sleeper for a mutex another thread owns, or for a
- *   guard held for long, asks the platform every LIVENESS_SLICE_MS whether that thread still runs: alive, gone or unknown, and unknown (another namespace, a hidden
- *   /proc) is alive. A gone owner's mutex is taken over and reported abandoned (735), as Windows
- *   does; a gone holder's guard is taken over and everyone woken to look again. Before a wait
- *   gives up (258), it looks too, so that a timeout never hides an abandoned mutex.
+ *   guard held for long, asks the platform every LIVENESS_SLICE_MS whether that thread still
+ *   runs: alive, gone or unknown, and unknown (another namespace, a hidden /proc) is alive.
+ *   A gone owner's mutex is taken over and reported abandoned (735), as Windows does; a gone
+ *   holder's guard is taken over and everyone woken to look again. Before a wait gives up
+ *   (258), it looks too, so that a timeout never hides an abandoned mutex.
  * - A wait for several objects sleeps on all their `seq` words at once where the platform can
  *   (Linux: futex_waitv), else on the first one's, looking at the others every
- *   FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes
- *   the guards of every object in one order (by inode, the same in every process) and acquires
- *   everything or nothing.
+ *   FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes the guards of every
+ *   object in one order (by inode, the same in every process) and acquires everything or
+ *   nothing.
  * - A manual-reset event counts its sets: a waiter asleep when the event was set is released
  *   even if it was reset before the waiter looked, as Windows releases every waiter at the set. */
 #include "object.h"

@@ -47,8 +47,7 @@ static void poke32(int fd, off_t at, size_t field, uint32_t value) {
   CU_ASSERT(pwrite(fd, &value, sizeof value, at + (off_t)field) == (ssize_t)sizeof value);
 }
 
-/* --- liveness -----------------------------------------------------------------------------------
- */
+/* --- liveness --------------------------------------------------------------------------------- */
 
 /* With /proc mounted hidepid=2, a waiter of another uid cannot see the owner's threads: unknown,
  * hence alive. It used to decide the owner was dead, take the mutex (735) from its live owner,
@@ -164,8 +163,7 @@ static void owner_in_another_pid_namespace(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
-/* --- hostile values in a sync page -------------------------------------------------------------
- */
+/* --- hostile values in a sync page ------------------------------------------------------------ */
 
 /* Counts no kobjns state can have (written by anyone who may use the semaphore) answer 1392 and
  * change nothing; count + release beyond INT32_MAX is counted in 64 bits (298), never overflowed.
@@ -211,8 +209,7 @@ static void mutex_without_levels_is_given_back(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
-/* --- publication
- * ---------------------------------------------------------------------------------- */
+/* --- publication ------------------------------------------------------------------------------ */
 
 typedef struct unlink_later {
   const char *path;
@@ -256,8 +253,7 @@ static void second_name_of_a_publication_goes(void) {
   KT_OK(kobjns_section_close(s));
 }
 
-/* --- teardown ------------------------------------------------------------------------------------
- */
+/* --- teardown --------------------------------------------------------------------------------- */
 
 /* The library's teardown (its destructor: exit(), dlclose()) runs while other threads may still
  * be inside a call. It used to close the shm directory under them. Now a call holds it: teardown
