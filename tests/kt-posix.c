@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <sched.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,14 +155,15 @@ bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *progra
   return spawn(p, session, uid, program, arg, 0);
 }
 
-/* In a child: the rest runs as the first process of a new pid namespace (a container's init),
- * while this one stays, closes its ends of the pipes, and ends with its status (77 when the
- * kernel refuses). */
-static void enter_pid_namespace(void) {
+/* In a child: run `binary arg` as the first process of a new pid namespace (a container's init),
+ * while this process stays, closes its ends of the pipes, and ends with its status (77 when the
+ * kernel refuses). posix_spawn, not fork: a second fork would run the library's fork handlers
+ * again in a process that is itself a forked copy. */
+static void exec_in_pid_namespace(const char *binary, const char *arg) {
   if (unshare(CLONE_NEWPID) < 0) _exit(77);
-  pid_t pid = fork();
-  if (pid < 0) _exit(77);
-  if (pid == 0) return;
+  char *argv[] = {(char *)"kobjns-tests", (char *)arg, NULL};
+  pid_t pid;
+  if (posix_spawn(&pid, binary, NULL, NULL, argv, environ) != 0) _exit(77);
   close(0);
   close(1);
   int st = 0;
@@ -190,12 +192,13 @@ static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, c
     snprintf(s, sizeof s, "%u", (unsigned)session);
     setenv("KOBJNS_SESSION", s, 1);
     if ((how & HIDE_PROC) && !hide_proc()) _exit(77);
-    if (how & NEW_PID_NAMESPACE) enter_pid_namespace();
+
     if (uid >= 0) {
       if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
           setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
         _exit(126);
     }
+    if (how & NEW_PID_NAMESPACE) exec_in_pid_namespace(binary, arg);
     execl(binary, program ? program : "kobjns-tests", arg, (char *)NULL);
     _exit(127);
   }
