@@ -1,7 +1,7 @@
-/* POSIX identity: uid and groups from the kernel, the login session from the audit session id,
+/* POSIX identity: uid and groups from the kernel, the login session from the platform,
  * and session membership held as a shared lock on a per-session marker object. */
-#define _GNU_SOURCE
 #include "object.h"
+#include "platform.h"
 #include "view.h"
 
 #include <errno.h>
@@ -44,22 +44,6 @@ __attribute__((destructor)) static void kobjns_unload(void) {
   kobjns__shm_release();
 }
 
-/* Linux audit session of the login (pam_loginuid); 4294967295 means "no login session". */
-static bool login_session(uint32_t *session) {
-  int fd = open("/proc/self/sessionid", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[16];
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  char *end;
-  unsigned long v = strtoul(buf, &end, 10);
-  if (end == buf || v >= UINT32_MAX) return false;
-  *session = (uint32_t)v;
-  return true;
-}
-
 static void set_groups(kobjns__token *t, const gid_t *gids, int n) {
   t->ngroups = 0;
   for (int i = 0; i < n && t->ngroups < KOBJNS__MAX_GROUPS; i++) t->groups[t->ngroups++] = gids[i];
@@ -75,7 +59,7 @@ int kobjns__os_process_identity(kobjns__token *token, bool *session_known) {
   if (n < 0) n = 0;
   gids[n++] = getegid();
   set_groups(token, gids, n);
-  *session_known = login_session(&token->session);
+  *session_known = kobjns__plat_login_session(&token->session);
   return 0;
 }
 

@@ -1,11 +1,11 @@
 /* Describing objects without opening handles (kobjns ls, stat, explain) and the clean-up sweep.
  *
  * Nothing here takes a lock that the protocol could notice: who holds an object comes from the
- * kernel's table of flock locks (/proc/locks), never from probing with LOCK_EX (an opener that
- * met our probe would wait for it and then take the stale object as live). Only the sweep takes
- * LOCK_EX, and only to remove what it finds free, as every opener does. */
-#define _GNU_SOURCE
+ * kernel's table of flock locks (kobjns__plat_flock_holders), never from probing with LOCK_EX (an
+ * opener that met our probe would wait for it and then take the stale object as live). Only the
+ * sweep takes LOCK_EX, and only to remove what it finds free, as every opener does. */
 #include "object.h"
+#include "platform.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,77 +13,59 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
-
-#define SHM_DIR "/dev/shm"
 
 /* --- holders: the kernel's table of flock locks ------------------------------------------- */
 
 typedef struct held {
-  unsigned major, minor;
-  unsigned long long ino;
+  uint64_t dev, ino;
   int pid;
 } held;
 
 typedef struct lock_table {
   held *entries; /* sorted by file, then pid */
-  size_t count;
-  bool known; /* /proc/locks could be read */
+  size_t count, capacity;
+  bool known; /* the system listed its locks */
 } lock_table;
 
 static int held_order(const void *pa, const void *pb) {
   const held *a = pa, *b = pb;
-  if (a->major != b->major) return a->major < b->major ? -1 : 1;
-  if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
+  if (a->dev != b->dev) return a->dev < b->dev ? -1 : 1;
   if (a->ino != b->ino) return a->ino < b->ino ? -1 : 1;
   return (a->pid > b->pid) - (a->pid < b->pid);
 }
 
-/* Lines look like "3: FLOCK  ADVISORY  READ  4242 00:19:1777 0 EOF"; waiters ("3: -> FLOCK
- * ...") hold nothing. Without /proc/locks the table is unknown, which is not an error. */
+static int lock_table_add(void *arg, uint64_t dev, uint64_t ino, int pid) {
+  lock_table *t = arg;
+  if (t->count == t->capacity) {
+    size_t grown = t->capacity ? t->capacity * 2 : 64;
+    held *more = realloc(t->entries, grown * sizeof *more);
+    if (!more) return ENOMEM;
+    t->entries = more;
+    t->capacity = grown;
+  }
+  t->entries[t->count++] = (held){dev, ino, pid};
+  return 0;
+}
+
+/* Without a lock table (the platform cannot list locks) the table is unknown, not an error. */
 static int lock_table_read(lock_table *t) {
   *t = (lock_table){0};
-  FILE *f = fopen("/proc/locks", "re");
-  if (!f) return errno == EMFILE || errno == ENFILE ? KOBJNS_TOO_MANY_OPEN_FILES : 0;
-  size_t capacity = 0;
-  char line[256];
-  int rc = 0;
-  while (fgets(line, sizeof line, f)) {
-    const char *p = strchr(line, ':');
-    char kind[16], mode[16], rw[16];
-    held h;
-    if (!p || strstr(p, "->")) continue;
-    if (sscanf(p + 1, " %15s %15s %15s %d %x:%x:%llu", kind, mode, rw, &h.pid, &h.major, &h.minor,
-               &h.ino) != 7 ||
-        strcmp(kind, "FLOCK"))
-      continue;
-    if (t->count == capacity) {
-      size_t grown = capacity ? capacity * 2 : 64;
-      held *more = realloc(t->entries, grown * sizeof *more);
-      if (!more) {
-        rc = KOBJNS_NOT_ENOUGH_MEMORY;
-        break;
-      }
-      t->entries = more;
-      capacity = grown;
-    }
-    t->entries[t->count++] = h;
-  }
-  fclose(f);
-  if (rc) {
+  bool known;
+  int err = kobjns__plat_flock_holders(lock_table_add, t, &known);
+  if (err) {
     free(t->entries);
     *t = (lock_table){0};
-    return rc;
+    return kobjns__status_from_errno(err);
   }
   if (t->count) qsort(t->entries, t->count, sizeof *t->entries, held_order);
-  t->known = true;
+  t->known = known;
   return 0;
 }
 
 /* The entries for the file `st`: a run of t->entries, *n long. */
 static const held *lock_table_find(const lock_table *t, const struct stat *st, size_t *n) {
-  held key = {major(st->st_dev), minor(st->st_dev), (unsigned long long)st->st_ino, -1};
+  held key = {(uint64_t)st->st_dev, (uint64_t)st->st_ino, -1};
   size_t lo = 0, hi = t->count;
   while (lo < hi) { /* first entry not below key (pid -1 sorts before every pid) */
     size_t mid = lo + (hi - lo) / 2;
@@ -93,9 +75,7 @@ static const held *lock_table_find(const lock_table *t, const struct stat *st, s
       hi = mid;
   }
   size_t end = lo;
-  while (end < t->count && t->entries[end].major == key.major &&
-         t->entries[end].minor == key.minor && t->entries[end].ino == key.ino)
-    end++;
+  while (end < t->count && t->entries[end].dev == key.dev && t->entries[end].ino == key.ino) end++;
   *n = end - lo;
   return t->entries + lo;
 }
@@ -175,18 +155,18 @@ typedef struct describer {
   int *pids; /* scratch for one object's holders */
   size_t pids_capacity;
   bool confirm;  /* one object asked for: confirm every count, not only "no holder" */
-  bool sees_all; /* the lock table shows every process's locks (sees_every_holder) */
+  bool sees_all; /* the lock table shows every process's locks (kobjns__plat_sees_every_holder) */
 } describer;
 
-/* /proc/locks comes in page-sized reads, and locks taken or dropped between two of them can make
- * an entry appear twice or not at all. So a count that matters (none: "stale"; or the one object
- * asked for) is read again until two readings agree (a few tries: the sweep itself never relies
- * on it). */
+/* The lock table (Linux: /proc/locks) comes in page-sized reads, and locks taken or dropped between
+ * two of them can make an entry appear twice or not at all. So a count that matters (none: "stale";
+ * or the one object asked for) is read again until two readings agree (a few tries: the sweep
+ * itself never relies on it). */
 static int confirm_holders(describer *ds, const struct stat *st, const held **e, size_t *n) {
   for (int attempt = 0; attempt < 4; attempt++) {
     lock_table again;
     int rc = lock_table_read(&again);
-    if (rc || !again.known) return rc; /* /proc/locks went away: keep the reading we have */
+    if (rc || !again.known) return rc; /* the table went away: keep the reading we have */
     size_t m;
     const held *f = lock_table_find(&again, st, &m);
     free(ds->locks.entries);
@@ -225,7 +205,8 @@ enum header_kind {
 /* The header and the canonical path it records. A header is believed only if it is well formed
  * and names the file it is in: anyone may write a file under the tree's prefix. */
 static enum header_kind read_described_header(int fd, const struct stat *st, const char *name,
-                                              const decoded *d, kobjns__header *h, char **path) {
+                                              const decoded *d, kobjns__header *h, kobjns__sd *sd,
+                                              char **path) {
   *path = NULL;
   if (fd < 0) return HEADER_UNREAD;
   if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h ||
@@ -236,7 +217,8 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
     *path = session_path(h->creator_session);
     return *path ? HEADER_OURS : HEADER_FOREIGN;
   }
-  if (!kobjns__type_is_object((kobjns_type)h->type) || !kobjns__section_header_valid(h, st)) return HEADER_FOREIGN;
+  if (!kobjns__type_is_object((kobjns_type)h->type) || !kobjns__section_header_valid(h, st, sd))
+    return HEADER_FOREIGN;
   *path = malloc((size_t)h->path_len + 1);
   if (!*path) return HEADER_FOREIGN;
   kobjns__name n;
@@ -256,17 +238,6 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
   return HEADER_FOREIGN;
 }
 
-/* Whether this process sees every process's locks: /proc/locks leaves out the locks of processes
- * outside the reader's pid namespace (Linux 4.15 and later), and in a container that includes
- * holders in the host and dead parents of inherited handles. */
-static bool sees_every_holder(void) {
-  char link[64];
-  ssize_t n = readlink("/proc/self/ns/pid", link, sizeof link - 1);
-  if (n <= 0) return true; /* no namespaces to speak of */
-  link[n] = '\0';
-  return !strcmp(link, "pid:[4026531836]"); /* the initial pid namespace's fixed inode */
-}
-
 /* Describe the object `name` in the shm directory (open as `fd`, or -1 when the caller may not
  * read it) and hand it to fn. `removed`: the sweep has just removed it. */
 static int describe(describer *ds, const char *name, const char *rest, int fd,
@@ -275,8 +246,9 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   int rc = decode_native(rest, &d);
   if (rc) return rc;
   kobjns__header h;
+  kobjns__sd sd;
   char *path = NULL;
-  enum header_kind kind = read_described_header(fd, st, name, &d, &h, &path);
+  enum header_kind kind = read_described_header(fd, st, name, &d, &h, &sd, &path);
   bool header_read = kind == HEADER_OURS;
   kobjns_type type = KOBJNS_TYPE_OBJECT;
   kobjns_object o = {.session = d.session,
@@ -301,12 +273,12 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
       kobjns__sync_describe(fd, h.header_size, h.type, state, sizeof state);
     }
     /* At most 32 ACEs: always fits. GA, GR, ... are the type's own rights. */
-    kobjns__sddl_format_as(kobjns__type(type)->mapping, &h.sd, sddl, sizeof sddl);
+    kobjns__sddl_format_as(kobjns__type(type)->mapping, &sd, sddl, sizeof sddl);
   } else if (d.kind == NATIVE_SESSION) {
     type = KOBJNS_TYPE_SESSION;
     path = session_path(d.session);
   } else if (d.kind == NATIVE_TEMP) {
-    type = KOBJNS_TYPE_TEMPORARY; /* a creator's unpublished file (systems without /proc) */
+    type = KOBJNS_TYPE_TEMPORARY; /* a creator's unpublished file (no unnamed files) */
   } else if (d.kind == NATIVE_NAMED && !d.hashed) {
     /* Another user's object: its name says where it is, only its header what it is ("Object"),
      * and its size is not worth guessing (a section's file is its header and its pages, a sync
@@ -319,8 +291,8 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   o.path = path ? path : "";
   o.sddl = sddl;
   o.state = state;
-  char native[sizeof SHM_DIR + KOBJNS__NATIVE_MAX + 1];
-  snprintf(native, sizeof native, "%s/%s", SHM_DIR, name);
+  char native[64 + KOBJNS__NATIVE_MAX + 1];
+  snprintf(native, sizeof native, "%s/%s", kobjns__plat_shm_path(), name);
   o.native = native;
   if (removed) {
     o.stale = 1;
@@ -352,7 +324,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
 }
 
 static int describer_init(describer *ds) {
-  *ds = (describer){.sees_all = sees_every_holder()};
+  *ds = (describer){.sees_all = kobjns__plat_sees_every_holder()};
   return lock_table_read(&ds->locks);
 }
 
@@ -418,7 +390,7 @@ static int list_one(describer *ds, const char *name, const char *rest, void *sta
   return rc;
 }
 
-int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+static int object_list(kobjns_object_fn fn, void *arg) {
   describer ds;
   int rc = describer_init(&ds);
   if (rc) return rc;
@@ -445,7 +417,7 @@ static int query_one(const kobjns_object *o, void *arg) {
   return q->fn(o, q->arg);
 }
 
-int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+static int object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
   char name[KOBJNS__NATIVE_MAX + 1], prefix[KOBJNS__TREE_PREFIX_MAX];
   kobjns__native_name(n, name);
   size_t prefix_len = kobjns__tree_prefix(prefix);
@@ -508,13 +480,36 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
   return rc;
 }
 
-int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
   describer ds;
   int rc = describer_init(&ds);
   if (rc) return rc;
   callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed};
   rc = walk(&ds, sweep_one, &cb);
   describer_free(&ds);
+  return rc;
+}
+
+/* --- the entry points: each holds the shm directory while it runs (see object.h) ------------- */
+
+int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+  if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
+  int rc = object_list(fn, arg);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+  if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
+  int rc = object_query(n, fn, arg);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+  if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
+  int rc = cleanup(dry_run, fn, arg, removed);
+  kobjns__shm_dir_drop();
   return rc;
 }
 

@@ -1,7 +1,6 @@
 /* Typed objects in the shm directory (sections, mutexes, events, semaphores): one way to open
  * and check them, one way to create them. What differs by type is the rights that decide the
  * mode bits and what a new object's bytes after the header hold. */
-#define _GNU_SOURCE
 #include "object.h"
 
 #include <errno.h>
@@ -45,7 +44,7 @@ static mode_t mode_for(const kobjns__named_type *type, const kobjns__sd *sd,
 /* --- opening ------------------------------------------------------------------------------- */
 
 static int read_header(int fd, const struct stat *st, const kobjns__name *name, uint16_t type,
-                       kobjns__header *h) {
+                       kobjns__header *h, kobjns__sd *sd) {
   /* The full canonical name is stored after the fixed part (it tells hash-named objects apart):
    * both in one read. */
   size_t path_len = kobjns__path_len(name);
@@ -62,7 +61,7 @@ static int read_header(int fd, const struct stat *st, const kobjns__name *name, 
       rc = KOBJNS_FILE_CORRUPT;
     else if (h->type != type)
       rc = KOBJNS_INVALID_HANDLE; /* another object type holds the name */
-    else if (kobjns__section_header_valid(h, st) && h->path_len == path_len &&
+    else if (kobjns__section_header_valid(h, st, sd) && h->path_len == path_len &&
              got == (ssize_t)want_len) {
       kobjns__path_write(name, want);
       if (memcmp(want, buf + sizeof *h, path_len) == 0) rc = 0;
@@ -106,7 +105,7 @@ int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const ch
     if (rc == KOBJNS_ACCESS_DENIED) *why = KOBJNS_DENIAL_MODE_BITS; /* the kernel refused */
     return rc;
   }
-  if ((rc = read_header(out->fd, &out->st, name, type, &out->h))) goto fail;
+  if ((rc = read_header(out->fd, &out->st, name, type, &out->h, &out->sd))) goto fail;
   rc = KOBJNS_ACCESS_DENIED;
   if (planted(ctx, name, &out->st)) {
     *why = KOBJNS_DENIAL_PLANTED;
@@ -116,7 +115,7 @@ int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const ch
     *why = KOBJNS_DENIAL_SECOND_NAME;
     goto fail;
   }
-  if (kobjns__access_check(&out->h.sd, (uint32_t)out->st.st_uid, &ctx->token, desired)) {
+  if (kobjns__access_check(&out->sd, (uint32_t)out->st.st_uid, &ctx->token, desired)) {
     *why = KOBJNS_DENIAL_DESCRIPTOR;
     goto fail;
   }
@@ -145,12 +144,13 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
                         .creator_session = ctx->token.session,
                         .path_len = (uint32_t)path_len};
   if (a->sd)
-    h->sd = *a->sd;
+    out->sd = *a->sd;
   else
-    kobjns__sd_default_as(kobjns__type(a->type->type)->mapping, &h->sd, ctx->token.uid);
+    kobjns__sd_default_as(kobjns__type(a->type->type)->mapping, &out->sd, ctx->token.uid);
+  kobjns__sd_store(&out->sd, &h->sd);
   if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
   bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
-  mode_t mode = mode_for(a->type, &h->sd, &ctx->token, ctx->token.uid, read_only);
+  mode_t mode = mode_for(a->type, &out->sd, &ctx->token, ctx->token.uid, read_only);
 
   char tmp[KOBJNS__NATIVE_MAX + 1];
   int fd, rc = kobjns__object_new_file(&fd, tmp);

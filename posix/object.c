@@ -6,15 +6,14 @@
  * exclusive lock is free. Openers treat stale objects as absent and remove them. Creation builds
  * the object in an unnamed file and links it into place, so exactly one creator wins and nobody
  * sees a half-built object. */
-#define _GNU_SOURCE
 #include "object.h"
+#include "platform.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SHM_DIR "/dev/shm"
 #define ROOT_MAX 32
 #define DEFAULT_ROOT "default"
 #define OPEN_RETRIES 1000
@@ -30,11 +28,18 @@
 #define LOCK_WAIT_MS 2000
 #define LOCK_PAUSE_MIN_US 50
 #define LOCK_PAUSE_MAX_US 10000
+/* How long an opener waits for a second name of an object to go (see settle_links). */
+#define LINKS_WAIT_MS 500
 
+/* The shm directory, open for the life of the library. Every use is counted (dir_hold): the
+ * library's teardown runs while other threads may still call in (exit() does not stop them),
+ * and closing the descriptor under them would let a late call use a closed number, or one
+ * reused for another directory. Teardown closes it only when no call holds it, and every call
+ * that comes later is refused (EBADF) instead of using it. */
 static int shm_dir_fd = -1;
+static unsigned dir_users; /* calls using shm_dir_fd now */
+static bool dir_closing;   /* teardown has begun: no new use */
 static int current_pid;
-/* O_TMPFILE files are published through /proc/self/fd; without /proc, use temporary names. */
-static bool use_tmpfile;
 static char root[ROOT_MAX + 1];
 static size_t root_len;
 
@@ -91,14 +96,36 @@ int kobjns__shm_init(void) {
   pthread_atfork(NULL, after_fork_in_parent, after_fork_in_child);
   int rc = read_root();
   if (rc) return rc;
-  use_tmpfile = access("/proc/self/fd", F_OK) == 0;
-  shm_dir_fd = open(SHM_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  return shm_dir_fd < 0 ? kobjns__status_from_errno(errno) : 0;
+  int fd = kobjns__plat_shm_open_dir();
+  if (fd < 0) return kobjns__status_from_errno(-fd);
+  shm_dir_fd = fd;
+  return 0;
 }
 
+int kobjns__shm_dir_hold(void) {
+  /* Sequentially consistent on both sides (Dekker): either teardown sees this use, or this use
+   * sees teardown. */
+  __atomic_add_fetch(&dir_users, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&dir_closing, __ATOMIC_SEQ_CST)) {
+    __atomic_sub_fetch(&dir_users, 1, __ATOMIC_SEQ_CST);
+    errno = EBADF;
+    return -1;
+  }
+  return shm_dir_fd;
+}
+
+int kobjns__shm_dir(void) { return shm_dir_fd; }
+
+void kobjns__shm_dir_drop(void) { __atomic_sub_fetch(&dir_users, 1, __ATOMIC_SEQ_CST); }
+
 void kobjns__shm_release(void) {
-  if (shm_dir_fd >= 0) close(shm_dir_fd); /* library unload: a reload opens its own */
-  shm_dir_fd = -1;
+  __atomic_store_n(&dir_closing, true, __ATOMIC_SEQ_CST);
+  /* A call still inside keeps the descriptor: left open (a leak at unload, never a reuse). At
+   * dlclose() no thread can be inside (the code is about to go), so a reload stays flat. */
+  if (shm_dir_fd >= 0 && __atomic_load_n(&dir_users, __ATOMIC_SEQ_CST) == 0) {
+    close(shm_dir_fd);
+    shm_dir_fd = -1;
+  }
 }
 
 static void hex(const uint8_t *in, size_t n, char *out) {
@@ -205,6 +232,20 @@ static int lock(int fd, int op) {
   return r;
 }
 
+/* One pause of a bounded wait that began at `start`, each twice as long as the last up to
+ * LOCK_PAUSE_MAX_US: false, without pausing, once `limit_ms` have passed. */
+static bool pause_within(const struct timespec *start, long *pause_us, long limit_ms) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long waited_ms =
+      (long)(now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+  if (waited_ms >= limit_ms) return false;
+  struct timespec pause = {0, *pause_us * 1000};
+  nanosleep(&pause, NULL);
+  if (*pause_us < LOCK_PAUSE_MAX_US) *pause_us *= 2;
+  return true;
+}
+
 /* A shared lock on `fd`, waiting a bounded time for an exclusive holder: 0, KOBJNS_BUSY or an
  * error status. The protocol holds LOCK_EX only while it unlinks a name (a last holder closing,
  * an opener removing a stale object): microseconds. But anyone who can open a file can flock it,
@@ -215,20 +256,30 @@ static int lock(int fd, int op) {
 static int lock_shared(int fd) {
   if (lock(fd, LOCK_SH | LOCK_NB) == 0) return 0; /* the common case: no clock needed */
   if (errno != EWOULDBLOCK) return kobjns__status_from_errno(errno);
-  struct timespec start, now;
+  struct timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
   long pause_us = LOCK_PAUSE_MIN_US;
   for (;;) {
     if (lock(fd, LOCK_SH | LOCK_NB) == 0) return 0;
     if (errno != EWOULDBLOCK) return kobjns__status_from_errno(errno);
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long waited_ms =
-        (long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-    if (waited_ms >= LOCK_WAIT_MS) return KOBJNS_BUSY;
-    struct timespec pause = {0, pause_us * 1000};
-    nanosleep(&pause, NULL);
-    if (pause_us < LOCK_PAUSE_MAX_US) pause_us *= 2;
+    if (!pause_within(&start, &pause_us, LOCK_WAIT_MS)) return KOBJNS_BUSY;
   }
+}
+
+/* Where the system cannot rename without replacing, a creator publishes by linking its temporary
+ * file under the name and then unlinking the temporary name: for those two system calls the
+ * object has two names, and openers refuse an object with two names that others may write
+ * (named.c: second_name). So an opener that finds such an object (`st`, taken with the lock held)
+ * looks again for up to LINKS_WAIT_MS, until the second name has gone: a creator's goes at once,
+ * and one that stays (someone else's link) is then judged as before. A creator that died between
+ * the two calls leaves its temporary name; kobjns_cleanup() removes it (its pid is gone). */
+static void settle_links(int fd, struct stat *st) {
+  if (st->st_nlink <= 1 || !(st->st_mode & 022)) return;
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  long pause_us = LOCK_PAUSE_MIN_US;
+  while (st->st_nlink > 1 && pause_within(&start, &pause_us, LINKS_WAIT_MS))
+    if (fstat(fd, st) < 0) return;
 }
 
 static bool same_file(const struct stat *a, const struct stat *b) {
@@ -250,25 +301,6 @@ static int remove_name(const char *native, const struct stat *st) {
   return errno == ENOENT ? 0 : -1;
 }
 
-/* Whether the kernel lets only a file's owner (or whoever may read and write it) link it under
- * another name: fs.protected_hardlinks = 1 (systemd's setting; the kernel's default is 0). Read
- * once; unknown counts as no. */
-static bool hardlinks_protected(void) {
-  static int known; /* 0 not read yet, 1 protected, 2 not */
-  int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
-  if (!v) {
-    char c = '0';
-    int fd = open("/proc/sys/fs/protected_hardlinks", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      if (read(fd, &c, 1) != 1) c = '0';
-      close(fd);
-    }
-    v = c == '1' ? 1 : 2;
-    __atomic_store_n(&known, v, __ATOMIC_RELAXED);
-  }
-  return v == 1;
-}
-
 /* Whether the file `st` describes (locked shared) is still named `native`. Its last holder may
  * have removed the name between our open and our lock: that unlink leaves the file with no link,
  * which the fstat we need anyway shows, without a second path lookup. That is enough while
@@ -278,12 +310,12 @@ static bool hardlinks_protected(void) {
  * link that is not ours), or on a system where anyone may link anything. */
 static bool held_and_named(const char *native, const struct stat *st) {
   if (st->st_nlink == 0) return false;
-  if (st->st_nlink == 1 && !(st->st_mode & 022) && hardlinks_protected()) return true;
+  if (st->st_nlink == 1 && !(st->st_mode & 022) && kobjns__plat_hardlinks_protected()) return true;
   return still_named(native, st);
 }
 
-int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
-                        struct stat *st) {
+static int object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
+                       struct stat *st) {
   for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
     /* O_NOFOLLOW: a symlink planted under the name is refused (ELOOP), never followed.
      * O_NONBLOCK: a FIFO planted there, or a lease on the file, never blocks the open. */
@@ -316,6 +348,7 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
       close(fd);
       return rc;
     }
+    settle_links(fd, st);
     if (held_and_named(native, st)) {
       *fd_out = fd;
       return 0;
@@ -325,15 +358,11 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
   return KOBJNS_BUSY;
 }
 
-int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+static int object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
-  if (use_tmpfile) {
-    *fd = openat(shm_dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (*fd >= 0) return 0;
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-      return kobjns__status_from_errno(errno);
-  }
-  /* No O_TMPFILE: a unique temporary name, removed by kobjns__object_publish or _discard. */
+  int err = kobjns__plat_new_unnamed(shm_dir_fd, fd);
+  if (err != ENOTSUP) return kobjns__status_from_errno(err);
+  /* No unnamed files here: a unique temporary name, removed by publish or discard. */
   static unsigned counter;
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;
@@ -348,39 +377,36 @@ int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   return kobjns__status_from_errno(errno);
 }
 
-void kobjns__object_discard(int fd, const char *tmp) {
+static void object_discard(int fd, const char *tmp) {
   if (fd >= 0) close(fd);
   if (tmp[0]) unlinkat(shm_dir_fd, tmp, 0);
 }
 
-int kobjns__object_publish(int fd, const char *tmp, const char *native) {
-  /* Nobody else can reach an O_TMPFILE file; a temporary name can be opened (and flocked) by
+static int object_publish(int fd, const char *tmp, const char *native) {
+  /* Nobody else can reach an unnamed file; a temporary name can be opened (and flocked) by
    * whoever its mode lets in, hence the bounded wait here too. */
   int rc = lock_shared(fd);
   if (rc) {
-    kobjns__object_discard(fd, tmp);
+    object_discard(fd, tmp);
     return rc;
   }
-  int r;
+  int err;
   if (tmp[0]) {
     /* Move the temporary name into place rather than link it, so that a published object never
-     * has two names: openers distrust objects with more than one (posix/section.c). */
-    r = renameat2(shm_dir_fd, tmp, shm_dir_fd, native, RENAME_NOREPLACE);
-    if (r == 0) return 0;
-    if (errno == EINVAL || errno == ENOSYS) /* no RENAME_NOREPLACE here: link, then unlink */
-      r = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0);
+     * has two names: openers distrust objects with more than one (posix/named.c). */
+    err = kobjns__plat_rename_noreplace(shm_dir_fd, tmp, native);
+    if (err == 0) return 0;
+    if (err == ENOTSUP) /* no atomic rename here: link, then unlink (openers: settle_links) */
+      err = linkat(shm_dir_fd, tmp, shm_dir_fd, native, 0) == 0 ? 0 : errno;
   } else {
-    char self[64];
-    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-    r = linkat(AT_FDCWD, self, shm_dir_fd, native, AT_SYMLINK_FOLLOW);
+    err = kobjns__plat_link_unnamed(fd, shm_dir_fd, native);
   }
-  int err = errno;
-  kobjns__object_discard(r == 0 ? -1 : fd, tmp);
-  if (r == 0) return 0;
+  object_discard(err == 0 ? -1 : fd, tmp);
+  if (err == 0) return 0;
   return err == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(err);
 }
 
-void kobjns__object_release(int fd, const char *native, int pid) {
+static void object_release(int fd, const char *native, int pid) {
   if (native[0] && pid == current_pid && lock(fd, LOCK_EX | LOCK_NB) == 0) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
@@ -390,7 +416,7 @@ void kobjns__object_release(int fd, const char *native, int pid) {
   close(fd);
 }
 
-int kobjns__object_alive(const char *native, bool *alive) {
+static int object_alive(const char *native, bool *alive) {
   *alive = false;
   int fd = openat(shm_dir_fd, native, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
@@ -406,14 +432,13 @@ int kobjns__object_alive(const char *native, bool *alive) {
   return 0;
 }
 
-/* A temporary file (no /proc) is named "kobjns.<root>.tmp.<pid>.…": garbage once <pid> is gone. */
+/* A temporary file (where there are no unnamed files) is named "kobjns.<root>.tmp.<pid>.…":
+ * garbage once <pid> is gone. */
 bool kobjns__temp_creator_died(const char *rest) {
   char *end;
   long pid = strtol(rest, &end, 10);
-  return end != rest && *end == '.' && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+  return end != rest && *end == '.' && kobjns__plat_process_liveness(pid) == KOBJNS__PLAT_GONE;
 }
-
-int kobjns__shm_dir(void) { return shm_dir_fd; }
 
 uint32_t kobjns__page_size(void) {
   static uint32_t cached; /* threads may race to fill it, with the same value */
@@ -425,21 +450,87 @@ uint32_t kobjns__page_size(void) {
   return size;
 }
 
-bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st) {
+bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st, kobjns__sd *sd) {
   uint32_t page = kobjns__page_size();
   return h->header_size % page == 0 && h->header_size <= KOBJNS__HEADER_MAX &&
          h->header_size >= sizeof *h && h->path_len <= h->header_size - sizeof *h &&
          h->size <= (uint64_t)INT64_MAX - h->header_size &&
-         (uint64_t)st->st_size == h->header_size + h->size && kobjns__sd_valid(&h->sd);
+         (uint64_t)st->st_size == h->header_size + h->size && kobjns__sd_load(&h->sd, sd);
 }
 
 size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {
   return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", root);
 }
 
-int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st) {
+static int object_remove_stale(int fd, const char *native, const struct stat *st) {
   if (lock(fd, LOCK_EX | LOCK_NB) < 0) return 0; /* held, or someone is removing it */
   int removed = remove_name(native, st);
   lock(fd, LOCK_UN);
   return removed;
+}
+
+/* --- the entry points: each holds the shm directory while it runs ---------------------------- */
+
+#define HOLD_DIR(fail)                                                                             \
+  do {                                                                                             \
+    if (kobjns__shm_dir_hold() < 0) return fail;                                                   \
+  } while (0)
+
+int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd,
+                        struct stat *st) {
+  HOLD_DIR(kobjns__status_from_errno(EBADF));
+  int rc = object_open(native, oflags, adopt_stale, fd, st);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+  tmp[0] = '\0';
+  HOLD_DIR(kobjns__status_from_errno(EBADF));
+  int rc = object_new_file(fd, tmp);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+void kobjns__object_discard(int fd, const char *tmp) {
+  if (kobjns__shm_dir_hold() < 0) {
+    if (fd >= 0) close(fd);
+    return;
+  }
+  object_discard(fd, tmp);
+  kobjns__shm_dir_drop();
+}
+
+int kobjns__object_publish(int fd, const char *tmp, const char *native) {
+  if (kobjns__shm_dir_hold() < 0) {
+    close(fd);
+    return kobjns__status_from_errno(EBADF);
+  }
+  int rc = object_publish(fd, tmp, native);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+void kobjns__object_release(int fd, const char *native, int pid) {
+  if (kobjns__shm_dir_hold() < 0) {
+    close(fd); /* too late to remove the name: the object is left stale */
+    return;
+  }
+  object_release(fd, native, pid);
+  kobjns__shm_dir_drop();
+}
+
+int kobjns__object_alive(const char *native, bool *alive) {
+  *alive = false;
+  HOLD_DIR(kobjns__status_from_errno(EBADF));
+  int rc = object_alive(native, alive);
+  kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st) {
+  HOLD_DIR(0);
+  int rc = object_remove_stale(fd, native, st);
+  kobjns__shm_dir_drop();
+  return rc;
 }

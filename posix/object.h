@@ -8,32 +8,15 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
-/* 2: the header's type is a kobjns_type value (1 numbered its own types). */
-#define KOBJNS__HEADER_VERSION 2u
-#define KOBJNS__FLAG_READ_ONLY 0x1u
-
-/* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
-typedef struct kobjns__header {
-  uint32_t magic;
-  uint16_t version;
-  uint16_t type;
-  uint32_t header_size;
-  uint32_t flags;
-  uint64_t size;        /* bytes the user can map */
-  uint32_t creator_uid; /* informational: the file's owner is what is trusted */
-  uint32_t creator_session;
-  uint32_t path_len; /* canonical path bytes after this struct (no NUL) */
-  uint32_t reserved;
-  kobjns__sd sd;
-} kobjns__header;
+#include "format.h" /* kobjns__header and the other stored layouts */
 
 /* Longest header accepted when reading: the fixed part plus a maximal name, page rounded. */
 #define KOBJNS__HEADER_MAX (256u * 1024u)
 
 /* Open the directory all objects live in (/dev/shm) and read KOBJNS_ROOT; once per process. */
 int kobjns__shm_init(void);
-/* Close what kobjns__shm_init opened (library unload). */
+/* Close what kobjns__shm_init opened (library unload), unless a call still uses it (see
+ * kobjns__shm_dir_hold); later calls are refused. */
 void kobjns__shm_release(void);
 
 /* Native name for an object's canonical path: "kobjns.<root>.<ns>.<escaped leaf>" or, when too
@@ -66,7 +49,12 @@ unsigned kobjns__forks(void);
 /* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
  * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
 void kobjns__object_release(int fd, const char *native, int pid);
-/* The shm directory's descriptor (after kobjns__shm_init). */
+/* The shm directory's descriptor, held for one use: >= 0 until kobjns__shm_dir_drop, or -1
+ * (EBADF) once the library's teardown has begun. Every use of the descriptor is held: teardown
+ * closes it only when nobody holds it. */
+int kobjns__shm_dir_hold(void);
+void kobjns__shm_dir_drop(void);
+/* The descriptor itself, for a caller that holds it. */
 int kobjns__shm_dir(void);
 /* "kobjns.<root>.": every native name of this process's tree starts with it. */
 #define KOBJNS__TREE_PREFIX_MAX 48
@@ -80,8 +68,9 @@ int kobjns__object_remove_stale(int fd, const char *native, const struct stat *s
 int kobjns__object_alive(const char *native, bool *alive);
 
 /* Whether the section header `h`, read from the file `st` describes, is well formed: its sizes
- * add up to the file's, its path fits in it, its descriptor is valid (the path is not read). */
-bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st);
+ * add up to the file's, its path fits in it, its descriptor is valid (the path is not read).
+ * The descriptor, converted from its stored form, goes to `sd`. */
+bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st, kobjns__sd *sd);
 /* The system page size, read once. */
 uint32_t kobjns__page_size(void);
 
@@ -115,12 +104,14 @@ extern const kobjns__named_type kobjns__posix_section, kobjns__posix_mutex, kobj
     kobjns__posix_semaphore;
 
 /* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
- * lock held, its header, and whether the descriptor may write. */
+ * lock held, its header, its security descriptor (in memory form), and whether the descriptor
+ * may write. */
 typedef struct kobjns__named {
   int fd;
   bool fd_writable;
   struct stat st;
   kobjns__header h;
+  kobjns__sd sd;
 } kobjns__named;
 
 /* Open `native` (the native name of `name`) as an object of `type` for `desired` (mapped

@@ -1,6 +1,6 @@
 /* POSIX sections: an object file in the shm directory, header first, user bytes after it. */
-#define _GNU_SOURCE
 #include "object.h"
+#include "platform.h"
 #include "view.h"
 
 #include <errno.h>
@@ -56,14 +56,10 @@ int kobjns__os_section_map(kobjns__object *s, unsigned access, uint64_t offset, 
                            void *base, void **addr) {
   int prot = access == KOBJNS_MAP_READ ? PROT_READ : PROT_READ | PROT_WRITE;
   int flags = access == KOBJNS_MAP_COPY ? MAP_PRIVATE : MAP_SHARED;
-  if (base) flags |= MAP_FIXED_NOREPLACE; /* never replace what is mapped there */
-  void *p = mmap(base, length, prot, flags, s->os.fd, (off_t)(s->os.header_size + offset));
-  if (p == MAP_FAILED)
-    return errno == EEXIST ? KOBJNS_INVALID_ADDRESS : kobjns__status_from_errno(errno);
-  if (base && p != base) { /* a kernel older than 4.17 takes the address as a hint */
-    munmap(p, length);
-    return KOBJNS_INVALID_ADDRESS;
-  }
+  void *p;
+  int err = kobjns__plat_map(base, length, prot, flags, s->os.fd,
+                             (off_t)(s->os.header_size + offset), &p);
+  if (err) return err == EEXIST ? KOBJNS_INVALID_ADDRESS : kobjns__status_from_errno(err);
   int rc = kobjns__view_add(p, length);
   if (rc) {
     munmap(p, length);

@@ -13,67 +13,47 @@
  *   asleep (the woken wait for the guard), and a woken waiter that dies passes nothing on that
  *   others would miss.
  * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
- *   reused) and its pid namespace; the guard's word holds its holder's id and a namespace tag.
- *   A sleeper for a mutex another thread owns, or for a guard held for long, looks every
- *   LIVENESS_SLICE_MS whether that thread still runs
- *   (/proc); a dead owner's mutex is taken over and reported abandoned (735), as Windows does; a
- *   dead holder's guard is taken over and everyone woken to look again. Before a wait gives up
+ *   reused) and its pid namespace; the guard's word holds its holder's id and its namespace's
+ *   slot in the page's namespace table. A sleeper for a mutex another thread owns, or for a
+ *   guard held for long, asks the platform every LIVENESS_SLICE_MS whether that thread still
+ *   runs: alive, gone or unknown, and unknown (another namespace, a hidden /proc) is alive.
+ *   A gone owner's mutex is taken over and reported abandoned (735), as Windows does; a gone
+ *   holder's guard is taken over and everyone woken to look again. Before a wait gives up
  *   (258), it looks too, so that a timeout never hides an abandoned mutex.
- * - A wait for several objects sleeps on all their `seq` words at once with futex_waitv (Linux
- *   5.16); without it (older kernels, valgrind 3.19) it sleeps on the first one's and looks at
- *   the others every FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes
- *   the guards of every object in one order (by inode, the same in every process) and acquires
- *   everything or nothing.
+ * - A wait for several objects sleeps on all their `seq` words at once where the platform can
+ *   (Linux: futex_waitv), else on the first one's, looking at the others every
+ *   FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes the guards of every
+ *   object in one order (by inode, the same in every process) and acquires everything or
+ *   nothing.
  * - A manual-reset event counts its sets: a waiter asleep when the event was set is released
  *   even if it was reset before the waiter looked, as Windows releases every waiter at the set. */
-#define _GNU_SOURCE
 #include "object.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#define STATE_SIZE 4096u
+#define STATE_SIZE KOBJNS__SYNC_STATE_SIZE
 /* How often a sleeper looks whether a mutex's owner, or a guard's holder, still runs. */
 #define LIVENESS_SLICE_MS 50u
 /* A guard is held for instructions: only after this many slices is its holder suspected. */
 #define GUARD_PATIENCE_SLICES 2u
 /* Tries of a held guard before sleeping on it. */
 #define GUARD_SPINS 200u
-/* Without futex_waitv, a wait for several objects looks at all of them this often. */
+/* Without a multi-word sleep, a wait for several objects looks at all of them this often. */
 #define FALLBACK_SLICE_MS 10u
 
-/* A thread, as any process of the same pid namespace can check that it still runs. */
-typedef struct holder {
-  uint32_t tid; /* 0: nobody; written last, cleared first */
-  uint32_t pid;
-  uint64_t start; /* its start time in clock ticks since boot: ids are reused, starts are not */
-  uint64_t pidns; /* the inode of its pid namespace; ids mean nothing in another one */
-} holder;
-
-typedef struct sync_state {
-  uint32_t seq;       /* futex: bumped (and sleepers woken) before every change */
-  uint32_t sleepers;  /* threads asleep on seq */
-  uint32_t kind;      /* its kobjns_type, as created */
-  uint32_t guard;     /* futex lock word: 0 free, else guard_word() of its holder */
-  uint32_t recursion; /* mutex: levels the owner holds */
-  uint32_t abandoned; /* mutex: abandoned, and not yet reported to an owner */
-  uint32_t signaled, manual_reset, sets; /* event; sets: how many times set */
-  int32_t count, maximum;                /* semaphore */
-  holder owner;                          /* mutex */
-} sync_state;
-
-_Static_assert(sizeof(sync_state) <= STATE_SIZE, "the state fits its page");
+/* The page's layout is format.h's (the same for 32- and 64-bit processes). */
+typedef kobjns__stored_thread holder;
+typedef kobjns__sync_state sync_state;
 
 /* --- this thread ----------------------------------------------------------------------------- */
 
@@ -82,72 +62,38 @@ static pthread_once_t me_once = PTHREAD_ONCE_INIT;
 static void forget_me(void) { memset(&me, 0, sizeof me); }
 static void register_forget_me(void) { pthread_atfork(NULL, NULL, forget_me); }
 
-/* The start time of thread `tid` of `pid` and whether it runs (not a zombie), from /proc:
- * 1 alive, 0 gone, -1 cannot be told (no /proc). */
-static int thread_status(uint32_t pid, uint32_t tid, uint64_t *start) {
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%u/task/%u/stat", (unsigned)pid, (unsigned)tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT || errno == ESRCH ? 0 : -1;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0; /* gone while we read */
-  buf[n] = '\0';
-  /* "tid (comm) S ppid ...": comm may hold anything, so fields count from the last ')'. */
-  char *p = strrchr(buf, ')');
-  if (!p || p[1] != ' ') return -1;
-  char state = p[2];
-  unsigned long long value = 0;
-  p += 2;
-  for (int field = 3; field <= 22 && p; field++) { /* field 22: starttime */
-    if (field == 22) value = strtoull(p, NULL, 10);
-    p = strchr(p, ' ');
-    if (p) p++;
-  }
-  *start = value;
-  return state == 'Z' || state == 'X' ? 0 : 1;
-}
-
-static uint64_t pid_namespace(void) {
-  struct stat st;
-  return stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
-}
-
 static const holder *self(void) {
   if (!me.tid) {
     pthread_once(&me_once, register_forget_me);
-    holder h = {.tid = (uint32_t)syscall(SYS_gettid), .pid = (uint32_t)getpid()};
-    if (thread_status(h.pid, h.tid, &h.start) < 0) h.start = 0;
-    h.pidns = pid_namespace();
-    me = h;
+    kobjns__plat_thread t;
+    kobjns__plat_thread_self(&t);
+    me = (holder){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
   }
   return &me;
 }
 
 static bool same_thread(const holder *a, const holder *b) {
-  return a->tid == b->tid && a->pid == b->pid && a->start == b->start && a->pidns == b->pidns;
+  return a->tid == b->tid && a->pid == b->pid && a->start == b->start && a->ns == b->ns;
 }
 
-/* Whether the thread `h` names still runs. In another pid namespace, or without /proc, it
- * cannot be told and is never presumed dead. */
+/* Whether the thread `h` names may still run: only a proven death answers false. What cannot be
+ * seen from here (another pid namespace, a /proc hidden by hidepid, no /proc) is alive. */
 static bool alive(const holder *h) {
-  if (h->pidns != self()->pidns) return true;
-  uint64_t start = 0;
-  int status = thread_status(h->pid, h->tid, &start);
-  if (status < 0) return kill((pid_t)h->pid, 0) == 0 || errno == EPERM;
-  return status == 1 && (h->start == 0 || start == h->start);
+  kobjns__plat_thread t = {.tid = h->tid, .pid = h->pid, .start = h->start, .ns = h->ns};
+  return kobjns__plat_thread_liveness(&t) != KOBJNS__PLAT_GONE;
 }
 
 /* A holder slot is a small seqlock keyed by the thread id: a writer clears the id, writes the
  * rest, then sets the id; a reader takes the id, the rest, then the id again, and believes the
- * copy only if both ids are the one it expects (ids are unique among running threads, and one
- * thread always writes the same rest). Every access is atomic: other processes race with us. */
+ * copy only if both ids are the one it expects. The owner slot is written and read under the
+ * guard (only kobjns__sync_describe reads it without); every access is atomic all the same:
+ * other processes race with us. */
 static void record(holder *slot, const holder *h) {
   /* Release stores: nothing before one (the cleared id) may show after it. */
   __atomic_store_n(&slot->tid, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&slot->pid, h->pid, __ATOMIC_RELEASE);
   __atomic_store_n(&slot->start, h->start, __ATOMIC_RELEASE);
-  __atomic_store_n(&slot->pidns, h->pidns, __ATOMIC_RELEASE);
+  __atomic_store_n(&slot->ns, h->ns, __ATOMIC_RELEASE);
   __atomic_store_n(&slot->tid, h->tid, __ATOMIC_RELEASE);
 }
 
@@ -159,7 +105,7 @@ static bool read_holder(const holder *slot, uint32_t tid, holder *out) {
   uint32_t first = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
   out->pid = __atomic_load_n(&slot->pid, __ATOMIC_ACQUIRE);
   out->start = __atomic_load_n(&slot->start, __ATOMIC_ACQUIRE);
-  out->pidns = __atomic_load_n(&slot->pidns, __ATOMIC_ACQUIRE);
+  out->ns = __atomic_load_n(&slot->ns, __ATOMIC_ACQUIRE);
   out->tid = __atomic_load_n(&slot->tid, __ATOMIC_RELAXED);
   return tid != 0 && first == tid && out->tid == tid;
 }
@@ -169,16 +115,7 @@ static uint32_t holder_tid(const holder *slot) {
   return __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
 }
 
-/* --- futexes and time ------------------------------------------------------------------------ */
-
-static void futex_wake(uint32_t *word, int count) {
-  syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);
-}
-
-/* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC; NULL: none). */
-static void futex_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
-  syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
-}
+/* --- time ------------------------------------------------------------------------------------ */
 
 static struct timespec after_ms(uint32_t ms) {
   struct timespec t;
@@ -206,29 +143,50 @@ static bool passed(const struct timespec *deadline) {
 
 static void bump(sync_state *st) {
   __atomic_add_fetch(&st->seq, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) futex_wake(&st->seq, INT_MAX);
+  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) kobjns__plat_wake(&st->seq, INT_MAX);
 }
 
-/* The guard's word for thread `h`: its id (at most 22 bits: the kernel's PID_MAX_LIMIT) and a
- * tag of its pid namespace above it, then GUARD_SLEEPERS. The word alone says who holds the guard
- * (a holder killed just after taking it has had no time to write anything else). */
+/* The guard's word names its holder: its thread id (at most 22 bits: Linux's PID_MAX_LIMIT) and
+ * the tag of its pid namespace above it (9 bits), then GUARD_SLEEPERS. The word alone must say who
+ * holds the guard: a holder killed just after taking it has had no time to write anything else.
+ * The tag is a slot of the page's namespace table (slot + 1), claimed once per namespace, so two
+ * namespaces never share one (a hash of the namespace could: two containers sharing /dev/shm
+ * would then take each other's threads for their own). NO_SLOT: the namespace is not known, or
+ * the table is full; such a holder cannot be identified by anyone, hence is never taken over. */
 #define GUARD_TID_BITS 22
 #define GUARD_TID_MASK ((1u << GUARD_TID_BITS) - 1)
+#define GUARD_TAG_MASK 0x1FFu
+#define NO_SLOT GUARD_TAG_MASK
 #define GUARD_SLEEPERS 0x80000000u /* someone may sleep on the word: the unlock wakes one */
-static uint32_t guard_word(const holder *h) {
-  uint32_t tag = (uint32_t)(h->pidns % 511u) + 1u; /* 9 bits, never 0 */
-  return (h->tid & GUARD_TID_MASK) | tag << GUARD_TID_BITS;
+
+/* The tag of namespace `ns` in `st`'s table, claiming a free slot the first time. */
+static uint32_t namespace_tag(sync_state *st, uint64_t ns) {
+  if (!ns) return NO_SLOT;
+  for (uint32_t i = 0; i < KOBJNS__SYNC_NAMESPACES; i++) {
+    uint64_t v = __atomic_load_n(&st->namespaces[i], __ATOMIC_ACQUIRE);
+    if (v == 0 && __atomic_compare_exchange_n(&st->namespaces[i], &v, ns, false, __ATOMIC_ACQ_REL,
+                                              __ATOMIC_ACQUIRE))
+      return i + 1;
+    if (v == ns) return i + 1; /* ours, or claimed by another process of ours meanwhile */
+  }
+  return NO_SLOT;
 }
 
-/* Whether the holder of guard word `held` is gone: its thread id, when the tag is our
- * namespace's (another namespace's thread cannot be checked from here). A guard is held for
- * microseconds, so the id cannot have been reused for another thread by the time anyone asks. */
-static bool guard_holder_dead(uint32_t held) {
-  if ((held & ~GUARD_SLEEPERS) >> GUARD_TID_BITS != guard_word(self()) >> GUARD_TID_BITS)
-    return false;
-  uint32_t tid = held & GUARD_TID_MASK;
-  uint64_t start;
-  return thread_status(tid, tid, &start) == 0;
+static uint32_t guard_word(sync_state *st, const holder *h) {
+  return (h->tid & GUARD_TID_MASK) | namespace_tag(st, h->ns) << GUARD_TID_BITS;
+}
+
+/* Whether the holder of guard word `held` is proven gone: a thread of our namespace (by its slot)
+ * that no longer runs. Another namespace's thread, or one whose namespace the word does not say,
+ * cannot be checked from here and is alive. A guard is held for microseconds, so its id cannot
+ * have been reused for another thread by the time anyone asks. */
+static bool guard_holder_dead(const sync_state *st, uint32_t held) {
+  uint32_t tag = (held >> GUARD_TID_BITS) & GUARD_TAG_MASK;
+  if (tag == 0 || tag > KOBJNS__SYNC_NAMESPACES) return false;
+  uint64_t ns = __atomic_load_n(&st->namespaces[tag - 1], __ATOMIC_ACQUIRE);
+  if (!ns || ns != self()->ns) return false;
+  kobjns__plat_thread t = {.tid = held & GUARD_TID_MASK, .ns = ns}; /* its process: unknown */
+  return kobjns__plat_thread_liveness(&t) == KOBJNS__PLAT_GONE;
 }
 
 static void cpu_relax(void) {
@@ -244,10 +202,10 @@ static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
                                      __ATOMIC_RELAXED);
 }
 
-/* A futex lock in the classic three states (free; held; held with sleepers), with the holder in
- * the word. */
+/* A lock on a shared word in the classic three states (free; held; held with sleepers), with the
+ * holder in the word. */
 static void guard_lock(sync_state *st) {
-  uint32_t mine = guard_word(self());
+  uint32_t mine = guard_word(st, self());
   if (guard_take(st, 0, mine)) return;
   /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
   for (unsigned spin = 0; spin < GUARD_SPINS; spin++) {
@@ -261,20 +219,20 @@ static void guard_lock(sync_state *st) {
       if (guard_take(st, 0, mine | GUARD_SLEEPERS)) return;
       continue;
     }
-    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(held) &&
+    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(st, held) &&
         guard_take(st, held, mine | GUARD_SLEEPERS)) {
       bump(st); /* its holder died inside a change: ours now, and everyone looks again */
       return;
     }
     if (!(held & GUARD_SLEEPERS) && !guard_take(st, held, held | GUARD_SLEEPERS)) continue;
     struct timespec end = after_ms(LIVENESS_SLICE_MS);
-    futex_wait(&st->guard, held | GUARD_SLEEPERS, &end);
+    kobjns__plat_wait(&st->guard, held | GUARD_SLEEPERS, &end);
   }
 }
 
 static void guard_unlock(sync_state *st) {
   if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
-    futex_wake(&st->guard, 1);
+    kobjns__plat_wake(&st->guard, 1);
 }
 
 /* --- one mapping per object per process ------------------------------------------------------ */
@@ -426,11 +384,18 @@ int kobjns__os_mutex_release(kobjns__object *s) {
   guard_lock(st);
   int rc = 0;
   holder owner;
+  uint32_t levels = st->recursion;
   if (!read_holder(&st->owner, holder_tid(&st->owner), &owner) || !same_thread(&owner, self())) {
     rc = KOBJNS_NOT_OWNER;
-  } else if (--st->recursion == 0) {
+  } else if (levels <= 1) {
+    /* Owned with no level (another process wrote the page): corrupt, but given back all the
+     * same, never left owned for ever nor counted below zero. */
+    if (levels == 0) rc = KOBJNS_FILE_CORRUPT;
     bump(st); /* before the change: see the top of this file */
+    st->recursion = 0;
     forget(&st->owner);
+  } else {
+    st->recursion = levels - 1;
   }
   guard_unlock(st);
   return rc;
@@ -451,16 +416,19 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
-  int32_t now = st->count;
+  /* Read from a page any user of the object may write: checked, and computed in 64 bits. */
+  int32_t now = st->count, maximum = st->maximum;
   int rc = 0;
-  if (count > st->maximum - now) {
+  if (maximum <= 0 || now < 0 || now > maximum) {
+    rc = KOBJNS_FILE_CORRUPT; /* not a state kobjns makes: nothing changes */
+  } else if (count <= 0 || (int64_t)now + count > maximum) {
     rc = KOBJNS_TOO_MANY_POSTS;
   } else {
     bump(st);
-    st->count = now + count;
+    st->count = (int32_t)((int64_t)now + count);
   }
   guard_unlock(st);
-  if (previous) *previous = now;
+  if (previous && rc != KOBJNS_FILE_CORRUPT) *previous = now;
   return rc;
 }
 
@@ -555,42 +523,18 @@ static int try_all(kobjns__object *const *sorted, kobjns__object *const *objects
   return rc;
 }
 
-/* Sleep on every object's word at once until one changes or `until`: false when the kernel
- * cannot (no futex_waitv), remembered for the process. */
-static bool several_at_once(kobjns__object *const *objects, size_t count, const uint32_t *seqs,
-                            const struct timespec *until) {
-#ifdef SYS_futex_waitv
-  static bool missing;
-  if (__atomic_load_n(&missing, __ATOMIC_RELAXED)) return false;
-  struct futex_waitv waiters[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  for (size_t i = 0; i < count; i++)
-    waiters[i] = (struct futex_waitv){
-        .val = seqs[i], .uaddr = (uintptr_t)&objects[i]->os.map->state->seq, .flags = FUTEX_32};
-  /* The index of the word that woke it, or -1: changed already, timed out, a signal. */
-  if (syscall(SYS_futex_waitv, waiters, (unsigned)count, 0, until, CLOCK_MONOTONIC) >= 0 ||
-      errno == EAGAIN || errno == ETIMEDOUT || errno == EINTR)
-    return true;
-  __atomic_store_n(&missing, true, __ATOMIC_RELAXED);
-#else
-  (void)objects, (void)count, (void)seqs, (void)until;
-#endif
-  return false;
-}
-
 /* Sleep until one of the objects may have changed, or `until` (NULL: no limit). `seqs` were read
  * before the last try. */
 static void sleep_on(kobjns__object *const *objects, size_t count, const uint32_t *seqs,
                      const struct timespec *until) {
-  for (size_t i = 0; i < count; i++)
+  uint32_t *words[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  for (size_t i = 0; i < count; i++) {
+    words[i] = &objects[i]->os.map->state->seq;
     __atomic_add_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
-  if (count == 1 || !several_at_once(objects, count, seqs, until)) {
-    /* One object; or no futex_waitv (Linux < 5.16, valgrind 3.19, a sandbox refusing it): sleep
-     * on the first object's word, and look at the others every FALLBACK_SLICE_MS. */
-    struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
-    const struct timespec *first_until =
-        count == 1 || (until && before(until, &short_end)) ? until : &short_end;
-    futex_wait(&objects[0]->os.map->state->seq, seqs[0], first_until);
   }
+  struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
+  const struct timespec *fallback = until && before(until, &short_end) ? until : &short_end;
+  kobjns__plat_wait_any(words, seqs, count, until, fallback);
   for (size_t i = 0; i < count; i++)
     __atomic_sub_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
 }

@@ -46,7 +46,7 @@ enum kobjns__trustee {
 
 #define KOBJNS__MAX_ACES 32
 
-/* Fixed layout: stored as is in POSIX object headers. */
+/* The in-memory descriptor. What a backend stores is its own format (POSIX: posix/format.h). */
 typedef struct kobjns__ace {
   uint8_t deny;    /* 0 allow, 1 deny */
   uint8_t trustee; /* enum kobjns__trustee */

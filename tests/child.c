@@ -60,7 +60,9 @@ static int raw_forge(const char *path, const char *canonical, uint64_t size, con
                       .size = size,
                       .creator_uid = 0,
                       .path_len = (uint32_t)path_len};
-  if (kobjns__sddl_parse(sddl, &h.sd)) return EINVAL;
+  kobjns__sd sd;
+  if (kobjns__sddl_parse(sddl, &sd)) return EINVAL;
+  kobjns__sd_store(&sd, &h.sd);
   int fd = open(path, raw_flags("bc"), 0666);
   if (fd < 0) return errno;
   int err = 0;

@@ -5,9 +5,12 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
+#include <sched.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -116,8 +119,61 @@ void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
   snprintf(out, size, "/dev/shm/%s", native);
 }
 
+/* In a child, before it drops to another uid: a private mount namespace with /proc mounted
+ * hidepid=2 (systemd's ProtectProc=invisible), so that other users' processes are invisible. */
+static bool hide_proc(void) {
+  return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") == 0;
+}
+
+bool kt_can_hide_proc(void) {
+  if (geteuid() != 0) return false;
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid == 0) _exit(hide_proc() ? 0 : 1);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+enum { HIDE_PROC = 1, NEW_PID_NAMESPACE = 2 };
+
+static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
+                  unsigned how);
+
+bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid) {
+  return spawn(p, session, uid, NULL, "--child", HIDE_PROC);
+}
+
+bool kt_spawn_pid_namespace(kt_proc *p, uint32_t session) {
+  return spawn(p, session, -1, NULL, "--child", NEW_PID_NAMESPACE);
+}
+
 bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program,
                       const char *arg) {
+  return spawn(p, session, uid, program, arg, 0);
+}
+
+/* In a child: run `binary arg` as the first process of a new pid namespace (a container's init),
+ * while this process stays, closes its ends of the pipes, and ends with its status (77 when the
+ * kernel refuses). posix_spawn, not fork: a second fork would run the library's fork handlers
+ * again in a process that is itself a forked copy. */
+static void exec_in_pid_namespace(const char *binary, const char *arg) {
+  if (unshare(CLONE_NEWPID) < 0) _exit(77);
+  char *argv[] = {(char *)"kobjns-tests", (char *)arg, NULL};
+  pid_t pid;
+  if (posix_spawn(&pid, binary, NULL, NULL, argv, environ) != 0) _exit(77);
+  close(0);
+  close(1);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
+                  unsigned how) {
   char path[4096];
   if (program)
     snprintf(path, sizeof path, "%.*s/%s", (int)(strrchr(self, '/') - self), self, program);
@@ -135,11 +191,14 @@ bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *progra
     char s[16];
     snprintf(s, sizeof s, "%u", (unsigned)session);
     setenv("KOBJNS_SESSION", s, 1);
+    if ((how & HIDE_PROC) && !hide_proc()) _exit(77);
+
     if (uid >= 0) {
       if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
           setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
         _exit(126);
     }
+    if (how & NEW_PID_NAMESPACE) exec_in_pid_namespace(binary, arg);
     execl(binary, program ? program : "kobjns-tests", arg, (char *)NULL);
     _exit(127);
   }

@@ -105,6 +105,16 @@ typedef struct kt_proc {
  * uid runs a copy of the test binary in a directory every user can reach. On Windows a child in
  * another session than ours starts, but its library refuses that session (50). */
 bool kt_spawn(kt_proc *p, uint32_t session, long uid);
+#ifndef _WIN32
+/* kt_spawn, with the child in a private mount namespace whose /proc is mounted hidepid=2 before
+ * it becomes `uid` (root only); it exits 77 when the mount is refused. Whether that can work
+ * here: root, and the kernel lets us mount proc in a new mount namespace. */
+bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid);
+/* kt_spawn (our uid), with the child the first process of a new pid namespace (root only; it
+ * exits 77 when the kernel refuses). kt_kill ends only its parent there: stop it with "exit". */
+bool kt_spawn_pid_namespace(kt_proc *p, uint32_t session);
+bool kt_can_hide_proc(void);
+#endif
 /* The same for another program built next to the test binary (`program` without ".exe"), run
  * with one argument: the conformance program's roles. */
 bool kt_spawn_program(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg);

@@ -1,0 +1,150 @@
+/* Everything the POSIX backend stores in shared memory or object files, with explicit layouts.
+ *
+ * Processes of different word sizes (i386 and x86-64, say) share these bytes, so every field has
+ * a fixed width, every gap is an explicit field, 64-bit fields are aligned to 8 with _Alignas
+ * (i386 aligns uint64_t to 4 by itself) and the offsets below are checked at compile time. All
+ * values are in host byte order. A change to any of these layouts bumps KOBJNS__FORMAT_VERSION,
+ * which every object's header carries. */
+#ifndef KOBJNS_POSIX_FORMAT_H
+#define KOBJNS_POSIX_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "security.h"
+
+#define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
+/* 2: the header's type is a kobjns_type value (1 numbered its own types).
+ * 3: explicit layouts (the same bytes for 32- and 64-bit processes); the descriptor is this
+ *    file's kobjns__stored_sd, no longer the in-memory struct; the sync page's guard word names
+ *    its holder's pid namespace by a slot of the page's namespace table, not by a hash. */
+#define KOBJNS__FORMAT_VERSION 3u
+#define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
+#define KOBJNS__FLAG_READ_ONLY 0x1u
+
+/* --- the stored security descriptor ----------------------------------------------------------- */
+
+#define KOBJNS__STORED_ACES 32
+
+typedef struct kobjns__stored_ace {
+  uint8_t deny;      /* 0 allow, 1 deny */
+  uint8_t trustee;   /* enum kobjns__trustee */
+  uint16_t reserved; /* 0 */
+  uint32_t id;       /* uid or gid for USER / GROUP trustees, else 0 */
+  uint32_t mask;     /* generic rights already mapped */
+} kobjns__stored_ace;
+
+typedef struct kobjns__stored_sd {
+  uint8_t null_dacl; /* 1: D:NO_ACCESS_CONTROL */
+  uint8_t count;     /* ACEs used, at most KOBJNS__STORED_ACES */
+  uint16_t reserved; /* 0 */
+  kobjns__stored_ace aces[KOBJNS__STORED_ACES];
+} kobjns__stored_sd;
+
+/* The stored form of `in` (a valid in-memory descriptor). */
+void kobjns__sd_store(const kobjns__sd *in, kobjns__stored_sd *out);
+/* The in-memory form of a descriptor read from a file: false when it is not well formed. */
+bool kobjns__sd_load(const kobjns__stored_sd *in, kobjns__sd *out);
+
+/* --- the object header ------------------------------------------------------------------------ */
+
+/* At offset 0 of every object file; the user's data starts at header_size (page aligned). */
+typedef struct kobjns__header {
+  uint32_t magic;
+  uint16_t version; /* KOBJNS__HEADER_VERSION */
+  uint16_t type;    /* kobjns_type */
+  uint32_t header_size;
+  uint32_t flags;
+  _Alignas(8) uint64_t size; /* bytes the user can map */
+  uint32_t creator_uid;      /* informational: the file's owner is what is trusted */
+  uint32_t creator_session;
+  uint32_t path_len; /* canonical path bytes after this struct (no NUL) */
+  uint32_t reserved;
+  kobjns__stored_sd sd;
+  uint32_t reserved2; /* pads the struct to a multiple of 8 on every ABI */
+} kobjns__header;
+
+/* --- the state page of a mutex, event or semaphore -------------------------------------------- */
+
+/* A thread, as any process of the same pid namespace can check that it still runs. */
+typedef struct kobjns__stored_thread {
+  uint32_t tid; /* 0: nobody; written last, cleared first */
+  uint32_t pid;
+  _Alignas(8) uint64_t start; /* its start time: ids are reused, starts are not (0: unknown) */
+  _Alignas(8) uint64_t ns;    /* its pid namespace: ids mean nothing in another one (0: unknown) */
+} kobjns__stored_thread;
+
+/* Pid namespaces a sync page knows, each claimed once (0 -> its id) by the first process of that
+ * namespace to take the guard: the guard word names its holder's namespace by slot, which no two
+ * namespaces share, rather than by a hash, which they could. */
+#define KOBJNS__SYNC_NAMESPACES 256
+
+typedef struct kobjns__sync_state {
+  uint32_t seq;       /* futex: bumped (and sleepers woken) before every change */
+  uint32_t sleepers;  /* threads asleep on seq */
+  uint32_t kind;      /* kobjns_type, as created */
+  uint32_t guard;     /* futex lock word: 0 free, else its holder's thread id and namespace slot */
+  uint32_t recursion; /* mutex: levels the owner holds */
+  uint32_t abandoned; /* mutex: abandoned, and not yet reported to an owner */
+  uint32_t signaled, manual_reset, sets; /* event; sets: how many times set */
+  int32_t count, maximum;                /* semaphore: 0 <= count <= maximum, maximum > 0 */
+  uint32_t reserved;
+  kobjns__stored_thread owner; /* mutex */
+  /* Slot i (tag i + 1 in guard words): a pid namespace's id (Linux: its inode), 0 unclaimed. */
+  _Alignas(8) uint64_t namespaces[KOBJNS__SYNC_NAMESPACES];
+} kobjns__sync_state;
+
+#define KOBJNS__SYNC_STATE_SIZE 4096u /* bytes after the header: one page on every system */
+
+/* The layouts, field by field: the same on i386, x86-64 and every LP64 or ILP32 ABI. */
+#define KOBJNS__AT(type, field, at)                                                                \
+  _Static_assert(offsetof(type, field) == (at), #type "." #field " is at " #at)
+KOBJNS__AT(kobjns__stored_ace, deny, 0);
+KOBJNS__AT(kobjns__stored_ace, trustee, 1);
+KOBJNS__AT(kobjns__stored_ace, reserved, 2);
+KOBJNS__AT(kobjns__stored_ace, id, 4);
+KOBJNS__AT(kobjns__stored_ace, mask, 8);
+_Static_assert(sizeof(kobjns__stored_ace) == 12, "an ACE is 12 bytes");
+KOBJNS__AT(kobjns__stored_sd, null_dacl, 0);
+KOBJNS__AT(kobjns__stored_sd, count, 1);
+KOBJNS__AT(kobjns__stored_sd, reserved, 2);
+KOBJNS__AT(kobjns__stored_sd, aces, 4);
+_Static_assert(sizeof(kobjns__stored_sd) == 388, "a descriptor is 388 bytes");
+KOBJNS__AT(kobjns__header, magic, 0);
+KOBJNS__AT(kobjns__header, version, 4);
+KOBJNS__AT(kobjns__header, type, 6);
+KOBJNS__AT(kobjns__header, header_size, 8);
+KOBJNS__AT(kobjns__header, flags, 12);
+KOBJNS__AT(kobjns__header, size, 16);
+KOBJNS__AT(kobjns__header, creator_uid, 24);
+KOBJNS__AT(kobjns__header, creator_session, 28);
+KOBJNS__AT(kobjns__header, path_len, 32);
+KOBJNS__AT(kobjns__header, reserved, 36);
+KOBJNS__AT(kobjns__header, sd, 40);
+KOBJNS__AT(kobjns__header, reserved2, 428);
+_Static_assert(sizeof(kobjns__header) == 432, "the header's fixed part is 432 bytes");
+KOBJNS__AT(kobjns__stored_thread, tid, 0);
+KOBJNS__AT(kobjns__stored_thread, pid, 4);
+KOBJNS__AT(kobjns__stored_thread, start, 8);
+KOBJNS__AT(kobjns__stored_thread, ns, 16);
+_Static_assert(sizeof(kobjns__stored_thread) == 24, "a thread is 24 bytes");
+KOBJNS__AT(kobjns__sync_state, seq, 0);
+KOBJNS__AT(kobjns__sync_state, sleepers, 4);
+KOBJNS__AT(kobjns__sync_state, kind, 8);
+KOBJNS__AT(kobjns__sync_state, guard, 12);
+KOBJNS__AT(kobjns__sync_state, recursion, 16);
+KOBJNS__AT(kobjns__sync_state, abandoned, 20);
+KOBJNS__AT(kobjns__sync_state, signaled, 24);
+KOBJNS__AT(kobjns__sync_state, manual_reset, 28);
+KOBJNS__AT(kobjns__sync_state, sets, 32);
+KOBJNS__AT(kobjns__sync_state, count, 36);
+KOBJNS__AT(kobjns__sync_state, maximum, 40);
+KOBJNS__AT(kobjns__sync_state, reserved, 44);
+KOBJNS__AT(kobjns__sync_state, owner, 48);
+KOBJNS__AT(kobjns__sync_state, namespaces, 72);
+_Static_assert(sizeof(kobjns__sync_state) == 2120, "the sync state is 2120 bytes");
+_Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
+#undef KOBJNS__AT
+
+#endif

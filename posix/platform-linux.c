@@ -1,0 +1,276 @@
+/* The platform contract (platform.h) on Linux: futexes, O_TMPFILE published through
+ * /proc/self/fd, renameat2, /proc for thread liveness, pid namespaces, audit sessions and the
+ * flock table. Every Linux-specific name of the backend is in this file. */
+#define _GNU_SOURCE
+#include "platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* --- the object directory --------------------------------------------------------------------- */
+
+const char *kobjns__plat_shm_path(void) { return "/dev/shm"; }
+
+int kobjns__plat_shm_open_dir(void) {
+  int fd = open("/dev/shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+/* --- publishing ------------------------------------------------------------------------------- */
+
+/* O_TMPFILE files are named through /proc/self/fd: without /proc, there is no way to. */
+static bool proc_fd_usable(void) {
+  static int known; /* 0 not looked yet, 1 usable, 2 not */
+  int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+  if (!v) {
+    v = access("/proc/self/fd", F_OK) == 0 ? 1 : 2;
+    __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+  }
+  return v == 1;
+}
+
+int kobjns__plat_new_unnamed(int dir, int *fd) {
+  if (!proc_fd_usable()) return ENOTSUP;
+  *fd = openat(dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (*fd >= 0) return 0;
+  /* Kernels and file systems without O_TMPFILE answer one of these. */
+  return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? ENOTSUP : errno;
+}
+
+int kobjns__plat_link_unnamed(int fd, int dir, const char *name) {
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  return linkat(AT_FDCWD, self, dir, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+}
+
+int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to) {
+  if (renameat2(dir, from, dir, to, RENAME_NOREPLACE) == 0) return 0;
+  return errno == EINVAL || errno == ENOSYS ? ENOTSUP : errno;
+}
+
+/* fs.protected_hardlinks = 1 is systemd's setting; the kernel's default is 0. Read once. */
+bool kobjns__plat_hardlinks_protected(void) {
+  static int known; /* 0 not read yet, 1 protected, 2 not */
+  int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+  if (!v) {
+    char c = '0';
+    int fd = open("/proc/sys/fs/protected_hardlinks", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      if (read(fd, &c, 1) != 1) c = '0';
+      close(fd);
+    }
+    v = c == '1' ? 1 : 2;
+    __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+  }
+  return v == 1;
+}
+
+/* --- mapping ---------------------------------------------------------------------------------- */
+
+int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off_t offset,
+                     void **out) {
+  if (base) flags |= MAP_FIXED_NOREPLACE; /* never replace what is mapped there */
+  void *p = mmap(base, length, prot, flags, fd, offset);
+  if (p == MAP_FAILED) return errno;
+  if (base && p != base) { /* a kernel older than 4.17 takes the address as a hint */
+    munmap(p, length);
+    return EEXIST;
+  }
+  *out = p;
+  return 0;
+}
+
+/* --- threads ---------------------------------------------------------------------------------- */
+
+/* The start time and state of thread `tid` of `pid`, from /proc: 1 read, 0 no such entry
+ * (gone, or hidden from us: hidepid), -1 unreadable. */
+static int thread_stat(uint32_t pid, uint32_t tid, uint64_t *start, char *state) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%u/task/%u/stat", (unsigned)pid, (unsigned)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT || errno == ESRCH ? 0 : -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0; /* gone while we read */
+  buf[n] = '\0';
+  /* "tid (comm) S ppid ...": comm may hold anything, so fields count from the last ')'. */
+  char *p = strrchr(buf, ')');
+  if (!p || p[1] != ' ') return -1;
+  *state = p[2];
+  unsigned long long value = 0;
+  p += 2;
+  for (int field = 3; field <= 22 && p; field++) { /* field 22: starttime */
+    if (field == 22) value = strtoull(p, NULL, 10);
+    p = strchr(p, ' ');
+    if (p) p++;
+  }
+  *start = value;
+  return 1;
+}
+
+static uint64_t read_pid_namespace(void) {
+  struct stat st;
+  return stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* This process's pid namespace, read once per process (a fork()ed child may be in another:
+ * the first process of a new namespace is one). */
+static uint64_t own_ns;
+static pthread_once_t ns_once = PTHREAD_ONCE_INIT;
+static void forget_ns(void) { __atomic_store_n(&own_ns, 0, __ATOMIC_RELAXED); }
+static void register_forget_ns(void) { pthread_atfork(NULL, NULL, forget_ns); }
+
+static uint64_t pid_namespace(void) {
+  pthread_once(&ns_once, register_forget_ns);
+  uint64_t ns = __atomic_load_n(&own_ns, __ATOMIC_RELAXED);
+  if (!ns) {
+    ns = read_pid_namespace();
+    __atomic_store_n(&own_ns, ns, __ATOMIC_RELAXED);
+  }
+  return ns;
+}
+
+void kobjns__plat_thread_self(kobjns__plat_thread *out) {
+  *out = (kobjns__plat_thread){.tid = (uint32_t)syscall(SYS_gettid), .pid = (uint32_t)getpid()};
+  char state;
+  if (thread_stat(out->pid, out->tid, &out->start, &state) != 1) out->start = 0;
+  out->ns = pid_namespace();
+}
+
+enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t) {
+  uint64_t ns = pid_namespace();
+  /* Ids mean nothing in another pid namespace (a container sharing /dev/shm). */
+  if (!t->ns || !ns || t->ns != ns || !t->tid) return KOBJNS__PLAT_UNKNOWN;
+  /* tgkill (tkill without a process) with signal 0 asks the kernel itself, whatever /proc shows:
+   * ESRCH means no such thread (in that process); EPERM (another uid's) means there is one. */
+  long r = t->pid ? syscall(SYS_tgkill, (pid_t)t->pid, (pid_t)t->tid, 0)
+                  : syscall(SYS_tkill, (pid_t)t->tid, 0);
+  if (r < 0 && errno == ESRCH) return KOBJNS__PLAT_GONE;
+  uint64_t start = 0;
+  char state = 0;
+  /* /proc/<tid> answers for any thread id, listed or not. */
+  r = thread_stat(t->pid ? t->pid : t->tid, t->tid, &start, &state);
+  if (r != 1) return KOBJNS__PLAT_UNKNOWN; /* exists, but hidden (hidepid) or unreadable */
+  if (state == 'Z' || state == 'X') return KOBJNS__PLAT_GONE;
+  /* Another thread under a reused id, when both start times are known. */
+  if (t->start && start && start != t->start) return KOBJNS__PLAT_GONE;
+  return KOBJNS__PLAT_ALIVE;
+}
+
+enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
+  if (pid <= 0) return KOBJNS__PLAT_UNKNOWN;
+  if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) return KOBJNS__PLAT_GONE;
+  return KOBJNS__PLAT_ALIVE; /* 0, or EPERM: another user's process */
+}
+
+/* --- futexes ---------------------------------------------------------------------------------- */
+
+void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
+  syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
+}
+
+void kobjns__plat_wake(uint32_t *word, int count) {
+  syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0);
+}
+
+/* Sleep on every word at once: false when the kernel cannot (remembered for the process). */
+static bool wait_all_words(uint32_t *const *words, const uint32_t *values, size_t count,
+                           const struct timespec *deadline) {
+#ifdef SYS_futex_waitv
+  static bool missing;
+  if (__atomic_load_n(&missing, __ATOMIC_RELAXED) || count > 64) return false;
+  struct futex_waitv waiters[64];
+  for (size_t i = 0; i < count; i++)
+    waiters[i] =
+        (struct futex_waitv){.val = values[i], .uaddr = (uintptr_t)words[i], .flags = FUTEX_32};
+  /* The index of the word that woke it, or -1: changed already, timed out, a signal. */
+  if (syscall(SYS_futex_waitv, waiters, (unsigned)count, 0, deadline, CLOCK_MONOTONIC) >= 0 ||
+      errno == EAGAIN || errno == ETIMEDOUT || errno == EINTR)
+    return true;
+  __atomic_store_n(&missing, true, __ATOMIC_RELAXED);
+#else
+  (void)words, (void)values, (void)count, (void)deadline;
+#endif
+  return false;
+}
+
+void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
+                           const struct timespec *deadline, const struct timespec *fallback) {
+  if (count == 1) {
+    kobjns__plat_wait(words[0], values[0], deadline);
+  } else if (!wait_all_words(words, values, count, deadline)) {
+    /* No futex_waitv (Linux < 5.16, valgrind 3.19, a sandbox refusing it): the first word, and
+     * back by `fallback` to look at the others. */
+    kobjns__plat_wait(words[0], values[0], fallback);
+  }
+}
+
+/* --- identity --------------------------------------------------------------------------------- */
+
+/* The audit session of the login (pam_loginuid); 4294967295 means "no login session". */
+bool kobjns__plat_login_session(uint32_t *session) {
+  int fd = open("/proc/self/sessionid", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[16];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  char *end;
+  unsigned long v = strtoul(buf, &end, 10);
+  if (end == buf || v >= UINT32_MAX) return false;
+  *session = (uint32_t)v;
+  return true;
+}
+
+/* --- the flock table -------------------------------------------------------------------------- */
+
+/* Lines look like "3: FLOCK  ADVISORY  READ  4242 00:19:1777 0 EOF"; waiters ("3: -> FLOCK
+ * ...") hold nothing. */
+int kobjns__plat_flock_holders(int (*fn)(void *arg, uint64_t dev, uint64_t ino, int pid), void *arg,
+                               bool *known) {
+  *known = false;
+  FILE *f = fopen("/proc/locks", "re");
+  if (!f) return errno == EMFILE || errno == ENFILE ? errno : 0;
+  char line[256];
+  int rc = 0;
+  while (!rc && fgets(line, sizeof line, f)) {
+    const char *p = strchr(line, ':');
+    char kind[16], mode[16], rw[16];
+    unsigned major, minor;
+    unsigned long long ino;
+    int pid;
+    if (!p || strstr(p, "->")) continue;
+    if (sscanf(p + 1, " %15s %15s %15s %d %x:%x:%llu", kind, mode, rw, &pid, &major, &minor,
+               &ino) != 7 ||
+        strcmp(kind, "FLOCK"))
+      continue;
+    rc = fn(arg, (uint64_t)makedev(major, minor), (uint64_t)ino, pid);
+  }
+  fclose(f);
+  *known = rc == 0;
+  return rc;
+}
+
+/* /proc/locks leaves out the locks of processes outside the reader's pid namespace (Linux 4.15
+ * and later), and in a container that includes holders in the host and dead parents of
+ * inherited handles. */
+bool kobjns__plat_sees_every_holder(void) {
+  char link[64];
+  ssize_t n = readlink("/proc/self/ns/pid", link, sizeof link - 1);
+  if (n <= 0) return true; /* no namespaces to speak of */
+  link[n] = '\0';
+  return !strcmp(link, "pid:[4026531836]"); /* the initial pid namespace's fixed inode */
+}

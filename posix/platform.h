@@ -1,0 +1,121 @@
+/* The platform contract: every operating-system fact the emulated object manager needs that
+ * POSIX does not give, in one place (as mimalloc's src/prim/prim.h does for its allocator).
+ *
+ * The rest of posix/ (object.c, named.c, section.c, sync.c, context.c, inspect.c, view.c) is
+ * portable POSIX C that calls these functions and never names a system: no <linux/...>, no
+ * system call numbers, no /proc paths, no Linux-only flags. One file implements the contract
+ * for one system (platform-linux.c); another system is another such file, chosen in meson.build.
+ *
+ * Rules every implementation keeps:
+ * - Functions report facts; policy stays in the callers. Errors are errno values (0 = done),
+ *   and ENOTSUP always means "this system cannot do that": the caller has a portable fallback.
+ * - Liveness never guesses: a question about another thread or process is answered ALIVE, GONE
+ *   or UNKNOWN, and whatever the process cannot see (a hidden /proc, another pid namespace, a
+ *   missing facility) is UNKNOWN, which callers treat as alive.
+ * - Nothing here keeps per-object state; per-process state is set up on first use and safe to
+ *   use from any thread. */
+#ifndef KOBJNS_POSIX_PLATFORM_H
+#define KOBJNS_POSIX_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* --- the object directory --------------------------------------------------------------------- */
+
+/* The directory every object file lives in, as shown to users ("/dev/shm"). */
+const char *kobjns__plat_shm_path(void);
+/* A descriptor of that directory for the *at() calls, close-on-exec (Linux: O_PATH, which needs
+ * no read permission on it): >= 0, or -errno. */
+int kobjns__plat_shm_open_dir(void);
+
+/* --- publishing a file atomically ------------------------------------------------------------- */
+
+/* A new read-write file in `dir` that no name refers to (Linux: O_TMPFILE), mode 0600: 0 with
+ * *fd, ENOTSUP when the system (or the file system, or a missing /proc) cannot make one that
+ * kobjns__plat_link_unnamed can later name, or another errno. */
+int kobjns__plat_new_unnamed(int dir, int *fd);
+/* Give the unnamed file `fd` (from kobjns__plat_new_unnamed) the name `name` in `dir`, never
+ * replacing anything: 0, EEXIST, or another errno (Linux: linkat of /proc/self/fd/N). */
+int kobjns__plat_link_unnamed(int fd, int dir, const char *name);
+/* Rename `from` to `to` in `dir` unless `to` exists, atomically: 0, EEXIST, ENOTSUP when the
+ * system or file system cannot (then the caller links and unlinks), or another errno (Linux:
+ * renameat2(RENAME_NOREPLACE)). */
+int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to);
+/* Whether the kernel lets only a file's owner, or whoever may read and write it, give it another
+ * name with link(2) (Linux: fs.protected_hardlinks = 1). Unknown answers false. */
+bool kobjns__plat_hardlinks_protected(void);
+
+/* --- mapping ---------------------------------------------------------------------------------- */
+
+/* mmap(2), but with `base` non-NULL the mapping is made exactly there or not at all, never
+ * replacing what is mapped there: 0 with *out, EEXIST when the range is taken, or an errno
+ * (Linux: MAP_FIXED_NOREPLACE, checked against kernels that take it as a hint). */
+int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off_t offset,
+                     void **out);
+
+/* --- threads and their liveness --------------------------------------------------------------- */
+
+/* A thread as another process can recognise it: ids are reused, so the start time and the pid
+ * namespace are part of the identity. 0 in `start` or `ns` means "not known". */
+typedef struct kobjns__plat_thread {
+  uint32_t tid;   /* the system's thread id (Linux: gettid) */
+  uint32_t pid;   /* its process (0: not known; the id alone is asked about) */
+  uint64_t start; /* when it started, in the system's unit (Linux: clock ticks since boot) */
+  uint64_t ns;    /* its pid namespace (Linux: the inode of /proc/self/ns/pid) */
+} kobjns__plat_thread;
+
+/* The calling thread. Cheap after the first call in a thread; a fork()ed child's threads are
+ * new threads (the caller keeps its own cache and drops it in the child). */
+void kobjns__plat_thread_self(kobjns__plat_thread *out);
+
+enum kobjns__plat_liveness {
+  KOBJNS__PLAT_ALIVE = 1,
+  KOBJNS__PLAT_GONE = 0,
+  KOBJNS__PLAT_UNKNOWN = -1 /* cannot be seen from here: callers treat it as alive */
+};
+/* Whether thread `t` still runs. GONE only on proof: this process's pid namespace is `t`'s
+ * (both known), and the system says no such thread, or a thread of that id with another start
+ * time, or a zombie. A thread of another namespace, or one hidden from us (/proc mounted
+ * hidepid=2, another uid), is UNKNOWN, or ALIVE when the system confirms it exists. */
+enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t);
+/* Whether process `pid` of this pid namespace exists (kill(pid, 0): ESRCH gone, else alive). */
+enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid);
+
+/* --- sleeping on shared words ----------------------------------------------------------------- */
+
+/* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC, absolute; NULL: none), woken by
+ * kobjns__plat_wake from any process that maps the word. May return early (a signal, a spurious
+ * wake): callers look again. Linux: futex(FUTEX_WAIT_BITSET), shared (not private). */
+void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline);
+/* Wake up to `count` sleepers of `word` (INT_MAX: all). */
+void kobjns__plat_wake(uint32_t *word, int count);
+/* Sleep until one of `count` words (count <= 64) may differ from its value, or `deadline`; may
+ * return early. Linux: futex_waitv (5.16). Without a multi-word sleep (older kernels, valgrind, a
+ * sandbox refusing it) it sleeps on the first word only, until `fallback` (which the caller
+ * makes no later than `deadline`), so that the caller looks at the others: slower to notice,
+ * never blind. */
+void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
+                           const struct timespec *deadline, const struct timespec *fallback);
+
+/* --- identity --------------------------------------------------------------------------------- */
+
+/* The login session of the process (Linux: the audit session, /proc/self/sessionid); false when
+ * there is none ("no login session": a system service) or it cannot be told. */
+bool kobjns__plat_login_session(uint32_t *session);
+
+/* --- who holds locks (inspection only) -------------------------------------------------------- */
+
+/* Call fn once for every flock(2) lock held on the system that this process may see, with the
+ * file's device (as in st_dev), inode and holder pid. 0 with *known; *known false when the system
+ * cannot list locks (nothing called); ENOMEM, EMFILE, ... or fn's non-zero return otherwise.
+ * Linux: /proc/locks. */
+int kobjns__plat_flock_holders(int (*fn)(void *arg, uint64_t dev, uint64_t ino, int pid), void *arg,
+                               bool *known);
+/* Whether kobjns__plat_flock_holders shows every process's locks (Linux: only in the initial pid
+ * namespace; a container's reader misses the host's holders). */
+bool kobjns__plat_sees_every_holder(void);
+
+#endif

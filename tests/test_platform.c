@@ -1,0 +1,309 @@
+/* The platform layer's promises (posix/platform.h) and the shared formats (posix/format.h):
+ * liveness that never guesses (a hidden /proc, another pid namespace's guard holder), hostile
+ * values in a sync page, and the two names of the fallback publication. POSIX only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kt.h"
+#include "object.h"
+
+#define SYNC "0x100000"
+
+/* The state page of the object `name` (the runner's context) as a descriptor, and its offset. */
+static int open_state(const char *name, off_t *at) {
+  char path[1024];
+  kobjns_ctx *ctx = kt_ctx(kt_runner_session(), false);
+  kt_native_path(ctx, name, path, sizeof path);
+  kobjns_ctx_free(ctx);
+  int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  kobjns__header h;
+  if (fd < 0 || pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  *at = (off_t)h.header_size;
+  return fd;
+}
+
+/* A new mutex `name` (owned by this thread or not) and its state page: *fd and *at. */
+static kobjns_sync *mutex_and_state(const char *name, int owned, int *fd, off_t *at) {
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, owned, NULL, &m));
+  *fd = open_state(name, at);
+  CU_ASSERT_FATAL(m != NULL && *fd >= 0);
+  return m;
+}
+
+static void poke32(int fd, off_t at, size_t field, uint32_t value) {
+  CU_ASSERT(pwrite(fd, &value, sizeof value, at + (off_t)field) == (ssize_t)sizeof value);
+}
+
+/* --- liveness --------------------------------------------------------------------------------- */
+
+/* With /proc mounted hidepid=2, a waiter of another uid cannot see the owner's threads: unknown,
+ * hence alive. It used to decide the owner was dead, take the mutex (735) from its live owner,
+ * whose release then answered 288. */
+static void hidden_owner_is_alive(void) {
+  const char *name = kt_name("hidden");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 1, "D:(A;;GA;;;WD)", &m));
+  kt_proc waiter;
+  CU_ASSERT_FATAL(kt_spawn_hidden_proc(&waiter, kt_runner_session(), 65534));
+  int rc = kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name);
+  if (rc == -1000) { /* the child could not hide /proc after all */
+    CU_ASSERT_EQUAL(kt_wait(&waiter), 77);
+    KT_OK(kobjns_sync_close(m));
+    return;
+  }
+  KT_OK(rc);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 300"), KOBJNS_WAIT_TIMEOUT); /* not 735 */
+  KT_OK(kobjns_mutex_release(m));                                       /* still ours: not 288 */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 1000"), 0);                  /* now it is free */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* Whether the child answers within `ms`. */
+static bool replies_within(kt_proc *p, int ms) {
+  struct pollfd pfd = {.fd = fileno(p->from), .events = POLLIN};
+  return poll(&pfd, 1, ms) > 0;
+}
+
+/* The slot of namespace `ns` in the page's namespace table (format.h), or of a free one. */
+static uint32_t namespace_slot(int fd, off_t at, uint64_t ns) {
+  kobjns__sync_state st;
+  CU_ASSERT_FATAL(pread(fd, &st, sizeof st, at) == (ssize_t)sizeof st);
+  uint32_t i = 0;
+  while (i < KOBJNS__SYNC_NAMESPACES && st.namespaces[i] != ns) i++;
+  return i;
+}
+
+/* The guard word holds a thread id and its pid namespace's tag. A tag used to be a 9-bit hash of
+ * the namespace: two containers sharing /dev/shm could have the same one, and a thread id free in
+ * one may be a live thread in the other, which took the word for proof that its holder was dead.
+ * Now a tag is a slot of the page's namespace table, claimed once per namespace: a word whose
+ * slot holds another namespace, or that has no slot, is never taken over (the waiter waits for
+ * it); a word of our slot whose thread is gone is. */
+static void guard_word_names_its_namespace(void) {
+  int fd;
+  off_t at = 0;
+  const char *name = kt_name("guardns");
+  kobjns_sync *m = mutex_and_state(name, 0, &fd, &at);
+  kt_proc waiter;
+  CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  struct stat ns;
+  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  uint32_t ours = namespace_slot(fd, at, (uint64_t)ns.st_ino); /* claimed by our create */
+  uint32_t other = namespace_slot(fd, at, 0);
+  CU_ASSERT_FATAL(ours < KOBJNS__SYNC_NAMESPACES && other < KOBJNS__SYNC_NAMESPACES);
+  /* Another container's namespace, in a slot of its own. */
+  uint64_t theirs = (uint64_t)ns.st_ino + 1;
+  CU_ASSERT(pwrite(fd, &theirs, sizeof theirs,
+                   at + (off_t)offsetof(kobjns__sync_state, namespaces[other])) ==
+            (ssize_t)sizeof theirs);
+  uint32_t tid = 4190000; /* an id no thread has here */
+  while (kill((pid_t)tid, 0) == 0 || errno != ESRCH) tid++;
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | (other + 1) << 22);
+  kt_send(&waiter, "wait 100");
+  CU_ASSERT(!replies_within(&waiter, 400)); /* their thread: unknown here, alive */
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | 0x1FFu << 22);
+  CU_ASSERT(!replies_within(&waiter, 400)); /* no namespace slot: nobody can tell, alive */
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | (ours + 1) << 22);
+  KT_STATUS(kt_recv(&waiter, NULL, 0), 0); /* ours, and gone: taken over; the mutex was free */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  close(fd);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* A mutex owned by a thread of another pid namespace (a container sharing /dev/shm): its
+ * namespace claims a slot of its own in the page, and when its owner ends, nothing here can tell
+ * (its ids mean nothing in our namespace): a wait times out (258), never takes it as abandoned
+ * (735) on a guess. Ownership stays exclusive across namespaces. */
+static void owner_in_another_pid_namespace(void) {
+  int fd;
+  off_t at = 0;
+  const char *name = kt_name("pidns");
+  kobjns_sync *m = mutex_and_state(name, 0, &fd, &at);
+  kt_proc owner;
+  CU_ASSERT_FATAL(kt_spawn_pid_namespace(&owner, kt_runner_session()));
+  int rc = kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, name);
+  if (rc == -1000) { /* the kernel refused a new pid namespace */
+    CU_ASSERT_EQUAL(kt_wait(&owner), 77);
+    close(fd);
+    KT_OK(kobjns_sync_close(m));
+    return;
+  }
+  KT_OK(rc);
+  KT_OK(kt_cmd(&owner, NULL, 0, "wait 0")); /* owned by its thread 1 */
+  KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT);
+  kobjns__sync_state st;
+  CU_ASSERT(pread(fd, &st, sizeof st, at) == (ssize_t)sizeof st);
+  CU_ASSERT(st.namespaces[0] != 0 && st.namespaces[1] != 0 &&
+            st.namespaces[0] != st.namespaces[1]);   /* ours and theirs: one slot each */
+  CU_ASSERT_EQUAL(st.owner.tid, 1);                  /* a container's init */
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "exit"), -1000); /* ends owning it */
+  CU_ASSERT_EQUAL(kt_wait(&owner), 0);
+  KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT); /* unknown: never presumed dead */
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
+  close(fd);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* --- hostile values in a sync page ------------------------------------------------------------ */
+
+/* Counts no kobjns state can have (written by anyone who may use the semaphore) answer 1392 and
+ * change nothing; count + release beyond INT32_MAX is counted in 64 bits (298), never overflowed.
+ */
+static void semaphore_refuses_corrupt_counts(void) {
+  const char *name = kt_name("semcorrupt");
+  kobjns_sync *s = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, name, 0, 10, NULL, &s));
+  off_t at = 0;
+  int fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  static const int32_t bad[][2] = {{-10, INT32_MAX}, {INT32_MIN, 5}, {5, 3},
+                                   {0, 0},           {0, -1},        {INT32_MAX, INT32_MIN}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    poke32(fd, at, offsetof(kobjns__sync_state, count), (uint32_t)bad[i][0]);
+    poke32(fd, at, offsetof(kobjns__sync_state, maximum), (uint32_t)bad[i][1]);
+    int32_t previous = 77;
+    KT_STATUS(kobjns_semaphore_release(s, 1, &previous), KOBJNS_FILE_CORRUPT);
+    KT_STATUS(kobjns_semaphore_release(s, INT32_MAX, &previous), KOBJNS_FILE_CORRUPT);
+    CU_ASSERT_EQUAL(previous, 77);
+  }
+  poke32(fd, at, offsetof(kobjns__sync_state, count), (uint32_t)(INT32_MAX - 1));
+  poke32(fd, at, offsetof(kobjns__sync_state, maximum), (uint32_t)INT32_MAX);
+  KT_STATUS(kobjns_semaphore_release(s, INT32_MAX, NULL), KOBJNS_TOO_MANY_POSTS);
+  int32_t previous = 0;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, INT32_MAX - 1);
+  close(fd);
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* A mutex the page says we own with no level is given back (1392), never left owned for ever. */
+static void mutex_without_levels_is_given_back(void) {
+  int fd;
+  off_t at = 0;
+  kobjns_sync *m = mutex_and_state(kt_name("mxcorrupt"), 1, &fd, &at);
+  poke32(fd, at, offsetof(kobjns__sync_state, recursion), 0);
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_FILE_CORRUPT);
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  close(fd);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* --- publication ------------------------------------------------------------------------------ */
+
+typedef struct unlink_later {
+  const char *path;
+  unsigned ms;
+} unlink_later;
+
+static void *unlink_after(void *arg) {
+  unlink_later *u = arg;
+  kt_pause_ms(u->ms);
+  unlink(u->path);
+  return NULL;
+}
+
+/* Without renameat2(RENAME_NOREPLACE) a creator links its temporary file under the name, then
+ * removes the temporary name: for a moment the object has two names, and openers refuse objects
+ * with two names that others may write (a planted link). An opener that meets that moment waits
+ * for the second name to go (bounded) instead of answering 5; a second name that stays is still
+ * refused. */
+static void second_name_of_a_publication_goes(void) {
+  const char *name = kt_name("twonames");
+  kobjns_section *s = NULL, *o = NULL;
+  KT_OK(kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, "D:NO_ACCESS_CONTROL", &s));
+  char path[1024], tmp[1100];
+  kobjns_ctx *ctx = kt_ctx(kt_runner_session(), false);
+  kt_native_path(ctx, name, path, sizeof path);
+  kobjns_ctx_free(ctx);
+  snprintf(tmp, sizeof tmp, "/dev/shm/kobjns.%s.tmp.%ld.0.0", getenv("KOBJNS_ROOT"),
+           (long)getpid());
+  CU_ASSERT_FATAL(link(path, tmp) == 0);
+  unlink_later u = {tmp, 100};
+  kt_thread *t = kt_thread_start(unlink_after, &u);
+  KT_OK(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &o)); /* was 5 */
+  kt_thread_join(t);
+  if (o) KT_OK(kobjns_section_close(o));
+  o = NULL;
+  CU_ASSERT_FATAL(link(path, tmp) == 0); /* a link that stays */
+  double start = kt_now_ms();
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &o), KOBJNS_ACCESS_DENIED);
+  CU_ASSERT(kt_now_ms() - start < 3000); /* bounded */
+  unlink(tmp);
+  KT_OK(kobjns_section_close(s));
+}
+
+/* --- teardown --------------------------------------------------------------------------------- */
+
+/* The library's teardown (its destructor: exit(), dlclose()) runs while other threads may still
+ * be inside a call. It used to close the shm directory under them. Now a call holds it: teardown
+ * leaves a held descriptor open, and every later call is refused instead of using it. In a
+ * forked child, which then ends without its exit handlers. */
+static void teardown_keeps_a_held_directory(void) {
+  const char *name = kt_name("teardown");
+  pid_t pid = fork();
+  CU_ASSERT_FATAL(pid >= 0);
+  if (pid == 0) {
+    int code = 0;
+    kobjns_section *s = NULL;
+    int dir = kobjns__shm_dir_hold(); /* a call in progress */
+    if (dir < 0) _exit(10);
+    kobjns__shm_release();                      /* the destructor, meanwhile */
+    if (fcntl(dir, F_GETFD) < 0) code |= 1;     /* still open for the call */
+    kobjns__shm_dir_drop();                     /* the call ends */
+    if (kobjns__shm_dir_hold() >= 0) code |= 2; /* later calls are refused */
+    int rc = kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+    if (rc == 0 || rc == KOBJNS_ALREADY_EXISTS) code |= 4; /* ... never served */
+    _exit(code);
+  }
+  int st = 0;
+  CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+  CU_ASSERT(WIFEXITED(st));
+  CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+  kobjns_section *s = NULL; /* and nothing was made under the name */
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+}
+
+void kt_add_platform(CU_pSuite suite) {
+  const char *hidden = kt_is_root() && !kt_can_hide_proc()
+                           ? "the kernel refuses to mount /proc hidepid=2 here (CAP_SYS_ADMIN?)"
+                           : NULL;
+  if (hidden)
+    printf("SKIP: a hidden owner is alive: %s\n", hidden);
+  else
+    kt_add(suite,
+           "with /proc hidepid=2, another uid's waiter times out (258), the owner releases (0)",
+           hidden_owner_is_alive, KT_NEEDS_ROOT);
+  kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
+         guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "an owner in another pid namespace: its own slot, never presumed dead (258)",
+         owner_in_another_pid_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
+         semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);
+  kt_add(suite, "a mutex owned with no level is given back (1392), not left owned",
+         mutex_without_levels_is_given_back, KT_NEEDS_SHM_FILES);
+  kt_add(suite, "the second name of a link-then-unlink publication is waited for, not refused",
+         second_name_of_a_publication_goes, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+  kt_add(suite, "teardown leaves the shm directory to a call inside it and refuses later calls",
+         teardown_keeps_a_held_directory, KT_NEEDS_FORK);
+}
