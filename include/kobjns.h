@@ -320,7 +320,8 @@ typedef struct kobjns_object {
                          "abandoned" (its owner ended without releasing it); an Event
                          "signaled" or "not signaled", then ", manual reset" or ", auto reset";
                          a Semaphore "count N of M". Read without acquiring anything. */
-  kobjns_type object_type; /* the type, as `type` names it (appended: older callers never read it) */
+  /* The type, as `type` names it (appended: older callers never read it). */
+  kobjns_type object_type;
 } kobjns_object;
 
 /* Called once per object; a nonzero return stops the walk and is returned by the caller. The
@@ -364,13 +365,13 @@ KOBJNS_API int kobjns_sddl_access_type(const kobjns_ctx *ctx, kobjns_type type, 
 
 /* Why an open was refused: which of the checks an open makes said no. */
 typedef enum kobjns_denial {
-  KOBJNS_DENIAL_NONE = 0,        /* not refused, or refused for what the status alone says */
-  KOBJNS_DENIAL_DESCRIPTOR = 1,  /* the object's security descriptor does not grant the access */
-  KOBJNS_DENIAL_MODE_BITS = 2,   /* POSIX: the kernel's mode bits keep this uid from the file */
-  KOBJNS_DENIAL_PLANTED = 3,     /* POSIX: a privileged caller never trusts an object an
-                                    unprivileged other user put in a namespace the caller does
-                                    not own (the global namespace, another session's) */
-  KOBJNS_DENIAL_SECOND_NAME = 4, /* POSIX: someone else gave the file a second name */
+  KOBJNS_DENIAL_NONE = 0,         /* not refused, or refused for what the status alone says */
+  KOBJNS_DENIAL_DESCRIPTOR = 1,   /* the object's security descriptor does not grant the access */
+  KOBJNS_DENIAL_MODE_BITS = 2,    /* POSIX: the kernel's mode bits keep this uid from the file */
+  KOBJNS_DENIAL_PLANTED = 3,      /* POSIX: a privileged caller never trusts an object an
+                                     unprivileged other user put in a namespace the caller does
+                                     not own (the global namespace, another session's) */
+  KOBJNS_DENIAL_SECOND_NAME = 4,  /* POSIX: someone else gave the file a second name */
   KOBJNS_DENIAL_NOTHING_ASKED = 5 /* access 0: an open that asks for nothing gets nothing */
 } kobjns_denial;
 

@@ -273,7 +273,8 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   for (int attempt = 0; attempt < 1000; attempt++) {
     int rc = open_existing(ctx, a->name, a->type, a->existing_access, o, facts);
     if (rc == 0) return KOBJNS_ALREADY_EXISTS;
-    if (rc == KOBJNS__STALE_FOREIGN) return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
+    if (rc == KOBJNS__STALE_FOREIGN)
+      return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
     if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
     if (!a->may_create) return KOBJNS_ACCESS_DENIED; /* the core's privilege verdict */
     rc = create_new(ctx, a, o, facts);

@@ -76,4 +76,3 @@ int kobjns__os_unmap(void *addr) {
   munmap(addr, length);
   return 0;
 }
-

@@ -163,8 +163,8 @@ void kobjns__handles_release(void) {
     slot *s = &chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];
     uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
     if (!(word & LIVE)) continue;
-    kobjns__object *o = kobjns__handle_get((const void *)(uintptr_t)encode(i, GENERATION(word)),
-                                           KOBJNS_TYPE_NONE);
+    kobjns__object *o =
+        kobjns__handle_get((const void *)(uintptr_t)encode(i, GENERATION(word)), KOBJNS_TYPE_NONE);
     if (!o) continue;
     o->process_exiting = true;
     if (end_handle(o)) kobjns__handle_put(o);

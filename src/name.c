@@ -127,7 +127,6 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
   }
 }
 
-
 size_t kobjns__path_len(const kobjns__name *n) {
   if (n->session == 0) return strlen(GLOBAL_DIR) + n->leaf_len;
   return (size_t)snprintf(NULL, 0, SESSION_DIR_FMT, (unsigned)n->session) + n->leaf_len;

@@ -71,7 +71,7 @@ static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsi
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* An open that asks for nothing gets nothing (row 10), once the name is known to exist: it
    * asks the least right of the type to learn that. */
-  unsigned desired = access ? kobjns__type_map(type, access)
+  unsigned desired = access                        ? kobjns__type_map(type, access)
                      : type == KOBJNS_TYPE_SECTION ? KOBJNS__SECTION_QUERY
                                                    : KOBJNS__SYNCHRONIZE;
   kobjns__facts facts = {0};

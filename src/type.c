@@ -26,9 +26,10 @@ static const kobjns__generic_mapping semaphore_mapping = {
     .all = KOBJNS__SEMAPHORE_ALL,
 };
 
-#define OBJECT(n, m, r) {.name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true}
-#define WAITABLE(n, m, r)                                                             \
-  {.name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true, .waitable = true}
+#define OBJECT(n, m, r)                                                                            \
+  { .name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true }
+#define WAITABLE(n, m, r)                                                                          \
+  { .name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true, .waitable = true }
 static const kobjns__type_info types[] = {
     [KOBJNS_TYPE_NONE] = {.name = ""},
     [KOBJNS_TYPE_SECTION] = OBJECT("Section", &section_mapping, KOBJNS__SECTION_ALL),

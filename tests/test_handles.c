@@ -85,8 +85,8 @@ static void types_of_handles(void) {
 }
 
 static void type_names(void) {
-  static const char *const names[] = {"",       "Section", "Mutex",   "Event",    "Semaphore",
-                                      "Session", "Object", "Unknown", "Temporary"};
+  static const char *const names[] = {"",        "Section", "Mutex",   "Event",    "Semaphore",
+                                      "Session", "Object",  "Unknown", "Temporary"};
   for (int t = 0; t <= KOBJNS_TYPE_TEMPORARY; t++)
     CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)t), names[t]);
   CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)99), "");
@@ -96,8 +96,9 @@ static void type_names(void) {
 static void typed_access_checks(void) {
   /* GX is SYNCHRONIZE for a mutex, SECTION_MAP_EXECUTE for a section. */
   KT_OK(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_MUTEX, "D:(A;;GX;;;WD)", 0, KOBJNS_SYNCHRONIZE));
-  KT_STATUS(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_SECTION, "D:(A;;GX;;;WD)", 0, KOBJNS_MAP_READ),
-            KOBJNS_ACCESS_DENIED);
+  KT_STATUS(
+      kobjns_sddl_access_type(NULL, KOBJNS_TYPE_SECTION, "D:(A;;GX;;;WD)", 0, KOBJNS_MAP_READ),
+      KOBJNS_ACCESS_DENIED);
   KT_OK(kobjns_sddl_access_type(NULL, KOBJNS_TYPE_EVENT, "D:(A;;GW;;;WD)", 0,
                                 KOBJNS_EVENT_MODIFY_STATE));
   /* Rights of another type, or a type that is no object's. */
@@ -141,8 +142,8 @@ static void a_dropped_privilege_stays_dropped(void) {
 }
 
 void kt_add_handles(CU_pSuite s) {
-  kt_add(s, "values are multiples of 4 below 2^32, low bits ignored", values_are_small_multiples_of_four,
-         0);
+  kt_add(s, "values are multiples of 4 below 2^32, low bits ignored",
+         values_are_small_multiples_of_four, 0);
   kt_add(s, "a closed handle's value is not issued again soon", a_closed_value_comes_back_late, 0);
   kt_add(s, "kobjns_close and kobjns_handle_type for every type", types_of_handles, 0);
   kt_add(s, "type names", type_names, 0);

@@ -59,7 +59,7 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
     return rc;
   }
   HANDLE h = a->type == KOBJNS_TYPE_SECTION ? kobjns__win32_create_section(a, &sa, wname)
-                                             : kobjns__win32_create_sync(a, &sa, wname);
+                                            : kobjns__win32_create_sync(a, &sa, wname);
   DWORD error = GetLastError();
   if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
   free(wname);

@@ -13,8 +13,6 @@
 
 #define GENERIC_RIGHTS (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL)
 
-enum type { MUTEX, EVENT, SEMAPHORE };
-
 static HANDLE failed(DWORD error) {
   SetLastError(error);
   return NULL;
@@ -35,7 +33,7 @@ static DWORD utf8_name(LPCWSTR name, char **out) {
 /* --- create ----------------------------------------------------------------------------------- */
 
 typedef struct create_call {
-  enum type type;
+  kobjns_type type;
   BOOL initial_owner;               /* mutex */
   BOOL manual_reset, initial_state; /* event */
   LONG initial, maximum;            /* semaphore */
@@ -46,7 +44,8 @@ typedef struct create_call {
 static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const char *name) {
   /* The counts are checked before anything else, an existing name included (Windows' kernel
    * checks them before it looks the name up). */
-  if (c->type == SEMAPHORE && (c->maximum <= 0 || c->initial < 0 || c->initial > c->maximum))
+  if (c->type == KOBJNS_TYPE_SEMAPHORE &&
+      (c->maximum <= 0 || c->initial < 0 || c->initial > c->maximum))
     return failed(ERROR_INVALID_PARAMETER);
   /* The SDDL text: the create parses it with the type's generic mapping (GA = MUTEX_ALL_ACCESS
    * on a mutex). bInheritHandle: nothing inherits handles here (no CreateProcess). */
@@ -56,8 +55,8 @@ static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const 
   kobjns_sync *s = NULL;
   int rc;
   switch (c->type) {
-    case MUTEX: rc = kobjns_mutex_create(NULL, name, c->initial_owner, sddl, &s); break;
-    case EVENT:
+    case KOBJNS_TYPE_MUTEX: rc = kobjns_mutex_create(NULL, name, c->initial_owner, sddl, &s); break;
+    case KOBJNS_TYPE_EVENT:
       rc = kobjns_event_create(NULL, name, c->manual_reset, c->initial_state, sddl, &s);
       break;
     default: rc = kobjns_semaphore_create(NULL, name, c->initial, c->maximum, sddl, &s); break;
@@ -85,37 +84,39 @@ static HANDLE create_w(const create_call *c, const SECURITY_ATTRIBUTES *sa, LPCW
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner,
                                             LPCSTR name) {
-  create_call c = {.type = MUTEX, .initial_owner = initial_owner};
+  create_call c = {.type = KOBJNS_TYPE_MUTEX, .initial_owner = initial_owner};
   return create_a(&c, sa, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner,
                                             LPCWSTR name) {
-  create_call c = {.type = MUTEX, .initial_owner = initial_owner};
+  create_call c = {.type = KOBJNS_TYPE_MUTEX, .initial_owner = initial_owner};
   return create_w(&c, sa, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
                                             BOOL initial_state, LPCSTR name) {
-  create_call c = {.type = EVENT, .manual_reset = manual_reset, .initial_state = initial_state};
+  create_call c = {
+      .type = KOBJNS_TYPE_EVENT, .manual_reset = manual_reset, .initial_state = initial_state};
   return create_a(&c, sa, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
                                             BOOL initial_state, LPCWSTR name) {
-  create_call c = {.type = EVENT, .manual_reset = manual_reset, .initial_state = initial_state};
+  create_call c = {
+      .type = KOBJNS_TYPE_EVENT, .manual_reset = manual_reset, .initial_state = initial_state};
   return create_w(&c, sa, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial,
                                                 LONG maximum, LPCSTR name) {
-  create_call c = {.type = SEMAPHORE, .initial = initial, .maximum = maximum};
+  create_call c = {.type = KOBJNS_TYPE_SEMAPHORE, .initial = initial, .maximum = maximum};
   return create_a(&c, sa, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial,
                                                 LONG maximum, LPCWSTR name) {
-  create_call c = {.type = SEMAPHORE, .initial = initial, .maximum = maximum};
+  create_call c = {.type = KOBJNS_TYPE_SEMAPHORE, .initial = initial, .maximum = maximum};
   return create_w(&c, sa, name);
 }
 
@@ -125,19 +126,19 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG i
  * Windows defines for no object of it) are checked as Windows checks them: once the name is found,
  * ERROR_ACCESS_DENIED, or ERROR_PRIVILEGE_NOT_HELD for ACCESS_SYSTEM_SECURITY (it needs
  * SeSecurityPrivilege). MAXIMUM_ALLOWED asks for all the type's rights. */
-static HANDLE open_object(enum type type, DWORD access, BOOL inherit, const char *name) {
+static HANDLE open_object(kobjns_type type, DWORD access, BOOL inherit, const char *name) {
   (void)inherit; /* no CreateProcess here: nothing inherits handles */
-  DWORD all = type == MUTEX   ? MUTEX_ALL_ACCESS
-              : type == EVENT ? EVENT_ALL_ACCESS
-                              : SEMAPHORE_ALL_ACCESS;
+  DWORD all = type == KOBJNS_TYPE_MUTEX   ? MUTEX_ALL_ACCESS
+              : type == KOBJNS_TYPE_EVENT ? EVENT_ALL_ACCESS
+                                          : SEMAPHORE_ALL_ACCESS;
   if (access & MAXIMUM_ALLOWED) access = (access & ~(DWORD)MAXIMUM_ALLOWED) | all;
   DWORD known = access & (all | GENERIC_RIGHTS), other = access & ~(all | GENERIC_RIGHTS);
   DWORD refusal = other & ACCESS_SYSTEM_SECURITY ? ERROR_PRIVILEGE_NOT_HELD : ERROR_ACCESS_DENIED;
   kobjns_sync *s = NULL;
   int rc;
   switch (type) {
-    case MUTEX: rc = kobjns_mutex_open(NULL, name, known, &s); break;
-    case EVENT: rc = kobjns_event_open(NULL, name, known, &s); break;
+    case KOBJNS_TYPE_MUTEX: rc = kobjns_mutex_open(NULL, name, known, &s); break;
+    case KOBJNS_TYPE_EVENT: rc = kobjns_event_open(NULL, name, known, &s); break;
     default: rc = kobjns_semaphore_open(NULL, name, known, &s); break;
   }
   /* Asking for nothing known is refused (5) once the name is found: the unknown rights say why. */
@@ -150,13 +151,13 @@ static HANDLE open_object(enum type type, DWORD access, BOOL inherit, const char
   return kobjns__facade_handle(s);
 }
 
-static HANDLE open_a(enum type type, DWORD access, BOOL inherit, LPCSTR name) {
+static HANDLE open_a(kobjns_type type, DWORD access, BOOL inherit, LPCSTR name) {
   DWORD error = kobjns__facade_check_ansi_name(name);
   if (error) return failed(error);
   return open_object(type, access, inherit, name);
 }
 
-static HANDLE open_w(enum type type, DWORD access, BOOL inherit, LPCWSTR name) {
+static HANDLE open_w(kobjns_type type, DWORD access, BOOL inherit, LPCWSTR name) {
   char *utf8;
   DWORD error = utf8_name(name, &utf8);
   if (error) return failed(error);
@@ -166,27 +167,27 @@ static HANDLE open_w(enum type type, DWORD access, BOOL inherit, LPCWSTR name) {
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenMutexA(DWORD access, BOOL inherit, LPCSTR name) {
-  return open_a(MUTEX, access, inherit, name);
+  return open_a(KOBJNS_TYPE_MUTEX, access, inherit, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenMutexW(DWORD access, BOOL inherit, LPCWSTR name) {
-  return open_w(MUTEX, access, inherit, name);
+  return open_w(KOBJNS_TYPE_MUTEX, access, inherit, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenEventA(DWORD access, BOOL inherit, LPCSTR name) {
-  return open_a(EVENT, access, inherit, name);
+  return open_a(KOBJNS_TYPE_EVENT, access, inherit, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenEventW(DWORD access, BOOL inherit, LPCWSTR name) {
-  return open_w(EVENT, access, inherit, name);
+  return open_w(KOBJNS_TYPE_EVENT, access, inherit, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreA(DWORD access, BOOL inherit, LPCSTR name) {
-  return open_a(SEMAPHORE, access, inherit, name);
+  return open_a(KOBJNS_TYPE_SEMAPHORE, access, inherit, name);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD access, BOOL inherit, LPCWSTR name) {
-  return open_w(SEMAPHORE, access, inherit, name);
+  return open_w(KOBJNS_TYPE_SEMAPHORE, access, inherit, name);
 }
 
 /* --- releases ------------------------------------------------------------------------------------
