@@ -204,10 +204,12 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
 /* --- mutexes, events and semaphores -----------------------------------------------------------
  * Named like sections and in the same namespaces: one name is one object of one type (a name
  * another type holds -> 6, for create and open), with the same lifetime (the name goes with the
- * last handle, also when holders die), descriptors (GR, GW, GX, GA stand for the type's rights,
- * as on Windows) and privileges. Creating an existing object of the same type opens it with the
- * type's ALL_ACCESS (checked against its descriptor) and returns 183; the other arguments are
- * then ignored. "" or NULL creates an unnamed object. Handles are checked like sections'. */
+ * last handle, also when holders die) and descriptors (GR, GW, GX, GA stand for the type's
+ * rights, as on Windows). Unlike a section's, their creation in Global\ needs no privilege (as on
+ * Windows: SeCreateGlobalPrivilege is for file mappings). Creating an existing object of the same
+ * type opens it with the type's ALL_ACCESS (checked against its descriptor) and returns 183; the
+ * other arguments are then ignored. "" or NULL creates an unnamed object. Handles are checked like
+ * sections'. */
 
 /* A mutex: owned by one thread at a time, recursively (each wait that acquires it needs one
  * release). `initial_owner`: the calling thread owns the new mutex. If its owner thread or
@@ -362,6 +364,13 @@ KOBJNS_API int kobjns_sddl_access(const kobjns_ctx *ctx, const char *sddl, uint3
  * GW, GX and `access` are that type's rights (87 for bits outside them, or another type). */
 KOBJNS_API int kobjns_sddl_access_type(const kobjns_ctx *ctx, kobjns_type type, const char *sddl,
                                        uint32_t owner, unsigned access);
+
+/* The privileges (KOBJNS_PRIV_*) a create of a new object of `type` named `name` needs from
+ * `ctx` (NULL: this process): KOBJNS_PRIV_CREATE_GLOBAL for a section in the global namespace
+ * from a session other than 0, else 0 (a mutex, event or semaphore never needs it). Whether
+ * `ctx` holds them: kobjns_ctx_has_privilege(). 0, 87, or a name status (3, 6, 123, ...). */
+KOBJNS_API int kobjns_create_privileges(const kobjns_ctx *ctx, const char *name, kobjns_type type,
+                                        unsigned *privileges);
 
 /* Why an open was refused: which of the checks an open makes said no. */
 typedef enum kobjns_denial {

@@ -13,6 +13,24 @@ bool kobjns__may_create_in(const kobjns_ctx *ctx, kobjns_type type, const kobjns
          ctx->token.session == 0 || (ctx->token.privileges & KOBJNS_PRIV_CREATE_GLOBAL);
 }
 
+int kobjns_create_privileges(const kobjns_ctx *ctx, const char *name, kobjns_type type,
+                             unsigned *privileges) {
+  if (!privileges) return KOBJNS_INVALID_PARAMETER;
+  *privileges = 0;
+  if (!name || !kobjns__type_is_object(type)) return KOBJNS_INVALID_PARAMETER;
+  if (!name[0]) return 0; /* an unnamed object is in no namespace */
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
+  kobjns__name resolved;
+  if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
+  /* What the rule asks for, whoever asks: a context in session 0 needs nothing. */
+  kobjns_ctx unprivileged = *ctx;
+  unprivileged.token.privileges = 0;
+  if (!kobjns__may_create_in(&unprivileged, type, &resolved))
+    *privileges = KOBJNS_PRIV_CREATE_GLOBAL;
+  return 0;
+}
+
 unsigned kobjns__section_existing_access(bool read_only) {
   return KOBJNS__SECTION_QUERY | KOBJNS__SECTION_MAP_READ |
          (read_only ? 0u : KOBJNS__SECTION_MAP_WRITE);

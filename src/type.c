@@ -26,13 +26,16 @@ static const kobjns__generic_mapping semaphore_mapping = {
     .all = KOBJNS__SEMAPHORE_ALL,
 };
 
-#define OBJECT(n, m, r)                                                                            \
+/* SeCreateGlobalPrivilege is checked for file mappings (and, on Windows, symbolic links) only:
+ * anyone may create a mutex, event or semaphore in Global\ (Microsoft's "Kernel object
+ * namespaces"; Wine's om.c tests run as a standard user). */
+#define SECTION(n, m, r)                                                                           \
   { .name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true }
 #define WAITABLE(n, m, r)                                                                          \
-  { .name = n, .mapping = m, .rights = r, .create_global_needs_privilege = true, .waitable = true }
+  { .name = n, .mapping = m, .rights = r, .waitable = true }
 static const kobjns__type_info types[] = {
     [KOBJNS_TYPE_NONE] = {.name = ""},
-    [KOBJNS_TYPE_SECTION] = OBJECT("Section", &section_mapping, KOBJNS__SECTION_ALL),
+    [KOBJNS_TYPE_SECTION] = SECTION("Section", &section_mapping, KOBJNS__SECTION_ALL),
     [KOBJNS_TYPE_MUTEX] = WAITABLE("Mutex", &mutex_mapping, KOBJNS__MUTANT_ALL),
     [KOBJNS_TYPE_EVENT] = WAITABLE("Event", &event_mapping, KOBJNS__EVENT_ALL),
     [KOBJNS_TYPE_SEMAPHORE] = WAITABLE("Semaphore", &semaphore_mapping, KOBJNS__SEMAPHORE_ALL),

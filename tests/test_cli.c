@@ -547,6 +547,9 @@ static void explain_opens_the_type_the_name_holds(void) {
   /* Nothing there: every open answers 2; for sync words, a mutex's. */
   explain_sync_agrees(kt_name("cli-xnothing"), "sync", AS_MUTEX, KOBJNS_SYNCHRONIZE,
                       KOBJNS_FILE_NOT_FOUND, "nothing named");
+  /* A mutex needs no privilege in Global\ (row 51): only a section does. */
+  explain_sync_agrees(kt_prefixed("Global\\", "cli-xnothing"), "sync", AS_MUTEX,
+                      KOBJNS_SYNCHRONIZE, KOBJNS_FILE_NOT_FOUND, "needs no privilege");
   /* From session 1, the event in Global\ is found elsewhere, by its type. */
   kobjns_ctx *creator = kt_global_creator();
   const char *global = kt_prefixed("Global\\", "cli-xglobal"), *bare = strchr(global, '\\') + 1;

@@ -243,6 +243,13 @@ static void another_user(void) {
        "create Global\\%s 4096 rw -", kt_name("conform-nsG2"));
   step(&b, "22", "user B, without the privilege, creates Session\\0\\x", "NULL, 5",
        "create Session\\0\\%s 4096 rw -", kt_name("conform-s0"));
+  /* Row 51: the privilege is for file mappings only. */
+  step(&b, "51", "user B, without the privilege, creates mutex Global\\m", "handle, 0",
+       "sync Global\\%s mutex", kt_name("conform-m51"));
+  step(&b, "51", "user B, without the privilege, creates event Global\\e", "handle, 0",
+       "sync Global\\%s event", kt_name("conform-e51"));
+  step(&b, "51", "user B, without the privilege, creates semaphore Global\\s", "handle, 0",
+       "sync Global\\%s semaphore", kt_name("conform-s51"));
   CU_ASSERT_EQUAL(kt_wait(&b), 0);
   CU_ASSERT_EQUAL(kt_wait(&a), 0);
 }

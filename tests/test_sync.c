@@ -576,19 +576,36 @@ static void descriptors_and_access(void) {
   KT_OK(kobjns_sync_close(e));
 }
 
-static void global_needs_the_privilege(void) {
-  kobjns_ctx *plain = kt_ctx(1, false), *privileged = kt_ctx(1, true);
-  const char *name = kt_prefixed("Global\\", "syncpriv");
-  kobjns_sync *m = NULL;
-  KT_STATUS(kobjns_mutex_create(plain, name, 0, NULL, &m), 5);
-  KT_OK(kobjns_mutex_create(privileged, name, 0, "D:(A;;GA;;;WD)", &m));
-  kobjns_sync *again = NULL;
-  /* Once it exists, a create without the privilege opens it (183), as a section's does. */
-  KT_STATUS(kobjns_mutex_create(plain, name, 0, NULL, &again), KOBJNS_ALREADY_EXISTS);
+/* Row 51: SeCreateGlobalPrivilege is for file mappings only. A session-1 context without it
+ * creates a mutex, an event and a semaphore in Global\; a section it may not. */
+static void global_needs_no_privilege(void) {
+  kobjns_ctx *plain = kt_ctx(1, false);
+  kobjns_sync *m = NULL, *e = NULL, *sem = NULL, *again = NULL;
+  const char *mname = kt_prefixed("Global\\", "syncpriv");
+  KT_OK(kobjns_mutex_create(plain, mname, 0, "D:(A;;GA;;;WD)", &m));
+  KT_OK(kobjns_event_create(plain, kt_prefixed("Global\\", "syncpriv-e"), 0, 0, NULL, &e));
+  KT_OK(kobjns_semaphore_create(plain, kt_prefixed("Global\\", "syncpriv-s"), 0, 1, NULL, &sem));
+  KT_STATUS(kobjns_mutex_create(plain, mname, 0, NULL, &again), KOBJNS_ALREADY_EXISTS);
+  kobjns_section *s = NULL;
+  KT_STATUS(kobjns_section_create(plain, kt_prefixed("Global\\", "syncpriv-sec"), 4096,
+                                  KOBJNS_MAP_WRITE, NULL, &s),
+            KOBJNS_ACCESS_DENIED);
+  unsigned needed = 99;
+  KT_OK(kobjns_create_privileges(plain, mname, KOBJNS_TYPE_MUTEX, &needed));
+  CU_ASSERT_EQUAL(needed, 0);
+  KT_OK(kobjns_create_privileges(plain, "Global\\x", KOBJNS_TYPE_SECTION, &needed));
+  CU_ASSERT_EQUAL(needed, KOBJNS_PRIV_CREATE_GLOBAL);
+  KT_OK(kobjns_create_privileges(plain, "Local\\x", KOBJNS_TYPE_SECTION, &needed));
+  CU_ASSERT_EQUAL(needed, 0);
+  KT_STATUS(kobjns_create_privileges(plain, "Global\\", KOBJNS_TYPE_SECTION, &needed),
+            KOBJNS_INVALID_NAME);
+  KT_STATUS(kobjns_create_privileges(plain, "x", KOBJNS_TYPE_SESSION, &needed),
+            KOBJNS_INVALID_PARAMETER);
   KT_OK(kobjns_sync_close(again));
   KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(sem));
   kobjns_ctx_free(plain);
-  kobjns_ctx_free(privileged);
 }
 
 /* Another user is kept out by the default descriptor, and by the kernel (mode bits). */
@@ -709,8 +726,8 @@ void kt_add_sync(CU_pSuite suite) {
          name_goes_with_the_last_handle, 0);
   kt_add(suite, "descriptors map GX/GA to the type's rights; each call checks its right",
          descriptors_and_access, 0);
-  kt_add(suite, "creating in Global\\ from session 1 needs SeCreateGlobalPrivilege",
-         global_needs_the_privilege, KT_NEEDS_SESSIONS);
+  kt_add(suite, "anyone may create a mutex, event or semaphore in Global\\ (row 51)",
+         global_needs_no_privilege, KT_NEEDS_SESSIONS);
   kt_add(suite, "another user: kept out by default, let in by the descriptor", other_users,
          KT_NEEDS_ROOT);
 }

@@ -399,19 +399,23 @@ static int descriptor_verdict(kobjns_ctx *ctx, const kobjns_object *o, kobjns_ty
 
 /* What is at the resolved path: steps 2 and 3 of the diagnosis, for the open of `kind` with
  * `access` that gives the answer. */
-static void explain_object(report *r, kobjns_ctx *ctx, const char *path, uint32_t session,
-                           const char *user, kobjns_type kind, unsigned access,
+static void explain_object(report *r, kobjns_ctx *ctx, const char *name, const char *path,
+                           uint32_t session, const char *user, kobjns_type kind, unsigned access,
                            const access_request *asked, int query, const found *f) {
   if (query == KOBJNS_FILE_NOT_FOUND) {
     char leaf[1024];
     step(r, "nothing named \"%s\" exists there", cli_printable(leaf_of(path), leaf, sizeof leaf));
     elsewhere e = {.leaf = leaf_of(path), .here = path, .my_session = session, .r = r};
     kobjns_object_list(note_elsewhere, &e);
+    /* The privilege rule is the library's: a section in Global\ from another session than 0. */
+    unsigned needed = 0;
     int held = 0;
+    kobjns_create_privileges(ctx, name, kind, &needed);
     kobjns_ctx_has_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, &held);
-    if (!strncmp(path, "\\BaseNamedObjects\\", 18) && session != 0)
+    if (needed & KOBJNS_PRIV_CREATE_GLOBAL)
       step(
-          r, "creating it there needs SeCreateGlobalPrivilege, which this identity %s",
+          r, "creating a %s there needs SeCreateGlobalPrivilege, which this identity %s",
+          kind == KOBJNS_TYPE_SECTION ? "section" : kobjns_type_name(kind),
           held ? "holds" : "lacks (only session 0 and administrators hold it): a create answers 5");
     else
       step(r, "creating it there needs no privilege");
@@ -627,7 +631,7 @@ int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
     char shown[1024];
     if (path[0]) step(&r, "so it resolves to %s", cli_printable(path, shown, sizeof shown));
     /* 2. What is there. */
-    explain_object(&r, ctx, path, session, user, kind, access, &asked, query, &f);
+    explain_object(&r, ctx, name, path, session, user, kind, access, &asked, query, &f);
     /* 3. The answer: a real open, except of a stale object (it would be removed). */
     bool stale = f.present && f.o.stale > 0;
     kobjns_denial why = KOBJNS_DENIAL_NONE;

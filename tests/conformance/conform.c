@@ -217,6 +217,20 @@ static void rows_global(rows_state *st) {
     report("13", "create Global\\nsG2 without the privilege", created(h), "NULL, 5");
     if (h) CloseHandle(h);
   }
+  /* Row 51: the privilege is for file mappings only; anyone creates the other types there. */
+  if (st->may_global && !skip_reason("51")) {
+    skip("51", "create a mutex, an event, a semaphore in Global\\ without the privilege", lacks);
+  } else {
+    HANDLE m = CreateMutexA(NULL, FALSE, unique("Global\\", "m51"));
+    report("51", "create mutex Global\\m51 without the privilege", created(m), "handle, 0");
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, unique("Global\\", "e51"));
+    report("51", "create event Global\\e51 without the privilege", created(e), "handle, 0");
+    HANDLE sem = CreateSemaphoreA(NULL, 0, 1, unique("Global\\", "s51"));
+    report("51", "create semaphore Global\\s51 without the privilege", created(sem), "handle, 0");
+    if (m) CloseHandle(m);
+    if (e) CloseHandle(e);
+    if (sem) CloseHandle(sem);
+  }
   if (!st->g) {
     skip("15", "open bare nsG when only Global\\nsG exists", need);
     skip("16", "open the global object through other names", need);
@@ -901,6 +915,7 @@ static int rows_main(void) {
  *   write TEXT                      ->  "ok" | "NULL, E"          (through a view of the current)
  *   read                            ->  the text | "NULL, E"
  *   close                           ->  "ok" | "FALSE, E"         (the current handle)
+ *   sync NAME mutex|event|semaphore ->  "handle, E" | "NULL, E"   (created, then closed)
  *   session                         ->  "session N" | "FALSE, E"
  *   exit
  * clang-format on */
@@ -947,6 +962,12 @@ static int peer_main(void) {
         printf("%.200s\n", write ? "ok" : v);
         UnmapViewOfFile(v);
       }
+    } else if (!strcmp(cmd, "sync")) {
+      HANDLE h = !strcmp(b, "mutex")   ? CreateMutexA(NULL, FALSE, n)
+                 : !strcmp(b, "event") ? CreateEventA(NULL, TRUE, FALSE, n)
+                                       : CreateSemaphoreA(NULL, 0, 1, n);
+      puts(created(h));
+      if (h) CloseHandle(h);
     } else if (!strcmp(cmd, "close")) {
       BOOL ok = CloseHandle(current);
       if (ok) count--;
