@@ -244,11 +244,11 @@ static void another_user(void) {
   step(&b, "22", "user B, without the privilege, creates Session\\0\\x", "NULL, 5",
        "create Session\\0\\%s 4096 rw -", kt_name("conform-s0"));
   /* Row 51: the privilege is for file mappings only. */
-  step(&b, "51", "user B, without the privilege, creates mutex Global\\m", "handle, 0",
+  step(&b, "51u", "user B, without the privilege, creates mutex Global\\m", "handle, 0",
        "sync Global\\%s mutex", kt_name("conform-m51"));
-  step(&b, "51", "user B, without the privilege, creates event Global\\e", "handle, 0",
+  step(&b, "51u", "user B, without the privilege, creates event Global\\e", "handle, 0",
        "sync Global\\%s event", kt_name("conform-e51"));
-  step(&b, "51", "user B, without the privilege, creates semaphore Global\\s", "handle, 0",
+  step(&b, "51u", "user B, without the privilege, creates semaphore Global\\s", "handle, 0",
        "sync Global\\%s semaphore", kt_name("conform-s51"));
   CU_ASSERT_EQUAL(kt_wait(&b), 0);
   CU_ASSERT_EQUAL(kt_wait(&a), 0);
@@ -365,7 +365,7 @@ void kt_add_conformance(CU_pSuite s) {
       KT_NEEDS_SESSIONS);
   add(s, "49s", "ProcessIdToSessionId in sessions 0, 1 and 2 (row 49)", session_ids,
       KT_NEEDS_SESSIONS);
-  add(s, "43", "another user (rows 13, 22, 43)", KT_POSIX_ONLY(another_user),
+  add(s, "43", "another user (rows 13, 22, 43, 51)", KT_POSIX_ONLY(another_user),
       KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
   kt_add(s, "write the transcript", write_transcript, 0);
   if (getenv("KOBJNS_CONFORMANCE_PEER"))
