@@ -170,16 +170,22 @@ KOBJNS_API int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session);
 /* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" or NULL
  * creates an unnamed section, as in Win32) of `size` bytes, or open it if it exists: then 183 is
  * returned with a valid *out and the size argument is ignored. `access` without a write right
- * (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section. `sddl` NULL = the
+ * (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section; with
+ * KOBJNS_MAP_EXECUTE, one whose views may be executable (an execute protection). `sddl` NULL = the
  * default descriptor (creator, SYSTEM, administrators). */
 KOBJNS_API int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size,
                                      unsigned access, const char *sddl, kobjns_section **out);
 /* Open the existing section `name` for `access`, checked against its descriptor. */
 KOBJNS_API int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access,
                                    kobjns_section **out);
-/* Map a view. `access`: KOBJNS_MAP_READ, KOBJNS_MAP_WRITE (read/write view) or KOBJNS_MAP_COPY
- * (private copy-on-write view). `offset` a multiple of KOBJNS_VIEW_ALIGNMENT; `length` 0 maps
- * to the end of the section. A view outlives its handle and the name. */
+/* Map a view, the one MapViewOfFile maps for `access` (any bits of KOBJNS_MAP_ALL_ACCESS,
+ * KOBJNS_MAP_COPY and KOBJNS_MAP_EXECUTE, else 87): KOBJNS_MAP_COPY alone a private
+ * copy-on-write view (combined with other rights it is ignored); a write right a read/write
+ * view; a read right a read-only view; anything else a view without access. KOBJNS_MAP_EXECUTE
+ * with a read or write right makes it executable: 5 unless the section was created with
+ * KOBJNS_MAP_EXECUTE and the handle has an execute right. `offset` a multiple of
+ * KOBJNS_VIEW_ALIGNMENT; `length` 0 maps to the end of the section. A view outlives its handle
+ * and the name. */
 KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset,
                                   size_t length, void **addr);
 /* kobjns_section_map() at exactly `base` (a multiple of KOBJNS_VIEW_ALIGNMENT, else 1132); 487

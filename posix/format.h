@@ -22,6 +22,7 @@
 #define KOBJNS__FORMAT_VERSION 3u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
+#define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
 
 /* --- the stored security descriptor ----------------------------------------------------------- */
 

@@ -247,7 +247,8 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
       .type = t,
       .name = a->name,
       .native = o->os.native,
-      .flags = a->read_only ? KOBJNS__FLAG_READ_ONLY : 0,
+      .flags = (a->read_only ? KOBJNS__FLAG_READ_ONLY : 0u) |
+               (a->executable ? KOBJNS__FLAG_EXECUTABLE : 0u),
       .size = t->file_size(a),
       .sd = a->sd,
       .create = a,
@@ -259,6 +260,8 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   o->os.header_size = n.h.header_size;
   facts->size = a->type == KOBJNS_TYPE_SECTION ? a->size : 0;
   facts->read_only = a->read_only;
+  facts->executable = a->executable;
+  facts->protection_known = true;
   keep(o, n.fd);
   return 0;
 }

@@ -39,6 +39,8 @@ static int adopt(kobjns__object *o, const kobjns__named *n, bool writable, kobjn
   }
   facts->size = n->h.size;
   facts->read_only = read_only;
+  facts->executable = n->h.flags & KOBJNS__FLAG_EXECUTABLE;
+  facts->protection_known = true;
   return 0;
 }
 
@@ -52,10 +54,15 @@ const kobjns__named_type kobjns__posix_section = {
 
 /* --- views --------------------------------------------------------------------------------- */
 
-int kobjns__os_section_map(kobjns__object *s, unsigned access, uint64_t offset, size_t length,
-                           void *base, void **addr) {
-  int prot = access == KOBJNS_MAP_READ ? PROT_READ : PROT_READ | PROT_WRITE;
-  int flags = access == KOBJNS_MAP_COPY ? MAP_PRIVATE : MAP_SHARED;
+int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint64_t offset,
+                           size_t length, void *base, void **addr) {
+  static const int prots[] = {[KOBJNS__VIEW_NONE] = PROT_NONE,
+                              [KOBJNS__VIEW_READ] = PROT_READ,
+                              [KOBJNS__VIEW_WRITE] = PROT_READ | PROT_WRITE,
+                              [KOBJNS__VIEW_COPY] = PROT_READ | PROT_WRITE};
+  /* An executable view of a file in a noexec /dev/shm is refused by the kernel (EPERM: 5). */
+  int prot = prots[kind] | (exec ? PROT_EXEC : 0);
+  int flags = kind == KOBJNS__VIEW_COPY ? MAP_PRIVATE : MAP_SHARED;
   void *p;
   int err = kobjns__plat_map(base, length, prot, flags, s->os.fd,
                              (off_t)(s->os.header_size + offset), &p);

@@ -39,9 +39,11 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
 void kobjns__os_close(kobjns__object *o);
 
 /* section.c */
-/* Map at `base` exactly (487 when that range is taken), or anywhere for NULL. */
-int kobjns__os_section_map(kobjns__object *s, unsigned access, uint64_t offset, size_t length,
-                           void *base, void **addr);
+/* Map a view of `kind` (executable with `exec`), the core having checked the handle's access
+ * and the section's protection where known: at `base` exactly (487 when that range is taken),
+ * or anywhere for NULL. */
+int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint64_t offset,
+                           size_t length, void *base, void **addr);
 int kobjns__os_unmap(void *addr);
 
 /* sync.c: mutexes, events, semaphores */

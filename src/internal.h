@@ -69,20 +69,24 @@ int kobjns__validate_name(const char *name, size_t *utf16_units);
  * fills the portable fields from the facts a backend reports, the backend only its `os` part. */
 typedef struct kobjns__object {
   kobjns_type type;
-  uint32_t handle;      /* its value in the handle table */
-  bool process_exiting; /* closed by the process's exit, not by a close call */
-  unsigned access;      /* granted, generic rights mapped */
-  uint64_t size;        /* section: bytes a view can map */
-  bool read_only;       /* section: created with read-only protection */
-  char *path;           /* canonical path, "" for an unnamed object */
+  uint32_t handle;       /* its value in the handle table */
+  bool process_exiting;  /* closed by the process's exit, not by a close call */
+  unsigned access;       /* granted, generic rights mapped */
+  uint64_t size;         /* section: bytes a view can map */
+  bool read_only;        /* section: created with read-only protection */
+  bool executable;       /* section: created with an execute protection */
+  bool protection_known; /* section: read_only and executable are known (else the OS decides) */
+  char *path;            /* canonical path, "" for an unnamed object */
   kobjns__os_object os;
 } kobjns__object;
 
 /* What a backend reports about an object it created or opened: the core keeps these facts. */
 typedef struct kobjns__facts {
-  uint64_t size;        /* section: bytes a view can map (Windows' whole pages) */
-  bool read_only;       /* section: created with read-only protection */
-  kobjns_denial denial; /* on 5: which check refused (NONE when the backend cannot tell) */
+  uint64_t size;         /* section: bytes a view can map (Windows' whole pages) */
+  bool read_only;        /* section: created with read-only protection */
+  bool executable;       /* section: created with an execute protection */
+  bool protection_known; /* section: both are known (POSIX: always; Windows: for a new one) */
+  kobjns_denial denial;  /* on 5: which check refused (NONE when the backend cannot tell) */
 } kobjns__facts;
 
 /* A create, as the core has decided it: the backend carries it out. */
@@ -100,6 +104,7 @@ typedef struct kobjns__create_args {
   /* The type's own arguments. */
   uint64_t size;                    /* section: whole pages */
   bool read_only;                   /* section */
+  bool executable;                  /* section: views may be executable */
   bool initial_owner;               /* mutex */
   bool manual_reset, initial_state; /* event */
   int32_t initial, maximum;         /* semaphore */
@@ -115,6 +120,14 @@ int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, uns
 /* A caller's name checked (UTF-8, length), then resolved. */
 int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
                         kobjns__name *out);
+
+/* A view's kind, as MapViewOfFile computes it from the access asked (section.c). */
+typedef enum kobjns__view {
+  KOBJNS__VIEW_NONE,  /* no access (PAGE_NOACCESS) */
+  KOBJNS__VIEW_READ,  /* read-only */
+  KOBJNS__VIEW_WRITE, /* read and write, shared */
+  KOBJNS__VIEW_COPY   /* copy-on-write, private */
+} kobjns__view;
 
 /* --- the handle table (handles.c) ---------------------------------------------------------- */
 

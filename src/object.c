@@ -50,6 +50,8 @@ static kobjns__object *object_new(kobjns_type type, const kobjns__name *name) {
 static void keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned access) {
   o->size = f->size;
   o->read_only = f->read_only;
+  o->executable = f->executable;
+  o->protection_known = f->protection_known;
   o->access = access;
 }
 

@@ -33,6 +33,7 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
   if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;
   unsigned desired = desired_access(access);
   bool read_only = !(desired & KOBJNS__SECTION_MAP_WRITE);
+  bool executable = access & KOBJNS_MAP_EXECUTE; /* an execute protection asks for it itself */
   kobjns__create_args a = {
       .type = KOBJNS_TYPE_SECTION,
       .sd = sddl ? &sd : NULL,
@@ -41,6 +42,7 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
       .existing_access = kobjns__section_existing_access(read_only),
       .size = (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE,
       .read_only = read_only,
+      .executable = executable,
   };
   return kobjns__create_object(ctx, name, &a, (void **)out);
 }
@@ -60,32 +62,51 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
   return kobjns_section_map_at(s, access, offset, length, NULL, addr);
 }
 
+/* Every right a view may ask for: FILE_MAP_ALL_ACCESS (which holds FILE_MAP_COPY's bit),
+ * SECTION_MAP_EXECUTE and FILE_MAP_EXECUTE. */
+#define VIEW_RIGHTS (KOBJNS_MAP_ALL_ACCESS | KOBJNS_MAP_EXECUTE)
+
+/* The view MapViewOfFile maps for `access`: FILE_MAP_COPY alone is copy-on-write, and combined
+ * with other rights it is ignored; write makes a read/write view, read a read-only one, and
+ * anything else (0, SECTION_MAP_EXECUTE, FILE_MAP_EXECUTE alone) a view with no access.
+ * FILE_MAP_EXECUTE makes the view executable (Wine's virtual.c tests, written against Windows). */
+static kobjns__view view_for(unsigned access, bool *exec) {
+  *exec = access & KOBJNS_MAP_EXECUTE;
+  unsigned rights = access & (KOBJNS_MAP_COPY | KOBJNS_MAP_WRITE | KOBJNS_MAP_READ);
+  if (rights == KOBJNS_MAP_COPY) return KOBJNS__VIEW_COPY;
+  if (rights & KOBJNS_MAP_WRITE) return KOBJNS__VIEW_WRITE;
+  if (rights & KOBJNS_MAP_READ) return KOBJNS__VIEW_READ;
+  *exec = false; /* nothing to execute in a view without access */
+  return KOBJNS__VIEW_NONE;
+}
+
 /* Map a view through the live handle `s` (a reference is held). */
 static int map_view(kobjns__object *s, unsigned access, uint64_t offset, size_t length, void *base,
                     void **addr) {
-  unsigned needed;
-  switch (access) {
-    case KOBJNS_MAP_READ: needed = KOBJNS__SECTION_MAP_READ; break;
-    case KOBJNS_MAP_WRITE:
-    case KOBJNS_MAP_WRITE | KOBJNS_MAP_READ:
-    case KOBJNS_MAP_ALL_ACCESS:
-      access = KOBJNS_MAP_WRITE;
-      needed = KOBJNS__SECTION_MAP_WRITE;
-      break;
-    case KOBJNS_MAP_COPY: needed = KOBJNS__SECTION_MAP_READ; break;
-    default: return KOBJNS_INVALID_PARAMETER;
-  }
+  if (access & ~VIEW_RIGHTS) return KOBJNS_INVALID_PARAMETER;
+  bool exec;
+  kobjns__view kind = view_for(access, &exec);
+  /* The handle's rights: a write view needs SECTION_MAP_WRITE, every other SECTION_MAP_READ
+   * (a view without access too, as Windows checks it), an executable one an execute right
+   * (SECTION_MAP_EXECUTE, or FILE_MAP_EXECUTE's SECTION_MAP_EXECUTE_EXPLICIT). */
+  unsigned needed =
+      kind == KOBJNS__VIEW_WRITE ? KOBJNS__SECTION_MAP_WRITE : KOBJNS__SECTION_MAP_READ;
   if (offset % KOBJNS_VIEW_ALIGNMENT || (uintptr_t)base % KOBJNS_VIEW_ALIGNMENT)
     return KOBJNS_MAPPED_ALIGNMENT;
   if ((s->access & needed) != needed) return KOBJNS_ACCESS_DENIED;
-  if (access == KOBJNS_MAP_WRITE && s->read_only) return KOBJNS_ACCESS_DENIED;
+  if (exec && !(s->access & (KOBJNS__SECTION_MAP_EXECUTE | KOBJNS__SECTION_MAP_EXECUTE_EXPLICIT)))
+    return KOBJNS_ACCESS_DENIED;
+  /* The section's protection, where known (else the system refuses what it does not allow). */
+  if (s->protection_known &&
+      ((kind == KOBJNS__VIEW_WRITE && s->read_only) || (exec && !s->executable)))
+    return KOBJNS_ACCESS_DENIED;
   if (offset >= s->size) return KOBJNS_ACCESS_DENIED;
   if (length == 0) {
     if (s->size - offset > SIZE_MAX) return KOBJNS_NOT_ENOUGH_MEMORY;
     length = (size_t)(s->size - offset);
   }
   if (length > s->size - offset) return KOBJNS_ACCESS_DENIED; /* larger than the section */
-  return kobjns__os_section_map(s, access, offset, length, base, addr);
+  return kobjns__os_section_map(s, kind, exec, offset, length, base, addr);
 }
 
 int kobjns_section_map_at(kobjns_section *handle, unsigned access, uint64_t offset, size_t length,

@@ -397,6 +397,63 @@ static void read_only_protection_outranks_access(void) {
   kobjns_ctx_free(app);
 }
 
+#ifndef _WIN32
+#include <sys/statvfs.h>
+#endif
+
+/* Whether the system lets an executable view of a section be mapped (POSIX: /dev/shm not mounted
+ * noexec). */
+static bool executable_views_possible(void) {
+#ifdef _WIN32
+  return true;
+#else
+  struct statvfs st;
+  return statvfs("/dev/shm", &st) == 0 && !(st.f_flag & ST_NOEXEC);
+#endif
+}
+
+/* Rows 56, 57: the view MapViewOfFile maps for an access, on both backends. */
+static void view_rights(void) {
+  kobjns_section *s = create(NULL, "", 4096, RW, NULL, 0);
+  char *both = NULL, *reader = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_COPY | RW, 0, 0, (void **)&both));
+  KT_OK(kobjns_section_map(s, RD, 0, 0, (void **)&reader));
+  strcpy(both, "shared"); /* FILE_MAP_COPY combined with a write right is ignored (row 56) */
+  CU_ASSERT_STRING_EQUAL(reader, "shared");
+  char *copy = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_COPY, 0, 0, (void **)&copy));
+  strcpy(copy, "private"); /* alone it is copy-on-write */
+  CU_ASSERT_STRING_EQUAL(reader, "shared");
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_COPY | RD, 0, 0, (void **)&copy)); /* a read view */
+  CU_ASSERT_STRING_EQUAL(copy, "shared");
+  KT_OK(kobjns_unmap(copy));
+  void *v = NULL;
+  /* An executable view of a section without an execute protection (row 57). */
+  KT_STATUS(kobjns_section_map(s, KOBJNS_MAP_EXECUTE | RD, 0, 0, &v), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_section_map(s, KOBJNS_MAP_EXECUTE | KOBJNS_MAP_COPY, 0, 0, &v),
+            KOBJNS_ACCESS_DENIED);
+  /* No read or write right: a view without access, FILE_MAP_EXECUTE alone too. */
+  KT_OK(kobjns_section_map(s, 0, 0, 0, &v));
+  KT_OK(kobjns_unmap(v));
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_EXECUTE, 0, 0, &v));
+  KT_OK(kobjns_unmap(v));
+  KT_STATUS(kobjns_section_map(s, 0x40, 0, 0, &v), KOBJNS_INVALID_PARAMETER);
+  KT_OK(kobjns_unmap(both));
+  KT_OK(kobjns_unmap(reader));
+  KT_OK(kobjns_section_close(s));
+  /* A section with an execute protection maps executable views for a handle with the right. */
+  const char *name = kt_name("exec");
+  s = create(NULL, name, 4096, RW | RD | KOBJNS_MAP_EXECUTE, NULL, 0);
+  int want = executable_views_possible() ? 0 : KOBJNS_ACCESS_DENIED;
+  KT_STATUS(kobjns_section_map(s, KOBJNS_MAP_EXECUTE | RD, 0, 0, &v), want);
+  if (!want) KT_OK(kobjns_unmap(v));
+  kobjns_section *reading = NULL;
+  KT_OK(kobjns_section_open(NULL, name, RD, &reading));
+  KT_STATUS(kobjns_section_map(reading, KOBJNS_MAP_EXECUTE | RD, 0, 0, &v), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_section_close(reading));
+  KT_OK(kobjns_section_close(s));
+}
+
 void kt_add_sections(CU_pSuite s) {
   const unsigned app = KT_NEEDS_SESSION1;
   kt_add(s, "create and reopen (rows 1-6)", create_and_reopen, app);
@@ -413,6 +470,7 @@ void kt_add_sections(CU_pSuite s) {
   kt_add(s, "sizes are whole pages", sizes_are_whole_pages, app);
   kt_add(s, "views at an address (MapViewOfFileEx)", views_at_an_address, app);
   kt_add(s, "read-only sections", read_only_sections, app);
+  kt_add(s, "view rights as MapViewOfFile computes them (rows 56, 57)", view_rights, app);
   kt_add_not_wine(s, "a read-only section refuses write views to any handle",
                   read_only_protection_outranks_access, app,
                   "it maps a PAGE_READONLY section writable through a handle opened with "

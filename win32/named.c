@@ -72,7 +72,10 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   }
   bool existed = error == ERROR_ALREADY_EXISTS;
   keep(h, a->type, existed ? a->existing_access : a->desired | a->existing_access, o, facts);
+  /* A new section's protection is the one asked; Windows keeps an existing one's to itself. */
   facts->read_only = !existed && a->read_only;
+  facts->executable = !existed && a->executable;
+  facts->protection_known = !existed;
   return existed ? KOBJNS_ALREADY_EXISTS : 0;
 }
 

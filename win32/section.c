@@ -115,7 +115,9 @@ HANDLE kobjns__win32_open_section(unsigned desired, const wchar_t *name, unsigne
 
 HANDLE kobjns__win32_create_section(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa,
                                     const wchar_t *name) {
-  DWORD protect = (a->read_only ? PAGE_READONLY : PAGE_READWRITE) | SEC_COMMIT;
+  DWORD protect = a->executable ? (a->read_only ? PAGE_EXECUTE_READ : PAGE_EXECUTE_READWRITE)
+                                : (a->read_only ? PAGE_READONLY : PAGE_READWRITE);
+  protect |= SEC_COMMIT;
   return CreateFileMappingW(INVALID_HANDLE_VALUE, sa, protect, (DWORD)(a->size >> 32),
                             (DWORD)a->size, name);
 }
@@ -153,11 +155,13 @@ int kobjns__win32_security(const char *sddl, const kobjns__sd *parsed, SECURITY_
 
 /* --- views --------------------------------------------------------------------------------- */
 
-int kobjns__os_section_map(kobjns__object *s, unsigned access, uint64_t offset, size_t length,
-                           void *base, void **addr) {
-  DWORD view_access = access == KOBJNS_MAP_COPY   ? FILE_MAP_COPY
-                      : access == KOBJNS_MAP_READ ? FILE_MAP_READ
-                                                  : FILE_MAP_WRITE;
+int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint64_t offset,
+                           size_t length, void *base, void **addr) {
+  static const DWORD views[] = {[KOBJNS__VIEW_NONE] = 0,
+                                [KOBJNS__VIEW_READ] = FILE_MAP_READ,
+                                [KOBJNS__VIEW_WRITE] = FILE_MAP_WRITE,
+                                [KOBJNS__VIEW_COPY] = FILE_MAP_COPY};
+  DWORD view_access = views[kind] | (exec ? FILE_MAP_EXECUTE : 0);
   void *p = MapViewOfFileEx(s->os.handle, view_access, (DWORD)(offset >> 32), (DWORD)offset, length,
                             base);
   if (!p) {
@@ -177,4 +181,3 @@ int kobjns__os_unmap(void *addr) {
     return KOBJNS_INVALID_ADDRESS;
   return UnmapViewOfFile(addr) ? 0 : KOBJNS_INVALID_ADDRESS;
 }
-

@@ -10,19 +10,37 @@
 #include "facade.h"
 
 #define PROTECTION_MASK 0xFFu
-#define SEC_ACCEPTED (SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE)
+#define SEC_KNOWN                                                                                  \
+  (SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_WRITECOMBINE | SEC_IMAGE | SEC_LARGE_PAGES |       \
+   SEC_FILE)
 
-/* The kobjns access that creates a section with this page protection, or 0 if unsupported. */
+/* The kobjns access that creates a section with this page protection, or 0 if unsupported
+ * (PAGE_NOACCESS and PAGE_EXECUTE are 87 on Windows too). An execute protection lets views be
+ * executable (FILE_MAP_EXECUTE). */
 static unsigned access_for_protection(DWORD protect) {
   switch (protect & PROTECTION_MASK) {
     case PAGE_READONLY:
-    case PAGE_WRITECOPY:
+    case PAGE_WRITECOPY: return KOBJNS_MAP_READ;
     case PAGE_EXECUTE_READ:
-    case PAGE_EXECUTE_WRITECOPY: return KOBJNS_MAP_READ;
-    case PAGE_READWRITE:
-    case PAGE_EXECUTE_READWRITE: return KOBJNS_MAP_READ | KOBJNS_MAP_WRITE;
+    case PAGE_EXECUTE_WRITECOPY: return KOBJNS_MAP_READ | KOBJNS_MAP_EXECUTE;
+    case PAGE_READWRITE: return KOBJNS_MAP_READ | KOBJNS_MAP_WRITE;
+    case PAGE_EXECUTE_READWRITE: return KOBJNS_MAP_READ | KOBJNS_MAP_WRITE | KOBJNS_MAP_EXECUTE;
     default: return 0;
   }
+}
+
+/* The SEC_* flags of a section backed by the paging file, as Windows checks them (Wine's
+ * virtual.c tests, written against Windows): 0, or the error. SEC_RESERVE is accepted and the
+ * memory committed all the same (a view reads zeros either way). */
+static DWORD check_sec_flags(DWORD flags) {
+  if (flags & ~(DWORD)SEC_KNOWN) return ERROR_INVALID_PARAMETER;
+  if (flags & SEC_IMAGE) /* an image needs a file holding one */
+    return flags == SEC_IMAGE ? ERROR_BAD_EXE_FORMAT : ERROR_INVALID_PARAMETER;
+  if (flags & (SEC_FILE | SEC_LARGE_PAGES)) return ERROR_INVALID_PARAMETER;
+  if ((flags & SEC_RESERVE) && (flags & SEC_COMMIT)) return ERROR_INVALID_PARAMETER;
+  if ((flags & (SEC_NOCACHE | SEC_WRITECOMBINE)) && !(flags & (SEC_RESERVE | SEC_COMMIT)))
+    return ERROR_INVALID_PARAMETER;
+  return 0;
 }
 
 static HANDLE failed(DWORD error) {
@@ -47,10 +65,11 @@ static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD p
   /* Only sections backed by the paging file: there are no file handles here. */
   if (file != INVALID_HANDLE_VALUE) return failed(ERROR_INVALID_HANDLE);
   unsigned access = access_for_protection(protect);
-  if (!access || (protect & ~PROTECTION_MASK & ~SEC_ACCEPTED))
-    return failed(ERROR_INVALID_PARAMETER);
+  DWORD error = check_sec_flags(protect & ~PROTECTION_MASK);
+  if (error) return failed(error);
+  if (!access) return failed(ERROR_INVALID_PARAMETER);
   const char *sddl = NULL;
-  DWORD error = kobjns__facade_sddl_of(sa ? sa->lpSecurityDescriptor : NULL, &sddl);
+  error = kobjns__facade_sddl_of(sa ? sa->lpSecurityDescriptor : NULL, &sddl);
   if (error) return failed(error);
   uint64_t size = (uint64_t)size_high << 32 | size_low;
   kobjns_section *s = NULL;
@@ -79,11 +98,11 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateFileMappingW(HANDLE file, LPSECURITY_ATTRIB
   return h;
 }
 
-/* FILE_MAP_* as kobjns access: the same values, FILE_MAP_EXECUTE aside (views are never
- * executable here). */
+/* FILE_MAP_* as kobjns access: the same values. What view each gives, and which the section or
+ * the handle refuses (5), is the portable API's rule (MapViewOfFile's); bits no view right has
+ * are 87. */
 static DWORD map_access(DWORD access, unsigned *out) {
-  access &= ~(DWORD)FILE_MAP_EXECUTE;
-  if (access == 0 || (access & ~(DWORD)(FILE_MAP_ALL_ACCESS | FILE_MAP_COPY)))
+  if (access & ~(DWORD)(FILE_MAP_ALL_ACCESS | FILE_MAP_COPY | FILE_MAP_EXECUTE))
     return ERROR_INVALID_PARAMETER;
   *out = access;
   return 0;

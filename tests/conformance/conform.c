@@ -840,6 +840,54 @@ static void rows_views(rows_state *st) {
   if (again) CloseHandle(again);
 }
 
+/* Rows 56-58: the view MapViewOfFile maps for an access, and CreateFileMapping's SEC_* flags
+ * (Wine's virtual.c tests, written against Windows). */
+static void rows_view_rights(void) {
+  HANDLE h = CREATE(unique("", "nsV"), PAGE_READWRITE, PAGE);
+  char *both = h ? MapViewOfFile(h, FILE_MAP_COPY | FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  char *reader = h ? MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0) : NULL;
+  report("56", "map FILE_MAP_COPY | FILE_MAP_WRITE", mapped(both), "view");
+  if (both && reader) {
+    strcpy(both, "written");
+    report("56", "another view sees its writes", !strcmp(reader, "written") ? "shared" : "private",
+           "shared");
+  }
+  if (both) UnmapViewOfFile(both);
+  if (reader) UnmapViewOfFile(reader);
+  void *v = h ? MapViewOfFile(h, FILE_MAP_EXECUTE | FILE_MAP_READ, 0, 0, 0) : NULL;
+  report("57", "map FILE_MAP_EXECUTE | FILE_MAP_READ of a PAGE_READWRITE section", mapped(v),
+         "NULL, 5");
+  if (v) UnmapViewOfFile(v);
+  v = h ? MapViewOfFile(h, FILE_MAP_EXECUTE, 0, 0, 0) : NULL;
+  report("57", "map FILE_MAP_EXECUTE alone (a view without access)", mapped(v), "view");
+  if (v) UnmapViewOfFile(v);
+  v = h ? MapViewOfFile(h, 0, 0, 0, 0) : NULL;
+  report("57", "map access 0 (a view without access)", mapped(v), "view");
+  if (v) UnmapViewOfFile(v);
+  if (h) CloseHandle(h);
+  static const struct {
+    DWORD flags;
+    const char *what, *windows;
+  } sec[] = {
+      {SEC_RESERVE | SEC_COMMIT, "SEC_RESERVE | SEC_COMMIT", "NULL, 87"},
+      {SEC_NOCACHE, "SEC_NOCACHE alone", "NULL, 87"},
+      {SEC_WRITECOMBINE, "SEC_WRITECOMBINE alone", "NULL, 87"},
+      {SEC_COMMIT | SEC_NOCACHE, "SEC_COMMIT | SEC_NOCACHE", "handle, 0"},
+      {SEC_RESERVE | SEC_WRITECOMBINE, "SEC_RESERVE | SEC_WRITECOMBINE", "handle, 0"},
+      {SEC_IMAGE, "SEC_IMAGE on the paging file", "NULL, 193"},
+      {SEC_IMAGE | SEC_COMMIT, "SEC_IMAGE | SEC_COMMIT", "NULL, 87"},
+      {SEC_FILE, "SEC_FILE on the paging file", "NULL, 87"},
+      {SEC_RESERVE | SEC_LARGE_PAGES, "SEC_RESERVE | SEC_LARGE_PAGES", "NULL, 87"},
+  };
+  for (size_t i = 0; i < sizeof sec / sizeof sec[0]; i++) {
+    SetLastError(0xdeadbeef);
+    HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | sec[i].flags, 0,
+                                  PAGE, NULL);
+    report("58", said("create with %s", sec[i].what), created(m), sec[i].windows);
+    if (m) CloseHandle(m);
+  }
+}
+
 static void rows_session_id(void) {
   DWORD s = 0xffffffffu;
   BOOL ok = ProcessIdToSessionId(GetCurrentProcessId(), &s);
@@ -899,6 +947,7 @@ static int rows_main(void) {
   rows_sync_names(&st);
   rows_sync_security();
   rows_views(&st);
+  rows_view_rights();
   rows_session_id();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
