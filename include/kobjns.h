@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define KOBJNS_VERSION_MAJOR 0
-#define KOBJNS_VERSION_MINOR 1
+#define KOBJNS_VERSION_MINOR 2
 #define KOBJNS_VERSION_PATCH 0
 
 /* Statuses. Each value is the Win32 error code it stands for, on every platform.

@@ -1,6 +1,6 @@
-/* libkobjns-win32: the Win32 section, mutex, event and semaphore API on top of the portable
- * kobjns API, compiled against Wine's Windows headers on POSIX. Internal declarations shared by its
- * files. */
+/* libkobjns-winapi (the Win32 facade; formerly libkobjns-win32): the Win32 section, mutex, event
+ * and semaphore API on top of the portable kobjns API, compiled against Wine's Windows headers on
+ * POSIX. Internal declarations shared by its files. */
 #ifndef KOBJNS_FACADE_H
 #define KOBJNS_FACADE_H
 
