@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -41,6 +42,7 @@ struct shared {
 static struct shared *shared;
 static int in_child;
 static jmp_buf child_jump;
+static sigjmp_buf null_call_jump;
 static const char *current_call = "START_TEST";
 static const char *location_file = "";
 static int location_line;
@@ -155,6 +157,45 @@ uintptr_t winetest_missing(const char *name)
     return 0;
 }
 
+/* A call through a NULL function pointer (a function Wine's test loaded with GetProcAddress and
+ * calls without checking it): the fault is at address 0 with the return address on the stack.
+ * The instruction before it is `call *disp(%rip)` (the pointer variable's address follows from
+ * it) or `call *%reg` after a `mov disp(%rip),%reg`: the pointer variable's address goes in
+ * shared->missing as "@0x...", which run.py turns into the variable's name with nm (the
+ * executables are linked -no-pie). Otherwise it is a plain crash. */
+static void on_segv(int sig, siginfo_t *info, void *context)
+{
+    ucontext_t *uc = context;
+    uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (ip == 0 && info->si_addr == NULL) {
+        const unsigned char *ret = *(const unsigned char **)uc->uc_mcontext.gregs[REG_RSP];
+        uintptr_t var = 0;
+        if (ret[-6] == 0xff && ret[-5] == 0x15) {
+            int32_t disp;
+            memcpy(&disp, ret - 4, 4);
+            var = (uintptr_t)ret + (uintptr_t)(intptr_t)disp;
+        } else {
+            /* Look back a little for the last RIP-relative 64-bit load. */
+            for (const unsigned char *p = ret - 7; p > ret - 48; p--)
+                if ((p[0] == 0x48 || p[0] == 0x4c) && p[1] == 0x8b && (p[2] & 0xc7) == 0x05) {
+                    int32_t disp;
+                    memcpy(&disp, p + 3, 4);
+                    var = (uintptr_t)(p + 7) + (uintptr_t)(intptr_t)disp;
+                    break;
+                }
+        }
+        snprintf(shared->missing, sizeof shared->missing, "@%#lx", (unsigned long)var);
+        siglongjmp(null_call_jump, 1);
+    }
+    if (ip != 0 && *(const unsigned char *)ip == 0x65) {
+        /* An access through %gs: Windows' thread block (NtCurrentTeb), which Linux has not. */
+        snprintf(shared->missing, sizeof shared->missing, "NtCurrentTeb (the TEB, via %%gs)");
+        siglongjmp(null_call_jump, 1);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* GetModuleHandle and GetProcAddress find nothing: Wine's tests then win_skip what they would
  * have loaded dynamically. Weak, so that the facade's own win if it ever has them. */
 __attribute__((weak)) HMODULE WINAPI GetModuleHandleA(LPCSTR name)
@@ -208,6 +249,13 @@ jmp_buf *winetest_begin(const char *call, int line)
         setpgid(0, 0);
         in_child = 1;
         context_depth = 0;
+        static char stack[64 * 1024];
+        stack_t ss = {.ss_sp = stack, .ss_size = sizeof stack};
+        sigaltstack(&ss, NULL);
+        struct sigaction sa = {.sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_ONSTACK};
+        sigaction(SIGSEGV, &sa, NULL);
+        if (sigsetjmp(null_call_jump, 1))
+            winetest_end();
         return &child_jump;
     }
     const char *limit_text = getenv("WINETEST_TIMEOUT");

@@ -32,6 +32,41 @@ CFLAGS = ["-fshort-wchar", "-D_DEFAULT_SOURCE", "-DDECLSPEC_HIDDEN=", "-I" + os.
           "-isystem", WINE_INCLUDE]
 
 
+# What the harness must report for selftest.c: call -> (how, detail, passed, failed, skips).
+SELFTEST = {
+    "test_pass()": ("done", "", 3, 0, 0),
+    "test_fail()": ("done", "", 1, 1, 0),
+    "test_missing()": ("notrun", "CreateThread", 1, 0, 0),
+    "test_null_pointer()": ("notrun", "NotThere (GetProcAddress)", 1, 0, 0),
+    "test_crash()": ("crash", "signal 11 (Segmentation fault)", 1, 0, 0),
+    "test_hang()": ("timeout", "after 2 s", 0, 0, 0),
+    "test_skip()": ("done", "", 0, 0, 2),
+}
+SELFTEST_FAILS = [("test_fail()", "ctx 1: a failure")]
+
+
+def selftest(work, build_dir, harness_obj):
+    """Build and run selftest.c; returns a list of differences from SELFTEST (empty: fine)."""
+    exe, _, err = build("selftest", os.path.join(HERE, "selftest.c"), work, build_dir, harness_obj)
+    if not exe:
+        return [err]
+    out, code = run_file(exe, f"wt{os.getpid()}self", None, 2)
+    res = parse(out)
+    table = symbols(exe)
+    got = {x["call"]: (x["how"], null_pointer_name(x["detail"], table), x["passed"], x["failed"],
+                       x["skips"]) for x in res["results"]}
+    diffs = [f"{c}: expected {SELFTEST[c]}, got {got.get(c)}" for c in SELFTEST
+             if got.get(c) != SELFTEST[c]]
+    fails = [(c, m) for c, _, m in res["fails"]]
+    if fails != SELFTEST_FAILS:
+        diffs.append(f"failures: expected {SELFTEST_FAILS}, got {fails}")
+    if not res["ended"] or code != 0:
+        diffs.append(f"did not end normally (exit status {code})")
+    for n in shm_entries(f"wt{os.getpid()}self"):
+        os.unlink(os.path.join("/dev/shm", n))
+    return diffs
+
+
 def rewrite_start_test(text):
     """Wrap each `test_xxx(...);` statement at the top level of START_TEST's body."""
     lines = text.split("\n")
@@ -84,7 +119,7 @@ def build(name, src, work, build_dir, harness_obj):
             if r.returncode:
                 return None, stubs, "stubs failed to compile:\n" + r.stdout
             objs.append(so)
-        r = run(["gcc", "-o", exe] + objs + libs)
+        r = run(["gcc", "-no-pie", "-o", exe] + objs + libs)
         if r.returncode == 0:
             return exe, stubs, ""
         missing = sorted(set(re.findall(r"undefined reference to `([^']+)'", r.stdout)) - set(stubs))
@@ -92,6 +127,27 @@ def build(name, src, work, build_dir, harness_obj):
             return None, stubs, "link failed:\n" + r.stdout
         stubs = sorted(set(stubs) | set(missing))
     return None, stubs, "link failed:\n" + r.stdout
+
+
+def symbols(exe):
+    """Address -> name of the executable's data symbols (to name a pointer called while NULL)."""
+    table = {}
+    for line in run(["nm", exe]).stdout.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "bBdD":
+            table[int(f[0], 16)] = f[2]
+    return table
+
+
+def null_pointer_name(detail, table):
+    """"@0x..." (the harness's note of a call through a NULL pointer) -> what the test needed."""
+    if not detail.startswith("@"):
+        return detail
+    name = table.get(int(detail[1:], 16))
+    if not name:
+        return "a function loaded with GetProcAddress (called through NULL)"
+    name = name.split(".")[0]
+    return (name[1:] if name.startswith("p") else name) + " (GetProcAddress)"
 
 
 def parse(output):
@@ -189,6 +245,13 @@ def main():
         print("winetests: 0 passed, 1 failed, 0 skipped")
         return 1
 
+    diffs = selftest(work, build_dir, harness_obj)
+    if diffs:
+        print("-- the harness's self-test failed:\n   " + "\n   ".join(diffs))
+        print("winetests: 0 passed, 1 failed, 0 skipped")
+        return 1
+    print(f"-- the harness's self-test: {len(SELFTEST)} ways a test function ends, each reported right")
+
     # The runs: root, then the user (when root can become one).
     runs = [("root", None)]
     if os.geteuid() != 0:
@@ -223,6 +286,14 @@ def main():
                 token = f"wt{os.getpid()}{who[:1]}{name[:3]}"
                 out, code = run_file(copy if user else exe, token, user, a.timeout)
                 res = parse(out)
+                table = symbols(exe)
+                for x in res["results"]:
+                    x["detail"] = null_pointer_name(x["detail"], table)
+                # What a test function's process left when it ended without closing its handles
+                # (not run, crashed) is stale: kobjns gc removes it. Anything after that is a leak.
+                stale = shm_entries(token)
+                gc = run([os.path.join(build_dir, "tools", "kobjns"), "gc"],
+                         env=dict(os.environ, KOBJNS_ROOT=token))
                 left = shm_entries(token)
                 for n in left:
                     os.unlink(os.path.join("/dev/shm", n))
@@ -230,16 +301,17 @@ def main():
                 failed = sum(x["failed"] for x in res["results"])
                 notrun = [x for x in res["results"] if x["how"] == "notrun"]
                 ended = [x for x in res["results"] if x["how"] in ("crash", "timeout", "exit")]
-                print(f"== {fname} as {who}: {passed} passed, {failed} failed, "
+                print(f"== {fname} as {who}: {passed} checks passed, {failed} failed; "
                       f"{len(res['results']) - len(notrun)} of {len(res['results'])} test functions "
-                      f"ran to the end or a check, {len(notrun)} not run, {res['skips']} skip messages")
+                      f"ran, {len(notrun)} not run; {res['skips']} skip messages")
                 if res["setup"]:
                     print(f"   START_TEST's own set-up used (returned 0): {', '.join(sorted(set(res['setup'])))}")
                 for x in res["results"]:
                     if x["how"] == "notrun":
                         print(f"   not run: {x['call']}: needs {x['detail']}"
                               + (f" (after {x['passed'] + x['failed']} checks)" if x['passed'] + x['failed'] else ""))
-                        missing_all[x["detail"]] += 1
+                        if user is None:
+                            missing_all[x["detail"]] += 1
                     elif x["how"] != "done":
                         print(f"   {x['how']}: {x['call']}: {x['detail']}")
                 # Every failure, matched against the list.
@@ -258,8 +330,11 @@ def main():
                     print(f"   the program did not end normally (exit status {code})")
                     status = 1
                     failed += 1
+                if stale:
+                    print(f"   stale in /dev/shm (test functions that ended without closing): "
+                          f"{len(stale)}; kobjns gc: {(gc.stdout.strip().splitlines() or ['?'])[-1]}")
                 if left:
-                    print(f"   left in /dev/shm (removed): {' '.join(left)}")
+                    print(f"   left in /dev/shm after kobjns gc (removed): {' '.join(left)}")
                     status = 1
                     failed += 1
                 totals["passed"] += passed
@@ -269,7 +344,7 @@ def main():
         shutil.rmtree(user_dir, ignore_errors=True)
 
     if missing_all:
-        print("-- missing Win32 functions, by test functions they kept from running: " +
+        print("-- what the test functions that did not run needed (how many, in one run): " +
               ", ".join(f"{f} {n}" for f, n in missing_all.most_common()))
     for e in expected:
         if e["hits"] == 0:
