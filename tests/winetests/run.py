@@ -314,6 +314,9 @@ def main():
                             missing_all[x["detail"]] += 1
                     elif x["how"] != "done":
                         print(f"   {x['how']}: {x['call']}: {x['detail']}")
+                    else:
+                        print(f"   ran: {x['call']}: {x['passed'] + x['failed']} checks"
+                              + (f", {x['failed']} failed" if x["failed"] else ""))
                 # Every failure, matched against the list.
                 failures = [(c, f"line {l}: {m}") for c, l, m in res["fails"]]
                 failures += [(x["call"], f"{x['how']}: {x['detail']}") for x in ended]
