@@ -152,13 +152,15 @@ def null_pointer_name(detail, table):
 
 def parse(output):
     """The harness's records -> dict."""
-    res = {"fails": [], "results": [], "setup": [], "skips": 0, "ended": False}
+    res = {"fails": [], "results": [], "setup": [], "skips": 0, "ended": False, "skip_text": {}}
     for line in output.splitlines():
         f = line.split("\t")
         if f[0] == "FAIL" and len(f) >= 4:
             res["fails"].append((f[1], int(f[2]), f[3]))
         elif f[0] == "SKIP":
             res["skips"] += 1
+            if len(f) >= 4:
+                res["skip_text"].setdefault(f[1], f[3])
         elif f[0] == "RESULT" and len(f) >= 7:
             res["results"].append({"call": f[1], "passed": int(f[2]), "failed": int(f[3]),
                                    "skips": int(f[4]), "how": f[5], "detail": f[6]})
@@ -299,7 +301,12 @@ def main():
                     os.unlink(os.path.join("/dev/shm", n))
                 passed = sum(x["passed"] for x in res["results"])
                 failed = sum(x["failed"] for x in res["results"])
-                notrun = [x for x in res["results"] if x["how"] == "notrun"]
+                # Not run: stopped by a missing function, or skipped itself whole (win_skip
+                # because GetProcAddress found nothing) without a check.
+                for x in res["results"]:
+                    if x["how"] == "done" and x["passed"] + x["failed"] == 0 and x["skips"]:
+                        x["how"], x["detail"] = "skipped", res["skip_text"].get(x["call"], "")
+                notrun = [x for x in res["results"] if x["how"] in ("notrun", "skipped")]
                 ended = [x for x in res["results"] if x["how"] in ("crash", "timeout", "exit")]
                 print(f"== {fname} as {who}: {passed} checks passed, {failed} failed; "
                       f"{len(res['results']) - len(notrun)} of {len(res['results'])} test functions "
@@ -312,6 +319,8 @@ def main():
                               + (f" (after {x['passed'] + x['failed']} checks)" if x['passed'] + x['failed'] else ""))
                         if user is None:
                             missing_all[x["detail"]] += 1
+                    elif x["how"] == "skipped":
+                        print(f"   not run: {x['call']}: skipped itself: {x['detail']}")
                     elif x["how"] != "done":
                         print(f"   {x['how']}: {x['call']}: {x['detail']}")
                     else:
