@@ -262,7 +262,8 @@ def main():
     print(f"-- the harness's self-test: {len(SELFTEST)} ways a test function ends, each reported right")
 
     # The runs: root, then the user (when root can become one).
-    runs = [("root", None)]
+    import pwd
+    runs = [(pwd.getpwuid(os.geteuid()).pw_name, None)]
     if os.geteuid() != 0:
         print(f"winetests: not root: the run as {a.user} is skipped")
     elif shutil.which("setpriv") is None:
