@@ -8,10 +8,14 @@
  * - A guard (a futex lock word, with its holder) is held for a few instructions around every
  *   look at or change of the state: a mutex's owner and recursion, an event's flag, a
  *   semaphore's count.
- * - Waiters sleep on the futex `seq`. Whoever changes the state bumps `seq` and wakes every
- *   sleeper *before* the change, while holding the guard: a changer killed half-way leaves no one
- *   asleep (the woken wait for the guard), and a woken waiter that dies passes nothing on that
- *   others would miss.
+ * - Waiters queue up (a slot each in the page's queue, by ticket) and sleep on their slot's
+ *   futex word. A release, set or pulse hands what it frees to the first waiting slot by
+ *   marking it granted (one store): the unit stays counted in the state but is reserved for that
+ *   slot, so nobody else (the releaser included) can take it, and only that waiter is woken. The
+ *   waiter consumes it (becomes the owner, resets the event, takes the count down) or gives it
+ *   back (it took another object; a wait for all that cannot take everything). A waiter found
+ *   gone gives back what it was granted; a wait whose time is up takes a grant made before.
+ *   Waiters that find the queue full poll `seq` (bumped, its sleepers woken, at every change).
  * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
  *   reused) and its pid namespace; the guard's word holds its holder's id and its namespace's
  *   slot in the page's namespace table. A sleeper for a mutex another thread owns, or for a
@@ -20,13 +24,15 @@
  *   A gone owner's mutex is taken over and reported abandoned (735), as Windows does; a gone
  *   holder's guard is taken over and everyone woken to look again. Before a wait gives up
  *   (258), it looks too, so that a timeout never hides an abandoned mutex.
- * - A wait for several objects sleeps on all their `seq` words at once where the platform can
+ * - A wait for several objects sleeps on all its words (grants, or `seq`) at once where it can
  *   (Linux: futex_waitv), else on the first one's, looking at the others every
  *   FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes the guards of every
  *   object in one order (by inode, the same in every process) and acquires everything or
  *   nothing.
- * - A manual-reset event counts its sets: a waiter asleep when the event was set is released
- *   even if it was reset before the waiter looked, as Windows releases every waiter at the set. */
+ * - A wait for all is offered units like a grant, and takes everything at once or gives every
+ *   offer back (it never holds part); it keeps its place in each queue, so waits for one object
+ *   cannot starve it. A manual-reset event grants every waiting slot, and counts its sets for
+ *   pollers. docs/posix-backend.md has the rules at length. */
 #include "object.h"
 #include "platform.h"
 
