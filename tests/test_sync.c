@@ -711,6 +711,28 @@ static void pulse_releases_the_current_waiters(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
+/* More waiters than an object's queue holds (POSIX: 32): the extra ones wait too, and every unit
+ * released reaches exactly one waiter. */
+#define CROWD 40
+static void more_waiters_than_the_queue_holds(void) {
+  kobjns_sync *s = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, kt_name("hcrowd"), 0, CROWD, NULL, &s));
+  timed_wait w[CROWD];
+  kt_thread *t[CROWD];
+  for (int i = 0; i < CROWD; i++) {
+    w[i] = (timed_wait){s, 20000, -1, 0};
+    t[i] = kt_thread_start(wait_timed, &w[i]);
+  }
+  kt_pause_ms(300);
+  for (int i = 0; i < CROWD; i += 8) KT_OK(kobjns_semaphore_release(s, 8, NULL));
+  for (int i = 0; i < CROWD; i++) {
+    kt_thread_join(t[i]);
+    KT_OK(w[i].rc);
+  }
+  KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT); /* every unit taken, once */
+  KT_OK(kobjns_sync_close(s));
+}
+
 /* Row 55: two processes loop {wait M; hold 1 ms; release M} for 2 s: each gets about half the
  * acquisitions, and no wait lasts more than a few hold periods. */
 static void row55_two_processes_share_a_mutex_fairly(void) {
@@ -1074,6 +1096,8 @@ void kt_add_sync(CU_pSuite suite) {
          manual_set_releases_every_waiter, 0);
   kt_add(suite, "a pulse releases the current waiters (automatic: the first) and leaves it reset",
          pulse_releases_the_current_waiters, 0);
+  kt_add(suite, "more waiters than the queue holds: every unit reaches one waiter",
+         more_waiters_than_the_queue_holds, 0);
   kt_add(suite, "row 55: two processes looping on one mutex each get about half, waits short",
          row55_two_processes_share_a_mutex_fairly, 0);
   kt_add(suite, "a waiter killed after its grant passes the unit on (semaphore, mutex)",
