@@ -467,6 +467,20 @@ static void unpass(sync_state *st) {
       set_slot_state(&st->slots[i], KOBJNS__SLOT_WAITING);
 }
 
+/* A unit given back may find the object full meanwhile (a dead waiter's unit, and the releaser,
+ * who could not know, released another): an automatic event holds one free unit at most, a
+ * semaphore its maximum; the rest is dropped, never counted twice. Called before the slot that
+ * gives back is freed (`leaving` 1), so that a process killed between the two stores leaves a
+ * count that is right once that slot is swept. */
+static void clamp(const kobjns__object *s, sync_state *st, int64_t leaving) {
+  int64_t held = reserved(st) - leaving;
+  if (s->type == KOBJNS_TYPE_EVENT && !st->manual_reset && (int64_t)st->signaled > held + 1)
+    st->signaled = (uint32_t)held + 1;
+  else if (s->type == KOBJNS_TYPE_SEMAPHORE && st->maximum > 0 &&
+           (int64_t)st->count > held + st->maximum)
+    st->count = (int32_t)(held + st->maximum);
+}
+
 /* Slot i gives back what was granted to it (its wait took another object, or could not take all,
  * or its thread is gone) and becomes `to` (free, or passed): the unit goes to the next waiter or
  * stays in the object, never lost nor doubled; a pulsed unit nobody waits for is dropped. */
@@ -481,6 +495,7 @@ static void give_back(const kobjns__object *s, sync_state *st, int i, uint32_t t
     set_slot_state(q, to);
     return;
   }
+  clamp(s, st, 1);
   set_slot_state(q, to);
   dispatch(s, st);
 }

@@ -811,6 +811,45 @@ static void killed_waiter_passes_its_grant_on(void) {
   KT_OK(kobjns_sync_close(s));
 }
 
+/* A unit handed to a waiter that dies is given back to an object that may be full meanwhile (the
+ * releaser could not know, and released another): the count never passes the maximum and an
+ * automatic event holds one set; the excess is dropped. */
+static void unit_given_back_to_a_full_object_counts_once(void) {
+  const char *sname = kt_name("hfulls"), *ename = kt_name("hfulle");
+  kobjns_sync *s = NULL, *e = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, sname, 0, 1, NULL, &s));
+  KT_OK(kobjns_event_create(NULL, ename, 0, 0, NULL, &e));
+  for (int round = 0; round < 2; round++) {
+    kt_proc a;
+    CU_ASSERT_FATAL(kt_spawn(&a, kt_runner_session(), -1));
+    if (round == 0)
+      KT_STATUS(kt_cmd(&a, NULL, 0, "semaphoreopen %s " SYNC, sname), 0);
+    else
+      KT_STATUS(kt_cmd(&a, NULL, 0, "eventopen %s " SYNC, ename), 0);
+    kt_send(&a, "wait inf");
+    kt_pause_ms(100);
+    kill((pid_t)a.pid, SIGSTOP);
+    if (round == 0)
+      KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* handed to A */
+    else
+      KT_OK(kobjns_event_set(e));
+    kt_kill(&a);
+    if (round == 0)
+      KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* the count looked 0 */
+    else
+      KT_OK(kobjns_event_set(e));
+    kobjns_sync *o = round == 0 ? s : e;
+    KT_OK(kobjns_wait(o, 0)); /* looks for the dead first: A's unit is back, and is one */
+    KT_STATUS(kobjns_wait(o, 0), KOBJNS_WAIT_TIMEOUT); /* the maximum: one */
+  }
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, 0);
+  KT_STATUS(kobjns_semaphore_release(s, 1, &previous), KOBJNS_TOO_MANY_POSTS);
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(s));
+}
+
 /* A grant that comes before the waiter has processed its own timeout completes the wait: the
  * dispatcher satisfies a wait or times it out, never both (and the unit is not counted twice). */
 static void grant_before_the_timeout_wins(void) {
@@ -1102,6 +1141,8 @@ void kt_add_sync(CU_pSuite suite) {
          row55_two_processes_share_a_mutex_fairly, 0);
   kt_add(suite, "a waiter killed after its grant passes the unit on (semaphore, mutex)",
          KT_POSIX_ONLY(killed_waiter_passes_its_grant_on), KT_NEEDS_FORK);
+  kt_add(suite, "a dead waiter's unit given back to a full object counts once",
+         KT_POSIX_ONLY(unit_given_back_to_a_full_object_counts_once), KT_NEEDS_FORK);
   kt_add(suite, "a grant that precedes the waiter's timeout completes the wait, once",
          KT_POSIX_ONLY(grant_before_the_timeout_wins), KT_NEEDS_FORK);
   kt_add(suite, "rows 35-38: one namespace for every type (6), across Local and Global",
