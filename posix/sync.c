@@ -54,6 +54,8 @@
 #define GUARD_PATIENCE_SLICES 2u
 /* Tries of a held guard before sleeping on it. */
 #define GUARD_SPINS 200u
+/* Waiting slots (not granted) a look for the dead asks about, at most (granted ones: all). */
+#define RECOVER_BUDGET 4u
 /* Without a multi-word sleep, a wait for several objects looks at all of them this often. */
 #define FALLBACK_SLICE_MS 10u
 
@@ -543,10 +545,19 @@ static void recover(const kobjns__object *s, sync_state *st) {
     st->recursion = 0;
     st->abandoned = 1;
   }
-  for (int i = 0; i < SLOTS; i++) {
+  /* Granted slots hold units: every one is asked about. The others (a dead one is found when it
+   * is granted, or here) a few per look, in turn: the guard is held meanwhile. */
+  static _Thread_local unsigned turn;
+  unsigned budget = RECOVER_BUDGET, start = turn++ % SLOTS;
+  for (unsigned n = 0; n < SLOTS; n++) {
+    int i = (int)((start + n) % SLOTS);
     slot *q = &st->slots[i];
     uint32_t state = slot_state(q);
     if (state == KOBJNS__SLOT_FREE) continue;
+    if (state != KOBJNS__SLOT_GRANTED && state <= KOBJNS__SLOT_PASSED) {
+      if (!budget) continue;
+      budget--;
+    }
     bool known = state <= KOBJNS__SLOT_PASSED && read_holder(&q->who, holder_tid(&q->who), &h);
     if (known && (same_thread(&h, self()) || alive(&h))) continue;
     if (state == KOBJNS__SLOT_GRANTED)
