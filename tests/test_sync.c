@@ -478,16 +478,22 @@ static void manual_event_releases_the_waiters_of_its_set(void) {
 
 /* --- hand-off to waiters (rows 52-55) -------------------------------------------------------- */
 
+/* A child that opens `name` as a `kind` ("mutex", "event", "semaphore") and sends it `wait`; the
+ * pause lets it queue up before the caller goes on. */
+static void start_waiter(kt_proc *p, const char *kind, const char *name, const char *wait) {
+  CU_ASSERT_FATAL(kt_spawn(p, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(p, NULL, 0, "%sopen %s " SYNC, kind, name), 0);
+  kt_send(p, "%s", wait);
+  kt_pause_ms(100);
+}
+
 /* Row 52: A releases the mutex B waits for, then waits on it with timeout 0: 258, B owns it. */
 static void row52_mutex_goes_to_its_waiter(void) {
   const char *name = kt_name("hmx");
   kobjns_sync *m = NULL;
   KT_OK(kobjns_mutex_create(NULL, name, 1, NULL, &m));
   kt_proc b;
-  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&b, NULL, 0, "mutexopen %s " SYNC, name), 0);
-  kt_send(&b, "wait 10000");
-  kt_pause_ms(100);
+  start_waiter(&b, "mutex", name, "wait 10000");
   KT_OK(kobjns_mutex_release(m));
   KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT); /* handed over: not the releaser's */
   KT_STATUS(kt_recv(&b, NULL, 0), 0);
@@ -505,10 +511,7 @@ static void row53_event_goes_to_its_waiter(void) {
   kobjns_sync *e = NULL;
   KT_OK(kobjns_event_create(NULL, name, 0, 0, NULL, &e));
   kt_proc b;
-  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&b, NULL, 0, "eventopen %s " SYNC, name), 0);
-  kt_send(&b, "wait 10000");
-  kt_pause_ms(100);
+  start_waiter(&b, "event", name, "wait 10000");
   KT_OK(kobjns_event_set(e));
   KT_STATUS(kobjns_wait(e, 0), KOBJNS_WAIT_TIMEOUT);
   KT_STATUS(kt_recv(&b, NULL, 0), 0);
@@ -524,10 +527,7 @@ static void row54_semaphore_unit_goes_to_its_waiter(void) {
   kobjns_sync *s = NULL;
   KT_OK(kobjns_semaphore_create(NULL, name, 0, 5, NULL, &s));
   kt_proc b;
-  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&b, NULL, 0, "semaphoreopen %s " SYNC, name), 0);
-  kt_send(&b, "wait 10000");
-  kt_pause_ms(100);
+  start_waiter(&b, "semaphore", name, "wait 10000");
   int32_t previous = -1;
   KT_OK(kobjns_semaphore_release(s, 1, &previous));
   CU_ASSERT_EQUAL(previous, 0);
@@ -796,10 +796,7 @@ static void killed_waiter_passes_its_grant_on(void) {
   CU_ASSERT_EQUAL(previous, 0); /* one unit, taken once */
   KT_OK(kobjns_wait(s, 0));
   /* The mutex, handed to a stopped waiter that is then killed. */
-  CU_ASSERT_FATAL(kt_spawn(&a, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&a, NULL, 0, "mutexopen %s " SYNC, mname), 0);
-  kt_send(&a, "wait inf");
-  kt_pause_ms(100);
+  start_waiter(&a, "mutex", mname, "wait inf");
   kill((pid_t)a.pid, SIGSTOP);
   KT_OK(kobjns_mutex_release(m));
   KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT); /* A's while it lives */
@@ -857,10 +854,7 @@ static void grant_before_the_timeout_wins(void) {
   kobjns_sync *s = NULL;
   KT_OK(kobjns_semaphore_create(NULL, name, 0, 5, NULL, &s));
   kt_proc a;
-  CU_ASSERT_FATAL(kt_spawn(&a, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&a, NULL, 0, "semaphoreopen %s " SYNC, name), 0);
-  kt_send(&a, "wait 300");
-  kt_pause_ms(100);
+  start_waiter(&a, "semaphore", name, "wait 300");
   kill((pid_t)a.pid, SIGSTOP);
   KT_OK(kobjns_semaphore_release(s, 1, NULL));
   kt_pause_ms(400); /* its time runs out while it is stopped */
