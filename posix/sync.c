@@ -452,12 +452,28 @@ static void grant(sync_state *st, int i, uint32_t flags) {
     kobjns__plat_wake(&q->grant, INT_MAX);
 }
 
+/* Whether waiter `who` is of a process of our pid namespace that has ended: one cheap
+ * question (kill(pid, 0)), so that a killed waiter at the head of a queue is skipped at once
+ * rather than handed a unit it would keep until a look for the dead. Our own process, another
+ * namespace, or anything the platform cannot tell: not gone. */
+static bool process_gone(const holder *who) {
+  holder h;
+  if (!read_holder(who, holder_tid(who), &h)) return false;
+  const holder *m = self();
+  if (h.pid == m->pid || !h.pid || !m->ns || h.ns != m->ns) return false;
+  return kobjns__plat_process_liveness((long)h.pid) == KOBJNS__PLAT_GONE;
+}
+
 /* Hand what `s` has free to its waiters, first come first served: one unit each (a manual-reset
  * event: every waiter). */
 static void dispatch(const kobjns__object *s, sync_state *st) {
   for (int n = 0; n < SLOTS && free_units(s, st) > 0; n++) {
     int i = first_in(st, KOBJNS__SLOT_WAITING);
     if (i < 0) return;
+    if (process_gone(&st->slots[i].who)) {
+      set_slot_state(&st->slots[i], KOBJNS__SLOT_FREE); /* it held nothing: skip it */
+      continue;
+    }
     grant(st, i, 0);
   }
 }
