@@ -766,6 +766,38 @@ static void row55_two_processes_share_a_mutex_fairly(void) {
 
 #ifndef _WIN32
 #include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Whether process `pid` (one thread) sleeps in a futex wait (/proc's syscall file). */
+static bool asleep_in_futex(long pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/task/%ld/syscall", pid, pid);
+  FILE *f = fopen(path, "r");
+  long nr = -1;
+  unsigned long addr = 0, op = 0;
+  int n = f ? fscanf(f, "%ld %lx %lx", &nr, &addr, &op) : 0;
+  if (f) fclose(f);
+#ifdef SYS_futex_waitv
+  if (n >= 1 && nr == SYS_futex_waitv) return true;
+#endif
+  return n == 3 && nr == SYS_futex && ((op & 0x7F) == 0 || (op & 0x7F) == 9);
+}
+
+/* Stop child `p` while it sleeps in its wait: stopped inside the guard (for a few instructions,
+ * or longer under valgrind) it would keep everyone else out of the object until it runs again. */
+static void stop_asleep(kt_proc *p) {
+  for (int tries = 0; tries < 2000; tries++) {
+    kill((pid_t)p->pid, SIGSTOP);
+    int st = 0;
+    if (waitpid((pid_t)p->pid, &st, WUNTRACED) != (pid_t)p->pid || !WIFSTOPPED(st)) break;
+    if (asleep_in_futex(p->pid)) return;
+    kill((pid_t)p->pid, SIGCONT);
+    kt_pause_ms(1);
+  }
+  CU_FAIL("the child was never stopped asleep in its wait");
+}
 
 /* A waiter stopped after its wait was granted, then killed, never keeps what it was handed: the
  * semaphore's unit goes to the next waiter, the mutex to the next owner (not abandoned: the dead
@@ -785,7 +817,7 @@ static void killed_waiter_passes_its_grant_on(void) {
   kt_pause_ms(100);
   kt_send(&b, "wait 10000");
   kt_pause_ms(100);
-  kill((pid_t)a.pid, SIGSTOP);
+  stop_asleep(&a);
   KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* handed to the stopped A */
   KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT);
   kt_pause_ms(100);
@@ -797,7 +829,7 @@ static void killed_waiter_passes_its_grant_on(void) {
   KT_OK(kobjns_wait(s, 0));
   /* The mutex, handed to a stopped waiter that is then killed. */
   start_waiter(&a, "mutex", mname, "wait inf");
-  kill((pid_t)a.pid, SIGSTOP);
+  stop_asleep(&a);
   KT_OK(kobjns_mutex_release(m));
   KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT); /* A's while it lives */
   kt_kill(&a);
@@ -825,7 +857,7 @@ static void unit_given_back_to_a_full_object_counts_once(void) {
       KT_STATUS(kt_cmd(&a, NULL, 0, "eventopen %s " SYNC, ename), 0);
     kt_send(&a, "wait inf");
     kt_pause_ms(100);
-    kill((pid_t)a.pid, SIGSTOP);
+    stop_asleep(&a);
     if (round == 0)
       KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* handed to A */
     else
@@ -855,7 +887,7 @@ static void grant_before_the_timeout_wins(void) {
   KT_OK(kobjns_semaphore_create(NULL, name, 0, 5, NULL, &s));
   kt_proc a;
   start_waiter(&a, "semaphore", name, "wait 300");
-  kill((pid_t)a.pid, SIGSTOP);
+  stop_asleep(&a);
   KT_OK(kobjns_semaphore_release(s, 1, NULL));
   kt_pause_ms(400); /* its time runs out while it is stopped */
   kill((pid_t)a.pid, SIGCONT);
