@@ -236,6 +236,9 @@ KOBJNS_API int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned acc
 /* Signal / reset: need KOBJNS_EVENT_MODIFY_STATE (else 5). */
 KOBJNS_API int kobjns_event_set(kobjns_sync *event);
 KOBJNS_API int kobjns_event_reset(kobjns_sync *event);
+/* PulseEvent: release the threads waiting now (automatic reset: the first one) and leave the
+ * event reset, whatever its state was. Needs KOBJNS_EVENT_MODIFY_STATE (else 5). */
+KOBJNS_API int kobjns_event_pulse(kobjns_sync *event);
 
 /* A semaphore: a count between 0 and `maximum` (1 ... INT32_MAX); a wait that succeeds takes
  * one. 0 <= initial <= maximum, else 87. */
@@ -249,6 +252,8 @@ KOBJNS_API int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, i
 
 /* Wait until the object is signaled and acquire it (a mutex: own it; an auto-reset event:
  * reset it; a semaphore: take one), for at most `timeout_ms` (0: just try; KOBJNS_INFINITE).
+ * Waiters are served in arrival order, and what a release or set hands to a waiter is its: the
+ * releaser cannot take it back, and a wait granted before it timed out succeeds.
  * 0; 735 (an abandoned mutex, now owned); 258 (timed out, nothing acquired); 5 without
  * KOBJNS_SYNCHRONIZE (a section's handle never has it); 6 (not a live handle). Signals do not
  * end a wait early. */

@@ -18,8 +18,9 @@
 /* 2: the header's type is a kobjns_type value (1 numbered its own types).
  * 3: explicit layouts (the same bytes for 32- and 64-bit processes); the descriptor is this
  *    file's kobjns__stored_sd, no longer the in-memory struct; the sync page's guard word names
- *    its holder's pid namespace by a slot of the page's namespace table, not by a hash. */
-#define KOBJNS__FORMAT_VERSION 3u
+ *    its holder's pid namespace by a slot of the page's namespace table, not by a hash.
+ * 4: the sync page keeps a queue of waiters (kobjns__sync_slot): units are handed over. */
+#define KOBJNS__FORMAT_VERSION 4u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 #define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
@@ -81,6 +82,31 @@ typedef struct kobjns__stored_thread {
  * namespaces share, rather than by a hash, which they could. */
 #define KOBJNS__SYNC_NAMESPACES 256
 
+/* One waiter in an object's queue. A release, set or pulse hands what it frees to the first
+ * waiting slot (by ticket) by marking it granted: the unit stays counted in the object's state
+ * but is reserved for that slot, so nobody else (the releaser included) can take it, until the
+ * waiter consumes it or gives it back (it took another object, or it is found dead). */
+#define KOBJNS__SYNC_SLOTS 32
+enum kobjns__slot_state {
+  KOBJNS__SLOT_FREE = 0,
+  KOBJNS__SLOT_WAITING = 1,
+  KOBJNS__SLOT_GRANTED = 2, /* a unit is reserved for it (a wait for all: offered to it) */
+  KOBJNS__SLOT_PASSED = 3   /* a wait for all that gave back an offer: skipped until a new unit */
+};
+#define KOBJNS__SLOT_ALL 1u /* kind: a wait for all (else for any) */
+#define KOBJNS__SLOT_PULSE                                                                         \
+  1u /* flags: a pulsed unit, dropped rather than kept if nobody takes it */
+
+typedef struct kobjns__sync_slot {
+  uint32_t state;  /* enum kobjns__slot_state */
+  uint32_t grant;  /* futex the waiter sleeps on: bumped at every grant */
+  uint32_t ticket; /* arrival order (compared modulo 2^32) */
+  uint32_t kind;   /* KOBJNS__SLOT_ALL or 0 */
+  uint32_t flags;  /* KOBJNS__SLOT_PULSE */
+  uint32_t reserved;
+  kobjns__stored_thread who; /* the waiting thread */
+} kobjns__sync_slot;
+
 typedef struct kobjns__sync_state {
   uint32_t seq;       /* futex: bumped (and sleepers woken) before every change */
   uint32_t sleepers;  /* threads asleep on seq */
@@ -94,6 +120,9 @@ typedef struct kobjns__sync_state {
   kobjns__stored_thread owner; /* mutex */
   /* Slot i (tag i + 1 in guard words): a pid namespace's id (Linux: its inode), 0 unclaimed. */
   _Alignas(8) uint64_t namespaces[KOBJNS__SYNC_NAMESPACES];
+  uint32_t next_ticket; /* the next waiter's ticket */
+  uint32_t reserved3;
+  kobjns__sync_slot slots[KOBJNS__SYNC_SLOTS]; /* the waiters, in no order: tickets order them */
 } kobjns__sync_state;
 
 #define KOBJNS__SYNC_STATE_SIZE 4096u /* bytes after the header: one page on every system */
@@ -144,7 +173,18 @@ KOBJNS__AT(kobjns__sync_state, maximum, 40);
 KOBJNS__AT(kobjns__sync_state, reserved, 44);
 KOBJNS__AT(kobjns__sync_state, owner, 48);
 KOBJNS__AT(kobjns__sync_state, namespaces, 72);
-_Static_assert(sizeof(kobjns__sync_state) == 2120, "the sync state is 2120 bytes");
+KOBJNS__AT(kobjns__sync_state, next_ticket, 2120);
+KOBJNS__AT(kobjns__sync_state, reserved3, 2124);
+KOBJNS__AT(kobjns__sync_state, slots, 2128);
+KOBJNS__AT(kobjns__sync_slot, state, 0);
+KOBJNS__AT(kobjns__sync_slot, grant, 4);
+KOBJNS__AT(kobjns__sync_slot, ticket, 8);
+KOBJNS__AT(kobjns__sync_slot, kind, 12);
+KOBJNS__AT(kobjns__sync_slot, flags, 16);
+KOBJNS__AT(kobjns__sync_slot, reserved, 20);
+KOBJNS__AT(kobjns__sync_slot, who, 24);
+_Static_assert(sizeof(kobjns__sync_slot) == 48, "a waiter slot is 48 bytes");
+_Static_assert(sizeof(kobjns__sync_state) == 3664, "the sync state is 3664 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT
 

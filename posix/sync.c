@@ -8,10 +8,14 @@
  * - A guard (a futex lock word, with its holder) is held for a few instructions around every
  *   look at or change of the state: a mutex's owner and recursion, an event's flag, a
  *   semaphore's count.
- * - Waiters sleep on the futex `seq`. Whoever changes the state bumps `seq` and wakes every
- *   sleeper *before* the change, while holding the guard: a changer killed half-way leaves no one
- *   asleep (the woken wait for the guard), and a woken waiter that dies passes nothing on that
- *   others would miss.
+ * - Waiters queue up (a slot each in the page's queue, by ticket) and sleep on their slot's
+ *   futex word. A release, set or pulse hands what it frees to the first waiting slot by
+ *   marking it granted (one store): the unit stays counted in the state but is reserved for that
+ *   slot, so nobody else (the releaser included) can take it, and only that waiter is woken. The
+ *   waiter consumes it (becomes the owner, resets the event, takes the count down) or gives it
+ *   back (it took another object; a wait for all that cannot take everything). A waiter found
+ *   gone gives back what it was granted; a wait whose time is up takes a grant made before.
+ *   Waiters that find the queue full poll `seq` (bumped, its sleepers woken, at every change).
  * - A mutex's owner is recorded as a thread: its id, its process, its start time (ids are
  *   reused) and its pid namespace; the guard's word holds its holder's id and its namespace's
  *   slot in the page's namespace table. A sleeper for a mutex another thread owns, or for a
@@ -20,13 +24,15 @@
  *   A gone owner's mutex is taken over and reported abandoned (735), as Windows does; a gone
  *   holder's guard is taken over and everyone woken to look again. Before a wait gives up
  *   (258), it looks too, so that a timeout never hides an abandoned mutex.
- * - A wait for several objects sleeps on all their `seq` words at once where the platform can
+ * - A wait for several objects sleeps on all its words (grants, or `seq`) at once where it can
  *   (Linux: futex_waitv), else on the first one's, looking at the others every
  *   FALLBACK_SLICE_MS (slower to notice, never blind). A wait for all takes the guards of every
  *   object in one order (by inode, the same in every process) and acquires everything or
  *   nothing.
- * - A manual-reset event counts its sets: a waiter asleep when the event was set is released
- *   even if it was reset before the waiter looked, as Windows releases every waiter at the set. */
+ * - A wait for all is offered units like a grant, and takes everything at once or gives every
+ *   offer back (it never holds part); it keeps its place in each queue, so waits for one object
+ *   cannot starve it. A manual-reset event grants every waiting slot, and counts its sets for
+ *   pollers. docs/posix-backend.md has the rules at length. */
 #include "object.h"
 #include "platform.h"
 
@@ -48,6 +54,8 @@
 #define GUARD_PATIENCE_SLICES 2u
 /* Tries of a held guard before sleeping on it. */
 #define GUARD_SPINS 200u
+/* Waiting slots (not granted) a look for the dead asks about, at most (granted ones: all). */
+#define RECOVER_BUDGET 4u
 /* Without a multi-word sleep, a wait for several objects looks at all of them this often. */
 #define FALLBACK_SLICE_MS 10u
 
@@ -230,9 +238,18 @@ static void guard_lock(sync_state *st) {
   }
 }
 
+/* Futex words to wake once the guard is released (a woken waiter takes the guard at once). */
+static _Thread_local uint32_t *to_wake[KOBJNS__SYNC_SLOTS];
+static _Thread_local unsigned to_wake_count;
+
+static void wake_pending(void) {
+  while (to_wake_count) kobjns__plat_wake(to_wake[--to_wake_count], INT_MAX);
+}
+
 static void guard_unlock(sync_state *st) {
   if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
     kobjns__plat_wake(&st->guard, 1);
+  wake_pending();
 }
 
 /* --- one mapping per object per process ------------------------------------------------------ */
@@ -367,15 +384,205 @@ static void release_state(kobjns__object *o) {
   o->os.map = NULL;
 }
 
-#define SYNC_TYPE(t)                                                                  \
-  {                                                                                   \
-    .type = t, .granted_bits = granted_bits, .open_writable = open_writable,          \
-    .file_size = file_size, .adopt = adopt, .init = init_state,                      \
-    .unpublished = release_state, .release = release_state,                          \
+#define SYNC_TYPE(t)                                                                               \
+  {                                                                                                \
+    .type = t, .granted_bits = granted_bits, .open_writable = open_writable,                       \
+    .file_size = file_size, .adopt = adopt, .init = init_state, .unpublished = release_state,      \
+    .release = release_state,                                                                      \
   }
 const kobjns__named_type kobjns__posix_mutex = SYNC_TYPE(KOBJNS_TYPE_MUTEX);
 const kobjns__named_type kobjns__posix_event = SYNC_TYPE(KOBJNS_TYPE_EVENT);
 const kobjns__named_type kobjns__posix_semaphore = SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE);
+
+/* --- the queue of waiters ------------------------------------------------------------------- */
+
+/* Every page access below is made with the guard held, except a waiter's look at its own slot's
+ * state (atomic) and the futex words. Values are read from a page any user may write, so every
+ * loop is bounded by the slot count and every index is one we chose. */
+typedef kobjns__sync_slot slot;
+#define SLOTS KOBJNS__SYNC_SLOTS
+#define WOULD_BLOCK (-1)
+
+static uint32_t slot_state(const slot *q) { return __atomic_load_n(&q->state, __ATOMIC_ACQUIRE); }
+static void set_slot_state(slot *q, uint32_t v) {
+  __atomic_store_n(&q->state, v, __ATOMIC_RELEASE);
+}
+
+/* Whether ticket a came before ticket b (they wrap). */
+static bool earlier(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+
+/* The slot in `state` with the earliest ticket, or -1. */
+static int first_in(const sync_state *st, uint32_t state) {
+  int best = -1;
+  uint32_t ticket = 0;
+  for (int i = 0; i < SLOTS; i++) {
+    if (slot_state(&st->slots[i]) != state) continue;
+    uint32_t t = st->slots[i].ticket;
+    if (best < 0 || earlier(t, ticket)) best = i, ticket = t;
+  }
+  return best;
+}
+
+/* Units handed to waiters that have not taken them yet (granted slots). */
+static int64_t reserved(const sync_state *st) {
+  int64_t n = 0;
+  for (int i = 0; i < SLOTS; i++) n += slot_state(&st->slots[i]) == KOBJNS__SLOT_GRANTED;
+  return n;
+}
+
+/* What a newcomer could take now: what the state holds beyond what is handed to waiters (a
+ * manual-reset event's grants are releases, not units). */
+static int64_t free_units(const kobjns__object *s, const sync_state *st) {
+  switch (s->type) {
+    case KOBJNS_TYPE_MUTEX: return holder_tid(&st->owner) == 0 && reserved(st) == 0;
+    case KOBJNS_TYPE_EVENT:
+      return st->manual_reset ? st->signaled != 0 : (int64_t)st->signaled - reserved(st);
+    default: return (int64_t)st->count - reserved(st);
+  }
+}
+
+static void grant(sync_state *st, int i, uint32_t flags) {
+  slot *q = &st->slots[i];
+  q->flags = flags;
+  set_slot_state(q, KOBJNS__SLOT_GRANTED); /* one store: the grant, and the unit's reservation */
+  __atomic_add_fetch(&q->grant, 1, __ATOMIC_RELEASE);
+  if (to_wake_count < KOBJNS__SYNC_SLOTS)
+    to_wake[to_wake_count++] = &q->grant;
+  else
+    kobjns__plat_wake(&q->grant, INT_MAX);
+}
+
+/* Whether waiter `who` is of a process of our pid namespace that has ended: one cheap
+ * question (kill(pid, 0)), so that a killed waiter at the head of a queue is skipped at once
+ * rather than handed a unit it would keep until a look for the dead. Our own process, another
+ * namespace, or anything the platform cannot tell: not gone. */
+static bool process_gone(const holder *who) {
+  holder h;
+  if (!read_holder(who, holder_tid(who), &h)) return false;
+  const holder *m = self();
+  if (h.pid == m->pid || !h.pid || !m->ns || h.ns != m->ns) return false;
+  return kobjns__plat_process_liveness((long)h.pid) == KOBJNS__PLAT_GONE;
+}
+
+/* Hand what `s` has free to its waiters, first come first served: one unit each (a manual-reset
+ * event: every waiter). */
+static void dispatch(const kobjns__object *s, sync_state *st) {
+  for (int n = 0; n < SLOTS && free_units(s, st) > 0; n++) {
+    int i = first_in(st, KOBJNS__SLOT_WAITING);
+    if (i < 0) return;
+    if (process_gone(&st->slots[i].who)) {
+      set_slot_state(&st->slots[i], KOBJNS__SLOT_FREE); /* it held nothing: skip it */
+      continue;
+    }
+    grant(st, i, 0);
+  }
+}
+
+/* A new unit: waits for all that gave back an earlier offer may be offered this one. */
+static void unpass(sync_state *st) {
+  for (int i = 0; i < SLOTS; i++)
+    if (slot_state(&st->slots[i]) == KOBJNS__SLOT_PASSED)
+      set_slot_state(&st->slots[i], KOBJNS__SLOT_WAITING);
+}
+
+/* A unit given back may find the object full meanwhile (a dead waiter's unit, and the releaser,
+ * who could not know, released another): an automatic event holds one free unit at most, a
+ * semaphore its maximum; the rest is dropped, never counted twice. Called before the slot that
+ * gives back is freed (`leaving` 1), so that a process killed between the two stores leaves a
+ * count that is right once that slot is swept. */
+static void clamp(const kobjns__object *s, sync_state *st, int64_t leaving) {
+  int64_t held = reserved(st) - leaving;
+  if (s->type == KOBJNS_TYPE_EVENT && !st->manual_reset && (int64_t)st->signaled > held + 1)
+    st->signaled = (uint32_t)held + 1;
+  else if (s->type == KOBJNS_TYPE_SEMAPHORE && st->maximum > 0 &&
+           (int64_t)st->count > held + st->maximum)
+    st->count = (int32_t)(held + st->maximum);
+}
+
+/* Slot i gives back what was granted to it (its wait took another object, or could not take all,
+ * or its thread is gone) and becomes `to` (free, or passed): the unit goes to the next waiter or
+ * stays in the object, never lost nor doubled; a pulsed unit nobody waits for is dropped. */
+static void give_back(const kobjns__object *s, sync_state *st, int i, uint32_t to) {
+  slot *q = &st->slots[i];
+  if ((q->flags & KOBJNS__SLOT_PULSE) && s->type == KOBJNS_TYPE_EVENT && !st->manual_reset) {
+    int next = first_in(st, KOBJNS__SLOT_WAITING);
+    if (next >= 0)
+      grant(st, next, KOBJNS__SLOT_PULSE); /* two reservations for one unit a moment: none free */
+    else if (st->signaled > 0)
+      st->signaled--;
+    set_slot_state(q, to);
+    return;
+  }
+  clamp(s, st, 1);
+  set_slot_state(q, to);
+  dispatch(s, st);
+}
+
+/* Whether slot q is the calling thread's. */
+static bool mine(const slot *q) {
+  holder who;
+  return read_holder(&q->who, self()->tid, &who) && same_thread(&who, self());
+}
+
+/* Queue the calling thread: a slot index, or -1 when the queue is full. */
+static int enqueue(sync_state *st, uint32_t kind) {
+  for (int i = 0; i < SLOTS; i++) {
+    slot *q = &st->slots[i];
+    if (slot_state(q) != KOBJNS__SLOT_FREE) continue;
+    q->ticket = st->next_ticket++;
+    q->kind = kind;
+    q->flags = 0;
+    record(&q->who, self());
+    set_slot_state(q, KOBJNS__SLOT_WAITING); /* last: a slot is never half made */
+    return i;
+  }
+  return -1;
+}
+
+/* The calling thread's slot i leaves the queue, giving back a grant it did not take. */
+static void leave(const kobjns__object *s, sync_state *st, int i) {
+  slot *q = &st->slots[i];
+  if (!mine(q)) return; /* someone else's now (the page was written): not ours to change */
+  uint32_t state = slot_state(q);
+  if (state == KOBJNS__SLOT_GRANTED)
+    give_back(s, st, i, KOBJNS__SLOT_FREE);
+  else if (state != KOBJNS__SLOT_FREE)
+    set_slot_state(q, KOBJNS__SLOT_FREE);
+}
+
+/* Look for the dead: a mutex whose owner is gone is freed and marked abandoned; a waiter whose
+ * thread is gone gives back what it was granted and leaves the queue; then what is free goes to
+ * the waiters. Asks the platform about every other thread: for slices and last looks only. */
+static void recover(const kobjns__object *s, sync_state *st) {
+  holder h;
+  if (s->type == KOBJNS_TYPE_MUTEX && read_holder(&st->owner, holder_tid(&st->owner), &h) &&
+      !same_thread(&h, self()) && !alive(&h)) {
+    forget(&st->owner);
+    st->recursion = 0;
+    st->abandoned = 1;
+  }
+  /* Granted slots hold units: every one is asked about. The others (a dead one is found when it
+   * is granted, or here) a few per look, in turn: the guard is held meanwhile. */
+  static _Thread_local unsigned turn;
+  unsigned budget = RECOVER_BUDGET, start = turn++ % SLOTS;
+  for (unsigned n = 0; n < SLOTS; n++) {
+    int i = (int)((start + n) % SLOTS);
+    slot *q = &st->slots[i];
+    uint32_t state = slot_state(q);
+    if (state == KOBJNS__SLOT_FREE) continue;
+    if (state != KOBJNS__SLOT_GRANTED && state <= KOBJNS__SLOT_PASSED) {
+      if (!budget) continue;
+      budget--;
+    }
+    bool known = state <= KOBJNS__SLOT_PASSED && read_holder(&q->who, holder_tid(&q->who), &h);
+    if (known && (same_thread(&h, self()) || alive(&h))) continue;
+    if (state == KOBJNS__SLOT_GRANTED)
+      give_back(s, st, i, KOBJNS__SLOT_FREE);
+    else
+      set_slot_state(q, KOBJNS__SLOT_FREE); /* a dead waiter's, or not a slot kobjns writes */
+  }
+  dispatch(s, st);
+}
 
 /* --- signalling ------------------------------------------------------------------------------ */
 
@@ -391,9 +598,11 @@ int kobjns__os_mutex_release(kobjns__object *s) {
     /* Owned with no level (another process wrote the page): corrupt, but given back all the
      * same, never left owned for ever nor counted below zero. */
     if (levels == 0) rc = KOBJNS_FILE_CORRUPT;
-    bump(st); /* before the change: see the top of this file */
+    bump(st); /* pollers (a full queue) look again */
     st->recursion = 0;
     forget(&st->owner);
+    unpass(st);
+    dispatch(s, st); /* to the first waiter: ours no more */
   } else {
     st->recursion = levels - 1;
   }
@@ -404,11 +613,45 @@ int kobjns__os_mutex_release(kobjns__object *s) {
 int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
+  int64_t held = reserved(st);
   if (signaled) {
     bump(st);
     st->sets++;
+    if (st->manual_reset)
+      st->signaled = 1;
+    else if (free_units(s, st) <= 0)
+      st->signaled = (uint32_t)held + 1; /* one unit beyond those handed out */
+    unpass(st);
+    dispatch(s, st);
+  } else if (st->manual_reset) {
+    st->signaled = 0; /* its waiters are released already: their slots say so */
+  } else if (st->signaled > held) {
+    st->signaled = (uint32_t)held; /* what is handed out stays handed out */
   }
-  __atomic_store_n(&st->signaled, signaled, __ATOMIC_RELAXED);
+  guard_unlock(st);
+  return 0;
+}
+
+int kobjns__os_event_pulse(kobjns__object *s); /* src/sync.c's */
+int kobjns__os_event_pulse(kobjns__object *s) {
+  sync_state *st = s->os.map->state;
+  guard_lock(st);
+  int64_t held = reserved(st);
+  bump(st);
+  unpass(st);
+  if (st->manual_reset) { /* every current waiter, and reset */
+    st->sets++;
+    for (int n = 0, i; n < SLOTS && (i = first_in(st, KOBJNS__SLOT_WAITING)) >= 0; n++)
+      grant(st, i, KOBJNS__SLOT_PULSE);
+    st->signaled = 0;
+  } else { /* reset, and one waiter */
+    if (st->signaled > held) st->signaled = (uint32_t)held;
+    int i = first_in(st, KOBJNS__SLOT_WAITING);
+    if (i >= 0) {
+      st->signaled = (uint32_t)held + 1;
+      grant(st, i, KOBJNS__SLOT_PULSE);
+    }
+  }
   guard_unlock(st);
   return 0;
 }
@@ -416,77 +659,134 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
   sync_state *st = s->os.map->state;
   guard_lock(st);
-  /* Read from a page any user of the object may write: checked, and computed in 64 bits. */
-  int32_t now = st->count, maximum = st->maximum;
+  /* Read from a page any user of the object may write: checked, and computed in 64 bits. The
+   * count includes the units handed to waiters, which are theirs already. */
+  int64_t now = st->count, maximum = st->maximum, available = now - reserved(st);
   int rc = 0;
-  if (maximum <= 0 || now < 0 || now > maximum) {
+  if (maximum <= 0 || now < 0 || available < 0 || available > maximum) {
     rc = KOBJNS_FILE_CORRUPT; /* not a state kobjns makes: nothing changes */
-  } else if (count <= 0 || (int64_t)now + count > maximum) {
+  } else if (count <= 0 || available + count > maximum || now + count > INT32_MAX) {
     rc = KOBJNS_TOO_MANY_POSTS;
   } else {
     bump(st);
-    st->count = (int32_t)((int64_t)now + count);
+    st->count = (int32_t)(now + count);
+    unpass(st);
+    dispatch(s, st);
   }
   guard_unlock(st);
-  if (previous && rc != KOBJNS_FILE_CORRUPT) *previous = now;
+  if (previous && rc != KOBJNS_FILE_CORRUPT) *previous = (int32_t)available;
   return rc;
 }
 
 /* --- waiting --------------------------------------------------------------------------------- */
 
-#define WOULD_BLOCK (-1)
-
-/* What a wait knows about one object: the sets of an event when it began, and whether a mutex's
- * owner is to be checked (it has held it for a slice, or the wait is about to give up). */
+/* A wait's view of one object: the event's sets when it began (a poller of a manual-reset event
+ * is released by a set it slept through), and its slot in the object's queue (-1: none). */
 typedef struct waiting {
   uint32_t sets;
-  bool check_owner;
+  int slot;
 } waiting;
 
-/* Whether `s` can be acquired now (its guard held): 0, 735 (a dead owner's mutex), or
- * WOULD_BLOCK; with `take`, acquire it. */
-static int try_locked(kobjns__object *s, const waiting *w, bool take) {
-  sync_state *st = s->os.map->state;
+/* Take `s` as a newcomer would (guard held): only what no waiter was handed. 0, 735 (a dead
+ * owner's mutex), 587, or WOULD_BLOCK; without `take`, only say. */
+static int take_free(const kobjns__object *s, sync_state *st, const waiting *w, bool take) {
   switch (s->type) {
     case KOBJNS_TYPE_MUTEX: {
-      const holder *m = self();
       holder owner;
-      bool owned = read_holder(&st->owner, holder_tid(&st->owner), &owner);
-      bool abandoned = false;
-      if (owned && same_thread(&owner, m)) {
+      if (read_holder(&st->owner, holder_tid(&st->owner), &owner) && same_thread(&owner, self())) {
         if (st->recursion == UINT32_MAX) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
         if (take) st->recursion++;
         return 0;
       }
-      if (owned && !(w->check_owner && !alive(&owner))) return WOULD_BLOCK;
-      abandoned = owned || st->abandoned; /* a dead owner's, or one given back so marked */
+      if (free_units(s, st) <= 0) return WOULD_BLOCK;
+      int rc = st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0; /* given back so marked */
       if (take) {
         st->abandoned = 0;
         st->recursion = 1;
-        record(&st->owner, m);
-      } else if (owned) {
-        /* Found dead by a wait for all that may not complete: remember it for whoever takes it. */
-        forget(&st->owner);
-        st->abandoned = 1;
+        record(&st->owner, self());
       }
-      return abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
+      return rc;
     }
     case KOBJNS_TYPE_EVENT:
-      if (!st->signaled && !(st->manual_reset && st->sets != w->sets)) return WOULD_BLOCK;
-      if (take && !st->manual_reset) st->signaled = 0;
+      if (st->manual_reset) return st->signaled || st->sets != w->sets ? 0 : WOULD_BLOCK;
+      if (free_units(s, st) <= 0) return WOULD_BLOCK;
+      if (take) st->signaled--;
       return 0;
     default:
-      if (st->count <= 0) return WOULD_BLOCK;
+      if (free_units(s, st) <= 0) return WOULD_BLOCK;
       if (take) st->count--;
       return 0;
   }
 }
 
-static int try_any(kobjns__object *const *objects, size_t count, const waiting *w, size_t *index) {
+/* The calling thread takes what was granted to its slot i (guard held), and leaves the queue:
+ * 0, 735, or WOULD_BLOCK when the grant does not hold (only a page written by someone else). */
+static int consume(const kobjns__object *s, sync_state *st, int i) {
+  slot *q = &st->slots[i];
+  if (slot_state(q) != KOBJNS__SLOT_GRANTED || !mine(q)) return WOULD_BLOCK;
+  /* The slot first: killed between the two stores, the unit is free again, never lost. */
+  switch (s->type) {
+    case KOBJNS_TYPE_MUTEX: {
+      if (holder_tid(&st->owner) != 0) {
+        set_slot_state(q, KOBJNS__SLOT_WAITING); /* someone owns it: wait on */
+        return WOULD_BLOCK;
+      }
+      int rc = st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
+      set_slot_state(q, KOBJNS__SLOT_FREE);
+      st->abandoned = 0;
+      st->recursion = 1;
+      record(&st->owner, self());
+      return rc;
+    }
+    case KOBJNS_TYPE_EVENT:
+      set_slot_state(q, KOBJNS__SLOT_FREE);
+      if (!st->manual_reset && st->signaled > 0) st->signaled--;
+      return 0;
+    default:
+      set_slot_state(q, KOBJNS__SLOT_FREE);
+      if (st->count > 0) st->count--;
+      return 0;
+  }
+}
+
+static sync_state *state_of(kobjns__object *const *objects, size_t i) {
+  return objects[i]->os.map->state;
+}
+
+/* Whether this wait's slot for object i is granted (a look without the guard). */
+static bool granted(kobjns__object *const *objects, const waiting *w, size_t i) {
+  return w[i].slot >= 0 &&
+         slot_state(&state_of(objects, i)->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED;
+}
+
+/* Leave every queue this wait is in (giving back what it did not take). */
+static void leave_all(kobjns__object *const *objects, size_t count, waiting *w) {
   for (size_t i = 0; i < count; i++) {
-    sync_state *st = objects[i]->os.map->state;
+    if (w[i].slot < 0) continue;
+    sync_state *st = state_of(objects, i);
     guard_lock(st);
-    int rc = try_locked(objects[i], &w[i], true);
+    leave(objects[i], st, w[i].slot);
+    guard_unlock(st);
+    w[i].slot = -1;
+  }
+}
+
+/* A wait for any: take a granted unit, else (where this wait has no slot: a full queue, or the
+ * first time) a free one, and queue up where it cannot. With `look`, look for the dead first. */
+static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bool first, bool look,
+                    bool queue, size_t *index) {
+  for (size_t i = 0; i < count; i++) {
+    if (!first && !look && w[i].slot >= 0 && !granted(objects, w, i)) continue;
+    sync_state *st = state_of(objects, i);
+    guard_lock(st);
+    if (look) recover(objects[i], st);
+    int rc = WOULD_BLOCK;
+    if (w[i].slot >= 0 && !mine(&st->slots[w[i].slot])) w[i].slot = -1; /* lost: queue again */
+    if (w[i].slot >= 0) {
+      if ((rc = consume(objects[i], st, w[i].slot)) != WOULD_BLOCK) w[i].slot = -1;
+    } else if ((rc = take_free(objects[i], st, &w[i], true)) == WOULD_BLOCK && queue) {
+      w[i].slot = enqueue(st, 0);
+    }
     guard_unlock(st);
     if (rc != WOULD_BLOCK) {
       *index = i;
@@ -496,51 +796,87 @@ static int try_any(kobjns__object *const *objects, size_t count, const waiting *
   return WOULD_BLOCK;
 }
 
-static int by_inode(const void *a, const void *b) {
-  const sync_map *x = (*(kobjns__object *const *)a)->os.map, *y = (*(kobjns__object *const *)b)->os.map;
-  if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
-  return x->ino < y->ino ? -1 : x->ino > y->ino;
+/* A wait for all, every guard held (in inode order, the same in every process): whether every
+ * object is free for it, granted (offered) to it, or a mutex it owns. */
+static bool all_ready(kobjns__object *const *objects, size_t count, const waiting *w) {
+  for (size_t i = 0; i < count; i++) {
+    sync_state *st = state_of(objects, i);
+    if (w[i].slot >= 0 && slot_state(&st->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED &&
+        mine(&st->slots[w[i].slot]))
+      continue;
+    if (take_free(objects[i], st, &w[i], false) == WOULD_BLOCK) return false;
+  }
+  return true;
 }
 
-/* All at once, or nothing: every guard taken in inode order (the same in every process). */
-static int try_all(kobjns__object *const *sorted, kobjns__object *const *objects, size_t count,
-                   const waiting *w, size_t *index) {
+/* All at once, or nothing. With `queue`, a wait that cannot take all gives back its offers (the
+ * units go to the next waiters: a wait for all never holds part of what it waits for) and
+ * queues up where it has no slot. */
+static int step_all(kobjns__object *const *sorted, kobjns__object *const *objects, size_t count,
+                    waiting *w, bool queue, bool look, size_t *index) {
   for (size_t i = 0; i < count; i++) guard_lock(sorted[i]->os.map->state);
-  int rc = 0;
-  for (size_t i = 0; i < count && !rc; i++) {
-    int r = try_locked(objects[i], &w[i], false);
-    if (r != 0 && r != KOBJNS_ABANDONED_WAIT_0) rc = r;
+  int rc = WOULD_BLOCK;
+  for (size_t i = 0; i < count; i++) {
+    sync_state *st = state_of(objects, i);
+    if (look) recover(objects[i], st);
+    if (w[i].slot >= 0 && !mine(&st->slots[w[i].slot])) w[i].slot = -1;
   }
-  if (!rc) {
+  if (all_ready(objects, count, w)) {
+    rc = 0;
     *index = 0;
-    for (size_t i = 0; i < count; i++)
-      if (try_locked(objects[i], &w[i], true) == KOBJNS_ABANDONED_WAIT_0 && !rc) {
-        rc = KOBJNS_ABANDONED_WAIT_0;
+    for (size_t i = 0; i < count; i++) {
+      sync_state *st = state_of(objects, i);
+      int r = w[i].slot >= 0 ? consume(objects[i], st, w[i].slot) : WOULD_BLOCK;
+      if (r == WOULD_BLOCK) r = take_free(objects[i], st, &w[i], true); /* free, not granted */
+      if (w[i].slot >= 0) leave(objects[i], st, w[i].slot);
+      w[i].slot = -1;
+      if (r == KOBJNS_ABANDONED_WAIT_0 && !rc) {
+        rc = r;
         *index = i;
       }
+    }
+  } else if (queue) {
+    for (size_t i = 0; i < count; i++) {
+      sync_state *st = state_of(objects, i);
+      if (w[i].slot < 0)
+        w[i].slot = enqueue(st, KOBJNS__SLOT_ALL);
+      else if (slot_state(&st->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED)
+        give_back(objects[i], st, w[i].slot, KOBJNS__SLOT_PASSED);
+    }
   }
   for (size_t i = count; i--;) guard_unlock(sorted[i]->os.map->state);
   return rc;
 }
 
-/* Sleep until one of the objects may have changed, or `until` (NULL: no limit). `seqs` were read
- * before the last try. */
-static void sleep_on(kobjns__object *const *objects, size_t count, const uint32_t *seqs,
-                     const struct timespec *until) {
-  uint32_t *words[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  for (size_t i = 0; i < count; i++) {
-    words[i] = &objects[i]->os.map->state->seq;
-    __atomic_add_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
-  }
-  struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
-  const struct timespec *fallback = until && before(until, &short_end) ? until : &short_end;
-  kobjns__plat_wait_any(words, seqs, count, until, fallback);
-  for (size_t i = 0; i < count; i++)
-    __atomic_sub_fetch(&objects[i]->os.map->state->sleepers, 1, __ATOMIC_SEQ_CST);
+static int by_inode(const void *a, const void *b) {
+  const sync_map *x = (*(kobjns__object *const *)a)->os.map,
+                 *y = (*(kobjns__object *const *)b)->os.map;
+  if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+  return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all, uint32_t timeout_ms,
-                    size_t *index) {
+/* Sleep until this wait's slots may have been granted (or, for objects it could not queue on,
+ * their state changed), or `until`. `values` were read before the last step. */
+static void sleep_on(kobjns__object *const *objects, size_t count, const waiting *w,
+                     uint32_t *const *words, const uint32_t *values, const struct timespec *until) {
+  bool polling = false;
+  for (size_t i = 0; i < count; i++)
+    if (w[i].slot < 0) {
+      polling = true;
+      __atomic_add_fetch(&state_of(objects, i)->sleepers, 1, __ATOMIC_SEQ_CST);
+    }
+  struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
+  const struct timespec *fallback = until && before(until, &short_end) ? until : &short_end;
+  if (count == 1 && !polling)
+    kobjns__plat_wait(words[0], values[0], until);
+  else
+    kobjns__plat_wait_any(words, values, count, polling ? fallback : until, fallback);
+  for (size_t i = 0; i < count; i++)
+    if (w[i].slot < 0) __atomic_sub_fetch(&state_of(objects, i)->sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
+int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
+                    uint32_t timeout_ms, size_t *index) {
   *index = 0;
   kobjns__object *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   if (wait_all) {
@@ -550,36 +886,57 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
       if (sorted[i]->os.map == sorted[i - 1]->os.map) return KOBJNS_INVALID_PARAMETER;
   }
   struct timespec deadline;
-  if (timeout_ms != KOBJNS_INFINITE) deadline = after_ms(timeout_ms);
+  bool forever = timeout_ms == KOBJNS_INFINITE;
+  if (!forever) deadline = after_ms(timeout_ms);
   waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  uint32_t seqs[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   for (size_t i = 0; i < count; i++)
-    w[i] = (waiting){.sets = __atomic_load_n(&objects[i]->os.map->state->sets, __ATOMIC_ACQUIRE)};
-  bool watch = false; /* a mutex among them: its owner may die, and nothing would say so */
-  for (size_t i = 0; i < count; i++) watch |= objects[i]->type == KOBJNS_TYPE_MUTEX;
-  struct timespec next_look = {0, 0}; /* set at the first sleep: no clock read for a quick wait */
-  bool last = false;
+    w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
+                     .slot = -1};
+  /* A first look takes what is free (nothing handed to a waiter) and queues up otherwise; a
+   * wait that may not wait looks for the dead first: a timeout never hides an abandoned mutex. */
+  bool look = timeout_ms == 0, first = true, last = look;
+  struct timespec next_look = {0, 0}; /* set after the first look: no clock read for a quick wait */
+  uint32_t *words[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  uint32_t values[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   for (;;) {
-    for (size_t i = 0; i < count; i++)
-      seqs[i] = __atomic_load_n(&objects[i]->os.map->state->seq, __ATOMIC_SEQ_CST);
-    int rc =
-        wait_all ? try_all(sorted, objects, count, w, index) : try_any(objects, count, w, index);
-    if (rc != WOULD_BLOCK) return rc;
-    if (last) return KOBJNS_WAIT_TIMEOUT;
-    for (size_t i = 0; i < count; i++) w[i].check_owner = false; /* once a slice is enough */
-    if (timeout_ms != KOBJNS_INFINITE && passed(&deadline)) {
-      /* One more look, owners checked: a timeout never hides an abandoned mutex. */
-      for (size_t i = 0; i < count; i++) w[i].check_owner = true;
-      last = true;
+    for (size_t i = 0; i < count; i++) { /* before the step: a grant after it ends the sleep */
+      sync_state *st = state_of(objects, i);
+      words[i] = w[i].slot >= 0 ? &st->slots[w[i].slot].grant : &st->seq;
+      values[i] = __atomic_load_n(words[i], __ATOMIC_SEQ_CST);
+    }
+    int rc = WOULD_BLOCK;
+    if (!wait_all) {
+      rc = step_any(objects, count, w, first, look, !last, index);
+    } else {
+      bool any = first || look;
+      for (size_t i = 0; i < count && !any; i++) any = w[i].slot < 0 || granted(objects, w, i);
+      if (any) rc = step_all(sorted, objects, count, w, !last, look, index);
+    }
+    if (rc != WOULD_BLOCK || last) {
+      leave_all(objects, count, w); /* a grant that came first was taken above */
+      return rc == WOULD_BLOCK ? KOBJNS_WAIT_TIMEOUT : rc;
+    }
+    first = look = false;
+    /* Re-read the words of slots made by this step: none can have been granted unseen. */
+    for (size_t i = 0; i < count; i++) {
+      sync_state *st = state_of(objects, i);
+      uint32_t *word = w[i].slot >= 0 ? &st->slots[w[i].slot].grant : &st->seq;
+      if (word != words[i]) {
+        words[i] = word;
+        values[i] = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+        if (w[i].slot >= 0 && granted(objects, w, i)) values[i]--; /* look again at once */
+      }
+    }
+    if (!forever && passed(&deadline)) {
+      look = last = true; /* one more look, the dead sought: a grant before it is taken */
       continue;
     }
-    const struct timespec *until = timeout_ms == KOBJNS_INFINITE ? NULL : &deadline;
-    if (watch && next_look.tv_sec == 0 && next_look.tv_nsec == 0)
-      next_look = after_ms(LIVENESS_SLICE_MS);
-    if (watch && (!until || before(&next_look, until))) until = &next_look;
-    sleep_on(objects, count, seqs, until);
-    if (watch && passed(&next_look)) { /* an owner has kept a mutex a slice: still there? */
-      for (size_t i = 0; i < count; i++) w[i].check_owner = true;
+    if (next_look.tv_sec == 0 && next_look.tv_nsec == 0) next_look = after_ms(LIVENESS_SLICE_MS);
+    const struct timespec *until =
+        forever || before(&next_look, &deadline) ? &next_look : &deadline;
+    sleep_on(objects, count, w, words, values, until);
+    if (passed(&next_look)) { /* a slice without a grant: an owner or a waiter ahead may be dead */
+      look = true;
       next_look = after_ms(LIVENESS_SLICE_MS);
     }
   }
@@ -595,11 +952,16 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
   if (pread(fd, &st, sizeof st, (off_t)header_size) != (ssize_t)sizeof st) return;
   unsigned kind = type;
   if (!kobjns__type((kobjns_type)type)->waitable || st.kind != kind) return;
+  int64_t handed = reserved(&st); /* units handed to waiters are theirs already */
   if (kind == KOBJNS_TYPE_EVENT) {
-    snprintf(out, size, "%s, %s", st.signaled ? "signaled" : "not signaled",
+    bool on = st.manual_reset ? st.signaled != 0 : (int64_t)st.signaled > handed;
+    snprintf(out, size, "%s, %s", on ? "signaled" : "not signaled",
              st.manual_reset ? "manual reset" : "auto reset");
   } else if (kind == KOBJNS_TYPE_SEMAPHORE) {
-    snprintf(out, size, "count %d of %d", (int)st.count, (int)st.maximum);
+    snprintf(out, size, "count %lld of %d", (long long)((int64_t)st.count - handed),
+             (int)st.maximum);
+  } else if (!st.owner.tid && handed) {
+    snprintf(out, size, "handed to a waiter");
   } else if (st.owner.tid && !alive(&st.owner)) {
     snprintf(out, size, "abandoned");
   } else if (st.owner.tid) {

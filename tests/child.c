@@ -334,6 +334,37 @@ int kt_child_main(void) {
     } else if (!strcmp(cmd, "release")) { /* the mutex */
       printf("%d\n",
              sync_count ? kobjns_mutex_release(syncs[sync_count - 1]) : KOBJNS_INVALID_HANDLE);
+    } else if (!strcmp(cmd, "pulse") || !strcmp(cmd, "reset")) {
+      kobjns_sync *e = sync_count ? syncs[sync_count - 1] : NULL;
+      printf("%d\n", !e                      ? KOBJNS_INVALID_HANDLE
+                     : !strcmp(cmd, "pulse") ? kobjns_event_pulse(e)
+                                             : kobjns_event_reset(e));
+    } else if (!strcmp(cmd, "waitmany")) {
+      /* waitmany N ALL TIMEOUT_MS: wait for any (ALL 0) or all of the last N objects: "status
+       * index" */
+      int n = atoi(a);
+      uint32_t ms = !strcmp(c, "inf") ? KOBJNS_INFINITE : (uint32_t)strtoul(c, NULL, 0);
+      size_t index = 99;
+      rc = n >= 1 && n <= sync_count
+               ? kobjns_wait_multiple(syncs + sync_count - n, (size_t)n, atoi(b), ms, &index)
+               : KOBJNS_INVALID_HANDLE;
+      printf("%d %zu\n", rc, index);
+    } else if (!strcmp(cmd, "fairloop")) {
+      /* fairloop MS: for MS milliseconds, wait for the last mutex (no limit), hold it 1 ms,
+       * release it: "status acquisitions longest-wait-in-ms" */
+      double end = kt_now_ms() + atof(a), longest = 0;
+      unsigned got = 0;
+      rc = sync_count ? 0 : KOBJNS_INVALID_HANDLE;
+      while (!rc && kt_now_ms() < end) {
+        double start = kt_now_ms();
+        if ((rc = kobjns_wait(syncs[sync_count - 1], KOBJNS_INFINITE))) break;
+        double waited = kt_now_ms() - start;
+        if (waited > longest) longest = waited;
+        got++;
+        kt_pause_ms(1);
+        rc = kobjns_mutex_release(syncs[sync_count - 1]);
+      }
+      printf("%d %u %.1f\n", rc, got, longest);
     } else if (!strcmp(cmd, "set")) {
       printf("%d\n", sync_count ? kobjns_event_set(syncs[sync_count - 1]) : KOBJNS_INVALID_HANDLE);
     } else if (!strcmp(cmd, "post")) { /* post COUNT: "status previous" */

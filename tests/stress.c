@@ -10,6 +10,10 @@
  *  - two named mutexes are held by one thread at a time: a wait acquires (0) only a mutex nobody
  *    is inside, or reports 735 when its owner was killed inside; no wait hangs (a wait still
  *    waiting after 30 s is a violation), and a release by the owner always succeeds;
+ *  - a named semaphore's units are conserved while its waiters are killed, also just after a unit
+ *    was handed to them: never more than its units are held at once, and at the end every unit
+ *    is back (the parent gives back, for it, the unit of each holder it kills; it kills only
+ *    threads whose state it can tell while they are stopped: asleep in the wait, or holding);
  *  - once every process is gone and kobjns_cleanup() ran, nothing of the run is left in /dev/shm.
  *
  *   kobjns-stress [--seconds N] [--procs N] [--threads N] [--names N] [--sessions N]
@@ -29,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,8 +44,20 @@
 #define MAX_THREADS 16
 #define HELD 4 /* handles a thread keeps open at once, so lifetimes overlap */
 
-enum phase { IDLE, IN_CREATE, IN_OPEN, IN_CLOSE, IN_MAP, IN_MUTEX, HOLDING_MUTEX };
+enum phase {
+  IDLE,
+  IN_CREATE,
+  IN_OPEN,
+  IN_CLOSE,
+  IN_MAP,
+  IN_MUTEX,
+  HOLDING_MUTEX,
+  IN_SEM,       /* from before the wait to the mark of a unit held */
+  HOLDING_SEM,  /* a unit held, and counted in sem_held */
+  RELEASING_SEM /* no longer counted; released or not */
+};
 #define MUTEXES 2
+#define UNITS 3 /* the semaphore's count and maximum */
 enum { ST_OK, ST_EXISTS, ST_NOT_FOUND, ST_NO_PATH, ST_OTHER, ST_COUNT };
 
 /* Shared with every worker (a plain shm object outside the kobjns tree). */
@@ -49,6 +66,9 @@ typedef struct stats {
   atomic_ullong status[ST_COUNT];
   atomic_ullong violations;
   atomic_ullong mutex_waits, mutex_abandoned;
+  atomic_ullong sem_waits;
+  atomic_int sem_held;                        /* units held by live threads and killed holders */
+  atomic_uint tid[MAX_PROCS][MAX_THREADS];    /* each thread's id, to look at it in /proc */
   atomic_uint inside[MUTEXES];                /* threads inside each mutex's critical section */
   atomic_uchar phase[MAX_PROCS][MAX_THREADS]; /* what each thread of each slot is doing */
 } stats;
@@ -160,6 +180,28 @@ static void mutex_round(kobjns_sync *m, unsigned k, atomic_uchar *phase) {
   atomic_store(phase, IDLE);
 }
 
+/* One unit of the semaphore, held for a moment: never more than UNITS at once. */
+static void sem_round(kobjns_sync *s, atomic_uchar *phase) {
+  atomic_store(phase, IN_SEM);
+  int rc = kobjns_wait(s, 30000);
+  atomic_fetch_add(&shared->sem_waits, 1);
+  if (rc) {
+    violation("wait on the semaphore -> %d %s", rc, kobjns_status_name(rc));
+    atomic_store(phase, IDLE);
+    return;
+  }
+  if (atomic_fetch_add(&shared->sem_held, 1) >= UNITS)
+    violation("semaphore: more than %d units held at once", UNITS);
+  atomic_store(phase, HOLDING_SEM);
+  for (volatile int spin = 0; spin < 2000; spin++) {
+  }
+  atomic_fetch_sub(&shared->sem_held, 1);
+  atomic_store(phase, RELEASING_SEM);
+  if ((rc = kobjns_semaphore_release(s, 1, NULL)))
+    violation("release of a held unit -> %d %s", rc, kobjns_status_name(rc));
+  atomic_store(phase, IDLE);
+}
+
 static void *worker_thread(void *arg) {
   unsigned t = (unsigned)(uintptr_t)arg;
   atomic_uchar *phase = &shared->phase[slot][t];
@@ -170,11 +212,18 @@ static void *worker_thread(void *arg) {
   unsigned next = 0;
   kobjns_sync *mutexes[MUTEXES];
   for (unsigned k = 0; k < MUTEXES; k++) mutexes[k] = open_mutex(k, phase);
+  atomic_store(&shared->tid[slot][t], (unsigned)gettid());
+  kobjns_sync *sem = NULL;
+  atomic_store(phase, IN_OPEN);
+  int src = kobjns_semaphore_open(NULL, "Global\\stresssem", KOBJNS_SEMAPHORE_ALL_ACCESS, &sem);
+  atomic_store(phase, IDLE);
+  if (src) violation("open of the semaphore -> %d %s", src, kobjns_status_name(src));
   while (time(NULL) < deadline) {
     unsigned r = (unsigned)rand_r(&seed);
     unsigned k = r % opt.names;
     unsigned mk = (r >> 22) % MUTEXES;
     if ((r >> 20) % 4 == 0 && mutexes[mk]) mutex_round(mutexes[mk], mk, phase);
+    if ((r >> 24) % 4 == 0 && sem) sem_round(sem, phase);
     held *h = &hold[next++ % HELD];
     if (h->s) { /* make room: close the oldest */
       atomic_store(phase, IN_CLOSE);
@@ -226,6 +275,7 @@ static void *worker_thread(void *arg) {
     if (hold[i].s) kobjns_section_close(hold[i].s);
   for (unsigned k = 0; k < MUTEXES; k++)
     if (mutexes[k]) kobjns_sync_close(mutexes[k]);
+  if (sem) kobjns_sync_close(sem);
   return NULL;
 }
 
@@ -264,6 +314,28 @@ static void judge(pid_t pid, int st, bool killed_by_us) {
   if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && killed_by_us) return;
   violation("worker %ld ended badly: %s %d", (long)pid, WIFSIGNALED(st) ? "signal" : "exit",
             WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
+
+/* Whether thread `tid` of the stopped process `pid` sleeps in a futex wait (/proc's syscall file:
+ * futex with FUTEX_WAIT or FUTEX_WAIT_BITSET, or futex_waitv). A thread of a wait for one
+ * semaphore sleeps only before it has taken anything. */
+static bool asleep_in_futex(pid_t pid, unsigned tid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%ld/task/%u/syscall", (long)pid, tid);
+  FILE *f = fopen(path, "r");
+  if (!f) return false;
+  bool asleep = false;
+  if (fgets(line, sizeof line, f)) {
+    long nr = -1;
+    unsigned long addr = 0, op = 0;
+    int n = sscanf(line, "%ld %lx %lx", &nr, &addr, &op);
+#ifdef SYS_futex_waitv
+    if (n >= 1 && nr == SYS_futex_waitv) asleep = true;
+#endif
+    if (n == 3 && nr == SYS_futex && ((op & 0x7F) == 0 || (op & 0x7F) == 9)) asleep = true;
+  }
+  fclose(f);
+  return asleep;
 }
 
 static unsigned leftovers(const char *root) {
@@ -345,21 +417,52 @@ int main(int argc, char **argv) {
       "SIGKILL every ~%u ms, %u s, seed %u\n",
       opt.procs, opt.threads, opt.names, opt.sessions, opt.kill_ms, opt.seconds, opt.seed);
   fflush(stdout);
+  kobjns_sync *sem = NULL; /* held by the parent: its state outlives every worker */
+  int src = kobjns_semaphore_create(NULL, "Global\\stresssem", UNITS, UNITS, NULL, &sem);
+  if (src) {
+    fprintf(stderr, "kobjns-stress: semaphore -> %d %s\n", src, kobjns_status_name(src));
+    return 1;
+  }
   for (unsigned i = 0; i < opt.procs; i++) pids[i] = spawn(i);
 
   unsigned seed = opt.seed, kills = 0, in_create = 0, in_close = 0, in_open = 0, in_map = 0,
-           in_mutex = 0, holding = 0;
+           in_mutex = 0, holding = 0, in_sem = 0, holding_sem = 0, spared = 0;
   while (time(NULL) < deadline) {
     struct timespec pause = {0, (long)(rand_r(&seed) % (2 * opt.kill_ms)) * 1000000L};
     nanosleep(&pause, NULL);
     unsigned victim = (unsigned)rand_r(&seed) % opt.procs;
+    /* Stopped, its threads' phases hold still; one whose hold on a semaphore unit cannot be
+     * told (between its wait's return and its mark, or inside its release) is let go on. */
+    kill(pids[victim], SIGSTOP);
+    int st = 0;
+    if (waitpid(pids[victim], &st, WUNTRACED) == pids[victim] && WIFSTOPPED(st)) {
+      bool unclear = false;
+      for (unsigned t = 0; t < opt.threads && !unclear; t++) {
+        unsigned char p = atomic_load(&shared->phase[victim][t]);
+        unclear =
+            p == RELEASING_SEM ||
+            (p == IN_SEM && !asleep_in_futex(pids[victim], atomic_load(&shared->tid[victim][t])));
+      }
+      if (unclear) {
+        spared++;
+        kill(pids[victim], SIGCONT);
+        continue;
+      }
+    }
+    unsigned given_back = 0;
     for (unsigned t = 0; t < opt.threads; t++) {
       unsigned char p = atomic_load(&shared->phase[victim][t]);
       in_create += p == IN_CREATE, in_close += p == IN_CLOSE, in_open += p == IN_OPEN,
           in_map += p == IN_MAP, in_mutex += p == IN_MUTEX, holding += p == HOLDING_MUTEX;
+      in_sem += p == IN_SEM, holding_sem += p == HOLDING_SEM, given_back += p == HOLDING_SEM;
     }
     kill(pids[victim], SIGKILL);
-    int st = 0;
+    /* Its held units go with it: the parent puts as many back, so that the count stays UNITS. */
+    for (; given_back; given_back--) {
+      atomic_fetch_sub(&shared->sem_held, 1);
+      int rc = kobjns_semaphore_release(sem, 1, NULL);
+      if (rc) violation("giving back a killed holder's unit -> %d %s", rc, kobjns_status_name(rc));
+    }
     waitpid(pids[victim], &st, 0);
     judge(pids[victim], st, true);
     kills++;
@@ -372,6 +475,15 @@ int main(int argc, char **argv) {
     int st = 0;
     if (pids[i] > 0 && waitpid(pids[i], &st, 0) == pids[i]) judge(pids[i], st, false);
   }
+
+  /* Every worker is gone: every unit is back, in the semaphore (a unit handed to a waiter that
+   * was killed before it took it is given back by the next look, this one). */
+  unsigned units = 0;
+  while (units <= UNITS && kobjns_wait(sem, 0) == 0) units++;
+  if (units != UNITS || atomic_load(&shared->sem_held) != 0)
+    violation("semaphore: %u of %d units at the end, %d marked held", units, UNITS,
+              atomic_load(&shared->sem_held));
+  kobjns_sync_close(sem);
 
   /* Every process is gone: sweep what the killed ones left, then nothing may remain. */
   size_t removed = 0;
@@ -397,10 +509,13 @@ int main(int argc, char **argv) {
   printf("mutexes: %llu waits, %llu of them on a mutex a killed owner abandoned\n",
          (unsigned long long)atomic_load(&shared->mutex_waits),
          (unsigned long long)atomic_load(&shared->mutex_abandoned));
+  printf("semaphore: %llu waits, %u of %d units back at the end\n",
+         (unsigned long long)atomic_load(&shared->sem_waits), units, UNITS);
   printf(
       "kills: %u SIGKILLs, threads caught inside create %u, open %u, close %u, map %u, a mutex "
-      "wait %u, holding a mutex %u\n",
-      kills, in_create, in_open, in_close, in_map, in_mutex, holding);
+      "wait %u, holding a mutex %u, a semaphore wait %u, holding a unit %u; %u stops let go "
+      "(a unit's hold unclear)\n",
+      kills, in_create, in_open, in_close, in_map, in_mutex, holding, in_sem, holding_sem, spared);
   printf("after: %zu stale objects swept by kobjns_cleanup(), %u left in /dev/shm\n", removed,
          left);
   printf("kobjns-stress: %llu violations\n", v);

@@ -476,6 +476,432 @@ static void manual_event_releases_the_waiters_of_its_set(void) {
   KT_OK(kobjns_sync_close(e));
 }
 
+/* --- hand-off to waiters (rows 52-55) -------------------------------------------------------- */
+
+/* A child that opens `name` as a `kind` ("mutex", "event", "semaphore") and sends it `wait`; the
+ * pause lets it queue up before the caller goes on. */
+static void start_waiter(kt_proc *p, const char *kind, const char *name, const char *wait) {
+  CU_ASSERT_FATAL(kt_spawn(p, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(p, NULL, 0, "%sopen %s " SYNC, kind, name), 0);
+  kt_send(p, "%s", wait);
+  kt_pause_ms(100);
+}
+
+/* Row 52: A releases the mutex B waits for, then waits on it with timeout 0: 258, B owns it. */
+static void row52_mutex_goes_to_its_waiter(void) {
+  const char *name = kt_name("hmx");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 1, NULL, &m));
+  kt_proc b;
+  start_waiter(&b, "mutex", name, "wait 10000");
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT); /* handed over: not the releaser's */
+  KT_STATUS(kt_recv(&b, NULL, 0), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "release"), 0); /* B owned it */
+  KT_STATUS(kt_cmd(&b, NULL, 0, "release"), KOBJNS_NOT_OWNER);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* Row 53: A sets the auto-reset event B waits for, then waits on it: 258; B released; reset. */
+static void row53_event_goes_to_its_waiter(void) {
+  const char *name = kt_name("hev");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 0, 0, NULL, &e));
+  kt_proc b;
+  start_waiter(&b, "event", name, "wait 10000");
+  KT_OK(kobjns_event_set(e));
+  KT_STATUS(kobjns_wait(e, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_STATUS(kt_recv(&b, NULL, 0), 0);
+  KT_STATUS(kobjns_wait(e, 0), KOBJNS_WAIT_TIMEOUT); /* it stays reset */
+  KT_STATUS(kt_cmd(&b, NULL, 0, "wait 0"), KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  KT_OK(kobjns_sync_close(e));
+}
+
+/* Row 54: A releases one unit of the semaphore B waits for: A's wait 258; B took it; count 0. */
+static void row54_semaphore_unit_goes_to_its_waiter(void) {
+  const char *name = kt_name("hsem");
+  kobjns_sync *s = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, name, 0, 5, NULL, &s));
+  kt_proc b;
+  start_waiter(&b, "semaphore", name, "wait 10000");
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, 0);
+  KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_STATUS(kt_recv(&b, NULL, 0), 0);
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, 0); /* the count was 0: B's unit was B's */
+  KT_OK(kobjns_wait(s, 0));
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* Waiters are served in arrival order: B, which came first, gets the mutex; C after B. */
+static void waiters_are_served_in_arrival_order(void) {
+  const char *name = kt_name("hfifo");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 1, NULL, &m));
+  kt_proc b, c;
+  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&c, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&b, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(&c, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  kt_send(&b, "wait 5000");
+  kt_pause_ms(100);
+  kt_send(&c, "wait 5000");
+  kt_pause_ms(100);
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kt_recv(&b, NULL, 0), 0); /* C still waits: were it C's, B would time out */
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "release"), 0);
+  KT_STATUS(kt_recv(&c, NULL, 0), 0);
+  KT_STATUS(kt_cmd(&c, NULL, 0, "release"), 0);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  CU_ASSERT_EQUAL(kt_wait(&c), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* A wait for any of several objects is handed the mutex it waits for (and takes that one only);
+ * a wait for all is handed everything at once when the last object comes free. */
+static void handed_to_waits_for_any_and_for_all(void) {
+  const char *mname = kt_name("hanym"), *ename = kt_name("hanye"), *fname = kt_name("hallf");
+  kobjns_sync *m = NULL, *e = NULL, *f = NULL;
+  KT_OK(kobjns_mutex_create(NULL, mname, 1, NULL, &m));
+  KT_OK(kobjns_event_create(NULL, ename, 0, 0, NULL, &e));
+  KT_OK(kobjns_event_create(NULL, fname, 1, 1, NULL, &f)); /* manual, set */
+  kt_proc b;
+  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&b, NULL, 0, "eventopen %s " SYNC, ename), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  char reply[64];
+  kt_send(&b, "waitmany 2 0 10000"); /* any of {e, m} */
+  kt_pause_ms(100);
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_STATUS(kt_recv(&b, reply, sizeof reply), 0);
+  CU_ASSERT_STRING_EQUAL(reply, "0 1");
+  KT_OK(kobjns_event_set(e)); /* the wait did not take the event too */
+  KT_OK(kobjns_wait(e, 0));
+  KT_STATUS(kt_cmd(&b, NULL, 0, "release"), 0);
+  /* For all of {m, f}: m is ours, f is set; our release completes it. */
+  KT_OK(kobjns_wait(m, 0));
+  KT_STATUS(kt_cmd(&b, NULL, 0, "eventopen %s " SYNC, fname), 0);
+  kt_send(&b, "waitmany 2 1 10000");
+  kt_pause_ms(100);
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_STATUS(kt_recv(&b, reply, sizeof reply), 0);
+  CU_ASSERT_STRING_EQUAL(reply, "0 0");
+  KT_STATUS(kt_cmd(&b, NULL, 0, "sclose"), 0); /* f; the mutex is the last one again */
+  KT_STATUS(kt_cmd(&b, NULL, 0, "release"), 0);
+  KT_OK(kobjns_wait(m, 0));
+  KT_OK(kobjns_mutex_release(m));
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  KT_OK(kobjns_sync_close(f));
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* A wait for all that cannot complete never holds part of it: the mutex it was offered goes to
+ * the wait for it alone behind it (no deadlock); once the event is set, the next release
+ * completes the wait for all, ahead of a wait for the mutex alone that came later. */
+static void wait_for_all_passes_on_and_is_not_starved(void) {
+  const char *mname = kt_name("hpassm"), *ename = kt_name("hpasse");
+  kobjns_sync *m = NULL, *e = NULL;
+  KT_OK(kobjns_mutex_create(NULL, mname, 1, NULL, &m));
+  KT_OK(kobjns_event_create(NULL, ename, 1, 0, NULL, &e)); /* manual, not set */
+  kt_proc all, any, late;
+  CU_ASSERT_FATAL(kt_spawn(&all, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&any, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&late, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&all, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&all, NULL, 0, "eventopen %s " SYNC, ename), 0);
+  KT_STATUS(kt_cmd(&any, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&late, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  char reply[64];
+  kt_send(&all, "waitmany 2 1 10000");
+  kt_pause_ms(100);
+  kt_send(&any, "wait 10000");
+  kt_pause_ms(100);
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kt_recv(&any, NULL, 0), 0); /* passed on by the wait for all */
+  KT_OK(kobjns_event_set(e));
+  kt_send(&late, "wait 10000");
+  kt_pause_ms(100);
+  KT_STATUS(kt_cmd(&any, NULL, 0, "release"), 0);
+  KT_STATUS(kt_recv(&all, reply, sizeof reply), 0); /* first come: before `late` */
+  CU_ASSERT_STRING_EQUAL(reply, "0 0");
+  KT_STATUS(kt_cmd(&all, NULL, 0, "sclose"), 0); /* the event; the mutex is its last one */
+  KT_STATUS(kt_cmd(&all, NULL, 0, "release"), 0);
+  KT_STATUS(kt_recv(&late, NULL, 0), 0);
+  KT_STATUS(kt_cmd(&late, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&all), 0);
+  CU_ASSERT_EQUAL(kt_wait(&any), 0);
+  CU_ASSERT_EQUAL(kt_wait(&late), 0);
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* A manual-reset event set and reset at once releases every process waiting at the set. */
+static void manual_set_releases_every_waiter(void) {
+  const char *name = kt_name("hman");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, NULL, &e));
+  kt_proc p[3];
+  for (int i = 0; i < 3; i++) {
+    CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "eventopen %s " SYNC, name), 0);
+    kt_send(&p[i], "wait 10000");
+  }
+  kt_pause_ms(150);
+  KT_OK(kobjns_event_set(e));
+  KT_OK(kobjns_event_reset(e));
+  for (int i = 0; i < 3; i++) KT_STATUS(kt_recv(&p[i], NULL, 0), 0);
+  KT_STATUS(kobjns_wait(e, 0), KOBJNS_WAIT_TIMEOUT);
+  for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
+  KT_OK(kobjns_sync_close(e));
+}
+
+/* PulseEvent: an automatic event releases one current waiter (the first), a manual one every
+ * current waiter; either is left reset, and a pulse nobody waits for is lost. */
+static void pulse_releases_the_current_waiters(void) {
+  const char *aname = kt_name("hpulsea"), *mname = kt_name("hpulsem");
+  kobjns_sync *a = NULL, *m = NULL;
+  KT_OK(kobjns_event_create(NULL, aname, 0, 0, NULL, &a));
+  KT_OK(kobjns_event_create(NULL, mname, 1, 1, NULL, &m));
+  KT_OK(kobjns_event_pulse(m)); /* nobody waits: it is reset, nothing else */
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_event_pulse(a));
+  KT_STATUS(kobjns_wait(a, 0), KOBJNS_WAIT_TIMEOUT);
+  kt_proc p[2];
+  for (int i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "eventopen %s " SYNC, aname), 0);
+  }
+  kt_send(&p[0], "wait 10000");
+  kt_pause_ms(100);
+  kt_send(&p[1], "wait 10000");
+  kt_pause_ms(100);
+  KT_OK(kobjns_event_pulse(a));
+  KT_STATUS(kt_recv(&p[0], NULL, 0), 0); /* the first only */
+  KT_STATUS(kobjns_wait(a, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_event_pulse(a));
+  KT_STATUS(kt_recv(&p[1], NULL, 0), 0);
+  for (int i = 0; i < 2; i++) {
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "eventopen %s " SYNC, mname), 0);
+    kt_send(&p[i], "wait 10000");
+  }
+  kt_pause_ms(150);
+  KT_OK(kobjns_event_pulse(m));
+  for (int i = 0; i < 2; i++) KT_STATUS(kt_recv(&p[i], NULL, 0), 0);
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT);
+  kobjns_sync *weak = NULL;
+  KT_OK(kobjns_event_open(NULL, mname, KOBJNS_SYNCHRONIZE, &weak));
+  KT_STATUS(kobjns_event_pulse(weak), 5);
+  KT_STATUS(kobjns_event_pulse(NULL), 6);
+  KT_OK(kobjns_sync_close(weak));
+  for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
+  KT_OK(kobjns_sync_close(a));
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* More waiters than an object's queue holds (POSIX: 32): the extra ones wait too, and every unit
+ * released reaches exactly one waiter. */
+#define CROWD 40
+static void more_waiters_than_the_queue_holds(void) {
+  kobjns_sync *s = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, kt_name("hcrowd"), 0, CROWD, NULL, &s));
+  timed_wait w[CROWD];
+  kt_thread *t[CROWD];
+  for (int i = 0; i < CROWD; i++) {
+    w[i] = (timed_wait){s, 20000, -1, 0};
+    t[i] = kt_thread_start(wait_timed, &w[i]);
+  }
+  kt_pause_ms(300);
+  for (int i = 0; i < CROWD; i += 8) KT_OK(kobjns_semaphore_release(s, 8, NULL));
+  for (int i = 0; i < CROWD; i++) {
+    kt_thread_join(t[i]);
+    KT_OK(w[i].rc);
+  }
+  KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT); /* every unit taken, once */
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* Row 55: two processes loop {wait M; hold 1 ms; release M} for 2 s: each gets about half the
+ * acquisitions, and no wait lasts more than a few hold periods. */
+static void row55_two_processes_share_a_mutex_fairly(void) {
+  const char *name = kt_name("hfair");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  kt_proc p[2];
+  for (int i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "mutexopen %s " SYNC, name), 0);
+  }
+  for (int i = 0; i < 2; i++) kt_send(&p[i], "fairloop 2000");
+  char reply[2][64];
+  unsigned got[2] = {0, 0};
+  double longest[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    KT_STATUS(kt_recv(&p[i], reply[i], sizeof reply[i]), 0);
+    CU_ASSERT(sscanf(reply[i], "%*d %u %lf", &got[i], &longest[i]) == 2);
+  }
+  unsigned total = got[0] + got[1];
+  fprintf(stderr, "\n    row 55: %u + %u acquisitions, longest waits %.1f and %.1f ms\n", got[0],
+          got[1], longest[0], longest[1]);
+  CU_ASSERT(total > 0);
+  for (int i = 0; i < 2; i++) {
+    CU_ASSERT(got[i] * 100 >= total * 45);
+    CU_ASSERT(longest[i] <= 200.0);
+  }
+  for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+#ifndef _WIN32
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Whether process `pid` (one thread) sleeps in a futex wait (/proc's syscall file). */
+static bool asleep_in_futex(long pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/task/%ld/syscall", pid, pid);
+  FILE *f = fopen(path, "r");
+  long nr = -1;
+  unsigned long addr = 0, op = 0;
+  int n = f ? fscanf(f, "%ld %lx %lx", &nr, &addr, &op) : 0;
+  if (f) fclose(f);
+#ifdef SYS_futex_waitv
+  if (n >= 1 && nr == SYS_futex_waitv) return true;
+#endif
+  return n == 3 && nr == SYS_futex && ((op & 0x7F) == 0 || (op & 0x7F) == 9);
+}
+
+/* Stop child `p` while it sleeps in its wait: stopped inside the guard (for a few instructions,
+ * or longer under valgrind) it would keep everyone else out of the object until it runs again. */
+static void stop_asleep(kt_proc *p) {
+  for (int tries = 0; tries < 2000; tries++) {
+    kill((pid_t)p->pid, SIGSTOP);
+    int st = 0;
+    if (waitpid((pid_t)p->pid, &st, WUNTRACED) != (pid_t)p->pid || !WIFSTOPPED(st)) break;
+    if (asleep_in_futex(p->pid)) return;
+    kill((pid_t)p->pid, SIGCONT);
+    kt_pause_ms(1);
+  }
+  CU_FAIL("the child was never stopped asleep in its wait");
+}
+
+/* A waiter stopped after its wait was granted, then killed, never keeps what it was handed: the
+ * semaphore's unit goes to the next waiter, the mutex to the next owner (not abandoned: the dead
+ * waiter never owned it). */
+static void killed_waiter_passes_its_grant_on(void) {
+  const char *sname = kt_name("hkills"), *mname = kt_name("hkillm");
+  kobjns_sync *s = NULL, *m = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, sname, 0, 5, NULL, &s));
+  KT_OK(kobjns_mutex_create(NULL, mname, 1, NULL, &m));
+  kt_proc a, b;
+  CU_ASSERT_FATAL(kt_spawn(&a, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&b, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&a, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&a, NULL, 0, "semaphoreopen %s " SYNC, sname), 0);
+  KT_STATUS(kt_cmd(&b, NULL, 0, "semaphoreopen %s " SYNC, sname), 0);
+  kt_send(&a, "wait inf");
+  kt_pause_ms(100);
+  kt_send(&b, "wait 10000");
+  kt_pause_ms(100);
+  stop_asleep(&a);
+  KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* handed to the stopped A */
+  KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT);
+  kt_pause_ms(100);
+  kt_kill(&a);
+  KT_STATUS(kt_recv(&b, NULL, 0), 0); /* A's unit, passed on */
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, 0); /* one unit, taken once */
+  KT_OK(kobjns_wait(s, 0));
+  /* The mutex, handed to a stopped waiter that is then killed. */
+  start_waiter(&a, "mutex", mname, "wait inf");
+  stop_asleep(&a);
+  KT_OK(kobjns_mutex_release(m));
+  KT_STATUS(kobjns_wait(m, 0), KOBJNS_WAIT_TIMEOUT); /* A's while it lives */
+  kt_kill(&a);
+  KT_OK(kobjns_wait(m, 5000)); /* given back: not abandoned */
+  KT_OK(kobjns_mutex_release(m));
+  CU_ASSERT_EQUAL(kt_wait(&b), 0);
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* A unit handed to a waiter that dies is given back to an object that may be full meanwhile (the
+ * releaser could not know, and released another): the count never passes the maximum and an
+ * automatic event holds one set; the excess is dropped. */
+static void unit_given_back_to_a_full_object_counts_once(void) {
+  const char *sname = kt_name("hfulls"), *ename = kt_name("hfulle");
+  kobjns_sync *s = NULL, *e = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, sname, 0, 1, NULL, &s));
+  KT_OK(kobjns_event_create(NULL, ename, 0, 0, NULL, &e));
+  for (int round = 0; round < 2; round++) {
+    kt_proc a;
+    CU_ASSERT_FATAL(kt_spawn(&a, kt_runner_session(), -1));
+    if (round == 0)
+      KT_STATUS(kt_cmd(&a, NULL, 0, "semaphoreopen %s " SYNC, sname), 0);
+    else
+      KT_STATUS(kt_cmd(&a, NULL, 0, "eventopen %s " SYNC, ename), 0);
+    kt_send(&a, "wait inf");
+    kt_pause_ms(100);
+    stop_asleep(&a);
+    if (round == 0)
+      KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* handed to A */
+    else
+      KT_OK(kobjns_event_set(e));
+    kt_kill(&a);
+    if (round == 0)
+      KT_OK(kobjns_semaphore_release(s, 1, NULL)); /* the count looked 0 */
+    else
+      KT_OK(kobjns_event_set(e));
+    kobjns_sync *o = round == 0 ? s : e;
+    KT_OK(kobjns_wait(o, 0)); /* looks for the dead first: A's unit is back, and is one */
+    KT_STATUS(kobjns_wait(o, 0), KOBJNS_WAIT_TIMEOUT); /* the maximum: one */
+  }
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, 0);
+  KT_STATUS(kobjns_semaphore_release(s, 1, &previous), KOBJNS_TOO_MANY_POSTS);
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(s));
+}
+
+/* A grant that comes before the waiter has processed its own timeout completes the wait: the
+ * dispatcher satisfies a wait or times it out, never both (and the unit is not counted twice). */
+static void grant_before_the_timeout_wins(void) {
+  const char *name = kt_name("htimeout");
+  kobjns_sync *s = NULL;
+  KT_OK(kobjns_semaphore_create(NULL, name, 0, 5, NULL, &s));
+  kt_proc a;
+  start_waiter(&a, "semaphore", name, "wait 300");
+  stop_asleep(&a);
+  KT_OK(kobjns_semaphore_release(s, 1, NULL));
+  kt_pause_ms(400); /* its time runs out while it is stopped */
+  kill((pid_t)a.pid, SIGCONT);
+  KT_STATUS(kt_recv(&a, NULL, 0), 0);
+  KT_STATUS(kobjns_wait(s, 0), KOBJNS_WAIT_TIMEOUT);
+  int32_t previous = -1;
+  KT_OK(kobjns_semaphore_release(s, 1, &previous));
+  CU_ASSERT_EQUAL(previous, 0);
+  CU_ASSERT_EQUAL(kt_wait(&a), 0);
+  KT_OK(kobjns_sync_close(s));
+}
+
+#endif
+
 /* --- one namespace, lifetime, security ------------------------------------------------------ */
 
 static void one_namespace_for_every_type(void) {
@@ -720,6 +1146,31 @@ void kt_add_sync(CU_pSuite suite) {
          release_reaches_every_kind_of_waiter, 0);
   kt_add(suite, "a manual event set and reset at once releases the thread waiting at the set",
          manual_event_releases_the_waiters_of_its_set, 0);
+  kt_add(suite, "row 52: a released mutex goes to its waiter; the releaser's wait is 258",
+         row52_mutex_goes_to_its_waiter, 0);
+  kt_add(suite, "row 53: a set auto-reset event goes to its waiter and stays reset",
+         row53_event_goes_to_its_waiter, 0);
+  kt_add(suite, "row 54: a released semaphore unit goes to its waiter; the count stays 0",
+         row54_semaphore_unit_goes_to_its_waiter, 0);
+  kt_add(suite, "waiters are served in arrival order", waiters_are_served_in_arrival_order, 0);
+  kt_add(suite, "a release hands the mutex to a wait for any, and completes a wait for all",
+         handed_to_waits_for_any_and_for_all, 0);
+  kt_add(suite, "a wait for all never holds part of its objects, nor is starved by later waits",
+         wait_for_all_passes_on_and_is_not_starved, 0);
+  kt_add(suite, "a manual event set and reset at once releases every waiting process",
+         manual_set_releases_every_waiter, 0);
+  kt_add(suite, "a pulse releases the current waiters (automatic: the first) and leaves it reset",
+         pulse_releases_the_current_waiters, 0);
+  kt_add(suite, "more waiters than the queue holds: every unit reaches one waiter",
+         more_waiters_than_the_queue_holds, 0);
+  kt_add(suite, "row 55: two processes looping on one mutex each get about half, waits short",
+         row55_two_processes_share_a_mutex_fairly, 0);
+  kt_add(suite, "a waiter killed after its grant passes the unit on (semaphore, mutex)",
+         KT_POSIX_ONLY(killed_waiter_passes_its_grant_on), KT_NEEDS_FORK);
+  kt_add(suite, "a dead waiter's unit given back to a full object counts once",
+         KT_POSIX_ONLY(unit_given_back_to_a_full_object_counts_once), KT_NEEDS_FORK);
+  kt_add(suite, "a grant that precedes the waiter's timeout completes the wait, once",
+         KT_POSIX_ONLY(grant_before_the_timeout_wins), KT_NEEDS_FORK);
   kt_add(suite, "rows 35-38: one namespace for every type (6), across Local and Global",
          one_namespace_for_every_type, KT_NEEDS_CREATE_GLOBAL);
   kt_add(suite, "the name goes with the last handle, a killed holder's too",

@@ -31,6 +31,11 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   return ok ? 0 : kobjns__status_from_win32(GetLastError());
 }
 
+int kobjns__os_event_pulse(kobjns__object *s); /* src/sync.c's */
+int kobjns__os_event_pulse(kobjns__object *s) {
+  return PulseEvent(s->os.handle) ? 0 : kobjns__status_from_win32(GetLastError());
+}
+
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
   LONG before = 0;
   if (!ReleaseSemaphore(s->os.handle, count, &before))
@@ -39,8 +44,8 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
   return 0;
 }
 
-int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all, uint32_t timeout_ms,
-                    size_t *index) {
+int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
+                    uint32_t timeout_ms, size_t *index) {
   HANDLE handles[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   for (size_t i = 0; i < count; i++) handles[i] = objects[i]->os.handle;
   DWORD r = count == 1 ? WaitForSingleObject(handles[0], timeout_ms)
@@ -57,4 +62,3 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
   if (r == WAIT_TIMEOUT) return KOBJNS_WAIT_TIMEOUT;
   return kobjns__status_from_win32(GetLastError());
 }
-
