@@ -632,7 +632,6 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   return 0;
 }
 
-int kobjns__os_event_pulse(kobjns__object *s); /* src/sync.c's */
 int kobjns__os_event_pulse(kobjns__object *s) {
   sync_state *st = s->os.map->state;
   guard_lock(st);

@@ -49,6 +49,8 @@ int kobjns__os_unmap(void *addr);
 /* sync.c: mutexes, events, semaphores */
 int kobjns__os_mutex_release(kobjns__object *s);            /* 0 or 288 */
 int kobjns__os_event_set(kobjns__object *s, bool signaled); /* set or reset */
+/* PulseEvent: release the current waiters (an automatic event: the first), leave it reset. */
+int kobjns__os_event_pulse(kobjns__object *s);
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous); /* 298 */
 /* Wait for any (or all) of `count` live handles the caller has checked (types, SYNCHRONIZE,
  * no object twice in a wait_all): 0 or 735 with *index, 258, or an error. */

@@ -105,9 +105,6 @@ int kobjns_event_set(kobjns_sync *event) {
   return with_handle(event, KOBJNS_TYPE_EVENT, KOBJNS__EVENT_MODIFY_STATE, set_event, &signaled);
 }
 
-/* The backend's pulse (posix/sync.c, win32/sync.c); its place is src/backend.h. */
-int kobjns__os_event_pulse(kobjns__object *s);
-
 static int pulse_event(kobjns__object *s, void *arg) {
   (void)arg;
   return kobjns__os_event_pulse(s);

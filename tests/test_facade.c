@@ -454,6 +454,31 @@ static void waits_with_other_threads(void) {
   CU_ASSERT(CloseHandle(other));
 }
 
+/* PulseEvent releases the waiter of the moment and leaves the event reset; with nobody waiting
+ * it changes nothing; it needs EVENT_MODIFY_STATE. */
+static void pulse_event(void) {
+  HANDLE manual;
+  WANT_CREATED(manual, CreateEventA(NULL, TRUE, FALSE, NULL), ERROR_SUCCESS);
+  WANT_QUIET(PulseEvent(manual), TRUE);
+  WANT_QUIET(WaitForSingleObject(manual, 0), WAIT_TIMEOUT); /* nobody waited: still reset */
+  waiter w = {.h = manual, .timeout = 10000, .result = 0xdead};
+  kt_thread *t = kt_thread_start(wait_thread, &w);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  CU_ASSERT_FATAL(asleep(&w));
+  WANT_QUIET(PulseEvent(manual), TRUE);
+  kt_thread_join(t);
+  CU_ASSERT_EQUAL(w.result, WAIT_OBJECT_0);
+  WANT_QUIET(WaitForSingleObject(manual, 0), WAIT_TIMEOUT); /* and left reset */
+  const char *name = kt_name("pulse");
+  HANDLE named, sync_only;
+  WANT_CREATED(named, CreateEventA(NULL, FALSE, FALSE, name), ERROR_SUCCESS);
+  sync_only = OpenEventA(SYNCHRONIZE, FALSE, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sync_only);
+  WANT_ERROR(PulseEvent(sync_only), ERROR_ACCESS_DENIED);
+  WANT_ERROR(PulseEvent(NULL), ERROR_INVALID_HANDLE);
+  CloseHandle(sync_only), CloseHandle(named), CloseHandle(manual);
+}
+
 static void semaphores(void) {
   const char *name = kt_name("semaphore");
   /* Counts: 0 <= initial <= maximum, maximum > 0; checked before the name (87, not 183). */
@@ -686,6 +711,7 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "mutexes: abandoned by a thread that ended", mutex_abandoned, 0);
   kt_add(s, "events: manual and automatic reset, rights", events, 0);
   kt_add(s, "semaphores: counts, ERROR_TOO_MANY_POSTS, rights", semaphores, 0);
+  kt_add(s, "PulseEvent: the waiter of the moment, then reset", pulse_event, 0);
   kt_add(s, "waits while other threads create and close", waits_with_other_threads, 0);
   kt_add(s, "WaitForMultipleObjects: any, all, arguments", wait_for_several, 0);
   kt_add(s, "handles and names of another type", wrong_types, 0);

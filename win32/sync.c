@@ -31,7 +31,6 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   return ok ? 0 : kobjns__status_from_win32(GetLastError());
 }
 
-int kobjns__os_event_pulse(kobjns__object *s); /* src/sync.c's */
 int kobjns__os_event_pulse(kobjns__object *s) {
   return PulseEvent(s->os.handle) ? 0 : kobjns__status_from_win32(GetLastError());
 }

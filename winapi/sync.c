@@ -208,6 +208,11 @@ KOBJNS_WIN32_API BOOL WINAPI ResetEvent(HANDLE h) {
   return answer(kobjns_event_reset(kobjns__facade_sync(h)));
 }
 
+/* Releases the waiters of the moment (an automatic event: the first) and leaves it reset. */
+KOBJNS_WIN32_API BOOL WINAPI PulseEvent(HANDLE h) {
+  return answer(kobjns_event_pulse(kobjns__facade_sync(h)));
+}
+
 /* The count is checked before the handle (as Windows' kernel does). On failure *previous is not
  * written. */
 KOBJNS_WIN32_API BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous) {
