@@ -8,6 +8,9 @@
  *   open+close  of a section another process holds, vs shm_open + close
  *   scaling     open + close latency with 10 ... N live objects (held by helper processes)
  *   throughput  create + close cycles per second with 1, 2, 4, 8 processes
+ *   sync        a kobjns mutex and events against their floors (futex locks and words, and a
+ *               robust process-shared pthread mutex): uncontended lock + unlock, a cross-process
+ *               event ping-pong, a two-process hand-off of one mutex; and contended mutexes
  *   memory      heap and descriptors per open handle; /dev/shm bytes per live object
  * and the first two rows again through the Win32 facade (libkobjns-winapi), next to raw POSIX and
  * to the same Win32 program under Wine (its mingw-w64 build), the reference a porter would
@@ -19,13 +22,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +40,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -597,27 +604,98 @@ static void throughputs(void) {
   }
 }
 
-/* --- mutexes -------------------------------------------------------------------------------- */
+/* --- synchronization: kobjns against its floors ----------------------------------------------- */
 
-/* A kobjns mutex against a raw process-shared pthread mutex (robust, as kobjns's must be to
- * report abandonment; its kind is what a careful raw program would use). */
-static kobjns_sync *bench_mutex;
-static pthread_mutex_t *raw_mutex;
-static volatile unsigned long *shared_counter; /* the critical section's work */
+/* Each sync row runs kobjns and the floors it is measured against in interleaved repetitions:
+ *   uncontended  lock + unlock: a kobjns mutex; a minimal 3-state futex mutex (the floor); a
+ *                robust process-shared pthread mutex (what a careful raw program would use)
+ *   ping-pong    two processes, each waits on its auto-reset event and sets the other's, per round
+ *                trip (opt.iters * 5 of them): kobjns events; two futex words in a shared page
+ *   hand-off     two processes each looping {lock; count; unlock} until opt.iters * 10
+ *                acquisitions: a kobjns mutex (hands off, FIFO); a FIFO futex ticket lock (the
+ *                floor: hands off too); the barging pthread mutex, with each one's shares
+ * and the 2- and 4-process contention rows of the pthread comparison. kobjns cannot use a
+ * pthread_mutex_t (docs/posix-backend.md): the futex rows are what one shared word costs. */
+struct sync_page {
+  pthread_mutex_t pm;
+  _Atomic int fx;                 /* 3-state futex mutex: 0 free, 1 locked, 2 locked + waiters */
+  _Atomic int ping[2];            /* futex auto-reset "events": 1 set */
+  _Atomic unsigned next, serving; /* FIFO ticket lock */
+  volatile unsigned long counter; /* the critical section's work */
+};
+static struct sync_page *sp;
+static kobjns_sync *bench_mutex, *bench_event[2];
+
+static long futex(_Atomic int *word, int op, int value) {
+  return syscall(SYS_futex, (int *)word, op, value, NULL, NULL, 0);
+}
+
+static void fx_lock(void) {
+  int c = 0;
+  if (atomic_compare_exchange_strong(&sp->fx, &c, 1)) return;
+  if (c != 2) c = atomic_exchange(&sp->fx, 2);
+  while (c != 0) {
+    futex(&sp->fx, FUTEX_WAIT, 2);
+    c = atomic_exchange(&sp->fx, 2);
+  }
+}
+
+static void fx_unlock(void) {
+  if (atomic_fetch_sub(&sp->fx, 1) != 1) {
+    atomic_store(&sp->fx, 0);
+    futex(&sp->fx, FUTEX_WAKE, 1);
+  }
+}
+
+static void ticket_lock(void) {
+  unsigned mine = atomic_fetch_add(&sp->next, 1), now;
+  while ((now = atomic_load(&sp->serving)) != mine)
+    futex((_Atomic int *)&sp->serving, FUTEX_WAIT, (int)now);
+}
+
+static void ticket_unlock(void) {
+  unsigned after = atomic_fetch_add(&sp->serving, 1) + 1;
+  if (atomic_load(&sp->next) != after) /* someone holds a later ticket: wake them (all: FIFO) */
+    futex((_Atomic int *)&sp->serving, FUTEX_WAKE, INT32_MAX);
+}
+
+static void kobjns_lock(void) {
+  int rc = kobjns_wait(bench_mutex, KOBJNS_INFINITE);
+  if (rc) die("wait", rc);
+}
+
+static void kobjns_unlock(void) {
+  int rc = kobjns_mutex_release(bench_mutex);
+  if (rc) die("release", rc);
+}
+
+static void pthread_lock(void) {
+  if (pthread_mutex_lock(&sp->pm)) die("pthread_mutex_lock", -1);
+}
+
+static void pthread_unlock(void) {
+  pthread_mutex_unlock(&sp->pm);
+}
 
 static void ours_lock(unsigned i) {
   (void)i;
-  int rc = kobjns_wait(bench_mutex, KOBJNS_INFINITE);
-  if (rc) die("wait", rc);
-  ++*shared_counter;
-  if ((rc = kobjns_mutex_release(bench_mutex))) die("release", rc);
+  kobjns_lock();
+  sp->counter++;
+  kobjns_unlock();
+}
+
+static void floor_lock(unsigned i) {
+  (void)i;
+  fx_lock();
+  sp->counter++;
+  fx_unlock();
 }
 
 static void raw_lock(unsigned i) {
   (void)i;
-  if (pthread_mutex_lock(raw_mutex)) die("pthread_mutex_lock", -1);
-  ++*shared_counter;
-  pthread_mutex_unlock(raw_mutex);
+  pthread_lock();
+  sp->counter++;
+  pthread_unlock();
 }
 
 /* ns per lock + unlock with `procs` processes hammering the same mutex (each `opt.iters` times),
@@ -644,38 +722,225 @@ static double contended(void (*op)(unsigned), unsigned procs) {
   return (now_ns() - start) / ((double)opt.iters * 10 * procs);
 }
 
+/* What each of two processes reports of its loop. */
+typedef struct {
+  int p;
+  double start, end, longest;
+  unsigned long count;
+  long switches;
+} duo_result;
+
+static long switches(void) {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_nvcsw + u.ru_nivcsw;
+}
+
+/* Runs body(0) and body(1) in two processes started together; their results in out[0], out[1]. */
+static void duo(void (*body)(int p, duo_result *r), duo_result out[2]) {
+  int go[2], back[2];
+  if (pipe(go) < 0 || pipe(back) < 0) die("pipe", -1);
+  fflush(NULL);
+  pid_t pids[2];
+  for (int p = 0; p < 2; p++) {
+    if ((pids[p] = fork()) < 0) die("fork", -1);
+    if (pids[p] == 0) {
+      close(go[1]);
+      close(back[0]);
+      char byte;
+      if (read(go[0], &byte, 1) < 0) _exit(1);
+      duo_result r = {.p = p};
+      long before = switches();
+      r.start = now_ns();
+      body(p, &r);
+      r.end = now_ns();
+      r.switches = switches() - before;
+      if (write(back[1], &r, sizeof r) != sizeof r) _exit(1);
+      _exit(0);
+    }
+  }
+  close(go[0]);
+  close(back[1]);
+  close(go[1]);
+  for (int k = 0; k < 2; k++) {
+    duo_result r;
+    if (read(back[0], &r, sizeof r) != sizeof r) die("a sync helper failed", -1);
+    out[r.p] = r;
+  }
+  close(back[0]);
+  for (int p = 0; p < 2; p++) waitpid(pids[p], NULL, 0);
+}
+
+/* --- ping-pong */
+
+static bool pp_kobjns;
+
+static void pp_set(int e) {
+  if (pp_kobjns) {
+    int rc = kobjns_event_set(bench_event[e]);
+    if (rc) die("event set", rc);
+  } else {
+    atomic_store(&sp->ping[e], 1);
+    futex(&sp->ping[e], FUTEX_WAKE, 1);
+  }
+}
+
+static void pp_wait(int e) {
+  if (pp_kobjns) {
+    int rc = kobjns_wait(bench_event[e], KOBJNS_INFINITE);
+    if (rc) die("event wait", rc);
+  } else {
+    while (!atomic_exchange(&sp->ping[e], 0)) futex(&sp->ping[e], FUTEX_WAIT, 0);
+  }
+}
+
+static void ping_pong(int p, duo_result *r) {
+  unsigned rounds = opt.iters * 5;
+  for (unsigned i = 0; i < rounds; i++) {
+    if (p == 0) {
+      pp_set(1);
+      pp_wait(0);
+    } else {
+      pp_wait(1);
+      pp_set(0);
+    }
+  }
+  r->count = rounds;
+}
+
+/* ns per round trip and context switches per round trip (both processes). */
+static double pp_run(bool kobjns, double *csw) {
+  pp_kobjns = kobjns;
+  duo_result r[2];
+  duo(ping_pong, r);
+  *csw = (double)(r[0].switches + r[1].switches) / r[0].count;
+  return (r[0].end - r[0].start) / r[0].count;
+}
+
+/* --- hand-off */
+
+static void (*ho_lock)(void), (*ho_unlock)(void);
+
+static void hand_off(int p, duo_result *r) {
+  (void)p;
+  unsigned long total = opt.iters * 10ul;
+  for (;;) {
+    double t = now_ns();
+    ho_lock();
+    double waited = now_ns() - t;
+    if (waited > r->longest) r->longest = waited;
+    bool done = sp->counter >= total;
+    if (!done) sp->counter++, r->count++;
+    ho_unlock();
+    if (done) break;
+  }
+}
+
+/* ns per acquisition (wall time of both over every acquisition), the smaller process's share and
+ * the longest single wait of either. */
+static double ho_run(void (*lock)(void), void (*unlock)(void), double *share, double *longest) {
+  ho_lock = lock, ho_unlock = unlock;
+  sp->counter = 0;
+  duo_result r[2];
+  duo(hand_off, r);
+  double start = r[0].start < r[1].start ? r[0].start : r[1].start;
+  double end = r[0].end > r[1].end ? r[0].end : r[1].end;
+  unsigned long n = r[0].count + r[1].count;
+  *share = (double)(r[0].count < r[1].count ? r[0].count : r[1].count) / n;
+  *longest = r[0].longest > r[1].longest ? r[0].longest : r[1].longest;
+  return (end - start) / n;
+}
+
+static void sync_line(const char *label, double ours, double floor, double ratio, double target) {
+  printf("%-34s %9.2f us %9.2f us %7.2fx", label, ours / 1e3, floor / 1e3, ratio);
+  if (target == 0) {
+    printf("\n");
+    return;
+  }
+  bool ok = ratio <= target;
+  if (!ok) missed++;
+  printf("   <= %.2fx  %s\n", target, ok ? "ok" : "MISSED");
+}
+
 static void mutexes(void) {
-  printf("\nmutex lock + unlock (a kobjns mutex; a raw robust process-shared pthread mutex)\n");
   void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) die("mmap", -1);
-  raw_mutex = page;
-  shared_counter = (volatile unsigned long *)((char *)page + 256);
+  sp = page;
   pthread_mutexattr_t attr;
   pthread_mutexattr_init(&attr);
   pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
   pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-  pthread_mutex_init(raw_mutex, &attr);
+  pthread_mutex_init(&sp->pm, &attr);
   pthread_mutexattr_destroy(&attr);
   int rc = kobjns_mutex_create(NULL, "bench.mutex", 0, NULL, &bench_mutex);
-  if (rc) die("mutex create", rc);
-  compare("uncontended", ours_lock, raw_lock, 0);
-  /* Contended: the children inherit the handle (fork) and the raw mapping. */
-  double a[64], b[64], r[64];
-  unsigned reps = opt.reps < 64 ? opt.reps : 64;
+  if (!rc) rc = kobjns_event_create(NULL, "bench.ping0", 0, 0, NULL, &bench_event[0]);
+  if (!rc) rc = kobjns_event_create(NULL, "bench.ping1", 0, 0, NULL, &bench_event[1]);
+  if (rc) die("sync create", rc);
+  enum { MAXREPS = 64 };
+  unsigned reps = opt.reps < MAXREPS ? opt.reps : MAXREPS;
+  double a[MAXREPS], b[MAXREPS], c[MAXREPS], r1[MAXREPS], r2[MAXREPS];
+
+  printf("\nsynchronization against its floors (docs/performance.md)\n");
+  printf("%-34s %12s %12s %8s   %7s\n", "", "kobjns", "floor", "ratio", "target");
+  /* Uncontended: kobjns, the futex floor and pthread interleaved. */
+  ours_lock(0), floor_lock(0), raw_lock(0);
+  for (unsigned i = 0; i < reps; i++) {
+    a[i] = per_op(ours_lock, opt.iters);
+    b[i] = per_op(floor_lock, opt.iters);
+    c[i] = per_op(raw_lock, opt.iters);
+    r1[i] = a[i] / b[i], r2[i] = a[i] / c[i];
+  }
+  double ma = median(a, reps), mb = median(b, reps), mc = median(c, reps);
+  sync_line("lock + unlock, uncontended", ma, mb, median(r1, reps), 0);
+  printf("  (floor: a 3-state futex mutex)\n");
+  sync_line("  against a robust pshared pthread", ma, mc, median(r2, reps), 2.0);
+
+  /* Ping-pong of two auto-reset events between two processes. */
+  double csw_a[MAXREPS], csw_b[MAXREPS];
+  for (unsigned i = 0; i < reps; i++) {
+    a[i] = pp_run(true, &csw_a[i]);
+    b[i] = pp_run(false, &csw_b[i]);
+    r1[i] = a[i] / b[i];
+  }
+  ma = median(a, reps), mb = median(b, reps);
+  sync_line("event ping-pong, per round trip", ma, mb, median(r1, reps), 1.5);
+  printf("  (floor: two futex words; %.2f vs %.2f context switches per round trip)\n",
+         median(csw_a, reps), median(csw_b, reps));
+
+  /* Hand-off: two processes alternating on one lock. */
+  double sh[3][MAXREPS], lw[3][MAXREPS];
+  for (unsigned i = 0; i < reps; i++) {
+    a[i] = ho_run(kobjns_lock, kobjns_unlock, &sh[0][i], &lw[0][i]);
+    b[i] = ho_run(ticket_lock, ticket_unlock, &sh[1][i], &lw[1][i]);
+    c[i] = ho_run(pthread_lock, pthread_unlock, &sh[2][i], &lw[2][i]);
+    r1[i] = a[i] / b[i], r2[i] = c[i] / b[i];
+  }
+  ma = median(a, reps), mb = median(b, reps), mc = median(c, reps);
+  sync_line("hand-off, 2 processes, per lock", ma, mb, median(r1, reps), 1.5);
+  printf("  (floor: a FIFO futex ticket lock)\n");
+  sync_line("  barging pthread against the floor", mc, mb, median(r2, reps), 0);
+  static const char *const who[3] = {"kobjns", "futex FIFO", "pthread"};
+  for (int k = 0; k < 3; k++)
+    printf("  %-12s smaller share %4.1f%%, longest wait %9.1f us (medians)\n", who[k],
+           100 * median(sh[k], reps), median(lw[k], reps) / 1e3);
+
+  printf("\nmutex lock + unlock, contended (a kobjns mutex; a raw robust pshared pthread mutex)\n");
+  /* The children inherit the handle (fork) and the raw mapping. */
   for (unsigned procs = 2; procs <= 4; procs *= 2) {
     for (unsigned i = 0; i < reps; i++) {
       a[i] = contended(ours_lock, procs);
       b[i] = contended(raw_lock, procs);
-      r[i] = a[i] / b[i];
+      r1[i] = a[i] / b[i];
     }
     char label[64];
     snprintf(label, sizeof label, "contended, %u processes", procs);
-    double ratio = median(r, reps);
     printf("%-34s %9.2f us %9.2f us %7.2fx\n", label, median(a, reps) / 1e3, median(b, reps) / 1e3,
-           ratio);
+           median(r1, reps));
   }
+  kobjns_sync_close(bench_event[1]);
+  kobjns_sync_close(bench_event[0]);
   kobjns_sync_close(bench_mutex);
-  pthread_mutex_destroy(raw_mutex);
+  pthread_mutex_destroy(&sp->pm);
   munmap(page, PAGE);
 }
 
