@@ -163,7 +163,7 @@ int kobjns_cli_demo(void) {
       {APP_WRITE_GLOBAL, false, 5, 5, "app      opens   \"Global\\ServiceMap\" for writing",
        "the descriptor grants everyone read access only"},
       {APP_CREATE_GLOBAL, false, 5, 5, "app      creates \"Global\\AppMap\"",
-       "creating in Global\\ from session 1 needs SeCreateGlobalPrivilege"},
+       "creating a section in Global\\ from session 1 needs SeCreateGlobalPrivilege"},
   };
   int surprises = 0;
   for (size_t i = 0; i < sizeof story / sizeof story[0]; i++) {
