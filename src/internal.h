@@ -111,8 +111,9 @@ typedef struct kobjns__create_args {
 } kobjns__create_args;
 
 /* Create (or open, 183) the object `a` describes, or open `name` as `type` for `access`
- * (already validated against the type's rights; 0 asks for nothing and is refused with 5 once
- * the object is known to exist). 0 or 183 with *out, a handle value; or a status. */
+ * (checked here: 87 for NULL or another type's rights, 6 for ""; 0 asks for nothing and is
+ * refused with 5 once the object is known to exist). 0 or 183 with *out, a handle value; or a
+ * status. */
 int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args *a, void **out);
 int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         void **out);

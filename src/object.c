@@ -83,12 +83,17 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
 static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                        void **out, kobjns_denial *why) {
   *why = KOBJNS_DENIAL_NONE;
+  if (!kobjns__type_is_object(type) || !name || (access & ~kobjns__type_valid_access(type)))
+    return KOBJNS_INVALID_PARAMETER;
+  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
   int rc;
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
   if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   kobjns__object *o = object_new(type, &resolved);
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
+  /* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
+  if (type == KOBJNS_TYPE_SECTION && access == KOBJNS_MAP_COPY) access = KOBJNS_MAP_READ;
   /* An open that asks for nothing gets nothing (row 10), once the name is known to exist: it
    * asks the least right of the type to learn that. */
   unsigned desired = access                        ? kobjns__type_map(type, access)
@@ -120,14 +125,7 @@ int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, uns
 int kobjns_open_explain(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         kobjns_denial *why) {
   kobjns_denial ignored;
-  if (!why) why = &ignored;
-  *why = KOBJNS_DENIAL_NONE;
-  if (!kobjns__type_is_object(type) || !name || (access & ~kobjns__type_valid_access(type)))
-    return KOBJNS_INVALID_PARAMETER;
-  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
-  /* FILE_MAP_COPY asks for read access, as a section's open does. */
-  if (type == KOBJNS_TYPE_SECTION && access == KOBJNS_MAP_COPY) access = KOBJNS_MAP_READ;
-  return open_object(ctx, name, type, access, NULL, why);
+  return open_object(ctx, name, type, access, NULL, why ? why : &ignored);
 }
 
 int kobjns_close(void *handle) { return kobjns__handle_remove(handle, KOBJNS_TYPE_NONE); }

@@ -50,11 +50,7 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
 int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  if (!name || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
-  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed section cannot be opened */
-  /* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
-  return kobjns__open_object(ctx, name, KOBJNS_TYPE_SECTION,
-                             access == KOBJNS_MAP_COPY ? KOBJNS_MAP_READ : access, (void **)out);
+  return kobjns__open_object(ctx, name, KOBJNS_TYPE_SECTION, access, (void **)out);
 }
 
 int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size_t length,

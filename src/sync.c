@@ -48,8 +48,6 @@ static int open_type(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_
                      kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  if (!name || (access & ~kobjns__type_valid_access(type))) return KOBJNS_INVALID_PARAMETER;
-  if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
   return kobjns__open_object(ctx, name, type, access, (void **)out);
 }
 
