@@ -141,12 +141,45 @@ static void a_dropped_privilege_stays_dropped(void) {
   kobjns_ctx_free(ctx);
 }
 
+/* kobjns_open_explain on both backends: the descriptor's refusal (Windows: its AccessCheck),
+ * an open that asks for nothing, and the open's other answers. */
+static void open_explain_on_every_backend(void) {
+  const char *refusing = kt_name("explain-none"), *mine = kt_name("explain-mine");
+  kobjns_sync *none = NULL, *m = NULL;
+  /* Everyone may wait on it (GX: SYNCHRONIZE), nobody may set it, its creator neither. */
+  KT_OK(kobjns_event_create(NULL, refusing, 1, 0, "D:(A;;GX;;;WD)", &none));
+  KT_OK(kobjns_event_create(NULL, mine, 1, 0, NULL, &m));
+  kobjns_denial why = KOBJNS_DENIAL_NOTHING_ASKED;
+  KT_STATUS(kobjns_open_explain(NULL, refusing, KOBJNS_TYPE_EVENT, KOBJNS_EVENT_MODIFY_STATE, &why),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_DESCRIPTOR);
+  KT_OK(kobjns_open_explain(NULL, mine, KOBJNS_TYPE_EVENT, KOBJNS_SYNCHRONIZE, &why));
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE);
+  KT_STATUS(kobjns_open_explain(NULL, mine, KOBJNS_TYPE_EVENT, 0, &why), KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NOTHING_ASKED);
+  KT_STATUS(kobjns_open_explain(NULL, mine, KOBJNS_TYPE_SECTION, KOBJNS_MAP_READ, NULL),
+            KOBJNS_INVALID_HANDLE); /* another type holds the name */
+  KT_STATUS(kobjns_open_explain(NULL, kt_name("explain-missing"), KOBJNS_TYPE_SEMAPHORE,
+                                KOBJNS_SYNCHRONIZE, &why),
+            KOBJNS_FILE_NOT_FOUND);
+  KT_STATUS(kobjns_open_explain(NULL, "", KOBJNS_TYPE_MUTEX, KOBJNS_SYNCHRONIZE, &why),
+            KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_open_explain(NULL, NULL, KOBJNS_TYPE_MUTEX, KOBJNS_SYNCHRONIZE, &why),
+            KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_open_explain(NULL, mine, KOBJNS_TYPE_UNKNOWN, 1, &why),
+            KOBJNS_INVALID_PARAMETER);
+  KT_OK(kobjns_close(none));
+  KT_OK(kobjns_close(m));
+}
+
 void kt_add_handles(CU_pSuite s) {
   kt_add(s, "values are multiples of 4 below 2^32, low bits ignored",
          values_are_small_multiples_of_four, 0);
   kt_add(s, "a closed handle's value is not issued again soon", a_closed_value_comes_back_late, 0);
   kt_add(s, "kobjns_close and kobjns_handle_type for every type", types_of_handles, 0);
   kt_add(s, "type names", type_names, 0);
+  kt_add(s, "kobjns_open_explain: the descriptor, nothing asked, the open's answers",
+         open_explain_on_every_backend, 0);
   kt_add(s, "typed access checks (kobjns_sddl_access_type)", typed_access_checks,
          KT_NEEDS_SHM_FILES);
   kt_add(s, "a dropped privilege stays dropped across identity changes",

@@ -1178,7 +1178,7 @@ void kt_add_sync(CU_pSuite suite) {
   kt_add(suite, "descriptors map GX/GA to the type's rights; each call checks its right",
          descriptors_and_access, 0);
   kt_add(suite, "anyone may create a mutex, event or semaphore in Global\\ (row 51)",
-         global_needs_no_privilege, KT_NEEDS_SESSIONS);
+         global_needs_no_privilege, KT_NEEDS_SESSION1);
   kt_add(suite, "another user: kept out by default, let in by the descriptor", other_users,
          KT_NEEDS_ROOT);
 }
