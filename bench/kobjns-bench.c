@@ -55,10 +55,19 @@ static struct {
   unsigned reps, iters, max_objects, seconds_ms;
   bool check;
   const char *win32, *wine_exe; /* the two builds of kobjns-bench-win32 */
+  const char *rows;             /* groups of rows to run, comma-separated; NULL: all */
 } opt = {.reps = 15, .iters = 400, .max_objects = 100000, .seconds_ms = 500};
 
 static char run[32];
 static int missed;
+
+static bool wanted(const char *group) {
+  if (!opt.rows) return true;
+  size_t n = strlen(group);
+  for (const char *p = opt.rows; (p = strstr(p, group)); p += n)
+    if ((p == opt.rows || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return true;
+  return false;
+}
 
 static void stop_servers(void);
 
@@ -338,8 +347,8 @@ static void stop_servers(void) {
   nservers = 0;
 }
 
-__attribute__((format(printf, 2, 3), noreturn)) static void server_failed(server *s, const char *fmt,
-                                                                   ...) {
+__attribute__((format(printf, 2, 3), noreturn)) static void server_failed(server *s,
+                                                                          const char *fmt, ...) {
   va_list ap;
   fprintf(stderr, "kobjns-bench: %s (pid %ld): ", s->what, (long)s->pid);
   va_start(ap, fmt);
@@ -673,9 +682,7 @@ static void pthread_lock(void) {
   if (pthread_mutex_lock(&sp->pm)) die("pthread_mutex_lock", -1);
 }
 
-static void pthread_unlock(void) {
-  pthread_mutex_unlock(&sp->pm);
-}
+static void pthread_unlock(void) { pthread_mutex_unlock(&sp->pm); }
 
 static void ours_lock(unsigned i) {
   (void)i;
@@ -1006,6 +1013,8 @@ int main(int argc, char **argv) {
       opt.win32 = argv[++i];
     else if (!strcmp(argv[i], "--wine-exe") && i + 1 < argc)
       opt.wine_exe = argv[++i];
+    else if (!strcmp(argv[i], "--rows") && i + 1 < argc)
+      opt.rows = argv[++i];
     else {
       bool help = !strcmp(argv[i], "--help");
       fprintf(
@@ -1019,6 +1028,8 @@ int main(int argc, char **argv) {
           "  --check          exit 1 when a target is missed\n"
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
+          "  --rows LIST      only these groups, comma-separated: sections, scaling, throughput,\n"
+          "                   sync, memory (default: all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
     }
@@ -1039,17 +1050,19 @@ int main(int argc, char **argv) {
   printf("kobjns %d.%d.%d benchmark: medians of %u interleaved repetitions of %u operations\n\n",
          KOBJNS_VERSION_MAJOR, KOBJNS_VERSION_MINOR, KOBJNS_VERSION_PATCH, opt.reps, opt.iters);
   printf("%-34s %12s %12s %8s   %7s\n", "", "kobjns", "raw", "ratio", "target");
-  compare("cycle, 64 KiB", ours_cycle, raw_cycle, 1.3);
-  holder h = hold(0, 1);
-  live = 1;
-  compare("open + close, held elsewhere", ours_open, raw_open, 2.0);
-  compare("  its 7 system calls, no library", floor_open, raw_open, 0);
-  win32_rows();
-  let_go(&h);
-  scaling();
-  throughputs();
-  mutexes();
-  memory();
+  if (wanted("sections")) {
+    compare("cycle, 64 KiB", ours_cycle, raw_cycle, 1.3);
+    holder h = hold(0, 1);
+    live = 1;
+    compare("open + close, held elsewhere", ours_open, raw_open, 2.0);
+    compare("  its 7 system calls, no library", floor_open, raw_open, 0);
+    win32_rows();
+    let_go(&h);
+  }
+  if (wanted("scaling")) scaling();
+  if (wanted("throughput")) throughputs();
+  if (wanted("sync")) mutexes();
+  if (wanted("memory")) memory();
   size_t removed = 0;
   kobjns_cleanup(&removed);
   printf("\n%s\n", missed ? "Some targets were missed." : "Every target holds.");

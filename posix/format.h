@@ -19,8 +19,10 @@
  * 3: explicit layouts (the same bytes for 32- and 64-bit processes); the descriptor is this
  *    file's kobjns__stored_sd, no longer the in-memory struct; the sync page's guard word names
  *    its holder's pid namespace by a slot of the page's namespace table, not by a hash.
- * 4: the sync page keeps a queue of waiters (kobjns__sync_slot): units are handed over. */
-#define KOBJNS__FORMAT_VERSION 4u
+ * 4: the sync page keeps a queue of waiters (kobjns__sync_slot): units are handed over.
+ * 5: the sync page says which of its slots may be in use (`in_use`), so that an object nobody
+ *    waits for is changed without a look at its 32 slots. */
+#define KOBJNS__FORMAT_VERSION 5u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 #define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
@@ -121,7 +123,10 @@ typedef struct kobjns__sync_state {
   /* Slot i (tag i + 1 in guard words): a pid namespace's id (Linux: its inode), 0 unclaimed. */
   _Alignas(8) uint64_t namespaces[KOBJNS__SYNC_NAMESPACES];
   uint32_t next_ticket; /* the next waiter's ticket */
-  uint32_t reserved3;
+  /* Bit i: slot i may be in use. Set before the slot leaves FREE and cleared after it is FREE
+   * again, so the set bits cover every slot in use; a look for the dead restores that from the
+   * slots themselves, whatever was written here. */
+  uint32_t in_use;
   kobjns__sync_slot slots[KOBJNS__SYNC_SLOTS]; /* the waiters, in no order: tickets order them */
 } kobjns__sync_state;
 
@@ -174,7 +179,7 @@ KOBJNS__AT(kobjns__sync_state, reserved, 44);
 KOBJNS__AT(kobjns__sync_state, owner, 48);
 KOBJNS__AT(kobjns__sync_state, namespaces, 72);
 KOBJNS__AT(kobjns__sync_state, next_ticket, 2120);
-KOBJNS__AT(kobjns__sync_state, reserved3, 2124);
+KOBJNS__AT(kobjns__sync_state, in_use, 2124);
 KOBJNS__AT(kobjns__sync_state, slots, 2128);
 KOBJNS__AT(kobjns__sync_slot, state, 0);
 KOBJNS__AT(kobjns__sync_slot, grant, 4);
@@ -184,6 +189,7 @@ KOBJNS__AT(kobjns__sync_slot, flags, 16);
 KOBJNS__AT(kobjns__sync_slot, reserved, 20);
 KOBJNS__AT(kobjns__sync_slot, who, 24);
 _Static_assert(sizeof(kobjns__sync_slot) == 48, "a waiter slot is 48 bytes");
+_Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");
 _Static_assert(sizeof(kobjns__sync_state) == 3664, "the sync state is 3664 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT

@@ -147,111 +147,6 @@ static bool passed(const struct timespec *deadline) {
   return !before(&now, deadline);
 }
 
-/* --- the guard ------------------------------------------------------------------------------- */
-
-static void bump(sync_state *st) {
-  __atomic_add_fetch(&st->seq, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) kobjns__plat_wake(&st->seq, INT_MAX);
-}
-
-/* The guard's word names its holder: its thread id (at most 22 bits: Linux's PID_MAX_LIMIT) and
- * the tag of its pid namespace above it (9 bits), then GUARD_SLEEPERS. The word alone must say who
- * holds the guard: a holder killed just after taking it has had no time to write anything else.
- * The tag is a slot of the page's namespace table (slot + 1), claimed once per namespace, so two
- * namespaces never share one (a hash of the namespace could: two containers sharing /dev/shm
- * would then take each other's threads for their own). NO_SLOT: the namespace is not known, or
- * the table is full; such a holder cannot be identified by anyone, hence is never taken over. */
-#define GUARD_TID_BITS 22
-#define GUARD_TID_MASK ((1u << GUARD_TID_BITS) - 1)
-#define GUARD_TAG_MASK 0x1FFu
-#define NO_SLOT GUARD_TAG_MASK
-#define GUARD_SLEEPERS 0x80000000u /* someone may sleep on the word: the unlock wakes one */
-
-/* The tag of namespace `ns` in `st`'s table, claiming a free slot the first time. */
-static uint32_t namespace_tag(sync_state *st, uint64_t ns) {
-  if (!ns) return NO_SLOT;
-  for (uint32_t i = 0; i < KOBJNS__SYNC_NAMESPACES; i++) {
-    uint64_t v = __atomic_load_n(&st->namespaces[i], __ATOMIC_ACQUIRE);
-    if (v == 0 && __atomic_compare_exchange_n(&st->namespaces[i], &v, ns, false, __ATOMIC_ACQ_REL,
-                                              __ATOMIC_ACQUIRE))
-      return i + 1;
-    if (v == ns) return i + 1; /* ours, or claimed by another process of ours meanwhile */
-  }
-  return NO_SLOT;
-}
-
-static uint32_t guard_word(sync_state *st, const holder *h) {
-  return (h->tid & GUARD_TID_MASK) | namespace_tag(st, h->ns) << GUARD_TID_BITS;
-}
-
-/* Whether the holder of guard word `held` is proven gone: a thread of our namespace (by its slot)
- * that no longer runs. Another namespace's thread, or one whose namespace the word does not say,
- * cannot be checked from here and is alive. A guard is held for microseconds, so its id cannot
- * have been reused for another thread by the time anyone asks. */
-static bool guard_holder_dead(const sync_state *st, uint32_t held) {
-  uint32_t tag = (held >> GUARD_TID_BITS) & GUARD_TAG_MASK;
-  if (tag == 0 || tag > KOBJNS__SYNC_NAMESPACES) return false;
-  uint64_t ns = __atomic_load_n(&st->namespaces[tag - 1], __ATOMIC_ACQUIRE);
-  if (!ns || ns != self()->ns) return false;
-  kobjns__plat_thread t = {.tid = held & GUARD_TID_MASK, .ns = ns}; /* its process: unknown */
-  return kobjns__plat_thread_liveness(&t) == KOBJNS__PLAT_GONE;
-}
-
-static void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
-static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
-  return __atomic_compare_exchange_n(&st->guard, &expected, word, false, __ATOMIC_ACQUIRE,
-                                     __ATOMIC_RELAXED);
-}
-
-/* A lock on a shared word in the classic three states (free; held; held with sleepers), with the
- * holder in the word. */
-static void guard_lock(sync_state *st) {
-  uint32_t mine = guard_word(st, self());
-  if (guard_take(st, 0, mine)) return;
-  /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
-  for (unsigned spin = 0; spin < GUARD_SPINS; spin++) {
-    cpu_relax();
-    if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine)) return;
-  }
-  for (unsigned slices = 0;; slices++) {
-    /* From here on we may have slept: take it marked, so that our unlock wakes the next. */
-    uint32_t held = __atomic_load_n(&st->guard, __ATOMIC_RELAXED);
-    if (held == 0) {
-      if (guard_take(st, 0, mine | GUARD_SLEEPERS)) return;
-      continue;
-    }
-    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(st, held) &&
-        guard_take(st, held, mine | GUARD_SLEEPERS)) {
-      bump(st); /* its holder died inside a change: ours now, and everyone looks again */
-      return;
-    }
-    if (!(held & GUARD_SLEEPERS) && !guard_take(st, held, held | GUARD_SLEEPERS)) continue;
-    struct timespec end = after_ms(LIVENESS_SLICE_MS);
-    kobjns__plat_wait(&st->guard, held | GUARD_SLEEPERS, &end);
-  }
-}
-
-/* Futex words to wake once the guard is released (a woken waiter takes the guard at once). */
-static _Thread_local uint32_t *to_wake[KOBJNS__SYNC_SLOTS];
-static _Thread_local unsigned to_wake_count;
-
-static void wake_pending(void) {
-  while (to_wake_count) kobjns__plat_wake(to_wake[--to_wake_count], INT_MAX);
-}
-
-static void guard_unlock(sync_state *st) {
-  if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
-    kobjns__plat_wake(&st->guard, 1);
-  wake_pending();
-}
-
 /* --- one mapping per object per process ------------------------------------------------------ */
 
 typedef struct kobjns__sync_map {
@@ -260,6 +155,7 @@ typedef struct kobjns__sync_map {
   ino_t ino;
   sync_state *state;
   unsigned handles; /* this process's handles to it */
+  uint32_t tag;     /* our pid namespace's tag in the page (guard words); 0: not known yet */
 } sync_map;
 
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -268,8 +164,13 @@ static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 
 static void maps_before_fork(void) { pthread_mutex_lock(&maps_lock); }
 static void maps_after_fork(void) { pthread_mutex_unlock(&maps_lock); }
+/* A child may be in another pid namespace than its parent (one made by unshare): tags anew. */
+static void maps_in_child(void) {
+  for (sync_map *m = maps; m; m = m->next) m->tag = 0;
+  pthread_mutex_unlock(&maps_lock);
+}
 static void register_fork_handlers(void) {
-  pthread_atfork(maps_before_fork, maps_after_fork, maps_after_fork);
+  pthread_atfork(maps_before_fork, maps_after_fork, maps_in_child);
 }
 
 /* The process's mapping of the object open as `fd` (`st`), made on first use. */
@@ -309,6 +210,118 @@ static void map_put(sync_map *m) {
     free(m);
   }
   pthread_mutex_unlock(&maps_lock);
+}
+
+/* --- the guard ------------------------------------------------------------------------------- */
+
+static void bump(sync_state *st) {
+  __atomic_add_fetch(&st->seq, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST)) kobjns__plat_wake(&st->seq, INT_MAX);
+}
+
+/* The guard's word names its holder: its thread id (at most 22 bits: Linux's PID_MAX_LIMIT) and
+ * the tag of its pid namespace above it (9 bits), then GUARD_SLEEPERS. The word alone must say who
+ * holds the guard: a holder killed just after taking it has had no time to write anything else.
+ * The tag is a slot of the page's namespace table (slot + 1), claimed once per namespace, so two
+ * namespaces never share one (a hash of the namespace could: two containers sharing /dev/shm
+ * would then take each other's threads for their own). NO_SLOT: the namespace is not known, or
+ * the table is full; such a holder cannot be identified by anyone, hence is never taken over. */
+#define GUARD_TID_BITS 22
+#define GUARD_TID_MASK ((1u << GUARD_TID_BITS) - 1)
+#define GUARD_TAG_MASK 0x1FFu
+#define NO_SLOT GUARD_TAG_MASK
+#define GUARD_SLEEPERS 0x80000000u /* someone may sleep on the word: the unlock wakes one */
+
+/* The tag of namespace `ns` in `st`'s table, claiming a free slot the first time. */
+static uint32_t namespace_tag(sync_state *st, uint64_t ns) {
+  if (!ns) return NO_SLOT;
+  for (uint32_t i = 0; i < KOBJNS__SYNC_NAMESPACES; i++) {
+    uint64_t v = __atomic_load_n(&st->namespaces[i], __ATOMIC_ACQUIRE);
+    if (v == 0 && __atomic_compare_exchange_n(&st->namespaces[i], &v, ns, false, __ATOMIC_ACQ_REL,
+                                              __ATOMIC_ACQUIRE))
+      return i + 1;
+    if (v == ns) return i + 1; /* ours, or claimed by another process of ours meanwhile */
+  }
+  return NO_SLOT;
+}
+
+static uint32_t guard_word(sync_map *m) {
+  uint32_t tag = __atomic_load_n(&m->tag, __ATOMIC_RELAXED);
+  if (!tag) { /* claimed once per process and object: the same slot for every thread */
+    tag = namespace_tag(m->state, self()->ns);
+    __atomic_store_n(&m->tag, tag, __ATOMIC_RELAXED);
+  }
+  return (self()->tid & GUARD_TID_MASK) | tag << GUARD_TID_BITS;
+}
+
+/* Whether the holder of guard word `held` is proven gone: a thread of our namespace (by its slot)
+ * that no longer runs. Another namespace's thread, or one whose namespace the word does not say,
+ * cannot be checked from here and is alive. A guard is held for microseconds, so its id cannot
+ * have been reused for another thread by the time anyone asks. */
+static bool guard_holder_dead(const sync_state *st, uint32_t held) {
+  uint32_t tag = (held >> GUARD_TID_BITS) & GUARD_TAG_MASK;
+  if (tag == 0 || tag > KOBJNS__SYNC_NAMESPACES) return false;
+  uint64_t ns = __atomic_load_n(&st->namespaces[tag - 1], __ATOMIC_ACQUIRE);
+  if (!ns || ns != self()->ns) return false;
+  kobjns__plat_thread t = {.tid = held & GUARD_TID_MASK, .ns = ns}; /* its process: unknown */
+  return kobjns__plat_thread_liveness(&t) == KOBJNS__PLAT_GONE;
+}
+
+static void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
+  return __atomic_compare_exchange_n(&st->guard, &expected, word, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED);
+}
+
+/* A lock on a shared word in the classic three states (free; held; held with sleepers), with the
+ * holder in the word. */
+static void guard_lock(sync_map *m) {
+  sync_state *st = m->state;
+  uint32_t mine = guard_word(m);
+  if (guard_take(st, 0, mine)) return;
+  /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
+  for (unsigned spin = 0; spin < GUARD_SPINS; spin++) {
+    cpu_relax();
+    if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine)) return;
+  }
+  for (unsigned slices = 0;; slices++) {
+    /* From here on we may have slept: take it marked, so that our unlock wakes the next. */
+    uint32_t held = __atomic_load_n(&st->guard, __ATOMIC_RELAXED);
+    if (held == 0) {
+      if (guard_take(st, 0, mine | GUARD_SLEEPERS)) return;
+      continue;
+    }
+    if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(st, held) &&
+        guard_take(st, held, mine | GUARD_SLEEPERS)) {
+      bump(st); /* its holder died inside a change: ours now, and everyone looks again */
+      return;
+    }
+    if (!(held & GUARD_SLEEPERS) && !guard_take(st, held, held | GUARD_SLEEPERS)) continue;
+    struct timespec end = after_ms(LIVENESS_SLICE_MS);
+    kobjns__plat_wait(&st->guard, held | GUARD_SLEEPERS, &end);
+  }
+}
+
+/* Futex words to wake once the guard is released (a woken waiter takes the guard at once). */
+static _Thread_local uint32_t *to_wake[KOBJNS__SYNC_SLOTS];
+static _Thread_local unsigned to_wake_count;
+
+static void wake_pending(void) {
+  while (to_wake_count) kobjns__plat_wake(to_wake[--to_wake_count], INT_MAX);
+}
+
+static void guard_unlock(sync_map *m) {
+  sync_state *st = m->state;
+  if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
+    kobjns__plat_wake(&st->guard, 1);
+  wake_pending();
 }
 
 /* --- creating and opening -------------------------------------------------------------------- */
@@ -365,7 +378,7 @@ static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a
   sync_state *state = o->os.map->state; /* zero-filled: guard free, no owner */
   /* Nobody else can reach it yet; the guard still orders these writes before anyone's look
    * (the publication that makes it reachable is a system call, which thread checkers miss). */
-  guard_lock(state);
+  guard_lock(o->os.map);
   __atomic_store_n(&state->kind, (uint32_t)a->type, __ATOMIC_RELAXED);
   state->manual_reset = a->manual_reset;
   state->signaled = a->initial_state;
@@ -375,7 +388,7 @@ static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a
     state->recursion = 1;
     record(&state->owner, self());
   }
-  guard_unlock(state);
+  guard_unlock(o->os.map);
   return 0;
 }
 
@@ -408,6 +421,29 @@ static void set_slot_state(slot *q, uint32_t v) {
   __atomic_store_n(&q->state, v, __ATOMIC_RELEASE);
 }
 
+/* The slots that may be in use: scans visit only these, so an object nobody waits for costs one
+ * load (a process killed between a slot's two stores leaves a bit too many, never too few). */
+static uint32_t in_use(const sync_state *st) {
+  return __atomic_load_n(&st->in_use, __ATOMIC_RELAXED) & (uint32_t)(((uint64_t)1 << SLOTS) - 1);
+}
+
+static int next_in_use(uint32_t *bits) {
+  int i = __builtin_ctz(*bits);
+  *bits &= *bits - 1;
+  return i;
+}
+
+/* Slot i takes state `v`: a slot in use gets its bit before, a free one loses it after. */
+static void put_state(sync_state *st, int i, uint32_t v) {
+  if (v == KOBJNS__SLOT_FREE) {
+    set_slot_state(&st->slots[i], v);
+    __atomic_and_fetch(&st->in_use, ~(1u << i), __ATOMIC_RELAXED);
+  } else {
+    __atomic_or_fetch(&st->in_use, 1u << i, __ATOMIC_RELAXED);
+    set_slot_state(&st->slots[i], v);
+  }
+}
+
 /* Whether ticket a came before ticket b (they wrap). */
 static bool earlier(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 
@@ -415,7 +451,8 @@ static bool earlier(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static int first_in(const sync_state *st, uint32_t state) {
   int best = -1;
   uint32_t ticket = 0;
-  for (int i = 0; i < SLOTS; i++) {
+  for (uint32_t bits = in_use(st); bits;) {
+    int i = next_in_use(&bits);
     if (slot_state(&st->slots[i]) != state) continue;
     uint32_t t = st->slots[i].ticket;
     if (best < 0 || earlier(t, ticket)) best = i, ticket = t;
@@ -426,7 +463,8 @@ static int first_in(const sync_state *st, uint32_t state) {
 /* Units handed to waiters that have not taken them yet (granted slots). */
 static int64_t reserved(const sync_state *st) {
   int64_t n = 0;
-  for (int i = 0; i < SLOTS; i++) n += slot_state(&st->slots[i]) == KOBJNS__SLOT_GRANTED;
+  for (uint32_t bits = in_use(st); bits;)
+    n += slot_state(&st->slots[next_in_use(&bits)]) == KOBJNS__SLOT_GRANTED;
   return n;
 }
 
@@ -471,7 +509,7 @@ static void dispatch(const kobjns__object *s, sync_state *st) {
     int i = first_in(st, KOBJNS__SLOT_WAITING);
     if (i < 0) return;
     if (process_gone(&st->slots[i].who)) {
-      set_slot_state(&st->slots[i], KOBJNS__SLOT_FREE); /* it held nothing: skip it */
+      put_state(st, i, KOBJNS__SLOT_FREE); /* it held nothing: skip it */
       continue;
     }
     grant(st, i, 0);
@@ -480,9 +518,11 @@ static void dispatch(const kobjns__object *s, sync_state *st) {
 
 /* A new unit: waits for all that gave back an earlier offer may be offered this one. */
 static void unpass(sync_state *st) {
-  for (int i = 0; i < SLOTS; i++)
+  for (uint32_t bits = in_use(st); bits;) {
+    int i = next_in_use(&bits);
     if (slot_state(&st->slots[i]) == KOBJNS__SLOT_PASSED)
       set_slot_state(&st->slots[i], KOBJNS__SLOT_WAITING);
+  }
 }
 
 /* A unit given back may find the object full meanwhile (a dead waiter's unit, and the releaser,
@@ -510,11 +550,11 @@ static void give_back(const kobjns__object *s, sync_state *st, int i, uint32_t t
       grant(st, next, KOBJNS__SLOT_PULSE); /* two reservations for one unit a moment: none free */
     else if (st->signaled > 0)
       st->signaled--;
-    set_slot_state(q, to);
+    put_state(st, i, to);
     return;
   }
   clamp(s, st, 1);
-  set_slot_state(q, to);
+  put_state(st, i, to);
   dispatch(s, st);
 }
 
@@ -533,7 +573,7 @@ static int enqueue(sync_state *st, uint32_t kind) {
     q->kind = kind;
     q->flags = 0;
     record(&q->who, self());
-    set_slot_state(q, KOBJNS__SLOT_WAITING); /* last: a slot is never half made */
+    put_state(st, i, KOBJNS__SLOT_WAITING); /* last: a slot is never half made */
     return i;
   }
   return -1;
@@ -547,7 +587,7 @@ static void leave(const kobjns__object *s, sync_state *st, int i) {
   if (state == KOBJNS__SLOT_GRANTED)
     give_back(s, st, i, KOBJNS__SLOT_FREE);
   else if (state != KOBJNS__SLOT_FREE)
-    set_slot_state(q, KOBJNS__SLOT_FREE);
+    put_state(st, i, KOBJNS__SLOT_FREE);
 }
 
 /* Look for the dead: a mutex whose owner is gone is freed and marked abandoned; a waiter whose
@@ -565,8 +605,10 @@ static void recover(const kobjns__object *s, sync_state *st) {
    * is granted, or here) a few per look, in turn: the guard is held meanwhile. */
   static _Thread_local unsigned turn;
   unsigned budget = RECOVER_BUDGET, start = turn++ % SLOTS;
+  uint32_t used = in_use(st);
   for (unsigned n = 0; n < SLOTS; n++) {
     int i = (int)((start + n) % SLOTS);
+    if (!(used & 1u << i)) continue;
     slot *q = &st->slots[i];
     uint32_t state = slot_state(q);
     if (state == KOBJNS__SLOT_FREE) continue;
@@ -579,7 +621,7 @@ static void recover(const kobjns__object *s, sync_state *st) {
     if (state == KOBJNS__SLOT_GRANTED)
       give_back(s, st, i, KOBJNS__SLOT_FREE);
     else
-      set_slot_state(q, KOBJNS__SLOT_FREE); /* a dead waiter's, or not a slot kobjns writes */
+      put_state(st, i, KOBJNS__SLOT_FREE); /* a dead waiter's, or not a slot kobjns writes */
   }
   dispatch(s, st);
 }
@@ -588,7 +630,7 @@ static void recover(const kobjns__object *s, sync_state *st) {
 
 int kobjns__os_mutex_release(kobjns__object *s) {
   sync_state *st = s->os.map->state;
-  guard_lock(st);
+  guard_lock(s->os.map);
   int rc = 0;
   holder owner;
   uint32_t levels = st->recursion;
@@ -601,18 +643,20 @@ int kobjns__os_mutex_release(kobjns__object *s) {
     bump(st); /* pollers (a full queue) look again */
     st->recursion = 0;
     forget(&st->owner);
-    unpass(st);
-    dispatch(s, st); /* to the first waiter: ours no more */
+    if (in_use(st)) {
+      unpass(st);
+      dispatch(s, st); /* to the first waiter: ours no more */
+    }
   } else {
     st->recursion = levels - 1;
   }
-  guard_unlock(st);
+  guard_unlock(s->os.map);
   return rc;
 }
 
 int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   sync_state *st = s->os.map->state;
-  guard_lock(st);
+  guard_lock(s->os.map);
   int64_t held = reserved(st);
   if (signaled) {
     bump(st);
@@ -628,13 +672,13 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   } else if (st->signaled > held) {
     st->signaled = (uint32_t)held; /* what is handed out stays handed out */
   }
-  guard_unlock(st);
+  guard_unlock(s->os.map);
   return 0;
 }
 
 int kobjns__os_event_pulse(kobjns__object *s) {
   sync_state *st = s->os.map->state;
-  guard_lock(st);
+  guard_lock(s->os.map);
   int64_t held = reserved(st);
   bump(st);
   unpass(st);
@@ -651,13 +695,13 @@ int kobjns__os_event_pulse(kobjns__object *s) {
       grant(st, i, KOBJNS__SLOT_PULSE);
     }
   }
-  guard_unlock(st);
+  guard_unlock(s->os.map);
   return 0;
 }
 
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
   sync_state *st = s->os.map->state;
-  guard_lock(st);
+  guard_lock(s->os.map);
   /* Read from a page any user of the object may write: checked, and computed in 64 bits. The
    * count includes the units handed to waiters, which are theirs already. */
   int64_t now = st->count, maximum = st->maximum, available = now - reserved(st);
@@ -672,7 +716,7 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
     unpass(st);
     dispatch(s, st);
   }
-  guard_unlock(st);
+  guard_unlock(s->os.map);
   if (previous && rc != KOBJNS_FILE_CORRUPT) *previous = (int32_t)available;
   return rc;
 }
@@ -731,18 +775,18 @@ static int consume(const kobjns__object *s, sync_state *st, int i) {
         return WOULD_BLOCK;
       }
       int rc = st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
-      set_slot_state(q, KOBJNS__SLOT_FREE);
+      put_state(st, i, KOBJNS__SLOT_FREE);
       st->abandoned = 0;
       st->recursion = 1;
       record(&st->owner, self());
       return rc;
     }
     case KOBJNS_TYPE_EVENT:
-      set_slot_state(q, KOBJNS__SLOT_FREE);
+      put_state(st, i, KOBJNS__SLOT_FREE);
       if (!st->manual_reset && st->signaled > 0) st->signaled--;
       return 0;
     default:
-      set_slot_state(q, KOBJNS__SLOT_FREE);
+      put_state(st, i, KOBJNS__SLOT_FREE);
       if (st->count > 0) st->count--;
       return 0;
   }
@@ -763,9 +807,9 @@ static void leave_all(kobjns__object *const *objects, size_t count, waiting *w) 
   for (size_t i = 0; i < count; i++) {
     if (w[i].slot < 0) continue;
     sync_state *st = state_of(objects, i);
-    guard_lock(st);
+    guard_lock(objects[i]->os.map);
     leave(objects[i], st, w[i].slot);
-    guard_unlock(st);
+    guard_unlock(objects[i]->os.map);
     w[i].slot = -1;
   }
 }
@@ -777,7 +821,7 @@ static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bo
   for (size_t i = 0; i < count; i++) {
     if (!first && !look && w[i].slot >= 0 && !granted(objects, w, i)) continue;
     sync_state *st = state_of(objects, i);
-    guard_lock(st);
+    guard_lock(objects[i]->os.map);
     if (look) recover(objects[i], st);
     int rc = WOULD_BLOCK;
     if (w[i].slot >= 0 && !mine(&st->slots[w[i].slot])) w[i].slot = -1; /* lost: queue again */
@@ -786,7 +830,7 @@ static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bo
     } else if ((rc = take_free(objects[i], st, &w[i], true)) == WOULD_BLOCK && queue) {
       w[i].slot = enqueue(st, 0);
     }
-    guard_unlock(st);
+    guard_unlock(objects[i]->os.map);
     if (rc != WOULD_BLOCK) {
       *index = i;
       return rc;
@@ -813,7 +857,7 @@ static bool all_ready(kobjns__object *const *objects, size_t count, const waitin
  * queues up where it has no slot. */
 static int step_all(kobjns__object *const *sorted, kobjns__object *const *objects, size_t count,
                     waiting *w, bool queue, bool look, size_t *index) {
-  for (size_t i = 0; i < count; i++) guard_lock(sorted[i]->os.map->state);
+  for (size_t i = 0; i < count; i++) guard_lock(sorted[i]->os.map);
   int rc = WOULD_BLOCK;
   for (size_t i = 0; i < count; i++) {
     sync_state *st = state_of(objects, i);
@@ -843,7 +887,7 @@ static int step_all(kobjns__object *const *sorted, kobjns__object *const *object
         give_back(objects[i], st, w[i].slot, KOBJNS__SLOT_PASSED);
     }
   }
-  for (size_t i = count; i--;) guard_unlock(sorted[i]->os.map->state);
+  for (size_t i = count; i--;) guard_unlock(sorted[i]->os.map);
   return rc;
 }
 
@@ -877,6 +921,20 @@ static void sleep_on(kobjns__object *const *objects, size_t count, const waiting
 int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
                     uint32_t timeout_ms, size_t *index) {
   *index = 0;
+  waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  for (size_t i = 0; i < count; i++)
+    w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
+                     .slot = -1};
+  if (count == 1) {
+    /* The common case, without the set-up below: what is free is taken at once, as the loop's
+     * first step would (a wait that may not wait looks for the dead first, unless nobody is
+     * queued: then only a dead owner's mutex is there to find, and it is not free). */
+    sync_state *st = state_of(objects, 0);
+    guard_lock(objects[0]->os.map);
+    int rc = timeout_ms == 0 && in_use(st) ? WOULD_BLOCK : take_free(objects[0], st, &w[0], true);
+    guard_unlock(objects[0]->os.map);
+    if (rc != WOULD_BLOCK) return rc;
+  }
   kobjns__object *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   if (wait_all) {
     memcpy(sorted, objects, count * sizeof *objects);
@@ -887,10 +945,6 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
   struct timespec deadline;
   bool forever = timeout_ms == KOBJNS_INFINITE;
   if (!forever) deadline = after_ms(timeout_ms);
-  waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  for (size_t i = 0; i < count; i++)
-    w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
-                     .slot = -1};
   /* A first look takes what is free (nothing handed to a waiter) and queues up otherwise; a
    * wait that may not wait looks for the dead first: a timeout never hides an abandoned mutex. */
   bool look = timeout_ms == 0, first = true, last = look;

@@ -111,9 +111,11 @@ kobjns__object *kobjns__handle_get(const void *handle, kobjns_type type) {
   return o;
 }
 
+/* The slot of a handle the caller holds a reference to (so its chunk exists). */
 static slot *slot_of(const kobjns__object *o) {
-  uint32_t generation;
-  return find((const void *)(uintptr_t)o->handle, &generation);
+  uint32_t index = ((o->handle >> 2) & ((1u << SLOT_BITS) - 1)) - 1;
+  return &__atomic_load_n(&chunks[index >> CHUNK_BITS],
+                          __ATOMIC_RELAXED)[index & (CHUNK_SLOTS - 1)];
 }
 
 void kobjns__handle_put(kobjns__object *o) {

@@ -133,6 +133,14 @@ int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, int32_t *pre
                      release_semaphore, &c);
 }
 
+/* Whether a wait may use `o`: a waitable object's handle with SYNCHRONIZE (a section's handle
+ * never has it): 0 or 5. */
+static int may_wait(const kobjns__object *o) {
+  return kobjns__type(o->type)->waitable && (o->access & KOBJNS__SYNCHRONIZE)
+             ? 0
+             : KOBJNS_ACCESS_DENIED;
+}
+
 int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all,
                          uint32_t timeout_ms, size_t *index) {
   size_t ignored;
@@ -143,12 +151,11 @@ int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all
   kobjns__object *live[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   size_t got = 0;
   int rc = 0;
-  /* Windows' order: each handle in turn (not live: 6; without SYNCHRONIZE, which a section's
-   * handle never has: 5; in a wait for all, an object given twice: 87). */
+  /* Windows' order: each handle in turn (not live: 6; no SYNCHRONIZE: 5; in a wait for all, an
+   * object given twice: 87). */
   for (; got < count && !rc; got++) {
     if (!(live[got] = kobjns__handle_get(objects[got], KOBJNS_TYPE_NONE))) break;
-    if (!kobjns__type(live[got]->type)->waitable || !(live[got]->access & KOBJNS__SYNCHRONIZE))
-      rc = KOBJNS_ACCESS_DENIED;
+    rc = may_wait(live[got]);
     for (size_t j = 0; wait_all && !rc && j < got; j++)
       if (live[j] == live[got]) rc = KOBJNS_INVALID_PARAMETER; /* the same handle twice */
   }
@@ -158,8 +165,15 @@ int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all
   return rc;
 }
 
+/* The common case on its own path: one handle looked up, no arrays. */
 int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms) {
-  return kobjns_wait_multiple(&object, 1, 0, timeout_ms, NULL);
+  kobjns__object *o = kobjns__handle_get(object, KOBJNS_TYPE_NONE);
+  if (!o) return KOBJNS_INVALID_HANDLE;
+  size_t index;
+  int rc = may_wait(o);
+  if (!rc) rc = kobjns__os_wait(&o, 1, false, timeout_ms, &index);
+  kobjns__handle_put(o);
+  return rc;
 }
 
 int kobjns_sync_close(kobjns_sync *object) {
