@@ -21,7 +21,8 @@
  *    its holder's pid namespace by a slot of the page's namespace table, not by a hash.
  * 4: the sync page keeps a queue of waiters (kobjns__sync_slot): units are handed over.
  * 5: the sync page says which of its slots may be in use (`in_use`), so that an object nobody
- *    waits for is changed without a look at its 32 slots. */
+ *    waits for is changed without a look at its 32 slots; a mutex has a lock word, taken and
+ *    given back with one swap when nobody waits. */
 #define KOBJNS__FORMAT_VERSION 5u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
@@ -105,7 +106,7 @@ typedef struct kobjns__sync_slot {
   uint32_t ticket; /* arrival order (compared modulo 2^32) */
   uint32_t kind;   /* KOBJNS__SLOT_ALL or 0 */
   uint32_t flags;  /* KOBJNS__SLOT_PULSE */
-  uint32_t reserved;
+  uint32_t word;   /* the waiting thread's guard word (a mutex handed to it holds it in `lock`) */
   kobjns__stored_thread who; /* the waiting thread */
 } kobjns__sync_slot;
 
@@ -118,8 +119,10 @@ typedef struct kobjns__sync_state {
   uint32_t abandoned; /* mutex: abandoned, and not yet reported to an owner */
   uint32_t signaled, manual_reset, sets; /* event; sets: how many times set */
   int32_t count, maximum;                /* semaphore: 0 <= count <= maximum, maximum > 0 */
-  uint32_t reserved;
-  kobjns__stored_thread owner; /* mutex */
+  /* Mutex: 0 free; else its owner's word (a guard word: thread id and namespace tag), or the word
+   * of the waiter it is handed to; bit 31: waiters (changes go through the guard). */
+  uint32_t lock;
+  kobjns__stored_thread owner; /* mutex: who owns it (follows `lock`) */
   /* Slot i (tag i + 1 in guard words): a pid namespace's id (Linux: its inode), 0 unclaimed. */
   _Alignas(8) uint64_t namespaces[KOBJNS__SYNC_NAMESPACES];
   uint32_t next_ticket; /* the next waiter's ticket */
@@ -175,7 +178,7 @@ KOBJNS__AT(kobjns__sync_state, manual_reset, 28);
 KOBJNS__AT(kobjns__sync_state, sets, 32);
 KOBJNS__AT(kobjns__sync_state, count, 36);
 KOBJNS__AT(kobjns__sync_state, maximum, 40);
-KOBJNS__AT(kobjns__sync_state, reserved, 44);
+KOBJNS__AT(kobjns__sync_state, lock, 44);
 KOBJNS__AT(kobjns__sync_state, owner, 48);
 KOBJNS__AT(kobjns__sync_state, namespaces, 72);
 KOBJNS__AT(kobjns__sync_state, next_ticket, 2120);
@@ -186,7 +189,7 @@ KOBJNS__AT(kobjns__sync_slot, grant, 4);
 KOBJNS__AT(kobjns__sync_slot, ticket, 8);
 KOBJNS__AT(kobjns__sync_slot, kind, 12);
 KOBJNS__AT(kobjns__sync_slot, flags, 16);
-KOBJNS__AT(kobjns__sync_slot, reserved, 20);
+KOBJNS__AT(kobjns__sync_slot, word, 20);
 KOBJNS__AT(kobjns__sync_slot, who, 24);
 _Static_assert(sizeof(kobjns__sync_slot) == 48, "a waiter slot is 48 bytes");
 _Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");

@@ -70,14 +70,16 @@ static pthread_once_t me_once = PTHREAD_ONCE_INIT;
 static void forget_me(void) { memset(&me, 0, sizeof me); }
 static void register_forget_me(void) { pthread_atfork(NULL, NULL, forget_me); }
 
-static const holder *self(void) {
-  if (!me.tid) {
-    pthread_once(&me_once, register_forget_me);
-    kobjns__plat_thread t;
-    kobjns__plat_thread_self(&t);
-    me = (holder){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
-  }
+static __attribute__((noinline)) const holder *self_first(void) {
+  pthread_once(&me_once, register_forget_me);
+  kobjns__plat_thread t;
+  kobjns__plat_thread_self(&t);
+  me = (holder){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
   return &me;
+}
+
+static inline const holder *self(void) {
+  return __builtin_expect(me.tid != 0, 1) ? &me : self_first();
 }
 
 static bool same_thread(const holder *a, const holder *b) {
@@ -385,6 +387,7 @@ static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a
   state->count = a->initial;
   state->maximum = a->maximum;
   if (a->type == KOBJNS_TYPE_MUTEX && a->initial_owner) {
+    __atomic_store_n(&state->lock, guard_word(o->os.map), __ATOMIC_RELAXED);
     state->recursion = 1;
     record(&state->owner, self());
   }
@@ -444,6 +447,91 @@ static void put_state(sync_state *st, int i, uint32_t v) {
   }
 }
 
+/* --- a mutex's lock word ---------------------------------------------------------------------- */
+
+/* A mutex is owned by the thread whose guard word is in `lock` (0: free). Taking a free mutex is
+ * one compare-and-swap, and so is giving it back while nobody waits: neither takes the guard. A
+ * thread that must wait takes the guard and marks the lock LOCK_WAITERS, which makes every swap of
+ * the fast paths fail, so from then on the lock changes only under the guard: a release hands it
+ * to the first waiter by writing the waiter's word (a mutex handed over is owned already). The mark
+ * goes when nobody is queued or polling any more. The owner record (thread, start time, namespace)
+ * follows the lock: written after the swap that takes it, cleared before the one that gives it
+ * back; an owner with no record yet is asked about by its word alone. */
+#define LOCK_WAITERS 0x80000000u
+#define LOCK_OWNER(v) ((v) & ~LOCK_WAITERS)
+
+static uint32_t lock_word(const sync_state *st) {
+  return __atomic_load_n(&st->lock, __ATOMIC_ACQUIRE);
+}
+static void set_lock(sync_state *st, uint32_t v) {
+  __atomic_store_n(&st->lock, v, __ATOMIC_RELEASE);
+}
+
+/* The guard of `s`'s page, a mutex's lock marked (see above). */
+static sync_state *lock_state(const kobjns__object *s) {
+  sync_map *m = s->os.map;
+  guard_lock(m);
+  if (s->type == KOBJNS_TYPE_MUTEX)
+    __atomic_or_fetch(&m->state->lock, LOCK_WAITERS, __ATOMIC_ACQ_REL);
+  return m->state;
+}
+
+static void unlock_state(const kobjns__object *s) {
+  sync_state *st = s->os.map->state;
+  if (s->type == KOBJNS_TYPE_MUTEX && !in_use(st) &&
+      !__atomic_load_n(&st->sleepers, __ATOMIC_SEQ_CST))
+    set_lock(st, LOCK_OWNER(lock_word(st))); /* nobody waits: the fast paths again */
+  guard_unlock(s->os.map);
+}
+
+/* Whether the calling thread, whose word is `mine`, owns the mutex: the lock and the record say so.
+ */
+static bool owns(const sync_state *st, uint32_t mine) {
+  if (LOCK_OWNER(lock_word(st)) != mine) return false;
+  const holder *caller = self();
+  holder owner;
+  return read_holder(&st->owner, caller->tid, &owner) && same_thread(&owner, caller);
+}
+
+/* The calling thread has just taken the lock: 0, or 735 where the mutex was abandoned. */
+static int become_owner(sync_state *st) {
+  record(&st->owner, self());
+  st->recursion = 1;
+  if (!__atomic_load_n(&st->abandoned, __ATOMIC_ACQUIRE)) return 0;
+  __atomic_store_n(&st->abandoned, 0, __ATOMIC_RELAXED);
+  return KOBJNS_ABANDONED_WAIT_0;
+}
+
+/* Without the guard: a free mutex, or a level more of one the caller owns; else WOULD_BLOCK. */
+static int mutex_try(sync_map *m) {
+  sync_state *st = m->state;
+  uint32_t mine = guard_word(m), free_lock = 0;
+  if (__atomic_compare_exchange_n(&st->lock, &free_lock, mine, false, __ATOMIC_ACQUIRE,
+                                  __ATOMIC_RELAXED))
+    return become_owner(st);
+  if (!owns(st, mine)) return WOULD_BLOCK;
+  if (st->recursion == UINT32_MAX) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
+  st->recursion++;
+  return 0;
+}
+
+/* Whether the lock word `owner` is that of a waiter the mutex was handed to (not yet taken). */
+static bool handed_to_waiter(const sync_state *st, uint32_t owner) {
+  for (uint32_t bits = in_use(st); bits;) {
+    const slot *q = &st->slots[next_in_use(&bits)];
+    if (slot_state(q) == KOBJNS__SLOT_GRANTED && q->word == owner) return true;
+  }
+  return false;
+}
+
+/* Whether the owner the lock word names is proven gone: by its record, or (none yet: it was
+ * killed between its swap and its record) by its word, as a guard's holder. */
+static bool owner_gone(const sync_state *st, uint32_t owner) {
+  holder h;
+  if (read_holder(&st->owner, owner & GUARD_TID_MASK, &h)) return !alive(&h);
+  return guard_holder_dead(st, owner);
+}
+
 /* Whether ticket a came before ticket b (they wrap). */
 static bool earlier(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 
@@ -472,17 +560,18 @@ static int64_t reserved(const sync_state *st) {
  * manual-reset event's grants are releases, not units). */
 static int64_t free_units(const kobjns__object *s, const sync_state *st) {
   switch (s->type) {
-    case KOBJNS_TYPE_MUTEX: return holder_tid(&st->owner) == 0 && reserved(st) == 0;
+    case KOBJNS_TYPE_MUTEX: return LOCK_OWNER(lock_word(st)) == 0 && reserved(st) == 0;
     case KOBJNS_TYPE_EVENT:
       return st->manual_reset ? st->signaled != 0 : (int64_t)st->signaled - reserved(st);
     default: return (int64_t)st->count - reserved(st);
   }
 }
 
-static void grant(sync_state *st, int i, uint32_t flags) {
+static void grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags) {
   slot *q = &st->slots[i];
   q->flags = flags;
   set_slot_state(q, KOBJNS__SLOT_GRANTED); /* one store: the grant, and the unit's reservation */
+  if (s->type == KOBJNS_TYPE_MUTEX) set_lock(st, q->word | LOCK_WAITERS); /* the waiter's now */
   __atomic_add_fetch(&q->grant, 1, __ATOMIC_RELEASE);
   if (to_wake_count < KOBJNS__SYNC_SLOTS)
     to_wake[to_wake_count++] = &q->grant;
@@ -512,7 +601,7 @@ static void dispatch(const kobjns__object *s, sync_state *st) {
       put_state(st, i, KOBJNS__SLOT_FREE); /* it held nothing: skip it */
       continue;
     }
-    grant(st, i, 0);
+    grant(s, st, i, 0);
   }
 }
 
@@ -547,13 +636,15 @@ static void give_back(const kobjns__object *s, sync_state *st, int i, uint32_t t
   if ((q->flags & KOBJNS__SLOT_PULSE) && s->type == KOBJNS_TYPE_EVENT && !st->manual_reset) {
     int next = first_in(st, KOBJNS__SLOT_WAITING);
     if (next >= 0)
-      grant(st, next, KOBJNS__SLOT_PULSE); /* two reservations for one unit a moment: none free */
+      grant(s, st, next, KOBJNS__SLOT_PULSE); /* two reservations for one unit a moment */
     else if (st->signaled > 0)
       st->signaled--;
     put_state(st, i, to);
     return;
   }
   clamp(s, st, 1);
+  if (s->type == KOBJNS_TYPE_MUTEX && LOCK_OWNER(lock_word(st)) == q->word)
+    set_lock(st, LOCK_WAITERS); /* handed to it: free again */
   put_state(st, i, to);
   dispatch(s, st);
 }
@@ -565,13 +656,14 @@ static bool mine(const slot *q) {
 }
 
 /* Queue the calling thread: a slot index, or -1 when the queue is full. */
-static int enqueue(sync_state *st, uint32_t kind) {
+static int enqueue(const kobjns__object *s, sync_state *st, uint32_t kind) {
   for (int i = 0; i < SLOTS; i++) {
     slot *q = &st->slots[i];
     if (slot_state(q) != KOBJNS__SLOT_FREE) continue;
     q->ticket = st->next_ticket++;
     q->kind = kind;
     q->flags = 0;
+    q->word = guard_word(s->os.map);
     record(&q->who, self());
     put_state(st, i, KOBJNS__SLOT_WAITING); /* last: a slot is never half made */
     return i;
@@ -595,11 +687,13 @@ static void leave(const kobjns__object *s, sync_state *st, int i) {
  * the waiters. Asks the platform about every other thread: for slices and last looks only. */
 static void recover(const kobjns__object *s, sync_state *st) {
   holder h;
-  if (s->type == KOBJNS_TYPE_MUTEX && read_holder(&st->owner, holder_tid(&st->owner), &h) &&
-      !same_thread(&h, self()) && !alive(&h)) {
+  uint32_t owner = s->type == KOBJNS_TYPE_MUTEX ? LOCK_OWNER(lock_word(st)) : 0;
+  if (owner && owner != guard_word(s->os.map) && !handed_to_waiter(st, owner) &&
+      owner_gone(st, owner)) {
     forget(&st->owner);
     st->recursion = 0;
-    st->abandoned = 1;
+    __atomic_store_n(&st->abandoned, 1, __ATOMIC_RELAXED);
+    set_lock(st, LOCK_WAITERS); /* free, and marked abandoned for its next owner */
   }
   /* Granted slots hold units: every one is asked about. The others (a dead one is found when it
    * is granted, or here) a few per look, in turn: the guard is held meanwhile. */
@@ -630,33 +724,32 @@ static void recover(const kobjns__object *s, sync_state *st) {
 
 int kobjns__os_mutex_release(kobjns__object *s) {
   sync_state *st = s->os.map->state;
-  guard_lock(s->os.map);
-  int rc = 0;
-  holder owner;
-  uint32_t levels = st->recursion;
-  if (!read_holder(&st->owner, holder_tid(&st->owner), &owner) || !same_thread(&owner, self())) {
-    rc = KOBJNS_NOT_OWNER;
-  } else if (levels <= 1) {
-    /* Owned with no level (another process wrote the page): corrupt, but given back all the
-     * same, never left owned for ever nor counted below zero. */
-    if (levels == 0) rc = KOBJNS_FILE_CORRUPT;
-    bump(st); /* pollers (a full queue) look again */
-    st->recursion = 0;
-    forget(&st->owner);
-    if (in_use(st)) {
-      unpass(st);
-      dispatch(s, st); /* to the first waiter: ours no more */
-    }
-  } else {
+  uint32_t mine = guard_word(s->os.map), levels = st->recursion;
+  if (!owns(st, mine)) return KOBJNS_NOT_OWNER; /* only the owner changes what follows */
+  if (levels > 1) {
     st->recursion = levels - 1;
+    return 0;
   }
-  guard_unlock(s->os.map);
+  /* Owned with no level (another process wrote the page): corrupt, but given back all the same,
+   * never left owned for ever nor counted below zero. */
+  int rc = levels == 0 ? KOBJNS_FILE_CORRUPT : 0;
+  st->recursion = 0;
+  forget(&st->owner);
+  uint32_t unmarked = mine;
+  if (__atomic_compare_exchange_n(&st->lock, &unmarked, 0, false, __ATOMIC_RELEASE,
+                                  __ATOMIC_RELAXED))
+    return rc; /* nobody waits */
+  lock_state(s);
+  bump(st); /* pollers (a full queue) look again */
+  set_lock(st, LOCK_WAITERS);
+  unpass(st);
+  dispatch(s, st); /* to the first waiter: ours no more */
+  unlock_state(s);
   return rc;
 }
 
 int kobjns__os_event_set(kobjns__object *s, bool signaled) {
-  sync_state *st = s->os.map->state;
-  guard_lock(s->os.map);
+  sync_state *st = lock_state(s);
   int64_t held = reserved(st);
   if (signaled) {
     bump(st);
@@ -672,36 +765,34 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   } else if (st->signaled > held) {
     st->signaled = (uint32_t)held; /* what is handed out stays handed out */
   }
-  guard_unlock(s->os.map);
+  unlock_state(s);
   return 0;
 }
 
 int kobjns__os_event_pulse(kobjns__object *s) {
-  sync_state *st = s->os.map->state;
-  guard_lock(s->os.map);
+  sync_state *st = lock_state(s);
   int64_t held = reserved(st);
   bump(st);
   unpass(st);
   if (st->manual_reset) { /* every current waiter, and reset */
     st->sets++;
     for (int n = 0, i; n < SLOTS && (i = first_in(st, KOBJNS__SLOT_WAITING)) >= 0; n++)
-      grant(st, i, KOBJNS__SLOT_PULSE);
+      grant(s, st, i, KOBJNS__SLOT_PULSE);
     st->signaled = 0;
   } else { /* reset, and one waiter */
     if (st->signaled > held) st->signaled = (uint32_t)held;
     int i = first_in(st, KOBJNS__SLOT_WAITING);
     if (i >= 0) {
       st->signaled = (uint32_t)held + 1;
-      grant(st, i, KOBJNS__SLOT_PULSE);
+      grant(s, st, i, KOBJNS__SLOT_PULSE);
     }
   }
-  guard_unlock(s->os.map);
+  unlock_state(s);
   return 0;
 }
 
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
-  sync_state *st = s->os.map->state;
-  guard_lock(s->os.map);
+  sync_state *st = lock_state(s);
   /* Read from a page any user of the object may write: checked, and computed in 64 bits. The
    * count includes the units handed to waiters, which are theirs already. */
   int64_t now = st->count, maximum = st->maximum, available = now - reserved(st);
@@ -716,7 +807,7 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
     unpass(st);
     dispatch(s, st);
   }
-  guard_unlock(s->os.map);
+  unlock_state(s);
   if (previous && rc != KOBJNS_FILE_CORRUPT) *previous = (int32_t)available;
   return rc;
 }
@@ -735,20 +826,16 @@ typedef struct waiting {
 static int take_free(const kobjns__object *s, sync_state *st, const waiting *w, bool take) {
   switch (s->type) {
     case KOBJNS_TYPE_MUTEX: {
-      holder owner;
-      if (read_holder(&st->owner, holder_tid(&st->owner), &owner) && same_thread(&owner, self())) {
+      uint32_t mine = guard_word(s->os.map);
+      if (owns(st, mine)) {
         if (st->recursion == UINT32_MAX) return KOBJNS_MUTANT_LIMIT_EXCEEDED;
         if (take) st->recursion++;
         return 0;
       }
       if (free_units(s, st) <= 0) return WOULD_BLOCK;
-      int rc = st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0; /* given back so marked */
-      if (take) {
-        st->abandoned = 0;
-        st->recursion = 1;
-        record(&st->owner, self());
-      }
-      return rc;
+      if (!take) return st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0; /* given back so marked */
+      set_lock(st, mine | LOCK_WAITERS); /* marked: the guard is held (lock_state) */
+      return become_owner(st);
     }
     case KOBJNS_TYPE_EVENT:
       if (st->manual_reset) return st->signaled || st->sets != w->sets ? 0 : WOULD_BLOCK;
@@ -770,16 +857,14 @@ static int consume(const kobjns__object *s, sync_state *st, int i) {
   /* The slot first: killed between the two stores, the unit is free again, never lost. */
   switch (s->type) {
     case KOBJNS_TYPE_MUTEX: {
-      if (holder_tid(&st->owner) != 0) {
-        set_slot_state(q, KOBJNS__SLOT_WAITING); /* someone owns it: wait on */
+      uint32_t owner = LOCK_OWNER(lock_word(st));
+      if (owner != q->word && owner != 0) {
+        set_slot_state(q, KOBJNS__SLOT_WAITING); /* someone else owns it: wait on */
         return WOULD_BLOCK;
       }
-      int rc = st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0;
       put_state(st, i, KOBJNS__SLOT_FREE);
-      st->abandoned = 0;
-      st->recursion = 1;
-      record(&st->owner, self());
-      return rc;
+      set_lock(st, q->word | LOCK_WAITERS);
+      return become_owner(st);
     }
     case KOBJNS_TYPE_EVENT:
       put_state(st, i, KOBJNS__SLOT_FREE);
@@ -806,10 +891,9 @@ static bool granted(kobjns__object *const *objects, const waiting *w, size_t i) 
 static void leave_all(kobjns__object *const *objects, size_t count, waiting *w) {
   for (size_t i = 0; i < count; i++) {
     if (w[i].slot < 0) continue;
-    sync_state *st = state_of(objects, i);
-    guard_lock(objects[i]->os.map);
+    sync_state *st = lock_state(objects[i]);
     leave(objects[i], st, w[i].slot);
-    guard_unlock(objects[i]->os.map);
+    unlock_state(objects[i]);
     w[i].slot = -1;
   }
 }
@@ -820,17 +904,16 @@ static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bo
                     bool queue, size_t *index) {
   for (size_t i = 0; i < count; i++) {
     if (!first && !look && w[i].slot >= 0 && !granted(objects, w, i)) continue;
-    sync_state *st = state_of(objects, i);
-    guard_lock(objects[i]->os.map);
+    sync_state *st = lock_state(objects[i]);
     if (look) recover(objects[i], st);
     int rc = WOULD_BLOCK;
     if (w[i].slot >= 0 && !mine(&st->slots[w[i].slot])) w[i].slot = -1; /* lost: queue again */
     if (w[i].slot >= 0) {
       if ((rc = consume(objects[i], st, w[i].slot)) != WOULD_BLOCK) w[i].slot = -1;
     } else if ((rc = take_free(objects[i], st, &w[i], true)) == WOULD_BLOCK && queue) {
-      w[i].slot = enqueue(st, 0);
+      w[i].slot = enqueue(objects[i], st, 0);
     }
-    guard_unlock(objects[i]->os.map);
+    unlock_state(objects[i]);
     if (rc != WOULD_BLOCK) {
       *index = i;
       return rc;
@@ -857,7 +940,7 @@ static bool all_ready(kobjns__object *const *objects, size_t count, const waitin
  * queues up where it has no slot. */
 static int step_all(kobjns__object *const *sorted, kobjns__object *const *objects, size_t count,
                     waiting *w, bool queue, bool look, size_t *index) {
-  for (size_t i = 0; i < count; i++) guard_lock(sorted[i]->os.map);
+  for (size_t i = 0; i < count; i++) lock_state(sorted[i]);
   int rc = WOULD_BLOCK;
   for (size_t i = 0; i < count; i++) {
     sync_state *st = state_of(objects, i);
@@ -882,12 +965,12 @@ static int step_all(kobjns__object *const *sorted, kobjns__object *const *object
     for (size_t i = 0; i < count; i++) {
       sync_state *st = state_of(objects, i);
       if (w[i].slot < 0)
-        w[i].slot = enqueue(st, KOBJNS__SLOT_ALL);
+        w[i].slot = enqueue(objects[i], st, KOBJNS__SLOT_ALL);
       else if (slot_state(&st->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED)
         give_back(objects[i], st, w[i].slot, KOBJNS__SLOT_PASSED);
     }
   }
-  for (size_t i = count; i--;) guard_unlock(sorted[i]->os.map);
+  for (size_t i = count; i--;) unlock_state(sorted[i]);
   return rc;
 }
 
@@ -921,18 +1004,21 @@ static void sleep_on(kobjns__object *const *objects, size_t count, const waiting
 int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
                     uint32_t timeout_ms, size_t *index) {
   *index = 0;
+  /* The common case first, without the set-up below: what is free is taken at once, as the
+   * loop's first step would take it (a mutex handed to a waiter is not free). */
+  if (count == 1 && objects[0]->type == KOBJNS_TYPE_MUTEX) {
+    int rc = mutex_try(objects[0]->os.map);
+    if (rc != WOULD_BLOCK) return rc;
+  }
   waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   for (size_t i = 0; i < count; i++)
     w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
                      .slot = -1};
-  if (count == 1) {
-    /* The common case, without the set-up below: what is free is taken at once, as the loop's
-     * first step would (a wait that may not wait looks for the dead first, unless nobody is
-     * queued: then only a dead owner's mutex is there to find, and it is not free). */
-    sync_state *st = state_of(objects, 0);
-    guard_lock(objects[0]->os.map);
+  if (count == 1 && objects[0]->type != KOBJNS_TYPE_MUTEX) {
+    /* A wait that may not wait looks for the dead first, unless nobody is queued. */
+    sync_state *st = lock_state(objects[0]);
     int rc = timeout_ms == 0 && in_use(st) ? WOULD_BLOCK : take_free(objects[0], st, &w[0], true);
-    guard_unlock(objects[0]->os.map);
+    unlock_state(objects[0]);
     if (rc != WOULD_BLOCK) return rc;
   }
   kobjns__object *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
@@ -1013,13 +1099,13 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
   } else if (kind == KOBJNS_TYPE_SEMAPHORE) {
     snprintf(out, size, "count %lld of %d", (long long)((int64_t)st.count - handed),
              (int)st.maximum);
-  } else if (!st.owner.tid && handed) {
+  } else if (!LOCK_OWNER(st.lock)) {
+    snprintf(out, size, "%s", st.abandoned ? "abandoned" : "free");
+  } else if (handed) {
     snprintf(out, size, "handed to a waiter");
   } else if (st.owner.tid && !alive(&st.owner)) {
     snprintf(out, size, "abandoned");
-  } else if (st.owner.tid) {
-    snprintf(out, size, "owned by thread %u", (unsigned)st.owner.tid);
   } else {
-    snprintf(out, size, "%s", st.abandoned ? "abandoned" : "free");
+    snprintf(out, size, "owned by thread %u", (unsigned)(st.lock & GUARD_TID_MASK));
   }
 }
