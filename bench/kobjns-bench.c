@@ -26,6 +26,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -630,6 +631,7 @@ struct sync_page {
   _Atomic int fx;                 /* 3-state futex mutex: 0 free, 1 locked, 2 locked + waiters */
   _Atomic int ping[2];            /* futex auto-reset "events": 1 set */
   _Atomic unsigned next, serving; /* FIFO ticket lock */
+  _Atomic unsigned ready;         /* duo(): both processes are running */
   volatile unsigned long counter; /* the critical section's work */
 };
 static struct sync_page *sp;
@@ -756,6 +758,14 @@ static void duo(void (*body)(int p, duo_result *r), duo_result out[2]) {
       close(back[0]);
       char byte;
       if (read(go[0], &byte, 1) < 0) _exit(1);
+      /* One CPU each (two on one CPU take turns by time slice, not by the lock), and both
+       * running before either starts: a process woken late would find the run over. */
+      cpu_set_t cpus;
+      CPU_ZERO(&cpus);
+      CPU_SET(p % (int)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
+      sched_setaffinity(0, sizeof cpus, &cpus);
+      atomic_fetch_add(&sp->ready, 1);
+      while (atomic_load(&sp->ready) < 2) sched_yield();
       duo_result r = {.p = p};
       long before = switches();
       r.start = now_ns();
@@ -768,6 +778,7 @@ static void duo(void (*body)(int p, duo_result *r), duo_result out[2]) {
   }
   close(go[0]);
   close(back[1]);
+  atomic_store(&sp->ready, 0);
   close(go[1]);
   for (int k = 0; k < 2; k++) {
     duo_result r;

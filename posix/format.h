@@ -97,6 +97,9 @@ enum kobjns__slot_state {
   KOBJNS__SLOT_PASSED = 3   /* a wait for all that gave back an offer: skipped until a new unit */
 };
 #define KOBJNS__SLOT_ALL 1u /* kind: a wait for all (else for any) */
+/* kind: a wait for this object alone. A mutex is handed to it whole: its lock names the waiter
+ * and the slot is freed at once, so the waiter takes it without the guard. */
+#define KOBJNS__SLOT_SOLE 2u
 #define KOBJNS__SLOT_PULSE                                                                         \
   1u /* flags: a pulsed unit, dropped rather than kept if nobody takes it */
 
@@ -104,7 +107,7 @@ typedef struct kobjns__sync_slot {
   uint32_t state;  /* enum kobjns__slot_state */
   uint32_t grant;  /* futex the waiter sleeps on: bumped at every grant */
   uint32_t ticket; /* arrival order (compared modulo 2^32) */
-  uint32_t kind;   /* KOBJNS__SLOT_ALL or 0 */
+  uint32_t kind;   /* KOBJNS__SLOT_ALL, KOBJNS__SLOT_SOLE or 0 */
   uint32_t flags;  /* KOBJNS__SLOT_PULSE */
   uint32_t word;   /* the waiting thread's guard word (a mutex handed to it holds it in `lock`) */
   kobjns__stored_thread who; /* the waiting thread */

@@ -493,6 +493,12 @@ static bool owns(const sync_state *st, uint32_t mine) {
   return read_holder(&st->owner, caller->tid, &owner) && same_thread(&owner, caller);
 }
 
+/* Whether the mutex was handed to the calling thread (`mine`) as a sole waiter: the lock names it,
+ * and no owner is recorded (the releaser cleared its record before handing it over). */
+static bool handed_to_me(const sync_state *st, uint32_t mine) {
+  return LOCK_OWNER(lock_word(st)) == mine && holder_tid(&st->owner) == 0;
+}
+
 /* The calling thread has just taken the lock: 0, or 735 where the mutex was abandoned. */
 static int become_owner(sync_state *st) {
   record(&st->owner, self());
@@ -571,7 +577,10 @@ static void grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags
   slot *q = &st->slots[i];
   q->flags = flags;
   set_slot_state(q, KOBJNS__SLOT_GRANTED); /* one store: the grant, and the unit's reservation */
-  if (s->type == KOBJNS_TYPE_MUTEX) set_lock(st, q->word | LOCK_WAITERS); /* the waiter's now */
+  if (s->type == KOBJNS_TYPE_MUTEX) {
+    set_lock(st, q->word | LOCK_WAITERS); /* the waiter's now */
+    if (q->kind & KOBJNS__SLOT_SOLE) put_state(st, i, KOBJNS__SLOT_FREE); /* nothing to give back */
+  }
   __atomic_add_fetch(&q->grant, 1, __ATOMIC_RELEASE);
   if (to_wake_count < KOBJNS__SYNC_SLOTS)
     to_wake[to_wake_count++] = &q->grant;
@@ -712,10 +721,15 @@ static void recover(const kobjns__object *s, sync_state *st) {
     }
     bool known = state <= KOBJNS__SLOT_PASSED && read_holder(&q->who, holder_tid(&q->who), &h);
     if (known && (same_thread(&h, self()) || alive(&h))) continue;
-    if (state == KOBJNS__SLOT_GRANTED)
+    if (state == KOBJNS__SLOT_GRANTED) {
+      /* A mutex handed to a wait for it (not an offer to a wait for all) was that thread's: it
+       * died owning it, as Windows sees it. */
+      if (s->type == KOBJNS_TYPE_MUTEX && !(q->kind & KOBJNS__SLOT_ALL))
+        __atomic_store_n(&st->abandoned, 1, __ATOMIC_RELAXED);
       give_back(s, st, i, KOBJNS__SLOT_FREE);
-    else
+    } else {
       put_state(st, i, KOBJNS__SLOT_FREE); /* a dead waiter's, or not a slot kobjns writes */
+    }
   }
   dispatch(s, st);
 }
@@ -832,6 +846,7 @@ static int take_free(const kobjns__object *s, sync_state *st, const waiting *w, 
         if (take) st->recursion++;
         return 0;
       }
+      if (handed_to_me(st, mine)) return take ? become_owner(st) : 0;
       if (free_units(s, st) <= 0) return WOULD_BLOCK;
       if (!take) return st->abandoned ? KOBJNS_ABANDONED_WAIT_0 : 0; /* given back so marked */
       set_lock(st, mine | LOCK_WAITERS); /* marked: the guard is held (lock_state) */
@@ -911,7 +926,7 @@ static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bo
     if (w[i].slot >= 0) {
       if ((rc = consume(objects[i], st, w[i].slot)) != WOULD_BLOCK) w[i].slot = -1;
     } else if ((rc = take_free(objects[i], st, &w[i], true)) == WOULD_BLOCK && queue) {
-      w[i].slot = enqueue(objects[i], st, 0);
+      w[i].slot = enqueue(objects[i], st, count == 1 ? KOBJNS__SLOT_SOLE : 0);
     }
     unlock_state(objects[i]);
     if (rc != WOULD_BLOCK) {
@@ -1038,6 +1053,14 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
   uint32_t *words[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   uint32_t values[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   for (;;) {
+    if (count == 1 && w[0].slot >= 0 && objects[0]->type == KOBJNS_TYPE_MUTEX) {
+      /* Handed to us as its sole waiter: ours without the guard (our slot is freed already). */
+      sync_state *st = state_of(objects, 0);
+      const slot *q = &st->slots[w[0].slot];
+      if (handed_to_me(st, guard_word(objects[0]->os.map)) &&
+          !(slot_state(q) == KOBJNS__SLOT_GRANTED && mine(q)))
+        return become_owner(st);
+    }
     for (size_t i = 0; i < count; i++) { /* before the step: a grant after it ends the sleep */
       sync_state *st = state_of(objects, i);
       words[i] = w[i].slot >= 0 ? &st->slots[w[i].slot].grant : &st->seq;
