@@ -159,11 +159,10 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
     return rc;
   }
   off_t total = (off_t)(header_size + a->size);
-  int err = 0;
-  if (ftruncate(fd, total) < 0) err = errno;
-  /* Reserve the memory now, so a full /dev/shm is an error here and never a SIGBUS later. */
-  else if ((err = posix_fallocate(fd, 0, total)) == EOPNOTSUPP || err == EINVAL)
-    err = 0;
+  /* Reserve the memory now (which sizes the file), so a full /dev/shm is an error here and never
+   * a SIGBUS later; a file system that cannot reserve only sizes it. */
+  int err = posix_fallocate(fd, 0, total);
+  if (err == EOPNOTSUPP || err == EINVAL) err = ftruncate(fd, total) < 0 ? errno : 0;
   if (!err) {
     ssize_t written = pwrite(fd, h, sizeof *h + path_len, 0);
     if (written < 0)

@@ -292,16 +292,7 @@ static bool still_named(const char *native, const struct stat *st) {
   return fstatat(shm_dir_fd, native, &now, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&now, st);
 }
 
-/* We hold the exclusive lock on `fd`, so nobody else can remove the name while it still refers
- * to this file: compare, then unlink. 1 when we removed it, 0 when the name had already moved
- * on, -1 (EPERM) for another user's object in the sticky shm directory. */
-static int remove_name(const char *native, const struct stat *st) {
-  if (!still_named(native, st)) return 0;
-  if (unlinkat(shm_dir_fd, native, 0) == 0) return 1;
-  return errno == ENOENT ? 0 : -1;
-}
-
-/* Whether the file `st` describes (locked shared) is still named `native`. Its last holder may
+/* Whether the file `st` describes (locked) is still named `native`. Its last holder may
  * have removed the name between our open and our lock: that unlink leaves the file with no link,
  * which the fstat we need anyway shows, without a second path lookup. That is enough while
  * nobody but its owner (or root) can give the file another name: with protected_hardlinks, link(2)
@@ -312,6 +303,16 @@ static bool held_and_named(const char *native, const struct stat *st) {
   if (st->st_nlink == 0) return false;
   if (st->st_nlink == 1 && !(st->st_mode & 022) && kobjns__plat_hardlinks_protected()) return true;
   return still_named(native, st);
+}
+
+/* We hold the exclusive lock on `fd`, so nobody else can remove the name while it still refers
+ * to this file: compare (by the rule above: the fstat taken with the lock is usually enough),
+ * then unlink. 1 when we removed it, 0 when the name had already moved on, -1 (EPERM) for another
+ * user's object in the sticky shm directory. */
+static int remove_name(const char *native, const struct stat *st) {
+  if (!held_and_named(native, st)) return 0;
+  if (unlinkat(shm_dir_fd, native, 0) == 0) return 1;
+  return errno == ENOENT ? 0 : -1;
 }
 
 static int object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
