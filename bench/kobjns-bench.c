@@ -47,6 +47,9 @@
 #include <unistd.h>
 
 #include "kobjns.h"
+#ifdef KOBJNS_BENCH_BOOST
+#include "boost-peer.h"
+#endif
 
 #define SECTION_SIZE 65536u
 #define PAGE 4096u
@@ -131,15 +134,16 @@ static void compare(const char *name, void (*ours)(unsigned), void (*raw)(unsign
 /* --- cycle ---------------------------------------------------------------------------------- */
 
 static char cycle_name[64], raw_cycle_name[64];
+static size_t cycle_size = SECTION_SIZE; /* the cycle rows' section size: 64 KiB, or one page */
 
 static void ours_cycle(unsigned i) {
   (void)i;
   kobjns_section *s;
   void *view;
-  int rc = kobjns_section_create(NULL, cycle_name, SECTION_SIZE, KOBJNS_MAP_WRITE, NULL, &s);
+  int rc = kobjns_section_create(NULL, cycle_name, cycle_size, KOBJNS_MAP_WRITE, NULL, &s);
   if (rc) die("create", rc);
   if ((rc = kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &view))) die("map", rc);
-  touch(view, SECTION_SIZE);
+  touch(view, cycle_size);
   kobjns_unmap(view);
   kobjns_section_close(s);
 }
@@ -147,14 +151,21 @@ static void ours_cycle(unsigned i) {
 static void raw_cycle(unsigned i) {
   (void)i;
   int fd = shm_open(raw_cycle_name, O_RDWR | O_CREAT | O_EXCL, 0600);
-  if (fd < 0 || ftruncate(fd, SECTION_SIZE) < 0) die("shm_open", -1);
-  void *view = mmap(NULL, SECTION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (fd < 0 || ftruncate(fd, (off_t)cycle_size) < 0) die("shm_open", -1);
+  void *view = mmap(NULL, cycle_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (view == MAP_FAILED) die("mmap", -1);
-  touch(view, SECTION_SIZE);
-  munmap(view, SECTION_SIZE);
+  touch(view, cycle_size);
+  munmap(view, cycle_size);
   close(fd);
   shm_unlink(raw_cycle_name);
 }
+
+#ifdef KOBJNS_BENCH_BOOST
+static void boost_cycle(unsigned i) {
+  (void)i;
+  if (boost_section_cycle(raw_cycle_name + 1, cycle_size)) die("Boost shared_memory_object", -1);
+}
+#endif
 
 /* --- objects held by helper processes -------------------------------------------------------- */
 
@@ -242,6 +253,16 @@ static void raw_open(unsigned i) {
   if (fd < 0) die("shm_open", -1);
   close(fd);
 }
+
+#ifdef KOBJNS_BENCH_BOOST
+/* Boost's objects live until removed: the raw rows' held objects serve as they are. */
+static void boost_open(unsigned i) {
+  (void)i;
+  char name[64];
+  raw_held_name(name, sizeof name, pick());
+  if (boost_section_open_close(name + 1)) die("Boost shared_memory_object open", -1);
+}
+#endif
 
 /* The system calls kobjns makes for an open + close of a held section (docs/performance.md), made
  * directly on its file, with no library around them: what the protocol itself costs. */
@@ -658,10 +679,23 @@ static void fx_unlock(void) {
   }
 }
 
+/* The floors wait as kobjns does (posix/sync.c: GRANT_SPIN_NS): they watch their word for up to
+ * 10 us before they sleep, so that a hand-off caught awake costs neither a sleep nor a wake-up. */
+#define SPIN_NS 10000.0
+
+static bool spin_while(_Atomic int *word, int value) {
+  for (double end = now_ns() + SPIN_NS;;) {
+    for (int i = 0; i < 64; i++)
+      if (atomic_load(word) != value) return true;
+    if (now_ns() >= end) return false;
+  }
+}
+
 static void ticket_lock(void) {
   unsigned mine = atomic_fetch_add(&sp->next, 1), now;
   while ((now = atomic_load(&sp->serving)) != mine)
-    futex((_Atomic int *)&sp->serving, FUTEX_WAIT, (int)now);
+    if (!spin_while((_Atomic int *)&sp->serving, (int)now))
+      futex((_Atomic int *)&sp->serving, FUTEX_WAIT, (int)now);
 }
 
 static void ticket_unlock(void) {
@@ -685,6 +719,23 @@ static void pthread_lock(void) {
 }
 
 static void pthread_unlock(void) { pthread_mutex_unlock(&sp->pm); }
+
+#ifdef KOBJNS_BENCH_BOOST
+static void boost_lock(void) {
+  if (boost_mutex_lock()) die("Boost named_mutex lock", -1);
+}
+
+static void boost_unlock(void) {
+  if (boost_mutex_unlock()) die("Boost named_mutex unlock", -1);
+}
+
+static void boost_lock_op(unsigned i) {
+  (void)i;
+  boost_lock();
+  sp->counter++;
+  boost_unlock();
+}
+#endif
 
 static void ours_lock(unsigned i) {
   (void)i;
@@ -808,7 +859,8 @@ static void pp_wait(int e) {
     int rc = kobjns_wait(bench_event[e], KOBJNS_INFINITE);
     if (rc) die("event wait", rc);
   } else {
-    while (!atomic_exchange(&sp->ping[e], 0)) futex(&sp->ping[e], FUTEX_WAIT, 0);
+    while (!atomic_exchange(&sp->ping[e], 0))
+      if (!spin_while(&sp->ping[e], 0)) futex(&sp->ping[e], FUTEX_WAIT, 0);
   }
 }
 
@@ -838,10 +890,11 @@ static double pp_run(bool kobjns, double *csw) {
 /* --- hand-off */
 
 static void (*ho_lock)(void), (*ho_unlock)(void);
+static double ho_hold_ns; /* the critical section's length (0: one increment) */
 
 static void hand_off(int p, duo_result *r) {
   (void)p;
-  unsigned long total = opt.iters * 10ul;
+  unsigned long total = ho_hold_ns > 0 ? opt.iters : opt.iters * 10ul;
   for (;;) {
     double t = now_ns();
     ho_lock();
@@ -849,14 +902,20 @@ static void hand_off(int p, duo_result *r) {
     if (waited > r->longest) r->longest = waited;
     bool done = sp->counter >= total;
     if (!done) sp->counter++, r->count++;
+    for (double end = now_ns() + ho_hold_ns; ho_hold_ns > 0 && now_ns() < end;) continue;
     ho_unlock();
     if (done) break;
   }
 }
 
-/* ns per acquisition (wall time of both over every acquisition), the smaller process's share and
- * the longest single wait of either. */
-static double ho_run(void (*lock)(void), void (*unlock)(void), double *share, double *longest) {
+/* What a contended run shows beside its time: the smallest process's share of the acquisitions,
+ * the longest single wait, context switches per acquisition. */
+typedef struct {
+  double share, longest, switches;
+} fairness;
+
+/* ns per acquisition (wall time of both over every acquisition), and its fairness. */
+static double ho_run(void (*lock)(void), void (*unlock)(void), fairness *f) {
   ho_lock = lock, ho_unlock = unlock;
   sp->counter = 0;
   duo_result r[2];
@@ -864,9 +923,65 @@ static double ho_run(void (*lock)(void), void (*unlock)(void), double *share, do
   double start = r[0].start < r[1].start ? r[0].start : r[1].start;
   double end = r[0].end > r[1].end ? r[0].end : r[1].end;
   unsigned long n = r[0].count + r[1].count;
-  *share = (double)(r[0].count < r[1].count ? r[0].count : r[1].count) / n;
-  *longest = r[0].longest > r[1].longest ? r[0].longest : r[1].longest;
+  f->share = (double)(r[0].count < r[1].count ? r[0].count : r[1].count) / n;
+  f->longest = r[0].longest > r[1].longest ? r[0].longest : r[1].longest;
+  f->switches = (double)(r[0].switches + r[1].switches) / n;
   return (end - start) / n;
+}
+
+/* --- more processes than CPUs */
+
+#define CROWD_MAX 16
+#define CROWD_HOLD_US 200 /* the critical section: long enough to be preempted in */
+
+/* `procs` processes loop {lock; hold CROWD_HOLD_US of CPU; unlock} for `ms` milliseconds, more of
+ * them than CPUs: a lock whose releaser may take it straight back starves whoever sleeps. The
+ * smallest share and the longest wait; the acquisitions in all. */
+static unsigned long crowd(void (*lock)(void), void (*unlock)(void), unsigned procs, unsigned ms,
+                           fairness *f) {
+  static _Atomic unsigned long *counts;
+  static double *longest;
+  static _Atomic int *stop;
+  if (!counts) {
+    void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) die("mmap", -1);
+    counts = page;
+    longest = (double *)(counts + CROWD_MAX);
+    stop = (_Atomic int *)(longest + CROWD_MAX);
+  }
+  atomic_store(stop, 0);
+  fflush(NULL);
+  pid_t pids[CROWD_MAX];
+  for (unsigned p = 0; p < procs; p++) {
+    atomic_store(&counts[p], 0);
+    longest[p] = 0;
+    if ((pids[p] = fork()) < 0) die("fork", -1);
+    if (pids[p] == 0) {
+      while (!atomic_load(stop)) {
+        double t = now_ns();
+        lock();
+        double waited = now_ns() - t;
+        if (waited > longest[p]) longest[p] = waited;
+        atomic_fetch_add(&counts[p], 1);
+        for (double end = now_ns() + CROWD_HOLD_US * 1e3; now_ns() < end;) continue;
+        unlock();
+      }
+      _exit(0);
+    }
+  }
+  usleep(ms * 1000u);
+  atomic_store(stop, 1);
+  for (unsigned p = 0; p < procs; p++) waitpid(pids[p], NULL, 0);
+  unsigned long total = 0, fewest = ~0ul;
+  f->longest = 0;
+  for (unsigned p = 0; p < procs; p++) {
+    total += counts[p];
+    if (counts[p] < fewest) fewest = counts[p];
+    if (longest[p] > f->longest) f->longest = longest[p];
+  }
+  f->share = total ? (double)fewest / total : 0;
+  f->switches = 0;
+  return total;
 }
 
 static void sync_line(const char *label, double ours, double floor, double ratio, double target) {
@@ -878,6 +993,53 @@ static void sync_line(const char *label, double ours, double floor, double ratio
   bool ok = ratio <= target;
   if (!ok) missed++;
   printf("   <= %.2fx  %s\n", target, ok ? "ok" : "MISSED");
+}
+
+/* The locks the contended rows compare: kobjns, its floor (a FIFO futex ticket lock), and what
+ * C and C++ programs use instead. */
+typedef struct {
+  const char *who;
+  void (*lock)(void), (*unlock)(void);
+} contender;
+static const contender contenders[] = {
+    {"kobjns", kobjns_lock, kobjns_unlock},
+    {"futex FIFO", ticket_lock, ticket_unlock},
+    {"pthread", pthread_lock, pthread_unlock},
+#ifdef KOBJNS_BENCH_BOOST
+    {"Boost", boost_lock, boost_unlock},
+#endif
+};
+enum { CONTENDERS = sizeof contenders / sizeof contenders[0], MAXREPS = 64 };
+
+/* Two processes alternating on one lock, one CPU each, `hold_ns` under the lock: every
+ * contender in interleaved repetitions, kobjns against the floor (target 1.5x). */
+static void hand_off_rows(const char *label, const char *caption, double hold_ns) {
+  unsigned reps = opt.reps < MAXREPS ? opt.reps : MAXREPS;
+  double t[CONTENDERS][MAXREPS], ratio[CONTENDERS][MAXREPS];
+  double share[CONTENDERS][MAXREPS], longest[CONTENDERS][MAXREPS], csw[CONTENDERS][MAXREPS];
+  ho_hold_ns = hold_ns;
+  for (unsigned i = 0; i < reps; i++) {
+    for (int k = 0; k < CONTENDERS; k++) {
+      fairness f;
+      t[k][i] = ho_run(contenders[k].lock, contenders[k].unlock, &f);
+      share[k][i] = f.share, longest[k][i] = f.longest, csw[k][i] = f.switches;
+    }
+    for (int k = 0; k < CONTENDERS; k++) ratio[k][i] = t[k][i] / t[1][i];
+  }
+  ho_hold_ns = 0;
+  sync_line(label, median(t[0], reps), median(t[1], reps), median(ratio[0], reps), 1.5);
+  printf("  (%s)\n", caption);
+  for (int k = 2; k < CONTENDERS; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "  %s against the floor", contenders[k].who);
+    sync_line(name, median(t[k], reps), median(t[1], reps), median(ratio[k], reps), 0);
+  }
+  for (int k = 0; k < CONTENDERS; k++)
+    printf(
+        "  %-12s smaller share %4.1f%%, longest wait %9.1f us, %.2f context switches per lock "
+        "(medians)\n",
+        contenders[k].who, 100 * median(share[k], reps), median(longest[k], reps) / 1e3,
+        median(csw[k], reps));
 }
 
 static void mutexes(void) {
@@ -894,24 +1056,36 @@ static void mutexes(void) {
   if (!rc) rc = kobjns_event_create(NULL, "bench.ping0", 0, 0, NULL, &bench_event[0]);
   if (!rc) rc = kobjns_event_create(NULL, "bench.ping1", 0, 0, NULL, &bench_event[1]);
   if (rc) die("sync create", rc);
-  enum { MAXREPS = 64 };
+#ifdef KOBJNS_BENCH_BOOST
+  char boost_name[64];
+  snprintf(boost_name, sizeof boost_name, "kobjns-bench.%s.mutex", run);
+  if (boost_mutex_open(boost_name)) die("Boost named_mutex", -1);
+#endif
   unsigned reps = opt.reps < MAXREPS ? opt.reps : MAXREPS;
-  double a[MAXREPS], b[MAXREPS], c[MAXREPS], r1[MAXREPS], r2[MAXREPS];
+  double a[MAXREPS], b[MAXREPS], c[MAXREPS], d[MAXREPS], r1[MAXREPS], r2[MAXREPS], r3[MAXREPS];
 
   printf("\nsynchronization against its floors (docs/performance.md)\n");
   printf("%-34s %12s %12s %8s   %7s\n", "", "kobjns", "floor", "ratio", "target");
-  /* Uncontended: kobjns, the futex floor and pthread interleaved. */
-  ours_lock(0), floor_lock(0), raw_lock(0);
+  /* Uncontended: kobjns, the futex floor, pthread (and Boost) interleaved. */
+  void (*boost_op)(unsigned) = floor_lock; /* a stand-in where there is no Boost row */
+#ifdef KOBJNS_BENCH_BOOST
+  boost_op = boost_lock_op;
+#endif
+  ours_lock(0), floor_lock(0), raw_lock(0), boost_op(0);
   for (unsigned i = 0; i < reps; i++) {
     a[i] = per_op(ours_lock, opt.iters);
     b[i] = per_op(floor_lock, opt.iters);
     c[i] = per_op(raw_lock, opt.iters);
-    r1[i] = a[i] / b[i], r2[i] = a[i] / c[i];
+    d[i] = per_op(boost_op, opt.iters);
+    r1[i] = a[i] / b[i], r2[i] = a[i] / c[i], r3[i] = a[i] / d[i];
   }
   double ma = median(a, reps), mb = median(b, reps), mc = median(c, reps);
   sync_line("lock + unlock, uncontended", ma, mb, median(r1, reps), 0);
   printf("  (floor: a 3-state futex mutex)\n");
   sync_line("  against a robust pshared pthread", ma, mc, median(r2, reps), 2.0);
+#ifdef KOBJNS_BENCH_BOOST
+  sync_line("  against Boost named_mutex", ma, median(d, reps), median(r3, reps), 0);
+#endif
 
   /* Ping-pong of two auto-reset events between two processes. */
   double csw_a[MAXREPS], csw_b[MAXREPS];
@@ -925,36 +1099,43 @@ static void mutexes(void) {
   printf("  (floor: two futex words; %.2f vs %.2f context switches per round trip)\n",
          median(csw_a, reps), median(csw_b, reps));
 
-  /* Hand-off: two processes alternating on one lock. */
-  double sh[3][MAXREPS], lw[3][MAXREPS];
-  for (unsigned i = 0; i < reps; i++) {
-    a[i] = ho_run(kobjns_lock, kobjns_unlock, &sh[0][i], &lw[0][i]);
-    b[i] = ho_run(ticket_lock, ticket_unlock, &sh[1][i], &lw[1][i]);
-    c[i] = ho_run(pthread_lock, pthread_unlock, &sh[2][i], &lw[2][i]);
-    r1[i] = a[i] / b[i], r2[i] = c[i] / b[i];
+  hand_off_rows(
+      "hand-off, 2 processes, per lock",
+      "floor: a FIFO futex ticket lock; one increment under the lock: waiters caught awake", 0);
+  hand_off_rows(
+      "hand-off, 50 us critical section",
+      "the same with 50 us of work under the lock: every acquisition a sleep and a wake-up", 50e3);
+
+  /* More processes than CPUs, holds long enough to be preempted in: who starves. */
+  unsigned procs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN) + 1;
+  if (procs > CROWD_MAX) procs = CROWD_MAX;
+  printf("\n%u processes on %u CPUs, each looping {lock; %d us of work; unlock} for %u ms\n", procs,
+         procs - 1, CROWD_HOLD_US, opt.seconds_ms);
+  for (int k = 0; k < CONTENDERS; k++) {
+    fairness f;
+    unsigned long n = crowd(contenders[k].lock, contenders[k].unlock, procs, opt.seconds_ms, &f);
+    printf(
+        "  %-12s %6lu acquisitions, smallest share %4.1f%% (fair: %4.1f%%), longest wait %8.1f "
+        "ms\n",
+        contenders[k].who, n, 100 * f.share, 100.0 / procs, f.longest / 1e6);
   }
-  ma = median(a, reps), mb = median(b, reps), mc = median(c, reps);
-  sync_line("hand-off, 2 processes, per lock", ma, mb, median(r1, reps), 1.5);
-  printf("  (floor: a FIFO futex ticket lock)\n");
-  sync_line("  barging pthread against the floor", mc, mb, median(r2, reps), 0);
-  static const char *const who[3] = {"kobjns", "futex FIFO", "pthread"};
-  for (int k = 0; k < 3; k++)
-    printf("  %-12s smaller share %4.1f%%, longest wait %9.1f us (medians)\n", who[k],
-           100 * median(sh[k], reps), median(lw[k], reps) / 1e3);
 
   printf("\nmutex lock + unlock, contended (a kobjns mutex; a raw robust pshared pthread mutex)\n");
   /* The children inherit the handle (fork) and the raw mapping. */
-  for (unsigned procs = 2; procs <= 4; procs *= 2) {
+  for (unsigned n = 2; n <= 4; n *= 2) {
     for (unsigned i = 0; i < reps; i++) {
-      a[i] = contended(ours_lock, procs);
-      b[i] = contended(raw_lock, procs);
+      a[i] = contended(ours_lock, n);
+      b[i] = contended(raw_lock, n);
       r1[i] = a[i] / b[i];
     }
     char label[64];
-    snprintf(label, sizeof label, "contended, %u processes", procs);
+    snprintf(label, sizeof label, "contended, %u processes", n);
     printf("%-34s %9.2f us %9.2f us %7.2fx\n", label, median(a, reps) / 1e3, median(b, reps) / 1e3,
            median(r1, reps));
   }
+#ifdef KOBJNS_BENCH_BOOST
+  boost_mutex_close(boost_name);
+#endif
   kobjns_sync_close(bench_event[1]);
   kobjns_sync_close(bench_event[0]);
   kobjns_sync_close(bench_mutex);
@@ -1063,10 +1244,22 @@ int main(int argc, char **argv) {
   printf("%-34s %12s %12s %8s   %7s\n", "", "kobjns", "raw", "ratio", "target");
   if (wanted("sections")) {
     compare("cycle, 64 KiB", ours_cycle, raw_cycle, 1.3);
+#ifdef KOBJNS_BENCH_BOOST
+    compare("  Boost.Interprocess", boost_cycle, raw_cycle, 0);
+#endif
+    cycle_size = PAGE;
+    compare("cycle, one page", ours_cycle, raw_cycle, 0);
+#ifdef KOBJNS_BENCH_BOOST
+    compare("  Boost.Interprocess", boost_cycle, raw_cycle, 0);
+#endif
+    cycle_size = SECTION_SIZE;
     holder h = hold(0, 1);
     live = 1;
     compare("open + close, held elsewhere", ours_open, raw_open, 2.0);
     compare("  its 7 system calls, no library", floor_open, raw_open, 0);
+#ifdef KOBJNS_BENCH_BOOST
+    compare("  Boost.Interprocess", boost_open, raw_open, 0);
+#endif
     win32_rows();
     let_go(&h);
   }

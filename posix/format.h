@@ -110,6 +110,8 @@ typedef struct kobjns__sync_slot {
   uint32_t kind;   /* KOBJNS__SLOT_ALL, KOBJNS__SLOT_SOLE or 0 */
   uint32_t flags;  /* KOBJNS__SLOT_PULSE */
   uint32_t word;   /* the waiting thread's guard word (a mutex handed to it holds it in `lock`) */
+  uint32_t asleep; /* the waiter sleeps on `grant` (or is about to): a grant must wake it */
+  uint32_t reserved;
   kobjns__stored_thread who; /* the waiting thread */
 } kobjns__sync_slot;
 
@@ -193,10 +195,12 @@ KOBJNS__AT(kobjns__sync_slot, ticket, 8);
 KOBJNS__AT(kobjns__sync_slot, kind, 12);
 KOBJNS__AT(kobjns__sync_slot, flags, 16);
 KOBJNS__AT(kobjns__sync_slot, word, 20);
-KOBJNS__AT(kobjns__sync_slot, who, 24);
-_Static_assert(sizeof(kobjns__sync_slot) == 48, "a waiter slot is 48 bytes");
+KOBJNS__AT(kobjns__sync_slot, asleep, 24);
+KOBJNS__AT(kobjns__sync_slot, reserved, 28);
+KOBJNS__AT(kobjns__sync_slot, who, 32);
+_Static_assert(sizeof(kobjns__sync_slot) == 56, "a waiter slot is 56 bytes");
 _Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");
-_Static_assert(sizeof(kobjns__sync_state) == 3664, "the sync state is 3664 bytes");
+_Static_assert(sizeof(kobjns__sync_state) == 3920, "the sync state is 3920 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT
 

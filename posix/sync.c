@@ -52,12 +52,15 @@
 #define LIVENESS_SLICE_MS 50u
 /* A guard is held for instructions: only after this many slices is its holder suspected. */
 #define GUARD_PATIENCE_SLICES 2u
-/* Tries of a held guard before sleeping on it. */
-#define GUARD_SPINS 200u
+/* How long a held guard is watched before sleeping on it. */
+#define GUARD_SPIN_NS 5000u
 /* Waiting slots (not granted) a look for the dead asks about, at most (granted ones: all). */
 #define RECOVER_BUDGET 4u
 /* Without a multi-word sleep, a wait for several objects looks at all of them this often. */
 #define FALLBACK_SLICE_MS 10u
+/* A queued waiter watches its grant word this long before it sleeps, where another CPU may be
+ * about to hand it over: a hand-off caught awake costs no sleep and no wake-up. */
+#define GRANT_SPIN_NS 10000
 
 /* The page's layout is format.h's (the same for 32- and 64-bit processes). */
 typedef kobjns__stored_thread holder;
@@ -127,17 +130,19 @@ static uint32_t holder_tid(const holder *slot) {
 
 /* --- time ------------------------------------------------------------------------------------ */
 
-static struct timespec after_ms(uint32_t ms) {
+static struct timespec after_ns(uint64_t ns) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
-  t.tv_sec += ms / 1000;
-  t.tv_nsec += (long)(ms % 1000) * 1000000;
+  t.tv_sec += (time_t)(ns / 1000000000);
+  t.tv_nsec += (long)(ns % 1000000000);
   if (t.tv_nsec >= 1000000000) {
     t.tv_sec++;
     t.tv_nsec -= 1000000000;
   }
   return t;
 }
+
+static struct timespec after_ms(uint32_t ms) { return after_ns((uint64_t)ms * 1000000); }
 
 static bool before(const struct timespec *a, const struct timespec *b) {
   return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
@@ -214,6 +219,25 @@ static void map_put(sync_map *m) {
   pthread_mutex_unlock(&maps_lock);
 }
 
+/* --- spinning -------------------------------------------------------------------------------- */
+
+/* Spins are plain loads, the clock read every SPIN_BATCH of them: no PAUSE (x86) or YIELD, since
+ * under a hypervisor with pause-loop exiting a loop of them gives the virtual CPU away (a
+ * hand-off caught by spinning took 20 to 55 us instead of 0.2 here). A spin is only worth it
+ * where another CPU can change the word meanwhile. */
+#define SPIN_BATCH 64
+
+static bool other_cpus(void) {
+  static int cpus; /* 0: not asked yet */
+  int n = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
+  if (!n) {
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    n = online > 1 ? (int)online : 1;
+    __atomic_store_n(&cpus, n, __ATOMIC_RELAXED);
+  }
+  return n > 1;
+}
+
 /* --- the guard ------------------------------------------------------------------------------- */
 
 static void bump(sync_state *st) {
@@ -269,14 +293,6 @@ static bool guard_holder_dead(const sync_state *st, uint32_t held) {
   return kobjns__plat_thread_liveness(&t) == KOBJNS__PLAT_GONE;
 }
 
-static void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
 static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
   return __atomic_compare_exchange_n(&st->guard, &expected, word, false, __ATOMIC_ACQUIRE,
                                      __ATOMIC_RELAXED);
@@ -289,9 +305,12 @@ static void guard_lock(sync_map *m) {
   uint32_t mine = guard_word(m);
   if (guard_take(st, 0, mine)) return;
   /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
-  for (unsigned spin = 0; spin < GUARD_SPINS; spin++) {
-    cpu_relax();
-    if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine)) return;
+  if (other_cpus()) {
+    struct timespec end = after_ns(GUARD_SPIN_NS);
+    do {
+      for (int i = 0; i < SPIN_BATCH; i++)
+        if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine)) return;
+    } while (!passed(&end));
   }
   for (unsigned slices = 0;; slices++) {
     /* From here on we may have slept: take it marked, so that our unlock wakes the next. */
@@ -578,10 +597,13 @@ static void grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags
   q->flags = flags;
   set_slot_state(q, KOBJNS__SLOT_GRANTED); /* one store: the grant, and the unit's reservation */
   if (s->type == KOBJNS_TYPE_MUTEX) {
-    set_lock(st, q->word | LOCK_WAITERS); /* the waiter's now */
+    set_lock(st, q->word | LOCK_WAITERS);                                 /* the waiter's now */
     if (q->kind & KOBJNS__SLOT_SOLE) put_state(st, i, KOBJNS__SLOT_FREE); /* nothing to give back */
   }
-  __atomic_add_fetch(&q->grant, 1, __ATOMIC_RELEASE);
+  /* A waiter that still watches its word (sleep_on) sees the grant without a wake-up: the
+   * bump and `asleep` are read and written in one order on both sides. */
+  __atomic_add_fetch(&q->grant, 1, __ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&q->asleep, __ATOMIC_SEQ_CST)) return;
   if (to_wake_count < KOBJNS__SYNC_SLOTS)
     to_wake[to_wake_count++] = &q->grant;
   else
@@ -606,7 +628,9 @@ static void dispatch(const kobjns__object *s, sync_state *st) {
   for (int n = 0; n < SLOTS && free_units(s, st) > 0; n++) {
     int i = first_in(st, KOBJNS__SLOT_WAITING);
     if (i < 0) return;
-    if (process_gone(&st->slots[i].who)) {
+    /* Only a sleeper can be dead: one that watches its word is running. */
+    if (__atomic_load_n(&st->slots[i].asleep, __ATOMIC_SEQ_CST) &&
+        process_gone(&st->slots[i].who)) {
       put_state(st, i, KOBJNS__SLOT_FREE); /* it held nothing: skip it */
       continue;
     }
@@ -673,6 +697,7 @@ static int enqueue(const kobjns__object *s, sync_state *st, uint32_t kind) {
     q->kind = kind;
     q->flags = 0;
     q->word = guard_word(s->os.map);
+    __atomic_store_n(&q->asleep, 0, __ATOMIC_RELAXED);
     record(&q->who, self());
     put_state(st, i, KOBJNS__SLOT_WAITING); /* last: a slot is never half made */
     return i;
@@ -833,7 +858,14 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
 typedef struct waiting {
   uint32_t sets;
   int slot;
+  uint32_t seen; /* the slot's grant word when it was made: any grant since changes it */
 } waiting;
+
+/* Queue the wait's thread on object `s` (guard held); `w->slot` -1 when the queue is full. */
+static void queue_on(const kobjns__object *s, sync_state *st, waiting *w, uint32_t kind) {
+  w->slot = enqueue(s, st, kind);
+  if (w->slot >= 0) w->seen = __atomic_load_n(&st->slots[w->slot].grant, __ATOMIC_SEQ_CST);
+}
 
 /* Take `s` as a newcomer would (guard held): only what no waiter was handed. 0, 735 (a dead
  * owner's mutex), 587, or WOULD_BLOCK; without `take`, only say. */
@@ -926,7 +958,7 @@ static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bo
     if (w[i].slot >= 0) {
       if ((rc = consume(objects[i], st, w[i].slot)) != WOULD_BLOCK) w[i].slot = -1;
     } else if ((rc = take_free(objects[i], st, &w[i], true)) == WOULD_BLOCK && queue) {
-      w[i].slot = enqueue(objects[i], st, count == 1 ? KOBJNS__SLOT_SOLE : 0);
+      queue_on(objects[i], st, &w[i], count == 1 ? KOBJNS__SLOT_SOLE : 0);
     }
     unlock_state(objects[i]);
     if (rc != WOULD_BLOCK) {
@@ -980,7 +1012,7 @@ static int step_all(kobjns__object *const *sorted, kobjns__object *const *object
     for (size_t i = 0; i < count; i++) {
       sync_state *st = state_of(objects, i);
       if (w[i].slot < 0)
-        w[i].slot = enqueue(objects[i], st, KOBJNS__SLOT_ALL);
+        queue_on(objects[i], st, &w[i], KOBJNS__SLOT_ALL);
       else if (slot_state(&st->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED)
         give_back(objects[i], st, w[i].slot, KOBJNS__SLOT_PASSED);
     }
@@ -998,6 +1030,18 @@ static int by_inode(const void *a, const void *b) {
 
 /* Sleep until this wait's slots may have been granted (or, for objects it could not queue on,
  * their state changed), or `until`. `values` were read before the last step. */
+/* Watch `word` for a change for up to GRANT_SPIN_NS, on a machine with another CPU to make it:
+ * true when it changed. */
+static bool spin_for_grant(const uint32_t *word, uint32_t value) {
+  if (!other_cpus()) return false;
+  struct timespec end = after_ns(GRANT_SPIN_NS);
+  do {
+    for (int i = 0; i < SPIN_BATCH; i++)
+      if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != value) return true;
+  } while (!passed(&end));
+  return false;
+}
+
 static void sleep_on(kobjns__object *const *objects, size_t count, const waiting *w,
                      uint32_t *const *words, const uint32_t *values, const struct timespec *until) {
   bool polling = false;
@@ -1006,8 +1050,15 @@ static void sleep_on(kobjns__object *const *objects, size_t count, const waiting
       polling = true;
       __atomic_add_fetch(&state_of(objects, i)->sleepers, 1, __ATOMIC_SEQ_CST);
     }
+  if (count == 1 && !polling && spin_for_grant(words[0], values[0])) return;
   struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
   const struct timespec *fallback = until && before(until, &short_end) ? until : &short_end;
+  /* From here on a grant wakes us. `asleep` stays set once we wake (the slot may be another's
+   * by then: a mutex handed to a sole waiter frees its slot); it costs a wake-up too many at most,
+   * and a new waiter's slot starts with it clear. */
+  for (size_t i = 0; i < count; i++)
+    if (w[i].slot >= 0)
+      __atomic_store_n(&state_of(objects, i)->slots[w[i].slot].asleep, 1, __ATOMIC_SEQ_CST);
   if (count == 1 && !polling)
     kobjns__plat_wait(words[0], values[0], until);
   else
@@ -1079,14 +1130,14 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
       return rc == WOULD_BLOCK ? KOBJNS_WAIT_TIMEOUT : rc;
     }
     first = look = false;
-    /* Re-read the words of slots made by this step: none can have been granted unseen. */
+    /* A slot made by this step is watched from the value it had when made: a grant since then
+     * (one that freed the slot too) ends the sleep at once. */
     for (size_t i = 0; i < count; i++) {
       sync_state *st = state_of(objects, i);
       uint32_t *word = w[i].slot >= 0 ? &st->slots[w[i].slot].grant : &st->seq;
       if (word != words[i]) {
         words[i] = word;
-        values[i] = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-        if (w[i].slot >= 0 && granted(objects, w, i)) values[i]--; /* look again at once */
+        values[i] = w[i].slot >= 0 ? w[i].seen : __atomic_load_n(word, __ATOMIC_SEQ_CST);
       }
     }
     if (!forever && passed(&deadline)) {
