@@ -350,9 +350,11 @@ int kt_child_main(void) {
                : KOBJNS_INVALID_HANDLE;
       printf("%d %zu\n", rc, index);
     } else if (!strcmp(cmd, "fairloop")) {
-      /* fairloop MS: for MS milliseconds, wait for the last mutex (no limit), hold it 1 ms,
-       * release it: "status acquisitions longest-wait-in-ms" */
+      /* fairloop MS [HOLD]: for MS milliseconds, wait for the last mutex (no limit), hold it HOLD
+       * milliseconds (default 1; 0: release at once), release it: "status acquisitions
+       * longest-wait-in-ms" */
       double end = kt_now_ms() + atof(a), longest = 0;
+      int hold_ms = b[0] ? atoi(b) : 1;
       unsigned got = 0;
       rc = sync_count ? 0 : KOBJNS_INVALID_HANDLE;
       while (!rc && kt_now_ms() < end) {
@@ -361,7 +363,7 @@ int kt_child_main(void) {
         double waited = kt_now_ms() - start;
         if (waited > longest) longest = waited;
         got++;
-        kt_pause_ms(1);
+        if (hold_ms) kt_pause_ms(hold_ms);
         rc = kobjns_mutex_release(syncs[sync_count - 1]);
       }
       printf("%d %u %.1f\n", rc, got, longest);

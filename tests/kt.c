@@ -164,3 +164,12 @@ int kt_wait(kt_proc *p) {
   fflush(p->to);
   return kt_reap(p);
 }
+
+bool kt_slowed(void) {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  return true;
+#else
+  const char *preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "vgpreload");
+#endif
+}

@@ -35,6 +35,9 @@ uint32_t kt_unused_session(void);
 /* The path of the file backing a named object, for kernel-level checks (POSIX only: the
  * suites that call it need KT_NEEDS_ROOT, which Windows never has). */
 void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size);
+/* Whether timings say little here: under valgrind (its preloaded core is in LD_PRELOAD) or in a
+ * sanitized build. */
+bool kt_slowed(void);
 /* The test binary's own path (children re-execute it; not /proc/self/exe, which under valgrind
  * is valgrind). */
 void kt_set_self(const char *argv0);

@@ -337,9 +337,9 @@ static void explain_says_which_check_refused(void) {
   kobjns_section *s = NULL;
   KT_OK(kobjns_section_create(service, one_user, 4096, KOBJNS_MAP_WRITE,
                               "D:(A;;GA;;;SY)(A;;GR;;;S-1-22-1-65534)", &s));
-  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", one_user, "--session", "1", "--as-user",
-                      "65534", NULL),
-                  KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(
+      cli(out, sizeof out, "explain", one_user, "--session", "1", "--as-user", "65534", NULL),
+      KOBJNS_ACCESS_DENIED);
   CU_ASSERT(has("grants read to"));
   CU_ASSERT(has("but the kernel's mode bits"));
   KT_OK(kobjns_section_close(s));
@@ -548,8 +548,8 @@ static void explain_opens_the_type_the_name_holds(void) {
   explain_sync_agrees(kt_name("cli-xnothing"), "sync", AS_MUTEX, KOBJNS_SYNCHRONIZE,
                       KOBJNS_FILE_NOT_FOUND, "nothing named");
   /* A mutex needs no privilege in Global\ (row 51): only a section does. */
-  explain_sync_agrees(kt_prefixed("Global\\", "cli-xnothing"), "sync", AS_MUTEX,
-                      KOBJNS_SYNCHRONIZE, KOBJNS_FILE_NOT_FOUND, "needs no privilege");
+  explain_sync_agrees(kt_prefixed("Global\\", "cli-xnothing"), "sync", AS_MUTEX, KOBJNS_SYNCHRONIZE,
+                      KOBJNS_FILE_NOT_FOUND, "needs no privilege");
   /* From session 1, the event in Global\ is found elsewhere, by its type. */
   kobjns_ctx *creator = kt_global_creator();
   const char *global = kt_prefixed("Global\\", "cli-xglobal"), *bare = strchr(global, '\\') + 1;

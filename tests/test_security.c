@@ -1061,13 +1061,12 @@ static void why_an_open_is_refused(void) {
   kobjns_sync *mine = NULL;
   const char *mine_name = kt_name("why-mine");
   KT_OK(kobjns_mutex_create(app, mine_name, 0, NULL, &mine));
-  KT_STATUS(kobjns_open_explain(app, mine_name, KOBJNS_TYPE_MUTEX, 0, &why),
-            KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_open_explain(app, mine_name, KOBJNS_TYPE_MUTEX, 0, &why), KOBJNS_ACCESS_DENIED);
   CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NOTHING_ASKED);
   KT_OK(kobjns_close(mine));
-  KT_STATUS(kobjns_open_explain(app, kt_name("why-missing"), KOBJNS_TYPE_EVENT,
-                                KOBJNS_SYNCHRONIZE, &why),
-            KOBJNS_FILE_NOT_FOUND);
+  KT_STATUS(
+      kobjns_open_explain(app, kt_name("why-missing"), KOBJNS_TYPE_EVENT, KOBJNS_SYNCHRONIZE, &why),
+      KOBJNS_FILE_NOT_FOUND);
   CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE);
   KT_STATUS(kobjns_open_explain(app, none, KOBJNS_TYPE_SESSION, 1, &why), KOBJNS_INVALID_PARAMETER);
   KT_STATUS(kobjns_open_explain(app, none, KOBJNS_TYPE_MUTEX, KOBJNS_MAP_READ, &why),

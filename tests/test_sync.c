@@ -764,6 +764,36 @@ static void row55_two_processes_share_a_mutex_fairly(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
+/* Two processes alternating on one mutex with nothing under it: every hand-off meets the waiter
+ * just queued, spinning or asleep. A hand-off in the moment between a waiter's queueing and its
+ * sleep was once lost until the 50 ms look for the dead: no wait may come near that (natively;
+ * under valgrind or a sanitizer, where a process can be slow for that long, it is only shown). */
+static void tight_hand_off_loses_no_wake_up(void) {
+  const char *name = kt_name("htight");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  kt_proc p[2];
+  for (int i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
+    KT_STATUS(kt_cmd(&p[i], NULL, 0, "mutexopen %s " SYNC, name), 0);
+  }
+  for (int i = 0; i < 2; i++) kt_send(&p[i], "fairloop 1500 0");
+  char reply[64];
+  unsigned got[2] = {0, 0};
+  double longest[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    KT_STATUS(kt_recv(&p[i], reply, sizeof reply), 0);
+    CU_ASSERT(sscanf(reply, "%*d %u %lf", &got[i], &longest[i]) == 2);
+  }
+  fprintf(stderr, "\n    tight hand-off: %u + %u acquisitions, longest waits %.1f and %.1f ms\n",
+          got[0], got[1], longest[0], longest[1]);
+  CU_ASSERT(got[0] > 0 && got[1] > 0);
+  if (!kt_slowed())
+    for (int i = 0; i < 2; i++) CU_ASSERT(longest[i] < 40.0);
+  for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
 #ifndef _WIN32
 #include <signal.h>
 #include <sys/syscall.h>
@@ -1166,6 +1196,8 @@ void kt_add_sync(CU_pSuite suite) {
          more_waiters_than_the_queue_holds, 0);
   kt_add(suite, "row 55: two processes looping on one mutex each get about half, waits short",
          row55_two_processes_share_a_mutex_fairly, 0);
+  kt_add(suite, "a tight hand-off between two processes loses no wake-up",
+         tight_hand_off_loses_no_wake_up, 0);
   kt_add(suite, "a waiter killed after its grant passes the unit on (semaphore, mutex)",
          KT_POSIX_ONLY(killed_waiter_passes_its_grant_on), KT_NEEDS_FORK);
   kt_add(suite, "a dead waiter's unit given back to a full object counts once",
