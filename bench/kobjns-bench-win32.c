@@ -11,6 +11,17 @@
  *                      CloseHandle: the ns per cycle
  *   open NAME ITERS    ITERS times: OpenFileMappingA(FILE_MAP_READ) of NAME, CloseHandle: the ns
  *                      per open + close
+ *   lock NAME ITERS    CreateMutexA NAME, then ITERS times WaitForSingleObject + ReleaseMutex
+ *                      (one increment under it): the ns per lock + unlock
+ *   handoff NAME ITERS ROLE
+ *                      two servers (ROLE 0 and 1) at once: both loop {WaitForSingleObject on the
+ *                      mutex NAME; count; ReleaseMutex} until ITERS acquisitions in all:
+ *                      "ns acquisitions longest-wait-ns", ns the loop's wall time
+ *   pingpong NAME ITERS ROLE
+ *                      two servers at once, ITERS round trips on the automatic events NAME.0 and
+ *                      NAME.1 (ROLE 0 sets .1 and waits on .0, ROLE 1 the other way): the ns per
+ *                      round trip
+ *                      (both: they meet first in a section NAME.meet, so neither starts alone)
  *   quit               closes what it holds and exits (so does the end of stdin)
  * A failure replies "error <call> <GetLastError()>" and leaves nothing open.
  *
@@ -99,6 +110,108 @@ static const char *open_close(const char *name, unsigned long iters, double *ns)
   return NULL;
 }
 
+/* --- synchronization ------------------------------------------------------------------------- */
+
+static const char *lock_unlock(const char *name, unsigned long iters, double *ns) {
+  HANDLE m = CreateMutexA(NULL, FALSE, name);
+  if (!m) return failed("CreateMutexA", NULL);
+  volatile unsigned long counter = 0;
+  stamp start = now();
+  for (unsigned long i = 0; i < iters; i++) {
+    if (WaitForSingleObject(m, INFINITE) != WAIT_OBJECT_0) return failed("WaitForSingleObject", m);
+    counter++;
+    if (!ReleaseMutex(m)) return failed("ReleaseMutex", m);
+  }
+  *ns = ns_since(start) / (double)iters;
+  CloseHandle(m);
+  return NULL;
+}
+
+/* What the two servers of a two-process row share, in the section NAME.meet. */
+typedef struct meeting {
+  volatile LONG arrived; /* both there: go */
+  volatile LONG count;   /* acquisitions so far (hand-off) */
+} meeting;
+
+/* Maps NAME.meet and waits there for the other server. */
+static const char *meet(const char *name, HANDLE *section, meeting **m) {
+  char meet_name[600];
+  snprintf(meet_name, sizeof meet_name, "%s.meet", name);
+  *section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, PAGE, meet_name);
+  if (!*section) return failed("CreateFileMappingA", NULL);
+  *m = MapViewOfFile(*section, FILE_MAP_WRITE, 0, 0, sizeof **m);
+  if (!*m) return failed("MapViewOfFile", *section);
+  InterlockedIncrement(&(*m)->arrived);
+  while ((*m)->arrived < 2) continue; /* the other is a moment away */
+  return NULL;
+}
+
+static void leave(HANDLE section, meeting *m) {
+  UnmapViewOfFile(m);
+  CloseHandle(section);
+}
+
+static const char *hand_off(const char *name, unsigned long total, double *ns, unsigned long *mine,
+                            double *longest) {
+  HANDLE mutex = CreateMutexA(NULL, FALSE, name), section;
+  if (!mutex) return failed("CreateMutexA", NULL);
+  meeting *m;
+  const char *error = meet(name, &section, &m);
+  if (error) return failed(error, mutex);
+  *mine = 0;
+  *longest = 0;
+  stamp start = now();
+  for (;;) {
+    stamp asked = now();
+    if (WaitForSingleObject(mutex, INFINITE) != WAIT_OBJECT_0) {
+      error = "WaitForSingleObject";
+      break;
+    }
+    double waited = ns_since(asked);
+    if (waited > *longest) *longest = waited;
+    BOOL done = (unsigned long)m->count >= total;
+    if (!done) m->count++, ++*mine;
+    if (!ReleaseMutex(mutex)) {
+      error = "ReleaseMutex";
+      break;
+    }
+    if (done) break;
+  }
+  *ns = ns_since(start);
+  DWORD code = GetLastError();
+  leave(section, m);
+  CloseHandle(mutex);
+  SetLastError(code);
+  return error;
+}
+
+static const char *ping_pong(const char *name, unsigned long rounds, int role, double *ns) {
+  char event_name[2][600];
+  HANDLE events[2] = {NULL, NULL}, section;
+  for (int e = 0; e < 2; e++) {
+    snprintf(event_name[e], sizeof event_name[e], "%s.%d", name, e);
+    if (!(events[e] = CreateEventA(NULL, FALSE, FALSE, event_name[e])))
+      return failed("CreateEventA", e ? events[0] : NULL);
+  }
+  meeting *m = NULL;
+  const char *error = meet(name, &section, &m);
+  stamp start = now();
+  for (unsigned long i = 0; i < rounds && !error; i++) {
+    HANDLE set = events[role ? 0 : 1], wait = events[role ? 1 : 0];
+    if (role == 0 && !SetEvent(set)) error = "SetEvent";
+    if (!error && WaitForSingleObject(wait, INFINITE) != WAIT_OBJECT_0)
+      error = "WaitForSingleObject";
+    if (!error && role == 1 && !SetEvent(set)) error = "SetEvent";
+  }
+  *ns = ns_since(start) / (double)rounds;
+  DWORD code = GetLastError();
+  if (m) leave(section, m);
+  CloseHandle(events[1]);
+  CloseHandle(events[0]);
+  SetLastError(code);
+  return error;
+}
+
 /* What runs this program: the facade, Wine (which names its version) or Windows. */
 static const char *runner(void) {
 #ifdef __MINGW32__
@@ -124,7 +237,8 @@ int main(void) {
     line[strcspn(line, "\r\n")] = '\0';
     char cmd[16] = "", name[512] = "";
     unsigned long iters = 0;
-    int fields = sscanf(line, "%15s %511s %lu", cmd, name, &iters);
+    int role = -1;
+    int fields = sscanf(line, "%15s %511s %lu %d", cmd, name, &iters, &role);
     const char *error = NULL;
     if (fields < 1) continue;
     if (!strcmp(cmd, "quit")) break;
@@ -144,6 +258,17 @@ int main(void) {
       double ns = 0;
       error = !strcmp(cmd, "cycle") ? cycle(name, iters, &ns) : open_close(name, iters, &ns);
       if (!error) printf("%.1f\n", ns);
+    } else if (!strcmp(cmd, "lock") && fields == 3 && iters > 0) {
+      double ns = 0;
+      if (!(error = lock_unlock(name, iters, &ns))) printf("%.1f\n", ns);
+    } else if (!strcmp(cmd, "handoff") && fields == 4 && iters > 0 && (role == 0 || role == 1)) {
+      double ns = 0, longest = 0;
+      unsigned long mine = 0;
+      if (!(error = hand_off(name, iters, &ns, &mine, &longest)))
+        printf("%.1f %lu %.1f\n", ns, mine, longest);
+    } else if (!strcmp(cmd, "pingpong") && fields == 4 && iters > 0 && (role == 0 || role == 1)) {
+      double ns = 0;
+      if (!(error = ping_pong(name, iters, role, &ns))) printf("%.1f\n", ns);
     } else {
       SetLastError(ERROR_INVALID_PARAMETER);
       error = "command";

@@ -65,6 +65,14 @@ static struct {
 static char run[32];
 static int missed;
 
+#define MAXREPS 64 /* repetitions a row keeps */
+
+/* What a contended run shows beside its time: the smallest process's share of the acquisitions,
+ * the longest single wait, context switches per acquisition. */
+typedef struct {
+  double share, longest, switches;
+} fairness;
+
 static bool wanted(const char *group) {
   if (!opt.rows) return true;
   size_t n = strlen(group);
@@ -297,6 +305,7 @@ typedef struct server {
   int in, out; /* its stdin (we write), its stdout (we read) */
   char buf[1024];
   size_t len;
+  char sent[600]; /* the last command */
 } server;
 
 static server *servers[4];
@@ -381,18 +390,24 @@ __attribute__((format(printf, 2, 3), noreturn)) static void server_failed(server
   exit(2);
 }
 
-/* Sends a command and returns the reply's line (without its \r\n: Windows' stdout adds \r). */
-__attribute__((format(printf, 2, 3))) static const char *ask(server *s, const char *fmt, ...) {
-  char command[600];
+/* Sends a command (its text kept in s->sent for messages). */
+__attribute__((format(printf, 2, 3))) static void send_command(server *s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(command, sizeof command - 1, fmt, ap);
+  int n = vsnprintf(s->sent, sizeof s->sent - 1, fmt, ap);
   va_end(ap);
-  if (n < 0 || (size_t)n >= sizeof command - 1) server_failed(s, "command too long");
-  command[n++] = '\n';
-  if (write(s->in, command, (size_t)n) != n)
-    server_failed(s, "cannot send \"%.*s\": %s", n - 1, command, strerror(errno));
+  if (n < 0 || (size_t)n >= sizeof s->sent - 1) server_failed(s, "command too long");
+  s->sent[n] = '\n';
+  if (write(s->in, s->sent, (size_t)n + 1) != n + 1)
+    server_failed(s, "cannot send \"%.*s\": %s", n, s->sent, strerror(errno));
+  s->sent[n] = '\0';
+}
+
+/* The reply's line to the last command (without its \r\n: Windows' stdout adds \r). */
+static const char *reply_to(server *s) {
   static char line[sizeof s->buf];
+  const char *command = s->sent;
+  int n = (int)strlen(command) + 1;
   for (;;) {
     char *end = memchr(s->buf, '\n', s->len);
     if (end) {
@@ -424,6 +439,8 @@ __attribute__((format(printf, 2, 3))) static const char *ask(server *s, const ch
     s->len += (size_t)got;
   }
 }
+
+#define ask(s, ...) (send_command((s), __VA_ARGS__), reply_to(s))
 
 /* "hold NAME": the server holds a handle to the section NAME. */
 static void ask_hold(server *s, const char *name) {
@@ -479,6 +496,78 @@ static double win32_row(const char *label, const char *command, const char *name
   return median(xr, reps);
 }
 
+/* Pins server `s` to one CPU (cpu >= 0), or lets it run on any again (-1). */
+static void pin(const server *s, int cpu) {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  for (long c = 0; c < n; c++)
+    if (cpu < 0 || c == cpu % n) CPU_SET((int)c, &cpus);
+  sched_setaffinity(s->pid, sizeof cpus, &cpus);
+}
+
+/* A two-process row of one build: both of its servers run `command` at once (one CPU each), as
+ * roles 0 and 1. Ping-pong: ns per round trip; hand-off: ns per acquisition, and its fairness. */
+static double win32_duo(server *a, server *b, const char *command, const char *name, unsigned iters,
+                        fairness *f) {
+  pin(a, 0), pin(b, 1);
+  send_command(a, "%s %s %u 0", command, name, iters);
+  send_command(b, "%s %s %u 1", command, name, iters);
+  char replies[2][128];
+  snprintf(replies[0], sizeof replies[0], "%s", reply_to(a));
+  snprintf(replies[1], sizeof replies[1], "%s", reply_to(b));
+  pin(a, -1), pin(b, -1);
+  double ns[2] = {0, 0}, longest[2] = {0, 0};
+  unsigned long got[2] = {0, 0};
+  for (int k = 0; k < 2; k++)
+    if (sscanf(replies[k], "%lf %lu %lf", &ns[k], &got[k], &longest[k]) < 1 || !(ns[k] > 0))
+      server_failed(k ? b : a, "not a time: \"%s\"", replies[k]);
+  if (!strcmp(command, "pingpong")) return ns[0];
+  unsigned long total = got[0] + got[1];
+  if (!total) server_failed(a, "no acquisitions: \"%s\"", replies[0]);
+  f->share = (double)(got[0] < got[1] ? got[0] : got[1]) / (double)total;
+  f->longest = longest[0] > longest[1] ? longest[0] : longest[1];
+  f->switches = 0;
+  return (ns[0] > ns[1] ? ns[0] : ns[1]) / (double)total;
+}
+
+/* Mutex and event rows through the facade and under Wine, as the native sync rows measure them:
+ * the same program's calls, the facade's and Wine's repetitions interleaved. */
+static void win32_sync_rows(void) {
+  unsigned reps = opt.reps < MAXREPS ? opt.reps : MAXREPS;
+  char mutex[128], events[128], duo[128];
+  snprintf(mutex, sizeof mutex, "Local\\kobjns-bench.%s.mutex", run);
+  snprintf(events, sizeof events, "Local\\kobjns-bench.%s.ping", run);
+  snprintf(duo, sizeof duo, "Local\\kobjns-bench.%s.handoff", run);
+  double f[3][MAXREPS], x[3][MAXREPS], xf[3][MAXREPS], share[2][MAXREPS], longest[2][MAXREPS];
+  for (unsigned i = 0; i < reps; i++) {
+    fairness fa;
+    f[0][i] = timed(&w.facade, "lock", mutex, opt.iters);
+    f[1][i] = win32_duo(&w.facade, &w.facade_holder, "pingpong", events, opt.iters, &fa);
+    f[2][i] = win32_duo(&w.facade, &w.facade_holder, "handoff", duo, opt.iters * 10, &fa);
+    share[0][i] = fa.share, longest[0][i] = fa.longest;
+    if (!w.with_wine) continue;
+    x[0][i] = timed(&w.wine, "lock", mutex, opt.iters);
+    x[1][i] = win32_duo(&w.wine, &w.wine_holder, "pingpong", events, opt.iters, &fa);
+    x[2][i] = win32_duo(&w.wine, &w.wine_holder, "handoff", duo, opt.iters * 10, &fa);
+    share[1][i] = fa.share, longest[1][i] = fa.longest;
+    for (int k = 0; k < 3; k++) xf[k][i] = x[k][i] / f[k][i];
+  }
+  static const char *const label[3] = {"lock + unlock, uncontended", "event ping-pong, round trip",
+                                       "hand-off, 2 processes, per lock"};
+  printf("%-30s %12s %12s %9s\n", "", "facade", w.with_wine ? w.wine_version : "Wine", "Wine/fac");
+  for (int k = 0; k < 3; k++) {
+    printf("%-30s %9.2f us", label[k], median(f[k], reps) / 1e3);
+    if (w.with_wine)
+      printf(" %9.2f us %8.2fx\n", median(x[k], reps) / 1e3, median(xf[k], reps));
+    else
+      printf(" %12s\n", "-");
+  }
+  for (int k = 0; k < (w.with_wine ? 2 : 1); k++)
+    printf("  hand-off, %-8s smaller share %4.1f%%, longest wait %9.1f us (medians)\n",
+           k ? "Wine" : "facade", 100 * median(share[k], reps), median(longest[k], reps) / 1e3);
+}
+
 /* The cycle and open rows through the facade and under Wine. The raw open row's object is the
  * one main's holder keeps (live = 1). */
 static void win32_rows(void) {
@@ -528,6 +617,7 @@ static void win32_rows(void) {
          w.with_wine ? w.wine_version : "Wine", "Wine/fac", "target");
   double cycle = win32_row("cycle, 64 KiB", "cycle", w.cycle_name, raw_cycle);
   double open = win32_row("open + close, held elsewhere", "open", w.held_name, raw_open);
+  win32_sync_rows();
   stop_servers();
   if (w.with_wine) /* the bound on Wine/fac, for a facade as fast as raw POSIX */
     printf(
@@ -908,12 +998,6 @@ static void hand_off(int p, duo_result *r) {
   }
 }
 
-/* What a contended run shows beside its time: the smallest process's share of the acquisitions,
- * the longest single wait, context switches per acquisition. */
-typedef struct {
-  double share, longest, switches;
-} fairness;
-
 /* ns per acquisition (wall time of both over every acquisition), and its fairness. */
 static double ho_run(void (*lock)(void), void (*unlock)(void), fairness *f) {
   ho_lock = lock, ho_unlock = unlock;
@@ -1009,7 +1093,7 @@ static const contender contenders[] = {
     {"Boost", boost_lock, boost_unlock},
 #endif
 };
-enum { CONTENDERS = sizeof contenders / sizeof contenders[0], MAXREPS = 64 };
+enum { CONTENDERS = sizeof contenders / sizeof contenders[0] };
 
 /* Two processes alternating on one lock, one CPU each, `hold_ns` under the lock: every
  * contender in interleaved repetitions, kobjns against the floor (target 1.5x). */
@@ -1220,8 +1304,8 @@ int main(int argc, char **argv) {
           "  --check          exit 1 when a target is missed\n"
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
-          "  --rows LIST      only these groups, comma-separated: sections, scaling, throughput,\n"
-          "                   sync, memory (default: all)\n"
+          "  --rows LIST      only these groups, comma-separated: sections, win32, scaling,\n"
+          "                   throughput, sync, memory (default: all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
     }
@@ -1260,6 +1344,11 @@ int main(int argc, char **argv) {
 #ifdef KOBJNS_BENCH_BOOST
     compare("  Boost.Interprocess", boost_open, raw_open, 0);
 #endif
+    let_go(&h);
+  }
+  if (wanted("win32")) {
+    holder h = hold(0, 1); /* the raw open row's object */
+    live = 1;
     win32_rows();
     let_go(&h);
   }
