@@ -330,19 +330,29 @@ static void guard_lock(sync_map *m) {
   }
 }
 
-/* Futex words to wake once the guard is released (a woken waiter takes the guard at once). */
-static _Thread_local uint32_t *to_wake[KOBJNS__SYNC_SLOTS];
-static _Thread_local unsigned to_wake_count;
+/* Grants made under the guard, announced once it is released: a waiter that sees its grant
+ * (awake, or woken) takes the guard next, and finds it free. */
+static _Thread_local kobjns__sync_slot *to_announce[KOBJNS__SYNC_SLOTS];
+static _Thread_local unsigned to_announce_count;
 
-static void wake_pending(void) {
-  while (to_wake_count) kobjns__plat_wake(to_wake[--to_wake_count], INT_MAX);
+/* Slot q's waiter learns of its grant: its word changes, and a sleeper is woken. A waiter that
+ * still watches the word (sleep_on) sees it without a wake-up: the change and `asleep` are
+ * written and read in one order on both sides. The slot may be another waiter's by now (a mutex
+ * handed to a sole waiter frees its slot): that one looks and sleeps again. */
+static void announce(kobjns__sync_slot *q) {
+  __atomic_add_fetch(&q->grant, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&q->asleep, __ATOMIC_SEQ_CST)) kobjns__plat_wake(&q->grant, INT_MAX);
+}
+
+static void announce_pending(void) {
+  while (to_announce_count) announce(to_announce[--to_announce_count]);
 }
 
 static void guard_unlock(sync_map *m) {
   sync_state *st = m->state;
   if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
     kobjns__plat_wake(&st->guard, 1);
-  wake_pending();
+  announce_pending();
 }
 
 /* --- creating and opening -------------------------------------------------------------------- */
@@ -600,14 +610,10 @@ static void grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags
     set_lock(st, q->word | LOCK_WAITERS);                                 /* the waiter's now */
     if (q->kind & KOBJNS__SLOT_SOLE) put_state(st, i, KOBJNS__SLOT_FREE); /* nothing to give back */
   }
-  /* A waiter that still watches its word (sleep_on) sees the grant without a wake-up: the
-   * bump and `asleep` are read and written in one order on both sides. */
-  __atomic_add_fetch(&q->grant, 1, __ATOMIC_SEQ_CST);
-  if (!__atomic_load_n(&q->asleep, __ATOMIC_SEQ_CST)) return;
-  if (to_wake_count < KOBJNS__SYNC_SLOTS)
-    to_wake[to_wake_count++] = &q->grant;
+  if (to_announce_count < KOBJNS__SYNC_SLOTS)
+    to_announce[to_announce_count++] = q;
   else
-    kobjns__plat_wake(&q->grant, INT_MAX);
+    announce(q);
 }
 
 /* Whether waiter `who` is of a process of our pid namespace that has ended: one cheap

@@ -263,6 +263,25 @@ void kt_pause_ms(unsigned ms) {
   }
 }
 
+bool kt_until_asleep(kt_proc *p) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/stat", p->pid);
+  for (int i = 0, seen = 0; i < 1000; i++) {
+    kt_pause_ms(10);
+    char stat[512] = "";
+    FILE *f = fopen(path, "r");
+    if (f) {
+      size_t n = fread(stat, 1, sizeof stat - 1, f);
+      stat[n] = '\0';
+      fclose(f);
+    }
+    const char *state = strrchr(stat, ')'); /* "pid (comm) S ..." */
+    seen = state && state[1] == ' ' && state[2] == 'S' ? seen + 1 : 0;
+    if (seen == 3) return true;
+  }
+  return false;
+}
+
 int kt_run(const char *program, const char *const *args, char *out, size_t size) {
   char *argv[64] = {(char *)program};
   for (int i = 0; i < 62 && args[i]; i++) argv[i + 1] = (char *)args[i];

@@ -212,6 +212,12 @@ void kt_thread_join(kt_thread *t) {
 
 void kt_pause_ms(unsigned ms) { Sleep(ms); }
 
+bool kt_until_asleep(kt_proc *p) {
+  (void)p;
+  Sleep(300);
+  return true;
+}
+
 unsigned long kt_thread_id(void) { return (unsigned long)GetCurrentThreadId(); }
 
 double kt_now_ms(void) {

@@ -128,6 +128,10 @@ int kt_cmd(kt_proc *p, char *reply, size_t reply_size, const char *fmt, ...)
 /* The two halves of kt_cmd, to let several children race. */
 void kt_send(kt_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int kt_recv(kt_proc *p, char *reply, size_t reply_size);
+/* Returns once child `p` sleeps, before another process wakes it: on POSIX when its first thread
+ * is seen asleep at three looks 10 ms apart (false after 10 s); on Windows, where another
+ * process's thread state is not at hand, after a pause long enough for it to fall asleep. */
+bool kt_until_asleep(kt_proc *p);
 /* Wait for the child to end: its exit code, or 128 + signal. */
 int kt_wait(kt_proc *p);
 /* Kill the child with SIGKILL and reap it. */

@@ -133,23 +133,93 @@ static bool peer(kt_proc *p, uint32_t session, long uid) {
   return kt_spawn_program(p, session, uid, CONFORM, "peer");
 }
 
+/* The answer to a command sent before (a wait), against Windows' answer, in the transcript. */
+static void answer(kt_proc *p, const char *row, const char *what, const char *windows) {
+  char reply[256] = "(no reply: the peer died)";
+  kt_recv(p, reply, sizeof reply);
+  record(row, what, reply);
+  if (strcmp(reply, windows))
+    fprintf(stderr, "\n  row %s, %s: \"%s\", Windows gives \"%s\"", row, what, reply, windows);
+  CU_ASSERT_STRING_EQUAL(reply, windows);
+}
+
 /* One step: a command to a peer, its answer against Windows' answer, both in the transcript. */
 static void step(kt_proc *p, const char *row, const char *what, const char *windows,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void step(kt_proc *p, const char *row, const char *what, const char *windows,
                  const char *fmt, ...) {
-  char command[1024], reply[256] = "(no reply: the peer died)";
+  char command[1024];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(command, sizeof command, fmt, ap);
   va_end(ap);
   kt_send(p, "%s", command);
-  kt_recv(p, reply, sizeof reply);
-  record(row, what, reply);
-  if (strcmp(reply, windows))
-    fprintf(stderr, "\n  row %s, %s: \"%s\" -> \"%s\", Windows gives \"%s\"", row, what, command,
-            reply, windows);
-  CU_ASSERT_STRING_EQUAL(reply, windows);
+  answer(p, row, what, windows);
+}
+
+/* Peer `p` starts a wait (answered later, by `answer`) and falls asleep in it. */
+static void waits(kt_proc *p) {
+  kt_send(p, "wait 10000");
+  CU_ASSERT(kt_until_asleep(p));
+}
+
+/* Rows 52-54 and PulseEvent: what a release, a set, a post and a pulse hand to a process that
+ * waits. Windows' dispatcher satisfies the waiter's wait at once: the releaser cannot take back
+ * what it gave, and the object is left as the waiter's wait leaves it. */
+static void waits_are_handed_over(void) {
+  const char *m = kt_name("conform-m52"), *e = kt_name("conform-e53"),
+             *sem = kt_name("conform-s54"), *pm = kt_name("conform-pm"),
+             *pa = kt_name("conform-pa");
+  kt_proc a, b, c;
+  CU_ASSERT_FATAL(peer(&a, app_session(), -1));
+  CU_ASSERT_FATAL(peer(&b, app_session(), -1));
+  CU_ASSERT_FATAL(peer(&c, app_session(), -1));
+  step(&a, "52", "A creates the mutex M, owning it", "handle, 0", "mutex %s own", m);
+  step(&b, "52", "B opens M", "handle, 183", "mutex %s free", m);
+  waits(&b);
+  step(&a, "52", "A releases M while B waits", "ok", "release");
+  step(&a, "52", "A waits on M, timeout 0", "258", "wait 0");
+  answer(&b, "52", "B's wait", "0");
+  step(&b, "52", "B owns M: its release", "ok", "release");
+  step(&a, "52", "A does not: its release", "FALSE, 288", "release");
+
+  step(&a, "53", "A creates the automatic event E", "handle, 0", "event %s auto", e);
+  step(&b, "53", "B opens E", "handle, 183", "event %s auto", e);
+  waits(&b);
+  step(&a, "53", "A sets E while B waits", "ok", "set");
+  step(&a, "53", "A waits on E, timeout 0 (E went to B, reset)", "258", "wait 0");
+  answer(&b, "53", "B's wait", "0");
+
+  step(&a, "54", "A creates the semaphore S, count 0", "handle, 0", "semaphore %s", sem);
+  step(&b, "54", "B opens S", "handle, 183", "semaphore %s", sem);
+  waits(&b);
+  step(&a, "54", "A releases one unit while B waits", "ok", "post");
+  step(&a, "54", "A waits on S, timeout 0 (the unit went to B)", "258", "wait 0");
+  answer(&b, "54", "B's wait", "0");
+
+  step(&a, "pulse", "A creates the manual event P", "handle, 0", "event %s manual", pm);
+  step(&b, "pulse", "B opens P", "handle, 183", "event %s manual", pm);
+  step(&c, "pulse", "C opens P", "handle, 183", "event %s manual", pm);
+  waits(&b);
+  waits(&c);
+  step(&a, "pulse", "A pulses P while B and C wait", "ok", "pulse");
+  answer(&b, "pulse", "B's wait on P (a manual event releases every waiter)", "0");
+  answer(&c, "pulse", "C's wait on P", "0");
+  step(&a, "pulse", "A waits on P, timeout 0 (left reset)", "258", "wait 0");
+
+  step(&a, "pulse", "A creates the automatic event Q", "handle, 0", "event %s auto", pa);
+  step(&a, "pulse", "A pulses Q while nobody waits", "ok", "pulse");
+  step(&a, "pulse", "A waits on Q, timeout 0 (the pulse is gone)", "258", "wait 0");
+  step(&b, "pulse", "B opens Q", "handle, 183", "event %s auto", pa);
+  step(&c, "pulse", "C opens Q", "handle, 183", "event %s auto", pa);
+  waits(&b);
+  waits(&c);
+  step(&a, "pulse", "A pulses Q while B and C wait", "ok", "pulse");
+  answer(&b, "pulse", "B's wait on Q (an automatic event releases the first waiter)", "0");
+  step(&a, "pulse", "A waits on Q, timeout 0 (left reset: C still waits)", "258", "wait 0");
+  step(&a, "pulse", "A sets Q", "ok", "set");
+  answer(&c, "pulse", "C's wait on Q, after the set", "0");
+  for (kt_proc *p = &a; p; p = p == &a ? &b : p == &b ? &c : NULL) CU_ASSERT_EQUAL(kt_wait(p), 0);
 }
 
 static void another_process_sees_the_data(void) {
@@ -359,6 +429,8 @@ void kt_add_conformance(CU_pSuite s) {
   add(s, "11", "another process of the session sees the data (row 11)",
       another_process_sees_the_data, 0);
   add(s, "death", "a killed process's handles are closed", death_closes_the_handles, 0);
+  add(s, "52", "a release, a set, a post, a pulse go to the waiting process (rows 52-54, pulse)",
+      waits_are_handed_over, 0);
   add(s, "14", "a session-0 service and a session-1 app (rows 14, 17)", service_and_app,
       KT_NEEDS_SESSIONS);
   add(s, "iso", "two sessions, one Local\\ name, two objects", sessions_are_isolated,

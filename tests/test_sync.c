@@ -788,7 +788,7 @@ static void tight_hand_off_loses_no_wake_up(void) {
   fprintf(stderr, "\n    tight hand-off: %u + %u acquisitions, longest waits %.1f and %.1f ms\n",
           got[0], got[1], longest[0], longest[1]);
   CU_ASSERT(got[0] > 0 && got[1] > 0);
-  if (!kt_slowed())
+  if (!kt_slowed() && !kt_under_wine()) /* the POSIX backend's queue */
     for (int i = 0; i < 2; i++) CU_ASSERT(longest[i] < 40.0);
   for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
   KT_OK(kobjns_sync_close(m));

@@ -965,6 +965,12 @@ static int rows_main(void) {
  *   read                            ->  the text | "NULL, E"
  *   close                           ->  "ok" | "FALSE, E"         (the current handle)
  *   sync NAME mutex|event|semaphore ->  "handle, E" | "NULL, E"   (created, then closed)
+ *   mutex NAME own|free             ->  "handle, E" | "NULL, E"   (CreateMutexA; current)
+ *   event NAME manual|auto          ->  "handle, E" | "NULL, E"   (CreateEventA, not signaled)
+ *   semaphore NAME                  ->  "handle, E" | "NULL, E"   (CreateSemaphoreA, 0 of 10)
+ *   wait MS                         ->  the WaitForSingleObject code on the current handle
+ *   release | set | pulse | post    ->  "ok" | "FALSE, E"  (ReleaseMutex, SetEvent, PulseEvent,
+ *                                        ReleaseSemaphore of 1, on the current handle)
  *   session                         ->  "session N" | "FALSE, E"
  *   exit
  * clang-format on */
@@ -1017,6 +1023,26 @@ static int peer_main(void) {
                                        : CreateSemaphoreA(NULL, 0, 1, n);
       puts(created(h));
       if (h) CloseHandle(h);
+    } else if (!strcmp(cmd, "mutex") || !strcmp(cmd, "event") || !strcmp(cmd, "semaphore")) {
+      HANDLE h = !strcmp(cmd, "mutex")   ? CreateMutexA(NULL, !strcmp(b, "own"), n)
+                 : !strcmp(cmd, "event") ? CreateEventA(NULL, !strcmp(b, "manual"), FALSE, n)
+                                         : CreateSemaphoreA(NULL, 0, 10, n);
+      puts(created(h));
+      if (h && count < 64)
+        handles[count++] = h;
+      else if (h)
+        CloseHandle(h);
+    } else if (!strcmp(cmd, "wait")) {
+      DWORD code = WaitForSingleObject(current, (DWORD)strtoul(name, NULL, 10));
+      puts(code == WAIT_FAILED ? said("WAIT_FAILED, %u", (unsigned)GetLastError())
+                               : said("%u", (unsigned)code));
+    } else if (!strcmp(cmd, "release") || !strcmp(cmd, "set") || !strcmp(cmd, "pulse") ||
+               !strcmp(cmd, "post")) {
+      BOOL ok = !strcmp(cmd, "release") ? ReleaseMutex(current)
+                : !strcmp(cmd, "set")   ? SetEvent(current)
+                : !strcmp(cmd, "pulse") ? PulseEvent(current)
+                                        : ReleaseSemaphore(current, 1, NULL);
+      puts(ok ? "ok" : said("FALSE, %u", (unsigned)GetLastError()));
     } else if (!strcmp(cmd, "close")) {
       BOOL ok = CloseHandle(current);
       if (ok) count--;
