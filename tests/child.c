@@ -350,11 +350,10 @@ int kt_child_main(void) {
                : KOBJNS_INVALID_HANDLE;
       printf("%d %zu\n", rc, index);
     } else if (!strcmp(cmd, "fairloop")) {
-      /* fairloop MS [HOLD]: for MS milliseconds, wait for the last mutex (no limit), hold it HOLD
-       * milliseconds (default 1; 0: release at once), release it: "status acquisitions
-       * longest-wait-in-ms" */
+      /* fairloop MS HOLD: for MS milliseconds, wait for the last mutex (no limit), hold it HOLD
+       * milliseconds (0: release at once), release it: "status acquisitions longest-wait-in-ms" */
       double end = kt_now_ms() + atof(a), longest = 0;
-      int hold_ms = b[0] ? atoi(b) : 1;
+      int hold_ms = atoi(b);
       unsigned got = 0;
       rc = sync_count ? 0 : KOBJNS_INVALID_HANDLE;
       while (!rc && kt_now_ms() < end) {

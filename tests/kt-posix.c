@@ -263,9 +263,11 @@ void kt_pause_ms(unsigned ms) {
   }
 }
 
-bool kt_until_asleep(kt_proc *p) {
+bool kt_until_asleep(kt_proc *p) { return kt_thread_asleep(p->pid, p->pid); }
+
+bool kt_thread_asleep(long pid, long tid) {
   char path[64];
-  snprintf(path, sizeof path, "/proc/%ld/stat", p->pid);
+  snprintf(path, sizeof path, "/proc/%ld/task/%ld/stat", pid, tid);
   for (int i = 0, seen = 0; i < 1000; i++) {
     kt_pause_ms(10);
     char stat[512] = "";
@@ -275,7 +277,7 @@ bool kt_until_asleep(kt_proc *p) {
       stat[n] = '\0';
       fclose(f);
     }
-    const char *state = strrchr(stat, ')'); /* "pid (comm) S ..." */
+    const char *state = strrchr(stat, ')'); /* "tid (comm) S ..." */
     seen = state && state[1] == ' ' && state[2] == 'S' ? seen + 1 : 0;
     if (seen == 3) return true;
   }

@@ -174,28 +174,28 @@ static void waits_are_handed_over(void) {
   CU_ASSERT_FATAL(peer(&a, app_session(), -1));
   CU_ASSERT_FATAL(peer(&b, app_session(), -1));
   CU_ASSERT_FATAL(peer(&c, app_session(), -1));
-  step(&a, "52", "A creates the mutex M, owning it", "handle, 0", "mutex %s own", m);
-  step(&b, "52", "B opens M", "handle, 183", "mutex %s free", m);
-  waits(&b);
-  step(&a, "52", "A releases M while B waits", "ok", "release");
-  step(&a, "52", "A waits on M, timeout 0", "258", "wait 0");
-  answer(&b, "52", "B's wait", "0");
-  step(&b, "52", "B owns M: its release", "ok", "release");
-  step(&a, "52", "A does not: its release", "FALSE, 288", "release");
-
-  step(&a, "53", "A creates the automatic event E", "handle, 0", "event %s auto", e);
-  step(&b, "53", "B opens E", "handle, 183", "event %s auto", e);
-  waits(&b);
-  step(&a, "53", "A sets E while B waits", "ok", "set");
-  step(&a, "53", "A waits on E, timeout 0 (E went to B, reset)", "258", "wait 0");
-  answer(&b, "53", "B's wait", "0");
-
-  step(&a, "54", "A creates the semaphore S, count 0", "handle, 0", "semaphore %s", sem);
-  step(&b, "54", "B opens S", "handle, 183", "semaphore %s", sem);
-  waits(&b);
-  step(&a, "54", "A releases one unit while B waits", "ok", "post");
-  step(&a, "54", "A waits on S, timeout 0 (the unit went to B)", "258", "wait 0");
-  answer(&b, "54", "B's wait", "0");
+  /* Rows 52-54: A gives while B waits; A's own wait right after finds nothing (258). */
+  static const struct {
+    const char *row, *type, *a_arg, *b_arg, *gives, *give;
+  } rows[] = {
+      {"52", "mutex", "own", "free", "A releases the mutex while B waits", "release"},
+      {"53", "event", "auto", "auto", "A sets the automatic event while B waits", "set"},
+      {"54", "semaphore", "", "", "A releases a unit while B waits", "post"},
+  };
+  const char *names[] = {m, e, sem};
+  for (int i = 0; i < 3; i++) {
+    const char *row = rows[i].row;
+    step(&a, row, "A creates it", "handle, 0", "%s %s %s", rows[i].type, names[i], rows[i].a_arg);
+    step(&b, row, "B opens it", "handle, 183", "%s %s %s", rows[i].type, names[i], rows[i].b_arg);
+    waits(&b);
+    step(&a, row, rows[i].gives, "ok", "%s", rows[i].give);
+    step(&a, row, "A waits on it, timeout 0 (it went to B)", "258", "wait 0");
+    answer(&b, row, "B's wait", "0");
+    if (i == 0) {
+      step(&b, row, "B owns the mutex: its release", "ok", "release");
+      step(&a, row, "A does not: its release", "FALSE, 288", "release");
+    }
+  }
 
   step(&a, "pulse", "A creates the manual event P", "handle, 0", "event %s manual", pm);
   step(&b, "pulse", "B opens P", "handle, 183", "event %s manual", pm);

@@ -400,26 +400,11 @@ static void *wait_thread(void *arg) {
   return NULL;
 }
 
-/* Whether the thread sleeps in the kernel (its wait): seen asleep at three looks 10 ms apart
- * (under valgrind a thread waiting for its turn to run sleeps too, but not while this one does).
- * Gives up after 10 s. */
+/* Whether the waiting thread sleeps in the kernel (its wait). */
 static bool asleep(waiter *w) {
-  int seen = 0;
-  for (int i = 0; i < 1000 && seen < 3; i++) {
-    kt_pause_ms(10);
-    pid_t tid = __atomic_load_n(&w->tid, __ATOMIC_ACQUIRE);
-    char path[64], stat[512] = "";
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-    FILE *f = tid ? fopen(path, "r") : NULL;
-    if (f) {
-      size_t n = fread(stat, 1, sizeof stat - 1, f);
-      stat[n] = '\0';
-      fclose(f);
-    }
-    const char *state = strrchr(stat, ')'); /* "tid (comm) S ..." */
-    seen = state && state[1] == ' ' && state[2] == 'S' ? seen + 1 : 0;
-  }
-  return seen == 3;
+  for (int i = 0; i < 1000 && !__atomic_load_n(&w->tid, __ATOMIC_ACQUIRE); i++) kt_pause_ms(10);
+  pid_t tid = __atomic_load_n(&w->tid, __ATOMIC_ACQUIRE);
+  return tid && kt_thread_asleep((long)getpid(), (long)tid);
 }
 
 /* A wait lasts while other threads create and close handles (the table is not held by a wait),

@@ -733,9 +733,10 @@ static void more_waiters_than_the_queue_holds(void) {
   KT_OK(kobjns_sync_close(s));
 }
 
-/* Row 55: two processes loop {wait M; hold 1 ms; release M} for 2 s: each gets about half the
- * acquisitions, and no wait lasts more than a few hold periods. */
-static void row55_two_processes_share_a_mutex_fairly(void) {
+/* Two processes loop {wait M; hold `hold_ms`; release M} on a new mutex for `ms` milliseconds:
+ * each one's acquisitions and longest wait (ms), shown on stderr under `label`. */
+static void fair_loop(const char *label, unsigned ms, unsigned hold_ms, unsigned got[2],
+                      double longest[2]) {
   const char *name = kt_name("hfair");
   kobjns_sync *m = NULL;
   KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
@@ -744,24 +745,31 @@ static void row55_two_processes_share_a_mutex_fairly(void) {
     CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
     KT_STATUS(kt_cmd(&p[i], NULL, 0, "mutexopen %s " SYNC, name), 0);
   }
-  for (int i = 0; i < 2; i++) kt_send(&p[i], "fairloop 2000");
-  char reply[2][64];
-  unsigned got[2] = {0, 0};
-  double longest[2] = {0, 0};
+  for (int i = 0; i < 2; i++) kt_send(&p[i], "fairloop %u %u", ms, hold_ms);
   for (int i = 0; i < 2; i++) {
-    KT_STATUS(kt_recv(&p[i], reply[i], sizeof reply[i]), 0);
-    CU_ASSERT(sscanf(reply[i], "%*d %u %lf", &got[i], &longest[i]) == 2);
+    char reply[64];
+    got[i] = 0, longest[i] = 0;
+    KT_STATUS(kt_recv(&p[i], reply, sizeof reply), 0);
+    CU_ASSERT(sscanf(reply, "%*d %u %lf", &got[i], &longest[i]) == 2);
   }
-  unsigned total = got[0] + got[1];
-  fprintf(stderr, "\n    row 55: %u + %u acquisitions, longest waits %.1f and %.1f ms\n", got[0],
+  fprintf(stderr, "\n    %s: %u + %u acquisitions, longest waits %.1f and %.1f ms\n", label, got[0],
           got[1], longest[0], longest[1]);
+  for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
+  KT_OK(kobjns_sync_close(m));
+}
+
+/* Row 55: two processes loop {wait M; hold 1 ms; release M} for 2 s: each gets about half the
+ * acquisitions, and no wait lasts more than a few hold periods. */
+static void row55_two_processes_share_a_mutex_fairly(void) {
+  unsigned got[2];
+  double longest[2];
+  fair_loop("row 55", 2000, 1, got, longest);
+  unsigned total = got[0] + got[1];
   CU_ASSERT(total > 0);
   for (int i = 0; i < 2; i++) {
     CU_ASSERT(got[i] * 100 >= total * 45);
     CU_ASSERT(longest[i] <= 200.0);
   }
-  for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
-  KT_OK(kobjns_sync_close(m));
 }
 
 /* Two processes alternating on one mutex with nothing under it: every hand-off meets the waiter
@@ -769,29 +777,12 @@ static void row55_two_processes_share_a_mutex_fairly(void) {
  * sleep was once lost until the 50 ms look for the dead: no wait may come near that (natively;
  * under valgrind or a sanitizer, where a process can be slow for that long, it is only shown). */
 static void tight_hand_off_loses_no_wake_up(void) {
-  const char *name = kt_name("htight");
-  kobjns_sync *m = NULL;
-  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
-  kt_proc p[2];
-  for (int i = 0; i < 2; i++) {
-    CU_ASSERT_FATAL(kt_spawn(&p[i], kt_runner_session(), -1));
-    KT_STATUS(kt_cmd(&p[i], NULL, 0, "mutexopen %s " SYNC, name), 0);
-  }
-  for (int i = 0; i < 2; i++) kt_send(&p[i], "fairloop 1500 0");
-  char reply[64];
-  unsigned got[2] = {0, 0};
-  double longest[2] = {0, 0};
-  for (int i = 0; i < 2; i++) {
-    KT_STATUS(kt_recv(&p[i], reply, sizeof reply), 0);
-    CU_ASSERT(sscanf(reply, "%*d %u %lf", &got[i], &longest[i]) == 2);
-  }
-  fprintf(stderr, "\n    tight hand-off: %u + %u acquisitions, longest waits %.1f and %.1f ms\n",
-          got[0], got[1], longest[0], longest[1]);
+  unsigned got[2];
+  double longest[2];
+  fair_loop("tight hand-off", 1500, 0, got, longest);
   CU_ASSERT(got[0] > 0 && got[1] > 0);
   if (!kt_slowed() && !kt_under_wine()) /* the POSIX backend's queue */
     for (int i = 0; i < 2; i++) CU_ASSERT(longest[i] < 40.0);
-  for (int i = 0; i < 2; i++) CU_ASSERT_EQUAL(kt_wait(&p[i]), 0);
-  KT_OK(kobjns_sync_close(m));
 }
 
 #ifndef _WIN32
