@@ -7,6 +7,8 @@
 # UndefinedBehaviorSanitizer) and build-tsan/ (ThreadSanitizer), gcc's own sanitizer runtimes.
 # With KOBJNS_SETUP_WINETESTS=1, what the winetests leg needs: dpkg-dev (apt-get source, for
 # tools/fetch-winetests.sh), python3, and setpriv (util-linux) for the run as another user.
+# With KOBJNS_SETUP_BENCH=1, the benchmark's Boost.Interprocess rows: g++ and libboost-dev
+# (headers only; bench/meson.build builds those rows where both are found).
 # Used by tools/demo and tools/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +17,13 @@ cross=${KOBJNS_SETUP_CROSS:-0}
 checks=${KOBJNS_SETUP_CHECKS:-0}
 clang=${KOBJNS_SETUP_CLANG:-0}
 winetests=${KOBJNS_SETUP_WINETESTS:-0}
+bench=${KOBJNS_SETUP_BENCH:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
 [ "$clang" = 1 ] && packages+=(clang)
 [ "$winetests" = 1 ] && packages+=(dpkg-dev xz-utils python3 util-linux)
+[ "$bench" = 1 ] && packages+=(g++ libboost-dev)
 
 missing=()
 for p in "${packages[@]}"; do
