@@ -219,7 +219,8 @@ static void waits_are_handed_over(void) {
   step(&a, "pulse", "A waits on Q, timeout 0 (left reset: C still waits)", "258", "wait 0");
   step(&a, "pulse", "A sets Q", "ok", "set");
   answer(&c, "pulse", "C's wait on Q, after the set", "0");
-  for (kt_proc *p = &a; p; p = p == &a ? &b : p == &b ? &c : NULL) CU_ASSERT_EQUAL(kt_wait(p), 0);
+  kt_proc *peers[] = {&a, &b, &c};
+  for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(kt_wait(peers[i]), 0);
 }
 
 static void another_process_sees_the_data(void) {
