@@ -195,11 +195,11 @@ static char *session_path(uint32_t session) {
   return path;
 }
 
-
 enum header_kind {
-  HEADER_UNREAD, /* the caller may not read the file */
-  HEADER_OURS,   /* a kobjns header, for the very name the file has */
-  HEADER_FOREIGN /* readable, but not a kobjns object of that name: corrupt or planted */
+  HEADER_UNREAD,   /* the caller may not read the file */
+  HEADER_OURS,     /* a kobjns header, for the very name the file has */
+  HEADER_FOREIGN,  /* readable, but not a kobjns object of that name: corrupt or planted */
+  HEADER_NO_MEMORY /* not judged: no memory for the path it records (8, never "corrupt") */
 };
 
 /* The header and the canonical path it records. A header is believed only if it is well formed
@@ -215,12 +215,12 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
   if (h->type == KOBJNS_TYPE_SESSION) {
     if (d->kind != NATIVE_SESSION || d->session != h->creator_session) return HEADER_FOREIGN;
     *path = session_path(h->creator_session);
-    return *path ? HEADER_OURS : HEADER_FOREIGN;
+    return *path ? HEADER_OURS : HEADER_NO_MEMORY;
   }
   if (!kobjns__type_is_object((kobjns_type)h->type) || !kobjns__section_header_valid(h, st, sd))
     return HEADER_FOREIGN;
   *path = malloc((size_t)h->path_len + 1);
-  if (!*path) return HEADER_FOREIGN;
+  if (!*path) return HEADER_NO_MEMORY;
   kobjns__name n;
   char native[KOBJNS__NATIVE_MAX + 1];
   bool ours = pread(fd, *path, h->path_len, sizeof *h) == (ssize_t)h->path_len;
@@ -249,6 +249,10 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   kobjns__sd sd;
   char *path = NULL;
   enum header_kind kind = read_described_header(fd, st, name, &d, &h, &sd, &path);
+  if (kind == HEADER_NO_MEMORY) {
+    free(d.leaf);
+    return KOBJNS_NOT_ENOUGH_MEMORY;
+  }
   bool header_read = kind == HEADER_OURS;
   kobjns_type type = KOBJNS_TYPE_OBJECT;
   kobjns_object o = {.session = d.session,

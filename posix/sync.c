@@ -980,6 +980,13 @@ static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bo
 static bool all_ready(kobjns__object *const *objects, size_t count, const waiting *w) {
   for (size_t i = 0; i < count; i++) {
     sync_state *st = state_of(objects, i);
+    /* Windows grants a wait for all only when every object is signaled at once: a manual event
+     * counts if it is set now, not for a set (or a pulse) that came and went while another of
+     * the objects was taken. */
+    if (objects[i]->type == KOBJNS_TYPE_EVENT && st->manual_reset) {
+      if (!st->signaled) return false;
+      continue;
+    }
     if (w[i].slot >= 0 && slot_state(&st->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED &&
         mine(&st->slots[w[i].slot]))
       continue;

@@ -349,11 +349,13 @@ typedef struct multi_wait {
   kobjns_sync **objects;
   size_t count, index;
   int wait_all, rc;
+  uint32_t timeout_ms; /* 0: 10 s */
 } multi_wait;
 
 static void *wait_for_several(void *arg) {
   multi_wait *w = arg;
-  w->rc = kobjns_wait_multiple(w->objects, w->count, w->wait_all, 10000, &w->index);
+  w->rc = kobjns_wait_multiple(w->objects, w->count, w->wait_all,
+                               w->timeout_ms ? w->timeout_ms : 10000, &w->index);
   return NULL;
 }
 
@@ -369,7 +371,7 @@ static void wait_multiple_is_woken(void) {
   KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
   KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
 
-  multi_wait w = {objects, 3, 99, 0, -1};
+  multi_wait w = {objects, 3, 99, 0, -1, 0};
   kt_thread *t = kt_thread_start(wait_for_several, &w);
   kt_pause_ms(50);
   KT_OK(kobjns_event_set(objects[0]));
@@ -377,7 +379,7 @@ static void wait_multiple_is_woken(void) {
   KT_OK(w.rc);
   CU_ASSERT_EQUAL(w.index, 0);
 
-  w = (multi_wait){objects, 3, 99, 0, -1};
+  w = (multi_wait){objects, 3, 99, 0, -1, 0};
   t = kt_thread_start(wait_for_several, &w);
   kt_pause_ms(50);
   KT_OK(kobjns_semaphore_release(objects[2], 1, NULL));
@@ -385,7 +387,7 @@ static void wait_multiple_is_woken(void) {
   KT_OK(w.rc);
   CU_ASSERT_EQUAL(w.index, 2);
 
-  w = (multi_wait){objects, 3, 99, 0, -1};
+  w = (multi_wait){objects, 3, 99, 0, -1, 0};
   t = kt_thread_start(wait_for_several, &w);
   kt_pause_ms(50);
   kt_kill(&owner); /* only the kernel knows: the wait must still wake */
@@ -408,7 +410,7 @@ static void wait_all_with_a_held_mutex(void) {
   CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
   KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
   KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
-  multi_wait w = {objects, 2, 99, 1, -1};
+  multi_wait w = {objects, 2, 99, 1, -1, 0};
   kt_thread *t = kt_thread_start(wait_for_several, &w);
   kt_pause_ms(50);
   KT_STATUS(kt_cmd(&owner, NULL, 0, "release"), 0);
@@ -418,6 +420,34 @@ static void wait_all_with_a_held_mutex(void) {
   /* The thread that took the mutex has ended without releasing it. */
   KT_STATUS(kobjns_wait(objects[0], 5000), KOBJNS_ABANDONED_WAIT_0);
   KT_OK(kobjns_mutex_release(objects[0]));
+  KT_OK(kobjns_sync_close(objects[0]));
+  KT_OK(kobjns_sync_close(objects[1]));
+}
+
+/* A wait for all is granted only when every object is signaled at the same moment: a manual
+ * event set and reset while the mutex was owned does not complete it, and once the mutex is free
+ * it waits for the event to be set again. */
+static void wait_all_needs_everything_at_once(void) {
+  const char *mname = kt_name("mxonce");
+  kobjns_sync *objects[2] = {NULL};
+  KT_OK(kobjns_event_create(NULL, kt_name("evonce"), 1, 0, NULL, &objects[0]));
+  KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &objects[1]));
+  kt_proc owner;
+  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  multi_wait w = {objects, 2, 99, 1, -1, 1500};
+  kt_thread *t = kt_thread_start(wait_for_several, &w);
+  kt_pause_ms(100);
+  KT_OK(kobjns_event_set(objects[0])); /* the event alone: the mutex is taken */
+  KT_OK(kobjns_event_reset(objects[0]));
+  KT_OK(kobjns_event_pulse(objects[0]));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "release"), 0); /* the mutex alone: the event is reset */
+  kt_thread_join(t);
+  KT_STATUS(w.rc, KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_wait(objects[1], 0)); /* the wait took nothing */
+  KT_OK(kobjns_mutex_release(objects[1]));
+  CU_ASSERT_EQUAL(kt_wait(&owner), 0);
   KT_OK(kobjns_sync_close(objects[0]));
   KT_OK(kobjns_sync_close(objects[1]));
 }
@@ -445,7 +475,7 @@ static void release_reaches_every_kind_of_waiter(void) {
   kobjns_sync *objects[2] = {NULL};
   KT_OK(kobjns_event_create(NULL, kt_name("wkev"), 1, 0, NULL, &objects[0]));
   KT_OK(kobjns_mutex_create(NULL, kt_name("wkmx"), 1, NULL, &objects[1]));
-  multi_wait all = {objects, 2, 99, 1, -1};
+  multi_wait all = {objects, 2, 99, 1, -1, 0};
   timed_wait single = {objects[1], 5000, -1, 0};
   kt_thread *a = kt_thread_start(wait_for_several, &all);
   kt_thread *b = kt_thread_start(wait_timed, &single);
@@ -1164,6 +1194,8 @@ void kt_add_sync(CU_pSuite suite) {
          wait_multiple_is_woken, 0);
   kt_add(suite, "a wait for all completes when another process releases the mutex",
          wait_all_with_a_held_mutex, 0);
+  kt_add(suite, "a wait for all needs every object signaled at once (a set and reset, a pulse)",
+         wait_all_needs_everything_at_once, 0);
   kt_add(suite, "a release wakes a waiter for the mutex alone while a wait for all is asleep too",
          release_reaches_every_kind_of_waiter, 0);
   kt_add(suite, "a manual event set and reset at once releases the thread waiting at the set",
