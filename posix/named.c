@@ -41,6 +41,27 @@ static mode_t mode_for(const kobjns__named_type *type, const kobjns__sd *sd,
   return (mode_t)(owner_bits << 6 | other_bits << 3 | other_bits);
 }
 
+/* --- creating ------------------------------------------------------------------------------ */
+
+/* Reserve [0, total) of `fd`. One call first: what cannot fit fails at once (tmpfs compares the
+ * whole length with its size before it reserves anything). A signal during it (tmpfs answers
+ * EINTR, and gives everything back, on kernels before 6.9) sends it on in pieces, each tried
+ * again when interrupted: what is reserved stays, so a steady stream of signals (a profiler's)
+ * slows a large create down but cannot fail it. */
+#define RESERVE_PIECE ((off_t)16 << 20)
+static int reserve(int fd, off_t total) {
+  int err = posix_fallocate(fd, 0, total);
+  if (err != EINTR) return err;
+  for (off_t at = 0; at < total;) {
+    off_t len = total - at < RESERVE_PIECE ? total - at : RESERVE_PIECE;
+    err = posix_fallocate(fd, at, len);
+    if (err == EINTR) continue;
+    if (err) return err;
+    at += len;
+  }
+  return 0;
+}
+
 /* --- opening ------------------------------------------------------------------------------- */
 
 static int read_header(int fd, const struct stat *st, const kobjns__name *name, uint16_t type,
@@ -161,7 +182,7 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   off_t total = (off_t)(header_size + a->size);
   /* Reserve the memory now (which sizes the file), so a full /dev/shm is an error here and never
    * a SIGBUS later; a file system that cannot reserve only sizes it. */
-  int err = posix_fallocate(fd, 0, total);
+  int err = reserve(fd, total);
   if (err == EOPNOTSUPP || err == EINVAL) err = ftruncate(fd, total) < 0 ? errno : 0;
   if (!err) {
     ssize_t written = pwrite(fd, h, sizeof *h + path_len, 0);

@@ -454,6 +454,48 @@ static void view_rights(void) {
   KT_OK(kobjns_section_close(s));
 }
 
+#ifndef _WIN32
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+
+/* posix_fallocate as the library sees it in this runner (which links it statically): the next
+ * `fallocate_interrupted` calls answer EINTR, as tmpfs does when a signal arrives during the
+ * reservation on kernels before 6.9; then libc's. */
+static int fallocate_interrupted, fallocate_calls;
+int posix_fallocate(int fd, off_t offset, off_t len) {
+  static int (*libc_fallocate)(int, off_t, off_t);
+  fallocate_calls++;
+  if (fallocate_interrupted > 0) {
+    fallocate_interrupted--;
+    return EINTR;
+  }
+  if (!libc_fallocate) /* the definition above has the name <fcntl.h> gives it (64-bit offsets) */
+    *(void **)&libc_fallocate =
+        dlsym(RTLD_NEXT, sizeof(off_t) == sizeof(long) ? "posix_fallocate" : "posix_fallocate64");
+  return libc_fallocate ? libc_fallocate(fd, offset, len) : ENOSYS;
+}
+
+/* A signal during a create's reservation (EINTR) is tried again, not answered with 1359; after
+ * one, the section is reserved in pieces, so that what was reserved before a signal stays. */
+static void interrupted_reservation_is_retried(void) {
+  fallocate_interrupted = 3;
+  kobjns_section *s = create(NULL, kt_name("eintr"), 65536, RW, NULL, 0);
+  CU_ASSERT_EQUAL(fallocate_interrupted, 0);
+  void *v = NULL;
+  KT_OK(kobjns_section_map(s, RW, 0, 0, &v));
+  memset(v, 1, 65536); /* every page is there */
+  KT_OK(kobjns_unmap(v));
+  KT_OK(kobjns_section_close(s));
+  fallocate_calls = 0;
+  fallocate_interrupted = 1;
+  s = create(NULL, kt_name("eintr-big"), (uint64_t)40 << 20, RW, NULL, 0);
+  CU_ASSERT_EQUAL(fallocate_calls, 4); /* the whole, interrupted; then 16 MiB, 16 MiB, the rest */
+  KT_OK(kobjns_section_close(s));
+  fallocate_interrupted = 0;
+}
+#endif
+
 void kt_add_sections(CU_pSuite s) {
   const unsigned app = KT_NEEDS_SESSION1;
   kt_add(s, "create and reopen (rows 1-6)", create_and_reopen, app);
@@ -471,6 +513,8 @@ void kt_add_sections(CU_pSuite s) {
   kt_add(s, "views at an address (MapViewOfFileEx)", views_at_an_address, app);
   kt_add(s, "read-only sections", read_only_sections, app);
   kt_add(s, "view rights as MapViewOfFile computes them (rows 56, 57)", view_rights, app);
+  kt_add(s, "a create's reservation interrupted by a signal is tried again",
+         KT_POSIX_ONLY(interrupted_reservation_is_retried), 0);
   kt_add_not_wine(s, "a read-only section refuses write views to any handle",
                   read_only_protection_outranks_access, app,
                   "it maps a PAGE_READONLY section writable through a handle opened with "
