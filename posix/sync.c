@@ -35,6 +35,7 @@
  *   pollers. docs/posix-backend.md has the rules at length. */
 #include "object.h"
 #include "platform.h"
+#include "ptrmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -157,7 +158,8 @@ static bool passed(const struct timespec *deadline) {
 /* --- one mapping per object per process ------------------------------------------------------ */
 
 typedef struct kobjns__sync_map {
-  struct kobjns__sync_map *next;
+  struct kobjns__sync_map *prev, *next; /* every mapping of the process (the fork handler's) */
+  struct kobjns__sync_map *same_key;    /* the next mapping whose key (map_key) is the same */
   dev_t dev;
   ino_t ino;
   sync_state *state;
@@ -165,9 +167,19 @@ typedef struct kobjns__sync_map {
   uint32_t tag;     /* our pid namespace's tag in the page (guard words); 0: not known yet */
 } sync_map;
 
+/* The process's mappings, found by their file in constant time (a process may hold tens of
+ * thousands, and opens, creates and the exit-time close of each look one up). */
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
-static sync_map *maps;
+static sync_map *maps;         /* the list of all */
+static kobjns__ptrmap by_file; /* map_key -> the first mapping with that key */
 static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+/* A file's key in by_file: its identity folded into a pointer (never NULL); files whose keys
+ * collide are chained through same_key. */
+static const void *map_key(dev_t dev, ino_t ino) {
+  uint64_t k = ((uint64_t)ino * 0x9E3779B97F4A7C15ull) ^ (uint64_t)dev;
+  return (const void *)(uintptr_t)(k | 1);
+}
 
 static void maps_before_fork(void) { pthread_mutex_lock(&maps_lock); }
 static void maps_after_fork(void) { pthread_mutex_unlock(&maps_lock); }
@@ -180,12 +192,50 @@ static void register_fork_handlers(void) {
   pthread_atfork(maps_before_fork, maps_after_fork, maps_in_child);
 }
 
+/* The mapping of `dev`, `ino`, or NULL (maps_lock held). */
+static sync_map *map_find(dev_t dev, ino_t ino) {
+  kobjns__ptrmap_slot *first = kobjns__ptrmap_find(&by_file, map_key(dev, ino));
+  sync_map *m = first ? (sync_map *)first->value : NULL;
+  while (m && !(m->dev == dev && m->ino == ino)) m = m->same_key;
+  return m;
+}
+
+/* Adds m (maps_lock held): 0 or 8. */
+static int map_add(sync_map *m) {
+  const void *key = map_key(m->dev, m->ino);
+  kobjns__ptrmap_slot *first = kobjns__ptrmap_find(&by_file, key);
+  if (first) {
+    m->same_key = (sync_map *)first->value;
+    first->value = (uintptr_t)m;
+  } else {
+    int rc = kobjns__ptrmap_add(&by_file, key, (uintptr_t)m);
+    if (rc) return rc;
+  }
+  m->next = maps;
+  if (maps) maps->prev = m;
+  maps = m;
+  return 0;
+}
+
+/* Removes m (maps_lock held). */
+static void map_remove(sync_map *m) {
+  const void *key = map_key(m->dev, m->ino);
+  kobjns__ptrmap_slot *first = kobjns__ptrmap_find(&by_file, key);
+  sync_map **at = first ? (sync_map **)&first->value : NULL;
+  while (at && *at != m) at = &(*at)->same_key;
+  if (at) *at = m->same_key;
+  if (first && !first->value) kobjns__ptrmap_remove(&by_file, key, NULL);
+  if (m->prev) m->prev->next = m->next;
+  if (m->next) m->next->prev = m->prev;
+  if (maps == m) maps = m->next;
+  if (!maps) kobjns__ptrmap_release(&by_file); /* the last one: nothing kept (unload) */
+}
+
 /* The process's mapping of the object open as `fd` (`st`), made on first use. */
 static int map_get(int fd, const struct stat *st, uint32_t header_size, sync_map **out) {
   pthread_once(&fork_once, register_fork_handlers);
   pthread_mutex_lock(&maps_lock);
-  sync_map *m = maps;
-  while (m && !(m->dev == st->st_dev && m->ino == st->st_ino)) m = m->next;
+  sync_map *m = map_find(st->st_dev, st->st_ino);
   int rc = 0;
   if (m) {
     m->handles++;
@@ -195,11 +245,13 @@ static int map_get(int fd, const struct stat *st, uint32_t header_size, sync_map
     void *p = mmap(NULL, STATE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)header_size);
     if (p == MAP_FAILED) {
       rc = kobjns__status_from_errno(errno);
+    } else {
+      *m = (sync_map){.dev = st->st_dev, .ino = st->st_ino, .state = p, .handles = 1};
+      if ((rc = map_add(m))) munmap(p, STATE_SIZE);
+    }
+    if (rc) {
       free(m);
       m = NULL;
-    } else {
-      *m = (sync_map){.next = maps, .dev = st->st_dev, .ino = st->st_ino, .state = p, .handles = 1};
-      maps = m;
     }
   }
   pthread_mutex_unlock(&maps_lock);
@@ -210,9 +262,7 @@ static int map_get(int fd, const struct stat *st, uint32_t header_size, sync_map
 static void map_put(sync_map *m) {
   pthread_mutex_lock(&maps_lock);
   if (--m->handles == 0) {
-    sync_map **at = &maps;
-    while (*at != m) at = &(*at)->next;
-    *at = m->next;
+    map_remove(m);
     munmap(m->state, STATE_SIZE);
     free(m);
   }
