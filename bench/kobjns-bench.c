@@ -1227,6 +1227,51 @@ static void mutexes(void) {
   munmap(page, PAGE);
 }
 
+/* --- many handles in one process ------------------------------------------------------------ */
+
+/* A process creates N events (a name each) and exits holding them all: what a create costs at
+ * the start and at the end (a per-process table that grows with the handles would slow the later
+ * ones down), and how long the exit-time close of them all takes (Windows closes a process's
+ * handles when it ends; so does kobjns). N: --max-objects, from 2 000 to 20 000. */
+static void many_handles(void) {
+  unsigned n = opt.max_objects < 2000 ? 2000 : opt.max_objects > 20000 ? 20000 : opt.max_objects;
+  int report[2];
+  if (pipe(report) < 0) die("pipe", -1);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) die("fork", -1);
+  if (pid == 0) {
+    close(report[0]);
+    double cost[2] = {0, 0}; /* the first and the last 1 000 creates */
+    for (unsigned i = 0; i < n; i++) {
+      char name[64];
+      snprintf(name, sizeof name, "bench.many.%u", i);
+      kobjns_sync *e;
+      double t = now_ns();
+      int rc = kobjns_event_create(NULL, name, 0, 0, NULL, &e);
+      if (rc) die("event create", rc);
+      t = now_ns() - t;
+      if (i < 1000) cost[0] += t;
+      if (i >= n - 1000) cost[1] += t;
+    }
+    if (write(report[1], cost, sizeof cost) != sizeof cost) _exit(1);
+    exit(0); /* not _exit: the exit-time close is what is measured */
+  }
+  close(report[1]);
+  double cost[2];
+  if (read(report[0], cost, sizeof cost) != sizeof cost) die("the many-handles helper failed", -1);
+  double start = now_ns();
+  waitpid(pid, NULL, 0);
+  double exit_ns = now_ns() - start;
+  close(report[0]);
+  printf("\nmany handles in one process (%u events, a name each)\n", n);
+  printf("%-34s %9.2f us\n", "create, the first 1 000", cost[0] / 1000 / 1e3);
+  printf("%-34s %9.2f us   (%.2fx the first)\n", "create, the last 1 000", cost[1] / 1000 / 1e3,
+         cost[1] / cost[0]);
+  printf("%-34s %9.1f ms   (%.1f us a handle)\n", "exit, closing every handle", exit_ns / 1e6,
+         exit_ns / n / 1e3);
+}
+
 /* --- memory ---------------------------------------------------------------------------------- */
 
 static void memory(void) {
@@ -1305,7 +1350,7 @@ int main(int argc, char **argv) {
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
           "  --rows LIST      only these groups, comma-separated: sections, win32, scaling,\n"
-          "                   throughput, sync, memory (default: all)\n"
+          "                   throughput, sync, handles, memory (default: all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
     }
@@ -1355,6 +1400,7 @@ int main(int argc, char **argv) {
   if (wanted("scaling")) scaling();
   if (wanted("throughput")) throughputs();
   if (wanted("sync")) mutexes();
+  if (wanted("handles")) many_handles();
   if (wanted("memory")) memory();
   size_t removed = 0;
   kobjns_cleanup(&removed);
