@@ -15,10 +15,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-/* Only ever one function runs once: the default context's set-up. */
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t init = PTHREAD_MUTEX_INITIALIZER;
 
-void kobjns__os_call_once(void (*fn)(void)) { pthread_once(&once, fn); }
+void kobjns__os_init_lock(void) { pthread_mutex_lock(&init); }
+
+void kobjns__os_init_unlock(void) { pthread_mutex_unlock(&init); }
 
 /* The handle table's lock: only its changes take it (lookups are lock-free). */
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
@@ -27,11 +28,20 @@ void kobjns__os_registry_lock(void) { pthread_mutex_lock(&registry); }
 
 void kobjns__os_registry_unlock(void) { pthread_mutex_unlock(&registry); }
 
-/* fork() copies the lock as it is: hold it across the fork so that no other thread is inside,
- * then release it in the parent and start the child's afresh. */
-static void registry_before_fork(void) { pthread_mutex_lock(&registry); }
-static void registry_in_parent(void) { pthread_mutex_unlock(&registry); }
-static void registry_in_child(void) { registry = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER; }
+/* fork() copies the locks as they are: hold them across the fork so that no other thread is
+ * inside, then release them in the parent and start the child's afresh. */
+static void registry_before_fork(void) {
+  pthread_mutex_lock(&init);
+  pthread_mutex_lock(&registry);
+}
+static void registry_in_parent(void) {
+  pthread_mutex_unlock(&registry);
+  pthread_mutex_unlock(&init);
+}
+static void registry_in_child(void) {
+  registry = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+  init = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+}
 
 __attribute__((constructor)) static void kobjns_load(void) {
   pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);

@@ -91,9 +91,16 @@ int kobjns__pid(void) { return current_pid; }
 
 unsigned kobjns__forks(void) { return __atomic_load_n(&forks, __ATOMIC_RELAXED); }
 
+/* Called under the init lock, and again after a failed set-up of the default context: what an
+ * earlier call did is kept, never done twice. */
 int kobjns__shm_init(void) {
-  current_pid = (int)getpid();
-  pthread_atfork(NULL, after_fork_in_parent, after_fork_in_child);
+  if (shm_dir_fd >= 0) return 0;
+  static bool fork_handlers;
+  if (!fork_handlers) {
+    current_pid = (int)getpid();
+    pthread_atfork(NULL, after_fork_in_parent, after_fork_in_child);
+    fork_handlers = true;
+  }
   int rc = read_root();
   if (rc) return rc;
   int fd = kobjns__plat_shm_open_dir();

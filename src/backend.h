@@ -20,8 +20,10 @@ void kobjns__os_ctx_detach(kobjns_ctx *ctx);
 int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists);
 /* The groups of user `uid`, for a context acting as it (root only: 1314 otherwise). */
 int kobjns__os_user_groups(uint32_t uid, kobjns__token *token);
-/* Run `fn` exactly once in the process. */
-void kobjns__os_call_once(void (*fn)(void));
+/* The lock around the making of the process's default context (made again after a failure, so
+ * that a transient one does not stay). On POSIX it is taken around fork(), as the registry's. */
+void kobjns__os_init_lock(void);
+void kobjns__os_init_unlock(void);
 /* The one lock of the handle table's changes. On POSIX it is taken around fork(), so that a
  * child never inherits it held by a thread it lacks. */
 void kobjns__os_registry_lock(void);

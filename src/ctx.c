@@ -41,22 +41,33 @@ int kobjns__ctx_init_process(kobjns_ctx *ctx) {
   return kobjns__os_ctx_attach(ctx);
 }
 
+/* The process's default context: made by the first call that needs it, and made again by the
+ * next call after a failure (a full /dev/shm, no descriptor left, another user's lock on a session
+ * marker: transient, so never kept); gone, for good, once the library is torn down. */
 static kobjns_ctx process_ctx;
-static int process_ctx_status = -1;
-
-static void init_process_ctx(void) { process_ctx_status = kobjns__ctx_init_process(&process_ctx); }
+static enum { CTX_NONE, CTX_MADE, CTX_RELEASED } process_ctx_state; /* atomic */
 
 int kobjns__default_ctx(const kobjns_ctx **out) {
-  kobjns__os_call_once(init_process_ctx);
   *out = &process_ctx;
-  return process_ctx_status;
+  int state = __atomic_load_n(&process_ctx_state, __ATOMIC_ACQUIRE);
+  if (state != CTX_NONE) return state == CTX_MADE ? 0 : KOBJNS_INVALID_HANDLE;
+  kobjns__os_init_lock();
+  int rc = 0;
+  state = __atomic_load_n(&process_ctx_state, __ATOMIC_ACQUIRE);
+  if (state == CTX_RELEASED)
+    rc = KOBJNS_INVALID_HANDLE;
+  else if (state == CTX_NONE && !(rc = kobjns__ctx_init_process(&process_ctx)))
+    __atomic_store_n(&process_ctx_state, CTX_MADE, __ATOMIC_RELEASE);
+  kobjns__os_init_unlock();
+  return rc;
 }
 
 void kobjns__default_ctx_release(void) {
-  if (process_ctx_status == 0) {
+  kobjns__os_init_lock();
+  if (__atomic_load_n(&process_ctx_state, __ATOMIC_ACQUIRE) == CTX_MADE)
     kobjns__os_ctx_detach(&process_ctx);
-    process_ctx_status = KOBJNS_INVALID_HANDLE;
-  }
+  __atomic_store_n(&process_ctx_state, CTX_RELEASED, __ATOMIC_RELEASE);
+  kobjns__os_init_unlock();
 }
 
 int kobjns_ctx_new(kobjns_ctx **out) {

@@ -157,6 +157,13 @@ unsigned kt_names_still_open(void);
 
 /* The child's command interpreter (tests/child.c). */
 int kt_child_main(void);
+#ifndef _WIN32
+/* `kobjns-tests --transient NAME`: a process whose first kobjns call meets a transient failure
+ * (no descriptor left), then calls again once descriptors are back (test_sessions.c). */
+int kt_transient_main(const char *name);
+/* The test binary's own path (kt_set_self). */
+const char *kt_self(void);
+#endif
 
 /* Suites. Each registers its tests; a suite whose `needs` the platform lacks exits 77. */
 typedef struct kt_suite {

@@ -16,6 +16,9 @@ static const kt_suite suites[] = {
 
 int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "--child")) return kt_child_main();
+#ifndef _WIN32
+  if (argc == 3 && !strcmp(argv[1], "--transient")) return kt_transient_main(argv[2]);
+#endif
   kt_set_self(argv[0]);
   if (argc != 2) {
     fprintf(stderr, "usage: %s SUITE | --child\nsuites:", argv[0]);

@@ -144,6 +144,37 @@ static void session_from_the_environment(void) {
   }
 }
 
+#ifndef _WIN32
+#include <sys/resource.h>
+
+int kt_transient_main(const char *name) {
+  struct rlimit saved, none;
+  int lowest = dup(0); /* the lowest free descriptor: with the limit there, no open succeeds */
+  if (lowest < 0 || getrlimit(RLIMIT_NOFILE, &saved) < 0) return 2;
+  close(lowest);
+  none = saved;
+  none.rlim_cur = (rlim_t)lowest;
+  kobjns_section *s = NULL;
+  if (setrlimit(RLIMIT_NOFILE, &none) < 0) return 2;
+  int first = kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+  if (setrlimit(RLIMIT_NOFILE, &saved) < 0) return 2;
+  int second = kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+  printf("%d %d\n", first, second);
+  if (s) kobjns_section_close(s);
+  return 0;
+}
+
+/* The first call of a process meets a transient failure (its default context cannot be made: no
+ * descriptor left): it says so (4), and the next call, once descriptors are back, succeeds. The
+ * failure used to be kept for the life of the process. */
+static void a_transient_first_failure_does_not_stay(void) {
+  char out[64] = "";
+  const char *args[] = {"--transient", kt_name("transient"), NULL};
+  CU_ASSERT_EQUAL(kt_run(kt_self(), args, out, sizeof out), 0);
+  CU_ASSERT_STRING_EQUAL(out, "4 0\n");
+}
+#endif
+
 void kt_add_sessions(CU_pSuite s) {
   kt_add(s, "KOBJNS_SESSION: a session on POSIX, 50 on Windows", session_from_the_environment, 0);
   kt_add(s, "another process of the session (row 11)", another_process_of_the_session,
@@ -155,4 +186,6 @@ void kt_add_sessions(CU_pSuite s) {
          KT_NEEDS_SESSIONS);
   kt_add(s, "resolving a name removes nothing (a stale session marker stays)",
          KT_POSIX_ONLY(resolving_removes_nothing), KT_NEEDS_SESSIONS);
+  kt_add(s, "a transient failure of a process's first call does not stay",
+         KT_POSIX_ONLY(a_transient_first_failure_does_not_stay), 0);
 }

@@ -7,17 +7,11 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+static SRWLOCK init = SRWLOCK_INIT;
 
-static BOOL CALLBACK run_once(INIT_ONCE *o, void *fn, void **ctx) {
-  (void)o, (void)ctx;
-  ((void (*)(void))(uintptr_t)fn)();
-  return TRUE;
-}
+void kobjns__os_init_lock(void) { AcquireSRWLockExclusive(&init); }
 
-void kobjns__os_call_once(void (*fn)(void)) {
-  InitOnceExecuteOnce(&once, run_once, (void *)(uintptr_t)fn, NULL);
-}
+void kobjns__os_init_unlock(void) { ReleaseSRWLockExclusive(&init); }
 
 static SRWLOCK registry = SRWLOCK_INIT;
 
