@@ -64,6 +64,9 @@ extern "C" {
   X(ABANDONED_WAIT_0, 735,                                                                         \
     "the wait acquired a mutex whose owner ended without releasing it (abandoned): the caller "    \
     "owns it now, and what it protects may be inconsistent")                                       \
+  X(POSSIBLE_DEADLOCK, 1131,                                                                       \
+    "the calling thread is inside an operation on this object already (a signal handler "          \
+    "interrupted it there): the call would deadlock")                                              \
   X(MAPPED_ALIGNMENT, 1132,                                                                        \
     "the view offset is not a multiple of the allocation granularity "                             \
     "(65536)")                                                                                     \
@@ -75,7 +78,10 @@ extern "C" {
   X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported")   \
   X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                  \
   X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")             \
-  X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")
+  X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")               \
+  X(TIMEOUT, 1460,                                                                                 \
+    "another process keeps the object's internal lock (it is stopped, or the object was "          \
+    "tampered with): nothing changed")
 
 typedef enum kobjns_status {
 #define KOBJNS_STATUS_ENUM_(name, value, message) KOBJNS_##name = value,

@@ -94,7 +94,12 @@ enum kobjns__slot_state {
   KOBJNS__SLOT_FREE = 0,
   KOBJNS__SLOT_WAITING = 1,
   KOBJNS__SLOT_GRANTED = 2, /* a unit is reserved for it (a wait for all: offered to it) */
-  KOBJNS__SLOT_PASSED = 3   /* a wait for all that gave back an offer: skipped until a new unit */
+  KOBJNS__SLOT_PASSED = 3,  /* a wait for all that gave back an offer: skipped until a new unit */
+  /* Its waiter left without the guard (held too long by another: a stopped or tampering
+   * process), marking the slot with one compare-and-swap; the next holder of the guard frees it,
+   * giving back what it was granted. */
+  KOBJNS__SLOT_LEFT = 4,
+  KOBJNS__SLOT_LEFT_GRANTED = 5
 };
 #define KOBJNS__SLOT_ALL 1u /* kind: a wait for all (else for any) */
 /* kind: a wait for this object alone. A mutex is handed to it whole: its lock names the waiter
@@ -136,6 +141,9 @@ typedef struct kobjns__sync_state {
    * slots themselves, whatever was written here. */
   uint32_t in_use;
   kobjns__sync_slot slots[KOBJNS__SYNC_SLOTS]; /* the waiters, in no order: tickets order them */
+  /* The guard's holder as a stored thread (written after the guard is taken, cleared before it
+   * is released): with its start time, a holder whose id was reused is told from the new thread. */
+  kobjns__stored_thread guard_holder;
 } kobjns__sync_state;
 
 #define KOBJNS__SYNC_STATE_SIZE 4096u /* bytes after the header: one page on every system */
@@ -189,6 +197,7 @@ KOBJNS__AT(kobjns__sync_state, namespaces, 72);
 KOBJNS__AT(kobjns__sync_state, next_ticket, 2120);
 KOBJNS__AT(kobjns__sync_state, in_use, 2124);
 KOBJNS__AT(kobjns__sync_state, slots, 2128);
+KOBJNS__AT(kobjns__sync_state, guard_holder, 3920);
 KOBJNS__AT(kobjns__sync_slot, state, 0);
 KOBJNS__AT(kobjns__sync_slot, grant, 4);
 KOBJNS__AT(kobjns__sync_slot, ticket, 8);
@@ -200,7 +209,7 @@ KOBJNS__AT(kobjns__sync_slot, reserved, 28);
 KOBJNS__AT(kobjns__sync_slot, who, 32);
 _Static_assert(sizeof(kobjns__sync_slot) == 56, "a waiter slot is 56 bytes");
 _Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");
-_Static_assert(sizeof(kobjns__sync_state) == 3920, "the sync state is 3920 bytes");
+_Static_assert(sizeof(kobjns__sync_state) == 3944, "the sync state is 3944 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT
 

@@ -332,9 +332,15 @@ static uint32_t guard_word(sync_map *m) {
 
 /* Whether the holder of guard word `held` is proven gone: a thread of our namespace (by its slot)
  * that no longer runs. Another namespace's thread, or one whose namespace the word does not say,
- * cannot be checked from here and is alive. A guard is held for microseconds, so its id cannot
- * have been reused for another thread by the time anyone asks. */
+ * cannot be checked from here and is alive. The holder record (`guard_holder`), when it names the
+ * word's thread, adds its start time, so a holder whose id was reused is gone; without one (a
+ * holder killed between taking the word and writing the record: microseconds) the id alone is
+ * asked about. */
 static bool guard_holder_dead(const sync_state *st, uint32_t held) {
+  holder h;
+  if (read_holder(&st->guard_holder, held & GUARD_TID_MASK, &h) &&
+      (held >> GUARD_TID_BITS & GUARD_TAG_MASK) != NO_SLOT)
+    return !alive(&h);
   uint32_t tag = (held >> GUARD_TID_BITS) & GUARD_TAG_MASK;
   if (tag == 0 || tag > KOBJNS__SYNC_NAMESPACES) return false;
   uint64_t ns = __atomic_load_n(&st->namespaces[tag - 1], __ATOMIC_ACQUIRE);
@@ -348,35 +354,50 @@ static bool guard_take(sync_state *st, uint32_t expected, uint32_t word) {
                                      __ATOMIC_RELAXED);
 }
 
+static void took_guard(sync_state *st) { record(&st->guard_holder, self()); }
+
 /* A lock on a shared word in the classic three states (free; held; held with sleepers), with the
- * holder in the word. */
-static void guard_lock(sync_map *m) {
+ * holder in the word and, once taken, in `guard_holder`. Legitimately held for instructions, but
+ * any user of the object can hold it for as long as it likes (a stopped process, a forged word),
+ * so it is waited for until `until` only (NULL: forever, for a wait that has no time limit): 0
+ * when taken, KOBJNS_WAIT_TIMEOUT when not in time, KOBJNS_POSSIBLE_DEADLOCK when the word names
+ * the calling thread (a signal handler that interrupted it inside a change). */
+static int guard_lock(sync_map *m, const struct timespec *until) {
   sync_state *st = m->state;
   uint32_t mine = guard_word(m);
-  if (guard_take(st, 0, mine)) return;
+  if (guard_take(st, 0, mine)) return took_guard(st), 0;
+  if ((__atomic_load_n(&st->guard, __ATOMIC_RELAXED) & ~GUARD_SLEEPERS) == mine) {
+    holder h; /* ours, unless its record names an earlier, dead thread that had our id */
+    if (!read_holder(&st->guard_holder, self()->tid, &h) || same_thread(&h, self()))
+      return KOBJNS_POSSIBLE_DEADLOCK;
+  }
   /* Held for a few instructions: a short spin beats a sleep and a wake (two system calls). */
   if (other_cpus()) {
     struct timespec end = after_ns(GUARD_SPIN_NS);
     do {
       for (int i = 0; i < SPIN_BATCH; i++)
-        if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine)) return;
+        if (__atomic_load_n(&st->guard, __ATOMIC_RELAXED) == 0 && guard_take(st, 0, mine))
+          return took_guard(st), 0;
     } while (!passed(&end));
   }
   for (unsigned slices = 0;; slices++) {
     /* From here on we may have slept: take it marked, so that our unlock wakes the next. */
     uint32_t held = __atomic_load_n(&st->guard, __ATOMIC_RELAXED);
     if (held == 0) {
-      if (guard_take(st, 0, mine | GUARD_SLEEPERS)) return;
+      if (guard_take(st, 0, mine | GUARD_SLEEPERS)) return took_guard(st), 0;
       continue;
     }
     if (slices >= GUARD_PATIENCE_SLICES && guard_holder_dead(st, held) &&
         guard_take(st, held, mine | GUARD_SLEEPERS)) {
+      took_guard(st);
       bump(st); /* its holder died inside a change: ours now, and everyone looks again */
-      return;
+      return 0;
     }
+    if (until && passed(until)) return KOBJNS_WAIT_TIMEOUT;
     if (!(held & GUARD_SLEEPERS) && !guard_take(st, held, held | GUARD_SLEEPERS)) continue;
     struct timespec end = after_ms(LIVENESS_SLICE_MS);
-    kobjns__plat_wait(&st->guard, held | GUARD_SLEEPERS, &end);
+    kobjns__plat_wait(&st->guard, held | GUARD_SLEEPERS,
+                      until && before(until, &end) ? until : &end);
   }
 }
 
@@ -400,6 +421,7 @@ static void announce_pending(void) {
 
 static void guard_unlock(sync_map *m) {
   sync_state *st = m->state;
+  forget(&st->guard_holder);
   if (__atomic_exchange_n(&st->guard, 0, __ATOMIC_RELEASE) & GUARD_SLEEPERS)
     kobjns__plat_wake(&st->guard, 1);
   announce_pending();
@@ -459,7 +481,7 @@ static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a
   sync_state *state = o->os.map->state; /* zero-filled: guard free, no owner */
   /* Nobody else can reach it yet; the guard still orders these writes before anyone's look
    * (the publication that makes it reachable is a system call, which thread checkers miss). */
-  guard_lock(o->os.map);
+  if ((rc = guard_lock(o->os.map, NULL))) return rc; /* nobody else can reach it: at once */
   __atomic_store_n(&state->kind, (uint32_t)a->type, __ATOMIC_RELAXED);
   state->manual_reset = a->manual_reset;
   state->signaled = a->initial_state;
@@ -546,13 +568,28 @@ static void set_lock(sync_state *st, uint32_t v) {
   __atomic_store_n(&st->lock, v, __ATOMIC_RELEASE);
 }
 
-/* The guard of `s`'s page, a mutex's lock marked (see above). */
-static sync_state *lock_state(const kobjns__object *s) {
+static void sweep_left(const kobjns__object *s, sync_state *st);
+
+/* The guard of `s`'s page (guard_lock: 0, 258 when not taken by `until`, 1131), a mutex's lock
+ * marked (see above), and the slots their waiters left without the guard freed. */
+static int lock_state(const kobjns__object *s, const struct timespec *until) {
   sync_map *m = s->os.map;
-  guard_lock(m);
+  int rc = guard_lock(m, until);
+  if (rc) return rc;
   if (s->type == KOBJNS_TYPE_MUTEX)
     __atomic_or_fetch(&m->state->lock, LOCK_WAITERS, __ATOMIC_ACQ_REL);
-  return m->state;
+  if (in_use(m->state)) sweep_left(s, m->state);
+  return 0;
+}
+
+/* How long a release, set, reset or post waits for a guard that another process keeps: then it
+ * answers KOBJNS_TIMEOUT (1460), having changed nothing. */
+#define GUARD_PATIENCE_MS 1000u
+
+static int lock_state_patiently(const kobjns__object *s) {
+  struct timespec until = after_ms(GUARD_PATIENCE_MS);
+  int rc = lock_state(s, &until);
+  return rc == KOBJNS_WAIT_TIMEOUT ? KOBJNS_TIMEOUT : rc;
 }
 
 static void unlock_state(const kobjns__object *s) {
@@ -652,10 +689,15 @@ static int64_t free_units(const kobjns__object *s, const sync_state *st) {
   }
 }
 
-static void grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags) {
+/* Grant waiting slot i (guard held): false when its waiter left it meanwhile (KOBJNS__SLOT_LEFT,
+ * written without the guard), which the caller then frees. */
+static bool grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags) {
   slot *q = &st->slots[i];
   q->flags = flags;
-  set_slot_state(q, KOBJNS__SLOT_GRANTED); /* one store: the grant, and the unit's reservation */
+  uint32_t waiting = KOBJNS__SLOT_WAITING; /* one swap: the grant, and the unit's reservation */
+  if (!__atomic_compare_exchange_n(&q->state, &waiting, KOBJNS__SLOT_GRANTED, false,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return false;
   if (s->type == KOBJNS_TYPE_MUTEX) {
     set_lock(st, q->word | LOCK_WAITERS);                                 /* the waiter's now */
     if (q->kind & KOBJNS__SLOT_SOLE) put_state(st, i, KOBJNS__SLOT_FREE); /* nothing to give back */
@@ -664,6 +706,17 @@ static void grant(const kobjns__object *s, sync_state *st, int i, uint32_t flags
     to_announce[to_announce_count++] = q;
   else
     announce(q);
+  return true;
+}
+
+/* Grant the first waiting slot (freeing those whose waiters left): its index, or -1. */
+static int grant_first(const kobjns__object *s, sync_state *st, uint32_t flags) {
+  for (int n = 0; n < SLOTS; n++) {
+    int i = first_in(st, KOBJNS__SLOT_WAITING);
+    if (i < 0 || grant(s, st, i, flags)) return i;
+    put_state(st, i, KOBJNS__SLOT_FREE);
+  }
+  return -1;
 }
 
 /* Whether waiter `who` is of a process of our pid namespace that has ended: one cheap
@@ -690,7 +743,7 @@ static void dispatch(const kobjns__object *s, sync_state *st) {
       put_state(st, i, KOBJNS__SLOT_FREE); /* it held nothing: skip it */
       continue;
     }
-    grant(s, st, i, 0);
+    if (!grant(s, st, i, 0)) put_state(st, i, KOBJNS__SLOT_FREE); /* its waiter left */
   }
 }
 
@@ -723,11 +776,8 @@ static void clamp(const kobjns__object *s, sync_state *st, int64_t leaving) {
 static void give_back(const kobjns__object *s, sync_state *st, int i, uint32_t to) {
   slot *q = &st->slots[i];
   if ((q->flags & KOBJNS__SLOT_PULSE) && s->type == KOBJNS_TYPE_EVENT && !st->manual_reset) {
-    int next = first_in(st, KOBJNS__SLOT_WAITING);
-    if (next >= 0)
-      grant(s, st, next, KOBJNS__SLOT_PULSE); /* two reservations for one unit a moment */
-    else if (st->signaled > 0)
-      st->signaled--;
+    /* two reservations for one unit a moment */
+    if (grant_first(s, st, KOBJNS__SLOT_PULSE) < 0 && st->signaled > 0) st->signaled--;
     put_state(st, i, to);
     return;
   }
@@ -770,6 +820,36 @@ static void leave(const kobjns__object *s, sync_state *st, int i) {
     give_back(s, st, i, KOBJNS__SLOT_FREE);
   else if (state != KOBJNS__SLOT_FREE)
     put_state(st, i, KOBJNS__SLOT_FREE);
+}
+
+/* Free the slots whose waiters left without the guard, giving back what they were granted. */
+static void sweep_left(const kobjns__object *s, sync_state *st) {
+  for (uint32_t bits = in_use(st); bits;) {
+    int i = next_in_use(&bits);
+    uint32_t state = slot_state(&st->slots[i]);
+    if (state == KOBJNS__SLOT_LEFT) {
+      put_state(st, i, KOBJNS__SLOT_FREE);
+    } else if (state == KOBJNS__SLOT_LEFT_GRANTED) {
+      set_slot_state(&st->slots[i], KOBJNS__SLOT_GRANTED);
+      give_back(s, st, i, KOBJNS__SLOT_FREE);
+    }
+  }
+}
+
+/* The calling thread's slot i leaves without the guard (another process keeps it): one swap
+ * marks it, and the next holder of the guard frees it (sweep_left). */
+static void desert(sync_state *st, int i) {
+  slot *q = &st->slots[i];
+  if (!mine(q)) return;
+  for (int tries = 0; tries < 8; tries++) { /* a grant under the guard may come in between */
+    uint32_t now = slot_state(q);
+    uint32_t to = now == KOBJNS__SLOT_GRANTED ? KOBJNS__SLOT_LEFT_GRANTED
+                  : now == KOBJNS__SLOT_WAITING || now == KOBJNS__SLOT_PASSED ? KOBJNS__SLOT_LEFT
+                                                                              : 0;
+    if (!to ||
+        __atomic_compare_exchange_n(&q->state, &now, to, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      return;
+  }
 }
 
 /* Look for the dead: a mutex whose owner is gone is freed and marked abandoned; a waiter whose
@@ -834,7 +914,12 @@ int kobjns__os_mutex_release(kobjns__object *s) {
   if (__atomic_compare_exchange_n(&st->lock, &unmarked, 0, false, __ATOMIC_RELEASE,
                                   __ATOMIC_RELAXED))
     return rc; /* nobody waits */
-  lock_state(s);
+  int locked = lock_state_patiently(s);
+  if (locked) { /* still ours: as it was */
+    st->recursion = levels;
+    record(&st->owner, self());
+    return locked;
+  }
   bump(st); /* pollers (a full queue) look again */
   set_lock(st, LOCK_WAITERS);
   unpass(st);
@@ -844,7 +929,9 @@ int kobjns__os_mutex_release(kobjns__object *s) {
 }
 
 int kobjns__os_event_set(kobjns__object *s, bool signaled) {
-  sync_state *st = lock_state(s);
+  sync_state *st = s->os.map->state;
+  int locked = lock_state_patiently(s);
+  if (locked) return locked;
   int64_t held = reserved(st);
   if (signaled) {
     bump(st);
@@ -865,29 +952,28 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
 }
 
 int kobjns__os_event_pulse(kobjns__object *s) {
-  sync_state *st = lock_state(s);
+  sync_state *st = s->os.map->state;
+  int locked = lock_state_patiently(s);
+  if (locked) return locked;
   int64_t held = reserved(st);
   bump(st);
   unpass(st);
   if (st->manual_reset) { /* every current waiter, and reset */
     st->sets++;
-    for (int n = 0, i; n < SLOTS && (i = first_in(st, KOBJNS__SLOT_WAITING)) >= 0; n++)
-      grant(s, st, i, KOBJNS__SLOT_PULSE);
+    for (int n = 0; n < SLOTS && grant_first(s, st, KOBJNS__SLOT_PULSE) >= 0; n++) continue;
     st->signaled = 0;
   } else { /* reset, and one waiter */
     if (st->signaled > held) st->signaled = (uint32_t)held;
-    int i = first_in(st, KOBJNS__SLOT_WAITING);
-    if (i >= 0) {
-      st->signaled = (uint32_t)held + 1;
-      grant(s, st, i, KOBJNS__SLOT_PULSE);
-    }
+    if (grant_first(s, st, KOBJNS__SLOT_PULSE) >= 0) st->signaled = (uint32_t)held + 1;
   }
   unlock_state(s);
   return 0;
 }
 
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous) {
-  sync_state *st = lock_state(s);
+  sync_state *st = s->os.map->state;
+  int locked = lock_state_patiently(s);
+  if (locked) return locked;
   /* Read from a page any user of the object may write: checked, and computed in 64 bits. The
    * count includes the units handed to waiters, which are theirs already. */
   int64_t now = st->count, maximum = st->maximum, available = now - reserved(st);
@@ -990,13 +1076,24 @@ static bool granted(kobjns__object *const *objects, const waiting *w, size_t i) 
          slot_state(&state_of(objects, i)->slots[w[i].slot]) == KOBJNS__SLOT_GRANTED;
 }
 
-/* Leave every queue this wait is in (giving back what it did not take). */
+/* How long past its time a wait may go on for a guard that another process keeps (a legitimate
+ * holder keeps it for microseconds; a stopped or tampering one forever). */
+#define GUARD_SLACK_MS 20u
+
+/* Leave every queue this wait is in (giving back what it did not take); a queue whose guard
+ * another process keeps is left without it (desert). */
 static void leave_all(kobjns__object *const *objects, size_t count, waiting *w) {
+  struct timespec until = {0, 0};
   for (size_t i = 0; i < count; i++) {
     if (w[i].slot < 0) continue;
-    sync_state *st = lock_state(objects[i]);
-    leave(objects[i], st, w[i].slot);
-    unlock_state(objects[i]);
+    sync_state *st = state_of(objects, i);
+    if (!until.tv_sec && !until.tv_nsec) until = after_ms(GUARD_SLACK_MS); /* for them all */
+    if (lock_state(objects[i], &until) == 0) {
+      leave(objects[i], st, w[i].slot);
+      unlock_state(objects[i]);
+    } else {
+      desert(st, w[i].slot);
+    }
     w[i].slot = -1;
   }
 }
@@ -1004,10 +1101,13 @@ static void leave_all(kobjns__object *const *objects, size_t count, waiting *w) 
 /* A wait for any: take a granted unit, else (where this wait has no slot: a full queue, or the
  * first time) a free one, and queue up where it cannot. With `look`, look for the dead first. */
 static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bool first, bool look,
-                    bool queue, size_t *index) {
+                    bool queue, const struct timespec *until, size_t *index) {
   for (size_t i = 0; i < count; i++) {
     if (!first && !look && w[i].slot >= 0 && !granted(objects, w, i)) continue;
-    sync_state *st = lock_state(objects[i]);
+    sync_state *st = state_of(objects, i);
+    int locked = lock_state(objects[i], until);
+    if (locked == KOBJNS_POSSIBLE_DEADLOCK) return locked;
+    if (locked) continue; /* kept by another process: nothing to take from it now */
     if (look) recover(objects[i], st);
     int rc = WOULD_BLOCK;
     if (w[i].slot >= 0 && !mine(&st->slots[w[i].slot])) w[i].slot = -1; /* lost: queue again */
@@ -1049,8 +1149,14 @@ static bool all_ready(kobjns__object *const *objects, size_t count, const waitin
  * units go to the next waiters: a wait for all never holds part of what it waits for) and
  * queues up where it has no slot. */
 static int step_all(kobjns__object *const *sorted, kobjns__object *const *objects, size_t count,
-                    waiting *w, bool queue, bool look, size_t *index) {
-  for (size_t i = 0; i < count; i++) lock_state(sorted[i]);
+                    waiting *w, bool queue, bool look, const struct timespec *until,
+                    size_t *index) {
+  for (size_t i = 0; i < count; i++) {
+    int locked = lock_state(sorted[i], until);
+    if (!locked) continue;
+    while (i) unlock_state(sorted[--i]); /* one kept by another process: not all now */
+    return locked == KOBJNS_POSSIBLE_DEADLOCK ? locked : WOULD_BLOCK;
+  }
   int rc = WOULD_BLOCK;
   for (size_t i = 0; i < count; i++) {
     sync_state *st = state_of(objects, i);
@@ -1130,6 +1236,16 @@ static void sleep_on(kobjns__object *const *objects, size_t count, const waiting
     if (w[i].slot < 0) __atomic_sub_fetch(&state_of(objects, i)->sleepers, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Whether a wait for one mutex alone was handed it whole (grant: the lock names us, our slot is
+ * freed already): then it is ours without the guard. */
+static bool handed_whole(kobjns__object *const *objects, size_t count, const waiting *w) {
+  if (count != 1 || w[0].slot < 0 || objects[0]->type != KOBJNS_TYPE_MUTEX) return false;
+  sync_state *st = state_of(objects, 0);
+  const slot *q = &st->slots[w[0].slot];
+  return handed_to_me(st, guard_word(objects[0]->os.map)) &&
+         !(slot_state(q) == KOBJNS__SLOT_GRANTED && mine(q));
+}
+
 int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
                     uint32_t timeout_ms, size_t *index) {
   *index = 0;
@@ -1139,17 +1255,6 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
     int rc = mutex_try(objects[0]->os.map);
     if (rc != WOULD_BLOCK) return rc;
   }
-  waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  for (size_t i = 0; i < count; i++)
-    w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
-                     .slot = -1};
-  if (count == 1 && objects[0]->type != KOBJNS_TYPE_MUTEX) {
-    /* A wait that may not wait looks for the dead first, unless nobody is queued. */
-    sync_state *st = lock_state(objects[0]);
-    int rc = timeout_ms == 0 && in_use(st) ? WOULD_BLOCK : take_free(objects[0], st, &w[0], true);
-    unlock_state(objects[0]);
-    if (rc != WOULD_BLOCK) return rc;
-  }
   kobjns__object *sorted[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   if (wait_all) {
     memcpy(sorted, objects, count * sizeof *objects);
@@ -1157,9 +1262,30 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
     for (size_t i = 1; i < count; i++)
       if (sorted[i]->os.map == sorted[i - 1]->os.map) return KOBJNS_INVALID_PARAMETER;
   }
-  struct timespec deadline;
+  /* The wait's time, and how long it waits for a guard: its time and a little slack (a guard
+   * that another process keeps never makes a wait outlast its time by more). */
+  struct timespec deadline, guard_deadline;
   bool forever = timeout_ms == KOBJNS_INFINITE;
-  if (!forever) deadline = after_ms(timeout_ms);
+  if (!forever) {
+    deadline = after_ms(timeout_ms);
+    guard_deadline = after_ns(((uint64_t)timeout_ms + GUARD_SLACK_MS) * 1000000);
+  }
+  const struct timespec *guard_until = forever ? NULL : &guard_deadline;
+  waiting w[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  for (size_t i = 0; i < count; i++)
+    w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
+                     .slot = -1};
+  if (count == 1 && objects[0]->type != KOBJNS_TYPE_MUTEX) {
+    /* A wait that may not wait looks for the dead first, unless nobody is queued. */
+    sync_state *st = state_of(objects, 0);
+    int rc = lock_state(objects[0], guard_until);
+    if (rc == KOBJNS_POSSIBLE_DEADLOCK) return rc;
+    if (!rc) {
+      rc = timeout_ms == 0 && in_use(st) ? WOULD_BLOCK : take_free(objects[0], st, &w[0], true);
+      unlock_state(objects[0]);
+      if (rc != WOULD_BLOCK) return rc;
+    }
+  }
   /* A first look takes what is free (nothing handed to a waiter) and queues up otherwise; a
    * wait that may not wait looks for the dead first: a timeout never hides an abandoned mutex. */
   bool look = timeout_ms == 0, first = true, last = look;
@@ -1167,14 +1293,7 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
   uint32_t *words[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   uint32_t values[KOBJNS_MAXIMUM_WAIT_OBJECTS];
   for (;;) {
-    if (count == 1 && w[0].slot >= 0 && objects[0]->type == KOBJNS_TYPE_MUTEX) {
-      /* Handed to us as its sole waiter: ours without the guard (our slot is freed already). */
-      sync_state *st = state_of(objects, 0);
-      const slot *q = &st->slots[w[0].slot];
-      if (handed_to_me(st, guard_word(objects[0]->os.map)) &&
-          !(slot_state(q) == KOBJNS__SLOT_GRANTED && mine(q)))
-        return become_owner(st);
-    }
+    if (handed_whole(objects, count, w)) return become_owner(state_of(objects, 0));
     for (size_t i = 0; i < count; i++) { /* before the step: a grant after it ends the sleep */
       sync_state *st = state_of(objects, i);
       words[i] = w[i].slot >= 0 ? &st->slots[w[i].slot].grant : &st->seq;
@@ -1182,13 +1301,18 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
     }
     int rc = WOULD_BLOCK;
     if (!wait_all) {
-      rc = step_any(objects, count, w, first, look, !last, index);
+      rc = step_any(objects, count, w, first, look, !last, guard_until, index);
     } else {
       bool any = first || look;
       for (size_t i = 0; i < count && !any; i++) any = w[i].slot < 0 || granted(objects, w, i);
-      if (any) rc = step_all(sorted, objects, count, w, !last, look, index);
+      if (any) rc = step_all(sorted, objects, count, w, !last, look, guard_until, index);
     }
     if (rc != WOULD_BLOCK || last) {
+      /* A mutex handed to us meanwhile is ours, even where its guard was not to be had. */
+      if (rc == WOULD_BLOCK && handed_whole(objects, count, w)) {
+        rc = become_owner(state_of(objects, 0));
+        w[0].slot = -1; /* freed by the hand-over */
+      }
       leave_all(objects, count, w); /* a grant that came first was taken above */
       return rc == WOULD_BLOCK ? KOBJNS_WAIT_TIMEOUT : rc;
     }

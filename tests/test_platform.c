@@ -15,6 +15,7 @@
 
 #include "kt.h"
 #include "object.h"
+#include "platform.h"
 
 #define SYNC "0x100000"
 
@@ -47,6 +48,12 @@ static void poke32(int fd, off_t at, size_t field, uint32_t value) {
   CU_ASSERT(pwrite(fd, &value, sizeof value, at + (off_t)field) == (ssize_t)sizeof value);
 }
 
+static uint32_t peek32(int fd, off_t at, size_t field) {
+  uint32_t value = 0;
+  CU_ASSERT(pread(fd, &value, sizeof value, at + (off_t)field) == (ssize_t)sizeof value);
+  return value;
+}
+
 /* --- liveness --------------------------------------------------------------------------------- */
 
 /* With /proc mounted hidepid=2, a waiter of another uid cannot see the owner's threads: unknown,
@@ -73,12 +80,6 @@ static void hidden_owner_is_alive(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
-/* Whether the child answers within `ms`. */
-static bool replies_within(kt_proc *p, int ms) {
-  struct pollfd pfd = {.fd = fileno(p->from), .events = POLLIN};
-  return poll(&pfd, 1, ms) > 0;
-}
-
 /* The slot of namespace `ns` in the page's namespace table (format.h), or of a free one. */
 static uint32_t namespace_slot(int fd, off_t at, uint64_t ns) {
   kobjns__sync_state st;
@@ -92,8 +93,8 @@ static uint32_t namespace_slot(int fd, off_t at, uint64_t ns) {
  * the namespace: two containers sharing /dev/shm could have the same one, and a thread id free in
  * one may be a live thread in the other, which took the word for proof that its holder was dead.
  * Now a tag is a slot of the page's namespace table, claimed once per namespace: a word whose
- * slot holds another namespace, or that has no slot, is never taken over (the waiter waits for
- * it); a word of our slot whose thread is gone is. */
+ * slot holds another namespace, or that has no slot, is never taken over (the wait ends at its
+ * time, 258, without it); a word of our slot whose thread is gone is. */
 static void guard_word_names_its_namespace(void) {
   int fd;
   off_t at = 0;
@@ -118,18 +119,148 @@ static void guard_word_names_its_namespace(void) {
    * with one swap, without it). */
   poke32(fd, at, offsetof(kobjns__sync_state, lock), 0x80000000u);
   poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | (other + 1) << 22);
-  kt_send(&waiter, "wait 100");
-  CU_ASSERT(!replies_within(&waiter, 400)); /* their thread: unknown here, alive */
+  /* Their thread: unknown here, alive. */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 100"), KOBJNS_WAIT_TIMEOUT);
   poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | 0x1FFu << 22);
-  CU_ASSERT(!replies_within(&waiter, 400)); /* no namespace slot: nobody can tell, alive */
+  /* No namespace slot: nobody can tell, alive. */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 100"), KOBJNS_WAIT_TIMEOUT);
   poke32(fd, at, offsetof(kobjns__sync_state, guard), tid | (ours + 1) << 22);
-  KT_STATUS(kt_recv(&waiter, NULL, 0), 0); /* ours, and gone: taken over; the mutex was free */
+  /* Ours, and gone: taken over; the mutex was free. */
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 1000"), 0);
   KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
   CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
   close(fd);
   KT_OK(kobjns_wait(m, 0));
   KT_OK(kobjns_mutex_release(m));
   KT_OK(kobjns_sync_close(m));
+}
+
+/* --- a guard kept by someone else --------------------------------------------------------------
+ */
+
+/* The identity the platform gives the calling thread, as the page stores it. */
+static kobjns__stored_thread this_thread(void) {
+  kobjns__plat_thread t;
+  kobjns__plat_thread_self(&t);
+  return (kobjns__stored_thread){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
+}
+
+/* Writes guard word `word` and guard holder record `who` into the page at `at`. */
+static void keep_guard(int fd, off_t at, uint32_t word, const kobjns__stored_thread *who) {
+  CU_ASSERT(pwrite(fd, who, sizeof *who, at + (off_t)offsetof(kobjns__sync_state, guard_holder)) ==
+            (ssize_t)sizeof *who);
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), word);
+}
+
+/* Milliseconds a child takes to answer a command, with its status in *rc. */
+static double timed_cmd(kt_proc *p, int *rc, const char *command) {
+  double start = kt_now_ms();
+  *rc = kt_cmd(p, NULL, 0, "%s", command);
+  return kt_now_ms() - start;
+}
+
+/* Any user who may use an object may write its page, so its guard can be kept for ever: a word
+ * forged to name a live thread, or a holder stopped inside (SIGSTOP, a debugger, a frozen
+ * cgroup). Nothing that another process does makes a call outlast its time: a wait ends with 258
+ * at its time (a small slack for a guard legitimately held for microseconds), and a release, set
+ * or post answers 1460 after a second, having changed nothing. */
+static void a_kept_guard_holds_no_call_past_its_time(void) {
+  int fd;
+  off_t at = 0;
+  const char *ename = kt_name("keptev"), *mname = kt_name("keptmx");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, ename, 0, 1, "D:(A;;GA;;;WD)", &e));
+  fd = open_state(ename, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  kt_proc victim;
+  CU_ASSERT_FATAL(kt_spawn(&victim, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&victim, NULL, 0, "eventopen %s 0x1F0003", ename), 0); /* EVENT_ALL_ACCESS */
+  /* Kept by a live thread of ours (this one), as its record says: never presumed dead. */
+  struct stat ns;
+  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  kobjns__stored_thread me = this_thread();
+  uint32_t tag = namespace_slot(fd, at, (uint64_t)ns.st_ino) + 1;
+  keep_guard(fd, at, me.tid | tag << 22, &me);
+  int rc;
+  double ms = timed_cmd(&victim, &rc, "wait 100");
+  KT_STATUS(rc, KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT(ms >= 100 && ms < 1000);
+  ms = timed_cmd(&victim, &rc, "wait 0");
+  KT_STATUS(rc, KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT(ms < 1000);
+  ms = timed_cmd(&victim, &rc, "set");
+  KT_STATUS(rc, KOBJNS_TIMEOUT);
+  CU_ASSERT(ms >= 1000 && ms < 3000);
+  /* Let go: the event is as it was (set), and the same calls work. */
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), 0);
+  KT_STATUS(kt_cmd(&victim, NULL, 0, "wait 1000"), 0);
+  close(fd);
+  /* A mutex released while its guard is kept stays its owner's, who can release it later. */
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, mname, 0, "D:(A;;GA;;;WD)", &m));
+  fd = open_state(mname, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  KT_STATUS(kt_cmd(&victim, NULL, 0, "mutexopen %s " SYNC, mname), 0);
+  KT_STATUS(kt_cmd(&victim, NULL, 0, "wait 0"), 0);
+  poke32(fd, at, offsetof(kobjns__sync_state, lock),
+         peek32(fd, at, offsetof(kobjns__sync_state, lock)) | 0x80000000u); /* "waited for" */
+  keep_guard(fd, at, me.tid | tag << 22, &me);
+  KT_STATUS(kt_cmd(&victim, NULL, 0, "release"), KOBJNS_TIMEOUT);
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), 0);
+  KT_STATUS(kt_cmd(&victim, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&victim), 0);
+  close(fd);
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_sync_close(e));
+}
+
+/* A thread that finds its own word in the guard is inside a change of that object already (a
+ * signal handler interrupted it there): it answers 1131 at once, never deadlocks on itself. */
+static void a_thread_inside_the_guard_is_not_deadlocked(void) {
+  int fd;
+  off_t at = 0;
+  const char *name = kt_name("selfguard");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 0, 1, NULL, &e));
+  fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  struct stat ns;
+  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  kobjns__stored_thread me = this_thread();
+  uint32_t tag = namespace_slot(fd, at, (uint64_t)ns.st_ino) + 1;
+  keep_guard(fd, at, me.tid | tag << 22, &me); /* as if this thread were inside, interrupted */
+  KT_STATUS(kobjns_wait(e, KOBJNS_INFINITE), KOBJNS_POSSIBLE_DEADLOCK);
+  KT_STATUS(kobjns_event_set(e), KOBJNS_POSSIBLE_DEADLOCK);
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), 0);
+  KT_OK(kobjns_wait(e, 0));
+  close(fd);
+  KT_OK(kobjns_sync_close(e));
+}
+
+/* A guard whose holder died and whose id now belongs to another live thread: the holder's record
+ * (its start time) says the word's thread is not the one running under that id now, so the
+ * guard is taken over, not waited for until the object is removed. */
+static void a_reused_id_does_not_keep_the_guard(void) {
+  int fd;
+  off_t at = 0;
+  const char *name = kt_name("reused");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 0, 1, "D:(A;;GA;;;WD)", &e));
+  fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  kt_proc waiter;
+  CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "eventopen %s " SYNC, name), 0);
+  struct stat ns;
+  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  kobjns__stored_thread dead = this_thread(); /* this thread's id, an earlier start: not it */
+  dead.start = dead.start > 1 ? dead.start - 1 : dead.start + 1;
+  uint32_t tag = namespace_slot(fd, at, (uint64_t)ns.st_ino) + 1;
+  keep_guard(fd, at, dead.tid | tag << 22, &dead);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 2000"), 0); /* taken over; the event was set */
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  close(fd);
+  KT_OK(kobjns_sync_close(e));
 }
 
 /* A mutex owned by a thread of another pid namespace (a container sharing /dev/shm): its
@@ -297,6 +428,12 @@ void kt_add_platform(CU_pSuite suite) {
     kt_add(suite,
            "with /proc hidepid=2, another uid's waiter times out (258), the owner releases (0)",
            hidden_owner_is_alive, KT_NEEDS_ROOT);
+  kt_add(suite, "a guard kept by someone else holds no call past its time (258, 1460)",
+         a_kept_guard_holds_no_call_past_its_time, 0);
+  kt_add(suite, "a thread inside the guard (a signal handler) gets 1131, never a deadlock",
+         a_thread_inside_the_guard_is_not_deadlocked, 0);
+  kt_add(suite, "a dead guard holder whose id was reused does not keep the guard",
+         a_reused_id_does_not_keep_the_guard, 0);
   kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
          guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(suite, "an owner in another pid namespace: its own slot, never presumed dead (258)",
