@@ -462,18 +462,22 @@ static void view_rights(void) {
 /* posix_fallocate as the library sees it in this runner (which links it statically): the next
  * `fallocate_interrupted` calls answer EINTR, as tmpfs does when a signal arrives during the
  * reservation on kernels before 6.9; then libc's. */
-static int fallocate_interrupted, fallocate_calls;
+static int fallocate_interrupted, fallocate_calls; /* atomic: every thread of the runner calls it */
 int posix_fallocate(int fd, off_t offset, off_t len) {
   static int (*libc_fallocate)(int, off_t, off_t);
-  fallocate_calls++;
-  if (fallocate_interrupted > 0) {
-    fallocate_interrupted--;
-    return EINTR;
-  }
-  if (!libc_fallocate) /* the definition above has the name <fcntl.h> gives it (64-bit offsets) */
-    *(void **)&libc_fallocate =
+  __atomic_add_fetch(&fallocate_calls, 1, __ATOMIC_RELAXED);
+  int left = __atomic_load_n(&fallocate_interrupted, __ATOMIC_RELAXED);
+  while (left > 0)
+    if (__atomic_compare_exchange_n(&fallocate_interrupted, &left, left - 1, false,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+      return EINTR;
+  int (*real)(int, off_t, off_t) = __atomic_load_n(&libc_fallocate, __ATOMIC_ACQUIRE);
+  if (!real) { /* the definition above has the name <fcntl.h> gives it (64-bit offsets) */
+    *(void **)&real =
         dlsym(RTLD_NEXT, sizeof(off_t) == sizeof(long) ? "posix_fallocate" : "posix_fallocate64");
-  return libc_fallocate ? libc_fallocate(fd, offset, len) : ENOSYS;
+    __atomic_store_n(&libc_fallocate, real, __ATOMIC_RELEASE);
+  }
+  return real ? real(fd, offset, len) : ENOSYS;
 }
 
 /* A signal during a create's reservation (EINTR) is tried again, not answered with 1359; after
