@@ -518,7 +518,7 @@ void kt_add_sections(CU_pSuite s) {
   kt_add(s, "read-only sections", read_only_sections, app);
   kt_add(s, "view rights as MapViewOfFile computes them (rows 56, 57)", view_rights, app);
   kt_add(s, "a create's reservation interrupted by a signal is tried again",
-         KT_POSIX_ONLY(interrupted_reservation_is_retried), 0);
+         KT_POSIX_ONLY(interrupted_reservation_is_retried), KT_NEEDS_SHM_FILES);
   kt_add_not_wine(s, "a read-only section refuses write views to any handle",
                   read_only_protection_outranks_access, app,
                   "it maps a PAGE_READONLY section writable through a handle opened with "

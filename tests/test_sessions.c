@@ -187,5 +187,5 @@ void kt_add_sessions(CU_pSuite s) {
   kt_add(s, "resolving a name removes nothing (a stale session marker stays)",
          KT_POSIX_ONLY(resolving_removes_nothing), KT_NEEDS_SESSIONS);
   kt_add(s, "a transient failure of a process's first call does not stay",
-         KT_POSIX_ONLY(a_transient_first_failure_does_not_stay), 0);
+         KT_POSIX_ONLY(a_transient_first_failure_does_not_stay), KT_NEEDS_SHM_FILES);
 }
