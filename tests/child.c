@@ -368,6 +368,11 @@ int kt_child_main(void) {
       printf("%d %u %.1f\n", rc, got, longest);
     } else if (!strcmp(cmd, "set")) {
       printf("%d\n", sync_count ? kobjns_event_set(syncs[sync_count - 1]) : KOBJNS_INVALID_HANDLE);
+    } else if (!strcmp(cmd, "setloop")) { /* setloop N: N sets of the last event (to be stopped) */
+      long n = atol(a);
+      rc = sync_count ? 0 : KOBJNS_INVALID_HANDLE;
+      for (long i = 0; i < n && !rc; i++) rc = kobjns_event_set(syncs[sync_count - 1]);
+      printf("%d\n", rc);
     } else if (!strcmp(cmd, "post")) { /* post COUNT: "status previous" */
       int32_t previous = -1;
       rc = sync_count ? kobjns_semaphore_release(syncs[sync_count - 1], atoi(a), &previous)

@@ -214,6 +214,45 @@ static void a_kept_guard_holds_no_call_past_its_time(void) {
   KT_OK(kobjns_sync_close(e));
 }
 
+/* The attack as it happens: another user, let in by the descriptor, gets its own process
+ * stopped inside the guard (SIGSTOP, a debugger, a frozen cgroup) while it sets the event over
+ * and over. The root service's wait still ends at its time (258), and its set answers 1460. */
+static void a_stopped_holder_of_another_user_holds_no_call(void) {
+  const char *name = kt_name("stopped");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, "D:(A;;GA;;;WD)", &e));
+  off_t at = 0;
+  int fd = open_state(name, &at);
+  CU_ASSERT_FATAL(fd >= 0);
+  kt_proc attacker;
+  CU_ASSERT_FATAL(kt_spawn(&attacker, kt_runner_session(), 65534));
+  KT_STATUS(kt_cmd(&attacker, NULL, 0, "eventopen %s 0x1F0003", name), 0);
+  kt_send(&attacker, "setloop 1000000000");
+  bool caught = false; /* stopped while its word is in the guard */
+  for (int tries = 0; tries < 5000 && !caught; tries++) {
+    kill((pid_t)attacker.pid, SIGSTOP);
+    int st = 0;
+    if (waitpid((pid_t)attacker.pid, &st, WUNTRACED) != (pid_t)attacker.pid || !WIFSTOPPED(st))
+      break;
+    caught =
+        (peek32(fd, at, offsetof(kobjns__sync_state, guard)) & 0x3FFFFFu) == (uint32_t)attacker.pid;
+    if (!caught) kill((pid_t)attacker.pid, SIGCONT);
+  }
+  CU_ASSERT_FATAL(caught);
+  double start = kt_now_ms();
+  KT_STATUS(kobjns_wait(e, 100), KOBJNS_WAIT_TIMEOUT);
+  double waited = kt_now_ms() - start;
+  CU_ASSERT(waited >= 100 && waited < 1000);
+  start = kt_now_ms();
+  KT_STATUS(kobjns_event_reset(e), KOBJNS_TIMEOUT);
+  CU_ASSERT(kt_now_ms() - start < 3000);
+  kt_kill(&attacker); /* dead inside the guard: taken over by the next call */
+  KT_OK(kobjns_event_reset(e));
+  KT_STATUS(kobjns_wait(e, 0), KOBJNS_WAIT_TIMEOUT);
+  close(fd);
+  KT_OK(kobjns_sync_close(e));
+}
+
 /* A thread that finds its own word in the guard is inside a change of that object already (a
  * signal handler interrupted it there): it answers 1131 at once, never deadlocks on itself. */
 static void a_thread_inside_the_guard_is_not_deadlocked(void) {
@@ -430,6 +469,8 @@ void kt_add_platform(CU_pSuite suite) {
            hidden_owner_is_alive, KT_NEEDS_ROOT);
   kt_add(suite, "a guard kept by someone else holds no call past its time (258, 1460)",
          a_kept_guard_holds_no_call_past_its_time, 0);
+  kt_add(suite, "another user stopped inside the guard holds no call of root's (258, 1460)",
+         a_stopped_holder_of_another_user_holds_no_call, KT_NEEDS_ROOT);
   kt_add(suite, "a thread inside the guard (a signal handler) gets 1131, never a deadlock",
          a_thread_inside_the_guard_is_not_deadlocked, 0);
   kt_add(suite, "a dead guard holder whose id was reused does not keep the guard",
