@@ -1272,6 +1272,48 @@ static void many_handles(void) {
          exit_ns / n / 1e3);
 }
 
+/* --- listing ---------------------------------------------------------------------------------- */
+
+static int count_object(const kobjns_object *o, void *arg) {
+  (void)o;
+  (*(size_t *)arg)++;
+  return 0;
+}
+
+/* kobjns_object_list (what `kobjns ls` does) over N live objects held by a helper and N stale
+ * ones whose creator died: each object's holders come from the kernel's lock table, read once
+ * per listing (and once more for the objects that show none). N: --max-objects, at most
+ * HOLDER_MAX_OBJECTS. */
+static void listing(void) {
+  unsigned n = opt.max_objects < HOLDER_MAX_OBJECTS ? opt.max_objects : HOLDER_MAX_OBJECTS;
+  holder h = hold(0, n);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) die("fork", -1);
+  if (pid == 0) { /* creates n more and dies holding them: stale */
+    for (unsigned i = 0; i < n; i++) {
+      char name[64];
+      snprintf(name, sizeof name, "bench.stale.%u", i);
+      kobjns_section *s;
+      int rc = kobjns_section_create(NULL, name, PAGE, KOBJNS_MAP_WRITE, NULL, &s);
+      if (rc) die("create", rc);
+    }
+    _exit(0); /* no exit-time close: what a killed process leaves */
+  }
+  waitpid(pid, NULL, 0);
+  size_t count = 0;
+  double start = now_ns();
+  int rc = kobjns_object_list(count_object, &count);
+  double ns = now_ns() - start;
+  if (rc) die("list", rc);
+  printf("\nlisting (kobjns_object_list, as `kobjns ls`)\n");
+  printf("%u live + %u stale objects: %zu listed in %.1f ms (%.2f us an object)\n", n, n, count,
+         ns / 1e6, ns / (double)count / 1e3);
+  let_go(&h);
+  size_t removed = 0;
+  kobjns_cleanup(&removed);
+}
+
 /* --- memory ---------------------------------------------------------------------------------- */
 
 static void memory(void) {
@@ -1350,7 +1392,7 @@ int main(int argc, char **argv) {
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
           "  --rows LIST      only these groups, comma-separated: sections, win32, scaling,\n"
-          "                   throughput, sync, handles, memory (default: all)\n"
+          "                   throughput, sync, handles, listing, memory (default: all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
     }
@@ -1401,6 +1443,7 @@ int main(int argc, char **argv) {
   if (wanted("throughput")) throughputs();
   if (wanted("sync")) mutexes();
   if (wanted("handles")) many_handles();
+  if (wanted("listing")) listing();
   if (wanted("memory")) memory();
   size_t removed = 0;
   kobjns_cleanup(&removed);
