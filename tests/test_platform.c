@@ -145,6 +145,20 @@ static kobjns__stored_thread this_thread(void) {
   return (kobjns__stored_thread){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
 }
 
+/* A new event `name` (set, automatic) and its state page (*fd, *at), and the tag of our pid
+ * namespace in its guard words (*tag). */
+static kobjns_sync *event_and_state(const char *name, const char *sddl, int *fd, off_t *at,
+                                    uint32_t *tag) {
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 0, 1, sddl, &e));
+  *fd = open_state(name, at);
+  CU_ASSERT_FATAL(e != NULL && *fd >= 0);
+  struct stat ns;
+  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  *tag = namespace_slot(*fd, *at, (uint64_t)ns.st_ino) + 1;
+  return e;
+}
+
 /* Writes guard word `word` and guard holder record `who` into the page at `at`. */
 static void keep_guard(int fd, off_t at, uint32_t word, const kobjns__stored_thread *who) {
   CU_ASSERT(pwrite(fd, who, sizeof *who, at + (off_t)offsetof(kobjns__sync_state, guard_holder)) ==
@@ -168,18 +182,13 @@ static void a_kept_guard_holds_no_call_past_its_time(void) {
   int fd;
   off_t at = 0;
   const char *ename = kt_name("keptev"), *mname = kt_name("keptmx");
-  kobjns_sync *e = NULL;
-  KT_OK(kobjns_event_create(NULL, ename, 0, 1, "D:(A;;GA;;;WD)", &e));
-  fd = open_state(ename, &at);
-  CU_ASSERT_FATAL(fd >= 0);
+  uint32_t tag;
+  kobjns_sync *e = event_and_state(ename, "D:(A;;GA;;;WD)", &fd, &at, &tag);
   kt_proc victim;
   CU_ASSERT_FATAL(kt_spawn(&victim, kt_runner_session(), -1));
   KT_STATUS(kt_cmd(&victim, NULL, 0, "eventopen %s 0x1F0003", ename), 0); /* EVENT_ALL_ACCESS */
   /* Kept by a live thread of ours (this one), as its record says: never presumed dead. */
-  struct stat ns;
-  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
   kobjns__stored_thread me = this_thread();
-  uint32_t tag = namespace_slot(fd, at, (uint64_t)ns.st_ino) + 1;
   keep_guard(fd, at, me.tid | tag << 22, &me);
   int rc;
   double ms = timed_cmd(&victim, &rc, "wait 100");
@@ -258,15 +267,9 @@ static void a_stopped_holder_of_another_user_holds_no_call(void) {
 static void a_thread_inside_the_guard_is_not_deadlocked(void) {
   int fd;
   off_t at = 0;
-  const char *name = kt_name("selfguard");
-  kobjns_sync *e = NULL;
-  KT_OK(kobjns_event_create(NULL, name, 0, 1, NULL, &e));
-  fd = open_state(name, &at);
-  CU_ASSERT_FATAL(fd >= 0);
-  struct stat ns;
-  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
+  uint32_t tag;
+  kobjns_sync *e = event_and_state(kt_name("selfguard"), NULL, &fd, &at, &tag);
   kobjns__stored_thread me = this_thread();
-  uint32_t tag = namespace_slot(fd, at, (uint64_t)ns.st_ino) + 1;
   keep_guard(fd, at, me.tid | tag << 22, &me); /* as if this thread were inside, interrupted */
   KT_STATUS(kobjns_wait(e, KOBJNS_INFINITE), KOBJNS_POSSIBLE_DEADLOCK);
   KT_STATUS(kobjns_event_set(e), KOBJNS_POSSIBLE_DEADLOCK);
@@ -283,18 +286,13 @@ static void a_reused_id_does_not_keep_the_guard(void) {
   int fd;
   off_t at = 0;
   const char *name = kt_name("reused");
-  kobjns_sync *e = NULL;
-  KT_OK(kobjns_event_create(NULL, name, 0, 1, "D:(A;;GA;;;WD)", &e));
-  fd = open_state(name, &at);
-  CU_ASSERT_FATAL(fd >= 0);
+  uint32_t tag;
+  kobjns_sync *e = event_and_state(name, "D:(A;;GA;;;WD)", &fd, &at, &tag);
   kt_proc waiter;
   CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
   KT_STATUS(kt_cmd(&waiter, NULL, 0, "eventopen %s " SYNC, name), 0);
-  struct stat ns;
-  CU_ASSERT_FATAL(stat("/proc/self/ns/pid", &ns) == 0);
   kobjns__stored_thread dead = this_thread(); /* this thread's id, an earlier start: not it */
   dead.start = dead.start > 1 ? dead.start - 1 : dead.start + 1;
-  uint32_t tag = namespace_slot(fd, at, (uint64_t)ns.st_ino) + 1;
   keep_guard(fd, at, dead.tid | tag << 22, &dead);
   KT_STATUS(kt_cmd(&waiter, NULL, 0, "wait 2000"), 0); /* taken over; the event was set */
   CU_ASSERT_EQUAL(kt_wait(&waiter), 0);

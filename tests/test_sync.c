@@ -345,6 +345,13 @@ static void wait_all_refuses_one_object_twice(void) {
   KT_OK(kobjns_sync_close(two[1]));
 }
 
+/* A child that opens the mutex `name` and owns it. */
+static void owned_elsewhere(kt_proc *owner, const char *name) {
+  CU_ASSERT_FATAL(kt_spawn(owner, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(owner, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(owner, NULL, 0, "wait 0"), 0);
+}
+
 typedef struct multi_wait {
   kobjns_sync **objects;
   size_t count, index;
@@ -367,9 +374,7 @@ static void wait_multiple_is_woken(void) {
   KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &objects[1]));
   KT_OK(kobjns_semaphore_create(NULL, kt_name("semmulti"), 0, 1, NULL, &objects[2]));
   kt_proc owner;
-  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  owned_elsewhere(&owner, mname);
 
   multi_wait w = {objects, 3, 99, 0, -1, 0};
   kt_thread *t = kt_thread_start(wait_for_several, &w);
@@ -407,9 +412,7 @@ static void wait_all_with_a_held_mutex(void) {
   KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &objects[0]));
   KT_OK(kobjns_event_create(NULL, kt_name("evall"), 1, 1, NULL, &objects[1]));
   kt_proc owner;
-  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  owned_elsewhere(&owner, mname);
   multi_wait w = {objects, 2, 99, 1, -1, 0};
   kt_thread *t = kt_thread_start(wait_for_several, &w);
   kt_pause_ms(50);
@@ -433,9 +436,7 @@ static void wait_all_needs_everything_at_once(void) {
   KT_OK(kobjns_event_create(NULL, kt_name("evonce"), 1, 0, NULL, &objects[0]));
   KT_OK(kobjns_mutex_create(NULL, mname, 0, NULL, &objects[1]));
   kt_proc owner;
-  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, mname), 0);
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  owned_elsewhere(&owner, mname);
   multi_wait w = {objects, 2, 99, 1, -1, 1500};
   kt_thread *t = kt_thread_start(wait_for_several, &w);
   kt_pause_ms(100);
