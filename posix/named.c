@@ -261,6 +261,23 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
 }
 
 static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
+                      kobjns__facts *facts);
+
+/* A create that met a full /dev/shm (1455): the memory that killed processes' objects still hold
+ * is given back first (the tree's stale objects are removed, as kobjns_cleanup() does), then the
+ * create is tried once more. Windows frees a dead process's objects at its death; here they are
+ * freed when someone needs the room. */
+static int create_new_or_reclaim(const kobjns_ctx *ctx, const kobjns__create_args *a,
+                                 kobjns__object *o, kobjns__facts *facts) {
+  int rc = create_new(ctx, a, o, facts);
+  size_t removed = 0;
+  if (rc == KOBJNS_COMMITMENT_LIMIT && kobjns__os_cleanup(false, NULL, NULL, &removed) == 0 &&
+      removed > 0)
+    rc = create_new(ctx, a, o, facts);
+  return rc;
+}
+
+static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
                       kobjns__facts *facts) {
   const kobjns__named_type *t = named_type(a->type);
   kobjns__named_create_args args = {
@@ -290,7 +307,7 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
                       kobjns__facts *facts) {
   if (!a->name) {
     o->os.native[0] = '\0';
-    return create_new(ctx, a, o, facts);
+    return create_new_or_reclaim(ctx, a, o, facts);
   }
   kobjns__native_name(a->name, o->os.native);
   for (int attempt = 0; attempt < 1000; attempt++) {
@@ -300,7 +317,7 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
       return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
     if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
     if (!a->may_create) return KOBJNS_ACCESS_DENIED; /* the core's privilege verdict */
-    rc = create_new(ctx, a, o, facts);
+    rc = create_new_or_reclaim(ctx, a, o, facts);
     if (rc != KOBJNS_ALREADY_EXISTS) return rc; /* else another creator won: open theirs */
   }
   return KOBJNS_BUSY;

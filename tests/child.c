@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #endif
 
@@ -368,6 +369,36 @@ int kt_child_main(void) {
       printf("%d %u %.1f\n", rc, got, longest);
     } else if (!strcmp(cmd, "set")) {
       printf("%d\n", sync_count ? kobjns_event_set(syncs[sync_count - 1]) : KOBJNS_INVALID_HANDLE);
+#ifndef _WIN32
+    } else if (!strcmp(cmd, "fillstale")) {
+      /* fillstale SIZE: a process of ours creates sections of SIZE bytes until /dev/shm is full
+       * (1455), then dies holding them (stale): "status count" */
+      int report[2];
+      unsigned made = 0;
+      rc = pipe(report) < 0 ? KOBJNS_INTERNAL_ERROR : 0;
+      pid_t filler = rc ? -1 : fork();
+      if (filler == 0) {
+        close(report[0]);
+        char name[64];
+        kobjns_section *s;
+        unsigned n = 0;
+        for (int r = 0; r < 100000 && !r; n++) {
+          snprintf(name, sizeof name, "fill.%u", n);
+          r = kobjns_section_create(ctx, name, strtoull(a, NULL, 0), KOBJNS_MAP_WRITE, NULL, &s);
+          if (r == KOBJNS_COMMITMENT_LIMIT) break;
+          if (r) _exit(1);
+        }
+        if (write(report[1], &n, sizeof n) != sizeof n) _exit(1);
+        _exit(0); /* no exit-time close: what a killed process leaves */
+      }
+      if (filler > 0) {
+        close(report[1]);
+        if (read(report[0], &made, sizeof made) != sizeof made) rc = KOBJNS_INTERNAL_ERROR;
+        close(report[0]);
+        waitpid(filler, NULL, 0);
+      }
+      printf("%d %u\n", rc, made);
+#endif
     } else if (!strcmp(cmd, "setloop")) { /* setloop N: N sets of the last event (to be stopped) */
       long n = atol(a);
       rc = sync_count ? 0 : KOBJNS_INVALID_HANDLE;

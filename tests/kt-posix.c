@@ -128,6 +128,12 @@ static bool hide_proc(void) {
          mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") == 0;
 }
 
+/* In a child: a private mount namespace whose /dev/shm is a tmpfs of 4 MiB, to fill. */
+static bool small_shm(void) {
+  return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+         mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=1777") == 0;
+}
+
 bool kt_can_hide_proc(void) {
   if (geteuid() != 0) return false;
   pid_t pid = fork();
@@ -139,13 +145,17 @@ bool kt_can_hide_proc(void) {
   return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-enum { HIDE_PROC = 1, NEW_PID_NAMESPACE = 2 };
+enum { HIDE_PROC = 1, NEW_PID_NAMESPACE = 2, SMALL_SHM = 4 };
 
 static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, const char *arg,
                   unsigned how);
 
 bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid) {
   return spawn(p, session, uid, NULL, "--child", HIDE_PROC);
+}
+
+bool kt_spawn_small_shm(kt_proc *p, uint32_t session) {
+  return spawn(p, session, -1, NULL, "--child", SMALL_SHM);
 }
 
 bool kt_spawn_pid_namespace(kt_proc *p, uint32_t session) {
@@ -194,6 +204,7 @@ static bool spawn(kt_proc *p, uint32_t session, long uid, const char *program, c
     snprintf(s, sizeof s, "%u", (unsigned)session);
     setenv("KOBJNS_SESSION", s, 1);
     if ((how & HIDE_PROC) && !hide_proc()) _exit(77);
+    if ((how & SMALL_SHM) && !small_shm()) _exit(77);
 
     if (uid >= 0) {
       if (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||

@@ -116,6 +116,9 @@ bool kt_spawn_hidden_proc(kt_proc *p, uint32_t session, long uid);
 /* kt_spawn (our uid), with the child the first process of a new pid namespace (root only; it
  * exits 77 when the kernel refuses). kt_kill ends only its parent there: stop it with "exit". */
 bool kt_spawn_pid_namespace(kt_proc *p, uint32_t session);
+/* kt_spawn (our uid), with the child's /dev/shm a tmpfs of 4 MiB of its own (a private mount
+ * namespace; root only): it exits 77 when the kernel refuses the mount. */
+bool kt_spawn_small_shm(kt_proc *p, uint32_t session);
 /* Whether thread `tid` of process `pid` sleeps in the kernel: seen asleep at three looks 10 ms
  * apart (under valgrind a thread waiting for its turn to run sleeps too, but not for that long);
  * false after 10 s. */

@@ -199,6 +199,27 @@ static void cleanup_removes_only_stale_objects(void) {
   kobjns_ctx_free(app);
 }
 
+#ifndef _WIN32
+/* A create that finds /dev/shm full of stale objects (a process died holding them) gets the room
+ * back: the tree's stale objects are removed and the create is tried again, as Windows frees a
+ * dead process's objects at its death. Played in a /dev/shm of 4 MiB of the child's own. */
+static void a_full_shm_of_stale_objects_is_reclaimed(void) {
+  kt_proc p;
+  CU_ASSERT_FATAL(kt_spawn_small_shm(&p, kt_runner_session()));
+  char reply[64] = "";
+  int rc = kt_cmd(&p, reply, sizeof reply, "fillstale 262144");
+  if (rc == -1000) { /* the kernel refused the mount */
+    CU_ASSERT_EQUAL(kt_wait(&p), 77);
+    return;
+  }
+  KT_OK(rc);
+  unsigned made = 0;
+  CU_ASSERT(sscanf(reply, "%*d %u", &made) == 1 && made > 0);
+  KT_STATUS(kt_cmd(&p, NULL, 0, "create after-full 262144 " RW " -"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&p), 0);
+}
+#endif
+
 void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "kobjns_cleanup() removes only stale objects", cleanup_removes_only_stale_objects,
          KT_NEEDS_SESSION1);
@@ -211,4 +232,6 @@ void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "a killed holder counts as closed", killed_holder_counts_as_closed, KT_NEEDS_SESSION1);
   kt_add(s, "a killed holder among live ones", killed_holder_among_live_ones, KT_NEEDS_SESSION1);
   kt_add(s, "many handles in one process", many_handles_one_process, KT_NEEDS_SESSION1);
+  kt_add(s, "a create meeting a /dev/shm full of stale objects reclaims them and succeeds",
+         KT_POSIX_ONLY(a_full_shm_of_stale_objects_is_reclaimed), KT_NEEDS_ROOT);
 }
