@@ -230,7 +230,11 @@ KOBJNS_API int kobjns_mutex_create(kobjns_ctx *ctx, const char *name, int initia
                                    const char *sddl, kobjns_sync **out);
 KOBJNS_API int kobjns_mutex_open(kobjns_ctx *ctx, const char *name, unsigned access,
                                  kobjns_sync **out);
-/* Release one level of ownership: 0, or 288 when the calling thread does not own it. */
+/* Release one level of ownership: 0, or 288 when the calling thread does not own it.
+ * The calls that change a mutex, event or semaphore answer 1460 (POSIX; nothing changed, a mutex
+ * stays the caller's) when another process keeps the object's internal lock for a second (it is
+ * stopped, or tampered with the object), and 1131 when the calling thread is inside a change of
+ * that object already (a signal handler interrupted it there). */
 KOBJNS_API int kobjns_mutex_release(kobjns_sync *mutex);
 
 /* An event: manual reset (stays signaled, releasing every waiter, until reset) or automatic
@@ -261,8 +265,9 @@ KOBJNS_API int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, i
  * Waiters are served in arrival order, and what a release or set hands to a waiter is its: the
  * releaser cannot take it back, and a wait granted before it timed out succeeds.
  * 0; 735 (an abandoned mutex, now owned); 258 (timed out, nothing acquired); 5 without
- * KOBJNS_SYNCHRONIZE (a section's handle never has it); 6 (not a live handle). Signals do not
- * end a wait early. */
+ * KOBJNS_SYNCHRONIZE (a section's handle never has it); 6 (not a live handle); 1131 as above.
+ * Signals do not end a wait early, and nothing another process does makes it outlast
+ * `timeout_ms` by more than 20 ms. */
 KOBJNS_API int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms);
 /* Wait for one of `count` objects (1 ... KOBJNS_MAXIMUM_WAIT_OBJECTS), or with `wait_all` for
  * all of them at once: nothing is acquired until every one can be, atomically. 0 or 735 with
