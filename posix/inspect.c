@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,6 +522,73 @@ static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed
   rc = walk(&ds, sweep_one, &cb);
   describer_free(&ds);
   return rc;
+}
+
+/* --- reclaim in the background of ordinary use ----------------------------------------------- */
+
+/* What processes that died left (stale objects of the tree, their creators' unpublished files)
+ * is removed a little at a time by the creates and opens of every process that uses the tree:
+ * at most every RECLAIM_PERIOD_MS, one of them goes on through the directory from where the last
+ * step stopped, looking at RECLAIM_BATCH entries (an open and a lock probe each; a held object is
+ * left alone). So a crashed process's objects go within seconds of anyone's activity, without a
+ * scan in any one call, and without waiting for /dev/shm to fill (docs/reliability.md). */
+#define RECLAIM_PERIOD_MS 50
+#define RECLAIM_BATCH 64
+
+static pthread_mutex_t reclaim_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct timespec reclaim_next; /* under reclaim_lock; read without it as a hint */
+static DIR *reclaim_dir;             /* the cursor, or NULL to start again */
+static pid_t reclaim_pid;            /* whose cursor (a forked child starts its own) */
+
+static pthread_once_t reclaim_once = PTHREAD_ONCE_INIT;
+static void reclaim_before_fork(void) { pthread_mutex_lock(&reclaim_lock); }
+static void reclaim_after_fork(void) { pthread_mutex_unlock(&reclaim_lock); }
+static void reclaim_fork_handlers(void) {
+  pthread_atfork(reclaim_before_fork, reclaim_after_fork, reclaim_after_fork);
+}
+
+static bool reclaim_due(const struct timespec *now) {
+  return now->tv_sec > reclaim_next.tv_sec ||
+         (now->tv_sec == reclaim_next.tv_sec && now->tv_nsec >= reclaim_next.tv_nsec);
+}
+
+void kobjns__reclaim_step(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (!reclaim_due(&now)) return; /* the common case: one clock read */
+  pthread_once(&reclaim_once, reclaim_fork_handlers);
+  if (pthread_mutex_trylock(&reclaim_lock)) return; /* another thread is at it */
+  if (reclaim_due(&now) && kobjns__shm_dir_hold() >= 0) {
+    reclaim_next = now;
+    reclaim_next.tv_nsec += RECLAIM_PERIOD_MS * 1000000L;
+    if (reclaim_next.tv_nsec >= 1000000000L)
+      reclaim_next.tv_sec++, reclaim_next.tv_nsec -= 1000000000L;
+    if (reclaim_dir && reclaim_pid != getpid()) { /* the parent's cursor: start our own */
+      closedir(reclaim_dir);
+      reclaim_dir = NULL;
+    }
+    if (!reclaim_dir) {
+      int dir = openat(kobjns__shm_dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      reclaim_dir = dir >= 0 ? fdopendir(dir) : NULL;
+      if (!reclaim_dir && dir >= 0) close(dir);
+      reclaim_pid = getpid();
+    }
+    char prefix[KOBJNS__TREE_PREFIX_MAX];
+    size_t prefix_len = kobjns__tree_prefix(prefix), removed = 0;
+    callback cb = {.removed = &removed};
+    for (int n = 0; reclaim_dir && n < RECLAIM_BATCH; n++) {
+      struct dirent *e = readdir(reclaim_dir);
+      if (!e) { /* the end: the next step starts again */
+        closedir(reclaim_dir);
+        reclaim_dir = NULL;
+        break;
+      }
+      if (!strncmp(e->d_name, prefix, prefix_len))
+        (void)sweep_one(NULL, e->d_name, e->d_name + prefix_len, &cb);
+    }
+    kobjns__shm_dir_drop();
+  }
+  pthread_mutex_unlock(&reclaim_lock);
 }
 
 /* --- the entry points: each holds the shm directory while it runs (see object.h) ------------- */

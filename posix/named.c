@@ -257,6 +257,7 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
                     unsigned desired, kobjns__object *o, kobjns__facts *facts) {
   kobjns__native_name(name, o->os.native);
   int rc = open_existing(ctx, name, type, desired, o, facts);
+  kobjns__reclaim_step();
   return rc == KOBJNS__STALE_FOREIGN ? KOBJNS_FILE_NOT_FOUND : rc;
 }
 
@@ -305,6 +306,7 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
 
 int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
                       kobjns__facts *facts) {
+  kobjns__reclaim_step();
   if (!a->name) {
     o->os.native[0] = '\0';
     return create_new_or_reclaim(ctx, a, o, facts);

@@ -64,6 +64,9 @@ bool kobjns__temp_creator_died(const char *rest);
 /* Remove `native` (open as `fd`, described by `st`) if nobody holds it: 1 removed, 0 held or
  * already gone, -1 another user's object that the sticky shm directory keeps. */
 int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st);
+/* inspect.c: called by every create and open; at most every 50 ms, one of them sweeps the next
+ * few entries of the tree for what dead processes left (stale objects, unpublished files). */
+void kobjns__reclaim_step(void);
 /* Whether `native` exists with at least one live holder (removes nothing). */
 int kobjns__object_alive(const char *native, bool *alive);
 
@@ -124,11 +127,11 @@ int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const ch
 
 typedef struct kobjns__named_create_args {
   const kobjns__named_type *type;
-  const kobjns__name *name; /* NULL for an unnamed object */
-  const char *native;       /* its native name */
-  uint32_t flags;           /* KOBJNS__FLAG_* */
-  uint64_t size;            /* bytes after the header */
-  const kobjns__sd *sd;     /* NULL: the default (creator, SYSTEM, administrators) */
+  const kobjns__name *name;          /* NULL for an unnamed object */
+  const char *native;                /* its native name */
+  uint32_t flags;                    /* KOBJNS__FLAG_* */
+  uint64_t size;                     /* bytes after the header */
+  const kobjns__sd *sd;              /* NULL: the default (creator, SYSTEM, administrators) */
   const kobjns__create_args *create; /* for the type's init */
   kobjns__object *object;            /* the handle's object, for the type's init */
 } kobjns__named_create_args;

@@ -1,5 +1,6 @@
 /* Lifetime: a name lives exactly as long as some handle, in any process; a killed holder counts
  * as closed; views outlive the name. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
@@ -220,6 +221,50 @@ static void a_full_shm_of_stale_objects_is_reclaimed(void) {
 }
 #endif
 
+/* Counts the stale objects whose path contains arg's text. */
+typedef struct stale_count {
+  const char *text;
+  unsigned n;
+} stale_count;
+
+static int count_stale(const kobjns_object *o, void *arg) {
+  stale_count *c = arg;
+  if (o->stale == 1 && strstr(o->path, c->text)) c->n++;
+  return 0;
+}
+
+static unsigned stale_left(const char *text) {
+  stale_count c = {text, 0};
+  KT_OK(kobjns_object_list(count_stale, &c));
+  return c.n;
+}
+
+/* What a killed process leaves goes by itself within seconds of anyone's ordinary use: 2 000
+ * sections of a process killed holding them, and another process that opens a name every 5 ms;
+ * within 10 s none is left, and nobody called kobjns_cleanup(). */
+static void stale_objects_go_in_the_background(void) {
+  enum { OBJECTS = 2000 };
+  kt_proc dead;
+  CU_ASSERT_FATAL(kt_spawn(&dead, kt_runner_session(), -1));
+  const char *base = kt_name("bgstale");
+  for (int i = 0; i < OBJECTS; i++)
+    KT_STATUS(kt_cmd(&dead, NULL, 0, "create %s.%d 4096 " RW " -", base, i), 0);
+  kt_kill(&dead);
+  CU_ASSERT_EQUAL(stale_left(base), OBJECTS);
+  const char *missing = kt_name("bgmissing");
+  double start = kt_now_ms();
+  unsigned left = OBJECTS;
+  for (int i = 0; left && kt_now_ms() - start < 10000; i++) {
+    kobjns_section *s = NULL;
+    KT_STATUS(kobjns_section_open(NULL, missing, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
+    kt_pause_ms(5);
+    if (i % 20 == 0) left = stale_left(base);
+  }
+  fprintf(stderr, "\n    %d stale objects, %u left after %.1f s of opens\n", OBJECTS, left,
+          (kt_now_ms() - start) / 1000);
+  CU_ASSERT_EQUAL(left, 0);
+}
+
 void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "kobjns_cleanup() removes only stale objects", cleanup_removes_only_stale_objects,
          KT_NEEDS_SESSION1);
@@ -232,6 +277,8 @@ void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "a killed holder counts as closed", killed_holder_counts_as_closed, KT_NEEDS_SESSION1);
   kt_add(s, "a killed holder among live ones", killed_holder_among_live_ones, KT_NEEDS_SESSION1);
   kt_add(s, "many handles in one process", many_handles_one_process, KT_NEEDS_SESSION1);
+  kt_add(s, "what a killed process leaves goes by itself within seconds of others' opens",
+         KT_POSIX_ONLY(stale_objects_go_in_the_background), KT_NEEDS_SHM_FILES);
   kt_add(s, "a create meeting a /dev/shm full of stale objects reclaims them and succeeds",
          KT_POSIX_ONLY(a_full_shm_of_stale_objects_is_reclaimed), KT_NEEDS_ROOT);
 }
