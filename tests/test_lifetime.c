@@ -221,6 +221,7 @@ static void a_full_shm_of_stale_objects_is_reclaimed(void) {
 }
 #endif
 
+#ifndef _WIN32
 /* Counts the stale objects whose path contains arg's text. */
 typedef struct stale_count {
   const char *text;
@@ -264,6 +265,7 @@ static void stale_objects_go_in_the_background(void) {
           (kt_now_ms() - start) / 1000);
   CU_ASSERT_EQUAL(left, 0);
 }
+#endif
 
 void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "kobjns_cleanup() removes only stale objects", cleanup_removes_only_stale_objects,
