@@ -536,42 +536,36 @@ static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed
 #define RECLAIM_BATCH 64
 
 static pthread_mutex_t reclaim_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct timespec reclaim_next; /* under reclaim_lock; read without it as a hint */
-static DIR *reclaim_dir;             /* the cursor, or NULL to start again */
-static pid_t reclaim_pid;            /* whose cursor (a forked child starts its own) */
+static uint64_t reclaim_next_ns; /* atomic: when the next step is due (CLOCK_MONOTONIC) */
+static DIR *reclaim_dir;         /* the cursor, under reclaim_lock; NULL: start again */
 
+/* A forked child starts with a lock and a cursor of its own (the lock may have been held by a
+ * thread the child does not have; the cursor's descriptor shares its offset with the parent's). */
 static pthread_once_t reclaim_once = PTHREAD_ONCE_INIT;
-static void reclaim_before_fork(void) { pthread_mutex_lock(&reclaim_lock); }
-static void reclaim_after_fork(void) { pthread_mutex_unlock(&reclaim_lock); }
-static void reclaim_fork_handlers(void) {
-  pthread_atfork(reclaim_before_fork, reclaim_after_fork, reclaim_after_fork);
+static void reclaim_in_child(void) {
+  reclaim_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+  if (reclaim_dir) closedir(reclaim_dir);
+  reclaim_dir = NULL;
 }
+static void reclaim_fork_handler(void) { pthread_atfork(NULL, NULL, reclaim_in_child); }
 
-static bool reclaim_due(const struct timespec *now) {
-  return now->tv_sec > reclaim_next.tv_sec ||
-         (now->tv_sec == reclaim_next.tv_sec && now->tv_nsec >= reclaim_next.tv_nsec);
+static uint64_t monotonic_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
 void kobjns__reclaim_step(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (!reclaim_due(&now)) return; /* the common case: one clock read */
-  pthread_once(&reclaim_once, reclaim_fork_handlers);
+  uint64_t now = monotonic_ns();
+  if (now < __atomic_load_n(&reclaim_next_ns, __ATOMIC_RELAXED)) return; /* one clock read */
+  pthread_once(&reclaim_once, reclaim_fork_handler);
   if (pthread_mutex_trylock(&reclaim_lock)) return; /* another thread is at it */
-  if (reclaim_due(&now) && kobjns__shm_dir_hold() >= 0) {
-    reclaim_next = now;
-    reclaim_next.tv_nsec += RECLAIM_PERIOD_MS * 1000000L;
-    if (reclaim_next.tv_nsec >= 1000000000L)
-      reclaim_next.tv_sec++, reclaim_next.tv_nsec -= 1000000000L;
-    if (reclaim_dir && reclaim_pid != getpid()) { /* the parent's cursor: start our own */
-      closedir(reclaim_dir);
-      reclaim_dir = NULL;
-    }
+  if (now >= __atomic_load_n(&reclaim_next_ns, __ATOMIC_RELAXED) && kobjns__shm_dir_hold() >= 0) {
+    __atomic_store_n(&reclaim_next_ns, now + RECLAIM_PERIOD_MS * 1000000ull, __ATOMIC_RELAXED);
     if (!reclaim_dir) {
       int dir = openat(kobjns__shm_dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       reclaim_dir = dir >= 0 ? fdopendir(dir) : NULL;
       if (!reclaim_dir && dir >= 0) close(dir);
-      reclaim_pid = getpid();
     }
     char prefix[KOBJNS__TREE_PREFIX_MAX];
     size_t prefix_len = kobjns__tree_prefix(prefix), removed = 0;
