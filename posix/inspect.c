@@ -537,16 +537,12 @@ static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed
 
 static pthread_mutex_t reclaim_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t reclaim_next_ns; /* atomic: when the next step is due (CLOCK_MONOTONIC) */
-static DIR *reclaim_dir;         /* the cursor, under reclaim_lock; NULL: start again */
+static long reclaim_at; /* where the last step stopped (telldir), under reclaim_lock; 0: start */
 
-/* A forked child starts with a lock and a cursor of its own (the lock may have been held by a
- * thread the child does not have; the cursor's descriptor shares its offset with the parent's). */
+/* A forked child starts with a lock of its own (it may have been held by a thread the child does
+ * not have). */
 static pthread_once_t reclaim_once = PTHREAD_ONCE_INIT;
-static void reclaim_in_child(void) {
-  reclaim_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
-  if (reclaim_dir) closedir(reclaim_dir);
-  reclaim_dir = NULL;
-}
+static void reclaim_in_child(void) { reclaim_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER; }
 static void reclaim_fork_handler(void) { pthread_atfork(NULL, NULL, reclaim_in_child); }
 
 static uint64_t monotonic_ns(void) {
@@ -562,23 +558,23 @@ void kobjns__reclaim_step(void) {
   if (pthread_mutex_trylock(&reclaim_lock)) return; /* another thread is at it */
   if (now >= __atomic_load_n(&reclaim_next_ns, __ATOMIC_RELAXED) && kobjns__shm_dir_hold() >= 0) {
     __atomic_store_n(&reclaim_next_ns, now + RECLAIM_PERIOD_MS * 1000000ull, __ATOMIC_RELAXED);
-    if (!reclaim_dir) {
-      int dir = openat(kobjns__shm_dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      reclaim_dir = dir >= 0 ? fdopendir(dir) : NULL;
-      if (!reclaim_dir && dir >= 0) close(dir);
-    }
-    char prefix[KOBJNS__TREE_PREFIX_MAX];
-    size_t prefix_len = kobjns__tree_prefix(prefix), removed = 0;
-    callback cb = {.removed = &removed};
-    for (int n = 0; reclaim_dir && n < RECLAIM_BATCH; n++) {
-      struct dirent *e = readdir(reclaim_dir);
-      if (!e) { /* the end: the next step starts again */
-        closedir(reclaim_dir);
-        reclaim_dir = NULL;
-        break;
-      }
-      if (!strncmp(e->d_name, prefix, prefix_len))
-        (void)sweep_one(NULL, e->d_name, e->d_name + prefix_len, &cb);
+    /* The directory is opened for the step only (no descriptor is kept between calls), and the
+     * step goes on from where the last one stopped: an entry removed meanwhile may make it skip
+     * a few, which the next round through finds. */
+    int dir = openat(kobjns__shm_dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
+    if (!d && dir >= 0) close(dir);
+    if (d) {
+      if (reclaim_at) seekdir(d, reclaim_at);
+      char prefix[KOBJNS__TREE_PREFIX_MAX];
+      size_t prefix_len = kobjns__tree_prefix(prefix), removed = 0;
+      callback cb = {.removed = &removed};
+      struct dirent *e = NULL;
+      for (int n = 0; n < RECLAIM_BATCH && (e = readdir(d)); n++)
+        if (!strncmp(e->d_name, prefix, prefix_len))
+          (void)sweep_one(NULL, e->d_name, e->d_name + prefix_len, &cb);
+      reclaim_at = e ? telldir(d) : 0; /* at the end: the next step starts again */
+      closedir(d);
     }
     kobjns__shm_dir_drop();
   }
