@@ -223,6 +223,42 @@ static void a_kept_guard_holds_no_call_past_its_time(void) {
   KT_OK(kobjns_sync_close(e));
 }
 
+/* A queued waiter whose guard is then kept by someone else still ends at its time: it cannot
+ * take the guard to leave the queue, so it marks its slot with one swap, and the next holder of
+ * the guard frees that slot. A set made afterwards is not handed to the waiter that left: it
+ * stays in the event for the next wait. */
+static void a_waiter_leaves_a_kept_queue(void) {
+  int fd;
+  off_t at = 0;
+  uint32_t tag;
+  const char *name = kt_name("leftq");
+  kobjns_sync *e = event_and_state(name, "D:(A;;GA;;;WD)", &fd, &at, &tag);
+  KT_OK(kobjns_event_reset(e));
+  kt_proc waiter;
+  CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "eventopen %s " SYNC, name), 0);
+  kt_send(&waiter, "wait 400");
+  CU_ASSERT(kt_until_asleep(&waiter)); /* queued, asleep on its slot */
+  CU_ASSERT(peek32(fd, at, offsetof(kobjns__sync_state, in_use)) != 0);
+  kobjns__stored_thread me = this_thread();
+  keep_guard(fd, at, me.tid | tag << 22, &me);
+  double start = kt_now_ms();
+  KT_STATUS(kt_recv(&waiter, NULL, 0), KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT(kt_now_ms() - start < 1500);
+  kobjns__sync_state st;
+  CU_ASSERT_FATAL(pread(fd, &st, sizeof st, at) == (ssize_t)sizeof st);
+  unsigned left = 0;
+  for (int i = 0; i < KOBJNS__SYNC_SLOTS; i++) left += st.slots[i].state == KOBJNS__SLOT_LEFT;
+  CU_ASSERT_EQUAL(left, 1);
+  poke32(fd, at, offsetof(kobjns__sync_state, guard), 0);
+  KT_OK(kobjns_event_set(e)); /* frees the slot that was left; nobody waits */
+  CU_ASSERT_EQUAL(peek32(fd, at, offsetof(kobjns__sync_state, in_use)), 0);
+  KT_OK(kobjns_wait(e, 0)); /* the set stayed in the event */
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  close(fd);
+  KT_OK(kobjns_sync_close(e));
+}
+
 /* The attack as it happens: another user, let in by the descriptor, gets its own process
  * stopped inside the guard (SIGSTOP, a debugger, a frozen cgroup) while it sets the event over
  * and over. The root service's wait still ends at its time (258), and its set answers 1460. */
@@ -476,6 +512,8 @@ void kt_add_platform(CU_pSuite suite) {
            hidden_owner_is_alive, KT_NEEDS_ROOT);
   kt_add(suite, "a guard kept by someone else holds no call past its time (258, 1460)",
          a_kept_guard_holds_no_call_past_its_time, 0);
+  kt_add(suite, "a queued waiter whose guard is kept leaves at its time; its slot is freed later",
+         a_waiter_leaves_a_kept_queue, 0);
   kt_add(suite, "another user stopped inside the guard holds no call of root's (258, 1460)",
          a_stopped_holder_of_another_user_holds_no_call, KT_NEEDS_ROOT);
   kt_add(suite, "a thread inside the guard (a signal handler) gets 1131, never a deadlock",
