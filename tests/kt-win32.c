@@ -278,11 +278,14 @@ int kt_run(const char *program, const char *const *args, char *out, size_t size)
   ok = null != INVALID_HANDLE_VALUE && CreatePipe(&out_read, &out_write, &sa, 0) &&
        SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0) &&
        create_process(path, line, null, out_write, null, &pi);
+  DWORD error = ok ? 0 : GetLastError();
   free(line);
   if (out_write) CloseHandle(out_write);
   if (null != INVALID_HANDLE_VALUE) CloseHandle(null);
   if (!ok) {
     if (out_read) CloseHandle(out_read);
+    fprintf(stderr, "kt_run: %s could not be started: error %lu\n", program,
+            (unsigned long)error);
     return -1;
   }
   CloseHandle(pi.hThread);

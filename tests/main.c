@@ -20,6 +20,8 @@ int main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "--transient")) return kt_transient_main(argv[2]);
 #endif
   kt_set_self(argv[0]);
+  /* Unbuffered: a runner killed at its timeout has shown which test it was in. */
+  setvbuf(stdout, NULL, _IONBF, 0);
   if (argc != 2) {
     fprintf(stderr, "usage: %s SUITE | --child\nsuites:", argv[0]);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
