@@ -52,6 +52,7 @@ __attribute__((destructor)) static void kobjns_unload(void) {
   kobjns__handles_release();
   kobjns__view_release();
   kobjns__shm_release();
+  kobjns__plat_image_release();
 }
 
 static void set_groups(kobjns__token *t, const gid_t *gids, int n) {
@@ -111,27 +112,30 @@ static int create_marker(const char *native, uint32_t session, int *fd_out) {
 }
 
 int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
-  ctx->os.session_fd = -1;
-  ctx->os.pid = kobjns__pid();
+  ctx->os.session = (kobjns__hold){.fd = -1, .spare = -1};
   if (ctx->token.session == 0) return 0; /* session 0 always exists */
   char native[KOBJNS__NATIVE_MAX + 1];
   kobjns__native_session_name(ctx->token.session, native);
   for (int attempt = 0; attempt < 100; attempt++) {
     struct stat st;
-    int rc = kobjns__object_open(native, O_RDONLY, true, &ctx->os.session_fd, &st);
-    if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
-    rc = create_marker(native, ctx->token.session, &ctx->os.session_fd);
-    if (rc != KOBJNS_ALREADY_EXISTS) return rc;
+    int fd = -1;
+    int rc = kobjns__object_open(native, O_RDONLY, true, &fd, &st);
+    if (rc == KOBJNS_FILE_NOT_FOUND) rc = create_marker(native, ctx->token.session, &fd);
+    if (rc == 0) kobjns__hold_keep(&ctx->os.session, fd, true);
+    if (rc != KOBJNS_FILE_NOT_FOUND && rc != KOBJNS_ALREADY_EXISTS) return rc;
   }
   return KOBJNS_BUSY;
 }
 
 void kobjns__os_ctx_detach(kobjns_ctx *ctx) {
-  if (ctx->os.session_fd < 0) return;
+  if (ctx->os.session.fd < 0) return;
   char native[KOBJNS__NATIVE_MAX + 1];
   kobjns__native_session_name(ctx->token.session, native);
-  kobjns__object_release(ctx->os.session_fd, native, ctx->os.pid);
-  ctx->os.session_fd = -1;
+  kobjns__hold_release(&ctx->os.session, native);
+}
+
+void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from) {
+  kobjns__hold_move(&to->session, &from->session);
 }
 
 int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists) {

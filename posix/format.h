@@ -22,8 +22,10 @@
  * 4: the sync page keeps a queue of waiters (kobjns__sync_slot): units are handed over.
  * 5: the sync page says which of its slots may be in use (`in_use`), so that an object nobody
  *    waits for is changed without a look at its 32 slots; a mutex has a lock word, taken and
- *    given back with one swap when nobody waits. */
-#define KOBJNS__FORMAT_VERSION 5u
+ *    given back with one swap when nobody waits.
+ * 6: a stored thread names its process image (`image`), which exec() ends; 128 pid namespaces
+ *    (from 256) keep the page within 4096 bytes. */
+#define KOBJNS__FORMAT_VERSION 6u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 #define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
@@ -78,12 +80,14 @@ typedef struct kobjns__stored_thread {
   uint32_t pid;
   _Alignas(8) uint64_t start; /* its start time: ids are reused, starts are not (0: unknown) */
   _Alignas(8) uint64_t ns;    /* its pid namespace: ids mean nothing in another one (0: unknown) */
+  /* its process image (kobjns__plat_image_mark): exec() keeps the ids and the start, not this */
+  _Alignas(8) uint64_t image;
 } kobjns__stored_thread;
 
 /* Pid namespaces a sync page knows, each claimed once (0 -> its id) by the first process of that
  * namespace to take the guard: the guard word names its holder's namespace by slot, which no two
  * namespaces share, rather than by a hash, which they could. */
-#define KOBJNS__SYNC_NAMESPACES 256
+#define KOBJNS__SYNC_NAMESPACES 128
 
 /* One waiter in an object's queue. A release, set or pulse hands what it frees to the first
  * waiting slot (by ticket) by marking it granted: the unit stays counted in the object's state
@@ -179,7 +183,8 @@ KOBJNS__AT(kobjns__stored_thread, tid, 0);
 KOBJNS__AT(kobjns__stored_thread, pid, 4);
 KOBJNS__AT(kobjns__stored_thread, start, 8);
 KOBJNS__AT(kobjns__stored_thread, ns, 16);
-_Static_assert(sizeof(kobjns__stored_thread) == 24, "a thread is 24 bytes");
+KOBJNS__AT(kobjns__stored_thread, image, 24);
+_Static_assert(sizeof(kobjns__stored_thread) == 32, "a thread is 32 bytes");
 KOBJNS__AT(kobjns__sync_state, seq, 0);
 KOBJNS__AT(kobjns__sync_state, sleepers, 4);
 KOBJNS__AT(kobjns__sync_state, kind, 8);
@@ -193,11 +198,11 @@ KOBJNS__AT(kobjns__sync_state, count, 36);
 KOBJNS__AT(kobjns__sync_state, maximum, 40);
 KOBJNS__AT(kobjns__sync_state, lock, 44);
 KOBJNS__AT(kobjns__sync_state, owner, 48);
-KOBJNS__AT(kobjns__sync_state, namespaces, 72);
-KOBJNS__AT(kobjns__sync_state, next_ticket, 2120);
-KOBJNS__AT(kobjns__sync_state, in_use, 2124);
-KOBJNS__AT(kobjns__sync_state, slots, 2128);
-KOBJNS__AT(kobjns__sync_state, guard_holder, 3920);
+KOBJNS__AT(kobjns__sync_state, namespaces, 80);
+KOBJNS__AT(kobjns__sync_state, next_ticket, 1104);
+KOBJNS__AT(kobjns__sync_state, in_use, 1108);
+KOBJNS__AT(kobjns__sync_state, slots, 1112);
+KOBJNS__AT(kobjns__sync_state, guard_holder, 3160);
 KOBJNS__AT(kobjns__sync_slot, state, 0);
 KOBJNS__AT(kobjns__sync_slot, grant, 4);
 KOBJNS__AT(kobjns__sync_slot, ticket, 8);
@@ -207,9 +212,9 @@ KOBJNS__AT(kobjns__sync_slot, word, 20);
 KOBJNS__AT(kobjns__sync_slot, asleep, 24);
 KOBJNS__AT(kobjns__sync_slot, reserved, 28);
 KOBJNS__AT(kobjns__sync_slot, who, 32);
-_Static_assert(sizeof(kobjns__sync_slot) == 56, "a waiter slot is 56 bytes");
+_Static_assert(sizeof(kobjns__sync_slot) == 64, "a waiter slot is 64 bytes");
 _Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");
-_Static_assert(sizeof(kobjns__sync_state) == 3944, "the sync state is 3944 bytes");
+_Static_assert(sizeof(kobjns__sync_state) == 3192, "the sync state is 3192 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT
 

@@ -230,11 +230,7 @@ static const kobjns__named_type *named_type(kobjns_type type) {
   }
 }
 
-static void keep(kobjns__object *o, int fd) {
-  o->os.fd = fd;
-  o->os.pid = kobjns__pid();
-  o->os.forks = kobjns__forks();
-}
+static void keep(kobjns__object *o, int fd) { kobjns__hold_keep(&o->os.hold, fd, o->os.native[0]); }
 
 static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
                          unsigned desired, kobjns__object *o, kobjns__facts *facts) {
@@ -328,11 +324,5 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
 void kobjns__os_close(kobjns__object *o) {
   const kobjns__named_type *t = named_type(o->type);
   if (t->release) t->release(o);
-  /* At exit, a handle a forked child shares (daemonising: fork, then the parent exits) is the
-   * child's to close: the parent's exit must not remove a name the child still uses. */
-  if (o->process_exiting && o->os.forks != kobjns__forks()) {
-    close(o->os.fd);
-    return;
-  }
-  kobjns__object_release(o->os.fd, o->os.native, o->os.pid);
+  kobjns__hold_release(&o->os.hold, o->os.native);
 }

@@ -82,14 +82,98 @@ static int read_root(void) {
   return 0;
 }
 
-static unsigned forks; /* fork()s this process made: see kobjns__forks */
-
-static void after_fork_in_child(void) { current_pid = (int)getpid(); }
-static void after_fork_in_parent(void) { __atomic_add_fetch(&forks, 1, __ATOMIC_RELAXED); }
-
 int kobjns__pid(void) { return current_pid; }
 
-unsigned kobjns__forks(void) { return __atomic_load_n(&forks, __ATOMIC_RELAXED); }
+static int lock(int fd, int op);
+
+/* --- holds, and fork() ----------------------------------------------------------------------- */
+
+/* The process's named holds. A fork()ed child shares every open file description of its parent,
+ * and with them the flock locks: a closer that takes the exclusive lock would then take the one
+ * its child still relies on, and remove the name under it. So fork() gives the child a
+ * description of its own for every hold, made before the fork (a child's own, after it, could
+ * come too late: the daemon's parent closes and exits at once) and locked shared: from then on
+ * each process holds the object for itself, as an inherited handle does on Windows. */
+static pthread_mutex_t holds_lock = PTHREAD_MUTEX_INITIALIZER;
+static kobjns__hold *holds;
+
+void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) {
+  *h = (kobjns__hold){.fd = fd, .pid = current_pid, .spare = -1, .listed = named};
+  if (!named) return;
+  pthread_mutex_lock(&holds_lock);
+  h->next = holds;
+  if (holds) holds->prev = h;
+  holds = h;
+  pthread_mutex_unlock(&holds_lock);
+}
+
+void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from) {
+  pthread_mutex_lock(&holds_lock);
+  *to = *from;
+  if (to->listed) {
+    if (to->prev) to->prev->next = to;
+    if (to->next) to->next->prev = to;
+    if (holds == from) holds = to;
+  }
+  *from = (kobjns__hold){.fd = -1, .spare = -1};
+  pthread_mutex_unlock(&holds_lock);
+}
+
+void kobjns__hold_release(kobjns__hold *h, const char *native) {
+  if (h->listed) {
+    pthread_mutex_lock(&holds_lock);
+    if (h->prev) h->prev->next = h->next;
+    if (h->next) h->next->prev = h->prev;
+    if (holds == h) holds = h->next;
+    pthread_mutex_unlock(&holds_lock);
+    h->listed = false;
+  }
+  /* A description a child shares is closed, never taken for the last: the child may hold it. */
+  kobjns__object_release(h->fd, native, h->shared ? -1 : h->pid);
+  h->fd = -1;
+}
+
+/* Before fork(): a description for the child of every hold, locked shared (nobody holds the
+ * exclusive lock meanwhile: ours keeps every closer from taking it). One that cannot be made (no
+ * descriptor left, no /proc) leaves the child sharing ours. The lock stays held until the child
+ * has taken them, so no hold comes or goes in between. */
+static void holds_before_fork(void) {
+  pthread_mutex_lock(&holds_lock);
+  for (kobjns__hold *h = holds; h; h = h->next) {
+    h->spare = kobjns__plat_reopen(h->fd);
+    if (h->spare >= 0 && lock(h->spare, LOCK_SH | LOCK_NB) < 0) {
+      close(h->spare);
+      h->spare = -1;
+    }
+  }
+}
+
+static void holds_in_parent(void) {
+  for (kobjns__hold *h = holds; h; h = h->next) {
+    if (h->spare >= 0)
+      close(h->spare); /* the child's now: its copy keeps the description and the lock */
+    else
+      h->shared = true;
+    h->spare = -1;
+  }
+  pthread_mutex_unlock(&holds_lock);
+}
+
+static void holds_in_child(void) {
+  current_pid = (int)getpid();
+  for (kobjns__hold *h = holds; h; h = h->next) {
+    /* The same descriptor number, now of the child's own description: nothing that kept the
+     * number (a view being mapped, say) needs to know. */
+    if (h->spare >= 0 && dup2(h->spare, h->fd) >= 0) {
+      (void)fcntl(h->fd, F_SETFD, FD_CLOEXEC); /* dup2 clears it; setting it cannot fail here */
+      h->pid = current_pid;
+      h->shared = false;
+    }
+    if (h->spare >= 0) close(h->spare);
+    h->spare = -1;
+  }
+  holds_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+}
 
 /* Called under the init lock, and again after a failed set-up of the default context: what an
  * earlier call did is kept, never done twice. */
@@ -98,7 +182,7 @@ int kobjns__shm_init(void) {
   static bool fork_handlers;
   if (!fork_handlers) {
     current_pid = (int)getpid();
-    pthread_atfork(NULL, after_fork_in_parent, after_fork_in_child);
+    pthread_atfork(holds_before_fork, holds_in_parent, holds_in_child);
     fork_handlers = true;
   }
   int rc = read_root();
@@ -415,6 +499,7 @@ static int object_publish(int fd, const char *tmp, const char *native) {
 }
 
 static void object_release(int fd, const char *native, int pid) {
+  if (fd < 0) return;
   if (native[0] && pid == current_pid && lock(fd, LOCK_EX | LOCK_NB) == 0) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays

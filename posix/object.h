@@ -43,12 +43,17 @@ int kobjns__object_publish(int fd, const char *tmp, const char *native);
 void kobjns__object_discard(int fd, const char *tmp);
 /* This process's id, kept current across fork() without a system call. */
 int kobjns__pid(void);
-/* How many times this process has forked: a handle opened before the latest fork is shared with
- * a child (the same open file description, hence the same lock). */
-unsigned kobjns__forks(void);
-/* Drop a handle taken by process `pid`: the last holder removes the name. A fork()ed child
- * shares its parent's open file descriptions, hence its locks: it only closes its copy. */
+/* Drop a descriptor of `native` taken by process `pid`: the last holder removes the name. A
+ * descriptor of another process's description (a fork()ed child's copy) is only closed. */
 void kobjns__object_release(int fd, const char *native, int pid);
+/* Keep `fd` (a description of this process's, with its shared lock) as `h`; a named one (`named`)
+ * is listed, so that fork() gives the child a description and a lock of its own for it, as if
+ * the handle were inherited on Windows: the last closer in any process removes the name. */
+void kobjns__hold_keep(kobjns__hold *h, int fd, bool named);
+/* Move the hold `from` to `to` (a struct that holds one is being copied); `from` holds nothing. */
+void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from);
+/* Drop `h` (of `native`, "" for none): the last holder removes the name. */
+void kobjns__hold_release(kobjns__hold *h, const char *native);
 /* The shm directory's descriptor, held for one use: >= 0 until kobjns__shm_dir_drop, or -1
  * (EBADF) once the library's teardown has begun. Every use of the descriptor is held: teardown
  * closes it only when nobody holds it. */

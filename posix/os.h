@@ -7,9 +7,23 @@
 /* NAME_MAX on Linux; longer native names are replaced by a hash (see object.c). */
 #define KOBJNS__NATIVE_MAX 255
 
+#include <stdbool.h>
+
+/* A file the process keeps alive: an open file description of its own with a shared flock on it
+ * (the kernel drops it when the description closes). Named holds are listed (posix/object.c)
+ * so that a fork()ed child gets descriptions, hence holds, of its own. */
+typedef struct kobjns__hold {
+  int fd;      /* -1: none */
+  int pid;     /* the process whose description it is (a child that could not get one of its
+                  own has its parent's: then it only closes its copy) */
+  int spare;   /* during fork(): the description made for the child, or -1 */
+  bool shared; /* a child shares the description: this process is never its last holder */
+  bool listed;
+  struct kobjns__hold *prev, *next;
+} kobjns__hold;
+
 typedef struct kobjns__os_ctx {
-  int session_fd; /* membership of a session other than 0: a shared lock on its marker, or -1 */
-  int pid;        /* the process that took it */
+  kobjns__hold session; /* membership of a session other than 0: the hold of its marker */
 } kobjns__os_ctx;
 
 /* A handle's object: its own open file description (holding the shared lock) in every type;
@@ -17,9 +31,7 @@ typedef struct kobjns__os_ctx {
  * process (see posix/sync.c). */
 struct kobjns__sync_map;
 typedef struct kobjns__os_object {
-  int fd;                              /* own open file description: holds the shared lock */
-  int pid;                             /* the process that opened it */
-  unsigned forks;                      /* kobjns__forks() when it was opened */
+  kobjns__hold hold;                   /* the file, held */
   uint32_t header_size;                /* file offset of the user's byte 0 (or of the state) */
   struct kobjns__sync_map *map;        /* sync types: the process's mapping of the state */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -75,6 +76,16 @@ bool kobjns__plat_hardlinks_protected(void) {
     __atomic_store_n(&known, v, __ATOMIC_RELAXED);
   }
   return v == 1;
+}
+
+int kobjns__plat_reopen(int fd) {
+  if (!proc_fd_usable()) return -ENOTSUP;
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return -errno;
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  int again = open(self, (flags & O_ACCMODE) | O_CLOEXEC | O_NOCTTY);
+  return again < 0 ? -errno : again;
 }
 
 /* --- mapping ---------------------------------------------------------------------------------- */
@@ -142,14 +153,136 @@ static uint64_t pid_namespace(void) {
   return ns;
 }
 
+/* --- the process image ------------------------------------------------------------------------ */
+
+/* Marks are offsets in [2^62, 2^63): far from any byte a program would lock in a directory, and
+ * drawn at random, so that the image that replaces ours by exec() (same pid, same thread ids) has
+ * another one. */
+#define MARK_BASE (UINT64_C(1) << 62)
+
+static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
+static int image_fd = -1; /* the directory, open with our lock on it */
+static uint64_t image;    /* our mark (atomic), 0 until made */
+static pthread_once_t image_once = PTHREAD_ONCE_INIT;
+
+static uint64_t random_mark(void) {
+  uint64_t r = 0;
+  if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+    /* No entropy yet (early boot): what differs between an image and the one it exec()s. */
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    r = ((uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec) * 0x9E3779B97F4A7C15ull ^
+        (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&r;
+  }
+  return MARK_BASE | (r & (MARK_BASE - 1));
+}
+
+static struct flock byte_at(short type, uint64_t mark) {
+  return (struct flock){.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)mark, .l_len = 1};
+}
+
+/* A descriptor of the directory with a lock at a mark nobody else uses: 0, or an errno. */
+static int new_mark(int *fd, uint64_t *mark) {
+  *fd = open(kobjns__plat_shm_path(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0) return errno;
+  int err = EAGAIN; /* every mark drawn was taken */
+  for (int attempt = 0; attempt < 8; attempt++) {
+    *mark = random_mark();
+    struct flock taken = byte_at(F_WRLCK, *mark);
+    if (fcntl(*fd, F_OFD_GETLK, &taken) < 0) {
+      err = errno;
+      break;
+    }
+    if (taken.l_type != F_UNLCK) continue; /* another image's (or someone's on purpose) */
+    struct flock ours = byte_at(F_RDLCK, *mark);
+    if (fcntl(*fd, F_OFD_SETLK, &ours) == 0) return 0;
+    err = errno;
+    break;
+  }
+  close(*fd);
+  *fd = -1;
+  return err == EINVAL ? ENOTSUP : err;
+}
+
+static void image_before_fork(void) { pthread_mutex_lock(&image_lock); }
+static void image_in_parent(void) { pthread_mutex_unlock(&image_lock); }
+/* The child shares our description, hence our lock: it takes one of its own in the same descriptor
+ * number (no thread of ours can be using it: the child has one thread) and lets go of ours, so
+ * that our exit or exec() is seen while it runs on. */
+static void image_in_child(void) {
+  image_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+  if (image_fd < 0) return;
+  int fd;
+  uint64_t mark;
+  if (new_mark(&fd, &mark) == 0 && dup3(fd, image_fd, O_CLOEXEC) >= 0) {
+    close(fd);
+    __atomic_store_n(&image, mark, __ATOMIC_RELAXED);
+    return;
+  }
+  if (fd >= 0) close(fd);
+  close(image_fd);
+  image_fd = -1;
+  __atomic_store_n(&image, 0, __ATOMIC_RELAXED); /* marked again on the next first use */
+}
+static void register_image_fork(void) {
+  pthread_atfork(image_before_fork, image_in_parent, image_in_child);
+}
+
+uint64_t kobjns__plat_image_mark(void) {
+  uint64_t mark = __atomic_load_n(&image, __ATOMIC_ACQUIRE);
+  if (mark) return mark;
+  pthread_once(&image_once, register_image_fork);
+  pthread_mutex_lock(&image_lock);
+  if (!(mark = __atomic_load_n(&image, __ATOMIC_ACQUIRE))) {
+    int fd;
+    if (new_mark(&fd, &mark) == 0) {
+      image_fd = fd;
+      __atomic_store_n(&image, mark, __ATOMIC_RELEASE);
+    } else {
+      mark = 0; /* unknown: asked again by the next thread's first call */
+    }
+  }
+  pthread_mutex_unlock(&image_lock);
+  return mark;
+}
+
+enum kobjns__plat_liveness kobjns__plat_image_liveness(uint64_t mark) {
+  if (mark < MARK_BASE) return KOBJNS__PLAT_UNKNOWN;
+  /* Our own lock never conflicts with our own description: ours is alive by being asked. */
+  if (mark == kobjns__plat_image_mark()) return KOBJNS__PLAT_ALIVE;
+  pthread_mutex_lock(&image_lock);
+  int fd = image_fd;
+  bool own = fd >= 0;
+  if (!own) fd = open(kobjns__plat_shm_path(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct flock held = byte_at(F_WRLCK, mark);
+  int r = fd >= 0 ? fcntl(fd, F_OFD_GETLK, &held) : -1;
+  if (!own && fd >= 0) close(fd);
+  pthread_mutex_unlock(&image_lock);
+  if (r < 0) return KOBJNS__PLAT_UNKNOWN;
+  return held.l_type == F_UNLCK ? KOBJNS__PLAT_GONE : KOBJNS__PLAT_ALIVE;
+}
+
+void kobjns__plat_image_release(void) {
+  pthread_mutex_lock(&image_lock);
+  if (image_fd >= 0) close(image_fd);
+  image_fd = -1;
+  __atomic_store_n(&image, 0, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&image_lock);
+}
+
 void kobjns__plat_thread_self(kobjns__plat_thread *out) {
   *out = (kobjns__plat_thread){.tid = (uint32_t)syscall(SYS_gettid), .pid = (uint32_t)getpid()};
   char state;
   if (thread_stat(out->pid, out->tid, &out->start, &state) != 1) out->start = 0;
   out->ns = pid_namespace();
+  out->image = kobjns__plat_image_mark();
 }
 
 enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t) {
+  /* An image that exited or called exec() has no thread left, whatever ids it had; the
+   * directory's locks are seen from every pid namespace that shares it. */
+  if (t->image && kobjns__plat_image_liveness(t->image) == KOBJNS__PLAT_GONE)
+    return KOBJNS__PLAT_GONE;
   uint64_t ns = pid_namespace();
   /* Ids mean nothing in another pid namespace (a container sharing /dev/shm). */
   if (!t->ns || !ns || t->ns != ns || !t->tid) return KOBJNS__PLAT_UNKNOWN;

@@ -48,6 +48,11 @@ int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to);
  * name with link(2) (Linux: fs.protected_hardlinks = 1). Unknown answers false. */
 bool kobjns__plat_hardlinks_protected(void);
 
+/* A new open file description of the file `fd` is open on, with the same access, close-on-exec
+ * (a forked child's hold of its own: flock(2) locks belong to descriptions): >= 0, or -errno;
+ * -ENOTSUP where the system has no way (the caller opens the name again). Linux: /proc/self/fd. */
+int kobjns__plat_reopen(int fd);
+
 /* --- mapping ---------------------------------------------------------------------------------- */
 
 /* mmap(2), but with `base` non-NULL the mapping is made exactly there or not at all, never
@@ -59,16 +64,20 @@ int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off
 /* --- threads and their liveness --------------------------------------------------------------- */
 
 /* A thread as another process can recognise it: ids are reused, so the start time and the pid
- * namespace are part of the identity. 0 in `start` or `ns` means "not known". */
+ * namespace are part of the identity; and exec() keeps the ids and the start time of the thread
+ * that calls it while the program it ran is gone, so the process image is too. 0 in `start`, `ns`
+ * or `image` means "not known". */
 typedef struct kobjns__plat_thread {
   uint32_t tid;   /* the system's thread id (Linux: gettid) */
   uint32_t pid;   /* its process (0: not known; the id alone is asked about) */
   uint64_t start; /* when it started, in the system's unit (Linux: clock ticks since boot) */
   uint64_t ns;    /* its pid namespace (Linux: the inode of /proc/self/ns/pid) */
+  uint64_t image; /* its process image's mark (kobjns__plat_image_mark) */
 } kobjns__plat_thread;
 
-/* The calling thread. Cheap after the first call in a thread; a fork()ed child's threads are
- * new threads (the caller keeps its own cache and drops it in the child). */
+/* The calling thread, its image marked (kobjns__plat_image_mark) on the first call of the
+ * process. Cheap after the first call in a thread; a fork()ed child's threads are new threads
+ * (the caller keeps its own cache and drops it in the child). */
 void kobjns__plat_thread_self(kobjns__plat_thread *out);
 
 enum kobjns__plat_liveness {
@@ -81,6 +90,20 @@ enum kobjns__plat_liveness {
  * time, or a zombie. A thread of another namespace, or one hidden from us (/proc mounted
  * hidepid=2, another uid), is UNKNOWN, or ALIVE when the system confirms it exists. */
 enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t);
+/* Mark the calling process image, so that any process sharing the object directory can tell when
+ * it ends: by a lock that the kernel drops when the process exits or calls exec(), and that only
+ * this image holds (Linux: an open-file-description read lock on the object directory, opened
+ * close-on-exec, at an offset drawn at random). Returns the mark (0: this system cannot), made on
+ * the first call and the same after; a fork()ed child gets a mark of its own and keeps none of
+ * its parent's. Nobody can take the lock away (the directory cannot be opened for writing, so no
+ * one holds a conflicting lock); anyone can add one at a mark's offset, which only makes an image
+ * that ended look alive to this question, never the reverse. */
+uint64_t kobjns__plat_image_mark(void);
+/* Whether the image that made `mark` still runs: GONE once its lock is gone, UNKNOWN for mark 0
+ * or when the system cannot tell. Valid across pid namespaces that share the directory. */
+enum kobjns__plat_liveness kobjns__plat_image_liveness(uint64_t mark);
+/* Drop the mark (the library is being unloaded: its descriptor must not outlive it). */
+void kobjns__plat_image_release(void);
 /* Whether process `pid` of this pid namespace exists (kill(pid, 0): ESRCH gone, else alive). */
 enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid);
 

@@ -78,7 +78,7 @@ static __attribute__((noinline)) const holder *self_first(void) {
   pthread_once(&me_once, register_forget_me);
   kobjns__plat_thread t;
   kobjns__plat_thread_self(&t);
-  me = (holder){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
+  me = (holder){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns, .image = t.image};
   return &me;
 }
 
@@ -87,13 +87,15 @@ static inline const holder *self(void) {
 }
 
 static bool same_thread(const holder *a, const holder *b) {
-  return a->tid == b->tid && a->pid == b->pid && a->start == b->start && a->ns == b->ns;
+  return a->tid == b->tid && a->pid == b->pid && a->start == b->start && a->ns == b->ns &&
+         a->image == b->image;
 }
 
 /* Whether the thread `h` names may still run: only a proven death answers false. What cannot be
  * seen from here (another pid namespace, a /proc hidden by hidepid, no /proc) is alive. */
 static bool alive(const holder *h) {
-  kobjns__plat_thread t = {.tid = h->tid, .pid = h->pid, .start = h->start, .ns = h->ns};
+  kobjns__plat_thread t = {
+      .tid = h->tid, .pid = h->pid, .start = h->start, .ns = h->ns, .image = h->image};
   return kobjns__plat_thread_liveness(&t) != KOBJNS__PLAT_GONE;
 }
 
@@ -108,6 +110,7 @@ static void record(holder *slot, const holder *h) {
   __atomic_store_n(&slot->pid, h->pid, __ATOMIC_RELEASE);
   __atomic_store_n(&slot->start, h->start, __ATOMIC_RELEASE);
   __atomic_store_n(&slot->ns, h->ns, __ATOMIC_RELEASE);
+  __atomic_store_n(&slot->image, h->image, __ATOMIC_RELEASE);
   __atomic_store_n(&slot->tid, h->tid, __ATOMIC_RELEASE);
 }
 
@@ -120,6 +123,7 @@ static bool read_holder(const holder *slot, uint32_t tid, holder *out) {
   out->pid = __atomic_load_n(&slot->pid, __ATOMIC_ACQUIRE);
   out->start = __atomic_load_n(&slot->start, __ATOMIC_ACQUIRE);
   out->ns = __atomic_load_n(&slot->ns, __ATOMIC_ACQUIRE);
+  out->image = __atomic_load_n(&slot->image, __ATOMIC_ACQUIRE);
   out->tid = __atomic_load_n(&slot->tid, __ATOMIC_RELAXED);
   return tid != 0 && first == tid && out->tid == tid;
 }

@@ -15,6 +15,8 @@ int kobjns__os_process_identity(kobjns__token *token, bool *session_known);
 /* Make `ctx` a member of its session (the session exists while a member lives). */
 int kobjns__os_ctx_attach(kobjns_ctx *ctx);
 void kobjns__os_ctx_detach(kobjns_ctx *ctx);
+/* Move the membership `from` holds to `to` (the context's struct is being replaced). */
+void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from);
 /* Whether session `session` currently exists: 0 with *exists set, or a status when that cannot
  * be told (no descriptor left): never "absent" for an error. Removes nothing. */
 int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists);

@@ -95,7 +95,8 @@ int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session) {
   int rc = kobjns__os_ctx_attach(&moved);
   if (rc) return rc;
   kobjns__os_ctx_detach(ctx);
-  *ctx = moved;
+  ctx->token = moved.token;
+  kobjns__os_ctx_move(&ctx->os, &moved.os);
   update_privileges(&ctx->token);
   return 0;
 }

@@ -236,6 +236,12 @@ static bool raw_command(const char *cmd, const char *a, const char *b, const cha
       err = read(fd, &byte, 1) > 0 ? EEXIST : 0;
       close(fd);
     }
+  } else if (!strcmp(cmd, "exec")) {
+    /* exec PROGRAM: become a new child (PROGRAM --child) on the same pipes, with everything the
+     * library held ending as exec() ends it; no reply unless exec() fails */
+    fflush(NULL);
+    execl(a, a, "--child", (char *)NULL);
+    err = errno;
   } else if (!strcmp(cmd, "cleanup")) { /* kobjns_cleanup(): "status removed" */
     size_t removed = 0;
     int rc = kobjns_cleanup(&removed);

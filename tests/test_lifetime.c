@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #endif
@@ -165,6 +166,153 @@ static void exiting_after_fork_leaves_the_name_to_the_child(void) {
   kobjns_ctx_free(app);
 }
 
+/* Whether the file of `name` exists: a name removed by its last holder has none; a stale one
+ * (every holder gone, nobody removed it) still has. */
+static bool file_exists(kobjns_ctx *ctx, const char *name) {
+  char path[1024];
+  kt_native_path(ctx, name, path, sizeof path);
+  return access(path, F_OK) == 0;
+}
+
+/* The daemon pattern as services write it: create, fork(), and the parent closes its handles
+ * and exits. Each process holds the object for itself (as an inherited handle on Windows): the
+ * parent's close is not the last, so the name lives on with the child, and the child's last
+ * close removes it, leaving nothing stale. */
+static void daemon_parent_closes_then_exits(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("daemonclose"), *event = kt_name("daemonevent");
+  int go[2], gone[2];
+  CU_ASSERT_FATAL(pipe(go) == 0 && pipe(gone) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    kobjns_section *s = NULL;
+    kobjns_sync *e = NULL;
+    void *v = NULL;
+    int rc = kobjns_section_create(app, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+    if (!rc) rc = kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &v);
+    if (!rc) strcpy(v, "from the parent");
+    if (!rc) rc = kobjns_event_create(app, event, 1, 0, NULL, &e);
+    if (!rc && fork() == 0) { /* the daemon: closes its handles when told to, then exits */
+      char byte;
+      close(gone[0]);
+      ssize_t ignored = read(go[0], &byte, 1);
+      (void)ignored;
+      kobjns_section_close(s);
+      kobjns_sync_close(e);
+      kobjns_ctx_free(app);
+      _exit(0); /* gone[1] closes with it */
+    }
+    if (!rc) rc = kobjns_section_close(s);
+    if (!rc) rc = kobjns_sync_close(e);
+    kobjns_ctx_free(app);
+    exit(rc);
+  }
+  close(go[0]);
+  close(gone[1]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  kobjns_section *t = NULL;
+  KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t)); /* the daemon holds it */
+  void *v = NULL;
+  if (t && !kobjns_section_map(t, KOBJNS_MAP_READ, 0, 0, &v)) {
+    CU_ASSERT_STRING_EQUAL(v, "from the parent");
+    KT_OK(kobjns_unmap(v));
+  }
+  if (t) KT_OK(kobjns_section_close(t));
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_open(app, event, KOBJNS_SYNCHRONIZE, &e));
+  if (e) KT_OK(kobjns_sync_close(e));
+  ssize_t ignored = write(go[1], "x", 1);
+  (void)ignored;
+  char byte;
+  CU_ASSERT_EQUAL(read(gone[0], &byte, 1), 0); /* EOF: the daemon has exited */
+  close(go[1]);
+  close(gone[0]);
+  CU_ASSERT(!file_exists(app, name)); /* removed by the daemon's close: not stale */
+  CU_ASSERT(!file_exists(app, event));
+  KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
+/* After fork(), a process that exits holding an object is still its last holder once the child
+ * is gone (whether the child closed its copies at exit or was killed): the exit removes the name,
+ * leaving nothing stale. */
+static void fork_then_exit_leaves_nothing_stale(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *names[2] = {kt_name("forkexit"), kt_name("forkkilled")};
+  for (int killed = 0; killed < 2; killed++) {
+    const char *name = names[killed];
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+      kobjns_section *s = NULL;
+      kobjns_sync *m = NULL;
+      int rc = kobjns_section_create(app, name, 4096, KOBJNS_MAP_WRITE, NULL, &s);
+      char mutex[300];
+      snprintf(mutex, sizeof mutex, "%s.mutex", name);
+      if (!rc) rc = kobjns_mutex_create(app, mutex, 0, NULL, &m);
+      pid_t child = rc ? -1 : fork();
+      if (child == 0) {
+        if (killed) pause(); /* until killed */
+        exit(0);             /* the library's exit-time close: its own copies */
+      }
+      if (child > 0 && killed) kill(child, SIGKILL);
+      if (child > 0) waitpid(child, NULL, 0);
+      exit(rc); /* holding both: this exit is the last close */
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char mutex[300];
+    snprintf(mutex, sizeof mutex, "%s.mutex", name);
+    CU_ASSERT(!file_exists(app, name));
+    CU_ASSERT(!file_exists(app, mutex));
+  }
+  kobjns_ctx_free(app);
+}
+
+/* A forked child's context is a member of its session in its own right: the session lives on
+ * with the child after the parent has left, as the child's handles do. */
+static void forked_child_keeps_its_session(void) {
+  uint32_t session = kt_unused_session();
+  kobjns_ctx *app = kt_ctx(1, false);
+  char probe[64];
+  snprintf(probe, sizeof probe, "Session\\%u\\probe", (unsigned)session);
+  int go[2], gone[2];
+  CU_ASSERT_FATAL(pipe(go) == 0 && pipe(gone) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    kobjns_ctx *member = kt_ctx(session, false);
+    if (fork() == 0) { /* keeps the inherited context until told to go */
+      char byte;
+      close(gone[0]);
+      ssize_t ignored = read(go[0], &byte, 1);
+      (void)ignored;
+      kobjns_ctx_free(member);
+      _exit(0);
+    }
+    kobjns_ctx_free(member);
+    _exit(0);
+  }
+  close(go[0]);
+  close(gone[1]);
+  waitpid(pid, NULL, 0);
+  char path[512];
+  /* Resolving a name under Session\<N>\ works only while the session exists (3 otherwise). */
+  KT_OK(kobjns_resolve(app, probe, path, sizeof path, NULL));
+  ssize_t ignored = write(go[1], "x", 1);
+  (void)ignored;
+  char byte;
+  CU_ASSERT_EQUAL(read(gone[0], &byte, 1), 0);
+  close(go[1]);
+  close(gone[0]);
+  KT_STATUS(kobjns_resolve(app, probe, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  kobjns_ctx_free(app);
+}
+
 #endif
 
 /* Stale objects (every holder killed) are swept by kobjns_cleanup(); live ones are never touched.
@@ -274,6 +422,13 @@ void kt_add_lifetime(CU_pSuite s) {
          KT_POSIX_ONLY(exiting_after_fork_leaves_the_name_to_the_child), KT_NEEDS_FORK);
   kt_add(s, "a forked child leaves its parent's objects",
          KT_POSIX_ONLY(forked_child_leaves_parents_objects), KT_NEEDS_FORK);
+  kt_add(s, "the daemon pattern: the parent closes and exits, the name lives and dies with the "
+            "child",
+         KT_POSIX_ONLY(daemon_parent_closes_then_exits), KT_NEEDS_FORK | KT_NEEDS_SHM_FILES);
+  kt_add(s, "fork() then exit: nothing stale, whether the child exited or was killed",
+         KT_POSIX_ONLY(fork_then_exit_leaves_nothing_stale), KT_NEEDS_FORK | KT_NEEDS_SHM_FILES);
+  kt_add(s, "a forked child's context keeps its session after the parent has left",
+         KT_POSIX_ONLY(forked_child_keeps_its_session), KT_NEEDS_FORK);
   kt_add(s, "the name follows the handles across processes", name_follows_handles_across_processes,
          KT_NEEDS_SESSION1);
   kt_add(s, "a killed holder counts as closed", killed_holder_counts_as_closed, KT_NEEDS_SESSION1);

@@ -142,7 +142,8 @@ static void guard_word_names_its_namespace(void) {
 static kobjns__stored_thread this_thread(void) {
   kobjns__plat_thread t;
   kobjns__plat_thread_self(&t);
-  return (kobjns__stored_thread){.tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns};
+  return (kobjns__stored_thread){
+      .tid = t.tid, .pid = t.pid, .start = t.start, .ns = t.ns, .image = t.image};
 }
 
 /* A new event `name` (set, automatic) and its state page (*fd, *at), and the tag of our pid
@@ -346,9 +347,10 @@ static void a_reused_id_does_not_keep_the_guard(void) {
 }
 
 /* A mutex owned by a thread of another pid namespace (a container sharing /dev/shm): its
- * namespace claims a slot of its own in the page, and when its owner ends, nothing here can tell
- * (its ids mean nothing in our namespace): a wait times out (258), never takes it as abandoned
- * (735) on a guess. Ownership stays exclusive across namespaces. */
+ * namespace claims a slot of its own in the page, and its ids mean nothing here: while it runs, a
+ * wait times out (258), whatever thread of ours has the same id. When its process ends, the
+ * kernel drops its image's lock on the shared directory, which every namespace sees: that, never
+ * the ids, proves it gone, and the next wait gets the mutex abandoned (735). */
 static void owner_in_another_pid_namespace(void) {
   int fd;
   off_t at = 0;
@@ -371,10 +373,12 @@ static void owner_in_another_pid_namespace(void) {
   CU_ASSERT(st.namespaces[0] != 0 && st.namespaces[1] != 0 &&
             st.namespaces[0] != st.namespaces[1]);   /* ours and theirs: one slot each */
   CU_ASSERT_EQUAL(st.owner.tid, 1);                  /* a container's init */
-  KT_STATUS(kt_cmd(&owner, NULL, 0, "exit"), -1000); /* ends owning it */
+  CU_ASSERT(st.owner.image != 0);
+  KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT); /* asked again: alive */
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "exit"), -1000);   /* ends owning it */
   CU_ASSERT_EQUAL(kt_wait(&owner), 0);
-  KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT); /* unknown: never presumed dead */
-  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER);
+  KT_STATUS(kobjns_wait(m, 200), KOBJNS_ABANDONED_WAIT_0);
+  KT_OK(kobjns_mutex_release(m));
   close(fd);
   KT_OK(kobjns_sync_close(m));
 }
@@ -522,7 +526,8 @@ void kt_add_platform(CU_pSuite suite) {
          a_reused_id_does_not_keep_the_guard, 0);
   kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
          guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
-  kt_add(suite, "an owner in another pid namespace: its own slot, never presumed dead (258)",
+  kt_add(suite, "an owner in another pid namespace: its own slot, 258 while it runs, 735 once its "
+                "image's lock is gone",
          owner_in_another_pid_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
          semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);

@@ -119,6 +119,44 @@ static void mutex_abandonment_wakes_a_waiter(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
+#ifndef _WIN32
+/* exec() ends the calling process's threads as far as ownership goes: the program that owned the
+ * mutex is gone, and the new one has no handle to release it. The thread keeps its ids and its
+ * start time: its image's mark is what tells. A waiter asleep meanwhile wakes with 735 while the
+ * new program runs on in the same process; the handles ended with the old program too. */
+static void exec_abandons_what_the_program_owned(void) {
+  const char *name = kt_name("mxexec"), *section = kt_name("secexec");
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  kt_proc owner, waiter;
+  CU_ASSERT_FATAL(kt_spawn(&owner, kt_runner_session(), -1));
+  CU_ASSERT_FATAL(kt_spawn(&waiter, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "create %s 4096 0x2 -", section), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  kt_send(&waiter, "wait 10000"); /* asleep when the owner's program ends */
+  kt_pause_ms(100);
+  double start = kt_now_ms();
+  kt_send(&owner, "exec %s", kt_self());
+  KT_STATUS(kt_recv(&waiter, NULL, 0), KOBJNS_ABANDONED_WAIT_0);
+  if (!kt_slowed()) CU_ASSERT(kt_now_ms() - start < 2000);
+  KT_STATUS(kt_cmd(&waiter, NULL, 0, "release"), 0);
+  /* The new program, in the same process: the section it no longer holds is gone, and it uses
+   * the mutex afresh. */
+  kobjns_section *gone = NULL;
+  KT_STATUS(kobjns_section_open(NULL, section, KOBJNS_MAP_READ, &gone), KOBJNS_FILE_NOT_FOUND);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "mutexopen %s " SYNC, name), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "wait 0"), 0);
+  KT_STATUS(kt_cmd(&owner, NULL, 0, "release"), 0);
+  CU_ASSERT_EQUAL(kt_wait(&owner), 0);
+  CU_ASSERT_EQUAL(kt_wait(&waiter), 0);
+  KT_OK(kobjns_wait(m, 0)); /* reported once: now plainly free */
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(m));
+}
+#endif
+
 static void mutex_abandoned_by_an_ending_thread(void) {
   kobjns_sync *m = NULL;
   KT_OK(kobjns_mutex_create(NULL, kt_name("mxthreadend"), 0, NULL, &m));
@@ -1175,6 +1213,9 @@ void kt_add_sync(CU_pSuite suite) {
          mutex_abandonment_wakes_a_waiter, 0);
   kt_add(suite, "a thread that ends owning a mutex abandons it",
          mutex_abandoned_by_an_ending_thread, 0);
+  kt_add(suite, "exec() abandons what the program owned (735 while the new one runs) and ends "
+                "its handles",
+         KT_POSIX_ONLY(exec_abandons_what_the_program_owned), 0);
   kt_add(suite, "events: manual reset stays set, automatic resets on a wait", event_resets, 0);
   kt_add(suite, "setting a manual event wakes every waiting process", event_wakes_other_processes,
          0);

@@ -69,6 +69,8 @@ int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
 
 void kobjns__os_ctx_detach(kobjns_ctx *ctx) { (void)ctx; }
 
+void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from) { *to = *from; }
+
 int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
   (void)uid, (void)token;
   return KOBJNS_NOT_SUPPORTED; /* impersonation needs a logon token, not a number */
