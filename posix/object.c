@@ -172,7 +172,7 @@ static void holds_in_child(void) {
     if (h->spare >= 0) close(h->spare);
     h->spare = -1;
   }
-  holds_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_unlock(&holds_lock); /* the forking thread's, in the child too */
 }
 
 /* Called under the init lock, and again after a failed set-up of the default context: what an
@@ -555,9 +555,13 @@ size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {
   return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", root);
 }
 
-static int object_remove_stale(int fd, const char *native, const struct stat *st) {
+static int object_remove_stale(int fd, const char *native, const struct stat *seen) {
   if (lock(fd, LOCK_EX | LOCK_NB) < 0) return 0; /* held, or someone is removing it */
-  int removed = remove_name(native, st);
+  /* What the name refers to is judged from a stat taken with the lock held, never from `seen`
+   * (taken at the open): the file may have lost its last holder and its name meanwhile, and
+   * the name been given to a new object, which its link count then would not show. */
+  struct stat st;
+  int removed = fstat(fd, &st) == 0 && same_file(&st, seen) ? remove_name(native, &st) : 0;
   lock(fd, LOCK_UN);
   return removed;
 }

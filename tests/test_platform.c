@@ -504,7 +504,36 @@ static void teardown_keeps_a_held_directory(void) {
   KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &s), KOBJNS_FILE_NOT_FOUND);
 }
 
+/* A sweep opens a name, finds its file free and removes the name. Between its open and its lock
+ * the file can lose its last holder, who removes the name, and the name be given to a new object:
+ * the sweep then holds the lock of a file that has no name, and must not remove the new object's
+ * (it judged by the link count of its first look, which showed one: the stress program found
+ * held names gone, and two objects under one name, while another program loaded the machine). */
+static void a_sweep_never_removes_a_name_given_again(void) {
+  const char *name = kt_name("sweptagain");
+  kobjns_ctx *ctx = kt_ctx(kt_runner_session(), false);
+  char path[1024];
+  kt_native_path(ctx, name, path, sizeof path);
+  kobjns_section *first = NULL, *second = NULL, *again = NULL;
+  KT_OK(kobjns_section_create(ctx, name, 4096, KOBJNS_MAP_WRITE, NULL, &first));
+  int fd = open(path, O_RDONLY | O_CLOEXEC); /* the sweep's open, and its first look */
+  struct stat seen;
+  CU_ASSERT_FATAL(fd >= 0 && fstat(fd, &seen) == 0);
+  CU_ASSERT_EQUAL(seen.st_nlink, 1);
+  KT_OK(kobjns_section_close(first)); /* the last holder: the name goes */
+  KT_OK(kobjns_section_create(ctx, name, 4096, KOBJNS_MAP_WRITE, NULL, &second)); /* anew */
+  const char *native = strrchr(path, '/') + 1;
+  CU_ASSERT_EQUAL(kobjns__object_remove_stale(fd, native, &seen), 0);
+  close(fd);
+  KT_OK(kobjns_section_open(ctx, name, KOBJNS_MAP_READ, &again)); /* still named */
+  if (again) KT_OK(kobjns_section_close(again));
+  KT_OK(kobjns_section_close(second));
+  kobjns_ctx_free(ctx);
+}
+
 void kt_add_platform(CU_pSuite suite) {
+  kt_add(suite, "a sweep never removes a name given to a new object since its first look",
+         a_sweep_never_removes_a_name_given_again, KT_NEEDS_SHM_FILES);
   const char *hidden = kt_is_root() && !kt_can_hide_proc()
                            ? "the kernel refuses to mount /proc hidepid=2 here (CAP_SYS_ADMIN?)"
                            : NULL;
