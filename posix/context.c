@@ -29,22 +29,18 @@ void kobjns__os_registry_lock(void) { pthread_mutex_lock(&registry); }
 void kobjns__os_registry_unlock(void) { pthread_mutex_unlock(&registry); }
 
 /* fork() copies the locks as they are: hold them across the fork so that no other thread is
- * inside, then release them in the parent and start the child's afresh. */
+ * inside, then release them on both sides (in the child, the thread that forked holds them). */
 static void registry_before_fork(void) {
   pthread_mutex_lock(&init);
   pthread_mutex_lock(&registry);
 }
-static void registry_in_parent(void) {
+static void registry_after_fork(void) {
   pthread_mutex_unlock(&registry);
   pthread_mutex_unlock(&init);
 }
-static void registry_in_child(void) {
-  registry = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
-  init = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
-}
 
 __attribute__((constructor)) static void kobjns_load(void) {
-  pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
+  pthread_atfork(registry_before_fork, registry_after_fork, registry_after_fork);
 }
 
 __attribute__((destructor)) static void kobjns_unload(void) {

@@ -210,19 +210,20 @@ static void image_in_parent(void) { pthread_mutex_unlock(&image_lock); }
  * number (no thread of ours can be using it: the child has one thread) and lets go of ours, so
  * that our exit or exec() is seen while it runs on. */
 static void image_in_child(void) {
-  image_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
-  if (image_fd < 0) return;
-  int fd;
-  uint64_t mark;
-  if (new_mark(&fd, &mark) == 0 && dup3(fd, image_fd, O_CLOEXEC) >= 0) {
-    close(fd);
-    __atomic_store_n(&image, mark, __ATOMIC_RELAXED);
-    return;
+  if (image_fd >= 0) {
+    int fd;
+    uint64_t mark;
+    if (new_mark(&fd, &mark) == 0 && dup3(fd, image_fd, O_CLOEXEC) >= 0) {
+      close(fd);
+      __atomic_store_n(&image, mark, __ATOMIC_RELAXED);
+    } else {
+      if (fd >= 0) close(fd);
+      close(image_fd);
+      image_fd = -1;
+      __atomic_store_n(&image, 0, __ATOMIC_RELAXED); /* marked again on the next first use */
+    }
   }
-  if (fd >= 0) close(fd);
-  close(image_fd);
-  image_fd = -1;
-  __atomic_store_n(&image, 0, __ATOMIC_RELAXED); /* marked again on the next first use */
+  pthread_mutex_unlock(&image_lock); /* the forking thread's, in the child too */
 }
 static void register_image_fork(void) {
   pthread_atfork(image_before_fork, image_in_parent, image_in_child);
