@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1314,6 +1315,112 @@ static void listing(void) {
   kobjns_cleanup(&removed);
 }
 
+/* --- the background sweep ----------------------------------------------------------------- */
+
+/* What the sweep of stale objects costs the calls that make it: every create and open reads the
+ * clock, and at most every 50 ms one of them looks at the next 64 entries of the tree, removing
+ * what dead processes left. Here 2 000 sections of a process that died holding them are swept by
+ * open + close calls on a held name, each call timed: the calls that made a step are the slow
+ * ones. Its floor: the same system calls (open, a lock probe, fstat, unlink, close) on 64 plain
+ * files, with a directory read. */
+#define SWEEP_STALE 2000
+#define SWEEP_BATCH 64
+#define SWEEP_CALLS 200000
+
+static int by_ns(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x < y) - (x > y); /* largest first */
+}
+
+static unsigned stale_left(void) {
+  char prefix[96];
+  snprintf(prefix, sizeof prefix, "kobjns.%s.g.bench.sweep.", run);
+  DIR *d = opendir("/dev/shm");
+  unsigned n = 0;
+  if (!d) die("opendir", -1);
+  for (struct dirent *e; (e = readdir(d));) n += !strncmp(e->d_name, prefix, strlen(prefix));
+  closedir(d);
+  return n;
+}
+
+static double floor_sweep_batch(void) {
+  char names[SWEEP_BATCH][96];
+  for (unsigned i = 0; i < SWEEP_BATCH; i++) {
+    snprintf(names[i], sizeof names[i], "/dev/shm/kobjns-bench-sweep.%s.%u", run, i);
+    int fd = open(names[i], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) die("floor create", -1);
+    close(fd);
+  }
+  double start = now_ns();
+  DIR *d = opendir("/dev/shm");
+  if (!d) die("opendir", -1);
+  for (unsigned i = 0; i < SWEEP_BATCH && readdir(d); i++) {
+  }
+  closedir(d);
+  for (unsigned i = 0; i < SWEEP_BATCH; i++) {
+    int fd = open(names[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0 || unlink(names[i]) < 0)
+      die("floor sweep", -1);
+    close(fd);
+  }
+  return now_ns() - start;
+}
+
+static void sweep(void) {
+  static double took[SWEEP_CALLS];
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) die("fork", -1);
+  if (pid == 0) { /* creates them and dies holding them: stale */
+    for (unsigned i = 0; i < SWEEP_STALE; i++) {
+      char name[64];
+      snprintf(name, sizeof name, "bench.sweep.%u", i);
+      kobjns_section *s;
+      int rc = kobjns_section_create(NULL, name, PAGE, KOBJNS_MAP_WRITE, NULL, &s);
+      if (rc) die("create", rc);
+    }
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+  holder h = hold(0, 1);
+  live = 1;
+  unsigned calls = 0;
+  double start = now_ns();
+  while (calls < SWEEP_CALLS && stale_left() > 0 && now_ns() - start < 30e9)
+    for (unsigned k = 0; k < 1000 && calls < SWEEP_CALLS; k++) {
+      double t = now_ns();
+      ours_open(0);
+      took[calls++] = now_ns() - t;
+    }
+  double seconds = (now_ns() - start) / 1e9;
+  unsigned left = stale_left();
+  let_go(&h);
+  /* A step every 50 ms of the run: the slowest calls are they. */
+  unsigned steps = (unsigned)(seconds * 1000 / 50);
+  if (steps < 1) steps = 1;
+  if (steps > calls / 2) steps = calls / 2;
+  qsort(took, calls, sizeof *took, by_ns);
+  double step_total = 0;
+  for (unsigned i = 0; i < steps; i++) step_total += took[i];
+  double rest = median(took + steps, calls - steps), all = 0;
+  for (unsigned i = 0; i < calls; i++) all += took[i];
+  double floor_ns[9];
+  for (unsigned r = 0; r < 9; r++) floor_ns[r] = floor_sweep_batch();
+  double step = median(took, steps), floor = median(floor_ns, 9);
+  printf("\nthe background sweep (%u stale sections of a dead process, swept by open + close of "
+         "a held name)\n",
+         SWEEP_STALE);
+  printf("%-34s %9.2f us %9.2f us %7.2fx   (the same calls on 64 plain files)\n",
+         "a call that made a step", step / 1e3, floor / 1e3, step / floor);
+  printf("%-34s %9.2f us   (median of the %u others)\n", "a call that did not", rest / 1e3,
+         calls - steps);
+  printf("%-34s %9.2f us   (%.1f %% of a call: %u steps in %u calls, %.1f s)\n",
+         "the sweep, spread over every call", step_total / calls / 1e3,
+         100 * step_total / all, steps, calls, seconds);
+  printf("%-34s %9u left of %u\n", "stale sections", left, SWEEP_STALE);
+}
+
 /* --- memory ---------------------------------------------------------------------------------- */
 
 static void memory(void) {
@@ -1392,7 +1499,8 @@ int main(int argc, char **argv) {
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
           "  --rows LIST      only these groups, comma-separated: sections, win32, scaling,\n"
-          "                   throughput, sync, handles, listing, memory (default: all)\n"
+          "                   throughput, sync, handles, listing, sweep, memory (default:\n"
+          "                   all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
     }
@@ -1444,6 +1552,7 @@ int main(int argc, char **argv) {
   if (wanted("sync")) mutexes();
   if (wanted("handles")) many_handles();
   if (wanted("listing")) listing();
+  if (wanted("sweep")) sweep();
   if (wanted("memory")) memory();
   size_t removed = 0;
   kobjns_cleanup(&removed);
