@@ -1275,6 +1275,25 @@ static void many_handles(void) {
 
 /* --- listing ---------------------------------------------------------------------------------- */
 
+/* A process that creates sections "<base>.0" ... "<base>.<n - 1>" and dies holding them (no
+ * exit-time close: what a killed process leaves), so that they are stale. */
+static void leave_stale(const char *base, unsigned n) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) die("fork", -1);
+  if (pid == 0) {
+    for (unsigned i = 0; i < n; i++) {
+      char name[64];
+      snprintf(name, sizeof name, "%s.%u", base, i);
+      kobjns_section *s;
+      int rc = kobjns_section_create(NULL, name, PAGE, KOBJNS_MAP_WRITE, NULL, &s);
+      if (rc) die("create", rc);
+    }
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+}
+
 static int count_object(const kobjns_object *o, void *arg) {
   (void)o;
   (*(size_t *)arg)++;
@@ -1288,20 +1307,7 @@ static int count_object(const kobjns_object *o, void *arg) {
 static void listing(void) {
   unsigned n = opt.max_objects < HOLDER_MAX_OBJECTS ? opt.max_objects : HOLDER_MAX_OBJECTS;
   holder h = hold(0, n);
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0) die("fork", -1);
-  if (pid == 0) { /* creates n more and dies holding them: stale */
-    for (unsigned i = 0; i < n; i++) {
-      char name[64];
-      snprintf(name, sizeof name, "bench.stale.%u", i);
-      kobjns_section *s;
-      int rc = kobjns_section_create(NULL, name, PAGE, KOBJNS_MAP_WRITE, NULL, &s);
-      if (rc) die("create", rc);
-    }
-    _exit(0); /* no exit-time close: what a killed process leaves */
-  }
-  waitpid(pid, NULL, 0);
+  leave_stale("bench.stale", n);
   size_t count = 0;
   double start = now_ns();
   int rc = kobjns_object_list(count_object, &count);
@@ -1369,20 +1375,7 @@ static double floor_sweep_batch(void) {
 
 static void sweep(void) {
   static double took[SWEEP_CALLS];
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0) die("fork", -1);
-  if (pid == 0) { /* creates them and dies holding them: stale */
-    for (unsigned i = 0; i < SWEEP_STALE; i++) {
-      char name[64];
-      snprintf(name, sizeof name, "bench.sweep.%u", i);
-      kobjns_section *s;
-      int rc = kobjns_section_create(NULL, name, PAGE, KOBJNS_MAP_WRITE, NULL, &s);
-      if (rc) die("create", rc);
-    }
-    _exit(0);
-  }
-  waitpid(pid, NULL, 0);
+  leave_stale("bench.sweep", SWEEP_STALE);
   holder h = hold(0, 1);
   live = 1;
   unsigned calls = 0;

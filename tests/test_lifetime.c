@@ -100,8 +100,8 @@ static void many_handles_one_process(void) {
   kobjns_ctx_free(app);
 }
 
-/* A fork()ed child shares its parent's open files, and so its locks: closing an inherited
- * handle, or exiting, must not make the child look like the last holder. */
+/* A fork()ed child closing the handles it got, or exiting, is not the last holder while its
+ * parent holds them. */
 #ifndef _WIN32
 static void forked_child_leaves_parents_objects(void) {
   kobjns_ctx *app = kt_ctx(1, false);
@@ -125,8 +125,19 @@ static void forked_child_leaves_parents_objects(void) {
   kobjns_ctx_free(app);
 }
 
-/* Daemonising: a process creates, forks, and exits normally; its exit closes what it holds, but
- * a handle the forked child shares stays the child's, so the name lives on with the child. */
+/* Tell a forked daemon to go (a byte on `go`), and wait until it has exited (EOF on `gone`, whose
+ * write end only it kept). */
+static void let_the_daemon_go(int go, int gone) {
+  ssize_t ignored = write(go, "x", 1);
+  (void)ignored;
+  char byte;
+  CU_ASSERT_EQUAL(read(gone, &byte, 1), 0);
+  close(go);
+  close(gone);
+}
+
+/* Daemonising: a process creates, forks, and exits normally; its exit closes what it holds, and
+ * the child, which holds the object for itself since the fork, keeps the name alive. */
 static void exiting_after_fork_leaves_the_name_to_the_child(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   const char *name = kt_name("daemon");
@@ -156,12 +167,7 @@ static void exiting_after_fork_leaves_the_name_to_the_child(void) {
   kobjns_section *t = NULL;
   KT_OK(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t)); /* the daemon still holds it */
   if (t) KT_OK(kobjns_section_close(t));
-  ssize_t ignored = write(go[1], "x", 1);
-  (void)ignored;
-  char byte;
-  CU_ASSERT_EQUAL(read(gone[0], &byte, 1), 0); /* EOF: the daemon has exited */
-  close(go[1]);
-  close(gone[0]);
+  let_the_daemon_go(go[1], gone[0]);
   KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_NOT_FOUND);
   kobjns_ctx_free(app);
 }
@@ -224,12 +230,7 @@ static void daemon_parent_closes_then_exits(void) {
   kobjns_sync *e = NULL;
   KT_OK(kobjns_event_open(app, event, KOBJNS_SYNCHRONIZE, &e));
   if (e) KT_OK(kobjns_sync_close(e));
-  ssize_t ignored = write(go[1], "x", 1);
-  (void)ignored;
-  char byte;
-  CU_ASSERT_EQUAL(read(gone[0], &byte, 1), 0); /* EOF: the daemon has exited */
-  close(go[1]);
-  close(gone[0]);
+  let_the_daemon_go(go[1], gone[0]);
   CU_ASSERT(!file_exists(app, name)); /* removed by the daemon's close: not stale */
   CU_ASSERT(!file_exists(app, event));
   KT_STATUS(kobjns_section_open(app, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_NOT_FOUND);
@@ -303,12 +304,7 @@ static void forked_child_keeps_its_session(void) {
   char path[512];
   /* Resolving a name under Session\<N>\ works only while the session exists (3 otherwise). */
   KT_OK(kobjns_resolve(app, probe, path, sizeof path, NULL));
-  ssize_t ignored = write(go[1], "x", 1);
-  (void)ignored;
-  char byte;
-  CU_ASSERT_EQUAL(read(gone[0], &byte, 1), 0);
-  close(go[1]);
-  close(gone[0]);
+  let_the_daemon_go(go[1], gone[0]);
   KT_STATUS(kobjns_resolve(app, probe, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
   kobjns_ctx_free(app);
 }
