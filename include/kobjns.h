@@ -78,6 +78,7 @@ extern "C" {
   X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported")   \
   X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                  \
   X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")             \
+  X(NO_SYSTEM_RESOURCES, 1450, "the system refused a thread (its limit of threads, or memory)")     \
   X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")               \
   X(TIMEOUT, 1460,                                                                                 \
     "another process keeps the object's internal lock (it is stopped, or the object was "          \
@@ -117,6 +118,10 @@ typedef enum kobjns_status {
 #define KOBJNS_EVENT_ALL_ACCESS 0x001F0003u
 #define KOBJNS_SEMAPHORE_MODIFY_STATE 0x0002u /* release */
 #define KOBJNS_SEMAPHORE_ALL_ACCESS 0x001F0003u
+#define KOBJNS_THREAD_SUSPEND_RESUME 0x0002u      /* resume */
+#define KOBJNS_THREAD_QUERY_INFORMATION 0x0040u   /* its exit code and id */
+#define KOBJNS_THREAD_QUERY_LIMITED_INFORMATION 0x0800u
+#define KOBJNS_THREAD_ALL_ACCESS 0x001FFFFFu
 
 /* Waits: no time limit; the most objects one wait takes (Windows' MAXIMUM_WAIT_OBJECTS). */
 #define KOBJNS_INFINITE 0xFFFFFFFFu
@@ -134,7 +139,8 @@ typedef enum kobjns_type {
   KOBJNS_TYPE_SESSION = 5,   /* "Session": what keeps a session in existence */
   KOBJNS_TYPE_OBJECT = 6,    /* "Object": a kobjns object whose header the caller may not read */
   KOBJNS_TYPE_UNKNOWN = 7,   /* "Unknown": a file under kobjns's names that is not its object */
-  KOBJNS_TYPE_TEMPORARY = 8  /* "Temporary": a dead creator's unfinished file */
+  KOBJNS_TYPE_TEMPORARY = 8, /* "Temporary": a dead creator's unfinished file */
+  KOBJNS_TYPE_THREAD = 9     /* "Thread": a thread started by kobjns_thread_create (unnamed) */
 } kobjns_type;
 
 typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
@@ -283,6 +289,38 @@ KOBJNS_API int kobjns_sync_close(kobjns_sync *object);
 KOBJNS_API int kobjns_sync_access(const kobjns_sync *object, unsigned *access);
 KOBJNS_API const char *kobjns_sync_type(const kobjns_sync *object);
 KOBJNS_API const char *kobjns_sync_path(const kobjns_sync *object);
+
+/* --- threads ------------------------------------------------------------------------------
+ * A thread started here is a kernel object, as on Windows: its handle (a kobjns_sync of type
+ * KOBJNS_TYPE_THREAD, "Thread") is signaled when the thread ends and stays signaled (every wait
+ * on it succeeds from then on, alone or with other objects in kobjns_wait_multiple), gives the
+ * thread's exit code and id, and may be closed while the thread runs (that does not stop it). A
+ * thread that ends owning a mutex abandons it (735 for the next wait). Windows: native threads;
+ * POSIX: pthreads, each with an unnamed object whose page the thread signals as it ends. */
+typedef uint32_t (*kobjns_thread_fn)(void *arg);
+#define KOBJNS_THREAD_SUSPENDED 0x4u /* CREATE_SUSPENDED: runs once resumed */
+#define KOBJNS_STILL_ACTIVE 259u     /* the exit code of a thread that runs */
+
+/* Start fn(arg) in a new thread with a stack of at least `stack_size` bytes (0: the system's
+ * default); with KOBJNS_THREAD_SUSPENDED it starts only when kobjns_thread_resume takes its
+ * suspend count to 0. The handle has KOBJNS_THREAD_ALL_ACCESS; *id (may be NULL) is the thread's
+ * id, as kobjns_current_thread_id gives it. 0; 87 (`fn` or `out` NULL, other flags); 8; 1450
+ * (the system refused a thread: ERROR_NO_SYSTEM_RESOURCES). */
+KOBJNS_API int kobjns_thread_create(kobjns_thread_fn fn, void *arg, size_t stack_size,
+                                    unsigned flags, kobjns_sync **out, uint32_t *id);
+/* Take one from the thread's suspend count; at 0 it runs. *previous (may be NULL): the count
+ * before (0: it was running). Needs KOBJNS_THREAD_SUSPEND_RESUME. 0, 5, 6. */
+KOBJNS_API int kobjns_thread_resume(kobjns_sync *thread, uint32_t *previous);
+/* End the calling thread with `code`, as returning `code` from its function would (ExitThread).
+ * A thread kobjns did not start just ends (no handle of it exists to give the code). */
+KOBJNS_API void kobjns_thread_exit(uint32_t code) __attribute__((noreturn));
+/* The exit code (KOBJNS_STILL_ACTIVE while it runs; a thread that returns 259 looks so for
+ * ever, as on Windows) and the id of a thread. Need KOBJNS_THREAD_QUERY_INFORMATION or its
+ * LIMITED form. 0, 5, 6, 87 (NULL). */
+KOBJNS_API int kobjns_thread_exit_code(const kobjns_sync *thread, uint32_t *code);
+KOBJNS_API int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id);
+/* The calling thread's id (GetCurrentThreadId; POSIX: the kernel's thread id). */
+KOBJNS_API uint32_t kobjns_current_thread_id(void);
 
 /* --- any handle --------------------------------------------------------------------------
  * Handles of every type come from one table: their values are multiples of 4 below 2^32 (the

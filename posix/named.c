@@ -226,6 +226,7 @@ static const kobjns__named_type *named_type(kobjns_type type) {
     case KOBJNS_TYPE_SECTION: return &kobjns__posix_section;
     case KOBJNS_TYPE_MUTEX: return &kobjns__posix_mutex;
     case KOBJNS_TYPE_EVENT: return &kobjns__posix_event;
+    case KOBJNS_TYPE_THREAD: return &kobjns__posix_thread;
     default: return &kobjns__posix_semaphore;
   }
 }

@@ -107,9 +107,9 @@ typedef struct kobjns__named_type {
   void (*release)(kobjns__object *o);
 } kobjns__named_type;
 
-/* The types' parts: section.c and sync.c. */
+/* The types' parts: section.c, sync.c and thread.c. */
 extern const kobjns__named_type kobjns__posix_section, kobjns__posix_mutex, kobjns__posix_event,
-    kobjns__posix_semaphore;
+    kobjns__posix_semaphore, kobjns__posix_thread;
 
 /* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
  * lock held, its header, its security descriptor (in memory form), and whether the descriptor
@@ -153,6 +153,19 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
  * "signaled, manual reset"; "count 1 of 4"), into out (always NUL-terminated; "" when the page
  * cannot be read or does not hold that type). Read with pread: nothing is mapped or locked. */
 void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *out, size_t size);
+
+/* thread.c: a thread object's own part of the type (its page is an event's). */
+int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args *a,
+                        kobjns__object *o);
+void kobjns__thread_release(kobjns__object *o);
+/* A thread's page (sync.c), for posix/thread.c: another hold on the process's mapping of it (the
+ * running thread's own, which outlives every handle), its release; the end of the thread (its
+ * exit code kept, the page signaled for every waiter, now and later); and whether it ended, with
+ * its exit code. */
+void kobjns__sync_map_hold(struct kobjns__sync_map *m);
+void kobjns__sync_map_drop(struct kobjns__sync_map *m);
+void kobjns__sync_thread_end(struct kobjns__sync_map *m, uint32_t exit_code);
+bool kobjns__sync_thread_ended(struct kobjns__sync_map *m, uint32_t *exit_code);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

@@ -34,6 +34,7 @@ typedef struct kobjns__os_object {
   kobjns__hold hold;                   /* the file, held */
   uint32_t header_size;                /* file offset of the user's byte 0 (or of the state) */
   struct kobjns__sync_map *map;        /* sync types: the process's mapping of the state */
+  struct kobjns__thread_run *run;      /* a thread: what runs it (posix/thread.c) */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */
 } kobjns__os_object;
 

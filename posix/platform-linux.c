@@ -271,6 +271,8 @@ void kobjns__plat_image_release(void) {
   pthread_mutex_unlock(&image_lock);
 }
 
+uint32_t kobjns__plat_thread_id(void) { return (uint32_t)syscall(SYS_gettid); }
+
 void kobjns__plat_thread_self(kobjns__plat_thread *out) {
   *out = (kobjns__plat_thread){.tid = (uint32_t)syscall(SYS_gettid), .pid = (uint32_t)getpid()};
   char state;

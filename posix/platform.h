@@ -75,6 +75,8 @@ typedef struct kobjns__plat_thread {
   uint64_t image; /* its process image's mark (kobjns__plat_image_mark) */
 } kobjns__plat_thread;
 
+/* The calling thread's id alone (Linux: gettid): cheap, no /proc. */
+uint32_t kobjns__plat_thread_id(void);
 /* The calling thread, its image marked (kobjns__plat_image_mark) on the first call of the
  * process. Cheap after the first call in a thread; a fork()ed child's threads are new threads
  * (the caller keeps its own cache and drops it in the child). */

@@ -67,6 +67,12 @@
 typedef kobjns__stored_thread holder;
 typedef kobjns__sync_state sync_state;
 
+/* How an object's page behaves: a thread's is a manual-reset event that only its end sets (its
+ * exit code in `count`). */
+static kobjns_type behaves_as(const kobjns__object *s) {
+  return s->type == KOBJNS_TYPE_THREAD ? KOBJNS_TYPE_EVENT : s->type;
+}
+
 /* --- this thread ----------------------------------------------------------------------------- */
 
 static _Thread_local holder me; /* filled on first use; a forked child's thread starts anew */
@@ -487,7 +493,7 @@ static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a
    * (the publication that makes it reachable is a system call, which thread checkers miss). */
   if ((rc = guard_lock(o->os.map, NULL))) return rc; /* nobody else can reach it: at once */
   __atomic_store_n(&state->kind, (uint32_t)a->type, __ATOMIC_RELAXED);
-  state->manual_reset = a->manual_reset;
+  state->manual_reset = a->manual_reset || a->type == KOBJNS_TYPE_THREAD;
   state->signaled = a->initial_state;
   state->count = a->initial;
   state->maximum = a->maximum;
@@ -514,6 +520,41 @@ static void release_state(kobjns__object *o) {
 const kobjns__named_type kobjns__posix_mutex = SYNC_TYPE(KOBJNS_TYPE_MUTEX);
 const kobjns__named_type kobjns__posix_event = SYNC_TYPE(KOBJNS_TYPE_EVENT);
 const kobjns__named_type kobjns__posix_semaphore = SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE);
+/* A thread's object: an event's page, and what runs the thread (posix/thread.c). */
+const kobjns__named_type kobjns__posix_thread = {
+    .type = KOBJNS_TYPE_THREAD,
+    .granted_bits = granted_bits,
+    .open_writable = open_writable,
+    .file_size = file_size,
+    .adopt = adopt,
+    .init = kobjns__thread_init,
+    .unpublished = kobjns__thread_release,
+    .release = kobjns__thread_release,
+};
+
+/* --- a thread's page (posix/thread.c runs the thread) ------------------------------------------ */
+
+void kobjns__sync_map_hold(struct kobjns__sync_map *m) {
+  pthread_mutex_lock(&maps_lock);
+  m->handles++;
+  pthread_mutex_unlock(&maps_lock);
+}
+
+void kobjns__sync_map_drop(struct kobjns__sync_map *m) { map_put(m); }
+
+void kobjns__sync_thread_end(struct kobjns__sync_map *m, uint32_t exit_code) {
+  kobjns__object ended = {.type = KOBJNS_TYPE_THREAD, .os.map = m};
+  __atomic_store_n(&m->state->count, (int32_t)exit_code, __ATOMIC_RELEASE);
+  /* The page is the process's own (unnamed): only a thread of ours can hold its guard, and not
+   * for long. */
+  while (kobjns__os_event_set(&ended, true)) continue;
+}
+
+bool kobjns__sync_thread_ended(struct kobjns__sync_map *m, uint32_t *exit_code) {
+  bool ended = __atomic_load_n(&m->state->signaled, __ATOMIC_ACQUIRE) != 0;
+  *exit_code = ended ? (uint32_t)__atomic_load_n(&m->state->count, __ATOMIC_ACQUIRE) : 0;
+  return ended;
+}
 
 /* --- the queue of waiters ------------------------------------------------------------------- */
 
@@ -685,7 +726,7 @@ static int64_t reserved(const sync_state *st) {
 /* What a newcomer could take now: what the state holds beyond what is handed to waiters (a
  * manual-reset event's grants are releases, not units). */
 static int64_t free_units(const kobjns__object *s, const sync_state *st) {
-  switch (s->type) {
+  switch (behaves_as(s)) {
     case KOBJNS_TYPE_MUTEX: return LOCK_OWNER(lock_word(st)) == 0 && reserved(st) == 0;
     case KOBJNS_TYPE_EVENT:
       return st->manual_reset ? st->signaled != 0 : (int64_t)st->signaled - reserved(st);
@@ -767,7 +808,7 @@ static void unpass(sync_state *st) {
  * count that is right once that slot is swept. */
 static void clamp(const kobjns__object *s, sync_state *st, int64_t leaving) {
   int64_t held = reserved(st) - leaving;
-  if (s->type == KOBJNS_TYPE_EVENT && !st->manual_reset && (int64_t)st->signaled > held + 1)
+  if (behaves_as(s) == KOBJNS_TYPE_EVENT && !st->manual_reset && (int64_t)st->signaled > held + 1)
     st->signaled = (uint32_t)held + 1;
   else if (s->type == KOBJNS_TYPE_SEMAPHORE && st->maximum > 0 &&
            (int64_t)st->count > held + st->maximum)
@@ -779,7 +820,7 @@ static void clamp(const kobjns__object *s, sync_state *st, int64_t leaving) {
  * stays in the object, never lost nor doubled; a pulsed unit nobody waits for is dropped. */
 static void give_back(const kobjns__object *s, sync_state *st, int i, uint32_t to) {
   slot *q = &st->slots[i];
-  if ((q->flags & KOBJNS__SLOT_PULSE) && s->type == KOBJNS_TYPE_EVENT && !st->manual_reset) {
+  if ((q->flags & KOBJNS__SLOT_PULSE) && behaves_as(s) == KOBJNS_TYPE_EVENT && !st->manual_reset) {
     /* two reservations for one unit a moment */
     if (grant_first(s, st, KOBJNS__SLOT_PULSE) < 0 && st->signaled > 0) st->signaled--;
     put_state(st, i, to);
@@ -1016,7 +1057,7 @@ static void queue_on(const kobjns__object *s, sync_state *st, waiting *w, uint32
 /* Take `s` as a newcomer would (guard held): only what no waiter was handed. 0, 735 (a dead
  * owner's mutex), 587, or WOULD_BLOCK; without `take`, only say. */
 static int take_free(const kobjns__object *s, sync_state *st, const waiting *w, bool take) {
-  switch (s->type) {
+  switch (behaves_as(s)) {
     case KOBJNS_TYPE_MUTEX: {
       uint32_t mine = guard_word(s->os.map);
       if (owns(st, mine)) {
@@ -1048,7 +1089,7 @@ static int consume(const kobjns__object *s, sync_state *st, int i) {
   slot *q = &st->slots[i];
   if (slot_state(q) != KOBJNS__SLOT_GRANTED || !mine(q)) return WOULD_BLOCK;
   /* The slot first: killed between the two stores, the unit is free again, never lost. */
-  switch (s->type) {
+  switch (behaves_as(s)) {
     case KOBJNS_TYPE_MUTEX: {
       uint32_t owner = LOCK_OWNER(lock_word(st));
       if (owner != q->word && owner != 0) {
@@ -1137,7 +1178,7 @@ static bool all_ready(kobjns__object *const *objects, size_t count, const waitin
     /* Windows grants a wait for all only when every object is signaled at once: a manual event
      * counts if it is set now, not for a set (or a pulse) that came and went while another of
      * the objects was taken. */
-    if (objects[i]->type == KOBJNS_TYPE_EVENT && st->manual_reset) {
+    if (behaves_as(objects[i]) == KOBJNS_TYPE_EVENT && st->manual_reset) {
       if (!st->signaled) return false;
       continue;
     }
@@ -1357,7 +1398,12 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
   unsigned kind = type;
   if (!kobjns__type((kobjns_type)type)->waitable || st.kind != kind) return;
   int64_t handed = reserved(&st); /* units handed to waiters are theirs already */
-  if (kind == KOBJNS_TYPE_EVENT) {
+  if (kind == KOBJNS_TYPE_THREAD) {
+    if (st.signaled)
+      snprintf(out, size, "ended, exit code %u", (unsigned)st.count);
+    else
+      snprintf(out, size, "running");
+  } else if (kind == KOBJNS_TYPE_EVENT) {
     bool on = st.manual_reset ? st.signaled != 0 : (int64_t)st.signaled > handed;
     snprintf(out, size, "%s, %s", on ? "signaled" : "not signaled",
              st.manual_reset ? "manual reset" : "auto reset");

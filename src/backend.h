@@ -61,6 +61,20 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
 int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
                     uint32_t timeout_ms, size_t *index);
 
+/* thread.c: threads (made by kobjns__os_create with a->type KOBJNS_TYPE_THREAD, held before
+ * their first instruction until started) */
+/* Let the thread of `o` run (with `suspended`, it waits on at its first instruction until a
+ * resume takes its suspend count to 0): 0 with *id, or a status (then it never runs; the caller
+ * closes `o`). */
+int kobjns__os_thread_start(kobjns__object *o, bool suspended, uint32_t *id);
+/* Take one from the suspend count: 0 with *previous. */
+int kobjns__os_thread_resume(kobjns__object *o, uint32_t *previous);
+/* The exit code (KOBJNS_STILL_ACTIVE while it runs) and id. */
+int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id);
+/* End the calling thread with `code`. */
+void kobjns__os_thread_exit(uint32_t code) __attribute__((noreturn));
+uint32_t kobjns__os_current_thread_id(void);
+
 /* inspect.c */
 /* Describe every object of the process's tree; the object `n` names (2 when absent). Neither
  * removes anything. */

@@ -108,6 +108,10 @@ typedef struct kobjns__create_args {
   bool initial_owner;               /* mutex */
   bool manual_reset, initial_state; /* event */
   int32_t initial, maximum;         /* semaphore */
+  /* thread: what it runs; the backend makes it held (not running) until kobjns__os_thread_start */
+  kobjns_thread_fn start;
+  void *start_arg;
+  size_t stack_size;
 } kobjns__create_args;
 
 /* Create (or open, 183) the object `a` describes, or open `name` as `type` for `access`

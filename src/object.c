@@ -17,7 +17,8 @@ int kobjns_create_privileges(const kobjns_ctx *ctx, const char *name, kobjns_typ
                              unsigned *privileges) {
   if (!privileges) return KOBJNS_INVALID_PARAMETER;
   *privileges = 0;
-  if (!name || !kobjns__type_is_object(type)) return KOBJNS_INVALID_PARAMETER;
+  if (!name || !kobjns__type_is_object(type) || kobjns__type(type)->unnamed)
+    return KOBJNS_INVALID_PARAMETER;
   if (!name[0]) return 0; /* an unnamed object is in no namespace */
   int rc;
   if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
@@ -83,7 +84,8 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
 static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                        void **out, kobjns_denial *why) {
   *why = KOBJNS_DENIAL_NONE;
-  if (!kobjns__type_is_object(type) || !name || (access & ~kobjns__type_valid_access(type)))
+  if (!kobjns__type_is_object(type) || kobjns__type(type)->unnamed || !name ||
+      (access & ~kobjns__type_valid_access(type)))
     return KOBJNS_INVALID_PARAMETER;
   if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
   int rc;

@@ -26,6 +26,15 @@ static const kobjns__generic_mapping semaphore_mapping = {
     .all = KOBJNS__SEMAPHORE_ALL,
 };
 
+/* Windows' generic mapping for threads (THREAD_GENERIC_READ, ... in winnt.h). */
+static const kobjns__generic_mapping thread_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__THREAD_QUERY_INFORMATION | KOBJNS__THREAD_GET_CONTEXT,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__THREAD_TERMINATE | KOBJNS__THREAD_SUSPEND_RESUME |
+             KOBJNS__THREAD_SET_INFORMATION | KOBJNS__THREAD_SET_CONTEXT,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__THREAD_ALL,
+};
+
 /* SeCreateGlobalPrivilege is checked for file mappings (and, on Windows, symbolic links) only:
  * anyone may create a mutex, event or semaphore in Global\ (Microsoft's "Kernel object
  * namespaces"; Wine's om.c tests run as a standard user). */
@@ -43,6 +52,11 @@ static const kobjns__type_info types[] = {
     [KOBJNS_TYPE_OBJECT] = {.name = "Object"},
     [KOBJNS_TYPE_UNKNOWN] = {.name = "Unknown"},
     [KOBJNS_TYPE_TEMPORARY] = {.name = "Temporary"},
+    [KOBJNS_TYPE_THREAD] = {.name = "Thread",
+                            .mapping = &thread_mapping,
+                            .rights = KOBJNS__THREAD_ALL,
+                            .waitable = true,
+                            .unnamed = true},
 };
 
 const kobjns__type_info *kobjns__type(kobjns_type type) {

@@ -58,15 +58,18 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
     free(wname);
     return rc;
   }
-  HANDLE h = a->type == KOBJNS_TYPE_SECTION ? kobjns__win32_create_section(a, &sa, wname)
-                                            : kobjns__win32_create_sync(a, &sa, wname);
+  HANDLE h = a->type == KOBJNS_TYPE_SECTION  ? kobjns__win32_create_section(a, &sa, wname)
+             : a->type == KOBJNS_TYPE_THREAD ? kobjns__win32_create_thread(a)
+                                             : kobjns__win32_create_sync(a, &sa, wname);
   DWORD error = GetLastError();
   if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
   free(wname);
   if (!h) {
-    /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses. */
+    /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses
+     * (8, or 1450 "no system resources"). */
     rc = kobjns__status_from_win32(error);
-    return rc == KOBJNS_NOT_ENOUGH_MEMORY && a->type == KOBJNS_TYPE_SECTION
+    return (rc == KOBJNS_NOT_ENOUGH_MEMORY || rc == KOBJNS_NO_SYSTEM_RESOURCES) &&
+                   a->type == KOBJNS_TYPE_SECTION
                ? KOBJNS_COMMITMENT_LIMIT
                : rc;
   }
@@ -79,4 +82,8 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   return existed ? KOBJNS_ALREADY_EXISTS : 0;
 }
 
-void kobjns__os_close(kobjns__object *o) { CloseHandle(o->os.handle); }
+void kobjns__os_close(kobjns__object *o) {
+  /* A thread made but never let run (its start failed) would stay suspended for ever. */
+  if (o->type == KOBJNS_TYPE_THREAD && !o->os.thread_started) TerminateThread(o->os.handle, 0);
+  CloseHandle(o->os.handle);
+}

@@ -10,7 +10,8 @@ typedef struct kobjns__os_ctx {
 } kobjns__os_ctx;
 
 typedef struct kobjns__os_object {
-  void *handle; /* the section's, mutex's, event's or semaphore's HANDLE */
+  void *handle;         /* the section's, mutex's, event's, semaphore's or thread's HANDLE */
+  int thread_started;   /* a thread: let run (else it never ran, and goes with the handle) */
 } kobjns__os_object;
 
 #endif

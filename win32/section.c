@@ -18,7 +18,6 @@ int kobjns__status_from_win32(DWORD error) {
     return (int)error;
     case ERROR_OUTOFMEMORY: return KOBJNS_NOT_ENOUGH_MEMORY;
     case ERROR_DISK_FULL:
-    case ERROR_NO_SYSTEM_RESOURCES:
     case ERROR_NOT_ENOUGH_QUOTA: return KOBJNS_COMMITMENT_LIMIT;
     case ERROR_INVALID_SECURITY_DESCR: return KOBJNS_INVALID_ACL;
     default: return KOBJNS_INTERNAL_ERROR;

@@ -32,5 +32,7 @@ void kobjns__win32_section_facts(HANDLE h, unsigned granted, kobjns__facts *fact
 HANDLE kobjns__win32_open_sync(kobjns_type type, unsigned access, const wchar_t *name);
 HANDLE kobjns__win32_create_sync(const kobjns__create_args *a, SECURITY_ATTRIBUTES *sa,
                                  const wchar_t *name);
+/* thread.c: a new thread of the create's function, suspended until kobjns__os_thread_start. */
+HANDLE kobjns__win32_create_thread(const kobjns__create_args *a);
 
 #endif
