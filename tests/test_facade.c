@@ -686,6 +686,105 @@ static void sync_security(void) {
   CloseHandle(s), CloseHandle(m), CloseHandle(e);
 }
 
+/* --- threads and time --------------------------------------------------------------------- */
+
+typedef struct routine_call {
+  HANDLE go;  /* an event the routine waits for (NULL: none) */
+  DWORD id;   /* GetCurrentThreadId, as the routine saw it */
+  DWORD code; /* what it returns */
+} routine_call;
+
+static DWORD WINAPI routine(LPVOID p) {
+  routine_call *c = p;
+  c->id = GetCurrentThreadId();
+  if (c->go) WaitForSingleObject(c->go, INFINITE);
+  return c->code;
+}
+
+static DWORD WINAPI exits_early(LPVOID p) {
+  (void)p;
+  ExitThread(77);
+}
+
+/* CreateThread's handle waits with the facade's objects, gives the exit code (STILL_ACTIVE while
+ * it runs) and the id (the one CreateThread and the thread itself give); a suspended thread runs
+ * once resumed; ExitThread's code; the pseudo-handle of GetCurrentThread. */
+static void threads(void) {
+  routine_call c = {.code = 5};
+  WANT_CREATED(c.go, CreateEventA(NULL, TRUE, FALSE, NULL), ERROR_SUCCESS);
+  DWORD id = 0, code = 0;
+  HANDLE t = CreateThread(NULL, 0, routine, &c, 0, &id);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  WANT_QUIET(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+  CU_ASSERT(GetExitCodeThread(t, &code));
+  CU_ASSERT_EQUAL(code, STILL_ACTIVE);
+  CU_ASSERT_EQUAL(GetThreadId(t), id);
+  HANDLE both[2] = {c.go, t};
+  CU_ASSERT(SetEvent(c.go));
+  WANT_QUIET(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForMultipleObjects(2, both, TRUE, 0), WAIT_OBJECT_0); /* it stays signaled */
+  CU_ASSERT(GetExitCodeThread(t, &code));
+  CU_ASSERT_EQUAL(code, 5);
+  CU_ASSERT_EQUAL(c.id, id);
+  CU_ASSERT(c.id != GetCurrentThreadId());
+  CU_ASSERT(CloseHandle(t));
+  WANT_ERROR(GetExitCodeThread(t, &code), ERROR_INVALID_HANDLE);
+
+  routine_call d = {.code = 9};
+  HANDLE s = CreateThread(NULL, 65536, routine, &d, CREATE_SUSPENDED, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  WANT_QUIET(WaitForSingleObject(s, 50), WAIT_TIMEOUT);
+  CU_ASSERT_EQUAL(d.id, 0); /* not started */
+  WANT_QUIET(ResumeThread(s), 1);
+  WANT_QUIET(WaitForSingleObject(s, 10000), WAIT_OBJECT_0);
+  WANT_QUIET(ResumeThread(s), 0);
+  CU_ASSERT(GetExitCodeThread(s, &code));
+  CU_ASSERT_EQUAL(code, 9);
+  CU_ASSERT(CloseHandle(s));
+
+  HANDLE x = CreateThread(NULL, 0, exits_early, NULL, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+  WANT_QUIET(WaitForSingleObject(x, 10000), WAIT_OBJECT_0);
+  CU_ASSERT(GetExitCodeThread(x, &code));
+  CU_ASSERT_EQUAL(code, 77);
+  CU_ASSERT(CloseHandle(x));
+
+  HANDLE self = GetCurrentThread();
+  CU_ASSERT(GetExitCodeThread(self, &code));
+  CU_ASSERT_EQUAL(code, STILL_ACTIVE);
+  CU_ASSERT_EQUAL(GetThreadId(self), GetCurrentThreadId());
+  WANT_QUIET(ResumeThread(self), 0);
+  CU_ASSERT(CloseHandle(self)); /* a pseudo-handle: nothing to close */
+
+  /* Bad handles and arguments. */
+  WANT_ERROR(GetExitCodeThread(c.go, &code), ERROR_INVALID_HANDLE); /* an event */
+  WANT_ERROR(ResumeThread(NULL) != (DWORD)-1, ERROR_INVALID_HANDLE);
+  WANT_ERROR(GetThreadId(NULL), ERROR_INVALID_HANDLE);
+  WANT_ERROR(CreateThread(NULL, 0, NULL, NULL, 0, NULL), ERROR_INVALID_PARAMETER);
+  CU_ASSERT(CloseHandle(c.go));
+}
+
+/* Sleep lasts at least its time; the tick counts and the performance counter move forward at the
+ * documented rates. */
+static void time_and_sleep(void) {
+  LARGE_INTEGER frequency, before, after;
+  CU_ASSERT(QueryPerformanceFrequency(&frequency));
+  CU_ASSERT_EQUAL(frequency.QuadPart, 10000000);
+  ULONGLONG ticks = GetTickCount64();
+  DWORD ticks32 = GetTickCount();
+  CU_ASSERT(QueryPerformanceCounter(&before));
+  Sleep(50);
+  CU_ASSERT(QueryPerformanceCounter(&after));
+  double ms = (double)(after.QuadPart - before.QuadPart) * 1000.0 / (double)frequency.QuadPart;
+  CU_ASSERT(ms >= 49.0);
+  CU_ASSERT(GetTickCount64() - ticks >= 40); /* ticks are coarse on Windows: 10-16 ms */
+  CU_ASSERT((DWORD)(GetTickCount() - ticks32) >= 40);
+  CU_ASSERT(GetTickCount64() >= (ULONGLONG)GetTickCount());
+  WANT_QUIET(SleepEx(1, TRUE), 0);
+  WANT_ERROR(QueryPerformanceCounter(NULL), ERROR_NOACCESS);
+  WANT_ERROR(QueryPerformanceFrequency(NULL), ERROR_NOACCESS);
+}
+
 void kt_add_facade(CU_pSuite s) {
   kt_add(s, "create, open, map, close", create_open_map_close, 0);
   kt_add(s, "handles are checked", handles_are_checked, 0);
@@ -701,4 +800,7 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "WaitForMultipleObjects: any, all, arguments", wait_for_several, 0);
   kt_add(s, "handles and names of another type", wrong_types, 0);
   kt_add(s, "descriptors of mutexes, events and semaphores", sync_security, 0);
+  kt_add(s, "CreateThread: waitable handles, exit codes, ids, CREATE_SUSPENDED, ExitThread",
+         threads, 0);
+  kt_add(s, "Sleep, SleepEx, the tick counts and the performance counter", time_and_sleep, 0);
 }

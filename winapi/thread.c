@@ -1,0 +1,158 @@
+/* Threads and time: CreateThread and the calls around it (ResumeThread, ExitThread,
+ * GetExitCodeThread, GetCurrentThread, GetCurrentThreadId, GetThreadId), Sleep and SleepEx, the
+ * tick counts and the performance counter. A thread is the portable API's thread object, so its
+ * HANDLE waits with the facade's other objects. Where Windows would fault on a bad pointer, the
+ * call fails with ERROR_NOACCESS (998) instead (docs/porting.md). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "facade.h"
+
+/* GetCurrentThread's pseudo-handle: "the calling thread" wherever a thread handle is taken. */
+#define CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
+
+static BOOL failed_with(DWORD error) {
+  SetLastError(error);
+  return FALSE;
+}
+
+/* --- threads --------------------------------------------------------------------------------- */
+
+/* The program's routine is WINAPI (ms_abi on x86-64): called through its own type here. */
+typedef struct start {
+  LPTHREAD_START_ROUTINE routine;
+  void *param;
+} start;
+
+static uint32_t run_routine(void *arg) {
+  start s = *(start *)arg;
+  free(arg);
+  return s.routine(s.param);
+}
+
+/* The security descriptor and bInheritHandle are not used: threads have no descriptor of their
+ * own here, and nothing inherits handles yet. STACK_SIZE_PARAM_IS_A_RESERVATION changes nothing:
+ * a pthread's stack is reserved whole. Other flags are ignored, as Windows ignores them. */
+KOBJNS_WIN32_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack_size,
+                                            LPTHREAD_START_ROUTINE routine, LPVOID param,
+                                            DWORD flags, LPDWORD id) {
+  (void)sa;
+  if (!routine) { /* Windows starts it, and the new thread faults at once */
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return NULL;
+  }
+  start *s = malloc(sizeof *s);
+  if (!s) {
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
+  }
+  *s = (start){routine, param};
+  kobjns_sync *t = NULL;
+  uint32_t tid = 0;
+  int rc = kobjns_thread_create(run_routine, s, stack_size, flags & CREATE_SUSPENDED, &t, &tid);
+  if (rc) {
+    free(s);
+    SetLastError((DWORD)rc);
+    return NULL;
+  }
+  if (id) *id = tid;
+  return kobjns__facade_handle(t);
+}
+
+KOBJNS_WIN32_API DWORD WINAPI ResumeThread(HANDLE h) {
+  if (h == CURRENT_THREAD) return 0; /* it runs */
+  uint32_t previous = 0;
+  int rc = kobjns_thread_resume(kobjns__facade_sync(h), &previous);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return (DWORD)-1;
+  }
+  return previous;
+}
+
+KOBJNS_WIN32_API void WINAPI ExitThread(DWORD code) { kobjns_thread_exit(code); }
+
+KOBJNS_WIN32_API BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code) {
+  if (!code) return failed_with(ERROR_NOACCESS);
+  if (h == CURRENT_THREAD) {
+    *code = STILL_ACTIVE;
+    return TRUE;
+  }
+  uint32_t value;
+  int rc = kobjns_thread_exit_code(kobjns__facade_sync(h), &value);
+  if (rc) return failed_with((DWORD)rc);
+  *code = value;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI GetCurrentThread(void) { return CURRENT_THREAD; }
+
+KOBJNS_WIN32_API DWORD WINAPI GetCurrentThreadId(void) { return kobjns_current_thread_id(); }
+
+KOBJNS_WIN32_API DWORD WINAPI GetThreadId(HANDLE h) {
+  if (h == CURRENT_THREAD) return kobjns_current_thread_id();
+  uint32_t id;
+  int rc = kobjns_thread_id(kobjns__facade_sync(h), &id);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return 0;
+  }
+  return id;
+}
+
+/* --- time ------------------------------------------------------------------------------------ */
+
+static uint64_t clock_ns(clockid_t clock) {
+  struct timespec t;
+  clock_gettime(clock, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Since the system started, time asleep included, as Windows counts it. */
+static uint64_t since_boot_ns(void) {
+#ifdef CLOCK_BOOTTIME
+  return clock_ns(CLOCK_BOOTTIME);
+#else
+  return clock_ns(CLOCK_MONOTONIC);
+#endif
+}
+
+KOBJNS_WIN32_API void WINAPI Sleep(DWORD ms) {
+  if (ms == INFINITE) {
+    for (;;) pause();
+  }
+  struct timespec left = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+  while (nanosleep(&left, &left) < 0 && errno == EINTR) continue; /* a signal ends no sleep */
+}
+
+/* No APC is ever queued to a thread yet (QueueUserAPC is not provided), so an alertable sleep is
+ * a sleep, and returns 0 as one that was not alerted. */
+KOBJNS_WIN32_API DWORD WINAPI SleepEx(DWORD ms, BOOL alertable) {
+  (void)alertable;
+  Sleep(ms);
+  return 0;
+}
+
+KOBJNS_WIN32_API DWORD WINAPI GetTickCount(void) {
+  return (DWORD)(since_boot_ns() / 1000000u);
+}
+
+KOBJNS_WIN32_API ULONGLONG WINAPI GetTickCount64(void) { return since_boot_ns() / 1000000u; }
+
+/* 10 MHz, as Windows 10 and later and Wine report it. */
+#define PERFORMANCE_FREQUENCY 10000000
+
+KOBJNS_WIN32_API BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *frequency) {
+  if (!frequency) return failed_with(ERROR_NOACCESS);
+  frequency->QuadPart = PERFORMANCE_FREQUENCY;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *counter) {
+  if (!counter) return failed_with(ERROR_NOACCESS);
+  counter->QuadPart = (LONGLONG)(clock_ns(CLOCK_MONOTONIC) / (1000000000 / PERFORMANCE_FREQUENCY));
+  return TRUE;
+}
