@@ -29,18 +29,30 @@ void kobjns__os_registry_lock(void) { pthread_mutex_lock(&registry); }
 void kobjns__os_registry_unlock(void) { pthread_mutex_unlock(&registry); }
 
 /* fork() copies the locks as they are: hold them across the fork so that no other thread is
- * inside, then release them on both sides (in the child, the thread that forked holds them). */
+ * inside, then release them on both sides (in the child, the thread that forked holds them). One
+ * order: init, the handle table's, then the holds' list (a context's set-up and teardown take
+ * init, then reach the list). */
 static void registry_before_fork(void) {
   pthread_mutex_lock(&init);
   pthread_mutex_lock(&registry);
+  kobjns__holds_before_fork();
 }
-static void registry_after_fork(void) {
+static void registry_in_parent(void) {
+  kobjns__holds_in_parent();
+  pthread_mutex_unlock(&registry);
+  pthread_mutex_unlock(&init);
+}
+static void registry_in_child(void) {
+  kobjns__holds_in_child();
   pthread_mutex_unlock(&registry);
   pthread_mutex_unlock(&init);
 }
 
 __attribute__((constructor)) static void kobjns_load(void) {
-  pthread_atfork(registry_before_fork, registry_after_fork, registry_after_fork);
+  /* The process image's mark first: its lock is then taken last before a fork and let go first
+   * after it, held for the fork alone, never for the holds' descriptions. */
+  kobjns__plat_image_fork_handlers();
+  pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
 }
 
 __attribute__((destructor)) static void kobjns_unload(void) {

@@ -98,7 +98,8 @@ static pthread_mutex_t holds_lock = PTHREAD_MUTEX_INITIALIZER;
 static kobjns__hold *holds;
 
 void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) {
-  *h = (kobjns__hold){.fd = fd, .pid = current_pid, .spare = -1, .listed = named};
+  *h = (kobjns__hold){
+      .fd = fd, .pid = current_pid, .lock_fd = -1, .spare = -1, .listed = named};
   if (!named) return;
   pthread_mutex_lock(&holds_lock);
   h->next = holds;
@@ -115,7 +116,7 @@ void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from) {
     if (to->next) to->next->prev = to;
     if (holds == from) holds = to;
   }
-  *from = (kobjns__hold){.fd = -1, .spare = -1};
+  *from = (kobjns__hold){.fd = -1, .lock_fd = -1, .spare = -1};
   pthread_mutex_unlock(&holds_lock);
 }
 
@@ -128,19 +129,31 @@ void kobjns__hold_release(kobjns__hold *h, const char *native) {
     pthread_mutex_unlock(&holds_lock);
     h->listed = false;
   }
-  /* A description a child shares is closed, never taken for the last: the child may hold it. */
-  kobjns__object_release(h->fd, native, h->shared ? -1 : h->pid);
-  h->fd = -1;
+  /* A description a child shares is closed, never taken for the last: the child may hold it. A
+   * lock of our own beside a shared description: the shared one goes first (its lock is the
+   * parent's, or nobody's once we were its last user), then ours decides. */
+  int pid = h->shared ? -1 : h->pid;
+  if (h->lock_fd >= 0) {
+    close(h->fd);
+    kobjns__object_release(h->lock_fd, native, pid);
+  } else {
+    kobjns__object_release(h->fd, native, pid);
+  }
+  h->fd = h->lock_fd = -1;
 }
 
 /* Before fork(): a description for the child of every hold, locked shared (nobody holds the
  * exclusive lock meanwhile: ours keeps every closer from taking it). One that cannot be made (no
  * descriptor left, no /proc) leaves the child sharing ours. The lock stays held until the child
  * has taken them, so no hold comes or goes in between. */
-static void holds_before_fork(void) {
+void kobjns__holds_before_fork(void) {
   pthread_mutex_lock(&holds_lock);
   for (kobjns__hold *h = holds; h; h = h->next) {
-    h->spare = kobjns__plat_reopen(h->fd);
+    /* With the handle's access, or, where the file's mode now refuses it to us (a session marker
+     * is 0444, a read-only section's creator wrote it first), for the lock alone. */
+    h->spare = kobjns__plat_reopen(h->fd, false);
+    h->spare_lock_only = h->spare == -EACCES || h->spare == -EPERM;
+    if (h->spare_lock_only) h->spare = kobjns__plat_reopen(h->fd, true);
     if (h->spare >= 0 && lock(h->spare, LOCK_SH | LOCK_NB) < 0) {
       close(h->spare);
       h->spare = -1;
@@ -148,7 +161,7 @@ static void holds_before_fork(void) {
   }
 }
 
-static void holds_in_parent(void) {
+void kobjns__holds_in_parent(void) {
   for (kobjns__hold *h = holds; h; h = h->next) {
     if (h->spare >= 0)
       close(h->spare); /* the child's now: its copy keeps the description and the lock */
@@ -159,18 +172,30 @@ static void holds_in_parent(void) {
   pthread_mutex_unlock(&holds_lock);
 }
 
-static void holds_in_child(void) {
+void kobjns__holds_in_child(void) {
   current_pid = (int)getpid();
   for (kobjns__hold *h = holds; h; h = h->next) {
-    /* The same descriptor number, now of the child's own description: nothing that kept the
+    if (h->spare < 0) continue; /* none made: it shares its parent's (pid stays the parent's) */
+    /* The same descriptor numbers, now of the child's own descriptions: nothing that kept a
      * number (a view being mapped, say) needs to know. */
-    if (h->spare >= 0 && dup2(h->spare, h->fd) >= 0) {
-      (void)fcntl(h->fd, F_SETFD, FD_CLOEXEC); /* dup2 clears it; setting it cannot fail here */
-      h->pid = current_pid;
-      h->shared = false;
+    int into = h->spare_lock_only ? h->lock_fd : h->fd;
+    if (into < 0) {
+      h->lock_fd = h->spare; /* ours for the lock; `fd` stays shared, for I/O only */
+    } else if (dup2(h->spare, into) >= 0) {
+      (void)fcntl(into, F_SETFD, FD_CLOEXEC); /* dup2 clears it; setting it cannot fail here */
+      close(h->spare);
+      if (!h->spare_lock_only && h->lock_fd >= 0) { /* `fd` is ours whole now */
+        close(h->lock_fd);
+        h->lock_fd = -1;
+      }
+    } else {
+      close(h->spare);
+      h->spare = -1;
+      continue;
     }
-    if (h->spare >= 0) close(h->spare);
     h->spare = -1;
+    h->pid = current_pid;
+    h->shared = false;
   }
   pthread_mutex_unlock(&holds_lock); /* the forking thread's, in the child too */
 }
@@ -181,8 +206,7 @@ int kobjns__shm_init(void) {
   if (shm_dir_fd >= 0) return 0;
   static bool fork_handlers;
   if (!fork_handlers) {
-    current_pid = (int)getpid();
-    pthread_atfork(holds_before_fork, holds_in_parent, holds_in_child);
+    current_pid = (int)getpid(); /* kept current by kobjns__holds_in_child */
     fork_handlers = true;
   }
   int rc = read_root();

@@ -52,6 +52,12 @@ void kobjns__object_release(int fd, const char *native, int pid);
 void kobjns__hold_keep(kobjns__hold *h, int fd, bool named);
 /* Move the hold `from` to `to` (a struct that holds one is being copied); `from` holds nothing. */
 void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from);
+/* fork(): descriptions for the child made before it (the list's lock held from here), closed
+ * in the parent after it, put in place in the child. Called by context.c's fork handlers, after
+ * the library's own locks are taken (init, then the handle table's), so that one order holds. */
+void kobjns__holds_before_fork(void);
+void kobjns__holds_in_parent(void);
+void kobjns__holds_in_child(void);
 /* Drop `h` (of `native`, "" for none): the last holder removes the name. */
 void kobjns__hold_release(kobjns__hold *h, const char *native);
 /* The shm directory's descriptor, held for one use: >= 0 until kobjns__shm_dir_drop, or -1

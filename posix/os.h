@@ -16,7 +16,11 @@ typedef struct kobjns__hold {
   int fd;      /* -1: none */
   int pid;     /* the process whose description it is (a child that could not get one of its
                   own has its parent's: then it only closes its copy) */
+  int lock_fd; /* a forked child's own description for the lock alone, where the file's mode
+                  refused one with `fd`'s access (a session marker, a read-only section): then
+                  `fd` is shared with the parent, for I/O only; else -1 */
   int spare;   /* during fork(): the description made for the child, or -1 */
+  bool spare_lock_only; /* during fork(): the spare is for the lock alone (read-only) */
   bool shared; /* a child shares the description: this process is never its last holder */
   bool listed;
   struct kobjns__hold *prev, *next;

@@ -78,13 +78,13 @@ bool kobjns__plat_hardlinks_protected(void) {
   return v == 1;
 }
 
-int kobjns__plat_reopen(int fd) {
+int kobjns__plat_reopen(int fd, bool read_only) {
   if (!proc_fd_usable()) return -ENOTSUP;
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) return -errno;
   char self[64];
   snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  int again = open(self, (flags & O_ACCMODE) | O_CLOEXEC | O_NOCTTY);
+  int again = open(self, (read_only ? O_RDONLY : flags & O_ACCMODE) | O_CLOEXEC | O_NOCTTY);
   return again < 0 ? -errno : again;
 }
 
@@ -159,6 +159,7 @@ static uint64_t pid_namespace(void) {
  * drawn at random, so that the image that replaces ours by exec() (same pid, same thread ids) has
  * another one. */
 #define MARK_BASE (UINT64_C(1) << 62)
+_Static_assert(sizeof(off_t) == 8, "marks are 63-bit offsets: build with _FILE_OFFSET_BITS=64");
 
 static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
 static int image_fd = -1; /* the directory, open with our lock on it */
@@ -228,6 +229,8 @@ static void image_in_child(void) {
 static void register_image_fork(void) {
   pthread_atfork(image_before_fork, image_in_parent, image_in_child);
 }
+
+void kobjns__plat_image_fork_handlers(void) { pthread_once(&image_once, register_image_fork); }
 
 uint64_t kobjns__plat_image_mark(void) {
   uint64_t mark = __atomic_load_n(&image, __ATOMIC_ACQUIRE);

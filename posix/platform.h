@@ -48,10 +48,11 @@ int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to);
  * name with link(2) (Linux: fs.protected_hardlinks = 1). Unknown answers false. */
 bool kobjns__plat_hardlinks_protected(void);
 
-/* A new open file description of the file `fd` is open on, with the same access, close-on-exec
- * (a forked child's hold of its own: flock(2) locks belong to descriptions): >= 0, or -errno;
- * -ENOTSUP where the system has no way (the caller opens the name again). Linux: /proc/self/fd. */
-int kobjns__plat_reopen(int fd);
+/* A new open file description of the file `fd` is open on, close-on-exec, with the same access
+ * or read-only (a forked child's hold of its own: flock(2) locks belong to descriptions): >= 0,
+ * or -errno (-EACCES when the file's mode now refuses that access); -ENOTSUP where the system
+ * has no way (then the child shares its parent's). Linux: /proc/self/fd. */
+int kobjns__plat_reopen(int fd, bool read_only);
 
 /* --- mapping ---------------------------------------------------------------------------------- */
 
@@ -104,6 +105,9 @@ uint64_t kobjns__plat_image_mark(void);
 /* Whether the image that made `mark` still runs: GONE once its lock is gone, UNKNOWN for mark 0
  * or when the system cannot tell. Valid across pid namespaces that share the directory. */
 enum kobjns__plat_liveness kobjns__plat_image_liveness(uint64_t mark);
+/* Register the mark's fork handlers now (the library's load): registered before the library's
+ * other handlers, their lock is taken last before a fork and let go first after it. */
+void kobjns__plat_image_fork_handlers(void);
 /* Drop the mark (the library is being unloaded: its descriptor must not outlive it). */
 void kobjns__plat_image_release(void);
 /* Whether process `pid` of this pid namespace exists (kill(pid, 0): ESRCH gone, else alive). */

@@ -551,7 +551,9 @@ void kobjns__sync_thread_end(struct kobjns__sync_map *m, uint32_t exit_code) {
 }
 
 bool kobjns__sync_thread_ended(struct kobjns__sync_map *m, uint32_t *exit_code) {
-  bool ended = __atomic_load_n(&m->state->signaled, __ATOMIC_ACQUIRE) != 0;
+  /* A thread's page is set once, at its end, with its code stored before: `sets`, an atomic
+   * count, tells without the guard. */
+  bool ended = __atomic_load_n(&m->state->sets, __ATOMIC_ACQUIRE) != 0;
   *exit_code = ended ? (uint32_t)__atomic_load_n(&m->state->count, __ATOMIC_ACQUIRE) : 0;
   return ended;
 }
@@ -980,7 +982,7 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   int64_t held = reserved(st);
   if (signaled) {
     bump(st);
-    st->sets++;
+    __atomic_add_fetch(&st->sets, 1, __ATOMIC_RELEASE); /* read without the guard */
     if (st->manual_reset)
       st->signaled = 1;
     else if (free_units(s, st) <= 0)
@@ -1004,7 +1006,7 @@ int kobjns__os_event_pulse(kobjns__object *s) {
   bump(st);
   unpass(st);
   if (st->manual_reset) { /* every current waiter, and reset */
-    st->sets++;
+    __atomic_add_fetch(&st->sets, 1, __ATOMIC_RELEASE); /* read without the guard */
     for (int n = 0; n < SLOTS && grant_first(s, st, KOBJNS__SLOT_PULSE) >= 0; n++) continue;
     st->signaled = 0;
   } else { /* reset, and one waiter */

@@ -90,15 +90,22 @@ int kobjns_ctx_new(kobjns_ctx **out) {
 
 int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session) {
   if (!ctx || session == UINT32_MAX) return KOBJNS_INVALID_PARAMETER;
-  kobjns_ctx moved = *ctx;
-  moved.token.session = session;
-  int rc = kobjns__os_ctx_attach(&moved);
-  if (rc) return rc;
-  kobjns__os_ctx_detach(ctx);
-  ctx->token = moved.token;
-  kobjns__os_ctx_move(&ctx->os, &moved.os);
-  update_privileges(&ctx->token);
-  return 0;
+  /* The new membership is made first (a failure changes nothing), in memory a fork()ed child
+   * keeps too (the heap: a backend may list it for fork, and another thread's stack is gone in
+   * the child), then moved into place. */
+  kobjns_ctx *moved = malloc(sizeof *moved);
+  if (!moved) return KOBJNS_NOT_ENOUGH_MEMORY;
+  *moved = *ctx;
+  moved->token.session = session;
+  int rc = kobjns__os_ctx_attach(moved);
+  if (!rc) {
+    kobjns__os_ctx_detach(ctx);
+    ctx->token = moved->token;
+    kobjns__os_ctx_move(&ctx->os, &moved->os);
+    update_privileges(&ctx->token);
+  }
+  free(moved);
+  return rc;
 }
 
 int kobjns_ctx_set_privilege(kobjns_ctx *ctx, unsigned privilege, int enabled) {

@@ -101,6 +101,8 @@ static const char *binary_for(long uid, const char *path) {
   return copies[slot];
 }
 
+const char *kt_self_for(long uid) { return binary_for(uid, kt_self()); }
+
 void kt_cleanup(void) {
   kt_free_names();
   for (size_t i = 0; i < 2; i++)

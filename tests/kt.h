@@ -164,6 +164,10 @@ int kt_child_main(void);
 /* `kobjns-tests --transient NAME`: a process whose first kobjns call meets a transient failure
  * (no descriptor left), then calls again once descriptors are back (test_sessions.c). */
 int kt_transient_main(const char *name);
+/* `kobjns-tests --userholds RO RW SESSION`, run as another user: test_lifetime.c. */
+int kt_userholds_main(const char *ro, const char *rw, const char *session);
+/* The test binary as user `uid` can run it (a copy others may reach; POSIX). */
+const char *kt_self_for(long uid);
 /* The test binary's own path (kt_set_self). */
 const char *kt_self(void);
 #endif

@@ -18,6 +18,8 @@ int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "--child")) return kt_child_main();
 #ifndef _WIN32
   if (argc == 3 && !strcmp(argv[1], "--transient")) return kt_transient_main(argv[2]);
+  if (argc == 5 && !strcmp(argv[1], "--userholds"))
+    return kt_userholds_main(argv[2], argv[3], argv[4]);
 #endif
   kt_set_self(argv[0]);
   /* Unbuffered: a runner killed at its timeout has shown which test it was in. */

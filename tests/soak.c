@@ -199,20 +199,22 @@ static void one_operation(unsigned *seed, kobjns_sync *held[3]) {
       COUNT("semaphore close", kobjns_sync_close(s), 0);
       break;
     }
-    case 10: { /* fork(): the child opens what the parent holds and ends, now and then by exec */
+    case 10: { /* fork(): the child takes a mutex the worker holds, and ends by exit or, owning
+                  it, by exec (abandoned); the worker's handle outlives the child's */
       if (next_rand(seed) % 64) break;
+      kobjns_sync *m = NULL;
+      COUNT("mutex create", kobjns_mutex_create(NULL, name_of("m", i), 0, NULL, &m),
+            KOBJNS_ALREADY_EXISTS);
+      if (!m) break;
       fflush(NULL);
       pid_t pid = fork();
       if (pid == 0) {
-        kobjns_sync *m = NULL;
-        if (kobjns_mutex_open(NULL, name_of("m", i), KOBJNS_SYNCHRONIZE, &m) == 0 &&
-            kobjns_wait(m, 20) == 0 && next_rand(seed) % 2)
-          execl("/bin/true", "true", (char *)NULL); /* owning it: abandoned by the exec */
-        _exit(0);
+        if (acquired(kobjns_wait(m, 20)) && next_rand(seed) % 2)
+          execl("/bin/true", "true", (char *)NULL);
+        exit(0); /* the library closes what the child holds (and abandons what it owns) */
       }
       if (pid > 0) waitpid(pid, NULL, 0);
-      c.ops++;
-      c.ok++;
+      COUNT("mutex close", kobjns_sync_close(m), 0);
       break;
     }
     default: { /* a name resolved, and an object listed */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,6 +275,83 @@ static void fork_then_exit_leaves_nothing_stale(void) {
   kobjns_ctx_free(app);
 }
 
+/* What a user (not root: the kernel checks its access) holds whose file's mode refuses its own
+ * handle's access to a new description: a session marker (0444) and a read-only section. The
+ * child still gets holds of its own (for the lock alone), and the last closer, the child here,
+ * removes each name: nothing is left stale. Run as nobody, a new program (--userholds). */
+int kt_userholds_main(const char *ro, const char *rw, const char *session_text) {
+  uint32_t session = (uint32_t)strtoul(session_text, NULL, 10);
+  kobjns_ctx *member = NULL;
+  kobjns_section *r = NULL, *w = NULL;
+  if (kobjns_ctx_new(&member) || kobjns_ctx_set_session(member, session)) return 11;
+  if (kobjns_section_create(NULL, ro, 4096, KOBJNS_MAP_READ, "D:(A;;GA;;;WD)", &r) ||
+      kobjns_section_create(NULL, rw, 4096, KOBJNS_MAP_WRITE, NULL, &w))
+    return 12;
+  int go[2];
+  if (pipe(go) < 0) return 13;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) { /* the last holder of all three: closes them when told to */
+    char byte;
+    close(go[1]);
+    ssize_t ignored = read(go[0], &byte, 1);
+    (void)ignored;
+    int rc = kobjns_section_close(r) | kobjns_section_close(w);
+    kobjns_ctx_free(member);
+    exit(rc ? 14 : 0); /* the library's exit-time close: the default context's marker too */
+  }
+  int rc = kobjns_section_close(r) | kobjns_section_close(w);
+  kobjns_ctx_free(member);
+  close(go[0]);
+  ssize_t ignored = write(go[1], "x", 1);
+  (void)ignored;
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return rc ? 15 : WIFEXITED(st) ? WEXITSTATUS(st) : 16;
+}
+
+typedef struct stale_in {
+  uint32_t session;
+  unsigned count;
+} stale_in;
+
+/* Counts the stale objects of one session (others' may come from earlier tests' children). */
+static int count_stale_in(const kobjns_object *o, void *arg) {
+  stale_in *s = arg;
+  if (o->session != s->session) return 0;
+  fprintf(stderr, "\n  left stale: %s (%s)\n", o->path, o->type);
+  s->count++;
+  return 0;
+}
+
+static void a_users_child_holds_what_its_mode_refuses(void) {
+  kobjns_ctx *app = kt_ctx(kt_runner_session(), false);
+  const char *ro = kt_name("userro"), *rw = kt_name("userrw");
+  uint32_t session = kt_unused_session() + 7;
+  const char *program = kt_self_for(65534);
+  char session_text[16];
+  snprintf(session_text, sizeof session_text, "%u", (unsigned)session);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) { /* a new program as nobody: the library starts anew, as that user */
+    setenv("KOBJNS_SESSION", "0", 1); /* its sections where `app` looks for them */
+    if (setgroups(0, NULL) == 0 && setresgid(65534, 65534, 65534) == 0 &&
+        setresuid(65534, 65534, 65534) == 0)
+      execl(program, program, "--userholds", ro, rw, session_text, (char *)NULL);
+    _exit(10);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CU_ASSERT(WIFEXITED(st));
+  CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+  CU_ASSERT(!file_exists(app, ro));
+  CU_ASSERT(!file_exists(app, rw));
+  stale_in left = {.session = session};
+  KT_OK(kobjns_cleanup_each(0, count_stale_in, &left, NULL));
+  CU_ASSERT_EQUAL(left.count, 0); /* the session's marker was removed, not left stale */
+  kobjns_ctx_free(app);
+}
+
 /* A forked child's context is a member of its session in its own right: the session lives on
  * with the child after the parent has left, as the child's handles do. */
 static void forked_child_keeps_its_session(void) {
@@ -306,6 +384,9 @@ static void forked_child_keeps_its_session(void) {
   KT_OK(kobjns_resolve(app, probe, path, sizeof path, NULL));
   let_the_daemon_go(go[1], gone[0]);
   KT_STATUS(kobjns_resolve(app, probe, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  size_t removed = 99;
+  KT_OK(kobjns_cleanup(&removed));
+  CU_ASSERT_EQUAL(removed, 0); /* the marker went with the child: nothing stale */
   kobjns_ctx_free(app);
 }
 
@@ -425,6 +506,10 @@ void kt_add_lifetime(CU_pSuite s) {
          KT_POSIX_ONLY(fork_then_exit_leaves_nothing_stale), KT_NEEDS_FORK | KT_NEEDS_SHM_FILES);
   kt_add(s, "a forked child's context keeps its session after the parent has left",
          KT_POSIX_ONLY(forked_child_keeps_its_session), KT_NEEDS_FORK);
+  kt_add(s, "a user's forked child holds what the file's mode refuses its access (marker, "
+            "read-only section); nothing stale",
+         KT_POSIX_ONLY(a_users_child_holds_what_its_mode_refuses),
+         KT_NEEDS_FORK | KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(s, "the name follows the handles across processes", name_follows_handles_across_processes,
          KT_NEEDS_SESSION1);
   kt_add(s, "a killed holder counts as closed", killed_holder_counts_as_closed, KT_NEEDS_SESSION1);
