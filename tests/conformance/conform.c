@@ -896,6 +896,99 @@ static void rows_session_id(void) {
          said("session %ld", expected_session));
 }
 
+/* --- threads and time ------------------------------------------------------------------------ */
+
+typedef struct thread_call {
+  HANDLE go;  /* waited for first (NULL: none) */
+  DWORD id;   /* GetCurrentThreadId inside */
+  DWORD code; /* returned */
+} thread_call;
+
+static DWORD WINAPI thread_routine(LPVOID p) {
+  thread_call *c = p;
+  c->id = GetCurrentThreadId();
+  if (c->go) WaitForSingleObject(c->go, INFINITE);
+  return c->code;
+}
+
+static DWORD WINAPI thread_exits(LPVOID p) {
+  ExitThread((DWORD)(ULONG_PTR)p);
+}
+
+static const char *exit_code(HANDLE t) {
+  DWORD code = 0xdead;
+  return GetExitCodeThread(t, &code) ? said("TRUE, %u", (unsigned)code)
+                                     : said("FALSE, %u", (unsigned)GetLastError());
+}
+
+static const char *resumed(DWORD r) {
+  return r == (DWORD)-1 ? said("-1, %u", (unsigned)GetLastError()) : said("%u", (unsigned)r);
+}
+
+static void rows_threads(void) {
+  thread_call c = {.go = CreateEventA(NULL, TRUE, FALSE, NULL), .code = 5};
+  DWORD id = 0;
+  HANDLE t = CreateThread(NULL, 0, thread_routine, &c, 0, &id);
+  report("thread", "CreateThread", t ? "handle" : said("NULL, %u", (unsigned)GetLastError()),
+         "handle");
+  if (!t || !c.go) return;
+  report("thread", "wait on a running thread", wait_quietly(t, 0), "WAIT_TIMEOUT");
+  report("thread", "its exit code while it runs", exit_code(t), "TRUE, 259");
+  report("thread", "GetThreadId is the id CreateThread gave", GetThreadId(t) == id ? "yes" : "no",
+         "yes");
+  SetEvent(c.go);
+  report("thread", "wait for its end", wait_quietly(t, 10000), "WAIT_OBJECT_0");
+  report("thread", "wait again (it stays signaled)", wait_quietly(t, 0), "WAIT_OBJECT_0");
+  report("thread", "its exit code", exit_code(t), "TRUE, 5");
+  report("thread", "the id it saw is CreateThread's", c.id == id ? "yes" : "no", "yes");
+  HANDLE quiet = CreateEventA(NULL, TRUE, FALSE, NULL), pair[2] = {quiet, t};
+  report("thread", "wait for any of (an unset event, the ended thread)",
+         waited(WaitForMultipleObjects(2, pair, FALSE, 0)), "WAIT_OBJECT_0 + 1");
+  report("thread", "exit code of an event's handle", exit_code(quiet), "FALSE, 6");
+  report("thread", "ResumeThread on an event's handle", resumed(ResumeThread(quiet)), "-1, 6");
+  report("thread", "close the thread's handle", done(CloseHandle(t)), "TRUE");
+  report("thread", "its exit code once closed", exit_code(t), "FALSE, 6");
+  CloseHandle(quiet);
+  CloseHandle(c.go);
+
+  thread_call d = {.code = 9};
+  HANDLE s = CreateThread(NULL, 65536, thread_routine, &d, CREATE_SUSPENDED, NULL);
+  report("thread", "CreateThread, CREATE_SUSPENDED", s ? "handle" : "NULL", "handle");
+  if (s) {
+    report("thread", "wait on a suspended thread", wait_quietly(s, 50), "WAIT_TIMEOUT");
+    report("thread", "it has not run", d.id == 0 ? "yes" : "no", "yes");
+    report("thread", "ResumeThread", resumed(ResumeThread(s)), "1");
+    report("thread", "wait for the resumed thread's end", wait_quietly(s, 10000), "WAIT_OBJECT_0");
+    report("thread", "ResumeThread on an ended thread", resumed(ResumeThread(s)), "0");
+    report("thread", "the resumed thread's exit code", exit_code(s), "TRUE, 9");
+    CloseHandle(s);
+  }
+  HANDLE x = CreateThread(NULL, 0, thread_exits, (LPVOID)(ULONG_PTR)77, 0, NULL);
+  if (x) {
+    report("thread", "ExitThread(77): wait", wait_quietly(x, 10000), "WAIT_OBJECT_0");
+    report("thread", "ExitThread(77): the code", exit_code(x), "TRUE, 77");
+    CloseHandle(x);
+  }
+  HANDLE self = GetCurrentThread();
+  report("thread", "GetCurrentThread's exit code", exit_code(self), "TRUE, 259");
+  report("thread", "GetThreadId(GetCurrentThread()) is GetCurrentThreadId()",
+         GetThreadId(self) == GetCurrentThreadId() ? "yes" : "no", "yes");
+  report("thread", "CloseHandle(GetCurrentThread())", done(CloseHandle(self)), "TRUE");
+
+  LARGE_INTEGER f = {{0}}, a = {{0}}, b = {{0}};
+  report("time", "QueryPerformanceFrequency", QueryPerformanceFrequency(&f) && f.QuadPart > 0
+         ? "TRUE, > 0" : "no", "TRUE, > 0");
+  QueryPerformanceCounter(&a);
+  ULONGLONG ticks = GetTickCount64();
+  Sleep(30);
+  QueryPerformanceCounter(&b);
+  report("time", "Sleep(30) lasts 30 ms or more (performance counter)",
+         f.QuadPart && (b.QuadPart - a.QuadPart) * 1000 >= 30 * f.QuadPart ? "yes" : "no", "yes");
+  report("time", "GetTickCount64 moves forward", GetTickCount64() >= ticks ? "yes" : "no", "yes");
+  report("time", "SleepEx(1, TRUE) with no APC queued", said("%u", (unsigned)SleepEx(1, TRUE)),
+         "0");
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -949,6 +1042,7 @@ static int rows_main(void) {
   rows_views(&st);
   rows_view_rights();
   rows_session_id();
+  rows_threads();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
