@@ -28,7 +28,7 @@ static void test_fail(void)
 static void test_missing(void)
 {
     ok(1, "before\n");
-    CreateThread(NULL, 0, NULL, NULL, 0, NULL);
+    QueueUserAPC(NULL, NULL, 0);
     ok(0, "never reached\n");
 }
 
