@@ -20,6 +20,22 @@ echo "cc \$(pkg-config --cflags --libs kobjns-winapi): $cflags $libs"
 # Where the -L flags point: the libraries are not installed.
 library_path=$(pkg-config --libs-only-L kobjns-winapi-uninstalled | sed 's/-L//g; s/ \+/:/g; s/:$//')
 LD_LIBRARY_PATH=$library_path "$run_pair" "$out/service" "$out/client"
+# wchar_t is 32 bits here: an L"..." literal passed to a W function would be read as UTF-16 (a
+# name would become its first letter). The flags make that a compile error; u"..." (C11) works.
+printf '#include <windows.h>\nint main(void) { return CreateMutexW(NULL, FALSE, L"x") != NULL; }\n' \
+  >"$out/wide.c"
+printf '#include <windows.h>\n#include <uchar.h>\nint main(void) { HANDLE h = CreateMutexW(NULL, FALSE, u"x"); return !h || !CloseHandle(h); }\n' \
+  >"$out/utf16.c"
+# shellcheck disable=SC2086
+if "${CC:-cc}" -std=c11 -o "$out/wide" "$out/wide.c" $cflags $libs 2>"$out/wide.err"; then
+  echo "L\"...\" passed to CreateMutexW compiled: it must not (wchar_t is not WCHAR here)"
+  exit 1
+fi
+grep -q incompatible-pointer-types "$out/wide.err" || { cat "$out/wide.err"; exit 1; }
+# shellcheck disable=SC2086
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/utf16" "$out/utf16.c" $cflags $libs
+LD_LIBRARY_PATH=$library_path "$out/utf16"
+echo "ok: L\"...\" to a W function is a compile error; u\"...\" compiles and runs"
 # The old name: kobjns-win32.pc requires kobjns-winapi (found here as its uninstalled .pc).
 old=$(pkg-config --cflags --libs kobjns-win32) new=$(pkg-config --cflags --libs kobjns-winapi)
 if [ "$old" != "$new" ]; then
