@@ -78,7 +78,7 @@ extern "C" {
   X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported")   \
   X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                  \
   X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")             \
-  X(NO_SYSTEM_RESOURCES, 1450, "the system refused a thread (its limit of threads, or memory)")     \
+  X(NO_SYSTEM_RESOURCES, 1450, "the system refused a thread (its limit of threads, or memory)")    \
   X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")               \
   X(TIMEOUT, 1460,                                                                                 \
     "another process keeps the object's internal lock (it is stopped, or the object was "          \
@@ -118,8 +118,8 @@ typedef enum kobjns_status {
 #define KOBJNS_EVENT_ALL_ACCESS 0x001F0003u
 #define KOBJNS_SEMAPHORE_MODIFY_STATE 0x0002u /* release */
 #define KOBJNS_SEMAPHORE_ALL_ACCESS 0x001F0003u
-#define KOBJNS_THREAD_SUSPEND_RESUME 0x0002u      /* resume */
-#define KOBJNS_THREAD_QUERY_INFORMATION 0x0040u   /* its exit code and id */
+#define KOBJNS_THREAD_SUSPEND_RESUME 0x0002u    /* resume */
+#define KOBJNS_THREAD_QUERY_INFORMATION 0x0040u /* its exit code and id */
 #define KOBJNS_THREAD_QUERY_LIMITED_INFORMATION 0x0800u
 #define KOBJNS_THREAD_ALL_ACCESS 0x001FFFFFu
 

@@ -98,8 +98,7 @@ static pthread_mutex_t holds_lock = PTHREAD_MUTEX_INITIALIZER;
 static kobjns__hold *holds;
 
 void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) {
-  *h = (kobjns__hold){
-      .fd = fd, .pid = current_pid, .lock_fd = -1, .spare = -1, .listed = named};
+  *h = (kobjns__hold){.fd = fd, .pid = current_pid, .lock_fd = -1, .spare = -1, .listed = named};
   if (!named) return;
   pthread_mutex_lock(&holds_lock);
   h->next = holds;

@@ -511,28 +511,23 @@ static void release_state(kobjns__object *o) {
   o->os.map = NULL;
 }
 
-#define SYNC_TYPE(t)                                                                               \
+#define SYNC_TYPE(t, made, gone)                                                                   \
   {                                                                                                \
     .type = t, .granted_bits = granted_bits, .open_writable = open_writable,                       \
-    .file_size = file_size, .adopt = adopt, .init = init_state, .unpublished = release_state,      \
-    .release = release_state,                                                                      \
+    .file_size = file_size, .adopt = adopt, .init = made, .unpublished = gone, .release = gone,    \
   }
-const kobjns__named_type kobjns__posix_mutex = SYNC_TYPE(KOBJNS_TYPE_MUTEX);
-const kobjns__named_type kobjns__posix_event = SYNC_TYPE(KOBJNS_TYPE_EVENT);
-const kobjns__named_type kobjns__posix_semaphore = SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE);
+const kobjns__named_type kobjns__posix_mutex =
+    SYNC_TYPE(KOBJNS_TYPE_MUTEX, init_state, release_state);
+const kobjns__named_type kobjns__posix_event =
+    SYNC_TYPE(KOBJNS_TYPE_EVENT, init_state, release_state);
+const kobjns__named_type kobjns__posix_semaphore =
+    SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE, init_state, release_state);
 /* A thread's object: an event's page, and what runs the thread (posix/thread.c). */
-const kobjns__named_type kobjns__posix_thread = {
-    .type = KOBJNS_TYPE_THREAD,
-    .granted_bits = granted_bits,
-    .open_writable = open_writable,
-    .file_size = file_size,
-    .adopt = adopt,
-    .init = kobjns__thread_init,
-    .unpublished = kobjns__thread_release,
-    .release = kobjns__thread_release,
-};
+const kobjns__named_type kobjns__posix_thread =
+    SYNC_TYPE(KOBJNS_TYPE_THREAD, kobjns__thread_init, kobjns__thread_release);
 
-/* --- a thread's page (posix/thread.c runs the thread) ------------------------------------------ */
+/* --- a thread's page (posix/thread.c runs the thread) ------------------------------------------
+ */
 
 void kobjns__sync_map_hold(struct kobjns__sync_map *m) {
   pthread_mutex_lock(&maps_lock);
@@ -1005,7 +1000,7 @@ int kobjns__os_event_pulse(kobjns__object *s) {
   int64_t held = reserved(st);
   bump(st);
   unpass(st);
-  if (st->manual_reset) { /* every current waiter, and reset */
+  if (st->manual_reset) {                               /* every current waiter, and reset */
     __atomic_add_fetch(&st->sets, 1, __ATOMIC_RELEASE); /* read without the guard */
     for (int n = 0; n < SLOTS && grant_first(s, st, KOBJNS__SLOT_PULSE) >= 0; n++) continue;
     st->signaled = 0;

@@ -106,9 +106,9 @@ int kobjns__os_thread_start(kobjns__object *o, bool suspended, uint32_t *id) {
   if (err) {
     kobjns__sync_map_drop(r->map);
     run_put(r);
-    return err == EINVAL    ? KOBJNS_INVALID_PARAMETER
+    return err == EINVAL   ? KOBJNS_INVALID_PARAMETER
            : err == ENOMEM ? KOBJNS_NOT_ENOUGH_MEMORY
-                            : KOBJNS_NO_SYSTEM_RESOURCES;
+                           : KOBJNS_NO_SYSTEM_RESOURCES;
   }
   /* Its id is known once it runs (Linux gives it to the thread only). */
   while (!__atomic_load_n(&r->started, __ATOMIC_ACQUIRE)) kobjns__plat_wait(&r->started, 0, NULL);

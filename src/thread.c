@@ -44,8 +44,7 @@ static int resume(kobjns__object *o, void *arg) { return kobjns__os_thread_resum
 
 int kobjns_thread_resume(kobjns_sync *thread, uint32_t *previous) {
   uint32_t ignored;
-  return with_thread(thread, KOBJNS__THREAD_SUSPEND_RESUME, resume,
-                     previous ? previous : &ignored);
+  return with_thread(thread, KOBJNS__THREAD_SUSPEND_RESUME, resume, previous ? previous : &ignored);
 }
 
 typedef struct query {

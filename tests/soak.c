@@ -374,10 +374,10 @@ int main(int argc, char **argv) {
       if (w->samples[k].fds > fds_max) fds_max = w->samples[k].fds;
     }
     bool flat = rss_max - rss_warm <= RSS_SLACK && fds_max <= fds_warm;
-    printf("  %-8u %10lu %9ld KiB %9ld KiB %8d %8d%s\n", p, w->ops, rss_warm / 1024,
-           rss_max / 1024, fds_warm, fds_max, flat ? "" : "  FAIL: grew");
-    if (w->other) printf("  worker %u: %lu undocumented statuses, e.g. %s\n", p, w->other,
-                         w->other_example);
+    printf("  %-8u %10lu %9ld KiB %9ld KiB %8d %8d%s\n", p, w->ops, rss_warm / 1024, rss_max / 1024,
+           fds_warm, fds_max, flat ? "" : "  FAIL: grew");
+    if (w->other)
+      printf("  worker %u: %lu undocumented statuses, e.g. %s\n", p, w->other, w->other_example);
     pass = pass && flat && w->other == 0;
     ops += w->ops;
     other += w->other;
@@ -390,9 +390,10 @@ int main(int argc, char **argv) {
   /* Every name the workers use, of every type, may exist at once; nothing more. */
   int names = 4 * NAMES + 3;
   int left = run_files(prefix);
-  printf("  /dev/shm: at most %d of the run's files after the warm-up (%d during it, %d names), "
-         "%d left at the end\n",
-         files_max, files_warm, names, left);
+  printf(
+      "  /dev/shm: at most %d of the run's files after the warm-up (%d during it, %d names), "
+      "%d left at the end\n",
+      files_max, files_warm, names, left);
   pass = pass && files_max <= names && left == 0;
   printf("soak: %lu operations, %lu undocumented statuses: %s\n", ops, other,
          pass ? "flat, PASS" : "FAIL");

@@ -499,15 +499,17 @@ void kt_add_lifetime(CU_pSuite s) {
          KT_POSIX_ONLY(exiting_after_fork_leaves_the_name_to_the_child), KT_NEEDS_FORK);
   kt_add(s, "a forked child leaves its parent's objects",
          KT_POSIX_ONLY(forked_child_leaves_parents_objects), KT_NEEDS_FORK);
-  kt_add(s, "the daemon pattern: the parent closes and exits, the name lives and dies with the "
-            "child",
+  kt_add(s,
+         "the daemon pattern: the parent closes and exits, the name lives and dies with the "
+         "child",
          KT_POSIX_ONLY(daemon_parent_closes_then_exits), KT_NEEDS_FORK | KT_NEEDS_SHM_FILES);
   kt_add(s, "fork() then exit: nothing stale, whether the child exited or was killed",
          KT_POSIX_ONLY(fork_then_exit_leaves_nothing_stale), KT_NEEDS_FORK | KT_NEEDS_SHM_FILES);
   kt_add(s, "a forked child's context keeps its session after the parent has left",
          KT_POSIX_ONLY(forked_child_keeps_its_session), KT_NEEDS_FORK);
-  kt_add(s, "a user's forked child holds what the file's mode refuses its access (marker, "
-            "read-only section); nothing stale",
+  kt_add(s,
+         "a user's forked child holds what the file's mode refuses its access (marker, "
+         "read-only section); nothing stale",
          KT_POSIX_ONLY(a_users_child_holds_what_its_mode_refuses),
          KT_NEEDS_FORK | KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(s, "the name follows the handles across processes", name_follows_handles_across_processes,

@@ -136,9 +136,7 @@ KOBJNS_WIN32_API DWORD WINAPI SleepEx(DWORD ms, BOOL alertable) {
   return 0;
 }
 
-KOBJNS_WIN32_API DWORD WINAPI GetTickCount(void) {
-  return (DWORD)(since_boot_ns() / 1000000u);
-}
+KOBJNS_WIN32_API DWORD WINAPI GetTickCount(void) { return (DWORD)(since_boot_ns() / 1000000u); }
 
 KOBJNS_WIN32_API ULONGLONG WINAPI GetTickCount64(void) { return since_boot_ns() / 1000000u; }
 

@@ -911,9 +911,7 @@ static DWORD WINAPI thread_routine(LPVOID p) {
   return c->code;
 }
 
-static DWORD WINAPI thread_exits(LPVOID p) {
-  ExitThread((DWORD)(ULONG_PTR)p);
-}
+static DWORD WINAPI thread_exits(LPVOID p) { ExitThread((DWORD)(ULONG_PTR)p); }
 
 static const char *exit_code(HANDLE t) {
   DWORD code = 0xdead;
@@ -976,8 +974,8 @@ static void rows_threads(void) {
   report("thread", "CloseHandle(GetCurrentThread())", done(CloseHandle(self)), "TRUE");
 
   LARGE_INTEGER f = {{0}}, a = {{0}}, b = {{0}};
-  report("time", "QueryPerformanceFrequency", QueryPerformanceFrequency(&f) && f.QuadPart > 0
-         ? "TRUE, > 0" : "no", "TRUE, > 0");
+  report("time", "QueryPerformanceFrequency",
+         QueryPerformanceFrequency(&f) && f.QuadPart > 0 ? "TRUE, > 0" : "no", "TRUE, > 0");
   QueryPerformanceCounter(&a);
   ULONGLONG ticks = GetTickCount64();
   Sleep(30);
