@@ -783,6 +783,16 @@ static void time_and_sleep(void) {
   DWORD t32 = GetTickCount(); /* the same count, cut to 32 bits (read a moment later) */
   CU_ASSERT((DWORD)(t32 - (DWORD)t64) <= 100);
   WANT_QUIET(SleepEx(1, TRUE), 0);
+  /* The alertable waits are the waits while no APC can be queued. */
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+  WANT_QUIET(WaitForSingleObjectEx(e, 10, TRUE), WAIT_TIMEOUT);
+  CU_ASSERT(SetEvent(e));
+  WANT_QUIET(WaitForSingleObjectEx(e, 0, FALSE), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForMultipleObjectsEx(1, &e, TRUE, 0, TRUE), WAIT_OBJECT_0);
+  WANT_ERROR(WaitForMultipleObjectsEx(0, &e, FALSE, 0, TRUE) != WAIT_FAILED,
+             ERROR_INVALID_PARAMETER);
+  CU_ASSERT(CloseHandle(e));
   WANT_ERROR(QueryPerformanceCounter(NULL), ERROR_NOACCESS);
   WANT_ERROR(QueryPerformanceFrequency(NULL), ERROR_NOACCESS);
 }
@@ -804,5 +814,6 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "descriptors of mutexes, events and semaphores", sync_security, 0);
   kt_add(s, "CreateThread: waitable handles, exit codes, ids, CREATE_SUSPENDED, ExitThread",
          threads, 0);
-  kt_add(s, "Sleep, SleepEx, the tick counts and the performance counter", time_and_sleep, 0);
+  kt_add(s, "Sleep, SleepEx, the alertable waits, the tick counts and the performance counter",
+         time_and_sleep, 0);
 }

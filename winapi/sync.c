@@ -287,3 +287,17 @@ KOBJNS_WIN32_API DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *
                                                      BOOL wait_all, DWORD ms) {
   return wait_for(count, handles, wait_all, ms);
 }
+
+/* The alertable forms: an alertable wait also ends for an APC queued to the thread, and no APC
+ * is ever queued here yet (QueueUserAPC is not provided), so it never ends with
+ * WAIT_IO_COMPLETION and is the wait itself. */
+KOBJNS_WIN32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL alertable) {
+  (void)alertable;
+  return WaitForSingleObject(h, ms);
+}
+
+KOBJNS_WIN32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles,
+                                                       BOOL wait_all, DWORD ms, BOOL alertable) {
+  (void)alertable;
+  return wait_for(count, handles, wait_all, ms);
+}
