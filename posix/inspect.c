@@ -504,7 +504,7 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
     }
     gone = n == 0 && may_remove(&st);
   } else {
-    gone = kobjns__object_remove_stale(fd, name, &st) > 0;
+    gone = kobjns__object_remove_stale(fd, name) > 0;
   }
   if (gone) {
     (*cb->removed)++;

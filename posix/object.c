@@ -203,11 +203,7 @@ void kobjns__holds_in_child(void) {
  * earlier call did is kept, never done twice. */
 int kobjns__shm_init(void) {
   if (shm_dir_fd >= 0) return 0;
-  static bool fork_handlers;
-  if (!fork_handlers) {
-    current_pid = (int)getpid(); /* kept current by kobjns__holds_in_child */
-    fork_handlers = true;
-  }
+  if (!current_pid) current_pid = (int)getpid(); /* kept current by kobjns__holds_in_child */
   int rc = read_root();
   if (rc) return rc;
   int fd = kobjns__plat_shm_open_dir();
@@ -578,13 +574,13 @@ size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {
   return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", root);
 }
 
-static int object_remove_stale(int fd, const char *native, const struct stat *seen) {
+static int object_remove_stale(int fd, const char *native) {
   if (lock(fd, LOCK_EX | LOCK_NB) < 0) return 0; /* held, or someone is removing it */
-  /* What the name refers to is judged from a stat taken with the lock held, never from `seen`
-   * (taken at the open): the file may have lost its last holder and its name meanwhile, and
-   * the name been given to a new object, which its link count then would not show. */
+  /* What the name refers to is judged from a stat taken with the lock held, never from one taken
+   * at the open: the file may have lost its last holder and its name meanwhile, and the name been
+   * given to a new object, which the earlier link count would not show. */
   struct stat st;
-  int removed = fstat(fd, &st) == 0 && same_file(&st, seen) ? remove_name(native, &st) : 0;
+  int removed = fstat(fd, &st) == 0 ? remove_name(native, &st) : 0;
   lock(fd, LOCK_UN);
   return removed;
 }
@@ -648,9 +644,9 @@ int kobjns__object_alive(const char *native, bool *alive) {
   return rc;
 }
 
-int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st) {
+int kobjns__object_remove_stale(int fd, const char *native) {
   HOLD_DIR(0);
-  int rc = object_remove_stale(fd, native, st);
+  int rc = object_remove_stale(fd, native);
   kobjns__shm_dir_drop();
   return rc;
 }

@@ -72,9 +72,10 @@ int kobjns__shm_dir(void);
 size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]);
 /* Whether the creator of the temporary file "kobjns.<root>.tmp.<rest>" has died. */
 bool kobjns__temp_creator_died(const char *rest);
-/* Remove `native` (open as `fd`, described by `st`) if nobody holds it: 1 removed, 0 held or
- * already gone, -1 another user's object that the sticky shm directory keeps. */
-int kobjns__object_remove_stale(int fd, const char *native, const struct stat *st);
+/* Remove `native` (open as `fd`) if nobody holds it, judged with its lock held: 1 removed, 0
+ * held or already gone (or given to another file), -1 another user's object that the sticky shm
+ * directory keeps. */
+int kobjns__object_remove_stale(int fd, const char *native);
 /* inspect.c: called by every create and open; at most every 50 ms, one of them sweeps the next
  * few entries of the tree for what dead processes left (stale objects, unpublished files). */
 void kobjns__reclaim_step(void);
