@@ -25,6 +25,9 @@
 static inline HANDLE kobjns__facade_handle(const void *kobjns_handle) {
   return (HANDLE)(uintptr_t)kobjns_handle;
 }
+/* GetCurrentProcess() and GetCurrentThread(): Windows' pseudo-handles, never a table value. */
+#define KOBJNS__CURRENT_PROCESS ((HANDLE)(intptr_t)-1)
+#define KOBJNS__CURRENT_THREAD ((HANDLE)(intptr_t)-2)
 static inline kobjns_section *kobjns__facade_section(HANDLE h) { return (kobjns_section *)h; }
 static inline kobjns_sync *kobjns__facade_sync(HANDLE h) { return (kobjns_sync *)h; }
 

@@ -235,7 +235,9 @@ static DWORD wait_failed(DWORD error) {
 
 /* GetCurrentProcess() and GetCurrentThread(): the caller's own process or thread, signaled only
  * when it ends. Waiting on it from itself lasts the whole timeout (for ever with INFINITE). */
-static bool is_self(HANDLE h) { return h == (HANDLE)(intptr_t)-1 || h == (HANDLE)(intptr_t)-2; }
+static bool is_self(HANDLE h) {
+  return h == KOBJNS__CURRENT_PROCESS || h == KOBJNS__CURRENT_THREAD;
+}
 
 static DWORD wait_on_self(DWORD ms) {
   if (ms == INFINITE)

@@ -11,9 +11,6 @@
 
 #include "facade.h"
 
-/* GetCurrentThread's pseudo-handle: "the calling thread" wherever a thread handle is taken. */
-#define CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
-
 static BOOL failed_with(DWORD error) {
   SetLastError(error);
   return FALSE;
@@ -63,7 +60,7 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T sta
 }
 
 KOBJNS_WIN32_API DWORD WINAPI ResumeThread(HANDLE h) {
-  if (h == CURRENT_THREAD) return 0; /* it runs */
+  if (h == KOBJNS__CURRENT_THREAD) return 0; /* it runs */
   uint32_t previous = 0;
   int rc = kobjns_thread_resume(kobjns__facade_sync(h), &previous);
   if (rc) {
@@ -77,7 +74,7 @@ KOBJNS_WIN32_API void WINAPI ExitThread(DWORD code) { kobjns_thread_exit(code); 
 
 KOBJNS_WIN32_API BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code) {
   if (!code) return failed_with(ERROR_NOACCESS);
-  if (h == CURRENT_THREAD) {
+  if (h == KOBJNS__CURRENT_THREAD) {
     *code = STILL_ACTIVE;
     return TRUE;
   }
@@ -88,12 +85,12 @@ KOBJNS_WIN32_API BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code) {
   return TRUE;
 }
 
-KOBJNS_WIN32_API HANDLE WINAPI GetCurrentThread(void) { return CURRENT_THREAD; }
+KOBJNS_WIN32_API HANDLE WINAPI GetCurrentThread(void) { return KOBJNS__CURRENT_THREAD; }
 
 KOBJNS_WIN32_API DWORD WINAPI GetCurrentThreadId(void) { return kobjns_current_thread_id(); }
 
 KOBJNS_WIN32_API DWORD WINAPI GetThreadId(HANDLE h) {
-  if (h == CURRENT_THREAD) return kobjns_current_thread_id();
+  if (h == KOBJNS__CURRENT_THREAD) return kobjns_current_thread_id();
   uint32_t id;
   int rc = kobjns_thread_id(kobjns__facade_sync(h), &id);
   if (rc) {
