@@ -47,6 +47,7 @@ extern "C" {
     "the name is a namespace link or directory, or is held by another object "                     \
     "type, or the handle is not valid")                                                            \
   X(NOT_ENOUGH_MEMORY, 8, "not enough memory")                                                     \
+  X(GEN_FAILURE, 31, "the thread has ended: nothing can be queued to it")                          \
   X(NOT_SUPPORTED, 50, "not supported on this platform")                                           \
   X(INVALID_PARAMETER, 87, "an argument is invalid (NULL, unknown flags, size 0, bad offset)")     \
   X(INSUFFICIENT_BUFFER, 122, "the buffer is too small; the length needed was stored")             \
@@ -61,6 +62,8 @@ extern "C" {
   X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                         \
   X(ARITHMETIC_OVERFLOW, 534, "the size or offset is too large")                                   \
   X(MUTANT_LIMIT_EXCEEDED, 587, "the mutex has been acquired recursively too many times")          \
+  X(USER_APC, 737,                                                                                 \
+    "an alertable wait ended to run the calls queued to the thread (WAIT_IO_COMPLETION)")          \
   X(ABANDONED_WAIT_0, 735,                                                                         \
     "the wait acquired a mutex whose owner ended without releasing it (abandoned): the caller "    \
     "owns it now, and what it protects may be inconsistent")                                       \
@@ -119,6 +122,7 @@ typedef enum kobjns_status {
 #define KOBJNS_SEMAPHORE_MODIFY_STATE 0x0002u /* release */
 #define KOBJNS_SEMAPHORE_ALL_ACCESS 0x001F0003u
 #define KOBJNS_THREAD_SUSPEND_RESUME 0x0002u    /* resume */
+#define KOBJNS_THREAD_SET_CONTEXT 0x0010u       /* queue calls to it (kobjns_apc_queue) */
 #define KOBJNS_THREAD_QUERY_INFORMATION 0x0040u /* its exit code and id */
 #define KOBJNS_THREAD_QUERY_LIMITED_INFORMATION 0x0800u
 #define KOBJNS_THREAD_ALL_ACCESS 0x001FFFFFu
@@ -282,6 +286,26 @@ KOBJNS_API int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms);
  * out of range, or one object twice in a wait_all. */
 KOBJNS_API int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all,
                                     uint32_t timeout_ms, size_t *index);
+/* kobjns_wait_ex's flags. */
+#define KOBJNS_WAIT_ALL 0x1u /* all of the objects at once (kobjns_wait_multiple's wait_all) */
+#define KOBJNS_WAIT_ALERTABLE                                                                      \
+  0x2u /* the calls queued to the thread end the wait (they run in it) */
+/* kobjns_wait_multiple with flags: with KOBJNS_WAIT_ALERTABLE, a wait that acquires nothing at
+ * once runs the calls queued to the calling thread (kobjns_apc_queue), all of them in order, as
+ * soon as one is queued, and returns 737 (KOBJNS_USER_APC, the facade's WAIT_IO_COMPLETION)
+ * instead of waiting on: the objects come first, then the calls, then the time limit. 87 for
+ * other flags. */
+KOBJNS_API int kobjns_wait_ex(kobjns_sync *const *objects, size_t count, unsigned flags,
+                              uint32_t timeout_ms, size_t *index);
+/* Signal `signal` and wait for `wait` as one operation (SignalObjectAndWait): a mutex is
+ * released, an event set, a semaphore released by one; the wait is queued before the signal is
+ * seen by anyone, so what the signal sets off (another thread's set of `wait`, a pulse) cannot
+ * pass it by. When the signal fails (288, 298; 5 without the right to signal: MODIFY_STATE for
+ * an event or a semaphore; 6 for a handle that cannot be signaled) nothing is acquired and
+ * nothing waited for. The same object may be both: it is signaled first, then waited for behind
+ * the waiters already there. Then as kobjns_wait_ex (flags: only KOBJNS_WAIT_ALERTABLE). */
+KOBJNS_API int kobjns_signal_and_wait(kobjns_sync *signal, kobjns_sync *wait, uint32_t timeout_ms,
+                                      unsigned flags);
 /* Close the handle (a thread's ownership of a mutex does not end with it). 6 if not live. */
 KOBJNS_API int kobjns_sync_close(kobjns_sync *object);
 /* The granted access (generic rights mapped), the type ("Mutex", "Event", "Semaphore") and the
@@ -321,6 +345,20 @@ KOBJNS_API int kobjns_thread_exit_code(const kobjns_sync *thread, uint32_t *code
 KOBJNS_API int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id);
 /* The calling thread's id (GetCurrentThreadId; POSIX: the kernel's thread id). */
 KOBJNS_API uint32_t kobjns_current_thread_id(void);
+
+/* Calls queued to a thread (Windows' user APCs): fn(context, arg) runs in that thread, in the order
+ * queued, the next time it is in an alertable wait or sleep (kobjns_wait_ex, kobjns_sleep,
+ * kobjns_signal_and_wait with KOBJNS_WAIT_ALERTABLE), which then returns 737. `thread` NULL is
+ * the calling thread, any thread; otherwise a thread kobjns_thread_create started, whose handle
+ * has KOBJNS_THREAD_SET_CONTEXT. 0; 87 (fn NULL); 5; 6; 8; 31 once the thread has ended (calls
+ * still queued when a thread ends never run). */
+typedef void (*kobjns_apc_fn)(void *context, uintptr_t arg);
+KOBJNS_API int kobjns_apc_queue(kobjns_sync *thread, kobjns_apc_fn fn, void *context,
+                                uintptr_t arg);
+/* Sleep `ms` milliseconds (KOBJNS_INFINITE: for ever; 0: give up the rest of the time slice).
+ * With KOBJNS_WAIT_ALERTABLE, calls queued to the thread end the sleep as they end a wait
+ * (737). 0 otherwise, signals notwithstanding; 87 for other flags. */
+KOBJNS_API int kobjns_sleep(uint32_t ms, unsigned flags);
 
 /* --- any handle --------------------------------------------------------------------------
  * Handles of every type come from one table: their values are multiples of 4 below 2^32 (the

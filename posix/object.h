@@ -174,6 +174,19 @@ void kobjns__sync_map_drop(struct kobjns__sync_map *m);
 void kobjns__sync_thread_end(struct kobjns__sync_map *m, uint32_t exit_code);
 bool kobjns__sync_thread_ended(struct kobjns__sync_map *m, uint32_t *exit_code);
 
+/* thread.c: the calls queued to a thread (user APCs). A queue is a lock-free list (no lock a
+ * fork could leave held): queuing pushes a call and bumps the queue's word, which an alertable
+ * sleeper watches with its other words; the thread takes them all and runs them in order. */
+typedef struct kobjns__alerts kobjns__alerts;
+/* The calling thread's queue (made on its first use by a thread kobjns did not start): NULL
+ * when there is no memory for it. */
+kobjns__alerts *kobjns__alerts_mine(void);
+/* The word to sleep on, and its value now: a call queued after this read changes it. */
+uint32_t *kobjns__alerts_word(kobjns__alerts *a);
+bool kobjns__alerts_pending(const kobjns__alerts *a);
+/* Run every queued call, in the order queued, those queued meanwhile too. */
+void kobjns__alerts_run(kobjns__alerts *a);
+
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);
 

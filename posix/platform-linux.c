@@ -329,8 +329,8 @@ static bool wait_all_words(uint32_t *const *words, const uint32_t *values, size_
                            const struct timespec *deadline) {
 #ifdef SYS_futex_waitv
   static bool missing;
-  if (__atomic_load_n(&missing, __ATOMIC_RELAXED) || count > 64) return false;
-  struct futex_waitv waiters[64];
+  if (__atomic_load_n(&missing, __ATOMIC_RELAXED) || count > KOBJNS__PLAT_WAIT_WORDS) return false;
+  struct futex_waitv waiters[KOBJNS__PLAT_WAIT_WORDS];
   for (size_t i = 0; i < count; i++)
     waiters[i] =
         (struct futex_waitv){.val = values[i], .uaddr = (uintptr_t)words[i], .flags = FUTEX_32};

@@ -121,7 +121,10 @@ enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid);
 void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline);
 /* Wake up to `count` sleepers of `word` (INT_MAX: all). */
 void kobjns__plat_wake(uint32_t *word, int count);
-/* Sleep until one of `count` words (count <= 64) may differ from its value, or `deadline`; may
+/* The most words kobjns__plat_wait_any takes: a wait's 64 objects (MAXIMUM_WAIT_OBJECTS) and its
+ * thread's queue of calls. */
+#define KOBJNS__PLAT_WAIT_WORDS 65
+/* Sleep until one of `count` words (count <= KOBJNS__PLAT_WAIT_WORDS) may differ from its value, or `deadline`; may
  * return early. Linux: futex_waitv (5.16). Without a multi-word sleep (older kernels, valgrind, a
  * sandbox refusing it) it sleeps on the first word only, until `fallback` (which the caller
  * makes no later than `deadline`), so that the caller looks at the others: slower to notice,

@@ -41,6 +41,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1239,8 +1240,6 @@ static int by_inode(const void *a, const void *b) {
   return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-/* Sleep until this wait's slots may have been granted (or, for objects it could not queue on,
- * their state changed), or `until`. `values` were read before the last step. */
 /* Watch `word` for a change for up to GRANT_SPIN_NS, on a machine with another CPU to make it:
  * true when it changed. */
 static bool spin_for_grant(const uint32_t *word, uint32_t value) {
@@ -1253,14 +1252,19 @@ static bool spin_for_grant(const uint32_t *word, uint32_t value) {
   return false;
 }
 
+/* Sleep until this wait's slots may have been granted (or, for objects it could not queue on,
+ * their state changed), a call is queued to the thread (`words[count]`, when `alert`), or
+ * `until`. `values` were read before the last step. */
 static void sleep_on(kobjns__object *const *objects, size_t count, const waiting *w,
-                     uint32_t *const *words, const uint32_t *values, const struct timespec *until) {
+                     uint32_t **words, const uint32_t *values, bool alert,
+                     const struct timespec *until) {
   bool polling = false;
   for (size_t i = 0; i < count; i++)
     if (w[i].slot < 0) {
       polling = true;
       __atomic_add_fetch(&state_of(objects, i)->sleepers, 1, __ATOMIC_SEQ_CST);
     }
+  bool one_word = count == 1 && !polling && !alert;
   if (count == 1 && !polling && spin_for_grant(words[0], values[0])) return;
   struct timespec short_end = after_ms(FALLBACK_SLICE_MS);
   const struct timespec *fallback = until && before(until, &short_end) ? until : &short_end;
@@ -1270,10 +1274,10 @@ static void sleep_on(kobjns__object *const *objects, size_t count, const waiting
   for (size_t i = 0; i < count; i++)
     if (w[i].slot >= 0)
       __atomic_store_n(&state_of(objects, i)->slots[w[i].slot].asleep, 1, __ATOMIC_SEQ_CST);
-  if (count == 1 && !polling)
+  if (one_word)
     kobjns__plat_wait(words[0], values[0], until);
   else
-    kobjns__plat_wait_any(words, values, count, polling ? fallback : until, fallback);
+    kobjns__plat_wait_any(words, values, count + alert, polling ? fallback : until, fallback);
   for (size_t i = 0; i < count; i++)
     if (w[i].slot < 0) __atomic_sub_fetch(&state_of(objects, i)->sleepers, 1, __ATOMIC_SEQ_CST);
 }
@@ -1288,12 +1292,37 @@ static bool handed_whole(kobjns__object *const *objects, size_t count, const wai
          !(slot_state(q) == KOBJNS__SLOT_GRANTED && mine(q));
 }
 
-int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
-                    uint32_t timeout_ms, size_t *index) {
+/* SignalObjectAndWait's signal, made once the first step has queued the wait or taken the
+ * object: `rc` as it was, or the signal's failure, with what the step took given back. */
+static int signal_after(const kobjns__wait_args *a, int rc) {
+  int failed = a->signal_fn(a->signal);
+  if (!failed) return rc;
+  if (rc == 0 || rc == KOBJNS_ABANDONED_WAIT_0) a->signal_fn(a->objects[0]);
+  return failed;
+}
+
+_Static_assert(KOBJNS__PLAT_WAIT_WORDS >= KOBJNS_MAXIMUM_WAIT_OBJECTS + 1,
+               "a wait sleeps on its objects' words and its queue's");
+
+int kobjns__os_wait(const kobjns__wait_args *a, size_t *index) {
+  kobjns__object *const *objects = a->objects;
+  size_t count = a->count;
+  bool wait_all = a->wait_all;
+  uint32_t timeout_ms = a->timeout_ms;
   *index = 0;
+  /* A signal of the object waited for comes first (the wait then queues behind the waiters it
+   * released); another object's, once this wait is queued or has taken its object. */
+  bool signal_pending = a->signal != NULL;
+  if (signal_pending && a->signal->os.map == objects[0]->os.map) {
+    int rc = a->signal_fn(a->signal);
+    if (rc) return rc;
+    signal_pending = false;
+  }
+  /* Without memory for the thread's queue, nothing can have been queued to it. */
+  kobjns__alerts *alerts = a->alertable ? kobjns__alerts_mine() : NULL;
   /* The common case first, without the set-up below: what is free is taken at once, as the
    * loop's first step would take it (a mutex handed to a waiter is not free). */
-  if (count == 1 && objects[0]->type == KOBJNS_TYPE_MUTEX) {
+  if (count == 1 && objects[0]->type == KOBJNS_TYPE_MUTEX && !signal_pending) {
     int rc = mutex_try(objects[0]->os.map);
     if (rc != WOULD_BLOCK) return rc;
   }
@@ -1317,7 +1346,7 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
   for (size_t i = 0; i < count; i++)
     w[i] = (waiting){.sets = __atomic_load_n(&state_of(objects, i)->sets, __ATOMIC_ACQUIRE),
                      .slot = -1};
-  if (count == 1 && objects[0]->type != KOBJNS_TYPE_MUTEX) {
+  if (count == 1 && objects[0]->type != KOBJNS_TYPE_MUTEX && !signal_pending) {
     /* A wait that may not wait looks for the dead first, unless nobody is queued. */
     sync_state *st = state_of(objects, 0);
     int rc = lock_state(objects[0], guard_until);
@@ -1332,8 +1361,9 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
    * wait that may not wait looks for the dead first: a timeout never hides an abandoned mutex. */
   bool look = timeout_ms == 0, first = true, last = look;
   struct timespec next_look = {0, 0}; /* set after the first look: no clock read for a quick wait */
-  uint32_t *words[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  uint32_t values[KOBJNS_MAXIMUM_WAIT_OBJECTS];
+  uint32_t *words[KOBJNS__PLAT_WAIT_WORDS];
+  uint32_t values[KOBJNS__PLAT_WAIT_WORDS];
+  if (alerts) words[count] = kobjns__alerts_word(alerts);
   for (;;) {
     if (handed_whole(objects, count, w)) return become_owner(state_of(objects, 0));
     for (size_t i = 0; i < count; i++) { /* before the step: a grant after it ends the sleep */
@@ -1341,6 +1371,7 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
       words[i] = w[i].slot >= 0 ? &st->slots[w[i].slot].grant : &st->seq;
       values[i] = __atomic_load_n(words[i], __ATOMIC_SEQ_CST);
     }
+    if (alerts) values[count] = __atomic_load_n(words[count], __ATOMIC_SEQ_CST);
     int rc = WOULD_BLOCK;
     if (!wait_all) {
       rc = step_any(objects, count, w, first, look, !last, guard_until, index);
@@ -1349,13 +1380,27 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
       for (size_t i = 0; i < count && !any; i++) any = w[i].slot < 0 || granted(objects, w, i);
       if (any) rc = step_all(sorted, objects, count, w, !last, look, guard_until, index);
     }
-    if (rc != WOULD_BLOCK || last) {
+    if (signal_pending) {
+      signal_pending = false;
+      int signaled = signal_after(a, rc);
+      if (signaled != rc) {
+        leave_all(objects, count, w);
+        return signaled;
+      }
+    }
+    /* The objects first, then the queued calls, then the time. */
+    bool alerted = rc == WOULD_BLOCK && alerts && kobjns__alerts_pending(alerts);
+    if (rc != WOULD_BLOCK || last || alerted) {
       /* A mutex handed to us meanwhile is ours, even where its guard was not to be had. */
       if (rc == WOULD_BLOCK && handed_whole(objects, count, w)) {
         rc = become_owner(state_of(objects, 0));
         w[0].slot = -1; /* freed by the hand-over */
       }
       leave_all(objects, count, w); /* a grant that came first was taken above */
+      if (rc == WOULD_BLOCK && alerted) {
+        kobjns__alerts_run(alerts);
+        return KOBJNS_USER_APC;
+      }
       return rc == WOULD_BLOCK ? KOBJNS_WAIT_TIMEOUT : rc;
     }
     first = look = false;
@@ -1376,10 +1421,38 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
     if (next_look.tv_sec == 0 && next_look.tv_nsec == 0) next_look = after_ms(LIVENESS_SLICE_MS);
     const struct timespec *until =
         forever || before(&next_look, &deadline) ? &next_look : &deadline;
-    sleep_on(objects, count, w, words, values, until);
+    sleep_on(objects, count, w, words, values, alerts != NULL, until);
     if (passed(&next_look)) { /* a slice without a grant: an owner or a waiter ahead may be dead */
       look = true;
       next_look = after_ms(LIVENESS_SLICE_MS);
+    }
+  }
+}
+
+/* A wait for nothing: the time, or (alertable) a call queued to the thread. */
+int kobjns__os_sleep(uint32_t ms, bool alertable) {
+  kobjns__alerts *alerts = alertable ? kobjns__alerts_mine() : NULL;
+  bool forever = ms == KOBJNS_INFINITE;
+  struct timespec deadline = forever ? (struct timespec){0, 0} : after_ms(ms);
+  for (;;) {
+    uint32_t *word = alerts ? kobjns__alerts_word(alerts) : NULL;
+    uint32_t value = word ? __atomic_load_n(word, __ATOMIC_SEQ_CST) : 0;
+    if (alerts && kobjns__alerts_pending(alerts)) {
+      kobjns__alerts_run(alerts);
+      return KOBJNS_USER_APC;
+    }
+    if (ms == 0) {
+      sched_yield();
+      return 0;
+    }
+    if (!forever && passed(&deadline)) return 0;
+    if (word) {
+      kobjns__plat_wait(word, value, forever ? NULL : &deadline);
+    } else {
+      /* Nothing can wake it: a sleep on a private word nobody changes (signals end it early, and
+       * the loop goes back to sleep). */
+      uint32_t nobody = 0;
+      kobjns__plat_wait(&nobody, 0, forever ? NULL : &deadline);
     }
   }
 }

@@ -13,6 +13,75 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* --- queued calls ---------------------------------------------------------------------------- */
+
+typedef struct apc {
+  kobjns_apc_fn fn;
+  void *context;
+  uintptr_t arg;
+  struct apc *next;
+} apc;
+
+/* `head`: the calls, newest first; ENDED once the thread has ended (nothing more is queued). */
+struct kobjns__alerts {
+  apc *head;
+  uint32_t word; /* futex: bumped at every call queued */
+};
+#define ENDED ((apc *)(uintptr_t)1)
+
+static int alerts_push(kobjns__alerts *a, kobjns_apc_fn fn, void *context, uintptr_t arg) {
+  apc *n = malloc(sizeof *n);
+  if (!n) return KOBJNS_NOT_ENOUGH_MEMORY;
+  *n = (apc){fn, context, arg, __atomic_load_n(&a->head, __ATOMIC_ACQUIRE)};
+  do {
+    if (n->next == ENDED) {
+      free(n);
+      return KOBJNS_GEN_FAILURE;
+    }
+  } while (!__atomic_compare_exchange_n(&a->head, &n->next, n, true, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE));
+  __atomic_add_fetch(&a->word, 1, __ATOMIC_SEQ_CST);
+  kobjns__plat_wake(&a->word, INT_MAX);
+  return 0;
+}
+
+/* Take the calls (newest first), leaving `to` (NULL, or ENDED) in their place. */
+static apc *alerts_take(kobjns__alerts *a, apc *to) {
+  apc *list = __atomic_exchange_n(&a->head, to, __ATOMIC_ACQ_REL);
+  return list == ENDED ? NULL : list;
+}
+
+static void alerts_end(kobjns__alerts *a) {
+  for (apc *n = alerts_take(a, ENDED), *next; n; n = next) { /* never to run, as on Windows */
+    next = n->next;
+    free(n);
+  }
+}
+
+uint32_t *kobjns__alerts_word(kobjns__alerts *a) { return &a->word; }
+
+bool kobjns__alerts_pending(const kobjns__alerts *a) {
+  apc *head = __atomic_load_n(&a->head, __ATOMIC_ACQUIRE);
+  return head && head != ENDED;
+}
+
+void kobjns__alerts_run(kobjns__alerts *a) {
+  for (apc *list; (list = alerts_take(a, NULL));) {
+    apc *oldest = NULL;
+    while (list) { /* newest first: turned round */
+      apc *next = list->next;
+      list->next = oldest, oldest = list, list = next;
+    }
+    while (oldest) {
+      apc *next = oldest->next;
+      apc call = *oldest;
+      free(oldest);
+      call.fn(call.context, call.arg);
+      oldest = next;
+    }
+  }
+}
+
 typedef struct kobjns__thread_run {
   kobjns_thread_fn fn;
   void *arg;
@@ -23,12 +92,45 @@ typedef struct kobjns__thread_run {
   uint32_t id;
   uint32_t exit_code; /* kobjns_thread_exit's, for the cleanup handler */
   unsigned refs;      /* the object's and the running thread's (atomic) */
+  kobjns__alerts alerts;
 } thread_run;
 
 static _Thread_local thread_run *current; /* the calling thread's, if kobjns started it */
 
+/* The queue of a thread kobjns did not start: made on first use, ended with the thread (only
+ * the thread itself can queue to it: no handle of it exists). */
+static _Thread_local kobjns__alerts *own;
+static pthread_key_t own_key;
+static pthread_once_t own_once = PTHREAD_ONCE_INIT;
+
+static void own_end(void *p) {
+  alerts_end(p);
+  free(p);
+  own = NULL;
+}
+
+static void make_own_key(void) {
+  if (pthread_key_create(&own_key, own_end)) own_key = (pthread_key_t)-1;
+}
+
+kobjns__alerts *kobjns__alerts_mine(void) {
+  thread_run *r = current;
+  if (r) return &r->alerts;
+  if (own) return own;
+  pthread_once(&own_once, make_own_key);
+  kobjns__alerts *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  if (own_key == (pthread_key_t)-1 || pthread_setspecific(own_key, a)) {
+    free(a); /* nothing would end it with the thread */
+    return NULL;
+  }
+  return own = a;
+}
+
 static void run_put(thread_run *r) {
-  if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) free(r);
+  if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+  alerts_end(&r->alerts); /* a thread that never ran: what was queued to it */
+  free(r);
 }
 
 /* --- the object ------------------------------------------------------------------------------ */
@@ -58,6 +160,7 @@ void kobjns__thread_release(kobjns__object *o) {
 
 static void end(void *arg) {
   thread_run *r = arg;
+  alerts_end(&r->alerts);
   kobjns__sync_thread_end(r->map, r->exit_code);
   kobjns__sync_map_drop(r->map);
   current = NULL;
@@ -72,6 +175,9 @@ static void *trampoline(void *arg) {
   for (uint32_t n; (n = __atomic_load_n(&r->suspend, __ATOMIC_ACQUIRE)) != 0;)
     kobjns__plat_wait(&r->suspend, n, NULL);
   current = r;
+  /* "If an application queues an APC before the thread begins running, the thread begins by
+   * calling the APC function" (QueueUserAPC's documentation). */
+  kobjns__alerts_run(&r->alerts);
   pthread_cleanup_push(end, r);
   r->exit_code = r->fn(r->arg);
   pthread_cleanup_pop(1);
@@ -140,3 +246,8 @@ void kobjns__os_thread_exit(uint32_t code) {
 }
 
 uint32_t kobjns__os_current_thread_id(void) { return kobjns__plat_thread_id(); }
+
+int kobjns__os_apc_queue(kobjns__object *thread, kobjns_apc_fn fn, void *context, uintptr_t arg) {
+  kobjns__alerts *a = thread ? &thread->os.run->alerts : kobjns__alerts_mine();
+  return a ? alerts_push(a, fn, context, arg) : KOBJNS_NOT_ENOUGH_MEMORY;
+}

@@ -56,10 +56,14 @@ int kobjns__os_event_set(kobjns__object *s, bool signaled); /* set or reset */
 /* PulseEvent: release the current waiters (an automatic event: the first), leave it reset. */
 int kobjns__os_event_pulse(kobjns__object *s);
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous); /* 298 */
-/* Wait for any (or all) of `count` live handles the caller has checked (types, SYNCHRONIZE,
- * no object twice in a wait_all): 0 or 735 with *index, 258, or an error. */
-int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
-                    uint32_t timeout_ms, size_t *index);
+/* Carry out the wait `a` (internal.h): 0 or 735 with *index, 258, 737 (alertable: the queued
+ * calls ran), the signal's status (then nothing acquired), or an error. */
+int kobjns__os_wait(const kobjns__wait_args *a, size_t *index);
+/* Queue fn(context, arg) to the thread of `thread` (NULL: the calling thread): 0, 8, or 31
+ * once it has ended. */
+int kobjns__os_apc_queue(kobjns__object *thread, kobjns_apc_fn fn, void *context, uintptr_t arg);
+/* Sleep `ms` (KOBJNS_INFINITE: for ever, 0: yield); `alertable`: 737 once queued calls ran. */
+int kobjns__os_sleep(uint32_t ms, bool alertable);
 
 /* thread.c: threads (made by kobjns__os_create with a->type KOBJNS_TYPE_THREAD, held before
  * their first instruction until started) */

@@ -114,6 +114,22 @@ typedef struct kobjns__create_args {
   size_t stack_size;
 } kobjns__create_args;
 
+/* A wait, as the core hands it to kobjns__os_wait: live handles it has checked (types,
+ * SYNCHRONIZE, no object twice in a wait for all). */
+typedef struct kobjns__wait_args {
+  kobjns__object *const *objects;
+  size_t count; /* 1 ... KOBJNS_MAXIMUM_WAIT_OBJECTS */
+  bool wait_all;
+  bool alertable; /* calls queued to the calling thread end the wait: they run, then 737 */
+  uint32_t timeout_ms;
+  /* SignalObjectAndWait (count 1): `signal` (checked: a type that can be signaled, the right to)
+   * is signaled by `signal_fn` once the wait is queued, or first when it is the object waited
+   * for. A backend that took the object waited for before a signal that then failed gives it
+   * back with signal_fn too (what gives back a mutex, an event or a semaphore unit signals it). */
+  kobjns__object *signal;
+  int (*signal_fn)(kobjns__object *o);
+} kobjns__wait_args;
+
 /* Create (or open, 183) the object `a` describes, or open `name` as `type` for `access`
  * (checked here: 87 for NULL or another type's rights, 6 for ""; 0 asks for nothing and is
  * refused with 5 once the object is known to exist). 0 or 183 with *out, a handle value; or a

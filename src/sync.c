@@ -141,28 +141,45 @@ static int may_wait(const kobjns__object *o) {
              : KOBJNS_ACCESS_DENIED;
 }
 
-int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all,
-                         uint32_t timeout_ms, size_t *index) {
+/* Look up the handles of a wait, in Windows' order: each handle in turn (not live: 6; no
+ * SYNCHRONIZE: 5; in a wait for all, an object given twice: 87). Every one looked up is in
+ * live[0 .. *got) for the caller to put back. */
+static int look_up(kobjns_sync *const *objects, size_t count, bool wait_all, kobjns__object **live,
+                   size_t *got) {
+  int rc = 0;
+  for (*got = 0; *got < count && !rc; ++*got) {
+    if (!(live[*got] = kobjns__handle_get(objects[*got], KOBJNS_TYPE_NONE))) break;
+    rc = may_wait(live[*got]);
+    for (size_t j = 0; wait_all && !rc && j < *got; j++)
+      if (live[j] == live[*got]) rc = KOBJNS_INVALID_PARAMETER; /* the same handle twice */
+  }
+  return *got < count && !rc ? KOBJNS_INVALID_HANDLE : rc;
+}
+
+int kobjns_wait_ex(kobjns_sync *const *objects, size_t count, unsigned flags, uint32_t timeout_ms,
+                   size_t *index) {
   size_t ignored;
   if (!index) index = &ignored;
   *index = 0;
-  if (!objects || count == 0 || count > KOBJNS_MAXIMUM_WAIT_OBJECTS)
+  if (!objects || count == 0 || count > KOBJNS_MAXIMUM_WAIT_OBJECTS ||
+      (flags & ~(KOBJNS_WAIT_ALL | KOBJNS_WAIT_ALERTABLE)))
     return KOBJNS_INVALID_PARAMETER;
   kobjns__object *live[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  size_t got = 0;
-  int rc = 0;
-  /* Windows' order: each handle in turn (not live: 6; no SYNCHRONIZE: 5; in a wait for all, an
-   * object given twice: 87). */
-  for (; got < count && !rc; got++) {
-    if (!(live[got] = kobjns__handle_get(objects[got], KOBJNS_TYPE_NONE))) break;
-    rc = may_wait(live[got]);
-    for (size_t j = 0; wait_all && !rc && j < got; j++)
-      if (live[j] == live[got]) rc = KOBJNS_INVALID_PARAMETER; /* the same handle twice */
-  }
-  if (got < count && !rc) rc = KOBJNS_INVALID_HANDLE;
-  if (!rc) rc = kobjns__os_wait(live, count, wait_all != 0, timeout_ms, index);
+  size_t got;
+  kobjns__wait_args a = {.objects = live,
+                         .count = count,
+                         .wait_all = (flags & KOBJNS_WAIT_ALL) != 0,
+                         .alertable = (flags & KOBJNS_WAIT_ALERTABLE) != 0,
+                         .timeout_ms = timeout_ms};
+  int rc = look_up(objects, count, a.wait_all, live, &got);
+  if (!rc) rc = kobjns__os_wait(&a, index);
   while (got) kobjns__handle_put(live[--got]);
   return rc;
+}
+
+int kobjns_wait_multiple(kobjns_sync *const *objects, size_t count, int wait_all,
+                         uint32_t timeout_ms, size_t *index) {
+  return kobjns_wait_ex(objects, count, wait_all ? KOBJNS_WAIT_ALL : 0, timeout_ms, index);
 }
 
 /* The common case on its own path: one handle looked up, no arrays. */
@@ -171,9 +188,62 @@ int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms) {
   if (!o) return KOBJNS_INVALID_HANDLE;
   size_t index;
   int rc = may_wait(o);
-  if (!rc) rc = kobjns__os_wait(&o, 1, false, timeout_ms, &index);
+  kobjns__wait_args a = {.objects = &o, .count = 1, .timeout_ms = timeout_ms};
+  if (!rc) rc = kobjns__os_wait(&a, &index);
   kobjns__handle_put(o);
   return rc;
+}
+
+/* What signaling an object is (SignalObjectAndWait's, and what gives back a unit taken). */
+static int signal_object(kobjns__object *o) {
+  int32_t previous;
+  switch (o->type) {
+    case KOBJNS_TYPE_MUTEX: return kobjns__os_mutex_release(o);
+    case KOBJNS_TYPE_EVENT: return kobjns__os_event_set(o, true);
+    default: return kobjns__os_semaphore_release(o, 1, &previous);
+  }
+}
+
+/* The right signaling `o` needs (a mutex: none, ownership decides), or 6 for an object that
+ * cannot be signaled (a section, a thread). */
+static int may_signal(const kobjns__object *o) {
+  unsigned needed;
+  switch (o->type) {
+    case KOBJNS_TYPE_MUTEX: return 0;
+    case KOBJNS_TYPE_EVENT: needed = KOBJNS__EVENT_MODIFY_STATE; break;
+    case KOBJNS_TYPE_SEMAPHORE: needed = KOBJNS__SEMAPHORE_MODIFY_STATE; break;
+    default: return KOBJNS_INVALID_HANDLE;
+  }
+  return (o->access & needed) == needed ? 0 : KOBJNS_ACCESS_DENIED;
+}
+
+int kobjns_signal_and_wait(kobjns_sync *signal, kobjns_sync *wait, uint32_t timeout_ms,
+                           unsigned flags) {
+  if (flags & ~KOBJNS_WAIT_ALERTABLE) return KOBJNS_INVALID_PARAMETER;
+  kobjns__object *s = kobjns__handle_get(signal, KOBJNS_TYPE_NONE);
+  if (!s) return KOBJNS_INVALID_HANDLE;
+  int rc = may_signal(s);
+  kobjns__object *w = rc ? NULL : kobjns__handle_get(wait, KOBJNS_TYPE_NONE);
+  if (!rc && !w) rc = KOBJNS_INVALID_HANDLE;
+  if (!rc) rc = may_wait(w);
+  if (!rc) {
+    kobjns__wait_args a = {.objects = &w,
+                           .count = 1,
+                           .alertable = (flags & KOBJNS_WAIT_ALERTABLE) != 0,
+                           .timeout_ms = timeout_ms,
+                           .signal = s,
+                           .signal_fn = signal_object};
+    size_t index;
+    rc = kobjns__os_wait(&a, &index);
+  }
+  if (w) kobjns__handle_put(w);
+  kobjns__handle_put(s);
+  return rc;
+}
+
+int kobjns_sleep(uint32_t ms, unsigned flags) {
+  if (flags & ~KOBJNS_WAIT_ALERTABLE) return KOBJNS_INVALID_PARAMETER;
+  return kobjns__os_sleep(ms, (flags & KOBJNS_WAIT_ALERTABLE) != 0);
 }
 
 int kobjns_sync_close(kobjns_sync *object) {

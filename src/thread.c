@@ -74,6 +74,24 @@ int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id) {
   return with_thread(thread, QUERY_RIGHTS, ask, &q);
 }
 
+typedef struct apc_call {
+  kobjns_apc_fn fn;
+  void *context;
+  uintptr_t arg;
+} apc_call;
+
+static int queue_apc(kobjns__object *o, void *arg) {
+  const apc_call *c = arg;
+  return kobjns__os_apc_queue(o, c->fn, c->context, c->arg);
+}
+
+int kobjns_apc_queue(kobjns_sync *thread, kobjns_apc_fn fn, void *context, uintptr_t arg) {
+  if (!fn) return KOBJNS_INVALID_PARAMETER;
+  if (!thread) return kobjns__os_apc_queue(NULL, fn, context, arg);
+  apc_call c = {fn, context, arg};
+  return with_thread(thread, KOBJNS__THREAD_SET_CONTEXT, queue_apc, &c);
+}
+
 void kobjns_thread_exit(uint32_t code) { kobjns__os_thread_exit(code); }
 
 uint32_t kobjns_current_thread_id(void) { return kobjns__os_current_thread_id(); }

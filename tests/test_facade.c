@@ -783,7 +783,7 @@ static void time_and_sleep(void) {
   DWORD t32 = GetTickCount(); /* the same count, cut to 32 bits (read a moment later) */
   CU_ASSERT((DWORD)(t32 - (DWORD)t64) <= 100);
   WANT_QUIET(SleepEx(1, TRUE), 0);
-  /* The alertable waits are the waits while no APC can be queued. */
+  /* The alertable waits are the waits while no APC is queued. */
   HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
   WANT_QUIET(WaitForSingleObjectEx(e, 10, TRUE), WAIT_TIMEOUT);
@@ -795,6 +795,97 @@ static void time_and_sleep(void) {
   CU_ASSERT(CloseHandle(e));
   WANT_ERROR(QueryPerformanceCounter(NULL), ERROR_NOACCESS);
   WANT_ERROR(QueryPerformanceFrequency(NULL), ERROR_NOACCESS);
+}
+
+static LONG apcs_run;
+static DWORD apc_thread;
+
+static void CALLBACK count_apc(ULONG_PTR data) {
+  apc_thread = GetCurrentThreadId();
+  InterlockedExchangeAdd(&apcs_run, (LONG)data);
+}
+
+static DWORD WINAPI alertable_waiter(LPVOID p) {
+  HANDLE never = p;
+  DWORD first = WaitForSingleObjectEx(never, 20000, TRUE);
+  DWORD second = SleepEx(20000, TRUE);
+  return first == WAIT_IO_COMPLETION && second == WAIT_IO_COMPLETION ? 1 : 0;
+}
+
+/* QueueUserAPC: to oneself (GetCurrentThread()) and to a thread CreateThread started; the
+ * alertable waits and SleepEx run them and answer WAIT_IO_COMPLETION; the waits that are not
+ * alertable leave them queued; a thread that has ended takes none (ERROR_GEN_FAILURE). */
+static void apcs_and_alertable_waits(void) {
+  apcs_run = 0;
+  CU_ASSERT(QueueUserAPC(count_apc, GetCurrentThread(), 1));
+  CU_ASSERT(QueueUserAPC(count_apc, GetCurrentThread(), 10));
+  Sleep(1);
+  WANT_QUIET(SleepEx(0, FALSE), 0);
+  CU_ASSERT_EQUAL(apcs_run, 0);
+  WANT_QUIET(SleepEx(1000, TRUE), WAIT_IO_COMPLETION);
+  CU_ASSERT_EQUAL(apcs_run, 11);
+  CU_ASSERT_EQUAL(apc_thread, GetCurrentThreadId());
+  HANDLE never = CreateEventA(NULL, TRUE, FALSE, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(never);
+  CU_ASSERT(QueueUserAPC(count_apc, GetCurrentThread(), 100));
+  WANT_QUIET(WaitForSingleObject(never, 10), WAIT_TIMEOUT);
+  CU_ASSERT_EQUAL(apcs_run, 11);
+  WANT_QUIET(WaitForMultipleObjectsEx(1, &never, FALSE, 1000, TRUE), WAIT_IO_COMPLETION);
+  CU_ASSERT_EQUAL(apcs_run, 111);
+  /* On oneself's pseudo-handle, alertable, as SleepEx. */
+  CU_ASSERT(QueueUserAPC(count_apc, GetCurrentThread(), 1000));
+  WANT_QUIET(WaitForSingleObjectEx(GetCurrentThread(), 1000, TRUE), WAIT_IO_COMPLETION);
+  CU_ASSERT_EQUAL(apcs_run, 1111);
+
+  DWORD id = 0, code = 0;
+  HANDLE t = CreateThread(NULL, 0, alertable_waiter, never, 0, &id);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+  for (int i = 0; i < 2; i++) {
+    Sleep(50);
+    CU_ASSERT(QueueUserAPC(count_apc, t, 1));
+  }
+  WANT_QUIET(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+  CU_ASSERT(GetExitCodeThread(t, &code));
+  CU_ASSERT_EQUAL(code, 1);
+  CU_ASSERT_EQUAL(apcs_run, 1113);
+  CU_ASSERT_EQUAL(apc_thread, id);
+  WANT_ERROR(QueueUserAPC(count_apc, t, 1), ERROR_GEN_FAILURE);
+  CU_ASSERT(CloseHandle(t));
+  WANT_ERROR(QueueUserAPC(count_apc, never, 1), ERROR_INVALID_HANDLE); /* an event */
+  WANT_ERROR(QueueUserAPC(count_apc, NULL, 1), ERROR_INVALID_HANDLE);
+  CU_ASSERT(CloseHandle(never));
+}
+
+/* SignalObjectAndWait: Windows' answers (as Wine's test_signalandwait has them). */
+static void signal_object_and_wait(void) {
+  HANDLE e0 = CreateEventW(NULL, FALSE, FALSE, NULL), e1 = CreateEventW(NULL, TRUE, TRUE, NULL);
+  CU_ASSERT_FATAL(e0 && e1);
+  WANT_ERROR(SignalObjectAndWait(NULL, NULL, 0, FALSE) != WAIT_FAILED, ERROR_INVALID_HANDLE);
+  WANT_ERROR(SignalObjectAndWait(e0, NULL, 0, FALSE) != WAIT_FAILED, ERROR_INVALID_HANDLE);
+  WANT_ERROR(SignalObjectAndWait(NULL, e0, 0, FALSE) != WAIT_FAILED, ERROR_INVALID_HANDLE);
+  WANT_QUIET(SignalObjectAndWait(e0, e1, 0, FALSE), WAIT_OBJECT_0);
+  for (int i = 0; i < 100; i++) WANT_QUIET(SignalObjectAndWait(e0, e0, 0, FALSE), WAIT_OBJECT_0);
+  WANT_QUIET(WaitForSingleObject(e0, 0), WAIT_TIMEOUT);
+  CU_ASSERT(ResetEvent(e1));
+  WANT_QUIET(SignalObjectAndWait(e0, e1, 0, FALSE), WAIT_TIMEOUT);
+  HANDLE s0 = CreateSemaphoreW(NULL, 0, 1, NULL), s1 = CreateSemaphoreW(NULL, 1, 1, NULL);
+  CU_ASSERT_FATAL(s0 && s1);
+  WANT_QUIET(SignalObjectAndWait(s0, s1, 0, FALSE), WAIT_OBJECT_0);
+  WANT_ERROR(SignalObjectAndWait(s0, s1, 0, FALSE) != WAIT_FAILED, ERROR_TOO_MANY_POSTS);
+  WANT_ERROR(ReleaseSemaphore(s0, 1, NULL), ERROR_TOO_MANY_POSTS);
+  CU_ASSERT(ReleaseSemaphore(s1, 1, NULL));
+  HANDLE m = CreateMutexW(NULL, FALSE, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  WANT_ERROR(SignalObjectAndWait(m, e0, 0, FALSE) != WAIT_FAILED, ERROR_NOT_OWNER);
+  apcs_run = 0;
+  CU_ASSERT(QueueUserAPC(count_apc, GetCurrentThread(), 5));
+  WANT_QUIET(SignalObjectAndWait(e0, e1, 1000, TRUE), WAIT_IO_COMPLETION);
+  CU_ASSERT_EQUAL(apcs_run, 5);
+  WANT_QUIET(WaitForSingleObject(e0, 0), WAIT_OBJECT_0); /* the signal was made */
+  WANT_ERROR(SignalObjectAndWait(GetCurrentThread(), e0, 0, FALSE) != WAIT_FAILED,
+             ERROR_INVALID_HANDLE);
+  HANDLE all[] = {e0, e1, s0, s1, m};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) CU_ASSERT(CloseHandle(all[i]));
 }
 
 void kt_add_facade(CU_pSuite s) {
@@ -814,6 +905,9 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "descriptors of mutexes, events and semaphores", sync_security, 0);
   kt_add(s, "CreateThread: waitable handles, exit codes, ids, CREATE_SUSPENDED, ExitThread",
          threads, 0);
+  kt_add(s, "QueueUserAPC: alertable waits and SleepEx run the APCs (WAIT_IO_COMPLETION)",
+         apcs_and_alertable_waits, 0);
+  kt_add(s, "SignalObjectAndWait: Windows' answers", signal_object_and_wait, 0);
   kt_add(s, "Sleep, SleepEx, the alertable waits, the tick counts and the performance counter",
          time_and_sleep, 0);
 }

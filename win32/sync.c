@@ -43,15 +43,21 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
   return 0;
 }
 
-int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
-                    uint32_t timeout_ms, size_t *index) {
+/* Windows' own waits: alertable ones run the queued APCs inside (WAIT_IO_COMPLETION: 737), and
+ * SignalObjectAndWait is one kernel operation. */
+int kobjns__os_wait(const kobjns__wait_args *a, size_t *index) {
   HANDLE handles[KOBJNS_MAXIMUM_WAIT_OBJECTS];
-  for (size_t i = 0; i < count; i++) handles[i] = objects[i]->os.handle;
-  DWORD r = count == 1 ? WaitForSingleObject(handles[0], timeout_ms)
-                       : WaitForMultipleObjects((DWORD)count, handles, wait_all, timeout_ms);
+  size_t count = a->count;
+  for (size_t i = 0; i < count; i++) handles[i] = a->objects[i]->os.handle;
+  BOOL alertable = a->alertable;
+  DWORD r =
+      a->signal ? SignalObjectAndWait(a->signal->os.handle, handles[0], a->timeout_ms, alertable)
+      : count == 1
+          ? WaitForSingleObjectEx(handles[0], a->timeout_ms, alertable)
+          : WaitForMultipleObjectsEx((DWORD)count, handles, a->wait_all, a->timeout_ms, alertable);
   *index = 0;
   if (r < WAIT_OBJECT_0 + count) {
-    *index = wait_all ? 0 : r - WAIT_OBJECT_0;
+    *index = a->wait_all ? 0 : r - WAIT_OBJECT_0;
     return 0;
   }
   if (r >= WAIT_ABANDONED_0 && r < WAIT_ABANDONED_0 + count) {
@@ -59,5 +65,10 @@ int kobjns__os_wait(kobjns__object *const *objects, size_t count, bool wait_all,
     return KOBJNS_ABANDONED_WAIT_0;
   }
   if (r == WAIT_TIMEOUT) return KOBJNS_WAIT_TIMEOUT;
+  if (r == WAIT_IO_COMPLETION) return KOBJNS_USER_APC;
   return kobjns__status_from_win32(GetLastError());
+}
+
+int kobjns__os_sleep(uint32_t ms, bool alertable) {
+  return SleepEx(ms, alertable) == WAIT_IO_COMPLETION ? KOBJNS_USER_APC : 0;
 }

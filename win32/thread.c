@@ -3,6 +3,7 @@
 #include "win32.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct start {
   kobjns_thread_fn fn;
@@ -57,3 +58,34 @@ int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id
 void kobjns__os_thread_exit(uint32_t code) { ExitThread(code); }
 
 uint32_t kobjns__os_current_thread_id(void) { return GetCurrentThreadId(); }
+
+/* A user APC with the caller's function, context and argument as NtQueueApcThread's three
+ * arguments (QueueUserAPC is that call with one): nothing to allocate, so nothing leaks when the
+ * thread ends with calls still queued. */
+typedef void(NTAPI *nt_apc_fn)(ULONG_PTR, ULONG_PTR, ULONG_PTR);
+typedef LONG(NTAPI *nt_queue_apc_thread_fn)(HANDLE, nt_apc_fn, ULONG_PTR, ULONG_PTR, ULONG_PTR);
+
+static void NTAPI call_apc(ULONG_PTR fn, ULONG_PTR context, ULONG_PTR arg) {
+  kobjns_apc_fn call;
+  memcpy(&call, &fn, sizeof call);
+  call((void *)context, (uintptr_t)arg);
+}
+
+int kobjns__os_apc_queue(kobjns__object *thread, kobjns_apc_fn fn, void *context, uintptr_t arg) {
+  static nt_queue_apc_thread_fn queue_apc;
+  nt_queue_apc_thread_fn queue = __atomic_load_n(&queue_apc, __ATOMIC_ACQUIRE);
+  if (!queue) {
+    FARPROC p = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueueApcThread");
+    if (!p) return KOBJNS_NOT_SUPPORTED;
+    memcpy(&queue, &p, sizeof queue);
+    __atomic_store_n(&queue_apc, queue, __ATOMIC_RELEASE);
+  }
+  ULONG_PTR call;
+  _Static_assert(sizeof call == sizeof fn, "a function pointer in a ULONG_PTR");
+  memcpy(&call, &fn, sizeof call);
+  HANDLE target = thread ? thread->os.handle : GetCurrentThread();
+  LONG status = queue(target, call_apc, call, (ULONG_PTR)context, (ULONG_PTR)arg);
+  if (status == 0) return 0;
+  /* STATUS_UNSUCCESSFUL for a thread that has ended: QueueUserAPC's ERROR_GEN_FAILURE. */
+  return status == (LONG)0xC0000001 ? KOBJNS_GEN_FAILURE : KOBJNS_NOT_ENOUGH_MEMORY;
+}

@@ -233,73 +233,74 @@ static DWORD wait_failed(DWORD error) {
   return WAIT_FAILED;
 }
 
+/* A portable wait's answer as a Win32 wait's. */
+static DWORD wait_result(int rc, size_t index) {
+  switch (rc) {
+    case 0: return WAIT_OBJECT_0 + (DWORD)index;
+    case KOBJNS_ABANDONED_WAIT_0: return WAIT_ABANDONED_0 + (DWORD)index; /* the caller owns it */
+    case KOBJNS_WAIT_TIMEOUT: return WAIT_TIMEOUT;
+    case KOBJNS_USER_APC: return WAIT_IO_COMPLETION;
+    default: return wait_failed((DWORD)rc);
+  }
+}
+
 /* GetCurrentProcess() and GetCurrentThread(): the caller's own process or thread, signaled only
- * when it ends. Waiting on it from itself lasts the whole timeout (for ever with INFINITE). */
+ * when it ends. Waiting on it from itself lasts the whole timeout (for ever with INFINITE), or
+ * until queued APCs run (alertable). */
 static bool is_self(HANDLE h) {
   return h == KOBJNS__CURRENT_PROCESS || h == KOBJNS__CURRENT_THREAD;
 }
 
-static DWORD wait_on_self(DWORD ms) {
-  if (ms == INFINITE)
-    for (;;) pause();
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_sec += ms / 1000;
-  until.tv_nsec += (long)(ms % 1000) * 1000000;
-  if (until.tv_nsec >= 1000000000) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000;
-  }
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR) continue;
-  return WAIT_TIMEOUT;
+static DWORD wait_on_self(DWORD ms, BOOL alertable) {
+  int rc = kobjns_sleep(ms, alertable ? KOBJNS_WAIT_ALERTABLE : 0);
+  return rc == KOBJNS_USER_APC ? WAIT_IO_COMPLETION : WAIT_TIMEOUT;
 }
 
 /* Windows' order: the count, then each handle in turn (not a live handle: 6; without SYNCHRONIZE,
  * which a section's handle never has: 5; in a wait for all, a handle given twice: 87), then the
  * wait: the portable wait checks the handles in that order. */
-static DWORD wait_for(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms) {
+static DWORD wait_for(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable) {
   if (count == 0 || count > MAXIMUM_WAIT_OBJECTS) return wait_failed(ERROR_INVALID_PARAMETER);
   if (!handles) return wait_failed(ERROR_NOACCESS); /* Windows' kernel cannot read the array */
   kobjns_sync *objects[MAXIMUM_WAIT_OBJECTS];
   for (DWORD i = 0; i < count; i++) objects[i] = kobjns__facade_sync(handles[i]);
-  DWORD error = 0;
-  DWORD result = WAIT_FAILED;
-  if (!error) {
-    size_t index = 0;
-    int rc = kobjns_wait_multiple(objects, count, wait_all != FALSE, ms, &index);
-    if (rc == 0)
-      result = WAIT_OBJECT_0 + (DWORD)index;
-    else if (rc == KOBJNS_ABANDONED_WAIT_0)
-      result = WAIT_ABANDONED_0 + (DWORD)index; /* the caller owns the mutex now */
-    else if (rc == KOBJNS_WAIT_TIMEOUT)
-      result = WAIT_TIMEOUT;
-    else
-      error = (DWORD)rc;
-  }
-  return error ? wait_failed(error) : result;
+  unsigned flags = (wait_all ? KOBJNS_WAIT_ALL : 0) | (alertable ? KOBJNS_WAIT_ALERTABLE : 0);
+  size_t index = 0;
+  int rc = kobjns_wait_ex(objects, count, flags, ms, &index);
+  return wait_result(rc, index);
 }
 
 KOBJNS_WIN32_API DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms) {
-  if (is_self(h)) return wait_on_self(ms);
-  return wait_for(1, &h, FALSE, ms);
+  return WaitForSingleObjectEx(h, ms, FALSE);
 }
 
 /* The pseudo handles of the caller's process and thread are refused here (6), as on Windows. */
 KOBJNS_WIN32_API DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *handles,
                                                      BOOL wait_all, DWORD ms) {
-  return wait_for(count, handles, wait_all, ms);
+  return wait_for(count, handles, wait_all, ms, FALSE);
 }
 
-/* The alertable forms: an alertable wait also ends for an APC queued to the thread, and no APC
- * is ever queued here yet (QueueUserAPC is not provided), so it never ends with
- * WAIT_IO_COMPLETION and is the wait itself. */
+/* The alertable forms: APCs queued to the thread (QueueUserAPC) run inside the wait, which then
+ * returns WAIT_IO_COMPLETION; the objects are looked at first. */
 KOBJNS_WIN32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL alertable) {
-  (void)alertable;
-  return WaitForSingleObject(h, ms);
+  if (is_self(h)) return wait_on_self(ms, alertable);
+  return wait_for(1, &h, FALSE, ms, alertable);
 }
 
 KOBJNS_WIN32_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles,
                                                        BOOL wait_all, DWORD ms, BOOL alertable) {
-  (void)alertable;
-  return wait_for(count, handles, wait_all, ms);
+  return wait_for(count, handles, wait_all, ms, alertable);
+}
+
+/* Signals a mutex (release), an event (set) or a semaphore (release 1) and waits, as one
+ * operation: the wait is queued before anyone sees the signal. A failed signal waits for
+ * nothing. Another kind of handle to signal is 6, as on Windows. */
+KOBJNS_WIN32_API DWORD WINAPI SignalObjectAndWait(HANDLE signal, HANDLE wait, DWORD ms,
+                                                  BOOL alertable) {
+  /* The pseudo-handles of the caller's process and thread: refused (6) either way, as
+   * WaitForMultipleObjects refuses them (docs/porting.md). */
+  if (is_self(signal) || is_self(wait)) return wait_failed(ERROR_INVALID_HANDLE);
+  int rc = kobjns_signal_and_wait(kobjns__facade_sync(signal), kobjns__facade_sync(wait), ms,
+                                  alertable ? KOBJNS_WAIT_ALERTABLE : 0);
+  return wait_result(rc, 0);
 }

@@ -1,11 +1,12 @@
 /* Threads and time: CreateThread and the calls around it (ResumeThread, ExitThread,
  * GetExitCodeThread, GetCurrentThread, GetCurrentThreadId, GetThreadId), Sleep and SleepEx, the
- * tick counts and the performance counter. A thread is the portable API's thread object, so its
- * HANDLE waits with the facade's other objects. Where Windows would fault on a bad pointer, the
- * call fails with ERROR_NOACCESS (998) instead (docs/porting.md). */
+ * tick counts and the performance counter; QueueUserAPC. A thread is the portable API's thread
+ * object, so its HANDLE waits with the facade's other objects. Where Windows would fault on a bad
+ * pointer, the call fails with ERROR_NOACCESS (998) instead (docs/porting.md). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,6 +101,31 @@ KOBJNS_WIN32_API DWORD WINAPI GetThreadId(HANDLE h) {
   return id;
 }
 
+/* --- APCs ------------------------------------------------------------------------------------ */
+
+/* The program's routine is WINAPI (ms_abi on x86-64): called through its own type. It travels
+ * as the call's argument and its data as the context: nothing allocated, nothing to leak when
+ * the thread ends with APCs still queued. */
+static void run_apc(void *data, uintptr_t routine_bits) {
+  PAPCFUNC routine;
+  memcpy(&routine, &routine_bits, sizeof routine);
+  routine((ULONG_PTR)data);
+}
+
+/* To the calling thread (GetCurrentThread()) or a thread CreateThread started (THREAD_SET_CONTEXT).
+ * ERROR_GEN_FAILURE once it has ended; an APC still queued when its thread ends never runs, as on
+ * Windows. */
+KOBJNS_WIN32_API DWORD WINAPI QueueUserAPC(PAPCFUNC routine, HANDLE thread, ULONG_PTR data) {
+  if (!routine) return failed_with(ERROR_INVALID_PARAMETER);
+  uintptr_t routine_bits;
+  _Static_assert(sizeof routine_bits == sizeof routine, "a function pointer in a uintptr_t");
+  memcpy(&routine_bits, &routine, sizeof routine_bits);
+  kobjns_sync *target = thread == KOBJNS__CURRENT_THREAD ? NULL : kobjns__facade_sync(thread);
+  int rc = thread ? kobjns_apc_queue(target, run_apc, (void *)data, routine_bits)
+                  : KOBJNS_INVALID_HANDLE;
+  return rc ? failed_with((DWORD)rc) : TRUE;
+}
+
 /* --- time ------------------------------------------------------------------------------------ */
 
 static uint64_t clock_ns(clockid_t clock) {
@@ -117,20 +143,13 @@ static uint64_t since_boot_ns(void) {
 #endif
 }
 
-KOBJNS_WIN32_API void WINAPI Sleep(DWORD ms) {
-  if (ms == INFINITE) {
-    for (;;) pause();
-  }
-  struct timespec left = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
-  while (nanosleep(&left, &left) < 0 && errno == EINTR) continue; /* a signal ends no sleep */
-}
+KOBJNS_WIN32_API void WINAPI Sleep(DWORD ms) { kobjns_sleep(ms, 0); }
 
-/* No APC is ever queued to a thread yet (QueueUserAPC is not provided), so an alertable sleep is
- * a sleep, and returns 0 as one that was not alerted. */
+/* Alertable: APCs queued to the thread (QueueUserAPC) end the sleep; they run, and the answer is
+ * WAIT_IO_COMPLETION. */
 KOBJNS_WIN32_API DWORD WINAPI SleepEx(DWORD ms, BOOL alertable) {
-  (void)alertable;
-  Sleep(ms);
-  return 0;
+  int rc = kobjns_sleep(ms, alertable ? KOBJNS_WAIT_ALERTABLE : 0);
+  return rc == KOBJNS_USER_APC ? WAIT_IO_COMPLETION : 0;
 }
 
 KOBJNS_WIN32_API DWORD WINAPI GetTickCount(void) { return (DWORD)(since_boot_ns() / 1000000u); }

@@ -443,6 +443,7 @@ static const char *waited(DWORD r) {
   if (r >= WAIT_ABANDONED_0 && r < WAIT_ABANDONED_0 + MAXIMUM_WAIT_OBJECTS)
     return r > WAIT_ABANDONED_0 ? said("WAIT_ABANDONED_0 + %u", (unsigned)(r - WAIT_ABANDONED_0))
                                 : "WAIT_ABANDONED_0";
+  if (r == WAIT_IO_COMPLETION) return "WAIT_IO_COMPLETION";
   return said("0x%x", (unsigned)r);
 }
 
@@ -987,6 +988,90 @@ static void rows_threads(void) {
          "0");
 }
 
+/* --- APCs and SignalObjectAndWait ---------------------------------------------------------------
+ */
+
+static unsigned apc_sum;
+static DWORD apc_tid;
+
+static void CALLBACK add_apc(ULONG_PTR n) {
+  apc_sum += (unsigned)n;
+  apc_tid = GetCurrentThreadId();
+}
+
+static DWORD WINAPI wait_alertably(LPVOID never) {
+  return WaitForSingleObjectEx(never, 20000, TRUE);
+}
+
+/* A wait's answer and the sum of the APCs run, read after the wait returned. */
+static const char *with_sum(DWORD r) { return said("%s, %u", waited(r), apc_sum); }
+
+static void rows_apcs(void) {
+  apc_sum = 0;
+  report("apc", "QueueUserAPC to GetCurrentThread()",
+         done(QueueUserAPC(add_apc, GetCurrentThread(), 1)), "TRUE");
+  report("apc", "QueueUserAPC again", done(QueueUserAPC(add_apc, GetCurrentThread(), 2)), "TRUE");
+  report("apc", "not run before an alertable wait", said("%u", apc_sum), "0");
+  report("apc", "SleepEx(0, FALSE) runs none", with_sum(SleepEx(0, FALSE)), "WAIT_OBJECT_0, 0");
+  report("apc", "SleepEx(100, TRUE) runs both", with_sum(SleepEx(100, TRUE)),
+         "WAIT_IO_COMPLETION, 3");
+  report("apc", "SleepEx(10, TRUE) with none left", waited(SleepEx(10, TRUE)), "WAIT_OBJECT_0");
+  HANDLE set = CreateEventA(NULL, TRUE, TRUE, NULL), unset = CreateEventA(NULL, TRUE, FALSE, NULL);
+  QueueUserAPC(add_apc, GetCurrentThread(), 4);
+  report("apc", "alertable wait on a set event: the object first",
+         with_sum(WaitForSingleObjectEx(set, 0, TRUE)), "WAIT_OBJECT_0, 3");
+  report("apc", "alertable wait on an unset event, 0 ms: the APC",
+         with_sum(WaitForSingleObjectEx(unset, 0, TRUE)), "WAIT_IO_COMPLETION, 7");
+  QueueUserAPC(add_apc, GetCurrentThread(), 8);
+  report("apc", "a wait that is not alertable leaves it queued",
+         with_sum(WaitForSingleObject(unset, 10)), "WAIT_TIMEOUT, 7");
+  report("apc", "WaitForMultipleObjectsEx, alertable",
+         with_sum(WaitForMultipleObjectsEx(1, &unset, FALSE, 1000, TRUE)),
+         "WAIT_IO_COMPLETION, 15");
+  DWORD id = 0;
+  HANDLE t = CreateThread(NULL, 0, wait_alertably, unset, 0, &id);
+  Sleep(100);
+  report("apc", "QueueUserAPC to a thread in an alertable wait", done(QueueUserAPC(add_apc, t, 16)),
+         "TRUE");
+  DWORD code = 0;
+  WaitForSingleObject(t, 10000);
+  GetExitCodeThread(t, &code);
+  report("apc", "its wait's answer, and where the APC ran",
+         said("%s, %u, %s", waited(code), apc_sum, apc_tid == id ? "that thread" : "elsewhere"),
+         "WAIT_IO_COMPLETION, 31, that thread");
+  report("apc", "QueueUserAPC to an ended thread", done(QueueUserAPC(add_apc, t, 1)), "FALSE, 31");
+  CloseHandle(t);
+  report("apc", "QueueUserAPC to an event's handle", done(QueueUserAPC(add_apc, unset, 1)),
+         "FALSE, 6");
+
+  HANDLE e0 = CreateEventW(NULL, FALSE, FALSE, NULL);
+  report("signalandwait", "NULL, NULL", waited(SignalObjectAndWait(NULL, NULL, 0, FALSE)),
+         "WAIT_FAILED, 6");
+  report("signalandwait", "an auto event, a set manual event",
+         waited(SignalObjectAndWait(e0, set, 0, FALSE)), "WAIT_OBJECT_0");
+  report("signalandwait", "the auto event was set", wait_quietly(e0, 0), "WAIT_OBJECT_0");
+  report("signalandwait", "an auto event with itself",
+         waited(SignalObjectAndWait(e0, e0, 0, FALSE)), "WAIT_OBJECT_0");
+  report("signalandwait", "an unset event, 0 ms", waited(SignalObjectAndWait(e0, unset, 0, FALSE)),
+         "WAIT_TIMEOUT");
+  report("signalandwait", "the signal stands", wait_quietly(e0, 0), "WAIT_OBJECT_0");
+  HANDLE s0 = CreateSemaphoreW(NULL, 0, 1, NULL), s1 = CreateSemaphoreW(NULL, 1, 1, NULL);
+  report("signalandwait", "two semaphores", waited(SignalObjectAndWait(s0, s1, 0, FALSE)),
+         "WAIT_OBJECT_0");
+  report("signalandwait", "a semaphore at its maximum",
+         waited(SignalObjectAndWait(s0, s1, 0, FALSE)), "WAIT_FAILED, 298");
+  report("signalandwait", "the wait's semaphore was not taken", done(ReleaseSemaphore(s1, 1, NULL)),
+         "TRUE");
+  HANDLE m = CreateMutexW(NULL, FALSE, NULL);
+  report("signalandwait", "a mutex not owned", waited(SignalObjectAndWait(m, set, 0, FALSE)),
+         "WAIT_FAILED, 288");
+  QueueUserAPC(add_apc, GetCurrentThread(), 32);
+  report("signalandwait", "alertable, an APC queued",
+         with_sum(SignalObjectAndWait(e0, unset, 1000, TRUE)), "WAIT_IO_COMPLETION, 63");
+  HANDLE all[] = {set, unset, e0, s0, s1, m};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) CloseHandle(all[i]);
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -1041,6 +1126,7 @@ static int rows_main(void) {
   rows_view_rights();
   rows_session_id();
   rows_threads();
+  rows_apcs();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);

@@ -28,7 +28,7 @@ static void test_fail(void)
 static void test_missing(void)
 {
     ok(1, "before\n");
-    QueueUserAPC(NULL, NULL, 0);
+    InitializeSListHead(NULL);
     ok(0, "never reached\n");
 }
 
