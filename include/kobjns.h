@@ -126,6 +126,9 @@ typedef enum kobjns_status {
 #define KOBJNS_THREAD_QUERY_INFORMATION 0x0040u /* its exit code and id */
 #define KOBJNS_THREAD_QUERY_LIMITED_INFORMATION 0x0800u
 #define KOBJNS_THREAD_ALL_ACCESS 0x001FFFFFu
+#define KOBJNS_TIMER_QUERY_STATE 0x0001u
+#define KOBJNS_TIMER_MODIFY_STATE 0x0002u /* set and cancel */
+#define KOBJNS_TIMER_ALL_ACCESS 0x001F0003u
 
 /* Waits: no time limit; the most objects one wait takes (Windows' MAXIMUM_WAIT_OBJECTS). */
 #define KOBJNS_INFINITE 0xFFFFFFFFu
@@ -144,7 +147,8 @@ typedef enum kobjns_type {
   KOBJNS_TYPE_OBJECT = 6,    /* "Object": a kobjns object whose header the caller may not read */
   KOBJNS_TYPE_UNKNOWN = 7,   /* "Unknown": a file under kobjns's names that is not its object */
   KOBJNS_TYPE_TEMPORARY = 8, /* "Temporary": a dead creator's unfinished file */
-  KOBJNS_TYPE_THREAD = 9     /* "Thread": a thread started by kobjns_thread_create (unnamed) */
+  KOBJNS_TYPE_THREAD = 9,    /* "Thread": a thread started by kobjns_thread_create (unnamed) */
+  KOBJNS_TYPE_TIMER = 10     /* "Timer": a waitable timer */
 } kobjns_type;
 
 typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
@@ -269,6 +273,30 @@ KOBJNS_API int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned
 /* Add `count` (> 0, else 87); 298 and no change when that would pass the maximum. Needs
  * KOBJNS_SEMAPHORE_MODIFY_STATE. *previous (may be NULL) gets the count before. */
 KOBJNS_API int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, int32_t *previous);
+
+/* A waitable timer: not signaled until set and due; then a manual-reset timer stays signaled
+ * (every waiter released) until set again, and a synchronization timer (manual_reset 0)
+ * releases one waiter per expiry and resets. Same names, namespaces and descriptors as the
+ * other types (a name held by another type: 6). */
+KOBJNS_API int kobjns_timer_create(kobjns_ctx *ctx, const char *name, int manual_reset,
+                                   const char *sddl, kobjns_sync **out);
+KOBJNS_API int kobjns_timer_open(kobjns_ctx *ctx, const char *name, unsigned access,
+                                 kobjns_sync **out);
+/* A completion routine: runs as a call queued to the thread that set the timer (it runs in that
+ * thread's alertable waits), each time the timer is signaled; `signaled_at` is the time it was
+ * due, in Windows' FILETIME units (100 ns since 1601-01-01 UTC). */
+typedef void (*kobjns_timer_fn)(void *context, uintptr_t arg, uint64_t signaled_at);
+/* Set (or set again) the timer: it becomes not signaled, and is signaled at `due`: > 0 an
+ * absolute time in FILETIME units (UTC), <= 0 a time from now in 100-ns units (-10000000: one
+ * second; 0: now); then every `period_ms` (0: once; < 0: 87). `fn` (may be NULL) with `context`
+ * and `arg`: the completion routine. Closing the handle that set a routine cancels the timer,
+ * and so does the end of the thread that set it (Windows: the thread's end; docs/api.md).
+ * Needs KOBJNS_TIMER_MODIFY_STATE. 0, 5, 6, 8, 87. */
+KOBJNS_API int kobjns_timer_set(kobjns_sync *timer, int64_t due, int32_t period_ms,
+                                kobjns_timer_fn fn, void *context, uintptr_t arg);
+/* Stop the timer (its signaled state does not change; a completion routine not yet run does
+ * not run). Needs KOBJNS_TIMER_MODIFY_STATE. */
+KOBJNS_API int kobjns_timer_cancel(kobjns_sync *timer);
 
 /* Wait until the object is signaled and acquire it (a mutex: own it; an auto-reset event:
  * reset it; a semaphore: take one), for at most `timeout_ms` (0: just try; KOBJNS_INFINITE).

@@ -24,8 +24,9 @@
  *    waits for is changed without a look at its 32 slots; a mutex has a lock word, taken and
  *    given back with one swap when nobody waits.
  * 6: a stored thread names its process image (`image`), which exec() ends; 128 pid namespaces
- *    (from 256) keep the page within 4096 bytes. */
-#define KOBJNS__FORMAT_VERSION 6u
+ *    (from 256) keep the page within 4096 bytes.
+ * 7: a timer's due time, period and expiries at the end of the sync page. */
+#define KOBJNS__FORMAT_VERSION 7u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 #define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
@@ -148,6 +149,14 @@ typedef struct kobjns__sync_state {
   /* The guard's holder as a stored thread (written after the guard is taken, cleared before it
    * is released): with its start time, a holder whose id was reused is told from the new thread. */
   kobjns__stored_thread guard_holder;
+  /* Timer: when it is next due (CLOCK_MONOTONIC, ns; 0: not set), every how many ms after that
+   * (0: once), how many times it has been signaled (completion routines count them), and how
+   * many times it has been set or cancelled (a routine belongs to one setting). */
+  _Alignas(8) int64_t due;
+  uint32_t period_ms;
+  uint32_t expiries;
+  uint32_t settings;
+  uint32_t reserved;
 } kobjns__sync_state;
 
 #define KOBJNS__SYNC_STATE_SIZE 4096u /* bytes after the header: one page on every system */
@@ -203,6 +212,11 @@ KOBJNS__AT(kobjns__sync_state, next_ticket, 1104);
 KOBJNS__AT(kobjns__sync_state, in_use, 1108);
 KOBJNS__AT(kobjns__sync_state, slots, 1112);
 KOBJNS__AT(kobjns__sync_state, guard_holder, 3160);
+KOBJNS__AT(kobjns__sync_state, due, 3192);
+KOBJNS__AT(kobjns__sync_state, period_ms, 3200);
+KOBJNS__AT(kobjns__sync_state, expiries, 3204);
+KOBJNS__AT(kobjns__sync_state, settings, 3208);
+KOBJNS__AT(kobjns__sync_state, reserved, 3212);
 KOBJNS__AT(kobjns__sync_slot, state, 0);
 KOBJNS__AT(kobjns__sync_slot, grant, 4);
 KOBJNS__AT(kobjns__sync_slot, ticket, 8);
@@ -214,7 +228,7 @@ KOBJNS__AT(kobjns__sync_slot, reserved, 28);
 KOBJNS__AT(kobjns__sync_slot, who, 32);
 _Static_assert(sizeof(kobjns__sync_slot) == 64, "a waiter slot is 64 bytes");
 _Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");
-_Static_assert(sizeof(kobjns__sync_state) == 3192, "the sync state is 3192 bytes");
+_Static_assert(sizeof(kobjns__sync_state) == 3216, "the sync state is 3216 bytes");
 _Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
 #undef KOBJNS__AT
 

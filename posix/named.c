@@ -227,6 +227,7 @@ static const kobjns__named_type *named_type(kobjns_type type) {
     case KOBJNS_TYPE_MUTEX: return &kobjns__posix_mutex;
     case KOBJNS_TYPE_EVENT: return &kobjns__posix_event;
     case KOBJNS_TYPE_THREAD: return &kobjns__posix_thread;
+    case KOBJNS_TYPE_TIMER: return &kobjns__posix_timer;
     default: return &kobjns__posix_semaphore;
   }
 }

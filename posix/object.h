@@ -116,7 +116,7 @@ typedef struct kobjns__named_type {
 
 /* The types' parts: section.c, sync.c and thread.c. */
 extern const kobjns__named_type kobjns__posix_section, kobjns__posix_mutex, kobjns__posix_event,
-    kobjns__posix_semaphore, kobjns__posix_thread;
+    kobjns__posix_semaphore, kobjns__posix_thread, kobjns__posix_timer;
 
 /* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
  * lock held, its header, its security descriptor (in memory form), and whether the descriptor
@@ -186,6 +186,27 @@ uint32_t *kobjns__alerts_word(kobjns__alerts *a);
 bool kobjns__alerts_pending(const kobjns__alerts *a);
 /* Run every queued call, in the order queued, those queued meanwhile too. */
 void kobjns__alerts_run(kobjns__alerts *a);
+
+/* Timers' completion routines (thread.c): a routine belongs to the thread that set it, which
+ * looks at its timers in its alertable waits (a routine runs there only, as an APC would) and
+ * queues a call for each expiry it has not seen. The thread's end cancels its timers, as on
+ * Windows. */
+typedef struct kobjns__timer_reg kobjns__timer_reg;
+/* Give the calling thread the routine `c` for the timer of `m`, set as setting `setting` (the
+ * timer has expired `expiries` times so far): 0 or 8. Called with the timer's guard held. */
+int kobjns__timer_reg_make(struct kobjns__sync_map *m, const kobjns__completion *c,
+                           uint32_t setting, uint32_t expiries, kobjns__timer_reg **out);
+/* Take the routine from its thread; with `stop`, stop the timer too if its setting still holds. */
+void kobjns__timer_reg_free(kobjns__timer_reg *r, bool stop);
+/* The calling thread's timers (alertable waits): calls queued for what expired; the earliest time
+ * one is due next (CLOCK_MONOTONIC ns; 0: none). */
+int64_t kobjns__alerts_poll_timers(kobjns__alerts *a);
+/* sync.c, for thread.c: look at a timer's page (signaling it if due); its expiries, the setting
+ * it is in, when it is due next (0: not set), and when it was last due (FILETIME units); stop it
+ * if it is still in setting `setting`. */
+void kobjns__sync_timer_look(struct kobjns__sync_map *m, uint32_t *expiries, uint32_t *setting,
+                             int64_t *due, uint64_t *last_due);
+void kobjns__sync_timer_stop(struct kobjns__sync_map *m, uint32_t setting);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

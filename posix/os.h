@@ -21,7 +21,7 @@ typedef struct kobjns__hold {
                   `fd` is shared with the parent, for I/O only; else -1 */
   int spare;   /* during fork(): the description made for the child, or -1 */
   bool spare_lock_only; /* during fork(): the spare is for the lock alone (read-only) */
-  bool shared; /* a child shares the description: this process is never its last holder */
+  bool shared;          /* a child shares the description: this process is never its last holder */
   bool listed;
   struct kobjns__hold *prev, *next;
 } kobjns__hold;
@@ -39,6 +39,7 @@ typedef struct kobjns__os_object {
   uint32_t header_size;                /* file offset of the user's byte 0 (or of the state) */
   struct kobjns__sync_map *map;        /* sync types: the process's mapping of the state */
   struct kobjns__thread_run *run;      /* a thread: what runs it (posix/thread.c) */
+  struct kobjns__timer_reg *routine;   /* a timer: the completion routine this handle set */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */
 } kobjns__os_object;
 

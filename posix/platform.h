@@ -124,11 +124,11 @@ void kobjns__plat_wake(uint32_t *word, int count);
 /* The most words kobjns__plat_wait_any takes: a wait's 64 objects (MAXIMUM_WAIT_OBJECTS) and its
  * thread's queue of calls. */
 #define KOBJNS__PLAT_WAIT_WORDS 65
-/* Sleep until one of `count` words (count <= KOBJNS__PLAT_WAIT_WORDS) may differ from its value, or `deadline`; may
- * return early. Linux: futex_waitv (5.16). Without a multi-word sleep (older kernels, valgrind, a
- * sandbox refusing it) it sleeps on the first word only, until `fallback` (which the caller
- * makes no later than `deadline`), so that the caller looks at the others: slower to notice,
- * never blind. */
+/* Sleep until one of `count` words (count <= KOBJNS__PLAT_WAIT_WORDS) may differ from its value, or
+ * `deadline`; may return early. Linux: futex_waitv (5.16). Without a multi-word sleep (older
+ * kernels, valgrind, a sandbox refusing it) it sleeps on the first word only, until `fallback`
+ * (which the caller makes no later than `deadline`), so that the caller looks at the others: slower
+ * to notice, never blind. */
 void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
                            const struct timespec *deadline, const struct timespec *fallback);
 

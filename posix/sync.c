@@ -69,9 +69,10 @@ typedef kobjns__stored_thread holder;
 typedef kobjns__sync_state sync_state;
 
 /* How an object's page behaves: a thread's is a manual-reset event that only its end sets (its
- * exit code in `count`). */
+ * exit code in `count`); a timer's, an event (manual or automatic) that its due time sets. */
 static kobjns_type behaves_as(const kobjns__object *s) {
-  return s->type == KOBJNS_TYPE_THREAD ? KOBJNS_TYPE_EVENT : s->type;
+  return s->type == KOBJNS_TYPE_THREAD || s->type == KOBJNS_TYPE_TIMER ? KOBJNS_TYPE_EVENT
+                                                                       : s->type;
 }
 
 /* --- this thread ----------------------------------------------------------------------------- */
@@ -526,6 +527,10 @@ const kobjns__named_type kobjns__posix_semaphore =
 /* A thread's object: an event's page, and what runs the thread (posix/thread.c). */
 const kobjns__named_type kobjns__posix_thread =
     SYNC_TYPE(KOBJNS_TYPE_THREAD, kobjns__thread_init, kobjns__thread_release);
+/* A timer's: an event's page with a due time; the handle's completion routine goes with it. */
+static void release_timer(kobjns__object *o);
+const kobjns__named_type kobjns__posix_timer =
+    SYNC_TYPE(KOBJNS_TYPE_TIMER, init_state, release_timer);
 
 /* --- a thread's page (posix/thread.c runs the thread) ------------------------------------------
  */
@@ -612,6 +617,7 @@ static void set_lock(sync_state *st, uint32_t v) {
 }
 
 static void sweep_left(const kobjns__object *s, sync_state *st);
+static void expire(const kobjns__object *s, sync_state *st);
 
 /* The guard of `s`'s page (guard_lock: 0, 258 when not taken by `until`, 1131), a mutex's lock
  * marked (see above), and the slots their waiters left without the guard freed. */
@@ -622,6 +628,7 @@ static int lock_state(const kobjns__object *s, const struct timespec *until) {
   if (s->type == KOBJNS_TYPE_MUTEX)
     __atomic_or_fetch(&m->state->lock, LOCK_WAITERS, __ATOMIC_ACQ_REL);
   if (in_use(m->state)) sweep_left(s, m->state);
+  if (s->type == KOBJNS_TYPE_TIMER) expire(s, m->state);
   return 0;
 }
 
@@ -971,25 +978,35 @@ int kobjns__os_mutex_release(kobjns__object *s) {
   return rc;
 }
 
+/* Set an event's page (guard held): the waiters it frees are granted. */
+static void set_locked(const kobjns__object *s, sync_state *st) {
+  int64_t held = reserved(st);
+  bump(st);
+  __atomic_add_fetch(&st->sets, 1, __ATOMIC_RELEASE); /* read without the guard */
+  if (st->manual_reset)
+    st->signaled = 1;
+  else if (free_units(s, st) <= 0)
+    st->signaled = (uint32_t)held + 1; /* one unit beyond those handed out */
+  unpass(st);
+  dispatch(s, st);
+}
+
+static void reset_locked(sync_state *st) {
+  int64_t held = reserved(st);
+  if (st->manual_reset)
+    st->signaled = 0; /* its waiters are released already: their slots say so */
+  else if (st->signaled > held)
+    st->signaled = (uint32_t)held; /* what is handed out stays handed out */
+}
+
 int kobjns__os_event_set(kobjns__object *s, bool signaled) {
   sync_state *st = s->os.map->state;
   int locked = lock_state_patiently(s);
   if (locked) return locked;
-  int64_t held = reserved(st);
-  if (signaled) {
-    bump(st);
-    __atomic_add_fetch(&st->sets, 1, __ATOMIC_RELEASE); /* read without the guard */
-    if (st->manual_reset)
-      st->signaled = 1;
-    else if (free_units(s, st) <= 0)
-      st->signaled = (uint32_t)held + 1; /* one unit beyond those handed out */
-    unpass(st);
-    dispatch(s, st);
-  } else if (st->manual_reset) {
-    st->signaled = 0; /* its waiters are released already: their slots say so */
-  } else if (st->signaled > held) {
-    st->signaled = (uint32_t)held; /* what is handed out stays handed out */
-  }
+  if (signaled)
+    set_locked(s, st);
+  else
+    reset_locked(st);
   unlock_state(s);
   return 0;
 }
@@ -1034,6 +1051,169 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
   unlock_state(s);
   if (previous && rc != KOBJNS_FILE_CORRUPT) *previous = (int32_t)available;
   return rc;
+}
+
+/* --- timers ------------------------------------------------------------------------------------
+ * A timer's page is an event's with a due time (CLOCK_MONOTONIC). It needs no thread of its own:
+ * whoever takes the guard of a timer that is due signals it (lock_state calls expire), and every
+ * waiter sleeps no later than its timers' due times, so the first to wake signals it and the
+ * grant goes to the first waiter, in whichever process. A period signals once however many
+ * periods passed unseen (as Windows coalesces them). */
+
+static int64_t clock_ns_of(clockid_t clock) {
+  struct timespec t;
+  clock_gettime(clock, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static struct timespec timespec_of(int64_t ns) {
+  return (struct timespec){(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+}
+
+/* FILETIME counts 100 ns from 1601-01-01; the Unix epoch is this many of them later. */
+#define FILETIME_UNIX_EPOCH 116444736000000000LL
+
+/* kobjns_timer_set's `due` as a CLOCK_MONOTONIC time (never 0, which means "not set"; saturated
+ * rather than overflowed). An absolute time is converted once, at the set: a later change of the
+ * system's clock does not move it (Windows' would). */
+static int64_t monotonic_due(int64_t due) {
+  int64_t now = clock_ns_of(CLOCK_MONOTONIC), ns, at;
+  if (due <= 0) {
+    if (__builtin_mul_overflow(due, -100, &ns)) ns = INT64_MAX;
+  } else {
+    int64_t since_epoch;
+    if (__builtin_mul_overflow(due - FILETIME_UNIX_EPOCH, 100, &since_epoch))
+      since_epoch = due > FILETIME_UNIX_EPOCH ? INT64_MAX : INT64_MIN;
+    if (__builtin_sub_overflow(since_epoch, clock_ns_of(CLOCK_REALTIME), &ns))
+      ns = since_epoch > 0 ? INT64_MAX : 0;
+  }
+  if (ns < 0) ns = 0; /* in the past: due now */
+  if (__builtin_add_overflow(now, ns, &at)) at = INT64_MAX;
+  return at ? at : 1;
+}
+
+/* A monotonic time as FILETIME units (for completion routines). */
+static uint64_t filetime_of(int64_t monotonic) {
+  int64_t realtime = clock_ns_of(CLOCK_REALTIME) - (clock_ns_of(CLOCK_MONOTONIC) - monotonic);
+  return (uint64_t)(realtime / 100 + FILETIME_UNIX_EPOCH);
+}
+
+static int64_t due_of(const sync_state *st) { return __atomic_load_n(&st->due, __ATOMIC_ACQUIRE); }
+
+/* Signal a timer that is due (guard held), and set its next due time. */
+static void expire(const kobjns__object *s, sync_state *st) {
+  int64_t due = due_of(st), now;
+  if (!due || (now = clock_ns_of(CLOCK_MONOTONIC)) < due) return;
+  set_locked(s, st);
+  st->expiries++;
+  if (st->period_ms) {
+    int64_t period = (int64_t)st->period_ms * 1000000;
+    due += ((now - due) / period + 1) * period;
+  } else {
+    due = 0;
+  }
+  __atomic_store_n(&st->due, due, __ATOMIC_RELEASE);
+}
+
+/* Whether the timer `s` is due now (read without the guard): a waiter then looks at it. */
+static bool due_now(const kobjns__object *s) {
+  if (s->type != KOBJNS_TYPE_TIMER) return false;
+  int64_t due = due_of(s->os.map->state);
+  return due && clock_ns_of(CLOCK_MONOTONIC) >= due;
+}
+
+/* The earliest of the timers' due times among `objects` and `also` (0: none). */
+static int64_t earliest_due(kobjns__object *const *objects, size_t count, int64_t also) {
+  int64_t first = also;
+  for (size_t i = 0; i < count; i++) {
+    int64_t due = objects[i]->type == KOBJNS_TYPE_TIMER ? due_of(objects[i]->os.map->state) : 0;
+    if (due && (!first || due < first)) first = due;
+  }
+  return first;
+}
+
+/* Wake every waiter of the page, so that each sleeps again until the new due time. */
+static void wake_waiters(sync_state *st) {
+  bump(st);
+  uint32_t bits = in_use(st);
+  while (bits) {
+    int i = next_in_use(&bits);
+    if (slot_state(&st->slots[i]) == KOBJNS__SLOT_WAITING)
+      kobjns__plat_wake(&st->slots[i].grant, 1);
+  }
+}
+
+int kobjns__os_timer_set(kobjns__object *t, int64_t due, int32_t period_ms,
+                         const kobjns__completion *c) {
+  sync_state *st = t->os.map->state;
+  kobjns__timer_reg *routine = NULL;
+  int locked = lock_state_patiently(t);
+  if (locked) return locked;
+  uint32_t setting = st->settings + 1;
+  int rc = c ? kobjns__timer_reg_make(t->os.map, c, setting, st->expiries, &routine) : 0;
+  if (!rc) {
+    st->settings = setting; /* a routine set before, through any handle, is no longer called */
+    reset_locked(st);       /* setting a timer makes it not signaled */
+    st->period_ms = (uint32_t)period_ms;
+    __atomic_store_n(&st->due, monotonic_due(due), __ATOMIC_RELEASE);
+    wake_waiters(st);
+    expire(t, st); /* due already: signaled now */
+  }
+  unlock_state(t);
+  if (rc) return rc;
+  if (t->os.routine) kobjns__timer_reg_free(t->os.routine, false);
+  t->os.routine = routine;
+  return 0;
+}
+
+int kobjns__os_timer_cancel(kobjns__object *t) {
+  sync_state *st = t->os.map->state;
+  int locked = lock_state_patiently(t);
+  if (locked) return locked;
+  st->settings++;
+  __atomic_store_n(&st->due, 0, __ATOMIC_RELEASE);
+  wake_waiters(st);
+  unlock_state(t);
+  if (t->os.routine) kobjns__timer_reg_free(t->os.routine, false);
+  t->os.routine = NULL;
+  return 0;
+}
+
+/* The handle that set a completion routine is closing: the timer stops if that setting still
+ * holds (the routine's thread would otherwise be called for a timer it has no handle of), as the
+ * Win32 backend's does. */
+static void release_timer(kobjns__object *o) {
+  if (o->os.routine) kobjns__timer_reg_free(o->os.routine, true);
+  o->os.routine = NULL;
+  release_state(o);
+}
+
+void kobjns__sync_timer_look(struct kobjns__sync_map *m, uint32_t *expiries, uint32_t *setting,
+                             int64_t *due, uint64_t *last_due) {
+  kobjns__object t = {.type = KOBJNS_TYPE_TIMER, .os.map = m};
+  sync_state *st = m->state;
+  int64_t before = due_of(st);
+  if (before && clock_ns_of(CLOCK_MONOTONIC) >= before && !lock_state_patiently(&t)) {
+    unlock_state(&t); /* the lock signaled it */
+  }
+  *expiries = __atomic_load_n(&st->expiries, __ATOMIC_ACQUIRE);
+  *setting = __atomic_load_n(&st->settings, __ATOMIC_ACQUIRE);
+  *due = due_of(st);
+  *last_due = filetime_of(
+      before && before <= clock_ns_of(CLOCK_MONOTONIC) ? before : clock_ns_of(CLOCK_MONOTONIC));
+}
+
+/* Stop the timer of `m` if it is still in setting `setting`. */
+void kobjns__sync_timer_stop(struct kobjns__sync_map *m, uint32_t setting) {
+  kobjns__object t = {.type = KOBJNS_TYPE_TIMER, .os.map = m};
+  sync_state *st = m->state;
+  if (lock_state_patiently(&t)) return;
+  if (st->settings == setting) {
+    st->settings++;
+    __atomic_store_n(&st->due, 0, __ATOMIC_RELEASE);
+    wake_waiters(st);
+  }
+  unlock_state(&t);
 }
 
 /* --- waiting --------------------------------------------------------------------------------- */
@@ -1146,7 +1326,8 @@ static void leave_all(kobjns__object *const *objects, size_t count, waiting *w) 
 static int step_any(kobjns__object *const *objects, size_t count, waiting *w, bool first, bool look,
                     bool queue, const struct timespec *until, size_t *index) {
   for (size_t i = 0; i < count; i++) {
-    if (!first && !look && w[i].slot >= 0 && !granted(objects, w, i)) continue;
+    if (!first && !look && w[i].slot >= 0 && !granted(objects, w, i) && !due_now(objects[i]))
+      continue;
     sync_state *st = state_of(objects, i);
     int locked = lock_state(objects[i], until);
     if (locked == KOBJNS_POSSIBLE_DEADLOCK) return locked;
@@ -1377,7 +1558,8 @@ int kobjns__os_wait(const kobjns__wait_args *a, size_t *index) {
       rc = step_any(objects, count, w, first, look, !last, guard_until, index);
     } else {
       bool any = first || look;
-      for (size_t i = 0; i < count && !any; i++) any = w[i].slot < 0 || granted(objects, w, i);
+      for (size_t i = 0; i < count && !any; i++)
+        any = w[i].slot < 0 || granted(objects, w, i) || due_now(objects[i]);
       if (any) rc = step_all(sorted, objects, count, w, !last, look, guard_until, index);
     }
     if (signal_pending) {
@@ -1388,7 +1570,10 @@ int kobjns__os_wait(const kobjns__wait_args *a, size_t *index) {
         return signaled;
       }
     }
-    /* The objects first, then the queued calls, then the time. */
+    /* The objects first, then the queued calls (completion routines of the thread's timers
+     * that expired among them), then the time. */
+    int64_t routine_due = 0;
+    if (rc == WOULD_BLOCK && alerts) routine_due = kobjns__alerts_poll_timers(alerts);
     bool alerted = rc == WOULD_BLOCK && alerts && kobjns__alerts_pending(alerts);
     if (rc != WOULD_BLOCK || last || alerted) {
       /* A mutex handed to us meanwhile is ours, even where its guard was not to be had. */
@@ -1421,6 +1606,10 @@ int kobjns__os_wait(const kobjns__wait_args *a, size_t *index) {
     if (next_look.tv_sec == 0 && next_look.tv_nsec == 0) next_look = after_ms(LIVENESS_SLICE_MS);
     const struct timespec *until =
         forever || before(&next_look, &deadline) ? &next_look : &deadline;
+    /* No later than a timer waited for (or one whose routine this thread runs) is due. */
+    int64_t due = earliest_due(objects, count, routine_due);
+    struct timespec due_at = timespec_of(due);
+    if (due && before(&due_at, until)) until = &due_at;
     sleep_on(objects, count, w, words, values, alerts != NULL, until);
     if (passed(&next_look)) { /* a slice without a grant: an owner or a waiter ahead may be dead */
       look = true;
@@ -1437,6 +1626,7 @@ int kobjns__os_sleep(uint32_t ms, bool alertable) {
   for (;;) {
     uint32_t *word = alerts ? kobjns__alerts_word(alerts) : NULL;
     uint32_t value = word ? __atomic_load_n(word, __ATOMIC_SEQ_CST) : 0;
+    int64_t routine_due = alerts ? kobjns__alerts_poll_timers(alerts) : 0;
     if (alerts && kobjns__alerts_pending(alerts)) {
       kobjns__alerts_run(alerts);
       return KOBJNS_USER_APC;
@@ -1447,7 +1637,10 @@ int kobjns__os_sleep(uint32_t ms, bool alertable) {
     }
     if (!forever && passed(&deadline)) return 0;
     if (word) {
-      kobjns__plat_wait(word, value, forever ? NULL : &deadline);
+      struct timespec due_at = timespec_of(routine_due);
+      const struct timespec *until = forever ? NULL : &deadline;
+      if (routine_due && (!until || before(&due_at, until))) until = &due_at;
+      kobjns__plat_wait(word, value, until);
     } else {
       /* Nothing can wake it: a sleep on a private word nobody changes (signals end it early, and
        * the loop goes back to sleep). */
@@ -1473,10 +1666,22 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
       snprintf(out, size, "ended, exit code %u", (unsigned)st.count);
     else
       snprintf(out, size, "running");
-  } else if (kind == KOBJNS_TYPE_EVENT) {
+  } else if (kind == KOBJNS_TYPE_EVENT || kind == KOBJNS_TYPE_TIMER) {
     bool on = st.manual_reset ? st.signaled != 0 : (int64_t)st.signaled > handed;
-    snprintf(out, size, "%s, %s", on ? "signaled" : "not signaled",
-             st.manual_reset ? "manual reset" : "auto reset");
+    int64_t now = clock_ns_of(CLOCK_MONOTONIC);
+    on = on || (st.due && now >= st.due); /* due: the next look signals it */
+    int n = snprintf(out, size, "%s, %s", on ? "signaled" : "not signaled",
+                     kind == KOBJNS_TYPE_EVENT ? (st.manual_reset ? "manual reset" : "auto reset")
+                                               : (st.manual_reset ? "manual" : "synchronization"));
+    if (kind == KOBJNS_TYPE_TIMER && n > 0 && (size_t)n < size) {
+      if (!st.due)
+        snprintf(out + n, size - (size_t)n, ", not set");
+      else if (now < st.due)
+        snprintf(out + n, size - (size_t)n, ", due in %lld ms",
+                 (long long)((st.due - now + 999999) / 1000000));
+      if (st.due && st.period_ms && (size_t)(n = (int)strlen(out)) < size)
+        snprintf(out + n, size - (size_t)n, ", every %u ms", (unsigned)st.period_ms);
+    }
   } else if (kind == KOBJNS_TYPE_SEMAPHORE) {
     snprintf(out, size, "count %lld of %d", (long long)((int64_t)st.count - handed),
              (int)st.maximum);

@@ -17,22 +17,58 @@
 
 typedef struct apc {
   kobjns_apc_fn fn;
+  kobjns_timer_fn routine; /* a timer's completion routine (then fn is NULL), with `when` */
   void *context;
   uintptr_t arg;
+  uint64_t when;
   struct apc *next;
 } apc;
 
-/* `head`: the calls, newest first; ENDED once the thread has ended (nothing more is queued). */
+/* A timer's completion routine, in the list of the thread that set it. */
+struct kobjns__timer_reg {
+  kobjns__completion c;
+  struct kobjns__sync_map *map; /* held */
+  uint32_t setting;             /* the timer's setting it belongs to */
+  uint32_t seen;                /* the timer's expiries, as last called for */
+  kobjns__alerts *alerts;       /* its thread's (a reference) */
+  bool listed;                  /* in alerts->timers (under alerts->lock) */
+  kobjns__timer_reg *next, *prev;
+};
+
+/* `head`: the calls, newest first; ENDED once the thread has ended (nothing more is queued).
+ * `timers`: the completion routines the thread set, under `lock` (the thread looks at them; any
+ * thread's set, cancel or close of a timer takes one out). */
 struct kobjns__alerts {
   apc *head;
   uint32_t word; /* futex: bumped at every call queued */
+  unsigned refs; /* the thread's, and each routine's (atomic) */
+  pthread_mutex_t lock;
+  kobjns__timer_reg *timers;
 };
 #define ENDED ((apc *)(uintptr_t)1)
 
-static int alerts_push(kobjns__alerts *a, kobjns_apc_fn fn, void *context, uintptr_t arg) {
+static kobjns__alerts *alerts_new(void) {
+  kobjns__alerts *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  a->refs = 1;
+  if (pthread_mutex_init(&a->lock, NULL)) {
+    free(a);
+    return NULL;
+  }
+  return a;
+}
+
+static void alerts_put(kobjns__alerts *a) {
+  if (__atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+  pthread_mutex_destroy(&a->lock);
+  free(a);
+}
+
+static int alerts_push(kobjns__alerts *a, const apc *call) {
   apc *n = malloc(sizeof *n);
   if (!n) return KOBJNS_NOT_ENOUGH_MEMORY;
-  *n = (apc){fn, context, arg, __atomic_load_n(&a->head, __ATOMIC_ACQUIRE)};
+  *n = *call;
+  n->next = __atomic_load_n(&a->head, __ATOMIC_ACQUIRE);
   do {
     if (n->next == ENDED) {
       free(n);
@@ -51,11 +87,32 @@ static apc *alerts_take(kobjns__alerts *a, apc *to) {
   return list == ENDED ? NULL : list;
 }
 
+static void unlist(kobjns__timer_reg *r) {
+  kobjns__alerts *a = r->alerts;
+  if (!r->listed) return;
+  if (r->prev)
+    r->prev->next = r->next;
+  else
+    __atomic_store_n(&a->timers, r->next, __ATOMIC_RELEASE);
+  if (r->next) r->next->prev = r->prev;
+  r->listed = false;
+}
+
+/* The thread has ended: nothing more is queued, what was never runs (as on Windows), and the
+ * timers it set routines for stop ("If the thread that set the timer terminates and there is an
+ * associated completion routine, the timer is canceled": SetWaitableTimer's documentation). */
 static void alerts_end(kobjns__alerts *a) {
-  for (apc *n = alerts_take(a, ENDED), *next; n; n = next) { /* never to run, as on Windows */
+  for (apc *n = alerts_take(a, ENDED), *next; n; n = next) {
     next = n->next;
     free(n);
   }
+  pthread_mutex_lock(&a->lock);
+  while (a->timers) {
+    kobjns__timer_reg *r = a->timers;
+    kobjns__sync_timer_stop(r->map, r->setting);
+    unlist(r);
+  }
+  pthread_mutex_unlock(&a->lock);
 }
 
 uint32_t *kobjns__alerts_word(kobjns__alerts *a) { return &a->word; }
@@ -76,11 +133,69 @@ void kobjns__alerts_run(kobjns__alerts *a) {
       apc *next = oldest->next;
       apc call = *oldest;
       free(oldest);
-      call.fn(call.context, call.arg);
+      if (call.routine)
+        call.routine(call.context, call.arg, call.when);
+      else
+        call.fn(call.context, call.arg);
       oldest = next;
     }
   }
 }
+
+/* --- timers' completion routines ------------------------------------------------------------- */
+
+int kobjns__timer_reg_make(struct kobjns__sync_map *m, const kobjns__completion *c,
+                           uint32_t setting, uint32_t expiries, kobjns__timer_reg **out) {
+  kobjns__alerts *a = kobjns__alerts_mine();
+  kobjns__timer_reg *r = a ? calloc(1, sizeof *r) : NULL;
+  if (!r) return KOBJNS_NOT_ENOUGH_MEMORY;
+  *r = (kobjns__timer_reg){.c = *c, .map = m, .setting = setting, .seen = expiries, .alerts = a};
+  kobjns__sync_map_hold(m);
+  __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
+  pthread_mutex_lock(&a->lock);
+  r->next = a->timers;
+  if (r->next) r->next->prev = r;
+  __atomic_store_n(&a->timers, r, __ATOMIC_RELEASE);
+  r->listed = true;
+  pthread_mutex_unlock(&a->lock);
+  *out = r;
+  return 0;
+}
+
+void kobjns__timer_reg_free(kobjns__timer_reg *r, bool stop) {
+  kobjns__alerts *a = r->alerts;
+  pthread_mutex_lock(&a->lock);
+  bool listed = r->listed; /* not: its thread ended, and stopped the timer */
+  unlist(r);
+  pthread_mutex_unlock(&a->lock);
+  if (stop && listed) kobjns__sync_timer_stop(r->map, r->setting);
+  kobjns__sync_map_drop(r->map);
+  alerts_put(a);
+  free(r);
+}
+
+int64_t kobjns__alerts_poll_timers(kobjns__alerts *a) {
+  int64_t next = 0;
+  if (!__atomic_load_n(&a->timers, __ATOMIC_ACQUIRE)) return 0; /* a look without the lock */
+  pthread_mutex_lock(&a->lock);
+  for (kobjns__timer_reg *r = a->timers; r; r = r->next) {
+    uint32_t expiries, setting;
+    int64_t due;
+    uint64_t when;
+    kobjns__sync_timer_look(r->map, &expiries, &setting, &due, &when);
+    if (setting != r->setting) continue; /* set again or cancelled since: not this routine's */
+    if (expiries != r->seen) {
+      /* One call however many expiries went unseen: Windows queues a timer's APC once. */
+      apc call = {.routine = r->c.fn, .context = r->c.context, .arg = r->c.arg, .when = when};
+      if (alerts_push(a, &call) == 0) r->seen = expiries; /* else the next look calls for it */
+    }
+    if (due && (!next || due < next)) next = due;
+  }
+  pthread_mutex_unlock(&a->lock);
+  return next;
+}
+
+/* --- threads --------------------------------------------------------------------------------- */
 
 typedef struct kobjns__thread_run {
   kobjns_thread_fn fn;
@@ -90,9 +205,9 @@ typedef struct kobjns__thread_run {
   uint32_t suspend;             /* futex: the suspend count; the function runs once it is 0 */
   uint32_t started;             /* futex: 1 once the thread has published its id */
   uint32_t id;
-  uint32_t exit_code; /* kobjns_thread_exit's, for the cleanup handler */
-  unsigned refs;      /* the object's and the running thread's (atomic) */
-  kobjns__alerts alerts;
+  uint32_t exit_code;     /* kobjns_thread_exit's, for the cleanup handler */
+  unsigned refs;          /* the object's and the running thread's (atomic) */
+  kobjns__alerts *alerts; /* calls queued to it */
 } thread_run;
 
 static _Thread_local thread_run *current; /* the calling thread's, if kobjns started it */
@@ -105,7 +220,7 @@ static pthread_once_t own_once = PTHREAD_ONCE_INIT;
 
 static void own_end(void *p) {
   alerts_end(p);
-  free(p);
+  alerts_put(p);
   own = NULL;
 }
 
@@ -115,13 +230,13 @@ static void make_own_key(void) {
 
 kobjns__alerts *kobjns__alerts_mine(void) {
   thread_run *r = current;
-  if (r) return &r->alerts;
+  if (r) return r->alerts;
   if (own) return own;
   pthread_once(&own_once, make_own_key);
-  kobjns__alerts *a = calloc(1, sizeof *a);
+  kobjns__alerts *a = alerts_new();
   if (!a) return NULL;
   if (own_key == (pthread_key_t)-1 || pthread_setspecific(own_key, a)) {
-    free(a); /* nothing would end it with the thread */
+    alerts_put(a); /* nothing would end it with the thread */
     return NULL;
   }
   return own = a;
@@ -129,7 +244,8 @@ kobjns__alerts *kobjns__alerts_mine(void) {
 
 static void run_put(thread_run *r) {
   if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
-  alerts_end(&r->alerts); /* a thread that never ran: what was queued to it */
+  alerts_end(r->alerts); /* a thread that never ran: what was queued to it */
+  alerts_put(r->alerts);
   free(r);
 }
 
@@ -139,13 +255,22 @@ static void run_put(thread_run *r) {
 int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args *a,
                         kobjns__object *o) {
   thread_run *r = calloc(1, sizeof *r);
-  if (!r) return KOBJNS_NOT_ENOUGH_MEMORY;
+  kobjns__alerts *alerts = r ? alerts_new() : NULL;
+  if (!alerts) {
+    free(r);
+    return KOBJNS_NOT_ENOUGH_MEMORY;
+  }
   int rc = kobjns__posix_event.init(fd, header_size, a, o);
   if (rc) {
+    alerts_put(alerts);
     free(r);
     return rc;
   }
-  *r = (thread_run){.fn = a->start, .arg = a->start_arg, .stack_size = a->stack_size, .refs = 1};
+  *r = (thread_run){.fn = a->start,
+                    .arg = a->start_arg,
+                    .stack_size = a->stack_size,
+                    .refs = 1,
+                    .alerts = alerts};
   o->os.run = r;
   return 0;
 }
@@ -160,7 +285,7 @@ void kobjns__thread_release(kobjns__object *o) {
 
 static void end(void *arg) {
   thread_run *r = arg;
-  alerts_end(&r->alerts);
+  alerts_end(r->alerts);
   kobjns__sync_thread_end(r->map, r->exit_code);
   kobjns__sync_map_drop(r->map);
   current = NULL;
@@ -177,7 +302,7 @@ static void *trampoline(void *arg) {
   current = r;
   /* "If an application queues an APC before the thread begins running, the thread begins by
    * calling the APC function" (QueueUserAPC's documentation). */
-  kobjns__alerts_run(&r->alerts);
+  kobjns__alerts_run(r->alerts);
   pthread_cleanup_push(end, r);
   r->exit_code = r->fn(r->arg);
   pthread_cleanup_pop(1);
@@ -248,6 +373,7 @@ void kobjns__os_thread_exit(uint32_t code) {
 uint32_t kobjns__os_current_thread_id(void) { return kobjns__plat_thread_id(); }
 
 int kobjns__os_apc_queue(kobjns__object *thread, kobjns_apc_fn fn, void *context, uintptr_t arg) {
-  kobjns__alerts *a = thread ? &thread->os.run->alerts : kobjns__alerts_mine();
-  return a ? alerts_push(a, fn, context, arg) : KOBJNS_NOT_ENOUGH_MEMORY;
+  kobjns__alerts *a = thread ? thread->os.run->alerts : kobjns__alerts_mine();
+  apc call = {.fn = fn, .context = context, .arg = arg};
+  return a ? alerts_push(a, &call) : KOBJNS_NOT_ENOUGH_MEMORY;
 }

@@ -50,12 +50,18 @@ int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint
                            size_t length, void *base, void **addr);
 int kobjns__os_unmap(void *addr);
 
-/* sync.c: mutexes, events, semaphores */
+/* sync.c: mutexes, events, semaphores, timers */
 int kobjns__os_mutex_release(kobjns__object *s);            /* 0 or 288 */
 int kobjns__os_event_set(kobjns__object *s, bool signaled); /* set or reset */
 /* PulseEvent: release the current waiters (an automatic event: the first), leave it reset. */
 int kobjns__os_event_pulse(kobjns__object *s);
 int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *previous); /* 298 */
+/* Timers (made by kobjns__os_create with a->type KOBJNS_TYPE_TIMER, a->manual_reset): set one
+ * (`due` as kobjns_timer_set takes it; `c` NULL: no routine, else run in the calling thread) or
+ * stop it. */
+int kobjns__os_timer_set(kobjns__object *t, int64_t due, int32_t period_ms,
+                         const kobjns__completion *c);
+int kobjns__os_timer_cancel(kobjns__object *t);
 /* Carry out the wait `a` (internal.h): 0 or 735 with *index, 258, 737 (alertable: the queued
  * calls ran), the signal's status (then nothing acquired), or an error. */
 int kobjns__os_wait(const kobjns__wait_args *a, size_t *index);

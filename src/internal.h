@@ -114,6 +114,13 @@ typedef struct kobjns__create_args {
   size_t stack_size;
 } kobjns__create_args;
 
+/* A timer's completion routine, as kobjns_timer_set takes it. */
+typedef struct kobjns__completion {
+  kobjns_timer_fn fn;
+  void *context;
+  uintptr_t arg;
+} kobjns__completion;
+
 /* A wait, as the core hands it to kobjns__os_wait: live handles it has checked (types,
  * SYNCHRONIZE, no object twice in a wait for all). */
 typedef struct kobjns__wait_args {

@@ -1,5 +1,5 @@
-/* Public mutex, event and semaphore entry points: validate once, then the one object pipeline
- * (object.c) or one backend function. */
+/* Public mutex, event, semaphore and timer entry points: validate once, then the one object
+ * pipeline (object.c) or one backend function. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -44,6 +44,14 @@ int kobjns_semaphore_create(kobjns_ctx *ctx, const char *name, int32_t initial, 
   return create(ctx, name, sddl, &a, out);
 }
 
+int kobjns_timer_create(kobjns_ctx *ctx, const char *name, int manual_reset, const char *sddl,
+                        kobjns_sync **out) {
+  if (!out) return KOBJNS_INVALID_PARAMETER;
+  *out = NULL;
+  kobjns__create_args a = {.type = KOBJNS_TYPE_TIMER, .manual_reset = manual_reset != 0};
+  return create(ctx, name, sddl, &a, out);
+}
+
 static int open_type(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_type type,
                      kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
@@ -61,6 +69,10 @@ int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns
 
 int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
   return open_type(ctx, name, access, KOBJNS_TYPE_SEMAPHORE, out);
+}
+
+int kobjns_timer_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
+  return open_type(ctx, name, access, KOBJNS_TYPE_TIMER, out);
 }
 
 /* The live mutex, event or semaphore `handle` with a reference for the caller
@@ -131,6 +143,33 @@ int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, int32_t *pre
   release_call c = {count, previous};
   return with_handle(semaphore, KOBJNS_TYPE_SEMAPHORE, KOBJNS__SEMAPHORE_MODIFY_STATE,
                      release_semaphore, &c);
+}
+
+typedef struct timer_call {
+  int64_t due;
+  int32_t period_ms;
+  kobjns__completion completion;
+} timer_call;
+
+static int set_timer(kobjns__object *t, void *arg) {
+  const timer_call *c = arg;
+  return kobjns__os_timer_set(t, c->due, c->period_ms, c->completion.fn ? &c->completion : NULL);
+}
+
+int kobjns_timer_set(kobjns_sync *timer, int64_t due, int32_t period_ms, kobjns_timer_fn fn,
+                     void *context, uintptr_t arg) {
+  if (period_ms < 0) return KOBJNS_INVALID_PARAMETER;
+  timer_call c = {due, period_ms, {fn, context, arg}};
+  return with_handle(timer, KOBJNS_TYPE_TIMER, KOBJNS__TIMER_MODIFY_STATE, set_timer, &c);
+}
+
+static int cancel_timer(kobjns__object *t, void *arg) {
+  (void)arg;
+  return kobjns__os_timer_cancel(t);
+}
+
+int kobjns_timer_cancel(kobjns_sync *timer) {
+  return with_handle(timer, KOBJNS_TYPE_TIMER, KOBJNS__TIMER_MODIFY_STATE, cancel_timer, NULL);
 }
 
 /* Whether a wait may use `o`: a waitable object's handle with SYNCHRONIZE (a section's handle

@@ -35,6 +35,14 @@ static const kobjns__generic_mapping thread_mapping = {
     .all = KOBJNS__THREAD_ALL,
 };
 
+/* Windows' generic mapping for timers (TIMER_GENERIC_READ, ... in winnt.h). */
+static const kobjns__generic_mapping timer_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__TIMER_QUERY_STATE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__TIMER_MODIFY_STATE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__TIMER_ALL,
+};
+
 /* SeCreateGlobalPrivilege is checked for file mappings (and, on Windows, symbolic links) only:
  * anyone may create a mutex, event or semaphore in Global\ (Microsoft's "Kernel object
  * namespaces"; Wine's om.c tests run as a standard user). */
@@ -57,6 +65,7 @@ static const kobjns__type_info types[] = {
                             .rights = KOBJNS__THREAD_ALL,
                             .waitable = true,
                             .unnamed = true},
+    [KOBJNS_TYPE_TIMER] = WAITABLE("Timer", &timer_mapping, KOBJNS__TIMER_ALL),
 };
 
 const kobjns__type_info *kobjns__type(kobjns_type type) {

@@ -314,10 +314,10 @@ int kt_child_main(void) {
     } else if (raw_command(cmd, a, b, c, d)) {
 #endif
     } else if (!strcmp(cmd, "mutex") || !strcmp(cmd, "event") || !strcmp(cmd, "semaphore") ||
-               !strcmp(cmd, "mutexopen") || !strcmp(cmd, "eventopen") ||
-               !strcmp(cmd, "semaphoreopen")) {
-      /* mutex NAME OWNER | event NAME MANUAL INITIAL | semaphore NAME INITIAL MAXIMUM
-       * (SDDL in d, "-" for none) | <kind>open NAME ACCESS */
+               !strcmp(cmd, "timer") || !strcmp(cmd, "mutexopen") || !strcmp(cmd, "eventopen") ||
+               !strcmp(cmd, "semaphoreopen") || !strcmp(cmd, "timeropen")) {
+      /* mutex NAME OWNER | event NAME MANUAL INITIAL | semaphore NAME INITIAL MAXIMUM |
+       * timer NAME MANUAL (SDDL in d, "-" for none) | <kind>open NAME ACCESS */
       kobjns_sync *s = NULL;
       const char *sddl = d[0] && strcmp(d, "-") ? d : NULL;
       unsigned access = (unsigned)strtoul(b, NULL, 0);
@@ -327,6 +327,10 @@ int kt_child_main(void) {
         rc = kobjns_event_create(ctx, a, atoi(b), atoi(c), sddl, &s);
       else if (!strcmp(cmd, "semaphore"))
         rc = kobjns_semaphore_create(ctx, a, atoi(b), atoi(c), sddl, &s);
+      else if (!strcmp(cmd, "timer"))
+        rc = kobjns_timer_create(ctx, a, atoi(b), sddl, &s);
+      else if (!strcmp(cmd, "timeropen"))
+        rc = kobjns_timer_open(ctx, a, access, &s);
       else if (!strcmp(cmd, "mutexopen"))
         rc = kobjns_mutex_open(ctx, a, access, &s);
       else if (!strcmp(cmd, "eventopen"))
@@ -335,6 +339,10 @@ int kt_child_main(void) {
         rc = kobjns_semaphore_open(ctx, a, access, &s);
       if (s && sync_count < MAX_HANDLES) syncs[sync_count++] = s;
       printf("%d\n", rc);
+    } else if (!strcmp(cmd, "timerset")) { /* timerset DUE PERIOD_MS: the last object */
+      printf("%d\n", sync_count ? kobjns_timer_set(syncs[sync_count - 1], strtoll(a, NULL, 0),
+                                                   atoi(b), NULL, NULL, 0)
+                                : KOBJNS_INVALID_HANDLE);
     } else if (!strcmp(cmd, "wait")) { /* wait TIMEOUT_MS (or "inf") on the last object */
       uint32_t ms = !strcmp(a, "inf") ? KOBJNS_INFINITE : (uint32_t)strtoul(a, NULL, 0);
       printf("%d\n", sync_count ? kobjns_wait(syncs[sync_count - 1], ms) : KOBJNS_INVALID_HANDLE);

@@ -417,6 +417,34 @@ static bool cell_is(const char *path, const char *title, const char *cell) {
   return ok;
 }
 
+/* ls and stat show timers: their type, and whether they are signaled (POSIX: when they are due
+ * and their period too; Windows does not keep that up to date for a reader). */
+static void ls_and_stat_show_timers(void) {
+  kobjns_ctx *app = kt_ctx(1, false);
+  const char *name = kt_name("cli-timer");
+  kobjns_sync *t = NULL;
+  KT_OK(kobjns_timer_create(app, name, 1, NULL, &t));
+  cli_in_session("1");
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", NULL), 0);
+  CU_ASSERT(cell_is(kobjns_sync_path(t), "TYPE", "Timer "));
+  CU_ASSERT(cell_is(kobjns_sync_path(t), "OBJECT STATE",
+                    kt_sessions_simulated() ? "not signaled, manual, not set " : "not signaled "));
+  KT_OK(kobjns_timer_set(t, -600000000, 1000, NULL, NULL, 0)); /* in a minute, then every second */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, NULL), 0);
+  CU_ASSERT(has(kt_sessions_simulated() ? "type:     Timer (not signaled, manual, due in "
+                                        : "type:     Timer (not signaled)"));
+  if (kt_sessions_simulated()) CU_ASSERT(has(" ms, every 1000 ms)\n"));
+  KT_OK(kobjns_timer_set(t, 0, 0, NULL, NULL, 0));
+  KT_OK(kobjns_wait(t, 1000));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, "--json", NULL), 0);
+  CU_ASSERT(has("\"type\":\"Timer\""));
+  CU_ASSERT(has(kt_sessions_simulated() ? "\"object_state\":\"signaled, manual, not set\""
+                                        : "\"object_state\":\"signaled\""));
+  cli_in_session("0");
+  kobjns_sync_close(t);
+  kobjns_ctx_free(app);
+}
+
 /* ls and stat show mutexes, events and semaphores with their type and what they are doing. */
 static void ls_and_stat_show_sync_objects(void) {
   kobjns_ctx *app = kt_ctx(1, false);
@@ -646,6 +674,8 @@ void kt_add_cli(CU_pSuite s) {
          KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
   kt_add(s, "ls and stat show mutexes, events and semaphores and their state",
          ls_and_stat_show_sync_objects, KT_NEEDS_SESSION1);
+  kt_add(s, "ls and stat show timers: type, signaled, due time and period", ls_and_stat_show_timers,
+         KT_NEEDS_SESSION1);
   kt_add(s, "explain opens the type the name holds, with --access sync|modify|all|N",
          explain_opens_the_type_the_name_holds, KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "gc removes stale mutexes and semaphores (the mutex abandoned)",

@@ -21,13 +21,14 @@
 #include "cli.h"
 
 /* The open explain makes is the open function of a type (kobjns_type): a section's, a mutex's,
- * an event's or a semaphore's. */
+ * an event's, a semaphore's or a timer's. */
 static bool openable(kobjns_type type) {
   return type == KOBJNS_TYPE_SECTION || type == KOBJNS_TYPE_MUTEX || type == KOBJNS_TYPE_EVENT ||
-         type == KOBJNS_TYPE_SEMAPHORE;
+         type == KOBJNS_TYPE_SEMAPHORE || type == KOBJNS_TYPE_TIMER;
 }
 
-/* A mutex, an event or a semaphore: the types with a state, whose rights are not a section's. */
+/* A mutex, an event, a semaphore or a timer: the types with a state, whose rights are not a
+ * section's. */
 static bool waitable(kobjns_type type) { return openable(type) && type != KOBJNS_TYPE_SECTION; }
 
 /* --access: a section's words (r, w, rw), a mutex's, event's or semaphore's (sync, modify), or
@@ -66,10 +67,11 @@ static unsigned all_access(kobjns_type kind) {
   return kind == KOBJNS_TYPE_SECTION ? KOBJNS_MAP_ALL_ACCESS
          : kind == KOBJNS_TYPE_MUTEX ? KOBJNS_MUTEX_ALL_ACCESS
          : kind == KOBJNS_TYPE_EVENT ? KOBJNS_EVENT_ALL_ACCESS
+         : kind == KOBJNS_TYPE_TIMER ? KOBJNS_TIMER_ALL_ACCESS
                                      : KOBJNS_SEMAPHORE_ALL_ACCESS;
 }
 
-/* "modify": Win32's MUTEX_MODIFY_STATE is 1; EVENT_ and SEMAPHORE_MODIFY_STATE are 2. */
+/* "modify": Win32's MUTEX_MODIFY_STATE is 1; EVENT_, SEMAPHORE_ and TIMER_MODIFY_STATE are 2. */
 static unsigned modify_access(kobjns_type kind) {
   return kind == KOBJNS_TYPE_MUTEX ? 0x0001u : KOBJNS_EVENT_MODIFY_STATE;
 }

@@ -37,11 +37,11 @@ typedef LONG(NTAPI *query_state_fn)(HANDLE, int, void *, ULONG, ULONG *); /* NtQ
  * mutexes, events and semaphores are optional: without an open the type is not listed, without
  * a query its state is not known. */
 static struct {
-  open_fn open_directory, open_section, open_mutant, open_event, open_semaphore;
+  open_fn open_directory, open_section, open_mutant, open_event, open_semaphore, open_timer;
   query_directory_fn query_directory;
   query_object_fn query_object;
   query_section_fn query_section;
-  query_state_fn query_mutant, query_event, query_semaphore;
+  query_state_fn query_mutant, query_event, query_semaphore, query_timer;
 } nt;
 
 #define LOOK_UP(field, name)                                                                       \
@@ -65,6 +65,8 @@ static BOOL CALLBACK find_entries(INIT_ONCE *once, void *param, void **context) 
   LOOK_UP(query_mutant, "NtQueryMutant");
   LOOK_UP(query_event, "NtQueryEvent");
   LOOK_UP(query_semaphore, "NtQuerySemaphore");
+  LOOK_UP(open_timer, "NtOpenTimer");
+  LOOK_UP(query_timer, "NtQueryTimer");
   return TRUE;
 }
 
@@ -127,6 +129,10 @@ typedef struct event_basic_information {
 typedef struct semaphore_basic_information {
   LONG current, maximum;
 } semaphore_basic_information;
+typedef struct timer_basic_information {
+  LARGE_INTEGER remaining; /* until it is due, in 100 ns (Wine: not kept up to date) */
+  BOOLEAN state;
+} timer_basic_information;
 
 /* The object types inspection knows: NT's name, kobjns's, how to open one, and its query right
  * (SECTION_QUERY, MUTANT_QUERY_STATE, EVENT_QUERY_STATE, SEMAPHORE_QUERY_STATE: all 1). */
@@ -143,8 +149,9 @@ static const object_kind kinds[] = {
     {L"Mutant", KOBJNS_TYPE_MUTEX, &nt.open_mutant},
     {L"Event", KOBJNS_TYPE_EVENT, &nt.open_event},
     {L"Semaphore", KOBJNS_TYPE_SEMAPHORE, &nt.open_semaphore},
+    {L"Timer", KOBJNS_TYPE_TIMER, &nt.open_timer},
 };
-enum { KIND_SECTION, KIND_MUTANT, KIND_EVENT, KIND_SEMAPHORE, KIND_COUNT };
+enum { KIND_SECTION, KIND_MUTANT, KIND_EVENT, KIND_SEMAPHORE, KIND_TIMER, KIND_COUNT };
 
 /* What the object open as `h` (with the query right) is doing, in the words of kobjns_object's
  * `state`; "" when Windows does not say. */
@@ -171,6 +178,10 @@ static void describe_state(size_t kind, HANDLE h, char *out, size_t size) {
     semaphore_basic_information basic;
     if (nt.query_semaphore(h, 0, &basic, sizeof basic, NULL) >= 0)
       snprintf(out, size, "count %ld of %ld", (long)basic.current, (long)basic.maximum);
+  } else if (kind == KIND_TIMER && nt.query_timer) {
+    timer_basic_information basic;
+    if (nt.query_timer(h, 0, &basic, sizeof basic, NULL) >= 0)
+      snprintf(out, size, "%s", basic.state ? "signaled" : "not signaled");
   }
 }
 

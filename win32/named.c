@@ -85,5 +85,6 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
 void kobjns__os_close(kobjns__object *o) {
   /* A thread made but never let run (its start failed) would stay suspended for ever. */
   if (o->type == KOBJNS_TYPE_THREAD && !o->os.thread_started) TerminateThread(o->os.handle, 0);
+  if (o->type == KOBJNS_TYPE_TIMER && o->os.completion) kobjns__os_timer_cancel(o);
   CloseHandle(o->os.handle);
 }

@@ -10,8 +10,9 @@ typedef struct kobjns__os_ctx {
 } kobjns__os_ctx;
 
 typedef struct kobjns__os_object {
-  void *handle;         /* the section's, mutex's, event's, semaphore's or thread's HANDLE */
-  int thread_started;   /* a thread: let run (else it never ran, and goes with the handle) */
+  void *handle;       /* the section's, mutex's, event's, semaphore's, thread's or timer's HANDLE */
+  int thread_started; /* a thread: let run (else it never ran, and goes with the handle) */
+  void *completion;   /* a timer: the routine this handle set (win32/sync.c), or NULL */
 } kobjns__os_object;
 
 #endif

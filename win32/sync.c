@@ -9,6 +9,7 @@ HANDLE kobjns__win32_open_sync(kobjns_type type, unsigned access, const wchar_t 
   switch (type) {
     case KOBJNS_TYPE_MUTEX: return OpenMutexW(access, FALSE, name);
     case KOBJNS_TYPE_EVENT: return OpenEventW(access, FALSE, name);
+    case KOBJNS_TYPE_TIMER: return OpenWaitableTimerW(access, FALSE, name);
     default: return OpenSemaphoreW(access, FALSE, name);
   }
 }
@@ -18,6 +19,10 @@ HANDLE kobjns__win32_create_sync(const kobjns__create_args *a, SECURITY_ATTRIBUT
   switch (a->type) {
     case KOBJNS_TYPE_MUTEX: return CreateMutexW(sa, a->initial_owner, name);
     case KOBJNS_TYPE_EVENT: return CreateEventW(sa, a->manual_reset, a->initial_state, name);
+    case KOBJNS_TYPE_TIMER:
+      return CreateWaitableTimerExW(sa, name,
+                                    a->manual_reset ? CREATE_WAITABLE_TIMER_MANUAL_RESET : 0,
+                                    a->desired | a->existing_access);
     default: return CreateSemaphoreW(sa, a->initial, a->maximum, name);
   }
 }
@@ -40,6 +45,42 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
   if (!ReleaseSemaphore(s->os.handle, count, &before))
     return kobjns__status_from_win32(GetLastError());
   if (previous) *previous = before;
+  return 0;
+}
+
+/* --- timers ------------------------------------------------------------------------------------
+ * Windows' own. A completion routine goes through a record of the handle's (Windows passes one
+ * pointer), which the next set or cancel through that handle, or its close, frees: a set and a
+ * cancel remove the APC the timer may have queued, and the close cancels the timer first (the
+ * kobjns rule on every backend: docs/api.md), so no APC can use a freed record. */
+static void CALLBACK call_completion(void *p, DWORD low, DWORD high) {
+  const kobjns__completion *c = p;
+  c->fn(c->context, c->arg, (uint64_t)high << 32 | low);
+}
+
+int kobjns__os_timer_set(kobjns__object *t, int64_t due, int32_t period_ms,
+                         const kobjns__completion *c) {
+  kobjns__completion *record = NULL;
+  if (c) {
+    if (!(record = malloc(sizeof *record))) return KOBJNS_NOT_ENOUGH_MEMORY;
+    *record = *c;
+  }
+  LARGE_INTEGER when = {.QuadPart = due};
+  if (!SetWaitableTimer(t->os.handle, &when, period_ms, record ? call_completion : NULL, record,
+                        FALSE)) {
+    DWORD error = GetLastError();
+    free(record);
+    return kobjns__status_from_win32(error);
+  }
+  free(t->os.completion); /* its APC, if queued, was removed by the set */
+  t->os.completion = record;
+  return 0;
+}
+
+int kobjns__os_timer_cancel(kobjns__object *t) {
+  if (!CancelWaitableTimer(t->os.handle)) return kobjns__status_from_win32(GetLastError());
+  free(t->os.completion);
+  t->os.completion = NULL;
   return 0;
 }
 

@@ -1,11 +1,13 @@
-/* Mutexes, events and semaphores: CreateMutex/CreateEvent/CreateSemaphore, their Open functions,
- * the releases and the waits. Each call validates what Win32 validates, then calls the portable
- * API once; a kobjns status is the Win32 error it stands for. As on Windows, a call that succeeds
- * leaves the last error alone, but for a create, which sets it to 0 or ERROR_ALREADY_EXISTS. */
+/* Mutexes, events, semaphores and waitable timers: CreateMutex/CreateEvent/CreateSemaphore/
+ * CreateWaitableTimer, their Open functions, the releases, SetWaitableTimer and the waits. Each
+ * call validates what Win32 validates, then calls the portable API once; a kobjns status is the
+ * Win32 error it stands for. As on Windows, a call that succeeds leaves the last error alone, but
+ * for a create, which sets it to 0 or ERROR_ALREADY_EXISTS. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +37,7 @@ static DWORD utf8_name(LPCWSTR name, char **out) {
 typedef struct create_call {
   kobjns_type type;
   BOOL initial_owner;               /* mutex */
-  BOOL manual_reset, initial_state; /* event */
+  BOOL manual_reset, initial_state; /* event; timer: manual_reset */
   LONG initial, maximum;            /* semaphore */
 } create_call;
 
@@ -59,6 +61,7 @@ static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const 
     case KOBJNS_TYPE_EVENT:
       rc = kobjns_event_create(NULL, name, c->manual_reset, c->initial_state, sddl, &s);
       break;
+    case KOBJNS_TYPE_TIMER: rc = kobjns_timer_create(NULL, name, c->manual_reset, sddl, &s); break;
     default: rc = kobjns_semaphore_create(NULL, name, c->initial, c->maximum, sddl, &s); break;
   }
   if (!s) return failed((DWORD)rc);
@@ -130,6 +133,7 @@ static HANDLE open_object(kobjns_type type, DWORD access, BOOL inherit, const ch
   (void)inherit; /* no CreateProcess here: nothing inherits handles */
   DWORD all = type == KOBJNS_TYPE_MUTEX   ? MUTEX_ALL_ACCESS
               : type == KOBJNS_TYPE_EVENT ? EVENT_ALL_ACCESS
+              : type == KOBJNS_TYPE_TIMER ? TIMER_ALL_ACCESS
                                           : SEMAPHORE_ALL_ACCESS;
   if (access & MAXIMUM_ALLOWED) access = (access & ~(DWORD)MAXIMUM_ALLOWED) | all;
   DWORD known = access & (all | GENERIC_RIGHTS), other = access & ~(all | GENERIC_RIGHTS);
@@ -139,6 +143,7 @@ static HANDLE open_object(kobjns_type type, DWORD access, BOOL inherit, const ch
   switch (type) {
     case KOBJNS_TYPE_MUTEX: rc = kobjns_mutex_open(NULL, name, known, &s); break;
     case KOBJNS_TYPE_EVENT: rc = kobjns_event_open(NULL, name, known, &s); break;
+    case KOBJNS_TYPE_TIMER: rc = kobjns_timer_open(NULL, name, known, &s); break;
     default: rc = kobjns_semaphore_open(NULL, name, known, &s); break;
   }
   /* Asking for nothing known is refused (5) once the name is found: the unknown rights say why. */
@@ -188,6 +193,85 @@ KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreA(DWORD access, BOOL inherit, LPCSTR
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD access, BOOL inherit, LPCWSTR name) {
   return open_w(KOBJNS_TYPE_SEMAPHORE, access, inherit, name);
+}
+
+/* --- waitable timers ---------------------------------------------------------------------------
+ */
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
+                                                    LPCSTR name) {
+  create_call c = {.type = KOBJNS_TYPE_TIMER, .manual_reset = manual_reset};
+  return create_a(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
+                                                    LPCWSTR name) {
+  create_call c = {.type = KOBJNS_TYPE_TIMER, .manual_reset = manual_reset};
+  return create_w(&c, sa, name);
+}
+
+/* The Ex forms: flags other than CREATE_WAITABLE_TIMER_MANUAL_RESET and _HIGH_RESOLUTION (which
+ * changes nothing here: every timer has the clock's resolution) are 87. The handle has
+ * TIMER_ALL_ACCESS whatever `access` asks (docs/porting.md). */
+#ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002
+#endif
+#define TIMER_EX_FLAGS (CREATE_WAITABLE_TIMER_MANUAL_RESET | CREATE_WAITABLE_TIMER_HIGH_RESOLUTION)
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES sa, LPCSTR name,
+                                                      DWORD flags, DWORD access) {
+  (void)access;
+  if (flags & ~(DWORD)TIMER_EX_FLAGS) return failed(ERROR_INVALID_PARAMETER);
+  create_call c = {.type = KOBJNS_TYPE_TIMER,
+                   .manual_reset = (flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};
+  return create_a(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR name,
+                                                      DWORD flags, DWORD access) {
+  (void)access;
+  if (flags & ~(DWORD)TIMER_EX_FLAGS) return failed(ERROR_INVALID_PARAMETER);
+  create_call c = {.type = KOBJNS_TYPE_TIMER,
+                   .manual_reset = (flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};
+  return create_w(&c, sa, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenWaitableTimerA(DWORD access, BOOL inherit, LPCSTR name) {
+  return open_a(KOBJNS_TYPE_TIMER, access, inherit, name);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI OpenWaitableTimerW(DWORD access, BOOL inherit, LPCWSTR name) {
+  return open_w(KOBJNS_TYPE_TIMER, access, inherit, name);
+}
+
+/* The program's routine is WINAPI (ms_abi on x86-64): called through its own type; it travels as
+ * the portable routine's `arg`, its argument as the context. */
+static void run_timer_routine(void *data, uintptr_t routine_bits, uint64_t signaled_at) {
+  PTIMERAPCROUTINE routine;
+  memcpy(&routine, &routine_bits, sizeof routine);
+  routine(data, (DWORD)signaled_at, (DWORD)(signaled_at >> 32));
+}
+
+/* fResume (waking a suspended system) cannot be done: the timer is set, and the answer is TRUE
+ * with ERROR_NOT_SUPPORTED, as SetWaitableTimer's documentation says of such systems. */
+KOBJNS_WIN32_API BOOL WINAPI SetWaitableTimer(HANDLE h, const LARGE_INTEGER *due, LONG period,
+                                              PTIMERAPCROUTINE routine, LPVOID arg, BOOL resume) {
+  if (!due) {
+    SetLastError(ERROR_NOACCESS); /* Windows' kernel cannot read it */
+    return FALSE;
+  }
+  uintptr_t routine_bits = 0;
+  _Static_assert(sizeof routine_bits == sizeof routine, "a function pointer in a uintptr_t");
+  memcpy(&routine_bits, &routine, sizeof routine_bits);
+  int rc = kobjns_timer_set(kobjns__facade_sync(h), due->QuadPart, period,
+                            routine ? run_timer_routine : NULL, arg, routine_bits);
+  if (rc) return answer(rc);
+  if (resume) SetLastError(ERROR_NOT_SUPPORTED);
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI CancelWaitableTimer(HANDLE h) {
+  return answer(kobjns_timer_cancel(kobjns__facade_sync(h)));
 }
 
 /* --- releases ------------------------------------------------------------------------------------

@@ -1072,6 +1072,94 @@ static void rows_apcs(void) {
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) CloseHandle(all[i]);
 }
 
+/* --- waitable timers ----------------------------------------------------------------------------
+ */
+
+static unsigned timer_calls;
+
+static void CALLBACK count_timer(LPVOID arg, DWORD low, DWORD high) {
+  (void)low, (void)high;
+  timer_calls += (unsigned)(ULONG_PTR)arg;
+}
+
+static void rows_timers(const rows_state *st) {
+  char name[256];
+  snprintf(name, sizeof name, "%s.timer", st->nsA);
+  HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
+  report(
+      "timer", "CreateWaitableTimerA, manual, named",
+      t ? said("handle, %u", (unsigned)GetLastError()) : said("NULL, %u", (unsigned)GetLastError()),
+      "handle, 0");
+  HANDLE again = CreateWaitableTimerA(NULL, FALSE, name);
+  report("timer", "the same name again",
+         again ? said("handle, %u", (unsigned)GetLastError())
+               : said("NULL, %u", (unsigned)GetLastError()),
+         "handle, 183");
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+  report("timer", "CreateEventA on a timer's name",
+         e ? "handle" : said("NULL, %u", (unsigned)GetLastError()), "NULL, 6");
+  HANDLE o = OpenWaitableTimerA(SYNCHRONIZE, FALSE, name);
+  report("timer", "OpenWaitableTimerA(SYNCHRONIZE)",
+         o ? "handle" : said("NULL, %u", (unsigned)GetLastError()), "handle");
+  report("timer", "a timer never set", wait_quietly(t, 0), "WAIT_TIMEOUT");
+  LARGE_INTEGER due = {.QuadPart = -300000}; /* 30 ms */
+  report("timer", "SetWaitableTimer through a SYNCHRONIZE handle",
+         done(SetWaitableTimer(o, &due, 0, NULL, NULL, FALSE)), "FALSE, 5");
+  report("timer", "SetWaitableTimer, 30 ms", done(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE)),
+         "TRUE");
+  report("timer", "not yet due", wait_quietly(t, 0), "WAIT_TIMEOUT");
+  report("timer", "due", wait_quietly(t, 5000), "WAIT_OBJECT_0");
+  report("timer", "a manual timer stays signaled", wait_quietly(o, 0), "WAIT_OBJECT_0");
+  const char *cancelled = done(CancelWaitableTimer(t));
+  report("timer", "CancelWaitableTimer leaves it signaled",
+         said("%s, %s", cancelled, wait_quietly(t, 0)), "TRUE, WAIT_OBJECT_0");
+  due.QuadPart = -100000000; /* 10 s */
+  const char *set_again = done(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
+  report("timer", "set again: not signaled", said("%s, %s", set_again, wait_quietly(t, 0)),
+         "TRUE, WAIT_TIMEOUT");
+  CancelWaitableTimer(t);
+  HANDLE s = CreateWaitableTimerW(NULL, FALSE, NULL);
+  due.QuadPart = -200000;
+  SetWaitableTimer(s, &due, 0, NULL, NULL, FALSE);
+  report("timer", "a synchronization timer, due", wait_quietly(s, 5000), "WAIT_OBJECT_0");
+  report("timer", "and reset by that wait", wait_quietly(s, 0), "WAIT_TIMEOUT");
+  SetWaitableTimer(s, &due, 10, NULL, NULL, FALSE);
+  report("timer", "periodic: three expiries",
+         said("%s, %s, %s", wait_quietly(s, 2000), wait_quietly(s, 2000), wait_quietly(s, 2000)),
+         "WAIT_OBJECT_0, WAIT_OBJECT_0, WAIT_OBJECT_0");
+  CancelWaitableTimer(s);
+  timer_calls = 0;
+  SetWaitableTimer(s, &due, 0, count_timer, (LPVOID)(ULONG_PTR)5, FALSE);
+  DWORD slept = SleepEx(2000, TRUE);
+  report("timer", "a completion routine: SleepEx(2000, TRUE)",
+         said("%s, %u", waited(slept), timer_calls), "WAIT_IO_COMPLETION, 5");
+  slept = SleepEx(50, TRUE);
+  report("timer", "once", said("%s, %u", waited(slept), timer_calls), "WAIT_OBJECT_0, 5");
+  due.QuadPart = -10000000;
+  SetLastError(0xdead);
+  BOOL resumed = SetWaitableTimer(s, &due, 0, NULL, NULL, TRUE);
+  report("timarg", "fResume TRUE",
+         said("%s, %u", resumed ? "TRUE" : "FALSE", (unsigned)GetLastError()), "TRUE, 50");
+  report("timarg", "a negative period", done(SetWaitableTimer(s, &due, -1, NULL, NULL, FALSE)),
+         "FALSE, 87");
+  report("timarg", "CreateWaitableTimerExW with unknown flags",
+         CreateWaitableTimerExW(NULL, NULL, 0x100, TIMER_ALL_ACCESS)
+             ? "handle"
+             : said("NULL, %u", (unsigned)GetLastError()),
+         "NULL, 87");
+  HANDLE x =
+      CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_MANUAL_RESET, TIMER_ALL_ACCESS);
+  due.QuadPart = 0;
+  SetWaitableTimer(x, &due, 0, NULL, NULL, FALSE);
+  const char *first = wait_quietly(x, 1000);
+  report("timer", "CreateWaitableTimerExW, manual, due at once",
+         said("%s, %s", first, wait_quietly(x, 0)), "WAIT_OBJECT_0, WAIT_OBJECT_0");
+  HANDLE all[] = {t, again, o, s, x};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    if (all[i]) CloseHandle(all[i]);
+  if (e) CloseHandle(e);
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -1127,6 +1215,7 @@ static int rows_main(void) {
   rows_session_id();
   rows_threads();
   rows_apcs();
+  rows_timers(&st);
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
