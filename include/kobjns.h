@@ -393,10 +393,31 @@ KOBJNS_API int kobjns_sleep(uint32_t ms, unsigned flags);
  * two low bits are ignored, as Windows ignores them in a HANDLE), and the Win32 facade's HANDLEs
  * are the same values. */
 
-/* Close a handle of any type (a kobjns_section * or a kobjns_sync *): 0, or 6 if not live. */
+/* Close a handle of any type (a kobjns_section * or a kobjns_sync *): 0, or 6 if not live or
+ * protected from close (KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE: it stays open). */
 KOBJNS_API int kobjns_close(void *handle);
 /* The type of a live handle: 0 with *type set, or 6 (*type KOBJNS_TYPE_NONE). */
 KOBJNS_API int kobjns_handle_type(const void *handle, kobjns_type *type);
+
+/* A handle's flags: Win32's HANDLE_FLAG_* values. INHERIT is kept and reported (no process of
+ * kobjns's inherits handles yet); PROTECT_FROM_CLOSE makes every close of the handle fail (6)
+ * until it is cleared (the process's end closes it anyway). */
+#define KOBJNS_HANDLE_FLAG_INHERIT 0x1u
+#define KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE 0x2u
+KOBJNS_API int kobjns_handle_flags(const void *handle, unsigned *flags);
+/* Set the flags in `mask` to their values in `flags`: 0; 6; 87 (other bits in `mask`). */
+KOBJNS_API int kobjns_handle_set_flags(void *handle, unsigned mask, unsigned flags);
+
+/* Duplicate a handle within the process (DuplicateHandle): *out is a new handle to the same
+ * object, with KOBJNS_DUPLICATE_SAME_ACCESS the source's access, else `access` (generic rights
+ * mapped), which must be rights the source handle has (5 otherwise: kobjns does not look at the
+ * descriptor for more, where Windows may grant them). Its flags are 0. With
+ * KOBJNS_DUPLICATE_CLOSE_SOURCE the source handle is closed, whether the duplicate succeeds or
+ * not (as documented for DuplicateHandle). The object lives while either handle does. 0; 5; 6;
+ * 8; 87 (out NULL, other options); 4. */
+#define KOBJNS_DUPLICATE_CLOSE_SOURCE 0x1u
+#define KOBJNS_DUPLICATE_SAME_ACCESS 0x2u
+KOBJNS_API int kobjns_duplicate(void *handle, unsigned access, unsigned options, void **out);
 
 /* --- recovery ---------------------------------------------------------------------------- */
 

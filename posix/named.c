@@ -323,6 +323,16 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   return KOBJNS_BUSY;
 }
 
+int kobjns__os_duplicate(const kobjns__object *from, kobjns__object *to) {
+  memcpy(to->os.native, from->os.native, sizeof to->os.native);
+  to->os.header_size = from->os.header_size;
+  int rc = kobjns__hold_duplicate(&from->os.hold, &to->os.hold, to->os.native[0] != '\0');
+  if (rc) return rc;
+  const kobjns__named_type *t = named_type(to->type);
+  if (t->share) t->share(to, from);
+  return 0;
+}
+
 void kobjns__os_close(kobjns__object *o) {
   const kobjns__named_type *t = named_type(o->type);
   if (t->release) t->release(o);

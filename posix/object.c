@@ -97,14 +97,37 @@ static int lock(int fd, int op);
 static pthread_mutex_t holds_lock = PTHREAD_MUTEX_INITIALIZER;
 static kobjns__hold *holds;
 
-void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) {
-  *h = (kobjns__hold){.fd = fd, .pid = current_pid, .lock_fd = -1, .spare = -1, .listed = named};
+/* Keep `fd` (and `lock_fd`, -1 for none) as `h`, listed when named. */
+static void hold_keep(kobjns__hold *h, int fd, int lock_fd, bool named) {
+  *h = (kobjns__hold){
+      .fd = fd, .pid = current_pid, .lock_fd = lock_fd, .spare = -1, .listed = named};
   if (!named) return;
   pthread_mutex_lock(&holds_lock);
   h->next = holds;
   if (holds) holds->prev = h;
   holds = h;
   pthread_mutex_unlock(&holds_lock);
+}
+
+void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) { hold_keep(h, fd, -1, named); }
+
+int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named) {
+  int fd = kobjns__plat_reopen(from->fd, false), lock_fd = -1;
+  if (fd == -EACCES || fd == -EPERM) {
+    if ((lock_fd = kobjns__plat_reopen(from->fd, true)) < 0)
+      fd = lock_fd;
+    else if ((fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+      fd = -errno;
+  }
+  /* Our other hold keeps everyone's exclusive lock away: the shared one is ours at once. */
+  int locked = fd < 0 ? fd : lock(lock_fd >= 0 ? lock_fd : fd, LOCK_SH | LOCK_NB) < 0 ? -errno : 0;
+  if (locked < 0) {
+    if (fd >= 0) close(fd);
+    if (lock_fd >= 0) close(lock_fd);
+    return locked == -ENOTSUP ? KOBJNS_NOT_SUPPORTED : kobjns__status_from_errno(-locked);
+  }
+  hold_keep(to, fd, lock_fd, named);
+  return 0;
 }
 
 void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from) {

@@ -50,6 +50,11 @@ void kobjns__object_release(int fd, const char *native, int pid);
  * is listed, so that fork() gives the child a description and a lock of its own for it, as if
  * the handle were inherited on Windows: the last closer in any process removes the name. */
 void kobjns__hold_keep(kobjns__hold *h, int fd, bool named);
+/* A second hold of the object `from` holds (a duplicated handle): a description of its own,
+ * locked shared, so that each hold's release judges "last" for itself; where the file's mode
+ * now refuses `from`'s access, a read-only description for the lock and a copy of `from`'s
+ * descriptor for I/O. 0, or a status (50 where the system cannot open a file again). */
+int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named);
 /* Move the hold `from` to `to` (a struct that holds one is being copied); `from` holds nothing. */
 void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from);
 /* fork(): descriptions for the child made before it (the list's lock held from here), closed
@@ -112,6 +117,8 @@ typedef struct kobjns__named_type {
   void (*unpublished)(kobjns__object *o);
   /* Drop what adopt or init took (may be NULL). */
   void (*release)(kobjns__object *o);
+  /* A duplicated handle `to` takes what `from` holds of the type's (may be NULL: nothing). */
+  void (*share)(kobjns__object *to, const kobjns__object *from);
 } kobjns__named_type;
 
 /* The types' parts: section.c, sync.c and thread.c. */
@@ -165,6 +172,7 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
 int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args *a,
                         kobjns__object *o);
 void kobjns__thread_release(kobjns__object *o);
+void kobjns__thread_share(kobjns__object *to, const kobjns__object *from);
 /* A thread's page (sync.c), for posix/thread.c: another hold on the process's mapping of it (the
  * running thread's own, which outlives every handle), its release; the end of the thread (its
  * exit code kept, the page signaled for every waiter, now and later); and whether it ended, with

@@ -513,24 +513,31 @@ static void release_state(kobjns__object *o) {
   o->os.map = NULL;
 }
 
-#define SYNC_TYPE(t, made, gone)                                                                   \
+/* A duplicated handle shares the process's mapping of the page. */
+static void share_state(kobjns__object *to, const kobjns__object *from) {
+  to->os.map = from->os.map;
+  kobjns__sync_map_hold(to->os.map);
+}
+
+#define SYNC_TYPE(t, made, gone, shared)                                                           \
   {                                                                                                \
     .type = t, .granted_bits = granted_bits, .open_writable = open_writable,                       \
     .file_size = file_size, .adopt = adopt, .init = made, .unpublished = gone, .release = gone,    \
+    .share = shared,                                                                               \
   }
 const kobjns__named_type kobjns__posix_mutex =
-    SYNC_TYPE(KOBJNS_TYPE_MUTEX, init_state, release_state);
+    SYNC_TYPE(KOBJNS_TYPE_MUTEX, init_state, release_state, share_state);
 const kobjns__named_type kobjns__posix_event =
-    SYNC_TYPE(KOBJNS_TYPE_EVENT, init_state, release_state);
+    SYNC_TYPE(KOBJNS_TYPE_EVENT, init_state, release_state, share_state);
 const kobjns__named_type kobjns__posix_semaphore =
-    SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE, init_state, release_state);
+    SYNC_TYPE(KOBJNS_TYPE_SEMAPHORE, init_state, release_state, share_state);
 /* A thread's object: an event's page, and what runs the thread (posix/thread.c). */
-const kobjns__named_type kobjns__posix_thread =
-    SYNC_TYPE(KOBJNS_TYPE_THREAD, kobjns__thread_init, kobjns__thread_release);
+const kobjns__named_type kobjns__posix_thread = SYNC_TYPE(
+    KOBJNS_TYPE_THREAD, kobjns__thread_init, kobjns__thread_release, kobjns__thread_share);
 /* A timer's: an event's page with a due time; the handle's completion routine goes with it. */
 static void release_timer(kobjns__object *o);
 const kobjns__named_type kobjns__posix_timer =
-    SYNC_TYPE(KOBJNS_TYPE_TIMER, init_state, release_timer);
+    SYNC_TYPE(KOBJNS_TYPE_TIMER, init_state, release_timer, share_state);
 
 /* --- a thread's page (posix/thread.c runs the thread) ------------------------------------------
  */

@@ -275,6 +275,13 @@ int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args 
   return 0;
 }
 
+void kobjns__thread_share(kobjns__object *to, const kobjns__object *from) {
+  to->os.map = from->os.map;
+  kobjns__sync_map_hold(to->os.map);
+  to->os.run = from->os.run;
+  __atomic_add_fetch(&to->os.run->refs, 1, __ATOMIC_RELAXED);
+}
+
 void kobjns__thread_release(kobjns__object *o) {
   kobjns__posix_event.release(o);
   if (o->os.run) run_put(o->os.run);

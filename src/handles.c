@@ -147,6 +147,10 @@ static bool end_handle(kobjns__object *o) {
 int kobjns__handle_remove(const void *handle, kobjns_type type) {
   kobjns__object *o = kobjns__handle_get(handle, type);
   if (!o) return KOBJNS_INVALID_HANDLE;
+  if (__atomic_load_n(&o->flags, __ATOMIC_ACQUIRE) & KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE) {
+    kobjns__handle_put(o); /* NtClose's STATUS_HANDLE_NOT_CLOSABLE: ERROR_INVALID_HANDLE */
+    return KOBJNS_INVALID_HANDLE;
+  }
   bool ended = end_handle(o);
   if (ended) kobjns__handle_put(o); /* the table's: closes now, or when the last call returns */
   kobjns__handle_put(o);            /* ours */

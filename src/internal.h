@@ -77,6 +77,7 @@ typedef struct kobjns__object {
   bool executable;       /* section: created with an execute protection */
   bool protection_known; /* section: read_only and executable are known (else the OS decides) */
   char *path;            /* canonical path, "" for an unnamed object */
+  unsigned flags;        /* KOBJNS_HANDLE_FLAG_* (atomic) */
   kobjns__os_object os;
 } kobjns__object;
 

@@ -132,6 +132,65 @@ int kobjns_open_explain(kobjns_ctx *ctx, const char *name, kobjns_type type, uns
 
 int kobjns_close(void *handle) { return kobjns__handle_remove(handle, KOBJNS_TYPE_NONE); }
 
+#define HANDLE_FLAGS (KOBJNS_HANDLE_FLAG_INHERIT | KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE)
+
+int kobjns_handle_flags(const void *handle, unsigned *flags) {
+  if (!flags) return KOBJNS_INVALID_PARAMETER;
+  *flags = 0;
+  kobjns__object *o = kobjns__handle_get(handle, KOBJNS_TYPE_NONE);
+  if (!o) return KOBJNS_INVALID_HANDLE;
+  *flags = __atomic_load_n(&o->flags, __ATOMIC_ACQUIRE);
+  kobjns__handle_put(o);
+  return 0;
+}
+
+int kobjns_handle_set_flags(void *handle, unsigned mask, unsigned flags) {
+  if (mask & ~HANDLE_FLAGS) return KOBJNS_INVALID_PARAMETER;
+  kobjns__object *o = kobjns__handle_get(handle, KOBJNS_TYPE_NONE);
+  if (!o) return KOBJNS_INVALID_HANDLE;
+  unsigned old = __atomic_load_n(&o->flags, __ATOMIC_ACQUIRE);
+  while (!__atomic_compare_exchange_n(&o->flags, &old, (old & ~mask) | (flags & mask), true,
+                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+  }
+  kobjns__handle_put(o);
+  return 0;
+}
+
+/* A second object for `from`'s handle-to-be: its portable facts, `access`, no flags. */
+static kobjns__object *object_copy(const kobjns__object *from, unsigned access) {
+  size_t len = strlen(from->path);
+  kobjns__object *o = calloc(1, sizeof *o + len + 1);
+  if (!o) return NULL;
+  o->type = from->type;
+  o->access = access;
+  o->size = from->size;
+  o->read_only = from->read_only;
+  o->executable = from->executable;
+  o->protection_known = from->protection_known;
+  o->path = (char *)(o + 1);
+  memcpy(o->path, from->path, len + 1);
+  return o;
+}
+
+int kobjns_duplicate(void *handle, unsigned access, unsigned options, void **out) {
+  if (!out) return KOBJNS_INVALID_PARAMETER;
+  *out = NULL;
+  if (options & ~(KOBJNS_DUPLICATE_CLOSE_SOURCE | KOBJNS_DUPLICATE_SAME_ACCESS))
+    return KOBJNS_INVALID_PARAMETER;
+  kobjns__object *from = kobjns__handle_get(handle, KOBJNS_TYPE_NONE);
+  if (!from) return KOBJNS_INVALID_HANDLE;
+  unsigned granted =
+      options & KOBJNS_DUPLICATE_SAME_ACCESS ? from->access : kobjns__type_map(from->type, access);
+  int rc = granted & ~from->access ? KOBJNS_ACCESS_DENIED : 0;
+  kobjns__object *to = rc ? NULL : object_copy(from, granted);
+  if (!rc && !to) rc = KOBJNS_NOT_ENOUGH_MEMORY;
+  if (!rc && (rc = kobjns__os_duplicate(from, to))) free(to);
+  kobjns__handle_put(from);
+  /* "This occurs regardless of any error status returned" (DuplicateHandle's documentation). */
+  if (options & KOBJNS_DUPLICATE_CLOSE_SOURCE) kobjns__handle_remove(handle, KOBJNS_TYPE_NONE);
+  return rc ? rc : kobjns__handle_add(to, out);
+}
+
 int kobjns_handle_type(const void *handle, kobjns_type *type) {
   if (!type) return KOBJNS_INVALID_PARAMETER;
   *type = KOBJNS_TYPE_NONE;

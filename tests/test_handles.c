@@ -85,9 +85,10 @@ static void types_of_handles(void) {
 }
 
 static void type_names(void) {
-  static const char *const names[] = {"",        "Section", "Mutex",   "Event",    "Semaphore",
-                                      "Session", "Object",  "Unknown", "Temporary"};
-  for (int t = 0; t <= KOBJNS_TYPE_TEMPORARY; t++)
+  static const char *const names[] = {"",          "Section", "Mutex",  "Event",
+                                      "Semaphore", "Session", "Object", "Unknown",
+                                      "Temporary", "Thread",  "Timer"};
+  for (int t = 0; t <= KOBJNS_TYPE_TIMER; t++)
     CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)t), names[t]);
   CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)99), "");
   CU_ASSERT_STRING_EQUAL(kobjns_type_name((kobjns_type)-1), "");
@@ -172,7 +173,129 @@ static void open_explain_on_every_backend(void) {
   KT_OK(kobjns_close(m));
 }
 
+/* A duplicate is a second handle to the same object: what one does, the other sees; closing the
+ * original leaves the object (and its name) to the duplicate. */
+static void duplicates_share_the_object(void) {
+  const char *name = kt_name("dup");
+  kobjns_sync *e = NULL, *d = NULL, *other = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, NULL, &e));
+  KT_OK(kobjns_duplicate(e, 0, KOBJNS_DUPLICATE_SAME_ACCESS, (void **)&d));
+  CU_ASSERT(d != NULL && d != e);
+  unsigned access = 0;
+  KT_OK(kobjns_sync_access(d, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_EVENT_ALL_ACCESS);
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_path(d), kobjns_sync_path(e));
+  KT_OK(kobjns_event_set(d));
+  KT_OK(kobjns_wait(e, 0)); /* one object */
+  KT_OK(kobjns_event_reset(e));
+  KT_STATUS(kobjns_wait(d, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_event_open(NULL, name, KOBJNS_SYNCHRONIZE, &other)); /* the name lives on */
+  KT_OK(kobjns_sync_close(other));
+  KT_OK(kobjns_sync_close(d));
+  KT_STATUS(kobjns_event_open(NULL, name, KOBJNS_SYNCHRONIZE, &other), KOBJNS_FILE_NOT_FOUND);
+  /* A section's duplicate maps the same bytes, and keeps them once the original is closed. */
+  kobjns_section *s = NULL, *sd = NULL;
+  char *a = NULL, *b = NULL;
+  KT_OK(kobjns_section_create(NULL, kt_name("dupsec"), 4096, KOBJNS_MAP_ALL_ACCESS, NULL, &s));
+  KT_OK(kobjns_duplicate(s, KOBJNS_MAP_READ, 0, (void **)&sd));
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, (void **)&a));
+  strcpy(a, "shared");
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_section_map(sd, KOBJNS_MAP_READ, 0, 0, (void **)&b));
+  CU_ASSERT_STRING_EQUAL(b, "shared");
+  char *refused = NULL;
+  KT_STATUS(kobjns_section_map(sd, KOBJNS_MAP_WRITE, 0, 0, (void **)&refused),
+            KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_unmap(a));
+  KT_OK(kobjns_unmap(b));
+  KT_OK(kobjns_section_close(sd));
+}
+
+static uint32_t answer_seven(void *arg) {
+  (void)arg;
+  return 7;
+}
+
+/* Access: a subset of the source's, or the same; more is 5. Close-source; bad arguments. Thread
+ * and unnamed objects duplicate too. */
+static void duplicate_access_and_options(void) {
+  kobjns_sync *e = NULL, *d = NULL, *t = NULL, *td = NULL;
+  KT_OK(kobjns_event_create(NULL, NULL, 0, 0, NULL, &e));
+  KT_OK(kobjns_duplicate(e, KOBJNS_SYNCHRONIZE, 0, (void **)&d));
+  unsigned access = 0;
+  KT_OK(kobjns_sync_access(d, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_SYNCHRONIZE);
+  KT_STATUS(kobjns_event_set(d), KOBJNS_ACCESS_DENIED);
+  kobjns_sync *more = NULL;
+  KT_STATUS(kobjns_duplicate(d, KOBJNS_EVENT_ALL_ACCESS, 0, (void **)&more), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_duplicate(d, KOBJNS_GENERIC_ALL, 0, (void **)&more), KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_PTR_NULL(more);
+  KT_OK(kobjns_duplicate(e, KOBJNS_GENERIC_EXECUTE, 0, (void **)&more)); /* GX: SYNCHRONIZE */
+  KT_OK(kobjns_sync_access(more, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_SYNCHRONIZE | 0x00020000u); /* and READ_CONTROL */
+  KT_OK(kobjns_sync_close(more));
+  KT_STATUS(kobjns_duplicate(e, 0, 0x4, (void **)&more), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_duplicate(e, 0, 0, NULL), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_duplicate(NULL, 0, 0, (void **)&more), KOBJNS_INVALID_HANDLE);
+  /* Close-source: the source is gone, the duplicate works; even when the duplicate fails. */
+  KT_OK(kobjns_duplicate(e, 0, KOBJNS_DUPLICATE_SAME_ACCESS | KOBJNS_DUPLICATE_CLOSE_SOURCE,
+                         (void **)&more));
+  KT_STATUS(kobjns_event_set(e), KOBJNS_INVALID_HANDLE);
+  KT_OK(kobjns_event_set(more));
+  KT_OK(kobjns_wait(d, 0));
+  KT_STATUS(
+      kobjns_duplicate(d, KOBJNS_EVENT_ALL_ACCESS, KOBJNS_DUPLICATE_CLOSE_SOURCE, (void **)&e),
+      KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_sync_close(d), KOBJNS_INVALID_HANDLE); /* closed all the same */
+  KT_OK(kobjns_sync_close(more));
+  /* A thread's handle: the duplicate waits for the same end and gives the same code. */
+  KT_OK(kobjns_thread_create(answer_seven, NULL, 0, 0, &t, NULL));
+  KT_OK(kobjns_duplicate(t, 0, KOBJNS_DUPLICATE_SAME_ACCESS, (void **)&td));
+  KT_OK(kobjns_sync_close(t));
+  KT_OK(kobjns_wait(td, 10000));
+  uint32_t code = 0;
+  KT_OK(kobjns_thread_exit_code(td, &code));
+  CU_ASSERT_EQUAL(code, 7);
+  KT_OK(kobjns_sync_close(td));
+}
+
+/* Flags: INHERIT kept and reported; PROTECT_FROM_CLOSE refuses every close until cleared. */
+static void handle_flags(void) {
+  kobjns_sync *m = NULL, *d = NULL;
+  unsigned flags = 9;
+  KT_OK(kobjns_mutex_create(NULL, NULL, 0, NULL, &m));
+  KT_OK(kobjns_handle_flags(m, &flags));
+  CU_ASSERT_EQUAL(flags, 0);
+  KT_OK(
+      kobjns_handle_set_flags(m, KOBJNS_HANDLE_FLAG_INHERIT | KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE,
+                              KOBJNS_HANDLE_FLAG_INHERIT | KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE));
+  KT_OK(kobjns_handle_flags(m, &flags));
+  CU_ASSERT_EQUAL(flags, KOBJNS_HANDLE_FLAG_INHERIT | KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE);
+  KT_STATUS(kobjns_sync_close(m), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_close(m), KOBJNS_INVALID_HANDLE);
+  KT_OK(kobjns_wait(m, 0)); /* still open */
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_duplicate(m, 0, KOBJNS_DUPLICATE_SAME_ACCESS, (void **)&d));
+  KT_OK(kobjns_handle_flags(d, &flags));
+  CU_ASSERT_EQUAL(flags, 0); /* a duplicate's flags are its own */
+  KT_OK(kobjns_handle_set_flags(m, KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+  KT_OK(kobjns_handle_flags(m, &flags));
+  CU_ASSERT_EQUAL(flags, KOBJNS_HANDLE_FLAG_INHERIT);
+  KT_STATUS(kobjns_handle_set_flags(m, 0x4, 0x4), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_handle_flags(m, NULL), KOBJNS_INVALID_PARAMETER);
+  KT_OK(kobjns_sync_close(m));
+  KT_STATUS(kobjns_handle_flags(m, &flags), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_handle_set_flags(m, 0, 0), KOBJNS_INVALID_HANDLE);
+  KT_OK(kobjns_sync_close(d));
+}
+
 void kt_add_handles(CU_pSuite s) {
+  kt_add(s, "a duplicate is a second handle to the same object (events, sections)",
+         duplicates_share_the_object, 0);
+  kt_add(s, "duplicates: access (a subset, the same, more is 5), close-source, threads",
+         duplicate_access_and_options, 0);
+  kt_add(s, "handle flags: inherit kept, protect-from-close refuses closes", handle_flags, 0);
   kt_add(s, "values are multiples of 4 below 2^32, low bits ignored",
          values_are_small_multiples_of_four, 0);
   kt_add(s, "a closed handle's value is not issued again soon", a_closed_value_comes_back_late, 0);

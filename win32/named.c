@@ -82,6 +82,16 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   return existed ? KOBJNS_ALREADY_EXISTS : 0;
 }
 
+int kobjns__os_duplicate(const kobjns__object *from, kobjns__object *to) {
+  HANDLE self = GetCurrentProcess(), h = NULL;
+  if (!DuplicateHandle(self, from->os.handle, self, &h, to->access, FALSE, 0))
+    return kobjns__status_from_win32(GetLastError());
+  to->os.handle = h;
+  to->os.thread_started = from->os.thread_started;
+  to->os.completion = NULL; /* a timer's routine belongs to the handle that set it */
+  return 0;
+}
+
 void kobjns__os_close(kobjns__object *o) {
   /* A thread made but never let run (its start failed) would stay suspended for ever. */
   if (o->type == KOBJNS_TYPE_THREAD && !o->os.thread_started) TerminateThread(o->os.handle, 0);

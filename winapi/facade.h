@@ -31,6 +31,10 @@ static inline HANDLE kobjns__facade_handle(const void *kobjns_handle) {
 static inline kobjns_section *kobjns__facade_section(HANDLE h) { return (kobjns_section *)h; }
 static inline kobjns_sync *kobjns__facade_sync(HANDLE h) { return (kobjns_sync *)h; }
 
+/* A new handle's HANDLE_FLAG_INHERIT, from SECURITY_ATTRIBUTES.bInheritHandle or an Open's
+ * bInheritHandle (NULL: nothing). */
+void kobjns__facade_inherit(HANDLE h, BOOL inherit);
+
 /* --- names (mapping.c) ----------------------------------------------------------------------- */
 /* A name passed to an A function: 0, or ERROR_FILENAME_EXCED_RANGE for MAX_PATH characters or
  * more (Windows converts it into a MAX_PATH buffer). NULL is 0: the caller decides about it. */

@@ -1,5 +1,6 @@
-/* CloseHandle and the thread's last error. HANDLEs are the library's own handle values
- * (facade.h): the table is the library's, shared with the portable API. */
+/* CloseHandle, DuplicateHandle, Get/SetHandleInformation and the thread's last error. HANDLEs are
+ * the library's own handle values (facade.h): the table is the library's, shared with the portable
+ * API. */
 #include "facade.h"
 
 static _Thread_local DWORD last_error;
@@ -14,4 +15,64 @@ KOBJNS_WIN32_API BOOL WINAPI CloseHandle(HANDLE h) {
   int rc = kobjns_close(h);
   if (rc) SetLastError((DWORD)rc);
   return rc == 0;
+}
+
+/* GetHandleInformation, SetHandleInformation: HANDLE_FLAG_INHERIT (kept and reported: nothing
+ * inherits handles yet) and HANDLE_FLAG_PROTECT_FROM_CLOSE (CloseHandle then fails with
+ * ERROR_INVALID_HANDLE, as NtClose's STATUS_HANDLE_NOT_CLOSABLE). */
+KOBJNS_WIN32_API BOOL WINAPI GetHandleInformation(HANDLE h, LPDWORD flags) {
+  if (!flags) {
+    SetLastError(ERROR_NOACCESS);
+    return FALSE;
+  }
+  unsigned value = 0;
+  int rc = kobjns_handle_flags(h, &value);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  *flags = value;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags) {
+  int rc = kobjns_handle_set_flags(h, mask, flags);
+  if (rc) SetLastError((DWORD)rc);
+  return rc == 0;
+}
+
+void kobjns__facade_inherit(HANDLE h, BOOL inherit) {
+  if (h && inherit) kobjns_handle_set_flags(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+}
+
+/* Within the calling process (both process handles GetCurrentProcess()): a new handle to the
+ * same object, with DUPLICATE_SAME_ACCESS the source's access, else dwDesiredAccess, which must
+ * be rights the source has (ERROR_ACCESS_DENIED otherwise: Windows may grant more where the
+ * object's descriptor allows). DUPLICATE_CLOSE_SOURCE closes the source whatever happens. Another
+ * process's handle is ERROR_INVALID_HANDLE (no process handles yet); the pseudo-handles of the
+ * process and thread cannot be duplicated here (ERROR_NOT_SUPPORTED: no object stands for them). */
+KOBJNS_WIN32_API BOOL WINAPI DuplicateHandle(HANDLE source_process, HANDLE source,
+                                             HANDLE target_process, LPHANDLE target, DWORD access,
+                                             BOOL inherit, DWORD options) {
+  int rc = 0;
+  if (source_process != KOBJNS__CURRENT_PROCESS || target_process != KOBJNS__CURRENT_PROCESS)
+    rc = KOBJNS_INVALID_HANDLE;
+  else if (source == KOBJNS__CURRENT_PROCESS || source == KOBJNS__CURRENT_THREAD)
+    rc = KOBJNS_NOT_SUPPORTED;
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  void *copy = NULL;
+  rc = kobjns_duplicate(source, access, options, &copy);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  kobjns__facade_inherit(copy, inherit);
+  if (target)
+    *target = copy;
+  else
+    kobjns_close(copy); /* the caller does not want it */
+  return TRUE;
 }

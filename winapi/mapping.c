@@ -75,8 +75,10 @@ static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD p
   kobjns_section *s = NULL;
   int rc = kobjns_section_create(NULL, name, size, access, sddl, &s);
   if (!s) return failed((DWORD)rc);
+  HANDLE h = kobjns__facade_handle(s);
+  kobjns__facade_inherit(h, sa && sa->bInheritHandle);
   SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
-  return kobjns__facade_handle(s);
+  return h;
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateFileMappingA(HANDLE file, LPSECURITY_ATTRIBUTES sa,
@@ -109,11 +111,12 @@ static DWORD map_access(DWORD access, unsigned *out) {
 }
 
 static HANDLE open_mapping(DWORD access, BOOL inherit, const char *name) {
-  (void)inherit; /* no CreateProcess here: nothing inherits handles */
   kobjns_section *s = NULL;
   int rc = kobjns_section_open(NULL, name, access, &s); /* the same rights, checked there */
   if (rc) return failed((DWORD)rc);
-  return kobjns__facade_handle(s);
+  HANDLE h = kobjns__facade_handle(s);
+  kobjns__facade_inherit(h, inherit);
+  return h;
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenFileMappingA(DWORD access, BOOL inherit, LPCSTR name) {

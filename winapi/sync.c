@@ -50,7 +50,7 @@ static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const 
       (c->maximum <= 0 || c->initial < 0 || c->initial > c->maximum))
     return failed(ERROR_INVALID_PARAMETER);
   /* The SDDL text: the create parses it with the type's generic mapping (GA = MUTEX_ALL_ACCESS
-   * on a mutex). bInheritHandle: nothing inherits handles here (no CreateProcess). */
+   * on a mutex). bInheritHandle: the handle's HANDLE_FLAG_INHERIT. */
   const char *sddl = NULL;
   DWORD error = kobjns__facade_sddl_of(sa ? sa->lpSecurityDescriptor : NULL, &sddl);
   if (error) return failed(error);
@@ -66,6 +66,7 @@ static HANDLE create(const create_call *c, const SECURITY_ATTRIBUTES *sa, const 
   }
   if (!s) return failed((DWORD)rc);
   HANDLE h = kobjns__facade_handle(s);
+  kobjns__facade_inherit(h, sa && sa->bInheritHandle);
   if (h) SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
   return h;
 }
@@ -130,7 +131,6 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG i
  * ERROR_ACCESS_DENIED, or ERROR_PRIVILEGE_NOT_HELD for ACCESS_SYSTEM_SECURITY (it needs
  * SeSecurityPrivilege). MAXIMUM_ALLOWED asks for all the type's rights. */
 static HANDLE open_object(kobjns_type type, DWORD access, BOOL inherit, const char *name) {
-  (void)inherit; /* no CreateProcess here: nothing inherits handles */
   DWORD all = type == KOBJNS_TYPE_MUTEX   ? MUTEX_ALL_ACCESS
               : type == KOBJNS_TYPE_EVENT ? EVENT_ALL_ACCESS
               : type == KOBJNS_TYPE_TIMER ? TIMER_ALL_ACCESS
@@ -153,7 +153,9 @@ static HANDLE open_object(kobjns_type type, DWORD access, BOOL inherit, const ch
     kobjns_sync_close(s);
     return failed(refusal);
   }
-  return kobjns__facade_handle(s);
+  HANDLE h = kobjns__facade_handle(s);
+  kobjns__facade_inherit(h, inherit);
+  return h;
 }
 
 static HANDLE open_a(kobjns_type type, DWORD access, BOOL inherit, LPCSTR name) {
@@ -195,8 +197,7 @@ KOBJNS_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD access, BOOL inherit, LPCWST
   return open_w(KOBJNS_TYPE_SEMAPHORE, access, inherit, name);
 }
 
-/* --- waitable timers ---------------------------------------------------------------------------
- */
+/* --- waitable timers ------------------------------------------------------------------------ */
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset,
                                                     LPCSTR name) {
@@ -218,22 +219,25 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES sa, BO
 #endif
 #define TIMER_EX_FLAGS (CREATE_WAITABLE_TIMER_MANUAL_RESET | CREATE_WAITABLE_TIMER_HIGH_RESOLUTION)
 
+/* The Ex forms' flags as a create: FALSE for flags it does not know. */
+static bool timer_ex_call(DWORD flags, create_call *c) {
+  *c = (create_call){.type = KOBJNS_TYPE_TIMER,
+                     .manual_reset = (flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};
+  return !(flags & ~(DWORD)TIMER_EX_FLAGS);
+}
+
 KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES sa, LPCSTR name,
                                                       DWORD flags, DWORD access) {
   (void)access;
-  if (flags & ~(DWORD)TIMER_EX_FLAGS) return failed(ERROR_INVALID_PARAMETER);
-  create_call c = {.type = KOBJNS_TYPE_TIMER,
-                   .manual_reset = (flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};
-  return create_a(&c, sa, name);
+  create_call c;
+  return timer_ex_call(flags, &c) ? create_a(&c, sa, name) : failed(ERROR_INVALID_PARAMETER);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR name,
                                                       DWORD flags, DWORD access) {
   (void)access;
-  if (flags & ~(DWORD)TIMER_EX_FLAGS) return failed(ERROR_INVALID_PARAMETER);
-  create_call c = {.type = KOBJNS_TYPE_TIMER,
-                   .manual_reset = (flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};
-  return create_w(&c, sa, name);
+  create_call c;
+  return timer_ex_call(flags, &c) ? create_w(&c, sa, name) : failed(ERROR_INVALID_PARAMETER);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenWaitableTimerA(DWORD access, BOOL inherit, LPCSTR name) {

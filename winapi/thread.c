@@ -31,13 +31,13 @@ static uint32_t run_routine(void *arg) {
   return s.routine(s.param);
 }
 
-/* The security descriptor and bInheritHandle are not used: threads have no descriptor of their
- * own here, and nothing inherits handles yet. STACK_SIZE_PARAM_IS_A_RESERVATION changes nothing:
- * a pthread's stack is reserved whole. Other flags are ignored, as Windows ignores them. */
+/* The security descriptor is not used: threads have no descriptor of their own here;
+ * bInheritHandle is the handle's HANDLE_FLAG_INHERIT. STACK_SIZE_PARAM_IS_A_RESERVATION changes
+ * nothing: a pthread's stack is reserved whole. Other flags are ignored, as Windows ignores them.
+ */
 KOBJNS_WIN32_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack_size,
                                             LPTHREAD_START_ROUTINE routine, LPVOID param,
                                             DWORD flags, LPDWORD id) {
-  (void)sa;
   if (!routine) { /* Windows starts it, and the new thread faults at once */
     SetLastError(ERROR_INVALID_PARAMETER);
     return NULL;
@@ -57,7 +57,9 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T sta
     return NULL;
   }
   if (id) *id = tid;
-  return kobjns__facade_handle(t);
+  HANDLE h = kobjns__facade_handle(t);
+  kobjns__facade_inherit(h, sa && sa->bInheritHandle);
+  return h;
 }
 
 KOBJNS_WIN32_API DWORD WINAPI ResumeThread(HANDLE h) {
@@ -87,6 +89,10 @@ KOBJNS_WIN32_API BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code) {
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI GetCurrentThread(void) { return KOBJNS__CURRENT_THREAD; }
+
+/* The process's pseudo-handle: waits on it last their time; DuplicateHandle takes it as the
+ * process of its handles. */
+KOBJNS_WIN32_API HANDLE WINAPI GetCurrentProcess(void) { return KOBJNS__CURRENT_PROCESS; }
 
 KOBJNS_WIN32_API DWORD WINAPI GetCurrentThreadId(void) { return kobjns_current_thread_id(); }
 

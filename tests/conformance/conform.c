@@ -1160,6 +1160,59 @@ static void rows_timers(const rows_state *st) {
   if (e) CloseHandle(e);
 }
 
+/* --- DuplicateHandle, Get/SetHandleInformation ---------------------------------------------- */
+
+static const char *handle_flags(HANDLE h) {
+  DWORD flags = 0xdead;
+  return GetHandleInformation(h, &flags) ? said("TRUE, %u", (unsigned)flags)
+                                         : said("FALSE, %u", (unsigned)GetLastError());
+}
+
+static void rows_handles(void) {
+  HANDLE self = GetCurrentProcess();
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL), d = NULL, s = NULL;
+  report("dup", "DuplicateHandle, DUPLICATE_SAME_ACCESS",
+         done(DuplicateHandle(self, e, self, &d, 0, FALSE, DUPLICATE_SAME_ACCESS)), "TRUE");
+  report("dup", "a new value", d && d != e ? "yes" : "no", "yes");
+  const char *set = done(SetEvent(d));
+  report("dup", "set through the duplicate, seen through the original",
+         said("%s, %s", set, wait_quietly(e, 0)), "TRUE, WAIT_OBJECT_0");
+  report("dup", "DuplicateHandle for SYNCHRONIZE",
+         done(DuplicateHandle(self, e, self, &s, SYNCHRONIZE, FALSE, 0)), "TRUE");
+  report("dup", "SetEvent through it", done(SetEvent(s)), "FALSE, 5");
+  report("dup", "a wait through it", wait_quietly(s, 0), "WAIT_OBJECT_0");
+  HANDLE c = NULL;
+  report("dup", "DUPLICATE_CLOSE_SOURCE",
+         done(DuplicateHandle(self, d, self, &c, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE)),
+         "TRUE");
+  /* Whether the source was closed cannot be shown by a handle's value: Windows reuses a closed
+   * handle's value at once (the duplicate may have it). */
+  HANDLE x = NULL;
+  report("dup", "another process handle (NULL)",
+         done(DuplicateHandle(NULL, e, self, &x, 0, FALSE, DUPLICATE_SAME_ACCESS)), "FALSE, 6");
+  report("hinfo", "GetHandleInformation of a new handle", handle_flags(e), "TRUE, 0");
+  report("hinfo", "SetHandleInformation(INHERIT)",
+         done(SetHandleInformation(e, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT)), "TRUE");
+  report("hinfo", "then", handle_flags(e), "TRUE, 1");
+  report("hinfo", "a duplicate's flags", handle_flags(c), "TRUE, 0");
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+  HANDLE inherited = CreateMutexA(&sa, FALSE, NULL);
+  report("hinfo", "created with bInheritHandle", handle_flags(inherited), "TRUE, 1");
+  report(
+      "hinfo", "PROTECT_FROM_CLOSE",
+      done(SetHandleInformation(c, HANDLE_FLAG_PROTECT_FROM_CLOSE, HANDLE_FLAG_PROTECT_FROM_CLOSE)),
+      "TRUE");
+  report("hinfo", "CloseHandle of a protected handle", done(CloseHandle(c)), "FALSE, 6");
+  report("hinfo", "it is still open", wait_quietly(c, 0), "WAIT_OBJECT_0");
+  SetHandleInformation(c, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0);
+  report("hinfo", "unprotected, closed", done(CloseHandle(c)), "TRUE");
+  report("hinfo", "a closed handle", handle_flags(c), "FALSE, 6");
+  HANDLE all[] = {e, s, inherited};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    if (all[i]) CloseHandle(all[i]);
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -1216,6 +1269,7 @@ static int rows_main(void) {
   rows_threads();
   rows_apcs();
   rows_timers(&st);
+  rows_handles();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
