@@ -121,6 +121,7 @@ typedef enum kobjns_status {
 #define KOBJNS_EVENT_ALL_ACCESS 0x001F0003u
 #define KOBJNS_SEMAPHORE_MODIFY_STATE 0x0002u /* release */
 #define KOBJNS_SEMAPHORE_ALL_ACCESS 0x001F0003u
+#define KOBJNS_THREAD_TERMINATE 0x0001u         /* kobjns_thread_terminate */
 #define KOBJNS_THREAD_SUSPEND_RESUME 0x0002u    /* resume */
 #define KOBJNS_THREAD_SET_CONTEXT 0x0010u       /* queue calls to it (kobjns_apc_queue) */
 #define KOBJNS_THREAD_QUERY_INFORMATION 0x0040u /* its exit code and id */
@@ -363,6 +364,12 @@ KOBJNS_API int kobjns_thread_create(kobjns_thread_fn fn, void *arg, size_t stack
 /* Take one from the thread's suspend count; at 0 it runs. *previous (may be NULL): the count
  * before (0: it was running). Needs KOBJNS_THREAD_SUSPEND_RESUME. 0, 5, 6. */
 KOBJNS_API int kobjns_thread_resume(kobjns_sync *thread, uint32_t *previous);
+/* End another thread with `code` (TerminateThread): it runs nothing more, not even the calls
+ * queued to it; a mutex it owned is abandoned. Needs KOBJNS_THREAD_TERMINATE. Windows: any
+ * thread (as dangerous as Windows documents it); POSIX: only a thread that has not begun its
+ * function (created suspended), else 50, since POSIX cannot end a thread where it stands
+ * safely. An ended thread: 0, nothing changes. 0, 5, 6, 50. */
+KOBJNS_API int kobjns_thread_terminate(kobjns_sync *thread, uint32_t code);
 /* End the calling thread with `code`, as returning `code` from its function would (ExitThread).
  * A thread kobjns did not start just ends (no handle of it exists to give the code). */
 KOBJNS_API void kobjns_thread_exit(uint32_t code) __attribute__((noreturn));

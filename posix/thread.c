@@ -204,6 +204,8 @@ typedef struct kobjns__thread_run {
   struct kobjns__sync_map *map; /* the thread's own hold on the page, from its start */
   uint32_t suspend;             /* futex: the suspend count; the function runs once it is 0 */
   uint32_t started;             /* futex: 1 once the thread has published its id */
+  uint32_t phase;               /* HELD, RUNNING (its function), or TERMINATED before it (atomic) */
+  uint32_t terminate_code;      /* the code of a terminate, written before it sets TERMINATED */
   uint32_t id;
   uint32_t exit_code;     /* kobjns_thread_exit's, for the cleanup handler */
   unsigned refs;          /* the object's and the running thread's (atomic) */
@@ -299,13 +301,24 @@ static void end(void *arg) {
   run_put(r);
 }
 
+enum { HELD, RUNNING, TERMINATED };
+
 static void *trampoline(void *arg) {
   thread_run *r = arg;
   __atomic_store_n(&r->id, kobjns__plat_thread_id(), __ATOMIC_RELAXED);
   __atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
   kobjns__plat_wake(&r->started, INT_MAX);
-  for (uint32_t n; (n = __atomic_load_n(&r->suspend, __ATOMIC_ACQUIRE)) != 0;)
+  for (uint32_t n; (n = __atomic_load_n(&r->suspend, __ATOMIC_ACQUIRE)) != 0 &&
+                   __atomic_load_n(&r->phase, __ATOMIC_ACQUIRE) != TERMINATED;)
     kobjns__plat_wait(&r->suspend, n, NULL);
+  uint32_t held = HELD;
+  if (!__atomic_compare_exchange_n(&r->phase, &held, RUNNING, false, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE)) {
+    /* Terminated before its function: it never runs, nor do the calls queued to it. */
+    r->exit_code = __atomic_load_n(&r->terminate_code, __ATOMIC_RELAXED);
+    end(r);
+    return NULL;
+  }
   current = r;
   /* "If an application queues an APC before the thread begins running, the thread begins by
    * calling the APC function" (QueueUserAPC's documentation). */
@@ -369,6 +382,22 @@ int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id
   uint32_t code;
   *exit_code = kobjns__sync_thread_ended(o->os.map, &code) ? code : KOBJNS_STILL_ACTIVE;
   *id = __atomic_load_n(&o->os.run->id, __ATOMIC_RELAXED);
+  return 0;
+}
+
+/* Only a thread that has not begun its function can be ended from outside: POSIX has no safe
+ * way to stop another thread where it stands (TerminateThread's own documentation calls it
+ * dangerous: locks held, stacks not freed). */
+int kobjns__os_thread_terminate(kobjns__object *o, uint32_t code) {
+  thread_run *r = o->os.run;
+  uint32_t ended_code;
+  if (kobjns__sync_thread_ended(o->os.map, &ended_code)) return 0; /* nothing left to end */
+  uint32_t held = HELD;
+  __atomic_store_n(&r->terminate_code, code, __ATOMIC_RELAXED); /* published by the exchange */
+  if (!__atomic_compare_exchange_n(&r->phase, &held, TERMINATED, false, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE))
+    return kobjns__sync_thread_ended(o->os.map, &ended_code) ? 0 : KOBJNS_NOT_SUPPORTED;
+  kobjns__plat_wake(&r->suspend, INT_MAX);
   return 0;
 }
 

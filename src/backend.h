@@ -84,6 +84,9 @@ int kobjns__os_thread_start(kobjns__object *o, bool suspended, uint32_t *id);
 int kobjns__os_thread_resume(kobjns__object *o, uint32_t *previous);
 /* The exit code (KOBJNS_STILL_ACTIVE while it runs) and id. */
 int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id);
+/* End the thread of `o` with `code` (TerminateThread): 0 (an ended thread: nothing to do), or
+ * 50 where the system cannot end that thread safely (POSIX: once its function runs). */
+int kobjns__os_thread_terminate(kobjns__object *o, uint32_t code);
 /* End the calling thread with `code`. */
 void kobjns__os_thread_exit(uint32_t code) __attribute__((noreturn));
 uint32_t kobjns__os_current_thread_id(void);

@@ -74,6 +74,14 @@ int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id) {
   return with_thread(thread, QUERY_RIGHTS, ask, &q);
 }
 
+static int terminate(kobjns__object *o, void *arg) {
+  return kobjns__os_thread_terminate(o, *(const uint32_t *)arg);
+}
+
+int kobjns_thread_terminate(kobjns_sync *thread, uint32_t code) {
+  return with_thread(thread, KOBJNS__THREAD_TERMINATE, terminate, &code);
+}
+
 typedef struct apc_call {
   kobjns_apc_fn fn;
   void *context;

@@ -42,7 +42,7 @@ typedef struct gate {
 
 static uint32_t wait_for_go(void *arg) {
   gate *g = arg;
-  g->id = kobjns_current_thread_id();
+  __atomic_store_n(&g->id, kobjns_current_thread_id(), __ATOMIC_SEQ_CST);
   uint32_t code = kobjns_wait(g->go, 10000) == 0 ? 7 : 99;
   __atomic_store_n(&g->done, 1, __ATOMIC_SEQ_CST);
   return code;
@@ -193,7 +193,72 @@ static void many_threads(void) {
   }
 }
 
+static uint32_t must_not_run(void *arg) {
+  __atomic_store_n((int *)arg, 1, __ATOMIC_SEQ_CST);
+  return 5;
+}
+
+static void never_runs(void *context, uintptr_t arg) {
+  (void)arg;
+  __atomic_store_n((int *)context, 2, __ATOMIC_SEQ_CST);
+}
+
+/* A thread created suspended and terminated never runs its function, nor the calls queued to
+ * it; its handle is signaled with the code given. A running thread: Windows ends it, POSIX
+ * answers 50 (no safe way); an ended one: 0, its code unchanged. */
+static void terminate_threads(void) {
+  int ran = 0;
+  kobjns_sync *t = NULL;
+  KT_OK(kobjns_thread_create(must_not_run, &ran, 0, KOBJNS_THREAD_SUSPENDED, &t, NULL));
+  KT_OK(kobjns_apc_queue(t, never_runs, &ran, 0));
+  KT_OK(kobjns_thread_terminate(t, 0xdeadbeef));
+  KT_OK(kobjns_wait(t, 10000));
+  uint32_t code = 0;
+  KT_OK(kobjns_thread_exit_code(t, &code));
+  CU_ASSERT_EQUAL(code, 0xdeadbeef);
+  CU_ASSERT_EQUAL(__atomic_load_n(&ran, __ATOMIC_SEQ_CST), 0);
+  KT_STATUS(kobjns_apc_queue(t, never_runs, &ran, 0), KOBJNS_GEN_FAILURE);
+  KT_OK(kobjns_thread_terminate(t, 1)); /* ended: nothing changes */
+  KT_OK(kobjns_thread_exit_code(t, &code));
+  CU_ASSERT_EQUAL(code, 0xdeadbeef);
+  KT_OK(kobjns_sync_close(t));
+  /* Access and type: 5 without THREAD_TERMINATE, 6 for an event. */
+  kobjns_sync *e = NULL, *limited = NULL;
+  KT_OK(kobjns_thread_create(must_not_run, &ran, 0, KOBJNS_THREAD_SUSPENDED, &t, NULL));
+  KT_OK(kobjns_duplicate(t, KOBJNS_SYNCHRONIZE, 0, (void **)&limited));
+  KT_STATUS(kobjns_thread_terminate(limited, 0), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e));
+  KT_STATUS(kobjns_thread_terminate(e, 0), KOBJNS_INVALID_HANDLE);
+  KT_OK(kobjns_thread_terminate(t, 3));
+  KT_OK(kobjns_wait(limited, 10000));
+  KT_OK(kobjns_sync_close(limited));
+  KT_OK(kobjns_sync_close(t));
+  KT_OK(kobjns_sync_close(e));
+  CU_ASSERT_EQUAL(__atomic_load_n(&ran, __ATOMIC_SEQ_CST), 0);
+  /* A running thread (it waits for an event nobody sets). */
+  gate g = {0};
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &g.go));
+  KT_OK(kobjns_thread_create(wait_for_go, &g, 0, 0, &t, NULL));
+  while (!__atomic_load_n(&g.id, __ATOMIC_SEQ_CST)) kobjns_sleep(1, 0);
+#ifdef _WIN32
+  KT_OK(kobjns_thread_terminate(t, 44)); /* Windows ends it where it stands */
+  KT_OK(kobjns_wait(t, 10000));
+  KT_OK(kobjns_thread_exit_code(t, &code));
+  CU_ASSERT_EQUAL(code, 44);
+#else
+  KT_STATUS(kobjns_thread_terminate(t, 44), KOBJNS_NOT_SUPPORTED); /* POSIX cannot, safely */
+  KT_OK(kobjns_event_set(g.go));
+  KT_OK(kobjns_wait(t, 10000));
+  KT_OK(kobjns_thread_exit_code(t, &code));
+  CU_ASSERT_EQUAL(code, 7);
+#endif
+  KT_OK(kobjns_sync_close(t));
+  KT_OK(kobjns_sync_close(g.go));
+}
+
 void kt_add_threads(CU_pSuite suite) {
+  kt_add(suite, "a thread terminated before it runs never runs; its code; ended: nothing changes",
+         terminate_threads, 0);
   kt_add(suite, "a thread's handle: its code, its id, signaled when it ends and after",
          exit_code_and_signaled_state, 0);
   kt_add(suite, "a running thread: 259, waits time out; its end ends a wait for any or all",

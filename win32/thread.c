@@ -55,6 +55,14 @@ int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id
   return 0;
 }
 
+int kobjns__os_thread_terminate(kobjns__object *o, uint32_t code) {
+  DWORD now;
+  if (GetExitCodeThread(o->os.handle, &now) && now != STILL_ACTIVE &&
+      WaitForSingleObject(o->os.handle, 0) == WAIT_OBJECT_0)
+    return 0; /* ended already: as on POSIX, nothing to do */
+  return TerminateThread(o->os.handle, code) ? 0 : kobjns__status_from_win32(GetLastError());
+}
+
 void kobjns__os_thread_exit(uint32_t code) { ExitThread(code); }
 
 uint32_t kobjns__os_current_thread_id(void) { return GetCurrentThreadId(); }

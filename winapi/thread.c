@@ -75,6 +75,15 @@ KOBJNS_WIN32_API DWORD WINAPI ResumeThread(HANDLE h) {
 
 KOBJNS_WIN32_API void WINAPI ExitThread(DWORD code) { kobjns_thread_exit(code); }
 
+/* Another thread: only one that has not begun its routine (created suspended) can be ended
+ * here; a running one is ERROR_NOT_SUPPORTED (docs/porting.md). The calling thread
+ * (GetCurrentThread()) ends as ExitThread would end it. */
+KOBJNS_WIN32_API BOOL WINAPI TerminateThread(HANDLE h, DWORD code) {
+  if (h == KOBJNS__CURRENT_THREAD) kobjns_thread_exit(code);
+  int rc = kobjns_thread_terminate(kobjns__facade_sync(h), code);
+  return rc ? failed_with((DWORD)rc) : TRUE;
+}
+
 KOBJNS_WIN32_API BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code) {
   if (!code) return failed_with(ERROR_NOACCESS);
   if (h == KOBJNS__CURRENT_THREAD) {
