@@ -10,7 +10,17 @@
 #define LOCK_NAME "Global\\ServiceLock"
 #define READY_NAME "Global\\ServiceReady"
 
+#define HEARTBEAT_OFFSET 4096 /* the service's heartbeat counter */
+
 static int wrong;
+
+/* A watcher thread: whether the service's heartbeat moves while it sleeps 200 ms. */
+static DWORD WINAPI watch_heartbeat(LPVOID param) {
+  const volatile LONG *count = param;
+  LONG before = *count;
+  Sleep(200);
+  return *count > before;
+}
 
 /* One step: what happened, against what Windows does (0 = success). */
 static void step(const char *what, BOOL ok, DWORD want, const char *why) {
@@ -85,7 +95,22 @@ int main(void) {
     CloseHandle(lock);
   }
 
-  if (view) UnmapViewOfFile(view);
+  if (view) {
+    DWORD id = 0, moved = 0;
+    HANDLE watcher =
+        CreateThread(NULL, 0, watch_heartbeat, (LPVOID)(view + HEARTBEAT_OFFSET), 0, &id);
+    step("CreateThread(a heartbeat watcher)", watcher != NULL, 0,
+         "a thread is a kernel object: its handle is waited for like the others");
+    if (watcher) {
+      step("WaitForSingleObject(watcher, 5 s)", WaitForSingleObject(watcher, 5000) == WAIT_OBJECT_0,
+           0, "signaled when the thread ends");
+      step("GetExitCodeThread(watcher): the heartbeat moves",
+           GetExitCodeThread(watcher, &moved) && moved == 1, 0,
+           "the service's thread counts its waitable timer's ticks");
+      CloseHandle(watcher);
+    }
+    UnmapViewOfFile(view);
+  }
   if (map) CloseHandle(map);
   printf("client: %s\n", wrong ? "some steps did not give Windows' answer" : "done");
   return wrong ? 1 : 0;

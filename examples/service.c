@@ -5,8 +5,9 @@
  * else write or take the name over; it refuses to start on an object someone else planted. Each
  * reading is written under the mutex Global\ServiceLock, and the manual-reset event
  * Global\ServiceReady is set once the first one is there: everyone may wait on both (GX), only
- * the service signals. It prints "ready" once the map is up and serves until its standard input
- * closes. */
+ * the service signals. A heartbeat thread counts, in the map's second page, the ticks of a
+ * periodic waitable timer until the service tells it to stop (an event). It prints "ready" once
+ * the map is up and serves until its standard input closes. */
 #include <windows.h>
 #include <sddl.h> /* after <windows.h> */
 #include <stdio.h>
@@ -18,6 +19,34 @@
 #define LOCK_NAME "Global\\ServiceLock"
 #define READY_NAME "Global\\ServiceReady"
 #define EVERYONE_WAITS "D:(A;;GX;;;WD)" /* GX on a mutex or an event: SYNCHRONIZE */
+
+#define HEARTBEAT_OFFSET 4096 /* the heartbeat: a LONG at the start of the map's second page */
+#define HEARTBEAT_MS 20
+
+typedef struct heartbeat {
+  volatile LONG *count;
+  HANDLE lock, stop;
+} heartbeat;
+
+/* The heartbeat thread: a tick of its timer or the stop event, whichever comes first. Its exit
+ * code is the number of beats. */
+static DWORD WINAPI beat(LPVOID param) {
+  heartbeat *h = param;
+  HANDLE timer = CreateWaitableTimerA(NULL, FALSE, NULL); /* a synchronization timer */
+  LARGE_INTEGER due = {.QuadPart = -(LONGLONG)HEARTBEAT_MS * 10000};
+  if (!timer || !SetWaitableTimer(timer, &due, HEARTBEAT_MS, NULL, NULL, FALSE)) return 0;
+  HANDLE waits[2] = {h->stop, timer};
+  DWORD beats = 0;
+  while (WaitForMultipleObjects(2, waits, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
+    WaitForSingleObject(h->lock, INFINITE);
+    *h->count += 1;
+    ReleaseMutex(h->lock);
+    beats++;
+  }
+  CancelWaitableTimer(timer);
+  CloseHandle(timer);
+  return beats;
+}
 
 /* A named mutex or event with the descriptor `sddl`; NULL (and a message) if it fails or
  * already exists. */
@@ -91,6 +120,13 @@ int main(void) {
          (unsigned long)session, MAP_NAME, EVERYONE_READS, view);
   printf("service: %s and %s (%s: everyone may wait on them), %s set\n", LOCK_NAME, READY_NAME,
          EVERYONE_WAITS, READY_NAME);
+  heartbeat hb = {(volatile LONG *)(view + HEARTBEAT_OFFSET), lock,
+                  CreateEventA(NULL, TRUE, FALSE, NULL)};
+  HANDLE beater = hb.stop ? CreateThread(NULL, 0, beat, &hb, 0, NULL) : NULL;
+  if (!beater)
+    fprintf(stderr, "service: no heartbeat thread: error %lu\n", (unsigned long)GetLastError());
+  printf("service: a heartbeat thread counts a %d ms waitable timer's ticks in the map\n",
+         HEARTBEAT_MS);
   printf("ready\n");
   fflush(stdout);
 
@@ -101,6 +137,15 @@ int main(void) {
     snprintf(view, MAP_SIZE, "%s", line);
     ReleaseMutex(lock);
   }
+  if (beater) { /* stopped by its event; its exit code is how many beats it counted */
+    DWORD beats = 0;
+    SetEvent(hb.stop);
+    WaitForSingleObject(beater, INFINITE);
+    GetExitCodeThread(beater, &beats);
+    printf("service: the heartbeat thread stopped (%s)\n", beats > 0 ? "it beat" : "no beat");
+    CloseHandle(beater);
+  }
+  if (hb.stop) CloseHandle(hb.stop);
   CloseHandle(ready);
   CloseHandle(lock);
   UnmapViewOfFile(view);
