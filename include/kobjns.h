@@ -412,7 +412,8 @@ KOBJNS_API int kobjns_handle_type(const void *handle, kobjns_type *type);
 #define KOBJNS_HANDLE_FLAG_INHERIT 0x1u
 #define KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE 0x2u
 KOBJNS_API int kobjns_handle_flags(const void *handle, unsigned *flags);
-/* Set the flags in `mask` to their values in `flags`: 0; 6; 87 (other bits in `mask`). */
+/* Set the flags in `mask` to their values in `flags` (other bits of `mask` are ignored, as
+ * Windows ignores them): 0; 6. */
 KOBJNS_API int kobjns_handle_set_flags(void *handle, unsigned mask, unsigned flags);
 
 /* Duplicate a handle within the process (DuplicateHandle): *out is a new handle to the same

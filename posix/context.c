@@ -44,6 +44,7 @@ static void registry_in_parent(void) {
 }
 static void registry_in_child(void) {
   kobjns__holds_in_child();
+  kobjns__alerts_in_child();
   pthread_mutex_unlock(&registry);
   pthread_mutex_unlock(&init);
 }

@@ -323,13 +323,13 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   return KOBJNS_BUSY;
 }
 
-int kobjns__os_duplicate(const kobjns__object *from, kobjns__object *to) {
+int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
   memcpy(to->os.native, from->os.native, sizeof to->os.native);
   to->os.header_size = from->os.header_size;
   int rc = kobjns__hold_duplicate(&from->os.hold, &to->os.hold, to->os.native[0] != '\0');
   if (rc) return rc;
   const kobjns__named_type *t = named_type(to->type);
-  if (t->share) t->share(to, from);
+  if (t->share) t->share(to, from, move);
   return 0;
 }
 

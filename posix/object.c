@@ -82,7 +82,8 @@ static int read_root(void) {
   return 0;
 }
 
-int kobjns__pid(void) { return current_pid; }
+/* Atomic: a fork()ed child sets it while its checkers may still see its parent's threads. */
+int kobjns__pid(void) { return __atomic_load_n(&current_pid, __ATOMIC_RELAXED); }
 
 static int lock(int fd, int op);
 
@@ -100,7 +101,7 @@ static kobjns__hold *holds;
 /* Keep `fd` (and `lock_fd`, -1 for none) as `h`, listed when named. */
 static void hold_keep(kobjns__hold *h, int fd, int lock_fd, bool named) {
   *h = (kobjns__hold){
-      .fd = fd, .pid = current_pid, .lock_fd = lock_fd, .spare = -1, .listed = named};
+      .fd = fd, .pid = kobjns__pid(), .lock_fd = lock_fd, .spare = -1, .listed = named};
   if (!named) return;
   pthread_mutex_lock(&holds_lock);
   h->next = holds;
@@ -113,6 +114,11 @@ void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) { hold_keep(h, fd, -
 
 int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named) {
   int fd = kobjns__plat_reopen(from->fd, false), lock_fd = -1;
+  if (fd == -ENOTSUP && !named) { /* no name to remove: one description may serve both */
+    if ((fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0)) < 0) return kobjns__status_from_errno(errno);
+    hold_keep(to, fd, -1, false);
+    return 0;
+  }
   if (fd == -EACCES || fd == -EPERM) {
     if ((lock_fd = kobjns__plat_reopen(from->fd, true)) < 0)
       fd = lock_fd;
@@ -195,7 +201,7 @@ void kobjns__holds_in_parent(void) {
 }
 
 void kobjns__holds_in_child(void) {
-  current_pid = (int)getpid();
+  __atomic_store_n(&current_pid, (int)getpid(), __ATOMIC_RELAXED);
   for (kobjns__hold *h = holds; h; h = h->next) {
     if (h->spare < 0) continue; /* none made: it shares its parent's (pid stays the parent's) */
     /* The same descriptor numbers, now of the child's own descriptions: nothing that kept a
@@ -216,7 +222,7 @@ void kobjns__holds_in_child(void) {
       continue;
     }
     h->spare = -1;
-    h->pid = current_pid;
+    h->pid = kobjns__pid();
     h->shared = false;
   }
   pthread_mutex_unlock(&holds_lock); /* the forking thread's, in the child too */
@@ -226,7 +232,8 @@ void kobjns__holds_in_child(void) {
  * earlier call did is kept, never done twice. */
 int kobjns__shm_init(void) {
   if (shm_dir_fd >= 0) return 0;
-  if (!current_pid) current_pid = (int)getpid(); /* kept current by kobjns__holds_in_child */
+  if (!kobjns__pid()) /* kept current by kobjns__holds_in_child */
+    __atomic_store_n(&current_pid, (int)getpid(), __ATOMIC_RELAXED);
   int rc = read_root();
   if (rc) return rc;
   int fd = kobjns__plat_shm_open_dir();
@@ -542,7 +549,7 @@ static int object_publish(int fd, const char *tmp, const char *native) {
 
 static void object_release(int fd, const char *native, int pid) {
   if (fd < 0) return;
-  if (native[0] && pid == current_pid && lock(fd, LOCK_EX | LOCK_NB) == 0) {
+  if (native[0] && pid == kobjns__pid() && lock(fd, LOCK_EX | LOCK_NB) == 0) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
      * as a stale object that openers skip and its owner (or root) removes. */

@@ -117,8 +117,9 @@ typedef struct kobjns__named_type {
   void (*unpublished)(kobjns__object *o);
   /* Drop what adopt or init took (may be NULL). */
   void (*release)(kobjns__object *o);
-  /* A duplicated handle `to` takes what `from` holds of the type's (may be NULL: nothing). */
-  void (*share)(kobjns__object *to, const kobjns__object *from);
+  /* A duplicated handle `to` takes what `from` holds of the type's (may be NULL: nothing); with
+   * `move` (the source is being closed) what belongs to the handle moves too. */
+  void (*share)(kobjns__object *to, kobjns__object *from, bool move);
 } kobjns__named_type;
 
 /* The types' parts: section.c, sync.c and thread.c. */
@@ -172,7 +173,7 @@ void kobjns__sync_describe(int fd, uint32_t header_size, uint16_t type, char *ou
 int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args *a,
                         kobjns__object *o);
 void kobjns__thread_release(kobjns__object *o);
-void kobjns__thread_share(kobjns__object *to, const kobjns__object *from);
+void kobjns__thread_share(kobjns__object *to, kobjns__object *from, bool move);
 /* A thread's page (sync.c), for posix/thread.c: another hold on the process's mapping of it (the
  * running thread's own, which outlives every handle), its release; the end of the thread (its
  * exit code kept, the page signaled for every waiter, now and later); and whether it ended, with
@@ -194,6 +195,8 @@ uint32_t *kobjns__alerts_word(kobjns__alerts *a);
 bool kobjns__alerts_pending(const kobjns__alerts *a);
 /* Run every queued call, in the order queued, those queued meanwhile too. */
 void kobjns__alerts_run(kobjns__alerts *a);
+/* fork()'s child handler: the calling thread's queue and thread record are the parent's. */
+void kobjns__alerts_in_child(void);
 
 /* Timers' completion routines (thread.c): a routine belongs to the thread that set it, which
  * looks at its timers in its alertable waits (a routine runs there only, as an APC would) and

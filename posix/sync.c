@@ -514,10 +514,12 @@ static void release_state(kobjns__object *o) {
 }
 
 /* A duplicated handle shares the process's mapping of the page. */
-static void share_state(kobjns__object *to, const kobjns__object *from) {
+static void share_state(kobjns__object *to, kobjns__object *from, bool move) {
+  (void)move;
   to->os.map = from->os.map;
   kobjns__sync_map_hold(to->os.map);
 }
+
 
 #define SYNC_TYPE(t, made, gone, shared)                                                           \
   {                                                                                                \
@@ -536,8 +538,9 @@ const kobjns__named_type kobjns__posix_thread = SYNC_TYPE(
     KOBJNS_TYPE_THREAD, kobjns__thread_init, kobjns__thread_release, kobjns__thread_share);
 /* A timer's: an event's page with a due time; the handle's completion routine goes with it. */
 static void release_timer(kobjns__object *o);
+static void share_timer(kobjns__object *to, kobjns__object *from, bool move);
 const kobjns__named_type kobjns__posix_timer =
-    SYNC_TYPE(KOBJNS_TYPE_TIMER, init_state, release_timer, share_state);
+    SYNC_TYPE(KOBJNS_TYPE_TIMER, init_state, release_timer, share_timer);
 
 /* --- a thread's page (posix/thread.c runs the thread) ------------------------------------------
  */
@@ -1139,14 +1142,14 @@ static int64_t earliest_due(kobjns__object *const *objects, size_t count, int64_
   return first;
 }
 
-/* Wake every waiter of the page, so that each sleeps again until the new due time. */
+/* Wake every waiter of the page, so that each sleeps again until the new due time: its grant
+ * word changes (a waiter about to sleep on it then does not), granting nothing. */
 static void wake_waiters(sync_state *st) {
   bump(st);
   uint32_t bits = in_use(st);
   while (bits) {
     int i = next_in_use(&bits);
-    if (slot_state(&st->slots[i]) == KOBJNS__SLOT_WAITING)
-      kobjns__plat_wake(&st->slots[i].grant, 1);
+    if (slot_state(&st->slots[i]) == KOBJNS__SLOT_WAITING) announce(&st->slots[i]);
   }
 }
 
@@ -1158,6 +1161,7 @@ int kobjns__os_timer_set(kobjns__object *t, int64_t due, int32_t period_ms,
   if (locked) return locked;
   uint32_t setting = st->settings + 1;
   int rc = c ? kobjns__timer_reg_make(t->os.map, c, setting, st->expiries, &routine) : 0;
+  kobjns__timer_reg *old = NULL;
   if (!rc) {
     st->settings = setting; /* a routine set before, through any handle, is no longer called */
     reset_locked(st);       /* setting a timer makes it not signaled */
@@ -1165,12 +1169,14 @@ int kobjns__os_timer_set(kobjns__object *t, int64_t due, int32_t period_ms,
     __atomic_store_n(&st->due, monotonic_due(due), __ATOMIC_RELEASE);
     wake_waiters(st);
     expire(t, st); /* due already: signaled now */
+    /* The handle's routine changes under the guard: two threads setting through one handle
+     * each free only the routine they replaced. */
+    old = t->os.routine;
+    t->os.routine = routine;
   }
   unlock_state(t);
-  if (rc) return rc;
-  if (t->os.routine) kobjns__timer_reg_free(t->os.routine, false);
-  t->os.routine = routine;
-  return 0;
+  if (old) kobjns__timer_reg_free(old, false);
+  return rc;
 }
 
 int kobjns__os_timer_cancel(kobjns__object *t) {
@@ -1180,10 +1186,21 @@ int kobjns__os_timer_cancel(kobjns__object *t) {
   st->settings++;
   __atomic_store_n(&st->due, 0, __ATOMIC_RELEASE);
   wake_waiters(st);
-  unlock_state(t);
-  if (t->os.routine) kobjns__timer_reg_free(t->os.routine, false);
+  kobjns__timer_reg *old = t->os.routine; /* under the guard, as in a set */
   t->os.routine = NULL;
+  unlock_state(t);
+  if (old) kobjns__timer_reg_free(old, false);
   return 0;
+}
+
+/* A timer's: and a routine the source set goes with a source that is being closed (the classic
+ * duplicate-and-close keeps the timer running). */
+static void share_timer(kobjns__object *to, kobjns__object *from, bool move) {
+  share_state(to, from, move);
+  if (!move || lock_state_patiently(from)) return;
+  to->os.routine = from->os.routine;
+  from->os.routine = NULL;
+  unlock_state(from);
 }
 
 /* The handle that set a completion routine is closing: the timer stops if that setting still
@@ -1480,12 +1497,25 @@ static bool handed_whole(kobjns__object *const *objects, size_t count, const wai
          !(slot_state(q) == KOBJNS__SLOT_GRANTED && mine(q));
 }
 
+/* Undo a wait's take of `o`: a mutex level released, an automatic event's (or timer's) unit
+ * set again, a semaphore unit released; a manual event or a thread's end takes nothing. */
+static void give_back_taken(kobjns__object *o) {
+  int32_t previous;
+  switch (behaves_as(o)) {
+    case KOBJNS_TYPE_MUTEX: kobjns__os_mutex_release(o); break;
+    case KOBJNS_TYPE_EVENT:
+      if (!o->os.map->state->manual_reset) kobjns__os_event_set(o, true);
+      break;
+    default: kobjns__os_semaphore_release(o, 1, &previous); break;
+  }
+}
+
 /* SignalObjectAndWait's signal, made once the first step has queued the wait or taken the
  * object: `rc` as it was, or the signal's failure, with what the step took given back. */
 static int signal_after(const kobjns__wait_args *a, int rc) {
   int failed = a->signal_fn(a->signal);
   if (!failed) return rc;
-  if (rc == 0 || rc == KOBJNS_ABANDONED_WAIT_0) a->signal_fn(a->objects[0]);
+  if (rc == 0 || rc == KOBJNS_ABANDONED_WAIT_0) give_back_taken(a->objects[0]);
   return failed;
 }
 

@@ -40,8 +40,10 @@ struct kobjns__timer_reg {
  * thread's set, cancel or close of a timer takes one out). */
 struct kobjns__alerts {
   apc *head;
+  apc *taken;    /* calls the thread has taken, oldest first, not yet run (the thread's alone) */
   uint32_t word; /* futex: bumped at every call queued */
   unsigned refs; /* the thread's, and each routine's (atomic) */
+  int pid;       /* the process it belongs to: a fork()ed child's copy is left alone */
   pthread_mutex_t lock;
   kobjns__timer_reg *timers;
 };
@@ -51,6 +53,7 @@ static kobjns__alerts *alerts_new(void) {
   kobjns__alerts *a = calloc(1, sizeof *a);
   if (!a) return NULL;
   a->refs = 1;
+  a->pid = kobjns__pid();
   if (pthread_mutex_init(&a->lock, NULL)) {
     free(a);
     return NULL;
@@ -59,6 +62,7 @@ static kobjns__alerts *alerts_new(void) {
 }
 
 static void alerts_put(kobjns__alerts *a) {
+  if (a->pid != kobjns__pid()) return; /* the parent's, copied by fork(): its lock may be held */
   if (__atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
   pthread_mutex_destroy(&a->lock);
   free(a);
@@ -101,11 +105,18 @@ static void unlist(kobjns__timer_reg *r) {
 /* The thread has ended: nothing more is queued, what was never runs (as on Windows), and the
  * timers it set routines for stop ("If the thread that set the timer terminates and there is an
  * associated completion routine, the timer is canceled": SetWaitableTimer's documentation). */
-static void alerts_end(kobjns__alerts *a) {
-  for (apc *n = alerts_take(a, ENDED), *next; n; n = next) {
+static void free_calls(apc *n) {
+  for (apc *next; n; n = next) {
     next = n->next;
     free(n);
   }
+}
+
+static void alerts_end(kobjns__alerts *a) {
+  if (a->pid != kobjns__pid()) return; /* the parent's thread, calls and timers */
+  free_calls(alerts_take(a, ENDED));
+  free_calls(a->taken);
+  a->taken = NULL;
   pthread_mutex_lock(&a->lock);
   while (a->timers) {
     kobjns__timer_reg *r = a->timers;
@@ -119,26 +130,29 @@ uint32_t *kobjns__alerts_word(kobjns__alerts *a) { return &a->word; }
 
 bool kobjns__alerts_pending(const kobjns__alerts *a) {
   apc *head = __atomic_load_n(&a->head, __ATOMIC_ACQUIRE);
-  return head && head != ENDED;
+  return a->taken || (head && head != ENDED);
 }
 
+/* One call at a time, the rest kept as taken: a call that waits alertably itself runs the next
+ * ones there (as Windows delivers every pending APC to any alertable wait), and a call that ends
+ * the thread leaves the rest for alerts_end to free. */
 void kobjns__alerts_run(kobjns__alerts *a) {
-  for (apc *list; (list = alerts_take(a, NULL));) {
-    apc *oldest = NULL;
-    while (list) { /* newest first: turned round */
-      apc *next = list->next;
-      list->next = oldest, oldest = list, list = next;
+  for (;;) {
+    if (!a->taken) {
+      apc *list = alerts_take(a, NULL), *oldest = NULL;
+      while (list) { /* newest first: turned round */
+        apc *next = list->next;
+        list->next = oldest, oldest = list, list = next;
+      }
+      if (!(a->taken = oldest)) return;
     }
-    while (oldest) {
-      apc *next = oldest->next;
-      apc call = *oldest;
-      free(oldest);
-      if (call.routine)
-        call.routine(call.context, call.arg, call.when);
-      else
-        call.fn(call.context, call.arg);
-      oldest = next;
-    }
+    apc *call = a->taken, copy = *call;
+    a->taken = call->next;
+    free(call);
+    if (copy.routine)
+      copy.routine(copy.context, copy.arg, copy.when);
+    else
+      copy.fn(copy.context, copy.arg);
   }
 }
 
@@ -164,6 +178,11 @@ int kobjns__timer_reg_make(struct kobjns__sync_map *m, const kobjns__completion 
 
 void kobjns__timer_reg_free(kobjns__timer_reg *r, bool stop) {
   kobjns__alerts *a = r->alerts;
+  if (a->pid != kobjns__pid()) { /* a fork()ed child's copy: the routine is the parent's */
+    kobjns__sync_map_drop(r->map);
+    free(r);
+    return;
+  }
   pthread_mutex_lock(&a->lock);
   bool listed = r->listed; /* not: its thread ended, and stopped the timer */
   unlist(r);
@@ -206,6 +225,7 @@ typedef struct kobjns__thread_run {
   uint32_t started;             /* futex: 1 once the thread has published its id */
   uint32_t phase;               /* HELD, RUNNING (its function), or TERMINATED before it (atomic) */
   uint32_t terminate_code;      /* the code of a terminate, written before it sets TERMINATED */
+  bool forked_copy;             /* this process is a fork()ed child of the thread's own */
   uint32_t id;
   uint32_t exit_code;     /* kobjns_thread_exit's, for the cleanup handler */
   unsigned refs;          /* the object's and the running thread's (atomic) */
@@ -219,6 +239,7 @@ static _Thread_local thread_run *current; /* the calling thread's, if kobjns sta
 static _Thread_local kobjns__alerts *own;
 static pthread_key_t own_key;
 static pthread_once_t own_once = PTHREAD_ONCE_INIT;
+static bool own_once_done; /* own_key was made (or failed) */
 
 static void own_end(void *p) {
   alerts_end(p);
@@ -226,8 +247,21 @@ static void own_end(void *p) {
   own = NULL;
 }
 
+/* fork(): the child's thread is not the parent's: a kobjns thread's copy ends signaling nothing
+ * and stopping no timer of the parent's, and the thread gets a queue of its own on first use
+ * (the parent's, copied, holds the parent's calls and routines, and a lock another thread may
+ * have held). */
+void kobjns__alerts_in_child(void) {
+  if (current) current->forked_copy = true;
+  current = NULL;
+  own = NULL;
+  if (__atomic_load_n(&own_once_done, __ATOMIC_ACQUIRE) && own_key != (pthread_key_t)-1)
+    pthread_setspecific(own_key, NULL);
+}
+
 static void make_own_key(void) {
   if (pthread_key_create(&own_key, own_end)) own_key = (pthread_key_t)-1;
+  __atomic_store_n(&own_once_done, true, __ATOMIC_RELEASE);
 }
 
 kobjns__alerts *kobjns__alerts_mine(void) {
@@ -277,7 +311,8 @@ int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args 
   return 0;
 }
 
-void kobjns__thread_share(kobjns__object *to, const kobjns__object *from) {
+void kobjns__thread_share(kobjns__object *to, kobjns__object *from, bool move) {
+  (void)move;
   to->os.map = from->os.map;
   kobjns__sync_map_hold(to->os.map);
   to->os.run = from->os.run;
@@ -294,6 +329,8 @@ void kobjns__thread_release(kobjns__object *o) {
 
 static void end(void *arg) {
   thread_run *r = arg;
+  if (r->forked_copy)
+    return; /* a forked child's copy: the thread, its page, its timers are the parent's */
   alerts_end(r->alerts);
   kobjns__sync_thread_end(r->map, r->exit_code);
   kobjns__sync_map_drop(r->map);
@@ -320,10 +357,10 @@ static void *trampoline(void *arg) {
     return NULL;
   }
   current = r;
+  pthread_cleanup_push(end, r); /* before the calls: one of them may end the thread */
   /* "If an application queues an APC before the thread begins running, the thread begins by
    * calling the APC function" (QueueUserAPC's documentation). */
   kobjns__alerts_run(r->alerts);
-  pthread_cleanup_push(end, r);
   r->exit_code = r->fn(r->arg);
   pthread_cleanup_pop(1);
   return NULL;

@@ -42,8 +42,9 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
                     unsigned desired, kobjns__object *o, kobjns__facts *facts);
 void kobjns__os_close(kobjns__object *o);
 /* Make `to` (its portable fields filled from `from`'s, its access decided) a second handle of
- * the object of `from`: a hold of its own, so that the object lives while either does. */
-int kobjns__os_duplicate(const kobjns__object *from, kobjns__object *to);
+ * the object of `from`: a hold of its own, so that the object lives while either does. With
+ * `move` (`from` is closed next), what belongs to the handle (a timer's routine) moves to `to`. */
+int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move);
 
 /* section.c */
 /* Map a view of `kind` (executable with `exec`), the core having checked the handle's access

@@ -133,7 +133,7 @@ typedef struct kobjns__wait_args {
   /* SignalObjectAndWait (count 1): `signal` (checked: a type that can be signaled, the right to)
    * is signaled by `signal_fn` once the wait is queued, or first when it is the object waited
    * for. A backend that took the object waited for before a signal that then failed gives it
-   * back with signal_fn too (what gives back a mutex, an event or a semaphore unit signals it). */
+   * back (what it took, by the object's kind). */
   kobjns__object *signal;
   int (*signal_fn)(kobjns__object *o);
 } kobjns__wait_args;

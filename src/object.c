@@ -145,7 +145,7 @@ int kobjns_handle_flags(const void *handle, unsigned *flags) {
 }
 
 int kobjns_handle_set_flags(void *handle, unsigned mask, unsigned flags) {
-  if (mask & ~HANDLE_FLAGS) return KOBJNS_INVALID_PARAMETER;
+  mask &= HANDLE_FLAGS; /* other bits mean nothing, as Windows' SetHandleInformation has it */
   kobjns__object *o = kobjns__handle_get(handle, KOBJNS_TYPE_NONE);
   if (!o) return KOBJNS_INVALID_HANDLE;
   unsigned old = __atomic_load_n(&o->flags, __ATOMIC_ACQUIRE);
@@ -184,7 +184,8 @@ int kobjns_duplicate(void *handle, unsigned access, unsigned options, void **out
   int rc = granted & ~from->access ? KOBJNS_ACCESS_DENIED : 0;
   kobjns__object *to = rc ? NULL : object_copy(from, granted);
   if (!rc && !to) rc = KOBJNS_NOT_ENOUGH_MEMORY;
-  if (!rc && (rc = kobjns__os_duplicate(from, to))) free(to);
+  bool move = options & KOBJNS_DUPLICATE_CLOSE_SOURCE;
+  if (!rc && (rc = kobjns__os_duplicate(from, to, move))) free(to);
   kobjns__handle_put(from);
   /* "This occurs regardless of any error status returned" (DuplicateHandle's documentation). */
   if (options & KOBJNS_DUPLICATE_CLOSE_SOURCE) kobjns__handle_remove(handle, KOBJNS_TYPE_NONE);

@@ -272,7 +272,73 @@ static void signal_and_wait_alertable(void) {
   KT_OK(kobjns_sync_close(never));
 }
 
+/* A call that waits alertably itself runs the calls queued after it there (Windows delivers
+ * every pending APC to any alertable wait). */
+static calls *nested_log;
+static int nested_answer;
+
+static void sleep_alertably(void *context, uintptr_t arg) {
+  record(context, arg);
+  nested_answer = kobjns_sleep(5000, KOBJNS_WAIT_ALERTABLE);
+}
+
+static void calls_inside_a_call(void) {
+  calls c = {0};
+  nested_log = &c;
+  KT_OK(kobjns_apc_queue(NULL, sleep_alertably, &c, 1));
+  KT_OK(kobjns_apc_queue(NULL, record, &c, 2));
+  double start = kt_now_ms();
+  KT_STATUS(kobjns_sleep(KOBJNS_INFINITE, KOBJNS_WAIT_ALERTABLE), KOBJNS_USER_APC);
+  CU_ASSERT(kt_now_ms() - start < 4000);
+  CU_ASSERT_EQUAL(nested_answer, KOBJNS_USER_APC); /* the second call ended the first's sleep */
+  CU_ASSERT_EQUAL(ran(&c), 2);
+  CU_ASSERT_EQUAL(c.arg[0], 1);
+  CU_ASSERT_EQUAL(c.arg[1], 2);
+}
+
+/* A call that ends its thread before the thread's function: the thread ends, with that code. */
+static void exit_in_call(void *context, uintptr_t arg) {
+  (void)context;
+  kobjns_thread_exit((uint32_t)arg);
+}
+
+static void a_call_ends_its_thread(void) {
+  kobjns_sync *t = NULL;
+  calls c = {0};
+  KT_OK(kobjns_thread_create(idle, NULL, 0, KOBJNS_THREAD_SUSPENDED, &t, NULL));
+  KT_OK(kobjns_apc_queue(t, exit_in_call, NULL, 42));
+  KT_OK(kobjns_apc_queue(t, record, &c, 1)); /* never runs: the thread ended before it */
+  KT_OK(kobjns_thread_resume(t, NULL));
+  KT_OK(kobjns_wait(t, 10000));
+  uint32_t code = 0;
+  KT_OK(kobjns_thread_exit_code(t, &code));
+  CU_ASSERT_EQUAL(code, 42);
+  CU_ASSERT_EQUAL(ran(&c), 0);
+  KT_OK(kobjns_sync_close(t));
+}
+
+/* A failed signal takes nothing from what the wait could have taken: a signaled
+ * synchronization timer stays signaled. */
+static void failed_signal_keeps_a_timer(void) {
+  kobjns_sync *m = NULL, *t = NULL;
+  KT_OK(kobjns_mutex_create(NULL, NULL, 0, NULL, &m));
+  KT_OK(kobjns_timer_create(NULL, NULL, 0, NULL, &t));
+  KT_OK(kobjns_timer_set(t, 0, 0, NULL, NULL, 0));
+  kobjns_sleep(20, 0);
+  KT_STATUS(kobjns_signal_and_wait(m, t, 0, 0), KOBJNS_NOT_OWNER);
+  KT_OK(kobjns_wait(t, 0)); /* still signaled, taken now */
+  KT_STATUS(kobjns_wait(t, 0), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_sync_close(t));
+}
+
 void kt_add_alerts(CU_pSuite suite) {
+  kt_add(suite, "a call that waits alertably runs the calls queued after it", calls_inside_a_call,
+         0);
+  kt_add(suite, "a call that ends its thread before its function: the thread ends, its code",
+         a_call_ends_its_thread, 0);
+  kt_add(suite, "a failed signal gives back what the wait took (a synchronization timer)",
+         failed_signal_keeps_a_timer, 0);
   kt_add(suite, "calls queued to oneself run in an alertable wait or sleep, in order (737)",
          calls_to_oneself, 0);
   kt_add(suite, "the objects first: a signaled object is taken, the calls wait",

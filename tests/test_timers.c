@@ -292,7 +292,94 @@ static void across_processes(void) {
   KT_OK(kobjns_sync_close(t));
 }
 
+/* Several threads set one handle's timer, with routines, at once: each replaced routine is
+ * freed once (ASan, valgrind and TSan watch). */
+typedef struct setter {
+  kobjns_sync *t;
+  routine_log log;
+} setter;
+
+static uint32_t set_many_times(void *arg) {
+  setter *s = arg;
+  for (int i = 0; i < 300; i++)
+    if (kobjns_timer_set(s->t, MS(1000), 0, log_routine, &s->log, (uintptr_t)i)) return 1;
+  return 0;
+}
+
+static void sets_from_several_threads(void) {
+  kobjns_sync *t = NULL, *threads[4] = {NULL};
+  KT_OK(kobjns_timer_create(NULL, NULL, 0, NULL, &t));
+  setter s[4];
+  for (int i = 0; i < 4; i++) {
+    s[i] = (setter){.t = t};
+    KT_OK(kobjns_thread_create(set_many_times, &s[i], 0, 0, &threads[i], NULL));
+  }
+  KT_OK(kobjns_wait_multiple(threads, 4, 1, 60000, NULL));
+  for (int i = 0; i < 4; i++) {
+    uint32_t code = 9;
+    KT_OK(kobjns_thread_exit_code(threads[i], &code));
+    CU_ASSERT_EQUAL(code, 0);
+    KT_OK(kobjns_sync_close(threads[i]));
+  }
+  KT_OK(kobjns_timer_cancel(t));
+  KT_OK(kobjns_sync_close(t));
+}
+
+/* Duplicate and close the source: the routine goes with the duplicate, the timer runs on. */
+static void duplicate_and_close_keeps_the_routine(void) {
+  kobjns_sync *t = NULL, *d = NULL;
+  routine_log log = {0};
+  KT_OK(kobjns_timer_create(NULL, NULL, 1, NULL, &t));
+  KT_OK(kobjns_timer_set(t, MS(40), 0, log_routine, &log, 5));
+  KT_OK(kobjns_duplicate(t, 0, KOBJNS_DUPLICATE_SAME_ACCESS | KOBJNS_DUPLICATE_CLOSE_SOURCE,
+                         (void **)&d));
+  KT_OK(kobjns_wait(d, 5000));
+  KT_STATUS(kobjns_sleep(2000, KOBJNS_WAIT_ALERTABLE), KOBJNS_USER_APC);
+  CU_ASSERT_EQUAL(log.calls, 1);
+  CU_ASSERT_EQUAL(log.arg, 5);
+  KT_OK(kobjns_sync_close(d));
+}
+
+#ifndef _WIN32
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A kobjns thread that forks: the child's copy of it ends without stopping the parent's timer
+ * (the routine's thread is the parent's) or signaling the parent's thread. */
+static uint32_t set_then_fork(void *arg) {
+  static routine_log log;
+  kobjns_sync *t = arg;
+  if (kobjns_timer_set(t, MS(150), 0, log_routine, &log, 3)) return 10;
+  pid_t child = fork();
+  if (child == 0) return 0; /* the child's only thread ends: the child exits */
+  if (child < 0) return 11;
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (kobjns_sleep(5000, KOBJNS_WAIT_ALERTABLE) != KOBJNS_USER_APC) return 12;
+  return log.calls == 1 && log.arg == 3 ? 1 : 13;
+}
+
+static void a_forked_copy_leaves_the_timer(void) {
+  kobjns_sync *t = NULL, *thread = NULL;
+  KT_OK(kobjns_timer_create(NULL, NULL, 1, NULL, &t));
+  KT_OK(kobjns_thread_create(set_then_fork, t, 0, 0, &thread, NULL));
+  KT_OK(kobjns_wait(thread, 20000));
+  uint32_t code = 0;
+  KT_OK(kobjns_thread_exit_code(thread, &code));
+  CU_ASSERT_EQUAL(code, 1);
+  KT_OK(kobjns_wait(t, 0)); /* it fired */
+  KT_OK(kobjns_sync_close(thread));
+  KT_OK(kobjns_sync_close(t));
+}
+#endif
+
 void kt_add_timers(CU_pSuite suite) {
+  kt_add(suite, "several threads set one handle's timer with routines at once",
+         sets_from_several_threads, 0);
+  kt_add(suite, "duplicate and close the source: the routine and the timer go on",
+         duplicate_and_close_keeps_the_routine, 0);
+  kt_add(suite, "a kobjns thread's forked copy leaves the parent's timer and routine alone",
+         KT_POSIX_ONLY(a_forked_copy_leaves_the_timer), KT_NEEDS_FORK);
   kt_add(suite, "a timer is a named type: its name, rights; another type's name is 6",
          names_and_types, 0);
   kt_add(suite, "a manual timer: signaled when due, until set again; a cancel leaves its state",

@@ -82,13 +82,19 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   return existed ? KOBJNS_ALREADY_EXISTS : 0;
 }
 
-int kobjns__os_duplicate(const kobjns__object *from, kobjns__object *to) {
+int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
   HANDLE self = GetCurrentProcess(), h = NULL;
   if (!DuplicateHandle(self, from->os.handle, self, &h, to->access, FALSE, 0))
     return kobjns__status_from_win32(GetLastError());
   to->os.handle = h;
   to->os.thread_started = from->os.thread_started;
-  to->os.completion = NULL; /* a timer's routine belongs to the handle that set it */
+  /* A timer's routine belongs to the handle that set it, and moves with a source being closed. */
+  if (move && from->type == KOBJNS_TYPE_TIMER) {
+    AcquireSRWLockExclusive((PSRWLOCK)&from->os.timer_lock);
+    to->os.completion = from->os.completion;
+    from->os.completion = NULL;
+    ReleaseSRWLockExclusive((PSRWLOCK)&from->os.timer_lock);
+  }
   return 0;
 }
 

@@ -13,6 +13,7 @@ typedef struct kobjns__os_object {
   void *handle;       /* the section's, mutex's, event's, semaphore's, thread's or timer's HANDLE */
   int thread_started; /* a thread: let run (else it never ran, and goes with the handle) */
   void *completion;   /* a timer: the routine this handle set (win32/sync.c), or NULL */
+  void *timer_lock;   /* a timer: an SRWLOCK (one pointer; zero is unlocked) around its sets */
 } kobjns__os_object;
 
 #endif

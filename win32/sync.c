@@ -66,22 +66,35 @@ int kobjns__os_timer_set(kobjns__object *t, int64_t due, int32_t period_ms,
     *record = *c;
   }
   LARGE_INTEGER when = {.QuadPart = due};
-  if (!SetWaitableTimer(t->os.handle, &when, period_ms, record ? call_completion : NULL, record,
-                        FALSE)) {
-    DWORD error = GetLastError();
-    free(record);
-    return kobjns__status_from_win32(error);
+  /* One set or cancel through this handle at a time: the record Windows holds is the one kept. */
+  AcquireSRWLockExclusive((PSRWLOCK)&t->os.timer_lock);
+  void *old = record;
+  DWORD error = 0;
+  if (SetWaitableTimer(t->os.handle, &when, period_ms, record ? call_completion : NULL, record,
+                       FALSE)) {
+    old = t->os.completion; /* its APC, if queued, was removed by the set */
+    t->os.completion = record;
+  } else {
+    error = GetLastError();
   }
-  free(t->os.completion); /* its APC, if queued, was removed by the set */
-  t->os.completion = record;
-  return 0;
+  ReleaseSRWLockExclusive((PSRWLOCK)&t->os.timer_lock);
+  free(old);
+  return error ? kobjns__status_from_win32(error) : 0;
 }
 
 int kobjns__os_timer_cancel(kobjns__object *t) {
-  if (!CancelWaitableTimer(t->os.handle)) return kobjns__status_from_win32(GetLastError());
-  free(t->os.completion);
-  t->os.completion = NULL;
-  return 0;
+  AcquireSRWLockExclusive((PSRWLOCK)&t->os.timer_lock);
+  void *old = NULL;
+  DWORD error = 0;
+  if (CancelWaitableTimer(t->os.handle)) {
+    old = t->os.completion;
+    t->os.completion = NULL;
+  } else {
+    error = GetLastError();
+  }
+  ReleaseSRWLockExclusive((PSRWLOCK)&t->os.timer_lock);
+  free(old);
+  return error ? kobjns__status_from_win32(error) : 0;
 }
 
 /* Windows' own waits: alertable ones run the queued APCs inside (WAIT_IO_COMPLETION: 737), and

@@ -95,5 +95,11 @@ int kobjns__os_apc_queue(kobjns__object *thread, kobjns_apc_fn fn, void *context
   LONG status = queue(target, call_apc, call, (ULONG_PTR)context, (ULONG_PTR)arg);
   if (status == 0) return 0;
   /* STATUS_UNSUCCESSFUL for a thread that has ended: QueueUserAPC's ERROR_GEN_FAILURE. */
-  return status == (LONG)0xC0000001 ? KOBJNS_GEN_FAILURE : KOBJNS_NOT_ENOUGH_MEMORY;
+  if (status == (LONG)0xC0000001) return KOBJNS_GEN_FAILURE;
+  typedef ULONG(NTAPI * to_dos_fn)(LONG);
+  FARPROC p = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlNtStatusToDosError");
+  to_dos_fn to_dos;
+  if (!p) return KOBJNS_INTERNAL_ERROR;
+  memcpy(&to_dos, &p, sizeof to_dos);
+  return kobjns__status_from_win32(to_dos(status));
 }
