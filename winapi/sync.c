@@ -212,8 +212,8 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES sa, BO
 }
 
 /* The Ex forms: flags other than CREATE_WAITABLE_TIMER_MANUAL_RESET and _HIGH_RESOLUTION (which
- * changes nothing here: every timer has the clock's resolution) are 87. The handle has
- * TIMER_ALL_ACCESS whatever `access` asks (docs/porting.md). */
+ * changes nothing here: every timer has the clock's resolution) are 87. The handle has the
+ * access asked (MAXIMUM_ALLOWED: all): the create's handle, narrowed by a duplicate. */
 #ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
 #define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002
 #endif
@@ -226,18 +226,30 @@ static bool timer_ex_call(DWORD flags, create_call *c) {
   return !(flags & ~(DWORD)TIMER_EX_FLAGS);
 }
 
+/* A new handle `h` with only `access`: the same handle for all of a timer's rights, else a
+ * duplicate that has them (the create's handle closed), keeping the create's last error. */
+static HANDLE with_access(HANDLE h, DWORD access) {
+  if (!h || (access & MAXIMUM_ALLOWED) || access == TIMER_ALL_ACCESS) return h;
+  DWORD error = GetLastError();
+  void *narrowed = NULL;
+  int rc = kobjns_duplicate(h, access, DUPLICATE_CLOSE_SOURCE, &narrowed);
+  if (rc) return failed((DWORD)rc); /* rights no timer has */
+  SetLastError(error);
+  return narrowed;
+}
+
 KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES sa, LPCSTR name,
                                                       DWORD flags, DWORD access) {
-  (void)access;
   create_call c;
-  return timer_ex_call(flags, &c) ? create_a(&c, sa, name) : failed(ERROR_INVALID_PARAMETER);
+  if (!timer_ex_call(flags, &c)) return failed(ERROR_INVALID_PARAMETER);
+  return with_access(create_a(&c, sa, name), access);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR name,
                                                       DWORD flags, DWORD access) {
-  (void)access;
   create_call c;
-  return timer_ex_call(flags, &c) ? create_w(&c, sa, name) : failed(ERROR_INVALID_PARAMETER);
+  if (!timer_ex_call(flags, &c)) return failed(ERROR_INVALID_PARAMETER);
+  return with_access(create_w(&c, sa, name), access);
 }
 
 KOBJNS_WIN32_API HANDLE WINAPI OpenWaitableTimerA(DWORD access, BOOL inherit, LPCSTR name) {

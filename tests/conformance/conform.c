@@ -1154,6 +1154,12 @@ static void rows_timers(const rows_state *st) {
   const char *first = wait_quietly(x, 1000);
   report("timer", "CreateWaitableTimerExW, manual, due at once",
          said("%s, %s", first, wait_quietly(x, 0)), "WAIT_OBJECT_0, WAIT_OBJECT_0");
+  HANDLE limited = CreateWaitableTimerExW(NULL, NULL, 0, SYNCHRONIZE);
+  due.QuadPart = -10000000;
+  report("timer", "CreateWaitableTimerExW for SYNCHRONIZE: SetWaitableTimer",
+         limited ? done(SetWaitableTimer(limited, &due, 0, NULL, NULL, FALSE)) : "NULL",
+         "FALSE, 5");
+  if (limited) CloseHandle(limited);
   HANDLE all[] = {t, again, o, s, x};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++)
     if (all[i]) CloseHandle(all[i]);
