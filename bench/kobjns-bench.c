@@ -1127,6 +1127,52 @@ static void hand_off_rows(const char *label, const char *caption, double hold_ns
         median(csw[k], reps));
 }
 
+/* Alertable waits, queued calls and timers, each against the plainer operation it builds on. */
+static kobjns_sync *set_event, *auto_event, *bench_timer;
+
+static void plain_wait(unsigned i) {
+  (void)i;
+  kobjns_wait(set_event, 0);
+}
+static void alertable_wait(unsigned i) {
+  (void)i;
+  kobjns_wait_ex(&set_event, 1, KOBJNS_WAIT_ALERTABLE, 0, NULL);
+}
+static void nothing(void *context, uintptr_t arg) { (void)context, (void)arg; }
+static void apc_round_trip(unsigned i) {
+  (void)i;
+  kobjns_apc_queue(NULL, nothing, NULL, 0);
+  kobjns_sleep(0, KOBJNS_WAIT_ALERTABLE);
+}
+static void event_set_and_take(unsigned i) {
+  (void)i;
+  kobjns_event_set(auto_event);
+  kobjns_wait(auto_event, 0);
+}
+static void timer_set_and_take(unsigned i) {
+  (void)i;
+  kobjns_timer_set(bench_timer, 0, 0, NULL, NULL, 0); /* due now */
+  kobjns_wait(bench_timer, 0);
+}
+
+static void alerts_and_timers(void) {
+  int rc = kobjns_event_create(NULL, NULL, 1, 1, NULL, &set_event);
+  if (!rc) rc = kobjns_event_create(NULL, NULL, 0, 0, NULL, &auto_event);
+  if (!rc) rc = kobjns_timer_create(NULL, NULL, 0, NULL, &bench_timer);
+  if (rc) die("alerts set-up", rc);
+  printf("\nalertable waits, queued calls and timers, one thread (docs/performance.md)\n");
+  printf("%-34s %12s %12s %8s   %7s\n", "", "kobjns", "floor", "ratio", "target");
+  compare("alertable wait, signaled event", alertable_wait, plain_wait, 0);
+  printf("  (floor: the same wait, not alertable)\n");
+  compare("queue a call + alertable sleep(0)", apc_round_trip, alertable_wait, 0);
+  printf("  (floor: an alertable wait that finds its object signaled)\n");
+  compare("timer set (due now) + wait", timer_set_and_take, event_set_and_take, 0);
+  printf("  (floor: an auto-reset event set + wait)\n");
+  kobjns_sync_close(bench_timer);
+  kobjns_sync_close(auto_event);
+  kobjns_sync_close(set_event);
+}
+
 static void mutexes(void) {
   void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) die("mmap", -1);
@@ -1401,16 +1447,17 @@ static void sweep(void) {
   double floor_ns[9];
   for (unsigned r = 0; r < 9; r++) floor_ns[r] = floor_sweep_batch();
   double step = median(took, steps), floor = median(floor_ns, 9);
-  printf("\nthe background sweep (%u stale sections of a dead process, swept by open + close of "
-         "a held name)\n",
-         SWEEP_STALE);
+  printf(
+      "\nthe background sweep (%u stale sections of a dead process, swept by open + close of "
+      "a held name)\n",
+      SWEEP_STALE);
   printf("%-34s %9.2f us %9.2f us %7.2fx   (the same calls on 64 plain files)\n",
          "a call that made a step", step / 1e3, floor / 1e3, step / floor);
   printf("%-34s %9.2f us   (median of the %u others)\n", "a call that did not", rest / 1e3,
          calls - steps);
   printf("%-34s %9.2f us   (%.1f %% of a call: %u steps in %u calls, %.1f s)\n",
-         "the sweep, spread over every call", step_total / calls / 1e3,
-         100 * step_total / all, steps, calls, seconds);
+         "the sweep, spread over every call", step_total / calls / 1e3, 100 * step_total / all,
+         steps, calls, seconds);
   printf("%-34s %9u left of %u\n", "stale sections", left, SWEEP_STALE);
 }
 
@@ -1492,8 +1539,8 @@ int main(int argc, char **argv) {
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
           "  --rows LIST      only these groups, comma-separated: sections, win32, scaling,\n"
-          "                   throughput, sync, handles, listing, sweep, memory (default:\n"
-          "                   all)\n"
+          "                   throughput, sync, alerts, handles, listing, sweep, memory\n"
+          "                   (default: all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
     }
@@ -1543,6 +1590,7 @@ int main(int argc, char **argv) {
   if (wanted("scaling")) scaling();
   if (wanted("throughput")) throughputs();
   if (wanted("sync")) mutexes();
+  if (wanted("alerts")) alerts_and_timers();
   if (wanted("handles")) many_handles();
   if (wanted("listing")) listing();
   if (wanted("sweep")) sweep();
