@@ -290,8 +290,9 @@ typedef void (*kobjns_timer_fn)(void *context, uintptr_t arg, uint64_t signaled_
 /* Set (or set again) the timer: it becomes not signaled, and is signaled at `due`: > 0 an
  * absolute time in FILETIME units (UTC), <= 0 a time from now in 100-ns units (-10000000: one
  * second; 0: now); then every `period_ms` (0: once; < 0: 87). `fn` (may be NULL) with `context`
- * and `arg`: the completion routine. Closing the handle that set a routine cancels the timer,
- * and so does the end of the thread that set it (Windows: the thread's end; docs/api.md).
+ * and `arg`: the completion routine. Closing the handle that set a routine stops the timer
+ * unless it was set again since (a duplicate made with KOBJNS_DUPLICATE_CLOSE_SOURCE takes the
+ * routine along), and so does the end of the thread that set it (docs/api.md).
  * Needs KOBJNS_TIMER_MODIFY_STATE. 0, 5, 6, 8, 87. */
 KOBJNS_API int kobjns_timer_set(kobjns_sync *timer, int64_t due, int32_t period_ms,
                                 kobjns_timer_fn fn, void *context, uintptr_t arg);

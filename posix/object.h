@@ -183,9 +183,10 @@ void kobjns__sync_map_drop(struct kobjns__sync_map *m);
 void kobjns__sync_thread_end(struct kobjns__sync_map *m, uint32_t exit_code);
 bool kobjns__sync_thread_ended(struct kobjns__sync_map *m, uint32_t *exit_code);
 
-/* thread.c: the calls queued to a thread (user APCs). A queue is a lock-free list (no lock a
- * fork could leave held): queuing pushes a call and bumps the queue's word, which an alertable
- * sleeper watches with its other words; the thread takes them all and runs them in order. */
+/* thread.c: the calls queued to a thread (user APCs). The calls are a lock-free list: queuing
+ * pushes one and bumps the queue's word, which an alertable sleeper watches with its other
+ * words; the thread takes them and runs them in order. Its timers' routines are under a lock
+ * (a fork()ed child never uses its parent's queues: each knows its process). */
 typedef struct kobjns__alerts kobjns__alerts;
 /* The calling thread's queue (made on its first use by a thread kobjns did not start): NULL
  * when there is no memory for it. */

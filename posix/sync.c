@@ -143,16 +143,19 @@ static uint32_t holder_tid(const holder *slot) {
 
 /* --- time ------------------------------------------------------------------------------------ */
 
-static struct timespec after_ns(uint64_t ns) {
+static int64_t clock_ns_of(clockid_t clock) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  t.tv_sec += (time_t)(ns / 1000000000);
-  t.tv_nsec += (long)(ns % 1000000000);
-  if (t.tv_nsec >= 1000000000) {
-    t.tv_sec++;
-    t.tv_nsec -= 1000000000;
-  }
-  return t;
+  clock_gettime(clock, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static struct timespec timespec_of(int64_t ns) {
+  return (struct timespec){(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+}
+
+/* CLOCK_MONOTONIC `ns` from now (a wait's time is at most 49 days: no overflow). */
+static struct timespec after_ns(uint64_t ns) {
+  return timespec_of(clock_ns_of(CLOCK_MONOTONIC) + (int64_t)ns);
 }
 
 static struct timespec after_ms(uint32_t ms) { return after_ns((uint64_t)ms * 1000000); }
@@ -519,7 +522,6 @@ static void share_state(kobjns__object *to, kobjns__object *from, bool move) {
   to->os.map = from->os.map;
   kobjns__sync_map_hold(to->os.map);
 }
-
 
 #define SYNC_TYPE(t, made, gone, shared)                                                           \
   {                                                                                                \
@@ -1070,16 +1072,6 @@ int kobjns__os_semaphore_release(kobjns__object *s, int32_t count, int32_t *prev
  * grant goes to the first waiter, in whichever process. A period signals once however many
  * periods passed unseen (as Windows coalesces them). */
 
-static int64_t clock_ns_of(clockid_t clock) {
-  struct timespec t;
-  clock_gettime(clock, &t);
-  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static struct timespec timespec_of(int64_t ns) {
-  return (struct timespec){(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
-}
-
 /* FILETIME counts 100 ns from 1601-01-01; the Unix epoch is this many of them later. */
 #define FILETIME_UNIX_EPOCH 116444736000000000LL
 
@@ -1102,9 +1094,9 @@ static int64_t monotonic_due(int64_t due) {
   return at ? at : 1;
 }
 
-/* A monotonic time as FILETIME units (for completion routines). */
-static uint64_t filetime_of(int64_t monotonic) {
-  int64_t realtime = clock_ns_of(CLOCK_REALTIME) - (clock_ns_of(CLOCK_MONOTONIC) - monotonic);
+/* A monotonic time, `now` being CLOCK_MONOTONIC's now, as FILETIME units (completion routines). */
+static uint64_t filetime_of(int64_t monotonic, int64_t now) {
+  int64_t realtime = clock_ns_of(CLOCK_REALTIME) - (now - monotonic);
   return (uint64_t)(realtime / 100 + FILETIME_UNIX_EPOCH);
 }
 
@@ -1216,15 +1208,14 @@ void kobjns__sync_timer_look(struct kobjns__sync_map *m, uint32_t *expiries, uin
                              int64_t *due, uint64_t *last_due) {
   kobjns__object t = {.type = KOBJNS_TYPE_TIMER, .os.map = m};
   sync_state *st = m->state;
-  int64_t before = due_of(st);
-  if (before && clock_ns_of(CLOCK_MONOTONIC) >= before && !lock_state_patiently(&t)) {
-    unlock_state(&t); /* the lock signaled it */
-  }
+  int64_t before = due_of(st), now = clock_ns_of(CLOCK_MONOTONIC);
+  bool was_due = before && now >= before;
+  if (was_due && !lock_state_patiently(&t)) unlock_state(&t); /* the lock signaled it */
   *expiries = __atomic_load_n(&st->expiries, __ATOMIC_ACQUIRE);
   *setting = __atomic_load_n(&st->settings, __ATOMIC_ACQUIRE);
   *due = due_of(st);
-  *last_due = filetime_of(
-      before && before <= clock_ns_of(CLOCK_MONOTONIC) ? before : clock_ns_of(CLOCK_MONOTONIC));
+  /* When it was due, if it was at this look; else (signaled by someone else's look) about now. */
+  *last_due = filetime_of(was_due ? before : now, now);
 }
 
 /* Stop the timer of `m` if it is still in setting `setting`. */

@@ -102,9 +102,6 @@ static void unlist(kobjns__timer_reg *r) {
   r->listed = false;
 }
 
-/* The thread has ended: nothing more is queued, what was never runs (as on Windows), and the
- * timers it set routines for stop ("If the thread that set the timer terminates and there is an
- * associated completion routine, the timer is canceled": SetWaitableTimer's documentation). */
 static void free_calls(apc *n) {
   for (apc *next; n; n = next) {
     next = n->next;
@@ -112,6 +109,9 @@ static void free_calls(apc *n) {
   }
 }
 
+/* The thread has ended: nothing more is queued, what was never runs (as on Windows), and the
+ * timers it set routines for stop ("If the thread that set the timer terminates and there is an
+ * associated completion routine, the timer is canceled": SetWaitableTimer's documentation). */
 static void alerts_end(kobjns__alerts *a) {
   if (a->pid != kobjns__pid()) return; /* the parent's thread, calls and timers */
   free_calls(alerts_take(a, ENDED));
@@ -225,7 +225,6 @@ typedef struct kobjns__thread_run {
   uint32_t started;             /* futex: 1 once the thread has published its id */
   uint32_t phase;               /* HELD, RUNNING (its function), or TERMINATED before it (atomic) */
   uint32_t terminate_code;      /* the code of a terminate, written before it sets TERMINATED */
-  bool forked_copy;             /* this process is a fork()ed child of the thread's own */
   uint32_t id;
   uint32_t exit_code;     /* kobjns_thread_exit's, for the cleanup handler */
   unsigned refs;          /* the object's and the running thread's (atomic) */
@@ -252,8 +251,7 @@ static void own_end(void *p) {
  * (the parent's, copied, holds the parent's calls and routines, and a lock another thread may
  * have held). */
 void kobjns__alerts_in_child(void) {
-  if (current) current->forked_copy = true;
-  current = NULL;
+  current = NULL; /* its run record, if any, is the parent's (its queue says so) */
   own = NULL;
   if (__atomic_load_n(&own_once_done, __ATOMIC_ACQUIRE) && own_key != (pthread_key_t)-1)
     pthread_setspecific(own_key, NULL);
@@ -329,8 +327,8 @@ void kobjns__thread_release(kobjns__object *o) {
 
 static void end(void *arg) {
   thread_run *r = arg;
-  if (r->forked_copy)
-    return; /* a forked child's copy: the thread, its page, its timers are the parent's */
+  /* A fork()ed child's copy: the thread, its page and its timers are the parent's. */
+  if (r->alerts->pid != kobjns__pid()) return;
   alerts_end(r->alerts);
   kobjns__sync_thread_end(r->map, r->exit_code);
   kobjns__sync_map_drop(r->map);

@@ -233,7 +233,7 @@ int kobjns_wait(kobjns_sync *object, uint32_t timeout_ms) {
   return rc;
 }
 
-/* What signaling an object is (SignalObjectAndWait's, and what gives back a unit taken). */
+/* What signaling an object is (SignalObjectAndWait's). */
 static int signal_object(kobjns__object *o) {
   int32_t previous;
   switch (o->type) {
@@ -244,7 +244,7 @@ static int signal_object(kobjns__object *o) {
 }
 
 /* The right signaling `o` needs (a mutex: none, ownership decides), or 6 for an object that
- * cannot be signaled (a section, a thread). */
+ * cannot be signaled (a section, a thread, a timer). */
 static int may_signal(const kobjns__object *o) {
   unsigned needed;
   switch (o->type) {
