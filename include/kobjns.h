@@ -35,7 +35,8 @@ extern "C" {
  * X(name, value, message); kobjns_status_name() and kobjns_strerror() read the same table. */
 #define KOBJNS_STATUS_MAP(X)                                                                       \
   X(SUCCESS, 0, "the operation completed successfully")                                            \
-  X(FILE_NOT_FOUND, 2, "no object of that name exists in the namespace the name resolves to")      \
+  X(FILE_NOT_FOUND, 2,                                                                             \
+    "no object of that name exists in the namespace the name resolves to (or no such program)")    \
   X(PATH_NOT_FOUND, 3,                                                                             \
     "a directory or link in the name does not exist (unknown keyword, "                            \
     "missing session, or a '\\' inside the object name)")                                          \
@@ -55,8 +56,10 @@ extern "C" {
   X(BAD_PATHNAME, 161, "the name starts with '\\'; object names are relative to a namespace")      \
   X(BUSY, 170, "the object is changing under heavy contention; try again")                         \
   X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                    \
+  X(BAD_EXE_FORMAT, 193, "the program's file is not one this system can run")                       \
   X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                  \
   X(WAIT_TIMEOUT, 258, "the wait timed out: nothing was acquired")                                 \
+  X(DIRECTORY, 267, "the directory name is not valid (no such directory)")                          \
   X(NOT_OWNER, 288, "the calling thread does not own the mutex")                                   \
   X(TOO_MANY_POSTS, 298, "the release would take the semaphore past its maximum count")            \
   X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                         \
@@ -149,7 +152,8 @@ typedef enum kobjns_type {
   KOBJNS_TYPE_UNKNOWN = 7,   /* "Unknown": a file under kobjns's names that is not its object */
   KOBJNS_TYPE_TEMPORARY = 8, /* "Temporary": a dead creator's unfinished file */
   KOBJNS_TYPE_THREAD = 9,    /* "Thread": a thread started by kobjns_thread_create (unnamed) */
-  KOBJNS_TYPE_TIMER = 10     /* "Timer": a waitable timer */
+  KOBJNS_TYPE_TIMER = 10,    /* "Timer": a waitable timer */
+  KOBJNS_TYPE_PROCESS = 11   /* "Process": a process started or opened by kobjns (unnamed) */
 } kobjns_type;
 
 typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
@@ -382,6 +386,75 @@ KOBJNS_API int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id);
 /* The calling thread's id (GetCurrentThreadId; POSIX: the kernel's thread id). */
 KOBJNS_API uint32_t kobjns_current_thread_id(void);
 
+/* --- processes ----------------------------------------------------------------------------
+ * A process started or opened here is a kernel object, as on Windows: its handle (a kobjns_sync
+ * of type KOBJNS_TYPE_PROCESS, "Process") is signaled when the process ends and stays so (waits
+ * take nothing), and gives the process's exit code and id. Windows: native processes. POSIX:
+ * posix_spawn (fork and exec for a suspended start), and a page per handle that this process
+ * signals when the kernel says the process ended (Linux: a pidfd, watched by one thread). */
+#define KOBJNS_PROCESS_TERMINATE 0x0001u
+#define KOBJNS_PROCESS_DUP_HANDLE 0x0040u
+#define KOBJNS_PROCESS_QUERY_INFORMATION 0x0400u /* its exit code and id */
+#define KOBJNS_PROCESS_QUERY_LIMITED_INFORMATION 0x1000u
+#define KOBJNS_PROCESS_ALL_ACCESS 0x001FFFFFu
+
+/* What kobjns_process_create starts. The program is `application` when given (a path, '\\' and
+ * '/' alike; not searched for), else the command line's first word, found as Windows finds it:
+ * a name with no directory is looked for in the directory of the calling program, the current
+ * directory, then PATH. On POSIX a name ending in ".exe" that does not exist is tried without it
+ * (the program ported from Windows is "child", not "child.exe"), and the command line is split
+ * into argv by the rules of Microsoft's C runtime (kobjns_command_line_split), so the child's
+ * main() sees what it would on Windows. */
+typedef struct kobjns_process_start {
+  const char *application;  /* UTF-8, or NULL */
+  const char *command_line; /* UTF-8, or NULL (then `application` alone, as argv[0]) */
+  const char *directory;    /* the child's current directory, or NULL: ours */
+  unsigned flags;           /* KOBJNS_PROCESS_SUSPENDED */
+  /* bInheritHandles: the child gets every handle whose KOBJNS_HANDLE_FLAG_INHERIT is set, with
+   * the same value and access, once kobjns is loaded in it (POSIX: a section's, mutex's, event's,
+   * semaphore's or timer's; a thread's or process's is not passed on). A handle without the flag
+   * is never seen by a child. */
+  int inherit_handles; /* non-zero */
+} kobjns_process_start;
+#define KOBJNS_PROCESS_SUSPENDED 0x4u /* CREATE_SUSPENDED: its first thread runs once resumed */
+
+/* Start a process: 0 with *process (KOBJNS_PROCESS_ALL_ACCESS), *thread (its first thread,
+ * KOBJNS_THREAD_ALL_ACCESS; may be NULL: not wanted), *pid and *tid (may be NULL). A suspended
+ * process runs once kobjns_thread_resume takes its first thread's suspend count to 0 (POSIX: it
+ * has not yet run its program; only resume, wait, query and close apply to that thread's
+ * handle). 87 (NULL start or process, both application and command line NULL, other flags, an
+ * empty application or directory); 1113 (malformed UTF-8); 206 (a command line over 32766 UTF-16 units);
+ * 2 (no such program); 267 (no such directory); 5; 8; 193 (a file the system cannot run). */
+KOBJNS_API int kobjns_process_create(const kobjns_process_start *start, kobjns_sync **process,
+                                     kobjns_sync **thread, uint32_t *pid, uint32_t *tid);
+/* A handle to the running process `pid` (OpenProcess) with `access` (generic rights mapped):
+ * KOBJNS_SYNCHRONIZE and the QUERY rights for any process this one can see, TERMINATE where the
+ * system lets this process signal it (POSIX: kill(2)'s rule, same user or root). 0; 87 (pid 0,
+ * no such process, out NULL, rights that are not a process's); 5; 8. */
+KOBJNS_API int kobjns_process_open(uint32_t pid, unsigned access, kobjns_sync **out);
+/* The exit code (KOBJNS_STILL_ACTIVE while it runs) and id of a process. Needs
+ * KOBJNS_PROCESS_QUERY_INFORMATION or its LIMITED form. POSIX tells an exit code only of a process
+ * this process started (the low 8 bits its kernel keeps; a process killed by a signal: the code
+ * kobjns_process_terminate gave, or as docs/porting.md maps the signal); for any other, ended
+ * process: 50. 0, 5, 6, 50. */
+KOBJNS_API int kobjns_process_exit_code(const kobjns_sync *process, uint32_t *code);
+KOBJNS_API int kobjns_process_id(const kobjns_sync *process, uint32_t *pid);
+/* End a process with `code` (TerminateProcess; POSIX: SIGKILL). Needs KOBJNS_PROCESS_TERMINATE.
+ * 0; 5 (the process has ended already, as Windows answers, or the system refuses); 6. */
+KOBJNS_API int kobjns_process_terminate(kobjns_sync *process, uint32_t code);
+/* The calling process's id (GetCurrentProcessId; POSIX: getpid()). */
+KOBJNS_API uint32_t kobjns_current_process_id(void);
+/* Split a command line into arguments as Microsoft's C runtime does for main(): the first word
+ * ends at the next space or tab, or inside quotes at the next quote, backslashes being literal;
+ * after it, words are separated by spaces and tabs outside quotes, a quote toggles quoting,
+ * 2n backslashes before a quote are n backslashes (the quote then acts), 2n+1 are n and a literal
+ * quote, other backslashes are literal, and "" inside quotes is a literal quote. *argv is one
+ * block (free it with kobjns_free) of *argc strings and a NULL. 0; 87 (NULL arguments); 1113
+ * (malformed UTF-8); 8. */
+KOBJNS_API int kobjns_command_line_split(const char *line, char ***argv, int *argc);
+/* Free what kobjns allocated for the caller (kobjns_command_line_split's block). NULL: nothing. */
+KOBJNS_API void kobjns_free(void *p);
+
 /* Calls queued to a thread (Windows' user APCs): fn(context, arg) runs in that thread, in the order
  * queued, the next time it is in an alertable wait or sleep (kobjns_wait_ex, kobjns_sleep,
  * kobjns_signal_and_wait with KOBJNS_WAIT_ALERTABLE), which then returns 737. `thread` NULL is
@@ -407,9 +480,10 @@ KOBJNS_API int kobjns_close(void *handle);
 /* The type of a live handle: 0 with *type set, or 6 (*type KOBJNS_TYPE_NONE). */
 KOBJNS_API int kobjns_handle_type(const void *handle, kobjns_type *type);
 
-/* A handle's flags: Win32's HANDLE_FLAG_* values. INHERIT is kept and reported (no process of
- * kobjns's inherits handles yet); PROTECT_FROM_CLOSE makes every close of the handle fail (6)
- * until it is cleared (the process's end closes it anyway). */
+/* A handle's flags: Win32's HANDLE_FLAG_* values. INHERIT: a process started with
+ * inherit_handles gets the handle, with the same value (kobjns_process_start says which types);
+ * PROTECT_FROM_CLOSE makes every close of the handle fail (6) until it is
+ * cleared (the process's end closes it anyway). */
 #define KOBJNS_HANDLE_FLAG_INHERIT 0x1u
 #define KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE 0x2u
 KOBJNS_API int kobjns_handle_flags(const void *handle, unsigned *flags);

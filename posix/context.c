@@ -54,9 +54,12 @@ __attribute__((constructor)) static void kobjns_load(void) {
    * after it, held for the fork alone, never for the holds' descriptions. */
   kobjns__plat_image_fork_handlers();
   pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
+  /* Handles this process inherited, at their values, before the program runs. */
+  kobjns__inherit_adopt_all();
 }
 
 __attribute__((destructor)) static void kobjns_unload(void) {
+  kobjns__processes_release();
   kobjns__default_ctx_release();
   kobjns__handles_release();
   kobjns__view_release();

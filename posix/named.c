@@ -228,6 +228,7 @@ static const kobjns__named_type *named_type(kobjns_type type) {
     case KOBJNS_TYPE_EVENT: return &kobjns__posix_event;
     case KOBJNS_TYPE_THREAD: return &kobjns__posix_thread;
     case KOBJNS_TYPE_TIMER: return &kobjns__posix_timer;
+    case KOBJNS_TYPE_PROCESS: return &kobjns__posix_process;
     default: return &kobjns__posix_semaphore;
   }
 }
@@ -330,6 +331,80 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
   if (rc) return rc;
   const kobjns__named_type *t = named_type(to->type);
   if (t->share) t->share(to, from, move);
+  return 0;
+}
+
+/* --- inheritance: a copy is the child's hold, its descriptors in one number ------------------ */
+
+int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
+  if (o->type == KOBJNS_TYPE_THREAD || o->type == KOBJNS_TYPE_PROCESS)
+    return KOBJNS_NOT_SUPPORTED; /* what runs them is this process's */
+  int fd, lock_fd;
+  int rc = kobjns__hold_for_child(&o->os.hold, o->os.native[0] != '\0', &fd, &lock_fd);
+  if (rc) return rc;
+  *copy = (uint64_t)(uint32_t)fd | (uint64_t)(uint32_t)(lock_fd + 1) << 32;
+  return 0;
+}
+
+/* The header and path of an inherited file: 0 with n->h, n->sd and the path (malloc'd). */
+static int read_inherited(kobjns__named *n, uint16_t type, char **path) {
+  if (fstat(n->fd, &n->st) < 0 || !S_ISREG(n->st.st_mode)) return KOBJNS_INVALID_HANDLE;
+  if (pread(n->fd, &n->h, sizeof n->h, 0) != (ssize_t)sizeof n->h ||
+      n->h.magic != KOBJNS__MAGIC || n->h.version != KOBJNS__HEADER_VERSION ||
+      n->h.type != type || !kobjns__section_header_valid(&n->h, &n->st, &n->sd))
+    return KOBJNS_INVALID_HANDLE;
+  char *p = malloc((size_t)n->h.path_len + 1);
+  if (!p) return KOBJNS_NOT_ENOUGH_MEMORY;
+  if (pread(n->fd, p, n->h.path_len, sizeof n->h) != (ssize_t)n->h.path_len) {
+    free(p);
+    return KOBJNS_INVALID_HANDLE;
+  }
+  p[n->h.path_len] = '\0';
+  *path = p;
+  return 0;
+}
+
+int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
+                             kobjns__object **out, kobjns__facts *facts) {
+  (void)access; /* the core's to keep */
+  int rc = kobjns__os_init();
+  if (rc) return rc;
+  kobjns__named n = {.fd = (int)(uint32_t)copy};
+  int lock_fd = (int)(copy >> 32) - 1;
+  int mode = fcntl(n.fd, F_GETFL);
+  if (mode < 0) return KOBJNS_INVALID_HANDLE; /* not open here: not ours to take */
+  n.fd_writable = (mode & O_ACCMODE) == O_RDWR;
+  char *path = NULL;
+  if ((rc = read_inherited(&n, (uint16_t)type, &path))) return rc;
+  kobjns__name name;
+  bool named = path[0] && kobjns__path_parse(path, &name);
+  kobjns__object *o = kobjns__object_new(type, named ? &name : NULL);
+  if (!o) {
+    free(path);
+    return KOBJNS_NOT_ENOUGH_MEMORY;
+  }
+  o->os.native[0] = '\0';
+  if (named) {
+    /* Our tree's name for it, if that name is this very file (a child given another
+     * KOBJNS_ROOT never removes a name of its tree for it). */
+    char native[KOBJNS__NATIVE_MAX + 1];
+    kobjns__native_name(&name, native);
+    struct stat st;
+    int dir = kobjns__shm_dir_hold();
+    if (dir >= 0 && fstatat(dir, native, &st, 0) == 0 && st.st_ino == n.st.st_ino &&
+        st.st_dev == n.st.st_dev)
+      memcpy(o->os.native, native, sizeof native);
+    if (dir >= 0) kobjns__shm_dir_drop();
+  }
+  free(path);
+  o->os.header_size = n.h.header_size;
+  const kobjns__named_type *t = named_type(type);
+  if ((rc = t->adopt(o, &n, n.fd_writable, facts))) {
+    free(o);
+    return rc;
+  }
+  kobjns__hold_adopt(&o->os.hold, n.fd, lock_fd, o->os.native[0] != '\0');
+  *out = o;
   return 0;
 }
 

@@ -112,11 +112,14 @@ static void hold_keep(kobjns__hold *h, int fd, int lock_fd, bool named) {
 
 void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) { hold_keep(h, fd, -1, named); }
 
-int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named) {
+/* The descriptors of a second hold of what `from` holds, locked shared (see
+ * kobjns__hold_duplicate): 0 with *fd and *lock_fd (-1 unless the lock has its own). */
+static int duplicate_fds(const kobjns__hold *from, bool named, int *out_fd, int *out_lock_fd) {
   int fd = kobjns__plat_reopen(from->fd, false), lock_fd = -1;
   if (fd == -ENOTSUP && !named) { /* no name to remove: one description may serve both */
     if ((fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0)) < 0) return kobjns__status_from_errno(errno);
-    hold_keep(to, fd, -1, false);
+    *out_fd = fd;
+    *out_lock_fd = -1;
     return 0;
   }
   if (fd == -EACCES || fd == -EPERM) {
@@ -132,8 +135,26 @@ int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool name
     if (lock_fd >= 0) close(lock_fd);
     return locked == -ENOTSUP ? KOBJNS_NOT_SUPPORTED : kobjns__status_from_errno(-locked);
   }
-  hold_keep(to, fd, lock_fd, named);
+  *out_fd = fd;
+  *out_lock_fd = lock_fd;
   return 0;
+}
+
+int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named) {
+  int fd, lock_fd;
+  int rc = duplicate_fds(from, named, &fd, &lock_fd);
+  if (!rc) hold_keep(to, fd, lock_fd, named);
+  return rc;
+}
+
+int kobjns__hold_for_child(const kobjns__hold *from, bool named, int *fd, int *lock_fd) {
+  return duplicate_fds(from, named, fd, lock_fd);
+}
+
+void kobjns__hold_adopt(kobjns__hold *h, int fd, int lock_fd, bool named) {
+  (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (lock_fd >= 0) (void)fcntl(lock_fd, F_SETFD, FD_CLOEXEC);
+  hold_keep(h, fd, lock_fd, named);
 }
 
 void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from) {

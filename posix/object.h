@@ -55,6 +55,11 @@ void kobjns__hold_keep(kobjns__hold *h, int fd, bool named);
  * now refuses `from`'s access, a read-only description for the lock and a copy of `from`'s
  * descriptor for I/O. 0, or a status (50 where the system cannot open a file again). */
 int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named);
+/* The descriptors of a hold for a child process (an inherited handle): as
+ * kobjns__hold_duplicate's, kept by no hold of ours (the caller closes them once the child has
+ * its copies); and, in the child, a hold made of them again (close-on-exec once more). */
+int kobjns__hold_for_child(const kobjns__hold *from, bool named, int *fd, int *lock_fd);
+void kobjns__hold_adopt(kobjns__hold *h, int fd, int lock_fd, bool named);
 /* Move the hold `from` to `to` (a struct that holds one is being copied); `from` holds nothing. */
 void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from);
 /* fork(): descriptions for the child made before it (the list's lock held from here), closed
@@ -124,7 +129,7 @@ typedef struct kobjns__named_type {
 
 /* The types' parts: section.c, sync.c and thread.c. */
 extern const kobjns__named_type kobjns__posix_section, kobjns__posix_mutex, kobjns__posix_event,
-    kobjns__posix_semaphore, kobjns__posix_thread, kobjns__posix_timer;
+    kobjns__posix_semaphore, kobjns__posix_thread, kobjns__posix_timer, kobjns__posix_process;
 
 /* An object opened or created: its descriptor (holding the shared lock), the stat taken with the
  * lock held, its header, its security descriptor (in memory form), and whether the descriptor
@@ -219,6 +224,17 @@ int64_t kobjns__alerts_poll_timers(kobjns__alerts *a);
 void kobjns__sync_timer_look(struct kobjns__sync_map *m, uint32_t *expiries, uint32_t *setting,
                              int64_t *due, uint64_t *last_due);
 void kobjns__sync_timer_stop(struct kobjns__sync_map *m, uint32_t setting);
+
+/* process.c: a process's own part of the type (its page is an event's), another process's
+ * first thread (a thread object whose create had no function: a resume lets a suspended child
+ * run its program), and the watcher's end (the library's unload). */
+int kobjns__process_init(int fd, uint32_t header_size, const kobjns__create_args *a,
+                         kobjns__object *o);
+void kobjns__process_release(kobjns__object *o);
+void kobjns__process_share(kobjns__object *to, kobjns__object *from, bool move);
+int kobjns__process_thread_resume(kobjns__object *o, uint32_t *previous);
+void kobjns__process_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id);
+void kobjns__processes_release(void);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

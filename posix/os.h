@@ -40,6 +40,8 @@ typedef struct kobjns__os_object {
   struct kobjns__sync_map *map;        /* sync types: the process's mapping of the state */
   struct kobjns__thread_run *run;      /* a thread: what runs it (posix/thread.c) */
   struct kobjns__timer_reg *routine;   /* a timer: the completion routine this handle set */
+  struct kobjns__process *process;     /* a process, or another process's first thread: its
+                                          record (posix/process.c) */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */
 } kobjns__os_object;
 

@@ -413,3 +413,96 @@ bool kobjns__plat_sees_every_holder(void) {
   link[n] = '\0';
   return !strcmp(link, "pid:[4026531836]"); /* the initial pid namespace's fixed inode */
 }
+
+/* --- processes -------------------------------------------------------------------------------- */
+
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+int kobjns__plat_process_handle(long pid, int *fd) {
+  if (pid <= 0 || pid > INT_MAX) return ESRCH;
+  long r = syscall(SYS_pidfd_open, (pid_t)pid, 0); /* close-on-exec, always */
+  if (r < 0) return errno == ENOSYS ? ENOTSUP : errno == EINVAL ? ESRCH : errno;
+  *fd = (int)r;
+  return 0;
+}
+
+int kobjns__plat_process_reap(int fd, int *code, int *signal) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  if (waitid((idtype_t)P_PIDFD, (id_t)fd, &info, WEXITED | WNOHANG) < 0)
+    return errno == EINVAL ? ECHILD : errno; /* EINVAL: a kernel before 5.4 */
+  if (info.si_pid == 0) return EAGAIN;
+  *code = info.si_code == CLD_EXITED ? info.si_status : 0;
+  *signal = info.si_code == CLD_EXITED ? 0 : info.si_status;
+  return 0;
+}
+
+int kobjns__plat_process_signal(int fd, int signal) {
+  return syscall(SYS_pidfd_send_signal, fd, signal, NULL, 0) < 0 ? errno : 0;
+}
+
+uint32_t kobjns__plat_first_thread_id(long pid) { return (uint32_t)pid; }
+
+int kobjns__plat_program_dir(char *out, size_t size) {
+  ssize_t n = readlink("/proc/self/exe", out, size);
+  if (n < 0) return errno == ENOENT ? ENOTSUP : errno;
+  if ((size_t)n >= size) return ENAMETOOLONG;
+  out[n] = '\0';
+  char *slash = strrchr(out, '/');
+  if (!slash) return ENOTSUP;
+  slash[slash == out] = '\0'; /* "/prog" lives in "/" */
+  return 0;
+}
+
+/* A held child: only async-signal-safe calls between fork and exec. */
+static void held_child(const char *path, char *const argv[], char *const envp[], const char *dir,
+                       const int *keep, size_t nkeep, int gate) {
+  for (size_t i = 0; i < nkeep; i++) {
+    int flags = fcntl(keep[i], F_GETFD);
+    if (flags >= 0) fcntl(keep[i], F_SETFD, flags & ~FD_CLOEXEC);
+  }
+  char byte;
+  ssize_t n;
+  while ((n = read(gate, &byte, 1)) < 0 && errno == EINTR) continue;
+  if (n != 1) _exit(127); /* its creator let it go without a resume */
+  if (dir && chdir(dir) < 0) _exit(127);
+  execve(path, argv, envp);
+  _exit(127);
+}
+
+int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
+                       const int *keep, size_t nkeep, int *resume, long *pid) {
+  if (resume) {
+    int gate[2];
+    if (pipe2(gate, O_CLOEXEC) < 0) return errno;
+    pid_t child = fork();
+    if (child == 0) held_child(path, argv, envp, dir, keep, nkeep, gate[0]);
+    int err = child < 0 ? errno : 0;
+    close(gate[0]);
+    if (err) {
+      close(gate[1]);
+      return err;
+    }
+    *resume = gate[1];
+    *pid = child;
+    return 0;
+  }
+  posix_spawn_file_actions_t actions;
+  int err = posix_spawn_file_actions_init(&actions);
+  if (err) return err;
+  /* dup2 of a descriptor onto itself clears its close-on-exec flag in the child alone. */
+  for (size_t i = 0; i < nkeep && !err; i++)
+    err = posix_spawn_file_actions_adddup2(&actions, keep[i], keep[i]);
+  if (!err && dir) err = posix_spawn_file_actions_addchdir_np(&actions, dir);
+  pid_t child = 0;
+  if (!err) err = posix_spawn(&child, path, &actions, NULL, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  if (!err) *pid = child;
+  return err;
+}

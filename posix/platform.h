@@ -113,6 +113,34 @@ void kobjns__plat_image_release(void);
 /* Whether process `pid` of this pid namespace exists (kill(pid, 0): ESRCH gone, else alive). */
 enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid);
 
+/* --- processes -------------------------------------------------------------------------------- */
+
+/* A descriptor that stays open on process `pid` (ids are reused; it is not) and that poll(2)
+ * reports readable once the process has ended, close-on-exec: 0 with *fd; ESRCH (no such
+ * process); ENOTSUP where the system has none (Linux: pidfd_open, 5.3). */
+int kobjns__plat_process_handle(long pid, int *fd);
+/* Collect the end of child `fd` (a kobjns__plat_process_handle of a child of ours) without
+ * waiting: 0 with *signal 0 and *code its exit status, or *signal the signal that killed it;
+ * EAGAIN while it runs; ECHILD when it is not our child or someone reaped it first (Linux:
+ * waitid(P_PIDFD), 5.4). */
+int kobjns__plat_process_reap(int fd, int *code, int *signal);
+/* Send `signal` to the process of `fd` (never to a later process of its id): 0, ESRCH (it has
+ * ended), EPERM (the kernel refuses this process: kill(2)'s rule). Linux: pidfd_send_signal. */
+int kobjns__plat_process_signal(int fd, int signal);
+/* The id of process `pid`'s first thread (Linux: the pid itself), 0 when not known. */
+uint32_t kobjns__plat_first_thread_id(long pid);
+/* The directory of the calling program's file, where Windows looks for a program first
+ * (Linux: /proc/self/exe): 0, or an errno (ENOTSUP, ENAMETOOLONG, ...). */
+int kobjns__plat_program_dir(char *out, size_t size);
+/* Start `path` with `argv` and `envp`, in `dir` (NULL: ours), with the descriptors `keep` open
+ * in it at their numbers (every other close-on-exec descriptor closed): 0 with *pid, or the
+ * errno of the start or of exec(2). With `resume` non-NULL the child is held before exec(2)
+ * until a byte is written to *resume (a descriptor of ours, close-on-exec), or ends with exit
+ * status 127 if *resume is closed first; an exec failure after that shows as exit status 127
+ * only. Linux: posix_spawn (posix_spawn_file_actions_addchdir_np), fork for a held child. */
+int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
+                       const int *keep, size_t nkeep, int *resume, long *pid);
+
 /* --- sleeping on shared words ----------------------------------------------------------------- */
 
 /* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC, absolute; NULL: none), woken by

@@ -68,11 +68,13 @@
 typedef kobjns__stored_thread holder;
 typedef kobjns__sync_state sync_state;
 
-/* How an object's page behaves: a thread's is a manual-reset event that only its end sets (its
- * exit code in `count`); a timer's, an event (manual or automatic) that its due time sets. */
+/* How an object's page behaves: a thread's or a process's is a manual-reset event that only its
+ * end sets (a thread's exit code in `count`); a timer's, an event (manual or automatic) that its due time sets. */
 static kobjns_type behaves_as(const kobjns__object *s) {
-  return s->type == KOBJNS_TYPE_THREAD || s->type == KOBJNS_TYPE_TIMER ? KOBJNS_TYPE_EVENT
-                                                                       : s->type;
+  return s->type == KOBJNS_TYPE_THREAD || s->type == KOBJNS_TYPE_TIMER ||
+                 s->type == KOBJNS_TYPE_PROCESS
+             ? KOBJNS_TYPE_EVENT
+             : s->type;
 }
 
 /* --- this thread ----------------------------------------------------------------------------- */
@@ -498,7 +500,8 @@ static int init_state(int fd, uint32_t header_size, const kobjns__create_args *a
    * (the publication that makes it reachable is a system call, which thread checkers miss). */
   if ((rc = guard_lock(o->os.map, NULL))) return rc; /* nobody else can reach it: at once */
   __atomic_store_n(&state->kind, (uint32_t)a->type, __ATOMIC_RELAXED);
-  state->manual_reset = a->manual_reset || a->type == KOBJNS_TYPE_THREAD;
+  state->manual_reset =
+      a->manual_reset || a->type == KOBJNS_TYPE_THREAD || a->type == KOBJNS_TYPE_PROCESS;
   state->signaled = a->initial_state;
   state->count = a->initial;
   state->maximum = a->maximum;
@@ -538,6 +541,9 @@ const kobjns__named_type kobjns__posix_semaphore =
 /* A thread's object: an event's page, and what runs the thread (posix/thread.c). */
 const kobjns__named_type kobjns__posix_thread = SYNC_TYPE(
     KOBJNS_TYPE_THREAD, kobjns__thread_init, kobjns__thread_release, kobjns__thread_share);
+/* A process's (posix/process.c): an event's page, which the end of the process sets. */
+const kobjns__named_type kobjns__posix_process = SYNC_TYPE(
+    KOBJNS_TYPE_PROCESS, kobjns__process_init, kobjns__process_release, kobjns__process_share);
 /* A timer's: an event's page with a due time; the handle's completion routine goes with it. */
 static void release_timer(kobjns__object *o);
 static void share_timer(kobjns__object *to, kobjns__object *from, bool move);

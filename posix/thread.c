@@ -288,6 +288,7 @@ static void run_put(thread_run *r) {
 /* The page as an event's, and what will run the thread: nothing runs yet. */
 int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args *a,
                         kobjns__object *o) {
+  if (!a->start) return kobjns__process_init(fd, header_size, a, o); /* another process's */
   thread_run *r = calloc(1, sizeof *r);
   kobjns__alerts *alerts = r ? alerts_new() : NULL;
   if (!alerts) {
@@ -310,7 +311,10 @@ int kobjns__thread_init(int fd, uint32_t header_size, const kobjns__create_args 
 }
 
 void kobjns__thread_share(kobjns__object *to, kobjns__object *from, bool move) {
-  (void)move;
+  if (!from->os.run) {
+    kobjns__process_share(to, from, move);
+    return;
+  }
   to->os.map = from->os.map;
   kobjns__sync_map_hold(to->os.map);
   to->os.run = from->os.run;
@@ -318,6 +322,10 @@ void kobjns__thread_share(kobjns__object *to, kobjns__object *from, bool move) {
 }
 
 void kobjns__thread_release(kobjns__object *o) {
+  if (!o->os.run) {
+    kobjns__process_release(o);
+    return;
+  }
   kobjns__posix_event.release(o);
   if (o->os.run) run_put(o->os.run);
   o->os.run = NULL;
@@ -404,6 +412,7 @@ int kobjns__os_thread_start(kobjns__object *o, bool suspended, uint32_t *id) {
 
 int kobjns__os_thread_resume(kobjns__object *o, uint32_t *previous) {
   thread_run *r = o->os.run;
+  if (!r) return kobjns__process_thread_resume(o, previous);
   uint32_t n = __atomic_load_n(&r->suspend, __ATOMIC_ACQUIRE);
   while (n && !__atomic_compare_exchange_n(&r->suspend, &n, n - 1, true, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE)) {
@@ -414,6 +423,10 @@ int kobjns__os_thread_resume(kobjns__object *o, uint32_t *previous) {
 }
 
 int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id) {
+  if (!o->os.run) {
+    kobjns__process_thread_query(o, exit_code, id);
+    return 0;
+  }
   uint32_t code;
   *exit_code = kobjns__sync_thread_ended(o->os.map, &code) ? code : KOBJNS_STILL_ACTIVE;
   *id = __atomic_load_n(&o->os.run->id, __ATOMIC_RELAXED);
@@ -425,6 +438,7 @@ int kobjns__os_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id
  * dangerous: locks held, stacks not freed). */
 int kobjns__os_thread_terminate(kobjns__object *o, uint32_t code) {
   thread_run *r = o->os.run;
+  if (!r) return KOBJNS_NOT_SUPPORTED; /* another process's thread */
   uint32_t ended_code;
   if (kobjns__sync_thread_ended(o->os.map, &ended_code)) return 0; /* nothing left to end */
   uint32_t held = HELD;
@@ -444,6 +458,7 @@ void kobjns__os_thread_exit(uint32_t code) {
 uint32_t kobjns__os_current_thread_id(void) { return kobjns__plat_thread_id(); }
 
 int kobjns__os_apc_queue(kobjns__object *thread, kobjns_apc_fn fn, void *context, uintptr_t arg) {
+  if (thread && !thread->os.run) return KOBJNS_NOT_SUPPORTED; /* another process's thread */
   kobjns__alerts *a = thread ? thread->os.run->alerts : kobjns__alerts_mine();
   apc call = {.fn = fn, .context = context, .arg = arg};
   return a ? alerts_push(a, &call) : KOBJNS_NOT_ENOUGH_MEMORY;

@@ -92,6 +92,36 @@ int kobjns__os_thread_terminate(kobjns__object *o, uint32_t code);
 void kobjns__os_thread_exit(uint32_t code) __attribute__((noreturn));
 uint32_t kobjns__os_current_thread_id(void);
 
+/* process.c: processes (their handles made by kobjns__os_create with a->type
+ * KOBJNS_TYPE_PROCESS, and the first thread's with KOBJNS_TYPE_THREAD and no a->start: the
+ * backend fills both here) */
+/* Start the process `a` describes: 0 with *pid and *tid; 2, 3, 5, 8, 193, ... (nothing started). */
+int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *process,
+                             kobjns__object *thread, uint32_t *pid, uint32_t *tid);
+/* Make `o` a handle of the running process `pid` for `access` (mapped): 0; 87 (no such
+ * process); 5 (the system refuses what `access` needs). */
+int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o);
+/* Its exit code (KOBJNS_STILL_ACTIVE while it runs) and id: 0, or 50 with *pid when it ended
+ * with a code this system cannot tell. */
+int kobjns__os_process_query(kobjns__object *o, uint32_t *exit_code, uint32_t *pid);
+/* End it with `code`: 0; 5 (it ended already, or the system refuses). */
+int kobjns__os_process_terminate(kobjns__object *o, uint32_t code);
+uint32_t kobjns__os_current_process_id(void);
+/* The process that started this one (the check that an inherited list is ours). */
+uint32_t kobjns__os_parent_process_id(void);
+/* Handle inheritance: a copy of `o` for a child (0; 50 for a type this system does not pass
+ * on), dropped again once the child has its own; the list this process inherited, taken out of
+ * its environment (malloc'd, or NULL); and a handle made of a copy this process inherited (its
+ * type and access filled in by the core). */
+int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy);
+void kobjns__os_inherit_drop(uint64_t copy);
+char *kobjns__os_inherited_take(void);
+/* The object (allocated as the core does: its path after it, "" when not known) of a copy this
+ * process inherited, of `type`; the core fills in its access and flags. 0, or a status (the
+ * copy is not one: nothing made). */
+int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
+                             kobjns__object **out, kobjns__facts *facts);
+
 /* inspect.c */
 /* Describe every object of the process's tree; the object `n` names (2 when absent). Neither
  * removes anything. */

@@ -186,3 +186,69 @@ void kobjns__handles_release(void) {
   slot_count = first_free = 0;
   kobjns__os_registry_unlock();
 }
+
+void kobjns__handles_each(int (*fn)(kobjns__object *o, void *arg), void *arg) {
+  kobjns__os_registry_lock();
+  uint32_t count = slot_count;
+  kobjns__os_registry_unlock();
+  for (uint32_t i = 0; i < count; i++) {
+    slot *s = &chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];
+    uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
+    if (!(word & LIVE)) continue;
+    kobjns__object *o =
+        kobjns__handle_get((const void *)(uintptr_t)encode(i, GENERATION(word)), KOBJNS_TYPE_NONE);
+    if (!o) continue;
+    int stop = fn(o, arg);
+    kobjns__handle_put(o);
+    if (stop) return;
+  }
+}
+
+/* Take slot `index` out of the free slots (growing the table up to it), with the registry lock
+ * held: 0, 6 (it is in use) or 8. */
+static int take_slot_at(uint32_t index) {
+  while (slot_count <= index) {
+    uint32_t i;
+    int rc = take_slot(&i);
+    if (rc) return rc == KOBJNS_TOO_MANY_OPEN_FILES ? KOBJNS_INVALID_HANDLE : rc;
+    if (i == index) return 0;
+    slot *s = &chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];
+    s->next_free = first_free; /* free, for later adds */
+    first_free = i + 1;
+  }
+  for (uint32_t *link = &first_free; *link;) {
+    uint32_t i = *link - 1;
+    slot *s = &chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];
+    if (i == index) {
+      *link = s->next_free;
+      return 0;
+    }
+    link = &s->next_free;
+  }
+  return KOBJNS_INVALID_HANDLE;
+}
+
+int kobjns__handle_add_at(kobjns__object *o, uint32_t handle) {
+  uint32_t generation = handle >> (SLOT_BITS + 2);
+  uint32_t field = (handle >> 2) & ((1u << SLOT_BITS) - 1);
+  int rc = KOBJNS_INVALID_HANDLE;
+  if (field != 0 && field <= MAX_SLOTS && (handle & 3) == 0 && generation >= 1 &&
+      generation <= 255) {
+    uint32_t index = field - 1;
+    kobjns__os_registry_lock();
+    rc = take_slot_at(index);
+    if (!rc) {
+      slot *s = &chunks[index >> CHUNK_BITS][index & (CHUNK_SLOTS - 1)];
+      o->handle = handle;
+      s->object = o;
+      s->next_free = 0;
+      __atomic_store_n(&s->word, (uint64_t)generation << 32 | LIVE | 1, __ATOMIC_RELEASE);
+    }
+    kobjns__os_registry_unlock();
+  }
+  if (rc) {
+    kobjns__os_close(o);
+    free(o);
+  }
+  return rc;
+}

@@ -146,6 +146,9 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
 int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         void **out);
 
+/* A new object of `type` with the canonical path of `name` (NULL: unnamed) after it. */
+kobjns__object *kobjns__object_new(kobjns_type type, const kobjns__name *name);
+
 /* A caller's name checked (UTF-8, length), then resolved. */
 int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
                         kobjns__name *out);
@@ -174,6 +177,37 @@ void kobjns__handle_put(kobjns__object *o);
 int kobjns__handle_remove(const void *handle, kobjns_type type);
 /* Close every handle left open and free the table (process exit, library unload). */
 void kobjns__handles_release(void);
+/* Call fn for every live handle (referenced during the call) until it returns non-zero. */
+void kobjns__handles_each(int (*fn)(kobjns__object *o, void *arg), void *arg);
+/* Register `o` at exactly the value `handle` (an inherited handle): 0, or 6 when that value
+ * cannot be had (taken, or not one the table issues), 8; on failure `o` is closed and freed. */
+int kobjns__handle_add_at(kobjns__object *o, uint32_t handle);
+
+/* --- processes (process.c) ----------------------------------------------------------------- */
+
+/* A handle passed on to a child: its value, type and access, and the backend's copy of it for
+ * the child (POSIX: a descriptor; Windows: an inheritable HANDLE's value). */
+typedef struct kobjns__inherited {
+  uint32_t handle;
+  kobjns_type type;
+  unsigned access;
+  uint64_t copy;
+} kobjns__inherited;
+/* The environment variable that lists them for the child. */
+#define KOBJNS__INHERITED_VAR "KOBJNS_INHERITED"
+
+/* A process start, as the core hands it to the backend (arguments checked). */
+typedef struct kobjns__spawn_args {
+  const kobjns_process_start *start;
+  const kobjns__inherited *inherited; /* start->inherit_handles: the copies the child gets */
+  size_t count;
+  const char *env; /* "KOBJNS_INHERITED=..." for the child's environment, or NULL */
+} kobjns__spawn_args;
+
+/* Put the handles this process inherited back at their values (the library's load). */
+void kobjns__inherit_adopt_all(void);
+/* kobjns_command_line_split without the checks. */
+int kobjns__command_line_split(const char *line, char ***argv, int *argc);
 
 /* Whether `ctx` may create a new object of `type` in namespace `n` (SeCreateGlobalPrivilege). */
 bool kobjns__may_create_in(const kobjns_ctx *ctx, kobjns_type type, const kobjns__name *n);

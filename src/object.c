@@ -37,7 +37,7 @@ unsigned kobjns__section_existing_access(bool read_only) {
          (read_only ? 0u : KOBJNS__SECTION_MAP_WRITE);
 }
 
-static kobjns__object *object_new(kobjns_type type, const kobjns__name *name) {
+kobjns__object *kobjns__object_new(kobjns_type type, const kobjns__name *name) {
   size_t len = name ? kobjns__path_len(name) : 0;
   kobjns__object *o = calloc(1, sizeof *o + len + 1);
   if (!o) return NULL;
@@ -64,7 +64,7 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
   if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
   a->name = named ? &resolved : NULL;
   a->may_create = !named || kobjns__may_create_in(ctx, a->type, &resolved);
-  kobjns__object *o = object_new(a->type, a->name);
+  kobjns__object *o = kobjns__object_new(a->type, a->name);
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   kobjns__facts facts = {0};
   rc = kobjns__os_create(ctx, a, o, &facts);
@@ -92,7 +92,7 @@ static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsi
   if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
   kobjns__name resolved;
   if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
-  kobjns__object *o = object_new(type, &resolved);
+  kobjns__object *o = kobjns__object_new(type, &resolved);
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
   if (type == KOBJNS_TYPE_SECTION && access == KOBJNS_MAP_COPY) access = KOBJNS_MAP_READ;

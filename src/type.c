@@ -43,6 +43,17 @@ static const kobjns__generic_mapping timer_mapping = {
     .all = KOBJNS__TIMER_ALL,
 };
 
+/* Windows' generic mapping for processes (PROCESS_GENERIC_READ, ... as ntoskrnl defines them). */
+static const kobjns__generic_mapping process_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__PROCESS_VM_READ | KOBJNS__PROCESS_QUERY_INFORMATION,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__PROCESS_CREATE_PROCESS | KOBJNS__PROCESS_CREATE_THREAD |
+             KOBJNS__PROCESS_VM_OPERATION | KOBJNS__PROCESS_VM_WRITE | KOBJNS__PROCESS_DUP_HANDLE |
+             KOBJNS__PROCESS_SET_INFORMATION | KOBJNS__PROCESS_SET_QUOTA |
+             KOBJNS__PROCESS_SUSPEND_RESUME,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__PROCESS_ALL,
+};
+
 /* SeCreateGlobalPrivilege is checked for file mappings (and, on Windows, symbolic links) only:
  * anyone may create a mutex, event or semaphore in Global\ (Microsoft's "Kernel object
  * namespaces"; Wine's om.c tests run as a standard user). */
@@ -66,6 +77,11 @@ static const kobjns__type_info types[] = {
                             .waitable = true,
                             .unnamed = true},
     [KOBJNS_TYPE_TIMER] = WAITABLE("Timer", &timer_mapping, KOBJNS__TIMER_ALL),
+    [KOBJNS_TYPE_PROCESS] = {.name = "Process",
+                             .mapping = &process_mapping,
+                             .rights = KOBJNS__PROCESS_ALL,
+                             .waitable = true,
+                             .unnamed = true},
 };
 
 const kobjns__type_info *kobjns__type(kobjns_type type) {

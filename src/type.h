@@ -18,8 +18,8 @@ typedef struct kobjns__type_info {
   /* Whether creating a new one in the global namespace from a session other than 0 needs
    * SeCreateGlobalPrivilege. */
   bool create_global_needs_privilege;
-  bool waitable; /* a mutex, an event, a semaphore or a thread */
-  bool unnamed;  /* never has a name (a thread): opening one by name is 87 */
+  bool waitable; /* a mutex, an event, a semaphore, a thread, a timer or a process */
+  bool unnamed;  /* never has a name (a thread, a process): opening one by name is 87 */
 } kobjns__type_info;
 
 /* The entry of `type`: every value of the enum has one (NONE's is empty). */

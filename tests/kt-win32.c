@@ -49,6 +49,16 @@ void kt_runner_setup(void) {} /* the runner stays in the session Windows gave it
 
 void kt_set_self(const char *argv0) { (void)argv0; } /* GetModuleFileNameW knows */
 
+const char *kt_self(void) {
+  static char self[MAX_PATH * 3];
+  wchar_t path[MAX_PATH];
+  DWORD len = GetModuleFileNameW(NULL, path, MAX_PATH);
+  if (len == 0 || len >= MAX_PATH) return "";
+  path[len] = L'\0';
+  if (!WideCharToMultiByte(CP_UTF8, 0, path, -1, self, (int)sizeof self, NULL, NULL)) return "";
+  return self;
+}
+
 /* Objects live in the kernel and die with their last handle: what is left is a handle this
  * process leaked, found by opening every name the run made. */
 unsigned kt_leftovers(void) { return kt_names_still_open(); }

@@ -168,9 +168,12 @@ int kt_transient_main(const char *name);
 int kt_userholds_main(const char *ro, const char *rw, const char *session);
 /* The test binary as user `uid` can run it (a copy others may reach; POSIX). */
 const char *kt_self_for(long uid);
-/* The test binary's own path (kt_set_self). */
-const char *kt_self(void);
 #endif
+/* The test binary's own path (kt_set_self; Windows: GetModuleFileNameW's, UTF-8). */
+const char *kt_self(void);
+/* `kobjns-tests --kid MODE ARGS...`: a child started by kobjns_process_create
+ * (test_processes.c), reporting through its exit code. */
+int kt_kid_main(int argc, char **argv);
 
 /* Suites. Each registers its tests; a suite whose `needs` the platform lacks exits 77. */
 typedef struct kt_suite {

@@ -16,6 +16,7 @@ static const kt_suite suites[] = {
 
 int main(int argc, char **argv) {
   if (argc == 2 && !strcmp(argv[1], "--child")) return kt_child_main();
+  if (argc >= 3 && !strcmp(argv[1], "--kid")) return kt_kid_main(argc, argv);
 #ifndef _WIN32
   if (argc == 3 && !strcmp(argv[1], "--transient")) return kt_transient_main(argv[2]);
   if (argc == 5 && !strcmp(argv[1], "--userholds"))

@@ -21,6 +21,10 @@ void kobjns__os_registry_unlock(void) { ReleaseSRWLockExclusive(&registry); }
 
 int kobjns__os_init(void) { return 0; /* Windows needs nothing set up */ }
 
+/* Handles this process inherited, at their values, before the program runs (a DLL's
+ * constructors run as it is loaded, an executable's before main). */
+__attribute__((constructor)) static void kobjns_load(void) { kobjns__inherit_adopt_all(); }
+
 static int real_session(uint32_t *session) {
   DWORD id = 0;
   if (!ProcessIdToSessionId(GetCurrentProcessId(), &id))

@@ -38,6 +38,12 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
 
 int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
                       kobjns__facts *facts) {
+  /* A process's handle, or its first thread's: process.c fills them as it starts or opens it. */
+  if (a->type == KOBJNS_TYPE_PROCESS || (a->type == KOBJNS_TYPE_THREAD && !a->start)) {
+    o->os.handle = NULL;
+    o->os.thread_started = 1;
+    return 0;
+  }
   wchar_t *wname = NULL;
   int rc = a->name ? kobjns__win32_name(ctx, a->name, &wname) : 0;
   if (rc) return rc;
@@ -100,7 +106,37 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
 
 void kobjns__os_close(kobjns__object *o) {
   /* A thread made but never let run (its start failed) would stay suspended for ever. */
-  if (o->type == KOBJNS_TYPE_THREAD && !o->os.thread_started) TerminateThread(o->os.handle, 0);
+  if (o->type == KOBJNS_TYPE_THREAD && !o->os.thread_started && o->os.handle)
+    TerminateThread(o->os.handle, 0);
   if (o->type == KOBJNS_TYPE_TIMER && o->os.completion) kobjns__os_timer_cancel(o);
-  CloseHandle(o->os.handle);
+  if (o->os.handle) CloseHandle(o->os.handle);
+}
+
+/* --- inheritance: a copy is an inheritable HANDLE's value ------------------------------------- */
+
+int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
+  HANDLE self = GetCurrentProcess(), h = NULL;
+  if (!o->os.handle) return KOBJNS_NOT_SUPPORTED;
+  if (!DuplicateHandle(self, o->os.handle, self, &h, 0, TRUE, DUPLICATE_SAME_ACCESS))
+    return kobjns__status_from_win32(GetLastError());
+  *copy = (uint64_t)(uintptr_t)h;
+  return 0;
+}
+
+void kobjns__os_inherit_drop(uint64_t copy) { CloseHandle((HANDLE)(uintptr_t)copy); }
+
+int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
+                             kobjns__object **out, kobjns__facts *facts) {
+  HANDLE h = (HANDLE)(uintptr_t)copy;
+  DWORD flags;
+  if (!GetHandleInformation(h, &flags) || !(flags & HANDLE_FLAG_INHERIT))
+    return KOBJNS_INVALID_HANDLE; /* not a handle this process inherited */
+  kobjns__object *o = kobjns__object_new(type, NULL);
+  if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
+  /* The process's own now: a child of its own gets it only if asked again. */
+  SetHandleInformation(h, HANDLE_FLAG_INHERIT, 0);
+  keep(h, type, access, o, facts);
+  o->os.thread_started = 1;
+  *out = o;
+  return 0;
 }

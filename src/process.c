@@ -1,0 +1,227 @@
+/* Public process entry points: validate once, make the handles' objects through the one object
+ * pipeline (object.c), then one backend function starts, opens, asks or ends the process.
+ *
+ * Handle inheritance, the Windows way: a child started with inherit_handles gets every handle of
+ * ours whose INHERIT flag is set, at the same value. The backend makes a copy of each for the
+ * child (POSIX: a descriptor the child keeps; Windows: an inheritable HANDLE), and the list goes
+ * in the child's environment (KOBJNS_INHERITED) for kobjns, loaded in the child, to put each copy
+ * back in its table at its value before the program's main() runs. */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- the handles a child inherits ------------------------------------------------------------ */
+
+typedef struct inherit_list {
+  kobjns__inherited *items;
+  size_t count, capacity;
+  int rc;
+} inherit_list;
+
+static int collect(kobjns__object *o, void *arg) {
+  inherit_list *l = arg;
+  if (!(__atomic_load_n(&o->flags, __ATOMIC_ACQUIRE) & KOBJNS_HANDLE_FLAG_INHERIT)) return 0;
+  if (l->count == l->capacity) {
+    size_t capacity = l->capacity ? l->capacity * 2 : 8;
+    kobjns__inherited *items = realloc(l->items, capacity * sizeof *items);
+    if (!items) return l->rc = KOBJNS_NOT_ENOUGH_MEMORY;
+    l->items = items;
+    l->capacity = capacity;
+  }
+  kobjns__inherited *it = &l->items[l->count];
+  *it = (kobjns__inherited){.handle = o->handle, .type = o->type, .access = o->access};
+  int rc = kobjns__os_inherit_copy(o, &it->copy);
+  if (rc == KOBJNS_NOT_SUPPORTED) return 0; /* a type this system cannot pass on */
+  if (rc) return l->rc = rc;
+  l->count++;
+  return 0;
+}
+
+static void drop_copies(inherit_list *l) {
+  for (size_t i = 0; i < l->count; i++) kobjns__os_inherit_drop(l->items[i].copy);
+  free(l->items);
+}
+
+/* "KOBJNS_INHERITED=<parent pid>;<handle>,<type>,<access>,<copy>;..." */
+static char *handoff(const inherit_list *l) {
+  size_t size = sizeof KOBJNS__INHERITED_VAR + 16 + l->count * 64;
+  char *s = malloc(size);
+  if (!s) return NULL;
+  size_t at = (size_t)snprintf(s, size, "%s=%" PRIu32, KOBJNS__INHERITED_VAR,
+                               kobjns__os_current_process_id());
+  for (size_t i = 0; i < l->count; i++)
+    at += (size_t)snprintf(s + at, size - at, ";%" PRIu32 ",%u,%u,%" PRIu64, l->items[i].handle,
+                           (unsigned)l->items[i].type, l->items[i].access, l->items[i].copy);
+  return s;
+}
+
+void kobjns__inherit_adopt_all(void) {
+  char *list = kobjns__os_inherited_take();
+  if (!list) return;
+  char *p = list, *end;
+  unsigned long long parent = strtoull(p, &end, 10);
+  if (end == p || parent != kobjns__os_parent_process_id()) goto done; /* not for us */
+  for (p = end; *p == ';';) {
+    unsigned long long v[4];
+    p++;
+    for (int i = 0; i < 4; i++) {
+      v[i] = strtoull(p, &end, 10);
+      if (end == p || (i < 3 && *end != ',')) goto done;
+      p = end + (i < 3);
+    }
+    kobjns_type type = (kobjns_type)v[1];
+    if (v[0] > UINT32_MAX || v[2] > UINT32_MAX || !kobjns__type_is_object(type)) goto done;
+    kobjns__object *o = NULL;
+    kobjns__facts facts = {0};
+    if (kobjns__os_inherit_adopt(v[3], type, (unsigned)v[2], &o, &facts)) continue; /* its value stays unused */
+    o->access = (unsigned)v[2];
+    o->flags = KOBJNS_HANDLE_FLAG_INHERIT; /* as Windows gives inherited handles */
+    o->size = facts.size;
+    o->read_only = facts.read_only;
+    o->executable = facts.executable;
+    o->protection_known = facts.protection_known;
+    kobjns__handle_add_at(o, (uint32_t)v[0]);
+  }
+done:
+  free(list);
+}
+
+/* --- processes -------------------------------------------------------------------------------- */
+
+static int check_text(const char *s) {
+  size_t units;
+  return s ? kobjns__validate_name(s, &units) : 0;
+}
+
+/* A handle of `type` whose object the backend fills next (a process's, or its first thread's). */
+static int make_handle(kobjns_type type, kobjns_sync **out, kobjns__object **o) {
+  kobjns__create_args a = {.type = type, .may_create = true};
+  a.desired = a.existing_access = kobjns__type(type)->mapping->all;
+  int rc = kobjns__create_object(NULL, NULL, &a, (void **)out);
+  if (rc) return rc;
+  *o = kobjns__handle_get(*out, type);
+  return *o ? 0 : KOBJNS_INVALID_HANDLE;
+}
+
+int kobjns_process_create(const kobjns_process_start *start, kobjns_sync **process,
+                          kobjns_sync **thread, uint32_t *pid, uint32_t *tid) {
+  if (process) *process = NULL;
+  if (thread) *thread = NULL;
+  if (!start || !process || (start->flags & ~KOBJNS_PROCESS_SUSPENDED) ||
+      (!start->application && !start->command_line))
+    return KOBJNS_INVALID_PARAMETER;
+  int rc = check_text(start->application);
+  if (!rc) rc = check_text(start->command_line);
+  if (!rc) rc = check_text(start->directory);
+  if (rc) return rc;
+  if ((start->application && !start->application[0]) ||
+      (start->directory && !start->directory[0]))
+    return KOBJNS_INVALID_PARAMETER;
+
+  kobjns_sync *ph = NULL, *th = NULL;
+  kobjns__object *po = NULL, *to = NULL;
+  inherit_list l = {0};
+  char *env = NULL;
+  if ((rc = make_handle(KOBJNS_TYPE_PROCESS, &ph, &po))) goto out;
+  /* The first thread's handle is made even when not wanted: a suspended child's resume needs
+   * it, and a backend fills both in one go. */
+  if ((rc = make_handle(KOBJNS_TYPE_THREAD, &th, &to))) goto out;
+  if (start->inherit_handles) {
+    kobjns__handles_each(collect, &l);
+    if ((rc = l.rc)) goto out;
+    if (!(env = handoff(&l))) {
+      rc = KOBJNS_NOT_ENOUGH_MEMORY;
+      goto out;
+    }
+  }
+  kobjns__spawn_args args = {.start = start, .inherited = l.items, .count = l.count, .env = env};
+  uint32_t child = 0, first = 0;
+  rc = kobjns__os_process_spawn(&args, po, to, &child, &first);
+  if (!rc) {
+    if (pid) *pid = child;
+    if (tid) *tid = first;
+  }
+out:
+  drop_copies(&l);
+  free(env);
+  if (po) kobjns__handle_put(po);
+  if (to) kobjns__handle_put(to);
+  if (rc) {
+    if (th) kobjns_close(th);
+    if (ph) kobjns_close(ph);
+    return rc;
+  }
+  *process = ph;
+  if (thread)
+    *thread = th;
+  else
+    kobjns_close(th);
+  return 0;
+}
+
+int kobjns_process_open(uint32_t pid, unsigned access, kobjns_sync **out) {
+  if (out) *out = NULL;
+  if (!out || !pid || (access & ~kobjns__type_valid_access(KOBJNS_TYPE_PROCESS)))
+    return KOBJNS_INVALID_PARAMETER;
+  unsigned mapped = kobjns__type_map(KOBJNS_TYPE_PROCESS, access);
+  kobjns__create_args a = {.type = KOBJNS_TYPE_PROCESS, .may_create = true};
+  a.desired = a.existing_access = mapped;
+  kobjns_sync *h = NULL;
+  int rc = kobjns__create_object(NULL, NULL, &a, (void **)&h);
+  if (rc) return rc;
+  kobjns__object *o = kobjns__handle_get(h, KOBJNS_TYPE_PROCESS);
+  rc = o ? kobjns__os_process_open(pid, mapped, o) : KOBJNS_INVALID_HANDLE;
+  if (o) kobjns__handle_put(o);
+  if (rc) {
+    kobjns_close(h);
+    return rc;
+  }
+  *out = h;
+  return 0;
+}
+
+#define QUERY_RIGHTS                                                                               \
+  (KOBJNS__PROCESS_QUERY_INFORMATION | KOBJNS__PROCESS_QUERY_LIMITED_INFORMATION)
+
+/* The backend's answer: 0, or 50 when the process ended with a code this system cannot tell
+ * (the id is known either way). */
+static int query(const kobjns_sync *h, uint32_t *code, uint32_t *pid) {
+  kobjns__object *o = kobjns__handle_get(h, KOBJNS_TYPE_PROCESS);
+  if (!o) return KOBJNS_INVALID_HANDLE;
+  *code = *pid = 0;
+  int rc = (o->access & QUERY_RIGHTS) ? kobjns__os_process_query(o, code, pid)
+                                      : KOBJNS_ACCESS_DENIED;
+  kobjns__handle_put(o);
+  return rc;
+}
+
+int kobjns_process_exit_code(const kobjns_sync *process, uint32_t *code) {
+  if (!code) return KOBJNS_INVALID_PARAMETER;
+  uint32_t c, pid;
+  int rc = query(process, &c, &pid);
+  if (!rc) *code = c;
+  return rc;
+}
+
+int kobjns_process_id(const kobjns_sync *process, uint32_t *pid) {
+  if (!pid) return KOBJNS_INVALID_PARAMETER;
+  uint32_t code, p;
+  int rc = query(process, &code, &p);
+  if (rc == KOBJNS_NOT_SUPPORTED) rc = 0; /* its code is unknown, its id is not */
+  if (!rc) *pid = p;
+  return rc;
+}
+
+int kobjns_process_terminate(kobjns_sync *process, uint32_t code) {
+  kobjns__object *o = kobjns__handle_get(process, KOBJNS_TYPE_PROCESS);
+  if (!o) return KOBJNS_INVALID_HANDLE;
+  int rc = (o->access & KOBJNS__PROCESS_TERMINATE) ? kobjns__os_process_terminate(o, code)
+                                                     : KOBJNS_ACCESS_DENIED;
+  kobjns__handle_put(o);
+  return rc;
+}
+
+uint32_t kobjns_current_process_id(void) { return kobjns__os_current_process_id(); }

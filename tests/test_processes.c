@@ -1,0 +1,402 @@
+/* Processes as kernel objects (the portable API, both backends): a started process's handle is
+ * signaled when it ends and stays so, gives its exit code and id; terminate ends it with a code;
+ * a suspended one runs once its first thread is resumed; command lines reach the child's main()
+ * split as Microsoft's C runtime splits them; handles marked inheritable reach a child started
+ * with inherit_handles at the same value, and no other handle does. The children are this test
+ * binary re-executed as `--kid MODE ...`. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kt.h"
+
+/* --- the child ---------------------------------------------------------------------------------- */
+
+static void *handle_arg(const char *s) { return (void *)(uintptr_t)strtoul(s, NULL, 10); }
+
+/* argv[4...] against the strings the section `argv[3]` holds (a count, then each NUL-ended). */
+static int kid_argv(int argc, char **argv) {
+  void *view = NULL;
+  if (kobjns_section_map(handle_arg(argv[3]), KOBJNS_MAP_READ, 0, 0, &view)) return 2;
+  const char *p = view;
+  uint32_t count;
+  memcpy(&count, p, sizeof count);
+  p += sizeof count;
+  int rc = (int)count == argc - 4 ? 0 : 1;
+  for (int i = 4; i < argc && !rc; i++) {
+    if (strcmp(p, argv[i])) rc = 1;
+    p += strlen(p) + 1;
+  }
+  kobjns_unmap(view);
+  return rc;
+}
+
+int kt_kid_main(int argc, char **argv) {
+  const char *mode = argv[2];
+  if (!strcmp(mode, "exit") && argc == 4) return atoi(argv[3]);
+  if (!strcmp(mode, "sleep")) {
+    for (;;) kobjns_sleep(KOBJNS_INFINITE, 0);
+  }
+  if (!strcmp(mode, "argv") && argc >= 4) return kid_argv(argc, argv);
+  if (!strcmp(mode, "set") && argc == 4) {
+    int rc = kobjns_event_set(handle_arg(argv[3]));
+    return rc == 0 ? 0 : rc == KOBJNS_INVALID_HANDLE ? 6 : 99;
+  }
+  if (!strcmp(mode, "type") && argc == 5) {
+    /* The handle's type and access, as inherited: "type H TYPE" exits 0 when they are the
+     * type's and all its access (TYPE 0: no such handle). */
+    kobjns_type type = KOBJNS_TYPE_NONE;
+    int rc = kobjns_handle_type(handle_arg(argv[3]), &type);
+    int want = atoi(argv[4]);
+    if (want == 0) return rc == KOBJNS_INVALID_HANDLE ? 0 : 1;
+    unsigned flags = 0;
+    if (rc || (int)type != want) return 2;
+    if (kobjns_handle_flags(handle_arg(argv[3]), &flags) || !(flags & KOBJNS_HANDLE_FLAG_INHERIT))
+      return 3;
+    return 0;
+  }
+  if (!strcmp(mode, "write") && argc == 5) {
+    void *view = NULL;
+    if (kobjns_section_map(handle_arg(argv[3]), KOBJNS_MAP_WRITE, 0, 0, &view)) return 2;
+    memcpy(view, argv[4], strlen(argv[4]) + 1);
+    kobjns_unmap(view);
+    return 0;
+  }
+  return 120;
+}
+
+/* --- helpers ------------------------------------------------------------------------------------ */
+
+/* The test binary run as `--kid` with `rest` (already quoted where needed). */
+static char *kid_line(const char *rest) {
+  static char line[8192];
+  snprintf(line, sizeof line, "\"%s\" --kid %s", kt_self(), rest);
+  return line;
+}
+
+static int start(const char *rest, unsigned flags, int inherit, kobjns_sync **process,
+                 kobjns_sync **thread, uint32_t *pid) {
+  kobjns_process_start s = {
+      .command_line = kid_line(rest), .flags = flags, .inherit_handles = inherit};
+  return kobjns_process_create(&s, process, thread, pid, NULL);
+}
+
+/* Wait for `p` to end and return its exit code (-1 when it did not end). */
+static long ended_with(kobjns_sync *p) {
+  if (kobjns_wait(p, 30000) != 0) return -1;
+  uint32_t code = 0;
+  return kobjns_process_exit_code(p, &code) ? -2 : (long)code;
+}
+
+/* --- the tests ---------------------------------------------------------------------------------- */
+
+static void exit_code_and_ids(void) {
+  kobjns_sync *p = NULL, *t = NULL;
+  uint32_t pid = 0, tid = 0, seen = 0, code = 0;
+  kobjns_process_start s = {.command_line = kid_line("exit 42")};
+  KT_OK(kobjns_process_create(&s, &p, &t, &pid, &tid));
+  CU_ASSERT_FATAL(p != NULL && t != NULL);
+  CU_ASSERT(pid != 0 && pid != kobjns_current_process_id());
+  CU_ASSERT(tid != 0);
+  KT_OK(kobjns_process_id(p, &seen));
+  CU_ASSERT_EQUAL(seen, pid);
+  KT_OK(kobjns_thread_id(t, &seen));
+  CU_ASSERT_EQUAL(seen, tid);
+  CU_ASSERT_EQUAL(ended_with(p), 42);
+  KT_OK(kobjns_wait(p, 0)); /* it stays signaled */
+  KT_OK(kobjns_wait(t, 10000)); /* its first thread ended with it */
+  KT_OK(kobjns_thread_exit_code(t, &code));
+  CU_ASSERT_EQUAL(code, 42);
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_type(p), "Process");
+  kobjns_type type;
+  KT_OK(kobjns_handle_type(p, &type));
+  CU_ASSERT_EQUAL(type, KOBJNS_TYPE_PROCESS);
+  unsigned access = 0;
+  KT_OK(kobjns_sync_access(p, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_PROCESS_ALL_ACCESS);
+  KT_OK(kobjns_close(t));
+  KT_OK(kobjns_close(p));
+  KT_STATUS(kobjns_process_exit_code(p, &code), KOBJNS_INVALID_HANDLE);
+}
+
+static void terminate_running(void) {
+  kobjns_sync *p = NULL;
+  uint32_t code = 0;
+  KT_OK(start("sleep", 0, 0, &p, NULL, NULL));
+  KT_STATUS(kobjns_wait(p, 100), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_process_exit_code(p, &code));
+  CU_ASSERT_EQUAL(code, KOBJNS_STILL_ACTIVE);
+  KT_OK(kobjns_process_terminate(p, 7));
+  CU_ASSERT_EQUAL(ended_with(p), 7);
+  KT_OK(kobjns_close(p));
+}
+
+/* An ended process cannot be terminated: Windows answers ERROR_ACCESS_DENIED (what Go's
+ * os/exec, for one, relies on), and its exit code stays. */
+static void terminate_ended(void) {
+  kobjns_sync *p = NULL;
+  uint32_t code = 0;
+  KT_OK(start("exit 6", 0, 0, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 6);
+  KT_STATUS(kobjns_process_terminate(p, 8), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_process_exit_code(p, &code));
+  CU_ASSERT_EQUAL(code, 6);
+  KT_OK(kobjns_close(p));
+}
+
+/* The same splits as Microsoft's C runtime (its documentation's table, "Parsing C command-line
+ * arguments", and the UCRT's "" inside quotes). */
+static void split_rules(void) {
+  static const struct {
+    const char *line;
+    const char *want[6];
+  } rows[] = {
+      {"prog \"abc\" d e", {"prog", "abc", "d", "e"}},
+      {"prog a\\\\b d\"e f\"g h", {"prog", "a\\\\b", "de fg", "h"}},
+      {"prog a\\\\\\\"b c d", {"prog", "a\\\"b", "c", "d"}},
+      {"prog a\\\\\\\\\"b c\" d e", {"prog", "a\\\\b c", "d", "e"}},
+      {"prog a\"b\"\" c d", {"prog", "ab\" c d"}},
+      {"\"C:\\Program Files\\x.exe\" 1", {"C:\\Program Files\\x.exe", "1"}},
+      {"C:\\dir\\\"quoted\"\\x.exe", {"C:\\dir\\quoted\\x.exe"}},
+      {"prog \t \"\" end", {"prog", "", "end"}},
+      {"", {""}},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    char **argv = NULL;
+    int argc = -1;
+    KT_OK(kobjns_command_line_split(rows[i].line, &argv, &argc));
+    int want = 0;
+    while (want < 6 && rows[i].want[want]) want++;
+    CU_ASSERT_EQUAL(argc, want);
+    for (int k = 0; k < argc && k < want; k++) {
+      if (strcmp(argv[k], rows[i].want[k]))
+        fprintf(stderr, "\n  row %zu word %d: [%s], want [%s]\n", i, k, argv[k], rows[i].want[k]);
+      CU_ASSERT_STRING_EQUAL(argv[k], rows[i].want[k]);
+    }
+    CU_ASSERT_PTR_NULL(argv[argc]);
+    kobjns_free(argv);
+  }
+  char **argv = NULL;
+  int argc = 0;
+  KT_STATUS(kobjns_command_line_split(NULL, &argv, &argc), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_command_line_split("a", NULL, &argc), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_command_line_split("\xff", &argv, &argc), KOBJNS_NO_UNICODE_TRANSLATION);
+}
+
+/* An unnamed section, inheritable, holding `words`, for a kid to compare its argv with. */
+static kobjns_section *words_section(const char *const *words, size_t n) {
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(NULL, NULL, 65536, KOBJNS_MAP_ALL_ACCESS, NULL, &s));
+  if (!s) return NULL;
+  KT_OK(kobjns_handle_set_flags(s, KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  void *view = NULL;
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &view));
+  char *p = view;
+  uint32_t count = (uint32_t)n;
+  memcpy(p, &count, sizeof count);
+  p += sizeof count;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(p, words[i], strlen(words[i]) + 1);
+    p += strlen(words[i]) + 1;
+  }
+  KT_OK(kobjns_unmap(view));
+  return s;
+}
+
+static void argv_as_windows_splits(void) {
+  /* (Not UTF-8 on Windows: a child's main() gets its arguments in the ANSI code page.) */
+  static const char *const words[] = {"plain", "two words", "quote\"inside", "back\\slash\\",
+                                      "", "tab\there",
+#ifndef _WIN32
+                                      "\xc3\xa9t\xc3\xa9"
+#endif
+  };
+  kobjns_section *s = words_section(words, sizeof words / sizeof words[0]);
+  CU_ASSERT_FATAL(s != NULL);
+  char rest[512];
+  snprintf(rest, sizeof rest,
+           "argv %lu plain \"two words\" quote\\\"inside \"back\\slash\\\\\" \"\" \"tab\there\""
+#ifndef _WIN32
+           " \xc3\xa9t\xc3\xa9"
+#endif
+           ,
+           (unsigned long)(uintptr_t)s);
+  kobjns_sync *p = NULL;
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(s));
+}
+
+static void inherited_by_value(void) {
+  kobjns_sync *e = NULL, *p = NULL;
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e));
+  KT_OK(kobjns_handle_set_flags(e, KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  char rest[128];
+  snprintf(rest, sizeof rest, "set %lu", (unsigned long)(uintptr_t)e);
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_wait(e, 0)); /* the child set our event through its copy */
+  KT_OK(kobjns_close(p));
+  snprintf(rest, sizeof rest, "type %lu %d", (unsigned long)(uintptr_t)e, (int)KOBJNS_TYPE_EVENT);
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+
+  /* A named section: the child writes through the copy, we read it. */
+  kobjns_section *s = NULL;
+  void *view = NULL;
+  KT_OK(kobjns_section_create(NULL, kt_name("Local\\inherited"), 4096, KOBJNS_MAP_ALL_ACCESS, NULL, &s));
+  KT_OK(kobjns_handle_set_flags(s, KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  snprintf(rest, sizeof rest, "write %lu hello", (unsigned long)(uintptr_t)s);
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view));
+  if (view) CU_ASSERT_STRING_EQUAL(view, "hello");
+  KT_OK(kobjns_unmap(view));
+  KT_OK(kobjns_close(s));
+  KT_OK(kobjns_close(e));
+}
+
+static void not_inherited(void) {
+  kobjns_sync *e = NULL, *p = NULL;
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e));
+  char rest[128];
+  /* No INHERIT flag: the child has no such handle. */
+  snprintf(rest, sizeof rest, "type %lu 0", (unsigned long)(uintptr_t)e);
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  /* The flag, but a child started without inherit_handles. */
+  KT_OK(kobjns_handle_set_flags(e, KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  KT_OK(start(rest, 0, 0, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(e));
+}
+
+static void suspended_until_resumed(void) {
+  kobjns_sync *p = NULL, *t = NULL;
+  uint32_t previous = 9;
+  KT_OK(start("exit 5", KOBJNS_PROCESS_SUSPENDED, 0, &p, &t, NULL));
+  CU_ASSERT_FATAL(t != NULL);
+  KT_STATUS(kobjns_wait(p, 200), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_thread_resume(t, &previous));
+  CU_ASSERT_EQUAL(previous, 1);
+  CU_ASSERT_EQUAL(ended_with(p), 5);
+  KT_OK(kobjns_close(t));
+  KT_OK(kobjns_close(p));
+  /* Terminated before it ever ran. */
+  KT_OK(start("exit 5", KOBJNS_PROCESS_SUSPENDED, 0, &p, &t, NULL));
+  KT_OK(kobjns_process_terminate(p, 11));
+  CU_ASSERT_EQUAL(ended_with(p), 11);
+  KT_OK(kobjns_close(t));
+  KT_OK(kobjns_close(p));
+}
+
+static void start_errors(void) {
+  kobjns_sync *p = (kobjns_sync *)1;
+  kobjns_process_start s = {0};
+  KT_STATUS(kobjns_process_create(&s, &p, NULL, NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  CU_ASSERT_PTR_NULL(p);
+  KT_STATUS(kobjns_process_create(NULL, &p, NULL, NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  s.command_line = kid_line("exit 0");
+  KT_STATUS(kobjns_process_create(&s, NULL, NULL, NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  s.flags = 0x1000;
+  KT_STATUS(kobjns_process_create(&s, &p, NULL, NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  s.flags = 0;
+  s.command_line = "\xc0\x80";
+  KT_STATUS(kobjns_process_create(&s, &p, NULL, NULL, NULL), KOBJNS_NO_UNICODE_TRANSLATION);
+  char missing[256];
+  snprintf(missing, sizeof missing, "kobjns-no-such-program-%s 1", kt_run_id());
+  s.command_line = missing;
+  KT_STATUS(kobjns_process_create(&s, &p, NULL, NULL, NULL), KOBJNS_FILE_NOT_FOUND);
+  s.command_line = kid_line("exit 0");
+  s.directory = "kobjns-no-such-directory";
+  KT_STATUS(kobjns_process_create(&s, &p, NULL, NULL, NULL), KOBJNS_DIRECTORY);
+  CU_ASSERT_PTR_NULL(p);
+}
+
+static void open_by_pid(void) {
+  kobjns_sync *p = NULL, *q = NULL;
+  uint32_t pid = 0, code = 0;
+  KT_OK(start("sleep", 0, 0, &p, NULL, &pid));
+  KT_OK(kobjns_process_open(pid, KOBJNS_SYNCHRONIZE | KOBJNS_PROCESS_QUERY_LIMITED_INFORMATION |
+                                     KOBJNS_PROCESS_TERMINATE,
+                            &q));
+  KT_STATUS(kobjns_wait(q, 50), KOBJNS_WAIT_TIMEOUT);
+  KT_OK(kobjns_process_exit_code(q, &code));
+  CU_ASSERT_EQUAL(code, KOBJNS_STILL_ACTIVE);
+  KT_OK(kobjns_process_terminate(q, 3));
+  CU_ASSERT_EQUAL(ended_with(q), 3); /* a child of ours: its code is known to every handle */
+  CU_ASSERT_EQUAL(ended_with(p), 3);
+  KT_OK(kobjns_close(q));
+  KT_OK(kobjns_close(p));
+  /* A handle without the right to a query or terminate. */
+  KT_OK(kobjns_process_open(kobjns_current_process_id(), KOBJNS_SYNCHRONIZE, &q));
+  KT_STATUS(kobjns_process_exit_code(q, &code), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_process_terminate(q, 1), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_wait(q, 0), KOBJNS_WAIT_TIMEOUT); /* ourselves: never signaled */
+  KT_OK(kobjns_close(q));
+  KT_STATUS(kobjns_process_open(0, KOBJNS_SYNCHRONIZE, &q), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_process_open(pid, KOBJNS_SYNCHRONIZE, NULL), KOBJNS_INVALID_PARAMETER);
+#ifndef _WIN32
+  /* Ended and collected: no such process any more (on Windows another process, csrss for one,
+   * may still hold a handle of it, which keeps it openable). */
+  KT_STATUS(kobjns_process_open(pid, KOBJNS_SYNCHRONIZE, &q), KOBJNS_INVALID_PARAMETER);
+#endif
+  KT_STATUS(kobjns_process_open(kobjns_current_process_id(), 0x00800000u, &q),
+            KOBJNS_INVALID_PARAMETER); /* not a right of any object */
+}
+
+static void wait_with_other_objects(void) {
+  kobjns_sync *e = NULL, *p = NULL;
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e));
+  KT_OK(start("exit 0", 0, 0, &p, NULL, NULL));
+  kobjns_sync *objects[2] = {e, p};
+  size_t index = 9;
+  KT_OK(kobjns_wait_multiple(objects, 2, false, 30000, &index));
+  CU_ASSERT_EQUAL(index, 1);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(e));
+}
+
+/* A program named as Windows programs name it: "x.exe" where the file is "x" (POSIX), and a
+ * bare name found in the calling program's directory. */
+static void found_as_windows_finds(void) {
+  char line[8192];
+  kobjns_sync *p = NULL;
+  const char *self = kt_self();
+  size_t n = strlen(self);
+  bool has_exe = n > 4 && !strcmp(self + n - 4, ".exe");
+  snprintf(line, sizeof line, "\"%.*s.exe\" --kid exit 3", (int)(has_exe ? n - 4 : n), self);
+  kobjns_process_start s = {.command_line = line};
+  KT_OK(kobjns_process_create(&s, &p, NULL, NULL, NULL));
+  if (p) CU_ASSERT_EQUAL(ended_with(p), 3);
+  kobjns_close(p);
+  const char *base = strrchr(self, '/');
+  const char *back = strrchr(self, '\\');
+  if (!base || (back && back > base)) base = back;
+  snprintf(line, sizeof line, "%s --kid exit 4", base ? base + 1 : self);
+  KT_OK(kobjns_process_create(&s, &p, NULL, NULL, NULL));
+  if (p) CU_ASSERT_EQUAL(ended_with(p), 4);
+  kobjns_close(p);
+}
+
+void kt_add_processes(CU_pSuite suite) {
+  kt_add(suite, "exit code and ids", exit_code_and_ids, 0);
+  kt_add(suite, "terminate a running process", terminate_running, 0);
+  kt_add_not_wine(suite, "terminate an ended process: 5", terminate_ended, 0,
+                  "Wine's TerminateProcess succeeds on an ended process");
+  kt_add(suite, "command lines split as Microsoft's C runtime does", split_rules, 0);
+  kt_add(suite, "the child's argv, as Windows splits", argv_as_windows_splits, 0);
+  kt_add(suite, "inheritable handles reach the child at their values", inherited_by_value, 0);
+  kt_add(suite, "other handles never reach a child", not_inherited, 0);
+  kt_add(suite, "a suspended process runs once resumed", suspended_until_resumed, 0);
+  kt_add(suite, "start errors", start_errors, 0);
+  kt_add(suite, "open a process by id", open_by_pid, 0);
+  kt_add(suite, "wait for a process with other objects", wait_with_other_objects, 0);
+  kt_add(suite, "programs found as Windows finds them", found_as_windows_finds, 0);
+}

@@ -1,0 +1,132 @@
+/* Processes: Windows' own. The start is CreateProcessW with the caller's command line as it is
+ * (Windows finds the program and the child's runtime splits it); inherited handles are the
+ * inheritable copies the core asked for, and the list of them goes in the child's environment. */
+#include "win32.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Our environment block less any list of inherited handles, plus `extra` (UTF-16, may be
+ * NULL), as CreateProcessW takes one (CREATE_UNICODE_ENVIRONMENT). */
+static wchar_t *environment_with(const wchar_t *extra) {
+  wchar_t *ours = GetEnvironmentStringsW();
+  if (!ours) return NULL;
+  static const wchar_t var[] = L"KOBJNS_INHERITED=";
+  size_t var_len = sizeof var / sizeof var[0] - 1, total = 0;
+  for (const wchar_t *p = ours; *p; p += wcslen(p) + 1) total += wcslen(p) + 1;
+  size_t extra_len = extra ? wcslen(extra) + 1 : 0;
+  wchar_t *block = malloc((total + extra_len + 2) * sizeof *block);
+  if (block) {
+    wchar_t *out = block;
+    for (const wchar_t *p = ours; *p; p += wcslen(p) + 1) {
+      size_t n = wcslen(p) + 1;
+      if (_wcsnicmp(p, var, var_len) == 0) continue;
+      memcpy(out, p, n * sizeof *out);
+      out += n;
+    }
+    if (extra) {
+      memcpy(out, extra, extra_len * sizeof *out);
+      out += extra_len;
+    }
+    *out++ = L'\0';
+    if (out == block + 1) *out = L'\0'; /* an empty block is two NULs */
+  }
+  FreeEnvironmentStringsW(ours);
+  return block;
+}
+
+static int wide(const char *s, wchar_t **out) {
+  *out = NULL;
+  return s ? kobjns__utf16("", s, strlen(s), out) : 0;
+}
+
+int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *process,
+                             kobjns__object *thread, uint32_t *pid, uint32_t *tid) {
+  const kobjns_process_start *s = a->start;
+  wchar_t *app = NULL, *line = NULL, *dir = NULL, *extra = NULL, *env = NULL;
+  int rc = wide(s->application, &app);
+  if (!rc) rc = wide(s->command_line, &line);
+  if (!rc) rc = wide(s->directory, &dir);
+  if (!rc) rc = wide(a->env, &extra);
+  if (!rc && !(env = environment_with(extra))) rc = KOBJNS_NOT_ENOUGH_MEMORY;
+  if (!rc) {
+    STARTUPINFOW si = {.cb = sizeof si};
+    PROCESS_INFORMATION pi = {0};
+    DWORD flags = CREATE_UNICODE_ENVIRONMENT;
+    if (s->flags & KOBJNS_PROCESS_SUSPENDED) flags |= CREATE_SUSPENDED;
+    if (CreateProcessW(app, line, NULL, NULL, s->inherit_handles ? TRUE : FALSE, flags, env, dir,
+                       &si, &pi)) {
+      process->os.handle = pi.hProcess;
+      thread->os.handle = pi.hThread;
+      *pid = pi.dwProcessId;
+      *tid = pi.dwThreadId;
+    } else {
+      DWORD error = GetLastError();
+      rc = error == ERROR_PATH_NOT_FOUND && s->directory ? KOBJNS_DIRECTORY
+                                                          : kobjns__status_from_win32(error);
+    }
+  }
+  free(app);
+  free(line);
+  free(dir);
+  free(extra);
+  free(env);
+  return rc;
+}
+
+int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
+  HANDLE h = OpenProcess(access, FALSE, pid);
+  if (!h) return kobjns__status_from_win32(GetLastError());
+  o->os.handle = h;
+  return 0;
+}
+
+int kobjns__os_process_query(kobjns__object *o, uint32_t *exit_code, uint32_t *pid) {
+  DWORD code;
+  *pid = GetProcessId(o->os.handle);
+  if (!GetExitCodeProcess(o->os.handle, &code)) return kobjns__status_from_win32(GetLastError());
+  *exit_code = code;
+  return 0;
+}
+
+int kobjns__os_process_terminate(kobjns__object *o, uint32_t code) {
+  return TerminateProcess(o->os.handle, code) ? 0 : kobjns__status_from_win32(GetLastError());
+}
+
+uint32_t kobjns__os_current_process_id(void) { return GetCurrentProcessId(); }
+
+/* NtQueryInformationProcess's ProcessBasicInformation: the parent's id is its last-but-one
+ * field (InheritedFromUniqueProcessId). */
+typedef LONG(NTAPI *query_process_fn)(HANDLE, int, void *, ULONG, ULONG *);
+typedef struct basic_information {
+  LONG exit_status;
+  void *peb;
+  ULONG_PTR affinity;
+  LONG base_priority;
+  ULONG_PTR unique_process_id;
+  ULONG_PTR inherited_from;
+} basic_information;
+
+uint32_t kobjns__os_parent_process_id(void) {
+  FARPROC p = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
+  if (!p) return 0;
+  query_process_fn query;
+  memcpy(&query, &p, sizeof query);
+  basic_information info;
+  if (query(GetCurrentProcess(), 0, &info, sizeof info, NULL) != 0) return 0;
+  return (uint32_t)info.inherited_from;
+}
+
+char *kobjns__os_inherited_take(void) {
+  wchar_t buf[32767];
+  DWORD n = GetEnvironmentVariableW(L"KOBJNS_INHERITED", buf, sizeof buf / sizeof buf[0]);
+  if (!n || n >= sizeof buf / sizeof buf[0]) return NULL;
+  SetEnvironmentVariableW(L"KOBJNS_INHERITED", NULL); /* for this process alone */
+  int bytes = WideCharToMultiByte(CP_UTF8, 0, buf, -1, NULL, 0, NULL, NULL);
+  char *out = bytes > 0 ? malloc((size_t)bytes) : NULL;
+  if (out && WideCharToMultiByte(CP_UTF8, 0, buf, -1, out, bytes, NULL, NULL) != bytes) {
+    free(out);
+    out = NULL;
+  }
+  return out;
+}
