@@ -409,6 +409,9 @@ typedef struct kobjns_process_start {
   const char *application;  /* UTF-8, or NULL */
   const char *command_line; /* UTF-8, or NULL (then `application` alone, as argv[0]) */
   const char *directory;    /* the child's current directory, or NULL: ours */
+  /* The child's environment as a Windows environment block ("A=1\0B=2\0\0", UTF-8), or NULL:
+   * ours. */
+  const char *environment;
   unsigned flags;           /* KOBJNS_PROCESS_SUSPENDED */
   /* bInheritHandles: the child gets every handle whose KOBJNS_HANDLE_FLAG_INHERIT is set, with
    * the same value and access, once kobjns is loaded in it (POSIX: a section's, mutex's, event's,

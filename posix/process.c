@@ -514,16 +514,24 @@ static int program_of_line(const char *line, const char *first_word, char **out)
 
 /* --- starting one ------------------------------------------------------------------------------ */
 
-/* Our environment, less any list of inherited handles, plus `extra` (may be NULL). */
-static char **child_environment(const char *extra) {
+/* `block` (a Windows environment block, or NULL: ours), less any list of inherited handles, plus
+ * `extra` (may be NULL): pointers into both. */
+static char **child_environment(const char *block, const char *extra) {
   size_t n = 0;
-  while (environ && environ[n]) n++;
+  if (block)
+    for (const char *p = block; *p; p += strlen(p) + 1) n++;
+  else
+    while (environ && environ[n]) n++;
   char **env = malloc((n + 2) * sizeof *env);
   if (!env) return NULL;
   size_t k = 0, var = strlen(KOBJNS__INHERITED_VAR);
-  for (size_t i = 0; i < n; i++)
-    if (strncmp(environ[i], KOBJNS__INHERITED_VAR, var) != 0 || environ[i][var] != '=')
-      env[k++] = environ[i];
+  const char *p = block;
+  for (size_t i = 0; i < n; i++) {
+    const char *entry = block ? p : environ[i];
+    if (block) p += strlen(p) + 1;
+    if (strncmp(entry, KOBJNS__INHERITED_VAR, var) != 0 || entry[var] != '=')
+      env[k++] = (char *)entry;
+  }
   if (extra) env[k++] = (char *)extra;
   env[k] = NULL;
   return env;
@@ -565,7 +573,7 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
     free(program);
     program = absolute;
   }
-  env = child_environment(a->env);
+  env = child_environment(s->environment, a->env);
   keep = malloc((a->count + 1) * sizeof *keep);
   if (!env || !keep) {
     rc = KOBJNS_NOT_ENOUGH_MEMORY;

@@ -8,8 +8,8 @@
 
 /* Our environment block less any list of inherited handles, plus `extra` (UTF-16, may be
  * NULL), as CreateProcessW takes one (CREATE_UNICODE_ENVIRONMENT). */
-static wchar_t *environment_with(const wchar_t *extra) {
-  wchar_t *ours = GetEnvironmentStringsW();
+static wchar_t *environment_with(const wchar_t *given, const wchar_t *extra) {
+  wchar_t *ours = given ? (wchar_t *)given : GetEnvironmentStringsW();
   if (!ours) return NULL;
   static const wchar_t var[] = L"KOBJNS_INHERITED=";
   size_t var_len = sizeof var / sizeof var[0] - 1, total = 0;
@@ -31,7 +31,7 @@ static wchar_t *environment_with(const wchar_t *extra) {
     *out++ = L'\0';
     if (out == block + 1) *out = L'\0'; /* an empty block is two NULs */
   }
-  FreeEnvironmentStringsW(ours);
+  if (!given) FreeEnvironmentStringsW(ours);
   return block;
 }
 
@@ -48,7 +48,14 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
   if (!rc) rc = wide(s->command_line, &line);
   if (!rc) rc = wide(s->directory, &dir);
   if (!rc) rc = wide(a->env, &extra);
-  if (!rc && !(env = environment_with(extra))) rc = KOBJNS_NOT_ENOUGH_MEMORY;
+  wchar_t *given = NULL;
+  if (!rc && s->environment) {
+    size_t len = 0;
+    while (s->environment[len] || s->environment[len + 1]) len++;
+    rc = kobjns__utf16("", s->environment, len + 2, &given);
+  }
+  if (!rc && !(env = environment_with(given, extra))) rc = KOBJNS_NOT_ENOUGH_MEMORY;
+  free(given);
   if (!rc) {
     STARTUPINFOW si = {.cb = sizeof si};
     PROCESS_INFORMATION pi = {0};

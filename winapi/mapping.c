@@ -170,8 +170,6 @@ KOBJNS_WIN32_API BOOL WINAPI FlushViewOfFile(LPCVOID addr, SIZE_T bytes) {
   return TRUE;
 }
 
-KOBJNS_WIN32_API DWORD WINAPI GetCurrentProcessId(void) { return (DWORD)getpid(); }
-
 KOBJNS_WIN32_API BOOL WINAPI ProcessIdToSessionId(DWORD pid, DWORD *session) {
   if (!session) {
     SetLastError(ERROR_INVALID_PARAMETER);
