@@ -349,9 +349,9 @@ int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
 /* The header and path of an inherited file: 0 with n->h, n->sd and the path (malloc'd). */
 static int read_inherited(kobjns__named *n, uint16_t type, char **path) {
   if (fstat(n->fd, &n->st) < 0 || !S_ISREG(n->st.st_mode)) return KOBJNS_INVALID_HANDLE;
-  if (pread(n->fd, &n->h, sizeof n->h, 0) != (ssize_t)sizeof n->h ||
-      n->h.magic != KOBJNS__MAGIC || n->h.version != KOBJNS__HEADER_VERSION ||
-      n->h.type != type || !kobjns__section_header_valid(&n->h, &n->st, &n->sd))
+  if (pread(n->fd, &n->h, sizeof n->h, 0) != (ssize_t)sizeof n->h || n->h.magic != KOBJNS__MAGIC ||
+      n->h.version != KOBJNS__HEADER_VERSION || n->h.type != type ||
+      !kobjns__section_header_valid(&n->h, &n->st, &n->sd))
     return KOBJNS_INVALID_HANDLE;
   char *p = malloc((size_t)n->h.path_len + 1);
   if (!p) return KOBJNS_NOT_ENOUGH_MEMORY;
@@ -364,8 +364,8 @@ static int read_inherited(kobjns__named *n, uint16_t type, char **path) {
   return 0;
 }
 
-int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
-                             kobjns__object **out, kobjns__facts *facts) {
+int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, kobjns__object **out,
+                             kobjns__facts *facts) {
   (void)access; /* the core's to keep */
   int rc = kobjns__os_init();
   if (rc) return rc;

@@ -30,17 +30,17 @@ extern char **environ;
 
 struct kobjns__process {
   long pid;
-  int fd;            /* the platform's handle of it; -1 once it ended */
-  bool child;        /* started by this process: its exit status is ours */
-  bool ended;        /* its pages are signaled */
-  bool code_known;   /* `code` is its exit code */
-  bool kill_sent;    /* kobjns_process_terminate sent SIGKILL, meaning `kill_code` */
-  uint32_t code;     /* its exit code, once ended and known */
+  int fd;          /* the platform's handle of it; -1 once it ended */
+  bool child;      /* started by this process: its exit status is ours */
+  bool ended;      /* its pages are signaled */
+  bool code_known; /* `code` is its exit code */
+  bool kill_sent;  /* kobjns_process_terminate sent SIGKILL, meaning `kill_code` */
+  uint32_t code;   /* its exit code, once ended and known */
   uint32_t kill_code;
-  int resume;        /* a suspended child's gate (kobjns__plat_spawn), or -1 */
+  int resume;                      /* a suspended child's gate (kobjns__plat_spawn), or -1 */
   struct kobjns__sync_map **pages; /* held; signaled at its end */
   size_t npages, capacity;
-  unsigned refs;     /* one per handle (process or first thread) */
+  unsigned refs; /* one per handle (process or first thread) */
   bool listed;
   struct kobjns__process *next;
 };
@@ -50,8 +50,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static record *records;        /* listed records, under `lock` */
 static int wake[2] = {-1, -1}; /* the watcher's self-pipe */
 static pthread_t watcher;
-static bool watching;           /* the watcher runs (under `lock`) */
-static int watcher_pid;         /* the process it runs in: a fork()ed child has none */
+static bool watching;   /* the watcher runs (under `lock`) */
+static int watcher_pid; /* the process it runs in: a fork()ed child has none */
 
 /* Exit codes for deaths by signal, Windows' codes for what it ends a process with. A process
  * this one terminated has the code it was given; any other signal: 1. */
@@ -59,12 +59,12 @@ static const struct {
   int signal;
   uint32_t code;
 } signal_codes[] = {
-    {SIGSEGV, 0xC0000005u}, /* STATUS_ACCESS_VIOLATION */
+    {SIGSEGV, 0xC0000005u},                        /* STATUS_ACCESS_VIOLATION */
     {SIGBUS, 0xC0000005u},  {SIGILL, 0xC000001Du}, /* STATUS_ILLEGAL_INSTRUCTION */
     {SIGFPE, 0xC0000094u},                         /* STATUS_INTEGER_DIVIDE_BY_ZERO */
     {SIGABRT, 3u},                                 /* abort() in Microsoft's C runtime */
     {SIGINT, 0xC000013Au},                         /* STATUS_CONTROL_C_EXIT */
-    {SIGTERM, 0xC000013Au},  {SIGHUP, 0xC000013Au},
+    {SIGTERM, 0xC000013Au}, {SIGHUP, 0xC000013Au},
 };
 
 static uint32_t code_of_signal(const record *r, int signal) {
@@ -268,7 +268,6 @@ void kobjns__process_share(kobjns__object *to, kobjns__object *from, bool move) 
   }
 }
 
-
 /* --- another process's first thread (thread.c asks) ------------------------------------------- */
 
 int kobjns__process_thread_resume(kobjns__object *o, uint32_t *previous) {
@@ -335,13 +334,13 @@ int kobjns__os_process_terminate(kobjns__object *o, uint32_t code) {
   return rc;
 }
 
-uint32_t kobjns__os_current_process_id(void) { return (uint32_t)kobjns__pid(); }
+uint32_t kobjns__os_current_process_id(void) { return (uint32_t)getpid(); }
 
 uint32_t kobjns__os_parent_process_id(void) { return (uint32_t)getppid(); }
 
 /* Rights another process's handle may have without the kernel's leave to signal it. */
 #define SEE_RIGHTS                                                                                 \
-  (KOBJNS__SYNCHRONIZE | KOBJNS__READ_CONTROL | KOBJNS__PROCESS_QUERY_INFORMATION |               \
+  (KOBJNS__SYNCHRONIZE | KOBJNS__READ_CONTROL | KOBJNS__PROCESS_QUERY_INFORMATION |                \
    KOBJNS__PROCESS_QUERY_LIMITED_INFORMATION)
 
 int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
@@ -512,7 +511,8 @@ static int program_of_line(const char *line, const char *first_word, char **out)
   return best;
 }
 
-/* --- starting one ------------------------------------------------------------------------------ */
+/* --- starting one ------------------------------------------------------------------------------
+ */
 
 /* `block` (a Windows environment block, or NULL: ours), less any list of inherited handles, plus
  * `extra` (may be NULL): pointers into both. */

@@ -53,13 +53,9 @@ static slot *find(const void *handle, uint32_t *generation) {
   return &chunk[index & (CHUNK_SLOTS - 1)];
 }
 
-/* A free slot, with the registry lock held: 0 or 4 (the process has all it may have) / 8. */
-static int take_slot(uint32_t *index) {
-  if (first_free) {
-    *index = first_free - 1;
-    first_free = chunks[*index >> CHUNK_BITS][*index & (CHUNK_SLOTS - 1)].next_free;
-    return 0;
-  }
+/* A slot never used yet (the table grows by one), with the registry lock held: 0 or 4 (the
+ * process has all it may have) / 8. */
+static int new_slot(uint32_t *index) {
   if (slot_count == MAX_SLOTS) return KOBJNS_TOO_MANY_OPEN_FILES;
   uint32_t c = slot_count >> CHUNK_BITS;
   if (!chunks[c]) {
@@ -69,6 +65,16 @@ static int take_slot(uint32_t *index) {
   }
   *index = slot_count++;
   return 0;
+}
+
+/* A free slot, with the registry lock held: 0, 4 or 8. */
+static int take_slot(uint32_t *index) {
+  if (first_free) {
+    *index = first_free - 1;
+    first_free = chunks[*index >> CHUNK_BITS][*index & (CHUNK_SLOTS - 1)].next_free;
+    return 0;
+  }
+  return new_slot(index);
 }
 
 int kobjns__handle_add(kobjns__object *o, void **handle) {
@@ -209,7 +215,7 @@ void kobjns__handles_each(int (*fn)(kobjns__object *o, void *arg), void *arg) {
 static int take_slot_at(uint32_t index) {
   while (slot_count <= index) {
     uint32_t i;
-    int rc = take_slot(&i);
+    int rc = new_slot(&i);
     if (rc) return rc == KOBJNS_TOO_MANY_OPEN_FILES ? KOBJNS_INVALID_HANDLE : rc;
     if (i == index) return 0;
     slot *s = &chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];

@@ -76,7 +76,8 @@ void kobjns__inherit_adopt_all(void) {
     if (v[0] > UINT32_MAX || v[2] > UINT32_MAX || !kobjns__type_is_object(type)) goto done;
     kobjns__object *o = NULL;
     kobjns__facts facts = {0};
-    if (kobjns__os_inherit_adopt(v[3], type, (unsigned)v[2], &o, &facts)) continue; /* its value stays unused */
+    if (kobjns__os_inherit_adopt(v[3], type, (unsigned)v[2], &o, &facts))
+      continue; /* its value stays unused */
     o->access = (unsigned)v[2];
     o->flags = KOBJNS_HANDLE_FLAG_INHERIT; /* as Windows gives inherited handles */
     o->size = facts.size;
@@ -117,8 +118,7 @@ int kobjns_process_create(const kobjns_process_start *start, kobjns_sync **proce
   if (!rc) rc = check_text(start->command_line);
   if (!rc) rc = check_text(start->directory);
   if (rc) return rc;
-  if ((start->application && !start->application[0]) ||
-      (start->directory && !start->directory[0]))
+  if ((start->application && !start->application[0]) || (start->directory && !start->directory[0]))
     return KOBJNS_INVALID_PARAMETER;
 
   kobjns_sync *ph = NULL, *th = NULL;
@@ -183,8 +183,7 @@ int kobjns_process_open(uint32_t pid, unsigned access, kobjns_sync **out) {
   return 0;
 }
 
-#define QUERY_RIGHTS                                                                               \
-  (KOBJNS__PROCESS_QUERY_INFORMATION | KOBJNS__PROCESS_QUERY_LIMITED_INFORMATION)
+#define QUERY_RIGHTS (KOBJNS__PROCESS_QUERY_INFORMATION | KOBJNS__PROCESS_QUERY_LIMITED_INFORMATION)
 
 /* The backend's answer: 0, or 50 when the process ended with a code this system cannot tell
  * (the id is known either way). */
@@ -192,8 +191,8 @@ static int query(const kobjns_sync *h, uint32_t *code, uint32_t *pid) {
   kobjns__object *o = kobjns__handle_get(h, KOBJNS_TYPE_PROCESS);
   if (!o) return KOBJNS_INVALID_HANDLE;
   *code = *pid = 0;
-  int rc = (o->access & QUERY_RIGHTS) ? kobjns__os_process_query(o, code, pid)
-                                      : KOBJNS_ACCESS_DENIED;
+  int rc =
+      (o->access & QUERY_RIGHTS) ? kobjns__os_process_query(o, code, pid) : KOBJNS_ACCESS_DENIED;
   kobjns__handle_put(o);
   return rc;
 }
@@ -219,7 +218,7 @@ int kobjns_process_terminate(kobjns_sync *process, uint32_t code) {
   kobjns__object *o = kobjns__handle_get(process, KOBJNS_TYPE_PROCESS);
   if (!o) return KOBJNS_INVALID_HANDLE;
   int rc = (o->access & KOBJNS__PROCESS_TERMINATE) ? kobjns__os_process_terminate(o, code)
-                                                     : KOBJNS_ACCESS_DENIED;
+                                                   : KOBJNS_ACCESS_DENIED;
   kobjns__handle_put(o);
   return rc;
 }

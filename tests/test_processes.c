@@ -11,7 +11,8 @@
 
 #include "kt.h"
 
-/* --- the child ---------------------------------------------------------------------------------- */
+/* --- the child ----------------------------------------------------------------------------------
+ */
 
 static void *handle_arg(const char *s) { return (void *)(uintptr_t)strtoul(s, NULL, 10); }
 
@@ -43,17 +44,20 @@ int kt_kid_main(int argc, char **argv) {
     int rc = kobjns_event_set(handle_arg(argv[3]));
     return rc == 0 ? 0 : rc == KOBJNS_INVALID_HANDLE ? 6 : 99;
   }
-  if (!strcmp(mode, "type") && argc == 5) {
-    /* The handle's type and access, as inherited: "type H TYPE" exits 0 when they are the
-     * type's and all its access (TYPE 0: no such handle). */
-    kobjns_type type = KOBJNS_TYPE_NONE;
-    int rc = kobjns_handle_type(handle_arg(argv[3]), &type);
-    int want = atoi(argv[4]);
-    if (want == 0) return rc == KOBJNS_INVALID_HANDLE ? 0 : 1;
-    unsigned flags = 0;
-    if (rc || (int)type != want) return 2;
-    if (kobjns_handle_flags(handle_arg(argv[3]), &flags) || !(flags & KOBJNS_HANDLE_FLAG_INHERIT))
-      return 3;
+  if (!strcmp(mode, "type") && argc >= 5 && argc % 2) {
+    /* Inherited handles' types: "type H TYPE [H TYPE]..." exits 0 when each is of its TYPE and
+     * marked inheritable (TYPE 0: no such handle). */
+    for (int i = 3; i + 1 < argc; i += 2) {
+      kobjns_type type = KOBJNS_TYPE_NONE;
+      int rc = kobjns_handle_type(handle_arg(argv[i]), &type);
+      int want = atoi(argv[i + 1]);
+      unsigned flags = 0;
+      if (want == 0 && rc != KOBJNS_INVALID_HANDLE) return 1;
+      if (want == 0) continue;
+      if (rc || (int)type != want) return 2;
+      if (kobjns_handle_flags(handle_arg(argv[i]), &flags) || !(flags & KOBJNS_HANDLE_FLAG_INHERIT))
+        return 3;
+    }
     return 0;
   }
   if (!strcmp(mode, "write") && argc == 5) {
@@ -66,7 +70,8 @@ int kt_kid_main(int argc, char **argv) {
   return 120;
 }
 
-/* --- helpers ------------------------------------------------------------------------------------ */
+/* --- helpers ------------------------------------------------------------------------------------
+ */
 
 /* The test binary run as `--kid` with `rest` (already quoted where needed). */
 static char *kid_line(const char *rest) {
@@ -89,7 +94,8 @@ static long ended_with(kobjns_sync *p) {
   return kobjns_process_exit_code(p, &code) ? -2 : (long)code;
 }
 
-/* --- the tests ---------------------------------------------------------------------------------- */
+/* --- the tests ----------------------------------------------------------------------------------
+ */
 
 static void exit_code_and_ids(void) {
   kobjns_sync *p = NULL, *t = NULL;
@@ -104,7 +110,7 @@ static void exit_code_and_ids(void) {
   KT_OK(kobjns_thread_id(t, &seen));
   CU_ASSERT_EQUAL(seen, tid);
   CU_ASSERT_EQUAL(ended_with(p), 42);
-  KT_OK(kobjns_wait(p, 0)); /* it stays signaled */
+  KT_OK(kobjns_wait(p, 0));     /* it stays signaled */
   KT_OK(kobjns_wait(t, 10000)); /* its first thread ended with it */
   KT_OK(kobjns_thread_exit_code(t, &code));
   CU_ASSERT_EQUAL(code, 42);
@@ -206,8 +212,12 @@ static kobjns_section *words_section(const char *const *words, size_t n) {
 
 static void argv_as_windows_splits(void) {
   /* (Not UTF-8 on Windows: a child's main() gets its arguments in the ANSI code page.) */
-  static const char *const words[] = {"plain", "two words", "quote\"inside", "back\\slash\\",
-                                      "", "tab\there",
+  static const char *const words[] = {"plain",
+                                      "two words",
+                                      "quote\"inside",
+                                      "back\\slash\\",
+                                      "",
+                                      "tab\there",
 #ifndef _WIN32
                                       "\xc3\xa9t\xc3\xa9"
 #endif
@@ -247,7 +257,8 @@ static void inherited_by_value(void) {
   /* A named section: the child writes through the copy, we read it. */
   kobjns_section *s = NULL;
   void *view = NULL;
-  KT_OK(kobjns_section_create(NULL, kt_name("Local\\inherited"), 4096, KOBJNS_MAP_ALL_ACCESS, NULL, &s));
+  KT_OK(kobjns_section_create(NULL, kt_name("Local\\inherited"), 4096, KOBJNS_MAP_ALL_ACCESS, NULL,
+                              &s));
   KT_OK(kobjns_handle_set_flags(s, KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
   snprintf(rest, sizeof rest, "write %lu hello", (unsigned long)(uintptr_t)s);
   KT_OK(start(rest, 0, 1, &p, NULL, NULL));
@@ -258,6 +269,26 @@ static void inherited_by_value(void) {
   KT_OK(kobjns_unmap(view));
   KT_OK(kobjns_close(s));
   KT_OK(kobjns_close(e));
+}
+
+/* Values with gaps below and between them (the child's table is filled around them). */
+static void inherited_with_gaps(void) {
+  kobjns_sync *e[6] = {0}, *p = NULL;
+  for (int i = 0; i < 6; i++) KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e[i]));
+  KT_OK(kobjns_close(e[0]));
+  KT_OK(kobjns_close(e[2]));
+  KT_OK(kobjns_close(e[4]));
+  KT_OK(kobjns_handle_set_flags(e[5], KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  KT_OK(kobjns_handle_set_flags(e[3], KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  KT_OK(kobjns_handle_set_flags(e[1], KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  char rest[256];
+  snprintf(rest, sizeof rest, "type %lu %d %lu %d %lu %d", (unsigned long)(uintptr_t)e[5],
+           (int)KOBJNS_TYPE_EVENT, (unsigned long)(uintptr_t)e[1], (int)KOBJNS_TYPE_EVENT,
+           (unsigned long)(uintptr_t)e[3], (int)KOBJNS_TYPE_EVENT);
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  for (int i = 1; i < 6; i += 2) KT_OK(kobjns_close(e[i]));
 }
 
 static void not_inherited(void) {
@@ -323,9 +354,9 @@ static void open_by_pid(void) {
   kobjns_sync *p = NULL, *q = NULL;
   uint32_t pid = 0, code = 0;
   KT_OK(start("sleep", 0, 0, &p, NULL, &pid));
-  KT_OK(kobjns_process_open(pid, KOBJNS_SYNCHRONIZE | KOBJNS_PROCESS_QUERY_LIMITED_INFORMATION |
-                                     KOBJNS_PROCESS_TERMINATE,
-                            &q));
+  KT_OK(kobjns_process_open(
+      pid, KOBJNS_SYNCHRONIZE | KOBJNS_PROCESS_QUERY_LIMITED_INFORMATION | KOBJNS_PROCESS_TERMINATE,
+      &q));
   KT_STATUS(kobjns_wait(q, 50), KOBJNS_WAIT_TIMEOUT);
   KT_OK(kobjns_process_exit_code(q, &code));
   CU_ASSERT_EQUAL(code, KOBJNS_STILL_ACTIVE);
@@ -393,6 +424,7 @@ void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "command lines split as Microsoft's C runtime does", split_rules, 0);
   kt_add(suite, "the child's argv, as Windows splits", argv_as_windows_splits, 0);
   kt_add(suite, "inheritable handles reach the child at their values", inherited_by_value, 0);
+  kt_add(suite, "inherited values with gaps between them", inherited_with_gaps, 0);
   kt_add(suite, "other handles never reach a child", not_inherited, 0);
   kt_add(suite, "a suspended process runs once resumed", suspended_until_resumed, 0);
   kt_add(suite, "start errors", start_errors, 0);

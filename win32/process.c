@@ -70,7 +70,7 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
     } else {
       DWORD error = GetLastError();
       rc = error == ERROR_PATH_NOT_FOUND && s->directory ? KOBJNS_DIRECTORY
-                                                          : kobjns__status_from_win32(error);
+                                                         : kobjns__status_from_win32(error);
     }
   }
   free(app);

@@ -55,8 +55,7 @@ static DWORD environment_utf8(const WCHAR *w, char **out) {
 static BOOL create_process(const char *application, const char *command_line,
                            SECURITY_ATTRIBUTES *process_sa, SECURITY_ATTRIBUTES *thread_sa,
                            BOOL inherit, DWORD flags, const char *environment,
-                           const char *directory, const STARTUPINFOW *si,
-                           PROCESS_INFORMATION *pi) {
+                           const char *directory, const STARTUPINFOW *si, PROCESS_INFORMATION *pi) {
   if (!si || !pi) return failed_with(ERROR_INVALID_PARAMETER);
   if (flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS)) return failed_with(ERROR_NOT_SUPPORTED);
   if (flags & ~(IGNORED_FLAGS | CREATE_SUSPENDED)) return failed_with(ERROR_INVALID_PARAMETER);

@@ -1219,6 +1219,122 @@ static void rows_handles(void) {
     if (all[i]) CloseHandle(all[i]);
 }
 
+/* --- processes and handle inheritance ------------------------------------------------------- */
+
+static const char *self_path; /* this program, started again as a child: "exit N", "sleep",
+                                 "set HANDLE" */
+
+static int child_main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "exit")) return atoi(argv[2]);
+  if (argc == 2 && !strcmp(argv[1], "sleep")) {
+    Sleep(INFINITE);
+    return 0;
+  }
+  if (argc == 3 && !strcmp(argv[1], "set")) {
+    HANDLE h = (HANDLE)(ULONG_PTR)strtoull(argv[2], NULL, 10);
+    return SetEvent(h) ? 0 : (int)GetLastError();
+  }
+  return 120;
+}
+
+/* Start this program with `args`: the PROCESS_INFORMATION, and CreateProcess's answer. */
+static const char *start_child(const char *args, DWORD flags, BOOL inherit,
+                               PROCESS_INFORMATION *pi) {
+  char line[1024];
+  snprintf(line, sizeof line, "\"%s\" %s", self_path, args);
+  STARTUPINFOA si;
+  ZeroMemory(&si, sizeof si);
+  si.cb = sizeof si;
+  ZeroMemory(pi, sizeof *pi);
+  return done(CreateProcessA(NULL, line, NULL, NULL, inherit, flags, NULL, NULL, &si, pi));
+}
+
+static const char *process_code(HANDLE h) {
+  DWORD code = 0xdead;
+  return GetExitCodeProcess(h, &code) ? said("TRUE, %u", (unsigned)code)
+                                      : said("FALSE, %u", (unsigned)GetLastError());
+}
+
+static void close_child(PROCESS_INFORMATION *pi) {
+  if (pi->hThread) CloseHandle(pi->hThread);
+  if (pi->hProcess) CloseHandle(pi->hProcess);
+}
+
+static void rows_processes(void) {
+  PROCESS_INFORMATION pi;
+  report("proc", "CreateProcess of a child that exits with 7", start_child("exit 7", 0, FALSE, &pi),
+         "TRUE");
+  report("proc", "its handle, once it ended", wait_quietly(pi.hProcess, 10000), "WAIT_OBJECT_0");
+  report("proc", "GetExitCodeProcess", process_code(pi.hProcess), "TRUE, 7");
+  report("proc", "its first thread's handle", wait_quietly(pi.hThread, 10000), "WAIT_OBJECT_0");
+  report("proc", "GetProcessId is dwProcessId",
+         GetProcessId(pi.hProcess) == pi.dwProcessId ? "yes" : "no", "yes");
+  report("procend", "TerminateProcess of an ended process", done(TerminateProcess(pi.hProcess, 1)),
+         "FALSE, 5");
+  close_child(&pi);
+  report("proc", "CREATE_SUSPENDED", start_child("exit 3", CREATE_SUSPENDED, FALSE, &pi), "TRUE");
+  report("proc", "a wait while it is suspended", wait_quietly(pi.hProcess, 100), "WAIT_TIMEOUT");
+  report("proc", "GetExitCodeProcess while suspended", process_code(pi.hProcess), "TRUE, 259");
+  DWORD previous = ResumeThread(pi.hThread);
+  report("proc", "ResumeThread", said("%ld", (long)previous), "1");
+  report("proc", "then it ends", wait_quietly(pi.hProcess, 10000), "WAIT_OBJECT_0");
+  report("proc", "with its code", process_code(pi.hProcess), "TRUE, 3");
+  close_child(&pi);
+  report("proc", "a child that sleeps", start_child("sleep", 0, FALSE, &pi), "TRUE");
+  HANDLE opened = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
+                              FALSE, pi.dwProcessId);
+  report("proc", "OpenProcess by its id",
+         opened ? "a handle" : said("NULL, %u", (unsigned)GetLastError()), "a handle");
+  report("proc", "TerminateProcess through it", done(TerminateProcess(opened, 9)), "TRUE");
+  report("proc", "the handle CreateProcess gave", wait_quietly(pi.hProcess, 10000),
+         "WAIT_OBJECT_0");
+  report("proc", "the terminate's code", process_code(pi.hProcess), "TRUE, 9");
+  if (opened) CloseHandle(opened);
+  close_child(&pi);
+  SetLastError(0xdead);
+  HANDLE none = OpenProcess(SYNCHRONIZE, FALSE, 0);
+  report("proc", "OpenProcess of id 0",
+         none ? "a handle" : said("NULL, %u", (unsigned)GetLastError()), "NULL, 87");
+  report("proc", "GetExitCodeProcess(GetCurrentProcess())", process_code(GetCurrentProcess()),
+         "TRUE, 259");
+  char missing[256];
+  snprintf(missing, sizeof missing, "%s-no-such-program.exe", self_path);
+  STARTUPINFOA si;
+  ZeroMemory(&si, sizeof si);
+  si.cb = sizeof si;
+  report("proc", "CreateProcess of a missing program",
+         done(CreateProcessA(missing, NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)),
+         "FALSE, 2");
+
+  SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+  HANDLE shared = CreateEventA(&inherit, TRUE, FALSE, NULL);
+  HANDLE kept = CreateEventA(NULL, TRUE, FALSE, NULL);
+  char args[64];
+  snprintf(args, sizeof args, "set %llu", (unsigned long long)(ULONG_PTR)shared);
+  report("inher", "a child given an inheritable event's value", start_child(args, 0, TRUE, &pi),
+         "TRUE");
+  wait_quietly(pi.hProcess, 10000);
+  report("inher", "sets it (its exit code: SetEvent's error)", process_code(pi.hProcess),
+         "TRUE, 0");
+  report("inher", "we see it set", wait_quietly(shared, 0), "WAIT_OBJECT_0");
+  close_child(&pi);
+  snprintf(args, sizeof args, "set %llu", (unsigned long long)(ULONG_PTR)kept);
+  report("inher", "a child given a handle not inheritable", start_child(args, 0, TRUE, &pi),
+         "TRUE");
+  wait_quietly(pi.hProcess, 10000);
+  report("inher", "cannot use it", process_code(pi.hProcess), "TRUE, 6");
+  report("inher", "ours stays reset", wait_quietly(kept, 0), "WAIT_TIMEOUT");
+  close_child(&pi);
+  ResetEvent(shared);
+  snprintf(args, sizeof args, "set %llu", (unsigned long long)(ULONG_PTR)shared);
+  report("inher", "bInheritHandles FALSE", start_child(args, 0, FALSE, &pi), "TRUE");
+  wait_quietly(pi.hProcess, 10000);
+  report("inher", "the child has no such handle", process_code(pi.hProcess), "TRUE, 6");
+  close_child(&pi);
+  CloseHandle(shared);
+  CloseHandle(kept);
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -1276,6 +1392,7 @@ static int rows_main(void) {
   rows_apcs();
   rows_timers(&st);
   rows_handles();
+  rows_processes();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
@@ -1388,7 +1505,9 @@ static int peer_main(void) {
 }
 
 int main(int argc, char **argv) {
+  self_path = argv[0];
   if (argc == 2 && !strcmp(argv[1], "rows")) return rows_main();
+  if (argc >= 2 && strcmp(argv[1], "peer")) return child_main(argc, argv);
   if (argc == 2 && !strcmp(argv[1], "peer")) return peer_main();
   fprintf(stderr, "usage: %s rows | peer\n", argv[0]);
   return 2;
