@@ -58,8 +58,10 @@ extern "C" {
   X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                    \
   X(BAD_EXE_FORMAT, 193, "the program's file is not one this system can run")                       \
   X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                  \
+  X(BROKEN_PIPE, 109, "the pipe's other end is closed: nothing more can be read")                   \
   X(WAIT_TIMEOUT, 258, "the wait timed out: nothing was acquired")                                 \
   X(DIRECTORY, 267, "the directory name is not valid (no such directory)")                          \
+  X(NO_DATA, 232, "the pipe is being closed: nobody reads its other end")                          \
   X(NOT_OWNER, 288, "the calling thread does not own the mutex")                                   \
   X(TOO_MANY_POSTS, 298, "the release would take the semaphore past its maximum count")            \
   X(INVALID_ADDRESS, 487, "the address is not the start of a mapped view")                         \
@@ -153,7 +155,8 @@ typedef enum kobjns_type {
   KOBJNS_TYPE_TEMPORARY = 8, /* "Temporary": a dead creator's unfinished file */
   KOBJNS_TYPE_THREAD = 9,    /* "Thread": a thread started by kobjns_thread_create (unnamed) */
   KOBJNS_TYPE_TIMER = 10,    /* "Timer": a waitable timer */
-  KOBJNS_TYPE_PROCESS = 11   /* "Process": a process started or opened by kobjns (unnamed) */
+  KOBJNS_TYPE_PROCESS = 11,  /* "Process": a process started or opened by kobjns (unnamed) */
+  KOBJNS_TYPE_FILE = 12      /* "File": a standard stream or a pipe's end (unnamed) */
 } kobjns_type;
 
 typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
@@ -413,6 +416,9 @@ typedef struct kobjns_process_start {
    * ours. */
   const char *environment;
   unsigned flags;           /* KOBJNS_PROCESS_SUSPENDED */
+  /* Its standard input, output and error: handles of type KOBJNS_TYPE_FILE (kobjns_std_handle,
+   * kobjns_pipe_create), or NULL: ours (STARTUPINFO's STARTF_USESTDHANDLES). */
+  void *std_handles[3];
   /* bInheritHandles: the child gets every handle whose KOBJNS_HANDLE_FLAG_INHERIT is set, with
    * the same value and access, once kobjns is loaded in it (POSIX: a section's, mutex's, event's,
    * semaphore's or timer's; a thread's or process's is not passed on). A handle without the flag
@@ -455,6 +461,30 @@ KOBJNS_API uint32_t kobjns_current_process_id(void);
  * block (free it with kobjns_free) of *argc strings and a NULL. 0; 87 (NULL arguments); 1113
  * (malformed UTF-8); 8. */
 KOBJNS_API int kobjns_command_line_split(const char *line, char ***argv, int *argc);
+/* --- files: standard streams and pipes ---------------------------------------------------
+ * A handle of type KOBJNS_TYPE_FILE ("File") is one of the process's standard streams or an end
+ * of an anonymous pipe: what a child's STARTUPINFO takes, read and written synchronously. */
+#define KOBJNS_STD_INPUT 0u
+#define KOBJNS_STD_OUTPUT 1u
+#define KOBJNS_STD_ERROR 2u
+#define KOBJNS_FILE_READ 0x0001u  /* FILE_READ_DATA */
+#define KOBJNS_FILE_WRITE 0x0002u /* FILE_WRITE_DATA */
+#define KOBJNS_FILE_ALL_ACCESS 0x001F01FFu
+/* A handle of the process's standard stream `which` (GetStdHandle): the same handle every time,
+ * made on the first call (POSIX: of a copy of descriptor 0, 1 or 2). 0; 87 (another `which`,
+ * out NULL); 6 (the process has no such stream). */
+KOBJNS_API int kobjns_std_handle(unsigned which, void **out);
+/* An anonymous pipe (CreatePipe): *read_end reads what *write_end writes. `size` is a hint
+ * (0: the system's). 0; 87; 4; 8. */
+KOBJNS_API int kobjns_pipe_create(void **read_end, void **write_end, uint32_t size);
+/* Read up to `size` bytes, waiting for some (ReadFile): 0 with *done (0 at the end of a
+ * standard stream that is a file); 109 once a pipe's writers are all closed; 5 (a handle without
+ * KOBJNS_FILE_READ); 6; 87. */
+KOBJNS_API int kobjns_file_read(void *file, void *buffer, uint32_t size, uint32_t *done);
+/* Write `size` bytes, all of them (WriteFile): 0 with *done; 232 when nobody reads the pipe any
+ * more (POSIX: no SIGPIPE is raised); 5; 6; 87. */
+KOBJNS_API int kobjns_file_write(void *file, const void *buffer, uint32_t size, uint32_t *done);
+
 /* Free what kobjns allocated for the caller (kobjns_command_line_split's block). NULL: nothing. */
 KOBJNS_API void kobjns_free(void *p);
 

@@ -325,6 +325,7 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
 }
 
 int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
+  if (from->type == KOBJNS_TYPE_FILE) return kobjns__file_duplicate(from, to);
   memcpy(to->os.native, from->os.native, sizeof to->os.native);
   to->os.header_size = from->os.header_size;
   int rc = kobjns__hold_duplicate(&from->os.hold, &to->os.hold, to->os.native[0] != '\0');
@@ -339,6 +340,12 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
 int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
   if (o->type == KOBJNS_TYPE_THREAD || o->type == KOBJNS_TYPE_PROCESS)
     return KOBJNS_NOT_SUPPORTED; /* what runs them is this process's */
+  if (o->type == KOBJNS_TYPE_FILE) {
+    int fd = fcntl(o->os.hold.fd, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) return kobjns__status_from_errno(errno);
+    *copy = (uint32_t)fd;
+    return 0;
+  }
   int fd, lock_fd;
   int rc = kobjns__hold_for_child(&o->os.hold, o->os.native[0] != '\0', &fd, &lock_fd);
   if (rc) return rc;
@@ -369,6 +376,15 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
   (void)access; /* the core's to keep */
   int rc = kobjns__os_init();
   if (rc) return rc;
+  if (type == KOBJNS_TYPE_FILE) {
+    int fd = (int)(uint32_t)copy;
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) return KOBJNS_INVALID_HANDLE;
+    kobjns__object *f = kobjns__object_new(type, NULL);
+    if (!f) return KOBJNS_NOT_ENOUGH_MEMORY;
+    kobjns__os_file_adopt(f, fd);
+    *out = f;
+    return 0;
+  }
   kobjns__named n = {.fd = (int)(uint32_t)copy};
   int lock_fd = (int)(copy >> 32) - 1;
   int mode = fcntl(n.fd, F_GETFL);
@@ -409,6 +425,10 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
 }
 
 void kobjns__os_close(kobjns__object *o) {
+  if (o->type == KOBJNS_TYPE_FILE) {
+    kobjns__file_close(o);
+    return;
+  }
   const kobjns__named_type *t = named_type(o->type);
   if (t->release) t->release(o);
   kobjns__hold_release(&o->os.hold, o->os.native);

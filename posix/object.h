@@ -236,6 +236,10 @@ int kobjns__process_thread_resume(kobjns__object *o, uint32_t *previous);
 void kobjns__process_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id);
 void kobjns__processes_release(void);
 
+/* file.c: a File handle's descriptor, closed and duplicated (named.c's close and duplicate). */
+void kobjns__file_close(kobjns__object *o);
+int kobjns__file_duplicate(kobjns__object *from, kobjns__object *to);
+
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);
 

@@ -449,6 +449,8 @@ int kobjns__plat_process_signal(int fd, int signal) {
 
 uint32_t kobjns__plat_first_thread_id(long pid) { return (uint32_t)pid; }
 
+int kobjns__plat_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? errno : 0; }
+
 int kobjns__plat_program_dir(char *out, size_t size) {
   ssize_t n = readlink("/proc/self/exe", out, size);
   if (n < 0) return errno == ENOENT ? ENOTSUP : errno;
@@ -462,7 +464,9 @@ int kobjns__plat_program_dir(char *out, size_t size) {
 
 /* A held child: only async-signal-safe calls between fork and exec. */
 static void held_child(const char *path, char *const argv[], char *const envp[], const char *dir,
-                       const int *keep, size_t nkeep, int gate) {
+                       const int std_fds[3], const int *keep, size_t nkeep, int gate) {
+  for (int i = 0; i < 3; i++)
+    if (std_fds[i] >= 0 && dup2(std_fds[i], i) < 0) _exit(127);
   for (size_t i = 0; i < nkeep; i++) {
     int flags = fcntl(keep[i], F_GETFD);
     if (flags >= 0) fcntl(keep[i], F_SETFD, flags & ~FD_CLOEXEC);
@@ -477,12 +481,13 @@ static void held_child(const char *path, char *const argv[], char *const envp[],
 }
 
 int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
-                       const int *keep, size_t nkeep, int *resume, long *pid) {
+                       const int std_fds[3], const int *keep, size_t nkeep, int *resume,
+                       long *pid) {
   if (resume) {
     int gate[2];
     if (pipe2(gate, O_CLOEXEC) < 0) return errno;
     pid_t child = fork();
-    if (child == 0) held_child(path, argv, envp, dir, keep, nkeep, gate[0]);
+    if (child == 0) held_child(path, argv, envp, dir, std_fds, keep, nkeep, gate[0]);
     int err = child < 0 ? errno : 0;
     close(gate[0]);
     if (err) {
@@ -499,6 +504,8 @@ int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[],
   /* dup2 of a descriptor onto itself clears its close-on-exec flag in the child alone. */
   for (size_t i = 0; i < nkeep && !err; i++)
     err = posix_spawn_file_actions_adddup2(&actions, keep[i], keep[i]);
+  for (int i = 0; i < 3 && !err; i++)
+    if (std_fds[i] >= 0) err = posix_spawn_file_actions_adddup2(&actions, std_fds[i], i);
   if (!err && dir) err = posix_spawn_file_actions_addchdir_np(&actions, dir);
   pid_t child = 0;
   if (!err) err = posix_spawn(&child, path, &actions, NULL, argv, envp);

@@ -127,19 +127,23 @@ int kobjns__plat_process_reap(int fd, int *code, int *signal);
 /* Send `signal` to the process of `fd` (never to a later process of its id): 0, ESRCH (it has
  * ended), EPERM (the kernel refuses this process: kill(2)'s rule). Linux: pidfd_send_signal. */
 int kobjns__plat_process_signal(int fd, int signal);
+/* A pipe, both ends close-on-exec from the start (Linux: pipe2): 0 or an errno. */
+int kobjns__plat_pipe(int fds[2]);
 /* The id of process `pid`'s first thread (Linux: the pid itself), 0 when not known. */
 uint32_t kobjns__plat_first_thread_id(long pid);
 /* The directory of the calling program's file, where Windows looks for a program first
  * (Linux: /proc/self/exe): 0, or an errno (ENOTSUP, ENAMETOOLONG, ...). */
 int kobjns__plat_program_dir(char *out, size_t size);
-/* Start `path` with `argv` and `envp`, in `dir` (NULL: ours), with the descriptors `keep` open
+/* Start `path` with `argv` and `envp`, in `dir` (NULL: ours), its standard streams `std_fds`
+ * (-1: ours), with the descriptors `keep` open
  * in it at their numbers (every other close-on-exec descriptor closed): 0 with *pid, or the
  * errno of the start or of exec(2). With `resume` non-NULL the child is held before exec(2)
  * until a byte is written to *resume (a descriptor of ours, close-on-exec), or ends with exit
  * status 127 if *resume is closed first; an exec failure after that shows as exit status 127
  * only. Linux: posix_spawn (posix_spawn_file_actions_addchdir_np), fork for a held child. */
 int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
-                       const int *keep, size_t nkeep, int *resume, long *pid);
+                       const int std_fds[3], const int *keep, size_t nkeep, int *resume,
+                       long *pid);
 
 /* --- sleeping on shared words ----------------------------------------------------------------- */
 

@@ -150,12 +150,12 @@ static void *watch(void *arg) {
 /* Start the watcher if this process has none (under `lock`): 0, or a status. */
 static int watcher_running(void) {
   if (watching && watcher_pid == kobjns__pid()) return 0;
-  if (wake[0] < 0 && pipe(wake) < 0) return kobjns__status_from_errno(errno);
-  for (int i = 0; i < 2; i++) (void)fcntl(wake[i], F_SETFD, FD_CLOEXEC);
+  int err = wake[0] < 0 ? kobjns__plat_pipe(wake) : 0;
+  if (err) return kobjns__status_from_errno(err);
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old); /* the program's signals are not its business */
-  int err = pthread_create(&watcher, NULL, watch, NULL);
+  err = pthread_create(&watcher, NULL, watch, NULL);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (err) return err == EAGAIN ? KOBJNS_NO_SYSTEM_RESOURCES : kobjns__status_from_errno(err);
   watching = true;
@@ -587,7 +587,9 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
   }
   bool held = s->flags & KOBJNS_PROCESS_SUSPENDED;
   long child = 0;
-  int err = kobjns__plat_spawn(program, argv, env, s->directory, keep, a->count,
+  int std_fds[3];
+  for (int i = 0; i < 3; i++) std_fds[i] = a->std[i] ? a->std[i]->os.hold.fd : -1;
+  int err = kobjns__plat_spawn(program, argv, env, s->directory, std_fds, keep, a->count,
                                held ? &r->resume : NULL, &child);
   if (err) {
     free(r);

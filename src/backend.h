@@ -122,6 +122,19 @@ char *kobjns__os_inherited_take(void);
 int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
                              kobjns__object **out, kobjns__facts *facts);
 
+/* file.c: standard streams and pipes. A file is the system's (POSIX: a descriptor; Windows: a
+ * HANDLE), owned by its handle's object once adopted (its close closes it). */
+/* A copy of standard stream `which` (0, 1, 2): 0, or 6 when the process has none. */
+int kobjns__os_std_file(unsigned which, intptr_t *file);
+/* A pipe's two ends: 0, 4, 8. */
+int kobjns__os_pipe(intptr_t *read_end, intptr_t *write_end, uint32_t size);
+/* Make `o` (KOBJNS_TYPE_FILE) the owner of `file`; close a file no object took. */
+void kobjns__os_file_adopt(kobjns__object *o, intptr_t file);
+void kobjns__os_file_discard(intptr_t file);
+/* Read (at least one byte, or 109 at a pipe's end) and write (all): 0 with *done, or a status. */
+int kobjns__os_file_read(kobjns__object *f, void *buffer, uint32_t size, uint32_t *done);
+int kobjns__os_file_write(kobjns__object *f, const void *buffer, uint32_t size, uint32_t *done);
+
 /* inspect.c */
 /* Describe every object of the process's tree; the object `n` names (2 when absent). Neither
  * removes anything. */

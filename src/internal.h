@@ -202,6 +202,7 @@ typedef struct kobjns__spawn_args {
   const kobjns__inherited *inherited; /* start->inherit_handles: the copies the child gets */
   size_t count;
   const char *env; /* "KOBJNS_INHERITED=..." for the child's environment, or NULL */
+  kobjns__object *std[3]; /* the child's standard streams (KOBJNS_TYPE_FILE), or NULL: ours */
 } kobjns__spawn_args;
 
 /* Put the handles this process inherited back at their values (the library's load). */

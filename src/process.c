@@ -138,8 +138,22 @@ int kobjns_process_create(const kobjns_process_start *start, kobjns_sync **proce
     }
   }
   kobjns__spawn_args args = {.start = start, .inherited = l.items, .count = l.count, .env = env};
+  for (int i = 0; i < 3; i++) {
+    if (!start->std_handles[i]) continue;
+    if (!(args.std[i] = kobjns__handle_get(start->std_handles[i], KOBJNS_TYPE_FILE))) {
+      rc = KOBJNS_INVALID_HANDLE;
+      break;
+    }
+  }
+  if (rc) {
+    for (int i = 0; i < 3; i++)
+      if (args.std[i]) kobjns__handle_put(args.std[i]);
+    goto out;
+  }
   uint32_t child = 0, first = 0;
   rc = kobjns__os_process_spawn(&args, po, to, &child, &first);
+  for (int i = 0; i < 3; i++)
+    if (args.std[i]) kobjns__handle_put(args.std[i]);
   if (!rc) {
     if (pid) *pid = child;
     if (tid) *tid = first;

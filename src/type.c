@@ -54,6 +54,17 @@ static const kobjns__generic_mapping process_mapping = {
     .all = KOBJNS__PROCESS_ALL,
 };
 
+/* Windows' generic mapping for files (FILE_GENERIC_READ, ... in winnt.h). */
+static const kobjns__generic_mapping file_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__FILE_READ_DATA | KOBJNS__FILE_READ_ATTRIBUTES |
+            KOBJNS__FILE_READ_EA | KOBJNS__SYNCHRONIZE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__FILE_WRITE_DATA | KOBJNS__FILE_WRITE_ATTRIBUTES |
+             KOBJNS__FILE_WRITE_EA | KOBJNS__FILE_APPEND_DATA | KOBJNS__SYNCHRONIZE,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__FILE_READ_ATTRIBUTES | KOBJNS__FILE_EXECUTE |
+               KOBJNS__SYNCHRONIZE,
+    .all = KOBJNS__FILE_ALL,
+};
+
 /* SeCreateGlobalPrivilege is checked for file mappings (and, on Windows, symbolic links) only:
  * anyone may create a mutex, event or semaphore in Global\ (Microsoft's "Kernel object
  * namespaces"; Wine's om.c tests run as a standard user). */
@@ -82,6 +93,12 @@ static const kobjns__type_info types[] = {
                              .rights = KOBJNS__PROCESS_ALL,
                              .waitable = true,
                              .unnamed = true},
+    /* Not waitable here: Windows signals a file handle when its I/O completes, which only
+     * overlapped I/O (not offered) makes visible. */
+    [KOBJNS_TYPE_FILE] = {.name = "File",
+                          .mapping = &file_mapping,
+                          .rights = KOBJNS__FILE_ALL,
+                          .unnamed = true},
 };
 
 const kobjns__type_info *kobjns__type(kobjns_type type) {

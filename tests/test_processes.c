@@ -67,7 +67,47 @@ int kt_kid_main(int argc, char **argv) {
     kobjns_unmap(view);
     return 0;
   }
+  if (!strcmp(mode, "echo") && argc == 4) {
+    /* argv[3] to the standard output, through its handle. */
+    void *out = NULL;
+    uint32_t done = 0;
+    if (kobjns_std_handle(KOBJNS_STD_OUTPUT, &out)) return 2;
+    return kobjns_file_write(out, argv[3], (uint32_t)strlen(argv[3]), &done) ? 3 : 0;
+  }
+  if (!strcmp(mode, "cat")) {
+    /* The standard input to the standard output, until the pipe's end. */
+    void *in = NULL, *out = NULL;
+    if (kobjns_std_handle(KOBJNS_STD_INPUT, &in) || kobjns_std_handle(KOBJNS_STD_OUTPUT, &out))
+      return 2;
+    char buf[256];
+    for (uint32_t got, put;;) {
+      int rc = kobjns_file_read(in, buf, sizeof buf, &got);
+      if (rc == KOBJNS_BROKEN_PIPE || (!rc && !got)) return 0;
+      if (rc || kobjns_file_write(out, buf, got, &put)) return 3;
+    }
+  }
+  if (!strcmp(mode, "pipe") && argc == 5) {
+    /* argv[4] into the inherited pipe end argv[3]. */
+    uint32_t done = 0;
+    return kobjns_file_write(handle_arg(argv[3]), argv[4], (uint32_t)strlen(argv[4]), &done) ? 2
+                                                                                             : 0;
+  }
   return 120;
+}
+
+/* Everything `read_end` gives until its writers are gone, into out (NUL-terminated). */
+static int read_all(void *read_end, char *out, size_t size) {
+  size_t at = 0;
+  for (;;) {
+    uint32_t got = 0;
+    int rc = kobjns_file_read(read_end, out + at, (uint32_t)(size - 1 - at), &got);
+    if (rc == KOBJNS_BROKEN_PIPE) break;
+    if (rc) return rc;
+    at += got;
+    if (at == size - 1) break;
+  }
+  out[at] = '\0';
+  return 0;
 }
 
 /* --- helpers ------------------------------------------------------------------------------------
@@ -416,6 +456,92 @@ static void found_as_windows_finds(void) {
   kobjns_close(p);
 }
 
+static void pipes(void) {
+  void *r = NULL, *w = NULL;
+  uint32_t done = 0;
+  char buf[16] = "";
+  KT_OK(kobjns_pipe_create(&r, &w, 0));
+  kobjns_type type;
+  KT_OK(kobjns_handle_type(r, &type));
+  CU_ASSERT_EQUAL(type, KOBJNS_TYPE_FILE);
+  KT_OK(kobjns_file_write(w, "abc", 3, &done));
+  CU_ASSERT_EQUAL(done, 3);
+  KT_OK(kobjns_file_read(r, buf, sizeof buf, &done));
+  CU_ASSERT_EQUAL(done, 3);
+  CU_ASSERT_NSTRING_EQUAL(buf, "abc", 3);
+  KT_STATUS(kobjns_file_read(w, buf, sizeof buf, &done), KOBJNS_ACCESS_DENIED); /* write end */
+  KT_STATUS(kobjns_file_write(r, "x", 1, &done), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_file_read(r, NULL, 1, &done), KOBJNS_INVALID_PARAMETER);
+  KT_OK(kobjns_close(w));
+  KT_STATUS(kobjns_file_read(r, buf, sizeof buf, &done), KOBJNS_BROKEN_PIPE);
+  KT_OK(kobjns_close(r));
+  /* Nobody reads: 232, and no SIGPIPE ends this process. */
+  KT_OK(kobjns_pipe_create(&r, &w, 0));
+  KT_OK(kobjns_close(r));
+  KT_STATUS(kobjns_file_write(w, "abc", 3, &done), KOBJNS_NO_DATA);
+  KT_OK(kobjns_close(w));
+  KT_STATUS(kobjns_file_read(r, buf, 1, &done), KOBJNS_INVALID_HANDLE);
+  KT_STATUS(kobjns_pipe_create(NULL, &w, 0), KOBJNS_INVALID_PARAMETER);
+  void *std = NULL, *again = NULL;
+  KT_OK(kobjns_std_handle(KOBJNS_STD_ERROR, &std));
+  KT_OK(kobjns_std_handle(KOBJNS_STD_ERROR, &again));
+  CU_ASSERT_PTR_EQUAL(std, again); /* one handle per stream, as GetStdHandle's */
+  KT_STATUS(kobjns_std_handle(3, &std), KOBJNS_INVALID_PARAMETER);
+}
+
+/* A child's standard output and input are our pipes (STARTF_USESTDHANDLES). */
+static void std_handles_of_a_child(void) {
+  void *r = NULL, *w = NULL;
+  KT_OK(kobjns_pipe_create(&r, &w, 0));
+  kobjns_process_start s = {.command_line = kid_line("echo hello")};
+  s.std_handles[KOBJNS_STD_OUTPUT] = w;
+  kobjns_sync *p = NULL;
+  KT_OK(kobjns_process_create(&s, &p, NULL, NULL, NULL));
+  KT_OK(kobjns_close(w)); /* the child's copy is the only writer now */
+  char out[64];
+  KT_OK(read_all(r, out, sizeof out));
+  CU_ASSERT_STRING_EQUAL(out, "hello");
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(r));
+
+  void *in_r = NULL, *in_w = NULL, *out_r = NULL, *out_w = NULL;
+  KT_OK(kobjns_pipe_create(&in_r, &in_w, 0));
+  KT_OK(kobjns_pipe_create(&out_r, &out_w, 0));
+  kobjns_process_start c = {.command_line = kid_line("cat")};
+  c.std_handles[KOBJNS_STD_INPUT] = in_r;
+  c.std_handles[KOBJNS_STD_OUTPUT] = out_w;
+  KT_OK(kobjns_process_create(&c, &p, NULL, NULL, NULL));
+  KT_OK(kobjns_close(in_r));
+  KT_OK(kobjns_close(out_w));
+  uint32_t done = 0;
+  KT_OK(kobjns_file_write(in_w, "through a child", 15, &done));
+  KT_OK(kobjns_close(in_w)); /* its end of input */
+  KT_OK(read_all(out_r, out, sizeof out));
+  CU_ASSERT_STRING_EQUAL(out, "through a child");
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(out_r));
+}
+
+/* A pipe's end passed by value, as any inheritable handle. */
+static void pipe_inherited(void) {
+  void *r = NULL, *w = NULL;
+  KT_OK(kobjns_pipe_create(&r, &w, 0));
+  KT_OK(kobjns_handle_set_flags(w, KOBJNS_HANDLE_FLAG_INHERIT, KOBJNS_HANDLE_FLAG_INHERIT));
+  char rest[128];
+  snprintf(rest, sizeof rest, "pipe %lu by-value", (unsigned long)(uintptr_t)w);
+  kobjns_sync *p = NULL;
+  KT_OK(start(rest, 0, 1, &p, NULL, NULL));
+  KT_OK(kobjns_close(w));
+  char out[64];
+  KT_OK(read_all(r, out, sizeof out));
+  CU_ASSERT_STRING_EQUAL(out, "by-value");
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(r));
+}
+
 void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "exit code and ids", exit_code_and_ids, 0);
   kt_add(suite, "terminate a running process", terminate_running, 0);
@@ -431,4 +557,7 @@ void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "open a process by id", open_by_pid, 0);
   kt_add(suite, "wait for a process with other objects", wait_with_other_objects, 0);
   kt_add(suite, "programs found as Windows finds them", found_as_windows_finds, 0);
+  kt_add(suite, "pipes and standard streams", pipes, 0);
+  kt_add(suite, "a child's standard streams are our pipes", std_handles_of_a_child, 0);
+  kt_add(suite, "a pipe's end inherited by value", pipe_inherited, 0);
 }

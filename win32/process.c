@@ -61,8 +61,29 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
     PROCESS_INFORMATION pi = {0};
     DWORD flags = CREATE_UNICODE_ENVIRONMENT;
     if (s->flags & KOBJNS_PROCESS_SUSPENDED) flags |= CREATE_SUSPENDED;
-    if (CreateProcessW(app, line, NULL, NULL, s->inherit_handles ? TRUE : FALSE, flags, env, dir,
-                       &si, &pi)) {
+    BOOL inherit = s->inherit_handles ? TRUE : FALSE;
+    /* Standard streams given: inheritable copies (STARTF_USESTDHANDLES needs them so, and
+     * bInheritHandles), the others ours, as the child would have had them. */
+    HANDLE copies[3] = {NULL, NULL, NULL};
+    bool std_given = a->std[0] || a->std[1] || a->std[2];
+    static const DWORD ids[] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
+    HANDLE self = GetCurrentProcess();
+    for (int i = 0; std_given && i < 3 && !rc; i++) {
+      HANDLE from = a->std[i] ? a->std[i]->os.handle : GetStdHandle(ids[i]);
+      if (from && from != INVALID_HANDLE_VALUE &&
+          !DuplicateHandle(self, from, self, &copies[i], 0, TRUE, DUPLICATE_SAME_ACCESS))
+        rc = kobjns__status_from_win32(GetLastError());
+    }
+    if (std_given) {
+      si.dwFlags |= STARTF_USESTDHANDLES;
+      si.hStdInput = copies[0];
+      si.hStdOutput = copies[1];
+      si.hStdError = copies[2];
+      inherit = TRUE;
+    }
+    if (rc) {
+      /* a copy failed: nothing started */
+    } else if (CreateProcessW(app, line, NULL, NULL, inherit, flags, env, dir, &si, &pi)) {
       process->os.handle = pi.hProcess;
       thread->os.handle = pi.hThread;
       *pid = pi.dwProcessId;
@@ -72,6 +93,8 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
       rc = error == ERROR_PATH_NOT_FOUND && s->directory ? KOBJNS_DIRECTORY
                                                          : kobjns__status_from_win32(error);
     }
+    for (int i = 0; i < 3; i++)
+      if (copies[i]) CloseHandle(copies[i]);
   }
   free(app);
   free(line);
