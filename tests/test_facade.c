@@ -888,6 +888,92 @@ static void signal_object_and_wait(void) {
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) CU_ASSERT(CloseHandle(all[i]));
 }
 
+/* The test binary's `--kid` child as a command line (test_processes.c's modes). */
+static void kid_command(char *line, size_t size, const char *rest) {
+  snprintf(line, size, "\"%s\" --kid %s", kt_self(), rest);
+}
+
+/* What `r` gives until its writers are gone. */
+static void read_pipe(HANDLE r, char *out, size_t size) {
+  size_t at = 0;
+  DWORD got = 0;
+  while (at + 1 < size && ReadFile(r, out + at, (DWORD)(size - 1 - at), &got, NULL)) at += got;
+  out[at] = '\0';
+}
+
+static void processes(void) {
+  char line[8192];
+  STARTUPINFOA si;
+  ZeroMemory(&si, sizeof si);
+  si.cb = sizeof si;
+  PROCESS_INFORMATION pi;
+  DWORD code = 0;
+  /* Its output through a pipe (STARTF_USESTDHANDLES), the Microsoft sample's way. */
+  SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+  HANDLE r = NULL, w = NULL;
+  CU_ASSERT_FATAL(CreatePipe(&r, &w, &inherit, 0));
+  CU_ASSERT(SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0)); /* ours alone */
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdOutput = w;
+  si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  kid_command(line, sizeof line, "echo piped");
+  CU_ASSERT_FATAL(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
+  CU_ASSERT(CloseHandle(w));
+  char out[64];
+  read_pipe(r, out, sizeof out);
+  CU_ASSERT_STRING_EQUAL(out, "piped");
+  WANT_ERROR(ReadFile(r, out, 1, &code, NULL), ERROR_BROKEN_PIPE);
+  WANT_QUIET(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+  CU_ASSERT(GetExitCodeProcess(pi.hProcess, &code) && code == 0);
+  CU_ASSERT_EQUAL(GetProcessId(pi.hProcess), pi.dwProcessId);
+  CU_ASSERT(CloseHandle(pi.hThread) && CloseHandle(pi.hProcess) && CloseHandle(r));
+
+  /* CreateProcessW, a UTF-16 command line and environment block. */
+  ZeroMemory(&si, sizeof si);
+  si.cb = sizeof si;
+  kid_command(line, sizeof line, "exit 12");
+  WCHAR wline[8192];
+  size_t n = strlen(line);
+  for (size_t i = 0; i <= n; i++) wline[i] = (unsigned char)line[i];
+  static const WCHAR env[] = {'K', 'I', 'D', '=', '1', 0, 0};
+  STARTUPINFOW siw;
+  ZeroMemory(&siw, sizeof siw);
+  siw.cb = sizeof siw;
+  CU_ASSERT_FATAL(CreateProcessW(NULL, wline, NULL, NULL, FALSE, CREATE_UNICODE_ENVIRONMENT,
+                                 (void *)env, NULL, &siw, &pi));
+  WANT_QUIET(WaitForSingleObject(pi.hThread, 10000), WAIT_OBJECT_0);
+  CU_ASSERT(GetExitCodeProcess(pi.hProcess, &code) && code == 12);
+  WANT_ERROR(TerminateProcess(pi.hProcess, 1), ERROR_ACCESS_DENIED); /* ended */
+  CU_ASSERT(CloseHandle(pi.hThread) && CloseHandle(pi.hProcess));
+
+  /* Suspended, then terminated through an OpenProcess handle. */
+  kid_command(line, sizeof line, "sleep");
+  CU_ASSERT_FATAL(
+      CreateProcessA(NULL, line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &si, &pi));
+  HANDLE opened = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, pi.dwProcessId);
+  CU_ASSERT_FATAL(opened != NULL);
+  WANT_QUIET(WaitForSingleObject(opened, 50), WAIT_TIMEOUT);
+  CU_ASSERT_EQUAL(ResumeThread(pi.hThread), 1);
+  CU_ASSERT(TerminateProcess(opened, 77));
+  WANT_QUIET(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+  CU_ASSERT(GetExitCodeProcess(pi.hProcess, &code) && code == 77);
+  WANT_ERROR(GetExitCodeProcess(opened, &code), ERROR_ACCESS_DENIED); /* no query right */
+  CU_ASSERT(CloseHandle(opened) && CloseHandle(pi.hThread) && CloseHandle(pi.hProcess));
+
+  /* What the facade refuses, and Windows' answers for bad arguments. */
+  WANT_ERROR(CreateProcessA(NULL, line, NULL, NULL, FALSE, DEBUG_PROCESS, NULL, NULL, &si, &pi),
+             ERROR_NOT_SUPPORTED);
+  WANT_ERROR(CreateProcessA(NULL, NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(OpenProcess(SYNCHRONIZE, FALSE, 0), ERROR_INVALID_PARAMETER);
+  CU_ASSERT(GetExitCodeProcess(GetCurrentProcess(), &code) && code == STILL_ACTIVE);
+  CU_ASSERT_EQUAL(GetProcessId(GetCurrentProcess()), GetCurrentProcessId());
+  CU_ASSERT_EQUAL(GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_OUTPUT_HANDLE));
+  WANT_ERROR(GetStdHandle(42) != INVALID_HANDLE_VALUE, ERROR_INVALID_HANDLE);
+  WANT_ERROR(ReadFile(GetStdHandle(STD_OUTPUT_HANDLE), out, 1, &code, NULL), ERROR_ACCESS_DENIED);
+}
+
 void kt_add_facade(CU_pSuite s) {
   kt_add(s, "create, open, map, close", create_open_map_close, 0);
   kt_add(s, "handles are checked", handles_are_checked, 0);
@@ -910,4 +996,6 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "SignalObjectAndWait: Windows' answers", signal_object_and_wait, 0);
   kt_add(s, "Sleep, SleepEx, the alertable waits, the tick counts and the performance counter",
          time_and_sleep, 0);
+  kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
+         0);
 }

@@ -59,19 +59,19 @@ static BOOL create_process(const char *application, const char *command_line,
   if (!si || !pi) return failed_with(ERROR_INVALID_PARAMETER);
   if (flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS)) return failed_with(ERROR_NOT_SUPPORTED);
   if (flags & ~(IGNORED_FLAGS | CREATE_SUSPENDED)) return failed_with(ERROR_INVALID_PARAMETER);
-  /* Standard handles: there is no file or pipe HANDLE here yet (docs/porting.md); a child gets
-   * ours, which is what STARTF_USESTDHANDLES with this process's own would give. */
-  if ((si->dwFlags & STARTF_USESTDHANDLES) &&
-      ((si->hStdInput && si->hStdInput != INVALID_HANDLE_VALUE) ||
-       (si->hStdOutput && si->hStdOutput != INVALID_HANDLE_VALUE) ||
-       (si->hStdError && si->hStdError != INVALID_HANDLE_VALUE)))
-    return failed_with(ERROR_NOT_SUPPORTED);
   kobjns_process_start start = {.application = application,
                                 .command_line = command_line,
                                 .directory = directory,
                                 .environment = environment,
                                 .flags = flags & CREATE_SUSPENDED,
                                 .inherit_handles = inherit != FALSE};
+  /* Standard handles: pipes' ends and GetStdHandle's (a NULL or INVALID_HANDLE_VALUE one is
+   * ours: a child here always has the three streams, docs/porting.md). */
+  if (si->dwFlags & STARTF_USESTDHANDLES) {
+    HANDLE given[3] = {si->hStdInput, si->hStdOutput, si->hStdError};
+    for (int i = 0; i < 3; i++)
+      if (given[i] && given[i] != INVALID_HANDLE_VALUE) start.std_handles[i] = given[i];
+  }
   kobjns_sync *process = NULL, *thread = NULL;
   uint32_t pid = 0, tid = 0;
   int rc = kobjns_process_create(&start, &process, &thread, &pid, &tid);
@@ -175,4 +175,75 @@ KOBJNS_WIN32_API DWORD WINAPI GetProcessId(HANDLE h) {
     return 0;
   }
   return pid;
+}
+
+/* --- standard handles, pipes, ReadFile and WriteFile ------------------------------------------ */
+
+/* SetStdHandle's choices (NULL: the process's own stream). */
+static HANDLE std_set[3];
+
+static int std_index(DWORD which) {
+  return which == STD_INPUT_HANDLE    ? 0
+         : which == STD_OUTPUT_HANDLE ? 1
+         : which == STD_ERROR_HANDLE  ? 2
+                                      : -1;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI GetStdHandle(DWORD which) {
+  int i = std_index(which);
+  if (i < 0) {
+    SetLastError(ERROR_INVALID_HANDLE);
+    return INVALID_HANDLE_VALUE;
+  }
+  HANDLE set = __atomic_load_n(&std_set[i], __ATOMIC_ACQUIRE);
+  if (set) return set;
+  void *h = NULL;
+  int rc = kobjns_std_handle((unsigned)i, &h);
+  if (rc == KOBJNS_INVALID_HANDLE) return NULL; /* the process has no such stream */
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return INVALID_HANDLE_VALUE;
+  }
+  return h;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI SetStdHandle(DWORD which, HANDLE h) {
+  int i = std_index(which);
+  if (i < 0) return failed_with(ERROR_INVALID_HANDLE);
+  __atomic_store_n(&std_set[i], h, __ATOMIC_RELEASE);
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI CreatePipe(PHANDLE read_end, PHANDLE write_end,
+                                        LPSECURITY_ATTRIBUTES sa, DWORD size) {
+  if (!read_end || !write_end) return failed_with(ERROR_NOACCESS);
+  void *r = NULL, *w = NULL;
+  int rc = kobjns_pipe_create(&r, &w, size);
+  if (rc) return failed_with((DWORD)rc);
+  *read_end = r;
+  *write_end = w;
+  kobjns__facade_inherit(r, sa && sa->bInheritHandle);
+  kobjns__facade_inherit(w, sa && sa->bInheritHandle);
+  return TRUE;
+}
+
+/* Synchronous I/O on pipes and standard streams; OVERLAPPED is refused (ERROR_NOT_SUPPORTED:
+ * no handle here is opened for overlapped I/O). */
+KOBJNS_WIN32_API BOOL WINAPI ReadFile(HANDLE h, LPVOID buffer, DWORD size, LPDWORD done,
+                                      LPOVERLAPPED overlapped) {
+  if (overlapped) return failed_with(ERROR_NOT_SUPPORTED);
+  if (!done) return failed_with(ERROR_INVALID_PARAMETER); /* required without OVERLAPPED */
+  uint32_t got = 0;
+  int rc = kobjns_file_read(h, buffer, size, &got);
+  *done = got;
+  return rc ? failed_with((DWORD)rc) : TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI WriteFile(HANDLE h, LPCVOID buffer, DWORD size, LPDWORD done,
+                                       LPOVERLAPPED overlapped) {
+  if (overlapped) return failed_with(ERROR_NOT_SUPPORTED);
+  uint32_t put = 0;
+  int rc = kobjns_file_write(h, buffer, size, &put);
+  if (done) *done = put;
+  return rc ? failed_with((DWORD)rc) : TRUE;
 }
