@@ -972,6 +972,28 @@ static void processes(void) {
   CU_ASSERT_EQUAL(GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_OUTPUT_HANDLE));
   WANT_ERROR(GetStdHandle(42) != INVALID_HANDLE_VALUE, ERROR_INVALID_HANDLE);
   WANT_ERROR(ReadFile(GetStdHandle(STD_OUTPUT_HANDLE), out, 1, &code, NULL), ERROR_ACCESS_DENIED);
+
+  /* DuplicateHandle through a handle of our own process; another process's is refused. */
+  HANDLE self = OpenProcess(PROCESS_DUP_HANDLE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
+                            GetCurrentProcessId());
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL), d = NULL;
+  CU_ASSERT(DuplicateHandle(self, e, GetCurrentProcess(), &d, 0, FALSE, DUPLICATE_SAME_ACCESS));
+  CU_ASSERT(d != NULL && d != e && CloseHandle(d));
+  kid_command(line, sizeof line, "sleep");
+  CU_ASSERT_FATAL(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+  WANT_ERROR(
+      DuplicateHandle(GetCurrentProcess(), e, pi.hProcess, &d, 0, FALSE, DUPLICATE_SAME_ACCESS),
+      ERROR_NOT_SUPPORTED);
+  WANT_ERROR(DuplicateHandle(e, e, GetCurrentProcess(), &d, 0, FALSE, DUPLICATE_SAME_ACCESS),
+             ERROR_INVALID_HANDLE); /* an event is no process */
+  HANDLE sync_only = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+  WANT_ERROR(
+      DuplicateHandle(sync_only, e, GetCurrentProcess(), &d, 0, FALSE, DUPLICATE_SAME_ACCESS),
+      ERROR_ACCESS_DENIED);
+  CU_ASSERT(TerminateProcess(pi.hProcess, 0));
+  WANT_QUIET(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+  HANDLE all[] = {self, sync_only, e, pi.hThread, pi.hProcess};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) CU_ASSERT(CloseHandle(all[i]));
 }
 
 void kt_add_facade(CU_pSuite s) {

@@ -1,6 +1,8 @@
 /* CloseHandle, DuplicateHandle, Get/SetHandleInformation and the thread's last error. HANDLEs are
  * the library's own handle values (facade.h): the table is the library's, shared with the portable
  * API. */
+#include <stdbool.h>
+
 #include "facade.h"
 
 static _Thread_local DWORD last_error;
@@ -45,19 +47,40 @@ void kobjns__facade_inherit(HANDLE h, BOOL inherit) {
   if (h && inherit) kobjns_handle_set_flags(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
 }
 
-/* Within the calling process (both process handles GetCurrentProcess()): a new handle to the
- * same object, with DUPLICATE_SAME_ACCESS the source's access, else dwDesiredAccess, which must
- * be rights the source has (ERROR_ACCESS_DENIED otherwise: Windows may grant more where the
- * object's descriptor allows). DUPLICATE_CLOSE_SOURCE closes the source whatever happens. Another
- * process's handle is ERROR_INVALID_HANDLE (no process handles yet); the pseudo-handles of the
- * process and thread cannot be duplicated here (ERROR_NOT_SUPPORTED: no object stands for them). */
+/* Whether `process` is a process handle: 0 with *self (this process: GetCurrentProcess(), or a
+ * handle of our own id that may also ask it, PROCESS_QUERY_LIMITED_INFORMATION), or 6; 5
+ * without PROCESS_DUP_HANDLE. */
+static int process_of(HANDLE process, bool *self) {
+  *self = process == KOBJNS__CURRENT_PROCESS;
+  if (*self) return 0;
+  kobjns_type type;
+  unsigned access = 0;
+  uint32_t pid = 0;
+  if (kobjns_handle_type(process, &type) || type != KOBJNS_TYPE_PROCESS)
+    return KOBJNS_INVALID_HANDLE;
+  kobjns_sync_access(process, &access);
+  if (!(access & PROCESS_DUP_HANDLE)) return KOBJNS_ACCESS_DENIED;
+  *self = kobjns_process_id(process, &pid) == 0 && pid == kobjns_current_process_id();
+  return 0;
+}
+
+/* Within the calling process (both process handles GetCurrentProcess(), or handles of our own
+ * process with PROCESS_DUP_HANDLE): a new handle to the same object, with DUPLICATE_SAME_ACCESS
+ * the source's access, else dwDesiredAccess, which must be rights the source has
+ * (ERROR_ACCESS_DENIED otherwise: Windows may grant more where the object's descriptor allows).
+ * DUPLICATE_CLOSE_SOURCE closes the source whatever happens. From or into another process:
+ * ERROR_NOT_SUPPORTED (docs/porting.md says why); a handle that is no process's is
+ * ERROR_INVALID_HANDLE. The pseudo-handles of the process and thread cannot be duplicated here
+ * (ERROR_NOT_SUPPORTED: no object stands for them). */
 KOBJNS_WIN32_API BOOL WINAPI DuplicateHandle(HANDLE source_process, HANDLE source,
                                              HANDLE target_process, LPHANDLE target, DWORD access,
                                              BOOL inherit, DWORD options) {
-  int rc = 0;
-  if (source_process != KOBJNS__CURRENT_PROCESS || target_process != KOBJNS__CURRENT_PROCESS)
-    rc = KOBJNS_INVALID_HANDLE;
-  else if (source == KOBJNS__CURRENT_PROCESS || source == KOBJNS__CURRENT_THREAD)
+  bool source_self = false, target_self = false;
+  int rc = process_of(source_process, &source_self);
+  if (!rc) rc = process_of(target_process, &target_self);
+  if (!rc && (!source_self || !target_self))
+    rc = KOBJNS_NOT_SUPPORTED;
+  else if (!rc && (source == KOBJNS__CURRENT_PROCESS || source == KOBJNS__CURRENT_THREAD))
     rc = KOBJNS_NOT_SUPPORTED;
   if (rc) {
     SetLastError((DWORD)rc);
