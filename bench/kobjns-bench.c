@@ -1173,6 +1173,67 @@ static void alerts_and_timers(void) {
   kobjns_sync_close(set_event);
 }
 
+/* --- processes ------------------------------------------------------------------------------ */
+
+extern char **environ;
+#define INHERITED 100
+static kobjns_sync *inherited_events[INHERITED];
+static int kept_fds[INHERITED];
+static bool with_inheritance;
+
+/* Start /bin/true and wait for its end, through kobjns (with or without 100 inheritable handles
+ * passed on) and through posix_spawn + waitpid (with as many descriptors kept open). */
+static void ours_spawn(unsigned i) {
+  (void)i;
+  kobjns_process_start s = {.application = "/bin/true", .inherit_handles = with_inheritance};
+  kobjns_sync *p = NULL;
+  int rc = kobjns_process_create(&s, &p, NULL, NULL, NULL);
+  if (rc) die("kobjns_process_create", rc);
+  kobjns_wait(p, KOBJNS_INFINITE);
+  kobjns_close(p);
+}
+
+static void raw_spawn(unsigned i) {
+  (void)i;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (int k = 0; with_inheritance && k < INHERITED; k++)
+    posix_spawn_file_actions_adddup2(&actions, kept_fds[k], kept_fds[k]);
+  char *argv[] = {"/bin/true", NULL};
+  pid_t pid;
+  int err = posix_spawn(&pid, "/bin/true", &actions, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (err) die("posix_spawn", err);
+  waitpid(pid, NULL, 0);
+}
+
+static void processes(void) {
+  for (int k = 0; k < INHERITED; k++) {
+    int rc = kobjns_event_create(NULL, NULL, 1, 0, NULL, &inherited_events[k]);
+    if (!rc)
+      rc = kobjns_handle_set_flags(inherited_events[k], KOBJNS_HANDLE_FLAG_INHERIT,
+                                   KOBJNS_HANDLE_FLAG_INHERIT);
+    if (rc) die("process set-up", rc);
+    kept_fds[k] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (kept_fds[k] < 0) die("open /dev/null", errno);
+  }
+  unsigned iters = opt.iters;
+  opt.iters = iters / 10 ? iters / 10 : 1; /* a start is a millisecond: fewer of them */
+  printf("\nprocesses (docs/performance.md)\n");
+  printf("%-34s %12s %12s %8s   %7s\n", "", "kobjns", "floor", "ratio", "target");
+  with_inheritance = false;
+  compare("start /bin/true + wait + close", ours_spawn, raw_spawn, 0);
+  printf("  (floor: posix_spawn + waitpid)\n");
+  with_inheritance = true;
+  compare("  with 100 handles inherited", ours_spawn, raw_spawn, 0);
+  printf("  (floor: posix_spawn keeping 100 descriptors open)\n");
+  opt.iters = iters;
+  for (int k = 0; k < INHERITED; k++) {
+    kobjns_close(inherited_events[k]);
+    close(kept_fds[k]);
+  }
+}
+
 static void mutexes(void) {
   void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) die("mmap", -1);
@@ -1539,7 +1600,8 @@ int main(int argc, char **argv) {
           "  --win32 PATH     the facade build of kobjns-bench-win32: the Win32 rows\n"
           "  --wine-exe PATH  its mingw-w64 build, run under $KOBJNS_BENCH_WINE (default wine)\n"
           "  --rows LIST      only these groups, comma-separated: sections, win32, scaling,\n"
-          "                   throughput, sync, alerts, handles, listing, sweep, memory\n"
+          "                   throughput, sync, alerts, processes, handles, listing, sweep,\n"
+          "                   memory\n"
           "                   (default: all)\n"
           "tools/bench sets up both builds and a Wine prefix and runs every row.\n");
       return help ? 0 : 2;
@@ -1591,6 +1653,7 @@ int main(int argc, char **argv) {
   if (wanted("throughput")) throughputs();
   if (wanted("sync")) mutexes();
   if (wanted("alerts")) alerts_and_timers();
+  if (wanted("processes")) processes();
   if (wanted("handles")) many_handles();
   if (wanted("listing")) listing();
   if (wanted("sweep")) sweep();

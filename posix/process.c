@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -74,6 +75,9 @@ static uint32_t code_of_signal(const record *r, int signal) {
   return 1;
 }
 
+/* How often a process without a process handle is looked at. */
+#define POLL_MS 10
+
 static void wake_watcher(void) {
   char byte = 0;
   if (wake[1] >= 0) (void)!write(wake[1], &byte, 1);
@@ -83,14 +87,24 @@ static void wake_watcher(void) {
  * that returns finds the code. */
 static void finish(record *r) {
   if (r->ended) return;
+  int code = 0, signal = 0, err = 0;
   if (r->child && r->fd >= 0) {
-    int code, signal;
-    int err = kobjns__plat_process_reap(r->fd, &code, &signal);
-    if (err == EAGAIN) return; /* not yet */
+    err = kobjns__plat_process_reap(r->fd, &code, &signal);
+  } else if (r->child) { /* no process handle here: the id is ours until we collect it */
+    int status;
+    pid_t got = waitpid((pid_t)r->pid, &status, WNOHANG);
+    err = got == 0 ? EAGAIN : got < 0 ? errno : 0;
     if (!err) {
-      r->code = signal ? code_of_signal(r, signal) : (uint32_t)code;
-      r->code_known = true;
+      code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+      signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     }
+  } else if (r->fd < 0) {
+    err = kill((pid_t)r->pid, 0) < 0 && errno == ESRCH ? ECHILD : EAGAIN;
+  }
+  if (err == EAGAIN) return; /* not yet */
+  if (r->child && !err) {
+    r->code = signal ? code_of_signal(r, signal) : (uint32_t)code;
+    r->code_known = true;
   }
   r->ended = true;
   if (r->fd >= 0) close(r->fd);
@@ -127,7 +141,13 @@ static void *watch(void *arg) {
       usleep(10000);
       continue;
     }
-    if (poll(fds, (nfds_t)used, used < n ? 10 : -1) < 0) continue;
+    /* Records without a process handle (a system without pidfds, valgrind) are looked at every
+     * POLL_MS: the bounded fallback. */
+    bool polled = false;
+    pthread_mutex_lock(&lock);
+    for (record *r = records; r && !polled; r = r->next) polled = !r->ended && r->fd < 0;
+    pthread_mutex_unlock(&lock);
+    if (poll(fds, (nfds_t)used, used < n || polled ? POLL_MS : -1) < 0) continue;
     if (fds[0].revents) {
       char buf[64];
       ssize_t got = read(wake[0], buf, sizeof buf);
@@ -135,7 +155,11 @@ static void *watch(void *arg) {
     }
     pthread_mutex_lock(&lock);
     for (record *r = records; r; r = r->next) {
-      if (r->ended || r->fd < 0) continue;
+      if (r->ended) continue;
+      if (r->fd < 0) {
+        finish(r); /* polled: ends it only if it ended */
+        continue;
+      }
       /* Looked at again with the lock held: a descriptor polled above may have been closed and
        * its number reused since. */
       struct pollfd one = {.fd = r->fd, .events = POLLIN};
@@ -316,11 +340,14 @@ int kobjns__os_process_terminate(kobjns__object *o, uint32_t code) {
   record *r = o->os.process;
   pthread_mutex_lock(&lock);
   int rc = KOBJNS_ACCESS_DENIED; /* ended: Windows' answer */
-  if (!r->ended && r->fd >= 0) {
+  if (!r->ended) {
     bool was = r->kill_sent;
     if (!was) r->kill_code = code;
     r->kill_sent = true;
-    int err = kobjns__plat_process_signal(r->fd, SIGKILL);
+    /* Without a process handle: by id (a child of ours keeps its id until we collect it). */
+    int err = r->fd >= 0                         ? kobjns__plat_process_signal(r->fd, SIGKILL)
+              : kill((pid_t)r->pid, SIGKILL) < 0 ? errno
+                                                 : 0;
     if (err == ESRCH)
       rc = 0; /* it is ending on its own: its own code stands */
     else if (err) {
@@ -364,6 +391,10 @@ int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
   pthread_mutex_unlock(&lock);
   int fd;
   int err = kobjns__plat_process_handle(pid, &fd);
+  if (err == ENOTSUP) { /* polled by id: it must exist now */
+    fd = -1;
+    err = kill((pid_t)pid, 0) < 0 && errno == ESRCH ? ESRCH : 0;
+  }
   if (err) return err == ESRCH ? KOBJNS_INVALID_PARAMETER : kobjns__status_from_errno(err);
   r = record_new(pid, fd, false);
   if (!r) {
@@ -377,7 +408,7 @@ int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
   if (rc) {
     o->os.process = NULL;
     if (r->npages) kobjns__sync_map_drop(r->pages[0]);
-    close(fd);
+    if (fd >= 0) close(fd);
     free(r->pages);
     free(r);
   }
@@ -597,20 +628,20 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
     goto out;
   }
   r->pid = child;
-  err = kobjns__plat_process_handle(child, &r->fd);
+  /* Without a process handle (none on this system, or gone already and reaped by the system
+   * because SIGCHLD is ignored) it is polled: finish() tells. */
+  if (kobjns__plat_process_handle(child, &r->fd)) r->fd = -1;
   pthread_mutex_lock(&lock);
-  if (err) {
-    /* Gone already, reaped by the system (SIGCHLD ignored): ended, its code unknown. */
-    r->ended = true;
-    r->fd = -1;
-  }
   rc = add_page(r, process);
   if (!rc) rc = add_page(r, thread);
   if (!rc && !r->ended) rc = watch_record(r);
   pthread_mutex_unlock(&lock);
   if (rc) {
     /* It runs (or waits for a resume that will not come): it is not left behind unknown. */
-    if (r->fd >= 0) kobjns__plat_process_signal(r->fd, SIGKILL);
+    if (r->fd >= 0)
+      kobjns__plat_process_signal(r->fd, SIGKILL);
+    else
+      kill((pid_t)child, SIGKILL);
     pthread_mutex_lock(&lock);
     r->refs++; /* ours, dropped below with the handles' */
     pthread_mutex_unlock(&lock);
