@@ -20,10 +20,26 @@ int kobjns__os_std_file(unsigned which, intptr_t *file) {
   return 0;
 }
 
+/* `fd` moved to a number >= 3 if it is one of 0-2 (free in a daemon that closed them): a file
+ * handle's descriptor is never taken for a standard stream. -1 (errno set) on failure. */
+int kobjns__fd_above_std(int fd) {
+  if (fd < 0 || fd > 2) return fd;
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  int err = errno;
+  close(fd);
+  errno = err;
+  return moved;
+}
+
 int kobjns__os_pipe(intptr_t *read_end, intptr_t *write_end, uint32_t size) {
   (void)size; /* a hint: the system's size serves (Windows' own is a hint too) */
   int fds[2];
   int err = kobjns__plat_pipe(fds);
+  for (int i = 0; i < 2 && !err; i++)
+    if ((fds[i] = kobjns__fd_above_std(fds[i])) < 0) {
+      err = errno;
+      close(fds[1 - i]);
+    }
   if (err)
     return err == EMFILE || err == ENFILE ? KOBJNS_TOO_MANY_OPEN_FILES
                                           : kobjns__status_from_errno(err);
@@ -83,18 +99,17 @@ int kobjns__os_file_read(kobjns__object *f, void *buffer, uint32_t size, uint32_
 
 /* A write that meets a closed pipe would raise SIGPIPE in the process: the signal is held
  * back for the calling thread, and taken away if the write raised it (and it was not pending
- * before), as MSG_NOSIGNAL does for sockets. */
-int kobjns__os_file_write(kobjns__object *f, const void *buffer, uint32_t size, uint32_t *done) {
-  int fd = f->os.hold.fd;
+ * before), as MSG_NOSIGNAL does for sockets. All of `size` bytes: 0, or the errno (EPIPE). */
+static int write_all(int fd, const void *buffer, uint32_t size, uint32_t *done) {
   sigset_t pipe_only, old, pending;
   sigemptyset(&pipe_only);
   sigaddset(&pipe_only, SIGPIPE);
   sigpending(&pending);
   bool was_pending = sigismember(&pending, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-  int rc = 0;
+  int err = 0;
   uint32_t at = 0;
-  while (at < size || (size == 0 && at == 0 && !rc)) {
+  while (at < size || (size == 0 && at == 0 && !err)) {
     ssize_t n = write(fd, (const char *)buffer + at, size - at);
     if (n >= 0) {
       at += (uint32_t)n;
@@ -106,16 +121,27 @@ int kobjns__os_file_write(kobjns__object *f, const void *buffer, uint32_t size, 
       until_ready(fd, POLLOUT);
       continue;
     }
-    rc = errno == EPIPE   ? KOBJNS_NO_DATA
-         : errno == EBADF ? KOBJNS_ACCESS_DENIED
-                          : kobjns__status_from_errno(errno);
+    err = errno;
     break;
   }
-  if (rc == KOBJNS_NO_DATA && !was_pending) {
+  if (err == EPIPE && !was_pending) {
     struct timespec zero = {0, 0};
     while (sigtimedwait(&pipe_only, NULL, &zero) < 0 && errno == EINTR) continue;
   }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   *done = at;
-  return rc;
+  return err;
+}
+
+int kobjns__write_quietly(int fd, const void *buffer, uint32_t size) {
+  uint32_t done;
+  return write_all(fd, buffer, size, &done);
+}
+
+int kobjns__os_file_write(kobjns__object *f, const void *buffer, uint32_t size, uint32_t *done) {
+  int err = write_all(f->os.hold.fd, buffer, size, done);
+  return !err           ? 0
+         : err == EPIPE ? KOBJNS_NO_DATA
+         : err == EBADF ? KOBJNS_ACCESS_DENIED
+                        : kobjns__status_from_errno(err);
 }

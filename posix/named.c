@@ -349,6 +349,14 @@ int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
   int fd, lock_fd;
   int rc = kobjns__hold_for_child(&o->os.hold, o->os.native[0] != '\0', &fd, &lock_fd);
   if (rc) return rc;
+  /* Never at 0-2, where the child's standard streams go. */
+  fd = kobjns__fd_above_std(fd);
+  if (lock_fd >= 0) lock_fd = kobjns__fd_above_std(lock_fd);
+  if (fd < 0 || (lock_fd < 0 && lock_fd != -1)) {
+    if (fd >= 0) close(fd);
+    if (lock_fd >= 0) close(lock_fd);
+    return KOBJNS_TOO_MANY_OPEN_FILES;
+  }
   *copy = (uint64_t)(uint32_t)fd | (uint64_t)(uint32_t)(lock_fd + 1) << 32;
   return 0;
 }
@@ -374,10 +382,19 @@ static int read_inherited(kobjns__named *n, uint16_t type, char **path) {
 int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, kobjns__object **out,
                              kobjns__facts *facts) {
   (void)access; /* the core's to keep */
+  if (type == KOBJNS_TYPE_THREAD || type == KOBJNS_TYPE_PROCESS)
+    return KOBJNS_INVALID_HANDLE; /* never passed on here (kobjns__os_inherit_copy) */
   int rc = kobjns__os_init();
   if (rc) return rc;
   if (type == KOBJNS_TYPE_FILE) {
+    /* Looked at before anything is changed: a list that names a descriptor the parent did not
+     * hand over (a standard stream, a directory) is refused and the descriptor left alone. */
     int fd = (int)(uint32_t)copy;
+    struct stat st;
+    if ((copy >> 32) || fd < 3 || fstat(fd, &st) < 0 ||
+        !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) ||
+          S_ISREG(st.st_mode)))
+      return KOBJNS_INVALID_HANDLE;
     if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) return KOBJNS_INVALID_HANDLE;
     kobjns__object *f = kobjns__object_new(type, NULL);
     if (!f) return KOBJNS_NOT_ENOUGH_MEMORY;
@@ -388,7 +405,13 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
   kobjns__named n = {.fd = (int)(uint32_t)copy};
   int lock_fd = (int)(copy >> 32) - 1;
   int mode = fcntl(n.fd, F_GETFL);
-  if (mode < 0) return KOBJNS_INVALID_HANDLE; /* not open here: not ours to take */
+  if (mode < 0 || n.fd < 3) return KOBJNS_INVALID_HANDLE; /* not open here: not ours to take */
+  if (lock_fd >= 0) { /* the lock's own description: of the same file, or the entry is not ours */
+    struct stat a, b;
+    if (lock_fd < 3 || lock_fd == n.fd || fstat(n.fd, &a) < 0 || fstat(lock_fd, &b) < 0 ||
+        a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+      return KOBJNS_INVALID_HANDLE;
+  }
   n.fd_writable = (mode & O_ACCMODE) == O_RDWR;
   char *path = NULL;
   if ((rc = read_inherited(&n, (uint16_t)type, &path))) return rc;

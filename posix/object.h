@@ -236,7 +236,11 @@ int kobjns__process_thread_resume(kobjns__object *o, uint32_t *previous);
 void kobjns__process_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id);
 void kobjns__processes_release(void);
 
-/* file.c: a File handle's descriptor, closed and duplicated (named.c's close and duplicate). */
+/* file.c: a File handle's descriptor, closed and duplicated (named.c's close and duplicate); a
+ * descriptor moved above the standard streams' numbers (-1 with errno on failure); and a write
+ * of all of `size` bytes that never raises SIGPIPE: 0 or the errno (EPIPE). */
+int kobjns__fd_above_std(int fd);
+int kobjns__write_quietly(int fd, const void *buffer, uint32_t size);
 void kobjns__file_close(kobjns__object *o);
 int kobjns__file_duplicate(kobjns__object *from, kobjns__object *to);
 

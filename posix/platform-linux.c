@@ -418,6 +418,8 @@ bool kobjns__plat_sees_every_holder(void) {
 
 #include <poll.h>
 #include <spawn.h>
+#include <sys/auxv.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #ifndef P_PIDFD
@@ -443,11 +445,20 @@ int kobjns__plat_process_reap(int fd, int *code, int *signal) {
   return 0;
 }
 
+bool kobjns__plat_process_is_child(int fd) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  if (waitid((idtype_t)P_PIDFD, (id_t)fd, &info, WEXITED | WNOHANG | WNOWAIT) == 0) return true;
+  return errno != ECHILD; /* EINVAL: a kernel before 5.4 cannot tell */
+}
+
 int kobjns__plat_process_signal(int fd, int signal) {
   return syscall(SYS_pidfd_send_signal, fd, signal, NULL, 0) < 0 ? errno : 0;
 }
 
 uint32_t kobjns__plat_first_thread_id(long pid) { return (uint32_t)pid; }
+
+bool kobjns__plat_secure_exec(void) { return getauxval(AT_SECURE) != 0; }
 
 int kobjns__plat_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? errno : 0; }
 
@@ -462,18 +473,45 @@ int kobjns__plat_program_dir(char *out, size_t size) {
   return 0;
 }
 
-/* A held child: only async-signal-safe calls between fork and exec. */
+static bool kept(int fd, const int *keep, size_t nkeep, int gate) {
+  if (fd == gate) return true;
+  for (size_t i = 0; i < nkeep; i++)
+    if (keep[i] == fd) return true;
+  return false;
+}
+
+/* A held child: only async-signal-safe calls between fork and exec. It keeps nothing of ours but
+ * what it is given while it waits (the fork handlers gave it holds of every named object, which
+ * must not keep them alive), and only its end of the gate, so that a creator that lets it go
+ * unresumed ends it. */
 static void held_child(const char *path, char *const argv[], char *const envp[], const char *dir,
-                       const int std_fds[3], const int *keep, size_t nkeep, int gate) {
+                       const int std_fds[3], const int *keep, size_t nkeep, const int gate[2],
+                       const int ready[2]) {
+  close(gate[1]);
+  close(ready[0]);
   for (int i = 0; i < 3; i++)
     if (std_fds[i] >= 0 && dup2(std_fds[i], i) < 0) _exit(127);
+  struct rlimit limit;
+  int top =
+      getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (int)limit.rlim_cur : 65536;
+  for (int fd = 3, from = 3;; fd++) { /* close every range between kept descriptors */
+    if (fd < top && !kept(fd, keep, nkeep, gate[0])) continue;
+    if (fd > from && syscall(SYS_close_range, (unsigned)from, (unsigned)fd - 1, 0) < 0)
+      for (int x = from; x < fd; x++) close(x);
+    if (fd >= top) {
+      syscall(SYS_close_range, (unsigned)top, ~0u, 0);
+      break;
+    }
+    from = fd + 1;
+  }
   for (size_t i = 0; i < nkeep; i++) {
     int flags = fcntl(keep[i], F_GETFD);
     if (flags >= 0) fcntl(keep[i], F_SETFD, flags & ~FD_CLOEXEC);
   }
   char byte;
+  /* (`ready` was closed with the rest: its creator, waiting for that, goes on.) */
   ssize_t n;
-  while ((n = read(gate, &byte, 1)) < 0 && errno == EINTR) continue;
+  while ((n = read(gate[0], &byte, 1)) < 0 && errno == EINTR) continue;
   if (n != 1) _exit(127); /* its creator let it go without a resume */
   if (dir && chdir(dir) < 0) _exit(127);
   execve(path, argv, envp);
@@ -484,12 +522,24 @@ int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[],
                        const int std_fds[3], const int *keep, size_t nkeep, int *resume,
                        long *pid) {
   if (resume) {
-    int gate[2];
+    /* `gate`: the resume; `ready`: the child's end closes once it holds nothing of ours, which
+     * the creator waits for (a handle it closes next must not be kept alive by the child). */
+    int gate[2], ready[2];
     if (pipe2(gate, O_CLOEXEC) < 0) return errno;
+    if (pipe2(ready, O_CLOEXEC) < 0) {
+      int err = errno;
+      close(gate[0]);
+      close(gate[1]);
+      return err;
+    }
     pid_t child = fork();
-    if (child == 0) held_child(path, argv, envp, dir, std_fds, keep, nkeep, gate[0]);
+    if (child == 0) held_child(path, argv, envp, dir, std_fds, keep, nkeep, gate, ready);
     int err = child < 0 ? errno : 0;
     close(gate[0]);
+    close(ready[1]);
+    char byte;
+    while (!err && read(ready[0], &byte, 1) < 0 && errno == EINTR) continue;
+    close(ready[0]);
     if (err) {
       close(gate[1]);
       return err;

@@ -124,9 +124,16 @@ int kobjns__plat_process_handle(long pid, int *fd);
  * EAGAIN while it runs; ECHILD when it is not our child or someone reaped it first (Linux:
  * waitid(P_PIDFD), 5.4). */
 int kobjns__plat_process_reap(int fd, int *code, int *signal);
+/* Whether the process of `fd` is a child of ours not yet collected (Linux: waitid(P_PIDFD,
+ * WNOWAIT)); true when the system cannot tell. */
+bool kobjns__plat_process_is_child(int fd);
 /* Send `signal` to the process of `fd` (never to a later process of its id): 0, ESRCH (it has
  * ended), EPERM (the kernel refuses this process: kill(2)'s rule). Linux: pidfd_send_signal. */
 int kobjns__plat_process_signal(int fd, int signal);
+/* Whether this process was started with more privilege than its starter had (set-user-ID and
+ * the like: its environment is the starter's to choose, not to be trusted). Linux:
+ * getauxval(AT_SECURE). */
+bool kobjns__plat_secure_exec(void);
 /* A pipe, both ends close-on-exec from the start (Linux: pipe2): 0 or an errno. */
 int kobjns__plat_pipe(int fds[2]);
 /* The id of process `pid`'s first thread (Linux: the pid itself), 0 when not known. */
@@ -135,15 +142,14 @@ uint32_t kobjns__plat_first_thread_id(long pid);
  * (Linux: /proc/self/exe): 0, or an errno (ENOTSUP, ENAMETOOLONG, ...). */
 int kobjns__plat_program_dir(char *out, size_t size);
 /* Start `path` with `argv` and `envp`, in `dir` (NULL: ours), its standard streams `std_fds`
- * (-1: ours), with the descriptors `keep` open
+ * (-1: ours; each >= 3), with the descriptors `keep` (each >= 3) open
  * in it at their numbers (every other close-on-exec descriptor closed): 0 with *pid, or the
  * errno of the start or of exec(2). With `resume` non-NULL the child is held before exec(2)
  * until a byte is written to *resume (a descriptor of ours, close-on-exec), or ends with exit
  * status 127 if *resume is closed first; an exec failure after that shows as exit status 127
  * only. Linux: posix_spawn (posix_spawn_file_actions_addchdir_np), fork for a held child. */
 int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
-                       const int std_fds[3], const int *keep, size_t nkeep, int *resume,
-                       long *pid);
+                       const int std_fds[3], const int *keep, size_t nkeep, int *resume, long *pid);
 
 /* --- sleeping on shared words ----------------------------------------------------------------- */
 

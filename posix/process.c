@@ -31,15 +31,16 @@ extern char **environ;
 
 struct kobjns__process {
   long pid;
-  int fd;          /* the platform's handle of it; -1 once it ended */
+  int fd;          /* the platform's handle of it; -1 once it ended, or where there is none */
   bool child;      /* started by this process: its exit status is ours */
   bool ended;      /* its pages are signaled */
   bool code_known; /* `code` is its exit code */
   bool kill_sent;  /* kobjns_process_terminate sent SIGKILL, meaning `kill_code` */
+  bool detached;   /* a child every handle of which is closed: kept until collected */
   uint32_t code;   /* its exit code, once ended and known */
   uint32_t kill_code;
   int resume;                      /* a suspended child's gate (kobjns__plat_spawn), or -1 */
-  struct kobjns__sync_map **pages; /* held; signaled at its end */
+  struct kobjns__sync_map **pages; /* one per handle, held; signaled at its end */
   size_t npages, capacity;
   unsigned refs; /* one per handle (process or first thread) */
   bool listed;
@@ -49,9 +50,10 @@ typedef struct kobjns__process record;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static record *records;        /* listed records, under `lock` */
-static int wake[2] = {-1, -1}; /* the watcher's self-pipe */
+static int wake[2] = {-1, -1}; /* the watcher's self-pipe (non-blocking) */
 static pthread_t watcher;
 static bool watching;   /* the watcher runs (under `lock`) */
+static bool quitting;   /* the library's unload asked the watcher to end (under `lock`) */
 static int watcher_pid; /* the process it runs in: a fork()ed child has none */
 
 /* Exit codes for deaths by signal, Windows' codes for what it ends a process with. A process
@@ -78,30 +80,38 @@ static uint32_t code_of_signal(const record *r, int signal) {
 /* How often a process without a process handle is looked at. */
 #define POLL_MS 10
 
+/* A full pipe already wakes the watcher: a byte that does not fit is not needed. */
 static void wake_watcher(void) {
   char byte = 0;
   if (wake[1] >= 0) (void)!write(wake[1], &byte, 1);
 }
 
+/* A child's end, collected by id (no process handle, or a kernel whose waitid cannot take one):
+ * 0 with the status, EAGAIN while it runs, ECHILD when someone else collected it. */
+static int reap_by_id(long pid, int *code, int *signal) {
+  int status;
+  pid_t got = waitpid((pid_t)pid, &status, WNOHANG);
+  if (got == 0) return EAGAIN;
+  if (got < 0) return errno;
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+  *signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  return 0;
+}
+
 /* The record has ended (under `lock`): its code, then its pages, in that order, so that a wait
- * that returns finds the code. */
+ * that returns finds the code. Nothing happens while it runs. */
 static void finish(record *r) {
   if (r->ended) return;
   int code = 0, signal = 0, err = 0;
   if (r->child && r->fd >= 0) {
     err = kobjns__plat_process_reap(r->fd, &code, &signal);
-  } else if (r->child) { /* no process handle here: the id is ours until we collect it */
-    int status;
-    pid_t got = waitpid((pid_t)r->pid, &status, WNOHANG);
-    err = got == 0 ? EAGAIN : got < 0 ? errno : 0;
-    if (!err) {
-      code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
-      signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    }
+    if (err == ECHILD) err = reap_by_id(r->pid, &code, &signal); /* Linux 5.3: no P_PIDFD */
+  } else if (r->child) {
+    err = reap_by_id(r->pid, &code, &signal); /* its id stays ours until we collect it */
   } else if (r->fd < 0) {
     err = kill((pid_t)r->pid, 0) < 0 && errno == ESRCH ? ECHILD : EAGAIN;
   }
-  if (err == EAGAIN) return; /* not yet */
+  if (err == EAGAIN) return;
   if (r->child && !err) {
     r->code = signal ? code_of_signal(r, signal) : (uint32_t)code;
     r->code_known = true;
@@ -115,14 +125,60 @@ static void finish(record *r) {
     kobjns__sync_thread_end(r->pages[i], r->code_known ? r->code : 0);
 }
 
+static void record_free(record *r) {
+  if (r->fd >= 0) close(r->fd);
+  if (r->resume >= 0) close(r->resume); /* a child never resumed ends (its gate closed) */
+  for (size_t i = 0; i < r->npages; i++) kobjns__sync_map_drop(r->pages[i]);
+  free(r->pages);
+  free(r);
+}
+
+static void unlist(record *r) {
+  for (record **link = &records; *link; link = &(*link)->next)
+    if (*link == r) {
+      *link = r->next;
+      break;
+    }
+  r->listed = false;
+}
+
+/* Look at every record (under `lock`): finish the ended, free the detached ones collected. */
+static void look(void) {
+  for (record *r = records, *next; r; r = next) {
+    next = r->next;
+    if (!r->ended) {
+      if (r->fd < 0) {
+        finish(r); /* polled */
+      } else {
+        /* Looked at with the lock held: a descriptor polled before may have been closed and its
+         * number reused since. */
+        struct pollfd one = {.fd = r->fd, .events = POLLIN};
+        if (poll(&one, 1, 0) == 1) finish(r);
+      }
+    }
+    if (r->detached && r->ended) {
+      unlist(r);
+      record_free(r);
+    }
+  }
+}
+
 static void *watch(void *arg) {
   (void)arg;
   struct pollfd *fds = NULL;
   size_t capacity = 0;
   for (;;) {
     pthread_mutex_lock(&lock);
+    if (quitting) {
+      pthread_mutex_unlock(&lock);
+      break;
+    }
     size_t n = 1;
-    for (record *r = records; r; r = r->next) n += !r->ended && r->fd >= 0;
+    bool polled = false; /* records without a process handle: looked at every POLL_MS */
+    for (record *r = records; r; r = r->next) {
+      n += !r->ended && r->fd >= 0;
+      polled = polled || (!r->ended && r->fd < 0);
+    }
     if (n > capacity) {
       struct pollfd *more = realloc(fds, n * sizeof *fds);
       if (more) {
@@ -138,33 +194,13 @@ static void *watch(void *arg) {
     }
     pthread_mutex_unlock(&lock);
     if (!used) { /* no memory: look again soon */
-      usleep(10000);
-      continue;
-    }
-    /* Records without a process handle (a system without pidfds, valgrind) are looked at every
-     * POLL_MS: the bounded fallback. */
-    bool polled = false;
-    pthread_mutex_lock(&lock);
-    for (record *r = records; r && !polled; r = r->next) polled = !r->ended && r->fd < 0;
-    pthread_mutex_unlock(&lock);
-    if (poll(fds, (nfds_t)used, used < n || polled ? POLL_MS : -1) < 0) continue;
-    if (fds[0].revents) {
+      usleep(POLL_MS * 1000);
+    } else if (poll(fds, (nfds_t)used, used < n || polled ? POLL_MS : -1) > 0 && fds[0].revents) {
       char buf[64];
-      ssize_t got = read(wake[0], buf, sizeof buf);
-      if (got == 0 || (got > 0 && buf[got - 1] == 'q')) break; /* the library's unload */
+      while (read(wake[0], buf, sizeof buf) > 0) continue; /* drained: non-blocking */
     }
     pthread_mutex_lock(&lock);
-    for (record *r = records; r; r = r->next) {
-      if (r->ended) continue;
-      if (r->fd < 0) {
-        finish(r); /* polled: ends it only if it ended */
-        continue;
-      }
-      /* Looked at again with the lock held: a descriptor polled above may have been closed and
-       * its number reused since. */
-      struct pollfd one = {.fd = r->fd, .events = POLLIN};
-      if (poll(&one, 1, 0) == 1) finish(r);
-    }
+    look();
     pthread_mutex_unlock(&lock);
   }
   free(fds);
@@ -176,9 +212,11 @@ static int watcher_running(void) {
   if (watching && watcher_pid == kobjns__pid()) return 0;
   int err = wake[0] < 0 ? kobjns__plat_pipe(wake) : 0;
   if (err) return kobjns__status_from_errno(err);
+  for (int i = 0; i < 2; i++) (void)fcntl(wake[i], F_SETFL, O_NONBLOCK);
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old); /* the program's signals are not its business */
+  quitting = false;
   err = pthread_create(&watcher, NULL, watch, NULL);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (err) return err == EAGAIN ? KOBJNS_NO_SYSTEM_RESOURCES : kobjns__status_from_errno(err);
@@ -204,7 +242,8 @@ void kobjns__processes_release(void) {
   pthread_mutex_lock(&lock);
   bool join = watching && watcher_pid == kobjns__pid();
   watching = false;
-  if (join && wake[1] >= 0) (void)!write(wake[1], "q", 1);
+  quitting = true;
+  if (join) wake_watcher();
   pthread_mutex_unlock(&lock);
   if (join) pthread_join(watcher, NULL);
 }
@@ -216,7 +255,8 @@ static record *record_new(long pid, int fd, bool child) {
   return r;
 }
 
-/* Add the page of handle `o` to `r` (under `lock`): 0 or 8. */
+/* Give handle `o` a page entry in `r` (under `lock`): 0 or 8. Each handle has its own entry
+ * (duplicates share a map: one entry each), taken out at its close. */
 static int add_page(record *r, kobjns__object *o) {
   if (r->npages == r->capacity) {
     size_t capacity = r->capacity ? r->capacity * 2 : 4;
@@ -245,27 +285,36 @@ static int watch_record(record *r) {
   return 0;
 }
 
-static void record_put(record *r) {
+/* Drop handle `o`'s entry in its record; the last handle's close frees the record, or, for a
+ * child still running, leaves it to the watcher to collect (no zombie is left behind). */
+static void record_put(kobjns__object *o) {
+  record *r = o->os.process;
+  struct kobjns__sync_map *page = NULL;
   pthread_mutex_lock(&lock);
-  bool last = --r->refs == 0;
+  for (size_t i = 0; i < r->npages; i++)
+    if (r->pages[i] == o->os.map) {
+      page = r->pages[i];
+      r->pages[i] = r->pages[--r->npages];
+      break;
+    }
+  bool last = --r->refs == 0, keep = false;
   if (last && r->listed) {
-    for (record **link = &records; *link; link = &(*link)->next)
-      if (*link == r) {
-        *link = r->next;
-        break;
-      }
+    if (r->child && !r->ended && watcher_pid == kobjns__pid()) {
+      r->detached = keep = true;
+      if (r->resume >= 0) close(r->resume); /* never resumed: it ends (kobjns__plat_spawn) */
+      r->resume = -1;
+    } else {
+      unlist(r);
+    }
     wake_watcher();
   }
   pthread_mutex_unlock(&lock);
-  if (!last) return;
-  if (r->fd >= 0) close(r->fd);
-  if (r->resume >= 0) close(r->resume); /* a child never resumed ends (its gate closed) */
-  for (size_t i = 0; i < r->npages; i++) kobjns__sync_map_drop(r->pages[i]);
-  free(r->pages);
-  free(r);
+  if (page) kobjns__sync_map_drop(page);
+  if (last && !keep) record_free(r);
 }
 
-/* --- the typed object (named.c's table) ------------------------------------------------------- */
+/* --- the typed object (sync.c's table: an event's page, and the record) ------------------------
+ */
 
 int kobjns__process_init(int fd, uint32_t header_size, const kobjns__create_args *a,
                          kobjns__object *o) {
@@ -274,20 +323,24 @@ int kobjns__process_init(int fd, uint32_t header_size, const kobjns__create_args
 }
 
 void kobjns__process_release(kobjns__object *o) {
-  /* The page first: the record's hold of it may be the last. */
-  kobjns__posix_event.release(o);
-  if (o->os.process) record_put(o->os.process);
+  if (o->os.process) record_put(o);
   o->os.process = NULL;
+  kobjns__posix_event.release(o);
 }
 
 void kobjns__process_share(kobjns__object *to, kobjns__object *from, bool move) {
   (void)move;
   to->os.map = from->os.map;
   kobjns__sync_map_hold(to->os.map);
-  to->os.process = from->os.process;
-  if (to->os.process) {
+  to->os.process = NULL;
+  if (from->os.process) {
     pthread_mutex_lock(&lock);
-    to->os.process->refs++;
+    /* No memory for its entry: the duplicate's page is the original's, signaled all the same
+     * while the original lives; it then just counts as a holder. */
+    if (add_page(from->os.process, to)) {
+      from->os.process->refs++;
+      to->os.process = from->os.process;
+    }
     pthread_mutex_unlock(&lock);
   }
 }
@@ -300,10 +353,9 @@ int kobjns__process_thread_resume(kobjns__object *o, uint32_t *previous) {
   *previous = r && r->resume >= 0 ? 1 : 0;
   int rc = 0;
   if (*previous) {
-    char byte = 1;
-    ssize_t n;
-    while ((n = write(r->resume, &byte, 1)) < 0 && errno == EINTR) continue;
-    if (n != 1) rc = kobjns__status_from_errno(errno);
+    /* A child that died meanwhile has closed its end: EPIPE, never SIGPIPE; it has ended. */
+    int err = kobjns__write_quietly(r->resume, "", 1);
+    if (err && err != EPIPE) rc = kobjns__status_from_errno(err);
     close(r->resume);
     r->resume = -1;
   }
@@ -338,6 +390,7 @@ int kobjns__os_process_query(kobjns__object *o, uint32_t *exit_code, uint32_t *p
 
 int kobjns__os_process_terminate(kobjns__object *o, uint32_t code) {
   record *r = o->os.process;
+  if (r->pid == (long)getpid()) _exit((int)code); /* ourselves: at once, with the code */
   pthread_mutex_lock(&lock);
   int rc = KOBJNS_ACCESS_DENIED; /* ended: Windows' answer */
   if (!r->ended) {
@@ -377,11 +430,11 @@ int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
   if ((access & ~SEE_RIGHTS) && kill((pid_t)pid, 0) < 0)
     return errno == ESRCH ? KOBJNS_INVALID_PARAMETER : KOBJNS_ACCESS_DENIED;
   pthread_mutex_lock(&lock);
-  /* A child of ours already watched: the same record (its exit status is ours to tell). */
+  /* A child of ours still watched: the same record (its exit status is ours to tell). */
   record *r = NULL;
   if (watching && watcher_pid == kobjns__pid())
     for (record *x = records; x && !r; x = x->next)
-      if (x->pid == (long)pid && x->child && !x->ended) r = x;
+      if (x->pid == (long)pid && x->child && !x->detached) r = x;
   int rc = 0;
   if (r) {
     rc = add_page(r, o);
@@ -398,7 +451,7 @@ int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
   if (err) return err == ESRCH ? KOBJNS_INVALID_PARAMETER : kobjns__status_from_errno(err);
   r = record_new(pid, fd, false);
   if (!r) {
-    close(fd);
+    if (fd >= 0) close(fd);
     return KOBJNS_NOT_ENOUGH_MEMORY;
   }
   pthread_mutex_lock(&lock);
@@ -407,10 +460,7 @@ int kobjns__os_process_open(uint32_t pid, unsigned access, kobjns__object *o) {
   pthread_mutex_unlock(&lock);
   if (rc) {
     o->os.process = NULL;
-    if (r->npages) kobjns__sync_map_drop(r->pages[0]);
-    if (fd >= 0) close(fd);
-    free(r->pages);
-    free(r);
+    record_free(r); /* not listed: nobody else has it */
   }
   return rc;
 }
@@ -448,6 +498,25 @@ static int probe(char *path) {
   }
   if (S_ISDIR(st.st_mode)) return KOBJNS_ACCESS_DENIED; /* as Windows answers a directory */
   return access(path, X_OK) == 0 ? 0 : KOBJNS_ACCESS_DENIED;
+}
+
+/* lpApplicationName: `name` as it is (a bare name is in the current directory; "x.exe" may be
+ * "x"), never searched for. 0 with *out, 2, 5, 8. */
+static int find_program_at(const char *name, char **out) {
+  size_t len = strlen(name);
+  char *path = malloc(len + 3);
+  if (!path) return KOBJNS_NOT_ENOUGH_MEMORY;
+  bool bare = !strpbrk(name, "/\\");
+  snprintf(path, len + 3, "%s%s", bare ? "./" : "", name);
+  for (char *p = path; *p; p++)
+    if (*p == '\\') *p = '/';
+  int rc = probe(path);
+  if (rc) {
+    free(path);
+    return rc;
+  }
+  *out = path;
+  return 0;
 }
 
 /* The program `name` (a Windows or POSIX path, or a bare name) as Windows looks for it: a path
@@ -589,10 +658,18 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
   }
   char **argv = NULL, *program = NULL, **env = NULL;
   int *keep = NULL, argc = 0, rc;
-  const char *line = s->command_line ? s->command_line : s->application;
-  if ((rc = kobjns__command_line_split(line, &argv, &argc))) return rc;
-  rc = s->application ? find_program(s->application, &program)
-                      : program_of_line(line, argv[0], &program);
+  if (!s->command_line || (!s->command_line[0] && s->application)) {
+    /* The application alone: its path is argv[0], whatever spaces it has. */
+    size_t len = strlen(s->application) + 1;
+    if (!(argv = malloc(2 * sizeof *argv + len))) return KOBJNS_NOT_ENOUGH_MEMORY;
+    argv[0] = memcpy((char *)(argv + 2), s->application, len);
+    argv[1] = NULL;
+  } else if ((rc = kobjns__command_line_split(s->command_line, &argv, &argc))) {
+    return rc;
+  }
+  /* lpApplicationName is never searched for: a path from the current directory. */
+  rc = s->application ? find_program_at(s->application, &program)
+                      : program_of_line(s->command_line, argv[0], &program);
   if (rc) goto out;
   /* A relative path is ours, not the child's directory's: made absolute first. */
   if (program[0] != '/' && s->directory) {
@@ -605,12 +682,16 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
     program = absolute;
   }
   env = child_environment(s->environment, a->env);
-  keep = malloc((a->count + 1) * sizeof *keep);
+  keep = malloc((2 * a->count + 1) * sizeof *keep);
   if (!env || !keep) {
     rc = KOBJNS_NOT_ENOUGH_MEMORY;
     goto out;
   }
-  for (size_t i = 0; i < a->count; i++) keep[i] = (int)a->inherited[i].copy;
+  size_t nkeep = 0; /* each copy's descriptor, and its lock's own where it has one */
+  for (size_t i = 0; i < a->count; i++) {
+    keep[nkeep++] = (int)(uint32_t)a->inherited[i].copy;
+    if (a->inherited[i].copy >> 32) keep[nkeep++] = (int)(a->inherited[i].copy >> 32) - 1;
+  }
   record *r = record_new(0, -1, true);
   if (!r) {
     rc = KOBJNS_NOT_ENOUGH_MEMORY;
@@ -620,7 +701,7 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
   long child = 0;
   int std_fds[3];
   for (int i = 0; i < 3; i++) std_fds[i] = a->std[i] ? a->std[i]->os.hold.fd : -1;
-  int err = kobjns__plat_spawn(program, argv, env, s->directory, std_fds, keep, a->count,
+  int err = kobjns__plat_spawn(program, argv, env, s->directory, std_fds, keep, nkeep,
                                held ? &r->resume : NULL, &child);
   if (err) {
     free(r);
@@ -629,24 +710,32 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
   }
   r->pid = child;
   /* Without a process handle (none on this system, or gone already and reaped by the system
-   * because SIGCHLD is ignored) it is polled: finish() tells. */
+   * because SIGCHLD is ignored) it is polled: finish() tells. A handle of a process that is not
+   * our child is another process that took the id (ours was collected by someone else in
+   * between): dropped, so that nothing is ever done to it. */
   if (kobjns__plat_process_handle(child, &r->fd)) r->fd = -1;
+  if (r->fd >= 0 && !kobjns__plat_process_is_child(r->fd)) {
+    close(r->fd);
+    r->fd = -1;
+    r->ended = true;
+  }
   pthread_mutex_lock(&lock);
   rc = add_page(r, process);
   if (!rc) rc = add_page(r, thread);
   if (!rc && !r->ended) rc = watch_record(r);
   pthread_mutex_unlock(&lock);
   if (rc) {
-    /* It runs (or waits for a resume that will not come): it is not left behind unknown. */
-    if (r->fd >= 0)
-      kobjns__plat_process_signal(r->fd, SIGKILL);
-    else
-      kill((pid_t)child, SIGKILL);
-    pthread_mutex_lock(&lock);
-    r->refs++; /* ours, dropped below with the handles' */
-    pthread_mutex_unlock(&lock);
+    /* It runs (or waits for a resume that will not come): it is ended and collected, not left
+     * behind. The record is not listed: nobody else has it. */
+    if (!r->ended) {
+      if (r->fd >= 0)
+        kobjns__plat_process_signal(r->fd, SIGKILL);
+      else
+        kill((pid_t)child, SIGKILL);
+      while (waitpid((pid_t)child, NULL, 0) < 0 && errno == EINTR) continue;
+    }
     process->os.process = thread->os.process = NULL;
-    record_put(r);
+    record_free(r);
     goto out;
   }
   *pid = (uint32_t)child;
@@ -668,7 +757,8 @@ void kobjns__os_inherit_drop(uint64_t copy) {
 
 char *kobjns__os_inherited_take(void) {
   const char *v = getenv(KOBJNS__INHERITED_VAR);
-  char *copy = v ? strdup(v) : NULL;
+  /* A set-user-ID program's environment is its caller's: descriptors it names are not given. */
+  char *copy = v && !kobjns__plat_secure_exec() ? strdup(v) : NULL;
   if (v) unsetenv(KOBJNS__INHERITED_VAR); /* for this process alone */
   return copy;
 }

@@ -69,7 +69,8 @@ typedef kobjns__stored_thread holder;
 typedef kobjns__sync_state sync_state;
 
 /* How an object's page behaves: a thread's or a process's is a manual-reset event that only its
- * end sets (a thread's exit code in `count`); a timer's, an event (manual or automatic) that its due time sets. */
+ * end sets (a thread's exit code in `count`); a timer's, an event (manual or automatic) that its
+ * due time sets. */
 static kobjns_type behaves_as(const kobjns__object *s) {
   return s->type == KOBJNS_TYPE_THREAD || s->type == KOBJNS_TYPE_TIMER ||
                  s->type == KOBJNS_TYPE_PROCESS

@@ -119,8 +119,8 @@ char *kobjns__os_inherited_take(void);
 /* The object (allocated as the core does: its path after it, "" when not known) of a copy this
  * process inherited, of `type`; the core fills in its access and flags. 0, or a status (the
  * copy is not one: nothing made). */
-int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
-                             kobjns__object **out, kobjns__facts *facts);
+int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, kobjns__object **out,
+                             kobjns__facts *facts);
 
 /* file.c: standard streams and pipes. A file is the system's (POSIX: a descriptor; Windows: a
  * HANDLE), owned by its handle's object once adopted (its close closes it). */

@@ -258,3 +258,19 @@ int kobjns__handle_add_at(kobjns__object *o, uint32_t handle) {
   }
   return rc;
 }
+
+bool kobjns__handle_value_free(uint32_t handle) {
+  uint32_t field = (handle >> 2) & ((1u << SLOT_BITS) - 1), generation = handle >> (SLOT_BITS + 2);
+  if ((handle & 3) || field == 0 || field > MAX_SLOTS || field > KOBJNS__INHERIT_SLOTS ||
+      generation == 0)
+    return false;
+  uint32_t index = field - 1;
+  kobjns__os_registry_lock();
+  bool used = false;
+  if (index < slot_count) {
+    const slot *s = &chunks[index >> CHUNK_BITS][index & (CHUNK_SLOTS - 1)];
+    used = (__atomic_load_n(&s->word, __ATOMIC_ACQUIRE) & (LIVE | REFS)) != 0 || s->object;
+  }
+  kobjns__os_registry_unlock();
+  return !used;
+}

@@ -182,6 +182,11 @@ void kobjns__handles_each(int (*fn)(kobjns__object *o, void *arg), void *arg);
 /* Register `o` at exactly the value `handle` (an inherited handle): 0, or 6 when that value
  * cannot be had (taken, or not one the table issues), 8; on failure `o` is closed and freed. */
 int kobjns__handle_add_at(kobjns__object *o, uint32_t handle);
+/* Whether kobjns__handle_add_at could register a handle at `handle` now: a value the table
+ * issues, within the first KOBJNS__INHERIT_SLOTS slots (what a child may be handed), not in
+ * use. */
+#define KOBJNS__INHERIT_SLOTS (1u << 20)
+bool kobjns__handle_value_free(uint32_t handle);
 
 /* --- processes (process.c) ----------------------------------------------------------------- */
 
@@ -201,7 +206,7 @@ typedef struct kobjns__spawn_args {
   const kobjns_process_start *start;
   const kobjns__inherited *inherited; /* start->inherit_handles: the copies the child gets */
   size_t count;
-  const char *env; /* "KOBJNS_INHERITED=..." for the child's environment, or NULL */
+  const char *env;        /* "KOBJNS_INHERITED=..." for the child's environment, or NULL */
   kobjns__object *std[3]; /* the child's standard streams (KOBJNS_TYPE_FILE), or NULL: ours */
 } kobjns__spawn_args;
 

@@ -58,35 +58,80 @@ static char *handoff(const inherit_list *l) {
   return s;
 }
 
-void kobjns__inherit_adopt_all(void) {
-  char *list = kobjns__os_inherited_take();
-  if (!list) return;
-  char *p = list, *end;
-  unsigned long long parent = strtoull(p, &end, 10);
-  if (end == p || parent != kobjns__os_parent_process_id()) goto done; /* not for us */
-  for (p = end; *p == ';';) {
+/* One line of the list, parsed. */
+typedef struct entry {
+  uint32_t handle;
+  kobjns_type type;
+  unsigned access;
+  uint64_t copy;
+} entry;
+
+static int by_handle(const void *a, const void *b) {
+  uint32_t x = ((const entry *)a)->handle, y = ((const entry *)b)->handle;
+  return x < y ? -1 : x > y;
+}
+
+/* The list, checked as a whole: any malformed line and nothing is taken (a list this process was
+ * not given is no list). 0 with *out sorted by value (malloc'd), or -1. */
+static int parse_list(const char *p, entry **out, size_t *count) {
+  size_t max = 1;
+  for (const char *q = p; *q; q++) max += *q == ';';
+  entry *e = calloc(max, sizeof *e);
+  if (!e) return -1;
+  size_t n = 0;
+  char *end;
+  while (*p == ';' && n < max) {
     unsigned long long v[4];
     p++;
     for (int i = 0; i < 4; i++) {
+      if (*p < '0' || *p > '9') goto bad;
       v[i] = strtoull(p, &end, 10);
-      if (end == p || (i < 3 && *end != ',')) goto done;
+      if (i < 3 && *end != ',') goto bad;
       p = end + (i < 3);
     }
-    kobjns_type type = (kobjns_type)v[1];
-    if (v[0] > UINT32_MAX || v[2] > UINT32_MAX || !kobjns__type_is_object(type)) goto done;
-    kobjns__object *o = NULL;
-    kobjns__facts facts = {0};
-    if (kobjns__os_inherit_adopt(v[3], type, (unsigned)v[2], &o, &facts))
-      continue; /* its value stays unused */
-    o->access = (unsigned)v[2];
-    o->flags = KOBJNS_HANDLE_FLAG_INHERIT; /* as Windows gives inherited handles */
-    o->size = facts.size;
-    o->read_only = facts.read_only;
-    o->executable = facts.executable;
-    o->protection_known = facts.protection_known;
-    kobjns__handle_add_at(o, (uint32_t)v[0]);
+    if (v[0] > UINT32_MAX || v[2] > UINT32_MAX || v[1] > KOBJNS_TYPE_FILE ||
+        !kobjns__type_is_object((kobjns_type)v[1]))
+      goto bad;
+    e[n++] = (entry){(uint32_t)v[0], (kobjns_type)v[1], (unsigned)v[2], v[3]};
   }
-done:
+  if (*p) goto bad;
+  qsort(e, n, sizeof *e, by_handle);
+  for (size_t i = 1; i < n; i++)
+    if (e[i].handle == e[i - 1].handle) goto bad;
+  *out = e;
+  *count = n;
+  return 0;
+bad:
+  free(e);
+  return -1;
+}
+
+void kobjns__inherit_adopt_all(void) {
+  char *list = kobjns__os_inherited_take();
+  if (!list) return;
+  char *end;
+  unsigned long long parent = strtoull(list, &end, 10);
+  entry *e = NULL;
+  size_t n = 0;
+  /* Only a list our parent wrote is ours (a list in the environment of a grandchild, or of a
+   * program exec'd later, is not); each copy is checked by the backend before it is touched. */
+  if (end != list && parent == kobjns__os_parent_process_id() && !parse_list(end, &e, &n)) {
+    /* In ascending order: the table grows once to each value, never searching its free slots. */
+    for (size_t i = 0; i < n; i++) {
+      if (!kobjns__handle_value_free(e[i].handle)) continue; /* not one the table can give */
+      kobjns__object *o = NULL;
+      kobjns__facts facts = {0};
+      if (kobjns__os_inherit_adopt(e[i].copy, e[i].type, e[i].access, &o, &facts)) continue;
+      o->access = e[i].access;
+      o->flags = KOBJNS_HANDLE_FLAG_INHERIT; /* as Windows gives inherited handles */
+      o->size = facts.size;
+      o->read_only = facts.read_only;
+      o->executable = facts.executable;
+      o->protection_known = facts.protection_known;
+      kobjns__handle_add_at(o, e[i].handle);
+    }
+  }
+  free(e);
   free(list);
 }
 

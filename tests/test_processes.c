@@ -8,6 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+extern char **environ;
+#endif
 
 #include "kt.h"
 
@@ -92,6 +101,14 @@ int kt_kid_main(int argc, char **argv) {
     return kobjns_file_write(handle_arg(argv[3]), argv[4], (uint32_t)strlen(argv[4]), &done) ? 2
                                                                                              : 0;
   }
+#ifndef _WIN32
+  if (!strcmp(mode, "stdout-intact")) {
+    /* A forged list named descriptor 1: it must still be ours, open and inheritable. */
+    kobjns_type type;
+    if (kobjns_handle_type((void *)(uintptr_t)4, &type) != KOBJNS_INVALID_HANDLE) return 1;
+    return fcntl(1, F_GETFD) == 0 && write(1, "", 0) == 0 ? 0 : 2;
+  }
+#endif
   return 120;
 }
 
@@ -542,6 +559,104 @@ static void pipe_inherited(void) {
   KT_OK(kobjns_close(r));
 }
 
+/* A suspended child holds nothing of ours while it waits: a named object we close goes. */
+static void suspended_holds_nothing(void) {
+  kobjns_sync *e = NULL, *p = NULL, *t = NULL;
+  const char *name = kt_name("Local\\held-by-nobody");
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, NULL, &e));
+  KT_OK(start("exit 0", KOBJNS_PROCESS_SUSPENDED, 0, &p, &t, NULL));
+  KT_OK(kobjns_close(e));
+  KT_STATUS(kobjns_event_open(NULL, name, KOBJNS_SYNCHRONIZE, &e), KOBJNS_FILE_NOT_FOUND);
+  KT_OK(kobjns_process_terminate(p, 1));
+  CU_ASSERT_EQUAL(ended_with(p), 1);
+  /* A resume after its end answers, and raises nothing here (no SIGPIPE). */
+  uint32_t previous = 0;
+  KT_OK(kobjns_thread_resume(t, &previous));
+  KT_OK(kobjns_close(t));
+  KT_OK(kobjns_close(p));
+}
+
+/* lpApplicationName is never searched for: a bare name is the current directory's. */
+static void application_not_searched(void) {
+  kobjns_process_start s = {0};
+#ifdef _WIN32
+  s.application = "cmd.exe";
+#else
+  s.application = "sh";
+#endif
+  kobjns_sync *p = NULL;
+  KT_STATUS(kobjns_process_create(&s, &p, NULL, NULL, NULL), KOBJNS_FILE_NOT_FOUND);
+}
+
+#ifndef _WIN32
+/* Whether process `pid` is gone, collected (a zombie still answers kill), within 10 s. */
+static bool collected(long pid) {
+  for (int i = 0; i < 1000; i++) {
+    if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) return true;
+    kt_pause_ms(10);
+  }
+  return false;
+}
+
+/* A child whose handles are all closed while it runs is still collected when it ends (no
+ * zombie), and so is a suspended one let go without a resume (it ends). */
+static void closed_children_collected(void) {
+  kobjns_sync *p = NULL, *t = NULL;
+  uint32_t pid = 0;
+  KT_OK(start("exit 0", 0, 0, &p, NULL, &pid));
+  KT_OK(kobjns_close(p));
+  CU_ASSERT(collected(pid));
+  KT_OK(start("exit 0", KOBJNS_PROCESS_SUSPENDED, 0, &p, &t, &pid));
+  KT_OK(kobjns_close(t));
+  KT_OK(kobjns_close(p));
+  CU_ASSERT(collected(pid));
+}
+
+static size_t mappings(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  size_t n = 0;
+  for (int c; f && (c = fgetc(f)) != EOF;) n += c == '\n';
+  if (f) fclose(f);
+  return n;
+}
+
+/* Opening a running child again and again costs nothing that stays. */
+static void reopening_costs_nothing(void) {
+  kobjns_sync *p = NULL, *q = NULL;
+  uint32_t pid = 0;
+  KT_OK(start("sleep", 0, 0, &p, NULL, &pid));
+  size_t before = mappings();
+  for (int i = 0; i < 300; i++) {
+    KT_OK(kobjns_process_open(pid, KOBJNS_SYNCHRONIZE, &q));
+    KT_STATUS(kobjns_wait(q, 0), KOBJNS_WAIT_TIMEOUT);
+    KT_OK(kobjns_close(q));
+  }
+  CU_ASSERT(mappings() < before + 10);
+  KT_OK(kobjns_process_terminate(p, 0));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  KT_OK(kobjns_close(p));
+}
+
+/* A list of inherited handles that names a descriptor the parent never handed over (here the
+ * child's standard output) takes nothing and changes nothing. */
+static void forged_list_refused(void) {
+  char env_var[64], *argv[] = {(char *)kt_self(), "--kid", "stdout-intact", NULL};
+  snprintf(env_var, sizeof env_var, "KOBJNS_INHERITED=%ld;4,12,2,1", (long)getpid());
+  size_t n = 0;
+  while (environ[n]) n++;
+  char **env = calloc(n + 2, sizeof *env);
+  CU_ASSERT_FATAL(env != NULL);
+  for (size_t i = 0; i < n; i++) env[i] = environ[i];
+  env[n] = env_var;
+  pid_t pid;
+  CU_ASSERT_FATAL(posix_spawn(&pid, kt_self(), NULL, NULL, argv, env) == 0);
+  int status = -1;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) continue;
+  CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  free(env);
+}
+#endif
+
 void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "exit code and ids", exit_code_and_ids, 0);
   kt_add(suite, "terminate a running process", terminate_running, 0);
@@ -560,4 +675,12 @@ void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "pipes and standard streams", pipes, 0);
   kt_add(suite, "a child's standard streams are our pipes", std_handles_of_a_child, 0);
   kt_add(suite, "a pipe's end inherited by value", pipe_inherited, 0);
+  kt_add(suite, "a suspended child holds nothing of ours", suspended_holds_nothing, 0);
+  kt_add(suite, "the application is never searched for", application_not_searched, 0);
+  kt_add(suite, "children closed while running are collected",
+         KT_POSIX_ONLY(closed_children_collected), KT_NEEDS_FORK);
+  kt_add(suite, "reopening a running child costs nothing that stays",
+         KT_POSIX_ONLY(reopening_costs_nothing), KT_NEEDS_FORK);
+  kt_add(suite, "a forged list of inherited handles is refused", KT_POSIX_ONLY(forged_list_refused),
+         KT_NEEDS_FORK);
 }

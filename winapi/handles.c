@@ -83,6 +83,11 @@ KOBJNS_WIN32_API BOOL WINAPI DuplicateHandle(HANDLE source_process, HANDLE sourc
   else if (!rc && (source == KOBJNS__CURRENT_PROCESS || source == KOBJNS__CURRENT_THREAD))
     rc = KOBJNS_NOT_SUPPORTED;
   if (rc) {
+    /* "This occurs regardless of any error status returned" (DuplicateHandle): a source of
+     * ours is closed all the same. */
+    if ((options & DUPLICATE_CLOSE_SOURCE) && source_self && rc == KOBJNS_NOT_SUPPORTED &&
+        source != KOBJNS__CURRENT_PROCESS && source != KOBJNS__CURRENT_THREAD)
+      kobjns_close(source);
     SetLastError((DWORD)rc);
     return FALSE;
   }

@@ -51,6 +51,9 @@ static DWORD environment_utf8(const WCHAR *w, char **out) {
   return 0;
 }
 
+/* SetStdHandle's choices (NULL: the process's own stream). */
+static HANDLE std_set[3];
+
 /* The one start both CreateProcessA and W make, their strings in UTF-8. */
 static BOOL create_process(const char *application, const char *command_line,
                            SECURITY_ATTRIBUTES *process_sa, SECURITY_ATTRIBUTES *thread_sa,
@@ -71,6 +74,10 @@ static BOOL create_process(const char *application, const char *command_line,
     HANDLE given[3] = {si->hStdInput, si->hStdOutput, si->hStdError};
     for (int i = 0; i < 3; i++)
       if (given[i] && given[i] != INVALID_HANDLE_VALUE) start.std_handles[i] = given[i];
+  } else {
+    /* As on Windows, a child without STARTF_USESTDHANDLES gets what SetStdHandle set. */
+    for (int i = 0; i < 3; i++)
+      start.std_handles[i] = __atomic_load_n(&std_set[i], __ATOMIC_ACQUIRE);
   }
   kobjns_sync *process = NULL, *thread = NULL;
   uint32_t pid = 0, tid = 0;
@@ -178,9 +185,6 @@ KOBJNS_WIN32_API DWORD WINAPI GetProcessId(HANDLE h) {
 }
 
 /* --- standard handles, pipes, ReadFile and WriteFile ------------------------------------------ */
-
-/* SetStdHandle's choices (NULL: the process's own stream). */
-static HANDLE std_set[3];
 
 static int std_index(DWORD which) {
   return which == STD_INPUT_HANDLE    ? 0

@@ -47,6 +47,11 @@ static const char *current_call = "START_TEST";
 static const char *location_file = "";
 static int location_line;
 static char *main_argv[3];
+static int main_argc = 2;
+static char **child_argv; /* a child process a test started with its own arguments (argc >= 3) */
+/* A child that met a function the facade lacks exits with this: its parent's
+ * wait_child_process then says "not run" rather than "failed". */
+#define CHILD_MISSING 77
 static char contexts[16][256];
 static int context_depth;
 
@@ -139,18 +144,37 @@ void winetest_pop_context(void)
 
 int winetest_get_mainargs(char ***pargv)
 {
-    *pargv = main_argv;
-    return 2;
+    *pargv = child_argv ? child_argv : main_argv;
+    return main_argc;
 }
 
+/* As Wine's: the child's exit code is its failure count (or its crash's code). */
 void winetest_wait_child_process(HANDLE process)
 {
-    (void)process;
-    winetest_missing("wait_child_process");
+    DWORD code = 0;
+    if (WaitForSingleObject(process, 30000) != WAIT_OBJECT_0) {
+        winetest_ok(0, "timed out waiting for the child process\n");
+        TerminateProcess(process, 1);
+        return;
+    }
+    if (!GetExitCodeProcess(process, &code)) {
+        winetest_ok(0, "GetExitCodeProcess failed: %u\n", (unsigned)GetLastError());
+        return;
+    }
+    if (code == CHILD_MISSING) {
+        winetest_missing("a function the child process needed (see its SETUP line)");
+        return;
+    }
+    winetest_ok(code == 0, "%u failures in child process\n", (unsigned)code);
 }
 
 uintptr_t winetest_missing(const char *name)
 {
+    if (child_argv) {
+        printf("SETUP\t%s (in the child process)\n", name);
+        fflush(stdout);
+        _exit(CHILD_MISSING);
+    }
     if (in_child) {
         snprintf(shared->missing, sizeof shared->missing, "%s", name);
         longjmp(child_jump, 1);
@@ -308,6 +332,10 @@ int main(int argc, char **argv)
     (void)argc;
     main_argv[0] = argv[0];
     main_argv[1] = (char *)winetest_file_name;
+    if (argc >= 3) { /* a test's child process: START_TEST runs its child branch */
+        main_argc = argc;
+        child_argv = argv;
+    }
     const char *debug = getenv("WINETEST_DEBUG");
     if (debug)
         winetest_debug = atoi(debug);
@@ -317,6 +345,11 @@ int main(int argc, char **argv)
         return 1;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (child_argv) {
+        winetest_start();
+        fflush(stdout);
+        return shared->failed > 255 ? 255 : (int)shared->failed;
+    }
     printf("FILE\t%s\n", winetest_file_name);
     winetest_start();
     printf("END\t%s\n", winetest_file_name);

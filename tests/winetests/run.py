@@ -218,7 +218,10 @@ def run_file(exe, token, as_user, timeout):
                            env=env, cwd=cwd, timeout=600, errors="replace")
         out, code = r.stdout, r.returncode
     except subprocess.TimeoutExpired as e:
-        out, code = (e.stdout or ""), -1
+        out = e.stdout or ""  # bytes here, whatever text= said
+        if isinstance(out, bytes):
+            out = out.decode("utf-8", "replace")
+        out, code = out + "\nRESULT\t(the file)\t0\t0\t0\ttimeout\tafter 600 s\n", -1
     finally:
         shutil.rmtree(cwd, ignore_errors=True)
     return out, code
