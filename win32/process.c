@@ -57,6 +57,7 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
   if (!rc && !(env = environment_with(given, extra))) rc = KOBJNS_NOT_ENOUGH_MEMORY;
   free(given);
   if (!rc) {
+    STARTUPINFOEXW six = {.StartupInfo.cb = sizeof six};
     STARTUPINFOW si = {.cb = sizeof si};
     PROCESS_INFORMATION pi = {0};
     DWORD flags = CREATE_UNICODE_ENVIRONMENT;
@@ -81,9 +82,38 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
       si.hStdError = copies[2];
       inherit = TRUE;
     }
+    /* The child inherits exactly the copies made for it (PROC_THREAD_ATTRIBUTE_HANDLE_LIST): a
+     * process started meanwhile by another thread with bInheritHandles gets none of them. */
+    HANDLE *listed = rc ? NULL : malloc((a->count + 3) * sizeof *listed);
+    size_t n = 0;
+    LPPROC_THREAD_ATTRIBUTE_LIST attributes = NULL;
+    if (!rc && !listed) rc = KOBJNS_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; !rc && inherit && i < a->count; i++)
+      listed[n++] = (HANDLE)(uintptr_t)a->inherited[i].copy;
+    for (int i = 0; !rc && i < 3; i++)
+      if (copies[i]) listed[n++] = copies[i];
+    SIZE_T size = 0;
+    if (!rc && n) {
+      InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+      attributes = malloc(size);
+      bool made = attributes && InitializeProcThreadAttributeList(attributes, 1, 0, &size);
+      if (made && UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+                                            listed, n * sizeof *listed, NULL, NULL)) {
+        six.StartupInfo = si;
+        six.StartupInfo.cb = sizeof six;
+        six.lpAttributeList = attributes;
+        flags |= EXTENDED_STARTUPINFO_PRESENT;
+      } else { /* without the list: every inheritable handle, as before Vista */
+        if (made) DeleteProcThreadAttributeList(attributes);
+        free(attributes);
+        attributes = NULL;
+      }
+    }
+    if (!n) inherit = FALSE; /* nothing to pass on */
     if (rc) {
       /* a copy failed: nothing started */
-    } else if (CreateProcessW(app, line, NULL, NULL, inherit, flags, env, dir, &si, &pi)) {
+    } else if (CreateProcessW(app, line, NULL, NULL, inherit, flags, env, dir,
+                              attributes ? &six.StartupInfo : &si, &pi)) {
       process->os.handle = pi.hProcess;
       thread->os.handle = pi.hThread;
       *pid = pi.dwProcessId;
@@ -95,6 +125,11 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
     }
     for (int i = 0; i < 3; i++)
       if (copies[i]) CloseHandle(copies[i]);
+    if (attributes) {
+      DeleteProcThreadAttributeList(attributes);
+      free(attributes);
+    }
+    free(listed);
   }
   free(app);
   free(line);
