@@ -534,6 +534,17 @@ KOBJNS_API int kobjns_handle_set_flags(void *handle, unsigned mask, unsigned fla
 #define KOBJNS_DUPLICATE_CLOSE_SOURCE 0x1u
 #define KOBJNS_DUPLICATE_SAME_ACCESS 0x2u
 KOBJNS_API int kobjns_duplicate(void *handle, unsigned access, unsigned options, void **out);
+/* DuplicateHandle from another process into this one: a handle of ours to the object of
+ * `handle`, a value of the process of `process` (a process handle with
+ * KOBJNS_PROCESS_DUP_HANDLE; our own process: kobjns_duplicate). Access and options as for
+ * kobjns_duplicate, except that another process's handle cannot be closed from here
+ * (KOBJNS_DUPLICATE_CLOSE_SOURCE: 50). POSIX: that process must be a kobjns process (it keeps
+ * its table where the kernel lets us take it: a memfd) and the kernel must let us take its
+ * descriptors (Linux: pidfd_getfd, 5.6, ptrace's rule: the same user and Yama's ptrace_scope, or
+ * CAP_SYS_PTRACE), else 5; a thread's or process's handle there: 6. Windows: 50. 0; 5; 6 (not a
+ * live process handle, or no such handle there); 8; 50; 87. */
+KOBJNS_API int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access,
+                                     unsigned options, void **out);
 
 /* --- recovery ---------------------------------------------------------------------------- */
 

@@ -60,6 +60,7 @@ __attribute__((constructor)) static void kobjns_load(void) {
 
 __attribute__((destructor)) static void kobjns_unload(void) {
   kobjns__processes_release();
+  kobjns__mirror_release();
   kobjns__default_ctx_release();
   kobjns__handles_release();
   kobjns__view_release();

@@ -235,6 +235,11 @@ void kobjns__process_share(kobjns__object *to, kobjns__object *from, bool move);
 int kobjns__process_thread_resume(kobjns__object *o, uint32_t *previous);
 void kobjns__process_thread_query(kobjns__object *o, uint32_t *exit_code, uint32_t *id);
 void kobjns__processes_release(void);
+/* A copy of the process handle (pidfd) of the process of `o` (close-on-exec), *pid its id; -1
+ * with errno ESRCH (it ended) or ENOTSUP (none here). */
+int kobjns__process_pidfd(kobjns__object *o, long *pid);
+/* mirror.c: the handle table's mirror, let go at the library's unload. */
+void kobjns__mirror_release(void);
 
 /* file.c: a File handle's descriptor, closed and duplicated (named.c's close and duplicate); a
  * descriptor moved above the standard streams' numbers (-1 with errno on failure); and a write

@@ -418,6 +418,7 @@ bool kobjns__plat_sees_every_holder(void) {
 
 #include <poll.h>
 #include <spawn.h>
+#include <dirent.h>
 #include <sys/auxv.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -457,6 +458,43 @@ int kobjns__plat_process_signal(int fd, int signal) {
 }
 
 uint32_t kobjns__plat_first_thread_id(long pid) { return (uint32_t)pid; }
+
+#define MIRROR_NAME "kobjns-handles"
+
+int kobjns__plat_mirror_create(int *fd) {
+  int r = memfd_create(MIRROR_NAME, MFD_CLOEXEC);
+  if (r < 0) return errno == ENOSYS ? ENOTSUP : errno;
+  *fd = r;
+  return 0;
+}
+
+int kobjns__plat_take_fd(int pidfd, int fd, int *out) {
+  long r = syscall(SYS_pidfd_getfd, pidfd, fd, 0); /* close-on-exec, always */
+  if (r < 0) return errno == ENOSYS ? ENOTSUP : errno == ESRCH ? EBADF : errno;
+  *out = (int)r;
+  return 0;
+}
+
+int kobjns__plat_mirror_of(int pidfd, long pid, int *fd) {
+  char path[64], link[64];
+  snprintf(path, sizeof path, "/proc/%ld/fd", pid);
+  DIR *d = opendir(path);
+  if (!d) return errno == EACCES ? EPERM : errno == ENOENT ? ENOENT : errno;
+  static const char want[] = "/memfd:" MIRROR_NAME " (deleted)";
+  int found = -1;
+  for (struct dirent *e; found < 0 && (e = readdir(d));) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    char entry[sizeof path + 300];
+    snprintf(entry, sizeof entry, "%s/%s", path, e->d_name);
+    ssize_t n = readlink(entry, link, sizeof link - 1);
+    if (n == (ssize_t)sizeof want - 1 && memcmp(link, want, sizeof want - 1) == 0)
+      found = atoi(e->d_name);
+  }
+  closedir(d);
+  if (found < 0) return ENOENT;
+  int err = kobjns__plat_take_fd(pidfd, found, fd);
+  return err == EBADF ? ENOENT : err;
+}
 
 bool kobjns__plat_secure_exec(void) { return getauxval(AT_SECURE) != 0; }
 

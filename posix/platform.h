@@ -130,6 +130,18 @@ bool kobjns__plat_process_is_child(int fd);
 /* Send `signal` to the process of `fd` (never to a later process of its id): 0, ESRCH (it has
  * ended), EPERM (the kernel refuses this process: kill(2)'s rule). Linux: pidfd_send_signal. */
 int kobjns__plat_process_signal(int fd, int signal);
+/* The handle table's mirror (posix/mirror.c), which another process reads to duplicate one of our
+ * handles: a new anonymous shared file, close-on-exec, that dies with the process (Linux:
+ * memfd_create("kobjns-handles")): 0 with *fd, ENOTSUP, or an errno. */
+int kobjns__plat_mirror_create(int *fd);
+/* The mirror of process `pid` (`pidfd` its process handle), as a descriptor of ours: 0 with *fd;
+ * ENOENT (it has none: no handle, or not a kobjns process); EPERM (the kernel refuses us its
+ * descriptors: its ptrace check); ENOTSUP (no way on this system). Linux: its memfd found in
+ * /proc/<pid>/fd, taken with pidfd_getfd (5.6). */
+int kobjns__plat_mirror_of(int pidfd, long pid, int *fd);
+/* Process `pidfd`'s descriptor `fd` as one of ours (close-on-exec; the same open file
+ * description): 0 with *out, EBADF (it has no such descriptor), EPERM, ENOTSUP. */
+int kobjns__plat_take_fd(int pidfd, int fd, int *out);
 /* Whether this process was started with more privilege than its starter had (set-user-ID and
  * the like: its environment is the starter's to choose, not to be trusted). Linux:
  * getauxval(AT_SECURE). */

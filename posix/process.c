@@ -163,10 +163,13 @@ static void look(void) {
   }
 }
 
+/* The watcher's poll set (the watcher's alone; static, so that a fork()ed child, which has no
+ * watcher, still reaches it). */
+static struct pollfd *watch_fds;
+static size_t watch_capacity;
+
 static void *watch(void *arg) {
   (void)arg;
-  struct pollfd *fds = NULL;
-  size_t capacity = 0;
   for (;;) {
     pthread_mutex_lock(&lock);
     if (quitting) {
@@ -179,23 +182,25 @@ static void *watch(void *arg) {
       n += !r->ended && r->fd >= 0;
       polled = polled || (!r->ended && r->fd < 0);
     }
-    if (n > capacity) {
-      struct pollfd *more = realloc(fds, n * sizeof *fds);
+    if (n > watch_capacity) {
+      struct pollfd *more = realloc(watch_fds, n * sizeof *watch_fds);
       if (more) {
-        fds = more;
-        capacity = n;
+        watch_fds = more;
+        watch_capacity = n;
       }
     }
     size_t used = 0;
-    if (fds) {
-      fds[used++] = (struct pollfd){.fd = wake[0], .events = POLLIN};
-      for (record *r = records; r && used < capacity; r = r->next)
-        if (!r->ended && r->fd >= 0) fds[used++] = (struct pollfd){.fd = r->fd, .events = POLLIN};
+    if (watch_fds) {
+      watch_fds[used++] = (struct pollfd){.fd = wake[0], .events = POLLIN};
+      for (record *r = records; r && used < watch_capacity; r = r->next)
+        if (!r->ended && r->fd >= 0)
+          watch_fds[used++] = (struct pollfd){.fd = r->fd, .events = POLLIN};
     }
     pthread_mutex_unlock(&lock);
     if (!used) { /* no memory: look again soon */
       usleep(POLL_MS * 1000);
-    } else if (poll(fds, (nfds_t)used, used < n || polled ? POLL_MS : -1) > 0 && fds[0].revents) {
+    } else if (poll(watch_fds, (nfds_t)used, used < n || polled ? POLL_MS : -1) > 0 &&
+               watch_fds[0].revents) {
       char buf[64];
       while (read(wake[0], buf, sizeof buf) > 0) continue; /* drained: non-blocking */
     }
@@ -203,7 +208,9 @@ static void *watch(void *arg) {
     look();
     pthread_mutex_unlock(&lock);
   }
-  free(fds);
+  free(watch_fds);
+  watch_fds = NULL;
+  watch_capacity = 0;
   return NULL;
 }
 
@@ -231,7 +238,9 @@ static void in_child(void) {
   pthread_mutex_init(&lock, NULL);
   records = NULL;
   watching = false;
-  wake[0] = wake[1] = -1; /* the parent's, inherited: left to the child's exec */
+  for (int i = 0; i < 2; i++)
+    if (wake[i] >= 0) close(wake[i]); /* the parent's watcher's: of no use here */
+  wake[0] = wake[1] = -1;
 }
 static void before_fork(void) { pthread_mutex_lock(&lock); }
 static void in_parent(void) { pthread_mutex_unlock(&lock); }
@@ -412,6 +421,20 @@ int kobjns__os_process_terminate(kobjns__object *o, uint32_t code) {
   }
   pthread_mutex_unlock(&lock);
   return rc;
+}
+
+int kobjns__process_pidfd(kobjns__object *o, long *pid) {
+  record *r = o->os.process;
+  pthread_mutex_lock(&lock);
+  int fd = -1, err = ENOTSUP;
+  if (r && r->ended)
+    err = ESRCH;
+  else if (r && r->fd >= 0)
+    fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 3), err = errno;
+  if (r) *pid = r->pid;
+  pthread_mutex_unlock(&lock);
+  if (fd < 0) errno = err;
+  return fd;
 }
 
 uint32_t kobjns__os_current_process_id(void) { return (uint32_t)getpid(); }

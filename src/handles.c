@@ -96,8 +96,14 @@ int kobjns__handle_add(kobjns__object *o, void **handle) {
     free(o);
     return rc;
   }
+  kobjns__os_handle_published(o);
   *handle = (void *)(uintptr_t)o->handle;
   return 0;
+}
+
+uint32_t kobjns__handle_slot(uint32_t handle) {
+  uint32_t field = (handle >> 2) & ((1u << SLOT_BITS) - 1);
+  return field == 0 || field > MAX_SLOTS ? UINT32_MAX : field - 1;
 }
 
 kobjns__object *kobjns__handle_get(const void *handle, kobjns_type type) {
@@ -130,6 +136,7 @@ void kobjns__handle_put(kobjns__object *o) {
   if (word & (LIVE | REFS)) return;
   /* The last reference of a closed handle: nobody can reach the slot any more. */
   uint32_t index = ((o->handle >> 2) & ((1u << SLOT_BITS) - 1)) - 1;
+  kobjns__os_handle_withdrawn(o);
   kobjns__os_close(o);
   free(o);
   kobjns__os_registry_lock();
@@ -158,6 +165,7 @@ int kobjns__handle_remove(const void *handle, kobjns_type type) {
     return KOBJNS_INVALID_HANDLE;
   }
   bool ended = end_handle(o);
+  if (ended) kobjns__os_handle_withdrawn(o); /* no other process takes a closed handle */
   if (ended) kobjns__handle_put(o); /* the table's: closes now, or when the last call returns */
   kobjns__handle_put(o);            /* ours */
   return ended ? 0 : KOBJNS_INVALID_HANDLE;
@@ -255,6 +263,8 @@ int kobjns__handle_add_at(kobjns__object *o, uint32_t handle) {
   if (rc) {
     kobjns__os_close(o);
     free(o);
+  } else {
+    kobjns__os_handle_published(o);
   }
   return rc;
 }

@@ -182,6 +182,8 @@ void kobjns__handles_each(int (*fn)(kobjns__object *o, void *arg), void *arg);
 /* Register `o` at exactly the value `handle` (an inherited handle): 0, or 6 when that value
  * cannot be had (taken, or not one the table issues), 8; on failure `o` is closed and freed. */
 int kobjns__handle_add_at(kobjns__object *o, uint32_t handle);
+/* The slot index of a handle value (UINT32_MAX: not one the table issues). */
+uint32_t kobjns__handle_slot(uint32_t handle);
 /* Whether kobjns__handle_add_at could register a handle at `handle` now: a value the table
  * issues, within the first KOBJNS__INHERIT_SLOTS slots (what a child may be handed), not in
  * use. */

@@ -283,3 +283,46 @@ int kobjns_process_terminate(kobjns_sync *process, uint32_t code) {
 }
 
 uint32_t kobjns_current_process_id(void) { return kobjns__os_current_process_id(); }
+
+int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access, unsigned options,
+                          void **out) {
+  if (out) *out = NULL;
+  if (!out || (options & ~(KOBJNS_DUPLICATE_CLOSE_SOURCE | KOBJNS_DUPLICATE_SAME_ACCESS)))
+    return KOBJNS_INVALID_PARAMETER;
+  kobjns__object *p = kobjns__handle_get(process, KOBJNS_TYPE_PROCESS);
+  if (!p) return KOBJNS_INVALID_HANDLE;
+  int rc = (p->access & KOBJNS__PROCESS_DUP_HANDLE) ? 0 : KOBJNS_ACCESS_DENIED;
+  uint32_t pid = 0, code;
+  bool ours = !rc && kobjns__os_process_query(p, &code, &pid) != KOBJNS_INVALID_HANDLE &&
+              pid == kobjns__os_current_process_id();
+  if (ours) {
+    kobjns__handle_put(p);
+    return kobjns_duplicate((void *)(uintptr_t)handle, access, options, out);
+  }
+  /* Another process's handle cannot be closed from here. */
+  if (!rc && (options & KOBJNS_DUPLICATE_CLOSE_SOURCE)) rc = KOBJNS_NOT_SUPPORTED;
+  kobjns_type type = KOBJNS_TYPE_NONE;
+  unsigned source_access = 0;
+  uint64_t copy = 0;
+  if (!rc) rc = kobjns__os_duplicate_from(p, handle, &type, &source_access, &copy);
+  kobjns__handle_put(p);
+  if (rc) return rc;
+  unsigned granted =
+      options & KOBJNS_DUPLICATE_SAME_ACCESS ? source_access : kobjns__type_map(type, access);
+  kobjns__object *o = NULL;
+  kobjns__facts facts = {0};
+  if (granted & ~source_access)
+    rc = KOBJNS_ACCESS_DENIED; /* a subset of the source's, as within a process */
+  else
+    rc = kobjns__os_inherit_adopt(copy, type, granted, &o, &facts);
+  if (rc) {
+    kobjns__os_inherit_drop(copy);
+    return rc;
+  }
+  o->access = granted;
+  o->size = facts.size;
+  o->read_only = facts.read_only;
+  o->executable = facts.executable;
+  o->protection_known = facts.protection_known;
+  return kobjns__handle_add(o, out);
+}

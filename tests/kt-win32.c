@@ -294,8 +294,7 @@ int kt_run(const char *program, const char *const *args, char *out, size_t size)
   if (null != INVALID_HANDLE_VALUE) CloseHandle(null);
   if (!ok) {
     if (out_read) CloseHandle(out_read);
-    fprintf(stderr, "kt_run: %s could not be started: error %lu\n", program,
-            (unsigned long)error);
+    fprintf(stderr, "kt_run: %s could not be started: error %lu\n", program, (unsigned long)error);
     return -1;
   }
   CloseHandle(pi.hThread);

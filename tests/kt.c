@@ -165,6 +165,11 @@ int kt_wait(kt_proc *p) {
   return kt_reap(p);
 }
 
+bool kt_under_valgrind(void) {
+  const char *preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "vgpreload");
+}
+
 bool kt_slowed(void) {
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
   return true;

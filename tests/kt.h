@@ -38,6 +38,9 @@ void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size);
 /* Whether timings say little here: under valgrind (its preloaded core is in LD_PRELOAD) or in a
  * sanitized build. */
 bool kt_slowed(void);
+/* Whether this process runs under valgrind (whose kernel interface lacks a few system calls:
+ * pidfd_open, pidfd_getfd). */
+bool kt_under_valgrind(void);
 /* The test binary's own path (children re-execute it; not /proc/self/exe, which under valgrind
  * is valgrind). */
 void kt_set_self(const char *argv0);

@@ -102,6 +102,10 @@ static void single_process_rows(void) {
   fprintf(p.to, "privilege %s\n", privileged ? "yes" : "no");
   for (size_t i = 0; kt_under_wine() && i < known_count; i++)
     fprintf(p.to, "skip %s %s\n", known[i].row, known[i].reason);
+  if (kt_under_valgrind()) /* the program runs under valgrind too */
+    fprintf(p.to,
+            "skip dupx valgrind has no pidfd_getfd, which taking another process's "
+            "handle needs (ERROR_NOT_SUPPORTED there, as documented)\n");
   fputs("run\n", p.to);
   fflush(p.to);
   char line[1024];

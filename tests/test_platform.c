@@ -371,8 +371,8 @@ static void owner_in_another_pid_namespace(void) {
   kobjns__sync_state st;
   CU_ASSERT(pread(fd, &st, sizeof st, at) == (ssize_t)sizeof st);
   CU_ASSERT(st.namespaces[0] != 0 && st.namespaces[1] != 0 &&
-            st.namespaces[0] != st.namespaces[1]);   /* ours and theirs: one slot each */
-  CU_ASSERT_EQUAL(st.owner.tid, 1);                  /* a container's init */
+            st.namespaces[0] != st.namespaces[1]); /* ours and theirs: one slot each */
+  CU_ASSERT_EQUAL(st.owner.tid, 1);                /* a container's init */
   CU_ASSERT(st.owner.image != 0);
   KT_STATUS(kobjns_wait(m, 200), KOBJNS_WAIT_TIMEOUT); /* asked again: alive */
   KT_STATUS(kt_cmd(&owner, NULL, 0, "exit"), -1000);   /* ends owning it */
@@ -555,8 +555,9 @@ void kt_add_platform(CU_pSuite suite) {
          a_reused_id_does_not_keep_the_guard, 0);
   kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
          guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
-  kt_add(suite, "an owner in another pid namespace: its own slot, 258 while it runs, 735 once its "
-                "image's lock is gone",
+  kt_add(suite,
+         "an owner in another pid namespace: its own slot, 258 while it runs, 735 once its "
+         "image's lock is gone",
          owner_in_another_pid_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
   kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
          semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);

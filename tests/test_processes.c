@@ -95,6 +95,19 @@ int kt_kid_main(int argc, char **argv) {
       if (rc || kobjns_file_write(out, buf, got, &put)) return 3;
     }
   }
+  if (!strcmp(mode, "hold")) {
+    /* An event of ours, its value on the standard output; 0 once someone sets it. */
+    kobjns_sync *e = NULL;
+    void *out = NULL;
+    char line[32];
+    uint32_t done = 0;
+    if (kobjns_event_create(NULL, NULL, 1, 0, NULL, &e) ||
+        kobjns_std_handle(KOBJNS_STD_OUTPUT, &out))
+      return 2;
+    snprintf(line, sizeof line, "%lu\n", (unsigned long)(uintptr_t)e);
+    if (kobjns_file_write(out, line, (uint32_t)strlen(line), &done)) return 3;
+    return kobjns_wait(e, 30000) == 0 ? 0 : 1;
+  }
   if (!strcmp(mode, "pipe") && argc == 5) {
     /* argv[4] into the inherited pipe end argv[3]. */
     uint32_t done = 0;
@@ -657,6 +670,90 @@ static void forged_list_refused(void) {
 }
 #endif
 
+/* DuplicateHandle from another process: a child's event, by the value it prints. */
+static void duplicate_from_a_child(void) {
+  void *r = NULL, *w = NULL;
+  KT_OK(kobjns_pipe_create(&r, &w, 0));
+  kobjns_process_start s = {.command_line = kid_line("hold")};
+  s.std_handles[KOBJNS_STD_OUTPUT] = w;
+  kobjns_sync *p = NULL;
+  void *q = NULL;
+  uint32_t pid = 0;
+  KT_OK(kobjns_process_create(&s, &p, NULL, &pid, NULL));
+  KT_OK(kobjns_close(w));
+  char line[32] = "";
+  uint32_t got = 0, at = 0;
+  while (at < sizeof line - 1 && !strchr(line, '\n') &&
+         kobjns_file_read(r, line + at, (uint32_t)(sizeof line - 1 - at), &got) == 0)
+    at += got, line[at] = '\0';
+  uint32_t value = (uint32_t)strtoul(line, NULL, 10);
+  void *d = NULL;
+  int rc = kobjns_duplicate_from(p, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &d);
+#ifdef _WIN32
+  KT_STATUS(rc, KOBJNS_NOT_SUPPORTED); /* docs/porting.md: not on Windows yet */
+  KT_STATUS(kobjns_duplicate_from(p, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &q),
+            KOBJNS_NOT_SUPPORTED);
+  (void)pid;
+  KT_OK(kobjns_process_terminate(p, 0));
+#else
+  if (rc == KOBJNS_NOT_SUPPORTED && kt_under_valgrind()) {
+    printf("(valgrind has no pidfd_getfd: 50, as documented) ");
+    KT_OK(kobjns_process_terminate(p, 0));
+  } else {
+    KT_OK(rc);
+    kobjns_type type;
+    KT_OK(kobjns_handle_type(d, &type));
+    CU_ASSERT_EQUAL(type, KOBJNS_TYPE_EVENT);
+    KT_STATUS(kobjns_duplicate_from(p, value, KOBJNS_SYNCHRONIZE, 0, &q), 0);
+    KT_STATUS(kobjns_event_set(q), KOBJNS_ACCESS_DENIED); /* only what was asked */
+    KT_OK(kobjns_close(q));
+    KT_STATUS(kobjns_duplicate_from(p, value + 4096, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &q),
+              KOBJNS_INVALID_HANDLE);
+    KT_STATUS(kobjns_duplicate_from(
+                  p, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS | KOBJNS_DUPLICATE_CLOSE_SOURCE, &q),
+              KOBJNS_NOT_SUPPORTED);
+    kobjns_sync *sync_only = NULL;
+    KT_OK(kobjns_process_open(pid, KOBJNS_SYNCHRONIZE, &sync_only));
+    KT_STATUS(kobjns_duplicate_from(sync_only, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &q),
+              KOBJNS_ACCESS_DENIED);
+    KT_OK(kobjns_close(sync_only));
+    KT_OK(kobjns_event_set(d)); /* the child's own event: it ends with 0 */
+    KT_OK(kobjns_close(d));
+  }
+#endif
+  CU_ASSERT_EQUAL(ended_with(p), 0); /* set by us, or terminated with 0 */
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(r));
+}
+
+#ifndef _WIN32
+/* A fork()ed child's handles (the same values as ours) can be taken from it at once. */
+static void duplicate_from_a_forked_child(void) {
+  kobjns_sync *e = NULL, *ph = NULL;
+  KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e));
+  pid_t pid = fork();
+  if (pid == 0) _exit(kobjns_wait(e, 20000) == 0 ? 0 : 1); /* set through its own handle */
+  CU_ASSERT_FATAL(pid > 0);
+  KT_OK(kobjns_event_reset(e));
+  KT_OK(kobjns_process_open((uint32_t)pid, KOBJNS_PROCESS_DUP_HANDLE | KOBJNS_SYNCHRONIZE, &ph));
+  void *d = NULL;
+  int rc = kobjns_duplicate_from(ph, (uint32_t)(uintptr_t)e, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &d);
+  if (rc == KOBJNS_NOT_SUPPORTED && kt_under_valgrind()) {
+    KT_OK(kobjns_event_set(e));
+  } else {
+    KT_OK(rc);
+    CU_ASSERT(d != NULL);
+    if (d) KT_OK(kobjns_event_set(d)); /* the child's event is ours too: one object */
+    if (d) KT_OK(kobjns_close(d));
+  }
+  int status = -1;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) continue;
+  CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  KT_OK(kobjns_close(ph));
+  KT_OK(kobjns_close(e));
+}
+#endif
+
 void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "exit code and ids", exit_code_and_ids, 0);
   kt_add(suite, "terminate a running process", terminate_running, 0);
@@ -676,6 +773,9 @@ void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "a child's standard streams are our pipes", std_handles_of_a_child, 0);
   kt_add(suite, "a pipe's end inherited by value", pipe_inherited, 0);
   kt_add(suite, "a suspended child holds nothing of ours", suspended_holds_nothing, 0);
+  kt_add(suite, "a handle duplicated from another process", duplicate_from_a_child, 0);
+  kt_add(suite, "a handle duplicated from a fork()ed child",
+         KT_POSIX_ONLY(duplicate_from_a_forked_child), KT_NEEDS_FORK);
   kt_add(suite, "the application is never searched for", application_not_searched, 0);
   kt_add(suite, "children closed while running are collected",
          KT_POSIX_ONLY(closed_children_collected), KT_NEEDS_FORK);

@@ -1213,8 +1213,9 @@ void kt_add_sync(CU_pSuite suite) {
          mutex_abandonment_wakes_a_waiter, 0);
   kt_add(suite, "a thread that ends owning a mutex abandons it",
          mutex_abandoned_by_an_ending_thread, 0);
-  kt_add(suite, "exec() abandons what the program owned (735 while the new one runs) and ends "
-                "its handles",
+  kt_add(suite,
+         "exec() abandons what the program owned (735 while the new one runs) and ends "
+         "its handles",
          KT_POSIX_ONLY(exec_abandons_what_the_program_owned), KT_NEEDS_FORK);
   kt_add(suite, "events: manual reset stays set, automatic resets on a wait", event_resets, 0);
   kt_add(suite, "setting a manual event wakes every waiting process", event_wakes_other_processes,

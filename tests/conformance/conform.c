@@ -1230,6 +1230,22 @@ static int child_main(int argc, char **argv) {
     Sleep(INFINITE);
     return 0;
   }
+  if (argc == 3 && !strcmp(argv[1], "exitprocess")) ExitProcess((UINT)atoi(argv[2]));
+  if (argc == 2 && !strcmp(argv[1], "holdevent")) {
+    /* An event of ours, its value on the standard output; 0 once another process sets it. */
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char text[32];
+    DWORD done = 0;
+    snprintf(text, sizeof text, "%llu\n", (unsigned long long)(ULONG_PTR)e);
+    if (!e || !WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), text, (DWORD)strlen(text), &done, NULL))
+      return 2;
+    return WaitForSingleObject(e, 10000) == WAIT_OBJECT_0 ? 0 : 1;
+  }
+  if (argc == 3 && !strcmp(argv[1], "echo")) {
+    DWORD done = 0;
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    return WriteFile(out, argv[2], (DWORD)strlen(argv[2]), &done, NULL) ? 0 : (int)GetLastError();
+  }
   if (argc == 3 && !strcmp(argv[1], "set")) {
     HANDLE h = (HANDLE)(ULONG_PTR)strtoull(argv[2], NULL, 10);
     return SetEvent(h) ? 0 : (int)GetLastError();
@@ -1306,7 +1322,76 @@ static void rows_processes(void) {
          done(CreateProcessA(missing, NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)),
          "FALSE, 2");
 
+  report("proc", "a child that calls ExitProcess(9)", start_child("exitprocess 9", 0, FALSE, &pi),
+         "TRUE");
+  wait_quietly(pi.hProcess, 10000);
+  report("proc", "its exit code", process_code(pi.hProcess), "TRUE, 9");
+  close_child(&pi);
+
+  /* A pipe as a child's standard output (STARTF_USESTDHANDLES), as Microsoft's sample does. */
   SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+  HANDLE r = NULL, w = NULL;
+  report("pipe", "CreatePipe, inheritable", done(CreatePipe(&r, &w, &inherit, 0)), "TRUE");
+  report("pipe", "the read end ours alone", done(SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0)),
+         "TRUE");
+  char line[1024];
+  snprintf(line, sizeof line, "\"%s\" echo piped", self_path);
+  ZeroMemory(&si, sizeof si);
+  si.cb = sizeof si;
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdOutput = w;
+  si.hStdError = w;
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  report("pipe", "CreateProcess with the write end as its output",
+         done(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)), "TRUE");
+  CloseHandle(w);
+  char got[64] = "";
+  DWORD n = 0, total = 0;
+  while (total < sizeof got - 1 && ReadFile(r, got + total, sizeof got - 1 - total, &n, NULL))
+    total += n;
+  got[total] = '\0';
+  report("pipe", "what the child wrote", said("\"%s\"", got), "\"piped\"");
+  report("pipe", "ReadFile once every writer is closed", done(ReadFile(r, got, 1, &n, NULL)),
+         "FALSE, 109");
+  wait_quietly(pi.hProcess, 10000);
+  report("pipe", "the child's exit code", process_code(pi.hProcess), "TRUE, 0");
+  close_child(&pi);
+  CloseHandle(r);
+  /* DuplicateHandle from another process: a child's event, by the value it writes. */
+  report("dupx", "CreatePipe for a child's output", done(CreatePipe(&r, &w, &inherit, 0)), "TRUE");
+  SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0);
+  snprintf(line, sizeof line, "\"%s\" holdevent", self_path);
+  si.hStdOutput = w;
+  si.hStdError = w;
+  report("dupx", "a child that holds an event",
+         done(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)), "TRUE");
+  CloseHandle(w);
+  total = 0;
+  while (total < sizeof got - 1 && !memchr(got, '\n', total) &&
+         ReadFile(r, got + total, sizeof got - 1 - total, &n, NULL))
+    total += n;
+  got[total] = '\0';
+  HANDLE theirs = (HANDLE)(ULONG_PTR)strtoull(got, NULL, 10), ours = NULL, never = NULL;
+  report("dupx", "DuplicateHandle from it into us",
+         done(DuplicateHandle(pi.hProcess, theirs, GetCurrentProcess(), &ours, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS)),
+         "TRUE");
+  report("dupx", "a value the child never had",
+         done(DuplicateHandle(pi.hProcess, (HANDLE)(ULONG_PTR)0x7ff0, GetCurrentProcess(), &never,
+                              0, FALSE, DUPLICATE_SAME_ACCESS)),
+         "FALSE, 6");
+  report("dupx", "SetEvent through our handle", done(SetEvent(ours)), "TRUE");
+  wait_quietly(pi.hProcess, 10000);
+  report("dupx", "the child saw it set (exit code 0)", process_code(pi.hProcess), "TRUE, 0");
+  if (ours) CloseHandle(ours);
+  close_child(&pi);
+  CloseHandle(r);
+  report("pipe", "CreatePipe again", done(CreatePipe(&r, &w, NULL, 0)), "TRUE");
+  CloseHandle(r);
+  report("pipe", "WriteFile with nobody to read", done(WriteFile(w, "x", 1, &n, NULL)),
+         "FALSE, 232");
+  CloseHandle(w);
+
   HANDLE shared = CreateEventA(&inherit, TRUE, FALSE, NULL);
   HANDLE kept = CreateEventA(NULL, TRUE, FALSE, NULL);
   char args[64];
