@@ -80,13 +80,7 @@ static bool mirror_ready(void);
 static void in_child(void) {
   pthread_mutex_init(&lock, NULL);
   bool had = mirror_fd >= 0;
-  for (unsigned c = 0; c < MAX_CHUNKS; c++)
-    if (chunks[c]) {
-      munmap(chunks[c], chunk_bytes);
-      chunks[c] = NULL;
-    }
-  if (mirror_fd >= 0) close(mirror_fd);
-  mirror_fd = -1;
+  forget();
   /* Its handles (the fork holds) can be taken at once, as its parent's could. (The table's
    * own fork handler, registered first, has let go of its lock by now.) */
   if (had) mirror_ready();

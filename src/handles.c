@@ -171,6 +171,17 @@ int kobjns__handle_remove(const void *handle, kobjns_type type) {
   return ended ? 0 : KOBJNS_INVALID_HANDLE;
 }
 
+/* kobjns__handles_release's, for each live handle (referenced by the walk). */
+static int close_at_exit(kobjns__object *o, void *arg) {
+  (void)arg;
+  o->process_exiting = true;
+  if (end_handle(o)) {
+    kobjns__os_handle_withdrawn(o);
+    kobjns__handle_put(o);
+  }
+  return 0;
+}
+
 void kobjns__handles_release(void) {
   /* The process is ending (or unloading kobjns): close what it left open, as Windows closes a
    * process's handles when it exits, so that names die with their last holder, not as stale
@@ -179,18 +190,11 @@ void kobjns__handles_release(void) {
   uint32_t count = slot_count;
   kobjns__os_registry_unlock();
   bool all_closed = true;
-  for (uint32_t i = 0; i < count; i++) {
-    slot *s = &chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];
-    uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
-    if (!(word & LIVE)) continue;
-    kobjns__object *o =
-        kobjns__handle_get((const void *)(uintptr_t)encode(i, GENERATION(word)), KOBJNS_TYPE_NONE);
-    if (!o) continue;
-    o->process_exiting = true;
-    if (end_handle(o)) kobjns__handle_put(o);
-    kobjns__handle_put(o);
-    if (__atomic_load_n(&s->word, __ATOMIC_ACQUIRE) & REFS) all_closed = false;
-  }
+  kobjns__handles_each(close_at_exit, NULL);
+  for (uint32_t i = 0; i < count; i++)
+    if (__atomic_load_n(&chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)].word, __ATOMIC_ACQUIRE) &
+        REFS)
+      all_closed = false;
   if (!all_closed) return; /* a call still runs: its slot must stay */
   kobjns__os_registry_lock();
   for (uint32_t c = 0; c < CHUNKS && chunks[c]; c++) {

@@ -78,26 +78,9 @@ KOBJNS_WIN32_API BOOL WINAPI DuplicateHandle(HANDLE source_process, HANDLE sourc
   bool source_self = false, target_self = false;
   int rc = process_of(source_process, &source_self);
   if (!rc) rc = process_of(target_process, &target_self);
-  if (!rc && !source_self && target_self) {
-    /* From another process into ours (kobjns_duplicate_from says what the system needs). */
-    if (source == KOBJNS__CURRENT_PROCESS || source == KOBJNS__CURRENT_THREAD)
-      rc = KOBJNS_NOT_SUPPORTED;
-    void *copy = NULL;
-    if (!rc)
-      rc = kobjns_duplicate_from(source_process, (uint32_t)(uintptr_t)source, access, options,
-                                 &copy);
-    if (rc) {
-      SetLastError((DWORD)rc);
-      return FALSE;
-    }
-    kobjns__facade_inherit(copy, inherit);
-    if (target)
-      *target = copy;
-    else
-      kobjns_close(copy);
-    return TRUE;
-  }
-  if (!rc && (!source_self || !target_self))
+  /* From another process into ours: kobjns_duplicate_from (which says what the system needs). */
+  bool from_another = !rc && !source_self && target_self;
+  if (!rc && !from_another && (!source_self || !target_self))
     rc = KOBJNS_NOT_SUPPORTED;
   else if (!rc && (source == KOBJNS__CURRENT_PROCESS || source == KOBJNS__CURRENT_THREAD))
     rc = KOBJNS_NOT_SUPPORTED;
@@ -111,7 +94,9 @@ KOBJNS_WIN32_API BOOL WINAPI DuplicateHandle(HANDLE source_process, HANDLE sourc
     return FALSE;
   }
   void *copy = NULL;
-  rc = kobjns_duplicate(source, access, options, &copy);
+  rc = from_another ? kobjns_duplicate_from(source_process, (uint32_t)(uintptr_t)source, access,
+                                            options, &copy)
+                    : kobjns_duplicate(source, access, options, &copy);
   if (rc) {
     SetLastError((DWORD)rc);
     return FALSE;
