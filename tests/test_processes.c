@@ -502,6 +502,13 @@ static void pipes(void) {
   KT_STATUS(kobjns_file_read(w, buf, sizeof buf, &done), KOBJNS_ACCESS_DENIED); /* write end */
   KT_STATUS(kobjns_file_write(r, "x", 1, &done), KOBJNS_ACCESS_DENIED);
   KT_STATUS(kobjns_file_read(r, NULL, 1, &done), KOBJNS_INVALID_PARAMETER);
+  void *w2 = NULL; /* a duplicate of an end is an end: the pipe lives while either is open */
+  KT_OK(kobjns_duplicate(w, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &w2));
+  KT_OK(kobjns_close(w));
+  KT_OK(kobjns_file_write(w2, "de", 2, &done));
+  KT_OK(kobjns_file_read(r, buf, sizeof buf, &done));
+  CU_ASSERT(done == 2 && !memcmp(buf, "de", 2));
+  w = w2;
   KT_OK(kobjns_close(w));
   KT_STATUS(kobjns_file_read(r, buf, sizeof buf, &done), KOBJNS_BROKEN_PIPE);
   KT_OK(kobjns_close(r));
