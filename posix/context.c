@@ -54,6 +54,9 @@ __attribute__((constructor)) static void kobjns_load(void) {
    * after it, held for the fork alone, never for the holds' descriptions. */
   kobjns__plat_image_fork_handlers();
   pthread_atfork(registry_before_fork, registry_in_parent, registry_in_child);
+  kobjns__sync_fork_handlers();
+  kobjns__processes_fork_handlers();
+  kobjns__mirror_fork_handlers();
   /* Handles this process inherited, at their values, before the program runs. */
   kobjns__inherit_adopt_all();
 }

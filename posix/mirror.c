@@ -11,10 +11,12 @@
 #include "platform.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,8 +87,7 @@ static void in_child(void) {
    * own fork handler, registered first, has let go of its lock by now.) */
   if (had) mirror_ready();
 }
-static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-static void register_fork(void) { pthread_atfork(NULL, NULL, in_child); }
+void kobjns__mirror_fork_handlers(void) { pthread_atfork(NULL, NULL, in_child); }
 
 /* The entry of slot `index`, its chunk mapped (under `lock`): NULL without memory. */
 static mirror_entry *entry_at(uint32_t index) {
@@ -128,22 +129,23 @@ static int publish_each(kobjns__object *o, void *arg) {
 static bool mirror_ready(void) {
   if (mirror_fd >= 0 && mirror_pid == kobjns__pid()) return true;
   if (unavailable) return false;
-  pthread_once(&fork_once, register_fork);
   if (!chunk_bytes) sizes();
   int fd;
   int err = kobjns__plat_mirror_create(&fd);
+  if (!err && (fd = kobjns__fd_above_std(fd)) < 0) err = errno; /* never a standard stream's */
   if (err) {
     unavailable = err == ENOTSUP;
     return false;
   }
+  mirror_fd = fd; /* at once: a fork() from here on lets go of it in the child */
+  mirror_pid = kobjns__pid();
   mirror_header h = {
       .magic = MIRROR_MAGIC, .version = MIRROR_VERSION, .pid = (uint32_t)kobjns__pid()};
   if (ftruncate(fd, (off_t)header_bytes()) < 0 || pwrite(fd, &h, sizeof h, 0) != sizeof h) {
     close(fd);
+    mirror_fd = -1;
     return false;
   }
-  mirror_fd = fd;
-  mirror_pid = kobjns__pid();
   kobjns__handles_each(publish_each, NULL); /* those made before (a fork()ed child's) */
   return true;
 }
@@ -199,7 +201,32 @@ static int read_entry(int fd, long pid, uint32_t index, mirror_entry *out) {
       return 0;
     }
   }
-  return KOBJNS_BUSY;
+  return KOBJNS_INVALID_HANDLE; /* never the same twice: not a handle to rely on */
+}
+
+static bool passable(kobjns_type t) {
+  return t == KOBJNS_TYPE_SECTION || t == KOBJNS_TYPE_MUTEX || t == KOBJNS_TYPE_EVENT ||
+         t == KOBJNS_TYPE_SEMAPHORE || t == KOBJNS_TYPE_TIMER || t == KOBJNS_TYPE_FILE;
+}
+
+static bool taken_file_fits(kobjns_type type, int fd, int lock_fd) {
+  struct stat st, dir, lk;
+  if (fstat(fd, &st) < 0) return false;
+  if (type == KOBJNS_TYPE_FILE)
+    return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) ||
+           S_ISREG(st.st_mode);
+  int d = kobjns__shm_dir_hold();
+  bool fits = d >= 0 && S_ISREG(st.st_mode) && fstat(d, &dir) == 0 && dir.st_dev == st.st_dev;
+  if (d >= 0) kobjns__shm_dir_drop();
+  if (fits && lock_fd >= 0)
+    fits = fstat(lock_fd, &lk) == 0 && lk.st_dev == st.st_dev && lk.st_ino == st.st_ino;
+  return fits;
+}
+
+/* Whether the process of `pidfd` has ended (its handle readable). */
+static bool ended(int pidfd) {
+  struct pollfd p = {.fd = pidfd, .events = POLLIN};
+  return poll(&p, 1, 0) == 1;
 }
 
 int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_type *type,
@@ -218,8 +245,8 @@ int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_t
   mirror_entry e, again;
   if (!rc) rc = read_entry(mfd, pid, index, &e);
   /* A fork()ed child that has not yet made its own mirror still has its parent's (another pid
-   * in the header): looked for again, for at most a second. */
-  for (int tries = 0; rc == KOBJNS__MIRROR_NOT_YET && tries < 1000; tries++) {
+   * in the header): looked for again, for at most 200 ms. */
+  for (int tries = 0; rc == KOBJNS__MIRROR_NOT_YET && tries < 200; tries++) {
     close(mfd);
     mfd = -1;
     struct timespec ms = {0, 1000000};
@@ -228,19 +255,30 @@ int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_t
     rc = read_entry(mfd, pid, index, &e);
   }
   if (rc == KOBJNS__MIRROR_NOT_YET) rc = KOBJNS_INVALID_HANDLE;
-  if (!rc && (!e.handle || (e.handle & ~3u) != (handle & ~3u))) rc = KOBJNS_INVALID_HANDLE;
+  /* What the other process wrote is a hint, checked: a type that can be passed on, its rights. */
+  if (!rc && (!e.handle || (e.handle & ~3u) != (handle & ~3u) || !passable((kobjns_type)e.type)))
+    rc = KOBJNS_INVALID_HANDLE;
+  if (!rc) e.access &= kobjns__type_valid_access((kobjns_type)e.type);
   if (!rc) {
     /* The descriptors, taken through the kernel, then the entry again: unchanged, or the
      * handle was closed meanwhile (and its numbers may be another file's now). */
     err = kobjns__plat_take_fd(pidfd, e.fd, &fd);
     if (!err && e.lock_fd >= 0) err = kobjns__plat_take_fd(pidfd, e.lock_fd, &lock_fd);
     if (err)
-      rc = err == EPERM     ? KOBJNS_ACCESS_DENIED
-           : err == ENOTSUP ? KOBJNS_NOT_SUPPORTED
-                            : KOBJNS_INVALID_HANDLE;
-    if (!rc && (read_entry(mfd, pid, index, &again) || memcmp(&e, &again, sizeof e)))
+      rc = err == EPERM                     ? KOBJNS_ACCESS_DENIED
+           : err == ENOTSUP                 ? KOBJNS_NOT_SUPPORTED
+           : err == EMFILE || err == ENFILE ? KOBJNS_TOO_MANY_OPEN_FILES
+                                            : KOBJNS_INVALID_HANDLE;
+    if (!rc && (read_entry(mfd, pid, index, &again) ||
+                (again.access &= kobjns__type_valid_access((kobjns_type)again.type),
+                 memcmp(&e, &again, sizeof e))))
       rc = KOBJNS_INVALID_HANDLE;
+    /* Before anything opens it again: an object's file in the object directory (a FIFO or a
+     * device would block or do worse), a file handle's a pipe, socket, terminal or file. */
+    if (!rc && !taken_file_fits((kobjns_type)e.type, fd, lock_fd)) rc = KOBJNS_INVALID_HANDLE;
   }
+  /* A process that ended meanwhile: 5 however far the look went (Windows' answer). */
+  if (rc == KOBJNS_INVALID_HANDLE && ended(pidfd)) rc = KOBJNS_ACCESS_DENIED;
   if (mfd >= 0) close(mfd);
   close(pidfd);
   if (!rc && e.type == KOBJNS_TYPE_FILE) { /* a file's handles share its description */

@@ -240,6 +240,13 @@ void kobjns__processes_release(void);
 int kobjns__process_pidfd(kobjns__object *o, long *pid);
 /* mirror.c: the handle table's mirror, let go at the library's unload. */
 void kobjns__mirror_release(void);
+/* The fork handlers of process.c and mirror.c, registered at the library's load (after the
+ * handle table's: their child handlers run after it has let go of its lock). */
+void kobjns__processes_fork_handlers(void);
+/* sync.c's, registered before process.c's (a process record's lock is taken before the maps'
+ * lock: fork's prepare handlers, run in reverse order, take them in that order too). */
+void kobjns__sync_fork_handlers(void);
+void kobjns__mirror_fork_handlers(void);
 
 /* file.c: a File handle's descriptor, closed and duplicated (named.c's close and duplicate); a
  * descriptor moved above the standard streams' numbers (-1 with errno on failure); and a write

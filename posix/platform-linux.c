@@ -511,8 +511,8 @@ int kobjns__plat_program_dir(char *out, size_t size) {
   return 0;
 }
 
-static bool kept(int fd, const int *keep, size_t nkeep, int gate) {
-  if (fd == gate) return true;
+static bool kept(int fd, const int *keep, size_t nkeep, int gate, int ready) {
+  if (fd == gate || fd == ready) return true;
   for (size_t i = 0; i < nkeep; i++)
     if (keep[i] == fd) return true;
   return false;
@@ -533,7 +533,7 @@ static void held_child(const char *path, char *const argv[], char *const envp[],
   int top =
       getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (int)limit.rlim_cur : 65536;
   for (int fd = 3, from = 3;; fd++) { /* close every range between kept descriptors */
-    if (fd < top && !kept(fd, keep, nkeep, gate[0])) continue;
+    if (fd < top && !kept(fd, keep, nkeep, gate[0], ready[1])) continue;
     if (fd > from && syscall(SYS_close_range, (unsigned)from, (unsigned)fd - 1, 0) < 0)
       for (int x = from; x < fd; x++) close(x);
     if (fd >= top) {
@@ -547,7 +547,10 @@ static void held_child(const char *path, char *const argv[], char *const envp[],
     if (flags >= 0) fcntl(keep[i], F_SETFD, flags & ~FD_CLOEXEC);
   }
   char byte;
-  /* (`ready` was closed with the rest: its creator, waiting for that, goes on.) */
+  /* Its creator, waiting for this byte, goes on (a byte, not the end of the pipe: another
+   * thread's fork() may hold a copy of this end). */
+  while (write(ready[1], "r", 1) < 0 && errno == EINTR) continue;
+  close(ready[1]);
   ssize_t n;
   while ((n = read(gate[0], &byte, 1)) < 0 && errno == EINTR) continue;
   if (n != 1) _exit(127); /* its creator let it go without a resume */

@@ -236,6 +236,11 @@ static int watcher_running(void) {
  * them and signals the pages both share). */
 static void in_child(void) {
   pthread_mutex_init(&lock, NULL);
+  for (record *r = records; r; r = r->next) /* a held child's gate is its creator's alone */
+    if (r->resume >= 0) {
+      close(r->resume);
+      r->resume = -1;
+    }
   records = NULL;
   watching = false;
   for (int i = 0; i < 2; i++)
@@ -244,8 +249,7 @@ static void in_child(void) {
 }
 static void before_fork(void) { pthread_mutex_lock(&lock); }
 static void in_parent(void) { pthread_mutex_unlock(&lock); }
-static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-static void register_fork(void) { pthread_atfork(before_fork, in_parent, in_child); }
+void kobjns__processes_fork_handlers(void) { pthread_atfork(before_fork, in_parent, in_child); }
 
 void kobjns__processes_release(void) {
   pthread_mutex_lock(&lock);
@@ -284,7 +288,6 @@ static int add_page(record *r, kobjns__object *o) {
 
 /* List `r` and have it watched (under `lock`). */
 static int watch_record(record *r) {
-  pthread_once(&fork_once, register_fork);
   int rc = watcher_running();
   if (rc) return rc;
   r->next = records;
@@ -310,8 +313,12 @@ static void record_put(kobjns__object *o) {
   if (last && r->listed) {
     if (r->child && !r->ended && watcher_pid == kobjns__pid()) {
       r->detached = keep = true;
-      if (r->resume >= 0) close(r->resume); /* never resumed: it ends (kobjns__plat_spawn) */
-      r->resume = -1;
+      if (r->resume >= 0) { /* never resumed: it ends (its gate closes, and, should a fork()
+                               elsewhere keep a copy of the gate, it is killed) */
+        close(r->resume);
+        r->resume = -1;
+        if (r->fd >= 0) kobjns__plat_process_signal(r->fd, SIGKILL);
+      }
     } else {
       unlist(r);
     }
@@ -776,6 +783,15 @@ out:
 void kobjns__os_inherit_drop(uint64_t copy) {
   close((int)(uint32_t)copy);
   if (copy >> 32) close((int)(copy >> 32) - 1);
+}
+
+bool kobjns__os_inherit_handed(uint64_t copy) {
+  int fd = (int)(uint32_t)copy, lock_fd = (int)(copy >> 32) - 1;
+  int flags = fd >= 3 ? fcntl(fd, F_GETFD) : -1;
+  if (flags < 0 || (flags & FD_CLOEXEC)) return false;
+  if (lock_fd < 0) return lock_fd == -1;
+  flags = lock_fd >= 3 && lock_fd != fd ? fcntl(lock_fd, F_GETFD) : -1;
+  return flags >= 0 && !(flags & FD_CLOEXEC);
 }
 
 char *kobjns__os_inherited_take(void) {

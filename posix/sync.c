@@ -210,6 +210,8 @@ static void register_fork_handlers(void) {
   pthread_atfork(maps_before_fork, maps_after_fork, maps_in_child);
 }
 
+void kobjns__sync_fork_handlers(void) { pthread_once(&fork_once, register_fork_handlers); }
+
 /* The mapping of `dev`, `ino`, or NULL (maps_lock held). */
 static sync_map *map_find(dev_t dev, ino_t ino) {
   kobjns__ptrmap_slot *first = kobjns__ptrmap_find(&by_file, map_key(dev, ino));

@@ -114,6 +114,10 @@ uint32_t kobjns__os_parent_process_id(void);
  * its environment (malloc'd, or NULL); and a handle made of a copy this process inherited (its
  * type and access filled in by the core). */
 int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy);
+/* Whether `copy` looks handed to this process by its parent (POSIX: descriptors >= 3 that survived
+ * exec, i.e. not close-on-exec, which kobjns's own always are): checked before anything is
+ * changed. */
+bool kobjns__os_inherit_handed(uint64_t copy);
 void kobjns__os_inherit_drop(uint64_t copy);
 char *kobjns__os_inherited_take(void);
 /* The object (allocated as the core does: its path after it, "" when not known) of a copy this

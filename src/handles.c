@@ -77,6 +77,18 @@ static int take_slot(uint32_t *index) {
   return new_slot(index);
 }
 
+/* The backend learns of a handle just made live (another process may take it from now), holding
+ * the extra reference its add took, which it drops: a close by another thread meanwhile (the
+ * value may be guessed, or the process may be exiting) cannot free it first, and its mirror entry
+ * goes again if that close came before the entry was written. */
+static slot *slot_of(const kobjns__object *o);
+static void publish(kobjns__object *o) {
+  kobjns__os_handle_published(o);
+  if (!(__atomic_load_n(&slot_of(o)->word, __ATOMIC_ACQUIRE) & LIVE))
+    kobjns__os_handle_withdrawn(o);
+  kobjns__handle_put(o);
+}
+
 int kobjns__handle_add(kobjns__object *o, void **handle) {
   *handle = NULL;
   kobjns__os_registry_lock();
@@ -88,7 +100,8 @@ int kobjns__handle_add(kobjns__object *o, void **handle) {
     o->handle = encode(index, generation);
     s->object = o;
     s->next_free = 0;
-    __atomic_store_n(&s->word, (uint64_t)generation << 32 | LIVE | 1, __ATOMIC_RELEASE);
+    /* Live, with a reference of ours besides the table's: see publish(). */
+    __atomic_store_n(&s->word, (uint64_t)generation << 32 | LIVE | 2, __ATOMIC_RELEASE);
   }
   kobjns__os_registry_unlock();
   if (rc) {
@@ -96,8 +109,8 @@ int kobjns__handle_add(kobjns__object *o, void **handle) {
     free(o);
     return rc;
   }
-  kobjns__os_handle_published(o);
   *handle = (void *)(uintptr_t)o->handle;
+  publish(o);
   return 0;
 }
 
@@ -260,7 +273,7 @@ int kobjns__handle_add_at(kobjns__object *o, uint32_t handle) {
       o->handle = handle;
       s->object = o;
       s->next_free = 0;
-      __atomic_store_n(&s->word, (uint64_t)generation << 32 | LIVE | 1, __ATOMIC_RELEASE);
+      __atomic_store_n(&s->word, (uint64_t)generation << 32 | LIVE | 2, __ATOMIC_RELEASE);
     }
     kobjns__os_registry_unlock();
   }
@@ -268,7 +281,7 @@ int kobjns__handle_add_at(kobjns__object *o, uint32_t handle) {
     kobjns__os_close(o);
     free(o);
   } else {
-    kobjns__os_handle_published(o);
+    publish(o);
   }
   return rc;
 }

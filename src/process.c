@@ -66,6 +66,11 @@ typedef struct entry {
   uint64_t copy;
 } entry;
 
+static int by_copy(const void *a, const void *b) {
+  uint32_t x = (uint32_t)((const entry *)a)->copy, y = (uint32_t)((const entry *)b)->copy;
+  return x < y ? -1 : x > y;
+}
+
 static int by_handle(const void *a, const void *b) {
   uint32_t x = ((const entry *)a)->handle, y = ((const entry *)b)->handle;
   return x < y ? -1 : x > y;
@@ -95,6 +100,10 @@ static int parse_list(const char *p, entry **out, size_t *count) {
     e[n++] = (entry){(uint32_t)v[0], (kobjns_type)v[1], (unsigned)v[2], v[3]};
   }
   if (*p) goto bad;
+  /* No value twice, and no copy twice (two handles must not share one descriptor). */
+  qsort(e, n, sizeof *e, by_copy);
+  for (size_t i = 1; i < n; i++)
+    if (e[i].copy == e[i - 1].copy || (uint32_t)e[i].copy == (uint32_t)e[i - 1].copy) goto bad;
   qsort(e, n, sizeof *e, by_handle);
   for (size_t i = 1; i < n; i++)
     if (e[i].handle == e[i - 1].handle) goto bad;
@@ -119,6 +128,7 @@ void kobjns__inherit_adopt_all(void) {
     /* In ascending order: the table grows once to each value, never searching its free slots. */
     for (size_t i = 0; i < n; i++) {
       if (!kobjns__handle_value_free(e[i].handle)) continue; /* not one the table can give */
+      if (!kobjns__os_inherit_handed(e[i].copy)) continue;   /* not handed to us */
       kobjns__object *o = NULL;
       kobjns__facts facts = {0};
       if (kobjns__os_inherit_adopt(e[i].copy, e[i].type, e[i].access, &o, &facts)) continue;

@@ -118,7 +118,9 @@ int kt_kid_main(int argc, char **argv) {
   if (!strcmp(mode, "stdout-intact")) {
     /* A forged list named descriptor 1: it must still be ours, open and inheritable. */
     kobjns_type type;
-    if (kobjns_handle_type((void *)(uintptr_t)4, &type) != KOBJNS_INVALID_HANDLE) return 1;
+    if (kobjns_handle_type((void *)(uintptr_t)4, &type) != KOBJNS_INVALID_HANDLE ||
+        kobjns_handle_type((void *)(uintptr_t)8, &type) != KOBJNS_INVALID_HANDLE)
+      return 1;
     return fcntl(1, F_GETFD) == 0 && write(1, "", 0) == 0 ? 0 : 2;
   }
 #endif
@@ -657,17 +659,32 @@ static void reopening_costs_nothing(void) {
   KT_OK(kobjns_close(p));
 }
 
+static void spawn_with(char **argv, char *var);
+
 /* A list of inherited handles that names a descriptor the parent never handed over (here the
  * child's standard output) takes nothing and changes nothing. */
 static void forged_list_refused(void) {
   char env_var[64], *argv[] = {(char *)kt_self(), "--kid", "stdout-intact", NULL};
   snprintf(env_var, sizeof env_var, "KOBJNS_INHERITED=%ld;4,12,2,1", (long)getpid());
+  spawn_with(argv, env_var);
+  /* Two handles on one descriptor (a pipe's, open in the child): the whole list is refused. */
+  int fds[2];
+  CU_ASSERT_FATAL(pipe(fds) == 0);
+  snprintf(env_var, sizeof env_var, "KOBJNS_INHERITED=%ld;4,12,2,%d;8,12,2,%d", (long)getpid(),
+           fds[1], fds[1]);
+  spawn_with(argv, env_var);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* Run argv with `var` added to our environment; it must exit 0. */
+static void spawn_with(char **argv, char *var) {
   size_t n = 0;
   while (environ[n]) n++;
   char **env = calloc(n + 2, sizeof *env);
   CU_ASSERT_FATAL(env != NULL);
   for (size_t i = 0; i < n; i++) env[i] = environ[i];
-  env[n] = env_var;
+  env[n] = var;
   pid_t pid;
   CU_ASSERT_FATAL(posix_spawn(&pid, kt_self(), NULL, NULL, argv, env) == 0);
   int status = -1;

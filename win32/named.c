@@ -125,8 +125,8 @@ int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
 
 void kobjns__os_inherit_drop(uint64_t copy) { CloseHandle((HANDLE)(uintptr_t)copy); }
 
-int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access,
-                             kobjns__object **out, kobjns__facts *facts) {
+int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, kobjns__object **out,
+                             kobjns__facts *facts) {
   HANDLE h = (HANDLE)(uintptr_t)copy;
   DWORD flags;
   if (!GetHandleInformation(h, &flags) || !(flags & HANDLE_FLAG_INHERIT))

@@ -92,6 +92,17 @@ int kobjns__os_process_spawn(const kobjns__spawn_args *a, kobjns__object *proces
       listed[n++] = (HANDLE)(uintptr_t)a->inherited[i].copy;
     for (int i = 0; !rc && i < 3; i++)
       if (copies[i]) listed[n++] = copies[i];
+    /* Without standard handles given, the child inherits ours when they are inheritable (a
+     * redirected output), as it would without the list. */
+    for (int i = 0; !rc && inherit && !std_given && i < 3; i++) {
+      HANDLE h = GetStdHandle(ids[i]);
+      DWORD handle_flags;
+      bool listed_already = false;
+      for (size_t k = 0; k < n; k++) listed_already = listed_already || listed[k] == h;
+      if (h && h != INVALID_HANDLE_VALUE && !listed_already &&
+          GetHandleInformation(h, &handle_flags) && (handle_flags & HANDLE_FLAG_INHERIT))
+        listed[n++] = h;
+    }
     SIZE_T size = 0;
     if (!rc && n) {
       InitializeProcThreadAttributeList(NULL, 1, 0, &size);
@@ -190,6 +201,11 @@ uint32_t kobjns__os_parent_process_id(void) {
   basic_information info;
   if (query(GetCurrentProcess(), 0, &info, sizeof info, NULL) != 0) return 0;
   return (uint32_t)info.inherited_from;
+}
+
+bool kobjns__os_inherit_handed(uint64_t copy) {
+  DWORD flags;
+  return GetHandleInformation((HANDLE)(uintptr_t)copy, &flags) && (flags & HANDLE_FLAG_INHERIT);
 }
 
 char *kobjns__os_inherited_take(void) {
