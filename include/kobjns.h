@@ -541,8 +541,8 @@ KOBJNS_API int kobjns_duplicate(void *handle, unsigned access, unsigned options,
  * (KOBJNS_DUPLICATE_CLOSE_SOURCE: 50). POSIX: that process must be a kobjns process (it keeps
  * its table where the kernel lets us take it: a memfd) and the kernel must let us take its
  * descriptors (Linux: pidfd_getfd, 5.6, ptrace's rule: the same user and Yama's ptrace_scope, or
- * CAP_SYS_PTRACE), else 5; a thread's or process's handle there: 6. Windows: 50. 0; 5; 6 (not a
- * live process handle, or no such handle there); 8; 50; 87. */
+ * CAP_SYS_PTRACE), else 5; a thread's or process's handle there: 6. Windows: 50. 0; 4; 5 (also a
+ * process that has ended); 6 (not a live process handle, or no such handle there); 8; 50; 87. */
 KOBJNS_API int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access,
                                      unsigned options, void **out);
 

@@ -245,8 +245,8 @@ int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_t
   mirror_entry e, again;
   if (!rc) rc = read_entry(mfd, pid, index, &e);
   /* A fork()ed child that has not yet made its own mirror still has its parent's (another pid
-   * in the header): looked for again, for at most 200 ms. */
-  for (int tries = 0; rc == KOBJNS__MIRROR_NOT_YET && tries < 200; tries++) {
+   * in the header): looked for again, for at most a second. */
+  for (int tries = 0; rc == KOBJNS__MIRROR_NOT_YET && tries < 1000; tries++) {
     close(mfd);
     mfd = -1;
     struct timespec ms = {0, 1000000};

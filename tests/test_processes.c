@@ -755,9 +755,18 @@ static void duplicate_from_a_child(void) {
 static void duplicate_from_a_forked_child(void) {
   kobjns_sync *e = NULL, *ph = NULL;
   KT_OK(kobjns_event_create(NULL, NULL, 1, 0, NULL, &e));
+  int ready[2];
+  CU_ASSERT_FATAL(pipe(ready) == 0);
   pid_t pid = fork();
-  if (pid == 0) _exit(kobjns_wait(e, 20000) == 0 ? 0 : 1); /* set through its own handle */
+  if (pid == 0) { /* says it runs (its mirror is made by then), then waits: set through ours */
+    close(ready[0]);
+    _exit(write(ready[1], "r", 1) == 1 && kobjns_wait(e, 20000) == 0 ? 0 : 1);
+  }
   CU_ASSERT_FATAL(pid > 0);
+  close(ready[1]);
+  char byte;
+  CU_ASSERT(read(ready[0], &byte, 1) == 1);
+  close(ready[0]);
   KT_OK(kobjns_event_reset(e));
   KT_OK(kobjns_process_open((uint32_t)pid, KOBJNS_PROCESS_DUP_HANDLE | KOBJNS_SYNCHRONIZE, &ph));
   void *d = NULL;
