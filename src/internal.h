@@ -146,6 +146,8 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
 int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         void **out);
 
+/* Keep what a backend reported of `o` (kobjns__facts), and the access its handle gets. */
+void kobjns__keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned access);
 /* A new object of `type` with the canonical path of `name` (NULL: unnamed) after it. */
 kobjns__object *kobjns__object_new(kobjns_type type, const kobjns__name *name);
 

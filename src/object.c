@@ -48,7 +48,7 @@ kobjns__object *kobjns__object_new(kobjns_type type, const kobjns__name *name) {
   return o;
 }
 
-static void keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned access) {
+void kobjns__keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned access) {
   o->size = f->size;
   o->read_only = f->read_only;
   o->executable = f->executable;
@@ -74,7 +74,7 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
   }
   /* The creating handle has what it asked for and what an opener of the new object would get;
    * an existing object's handle has what was asked of it. */
-  keep_facts(o, &facts, rc == 0 ? a->desired | a->existing_access : a->existing_access);
+  kobjns__keep_facts(o, &facts, rc == 0 ? a->desired | a->existing_access : a->existing_access);
   int added = kobjns__handle_add(o, out);
   return added ? added : rc;
 }
@@ -114,7 +114,7 @@ static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsi
     if (!access) *why = KOBJNS_DENIAL_NOTHING_ASKED;
     return access ? 0 : KOBJNS_ACCESS_DENIED;
   }
-  keep_facts(o, &facts, desired);
+  kobjns__keep_facts(o, &facts, desired);
   return kobjns__handle_add(o, out);
 }
 

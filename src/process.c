@@ -132,12 +132,8 @@ void kobjns__inherit_adopt_all(void) {
       kobjns__object *o = NULL;
       kobjns__facts facts = {0};
       if (kobjns__os_inherit_adopt(e[i].copy, e[i].type, e[i].access, &o, &facts)) continue;
-      o->access = e[i].access;
+      kobjns__keep_facts(o, &facts, e[i].access);
       o->flags = KOBJNS_HANDLE_FLAG_INHERIT; /* as Windows gives inherited handles */
-      o->size = facts.size;
-      o->read_only = facts.read_only;
-      o->executable = facts.executable;
-      o->protection_known = facts.protection_known;
       kobjns__handle_add_at(o, e[i].handle);
     }
   }
@@ -329,10 +325,6 @@ int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access
     kobjns__os_inherit_drop(copy);
     return rc;
   }
-  o->access = granted;
-  o->size = facts.size;
-  o->read_only = facts.read_only;
-  o->executable = facts.executable;
-  o->protection_known = facts.protection_known;
+  kobjns__keep_facts(o, &facts, granted);
   return kobjns__handle_add(o, out);
 }
