@@ -56,11 +56,11 @@ extern "C" {
   X(BAD_PATHNAME, 161, "the name starts with '\\'; object names are relative to a namespace")      \
   X(BUSY, 170, "the object is changing under heavy contention; try again")                         \
   X(ALREADY_EXISTS, 183, "the object already existed: the handle refers to it")                    \
-  X(BAD_EXE_FORMAT, 193, "the program's file is not one this system can run")                       \
+  X(BAD_EXE_FORMAT, 193, "the program's file is not one this system can run")                      \
   X(FILENAME_EXCED_RANGE, 206, "the name is longer than 32766 UTF-16 code units")                  \
-  X(BROKEN_PIPE, 109, "the pipe's other end is closed: nothing more can be read")                   \
+  X(BROKEN_PIPE, 109, "the pipe's other end is closed: nothing more can be read")                  \
   X(WAIT_TIMEOUT, 258, "the wait timed out: nothing was acquired")                                 \
-  X(DIRECTORY, 267, "the directory name is not valid (no such directory)")                          \
+  X(DIRECTORY, 267, "the directory name is not valid (no such directory)")                         \
   X(NO_DATA, 232, "the pipe is being closed: nobody reads its other end")                          \
   X(NOT_OWNER, 288, "the calling thread does not own the mutex")                                   \
   X(TOO_MANY_POSTS, 298, "the release would take the semaphore past its maximum count")            \
@@ -415,7 +415,7 @@ typedef struct kobjns_process_start {
   /* The child's environment as a Windows environment block ("A=1\0B=2\0\0", UTF-8), or NULL:
    * ours. */
   const char *environment;
-  unsigned flags;           /* KOBJNS_PROCESS_SUSPENDED */
+  unsigned flags; /* KOBJNS_PROCESS_SUSPENDED */
   /* Its standard input, output and error: handles of type KOBJNS_TYPE_FILE (kobjns_std_handle,
    * kobjns_pipe_create), or NULL: ours (STARTUPINFO's STARTF_USESTDHANDLES). */
   void *std_handles[3];
@@ -432,8 +432,9 @@ typedef struct kobjns_process_start {
  * process runs once kobjns_thread_resume takes its first thread's suspend count to 0 (POSIX: it
  * has not yet run its program; only resume, wait, query and close apply to that thread's
  * handle). 87 (NULL start or process, both application and command line NULL, other flags, an
- * empty application or directory); 1113 (malformed UTF-8); 206 (a command line over 32766 UTF-16 units);
- * 2 (no such program); 267 (no such directory); 5; 8; 193 (a file the system cannot run). */
+ * empty application or directory); 1113 (malformed UTF-8); 206 (a command line over 32766 UTF-16
+ * units); 2 (no such program); 267 (no such directory); 5; 8; 193 (a file the system cannot run).
+ */
 KOBJNS_API int kobjns_process_create(const kobjns_process_start *start, kobjns_sync **process,
                                      kobjns_sync **thread, uint32_t *pid, uint32_t *tid);
 /* A handle to the running process `pid` (OpenProcess) with `access` (generic rights mapped):
@@ -541,8 +542,10 @@ KOBJNS_API int kobjns_duplicate(void *handle, unsigned access, unsigned options,
  * (KOBJNS_DUPLICATE_CLOSE_SOURCE: 50). POSIX: that process must be a kobjns process (it keeps
  * its table where the kernel lets us take it: a memfd) and the kernel must let us take its
  * descriptors (Linux: pidfd_getfd, 5.6, ptrace's rule: the same user and Yama's ptrace_scope, or
- * CAP_SYS_PTRACE), else 5; a thread's or process's handle there: 6. Windows: 50. 0; 4; 5 (also a
- * process that has ended); 6 (not a live process handle, or no such handle there); 8; 50; 87. */
+ * CAP_SYS_PTRACE), else 5; a thread's or process's handle there: 6. Windows: the process lists
+ * its handles in sections of its own, found by name and checked with CompareObjectHandles
+ * (Windows 10 and later, else 50). 0; 4; 5 (also a process that has ended); 6 (not a live
+ * process handle, or no such handle there); 8; 50; 87. */
 KOBJNS_API int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access,
                                      unsigned options, void **out);
 

@@ -139,7 +139,7 @@ void kobjns__os_file_discard(intptr_t file);
 int kobjns__os_file_read(kobjns__object *f, void *buffer, uint32_t size, uint32_t *done);
 int kobjns__os_file_write(kobjns__object *f, const void *buffer, uint32_t size, uint32_t *done);
 
-/* Duplicating from another process (POSIX: mirror.c). A handle as it is added to and taken out
+/* Duplicating from another process (mirror.c). A handle as it is added to and taken out
  * of the table (for another process to find it); and the copy of handle `handle` of the process
  * of `process` (a process handle with PROCESS_DUP_HANDLE, not ours), made as an inherited copy
  * is, with its type and access: 0; 6 (no such handle there); 5 (the system refuses, or the

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifndef _WIN32
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -694,6 +696,16 @@ static void spawn_with(char **argv, char *var) {
 }
 #endif
 
+/* The handle value a "hold" child prints on the pipe `r`. */
+static uint32_t read_value(void *r) {
+  char line[32] = "";
+  uint32_t got = 0, at = 0;
+  while (at < sizeof line - 1 && !strchr(line, '\n') &&
+         kobjns_file_read(r, line + at, (uint32_t)(sizeof line - 1 - at), &got) == 0)
+    at += got, line[at] = '\0';
+  return (uint32_t)strtoul(line, NULL, 10);
+}
+
 /* DuplicateHandle from another process: a child's event, by the value it prints. */
 static void duplicate_from_a_child(void) {
   void *r = NULL, *w = NULL;
@@ -705,21 +717,9 @@ static void duplicate_from_a_child(void) {
   uint32_t pid = 0;
   KT_OK(kobjns_process_create(&s, &p, NULL, &pid, NULL));
   KT_OK(kobjns_close(w));
-  char line[32] = "";
-  uint32_t got = 0, at = 0;
-  while (at < sizeof line - 1 && !strchr(line, '\n') &&
-         kobjns_file_read(r, line + at, (uint32_t)(sizeof line - 1 - at), &got) == 0)
-    at += got, line[at] = '\0';
-  uint32_t value = (uint32_t)strtoul(line, NULL, 10);
+  uint32_t value = read_value(r);
   void *d = NULL;
   int rc = kobjns_duplicate_from(p, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &d);
-#ifdef _WIN32
-  KT_STATUS(rc, KOBJNS_NOT_SUPPORTED); /* docs/porting.md: not on Windows yet */
-  KT_STATUS(kobjns_duplicate_from(p, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &q),
-            KOBJNS_NOT_SUPPORTED);
-  (void)pid;
-  KT_OK(kobjns_process_terminate(p, 0));
-#else
   if (rc == KOBJNS_NOT_SUPPORTED && kt_under_valgrind()) {
     printf("(valgrind has no pidfd_getfd: 50, as documented) ");
     KT_OK(kobjns_process_terminate(p, 0));
@@ -744,13 +744,56 @@ static void duplicate_from_a_child(void) {
     KT_OK(kobjns_event_set(d)); /* the child's own event: it ends with 0 */
     KT_OK(kobjns_close(d));
   }
-#endif
   CU_ASSERT_EQUAL(ended_with(p), 0); /* set by us, or terminated with 0 */
   KT_OK(kobjns_close(p));
   KT_OK(kobjns_close(r));
 }
 
-#ifndef _WIN32
+#ifdef _WIN32
+static int count_handle_lists(const kobjns_object *o, void *arg) {
+  if (strstr(o->path, "kobjns-handles-")) ++*(int *)arg;
+  return 0;
+}
+
+/* Windows: a child's handles are listed in a section named after its id; a section of that name
+ * made before the child's, with a header that looks right, is not the child's and is not
+ * believed (5), and the child does not write into it. */
+static void squatted_mirror_not_believed(void) {
+  void *r = NULL, *w = NULL;
+  KT_OK(kobjns_pipe_create(&r, &w, 0));
+  kobjns_process_start s = {.command_line = kid_line("hold"), .flags = KOBJNS_PROCESS_SUSPENDED};
+  s.std_handles[KOBJNS_STD_OUTPUT] = w;
+  kobjns_sync *p = NULL, *t = NULL;
+  uint32_t pid = 0;
+  KT_OK(kobjns_process_create(&s, &p, &t, &pid, NULL));
+  KT_OK(kobjns_close(w));
+  char name[64];
+  snprintf(name, sizeof name, "kobjns-handles-%u", (unsigned)pid);
+  HANDLE squat = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, name);
+  uint32_t *header = squat ? MapViewOfFile(squat, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  CU_ASSERT_FATAL(header != NULL);
+  header[0] = 0x484a424bu; /* the magic, the version, the child's id, and "itself" */
+  header[1] = 1;
+  header[2] = pid;
+  header[4] = 4;
+  KT_OK(kobjns_thread_resume(t, NULL));
+  uint32_t value = read_value(r);
+  void *d = NULL;
+  KT_STATUS(kobjns_duplicate_from(p, value, 0, KOBJNS_DUPLICATE_SAME_ACCESS, &d),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(header[6], 0); /* no chunk of the child's */
+  int lists = 0;                 /* ours, the child's squatted one: bookkeeping, never listed */
+  KT_OK(kobjns_object_list(count_handle_lists, &lists));
+  CU_ASSERT_EQUAL(lists, 0);
+  KT_OK(kobjns_process_terminate(p, 0));
+  CU_ASSERT_EQUAL(ended_with(p), 0);
+  UnmapViewOfFile(header);
+  CloseHandle(squat);
+  KT_OK(kobjns_close(t));
+  KT_OK(kobjns_close(p));
+  KT_OK(kobjns_close(r));
+}
+#else
 /* A fork()ed child's handles (the same values as ours) can be taken from it at once. */
 static void duplicate_from_a_forked_child(void) {
   kobjns_sync *e = NULL, *ph = NULL;
@@ -807,6 +850,10 @@ void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "a pipe's end inherited by value", pipe_inherited, 0);
   kt_add(suite, "a suspended child holds nothing of ours", suspended_holds_nothing, 0);
   kt_add(suite, "a handle duplicated from another process", duplicate_from_a_child, 0);
+#ifdef _WIN32
+  kt_add(suite, "a squatted name of a child's handle list is not believed",
+         squatted_mirror_not_believed, 0);
+#endif
   kt_add(suite, "a handle duplicated from a fork()ed child",
          KT_POSIX_ONLY(duplicate_from_a_forked_child), KT_NEEDS_FORK);
   kt_add(suite, "the application is never searched for", application_not_searched, 0);

@@ -153,6 +153,27 @@ static const object_kind kinds[] = {
 };
 enum { KIND_SECTION, KIND_MUTANT, KIND_EVENT, KIND_SEMAPHORE, KIND_TIMER, KIND_COUNT };
 
+/* The kobjns type of the object `h` is a handle to, from Windows' own name for its type
+ * (NtQueryObject), with the rights the handle was granted: KOBJNS_TYPE_NONE when it is none of
+ * the types a handle can be passed on as (kinds[] and "File"). */
+kobjns_type kobjns__win32_handle_type(HANDLE h, unsigned *granted) {
+  *granted = 0;
+  if (!nt_ready()) return KOBJNS_TYPE_NONE;
+  union {
+    PUBLIC_OBJECT_TYPE_INFORMATION info;
+    unsigned char bytes[512];
+  } type;
+  PUBLIC_OBJECT_BASIC_INFORMATION basic;
+  if (nt.query_object(h, ObjectTypeInformation, &type, sizeof type, NULL) < 0 ||
+      nt.query_object(h, ObjectBasicInformation, &basic, sizeof basic, NULL) < 0)
+    return KOBJNS_TYPE_NONE;
+  *granted = basic.GrantedAccess;
+  if (is(&type.info.TypeName, L"File")) return KOBJNS_TYPE_FILE;
+  for (size_t k = 0; k < KIND_COUNT; k++)
+    if (is(&type.info.TypeName, kinds[k].nt_type)) return kinds[k].type;
+  return KOBJNS_TYPE_NONE;
+}
+
 /* What the object open as `h` (with the query right) is doing, in the words of kobjns_object's
  * `state`; "" when Windows does not say. */
 static void describe_state(size_t kind, HANDLE h, char *out, size_t size) {
@@ -294,7 +315,8 @@ static int each_object(const wchar_t *dir, const directory_entry *e, void *state
   while (kind < KIND_COUNT && !is(&e->type, kinds[kind].nt_type)) kind++;
   /* Names are counted strings and may hold a NUL, which no path we open can: such an object
    * (no kobjns name has one) is left out rather than mistaken for a shorter name. */
-  if (kind == KIND_COUNT || !*kinds[kind].open || wmemchr(e->name.Buffer, L'\0', name_len))
+  if (kind == KIND_COUNT || !*kinds[kind].open || wmemchr(e->name.Buffer, L'\0', name_len) ||
+      kobjns__win32_mirror_name(e->name.Buffer, name_len))
     return 0;
   wchar_t *path = malloc((dir_len + 1 + name_len + 1) * sizeof *path);
   if (!path) return KOBJNS_NOT_ENOUGH_MEMORY;

@@ -129,12 +129,11 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
                              kobjns__facts *facts) {
   HANDLE h = (HANDLE)(uintptr_t)copy;
   DWORD flags;
-  if (!GetHandleInformation(h, &flags) || !(flags & HANDLE_FLAG_INHERIT))
-    return KOBJNS_INVALID_HANDLE; /* not a handle this process inherited */
+  if (!GetHandleInformation(h, &flags)) return KOBJNS_INVALID_HANDLE; /* not a handle here */
   kobjns__object *o = kobjns__object_new(type, NULL);
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* The process's own now: a child of its own gets it only if asked again. */
-  SetHandleInformation(h, HANDLE_FLAG_INHERIT, 0);
+  if (flags & HANDLE_FLAG_INHERIT) SetHandleInformation(h, HANDLE_FLAG_INHERIT, 0);
   keep(h, type, access, o, facts);
   o->os.thread_started = 1;
   *out = o;

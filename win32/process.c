@@ -171,16 +171,6 @@ int kobjns__os_process_terminate(kobjns__object *o, uint32_t code) {
 
 uint32_t kobjns__os_current_process_id(void) { return GetCurrentProcessId(); }
 
-/* kobjns values are not native HANDLE values, and another process's table is not published
- * here: duplicating from another process is not supported on Windows yet (docs/porting.md). */
-void kobjns__os_handle_published(const kobjns__object *o) { (void)o; }
-void kobjns__os_handle_withdrawn(const kobjns__object *o) { (void)o; }
-int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_type *type,
-                              unsigned *access, uint64_t *copy) {
-  (void)process, (void)handle, (void)type, (void)access, (void)copy;
-  return KOBJNS_NOT_SUPPORTED;
-}
-
 /* NtQueryInformationProcess's ProcessBasicInformation: the parent's id is its last-but-one
  * field (InheritedFromUniqueProcessId). */
 typedef LONG(NTAPI *query_process_fn)(HANDLE, int, void *, ULONG, ULONG *);

@@ -35,4 +35,11 @@ HANDLE kobjns__win32_create_sync(const kobjns__create_args *a, SECURITY_ATTRIBUT
 /* thread.c: a new thread of the create's function, suspended until kobjns__os_thread_start. */
 HANDLE kobjns__win32_create_thread(const kobjns__create_args *a);
 
+/* inspect.c: the type of the object `h` is a handle to (KOBJNS_TYPE_NONE: none kobjns passes
+ * on), and the rights `h` was granted. */
+kobjns_type kobjns__win32_handle_type(HANDLE h, unsigned *granted);
+/* mirror.c: whether a name (`len` units) is that of a process's list of handles, kobjns's own
+ * bookkeeping, which listings leave out. */
+bool kobjns__win32_mirror_name(const wchar_t *name, size_t len);
+
 #endif
