@@ -35,6 +35,7 @@ extern "C" {
  * X(name, value, message); kobjns_status_name() and kobjns_strerror() read the same table. */
 #define KOBJNS_STATUS_MAP(X)                                                                       \
   X(SUCCESS, 0, "the operation completed successfully")                                            \
+  X(INVALID_FUNCTION, 1, "the handle's file cannot do this (a pipe or a terminal has no size)")    \
   X(FILE_NOT_FOUND, 2,                                                                             \
     "no object of that name exists in the namespace the name resolves to (or no such program)")    \
   X(PATH_NOT_FOUND, 3,                                                                             \
@@ -49,7 +50,13 @@ extern "C" {
     "type, or the handle is not valid")                                                            \
   X(NOT_ENOUGH_MEMORY, 8, "not enough memory")                                                     \
   X(GEN_FAILURE, 31, "the thread has ended: nothing can be queued to it")                          \
+  X(SHARING_VIOLATION, 32,                                                                         \
+    "another open of the file does not share the access asked for, or asks for access this open "  \
+    "does not share")                                                                              \
   X(NOT_SUPPORTED, 50, "not supported on this platform")                                           \
+  X(FILE_EXISTS, 80, "the file exists (a create that must make a new file)")                       \
+  X(DISK_FULL, 112, "there is not enough space on the disk")                                       \
+  X(NEGATIVE_SEEK, 131, "the file pointer would move before the start of the file")                \
   X(INVALID_PARAMETER, 87, "an argument is invalid (NULL, unknown flags, size 0, bad offset)")     \
   X(INSUFFICIENT_BUFFER, 122, "the buffer is too small; the length needed was stored")             \
   X(INVALID_NAME, 123, "the name has an empty component (for example \"Global\\\" or \"a\\\\b\")") \
@@ -79,6 +86,8 @@ extern "C" {
     "the view offset is not a multiple of the allocation granularity "                             \
     "(65536)")                                                                                     \
   X(NO_UNICODE_TRANSLATION, 1113, "the name is not valid UTF-8")                                   \
+  X(FILE_INVALID, 1006, "the file is empty: a mapping of it needs a size")                         \
+  X(USER_MAPPED_FILE, 1224, "the file has a mapped section: it cannot be made shorter")            \
   X(PRIVILEGE_NOT_HELD, 1314, "the caller lacks the privilege this needs")                         \
   X(INVALID_ACL, 1336,                                                                             \
     "the security descriptor's DACL is malformed or uses an unsupported "                          \
@@ -86,6 +95,7 @@ extern "C" {
   X(INVALID_SID, 1337, "the security descriptor names a SID that is malformed or not supported")   \
   X(INTERNAL_ERROR, 1359, "an unexpected operating-system error")                                  \
   X(FILE_CORRUPT, 1392, "the object's header is corrupt or was not written by kobjns")             \
+  X(CANT_RESOLVE_FILENAME, 1921, "the path has too many symbolic links (a loop)")                  \
   X(NO_SYSTEM_RESOURCES, 1450, "the system refused a thread (its limit of threads, or memory)")    \
   X(COMMITMENT_LIMIT, 1455, "not enough shared memory (on POSIX: /dev/shm is full)")               \
   X(TIMEOUT, 1460,                                                                                 \
@@ -206,6 +216,19 @@ KOBJNS_API int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t
 /* Open the existing section `name` for `access`, checked against its descriptor. */
 KOBJNS_API int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access,
                                    kobjns_section **out);
+/* A section of the file `file` (a handle of kobjns_file_open), named or not, as CreateFileMapping
+ * makes one of a file handle: `access` as for kobjns_section_create (the protection), which the
+ * file's handle must cover (read: KOBJNS_FILE_READ; write: KOBJNS_FILE_WRITE too; execute:
+ * KOBJNS_FILE_EXECUTE too; else 5). `size` 0 is the file's size (1006 for an empty file); a
+ * larger size extends the file when the section is writable, else it is 8. The size is kept to
+ * the byte (not rounded to pages). Views see the file, and writes through them reach it (the
+ * system writes them back; kobjns_view_flush at once). Another process opens it by name
+ * (kobjns_section_open) if it may open the file itself (POSIX: the file by its path, checked to
+ * be the same file; a file renamed or removed since is 2; the file's mode bits refusing is 5).
+ * An existing name: 183 with that section, as kobjns_section_create. */
+KOBJNS_API int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *file,
+                                               uint64_t size, unsigned access, const char *sddl,
+                                               kobjns_section **out);
 /* Map a view, the one MapViewOfFile maps for `access` (any bits of KOBJNS_MAP_ALL_ACCESS,
  * KOBJNS_MAP_COPY and KOBJNS_MAP_EXECUTE, else 87): KOBJNS_MAP_COPY alone a private
  * copy-on-write view (combined with other rights it is ignored); a write right a read/write
@@ -221,6 +244,9 @@ KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t o
 KOBJNS_API int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset,
                                      size_t length, void *base, void **addr);
 KOBJNS_API int kobjns_unmap(void *addr);
+/* Write the pages of [addr, addr + length) of a view to its section's file (FlushViewOfFile;
+ * length 0: to the view's end); nothing to do for a section in memory. 0; 487 (not in a view). */
+KOBJNS_API int kobjns_view_flush(const void *addr, size_t length);
 /* Close the handle; the name disappears when its last handle (in any process) closes.
  * Handles are checked, as Windows checks HANDLEs: after its close (a second close included) a
  * handle is answered with 6 by every function, and a call in progress in another thread when
@@ -485,6 +511,51 @@ KOBJNS_API int kobjns_file_read(void *file, void *buffer, uint32_t size, uint32_
 /* Write `size` bytes, all of them (WriteFile): 0 with *done; 232 when nobody reads the pipe any
  * more (POSIX: no SIGPIPE is raised); 5; 6; 87. */
 KOBJNS_API int kobjns_file_write(void *file, const void *buffer, uint32_t size, uint32_t *done);
+
+/* Files by path (CreateFile): `path` is the system's own (UTF-8; POSIX: a POSIX path, Windows: a
+ * Windows path; the facade maps Windows paths to POSIX ones, docs/porting.md). `access` the
+ * file rights (KOBJNS_FILE_READ/WRITE, KOBJNS_GENERIC_READ/WRITE/EXECUTE, or 0: attributes
+ * only); `share` what other opens of the same file may do meanwhile (KOBJNS_FILE_SHARE_*),
+ * enforced among kobjns processes and the opener's own opens (POSIX: byte-range locks far past
+ * any data, which the kernel keeps per open file; an open whose file cannot be read is not
+ * counted); `disposition` one of KOBJNS_CREATE_NEW ... KOBJNS_TRUNCATE_EXISTING; `flags`
+ * KOBJNS_FILE_FLAG_* (others: 87). A new file gets the mode 0666 less the umask (0444 with
+ * KOBJNS_FILE_READ_ONLY). 0, or 183 with the handle when CREATE_ALWAYS or OPEN_ALWAYS found the
+ * file; 2 (no such file), 3 (no such directory), 5 (refused, or a directory without
+ * KOBJNS_FILE_FLAG_DIRECTORY), 32 (share modes), 80 (CREATE_NEW: it exists), 87 (bad
+ * disposition, TRUNCATE_EXISTING without write access), 112, 206, 1113, 4, 8. */
+#define KOBJNS_FILE_SHARE_READ 0x1u
+#define KOBJNS_FILE_SHARE_WRITE 0x2u
+#define KOBJNS_FILE_SHARE_DELETE 0x4u
+#define KOBJNS_FILE_EXECUTE 0x0020u /* FILE_EXECUTE: what an executable mapping needs */
+#define KOBJNS_CREATE_NEW 1u
+#define KOBJNS_CREATE_ALWAYS 2u
+#define KOBJNS_OPEN_EXISTING 3u
+#define KOBJNS_OPEN_ALWAYS 4u
+#define KOBJNS_TRUNCATE_EXISTING 5u
+#define KOBJNS_FILE_READ_ONLY 0x1u           /* FILE_ATTRIBUTE_READONLY: a new file's mode */
+#define KOBJNS_FILE_FLAG_DIRECTORY 0x2000000u /* FILE_FLAG_BACKUP_SEMANTICS: a directory too */
+#define KOBJNS_FILE_FLAG_WRITE_THROUGH 0x80000000u /* each write reaches the disk */
+KOBJNS_API int kobjns_file_open(const char *path, unsigned access, unsigned share,
+                                unsigned disposition, unsigned flags, void **out);
+/* Remove the file `path` (DeleteFile): 0; 2; 3; 5 (refused, or a directory); 32 (an open of it
+ * in a kobjns process does not share delete access); 87; 1113. */
+KOBJNS_API int kobjns_file_delete(const char *path);
+/* A file's size (GetFileSizeEx). 0; 6; 87; 1 (not a file: a pipe or a terminal). */
+KOBJNS_API int kobjns_file_size(void *file, uint64_t *size);
+/* Move the file pointer (SetFilePointerEx): `method` 0 from the start, 1 from the current
+ * position, 2 from the end; *position (may be NULL) the new one. 0; 131 (before the start); 87;
+ * 6; 1 (a pipe). Handles duplicated or inherited share one pointer, as on Windows. */
+#define KOBJNS_FILE_BEGIN 0u
+#define KOBJNS_FILE_CURRENT 1u
+#define KOBJNS_FILE_END 2u
+KOBJNS_API int kobjns_file_seek(void *file, int64_t distance, unsigned method, uint64_t *position);
+/* Make the file end at its pointer (SetEndOfFile; needs KOBJNS_FILE_WRITE): 0; 5; 6; 112; 1224
+ * (shorter than a section of it, in any kobjns process, maps). */
+KOBJNS_API int kobjns_file_set_end(void *file);
+/* Write what the system holds of the file to the disk (FlushFileBuffers; needs write access):
+ * 0; 5; 6. */
+KOBJNS_API int kobjns_file_flush(void *file);
 
 /* Free what kobjns allocated for the caller (kobjns_command_line_split's block). NULL: nothing. */
 KOBJNS_API void kobjns_free(void *p);

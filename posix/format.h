@@ -25,11 +25,15 @@
  *    given back with one swap when nobody waits.
  * 6: a stored thread names its process image (`image`), which exec() ends; 128 pid namespaces
  *    (from 256) keep the page within 4096 bytes.
- * 7: a timer's due time, period and expiries at the end of the sync page. */
-#define KOBJNS__FORMAT_VERSION 7u
+ * 7: a timer's due time, period and expiries at the end of the sync page.
+ * 8: a section of a file (KOBJNS__FLAG_FILE): its file named after the path (backing_len). */
+#define KOBJNS__FORMAT_VERSION 8u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 #define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
+/* A section of a file: no bytes after the header; the file is named after the path
+ * (kobjns__stored_file) and views map it. */
+#define KOBJNS__FLAG_FILE 0x4u
 
 /* --- the stored security descriptor ----------------------------------------------------------- */
 
@@ -67,11 +71,20 @@ typedef struct kobjns__header {
   _Alignas(8) uint64_t size; /* bytes the user can map */
   uint32_t creator_uid;      /* informational: the file's owner is what is trusted */
   uint32_t creator_session;
-  uint32_t path_len; /* canonical path bytes after this struct (no NUL) */
-  uint32_t reserved;
+  uint32_t path_len;    /* canonical path bytes after this struct (no NUL) */
+  uint32_t backing_len; /* KOBJNS__FLAG_FILE: kobjns__stored_file and its path, after the path */
   kobjns__stored_sd sd;
   uint32_t reserved2; /* pads the struct to a multiple of 8 on every ABI */
 } kobjns__header;
+
+/* The file of a section of a file, after the canonical path: the file as it was when the section
+ * was made (an opener checks the path still leads to it), then its absolute path (no NUL). */
+typedef struct kobjns__stored_file {
+  _Alignas(8) uint64_t dev;
+  _Alignas(8) uint64_t ino;
+  uint32_t path_len;
+  uint32_t reserved;
+} kobjns__stored_file;
 
 /* --- the state page of a mutex, event or semaphore -------------------------------------------- */
 
@@ -184,10 +197,14 @@ KOBJNS__AT(kobjns__header, size, 16);
 KOBJNS__AT(kobjns__header, creator_uid, 24);
 KOBJNS__AT(kobjns__header, creator_session, 28);
 KOBJNS__AT(kobjns__header, path_len, 32);
-KOBJNS__AT(kobjns__header, reserved, 36);
+KOBJNS__AT(kobjns__header, backing_len, 36);
 KOBJNS__AT(kobjns__header, sd, 40);
 KOBJNS__AT(kobjns__header, reserved2, 428);
 _Static_assert(sizeof(kobjns__header) == 432, "the header's fixed part is 432 bytes");
+KOBJNS__AT(kobjns__stored_file, dev, 0);
+KOBJNS__AT(kobjns__stored_file, ino, 8);
+KOBJNS__AT(kobjns__stored_file, path_len, 16);
+_Static_assert(sizeof(kobjns__stored_file) == 24, "a file is 24 bytes and its path");
 KOBJNS__AT(kobjns__stored_thread, tid, 0);
 KOBJNS__AT(kobjns__stored_thread, pid, 4);
 KOBJNS__AT(kobjns__stored_thread, start, 8);

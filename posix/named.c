@@ -152,24 +152,27 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
                          kobjns__named *out) {
   size_t path_len = a->name ? kobjns__path_len(a->name) : 0;
   uint32_t page = kobjns__page_size();
-  uint32_t header_size = (uint32_t)((sizeof(kobjns__header) + path_len + page - 1) / page * page);
-  kobjns__header *h = calloc(1, sizeof *h + path_len);
+  size_t stored = sizeof(kobjns__header) + path_len + a->backing_len;
+  uint32_t header_size = (uint32_t)((stored + page - 1) / page * page);
+  kobjns__header *h = calloc(1, stored);
   if (!h) return KOBJNS_NOT_ENOUGH_MEMORY;
   *h = (kobjns__header){.magic = KOBJNS__MAGIC,
                         .version = KOBJNS__HEADER_VERSION,
                         .type = (uint16_t)a->type->type,
                         .header_size = header_size,
                         .flags = a->flags,
-                        .size = a->size,
+                        .size = a->section_size ? a->section_size : a->size,
                         .creator_uid = ctx->token.uid,
                         .creator_session = ctx->token.session,
-                        .path_len = (uint32_t)path_len};
+                        .path_len = (uint32_t)path_len,
+                        .backing_len = a->backing_len};
   if (a->sd)
     out->sd = *a->sd;
   else
     kobjns__sd_default_as(kobjns__type(a->type->type)->mapping, &out->sd, ctx->token.uid);
   kobjns__sd_store(&out->sd, &h->sd);
   if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
+  if (a->backing_len) memcpy((char *)(h + 1) + path_len, a->backing, a->backing_len);
   bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
   mode_t mode = mode_for(a->type, &out->sd, &ctx->token, ctx->token.uid, read_only);
 
@@ -185,10 +188,10 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   int err = reserve(fd, total);
   if (err == EOPNOTSUPP || err == EINVAL) err = ftruncate(fd, total) < 0 ? errno : 0;
   if (!err) {
-    ssize_t written = pwrite(fd, h, sizeof *h + path_len, 0);
+    ssize_t written = pwrite(fd, h, stored, 0);
     if (written < 0)
       err = errno;
-    else if ((size_t)written != sizeof *h + path_len)
+    else if ((size_t)written != stored)
       err = EIO;
   }
   /* Acting as another user (root only): that user owns the object. */
@@ -285,14 +288,20 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
       .name = a->name,
       .native = o->os.native,
       .flags = (a->read_only ? KOBJNS__FLAG_READ_ONLY : 0u) |
-               (a->executable ? KOBJNS__FLAG_EXECUTABLE : 0u),
+               (a->executable ? KOBJNS__FLAG_EXECUTABLE : 0u) | (a->file ? KOBJNS__FLAG_FILE : 0u),
       .size = t->file_size(a),
+      .section_size = a->size,
       .sd = a->sd,
       .create = a,
       .object = o,
   };
+  void *backing = NULL;
+  int rc = a->file ? kobjns__section_backing(a, &backing, &args.backing_len) : 0;
+  if (rc) return rc;
+  args.backing = backing;
   kobjns__named n;
-  int rc = kobjns__named_create(ctx, &args, &n);
+  rc = kobjns__named_create(ctx, &args, &n);
+  free(backing);
   if (rc) return rc;
   o->os.header_size = n.h.header_size;
   facts->size = a->type == KOBJNS_TYPE_SECTION ? a->size : 0;

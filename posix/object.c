@@ -615,10 +615,16 @@ uint32_t kobjns__page_size(void) {
 
 bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st, kobjns__sd *sd) {
   uint32_t page = kobjns__page_size();
+  /* A section of a file keeps no bytes of its own: the file holds them. */
+  bool of_file = h->flags & KOBJNS__FLAG_FILE;
+  uint64_t bytes = of_file ? 0 : h->size;
   return h->header_size % page == 0 && h->header_size <= KOBJNS__HEADER_MAX &&
          h->header_size >= sizeof *h && h->path_len <= h->header_size - sizeof *h &&
+         h->backing_len <= h->header_size - sizeof *h - h->path_len &&
+         (of_file ? h->backing_len > sizeof(kobjns__stored_file) && h->type == KOBJNS_TYPE_SECTION
+                  : h->backing_len == 0) &&
          h->size <= (uint64_t)INT64_MAX - h->header_size &&
-         (uint64_t)st->st_size == h->header_size + h->size && kobjns__sd_load(&h->sd, sd);
+         (uint64_t)st->st_size == h->header_size + bytes && kobjns__sd_load(&h->sd, sd);
 }
 
 size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {

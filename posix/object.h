@@ -99,6 +99,13 @@ bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st
 /* The system page size, read once. */
 uint32_t kobjns__page_size(void);
 
+/* file.c: mark the description `fd` (open for reading) as a section's of the file, which keeps
+ * the file from being made shorter (SetEndOfFile's 1224): 0 or an errno. */
+int kobjns__file_mapped_take(int fd);
+/* section.c: the stored file (kobjns__stored_file and its path, malloc'd) of a section of the
+ * file a->file, for its header. */
+int kobjns__section_backing(const kobjns__create_args *a, void **out, uint32_t *len);
+
 /* --- typed objects (named.c): sections, mutexes, events, semaphores ------------------------- */
 
 /* What differs by type in the shm directory; named.c does the rest. */
@@ -156,6 +163,9 @@ typedef struct kobjns__named_create_args {
   const char *native;                /* its native name */
   uint32_t flags;                    /* KOBJNS__FLAG_* */
   uint64_t size;                     /* bytes after the header */
+  uint64_t section_size;             /* the header's size when it is not `size` (a file's) */
+  const void *backing;               /* KOBJNS__FLAG_FILE: the stored file and its path */
+  uint32_t backing_len;
   const kobjns__sd *sd;              /* NULL: the default (creator, SYSTEM, administrators) */
   const kobjns__create_args *create; /* for the type's init */
   kobjns__object *object;            /* the handle's object, for the type's init */

@@ -42,6 +42,8 @@ typedef struct kobjns__os_object {
   struct kobjns__timer_reg *routine;   /* a timer: the completion routine this handle set */
   struct kobjns__process *process;     /* a process, or another process's first thread: its
                                           record (posix/process.c) */
+  bool of_file;                        /* a section of a file: views map file_fd */
+  int file_fd;                         /* its own description of the file (holds MAPPED) */
   char native[KOBJNS__NATIVE_MAX + 1]; /* "" for an unnamed object */
 } kobjns__os_object;
 

@@ -88,6 +88,35 @@ int kobjns__plat_reopen(int fd, bool read_only) {
   return again < 0 ? -errno : again;
 }
 
+char *kobjns__plat_fd_path(int fd) {
+  char self[64], buf[PATH_MAX + 1];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(self, buf, sizeof buf);
+  if (n < 0) return NULL;
+  if (n >= (ssize_t)sizeof buf || buf[0] != '/') { /* longer than a path, or not a path at all */
+    errno = ENAMETOOLONG;
+    return NULL;
+  }
+  buf[n] = '\0';
+  return strdup(buf);
+}
+
+int kobjns__plat_open_for_attributes(const char *path) { return open(path, O_PATH | O_CLOEXEC); }
+
+int kobjns__plat_range_share(int fd, off_t at, bool take) {
+  struct flock l = {
+      .l_type = take ? F_RDLCK : F_UNLCK, .l_whence = SEEK_SET, .l_start = at, .l_len = 1};
+  if (fcntl(fd, F_OFD_SETLK, &l) == 0) return 0;
+  return errno == EINVAL ? ENOTSUP : errno; /* a kernel before 3.15 */
+}
+
+int kobjns__plat_range_held_by_other(int fd, off_t at) {
+  /* A write lock would conflict with any other description's read lock; ours never do. */
+  struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = at, .l_len = 1};
+  if (fcntl(fd, F_OFD_GETLK, &l) < 0) return -errno;
+  return l.l_type != F_UNLCK;
+}
+
 /* --- mapping ---------------------------------------------------------------------------------- */
 
 int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off_t offset,

@@ -53,6 +53,21 @@ bool kobjns__plat_hardlinks_protected(void);
  * or -errno (-EACCES when the file's mode now refuses that access); -ENOTSUP where the system
  * has no way (then the child shares its parent's). Linux: /proc/self/fd. */
 int kobjns__plat_reopen(int fd, bool read_only);
+/* The absolute path the open file `fd` was reached by (malloc'd), or NULL (errno set). Linux:
+ * readlink of /proc/self/fd/N. */
+char *kobjns__plat_fd_path(int fd);
+/* `path` opened for its attributes alone (fstat), where its mode refuses reading: >= 0 or -1
+ * (errno). Linux: O_PATH. */
+int kobjns__plat_open_for_attributes(const char *path);
+
+/* --- share modes: byte-range locks that belong to an open file description --------------------
+ * One byte each, far past any data; a lock is the kernel's (it goes with the last descriptor of
+ * the description, a killed process's too) and is taken without blocking. Linux: OFD locks. */
+/* Take (shared) or drop the byte `at` for the description of `fd` (open for reading): 0 or an
+ * errno (ENOTSUP where the system has no such locks). */
+int kobjns__plat_range_share(int fd, off_t at, bool take);
+/* Whether another description holds the byte `at` of the file of `fd`: 1, 0, or -errno. */
+int kobjns__plat_range_held_by_other(int fd, off_t at);
 
 /* --- mapping ---------------------------------------------------------------------------------- */
 

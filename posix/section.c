@@ -1,4 +1,5 @@
-/* POSIX sections: an object file in the shm directory, header first, user bytes after it. */
+/* POSIX sections: an object file in the shm directory, header first, user bytes after it; or,
+ * for a section of a file, the header alone, naming the file, which views map. */
 #include "object.h"
 #include "platform.h"
 #include "view.h"
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* --- typed-object parts ------------------------------------------------------------------- */
@@ -27,15 +29,120 @@ static unsigned granted_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token
 
 static bool open_writable(unsigned desired) { return desired & KOBJNS__SECTION_MAP_WRITE; }
 
-static uint64_t file_size(const kobjns__create_args *a) { return a->size; }
+static uint64_t file_size(const kobjns__create_args *a) { return a->file ? 0 : a->size; }
+
+/* `fd`, a description of the section's file of its own, kept in `o`, marked as mapped. */
+static int keep_file(kobjns__object *o, int fd) {
+  int err = kobjns__file_mapped_take(fd);
+  if (err) {
+    close(fd);
+    return kobjns__status_from_errno(err);
+  }
+  o->os.of_file = true;
+  o->os.file_fd = fd;
+  return 0;
+}
+
+int kobjns__section_backing(const kobjns__create_args *a, void **out, uint32_t *len) {
+  int fd = a->file->os.hold.fd;
+  struct stat st;
+  char *path = kobjns__plat_fd_path(fd);
+  if (!path || fstat(fd, &st) < 0) {
+    int err = errno;
+    free(path);
+    return err == ENAMETOOLONG ? KOBJNS_FILENAME_EXCED_RANGE : kobjns__status_from_errno(err);
+  }
+  size_t path_len = strlen(path);
+  kobjns__stored_file *f = malloc(sizeof *f + path_len);
+  if (!f) {
+    free(path);
+    return KOBJNS_NOT_ENOUGH_MEMORY;
+  }
+  *f = (kobjns__stored_file){
+      .dev = (uint64_t)st.st_dev, .ino = (uint64_t)st.st_ino, .path_len = (uint32_t)path_len};
+  memcpy(f + 1, path, path_len);
+  free(path);
+  *out = f;
+  *len = (uint32_t)(sizeof *f + path_len);
+  return 0;
+}
+
+/* A new section of a file: the file made as long as the section (the core allowed it: a
+ * writable section), and a description of its own, which the section's views map. */
+static int init(int fd, uint32_t header_size, const kobjns__create_args *a, kobjns__object *o) {
+  (void)fd, (void)header_size;
+  if (!a->file) return 0;
+  int file = a->file->os.hold.fd;
+  struct stat st;
+  if (fstat(file, &st) < 0) return kobjns__status_from_errno(errno);
+  if ((uint64_t)st.st_size < a->size && ftruncate(file, (off_t)a->size) < 0)
+    return errno == ENOSPC || errno == EDQUOT || errno == EFBIG ? KOBJNS_DISK_FULL
+                                                                : kobjns__status_from_errno(errno);
+  int own = kobjns__plat_reopen(file, a->read_only);
+  if (own == -ENOTSUP) own = fcntl(file, F_DUPFD_CLOEXEC, 3); /* then it shares the handle's */
+  if (own < 0) return kobjns__status_from_errno(own == -1 ? errno : -own);
+  return keep_file(o, own);
+}
+
+static void release(kobjns__object *o) {
+  if (o->os.of_file) close(o->os.file_fd);
+  o->os.of_file = false;
+}
+
+static void share(kobjns__object *to, kobjns__object *from, bool move) {
+  (void)move;
+  if (!from->os.of_file) return;
+  to->os.file_fd = fcntl(from->os.file_fd, F_DUPFD_CLOEXEC, 3); /* the same description */
+  to->os.of_file = to->os.file_fd >= 0;
+}
+
+/* The file of an existing section of a file, opened by its path and checked to be the same
+ * file: the kernel decides whether this process may open it. */
+static int open_file(kobjns__object *o, const kobjns__named *n, bool writable) {
+  uint32_t len = n->h.backing_len;
+  char *buf = malloc((size_t)len + 1);
+  if (!buf) return KOBJNS_NOT_ENOUGH_MEMORY;
+  kobjns__stored_file f;
+  int rc = pread(n->fd, buf, len, (off_t)(sizeof n->h + n->h.path_len)) == (ssize_t)len
+               ? 0
+               : KOBJNS_FILE_CORRUPT;
+  if (!rc) {
+    memcpy(&f, buf, sizeof f);
+    if (f.path_len != len - sizeof f) rc = KOBJNS_FILE_CORRUPT;
+  }
+  int fd = -1;
+  if (!rc) {
+    char *path = buf + sizeof f;
+    path[f.path_len] = '\0';
+    struct stat st;
+    if (strlen(path) != f.path_len || path[0] != '/')
+      rc = KOBJNS_FILE_CORRUPT;
+    else if ((fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY)) < 0)
+      rc = errno == ENOENT || errno == ENOTDIR ? KOBJNS_FILE_NOT_FOUND
+                                               : kobjns__status_from_errno(errno);
+    else if (fstat(fd, &st) < 0 || (uint64_t)st.st_dev != f.dev || (uint64_t)st.st_ino != f.ino)
+      rc = KOBJNS_FILE_NOT_FOUND; /* renamed or removed since: another file has the path */
+  }
+  free(buf);
+  if (rc) {
+    if (fd >= 0) close(fd);
+    return rc;
+  }
+  if ((fd = kobjns__fd_above_std(fd)) < 0) return kobjns__status_from_errno(errno);
+  return keep_file(o, fd);
+}
 
 static int adopt(kobjns__object *o, const kobjns__named *n, bool writable, kobjns__facts *facts) {
-  (void)o;
   bool read_only = n->h.flags & KOBJNS__FLAG_READ_ONLY;
   /* A read-only section has no write bits; a handle may still carry write access to it. */
   if (writable && !n->fd_writable && !read_only) {
     facts->denial = KOBJNS_DENIAL_MODE_BITS;
     return KOBJNS_ACCESS_DENIED;
+  }
+  int rc = (n->h.flags & KOBJNS__FLAG_FILE) ? open_file(o, n, writable && !read_only) : 0;
+  if (rc) {
+    if (rc == KOBJNS_ACCESS_DENIED) facts->denial = KOBJNS_DENIAL_MODE_BITS;
+    return rc;
   }
   facts->size = n->h.size;
   facts->read_only = read_only;
@@ -50,6 +157,10 @@ const kobjns__named_type kobjns__posix_section = {
     .open_writable = open_writable,
     .file_size = file_size,
     .adopt = adopt,
+    .init = init,
+    .unpublished = release,
+    .release = release,
+    .share = share,
 };
 
 /* --- views --------------------------------------------------------------------------------- */
@@ -64,8 +175,10 @@ int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint
   int prot = prots[kind] | (exec ? PROT_EXEC : 0);
   int flags = kind == KOBJNS__VIEW_COPY ? MAP_PRIVATE : MAP_SHARED;
   void *p;
-  int err = kobjns__plat_map(base, length, prot, flags, s->os.hold.fd,
-                             (off_t)(s->os.header_size + offset), &p);
+  int err = s->os.of_file
+                ? kobjns__plat_map(base, length, prot, flags, s->os.file_fd, (off_t)offset, &p)
+                : kobjns__plat_map(base, length, prot, flags, s->os.hold.fd,
+                                   (off_t)(s->os.header_size + offset), &p);
   if (err) return err == EEXIST ? KOBJNS_INVALID_ADDRESS : kobjns__status_from_errno(err);
   int rc = kobjns__view_add(p, length);
   if (rc) {

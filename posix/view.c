@@ -29,3 +29,18 @@ void kobjns__view_release(void) {
   kobjns__ptrmap_release(&views);
   kobjns__os_registry_unlock();
 }
+
+int kobjns__view_containing(const void *addr, void **base, size_t *length) {
+  int rc = KOBJNS_INVALID_ADDRESS;
+  kobjns__os_registry_lock();
+  for (size_t i = 0; i < views.nslots && rc; i++) {
+    uintptr_t b = (uintptr_t)views.slots[i].key, a = (uintptr_t)addr;
+    if (b && a >= b && a - b < views.slots[i].value) {
+      *base = (void *)b;
+      *length = (size_t)views.slots[i].value;
+      rc = 0;
+    }
+  }
+  kobjns__os_registry_unlock();
+  return rc;
+}

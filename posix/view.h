@@ -6,6 +6,8 @@
 
 int kobjns__view_add(void *addr, size_t length);     /* 0 or 8 */
 int kobjns__view_remove(void *addr, size_t *length); /* 0 or 487 */
-void kobjns__view_release(void);                     /* library unload */
+void kobjns__view_release(void);
+/* The view `addr` lies in: 0 with its base and length, or 487. */
+int kobjns__view_containing(const void *addr, void **base, size_t *length);                     /* library unload */
 
 #endif

@@ -135,6 +135,19 @@ int kobjns__os_pipe(intptr_t *read_end, intptr_t *write_end, uint32_t size);
 /* Make `o` (KOBJNS_TYPE_FILE) the owner of `file`; close a file no object took. */
 void kobjns__os_file_adopt(kobjns__object *o, intptr_t file);
 void kobjns__os_file_discard(intptr_t file);
+/* A file by path, as kobjns_file_open documents (the core validated the arguments): 0 or 183
+ * (it existed: OPEN_ALWAYS, CREATE_ALWAYS) with *file, or a status. */
+int kobjns__os_file_open(const char *path, unsigned access, unsigned share, unsigned disposition,
+                         unsigned flags, intptr_t *file);
+/* Remove a file, as kobjns_file_delete documents. */
+int kobjns__os_file_delete(const char *path);
+/* The rest of kobjns_file_*: the core checked the handle's type and rights. */
+int kobjns__os_file_size(kobjns__object *f, uint64_t *size);
+int kobjns__os_file_seek(kobjns__object *f, int64_t distance, unsigned method, uint64_t *position);
+int kobjns__os_file_set_end(kobjns__object *f);
+int kobjns__os_file_flush(kobjns__object *f);
+/* kobjns_view_flush: the range's pages written to the file behind them. 0 or 487. */
+int kobjns__os_view_flush(const void *addr, size_t length);
 /* Read (at least one byte, or 109 at a pipe's end) and write (all): 0 with *done, or a status. */
 int kobjns__os_file_read(kobjns__object *f, void *buffer, uint32_t size, uint32_t *done);
 int kobjns__os_file_write(kobjns__object *f, const void *buffer, uint32_t size, uint32_t *done);

@@ -103,7 +103,8 @@ typedef struct kobjns__create_args {
   unsigned existing_access; /* asked of an existing object of the name (then 183); a new
                                object's handle gets it too */
   /* The type's own arguments. */
-  uint64_t size;                    /* section: whole pages */
+  uint64_t size;                    /* section: whole pages (of a file: to the byte) */
+  struct kobjns__object *file;      /* section: the file it maps (KOBJNS_TYPE_FILE), or NULL */
   bool read_only;                   /* section */
   bool executable;                  /* section: views may be executable */
   bool initial_owner;               /* mutex */

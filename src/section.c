@@ -47,6 +47,54 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
   return kobjns__create_object(ctx, name, &a, (void **)out);
 }
 
+/* The file rights a section of a file needs of the file's handle (CreateFileMapping's rule). */
+static unsigned file_rights_needed(bool read_only, bool executable) {
+  return KOBJNS__FILE_READ_DATA | (read_only ? 0u : KOBJNS__FILE_WRITE_DATA) |
+         (executable ? KOBJNS__FILE_EXECUTE : 0u);
+}
+
+int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *file, uint64_t size,
+                                    unsigned access, const char *sddl, kobjns_section **out) {
+  if (!out) return KOBJNS_INVALID_PARAMETER;
+  *out = NULL;
+  if (access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+  if (size > MAX_SECTION_SIZE) return KOBJNS_ARITHMETIC_OVERFLOW;
+  kobjns__sd sd;
+  int rc;
+  if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;
+  kobjns__object *f = kobjns__handle_get(file, KOBJNS_TYPE_FILE);
+  if (!f) return KOBJNS_INVALID_HANDLE;
+  unsigned desired = desired_access(access);
+  bool read_only = !(desired & KOBJNS__SECTION_MAP_WRITE);
+  bool executable = access & KOBJNS_MAP_EXECUTE;
+  uint64_t file_size = 0;
+  unsigned needed = file_rights_needed(read_only, executable);
+  if ((f->access & needed) != needed)
+    rc = KOBJNS_ACCESS_DENIED;
+  else if ((rc = kobjns__os_file_size(f, &file_size)))
+    rc = KOBJNS_BAD_EXE_FORMAT; /* a pipe or a terminal cannot be mapped (Windows' answer) */
+  else if (size == 0 && file_size == 0)
+    rc = KOBJNS_FILE_INVALID;
+  else if (size > file_size && read_only)
+    rc = KOBJNS_NOT_ENOUGH_MEMORY; /* only a writable section may make its file longer */
+  if (!rc) {
+    kobjns__create_args a = {
+        .type = KOBJNS_TYPE_SECTION,
+        .sd = sddl ? &sd : NULL,
+        .sddl = sddl,
+        .desired = desired,
+        .existing_access = kobjns__section_existing_access(read_only),
+        .size = size ? size : file_size,
+        .file = f,
+        .read_only = read_only,
+        .executable = executable,
+    };
+    rc = kobjns__create_object(ctx, name, &a, (void **)out);
+  }
+  kobjns__handle_put(f);
+  return rc;
+}
+
 int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;

@@ -689,7 +689,7 @@ static const row context_rows[] = {
 };
 
 static const int64_t unknown_statuses[] = {
-    -1, INT_MIN, INT_MAX, 1, 7, 9, 86, 88, 121, 124, 182, 184, 488, 1456, 0x80070005LL, 10000};
+    -1, INT_MIN, INT_MAX, 10, 7, 9, 86, 88, 121, 124, 182, 184, 488, 1456, 0x80070005LL, 10000};
 
 static void contexts_and_statuses(void) {
   table t = {0};

@@ -71,6 +71,14 @@ int kt_kid_main(int argc, char **argv) {
     }
     return 0;
   }
+  if (!strcmp(mode, "mapread") && argc == 5) {
+    /* The section named argv[3], in this process's own session, holds argv[4]. */
+    kobjns_section *s = NULL;
+    void *view = NULL;
+    if (kobjns_section_open(NULL, argv[3], KOBJNS_MAP_READ, &s)) return 2;
+    if (kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view)) return 3;
+    return memcmp(view, argv[4], strlen(argv[4])) ? 4 : 0;
+  }
   if (!strcmp(mode, "write") && argc == 5) {
     void *view = NULL;
     if (kobjns_section_map(handle_arg(argv[3]), KOBJNS_MAP_WRITE, 0, 0, &view)) return 2;

@@ -17,7 +17,6 @@ int kobjns__status_from_win32(DWORD error) {
 #undef KOBJNS_KNOWN_
     return (int)error;
     case ERROR_OUTOFMEMORY: return KOBJNS_NOT_ENOUGH_MEMORY;
-    case ERROR_DISK_FULL:
     case ERROR_NOT_ENOUGH_QUOTA: return KOBJNS_COMMITMENT_LIMIT;
     case ERROR_INVALID_SECURITY_DESCR: return KOBJNS_INVALID_ACL;
     default: return KOBJNS_INTERNAL_ERROR;
@@ -117,8 +116,8 @@ HANDLE kobjns__win32_create_section(const kobjns__create_args *a, SECURITY_ATTRI
   DWORD protect = a->executable ? (a->read_only ? PAGE_EXECUTE_READ : PAGE_EXECUTE_READWRITE)
                                 : (a->read_only ? PAGE_READONLY : PAGE_READWRITE);
   protect |= SEC_COMMIT;
-  return CreateFileMappingW(INVALID_HANDLE_VALUE, sa, protect, (DWORD)(a->size >> 32),
-                            (DWORD)a->size, name);
+  HANDLE file = a->file ? a->file->os.handle : INVALID_HANDLE_VALUE;
+  return CreateFileMappingW(file, sa, protect, (DWORD)(a->size >> 32), (DWORD)a->size, name);
 }
 
 void kobjns__win32_section_facts(HANDLE h, unsigned granted, kobjns__facts *facts) {

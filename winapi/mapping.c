@@ -62,10 +62,13 @@ DWORD kobjns__facade_check_ansi_name(const char *name) {
 
 static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD protect,
                              DWORD size_high, DWORD size_low, const char *name) {
-  /* Only sections backed by the paging file: there are no file handles here. */
-  if (file != INVALID_HANDLE_VALUE) return failed(ERROR_INVALID_HANDLE);
   unsigned access = access_for_protection(protect);
-  DWORD error = check_sec_flags(protect & ~PROTECTION_MASK);
+  DWORD flags = protect & ~PROTECTION_MASK;
+  /* SEC_COMMIT is a paging-file section's word; a file's views are the file anyway. */
+  if (file != INVALID_HANDLE_VALUE && (flags & SEC_COMMIT)) flags &= ~(DWORD)SEC_COMMIT;
+  DWORD error = file != INVALID_HANDLE_VALUE && flags
+                    ? (flags & SEC_IMAGE ? ERROR_BAD_EXE_FORMAT : ERROR_INVALID_PARAMETER)
+                    : check_sec_flags(flags);
   if (error) return failed(error);
   if (!access) return failed(ERROR_INVALID_PARAMETER);
   const char *sddl = NULL;
@@ -73,7 +76,9 @@ static HANDLE create_mapping(HANDLE file, const SECURITY_ATTRIBUTES *sa, DWORD p
   if (error) return failed(error);
   uint64_t size = (uint64_t)size_high << 32 | size_low;
   kobjns_section *s = NULL;
-  int rc = kobjns_section_create(NULL, name, size, access, sddl, &s);
+  int rc = file == INVALID_HANDLE_VALUE
+               ? kobjns_section_create(NULL, name, size, access, sddl, &s)
+               : kobjns_section_create_from_file(NULL, name, file, size, access, sddl, &s);
   if (!s) return failed((DWORD)rc);
   HANDLE h = kobjns__facade_handle(s);
   kobjns__facade_inherit(h, sa && sa->bInheritHandle);
@@ -158,16 +163,11 @@ KOBJNS_WIN32_API BOOL WINAPI UnmapViewOfFile(LPCVOID addr) {
   return rc == 0;
 }
 
-/* Sections live in memory (no file behind them): flushing checks the range is mapped. */
+/* A section of a file: its pages written to the file (0 bytes: to the view's end). */
 KOBJNS_WIN32_API BOOL WINAPI FlushViewOfFile(LPCVOID addr, SIZE_T bytes) {
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t start = (uintptr_t)addr & ~(page - 1);
-  size_t length = bytes ? (uintptr_t)addr + bytes - start : page;
-  if (!addr || msync((void *)start, length, MS_ASYNC) < 0) {
-    SetLastError(ERROR_INVALID_ADDRESS);
-    return FALSE;
-  }
-  return TRUE;
+  int rc = kobjns_view_flush(addr, bytes);
+  if (rc) SetLastError((DWORD)rc);
+  return rc == 0;
 }
 
 KOBJNS_WIN32_API BOOL WINAPI ProcessIdToSessionId(DWORD pid, DWORD *session) {

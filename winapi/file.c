@@ -1,0 +1,187 @@
+/* Files by path: CreateFile and what goes with it. A Windows path becomes a POSIX one in one
+ * documented way (docs/porting.md, "Paths"): "\\?\" is dropped; a drive "X:\rest" is
+ * "$KOBJNS_DRIVES/x/rest" (by default ~/.kobjns/drives); "\rest" and "/rest" are "/rest"; a
+ * relative path stays relative; '\' and '/' both separate. UNC paths name no file here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facade.h"
+
+static BOOL failed_with(DWORD error) {
+  SetLastError(error);
+  return FALSE;
+}
+
+/* The POSIX path of the Windows path `in` (UTF-8): 0 with *out (malloc), or a Win32 error. */
+static DWORD posix_path(const char *in, char **out) {
+  if (!strncmp(in, "\\\\?\\", 4) || !strncmp(in, "//?/", 4)) in += 4;
+  if ((in[0] == '\\' || in[0] == '/') && (in[1] == '\\' || in[1] == '/'))
+    return ERROR_BAD_NETPATH; /* \\server\share */
+  const char *root = "";
+  char drive[3] = "";
+  const char *home = NULL;
+  if (((in[0] | 0x20) >= 'a' && (in[0] | 0x20) <= 'z') && in[1] == ':') {
+    root = getenv("KOBJNS_DRIVES");
+    if (!root || !*root) {
+      home = getenv("HOME");
+      if (!home || !*home) return ERROR_PATH_NOT_FOUND;
+      root = "/.kobjns/drives";
+    }
+    drive[0] = '/';
+    drive[1] = (char)(in[0] | 0x20);
+    in += 2; /* "C:rest" is taken from the drive's root */
+  }
+  size_t len = (home ? strlen(home) : 0) + strlen(root) + strlen(drive) + strlen(in) + 2;
+  char *p = malloc(len);
+  if (!p) return ERROR_NOT_ENOUGH_MEMORY;
+  snprintf(p, len, "%s%s%s%s%s", home ? home : "", root, drive,
+           drive[0] && *in && *in != '\\' && *in != '/' ? "/" : "", in);
+  for (char *c = p; *c; c++)
+    if (*c == '\\') *c = '/';
+  *out = p;
+  return 0;
+}
+
+/* FILE_FLAG_* and FILE_ATTRIBUTE_* that only tune or describe: accepted and left to the
+ * system. FILE_FLAG_OVERLAPPED and FILE_FLAG_DELETE_ON_CLOSE are not provided. */
+#define TUNING                                                                                     \
+  (FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_HIDDEN |                        \
+   FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED |         \
+   FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_RANDOM_ACCESS | FILE_FLAG_NO_BUFFERING |                  \
+   FILE_FLAG_POSIX_SEMANTICS)
+
+static HANDLE create_file(const char *name, DWORD access, DWORD share, LPSECURITY_ATTRIBUTES sa,
+                          DWORD disposition, DWORD flags) {
+  if (flags & (FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE)) {
+    SetLastError(ERROR_NOT_SUPPORTED);
+    return INVALID_HANDLE_VALUE;
+  }
+  if (!name) {
+    SetLastError(ERROR_PATH_NOT_FOUND);
+    return INVALID_HANDLE_VALUE;
+  }
+  char *path = NULL;
+  DWORD error = posix_path(name, &path);
+  if (error) {
+    SetLastError(error);
+    return INVALID_HANDLE_VALUE;
+  }
+  void *h = NULL;
+  int rc = kobjns_file_open(path, access, share, disposition, flags & ~(DWORD)TUNING, &h);
+  free(path);
+  if (!h) {
+    SetLastError((DWORD)rc);
+    return INVALID_HANDLE_VALUE;
+  }
+  kobjns__facade_inherit(h, sa && sa->bInheritHandle);
+  SetLastError(rc == KOBJNS_ALREADY_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+  return h;
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateFileA(LPCSTR name, DWORD access, DWORD share,
+                                           LPSECURITY_ATTRIBUTES sa, DWORD disposition, DWORD flags,
+                                           HANDLE template_file) {
+  (void)template_file; /* its attributes are for a new file: the mode comes from flags */
+  DWORD error = kobjns__facade_check_ansi_name(name);
+  if (error) {
+    SetLastError(error);
+    return INVALID_HANDLE_VALUE;
+  }
+  return create_file(name, access, share, sa, disposition, flags);
+}
+
+KOBJNS_WIN32_API HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share,
+                                           LPSECURITY_ATTRIBUTES sa, DWORD disposition, DWORD flags,
+                                           HANDLE template_file) {
+  (void)template_file;
+  char *utf8 = NULL;
+  int rc = name ? kobjns__facade_utf8(name, &utf8) : 0;
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return INVALID_HANDLE_VALUE;
+  }
+  HANDLE h = create_file(utf8, access, share, sa, disposition, flags);
+  free(utf8);
+  return h;
+}
+
+static BOOL delete_file(const char *name) {
+  if (!name) return failed_with(ERROR_PATH_NOT_FOUND);
+  char *path = NULL;
+  DWORD error = posix_path(name, &path);
+  if (error) return failed_with(error);
+  int rc = kobjns_file_delete(path);
+  free(path);
+  return rc ? failed_with((DWORD)rc) : TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI DeleteFileA(LPCSTR name) {
+  DWORD error = kobjns__facade_check_ansi_name(name);
+  return error ? failed_with(error) : delete_file(name);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI DeleteFileW(LPCWSTR name) {
+  char *utf8 = NULL;
+  int rc = name ? kobjns__facade_utf8(name, &utf8) : 0;
+  if (rc) return failed_with((DWORD)rc);
+  BOOL ok = delete_file(utf8);
+  free(utf8);
+  return ok;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI GetFileSizeEx(HANDLE h, PLARGE_INTEGER size) {
+  if (!size) return failed_with(ERROR_INVALID_PARAMETER);
+  uint64_t n = 0;
+  int rc = kobjns_file_size(h, &n);
+  if (rc) return failed_with((DWORD)rc);
+  size->QuadPart = (LONGLONG)n;
+  return TRUE;
+}
+
+/* INVALID_FILE_SIZE with the error, or NO_ERROR when that is the size's low half. */
+KOBJNS_WIN32_API DWORD WINAPI GetFileSize(HANDLE h, LPDWORD high) {
+  uint64_t n = 0;
+  int rc = kobjns_file_size(h, &n);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return INVALID_FILE_SIZE;
+  }
+  if (high) *high = (DWORD)(n >> 32);
+  SetLastError(ERROR_SUCCESS);
+  return (DWORD)n;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI SetFilePointerEx(HANDLE h, LARGE_INTEGER distance,
+                                              PLARGE_INTEGER position, DWORD method) {
+  uint64_t at = 0;
+  int rc = kobjns_file_seek(h, distance.QuadPart, method, &at);
+  if (rc) return failed_with((DWORD)rc);
+  if (position) position->QuadPart = (LONGLONG)at;
+  return TRUE;
+}
+
+/* The distance is `low` sign-extended, or with `high` a 64-bit one; the new position's low half
+ * is returned (INVALID_SET_FILE_POINTER with an error, NO_ERROR when that is the position). */
+KOBJNS_WIN32_API DWORD WINAPI SetFilePointer(HANDLE h, LONG low, PLONG high, DWORD method) {
+  int64_t distance = high ? (int64_t)((uint64_t)(uint32_t)*high << 32 | (uint32_t)low) : low;
+  uint64_t at = 0;
+  int rc = kobjns_file_seek(h, distance, method, &at);
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return INVALID_SET_FILE_POINTER;
+  }
+  if (high) *high = (LONG)(at >> 32);
+  SetLastError(ERROR_SUCCESS);
+  return (DWORD)at;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI SetEndOfFile(HANDLE h) {
+  int rc = kobjns_file_set_end(h);
+  return rc ? failed_with((DWORD)rc) : TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI FlushFileBuffers(HANDLE h) {
+  int rc = kobjns_file_flush(h);
+  return rc ? failed_with((DWORD)rc) : TRUE;
+}
