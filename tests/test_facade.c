@@ -4,6 +4,8 @@
 #include <sddl.h> /* after <windows.h> */
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -996,6 +998,86 @@ static void processes(void) {
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) CU_ASSERT(CloseHandle(all[i]));
 }
 
+/* CreateFile and sections of files, with Windows paths: a drive is a directory of KOBJNS_DRIVES. */
+static void files(void) {
+  char root[256], dir[300], posix[400], path[300];
+  const char *tmp = getenv("TMPDIR");
+  snprintf(root, sizeof root, "%s/kobjns-drives-%d", tmp && *tmp ? tmp : "/tmp", (int)getpid());
+  snprintf(dir, sizeof dir, "%s/c", root);
+  CU_ASSERT_FATAL(mkdir(root, 0700) == 0 && mkdir(dir, 0700) == 0);
+  char *old = getenv("KOBJNS_DRIVES") ? strdup(getenv("KOBJNS_DRIVES")) : NULL;
+  setenv("KOBJNS_DRIVES", root, 1);
+  snprintf(path, sizeof path, "C:\\data-%d.bin", (int)getpid());
+  snprintf(posix, sizeof posix, "%s/data-%d.bin", dir, (int)getpid());
+  HANDLE f = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_NEW,
+                         FILE_ATTRIBUTE_NORMAL, NULL);
+  CU_ASSERT_FATAL(f != INVALID_HANDLE_VALUE);
+  CU_ASSERT(access(posix, F_OK) == 0); /* the drive's directory holds it */
+  WANT_ERROR(CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, CREATE_NEW, 0, NULL) !=
+                 INVALID_HANDLE_VALUE,
+             ERROR_FILE_EXISTS);
+  WANT_ERROR(CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                         OPEN_EXISTING, 0, NULL) != INVALID_HANDLE_VALUE,
+             ERROR_SHARING_VIOLATION);
+  WANT_ERROR(CreateFileA("\\\\server\\share\\x", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) !=
+                 INVALID_HANDLE_VALUE,
+             ERROR_BAD_NETPATH);
+  WANT_ERROR(CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                         FILE_FLAG_OVERLAPPED, NULL) != INVALID_HANDLE_VALUE,
+             ERROR_NOT_SUPPORTED);
+  /* An empty file maps only with a size. */
+  WANT_ERROR(CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, NULL), ERROR_FILE_INVALID);
+  DWORD done = 0;
+  CU_ASSERT(WriteFile(f, "0123456789", 10, &done, NULL) && done == 10);
+  DWORD high = 7;
+  CU_ASSERT(GetFileSize(f, &high) == 10 && high == 0);
+  LARGE_INTEGER size = {0}, to = {.QuadPart = 4}, at = {0};
+  CU_ASSERT(GetFileSizeEx(f, &size) && size.QuadPart == 10);
+  CU_ASSERT(SetFilePointerEx(f, to, &at, FILE_BEGIN) && at.QuadPart == 4);
+  CU_ASSERT(SetFilePointer(f, 2, NULL, FILE_CURRENT) == 6);
+  WANT_ERROR(SetFilePointer(f, -7, NULL, FILE_CURRENT) != INVALID_SET_FILE_POINTER,
+             ERROR_NEGATIVE_SEEK);
+  /* A named read/write section of 8192 bytes makes the file that long; its view is the file. */
+  char name[128];
+  snprintf(name, sizeof name, "Local\\%s", kt_name("file-mapping"));
+  HANDLE m = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 8192, name);
+  CU_ASSERT_FATAL(m != NULL);
+  CU_ASSERT(GetFileSizeEx(f, &size) && size.QuadPart == 8192);
+  HANDLE again = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+  CU_ASSERT_FATAL(again != NULL);
+  char *view = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);
+  char *seen = MapViewOfFile(again, FILE_MAP_READ, 0, 0, 0);
+  CU_ASSERT_FATAL(view != NULL && seen != NULL);
+  CU_ASSERT(!memcmp(view, "0123456789", 10));
+  memcpy(view + 100, "mapped", 6);
+  CU_ASSERT(!memcmp(seen + 100, "mapped", 6));
+  CU_ASSERT(FlushViewOfFile(view, 0));
+  to.QuadPart = 100;
+  char buf[6];
+  CU_ASSERT(SetFilePointerEx(f, to, NULL, FILE_BEGIN) && ReadFile(f, buf, 6, &done, NULL) &&
+            done == 6 && !memcmp(buf, "mapped", 6));
+  to.QuadPart = 50;
+  CU_ASSERT(SetFilePointerEx(f, to, NULL, FILE_BEGIN));
+  WANT_ERROR(SetEndOfFile(f), ERROR_USER_MAPPED_FILE);
+  CU_ASSERT(UnmapViewOfFile(view) && UnmapViewOfFile(seen));
+  CU_ASSERT(CloseHandle(again) && CloseHandle(m));
+  CU_ASSERT(FlushFileBuffers(f));
+  WANT_ERROR(DeleteFileA(path), ERROR_SHARING_VIOLATION); /* f shares no deleting */
+  CU_ASSERT(CloseHandle(f));
+  /* '/' separates too; deleting removes the file. */
+  snprintf(path, sizeof path, "c:/data-%d.bin", (int)getpid());
+  CU_ASSERT(DeleteFileA(path));
+  WANT_ERROR(DeleteFileA(path), ERROR_FILE_NOT_FOUND);
+  CU_ASSERT(access(posix, F_OK) != 0);
+  if (old) {
+    setenv("KOBJNS_DRIVES", old, 1);
+    free(old);
+  } else {
+    unsetenv("KOBJNS_DRIVES");
+  }
+  CU_ASSERT(rmdir(dir) == 0 && rmdir(root) == 0);
+}
+
 void kt_add_facade(CU_pSuite s) {
   kt_add(s, "create, open, map, close", create_open_map_close, 0);
   kt_add(s, "handles are checked", handles_are_checked, 0);
@@ -1018,6 +1100,7 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "SignalObjectAndWait: Windows' answers", signal_object_and_wait, 0);
   kt_add(s, "Sleep, SleepEx, the alertable waits, the tick counts and the performance counter",
          time_and_sleep, 0);
+  kt_add(s, "CreateFile, Windows paths, sections of files", files, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
          0);
 }
