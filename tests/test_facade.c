@@ -1020,4 +1020,5 @@ void kt_add_facade(CU_pSuite s) {
          time_and_sleep, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
          0);
+  kt_add_facade_crt(s);
 }
