@@ -3,10 +3,11 @@
 # errors), with the C compiler and
 # `pkg-config kobjns-winapi` (the uninstalled .pc files of this build), then runs them; and checks
 # that the name before 0.2, `pkg-config kobjns-win32`, gives the same flags.
-#   build-with-pkg-config.sh PC_PATH SERVICE.c CLIENT.c RUN_PAIR
+# A console program (<conio.h>, itoa) builds with the same flags and runs.
+#   build-with-pkg-config.sh PC_PATH SERVICE.c CLIENT.c RUN_PAIR CONSOLE.c
 #   PC_PATH: the uninstalled .pc files' directory, then the one of kobjns-win32.pc (a : list)
 set -euo pipefail
-pc_path=$1 service=$2 client=$3 run_pair=$4
+pc_path=$1 service=$2 client=$3 run_pair=$4 console=$5
 export PKG_CONFIG_PATH=$pc_path
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -20,6 +21,11 @@ echo "cc \$(pkg-config --cflags --libs kobjns-winapi): $cflags $libs"
 # Where the -L flags point: the libraries are not installed.
 library_path=$(pkg-config --libs-only-L kobjns-winapi-uninstalled | sed 's/-L//g; s/ \+/:/g; s/:$//')
 LD_LIBRARY_PATH=$library_path "$run_pair" "$out/service" "$out/client"
+# shellcheck disable=SC2086
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/console" "$console" $cflags $libs
+[ "$(printf k | LD_LIBRARY_PATH=$library_path "$out/console")" = k ] ||
+  { echo "the console program did not answer its key"; exit 1; }
+echo "ok: a console program (<conio.h>, itoa) built with those flags and ran"
 # wchar_t is 32 bits here: an L"..." literal passed to a W function would be read as UTF-16 (a
 # name would become its first letter). The flags make that a compile error; u"..." (C11) works.
 printf '#include <windows.h>\nint main(void) { return CreateMutexW(NULL, FALSE, L"x") != NULL; }\n' \

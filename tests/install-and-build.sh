@@ -55,6 +55,17 @@ if [ -e "$stage$libdir/pkgconfig/kobjns-winapi.pc" ]; then
     exit 1
   fi
   pass "libkobjns-winapi and kobjns-winapi.pc installed; kobjns-win32.pc gives the same flags"
+  # Its C runtime headers, found through the .pc: a console program builds against the installed
+  # tree. The sysroot also prefixes Wine's header directory, which is not staged: given again.
+  for f in conio.h stdlib.h; do
+    [ -e "$stage$prefix/include/kobjns-winapi/$f" ] || { echo "not installed: kobjns-winapi/$f"; exit 1; }
+  done
+  # shellcheck disable=SC2046
+  "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/console" "$(dirname "$consumer")/console.c" \
+    $(pkg-config --cflags --libs kobjns-winapi) -isystem "$(option wine_include_dir)"
+  [ "$(printf k | LD_LIBRARY_PATH=$stage$libdir "$out/console")" = k ] ||
+    { echo "the installed console program did not answer its key"; exit 1; }
+  pass "a console program (<conio.h>, itoa) built through the installed kobjns-winapi.pc and ran"
 fi
 
 LD_LIBRARY_PATH=$stage$libdir "$stage$bindir/kobjns" --help | grep -q '^usage: kobjns COMMAND'

@@ -188,5 +188,9 @@ typedef struct kt_suite {
 #define KT_SUITE(name, needs) void kt_add_##name(CU_pSuite suite);
 #include "suites.def"
 #undef KT_SUITE
+#ifdef KT_HAVE_FACADE
+/* The facade suite's C runtime tests (test_facade_crt.c), which kt_add_facade adds. */
+void kt_add_facade_crt(CU_pSuite suite);
+#endif
 
 #endif

@@ -1103,4 +1103,5 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "CreateFile, Windows paths, sections of files", files, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
          0);
+  kt_add_facade_crt(s);
 }

@@ -25,4 +25,11 @@ cd "$work/consumer"
 meson setup build --wrap-mode=nodownload -Dkobjns:tests=false >/dev/null
 ninja -C build >/dev/null
 ./build/consumer
-echo "1 passed, 0 failed: dependency('kobjns') from a subproject built and ran"
+passed=1
+# Where Wine's headers are (the default -Dwine_include_dir), the subproject has libkobjns-winapi
+# and the consumer builds its console program with it.
+if [ -e /usr/include/wine/wine/windows/windows.h ]; then
+  [ "$(printf k | ./build/console)" = k ] || { echo "the console program did not answer its key"; exit 1; }
+  passed=2
+fi
+echo "$passed passed, 0 failed: dependency('kobjns') from a subproject built and ran"

@@ -16,6 +16,7 @@
 #include <sddl.h> /* after <windows.h> */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1420,6 +1421,43 @@ static void rows_processes(void) {
   CloseHandle(kept);
 }
 
+/* --- the C runtime ------------------------------------------------------------------------------
+ * <stdlib.h>'s integer-to-string functions, as Microsoft's C runtime writes them (msvcrt under
+ * Wine; libkobjns-winapi's on Linux, whose long is 64 bits: a value a 32-bit long holds must be
+ * written as Windows writes it). A bad radix is left out: Wine's _itoa divides by it. <conio.h>
+ * needs a console, which the transcript's pipes are not (the facade suite tests it). */
+
+static const char *text(const char *buffer, const char *returned) {
+  return returned == buffer ? said("\"%s\"", buffer) : "not the buffer";
+}
+
+static void rows_crt(void) {
+  char b[80];
+  report("crt", "_itoa(0, 2)", text(b, _itoa(0, b, 2)), "\"0\"");
+  report("crt", "_itoa(INT_MIN, 10)", text(b, _itoa(INT_MIN, b, 10)), "\"-2147483648\"");
+  report("crt", "_itoa(INT_MIN, 16)", text(b, _itoa(INT_MIN, b, 16)), "\"80000000\"");
+  report("crt", "_itoa(INT_MIN, 2)", text(b, _itoa(INT_MIN, b, 2)),
+         "\"10000000000000000000000000000000\"");
+  report("crt", "_itoa(-1, 8)", text(b, _itoa(-1, b, 8)), "\"37777777777\"");
+  report("crt", "_itoa(-10, 36)", text(b, _itoa(-10, b, 36)), "\"1z141yu\"");
+  report("crt", "_itoa(INT_MAX, 36)", text(b, _itoa(INT_MAX, b, 36)), "\"zik0zj\"");
+  report("crt", "itoa(-42, 16)", text(b, itoa(-42, b, 16)), "\"ffffffd6\"");
+  report("crt", "_ltoa(-1, 16)", text(b, _ltoa(-1, b, 16)), "\"ffffffff\"");
+  report("crt", "_ltoa(-7, 10)", text(b, _ltoa(-7, b, 10)), "\"-7\"");
+  report("crt", "_ultoa(4294967295, 10)", text(b, _ultoa(4294967295UL, b, 10)), "\"4294967295\"");
+  report("crt", "_i64toa(LLONG_MIN, 10)", text(b, _i64toa(LLONG_MIN, b, 10)),
+         "\"-9223372036854775808\"");
+  report("crt", "_i64toa(-1, 16)", text(b, _i64toa(-1, b, 16)), "\"ffffffffffffffff\"");
+  report("crt", "_ui64toa(ULLONG_MAX, 36)", text(b, _ui64toa(ULLONG_MAX, b, 36)),
+         "\"3w5e11264sgsf\"");
+  strcpy(b, "untouched");
+  int r = _itoa_s(-123, b, 5, 10);
+  report("crt", "_itoa_s(-123, size 5)", said("%d, \"%s\"", r, b), "0, \"-123\"");
+  strcpy(b, "untouched");
+  r = _itoa_s(-123, b, 4, 10);
+  report("crt", "_itoa_s(-123, size 4)", said("%d, \"%s\"", r, b), "34, \"\"");
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -1478,6 +1516,7 @@ static int rows_main(void) {
   rows_timers(&st);
   rows_handles();
   rows_processes();
+  rows_crt();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
