@@ -22,6 +22,25 @@ static kobjns__object *section_get(const kobjns_section *handle) {
   return kobjns__handle_get(handle, KOBJNS_TYPE_SECTION);
 }
 
+/* A section's create: `size` as kept, of the file `file` (or NULL: of memory). */
+static int create(kobjns_ctx *ctx, const char *name, uint64_t size, kobjns__object *file,
+                  unsigned desired, bool executable, const char *sddl, const kobjns__sd *sd,
+                  kobjns_section **out) {
+  bool read_only = !(desired & KOBJNS__SECTION_MAP_WRITE);
+  kobjns__create_args a = {
+      .type = KOBJNS_TYPE_SECTION,
+      .sd = sddl ? sd : NULL,
+      .sddl = sddl,
+      .desired = desired,
+      .existing_access = kobjns__section_existing_access(read_only),
+      .size = size,
+      .file = file,
+      .read_only = read_only,
+      .executable = executable,
+  };
+  return kobjns__create_object(ctx, name, &a, (void **)out);
+}
+
 int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
                           const char *sddl, kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
@@ -31,20 +50,9 @@ int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsi
   kobjns__sd sd;
   int rc;
   if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;
-  unsigned desired = desired_access(access);
-  bool read_only = !(desired & KOBJNS__SECTION_MAP_WRITE);
-  bool executable = access & KOBJNS_MAP_EXECUTE; /* an execute protection asks for it itself */
-  kobjns__create_args a = {
-      .type = KOBJNS_TYPE_SECTION,
-      .sd = sddl ? &sd : NULL,
-      .sddl = sddl,
-      .desired = desired,
-      .existing_access = kobjns__section_existing_access(read_only),
-      .size = (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE,
-      .read_only = read_only,
-      .executable = executable,
-  };
-  return kobjns__create_object(ctx, name, &a, (void **)out);
+  /* An execute protection asks for executable views itself. */
+  return create(ctx, name, (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE, NULL,
+                desired_access(access), access & KOBJNS_MAP_EXECUTE, sddl, &sd, out);
 }
 
 /* The file rights a section of a file needs of the file's handle (CreateFileMapping's rule). */
@@ -77,20 +85,7 @@ int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *fil
     rc = KOBJNS_FILE_INVALID;
   else if (size > file_size && read_only)
     rc = KOBJNS_NOT_ENOUGH_MEMORY; /* only a writable section may make its file longer */
-  if (!rc) {
-    kobjns__create_args a = {
-        .type = KOBJNS_TYPE_SECTION,
-        .sd = sddl ? &sd : NULL,
-        .sddl = sddl,
-        .desired = desired,
-        .existing_access = kobjns__section_existing_access(read_only),
-        .size = size ? size : file_size,
-        .file = f,
-        .read_only = read_only,
-        .executable = executable,
-    };
-    rc = kobjns__create_object(ctx, name, &a, (void **)out);
-  }
+  if (!rc) rc = create(ctx, name, size ? size : file_size, f, desired, executable, sddl, &sd, out);
   kobjns__handle_put(f);
   return rc;
 }
