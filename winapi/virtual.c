@@ -43,7 +43,7 @@
   (MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES | MEM_RESERVE_PLACEHOLDER |                    \
    MEM_REPLACE_PLACEHOLDER)
 
-static uintptr_t the_page_size; /* set at load (below), before any thread of ours runs */
+static uintptr_t the_page_size; /* set_up() sets it */
 static uintptr_t page_size(void) { return the_page_size; }
 static uintptr_t page_down(uintptr_t a) { return a & ~(page_size() - 1); }
 static uintptr_t page_up(uintptr_t a) { return (a + page_size() - 1) & ~(page_size() - 1); }
@@ -132,13 +132,22 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static region *regions; /* sorted by base, never overlapping */
 static size_t nregions, regions_cap;
 
-/* A fork() while another thread holds the lock must not leave it held in the child. */
+/* A fork() while another thread holds the lock must not leave it held in the child. The lock is
+ * held while calling the library, which takes its registry lock: registered at the first use,
+ * after the library's own handlers (its constructor's), ours runs first before a fork, in that
+ * same order. */
 static void fork_prepare(void) { pthread_mutex_lock(&lock); }
 static void fork_done(void) { pthread_mutex_unlock(&lock); }
-__attribute__((constructor)) static void set_up(void) {
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static void set_up(void) {
   the_page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
   pthread_atfork(fork_prepare, fork_done, fork_done);
 }
+static void enter(void) {
+  pthread_once(&once, set_up);
+  pthread_mutex_lock(&lock);
+}
+static void leave(void) { pthread_mutex_unlock(&lock); }
 
 /* The index of the region holding `a`, or of where one would go, with *found. */
 static size_t region_index(uintptr_t a, bool *found) {
@@ -454,9 +463,9 @@ KOBJNS_WIN32_API SIZE_T WINAPI VirtualQuery(LPCVOID addr, PMEMORY_BASIC_INFORMAT
                                         : 0;
   MEMORY_BASIC_INFORMATION mbi;
   if (!error) {
-    pthread_mutex_lock(&lock);
+    enter();
     error = query(a, &mbi);
-    pthread_mutex_unlock(&lock);
+    leave();
   }
   if (error) {
     SetLastError(error);
@@ -633,9 +642,9 @@ static DWORD allocate(uintptr_t *addr, SIZE_T size, DWORD type, DWORD protect) {
 
 KOBJNS_WIN32_API LPVOID WINAPI VirtualAlloc(LPVOID addr, SIZE_T size, DWORD type, DWORD protect) {
   uintptr_t a = (uintptr_t)addr;
-  pthread_mutex_lock(&lock);
+  enter();
   DWORD error = allocate(&a, size, type, protect);
-  pthread_mutex_unlock(&lock);
+  leave();
   if (error) {
     SetLastError(error);
     return NULL;
@@ -670,9 +679,9 @@ static DWORD release(uintptr_t addr, SIZE_T size, DWORD type) {
 }
 
 KOBJNS_WIN32_API BOOL WINAPI VirtualFree(LPVOID addr, SIZE_T size, DWORD type) {
-  pthread_mutex_lock(&lock);
+  enter();
   DWORD error = release((uintptr_t)addr, size, type);
-  pthread_mutex_unlock(&lock);
+  leave();
   if (error) SetLastError(error);
   return !error;
 }
@@ -746,9 +755,9 @@ static DWORD change_protection(uintptr_t addr, SIZE_T size, DWORD protect, DWORD
 
 KOBJNS_WIN32_API BOOL WINAPI VirtualProtect(LPVOID addr, SIZE_T size, DWORD protect, PDWORD old) {
   DWORD was = 0;
-  pthread_mutex_lock(&lock);
+  enter();
   DWORD error = change_protection((uintptr_t)addr, size, protect, old ? &was : NULL);
-  pthread_mutex_unlock(&lock);
+  leave();
   if (error) {
     SetLastError(error);
     return FALSE;
@@ -759,12 +768,12 @@ KOBJNS_WIN32_API BOOL WINAPI VirtualProtect(LPVOID addr, SIZE_T size, DWORD prot
 
 /* UnmapViewOfFile (mapping.c): the view and the record of its protections go together. */
 int kobjns__facade_unmap(void *addr) {
-  pthread_mutex_lock(&lock);
+  enter();
   int rc = kobjns_unmap(addr);
   bool found;
   size_t i = region_index((uintptr_t)addr, &found);
   if (!rc && found && regions[i].type == MEM_MAPPED) region_drop(i);
-  pthread_mutex_unlock(&lock);
+  leave();
   return rc;
 }
 
@@ -772,6 +781,7 @@ int kobjns__facade_unmap(void *addr) {
 
 KOBJNS_WIN32_API void WINAPI GetSystemInfo(LPSYSTEM_INFO info) {
   if (!info) return; /* Windows faults; nothing to fill */
+  pthread_once(&once, set_up);
   memset(info, 0, sizeof *info);
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   if (cpus < 1) cpus = 1;
