@@ -247,6 +247,18 @@ KOBJNS_API int kobjns_unmap(void *addr);
 /* Write the pages of [addr, addr + length) of a view to its section's file (FlushViewOfFile;
  * length 0: to the view's end); nothing to do for a section in memory. 0; 487 (not in a view). */
 KOBJNS_API int kobjns_view_flush(const void *addr, size_t length);
+/* A view of this process, as kobjns_view_query() describes it. */
+typedef struct kobjns_view_info {
+  void *base;      /* its first byte: what kobjns_unmap() takes */
+  size_t length;   /* its length, in whole pages */
+  unsigned access; /* the view mapped: KOBJNS_MAP_READ (read-only), KOBJNS_MAP_READ |
+                    * KOBJNS_MAP_WRITE (read/write, shared), KOBJNS_MAP_COPY (copy-on-write) or 0
+                    * (no access), with KOBJNS_MAP_EXECUTE when executable */
+} kobjns_view_info;
+/* The view holding `addr` (any byte of it): 0 and *info; 487 when no view holds it (NULL
+ * included); 87 for `info` NULL. On POSIX the views kobjns mapped; on Windows any view of the
+ * process (VirtualQuery's MEM_MAPPED). For VirtualQuery and VirtualProtect on views. */
+KOBJNS_API int kobjns_view_query(const void *addr, kobjns_view_info *info);
 /* Close the handle; the name disappears when its last handle (in any process) closes.
  * Handles are checked, as Windows checks HANDLEs: after its close (a second close included) a
  * handle is answered with 6 by every function, and a call in progress in another thread when

@@ -380,11 +380,10 @@ int kobjns__os_file_flush(kobjns__object *f) {
 }
 
 int kobjns__os_view_flush(const void *addr, size_t length) {
-  void *base;
-  size_t view_length;
-  if (kobjns__view_containing(addr, &base, &view_length)) return KOBJNS_INVALID_ADDRESS;
+  kobjns_view_info view;
+  if (kobjns__os_view_query(addr, &view)) return KOBJNS_INVALID_ADDRESS;
   uintptr_t page = kobjns__page_size();
-  uintptr_t start = (uintptr_t)addr & ~(page - 1), end = (uintptr_t)base + view_length;
+  uintptr_t start = (uintptr_t)addr & ~(page - 1), end = (uintptr_t)view.base + view.length;
   if (length && length < end - (uintptr_t)addr) end = (uintptr_t)addr + length;
   return msync((void *)start, end - start, MS_SYNC) == 0 ? 0 : KOBJNS_INVALID_ADDRESS;
 }

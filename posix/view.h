@@ -1,13 +1,16 @@
-/* The views this process mapped, so that kobjns_unmap(addr) knows their length. */
+/* The views this process mapped, so that kobjns_unmap(addr) knows their length and
+ * kobjns_view_query(addr) what they are. */
 #ifndef KOBJNS_POSIX_VIEW_H
 #define KOBJNS_POSIX_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-int kobjns__view_add(void *addr, size_t length);     /* 0 or 8 */
+#include "internal.h"
+
+/* 0 or 8. `length` is kept rounded up to whole pages (what the kernel mapped). */
+int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec);
 int kobjns__view_remove(void *addr, size_t *length); /* 0 or 487 */
-void kobjns__view_release(void);
-/* The view `addr` lies in: 0 with its base and length, or 487. */
-int kobjns__view_containing(const void *addr, void **base, size_t *length);                     /* library unload */
+void kobjns__view_release(void);                     /* library unload */
 
 #endif

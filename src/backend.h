@@ -53,6 +53,9 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move);
 int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint64_t offset,
                            size_t length, void *base, void **addr);
 int kobjns__os_unmap(void *addr);
+/* view.c: the view holding `addr` (not NULL), its access as kobjns_view_query() says it; 487
+ * for none. */
+int kobjns__os_view_query(const void *addr, kobjns_view_info *info);
 
 /* sync.c: mutexes, events, semaphores, timers */
 int kobjns__os_mutex_release(kobjns__object *s);            /* 0 or 288 */

@@ -177,8 +177,3 @@ int kobjns_file_flush(void *file) {
   kobjns__handle_put(o);
   return rc;
 }
-
-int kobjns_view_flush(const void *addr, size_t length) {
-  if (!addr) return KOBJNS_INVALID_ADDRESS;
-  return kobjns__os_view_flush(addr, length);
-}

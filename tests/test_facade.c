@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1078,6 +1079,116 @@ static void files(void) {
   CU_ASSERT(rmdir(dir) == 0 && rmdir(root) == 0);
 }
 
+/* What VirtualQuery says of `p`: its state, protection and type. */
+static bool region_is(const void *p, DWORD state, DWORD protect, DWORD type) {
+  MEMORY_BASIC_INFORMATION m;
+  if (VirtualQuery(p, &m, sizeof m) != sizeof m) return false;
+  if (m.State != state || m.Protect != protect || m.Type != type)
+    fprintf(stderr, "\n  %p: state 0x%x protect 0x%x type 0x%x, want 0x%x 0x%x 0x%x\n", p,
+            (unsigned)m.State, (unsigned)m.Protect, (unsigned)m.Type, (unsigned)state,
+            (unsigned)protect, (unsigned)type);
+  return m.State == state && m.Protect == protect && m.Type == type;
+}
+
+/* What the conformance rows (vm*) cannot show on Windows: the facade's refusals, memory it did
+ * not allocate, and a view unmapped behind VirtualProtect's back. */
+static void virtual_memory(void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  CU_ASSERT(si.dwPageSize == (DWORD)sysconf(_SC_PAGESIZE) && si.dwAllocationGranularity == 65536);
+  CU_ASSERT(si.dwNumberOfProcessors >= 1 && si.dwActiveProcessorMask != 0);
+  CU_ASSERT((uintptr_t)si.lpMaximumApplicationAddress > (uintptr_t)si.lpMinimumApplicationAddress);
+  DWORD old;
+  char *p = VirtualAlloc(NULL, 3 * 4096, MEM_COMMIT, PAGE_READWRITE);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  WANT_ERROR(VirtualAlloc(p, 4096, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD), ERROR_NOT_SUPPORTED);
+  WANT_ERROR(VirtualProtect(p, 4096, PAGE_READONLY | PAGE_GUARD, &old), ERROR_NOT_SUPPORTED);
+  WANT_ERROR(VirtualAlloc(p, 4096, MEM_RESET_UNDO, PAGE_READWRITE), ERROR_NOT_SUPPORTED);
+  WANT_ERROR(VirtualAlloc(NULL, 4096, MEM_RESERVE | MEM_WRITE_WATCH, PAGE_READWRITE),
+             ERROR_NOT_SUPPORTED);
+  WANT_ERROR(VirtualAlloc(NULL, (SIZE_T)-1, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(VirtualAlloc(p, 4096, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
+  WANT_ERROR(VirtualProtect(p, (SIZE_T)-1, PAGE_READONLY, &old), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(VirtualProtect(p, 4096, PAGE_WRITECOPY, &old), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(VirtualQuery(p, NULL, sizeof(MEMORY_BASIC_INFORMATION)), ERROR_NOACCESS);
+  WANT_ERROR(VirtualFree(NULL, 0, MEM_RELEASE), ERROR_INVALID_ADDRESS);
+  /* Runs of pages: read-only in the middle splits the allocation in three, and merges back. */
+  CU_ASSERT(VirtualProtect(p + 4096, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
+  MEMORY_BASIC_INFORMATION m;
+  CU_ASSERT(VirtualQuery(p, &m, sizeof m) && m.RegionSize == 4096);
+  CU_ASSERT(region_is(p + 4096, MEM_COMMIT, PAGE_READONLY, MEM_PRIVATE));
+  CU_ASSERT(VirtualProtect(p + 4096, 4096, PAGE_READWRITE, &old) && old == PAGE_READONLY);
+  CU_ASSERT(VirtualQuery(p, &m, sizeof m) && m.RegionSize == 3 * 4096);
+  CU_ASSERT(VirtualFree(p, 0, MEM_RELEASE));
+
+  /* Memory of the process's own: code, stack, anonymous memory, and a hole. */
+  int local = 0;
+  CU_ASSERT(region_is((void *)(uintptr_t)virtual_memory, MEM_COMMIT, PAGE_EXECUTE_READ, MEM_IMAGE));
+  CU_ASSERT(region_is(&local, MEM_COMMIT, PAGE_READWRITE, MEM_PRIVATE));
+  char *own = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CU_ASSERT_FATAL(own != MAP_FAILED);
+  munmap(own + 3 * 4096, 4096);
+  CU_ASSERT(region_is(own + 3 * 4096, MEM_FREE, PAGE_NOACCESS, 0));
+  CU_ASSERT(VirtualQuery(own + 3 * 4096, &m, sizeof m) && m.AllocationBase == NULL);
+  CU_ASSERT(VirtualProtect(own + 4096, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
+  CU_ASSERT(region_is(own + 4096, MEM_COMMIT, PAGE_READONLY, MEM_PRIVATE));
+  CU_ASSERT(VirtualQuery(own + 4096, &m, sizeof m) && m.RegionSize == 4096);
+  WANT_ERROR(VirtualProtect(own + 2 * 4096, 2 * 4096, PAGE_READONLY, &old), ERROR_INVALID_ADDRESS);
+  WANT_ERROR(VirtualProtect(own, 4096, PAGE_WRITECOPY, &old), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(VirtualFree(own, 0, MEM_RELEASE), ERROR_INVALID_ADDRESS);
+  munmap(own, 3 * 4096);
+
+  /* A shared view cannot turn copy-on-write; its record goes with UnmapViewOfFile. */
+  HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 2 * 4096, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+  /* At a place of 64 KiB that was free a moment ago, to map again there. */
+  char *place = VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS);
+  CU_ASSERT(place && VirtualFree(place, 0, MEM_RELEASE));
+  char *v = MapViewOfFileEx(h, FILE_MAP_WRITE, 0, 0, 0, place);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+  WANT_ERROR(VirtualProtect(v, 4096, PAGE_WRITECOPY, &old), ERROR_NOT_SUPPORTED);
+  CU_ASSERT(VirtualProtect(v, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
+  CU_ASSERT(region_is(v, MEM_COMMIT, PAGE_READONLY, MEM_MAPPED));
+  WANT_ERROR(VirtualFree(v, 4096, MEM_DECOMMIT), ERROR_INVALID_PARAMETER);
+  CU_ASSERT(UnmapViewOfFile(v));
+  char *again = MapViewOfFileEx(h, FILE_MAP_WRITE, 0, 0, 0, place);
+  CU_ASSERT_PTR_EQUAL_FATAL(again, place);
+  /* The same place: the old view's protections are not the new one's. */
+  CU_ASSERT(region_is(again, MEM_COMMIT, PAGE_READWRITE, MEM_MAPPED));
+  CU_ASSERT(UnmapViewOfFile(again));
+  CU_ASSERT(CloseHandle(h));
+}
+
+/* Threads allocating, protecting, querying and freeing at once keep the registry whole. */
+static DWORD WINAPI virtual_worker(LPVOID arg) {
+  DWORD bad = 0, old;
+  for (int i = 0; i < 200; i++) {
+    char *p = VirtualAlloc(NULL, 8 * 4096, MEM_RESERVE, PAGE_READWRITE);
+    if (!p || !VirtualAlloc(p + 4096, 2 * 4096, MEM_COMMIT, PAGE_READWRITE)) return 1;
+    p[4096] = (char)i;
+    if (!VirtualProtect(p + 2 * 4096, 4096, PAGE_READONLY, &old) || old != PAGE_READWRITE) bad++;
+    if (!region_is(p + 4096, MEM_COMMIT, PAGE_READWRITE, MEM_PRIVATE)) bad++;
+    if (!region_is(p + 3 * 4096, MEM_RESERVE, 0, MEM_PRIVATE)) bad++;
+    if (!VirtualFree(p, 0, MEM_RELEASE)) bad++;
+  }
+  (void)arg;
+  return bad;
+}
+
+static void virtual_memory_threads(void) {
+  HANDLE t[4];
+  for (int i = 0; i < 4; i++) {
+    t[i] = CreateThread(NULL, 0, virtual_worker, NULL, 0, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t[i]);
+  }
+  for (int i = 0; i < 4; i++) {
+    DWORD code = 99;
+    CU_ASSERT(WaitForSingleObject(t[i], 60000) == WAIT_OBJECT_0);
+    CU_ASSERT(GetExitCodeThread(t[i], &code) && code == 0);
+    CU_ASSERT(CloseHandle(t[i]));
+  }
+}
+
 void kt_add_facade(CU_pSuite s) {
   kt_add(s, "create, open, map, close", create_open_map_close, 0);
   kt_add(s, "handles are checked", handles_are_checked, 0);
@@ -1103,5 +1214,8 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "CreateFile, Windows paths, sections of files", files, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
          0);
+  kt_add(s, "VirtualAlloc and friends: refusals, the process's own memory, views", virtual_memory,
+         0);
+  kt_add(s, "VirtualAlloc and friends from several threads", virtual_memory_threads, 0);
   kt_add_facade_crt(s);
 }

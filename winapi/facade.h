@@ -40,6 +40,10 @@ void kobjns__facade_inherit(HANDLE h, BOOL inherit);
  * more (Windows converts it into a MAX_PATH buffer). NULL is 0: the caller decides about it. */
 DWORD kobjns__facade_check_ansi_name(const char *name);
 
+/* --- views (virtual.c) ------------------------------------------------------------------------ */
+/* UnmapViewOfFile's kobjns_unmap(), with VirtualProtect's record of the view dropped at once. */
+int kobjns__facade_unmap(void *addr);
+
 /* --- strings (security.c) -------------------------------------------------------------------- */
 /* A UTF-16 string as UTF-8 from malloc: 0, 8, or 1113 (an unpaired surrogate). */
 int kobjns__facade_utf8(const WCHAR *w, char **out);

@@ -158,7 +158,7 @@ KOBJNS_WIN32_API LPVOID WINAPI MapViewOfFile(HANDLE mapping, DWORD access, DWORD
 }
 
 KOBJNS_WIN32_API BOOL WINAPI UnmapViewOfFile(LPCVOID addr) {
-  int rc = kobjns_unmap((void *)(uintptr_t)addr);
+  int rc = kobjns__facade_unmap((void *)(uintptr_t)addr);
   if (rc) SetLastError((DWORD)rc);
   return rc == 0;
 }

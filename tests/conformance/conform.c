@@ -898,6 +898,200 @@ static void rows_session_id(void) {
          said("session %ld", expected_session));
 }
 
+/* --- virtual memory ------------------------------------------------------------------------ */
+
+/* VirtualQuery's answer for `p`, relative to `base` (addresses differ between runs). */
+static const char *region(const void *p, const void *base) {
+  MEMORY_BASIC_INFORMATION m;
+  SetLastError(0xdeadbeef);
+  if (VirtualQuery(p, &m, sizeof m) != sizeof m) return said("0, %u", (unsigned)GetLastError());
+  /* A free region's size is up to whatever the process maps next: not printed. */
+  if (m.State == MEM_FREE)
+    return said("at %+ld, allocation %s, alloc protect 0x%x, state 0x%x, protect 0x%x, type 0x%x",
+                (long)((const char *)m.BaseAddress - (const char *)p),
+                m.AllocationBase ? "not NULL" : "NULL", (unsigned)m.AllocationProtect,
+                (unsigned)m.State, (unsigned)m.Protect, (unsigned)m.Type);
+  return said(
+      "at %+ld, allocation %s, alloc protect 0x%x, size 0x%lx, state 0x%x, protect 0x%x, "
+      "type 0x%x",
+      (long)((const char *)m.BaseAddress - (const char *)p),
+      m.AllocationBase == base ? "base"
+      : m.AllocationBase       ? "other"
+                               : "NULL",
+      (unsigned)m.AllocationProtect, (unsigned long)m.RegionSize, (unsigned)m.State,
+      (unsigned)m.Protect, (unsigned)m.Type);
+}
+
+static const char *allocated(const void *p) {
+  return p ? "memory" : said("NULL, %u", (unsigned)GetLastError());
+}
+
+#ifndef AT_ROUND_TO_PAGE /* Wine's headers have it, mingw-w64's not */
+#define AT_ROUND_TO_PAGE 0x40000000
+#endif
+
+/* A VirtualProtect's answer, with the old protection it wrote to *old. */
+static const char *protected(BOOL ok, const DWORD *old) {
+  return ok ? said("TRUE, was 0x%x", (unsigned)*old) : said("FALSE, %u", (unsigned)GetLastError());
+}
+
+/* Rows vm*: VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery and GetSystemInfo, as
+ * Wine's virtual.c tests record Windows' answers. */
+static void rows_virtual(void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  report("vmsys", "GetSystemInfo: page size, granularity, lowest address",
+         said("%u, %u, %#lx", (unsigned)si.dwPageSize, (unsigned)si.dwAllocationGranularity,
+              (unsigned long)(ULONG_PTR)si.lpMinimumApplicationAddress),
+         "4096, 65536, 0x10000");
+
+  char *p = VirtualAlloc(NULL, 0xFFFC, MEM_RESERVE, PAGE_NOACCESS);
+  report("vmres", "reserve 0xfffc bytes", allocated(p), "memory");
+  if (!p) return;
+  report("vmres", "at a multiple of 64 KiB", (ULONG_PTR)p % 0x10000 ? "no" : "yes", "yes");
+  report("vmres", "query the reservation", region(p, p),
+         "at +0, allocation base, alloc protect 0x1, size 0x10000, state 0x2000, protect 0x0, "
+         "type 0x20000");
+  DWORD old = 0;
+  report("vmres", "VirtualProtect reserved pages",
+         protected(VirtualProtect(p, PAGE, PAGE_READONLY, &old), &old), "FALSE, 487");
+  report("vmcom", "commit the second page read/write",
+         allocated(VirtualAlloc(p + PAGE + 10, 10, MEM_COMMIT, PAGE_READWRITE)), "memory");
+  report("vmcom", "query the middle of it", region(p + PAGE + 10, p),
+         "at -10, allocation base, alloc protect 0x1, size 0x1000, state 0x1000, protect 0x4, "
+         "type 0x20000");
+  report("vmcom", "it reads zero", p[PAGE] == 0 && p[2 * PAGE - 1] == 0 ? "zero" : "not zero",
+         "zero");
+  p[PAGE] = 42;
+  report("vmcom", "make it read-only",
+         protected(VirtualProtect(p + PAGE, PAGE, PAGE_READONLY, &old), &old), "TRUE, was 0x4");
+  report("vmcom", "with an old protection pointer NULL",
+         protected(VirtualProtect(p + PAGE, PAGE, PAGE_READWRITE, NULL), &old), "FALSE, 998");
+  report("vmcom", "over a committed and a reserved page",
+         protected(VirtualProtect(p + PAGE, 2 * PAGE, PAGE_READWRITE, &old), &old), "FALSE, 487");
+  report(
+      "vmcom", "commit it again read/write, the bytes kept",
+      VirtualAlloc(p + PAGE, PAGE, MEM_COMMIT, PAGE_READWRITE) && p[PAGE] == 42 ? "kept" : "lost",
+      "kept");
+  report("vmcom", "MEM_RESET it", allocated(VirtualAlloc(p + PAGE, PAGE, MEM_RESET, PAGE_NOACCESS)),
+         "memory");
+  report("vmcom", "MEM_RESET past the allocation",
+         allocated(VirtualAlloc(p + 0xF000, 0x2000, MEM_RESET, PAGE_NOACCESS)), "NULL, 487");
+  report("vmfree", "decommit it", done(VirtualFree(p + PAGE, PAGE, MEM_DECOMMIT)), "TRUE");
+  {
+    MEMORY_BASIC_INFORMATION d;
+    VirtualQuery(p + PAGE, &d, sizeof d);
+    report("vmfree", "query it decommitted",
+           said("state 0x%x, protect 0x%x, type 0x%x", (unsigned)d.State, (unsigned)d.Protect,
+                (unsigned)d.Type),
+           "state 0x2000, protect 0x0, type 0x20000");
+  }
+  VirtualAlloc(p + PAGE, PAGE, MEM_COMMIT, PAGE_READWRITE);
+  report("vmfree", "committed again, it reads zero", p[PAGE] == 0 ? "zero" : "not zero", "zero");
+  report("vmfree", "release with a size", done(VirtualFree(p, PAGE, MEM_RELEASE)), "FALSE, 87");
+  report("vmfree", "release from inside", done(VirtualFree(p + PAGE, 0, MEM_RELEASE)),
+         "FALSE, 487");
+  report("vmfree", "free with type 0", done(VirtualFree(p, 0, 0)), "FALSE, 87");
+  report("vmfree", "release", done(VirtualFree(p, 0, MEM_RELEASE)), "TRUE");
+  report("vmfree", "query it released", region(p, NULL),
+         "at +0, allocation NULL, alloc protect 0x0, state 0x10000, protect 0x1, type 0x0");
+
+  static const struct {
+    DWORD type, protect;
+    const char *what, *windows;
+  } bad[] = {
+      {MEM_RESERVE, 0, "protection 0", "NULL, 87"},
+      {MEM_COMMIT, PAGE_WRITECOPY, "PAGE_WRITECOPY", "NULL, 87"},
+      {MEM_COMMIT, PAGE_READONLY | PAGE_EXECUTE, "two protections", "NULL, 87"},
+      {MEM_RESERVE | MEM_COMMIT | AT_ROUND_TO_PAGE, PAGE_READWRITE, "AT_ROUND_TO_PAGE", "NULL, 87"},
+      {0, PAGE_READWRITE, "type 0", "NULL, 87"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    report("vmarg", said("VirtualAlloc with %s", bad[i].what),
+           allocated(VirtualAlloc(NULL, PAGE, bad[i].type, bad[i].protect)), bad[i].windows);
+  report("vmarg", "VirtualAlloc of 0 bytes",
+         allocated(VirtualAlloc(NULL, 0, MEM_RESERVE, PAGE_READWRITE)), "NULL, 87");
+  MEMORY_BASIC_INFORMATION m;
+  SetLastError(0xdeadbeef);
+  SIZE_T got = VirtualQuery(&m, &m, sizeof m - 1);
+  report("vmarg", "VirtualQuery with a short buffer",
+         said("%u, %u", (unsigned)got, (unsigned)GetLastError()), "0, 24");
+  report("vmarg", "VirtualQuery past the user address space",
+         region((char *)si.lpMaximumApplicationAddress + 1, NULL), "0, 87");
+
+  /* PAGE_NOCACHE belongs to the allocation: every committed page keeps it. */
+  p = VirtualAlloc(NULL, 2 * PAGE, MEM_COMMIT, PAGE_READWRITE | PAGE_NOCACHE);
+  report("vmnoc", "commit with PAGE_NOCACHE", allocated(p), "memory");
+  if (p) {
+    report("vmnoc", "make a page read-only",
+           protected(VirtualProtect(p, PAGE, PAGE_READONLY, &old), &old), "TRUE, was 0x204");
+    report("vmnoc", "query it", region(p, p),
+           "at +0, allocation base, alloc protect 0x204, size 0x1000, state 0x1000, protect 0x202, "
+           "type 0x20000");
+    VirtualFree(p, 0, MEM_RELEASE);
+  }
+
+  /* Views: MEM_MAPPED, the view's protection, and what VirtualProtect may make of it. */
+  HANDLE h = CREATE(unique("", "nsVM"), PAGE_READWRITE, 2 * PAGE);
+  char *w = h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  char *r = h ? MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0) : NULL;
+  char *c = h ? MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0) : NULL;
+  report("vmview", "map a read/write, a read-only and a copy-on-write view",
+         w && r && c ? "views" : said("NULL, %u", (unsigned)GetLastError()), "views");
+  if (w && r && c) {
+    report("vmview", "query the read/write view", region(w + PAGE, w),
+           "at +0, allocation base, alloc protect 0x4, size 0x1000, state 0x1000, protect 0x4, "
+           "type 0x40000");
+    report("vmview", "query the read-only view", region(r, r),
+           "at +0, allocation base, alloc protect 0x2, size 0x2000, state 0x1000, protect 0x2, "
+           "type 0x40000");
+    report("vmview", "query the copy-on-write view", region(c, c),
+           "at +0, allocation base, alloc protect 0x8, size 0x2000, state 0x1000, protect 0x8, "
+           "type 0x40000");
+    report("vmview", "make the read/write view's first page read-only",
+           protected(VirtualProtect(w, PAGE, PAGE_READONLY, &old), &old), "TRUE, was 0x4");
+    report("vmview", "query it", region(w, w),
+           "at +0, allocation base, alloc protect 0x4, size 0x1000, state 0x1000, protect 0x2, "
+           "type 0x40000");
+    report("vmview", "make the read-only view writable",
+           protected(VirtualProtect(r, PAGE, PAGE_READWRITE, &old), &old), "FALSE, 87");
+    report("vmview", "make the read-only view executable",
+           protected(VirtualProtect(r, PAGE, PAGE_EXECUTE_READ, &old), &old), "FALSE, 87");
+    report("vmview", "make the read-only view inaccessible",
+           protected(VirtualProtect(r, PAGE, PAGE_NOACCESS, &old), &old), "TRUE, was 0x2");
+    report("vmview", "make the copy-on-write view read-only, then copy-on-write again",
+           VirtualProtect(c, PAGE, PAGE_READONLY, &old)
+               ? protected(VirtualProtect(c, PAGE, PAGE_WRITECOPY, &old), &old)
+               : said("FALSE, %u", (unsigned)GetLastError()),
+           "TRUE, was 0x2");
+    report("vmview", "commit a read-only page in the read/write view",
+           allocated(VirtualAlloc(w + PAGE, PAGE, MEM_COMMIT, PAGE_READONLY)), "memory");
+    report("vmview", "commit an executable page in it",
+           allocated(VirtualAlloc(w + PAGE, PAGE, MEM_COMMIT, PAGE_EXECUTE_READ)), "NULL, 87");
+    report("vmview", "release a view with VirtualFree", done(VirtualFree(w, 0, MEM_RELEASE)),
+           "FALSE, 87");
+  }
+  if (w) UnmapViewOfFile(w);
+  if (r) UnmapViewOfFile(r);
+  if (c) UnmapViewOfFile(c);
+  if (h) CloseHandle(h);
+
+  /* The rest of the process: its code and its stack. */
+  MEMORY_BASIC_INFORMATION code;
+  VirtualQuery((void *)(ULONG_PTR)rows_virtual, &code, sizeof code);
+  report("vmproc", "query this program's code",
+         said("state 0x%x, protect 0x%x, alloc protect 0x%x, type 0x%x", (unsigned)code.State,
+              (unsigned)code.Protect, (unsigned)code.AllocationProtect, (unsigned)code.Type),
+         "state 0x1000, protect 0x20, alloc protect 0x80, type 0x1000000");
+  volatile char local = 0;
+  MEMORY_BASIC_INFORMATION stack;
+  VirtualQuery((const void *)&local, &stack, sizeof stack);
+  report("vmproc", "query the stack",
+         said("state 0x%x, protect 0x%x, type 0x%x", (unsigned)stack.State, (unsigned)stack.Protect,
+              (unsigned)stack.Type),
+         "state 0x1000, protect 0x4, type 0x20000");
+}
+
 /* --- threads and time ------------------------------------------------------------------------ */
 
 typedef struct thread_call {
@@ -1511,6 +1705,7 @@ static int rows_main(void) {
   rows_views(&st);
   rows_view_rights();
   rows_session_id();
+  rows_virtual();
   rows_threads();
   rows_apcs();
   rows_timers(&st);
