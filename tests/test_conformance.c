@@ -275,6 +275,25 @@ static void service_and_app(void) {
   CU_ASSERT_EQUAL(kt_wait(&service), 0);
 }
 
+/* A named section of a file made by a session-0 service and read by a session-1 app, by name:
+ * the app needs nothing of the file but its name. */
+static void a_file_shared_across_sessions(void) {
+  const char *x = kt_name("conform-fsess");
+  char path[256];
+  snprintf(path, sizeof path, "%s.dat", x);
+  kt_proc service, app;
+  CU_ASSERT_FATAL(peer(&service, 0, -1));
+  CU_ASSERT_FATAL(peer(&app, 1, -1));
+  step(&service, "fsess", "a service maps a file as Global\\X", "handle, 0",
+       "filemap %s Global\\%s 4096", path, x);
+  step(&service, "fsess", "and writes through a view", "ok", "write into-the-file");
+  step(&app, "fsess", "an app in session 1 opens Global\\X", "handle", "open Global\\%s read", x);
+  step(&app, "fsess", "and reads the file's bytes", "into-the-file", "read");
+  CU_ASSERT_EQUAL(kt_wait(&app), 0);
+  CU_ASSERT_EQUAL(kt_wait(&service), 0);
+  CU_ASSERT_EQUAL(kobjns_file_delete(path), 0);
+}
+
 static void sessions_are_isolated(void) {
   const char *name = kt_name("conform-iso");
   kt_proc one, two;
@@ -438,6 +457,8 @@ void kt_add_conformance(CU_pSuite s) {
       waits_are_handed_over, 0);
   add(s, "14", "a session-0 service and a session-1 app (rows 14, 17)", service_and_app,
       KT_NEEDS_SESSIONS);
+  add(s, "fsess", "a section of a file: a service maps it, an app in session 1 reads it",
+      a_file_shared_across_sessions, KT_NEEDS_SESSIONS);
   add(s, "iso", "two sessions, one Local\\ name, two objects", sessions_are_isolated,
       KT_NEEDS_SESSIONS);
   add(s, "49s", "ProcessIdToSessionId in sessions 0, 1 and 2 (row 49)", session_ids,

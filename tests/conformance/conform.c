@@ -1615,6 +1615,104 @@ static void rows_processes(void) {
   CloseHandle(kept);
 }
 
+/* A CreateFile: the handle (closed at once unless `keep`) and the last error it leaves. */
+static const char *file_made(HANDLE h, HANDLE *keep) {
+  DWORD error = GetLastError();
+  if (h == INVALID_HANDLE_VALUE) return said("INVALID_HANDLE_VALUE, %u", (unsigned)error);
+  if (keep)
+    *keep = h;
+  else
+    CloseHandle(h);
+  return said("handle, %u", (unsigned)error);
+}
+
+/* Rows file and fmap: CreateFile's dispositions and share modes, the file pointer and the end,
+ * and sections of a file (CreateFileMapping's rules for files, views that are the file), in a
+ * file of the current directory. */
+static void rows_files(void) {
+  char path[256], missing[300];
+  snprintf(path, sizeof path, "%s", unique("", "file"));
+  snprintf(missing, sizeof missing, "%s.dir\\x", path);
+  DWORD rw = GENERIC_READ | GENERIC_WRITE, all = FILE_SHARE_READ | FILE_SHARE_WRITE;
+  HANDLE f = NULL, g = NULL;
+  report("file", "OPEN_EXISTING of no file",
+         file_made(CreateFileA(path, rw, all, NULL, OPEN_EXISTING, 0, NULL), NULL),
+         "INVALID_HANDLE_VALUE, 2");
+  report("file", "OPEN_EXISTING in no directory",
+         file_made(CreateFileA(missing, rw, all, NULL, OPEN_EXISTING, 0, NULL), NULL),
+         "INVALID_HANDLE_VALUE, 3");
+  report("file", "CREATE_NEW",
+         file_made(CreateFileA(path, rw, FILE_SHARE_READ, NULL, CREATE_NEW, 0, NULL), &f),
+         "handle, 0");
+  if (!f) return;
+  report("file", "CREATE_NEW again",
+         file_made(CreateFileA(path, GENERIC_READ, all, NULL, CREATE_NEW, 0, NULL), NULL),
+         "INVALID_HANDLE_VALUE, 80");
+  report("file", "a writer while the first open shares reading only",
+         file_made(CreateFileA(path, GENERIC_WRITE, all, NULL, OPEN_EXISTING, 0, NULL), NULL),
+         "INVALID_HANDLE_VALUE, 32");
+  report(
+      "file", "a reader that does not share writing (the first open writes)",
+      file_made(CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_ALWAYS, 0, NULL), NULL),
+      "INVALID_HANDLE_VALUE, 32");
+  report("file", "OPEN_ALWAYS of an existing file, sharing what it must",
+         file_made(CreateFileA(path, GENERIC_READ, all, NULL, OPEN_ALWAYS, 0, NULL), NULL),
+         "handle, 183");
+  report("file", "DeleteFile while an open does not share deleting", done(DeleteFileA(path)),
+         "FALSE, 32");
+  report("fmap", "CreateFileMapping of an empty file, size 0",
+         opened(CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, NULL)), "NULL, 1006");
+  DWORD written = 0, high = 0;
+  WriteFile(f, "0123456789", 10, &written, NULL);
+  report("file", "GetFileSize after writing 10 bytes", said("%u", (unsigned)GetFileSize(f, &high)),
+         "10");
+  SetLastError(0);
+  DWORD moved = SetFilePointer(f, -11, NULL, FILE_CURRENT);
+  report("file", "SetFilePointer before the start",
+         said("0x%x, %u", (unsigned)moved, (unsigned)GetLastError()), "0xffffffff, 131");
+  report("fmap", "PAGE_READONLY larger than the file",
+         opened(CreateFileMappingA(f, NULL, PAGE_READONLY, 0, 4096, NULL)), "NULL, 8");
+  HANDLE m = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 8192, NULL);
+  report("fmap", "PAGE_READWRITE of 8192 bytes", opened(m), "handle");
+  report("fmap", "which makes the file that long", said("%u", (unsigned)GetFileSize(f, &high)),
+         "8192");
+  char *v = m ? MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  report("fmap", "a view", mapped(v), "view");
+  if (v) {
+    report("fmap", "the view holds the file's bytes", said("%.10s", v), "0123456789");
+    SetFilePointer(f, 0, NULL, FILE_BEGIN);
+    WriteFile(f, "ABC", 3, &written, NULL);
+    report("fmap", "and sees a WriteFile", said("%.3s", v), "ABC");
+    memcpy(v + 4096, "view", 4);
+    report("fmap", "FlushViewOfFile", done(FlushViewOfFile(v, 0)), "TRUE");
+    char back[4] = "";
+    DWORD got = 0;
+    SetFilePointer(f, 4096, NULL, FILE_BEGIN);
+    ReadFile(f, back, 4, &got, NULL);
+    report("fmap", "ReadFile sees the view's write", said("%u %.4s", (unsigned)got, back),
+           "4 view");
+    SetFilePointer(f, 100, NULL, FILE_BEGIN);
+    report("fmap", "SetEndOfFile shorter than a mapped view", done(SetEndOfFile(f)), "FALSE, 1224");
+    UnmapViewOfFile(v);
+    report("flushx", "FlushViewOfFile of no view", done(FlushViewOfFile(v, 0)), "FALSE, 487");
+  }
+  if (m) CloseHandle(m);
+  CloseHandle(f);
+  report("fmap", "a read-only handle",
+         file_made(CreateFileA(path, GENERIC_READ, all, NULL, OPEN_EXISTING, 0, NULL), &g),
+         "handle, 0");
+  if (g) {
+    report("fmap", "PAGE_READWRITE of it",
+           opened(CreateFileMappingA(g, NULL, PAGE_READWRITE, 0, 0, NULL)), "NULL, 5");
+    HANDLE r = CreateFileMappingA(g, NULL, PAGE_READONLY, 0, 0, NULL);
+    report("fmap", "PAGE_READONLY of it", opened(r), "handle");
+    if (r) CloseHandle(r);
+    CloseHandle(g);
+  }
+  report("file", "DeleteFile", done(DeleteFileA(path)), "TRUE");
+  report("file", "DeleteFile again", done(DeleteFileA(path)), "FALSE, 2");
+}
+
 /* --- the C runtime ------------------------------------------------------------------------------
  * <stdlib.h>'s integer-to-string functions, as Microsoft's C runtime writes them (msvcrt under
  * Wine; libkobjns-winapi's on Linux, whose long is 64 bits: a value a 32-bit long holds must be
@@ -1712,6 +1810,7 @@ static int rows_main(void) {
   rows_handles();
   rows_processes();
   rows_crt();
+  rows_files();
   if (st.g) CloseHandle(st.g);
   free((void *)st.nsA), free((void *)st.nsG);
   for (unsigned i = 0; i < skip_count; i++) free(reasons[i]);
@@ -1735,6 +1834,8 @@ static int rows_main(void) {
  *   release | set | pulse | post    ->  "ok" | "FALSE, E"  (ReleaseMutex, SetEvent, PulseEvent,
  *                                        ReleaseSemaphore of 1, on the current handle)
  *   session                         ->  "session N" | "FALSE, E"
+ *   filemap PATH NAME SIZE          ->  "handle, E" | "NULL, E"   (CreateFileMappingA read/write
+ *                                        of the file PATH, opened or made; the current)
  *   exit
  * clang-format on */
 static int peer_main(void) {
@@ -1810,6 +1911,20 @@ static int peer_main(void) {
       BOOL ok = CloseHandle(current);
       if (ok) count--;
       puts(ok ? "ok" : said("FALSE, %u", (unsigned)GetLastError()));
+    } else if (!strcmp(cmd, "filemap")) {
+      HANDLE f = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                             NULL, OPEN_ALWAYS, 0, NULL);
+      if (f == INVALID_HANDLE_VALUE) {
+        puts(said("NULL, %u", (unsigned)GetLastError()));
+      } else {
+        HANDLE h = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, (DWORD)strtoul(c, NULL, 0), b);
+        puts(created(h));
+        CloseHandle(f); /* the section keeps the file */
+        if (h && count < 64)
+          handles[count++] = h;
+        else if (h)
+          CloseHandle(h);
+      }
     } else if (!strcmp(cmd, "session")) {
       DWORD s = 0;
       BOOL ok = ProcessIdToSessionId(GetCurrentProcessId(), &s);
