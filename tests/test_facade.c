@@ -1079,6 +1079,30 @@ static void files(void) {
   CU_ASSERT(rmdir(dir) == 0 && rmdir(root) == 0);
 }
 
+/* GetTempPath and GetTempFileName: $TMPDIR with its '/', and a new file under a new number. */
+static void temporary_files(void) {
+  char dir[MAX_PATH], name[MAX_PATH], again[MAX_PATH];
+  DWORD len = GetTempPathA(sizeof dir, dir);
+  CU_ASSERT(len > 1 && len == strlen(dir) && dir[0] == '/' && dir[len - 1] == '/');
+  CU_ASSERT_EQUAL(GetTempPathA(1, dir), len + 1); /* too small: the size needed */
+  WCHAR wide[MAX_PATH];
+  CU_ASSERT_EQUAL(GetTempPathW(MAX_PATH, wide), len);
+  CU_ASSERT(wide[0] == '/' && wide[len - 1] == '/' && wide[len] == 0);
+  GetTempPathA(sizeof dir, dir);
+  UINT n = GetTempFileNameA(dir, "kobjns", 0, name);
+  CU_ASSERT_FATAL(n != 0);
+  CU_ASSERT(strstr(name, "/kob") != NULL && strstr(name, ".tmp") != NULL);
+  CU_ASSERT(access(name, F_OK) == 0); /* made, empty */
+  UINT m = GetTempFileNameA(dir, "kobjns", 0, again);
+  CU_ASSERT(m != 0 && m != n && strcmp(name, again));
+  CU_ASSERT(GetTempFileNameA(dir, "x", 0x1234, again) == 0x1234 && strstr(again, "x1234.tmp"));
+  CU_ASSERT(access(again, F_OK) != 0); /* a number given: no file made */
+  WANT_ERROR(GetTempFileNameA(NULL, "x", 0, again), ERROR_INVALID_PARAMETER);
+  CU_ASSERT(DeleteFileA(name));
+  snprintf(again, sizeof again, "%skob%X.tmp", dir, m);
+  CU_ASSERT(DeleteFileA(again));
+}
+
 /* What VirtualQuery says of `p`: its state, protection and type. */
 static bool region_is(const void *p, DWORD state, DWORD protect, DWORD type) {
   MEMORY_BASIC_INFORMATION m;
@@ -1212,6 +1236,7 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "Sleep, SleepEx, the alertable waits, the tick counts and the performance counter",
          time_and_sleep, 0);
   kt_add(s, "CreateFile, Windows paths, sections of files", files, 0);
+  kt_add(s, "GetTempPath and GetTempFileName", temporary_files, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
          0);
   kt_add(s, "VirtualAlloc and friends: refusals, the process's own memory, views", virtual_memory,

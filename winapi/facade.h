@@ -47,6 +47,9 @@ int kobjns__facade_unmap(void *addr);
 /* --- strings (security.c) -------------------------------------------------------------------- */
 /* A UTF-16 string as UTF-8 from malloc: 0, 8, or 1113 (an unpaired surrogate). */
 int kobjns__facade_utf8(const WCHAR *w, char **out);
+/* UTF-8 as UTF-16 into out[size] (NUL-terminated when it fits; out may be NULL): 0 with *units
+ * (without the NUL), or 1113. */
+int kobjns__facade_utf16(const char *utf8, WCHAR *out, size_t size, size_t *units);
 
 /* --- security (security.c) ------------------------------------------------------------------- */
 /* The SDDL text of `sd` (NULL for Windows' default), or a Win32 error. */

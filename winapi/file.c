@@ -2,6 +2,7 @@
  * documented way (docs/porting.md, "Paths"): "\\?\" is dropped; a drive "X:\rest" is
  * "$KOBJNS_DRIVES/x/rest" (by default ~/.kobjns/drives); "\rest" and "/rest" are "/rest"; a
  * relative path stays relative; '\' and '/' both separate. UNC paths name no file here. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,4 +185,91 @@ KOBJNS_WIN32_API BOOL WINAPI SetEndOfFile(HANDLE h) {
 KOBJNS_WIN32_API BOOL WINAPI FlushFileBuffers(HANDLE h) {
   int rc = kobjns_file_flush(h);
   return rc ? failed_with((DWORD)rc) : TRUE;
+}
+
+/* --- temporary files ---------------------------------------------------------------------------
+ * The temporary directory is $TMPDIR (else /tmp), given as a POSIX path with a trailing '/',
+ * which every file function here takes as it is. */
+
+static const char *temp_dir(void) {
+  const char *dir = getenv("TMPDIR");
+  return dir && *dir == '/' ? dir : "/tmp";
+}
+
+/* Windows' answer: the length without the NUL when it fits in `size`, else the size needed. */
+KOBJNS_WIN32_API DWORD WINAPI GetTempPathA(DWORD size, LPSTR buffer) {
+  const char *dir = temp_dir();
+  size_t len = strlen(dir), slash = dir[len - 1] != '/';
+  if (len + slash + 1 > size || !buffer) return (DWORD)(len + slash + 1);
+  memcpy(buffer, dir, len);
+  if (slash) buffer[len] = '/';
+  buffer[len + slash] = '\0';
+  return (DWORD)(len + slash);
+}
+
+KOBJNS_WIN32_API DWORD WINAPI GetTempPathW(DWORD size, LPWSTR buffer) {
+  char dir[PATH_MAX + 2];
+  DWORD len = GetTempPathA(sizeof dir, dir);
+  size_t units = 0;
+  if (len >= sizeof dir || kobjns__facade_utf16(dir, NULL, 0, &units)) {
+    SetLastError(ERROR_NO_UNICODE_TRANSLATION);
+    return 0;
+  }
+  if (units + 1 > size || !buffer) return (DWORD)(units + 1);
+  kobjns__facade_utf16(dir, buffer, size, &units);
+  return (DWORD)units;
+}
+
+/* "<path>\<up to 3 of prefix><unique in hex>.tmp" into out (MAX_PATH). A `unique` of 0 makes a
+ * new empty file under a number no file has yet, and returns that number. */
+static UINT temp_file_name(const char *path, const char *prefix, UINT unique, char *out) {
+  if (!path || !out) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return 0;
+  }
+  size_t len = strlen(path);
+  const char *sep = len && (path[len - 1] == '\\' || path[len - 1] == '/') ? "" : "\\";
+  char pre[4] = "";
+  if (prefix) snprintf(pre, sizeof pre, "%s", prefix);
+  UINT n = unique ? unique & 0xFFFF : (GetTickCount() & 0xFFFF) | 1;
+  for (int tries = 0; tries < 0x10000; tries++, n = (n & 0xFFFF) + 1) {
+    if (!n || n > 0xFFFF) n = 1;
+    int made = snprintf(out, MAX_PATH, "%s%s%s%X.tmp", path, sep, pre, n);
+    if (made < 0 || made >= MAX_PATH) {
+      SetLastError(ERROR_BUFFER_OVERFLOW);
+      return 0;
+    }
+    if (unique) return unique;
+    HANDLE h = create_file(out, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0);
+    if (h != INVALID_HANDLE_VALUE) {
+      CloseHandle(h);
+      return n;
+    }
+    if (GetLastError() != ERROR_FILE_EXISTS && GetLastError() != ERROR_SHARING_VIOLATION) return 0;
+  }
+  SetLastError(ERROR_FILE_EXISTS);
+  return 0;
+}
+
+KOBJNS_WIN32_API UINT WINAPI GetTempFileNameA(LPCSTR path, LPCSTR prefix, UINT unique, LPSTR out) {
+  return temp_file_name(path, prefix, unique, out);
+}
+
+KOBJNS_WIN32_API UINT WINAPI GetTempFileNameW(LPCWSTR path, LPCWSTR prefix, UINT unique,
+                                              LPWSTR out) {
+  char *p = NULL, *pre = NULL, name[MAX_PATH];
+  size_t units = 0;
+  int rc = path ? kobjns__facade_utf8(path, &p) : 0;
+  if (!rc && prefix) rc = kobjns__facade_utf8(prefix, &pre);
+  UINT n = 0;
+  if (rc)
+    SetLastError((DWORD)rc);
+  else if (!out)
+    SetLastError(ERROR_INVALID_PARAMETER);
+  else if ((n = temp_file_name(p, pre, unique, name)) &&
+           (kobjns__facade_utf16(name, out, MAX_PATH, &units) || units >= MAX_PATH))
+    n = 0, SetLastError(ERROR_BUFFER_OVERFLOW);
+  free(p);
+  free(pre);
+  return n;
 }

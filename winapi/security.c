@@ -202,3 +202,35 @@ int kobjns__facade_utf8(const WCHAR *w, char **out) {
   *out = s;
   return 0;
 }
+
+int kobjns__facade_utf16(const char *utf8, WCHAR *out, size_t size, size_t *units) {
+  const unsigned char *p = (const unsigned char *)utf8;
+  size_t n = 0;
+  while (*p) {
+    uint32_t c = *p, extra = c < 0x80             ? 0
+                             : (c & 0xE0) == 0xC0 ? 1
+                             : (c & 0xF0) == 0xE0 ? 2
+                             : (c & 0xF8) == 0xF0 ? 3
+                                                  : 4;
+    if (extra == 4) return KOBJNS_NO_UNICODE_TRANSLATION;
+    c &= 0x7Fu >> extra;
+    for (uint32_t i = 1; i <= extra; i++) {
+      if ((p[i] & 0xC0) != 0x80) return KOBJNS_NO_UNICODE_TRANSLATION;
+      c = c << 6 | (p[i] & 0x3Fu);
+    }
+    p += extra + 1;
+    if (c >= 0x10000) {
+      if (out && n + 1 < size) {
+        out[n] = (WCHAR)(0xD800 + ((c - 0x10000) >> 10));
+        out[n + 1] = (WCHAR)(0xDC00 + ((c - 0x10000) & 0x3FF));
+      }
+      n += 2;
+    } else {
+      if (out && n < size) out[n] = (WCHAR)c;
+      n++;
+    }
+  }
+  if (out && n < size) out[n] = 0;
+  *units = n;
+  return 0;
+}
