@@ -254,7 +254,9 @@ typedef struct kobjns_view_info {
   unsigned access; /* the view mapped: KOBJNS_MAP_READ (read-only), KOBJNS_MAP_READ |
                     * KOBJNS_MAP_WRITE (read/write, shared), KOBJNS_MAP_COPY (copy-on-write) or 0
                     * (no access), with KOBJNS_MAP_EXECUTE when executable */
+  unsigned flags;  /* KOBJNS_VIEW_OF_FILE: a view of a section of a file */
 } kobjns_view_info;
+#define KOBJNS_VIEW_OF_FILE 0x1u
 /* The view holding `addr` (any byte of it): 0 and *info; 487 when no view holds it (NULL
  * included); 87 for `info` NULL. On POSIX the views kobjns mapped; on Windows any view of the
  * process (VirtualQuery's MEM_MAPPED). For VirtualQuery and VirtualProtect on views. */
@@ -545,8 +547,8 @@ KOBJNS_API int kobjns_file_write(void *file, const void *buffer, uint32_t size, 
 #define KOBJNS_OPEN_EXISTING 3u
 #define KOBJNS_OPEN_ALWAYS 4u
 #define KOBJNS_TRUNCATE_EXISTING 5u
-#define KOBJNS_FILE_READ_ONLY 0x1u           /* FILE_ATTRIBUTE_READONLY: a new file's mode */
-#define KOBJNS_FILE_FLAG_DIRECTORY 0x2000000u /* FILE_FLAG_BACKUP_SEMANTICS: a directory too */
+#define KOBJNS_FILE_READ_ONLY 0x1u                 /* FILE_ATTRIBUTE_READONLY: a new file's mode */
+#define KOBJNS_FILE_FLAG_DIRECTORY 0x2000000u      /* FILE_FLAG_BACKUP_SEMANTICS: a directory too */
 #define KOBJNS_FILE_FLAG_WRITE_THROUGH 0x80000000u /* each write reaches the disk */
 KOBJNS_API int kobjns_file_open(const char *path, unsigned access, unsigned share,
                                 unsigned disposition, unsigned flags, void **out);

@@ -180,7 +180,7 @@ int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint
                 : kobjns__plat_map(base, length, prot, flags, s->os.hold.fd,
                                    (off_t)(s->os.header_size + offset), &p);
   if (err) return err == EEXIST ? KOBJNS_INVALID_ADDRESS : kobjns__status_from_errno(err);
-  int rc = kobjns__view_add(p, length, kind, exec);
+  int rc = kobjns__view_add(p, length, kind, exec, s->os.of_file);
   if (rc) {
     munmap(p, length);
     return rc;

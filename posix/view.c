@@ -14,12 +14,13 @@ static kobjns__ptrmap views;
  * page-multiple length leaves free (pages are at least 4096 bytes). */
 #define KIND_MASK 0x3u
 #define EXEC_BIT 0x4u
+#define FILE_BIT 0x8u
 #define LENGTH_MASK (~(uintptr_t)0xFFF)
 
-int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec) {
+int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec, bool of_file) {
   uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t value =
-      (((uintptr_t)length + page - 1) & ~(page - 1)) | (uintptr_t)kind | (exec ? EXEC_BIT : 0);
+  uintptr_t value = (((uintptr_t)length + page - 1) & ~(page - 1)) | (uintptr_t)kind |
+                    (exec ? EXEC_BIT : 0) | (of_file ? FILE_BIT : 0);
   kobjns__os_registry_lock();
   int rc = kobjns__ptrmap_add(&views, addr, value);
   kobjns__os_registry_unlock();
@@ -52,7 +53,8 @@ int kobjns__os_view_query(const void *addr, kobjns_view_info *info) {
     const kobjns__ptrmap_slot *slot = &views.slots[i];
     uintptr_t base = (uintptr_t)slot->key, length = slot->value & LENGTH_MASK;
     if (slot->key && a >= base && a - base < length) {
-      *info = (kobjns_view_info){(void *)base, (size_t)length, access_of(slot->value)};
+      *info = (kobjns_view_info){(void *)base, (size_t)length, access_of(slot->value),
+                                 slot->value & FILE_BIT ? KOBJNS_VIEW_OF_FILE : 0u};
       rc = 0;
       break;
     }

@@ -9,7 +9,7 @@
 #include "internal.h"
 
 /* 0 or 8. `length` is kept rounded up to whole pages (what the kernel mapped). */
-int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec);
+int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec, bool of_file);
 int kobjns__view_remove(void *addr, size_t *length); /* 0 or 487 */
 void kobjns__view_release(void);                     /* library unload */
 

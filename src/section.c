@@ -105,13 +105,15 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
  * SECTION_MAP_EXECUTE and FILE_MAP_EXECUTE. */
 #define VIEW_RIGHTS (KOBJNS_MAP_ALL_ACCESS | KOBJNS_MAP_EXECUTE)
 
-/* The view MapViewOfFile maps for `access`: FILE_MAP_COPY alone is copy-on-write, and combined
- * with other rights it is ignored; write makes a read/write view, read a read-only one, and
- * anything else (0, SECTION_MAP_EXECUTE, FILE_MAP_EXECUTE alone) a view with no access.
- * FILE_MAP_EXECUTE makes the view executable (Wine's virtual.c tests, written against Windows). */
+/* The view MapViewOfFile maps for `access`: FILE_MAP_COPY alone (or with FILE_MAP_EXECUTE) is
+ * copy-on-write, and combined with other rights (SECTION_MAP_EXECUTE included) it is ignored;
+ * write makes a read/write view, read a read-only one, and anything else (0,
+ * SECTION_MAP_EXECUTE, FILE_MAP_EXECUTE alone) a view with no access. FILE_MAP_EXECUTE makes
+ * the view executable (Wine's virtual.c tests, written against Windows). */
 static kobjns__view view_for(unsigned access, bool *exec) {
   *exec = access & KOBJNS_MAP_EXECUTE;
-  unsigned rights = access & (KOBJNS_MAP_COPY | KOBJNS_MAP_WRITE | KOBJNS_MAP_READ);
+  unsigned rights = access & (KOBJNS_MAP_COPY | KOBJNS_MAP_WRITE | KOBJNS_MAP_READ |
+                              KOBJNS__SECTION_MAP_EXECUTE);
   if (rights == KOBJNS_MAP_COPY) return KOBJNS__VIEW_COPY;
   if (rights & KOBJNS_MAP_WRITE) return KOBJNS__VIEW_WRITE;
   if (rights & KOBJNS_MAP_READ) return KOBJNS__VIEW_READ;

@@ -206,6 +206,22 @@ static void sections_of_a_file(void) {
   KT_OK(kobjns_file_size(f, &file_size));
   CU_ASSERT_EQUAL(file_size, 8192);
   KT_OK(kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &view));
+  kobjns_view_info info;
+  KT_OK(kobjns_view_query((char *)view + 5000, &info));
+  CU_ASSERT(info.base == view && info.length == 8192 && (info.flags & KOBJNS_VIEW_OF_FILE));
+  kobjns_section *memory = NULL;
+  void *plain = NULL;
+  KT_OK(kobjns_section_create(NULL, NULL, 4096, KOBJNS_MAP_READ | KOBJNS_MAP_WRITE, NULL, &memory));
+  KT_OK(kobjns_section_map(memory, KOBJNS_MAP_READ, 0, 0, &plain));
+  KT_OK(kobjns_view_query(plain, &info));
+  CU_ASSERT_EQUAL(info.flags & KOBJNS_VIEW_OF_FILE, 0);
+  KT_OK(kobjns_unmap(plain));
+  /* FILE_MAP_COPY with SECTION_MAP_EXECUTE (0x8) is not a copy: a view without access. */
+  KT_OK(kobjns_section_map(memory, KOBJNS_MAP_COPY | 0x8u, 0, 0, &plain));
+  KT_OK(kobjns_view_query(plain, &info));
+  CU_ASSERT_EQUAL(info.access, 0);
+  KT_OK(kobjns_unmap(plain));
+  KT_OK(kobjns_section_close(memory));
   memcpy((char *)view + 4096, "through the view", 16);
   KT_OK(kobjns_view_flush((char *)view + 4096, 16));
   KT_OK(kobjns_view_flush(view, 0));

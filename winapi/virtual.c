@@ -602,10 +602,12 @@ static DWORD allocate(uintptr_t *addr, SIZE_T size, DWORD type, DWORD protect) {
       if (base_protect & COPY_PROTECTIONS) return ERROR_INVALID_PARAMETER;
       error = commit(r, a, b, base_protect);
     } else {
-      /* A view's pages are committed already: this sets their protection. */
+      /* A view's pages are committed already: this sets their protection; a file's pages are
+       * the file's, and Windows refuses (5). */
       kobjns_view_info v;
       if (kobjns_view_query((void *)a, &v) || b > (uintptr_t)v.base + v.length)
         return ERROR_INVALID_ADDRESS;
+      if (v.flags & KOBJNS_VIEW_OF_FILE) return ERROR_ACCESS_DENIED;
       error = protect_view(&v, a, b, protect, NULL);
     }
     if (!error) *addr = a;
