@@ -169,6 +169,14 @@ static void share_modes(void) {
   KT_STATUS(kobjns_file_open(path, KOBJNS_GENERIC_READ, SHARE_ALL, KOBJNS_OPEN_EXISTING, 0, &c),
             KOBJNS_SHARING_VIOLATION);
   KT_OK(kobjns_close(a));
+  /* A writer alone that shares nothing keeps readers, writers and deleting away too. */
+  KT_OK(kobjns_file_open(path, KOBJNS_GENERIC_WRITE, 0, KOBJNS_OPEN_EXISTING, 0, &a));
+  KT_STATUS(kobjns_file_open(path, KOBJNS_GENERIC_READ, SHARE_ALL, KOBJNS_OPEN_EXISTING, 0, &c),
+            KOBJNS_SHARING_VIOLATION);
+  KT_STATUS(kobjns_file_open(path, KOBJNS_GENERIC_WRITE, SHARE_ALL, KOBJNS_OPEN_EXISTING, 0, &c),
+            KOBJNS_SHARING_VIOLATION);
+  KT_STATUS(kobjns_file_delete(path), KOBJNS_SHARING_VIOLATION);
+  KT_OK(kobjns_close(a));
   KT_OK(kobjns_file_open(path, KOBJNS_GENERIC_WRITE, SHARE_ALL, KOBJNS_OPEN_EXISTING, 0, &c));
   KT_OK(kobjns_file_delete(path)); /* c shares deleting */
   KT_OK(kobjns_close(c));
@@ -295,7 +303,40 @@ static void a_named_section_of_a_file_in_another_process(void) {
   KT_OK(kobjns_file_delete(path));
 }
 
+#ifndef _WIN32
+#include <sys/stat.h>
+
+/* What others may do to a section's file behind its back: an open that empties it is refused
+ * (1224, as Windows), a file made shorter or replaced by a FIFO is refused at an open by name
+ * (never a SIGBUS, never a hang), and a name whose file is gone is still taken. */
+static void the_file_of_a_section_changed(void) {
+  const char *path = temp_path("changed");
+  char name[256];
+  snprintf(name, sizeof name, "%s", kt_name("file-changed"));
+  void *f = open_file(path, RW, SHARE_ALL, KOBJNS_CREATE_ALWAYS), *g = NULL;
+  kobjns_section *s = NULL, *t = NULL;
+  KT_OK(kobjns_section_create_from_file(NULL, name, f, 8192, KOBJNS_MAP_READ | KOBJNS_MAP_WRITE,
+                                        NULL, &s));
+  KT_OK(kobjns_close(f));
+  KT_STATUS(kobjns_file_open(path, RW, SHARE_ALL, KOBJNS_TRUNCATE_EXISTING, 0, &g),
+            KOBJNS_USER_MAPPED_FILE);
+  KT_STATUS(kobjns_file_open(path, RW, SHARE_ALL, KOBJNS_CREATE_ALWAYS, 0, &g),
+            KOBJNS_USER_MAPPED_FILE);
+  CU_ASSERT(truncate(path, 100) == 0); /* not kobjns: nothing stops it */
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_CORRUPT);
+  CU_ASSERT(unlink(path) == 0 && mkfifo(path, 0600) == 0);
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &t), KOBJNS_FILE_NOT_FOUND);
+  KT_STATUS(kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_READ, NULL, &t),
+            KOBJNS_FILE_NOT_FOUND); /* the name is taken: never 170 after a thousand tries */
+  KT_OK(kobjns_section_close(s));
+  CU_ASSERT(unlink(path) == 0);
+}
+#endif
+
 void kt_add_files(CU_pSuite suite) {
+#ifndef _WIN32
+  kt_add(suite, "the file of a section changed behind its back", the_file_of_a_section_changed, 0);
+#endif
   kt_add(suite, "CreateFile's dispositions and statuses", dispositions, 0);
   kt_add(suite, "reads, writes, the file pointer and the end", reads_writes_and_the_pointer, 0);
   kt_add(suite, "share modes between opens", share_modes, 0);
