@@ -268,10 +268,17 @@ int kobjns__os_file_open(const char *path, unsigned access, unsigned share, unsi
                                                : O_RDONLY);
   mode_t mode = (flags & KOBJNS_FILE_READ_ONLY) ? 0444 : 0666;
   int fd = -1, err = 0;
-  bool existed = false, creating = false;
+  bool existed = false, creating = false, attributes_only = false;
   for (int attempt = 0; attempt < 100; attempt++) {
     creating = disposition == KOBJNS_CREATE_NEW;
     if (!creating) {
+      /* A writer that may also read the file opens it for both (the handle's rights stay what
+       * were asked): only a readable description can mark its share modes. */
+      if ((oflags & O_ACCMODE) == O_WRONLY &&
+          (fd = open(path, (oflags & ~O_ACCMODE) | O_RDWR)) >= 0) {
+        existed = true;
+        break;
+      }
       if ((fd = open(path, oflags)) >= 0) {
         existed = true;
         break;
@@ -281,6 +288,7 @@ int kobjns__os_file_open(const char *path, unsigned access, unsigned share, unsi
       if (err == EACCES && !reads && !writes && !appends &&
           (fd = kobjns__plat_open_for_attributes(path)) >= 0) {
         existed = true;
+        attributes_only = true; /* no locks on it: its share modes cannot count */
         break;
       }
       if (err != ENOENT || disposition == KOBJNS_OPEN_EXISTING ||
@@ -288,7 +296,8 @@ int kobjns__os_file_open(const char *path, unsigned access, unsigned share, unsi
         break;
       creating = true;
     }
-    if ((fd = open(path, oflags | O_CREAT | O_EXCL, mode)) >= 0) break;
+    int create_flags = (oflags & O_ACCMODE) == O_WRONLY ? (oflags & ~O_ACCMODE) | O_RDWR : oflags;
+    if ((fd = open(path, create_flags | O_CREAT | O_EXCL, mode)) >= 0) break;
     err = errno;
     if (err != EEXIST || disposition == KOBJNS_CREATE_NEW) break; /* else made meanwhile: open it */
   }
@@ -297,8 +306,13 @@ int kobjns__os_file_open(const char *path, unsigned access, unsigned share, unsi
   int rc = fstat(fd, &st) < 0 ? kobjns__status_from_errno(errno) : 0;
   if (!rc && S_ISDIR(st.st_mode) && !(flags & KOBJNS_FILE_FLAG_DIRECTORY))
     rc = KOBJNS_ACCESS_DENIED; /* as Windows: a directory needs FILE_FLAG_BACKUP_SEMANTICS */
-  if (!rc && S_ISREG(st.st_mode))
-    rc = share_take(fd, access, share, (oflags & O_ACCMODE) != O_WRONLY);
+  if (!rc && S_ISREG(st.st_mode) && !attributes_only)
+    rc = share_take(fd, access, share, (fcntl(fd, F_GETFL) & O_ACCMODE) != O_WRONLY);
+  /* Windows: a file a section maps is never emptied (ERROR_USER_MAPPED_FILE). */
+  if (!rc && existed && S_ISREG(st.st_mode) && st.st_size > 0 && !attributes_only &&
+      (disposition == KOBJNS_CREATE_ALWAYS || disposition == KOBJNS_TRUNCATE_EXISTING) &&
+      kobjns__plat_range_held_by_other(fd, MAPPED) == 1)
+    rc = KOBJNS_USER_MAPPED_FILE;
   /* Emptied only once the share modes allowed the open (CREATE_ALWAYS, TRUNCATE_EXISTING). */
   if (!rc && existed && S_ISREG(st.st_mode) &&
       (disposition == KOBJNS_CREATE_ALWAYS || disposition == KOBJNS_TRUNCATE_EXISTING)) {

@@ -260,7 +260,7 @@ int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type
   kobjns__native_name(name, o->os.native);
   int rc = open_existing(ctx, name, type, desired, o, facts);
   kobjns__reclaim_step();
-  return rc == KOBJNS__STALE_FOREIGN ? KOBJNS_FILE_NOT_FOUND : rc;
+  return rc == KOBJNS__STALE_FOREIGN || rc == KOBJNS__FILE_GONE ? KOBJNS_FILE_NOT_FOUND : rc;
 }
 
 static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
@@ -323,6 +323,7 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   for (int attempt = 0; attempt < 1000; attempt++) {
     int rc = open_existing(ctx, a->name, a->type, a->existing_access, o, facts);
     if (rc == 0) return KOBJNS_ALREADY_EXISTS;
+    if (rc == KOBJNS__FILE_GONE) return KOBJNS_FILE_NOT_FOUND; /* the name is taken */
     if (rc == KOBJNS__STALE_FOREIGN)
       return KOBJNS_ACCESS_DENIED; /* a dead object we may not remove */
     if (rc != KOBJNS_FILE_NOT_FOUND) return rc;
@@ -449,7 +450,7 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
   const kobjns__named_type *t = named_type(type);
   if ((rc = t->adopt(o, &n, n.fd_writable, facts))) {
     free(o);
-    return rc;
+    return rc == KOBJNS__FILE_GONE ? KOBJNS_FILE_NOT_FOUND : rc;
   }
   kobjns__hold_adopt(&o->os.hold, n.fd, lock_fd, o->os.native[0] != '\0');
   *out = o;

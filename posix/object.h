@@ -26,6 +26,9 @@ void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX +
 
 /* Result of opening an existing object by name. */
 #define KOBJNS__STALE_FOREIGN (-1) /* only a dead object we may not remove holds the name */
+/* A section of a file whose file is no longer at its path (renamed or removed): the name is
+ * taken all the same, so a create must not take it for a free name (-2 is mirror.c's). */
+#define KOBJNS__FILE_GONE (-3)
 
 /* Open `native` with `oflags` and take a shared lock, skipping (and removing) stale objects, or,
  * with `adopt_stale`, holding them as they are (for objects whose content does not matter).

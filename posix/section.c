@@ -115,13 +115,30 @@ static int open_file(kobjns__object *o, const kobjns__named *n, bool writable) {
     char *path = buf + sizeof f;
     path[f.path_len] = '\0';
     struct stat st;
+    /* Looked at before it is opened for its data: a FIFO would block the open, a device do
+     * what its open does (the header may be anyone's). Then opened without blocking and looked
+     * at again (the path may have changed in between). */
+    int look = -1;
     if (strlen(path) != f.path_len || path[0] != '/')
       rc = KOBJNS_FILE_CORRUPT;
-    else if ((fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY)) < 0)
-      rc = errno == ENOENT || errno == ENOTDIR ? KOBJNS_FILE_NOT_FOUND
+    else if ((look = kobjns__plat_open_for_attributes(path)) < 0)
+      rc = errno == ENOENT || errno == ENOTDIR ? KOBJNS__FILE_GONE
                                                : kobjns__status_from_errno(errno);
-    else if (fstat(fd, &st) < 0 || (uint64_t)st.st_dev != f.dev || (uint64_t)st.st_ino != f.ino)
-      rc = KOBJNS_FILE_NOT_FOUND; /* renamed or removed since: another file has the path */
+    else if (fstat(look, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != f.dev ||
+             (uint64_t)st.st_ino != f.ino)
+      rc = KOBJNS__FILE_GONE; /* renamed or removed since: another file has the path */
+    if (look >= 0) close(look);
+    if (!rc &&
+        (fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
+      rc = errno == ENOENT || errno == ENOTDIR ? KOBJNS__FILE_GONE
+                                               : kobjns__status_from_errno(errno);
+    else if (!rc && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != f.dev ||
+                     (uint64_t)st.st_ino != f.ino))
+      rc = KOBJNS__FILE_GONE;
+    else if (!rc && (uint64_t)st.st_size < n->h.size)
+      rc = KOBJNS_FILE_CORRUPT; /* shorter than the section: its views would raise SIGBUS */
+    else if (!rc && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+      rc = kobjns__status_from_errno(errno);
   }
   free(buf);
   if (rc) {
