@@ -342,10 +342,10 @@ int kobjns__os_file_delete(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), held = 0;
   if (fd >= 0) {
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-      held = -EISDIR;
-    else if (S_ISREG(st.st_mode))
-      held = kobjns__plat_range_held_by_other(fd, DENIES(KIND_DELETE));
+    if (fstat(fd, &st) == 0)
+      held = S_ISDIR(st.st_mode)   ? -EISDIR
+             : S_ISREG(st.st_mode) ? kobjns__plat_range_held_by_other(fd, DENIES(KIND_DELETE))
+                                   : 0;
     close(fd);
   }
   if (held == 1) return KOBJNS_SHARING_VIOLATION;

@@ -342,6 +342,10 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
   if (rc) return rc;
   const kobjns__named_type *t = named_type(to->type);
   if (t->share) t->share(to, from, move);
+  if (from->os.of_file && !to->os.of_file) { /* no descriptor for the file: no duplicate */
+    kobjns__hold_release(&to->os.hold, to->os.native);
+    return KOBJNS_TOO_MANY_OPEN_FILES;
+  }
   return 0;
 }
 

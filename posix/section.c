@@ -137,6 +137,10 @@ static int open_file(kobjns__object *o, const kobjns__named *n, bool writable) {
       rc = KOBJNS__FILE_GONE;
     else if (!rc && (uint64_t)st.st_size < n->h.size)
       rc = KOBJNS_FILE_CORRUPT; /* shorter than the section: its views would raise SIGBUS */
+    else if (!rc && n->st.st_uid != geteuid() && n->st.st_uid != 0 && st.st_uid != n->st.st_uid)
+      /* Another user's object naming a file that user does not own: it could point this
+       * process's writes at a file only this process may write (its own). */
+      rc = KOBJNS_ACCESS_DENIED;
     else if (!rc && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
       rc = kobjns__status_from_errno(errno);
   }

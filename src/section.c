@@ -80,7 +80,8 @@ int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *fil
   if ((f->access & needed) != needed)
     rc = KOBJNS_ACCESS_DENIED;
   else if ((rc = kobjns__os_file_size(f, &file_size)))
-    rc = KOBJNS_BAD_EXE_FORMAT; /* a pipe or a terminal cannot be mapped (Windows' answer) */
+    rc = rc == KOBJNS_INVALID_FUNCTION ? KOBJNS_BAD_EXE_FORMAT /* a pipe: Windows' answer */
+                                       : rc;
   else if (size == 0 && file_size == 0)
     rc = KOBJNS_FILE_INVALID;
   else if (size > file_size && read_only)
@@ -112,8 +113,8 @@ int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t offset, size
  * the view executable (Wine's virtual.c tests, written against Windows). */
 static kobjns__view view_for(unsigned access, bool *exec) {
   *exec = access & KOBJNS_MAP_EXECUTE;
-  unsigned rights = access & (KOBJNS_MAP_COPY | KOBJNS_MAP_WRITE | KOBJNS_MAP_READ |
-                              KOBJNS__SECTION_MAP_EXECUTE);
+  unsigned rights =
+      access & (KOBJNS_MAP_COPY | KOBJNS_MAP_WRITE | KOBJNS_MAP_READ | KOBJNS__SECTION_MAP_EXECUTE);
   if (rights == KOBJNS_MAP_COPY) return KOBJNS__VIEW_COPY;
   if (rights & KOBJNS_MAP_WRITE) return KOBJNS__VIEW_WRITE;
   if (rights & KOBJNS_MAP_READ) return KOBJNS__VIEW_READ;

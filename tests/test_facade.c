@@ -1065,6 +1065,23 @@ static void files(void) {
   CU_ASSERT(FlushFileBuffers(f));
   WANT_ERROR(DeleteFileA(path), ERROR_SHARING_VIOLATION); /* f shares no deleting */
   CU_ASSERT(CloseHandle(f));
+  /* Devices by their DOS names; ".." never climbs above a drive's root; a descriptor for a new
+   * file is refused rather than ignored. */
+  HANDLE nul = CreateFileA("nul", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+  CU_ASSERT_FATAL(nul != INVALID_HANDLE_VALUE);
+  CU_ASSERT(WriteFile(nul, "gone", 4, &done, NULL) && done == 4);
+  CU_ASSERT(CloseHandle(nul));
+  snprintf(path, sizeof path, "C:\\..\\..\\.\\data-%d.bin", (int)getpid());
+  HANDLE same = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                            OPEN_EXISTING, 0, NULL);
+  CU_ASSERT(same != INVALID_HANDLE_VALUE && CloseHandle(same));
+  SECURITY_ATTRIBUTES owner_only = {sizeof owner_only, &owner_only, FALSE};
+  WANT_ERROR(CreateFileA("C:\\new-file", GENERIC_WRITE, 0, &owner_only, CREATE_NEW, 0, NULL) !=
+                 INVALID_HANDLE_VALUE,
+             ERROR_NOT_SUPPORTED);
+  WANT_ERROR(CreateFileA("\\\\?\\UNC\\server\\share", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0,
+                         NULL) != INVALID_HANDLE_VALUE,
+             ERROR_BAD_NETPATH);
   /* '/' separates too; deleting removes the file. */
   snprintf(path, sizeof path, "c:/data-%d.bin", (int)getpid());
   CU_ASSERT(DeleteFileA(path));

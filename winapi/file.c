@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "facade.h"
 
@@ -14,11 +15,31 @@ static BOOL failed_with(DWORD error) {
   return FALSE;
 }
 
+/* The device a Windows name stands for in any directory ("NUL", "nul.txt") or alone ("CON",
+ * "CONIN$", "CONOUT$", "\\.\NUL"), as a POSIX path; NULL for an ordinary name. */
+static const char *device_path(const char *in) {
+  if (!strncmp(in, "\\\\.\\", 4) || !strncmp(in, "//./", 4)) in += 4;
+  const char *last = in;
+  for (const char *c = in; *c; c++)
+    if (*c == '\\' || *c == '/' || (c == in + 1 && *c == ':')) last = c + 1;
+  size_t base = strcspn(last, ".");
+  if (base == 3 && !strncasecmp(last, "nul", 3)) return "/dev/null";
+  if (!strcasecmp(in, "con") || !strcasecmp(in, "conin$") || !strcasecmp(in, "conout$"))
+    return "/dev/tty"; /* the console: the controlling terminal */
+  return NULL;
+}
+
 /* The POSIX path of the Windows path `in` (UTF-8): 0 with *out (malloc), or a Win32 error. */
 static DWORD posix_path(const char *in, char **out) {
+  const char *device = device_path(in);
+  if (device) {
+    *out = strdup(device);
+    return *out ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+  }
   if (!strncmp(in, "\\\\?\\", 4) || !strncmp(in, "//?/", 4)) in += 4;
-  if ((in[0] == '\\' || in[0] == '/') && (in[1] == '\\' || in[1] == '/'))
-    return ERROR_BAD_NETPATH; /* \\server\share */
+  if (!strncasecmp(in, "UNC\\", 4) || !strncasecmp(in, "UNC/", 4) ||
+      ((in[0] == '\\' || in[0] == '/') && (in[1] == '\\' || in[1] == '/')))
+    return ERROR_BAD_NETPATH; /* \\server\share, \\?\UNC\server\share */
   const char *root = "";
   char drive[3] = "";
   const char *home = NULL;
@@ -36,10 +57,30 @@ static DWORD posix_path(const char *in, char **out) {
   size_t len = (home ? strlen(home) : 0) + strlen(root) + strlen(drive) + strlen(in) + 2;
   char *p = malloc(len);
   if (!p) return ERROR_NOT_ENOUGH_MEMORY;
-  snprintf(p, len, "%s%s%s%s%s", home ? home : "", root, drive,
-           drive[0] && *in && *in != '\\' && *in != '/' ? "/" : "", in);
-  for (char *c = p; *c; c++)
-    if (*c == '\\') *c = '/';
+  int prefix = snprintf(p, len, "%s%s%s", home ? home : "", root, drive);
+  /* The rest, '\\' as '/'; on a drive, ".." never climbs above the drive's root (Windows
+   * takes C:\.. as C:\), and "." is dropped. */
+  char *at = p + prefix;
+  for (const char *c = in; *c;) {
+    while (*c == '\\' || *c == '/') c++;
+    size_t n = strcspn(c, "\\/");
+    if (!n && !*c) break;
+    if (drive[0] && n == 1 && c[0] == '.') {
+      c += n;
+      continue;
+    }
+    if (drive[0] && n == 2 && c[0] == '.' && c[1] == '.') {
+      while (at > p + prefix && *--at != '/') continue;
+      c += n;
+      continue;
+    }
+    if (drive[0] || at > p || c != in || in[0] == '\\' || in[0] == '/') *at++ = '/';
+    memcpy(at, c, n);
+    at += n;
+    c += n;
+  }
+  if (at == p + prefix && drive[0]) *at++ = '/';
+  *at = '\0';
   *out = p;
   return 0;
 }
@@ -49,6 +90,8 @@ static DWORD posix_path(const char *in, char **out) {
 #define TUNING                                                                                     \
   (FILE_ATTRIBUTE_NORMAL | FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_HIDDEN |                        \
    FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED |         \
+   SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION | SECURITY_IMPERSONATION |                      \
+   SECURITY_DELEGATION | SECURITY_CONTEXT_TRACKING | SECURITY_EFFECTIVE_ONLY |                     \
    FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_RANDOM_ACCESS | FILE_FLAG_NO_BUFFERING |                  \
    FILE_FLAG_POSIX_SEMANTICS)
 
@@ -60,6 +103,13 @@ static HANDLE create_file(const char *name, DWORD access, DWORD share, LPSECURIT
   }
   if (!name) {
     SetLastError(ERROR_PATH_NOT_FOUND);
+    return INVALID_HANDLE_VALUE;
+  }
+  /* A new file's security descriptor is not carried to its mode here: refused rather than a
+   * file more open than asked (an open of an existing file ignores it, as Windows does). */
+  if (sa && sa->lpSecurityDescriptor && disposition != OPEN_EXISTING &&
+      disposition != TRUNCATE_EXISTING) {
+    SetLastError(ERROR_NOT_SUPPORTED);
     return INVALID_HANDLE_VALUE;
   }
   char *path = NULL;
