@@ -1098,7 +1098,7 @@ static void files(void) {
 
 /* GetTempPath and GetTempFileName: $TMPDIR with its '/', and a new file under a new number. */
 static void temporary_files(void) {
-  char dir[MAX_PATH], name[MAX_PATH], again[MAX_PATH];
+  char dir[MAX_PATH], name[MAX_PATH], again[MAX_PATH + 16];
   DWORD len = GetTempPathA(sizeof dir, dir);
   CU_ASSERT(len > 1 && len == strlen(dir) && dir[0] == '/' && dir[len - 1] == '/');
   CU_ASSERT_EQUAL(GetTempPathA(1, dir), len + 1); /* too small: the size needed */
