@@ -47,7 +47,12 @@ configure() {
     rm -rf "$dir"
     meson setup "$dir" "$@" >/dev/null
   fi
-  ninja -C "$dir" >/dev/null
+  # Quiet when it builds; a failed build shows what failed (CI sees only this output).
+  if ! ninja -C "$dir" >"$dir/setup-ninja.log" 2>&1; then
+    echo "-- the build in $dir failed:" >&2
+    grep -E -A8 '^FAILED|error' "$dir/setup-ninja.log" | head -60 >&2
+    exit 1
+  fi
 }
 
 configure build -Dwerror=true
