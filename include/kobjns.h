@@ -261,6 +261,18 @@ typedef struct kobjns_view_info {
  * included); 87 for `info` NULL. On POSIX the views kobjns mapped; on Windows any view of the
  * process (VirtualQuery's MEM_MAPPED). For VirtualQuery and VirtualProtect on views. */
 KOBJNS_API int kobjns_view_query(const void *addr, kobjns_view_info *info);
+/* Copy-on-write in a shared view (VirtualProtect's PAGE_WRITECOPY there): with `enable`, the
+ * pages [addr, addr + length) (page-aligned, in one view) stay the section's until written, and
+ * a written page becomes a private copy of this process; without it, pages not written since go
+ * back to being the section's own (shared), and copies stay private. A copy-on-write view
+ * (KOBJNS_MAP_COPY) is so already. The pages' protection is then the caller's to set (POSIX:
+ * they are remapped readable, and writable where the view or the copy allows). 0; 487 (not whole
+ * pages of one view); 50 (POSIX: the view's file could not be reopened when it was mapped, or
+ * the system cannot tell copies apart); 8. */
+KOBJNS_API int kobjns_view_copy_on_write(void *addr, size_t length, int enable);
+/* Which pages of [addr, addr + length) (page-aligned, in one view) are private copies (written
+ * since they became copy-on-write): copied[i] 1 or 0 for page i. 0; 87 (copied NULL); 487; 50. */
+KOBJNS_API int kobjns_view_copied(const void *addr, size_t length, unsigned char *copied);
 /* Close the handle; the name disappears when its last handle (in any process) closes.
  * Handles are checked, as Windows checks HANDLEs: after its close (a second close included) a
  * handle is answered with 6 by every function, and a call in progress in another thread when

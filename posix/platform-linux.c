@@ -103,6 +103,30 @@ char *kobjns__plat_fd_path(int fd) {
 
 int kobjns__plat_open_for_attributes(const char *path) { return open(path, O_PATH | O_CLOEXEC); }
 
+int kobjns__plat_pages_private(const void *addr, size_t pages, unsigned char *out) {
+  int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? ENOTSUP : errno;
+  uint64_t entries[64];
+  off_t first = (off_t)((uintptr_t)addr / (uintptr_t)sysconf(_SC_PAGESIZE));
+  int err = 0;
+  for (size_t done = 0; done < pages && !err;) {
+    size_t n = pages - done < 64 ? pages - done : 64;
+    ssize_t got = pread(fd, entries, n * sizeof *entries, (first + (off_t)done) * 8);
+    if (got != (ssize_t)(n * sizeof *entries)) {
+      err = got < 0 ? errno : EIO;
+      break;
+    }
+    for (size_t i = 0; i < n; i++) {
+      bool present = entries[i] >> 63 & 1, swapped = entries[i] >> 62 & 1,
+           file = entries[i] >> 61 & 1;
+      out[done + i] = (present && !file) || swapped;
+    }
+    done += n;
+  }
+  close(fd);
+  return err;
+}
+
 int kobjns__plat_range_share(int fd, off_t at, bool take) {
   struct flock l = {
       .l_type = take ? F_RDLCK : F_UNLCK, .l_whence = SEEK_SET, .l_start = at, .l_len = 1};

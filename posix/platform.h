@@ -69,6 +69,12 @@ int kobjns__plat_range_share(int fd, off_t at, bool take);
 /* Whether another description holds the byte `at` of the file of `fd`: 1, 0, or -errno. */
 int kobjns__plat_range_held_by_other(int fd, off_t at);
 
+/* Which of `pages` pages from `addr` (page-aligned) are private copies, written since their
+ * mapping was made copy-on-write (or anonymous memory): out[i] 1 or 0. 0 or an errno (ENOTSUP
+ * where the system cannot tell). Linux: /proc/self/pagemap, a present page that is no file page,
+ * or a swapped one. */
+int kobjns__plat_pages_private(const void *addr, size_t pages, unsigned char *out);
+
 /* --- mapping ---------------------------------------------------------------------------------- */
 
 /* mmap(2), but with `base` non-NULL the mapping is made exactly there or not at all, never

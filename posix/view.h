@@ -5,11 +5,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "internal.h"
 
 /* 0 or 8. `length` is kept rounded up to whole pages (what the kernel mapped). */
-int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec, bool of_file);
+/* A view of `kind` mapping the file `fd` from `offset` (a description of its own is kept). */
+int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec, bool of_file, int fd,
+                     off_t offset);
 int kobjns__view_remove(void *addr, size_t *length); /* 0 or 487 */
 void kobjns__view_release(void);                     /* library unload */
 

@@ -56,6 +56,10 @@ int kobjns__os_unmap(void *addr);
 /* view.c: the view holding `addr` (not NULL), its access as kobjns_view_query() says it; 487
  * for none. */
 int kobjns__os_view_query(const void *addr, kobjns_view_info *info);
+/* kobjns_view_copy_on_write and kobjns_view_copied: the range checked non-NULL (the backend
+ * checks it lies in one view, page-aligned). */
+int kobjns__os_view_copy_on_write(void *addr, size_t length, bool enable);
+int kobjns__os_view_copied(const void *addr, size_t length, unsigned char *copied);
 
 /* sync.c: mutexes, events, semaphores, timers */
 int kobjns__os_mutex_release(kobjns__object *s);            /* 0 or 288 */

@@ -1179,7 +1179,9 @@ static void virtual_memory(void) {
   WANT_ERROR(VirtualFree(own, 0, MEM_RELEASE), ERROR_INVALID_ADDRESS);
   munmap(own, 3 * 4096);
 
-  /* A shared view cannot turn copy-on-write; its record goes with UnmapViewOfFile. */
+  /* Write-copy in a shared view: a page stays the section's until written, then is a private
+   * copy (reported writable); a page not written goes back to the section's with another
+   * protection. The view's record goes with UnmapViewOfFile. */
   HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 2 * 4096, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(h);
   /* At a place of 64 KiB that was free a moment ago, to map again there. */
@@ -1187,7 +1189,29 @@ static void virtual_memory(void) {
   CU_ASSERT(place && VirtualFree(place, 0, MEM_RELEASE));
   char *v = MapViewOfFileEx(h, FILE_MAP_WRITE, 0, 0, 0, place);
   CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-  WANT_ERROR(VirtualProtect(v, 4096, PAGE_WRITECOPY, &old), ERROR_NOT_SUPPORTED);
+  char *seen = MapViewOfFile(h, FILE_MAP_READ, 0, 0, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(seen);
+  v[0] = 'a';
+  v[4096] = 'b';
+  CU_ASSERT(VirtualProtect(v, 2 * 4096, PAGE_WRITECOPY, &old) && old == PAGE_READWRITE);
+  CU_ASSERT(region_is(v, MEM_COMMIT, PAGE_WRITECOPY, MEM_MAPPED));
+  CU_ASSERT(v[0] == 'a' && v[4096] == 'b'); /* the section's bytes, until written */
+  v[0] = 'c';                               /* page 0 becomes this process's copy */
+  CU_ASSERT(seen[0] == 'a');
+  CU_ASSERT(region_is(v, MEM_COMMIT, PAGE_READWRITE, MEM_MAPPED));
+  CU_ASSERT(VirtualQuery(v, &m, sizeof m) && m.RegionSize == 4096);
+  CU_ASSERT(region_is(v + 4096, MEM_COMMIT, PAGE_WRITECOPY, MEM_MAPPED));
+  /* Write-copy again keeps the copy (and says it is one). */
+  CU_ASSERT(VirtualProtect(v, 4096, PAGE_WRITECOPY, &old) && old == PAGE_READWRITE);
+  CU_ASSERT(v[0] == 'c' && seen[0] == 'a');
+  CU_ASSERT(VirtualProtect(v, 2 * 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
+  CU_ASSERT(region_is(v, MEM_COMMIT, PAGE_READONLY, MEM_MAPPED));
+  CU_ASSERT(VirtualProtect(v, 2 * 4096, PAGE_READWRITE, &old) && old == PAGE_READONLY);
+  v[4096] = 'd'; /* page 1 was never written: the section's again */
+  CU_ASSERT(seen[4096] == 'd');
+  v[0] = 'e'; /* page 0 stays the copy */
+  CU_ASSERT(seen[0] == 'a');
+  CU_ASSERT(UnmapViewOfFile(seen));
   CU_ASSERT(VirtualProtect(v, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
   CU_ASSERT(region_is(v, MEM_COMMIT, PAGE_READONLY, MEM_MAPPED));
   WANT_ERROR(VirtualFree(v, 4096, MEM_DECOMMIT), ERROR_INVALID_PARAMETER);

@@ -417,18 +417,56 @@ static DWORD query_other(uintptr_t a, MEMORY_BASIC_INFORMATION *mbi) {
 
 /* --- queries ------------------------------------------------------------------------------ */
 
+/* A write-copy page of a view written since is this process's own copy, which Windows reports
+ * writable. */
+static DWORD as_written(DWORD protect, bool copied) {
+  if (!copied) return protect;
+  return protect == PAGE_WRITECOPY           ? PAGE_READWRITE
+         : protect == PAGE_EXECUTE_WRITECOPY ? PAGE_EXECUTE_READWRITE
+                                             : protect;
+}
+
+/* The end of the view's pages from `a` (before `end`) that are copies, or not, as page `a` is:
+ * *copied says which. Where the library cannot tell, none is a copy. */
+static uintptr_t copies_end(uintptr_t a, uintptr_t end, bool *copied) {
+  unsigned char c[64];
+  *copied = false;
+  for (uintptr_t at = a; at < end;) {
+    size_t n = (end - at) / page_size() < 64 ? (end - at) / page_size() : 64;
+    if (kobjns_view_copied((void *)at, n * page_size(), c)) return end;
+    if (at == a) *copied = c[0];
+    for (size_t k = 0; k < n; k++, at += page_size())
+      if ((bool)c[k] != *copied) return at;
+  }
+  return end;
+}
+
+/* A view page's protection as Windows reports it (a written write-copy page is writable). */
+static DWORD view_page_protection(DWORD protect, uintptr_t a) {
+  bool copied = false;
+  if (protect & COPY_PROTECTIONS) copies_end(page_down(a), page_down(a) + page_size(), &copied);
+  return as_written(protect, copied);
+}
+
 static void query_region(const region *r, uintptr_t a, MEMORY_BASIC_INFORMATION *mbi) {
   size_t i = run_index(r, a);
   const run *u = &r->runs[i];
+  DWORD protect = u->protect;
+  uintptr_t end = run_end(r, i);
+  if (r->type == MEM_MAPPED && (protect & COPY_PROTECTIONS)) {
+    bool copied;
+    end = copies_end(page_down(a), end, &copied);
+    protect = as_written(protect, copied);
+  }
   mbi->BaseAddress = (void *)page_down(a);
   mbi->AllocationBase = (void *)r->base;
   mbi->AllocationProtect = r->alloc_protect;
-  mbi->RegionSize = run_end(r, i) - page_down(a);
+  mbi->RegionSize = end - page_down(a);
   mbi->State = u->state;
   /* PAGE_NOCACHE and PAGE_WRITECOMBINE are the allocation's, for every committed page. */
-  mbi->Protect = u->state == MEM_COMMIT && u->protect != PAGE_NOACCESS
-                     ? u->protect | (r->alloc_protect & CACHE_MODIFIERS)
-                     : u->protect;
+  mbi->Protect = u->state == MEM_COMMIT && protect != PAGE_NOACCESS
+                     ? protect | (r->alloc_protect & CACHE_MODIFIERS)
+                     : protect;
   mbi->Type = r->type;
 }
 
@@ -442,12 +480,15 @@ static DWORD query(uintptr_t a, MEMORY_BASIC_INFORMATION *mbi) {
   kobjns_view_info v;
   if (!kobjns_view_query((void *)a, &v)) {
     DWORD protect = view_protection(v.access);
+    uintptr_t end = (uintptr_t)v.base + v.length;
+    bool copied = false;
+    if (protect & COPY_PROTECTIONS) end = copies_end(page_down(a), end, &copied);
     mbi->BaseAddress = (void *)page_down(a);
     mbi->AllocationBase = v.base;
     mbi->AllocationProtect = protect;
-    mbi->RegionSize = (uintptr_t)v.base + v.length - page_down(a);
+    mbi->RegionSize = end - page_down(a);
     mbi->State = MEM_COMMIT;
-    mbi->Protect = protect;
+    mbi->Protect = as_written(protect, copied);
     mbi->Type = MEM_MAPPED;
     return 0;
   }
@@ -533,17 +574,30 @@ static DWORD commit(region *r, uintptr_t a, uintptr_t b, DWORD base) {
   return 0;
 }
 
+/* Whether any page of [a, b) of the view's record has a write-copy protection. */
+static bool has_copy_pages(const region *r, uintptr_t a, uintptr_t b) {
+  for (size_t i = run_index(r, a); i < r->nruns && r->runs[i].start < b; i++)
+    if (r->runs[i].protect & COPY_PROTECTIONS) return true;
+  return false;
+}
+
 /* A view's pages [a, b) get `protect` (checked): it may not do more than the view was mapped for
- * (87), and write-copy needs a copy-on-write view (50: a shared view cannot turn private). */
+ * (87). Write-copy in a shared view makes the pages copy-on-write (each the section's until
+ * written, then a private copy), as Windows does; another protection makes those not written
+ * since the section's again. */
 static DWORD protect_view(const kobjns_view_info *v, uintptr_t a, uintptr_t b, DWORD protect,
                           DWORD *old) {
   DWORD view = view_protection(v->access), base = protect & BASE_PROTECTION;
   unsigned wanted = abilities(base);
   if ((abilities(view) & wanted) != wanted) return ERROR_INVALID_PARAMETER;
-  if ((base & COPY_PROTECTIONS) && !(v->access & KOBJNS_MAP_COPY)) return ERROR_NOT_SUPPORTED;
   region *r = view_region(v);
   if (!r || !reserve_runs(r)) return ERROR_NOT_ENOUGH_MEMORY;
-  if (old) *old = r->runs[run_index(r, a)].protect;
+  if (old) *old = view_page_protection(r->runs[run_index(r, a)].protect, a);
+  bool shared = !(v->access & KOBJNS_MAP_COPY);
+  if (a < b && shared && ((base & COPY_PROTECTIONS) || has_copy_pages(r, a, b))) {
+    int rc = kobjns_view_copy_on_write((void *)a, b - a, (base & COPY_PROTECTIONS) != 0);
+    if (rc) return (DWORD)rc;
+  }
   if (a < b) {
     if (mprotect((void *)a, b - a, prot_of(base)) < 0) return error_of(errno);
     set_pages(r, a, b, MEM_COMMIT, base);
