@@ -7,6 +7,7 @@
  * whether it may (kobjns__plat_mirror_of, kobjns__plat_take_fd); what it reads is only ever a
  * hint it checks: an entry is read twice around the take, and the descriptor's header is
  * checked as an inherited copy's is. */
+#include "mirror.h"
 #include "object.h"
 #include "platform.h"
 
@@ -23,24 +24,13 @@
 /* The layout, the same for 32- and 64-bit processes: one page of header, then chunks of
  * ENTRIES_PER_CHUNK entries, each chunk page-aligned in the file. */
 #define MIRROR_MAGIC 0x484a424bu /* "KBJH" */
-#define MIRROR_VERSION 1u
+#define MIRROR_VERSION 2u        /* 2: src/mirror.h's entry */
 typedef struct mirror_header {
   uint32_t magic, version;
   uint32_t pid;
   uint32_t reserved;
 } mirror_header;
-typedef struct mirror_entry {
-  uint32_t handle; /* its value; 0: none (written last, cleared first) */
-  uint32_t seq;    /* bumped at every change of the entry */
-  uint16_t type;
-  uint16_t reserved;
-  uint32_t access;
-  int32_t fd;
-  int32_t lock_fd; /* the lock's own descriptor, or -1 */
-} mirror_entry;
-_Static_assert(sizeof(mirror_header) == 16, "mirror header layout");
-_Static_assert(sizeof(mirror_entry) == 24, "mirror entry layout");
-_Static_assert(offsetof(mirror_entry, fd) == 16, "mirror entry layout");
+typedef kobjns__mirror_entry mirror_entry; /* native: fd, then lock_fd (or -1) */
 #define ENTRIES_PER_CHUNK 1024u
 #define KOBJNS__MIRROR_NOT_YET (-2) /* read_entry: the mirror found is another process's */
 #define MAX_CHUNKS 4096u            /* the table's 2^22 slots */
@@ -110,13 +100,8 @@ static void write_entry(const kobjns__object *o) {
   uint32_t index = kobjns__handle_slot(o->handle);
   mirror_entry *e = index == UINT32_MAX ? NULL : entry_at(index);
   if (!e) return; /* not mirrored: another process cannot take it (50 there) */
-  __atomic_store_n(&e->handle, 0, __ATOMIC_RELEASE);
-  __atomic_add_fetch(&e->seq, 1, __ATOMIC_RELEASE);
-  e->type = (uint16_t)o->type;
-  e->access = o->access;
-  e->fd = o->os.hold.fd;
-  e->lock_fd = o->os.hold.lock_fd;
-  __atomic_store_n(&e->handle, o->handle, __ATOMIC_RELEASE);
+  kobjns__mirror_write(
+      e, o, (uint64_t)(uint32_t)o->os.hold.fd | (uint64_t)(uint32_t)o->os.hold.lock_fd << 32);
 }
 
 static int publish_each(kobjns__object *o, void *arg) {
@@ -164,11 +149,7 @@ void kobjns__os_handle_withdrawn(const kobjns__object *o) {
   unsigned c = index / ENTRIES_PER_CHUNK;
   if (mirror_fd >= 0 && mirror_pid == kobjns__pid() && index != UINT32_MAX && c < MAX_CHUNKS &&
       chunks[c]) {
-    mirror_entry *e = &chunks[c][index % ENTRIES_PER_CHUNK];
-    if (__atomic_load_n(&e->handle, __ATOMIC_RELAXED) == o->handle) {
-      __atomic_store_n(&e->handle, 0, __ATOMIC_RELEASE);
-      __atomic_add_fetch(&e->seq, 1, __ATOMIC_RELEASE);
-    }
+    kobjns__mirror_clear(&chunks[c][index % ENTRIES_PER_CHUNK], o->handle);
   }
   pthread_mutex_unlock(&lock);
 }
@@ -262,8 +243,9 @@ int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_t
   if (!rc) {
     /* The descriptors, taken through the kernel, then the entry again: unchanged, or the
      * handle was closed meanwhile (and its numbers may be another file's now). */
-    err = kobjns__plat_take_fd(pidfd, e.fd, &fd);
-    if (!err && e.lock_fd >= 0) err = kobjns__plat_take_fd(pidfd, e.lock_fd, &lock_fd);
+    int their_fd = (int32_t)(uint32_t)e.native, their_lock = (int32_t)(uint32_t)(e.native >> 32);
+    err = kobjns__plat_take_fd(pidfd, their_fd, &fd);
+    if (!err && their_lock >= 0) err = kobjns__plat_take_fd(pidfd, their_lock, &lock_fd);
     if (err)
       rc = err == EPERM                     ? KOBJNS_ACCESS_DENIED
            : err == ENOTSUP                 ? KOBJNS_NOT_SUPPORTED

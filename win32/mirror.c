@@ -14,6 +14,8 @@
  * is a hint: an entry is read twice around the take. */
 #include "win32.h"
 
+#include "mirror.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,18 +33,9 @@ typedef struct mirror_header {
   uint64_t self;              /* the process's HANDLE to this section */
   uint64_t chunk[MAX_CHUNKS]; /* the process's HANDLE to each chunk; 0: none yet */
 } mirror_header;
-typedef struct mirror_entry {
-  uint32_t handle; /* its value; 0: none (written last, cleared first) */
-  uint32_t seq;    /* bumped at every change of the entry */
-  uint16_t type;
-  uint16_t reserved;
-  uint32_t access;
-  uint64_t native; /* the process's HANDLE */
-} mirror_entry;
+typedef kobjns__mirror_entry mirror_entry; /* native: the HANDLE */
 _Static_assert(sizeof(mirror_header) == 24 + 8 * MAX_CHUNKS, "mirror header layout");
 _Static_assert(offsetof(mirror_header, self) == 16, "mirror header layout");
-_Static_assert(sizeof(mirror_entry) == 24, "mirror entry layout");
-_Static_assert(offsetof(mirror_entry, native) == 16, "mirror entry layout");
 
 static SRWLOCK lock = SRWLOCK_INIT;
 static HANDLE header_section;
@@ -129,12 +122,7 @@ static void write_entry(const kobjns__object *o) {
   uint32_t index = kobjns__handle_slot(o->handle);
   mirror_entry *e = index == UINT32_MAX ? NULL : entry_at(index);
   if (!e) return; /* not mirrored: another process cannot take it (6 there) */
-  __atomic_store_n(&e->handle, 0, __ATOMIC_RELEASE);
-  __atomic_add_fetch(&e->seq, 1, __ATOMIC_RELEASE);
-  e->type = (uint16_t)o->type;
-  e->access = o->access;
-  e->native = (uint64_t)(uintptr_t)o->os.handle;
-  __atomic_store_n(&e->handle, o->handle, __ATOMIC_RELEASE);
+  kobjns__mirror_write(e, o, (uint64_t)(uintptr_t)o->os.handle);
 }
 
 static int publish_each(kobjns__object *o, void *arg) {
@@ -156,11 +144,7 @@ void kobjns__os_handle_withdrawn(const kobjns__object *o) {
   uint32_t index = kobjns__handle_slot(o->handle);
   unsigned c = index / ENTRIES_PER_CHUNK;
   if (header && index != UINT32_MAX && c < MAX_CHUNKS && chunks[c]) {
-    mirror_entry *e = &chunks[c][index % ENTRIES_PER_CHUNK];
-    if (__atomic_load_n(&e->handle, __ATOMIC_RELAXED) == o->handle) {
-      __atomic_store_n(&e->handle, 0, __ATOMIC_RELEASE);
-      __atomic_add_fetch(&e->seq, 1, __ATOMIC_RELEASE);
-    }
+    kobjns__mirror_clear(&chunks[c][index % ENTRIES_PER_CHUNK], o->handle);
   }
   ReleaseSRWLockExclusive(&lock);
 }
