@@ -1149,6 +1149,16 @@ static void virtual_memory(void) {
              ERROR_NOT_SUPPORTED);
   WANT_ERROR(VirtualAlloc(NULL, (SIZE_T)-1, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_PARAMETER);
   WANT_ERROR(VirtualAlloc(p, 4096, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
+  /* An address past the user address space is Windows' 87 whatever the size: the size's check
+   * must not wrap (it did, and reserved past lpMaximumApplicationAddress, or answered 8). */
+  char *past = (char *)si.lpMaximumApplicationAddress + 1;
+  WANT_ERROR(VirtualAlloc(past + 0x1000, 0x1000, MEM_RESERVE, PAGE_READWRITE),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(VirtualAlloc(past + 0x10000, 0x10000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(VirtualAlloc((void *)(UINTPTR_MAX & ~(uintptr_t)0xFFFF), 0x10000, MEM_RESERVE,
+                          PAGE_READWRITE),
+             ERROR_INVALID_PARAMETER);
   WANT_ERROR(VirtualProtect(p, (SIZE_T)-1, PAGE_READONLY, &old), ERROR_INVALID_PARAMETER);
   WANT_ERROR(VirtualProtect(p, 4096, PAGE_WRITECOPY, &old), ERROR_INVALID_PARAMETER);
   WANT_ERROR(VirtualQuery(p, NULL, sizeof(MEMORY_BASIC_INFORMATION)), ERROR_NOACCESS);

@@ -673,7 +673,8 @@ static DWORD allocate(uintptr_t *addr, SIZE_T size, DWORD type, DWORD protect) {
   uintptr_t base = want & ~(uintptr_t)(GRANULARITY - 1), end;
   if (want) {
     if (want < MIN_ADDRESS) return ERROR_INVALID_ADDRESS;
-    if (size > MAX_ADDRESS - want + 1) return ERROR_INVALID_PARAMETER;
+    /* Past the user address space: 87 (MAX_ADDRESS - want + 1 would wrap below). */
+    if (want > MAX_ADDRESS || size > MAX_ADDRESS - want + 1) return ERROR_INVALID_PARAMETER;
     end = page_up(want + size);
   } else {
     end = page_up(size);
