@@ -1176,6 +1176,24 @@ static void virtual_memory(void) {
   int local = 0;
   CU_ASSERT(region_is((void *)(uintptr_t)virtual_memory, MEM_COMMIT, PAGE_EXECUTE_READ, MEM_IMAGE));
   CU_ASSERT(region_is(&local, MEM_COMMIT, PAGE_READWRITE, MEM_PRIVATE));
+#if defined(__x86_64__)
+  /* The last page Linux gives a process: where the main thread's stack ends when addresses are
+   * not randomized (gdb, setarch -R). VirtualQuery and VirtualProtect answer it, and it lies
+   * below lpMaximumApplicationAddress (Windows' 0x7FFFFFFEFFFF did not reach it: 87). */
+  char *top = (char *)(uintptr_t)0x7FFFFFFFE000;
+  char *mine = mmap(top, 4096, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (mine == top || (mine == MAP_FAILED && errno == EEXIST)) { /* ours, or the stack's */
+    CU_ASSERT((uintptr_t)si.lpMaximumApplicationAddress >= (uintptr_t)top + 4095);
+    CU_ASSERT(VirtualQuery(top, &m, sizeof m) == sizeof m && m.State == MEM_COMMIT);
+    if (mine == top) {
+      CU_ASSERT(region_is(top, MEM_COMMIT, PAGE_READWRITE, MEM_PRIVATE));
+      CU_ASSERT(VirtualProtect(top, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
+      CU_ASSERT(region_is(top, MEM_COMMIT, PAGE_READONLY, MEM_PRIVATE));
+    }
+  }
+  if (mine != MAP_FAILED) munmap(mine, 4096);
+#endif
   char *own = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   CU_ASSERT_FATAL(own != MAP_FAILED);
   munmap(own + 3 * 4096, 4096);

@@ -25,14 +25,17 @@
 
 #define GRANULARITY 0x10000u
 #define MIN_ADDRESS ((uintptr_t)GRANULARITY)
-/* The last byte applications may use: Windows' x64 value is also where Linux's 47-bit user
- * space ends, less 64 KiB. */
+/* The last byte applications may use: the last of Linux's user space, where the main thread's
+ * stack ends when addresses are not randomized (gdb, setarch -R). Windows' x64 value,
+ * 0x7FFFFFFEFFFF, stops 60 KiB short of it: that stack's own addresses were refused (87). */
 #if defined(__x86_64__)
-#define MAX_ADDRESS ((uintptr_t)0x7FFFFFFEFFFFull)
+#define MAX_ADDRESS ((uintptr_t)0x7FFFFFFFEFFFull) /* 47 bits less a page (TASK_SIZE) */
 #elif UINTPTR_MAX > 0xFFFFFFFFu
-#define MAX_ADDRESS ((uintptr_t)0xFFFFFFFEFFFFull) /* 48-bit user space (arm64) */
+#define MAX_ADDRESS ((uintptr_t)0xFFFFFFFFFFFFull) /* 48-bit user space (arm64) */
 #else
-#define MAX_ADDRESS ((uintptr_t)0xBFFEFFFFu) /* Linux's 3 GiB user space */
+/* A 32-bit process on a 64-bit kernel has nearly 4 GiB (i386: to 0xFFFFE000, arm: 0xFFFFF000),
+ * its stack and libraries at the top; a 3 GiB kernel refuses what lies above its own limit. */
+#define MAX_ADDRESS ((uintptr_t)0xFFFFEFFFu)
 #endif
 
 #define BASE_PROTECTION 0xFFu
