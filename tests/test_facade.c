@@ -1202,6 +1202,25 @@ static void virtual_memory(void) {
   CU_ASSERT(VirtualProtect(own + 4096, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE);
   CU_ASSERT(region_is(own + 4096, MEM_COMMIT, PAGE_READONLY, MEM_PRIVATE));
   CU_ASSERT(VirtualQuery(own + 4096, &m, sizeof m) && m.RegionSize == 4096);
+  /* PAGE_NOACCESS there stays committed and can be undone (the kernel shows such pages
+   * PROT_NONE, as it shows reserved ones: they were MEM_RESERVE, and the next VirtualProtect
+   * 487, the pages lost to the program for good); part of it too. */
+  CU_ASSERT(VirtualProtect(own + 4096, 4096, PAGE_NOACCESS, &old) && old == PAGE_READONLY);
+  CU_ASSERT(region_is(own + 4096, MEM_COMMIT, PAGE_NOACCESS, MEM_PRIVATE));
+  CU_ASSERT(VirtualProtect(own + 4096, 4096, PAGE_READWRITE, &old) && old == PAGE_NOACCESS);
+  CU_ASSERT(region_is(own + 4096, MEM_COMMIT, PAGE_READWRITE, MEM_PRIVATE));
+  CU_ASSERT(VirtualProtect(own, 2 * 4096, PAGE_NOACCESS, &old) && old == PAGE_READWRITE);
+  CU_ASSERT(VirtualProtect(own, 4096, PAGE_READWRITE, &old) && old == PAGE_NOACCESS);
+  CU_ASSERT(region_is(own + 4096, MEM_COMMIT, PAGE_NOACCESS, MEM_PRIVATE));
+  CU_ASSERT(VirtualQuery(own + 4096, &m, sizeof m) && m.RegionSize == 4096);
+  CU_ASSERT(VirtualProtect(own + 4096, 4096, PAGE_READONLY, &old) && old == PAGE_NOACCESS);
+  CU_ASSERT(region_is(own + 4096, MEM_COMMIT, PAGE_READONLY, MEM_PRIVATE));
+  /* What the process reserved itself (PROT_NONE) stays reserved. */
+  char *reserved = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  CU_ASSERT_FATAL(reserved != MAP_FAILED);
+  CU_ASSERT(region_is(reserved, MEM_RESERVE, 0, MEM_PRIVATE));
+  WANT_ERROR(VirtualProtect(reserved, 4096, PAGE_READWRITE, &old), ERROR_INVALID_ADDRESS);
+  munmap(reserved, 4096);
   WANT_ERROR(VirtualProtect(own + 2 * 4096, 2 * 4096, PAGE_READONLY, &old), ERROR_INVALID_ADDRESS);
   WANT_ERROR(VirtualProtect(own, 4096, PAGE_WRITECOPY, &old), ERROR_INVALID_PARAMETER);
   WANT_ERROR(VirtualFree(own, 0, MEM_RELEASE), ERROR_INVALID_ADDRESS);

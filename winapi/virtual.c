@@ -297,6 +297,66 @@ static region *view_region(const kobjns_view_info *v) {
   return r;
 }
 
+/* --- memory the facade did not allocate, made PAGE_NOACCESS -------------------------------- */
+
+/* Pages of memory the facade did not allocate that VirtualProtect made PAGE_NOACCESS: the kernel
+ * shows them PROT_NONE, as it shows reserved memory, but they are committed and may be given
+ * access again. Sorted, disjoint, neighbours merged. (A span the program unmapped behind the
+ * facade's back stays: PROT_NONE memory mapped there later counts as committed.) */
+typedef struct span {
+  uintptr_t start, end;
+} span;
+static span *hidden;
+static size_t nhidden;
+
+/* Whether `a` lies in a span; *edge is where that span ends, or where the next begins. */
+static bool hidden_at(uintptr_t a, uintptr_t *edge) {
+  for (size_t i = 0; i < nhidden; i++) {
+    if (a < hidden[i].start) {
+      *edge = hidden[i].start;
+      return false;
+    }
+    if (a < hidden[i].end) {
+      *edge = hidden[i].end;
+      return true;
+    }
+  }
+  *edge = UINTPTR_MAX;
+  return false;
+}
+
+static void span_append(span *list, size_t *n, uintptr_t start, uintptr_t end) {
+  if (start >= end) return;
+  if (*n && list[*n - 1].end == start)
+    list[*n - 1].end = end;
+  else
+    list[(*n)++] = (span){start, end};
+}
+
+/* The spans with [a, b) taken out, and put back in when `add`: from malloc (NULL when out of
+ * memory), to install with hidden_install() once the pages' protection has changed. */
+static span *hidden_prepare(uintptr_t a, uintptr_t b, bool add, size_t *count) {
+  span *next = malloc((nhidden + 2) * sizeof *next); /* one span split, one added */
+  if (!next) return NULL;
+  size_t n = 0;
+  for (size_t i = 0; i < nhidden; i++)
+    if (hidden[i].start < a)
+      span_append(next, &n, hidden[i].start, hidden[i].end < a ? hidden[i].end : a);
+  if (add) span_append(next, &n, a, b);
+  for (size_t i = 0; i < nhidden; i++)
+    if (hidden[i].end > b)
+      span_append(next, &n, hidden[i].start > b ? hidden[i].start : b, hidden[i].end);
+  *count = n;
+  return next;
+}
+
+static void hidden_install(span *next, size_t n) {
+  free(hidden);
+  hidden = n ? next : NULL;
+  nhidden = n;
+  if (!n) free(next);
+}
+
 /* --- the kernel's list of the other mappings (Linux: /proc/self/maps) ----------------------- */
 
 typedef struct mapping {
@@ -402,6 +462,14 @@ static DWORD query_other(uintptr_t a, MEMORY_BASIC_INFORMATION *mbi) {
     describe(&list[k], &next_state, &next_protect);
     if (next_state != state || next_protect != protect) break;
     end = list[k].end;
+  }
+  if (state == MEM_RESERVE) { /* or committed, made PAGE_NOACCESS by VirtualProtect */
+    uintptr_t edge;
+    if (hidden_at(a, &edge)) {
+      state = MEM_COMMIT;
+      protect = PAGE_NOACCESS;
+    }
+    if (edge < end) end = edge;
   }
   uintptr_t base = list[first].start;
   if (!list[i].inode) base = base > lower ? base : lower;
@@ -762,9 +830,15 @@ static DWORD protect_other(uintptr_t a, uintptr_t b, DWORD protect, DWORD *old) 
   uintptr_t at = a;
   long i = 0;
   while (i < n && list[i].end <= a) i++;
+  uintptr_t stop = b > a ? b : a + 1;
   for (; i < n && list[i].start <= at; i++) {
     DWORD state, now;
     describe(&list[i], &state, &now);
+    uintptr_t edge, until = list[i].end < stop ? list[i].end : stop;
+    if (state != MEM_COMMIT && hidden_at(at, &edge) && edge >= until) {
+      state = MEM_COMMIT; /* PROT_NONE because VirtualProtect made it PAGE_NOACCESS */
+      now = PAGE_NOACCESS;
+    }
     kobjns_view_info v;
     if (state != MEM_COMMIT || !kobjns_view_query((void *)list[i].start, &v)) break;
     if ((base & COPY_PROTECTIONS) && !(list[i].perms[3] == 'p' && list[i].inode)) {
@@ -773,14 +847,22 @@ static DWORD protect_other(uintptr_t a, uintptr_t b, DWORD protect, DWORD *old) 
     }
     if (at == a) *old = now;
     at = list[i].end;
-    if (at >= (b > a ? b : a + 1)) {
+    if (at >= stop) {
       error = 0;
       break;
     }
   }
   free(list);
-  if (!error && a < b && mprotect((void *)a, b - a, prot_of(base)) < 0) error = error_of(errno);
-  return error;
+  if (error || a == b) return error;
+  size_t count;
+  span *next = hidden_prepare(a, b, base == PAGE_NOACCESS, &count);
+  if (!next) return ERROR_NOT_ENOUGH_MEMORY;
+  if (mprotect((void *)a, b - a, prot_of(base)) < 0) {
+    free(next);
+    return error_of(errno);
+  }
+  hidden_install(next, count);
+  return 0;
 }
 
 static DWORD change_protection(uintptr_t addr, SIZE_T size, DWORD protect, DWORD *old) {
