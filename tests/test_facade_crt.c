@@ -59,7 +59,19 @@ static void itoa_edges(void) {
   WANT_TEXT(ltoa(-7L, kt_buf_, 10), "-7");
   WANT_TEXT(ltoa(-7L, kt_buf_, 2), "11111111111111111111111111111001");
   WANT_TEXT(_ultoa(4294967295UL, kt_buf_, 10), "4294967295");
-  WANT_TEXT(_ultoa(ULONG_MAX, kt_buf_, 16), "ffffffffffffffff");
+  /* A negative 32-bit value made unsigned long (ULONG_MAX, ~0UL, an int -1 passed) is Windows'
+   * 32 bits there and fits Microsoft's documented sizes; here it is sign-extended to 64 bits,
+   * whose whole text overflowed those buffers. */
+  WANT_TEXT(_ultoa(ULONG_MAX, kt_buf_, 16), "ffffffff");
+  WANT_TEXT(_ultoa((unsigned long)(long)INT_MIN, kt_buf_, 16), "80000000");
+  WANT_TEXT(_ultoa((unsigned long)(long)INT_MIN - 1, kt_buf_, 16), "ffffffff7fffffff");
+  WANT_TEXT(ultoa(~0UL, kt_buf_, 2), "11111111111111111111111111111111");
+  {
+    int minus_one = -1;
+    char fits[_MAX_ULTOSTR_BASE10_COUNT];
+    CU_ASSERT_EQUAL(_ultoa_s(minus_one, fits, sizeof fits, 10), 0);
+    CU_ASSERT_STRING_EQUAL(fits, "4294967295");
+  }
   WANT_TEXT(ultoa(36UL, kt_buf_, 36), "10");
 
   WANT_TEXT(_i64toa(LLONG_MIN, kt_buf_, 10), "-9223372036854775808");

@@ -59,6 +59,14 @@ static unsigned long long magnitude_of(long long value, int radix, unsigned bits
  * 16 is "ffffffff", what _MAX_LTOSTR_BASE16_COUNT is sized for), a larger one its whole. */
 static unsigned long_bits(long value) { return value >= INT32_MIN && value <= INT32_MAX ? 32 : 64; }
 
+/* unsigned long likewise: a negative 32-bit value converted to it (ULONG_MAX, ~0UL, an int -1
+ * passed) is sign-extended here, 32 bits on Windows: written as Windows writes it, in the size
+ * _MAX_ULTOSTR_*_COUNT documents (its 64-bit text overflowed those buffers). */
+static unsigned long long ulong_value(unsigned long value) {
+  unsigned long long u = value;
+  return u >= 0xFFFFFFFF80000000ull ? u & 0xFFFFFFFFull : u;
+}
+
 KOBJNS_WIN32_API errno_t _itoa_s(int value, char *buffer, size_t size, int radix) {
   bool negative;
   unsigned long long m = magnitude_of(value, radix, 32, &negative);
@@ -72,7 +80,7 @@ KOBJNS_WIN32_API errno_t _ltoa_s(long value, char *buffer, size_t size, int radi
 }
 
 KOBJNS_WIN32_API errno_t _ultoa_s(unsigned long value, char *buffer, size_t size, int radix) {
-  return xtoa(value, false, buffer, size, radix);
+  return xtoa(ulong_value(value), false, buffer, size, radix);
 }
 
 KOBJNS_WIN32_API errno_t _i64toa_s(long long value, char *buffer, size_t size, int radix) {

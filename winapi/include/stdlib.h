@@ -43,7 +43,8 @@ typedef int errno_t;
 /* value in radix 2 to 36, lowercase, into buffer, which is returned. A minus sign in radix 10
  * only; in other radices a negative value is written as its two's complement. A radix outside
  * 2..36 leaves "" and errno EINVAL; a NULL buffer returns NULL with errno EINVAL. long is 64 bits
- * here: a long Windows' 32-bit long can hold is written as Windows writes it, a larger one whole.
+ * here: a long Windows' 32-bit long can hold, and an unsigned long that is such a negative long
+ * converted, are written as Windows writes them, a larger one whole.
  */
 char *_itoa(int value, char *buffer, int radix);
 char *_ltoa(long value, char *buffer, int radix);
