@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <linux/time_types.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -369,7 +370,29 @@ enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
 
 /* --- futexes ---------------------------------------------------------------------------------- */
 
+/* The kernel's 64-bit time, which futex_waitv always takes, and futex_time64 on 32-bit systems
+ * (where the C library's struct timespec may have a 32-bit tv_sec). */
+static struct __kernel_timespec kernel_time(const struct timespec *t) {
+  return (struct __kernel_timespec){.tv_sec = t->tv_sec, .tv_nsec = t->tv_nsec};
+}
+
 void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
+#ifdef SYS_futex_time64 /* a 32-bit system: 64-bit time where the kernel has it (5.1) */
+  struct __kernel_timespec k;
+  if (deadline) k = kernel_time(deadline);
+  if (syscall(SYS_futex_time64, word, FUTEX_WAIT_BITSET, value, deadline ? &k : NULL, NULL,
+              FUTEX_BITSET_MATCH_ANY) >= 0 ||
+      errno != ENOSYS)
+    return;
+  if (sizeof(time_t) > sizeof(long)) { /* 64-bit time_t, no futex_time64: 32-bit time here */
+    struct {
+      long tv_sec, tv_nsec;
+    } old = {deadline ? (long)deadline->tv_sec : 0, deadline ? deadline->tv_nsec : 0};
+    syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline ? (void *)&old : NULL, NULL,
+            FUTEX_BITSET_MATCH_ANY);
+    return;
+  }
+#endif
   syscall(SYS_futex, word, FUTEX_WAIT_BITSET, value, deadline, NULL, FUTEX_BITSET_MATCH_ANY);
 }
 
@@ -388,7 +411,10 @@ static bool wait_all_words(uint32_t *const *words, const uint32_t *values, size_
     waiters[i] =
         (struct futex_waitv){.val = values[i], .uaddr = (uintptr_t)words[i], .flags = FUTEX_32};
   /* The index of the word that woke it, or -1: changed already, timed out, a signal. */
-  if (syscall(SYS_futex_waitv, waiters, (unsigned)count, 0, deadline, CLOCK_MONOTONIC) >= 0 ||
+  struct __kernel_timespec k;
+  if (deadline) k = kernel_time(deadline);
+  if (syscall(SYS_futex_waitv, waiters, (unsigned)count, 0, deadline ? &k : NULL,
+              CLOCK_MONOTONIC) >= 0 ||
       errno == EAGAIN || errno == ETIMEDOUT || errno == EINTR)
     return true;
   __atomic_store_n(&missing, true, __ATOMIC_RELAXED);

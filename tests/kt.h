@@ -61,7 +61,8 @@ enum {
   KT_NEEDS_SESSION1 = 4,       /* the test plays an app in session 1 (paths say \Sessions\1) */
   KT_NEEDS_FORK = 8,           /* fork() */
   KT_NEEDS_CREATE_GLOBAL = 16, /* some context may create in Global\ */
-  KT_NEEDS_SHM_FILES = 32      /* objects are files in /dev/shm that anyone may write */
+  KT_NEEDS_SHM_FILES = 32,     /* objects are files in /dev/shm that anyone may write */
+  KT_NEEDS_OTHER_ABI = 64      /* a test binary of the other word size: KOBJNS_TEST_OTHER_ABI */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);
@@ -177,6 +178,8 @@ const char *kt_self(void);
 /* `kobjns-tests --kid MODE ARGS...`: a child started by kobjns_process_create
  * (test_processes.c), reporting through its exit code. */
 int kt_kid_main(int argc, char **argv);
+/* `--kid abi SECTION MUTEX EVENT SEMAPHORE`: the other word size's part (test_abi.c). */
+int kt_abi_kid(int argc, char **argv);
 
 /* Suites. Each registers its tests; a suite whose `needs` the platform lacks exits 77. */
 typedef struct kt_suite {

@@ -336,6 +336,9 @@ static bool asleep_in_futex(pid_t pid, unsigned tid) {
     if (n >= 1 && nr == SYS_futex_waitv) asleep = true;
 #endif
     if (n == 3 && nr == SYS_futex && ((op & 0x7F) == 0 || (op & 0x7F) == 9)) asleep = true;
+#ifdef SYS_futex_time64 /* a 32-bit process waits with 64-bit time */
+    if (n == 3 && nr == SYS_futex_time64 && ((op & 0x7F) == 0 || (op & 0x7F) == 9)) asleep = true;
+#endif
   }
   fclose(f);
   return asleep;

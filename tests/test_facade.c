@@ -1151,11 +1151,14 @@ static void virtual_memory(void) {
   WANT_ERROR(VirtualAlloc(p, 4096, MEM_RESERVE, PAGE_READWRITE), ERROR_INVALID_ADDRESS);
   /* An address past the user address space is Windows' 87 whatever the size: the size's check
    * must not wrap (it did, and reserved past lpMaximumApplicationAddress, or answered 8). */
-  char *past = (char *)si.lpMaximumApplicationAddress + 1;
-  WANT_ERROR(VirtualAlloc(past + 0x1000, 0x1000, MEM_RESERVE, PAGE_READWRITE),
-             ERROR_INVALID_PARAMETER);
-  WANT_ERROR(VirtualAlloc(past + 0x10000, 0x10000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE),
-             ERROR_INVALID_PARAMETER);
+  uintptr_t past = (uintptr_t)si.lpMaximumApplicationAddress + 1;
+  if (past + 0x10000 > past) { /* room above it (a 32-bit process has none: the top is 4 GiB) */
+    WANT_ERROR(VirtualAlloc((void *)(past + 0x1000), 0x1000, MEM_RESERVE, PAGE_READWRITE),
+               ERROR_INVALID_PARAMETER);
+    WANT_ERROR(
+        VirtualAlloc((void *)(past + 0x10000), 0x10000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE),
+        ERROR_INVALID_PARAMETER);
+  }
   WANT_ERROR(VirtualAlloc((void *)(UINTPTR_MAX & ~(uintptr_t)0xFFFF), 0x10000, MEM_RESERVE,
                           PAGE_READWRITE),
              ERROR_INVALID_PARAMETER);

@@ -52,10 +52,12 @@ static void itoa_edges(void) {
   /* long: Windows' text for what a 32-bit long holds, the whole of a larger value. */
   WANT_TEXT(_ltoa(-1L, kt_buf_, 16), "ffffffff");
   WANT_TEXT(_ltoa(INT_MIN, kt_buf_, 16), "80000000");
+#if LONG_MAX > INT_MAX /* a 64-bit long: values Windows' long cannot hold are written whole */
   WANT_TEXT(_ltoa((long)INT_MIN - 1, kt_buf_, 16), "ffffffff7fffffff");
   WANT_TEXT(_ltoa(1L << 40, kt_buf_, 16), "10000000000");
   WANT_TEXT(_ltoa(LONG_MIN, kt_buf_, 10), "-9223372036854775808");
   WANT_TEXT(_ltoa(LONG_MIN, kt_buf_, 16), "8000000000000000");
+#endif
   WANT_TEXT(ltoa(-7L, kt_buf_, 10), "-7");
   WANT_TEXT(ltoa(-7L, kt_buf_, 2), "11111111111111111111111111111001");
   WANT_TEXT(_ultoa(4294967295UL, kt_buf_, 10), "4294967295");
@@ -64,7 +66,9 @@ static void itoa_edges(void) {
    * whose whole text overflowed those buffers. */
   WANT_TEXT(_ultoa(ULONG_MAX, kt_buf_, 16), "ffffffff");
   WANT_TEXT(_ultoa((unsigned long)(long)INT_MIN, kt_buf_, 16), "80000000");
+#if LONG_MAX > INT_MAX
   WANT_TEXT(_ultoa((unsigned long)(long)INT_MIN - 1, kt_buf_, 16), "ffffffff7fffffff");
+#endif
   WANT_TEXT(ultoa(~0UL, kt_buf_, 2), "11111111111111111111111111111111");
   {
     int minus_one = -1;

@@ -34,7 +34,7 @@ static void values_are_small_multiples_of_four(void) {
   KT_STATUS(kobjns_close(NULL), KOBJNS_INVALID_HANDLE);
   KT_STATUS(kobjns_close((void *)(uintptr_t)0xFFFFFFFCu), KOBJNS_INVALID_HANDLE);
   if (sizeof(uintptr_t) > 4)
-    KT_STATUS(kobjns_close((void *)(uintptr_t)(values[1] | (uintptr_t)1 << 32 << 1)),
+    KT_STATUS(kobjns_close((void *)(uintptr_t)((uint64_t)values[1] | (uint64_t)1 << 33)),
               KOBJNS_INVALID_HANDLE);
 }
 

@@ -47,6 +47,7 @@ static int kid_argv(int argc, char **argv) {
 int kt_kid_main(int argc, char **argv) {
   const char *mode = argv[2];
   if (!strcmp(mode, "exit") && argc == 4) return atoi(argv[3]);
+  if (!strcmp(mode, "abi")) return kt_abi_kid(argc, argv);
   if (!strcmp(mode, "sleep")) {
     for (;;) kobjns_sleep(KOBJNS_INFINITE, 0);
   }

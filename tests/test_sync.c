@@ -872,6 +872,9 @@ static bool asleep_in_futex(long pid) {
 #ifdef SYS_futex_waitv
   if (n >= 1 && nr == SYS_futex_waitv) return true;
 #endif
+#ifdef SYS_futex_time64 /* a 32-bit process waits with 64-bit time */
+  if (n == 3 && nr == SYS_futex_time64 && ((op & 0x7F) == 0 || (op & 0x7F) == 9)) return true;
+#endif
   return n == 3 && nr == SYS_futex && ((op & 0x7F) == 0 || (op & 0x7F) == 9);
 }
 

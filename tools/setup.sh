@@ -9,6 +9,8 @@
 # tools/fetch-winetests.sh), python3, and setpriv (util-linux) for the run as another user.
 # With KOBJNS_SETUP_BENCH=1, the benchmark's Boost.Interprocess rows: g++ and libboost-dev
 # (headers only; bench/meson.build builds those rows where both are found).
+# With KOBJNS_SETUP_I386=1, the 32-bit x86 build (build-i386/, cross/i386-linux-gnu.txt): gcc's
+# multilib and the i386 libraries from Debian's multiarch archive.
 # Used by tools/demo and tools/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +20,14 @@ checks=${KOBJNS_SETUP_CHECKS:-0}
 clang=${KOBJNS_SETUP_CLANG:-0}
 winetests=${KOBJNS_SETUP_WINETESTS:-0}
 bench=${KOBJNS_SETUP_BENCH:-0}
+i386=${KOBJNS_SETUP_I386:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
 [ "$clang" = 1 ] && packages+=(clang)
 [ "$winetests" = 1 ] && packages+=(dpkg-dev xz-utils python3 util-linux)
 [ "$bench" = 1 ] && packages+=(g++ libboost-dev)
+[ "$i386" = 1 ] && packages+=(gcc-multilib nettle-dev:i386 libcunit1-dev:i386)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,6 +35,11 @@ for p in "${packages[@]}"; do
 done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
+# The i386 libraries come from Debian's multiarch archive: the architecture is added once.
+if [ "$i386" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+  $sudo dpkg --add-architecture i386
+  missing+=(gcc-multilib) # makes the apt-get update below happen
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "kobjns: installing ${missing[*]}"
   $sudo apt-get update -qq
@@ -64,6 +73,9 @@ if [ "$checks" = 1 ]; then
 fi
 if [ "$clang" = 1 ]; then
   CC=clang configure build-clang -Dwerror=true
+fi
+if [ "$i386" = 1 ]; then
+  configure build-i386 --cross-file cross/i386-linux-gnu.txt -Dwerror=true
 fi
 if [ "$cross" = 1 ]; then
   $sudo tools/fetch-cunit.sh "$PWD" >/dev/null

@@ -161,7 +161,7 @@ KOBJNS_WIN32_API BOOL WINAPI GetExitCodeProcess(HANDLE h, LPDWORD code) {
 
 /* The calling process (GetCurrentProcess()) ends at once, as TerminateProcess ends it: no atexit
  * handler or destructor runs (Windows calls no DLL's detach either). */
-KOBJNS_WIN32_API BOOL WINAPI TerminateProcess(HANDLE h, UINT code) {
+KOBJNS_WIN32_API BOOL WINAPI TerminateProcess(HANDLE h, DWORD code) {
   if (h == KOBJNS__CURRENT_PROCESS) _exit((int)code);
   int rc = kobjns_process_terminate(kobjns__facade_sync(h), code);
   return rc ? failed_with((DWORD)rc) : TRUE;
@@ -169,7 +169,7 @@ KOBJNS_WIN32_API BOOL WINAPI TerminateProcess(HANDLE h, UINT code) {
 
 /* As on Windows, the process's handlers run (atexit, the libraries' destructors: a DLL's detach)
  * and its handles close; the code's low 8 bits are what a POSIX parent sees. */
-KOBJNS_WIN32_API void WINAPI ExitProcess(UINT code) { exit((int)code); }
+KOBJNS_WIN32_API void WINAPI ExitProcess(DWORD code) { exit((int)code); }
 
 KOBJNS_WIN32_API DWORD WINAPI GetCurrentProcessId(void) { return kobjns_current_process_id(); }
 
