@@ -78,5 +78,5 @@ static void one_object_two_word_sizes(void) {
 
 void kt_add_abi(CU_pSuite suite) {
   kt_add(suite, "a section, mutex, event and semaphore shared by 32- and 64-bit processes",
-         KT_POSIX_ONLY(one_object_two_word_sizes), KT_NEEDS_OTHER_ABI);
+         one_object_two_word_sizes, KT_NEEDS_OTHER_ABI);
 }
