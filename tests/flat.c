@@ -164,8 +164,10 @@ static bool load(const char *path, void **lib, api *a) {
  * headers make WINAPI the Microsoft calling convention on x86_64, so the facade uses it. */
 #if defined(__x86_64__)
 #define WINAPI __attribute__((ms_abi))
-#else
+#elif defined(__i386__)
 #define WINAPI __attribute__((stdcall))
+#else
+#define WINAPI /* the platform's own convention (aarch64, arm: as Wine's headers define it) */
 #endif
 typedef struct win32_api {
   void *(WINAPI *create)(void *file, void *security, uint32_t protect, uint32_t size_high,
