@@ -267,8 +267,8 @@ KOBJNS_API int kobjns_view_query(const void *addr, kobjns_view_info *info);
  * back to being the section's own (shared), and copies stay private. A copy-on-write view
  * (KOBJNS_MAP_COPY) is so already. The pages' protection is then the caller's to set (POSIX:
  * they are remapped readable, and writable where the view or the copy allows). 0; 487 (not whole
- * pages of one view); 50 (POSIX: the view's file could not be reopened when it was mapped, or
- * the system cannot tell copies apart); 8. */
+ * pages of one view); 50 (POSIX: the view's file is reopened through a handle of its section, and
+ * this process has none left, or the system cannot reopen it or tell copies apart); 8. */
 KOBJNS_API int kobjns_view_copy_on_write(void *addr, size_t length, int enable);
 /* Which pages of [addr, addr + length) (page-aligned, in one view) are private copies (written
  * since they became copy-on-write): copied[i] 1 or 0 for page i. 0; 87 (copied NULL); 487; 50. */

@@ -12,30 +12,41 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static kobjns__ptrmap views;
 
-/* A view: what kobjns_view_query says of it, and a description of its own of the file it maps
- * (reopened, never a dup: the object's flock belongs to the handle's description) with the file
- * offset of its first byte, to remap its pages privately or shared again; -1 where the system
- * could not reopen the file (copy-on-write is then 50). */
+/* A view: what kobjns_view_query says of it; the file it maps (device and inode) and the file
+ * offset of its first byte; and, once copy-on-write is first asked of it, a description of its
+ * own of that file (reopened, never a dup: the object's flock belongs to the handle's
+ * description) to remap its pages privately or shared again. Reopened then, not when mapped: a
+ * reopen costs more than the rest of a map, and copy-on-write is rare. */
 typedef struct view_record {
   size_t length; /* whole pages */
   kobjns__view kind;
   bool exec, of_file;
-  int fd;
+  int fd; /* -1 until copy-on-write needs it */
+  dev_t dev;
+  ino_t ino;
   off_t offset;
 } view_record;
 
 int kobjns__view_add(void *addr, size_t length, kobjns__view kind, bool exec, bool of_file, int fd,
                      off_t offset) {
   uintptr_t page = kobjns__page_size();
+  struct stat st;
+  if (fstat(fd, &st) < 0) st.st_dev = 0, st.st_ino = 0; /* then never found again: 50 */
   view_record *v = malloc(sizeof *v);
   if (!v) return KOBJNS_NOT_ENOUGH_MEMORY;
-  int own = kobjns__plat_reopen(fd, kind != KOBJNS__VIEW_WRITE);
-  *v = (view_record){((uintptr_t)length + page - 1) & ~(page - 1), kind,  exec, of_file,
-                     own >= 0 ? kobjns__fd_above_std(own) : -1,    offset};
+  *v = (view_record){.length = ((uintptr_t)length + page - 1) & ~(page - 1),
+                     .kind = kind,
+                     .exec = exec,
+                     .of_file = of_file,
+                     .fd = -1,
+                     .dev = st.st_dev,
+                     .ino = st.st_ino,
+                     .offset = offset};
   kobjns__os_registry_lock();
   int rc = kobjns__ptrmap_add(&views, addr, (uintptr_t)v);
   kobjns__os_registry_unlock();
@@ -104,9 +115,55 @@ static view_record *range_of(uintptr_t a, size_t length, uintptr_t *base) {
   return v && length <= *base + v->length - a ? v : NULL;
 }
 
+/* A handle of this process to the section whose file is the view's: a description of that file
+ * of the view's own, reopened from it (kobjns__handles_each's callback). */
+typedef struct file_search {
+  dev_t dev;
+  ino_t ino;
+  bool read_only;
+  int fd; /* -1 until found */
+} file_search;
+
+static int reopen_from(kobjns__object *o, void *arg) {
+  file_search *f = arg;
+  int fd = o->type != KOBJNS_TYPE_SECTION ? -1 : o->os.of_file ? o->os.file_fd : o->os.hold.fd;
+  struct stat st;
+  if (f->fd >= 0 || fd < 0 || fstat(fd, &st) < 0 || st.st_dev != f->dev || st.st_ino != f->ino)
+    return 0;
+  int own = kobjns__plat_reopen(fd, f->read_only);
+  f->fd = own >= 0 ? kobjns__fd_above_std(own) : -1;
+  return 0;
+}
+
+/* The view's own description of its file, found through a handle of its section (the registry
+ * lock is not held meanwhile: the handle table's is taken): 0, or 50 when this process has no
+ * handle of the section left or the file cannot be reopened. */
+static int view_file(uintptr_t a) {
+  uintptr_t base;
+  file_search f = {.fd = -1};
+  kobjns__os_registry_lock();
+  view_record *v = holding(a, &base);
+  bool needed = v && v->fd < 0 && v->kind != KOBJNS__VIEW_COPY && v->kind != KOBJNS__VIEW_NONE;
+  if (needed) f = (file_search){v->dev, v->ino, v->kind != KOBJNS__VIEW_WRITE, -1};
+  kobjns__os_registry_unlock();
+  if (!needed) return 0;
+  kobjns__handles_each(reopen_from, &f);
+  if (f.fd < 0) return KOBJNS_NOT_SUPPORTED;
+  kobjns__os_registry_lock();
+  v = holding(a, &base);
+  if (v && v->fd < 0 && v->dev == f.dev && v->ino == f.ino) {
+    v->fd = f.fd;
+    f.fd = -1;
+  }
+  kobjns__os_registry_unlock();
+  if (f.fd >= 0) close(f.fd); /* another thread's was kept, or the view went meanwhile */
+  return 0;
+}
+
 int kobjns__os_view_copy_on_write(void *addr, size_t length, bool enable) {
   uintptr_t a = (uintptr_t)addr, base, page = kobjns__page_size();
-  int rc = 0;
+  int rc = view_file(a);
+  if (rc) return rc;
   kobjns__os_registry_lock();
   view_record *v = range_of(a, length, &base);
   if (!v)

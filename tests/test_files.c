@@ -361,8 +361,12 @@ static void copy_on_write_in_a_shared_view(void) {
   KT_STATUS(kobjns_view_copied(view, 4096, NULL), KOBJNS_INVALID_PARAMETER);
   KT_STATUS(kobjns_view_copied(copied, 4096, copied), KOBJNS_INVALID_ADDRESS);
   KT_OK(kobjns_unmap(view));
-  KT_OK(kobjns_unmap(seen));
   KT_OK(kobjns_section_close(s));
+#ifndef _WIN32
+  /* POSIX reopens the section's file through a handle of it: with none left, 50 (documented). */
+  KT_STATUS(kobjns_view_copy_on_write(seen, 4096, 1), KOBJNS_NOT_SUPPORTED);
+#endif
+  KT_OK(kobjns_unmap(seen));
 }
 
 void kt_add_files(CU_pSuite suite) {
