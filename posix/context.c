@@ -130,14 +130,14 @@ static int create_marker(const char *native, uint32_t session, int *fd_out) {
 int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
   ctx->os.session = (kobjns__hold){.fd = -1, .spare = -1};
   if (ctx->token.session == 0) return 0; /* session 0 always exists */
-  char native[KOBJNS__NATIVE_MAX + 1];
+  char *native = ctx->os.session_native;
   kobjns__native_session_name(ctx->token.session, native);
   for (int attempt = 0; attempt < 100; attempt++) {
     struct stat st;
     int fd = -1;
     int rc = kobjns__object_open(native, O_RDONLY, true, &fd, &st);
     if (rc == KOBJNS_FILE_NOT_FOUND) rc = create_marker(native, ctx->token.session, &fd);
-    if (rc == 0) kobjns__hold_keep(&ctx->os.session, fd, true);
+    if (rc == 0) kobjns__hold_keep(&ctx->os.session, fd, native);
     if (rc != KOBJNS_FILE_NOT_FOUND && rc != KOBJNS_ALREADY_EXISTS) return rc;
   }
   return KOBJNS_BUSY;
@@ -151,7 +151,8 @@ void kobjns__os_ctx_detach(kobjns_ctx *ctx) {
 }
 
 void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from) {
-  kobjns__hold_move(&to->session, &from->session);
+  memcpy(to->session_native, from->session_native, sizeof to->session_native);
+  kobjns__hold_move(&to->session, &from->session, to->session_native);
 }
 
 int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists) {

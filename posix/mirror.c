@@ -275,7 +275,7 @@ int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_t
      * exclusive one away meanwhile), as an inherited copy is made. */
     kobjns__hold from = {.fd = fd, .lock_fd = lock_fd, .spare = -1};
     int own, own_lock;
-    rc = kobjns__hold_for_child(&from, true, &own, &own_lock);
+    rc = kobjns__hold_for_child(&from, "", &own, &own_lock); /* named; ours by no name */
     if (!rc) {
       own = kobjns__fd_above_std(own);
       if (own_lock >= 0) own_lock = kobjns__fd_above_std(own_lock);

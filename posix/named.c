@@ -236,7 +236,10 @@ static const kobjns__named_type *named_type(kobjns_type type) {
   }
 }
 
-static void keep(kobjns__object *o, int fd) { kobjns__hold_keep(&o->os.hold, fd, o->os.native[0]); }
+/* The object's name for its hold, NULL for an unnamed one. */
+static const char *hold_name(const kobjns__object *o) { return o->os.native[0] ? o->os.native : NULL; }
+
+static void keep(kobjns__object *o, int fd) { kobjns__hold_keep(&o->os.hold, fd, hold_name(o)); }
 
 static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
                          unsigned desired, kobjns__object *o, kobjns__facts *facts) {
@@ -338,7 +341,7 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
   if (from->type == KOBJNS_TYPE_FILE) return kobjns__file_duplicate(from, to);
   memcpy(to->os.native, from->os.native, sizeof to->os.native);
   to->os.header_size = from->os.header_size;
-  int rc = kobjns__hold_duplicate(&from->os.hold, &to->os.hold, to->os.native[0] != '\0');
+  int rc = kobjns__hold_duplicate(&from->os.hold, &to->os.hold, hold_name(to));
   if (rc) return rc;
   const kobjns__named_type *t = named_type(to->type);
   if (t->share) t->share(to, from, move);
@@ -361,7 +364,7 @@ int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
     return 0;
   }
   int fd, lock_fd;
-  int rc = kobjns__hold_for_child(&o->os.hold, o->os.native[0] != '\0', &fd, &lock_fd);
+  int rc = kobjns__hold_for_child(&o->os.hold, hold_name(o), &fd, &lock_fd);
   if (rc) return rc;
   /* Never at 0-2, where the child's standard streams go. */
   fd = kobjns__fd_above_std(fd);
@@ -456,7 +459,7 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
     free(o);
     return rc == KOBJNS__FILE_GONE ? KOBJNS_FILE_NOT_FOUND : rc;
   }
-  kobjns__hold_adopt(&o->os.hold, n.fd, lock_fd, o->os.native[0] != '\0');
+  kobjns__hold_adopt(&o->os.hold, n.fd, lock_fd, hold_name(o));
   *out = o;
   return 0;
 }

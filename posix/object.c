@@ -86,6 +86,7 @@ static int read_root(void) {
 int kobjns__pid(void) { return __atomic_load_n(&current_pid, __ATOMIC_RELAXED); }
 
 static int lock(int fd, int op);
+static bool same_file(const struct stat *a, const struct stat *b);
 
 /* --- holds, and fork() ----------------------------------------------------------------------- */
 
@@ -99,9 +100,14 @@ static pthread_mutex_t holds_lock = PTHREAD_MUTEX_INITIALIZER;
 static kobjns__hold *holds;
 
 /* Keep `fd` (and `lock_fd`, -1 for none) as `h`, listed when named. */
-static void hold_keep(kobjns__hold *h, int fd, int lock_fd, bool named) {
-  *h = (kobjns__hold){
-      .fd = fd, .pid = kobjns__pid(), .lock_fd = lock_fd, .spare = -1, .listed = named};
+static void hold_keep(kobjns__hold *h, int fd, int lock_fd, const char *native) {
+  bool named = native && native[0];
+  *h = (kobjns__hold){.fd = fd,
+                      .pid = kobjns__pid(),
+                      .lock_fd = lock_fd,
+                      .spare = -1,
+                      .listed = named,
+                      .native = named ? native : NULL};
   if (!named) return;
   pthread_mutex_lock(&holds_lock);
   h->next = holds;
@@ -110,12 +116,41 @@ static void hold_keep(kobjns__hold *h, int fd, int lock_fd, bool named) {
   pthread_mutex_unlock(&holds_lock);
 }
 
-void kobjns__hold_keep(kobjns__hold *h, int fd, bool named) { hold_keep(h, fd, -1, named); }
+void kobjns__hold_keep(kobjns__hold *h, int fd, const char *native) {
+  hold_keep(h, fd, -1, native);
+}
+
+/* A new description of the file `fd` is open on (kobjns__plat_reopen's answers). Where the
+ * system has no way to reopen a descriptor, the object's name `native` is opened again: the name
+ * cannot move on while `fd`'s hold keeps every last closer away, and it is checked to be the same
+ * file all the same. */
+static int reopen(int fd, const char *native, bool read_only) {
+  int again = kobjns__plat_reopen(fd, read_only);
+  if (again != -ENOTSUP || !native || !native[0]) return again;
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return -errno;
+  if (kobjns__shm_dir_hold() < 0) return -EBADF;
+  again = openat(shm_dir_fd, native,
+                 (read_only ? O_RDONLY : flags & O_ACCMODE) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+                     O_NONBLOCK);
+  int err = again < 0 ? errno : 0;
+  kobjns__shm_dir_drop();
+  if (err) return -err;
+  struct stat a, b;
+  if (fstat(fd, &a) < 0 || fstat(again, &b) < 0 || !same_file(&a, &b)) {
+    close(again);
+    return -ENOTSUP;
+  }
+  return again;
+}
 
 /* The descriptors of a second hold of what `from` holds, locked shared (see
- * kobjns__hold_duplicate): 0 with *fd and *lock_fd (-1 unless the lock has its own). */
-static int duplicate_fds(const kobjns__hold *from, bool named, int *out_fd, int *out_lock_fd) {
-  int fd = kobjns__plat_reopen(from->fd, false), lock_fd = -1;
+ * kobjns__hold_duplicate): 0 with *fd and *lock_fd (-1 unless the lock has its own). `native`:
+ * NULL for an unnamed object, else its name ("" where it is not known). */
+static int duplicate_fds(const kobjns__hold *from, const char *native, int *out_fd,
+                         int *out_lock_fd) {
+  bool named = native != NULL;
+  int fd = reopen(from->fd, native, false), lock_fd = -1;
   if (fd == -ENOTSUP && !named) { /* no name to remove: one description may serve both */
     if ((fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0)) < 0) return kobjns__status_from_errno(errno);
     *out_fd = fd;
@@ -123,7 +158,7 @@ static int duplicate_fds(const kobjns__hold *from, bool named, int *out_fd, int 
     return 0;
   }
   if (fd == -EACCES || fd == -EPERM) {
-    if ((lock_fd = kobjns__plat_reopen(from->fd, true)) < 0)
+    if ((lock_fd = reopen(from->fd, native, true)) < 0)
       fd = lock_fd;
     else if ((fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0)) < 0)
       fd = -errno;
@@ -140,26 +175,27 @@ static int duplicate_fds(const kobjns__hold *from, bool named, int *out_fd, int 
   return 0;
 }
 
-int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named) {
+int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, const char *native) {
   int fd, lock_fd;
-  int rc = duplicate_fds(from, named, &fd, &lock_fd);
-  if (!rc) hold_keep(to, fd, lock_fd, named);
+  int rc = duplicate_fds(from, native, &fd, &lock_fd);
+  if (!rc) hold_keep(to, fd, lock_fd, native);
   return rc;
 }
 
-int kobjns__hold_for_child(const kobjns__hold *from, bool named, int *fd, int *lock_fd) {
-  return duplicate_fds(from, named, fd, lock_fd);
+int kobjns__hold_for_child(const kobjns__hold *from, const char *native, int *fd, int *lock_fd) {
+  return duplicate_fds(from, native, fd, lock_fd);
 }
 
-void kobjns__hold_adopt(kobjns__hold *h, int fd, int lock_fd, bool named) {
+void kobjns__hold_adopt(kobjns__hold *h, int fd, int lock_fd, const char *native) {
   (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (lock_fd >= 0) (void)fcntl(lock_fd, F_SETFD, FD_CLOEXEC);
-  hold_keep(h, fd, lock_fd, named);
+  hold_keep(h, fd, lock_fd, native);
 }
 
-void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from) {
+void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from, const char *native) {
   pthread_mutex_lock(&holds_lock);
   *to = *from;
+  if (to->native) to->native = native;
   if (to->listed) {
     if (to->prev) to->prev->next = to;
     if (to->next) to->next->prev = to;
@@ -200,9 +236,9 @@ void kobjns__holds_before_fork(void) {
   for (kobjns__hold *h = holds; h; h = h->next) {
     /* With the handle's access, or, where the file's mode now refuses it to us (a session marker
      * is 0444, a read-only section's creator wrote it first), for the lock alone. */
-    h->spare = kobjns__plat_reopen(h->fd, false);
+    h->spare = reopen(h->fd, h->native, false);
     h->spare_lock_only = h->spare == -EACCES || h->spare == -EPERM;
-    if (h->spare_lock_only) h->spare = kobjns__plat_reopen(h->fd, true);
+    if (h->spare_lock_only) h->spare = reopen(h->fd, h->native, true);
     if (h->spare >= 0 && lock(h->spare, LOCK_SH | LOCK_NB) < 0) {
       close(h->spare);
       h->spare = -1;

@@ -49,22 +49,23 @@ int kobjns__pid(void);
 /* Drop a descriptor of `native` taken by process `pid`: the last holder removes the name. A
  * descriptor of another process's description (a fork()ed child's copy) is only closed. */
 void kobjns__object_release(int fd, const char *native, int pid);
-/* Keep `fd` (a description of this process's, with its shared lock) as `h`; a named one (`named`)
- * is listed, so that fork() gives the child a description and a lock of its own for it, as if
+/* Keep `fd` (a description of this process's, with its shared lock) as `h`; a named one (`native`
+ * not NULL nor "": the name, in storage that lives as long as `h` does) is listed, so that fork() gives the child a description and a lock of its own for it, as if
  * the handle were inherited on Windows: the last closer in any process removes the name. */
-void kobjns__hold_keep(kobjns__hold *h, int fd, bool named);
+void kobjns__hold_keep(kobjns__hold *h, int fd, const char *native);
 /* A second hold of the object `from` holds (a duplicated handle): a description of its own,
  * locked shared, so that each hold's release judges "last" for itself; where the file's mode
  * now refuses `from`'s access, a read-only description for the lock and a copy of `from`'s
  * descriptor for I/O. 0, or a status (50 where the system cannot open a file again). */
-int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, bool named);
+int kobjns__hold_duplicate(const kobjns__hold *from, kobjns__hold *to, const char *native);
 /* The descriptors of a hold for a child process (an inherited handle): as
  * kobjns__hold_duplicate's, kept by no hold of ours (the caller closes them once the child has
  * its copies); and, in the child, a hold made of them again (close-on-exec once more). */
-int kobjns__hold_for_child(const kobjns__hold *from, bool named, int *fd, int *lock_fd);
-void kobjns__hold_adopt(kobjns__hold *h, int fd, int lock_fd, bool named);
-/* Move the hold `from` to `to` (a struct that holds one is being copied); `from` holds nothing. */
-void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from);
+int kobjns__hold_for_child(const kobjns__hold *from, const char *native, int *fd, int *lock_fd);
+void kobjns__hold_adopt(kobjns__hold *h, int fd, int lock_fd, const char *native);
+/* Move the hold `from` to `to` (a struct that holds one is being copied, its name to `native`);
+ * `from` holds nothing. */
+void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from, const char *native);
 /* fork(): descriptions for the child made before it (the list's lock held from here), closed
  * in the parent after it, put in place in the child. Called by context.c's fork handlers, after
  * the library's own locks are taken (init, then the handle table's), so that one order holds. */

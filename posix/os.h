@@ -23,11 +23,14 @@ typedef struct kobjns__hold {
   bool spare_lock_only; /* during fork(): the spare is for the lock alone (read-only) */
   bool shared;          /* a child shares the description: this process is never its last holder */
   bool listed;
+  const char *native;   /* the name it holds (the owner's storage), NULL for none: where the
+                           system cannot reopen a description, the name is opened again */
   struct kobjns__hold *prev, *next;
 } kobjns__hold;
 
 typedef struct kobjns__os_ctx {
   kobjns__hold session; /* membership of a session other than 0: the hold of its marker */
+  char session_native[KOBJNS__NATIVE_MAX + 1]; /* the marker's name */
 } kobjns__os_ctx;
 
 /* A handle's object: its own open file description (holding the shared lock) in every type;

@@ -1,0 +1,479 @@
+/* The platform contract (platform.h) in POSIX.1-2008 with XSI, and flock(2) (not POSIX, but on
+ * every system kobjns targets: Linux, the BSDs, macOS, illumos), and nothing else: the
+ * `generic` platform (meson -Dposix_platform=generic). It runs the backend on a system that has
+ * no port of its own, and on Linux it shows, in the test leg of that name, what the backend does
+ * without Linux's facilities. What it cannot do portably it refuses with ENOTSUP (the callers'
+ * fallbacks, or status 50) or answers "unknown"; docs/posix-backend.md lists each function, how
+ * the linux and generic platforms do it, and what macOS and FreeBSD would use instead. */
+#include "platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef KOBJNS_OBJECT_DIR
+#error "meson.build defines KOBJNS_OBJECT_DIR (option object_dir) for the generic platform"
+#endif
+
+/* --- the object directory --------------------------------------------------------------------- */
+
+const char *kobjns__plat_shm_path(void) { return KOBJNS_OBJECT_DIR; }
+
+int kobjns__plat_shm_open_dir(void) {
+  /* O_SEARCH would need no read permission, but Linux and glibc do not have it. */
+  int fd = open(KOBJNS_OBJECT_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+/* --- publishing: no unnamed files, no rename without replacing (object.c's fallbacks) --------- */
+
+int kobjns__plat_new_unnamed(int dir, int *fd) {
+  (void)dir;
+  *fd = -1;
+  return ENOTSUP;
+}
+
+int kobjns__plat_link_unnamed(int fd, int dir, const char *name) {
+  (void)fd, (void)dir, (void)name;
+  return ENOTSUP;
+}
+
+int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to) {
+  (void)dir, (void)from, (void)to;
+  return ENOTSUP;
+}
+
+/* POSIX lets anyone who may search the directory link any file: never assume otherwise. */
+bool kobjns__plat_hardlinks_protected(void) { return false; }
+
+/* A description of the file behind a descriptor, without its path: POSIX has no way. */
+int kobjns__plat_reopen(int fd, bool read_only) {
+  (void)fd, (void)read_only;
+  return -ENOTSUP;
+}
+
+char *kobjns__plat_fd_path(int fd) {
+  (void)fd;
+  errno = ENOTSUP;
+  return NULL;
+}
+
+/* Without O_PATH: read-only and non-blocking (a FIFO never hangs the open); a file its mode
+ * keeps us from reading is refused (EACCES) where Linux would still fstat it. */
+int kobjns__plat_open_for_attributes(const char *path) {
+  return open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+}
+
+int kobjns__plat_pages_private(const void *addr, size_t pages, unsigned char *out) {
+  (void)addr, (void)pages, (void)out;
+  return ENOTSUP;
+}
+
+/* POSIX record locks belong to the process, not to a description, and any close() of the file
+ * drops them all: unusable for share modes. */
+int kobjns__plat_range_share(int fd, off_t at, bool take) {
+  (void)fd, (void)at, (void)take;
+  return ENOTSUP;
+}
+
+int kobjns__plat_range_held_by_other(int fd, off_t at) {
+  (void)fd, (void)at;
+  return -ENOTSUP;
+}
+
+/* --- mapping ---------------------------------------------------------------------------------- */
+
+int kobjns__plat_map(void *base, size_t length, int prot, int flags, int fd, off_t offset,
+                     void **out) {
+  /* The address as a hint (MAP_FIXED would replace what is there): taken, or given back. */
+  void *p = mmap(base, length, prot, flags, fd, offset);
+  if (p == MAP_FAILED) return errno;
+  if (base && p != base) {
+    munmap(p, length);
+    return EEXIST;
+  }
+  *out = p;
+  return 0;
+}
+
+/* --- randomness ------------------------------------------------------------------------------- */
+
+static uint64_t random_bits(void) {
+  uint64_t r = 0;
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    if (read(fd, &r, sizeof r) != (ssize_t)sizeof r) r = 0;
+    close(fd);
+  }
+  if (!r) { /* no /dev/urandom (a chroot): what differs between two draws */
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    r = ((uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec) * 0x9E3779B97F4A7C15ull ^
+        (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&r;
+  }
+  return r;
+}
+
+/* --- the process image: a POSIX record lock in a file of the object directory ------------------
+ * Record locks belong to the process: fork() does not pass them on, exec() drops them with the
+ * close-on-exec descriptor, exit drops them, and a close() of ANY descriptor of the file drops
+ * them all. So the file is one of its own ("kobjns.images"), opened once per process and never
+ * closed while the mark lives. Whoever first makes the file owns it and could replace it: a
+ * checker whose file is not the one a mark was made in answers "unknown", never "gone" (the
+ * mark carries 12 bits of the file's inode number). */
+
+#define IMAGES_NAME "kobjns.images"
+#define MARK_BASE (UINT64_C(1) << 62)
+#define MARK_INODE_SHIFT 48
+_Static_assert(sizeof(off_t) == 8, "marks are 62-bit offsets: build with _FILE_OFFSET_BITS=64");
+
+static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
+static int image_fd = -1; /* the images file, open with our lock in it */
+static uint64_t image;    /* our mark (atomic), 0 until made */
+static uint64_t image_ino_tag;
+static pthread_once_t image_once = PTHREAD_ONCE_INIT;
+static pthread_t main_thread;
+static pid_t main_pid;
+
+static struct flock byte_at(short type, uint64_t mark) {
+  return (struct flock){.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)mark, .l_len = 1};
+}
+
+static uint64_t offset_of(uint64_t mark) { return mark & ((UINT64_C(1) << MARK_INODE_SHIFT) - 1); }
+
+/* The images file, open for reading (a read lock needs no more), made if missing. */
+static int open_images(void) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", KOBJNS_OBJECT_DIR, IMAGES_NAME);
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0 && errno == ENOENT) {
+    fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0444);
+    if (fd >= 0) (void)fchmod(fd, 0444); /* whatever the umask */
+  }
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  if (fd >= 0) image_ino_tag = ((uint64_t)st.st_ino & 0xfff) << MARK_INODE_SHIFT;
+  return fd;
+}
+
+/* Our lock in the images file at a free offset: 0 with the mark, or an errno. */
+static int new_mark(uint64_t *mark) {
+  if (image_fd < 0 && (image_fd = open_images()) < 0) return errno;
+  for (int attempt = 0; attempt < 8; attempt++) {
+    uint64_t offset = MARK_BASE >> 16 | (random_bits() & ((MARK_BASE >> 16) - 1));
+    struct flock taken = byte_at(F_WRLCK, offset);
+    if (fcntl(image_fd, F_GETLK, &taken) < 0) return errno;
+    if (taken.l_type != F_UNLCK) continue;
+    struct flock ours = byte_at(F_RDLCK, offset);
+    if (fcntl(image_fd, F_SETLK, &ours) < 0) return errno;
+    *mark = MARK_BASE | image_ino_tag | offset;
+    return 0;
+  }
+  return EAGAIN;
+}
+
+static void image_before_fork(void) { pthread_mutex_lock(&image_lock); }
+static void image_in_parent(void) { pthread_mutex_unlock(&image_lock); }
+/* The child has the descriptor but none of our locks: it takes a lock of its own. */
+static void image_in_child(void) {
+  main_thread = pthread_self();
+  main_pid = getpid();
+  uint64_t mark = 0;
+  if (image_fd >= 0 && new_mark(&mark) != 0) mark = 0; /* marked again on the next first use */
+  __atomic_store_n(&image, mark, __ATOMIC_RELAXED);
+  pthread_mutex_unlock(&image_lock);
+}
+
+static void register_image_fork(void) {
+  /* Called at the library's load, on the thread that loads it: the program's first thread,
+   * unless a later dlopen() (then the first thread is not known and has no id of its own). */
+  main_thread = pthread_self();
+  main_pid = getpid();
+  pthread_atfork(image_before_fork, image_in_parent, image_in_child);
+}
+
+void kobjns__plat_image_fork_handlers(void) { pthread_once(&image_once, register_image_fork); }
+
+uint64_t kobjns__plat_image_mark(void) {
+  uint64_t mark = __atomic_load_n(&image, __ATOMIC_ACQUIRE);
+  if (mark) return mark;
+  pthread_once(&image_once, register_image_fork);
+  pthread_mutex_lock(&image_lock);
+  if (!(mark = __atomic_load_n(&image, __ATOMIC_ACQUIRE))) {
+    if (new_mark(&mark) != 0) mark = 0;
+    __atomic_store_n(&image, mark, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&image_lock);
+  return mark;
+}
+
+enum kobjns__plat_liveness kobjns__plat_image_liveness(uint64_t mark) {
+  if (mark < MARK_BASE) return KOBJNS__PLAT_UNKNOWN;
+  if (mark == kobjns__plat_image_mark()) return KOBJNS__PLAT_ALIVE;
+  pthread_mutex_lock(&image_lock);
+  /* Only through our own descriptor: opening and closing another would drop our lock. */
+  int r = -1;
+  struct flock held = byte_at(F_WRLCK, offset_of(mark));
+  if (image_fd >= 0 && (mark & ~(MARK_BASE | offset_of(mark))) == image_ino_tag)
+    r = fcntl(image_fd, F_GETLK, &held);
+  pthread_mutex_unlock(&image_lock);
+  if (r < 0) return KOBJNS__PLAT_UNKNOWN; /* no file, or not the one the mark is in */
+  return held.l_type == F_UNLCK ? KOBJNS__PLAT_GONE : KOBJNS__PLAT_ALIVE;
+}
+
+void kobjns__plat_image_release(void) {
+  pthread_mutex_lock(&image_lock);
+  if (image_fd >= 0) close(image_fd);
+  image_fd = -1;
+  __atomic_store_n(&image, 0, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&image_lock);
+}
+
+/* --- threads: ids of our own, liveness from the image ----------------------------------------
+ * POSIX has no thread id a number can name. The program's first thread takes the pid (as on
+ * Linux, so that a process's first thread can be named from outside it); every other thread
+ * draws 22 random bits once (sync.c's guard words keep 22), nonzero and never a live thread's
+ * of this process. Whether a thread of ANOTHER process still runs cannot be asked: its image's
+ * lock answers for all its threads (gone with the process or its exec()), else "unknown". The
+ * process's own threads are known: they leave the list below when they end. */
+
+#define THREAD_ID_MASK ((1u << 22) - 1)
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t *live_ids; /* this process's threads that have an id */
+static size_t live_count, live_cap;
+static _Thread_local uint32_t own_id;
+static _Thread_local pid_t own_id_pid; /* a fork()ed child's thread is a new thread */
+
+static bool live_has(uint32_t id) {
+  for (size_t i = 0; i < live_count; i++)
+    if (live_ids[i] == id) return true;
+  return false;
+}
+
+static void thread_ended(void *arg) {
+  uint32_t id = (uint32_t)(uintptr_t)arg;
+  pthread_mutex_lock(&threads_lock);
+  for (size_t i = 0; i < live_count; i++)
+    if (live_ids[i] == id) {
+      live_ids[i] = live_ids[--live_count];
+      break;
+    }
+  pthread_mutex_unlock(&threads_lock);
+}
+
+static void threads_in_child(void) {
+  /* One thread went on: the others' ids are free again (its own is drawn anew). */
+  live_count = 0;
+}
+
+static void make_thread_key(void) {
+  (void)pthread_key_create(&thread_key, thread_ended);
+  pthread_atfork(NULL, NULL, threads_in_child);
+}
+
+uint32_t kobjns__plat_thread_id(void) {
+  pid_t pid = getpid();
+  if (own_id && own_id_pid == pid) return own_id;
+  pthread_once(&image_once, register_image_fork);
+  pthread_once(&thread_once, make_thread_key);
+  pthread_mutex_lock(&threads_lock);
+  uint32_t id = 0;
+  if (pid == main_pid && pthread_equal(pthread_self(), main_thread) &&
+      ((uint32_t)pid & ~THREAD_ID_MASK) == 0 && !live_has((uint32_t)pid))
+    id = (uint32_t)pid;
+  while (!id || live_has(id)) id = (uint32_t)random_bits() & THREAD_ID_MASK;
+  if (live_count == live_cap) {
+    size_t cap = live_cap ? live_cap * 2 : 16;
+    uint32_t *grown = realloc(live_ids, cap * sizeof *grown);
+    if (grown) live_ids = grown, live_cap = cap;
+  }
+  if (live_count < live_cap) live_ids[live_count++] = id; /* else: never judged gone */
+  pthread_mutex_unlock(&threads_lock);
+  own_id = id;
+  own_id_pid = pid;
+  (void)pthread_setspecific(thread_key, (void *)(uintptr_t)id);
+  return id;
+}
+
+void kobjns__plat_thread_self(kobjns__plat_thread *out) {
+  *out = (kobjns__plat_thread){.tid = kobjns__plat_thread_id(),
+                               .pid = (uint32_t)getpid(),
+                               .ns = 1, /* one space of ids: all this platform can know */
+                               .image = kobjns__plat_image_mark()};
+}
+
+enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t) {
+  if (!t->image) return KOBJNS__PLAT_UNKNOWN;
+  enum kobjns__plat_liveness image_alive = kobjns__plat_image_liveness(t->image);
+  if (image_alive != KOBJNS__PLAT_ALIVE || t->image != kobjns__plat_image_mark())
+    return image_alive == KOBJNS__PLAT_GONE ? KOBJNS__PLAT_GONE : KOBJNS__PLAT_UNKNOWN;
+  /* One of ours: the list says. */
+  pthread_mutex_lock(&threads_lock);
+  bool listed = live_has(t->tid) || live_count == live_cap;
+  pthread_mutex_unlock(&threads_lock);
+  return listed ? KOBJNS__PLAT_ALIVE : KOBJNS__PLAT_GONE;
+}
+
+enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
+  if (pid <= 0) return KOBJNS__PLAT_UNKNOWN;
+  if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) return KOBJNS__PLAT_GONE;
+  return KOBJNS__PLAT_ALIVE;
+}
+
+/* --- processes: nothing but the liveness above ------------------------------------------------
+ * A handle on a process that outlives its id (pidfd, FreeBSD's process descriptors, macOS's
+ * kqueue EVFILT_PROC) is not POSIX: process objects, the mirror of handles and the starts that
+ * hand handles on are refused here (50). */
+
+int kobjns__plat_process_handle(long pid, int *fd) {
+  (void)pid;
+  *fd = -1;
+  return ENOTSUP;
+}
+
+int kobjns__plat_process_reap(int fd, int *code, int *signal) {
+  (void)fd, (void)code, (void)signal;
+  return ECHILD;
+}
+
+bool kobjns__plat_process_is_child(int fd) {
+  (void)fd;
+  return true;
+}
+
+int kobjns__plat_process_signal(int fd, int signal) {
+  (void)fd, (void)signal;
+  return ENOTSUP;
+}
+
+int kobjns__plat_mirror_create(int *fd) {
+  *fd = -1;
+  return ENOTSUP;
+}
+
+int kobjns__plat_mirror_of(int pidfd, long pid, int *fd) {
+  (void)pidfd, (void)pid;
+  *fd = -1;
+  return ENOTSUP;
+}
+
+int kobjns__plat_take_fd(int pidfd, int fd, int *out) {
+  (void)pidfd, (void)fd;
+  *out = -1;
+  return ENOTSUP;
+}
+
+/* Set-user-ID and set-group-ID programs are what POSIX can tell; capabilities are not. */
+bool kobjns__plat_secure_exec(void) { return getuid() != geteuid() || getgid() != getegid(); }
+
+int kobjns__plat_pipe(int fds[2]) {
+  if (pipe(fds) < 0) return errno;
+  /* Another thread's fork()+exec() between the two calls may take the ends along: POSIX has no
+   * pipe2() before POSIX.1-2024. */
+  (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  (void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+  return 0;
+}
+
+uint32_t kobjns__plat_first_thread_id(long pid) {
+  return pid > 0 && ((uint32_t)pid & ~THREAD_ID_MASK) == 0 ? (uint32_t)pid : 0;
+}
+
+int kobjns__plat_program_dir(char *out, size_t size) {
+  (void)out, (void)size;
+  return ENOTSUP;
+}
+
+int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
+                       const int std_fds[3], const int *keep, size_t nkeep, int *resume,
+                       long *pid) {
+  (void)path, (void)argv, (void)envp, (void)dir, (void)std_fds, (void)keep, (void)nkeep;
+  (void)resume, (void)pid;
+  return ENOTSUP;
+}
+
+/* --- sleeping on shared words: bounded polling -------------------------------------------------
+ * POSIX has no way to sleep on a word that another process changes: process-shared condition
+ * variables need a mutex that a killed process leaves locked (robust mutexes are not on macOS) and
+ * have ABI-dependent layouts (a 32-bit and a 64-bit process could not share them). So a waiter
+ * looks again after a pause that grows from POLL_MIN_NS to POLL_MAX_NS while the same words stay
+ * unchanged: a wake is seen within POLL_MAX_NS, at a cost bench/ measures (the "wake latency"
+ * rows). A port replaces this with its system's own (docs/posix-backend.md). */
+
+#define POLL_MIN_NS 20000L
+#define POLL_MAX_NS 1000000L
+static _Thread_local const uint32_t *poll_word;
+static _Thread_local long poll_pause_ns;
+
+static void poll_pause(const uint32_t *first, const struct timespec *deadline) {
+  if (first != poll_word || !poll_pause_ns) {
+    poll_word = first;
+    poll_pause_ns = POLL_MIN_NS;
+  }
+  struct timespec pause = {0, poll_pause_ns};
+  if (deadline) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long left = (long long)(deadline->tv_sec - now.tv_sec) * 1000000000LL +
+                     (deadline->tv_nsec - now.tv_nsec);
+    if (left <= 0) return;
+    if (left < pause.tv_nsec) pause.tv_nsec = (long)left;
+  }
+  nanosleep(&pause, NULL);
+  poll_pause_ns = poll_pause_ns * 2 > POLL_MAX_NS ? POLL_MAX_NS : poll_pause_ns * 2;
+}
+
+void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
+  if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != value) {
+    poll_pause_ns = 0; /* it changed: the next wait starts short again */
+    return;
+  }
+  poll_pause(word, deadline);
+}
+
+void kobjns__plat_wake(uint32_t *word, int count) { (void)word, (void)count; }
+
+void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
+                           const struct timespec *deadline, const struct timespec *fallback) {
+  (void)fallback; /* every word is looked at: no fallback needed */
+  for (size_t i = 0; i < count; i++)
+    if (__atomic_load_n(words[i], __ATOMIC_ACQUIRE) != values[i]) {
+      poll_pause_ns = 0;
+      return;
+    }
+  poll_pause(count ? words[0] : NULL, deadline);
+}
+
+/* --- identity --------------------------------------------------------------------------------- */
+
+/* POSIX has no login session (getsid() is the terminal's, and a daemon makes its own): the
+ * session comes from KOBJNS_SESSION or the caller's context. */
+bool kobjns__plat_login_session(uint32_t *session) {
+  (void)session;
+  return false;
+}
+
+/* --- who holds locks: not listable ------------------------------------------------------------ */
+
+int kobjns__plat_flock_holders(int (*fn)(void *arg, uint64_t dev, uint64_t ino, int pid), void *arg,
+                               bool *known) {
+  (void)fn, (void)arg;
+  *known = false;
+  return 0;
+}
+
+bool kobjns__plat_sees_every_holder(void) { return false; }
