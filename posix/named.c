@@ -237,7 +237,9 @@ static const kobjns__named_type *named_type(kobjns_type type) {
 }
 
 /* The object's name for its hold, NULL for an unnamed one. */
-static const char *hold_name(const kobjns__object *o) { return o->os.native[0] ? o->os.native : NULL; }
+static const char *hold_name(const kobjns__object *o) {
+  return o->os.native[0] ? o->os.native : NULL;
+}
 
 static void keep(kobjns__object *o, int fd) { kobjns__hold_keep(&o->os.hold, fd, hold_name(o)); }
 

@@ -130,9 +130,9 @@ static int reopen(int fd, const char *native, bool read_only) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) return -errno;
   if (kobjns__shm_dir_hold() < 0) return -EBADF;
-  again = openat(shm_dir_fd, native,
-                 (read_only ? O_RDONLY : flags & O_ACCMODE) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
-                     O_NONBLOCK);
+  again = openat(
+      shm_dir_fd, native,
+      (read_only ? O_RDONLY : flags & O_ACCMODE) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
   int err = again < 0 ? errno : 0;
   kobjns__shm_dir_drop();
   if (err) return -err;

@@ -50,8 +50,9 @@ int kobjns__pid(void);
  * descriptor of another process's description (a fork()ed child's copy) is only closed. */
 void kobjns__object_release(int fd, const char *native, int pid);
 /* Keep `fd` (a description of this process's, with its shared lock) as `h`; a named one (`native`
- * not NULL nor "": the name, in storage that lives as long as `h` does) is listed, so that fork() gives the child a description and a lock of its own for it, as if
- * the handle were inherited on Windows: the last closer in any process removes the name. */
+ * not NULL nor "": the name, in storage that lives as long as `h` does) is listed, so that fork()
+ * gives the child a description and a lock of its own for it, as if the handle were inherited on
+ * Windows: the last closer in any process removes the name. */
 void kobjns__hold_keep(kobjns__hold *h, int fd, const char *native);
 /* A second hold of the object `from` holds (a duplicated handle): a description of its own,
  * locked shared, so that each hold's release judges "last" for itself; where the file's mode
@@ -163,12 +164,12 @@ int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const ch
 
 typedef struct kobjns__named_create_args {
   const kobjns__named_type *type;
-  const kobjns__name *name;          /* NULL for an unnamed object */
-  const char *native;                /* its native name */
-  uint32_t flags;                    /* KOBJNS__FLAG_* */
-  uint64_t size;                     /* bytes after the header */
-  uint64_t section_size;             /* the header's size when it is not `size` (a file's) */
-  const void *backing;               /* KOBJNS__FLAG_FILE: the stored file and its path */
+  const kobjns__name *name; /* NULL for an unnamed object */
+  const char *native;       /* its native name */
+  uint32_t flags;           /* KOBJNS__FLAG_* */
+  uint64_t size;            /* bytes after the header */
+  uint64_t section_size;    /* the header's size when it is not `size` (a file's) */
+  const void *backing;      /* KOBJNS__FLAG_FILE: the stored file and its path */
   uint32_t backing_len;
   const kobjns__sd *sd;              /* NULL: the default (creator, SYSTEM, administrators) */
   const kobjns__create_args *create; /* for the type's init */

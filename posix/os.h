@@ -23,8 +23,8 @@ typedef struct kobjns__hold {
   bool spare_lock_only; /* during fork(): the spare is for the lock alone (read-only) */
   bool shared;          /* a child shares the description: this process is never its last holder */
   bool listed;
-  const char *native;   /* the name it holds (the owner's storage), NULL for none: where the
-                           system cannot reopen a description, the name is opened again */
+  const char *native; /* the name it holds (the owner's storage), NULL for none: where the
+                         system cannot reopen a description, the name is opened again */
   struct kobjns__hold *prev, *next;
 } kobjns__hold;
 

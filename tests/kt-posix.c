@@ -32,7 +32,21 @@ bool kt_sessions_simulated(void) { return true; }
 bool kt_under_wine(void) { return false; }
 uint32_t kt_runner_session(void) { return 0; }
 const char *kt_platform_limit(unsigned needs) {
+#ifdef KT_PLATFORM_GENERIC /* the generic platform (meson -Dposix_platform=generic) */
+  if (needs & KT_NEEDS_LOCK_TABLE)
+    return "the generic platform cannot list the system's locks: holders and stale objects are "
+           "unknown to inspection";
+  if (needs & KT_NEEDS_PROCESS_HANDLES)
+    return "the generic platform has no process handle that outlives a process id (pidfd): "
+           "process objects give 50";
+  if (needs & KT_NEEDS_REOPEN)
+    return "the generic platform cannot reopen a descriptor, lock ranges of a description or "
+           "tell copied pages: files' share modes, sections of files and copy-on-write give 50";
+  if (needs & KT_NEEDS_KERNEL_SLEEP)
+    return "the generic platform's waiters poll with pauses: none sleeps in a kernel wait";
+#else
   (void)needs;
+#endif
   return NULL;
 }
 

@@ -62,7 +62,13 @@ enum {
   KT_NEEDS_FORK = 8,           /* fork() */
   KT_NEEDS_CREATE_GLOBAL = 16, /* some context may create in Global\ */
   KT_NEEDS_SHM_FILES = 32,     /* objects are files in /dev/shm that anyone may write */
-  KT_NEEDS_OTHER_ABI = 64      /* a test binary of the other word size: KOBJNS_TEST_OTHER_ABI */
+  KT_NEEDS_OTHER_ABI = 64,     /* a test binary of the other word size: KOBJNS_TEST_OTHER_ABI */
+  /* The system facilities the POSIX platform layer may lack (the generic platform does): */
+  KT_NEEDS_LOCK_TABLE = 128, /* who holds an object: the system's table of locks (/proc/locks) */
+  KT_NEEDS_PROCESS_HANDLES = 256, /* process objects: a handle that outlives the id (pidfd) */
+  KT_NEEDS_REOPEN = 512,          /* a new description of an open file, file locks of descriptions,
+                                     which pages are copies (/proc/self/fd, OFD locks, pagemap) */
+  KT_NEEDS_KERNEL_SLEEP = 1024 /* a waiter seen asleep in the kernel's wait on its word (futex) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);

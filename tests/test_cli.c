@@ -662,12 +662,13 @@ static void usage_errors_are_87(void) {
 
 void kt_add_cli(CU_pSuite s) {
   kt_add(s, "stat describes a live section", stat_describes_a_live_section,
-         KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
+         KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "ls shows Global\\ and the session's own", ls_shows_global_and_own_session,
          KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "ls lists what a session reaches", ls_lists_what_a_session_reaches, KT_NEEDS_SESSIONS);
   kt_add(s, "--json escapes every name", json_escapes_every_name, KT_NEEDS_CREATE_GLOBAL);
-  kt_add(s, "gc removes only stale objects", gc_removes_only_stale_objects, KT_NEEDS_SESSION1);
+  kt_add(s, "gc removes only stale objects", gc_removes_only_stale_objects,
+         KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "explain answers as an open would", explain_answers_as_an_open_would,
          KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "explain --as-user switches to that user", KT_POSIX_ONLY(explain_as_another_user),

@@ -449,22 +449,22 @@ static void another_users_object_is_an_object(void) {
 
 void kt_add_inspect(CU_pSuite s) {
   kt_add(s, "list shows a section until its last close", list_shows_a_section_until_its_last_close,
-         KT_NEEDS_SESSION1);
+         KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "query resolves as an open would", query_resolves_as_an_open_would,
          KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "query counts handles and shows the descriptor",
-         query_counts_handles_and_shows_the_descriptor, KT_NEEDS_SESSION1);
+         query_counts_handles_and_shows_the_descriptor, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "a killed holder's object: stale and swept (POSIX), gone (Windows)",
-         a_killed_holders_object, KT_NEEDS_SESSION1);
+         a_killed_holders_object, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "forged files under kobjns's names are Unknown (POSIX: /dev/shm is writable)",
          KT_POSIX_ONLY(forged_files_are_unknown), KT_NEEDS_SESSION1 | KT_NEEDS_SHM_FILES);
   kt_add(s, "kobjns_sddl_access models the access check (POSIX), 50 (Windows)",
          sddl_access_models_the_check, KT_NEEDS_SESSION1);
   kt_add(s, "mutexes, events and semaphores show their type and state",
-         sync_objects_show_their_type_and_state, KT_NEEDS_SESSION1);
+         sync_objects_show_their_type_and_state, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "killed holders' mutex (abandoned), event, semaphore: stale and swept (POSIX), gone",
-         killed_holders_sync_objects, KT_NEEDS_SESSION1);
+         killed_holders_sync_objects, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "another user's object is an \"Object\": its header, so its type, is not readable",
          KT_POSIX_ONLY(another_users_object_is_an_object),
-         KT_NEEDS_SESSION1 | KT_NEEDS_ROOT | KT_NEEDS_FORK);
+         KT_NEEDS_SESSION1 | KT_NEEDS_ROOT | KT_NEEDS_FORK | KT_NEEDS_LOCK_TABLE);
 }

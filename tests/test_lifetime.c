@@ -518,7 +518,8 @@ void kt_add_lifetime(CU_pSuite s) {
   kt_add(s, "a killed holder among live ones", killed_holder_among_live_ones, KT_NEEDS_SESSION1);
   kt_add(s, "many handles in one process", many_handles_one_process, KT_NEEDS_SESSION1);
   kt_add(s, "what a killed process leaves goes by itself within seconds of others' opens",
-         KT_POSIX_ONLY(stale_objects_go_in_the_background), KT_NEEDS_SHM_FILES);
+         KT_POSIX_ONLY(stale_objects_go_in_the_background),
+         KT_NEEDS_SHM_FILES | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "a create meeting a /dev/shm full of stale objects reclaims them and succeeds",
          KT_POSIX_ONLY(a_full_shm_of_stale_objects_is_reclaimed), KT_NEEDS_ROOT);
 }

@@ -9,6 +9,8 @@
 # tools/fetch-winetests.sh), python3, and setpriv (util-linux) for the run as another user.
 # With KOBJNS_SETUP_BENCH=1, the benchmark's Boost.Interprocess rows: g++ and libboost-dev
 # (headers only; bench/meson.build builds those rows where both are found).
+# With KOBJNS_SETUP_GENERIC=1, build-generic/: the POSIX backend on its generic platform
+# (-Dposix_platform=generic: POSIX.1-2008 alone, no Linux facility).
 # With KOBJNS_SETUP_I386=1, the 32-bit x86 build (build-i386/, cross/i386-linux-gnu.txt): gcc's
 # multilib and the i386 libraries from Debian's multiarch archive.
 # Used by tools/demo and tools/test; safe to run again.
@@ -21,6 +23,7 @@ clang=${KOBJNS_SETUP_CLANG:-0}
 winetests=${KOBJNS_SETUP_WINETESTS:-0}
 bench=${KOBJNS_SETUP_BENCH:-0}
 i386=${KOBJNS_SETUP_I386:-0}
+generic=${KOBJNS_SETUP_GENERIC:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
@@ -73,6 +76,9 @@ if [ "$checks" = 1 ]; then
 fi
 if [ "$clang" = 1 ]; then
   CC=clang configure build-clang -Dwerror=true
+fi
+if [ "$generic" = 1 ]; then
+  configure build-generic -Dwerror=true -Dposix_platform=generic
 fi
 if [ "$i386" = 1 ]; then
   configure build-i386 --cross-file cross/i386-linux-gnu.txt -Dwerror=true
