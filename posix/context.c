@@ -104,7 +104,7 @@ int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
   return 0;
 }
 
-static int create_marker(const char *native, uint32_t session, int *fd_out) {
+static int create_marker(const char *native, uint32_t session, int *fd_out, int *lock_fd) {
   char tmp[KOBJNS__NATIVE_MAX + 1];
   int fd, rc = kobjns__object_new_file(&fd, tmp);
   if (rc) return rc;
@@ -122,7 +122,7 @@ static int create_marker(const char *native, uint32_t session, int *fd_out) {
     kobjns__object_discard(fd, tmp);
     return rc;
   }
-  if ((rc = kobjns__object_publish(fd, tmp, native))) return rc;
+  if ((rc = kobjns__object_publish(fd, tmp, native, lock_fd))) return rc;
   *fd_out = fd;
   return 0;
 }
@@ -134,10 +134,10 @@ int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
   kobjns__native_session_name(ctx->token.session, native);
   for (int attempt = 0; attempt < 100; attempt++) {
     struct stat st;
-    int fd = -1;
-    int rc = kobjns__object_open(native, O_RDONLY, true, &fd, &st);
-    if (rc == KOBJNS_FILE_NOT_FOUND) rc = create_marker(native, ctx->token.session, &fd);
-    if (rc == 0) kobjns__hold_keep(&ctx->os.session, fd, native);
+    int fd = -1, lock_fd = -1;
+    int rc = kobjns__object_open(native, O_RDONLY, true, &fd, &lock_fd, &st);
+    if (rc == KOBJNS_FILE_NOT_FOUND) rc = create_marker(native, ctx->token.session, &fd, &lock_fd);
+    if (rc == 0) kobjns__hold_keep(&ctx->os.session, fd, lock_fd, native);
     if (rc != KOBJNS_FILE_NOT_FOUND && rc != KOBJNS_ALREADY_EXISTS) return rc;
   }
   return KOBJNS_BUSY;

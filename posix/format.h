@@ -86,6 +86,24 @@ typedef struct kobjns__stored_file {
   uint32_t reserved;
 } kobjns__stored_file;
 
+/* --- the name file of an object apart from its bytes (kobjns__plat_objects_apart) --------------
+ */
+
+#define KOBJNS__NAME_MAGIC 0x4D414E4Bu /* "KNAM" */
+/* shm_open's longest name on the system with the smallest limit (macOS: 31 bytes with the
+ * slash), and its NUL. */
+#define KOBJNS__DATA_NAME_MAX 32
+
+/* The whole content of the file in the object directory that names an object whose bytes are a
+ * shm object: written once, after the file's owner and mode are set and before anyone may trust
+ * it (an empty file is an object being published). */
+typedef struct kobjns__name_record {
+  uint32_t magic;   /* KOBJNS__NAME_MAGIC */
+  uint16_t version; /* KOBJNS__FORMAT_VERSION */
+  uint16_t reserved;
+  char data[KOBJNS__DATA_NAME_MAX]; /* the shm object's name, NUL-terminated */
+} kobjns__name_record;
+
 /* --- the state page of a mutex, event or semaphore -------------------------------------------- */
 
 /* A thread, as any process of the same pid namespace can check that it still runs. */
@@ -201,6 +219,9 @@ KOBJNS__AT(kobjns__header, backing_len, 36);
 KOBJNS__AT(kobjns__header, sd, 40);
 KOBJNS__AT(kobjns__header, reserved2, 428);
 _Static_assert(sizeof(kobjns__header) == 432, "the header's fixed part is 432 bytes");
+KOBJNS__AT(kobjns__name_record, version, 4);
+KOBJNS__AT(kobjns__name_record, data, 8);
+_Static_assert(sizeof(kobjns__name_record) == 40, "a name record is 40 bytes");
 KOBJNS__AT(kobjns__stored_file, dev, 0);
 KOBJNS__AT(kobjns__stored_file, ino, 8);
 KOBJNS__AT(kobjns__stored_file, path_len, 16);

@@ -267,8 +267,18 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
   return HEADER_FOREIGN;
 }
 
-/* Describe the object `name` in the shm directory (open as `fd`, or -1 when the caller may not
- * read it) and hand it to fn. `removed`: the sweep has just removed it. */
+/* The bytes of the object whose name file is `fd` (-1: unreadable), for its header: `fd` itself,
+ * or, where objects are apart from their names, a descriptor of the shm object (-1 when it
+ * cannot be read: gone, or not the caller's to read), its stat in *bytes_st. */
+static int bytes_of(int fd, struct stat *bytes_st) {
+  int bytes;
+  if (fd < 0 || kobjns__object_data(fd, bytes_st, &bytes)) return -1;
+  return bytes;
+}
+
+/* Describe the object `name` in the shm directory (its name file open as `fd`, or -1 when the
+ * caller may not read it; `st` its stat) and hand it to fn. `removed`: the sweep has just removed
+ * it (objects apart from their names: with their bytes, so its header is not read). */
 static int describe(describer *ds, const char *name, const char *rest, int fd,
                     const struct stat *st, bool removed, kobjns_object_fn fn, void *arg) {
   decoded d;
@@ -277,8 +287,11 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   kobjns__header h;
   kobjns__sd sd;
   char *path = NULL;
-  enum header_kind kind = read_described_header(fd, st, name, &d, &h, &sd, &path);
+  struct stat bytes_st = *st;
+  int bytes = removed && kobjns__objects_apart() ? -1 : bytes_of(fd, &bytes_st);
+  enum header_kind kind = read_described_header(bytes, &bytes_st, name, &d, &h, &sd, &path);
   if (kind == HEADER_NO_MEMORY) {
+    if (bytes >= 0 && bytes != fd) close(bytes);
     free(d.leaf);
     return KOBJNS_NOT_ENOUGH_MEMORY;
   }
@@ -286,8 +299,8 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   kobjns_type type = KOBJNS_TYPE_OBJECT;
   kobjns_object o = {.session = d.session,
                      .header_read = header_read,
-                     .owner = (uint32_t)st->st_uid,
-                     .mode = (uint32_t)(st->st_mode & 07777),
+                     .owner = (uint32_t)bytes_st.st_uid,
+                     .mode = (uint32_t)(bytes_st.st_mode & 07777),
                      .stale = -1};
   char sddl[2048] = "", state[64] = "";
   if (kind == HEADER_FOREIGN && d.kind != NATIVE_TEMP) {
@@ -303,7 +316,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
       o.size = h.size;
       o.read_only = (h.flags & KOBJNS__FLAG_READ_ONLY) != 0;
     } else {
-      kobjns__sync_describe(fd, h.header_size, h.type, state, sizeof state);
+      kobjns__sync_describe(bytes, h.header_size, h.type, state, sizeof state);
     }
     /* At most 32 ACEs: always fits. GA, GR, ... are the type's own rights. */
     kobjns__sddl_format_as(kobjns__type(type)->mapping, &sd, sddl, sizeof sddl);
@@ -318,6 +331,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
      * object's its header and its state). */
     path = path_of_name(d.session, d.leaf, d.leaf_len);
   }
+  if (bytes >= 0 && bytes != fd) close(bytes);
   o.object_type = type;
   o.type = kobjns__type(type)->name;
   free(d.leaf);

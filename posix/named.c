@@ -114,12 +114,13 @@ static bool second_name(const struct stat *held) {
 int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const char *native,
                        uint16_t type, unsigned desired, bool want_write, kobjns__named *out,
                        kobjns_denial *why) {
-  int rc = kobjns__object_open(native, want_write ? O_RDWR : O_RDONLY, false, &out->fd, &out->st);
+  int rc = kobjns__object_open(native, want_write ? O_RDWR : O_RDONLY, false, &out->fd,
+                               &out->lock_fd, &out->st);
   out->fd_writable = want_write;
   if (rc == KOBJNS_ACCESS_DENIED && want_write) {
     /* The kernel refuses writing (a read-only section, or a descriptor that grants the caller
      * less): the header still says what the object is and what the caller may do. */
-    rc = kobjns__object_open(native, O_RDONLY, false, &out->fd, &out->st);
+    rc = kobjns__object_open(native, O_RDONLY, false, &out->fd, &out->lock_fd, &out->st);
     out->fd_writable = false;
   }
   if (rc) {
@@ -142,7 +143,7 @@ int kobjns__named_open(const kobjns_ctx *ctx, const kobjns__name *name, const ch
   }
   return 0;
 fail:
-  kobjns__object_release(out->fd, native, kobjns__pid());
+  kobjns__object_release(out->fd, out->lock_fd, native, kobjns__pid());
   return rc;
 }
 
@@ -208,8 +209,9 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
     kobjns__object_discard(fd, tmp);
     return rc;
   }
+  out->lock_fd = -1;
   if (a->name) {
-    if ((rc = kobjns__object_publish(fd, tmp, a->native))) {
+    if ((rc = kobjns__object_publish(fd, tmp, a->native, &out->lock_fd))) {
       if (a->type->unpublished) a->type->unpublished(a->object);
       return rc;
     }
@@ -241,7 +243,9 @@ static const char *hold_name(const kobjns__object *o) {
   return o->os.native[0] ? o->os.native : NULL;
 }
 
-static void keep(kobjns__object *o, int fd) { kobjns__hold_keep(&o->os.hold, fd, hold_name(o)); }
+static void keep(kobjns__object *o, const kobjns__named *n) {
+  kobjns__hold_keep(&o->os.hold, n->fd, n->lock_fd, hold_name(o));
+}
 
 static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
                          unsigned desired, kobjns__object *o, kobjns__facts *facts) {
@@ -253,10 +257,10 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns
   if (rc) return rc;
   o->os.header_size = n.h.header_size;
   if ((rc = t->adopt(o, &n, writable, facts))) {
-    kobjns__object_release(n.fd, o->os.native, kobjns__pid());
+    kobjns__object_release(n.fd, n.lock_fd, o->os.native, kobjns__pid());
     return rc;
   }
-  keep(o, n.fd);
+  keep(o, &n);
   return 0;
 }
 
@@ -313,7 +317,7 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   facts->read_only = a->read_only;
   facts->executable = a->executable;
   facts->protection_known = true;
-  keep(o, n.fd);
+  keep(o, &n);
   return 0;
 }
 
@@ -425,12 +429,10 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
   int lock_fd = (int)(copy >> 32) - 1;
   int mode = fcntl(n.fd, F_GETFL);
   if (mode < 0 || n.fd < 3) return KOBJNS_INVALID_HANDLE; /* not open here: not ours to take */
-  if (lock_fd >= 0) { /* the lock's own description: of the same file, or the entry is not ours */
-    struct stat a, b;
-    if (lock_fd < 3 || lock_fd == n.fd || fstat(n.fd, &a) < 0 || fstat(lock_fd, &b) < 0 ||
-        a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-      return KOBJNS_INVALID_HANDLE;
-  }
+  /* The lock's own description: of the same file, or of the name of these bytes where objects
+   * are apart from their names; else the entry is not ours. */
+  if (lock_fd >= 0 && (lock_fd < 3 || lock_fd == n.fd || !kobjns__object_names(lock_fd, n.fd)))
+    return KOBJNS_INVALID_HANDLE;
   n.fd_writable = (mode & O_ACCMODE) == O_RDWR;
   char *path = NULL;
   if ((rc = read_inherited(&n, (uint16_t)type, &path))) return rc;
@@ -447,10 +449,10 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
      * KOBJNS_ROOT never removes a name of its tree for it). */
     char native[KOBJNS__NATIVE_MAX + 1];
     kobjns__native_name(&name, native);
-    struct stat st;
+    struct stat st, held = n.st;
     int dir = kobjns__shm_dir_hold();
-    if (dir >= 0 && fstatat(dir, native, &st, 0) == 0 && st.st_ino == n.st.st_ino &&
-        st.st_dev == n.st.st_dev)
+    if (dir >= 0 && (lock_fd < 0 || fstat(lock_fd, &held) == 0) &&
+        fstatat(dir, native, &st, 0) == 0 && st.st_ino == held.st_ino && st.st_dev == held.st_dev)
       memcpy(o->os.native, native, sizeof native);
     if (dir >= 0) kobjns__shm_dir_drop();
   }

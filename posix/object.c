@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +43,11 @@ static bool dir_closing;   /* teardown has begun: no new use */
 static int current_pid;
 static char root[ROOT_MAX + 1];
 static size_t root_len;
+/* Objects apart from their names (kobjns__plat_objects_apart): each name is a file of the
+ * directory holding a kobjns__name_record, and the bytes (header, state, data) are a shm object
+ * named "/kobjns-<tree>-<random>", which the record names. Set once by kobjns__shm_init. */
+static bool apart;
+static uint32_t tree_tag; /* <tree>: a hash of the root, so a tree's shm objects can be told */
 
 int kobjns__status_from_errno(int err) {
   switch (err) {
@@ -79,6 +85,9 @@ static int read_root(void) {
   }
   memcpy(root, v, len + 1);
   root_len = len;
+  uint32_t hash = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++) hash = (hash ^ (unsigned char)v[i]) * 16777619u;
+  tree_tag = hash;
   return 0;
 }
 
@@ -116,8 +125,8 @@ static void hold_keep(kobjns__hold *h, int fd, int lock_fd, const char *native) 
   pthread_mutex_unlock(&holds_lock);
 }
 
-void kobjns__hold_keep(kobjns__hold *h, int fd, const char *native) {
-  hold_keep(h, fd, -1, native);
+void kobjns__hold_keep(kobjns__hold *h, int fd, int lock_fd, const char *native) {
+  hold_keep(h, fd, lock_fd, native);
 }
 
 /* A new description of the file `fd` is open on (kobjns__plat_reopen's answers). Where the
@@ -150,6 +159,21 @@ static int reopen(int fd, const char *native, bool read_only) {
 static int duplicate_fds(const kobjns__hold *from, const char *native, int *out_fd,
                          int *out_lock_fd) {
   bool named = native != NULL;
+  if (apart && from->lock_fd >= 0) {
+    /* The bytes' descriptor holds no lock: shared. The name's, for the lock, is our own. */
+    int fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return kobjns__status_from_errno(errno);
+    int lock_fd = reopen(from->lock_fd, native, true);
+    int locked = lock_fd < 0 ? lock_fd : lock(lock_fd, LOCK_SH | LOCK_NB) < 0 ? -errno : 0;
+    if (locked < 0) {
+      close(fd);
+      if (lock_fd >= 0) close(lock_fd);
+      return locked == -ENOTSUP ? KOBJNS_NOT_SUPPORTED : kobjns__status_from_errno(-locked);
+    }
+    *out_fd = fd;
+    *out_lock_fd = lock_fd;
+    return 0;
+  }
   int fd = reopen(from->fd, native, false), lock_fd = -1;
   if (fd == -ENOTSUP && !named) { /* no name to remove: one description may serve both */
     if ((fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0)) < 0) return kobjns__status_from_errno(errno);
@@ -218,12 +242,7 @@ void kobjns__hold_release(kobjns__hold *h, const char *native) {
    * lock of our own beside a shared description: the shared one goes first (its lock is the
    * parent's, or nobody's once we were its last user), then ours decides. */
   int pid = h->shared ? -1 : h->pid;
-  if (h->lock_fd >= 0) {
-    close(h->fd);
-    kobjns__object_release(h->lock_fd, native, pid);
-  } else {
-    kobjns__object_release(h->fd, native, pid);
-  }
+  kobjns__object_release(h->fd, h->lock_fd, native, pid);
   h->fd = h->lock_fd = -1;
 }
 
@@ -236,9 +255,14 @@ void kobjns__holds_before_fork(void) {
   for (kobjns__hold *h = holds; h; h = h->next) {
     /* With the handle's access, or, where the file's mode now refuses it to us (a session marker
      * is 0444, a read-only section's creator wrote it first), for the lock alone. */
-    h->spare = reopen(h->fd, h->native, false);
-    h->spare_lock_only = h->spare == -EACCES || h->spare == -EPERM;
-    if (h->spare_lock_only) h->spare = reopen(h->fd, h->native, true);
+    if (apart) { /* the name's description is the hold; the bytes' is shared with the child */
+      h->spare = h->lock_fd >= 0 ? reopen(h->lock_fd, h->native, true) : -ENOTSUP;
+      h->spare_lock_only = true;
+    } else {
+      h->spare = reopen(h->fd, h->native, false);
+      h->spare_lock_only = h->spare == -EACCES || h->spare == -EPERM;
+      if (h->spare_lock_only) h->spare = reopen(h->fd, h->native, true);
+    }
     if (h->spare >= 0 && lock(h->spare, LOCK_SH | LOCK_NB) < 0) {
       close(h->spare);
       h->spare = -1;
@@ -295,6 +319,7 @@ int kobjns__shm_init(void) {
   if (rc) return rc;
   int fd = kobjns__plat_shm_open_dir();
   if (fd < 0) return kobjns__status_from_errno(-fd);
+  apart = kobjns__plat_objects_apart();
   shm_dir_fd = fd;
   return 0;
 }
@@ -502,25 +527,105 @@ static bool held_and_named(const char *native, const struct stat *st) {
   return still_named(native, st);
 }
 
+/* --- objects apart from their names ----------------------------------------------------------- */
+
+/* A new shm object's name: "/kobjns-<tree>-<56 random bits>", 31 bytes. */
+static void data_name(char out[KOBJNS__DATA_NAME_MAX]) {
+  snprintf(out, KOBJNS__DATA_NAME_MAX, "/kobjns-%08x-%014llx", (unsigned)tree_tag,
+           (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
+}
+
+/* The name record of the name file `fd`, with `st` its stat taken with the lock held (refreshed
+ * here): 0, 170 when it stays empty (its creator, who holds it, has not written it within
+ * LINKS_WAIT_MS), or 1392 when it is no record of ours. */
+static int read_record(int fd, struct stat *st, kobjns__name_record *r) {
+  if (st->st_size == 0) {
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long pause_us = LOCK_PAUSE_MIN_US;
+    while (st->st_size == 0 && pause_within(&start, &pause_us, LINKS_WAIT_MS))
+      if (fstat(fd, st) < 0) return kobjns__status_from_errno(errno);
+    if (st->st_size == 0) return KOBJNS_BUSY;
+  }
+  if (st->st_size != (off_t)sizeof *r || pread(fd, r, sizeof *r, 0) != (ssize_t)sizeof *r ||
+      r->magic != KOBJNS__NAME_MAGIC || r->version != KOBJNS__FORMAT_VERSION ||
+      !memchr(r->data, '\0', sizeof r->data) || strncmp(r->data, "/kobjns-", 8) ||
+      strchr(r->data + 1, '/'))
+    return KOBJNS_FILE_CORRUPT;
+  return 0;
+}
+
+/* The bytes of the object named by `name_fd` (locked; `st` its stat), opened with `oflags`:
+ * 0 with *fd and *st now the bytes' stat (its link count the name file's), or a status, with
+ * *gone when the record never came or its bytes are gone (what a process killed while it made
+ * or removed the object leaves: the name is stale). The bytes must be the name's owner's:
+ * anyone may make a shm object. */
+static int open_data(int name_fd, struct stat *st, int oflags, int *fd, bool *gone) {
+  kobjns__name_record r;
+  int rc = read_record(name_fd, st, &r);
+  *gone = rc == KOBJNS_BUSY;
+  if (rc) return rc;
+  int data = shm_open(r.data, oflags & O_ACCMODE, 0);
+  *gone = data < 0 && errno == ENOENT;
+  if (data < 0) return *gone ? KOBJNS_FILE_CORRUPT : kobjns__status_from_errno(errno);
+  struct stat data_st;
+  if (fstat(data, &data_st) < 0 || data_st.st_uid != st->st_uid) {
+    close(data);
+    return KOBJNS_FILE_CORRUPT;
+  }
+  data_st.st_nlink = st->st_nlink; /* links are the name's (named.c: second_name) */
+  *st = data_st;
+  *fd = data;
+  return 0;
+}
+
+/* The mode of a name file: read (for the lock and the record) for whoever the bytes' mode lets in
+ * at all, nothing more (the record is written once, by its creator). */
+static mode_t name_mode(mode_t data) {
+  return (data & 0700 ? 0400 : 0) | (data & 0070 ? 0040 : 0) | (data & 0007 ? 0004 : 0);
+}
+
 /* We hold the exclusive lock on `fd`, so nobody else can remove the name while it still refers
  * to this file: compare (by the rule above: the fstat taken with the lock is usually enough),
- * then unlink. 1 when we removed it, 0 when the name had already moved on, -1 (EPERM) for another
- * user's object in the sticky shm directory. */
-static int remove_name(const char *native, const struct stat *st) {
+ * then unlink (the bytes first, where they are apart: a name left without them is stale, and
+ * goes with the next look; bytes left without a name could not be found). 1 when we removed it,
+ * 0 when the name had already moved on, -1 (EPERM) for another user's object in the sticky shm
+ * directory. */
+static int remove_name(int fd, const char *native, const struct stat *st) {
   if (!held_and_named(native, st)) return 0;
+  kobjns__name_record r;
+  struct stat now = *st;
+  /* No record: its creator died before writing it, and made nothing else. */
+  if (apart && now.st_size != 0 && read_record(fd, &now, &r) == 0 && shm_unlink(r.data) < 0 &&
+      errno != ENOENT)
+    return -1;
   if (unlinkat(shm_dir_fd, native, 0) == 0) return 1;
   return errno == ENOENT ? 0 : -1;
 }
 
-static int object_open(const char *native, int oflags, bool adopt_stale, int *fd_out,
+static int object_open(const char *native, int oflags, bool adopt_stale, int *fd_out, int *lock_fd,
                        struct stat *st) {
+  *lock_fd = -1;
+  struct timespec start = {0, 0};
+  long pause_us = LOCK_PAUSE_MIN_US;
   for (int attempt = 0; attempt < OPEN_RETRIES; attempt++) {
     /* O_NOFOLLOW: a symlink planted under the name is refused (ELOOP), never followed.
-     * O_NONBLOCK: a FIFO planted there, or a lease on the file, never blocks the open. */
-    int fd = openat(shm_dir_fd, native, oflags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+     * O_NONBLOCK: a FIFO planted there, or a lease on the file, never blocks the open. A name
+     * apart from its bytes is only read (its lock and its record). */
+    int fd = openat(shm_dir_fd, native,
+                    (apart ? O_RDONLY : oflags) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
       if (errno == ENXIO) return KOBJNS_INVALID_HANDLE; /* a socket: not one of our objects */
       if (errno == EWOULDBLOCK) return KOBJNS_BUSY;     /* its owner's lease is being broken */
+      /* A name being published is its creator's alone until its mode is set, and empty until
+       * its record is written, which follows: looked at again for a while. */
+      struct stat named;
+      if (apart && errno == EACCES &&
+          fstatat(shm_dir_fd, native, &named, AT_SYMLINK_NOFOLLOW) == 0 && named.st_size == 0) {
+        if (!start.tv_sec && !start.tv_nsec) clock_gettime(CLOCK_MONOTONIC, &start);
+        if (pause_within(&start, &pause_us, LINKS_WAIT_MS)) continue;
+        errno = EACCES;
+      }
       return kobjns__status_from_errno(errno);
     }
     int rc = 0;
@@ -531,7 +636,7 @@ static int object_open(const char *native, int oflags, bool adopt_stale, int *fd
           close(fd);
           return KOBJNS_INVALID_HANDLE; /* something that is not one of our objects */
         }
-        int removed = remove_name(native, st);
+        int removed = remove_name(fd, native, st);
         close(fd);
         if (removed < 0) return KOBJNS__STALE_FOREIGN;
         continue;
@@ -548,6 +653,20 @@ static int object_open(const char *native, int oflags, bool adopt_stale, int *fd
     }
     settle_links(fd, st);
     if (held_and_named(native, st)) {
+      if (apart) {
+        int data;
+        bool gone;
+        if ((rc = open_data(fd, st, oflags, &data, &gone))) {
+          /* A stale name (an opener that adopts stale objects comes here) without bytes: removed
+           * if nobody else holds it, and looked at again. */
+          int removed = gone && lock(fd, LOCK_EX | LOCK_NB) == 0 ? remove_name(fd, native, st) : 0;
+          close(fd);
+          if (removed > 0) continue;
+          return rc;
+        }
+        *lock_fd = fd;
+        fd = data;
+      }
       *fd_out = fd;
       return 0;
     }
@@ -558,6 +677,16 @@ static int object_open(const char *native, int oflags, bool adopt_stale, int *fd
 
 static int object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
+  if (apart) { /* the bytes: a shm object of a name nobody can guess, mode 0600 */
+    for (int attempt = 0; attempt < 100; attempt++) {
+      data_name(tmp);
+      *fd = shm_open(tmp, O_RDWR | O_CREAT | O_EXCL, 0600);
+      if (*fd >= 0) return 0;
+      if (errno != EEXIST) break;
+    }
+    tmp[0] = '\0';
+    return kobjns__status_from_errno(errno);
+  }
   int err = kobjns__plat_new_unnamed(shm_dir_fd, fd);
   if (err != ENOTSUP) return kobjns__status_from_errno(err);
   /* No unnamed files here: a unique temporary name, removed by publish or discard. */
@@ -577,10 +706,61 @@ static int object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
 
 static void object_discard(int fd, const char *tmp) {
   if (fd >= 0) close(fd);
-  if (tmp[0]) unlinkat(shm_dir_fd, tmp, 0);
+  if (!tmp[0]) return;
+  if (apart)
+    shm_unlink(tmp);
+  else
+    unlinkat(shm_dir_fd, tmp, 0);
 }
 
-static int object_publish(int fd, const char *tmp, const char *native) {
+/* Name the bytes `fd` (the shm object `data`) `native`: the name file is made in place, empty
+ * and its creator's alone (O_EXCL, so exactly one creator wins), locked shared, given the bytes'
+ * owner and its mode, then its record. An opener that meets it before the record waits for it
+ * (read_record); one that meets it before its mode waits too (object_open). A sweep that takes
+ * it for stale before our lock removes it: looked at with the lock held, and made again. */
+static int publish_apart(int fd, const char *data, const char *native, int *lock_fd) {
+  kobjns__name_record r = {.magic = KOBJNS__NAME_MAGIC, .version = KOBJNS__FORMAT_VERSION};
+  snprintf(r.data, sizeof r.data, "%s", data);
+  struct stat bytes;
+  int err = fstat(fd, &bytes) < 0 ? errno : 0;
+  for (int attempt = 0; !err && attempt < OPEN_RETRIES; attempt++) {
+    int name =
+        openat(shm_dir_fd, native,
+               O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+    if (name < 0) {
+      err = errno;
+      break;
+    }
+    struct stat st;
+    int rc = lock_shared(name);
+    if (!rc && (fstat(name, &st) < 0 || !held_and_named(native, &st))) rc = -1;
+    if (rc) {
+      close(name);
+      if (rc > 0) {
+        object_discard(fd, data);
+        return rc;
+      }
+      continue; /* removed under us: again */
+    }
+    if (bytes.st_uid != st.st_uid && fchown(name, bytes.st_uid, (gid_t)-1) < 0) err = errno;
+    if (!err && fchmod(name, name_mode(bytes.st_mode)) < 0) err = errno;
+    if (!err && pwrite(name, &r, sizeof r, 0) != (ssize_t)sizeof r) err = errno ? errno : EIO;
+    if (!err) {
+      *lock_fd = name;
+      return 0;
+    }
+    if (held_and_named(native, &st)) unlinkat(shm_dir_fd, native, 0); /* ours, held: no one's */
+    close(name);
+    break;
+  }
+  object_discard(fd, data);
+  if (!err) return KOBJNS_BUSY;
+  return err == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(err);
+}
+
+static int object_publish(int fd, const char *tmp, const char *native, int *lock_fd) {
+  *lock_fd = -1;
+  if (apart) return publish_apart(fd, tmp, native, lock_fd);
   /* Nobody else can reach an unnamed file; a temporary name can be opened (and flocked) by
    * whoever its mode lets in, hence the bounded wait here too. */
   int rc = lock_shared(fd);
@@ -604,13 +784,19 @@ static int object_publish(int fd, const char *tmp, const char *native) {
   return err == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(err);
 }
 
-static void object_release(int fd, const char *native, int pid) {
+/* `lock_fd`: the name's own description where it is not `fd`'s (objects apart, or a lock of its
+ * own), else -1. */
+static void object_release(int fd, int lock_fd, const char *native, int pid) {
+  if (lock_fd >= 0) { /* the bytes' descriptor holds no lock: the name's decides */
+    if (fd >= 0) close(fd);
+    fd = lock_fd;
+  }
   if (fd < 0) return;
   if (native[0] && pid == kobjns__pid() && lock(fd, LOCK_EX | LOCK_NB) == 0) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
      * as a stale object that openers skip and its owner (or root) removes. */
-    if (fstat(fd, &st) == 0) (void)remove_name(native, &st);
+    if (fstat(fd, &st) == 0) (void)remove_name(fd, native, &st);
   }
   close(fd);
 }
@@ -673,7 +859,7 @@ static int object_remove_stale(int fd, const char *native) {
    * at the open: the file may have lost its last holder and its name meanwhile, and the name been
    * given to a new object, which the earlier link count would not show. */
   struct stat st;
-  int removed = fstat(fd, &st) == 0 ? remove_name(native, &st) : 0;
+  int removed = fstat(fd, &st) == 0 ? remove_name(fd, native, &st) : 0;
   lock(fd, LOCK_UN);
   return removed;
 }
@@ -685,10 +871,11 @@ static int object_remove_stale(int fd, const char *native) {
     if (kobjns__shm_dir_hold() < 0) return fail;                                                   \
   } while (0)
 
-int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd,
+int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd, int *lock_fd,
                         struct stat *st) {
+  *lock_fd = -1;
   HOLD_DIR(kobjns__status_from_errno(EBADF));
-  int rc = object_open(native, oflags, adopt_stale, fd, st);
+  int rc = object_open(native, oflags, adopt_stale, fd, lock_fd, st);
   kobjns__shm_dir_drop();
   return rc;
 }
@@ -710,22 +897,24 @@ void kobjns__object_discard(int fd, const char *tmp) {
   kobjns__shm_dir_drop();
 }
 
-int kobjns__object_publish(int fd, const char *tmp, const char *native) {
+int kobjns__object_publish(int fd, const char *tmp, const char *native, int *lock_fd) {
+  *lock_fd = -1;
   if (kobjns__shm_dir_hold() < 0) {
     close(fd);
     return kobjns__status_from_errno(EBADF);
   }
-  int rc = object_publish(fd, tmp, native);
+  int rc = object_publish(fd, tmp, native, lock_fd);
   kobjns__shm_dir_drop();
   return rc;
 }
 
-void kobjns__object_release(int fd, const char *native, int pid) {
-  if (kobjns__shm_dir_hold() < 0) {
-    close(fd); /* too late to remove the name: the object is left stale */
+void kobjns__object_release(int fd, int lock_fd, const char *native, int pid) {
+  if (kobjns__shm_dir_hold() < 0) { /* too late to remove the name: the object is left stale */
+    if (fd >= 0) close(fd);
+    if (lock_fd >= 0) close(lock_fd);
     return;
   }
-  object_release(fd, native, pid);
+  object_release(fd, lock_fd, native, pid);
   kobjns__shm_dir_drop();
 }
 
@@ -742,4 +931,27 @@ int kobjns__object_remove_stale(int fd, const char *native) {
   int rc = object_remove_stale(fd, native);
   kobjns__shm_dir_drop();
   return rc;
+}
+
+bool kobjns__objects_apart(void) { return apart; }
+
+int kobjns__object_data(int name_fd, struct stat *st, int *fd) {
+  if (!apart) {
+    *fd = name_fd;
+    return 0;
+  }
+  bool gone;
+  return open_data(name_fd, st, O_RDONLY, fd, &gone);
+}
+
+bool kobjns__object_names(int lock_fd, int fd) {
+  struct stat name, bytes, named;
+  if (fstat(lock_fd, &name) < 0 || fstat(fd, &bytes) < 0) return false;
+  if (!apart) return same_file(&name, &bytes);
+  int data;
+  bool gone;
+  if (open_data(lock_fd, &name, O_RDONLY, &data, &gone)) return false;
+  bool same = fstat(data, &named) == 0 && same_file(&named, &bytes);
+  close(data);
+  return same;
 }

@@ -32,28 +32,42 @@ void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX +
 
 /* Open `native` with `oflags` and take a shared lock, skipping (and removing) stale objects, or,
  * with `adopt_stale`, holding them as they are (for objects whose content does not matter).
- * 0 with the descriptor and its stat (taken with the lock held) filled in, 2, 5, 4, 6 (not a
- * regular file), KOBJNS__STALE_FOREIGN, or 170. */
-int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd, struct stat *st);
+ * Where objects are apart from their names (kobjns__objects_apart), *fd is the bytes' shm object
+ * and *lock_fd the name's file, which holds the lock (else -1: *fd is both).
+ * 0 with the descriptors and the bytes' stat (taken with the lock held) filled in, 2, 5, 4, 6 (not
+ * a regular file), KOBJNS__STALE_FOREIGN, or 170. */
+int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *fd, int *lock_fd,
+                        struct stat *st);
 /* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
  * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
 int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
 /* Publish the fully initialised file `fd` as `native`: take its shared lock and link it into
- * place. 0, or 183 when the name exists (nothing published), or an error; on any failure `fd`
- * is closed. The temporary name, if any, is removed in every case. */
-int kobjns__object_publish(int fd, const char *tmp, const char *native);
+ * place (objects apart: make the name file, *lock_fd, which holds the lock; else -1). 0, or 183
+ * when the name exists (nothing published), or an error; on any failure `fd` is closed. The
+ * temporary name, if any, is removed in every case. */
+int kobjns__object_publish(int fd, const char *tmp, const char *native, int *lock_fd);
 /* Give up a file from kobjns__object_new_file: close `fd` (unless -1) and remove `tmp`. */
 void kobjns__object_discard(int fd, const char *tmp);
+/* Whether objects are apart from their names: the name a file of the directory (its lock, owner
+ * and record), the bytes a shm object (kobjns__plat_objects_apart). */
+bool kobjns__objects_apart(void);
+/* The bytes of the object whose name file `name_fd` is (read-only; `st` its stat, then the
+ * bytes'): name_fd itself where objects are not apart (not to be closed twice), else a new
+ * descriptor. 0, or 170, 1392, ... */
+int kobjns__object_data(int name_fd, struct stat *st, int *fd);
+/* Whether `lock_fd` (a name's file, or the same file as `fd`) names the bytes `fd`. */
+bool kobjns__object_names(int lock_fd, int fd);
 /* This process's id, kept current across fork() without a system call. */
 int kobjns__pid(void);
 /* Drop a descriptor of `native` taken by process `pid`: the last holder removes the name. A
  * descriptor of another process's description (a fork()ed child's copy) is only closed. */
-void kobjns__object_release(int fd, const char *native, int pid);
-/* Keep `fd` (a description of this process's, with its shared lock) as `h`; a named one (`native`
+void kobjns__object_release(int fd, int lock_fd, const char *native, int pid);
+/* Keep `fd` (a description of this process's, with its shared lock, or the bytes' beside
+ * `lock_fd`, the name's: -1 for none) as `h`; a named one (`native`
  * not NULL nor "": the name, in storage that lives as long as `h` does) is listed, so that fork()
  * gives the child a description and a lock of its own for it, as if the handle were inherited on
  * Windows: the last closer in any process removes the name. */
-void kobjns__hold_keep(kobjns__hold *h, int fd, const char *native);
+void kobjns__hold_keep(kobjns__hold *h, int fd, int lock_fd, const char *native);
 /* A second hold of the object `from` holds (a duplicated handle): a description of its own,
  * locked shared, so that each hold's release judges "last" for itself; where the file's mode
  * now refuses `from`'s access, a read-only description for the lock and a copy of `from`'s
@@ -148,6 +162,7 @@ extern const kobjns__named_type kobjns__posix_section, kobjns__posix_mutex, kobj
  * may write. */
 typedef struct kobjns__named {
   int fd;
+  int lock_fd; /* the name's file, where objects are apart from their names; else -1 */
   bool fd_writable;
   struct stat st;
   kobjns__header h;

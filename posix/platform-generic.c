@@ -33,6 +33,13 @@ int kobjns__plat_shm_open_dir(void) {
   return fd < 0 ? -errno : fd;
 }
 
+/* flock(2) on a shm_open(3) descriptor fails on macOS, and shm objects cannot be listed there:
+ * names and holds go to files of the object directory, bytes to shm objects. */
+bool kobjns__plat_objects_apart(void) { return true; }
+
+static uint64_t random_bits(void);
+uint64_t kobjns__plat_random(void) { return random_bits(); }
+
 /* --- publishing: no unnamed files, no rename without replacing (object.c's fallbacks) --------- */
 
 int kobjns__plat_new_unnamed(int dir, int *fd) {

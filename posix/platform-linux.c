@@ -30,6 +30,11 @@ int kobjns__plat_shm_open_dir(void) {
   return fd < 0 ? -errno : fd;
 }
 
+bool kobjns__plat_objects_apart(void) { return false; }
+
+static uint64_t random_mark(void);
+uint64_t kobjns__plat_random(void) { return random_mark(); }
+
 /* --- publishing ------------------------------------------------------------------------------- */
 
 /* O_TMPFILE files are named through /proc/self/fd: without /proc, there is no way to. */

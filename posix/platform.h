@@ -31,6 +31,14 @@ const char *kobjns__plat_shm_path(void);
  * no read permission on it): >= 0, or -errno. */
 int kobjns__plat_shm_open_dir(void);
 
+/* Whether objects keep their bytes in shared memory objects (shm_open(3)) apart from the files
+ * of the object directory that carry their names, holds (flock) and owners: true where flock(2)
+ * does not work on shm_open descriptors or those cannot be listed (macOS), and so on the generic
+ * platform, which assumes no more than POSIX. Linux: false (a /dev/shm file is all of it). */
+bool kobjns__plat_objects_apart(void);
+/* 64 random bits (names no one can guess). Linux: getrandom. */
+uint64_t kobjns__plat_random(void);
+
 /* --- publishing a file atomically ------------------------------------------------------------- */
 
 /* A new read-write file in `dir` that no name refers to (Linux: O_TMPFILE), mode 0600: 0 with

@@ -201,9 +201,10 @@ int kobjns__os_section_map(kobjns__object *s, kobjns__view kind, bool exec, uint
                 : kobjns__plat_map(base, length, prot, flags, s->os.hold.fd,
                                    (off_t)(s->os.header_size + offset), &p);
   if (err) return err == EEXIST ? KOBJNS_INVALID_ADDRESS : kobjns__status_from_errno(err);
-  int rc = s->os.of_file ? kobjns__view_add(p, length, kind, exec, true, s->os.file_fd, (off_t)offset)
-                         : kobjns__view_add(p, length, kind, exec, false, s->os.hold.fd,
-                                            (off_t)(s->os.header_size + offset));
+  int rc = s->os.of_file
+               ? kobjns__view_add(p, length, kind, exec, true, s->os.file_fd, (off_t)offset)
+               : kobjns__view_add(p, length, kind, exec, false, s->os.hold.fd,
+                                  (off_t)(s->os.header_size + offset));
   if (rc) {
     munmap(p, length);
     return rc;

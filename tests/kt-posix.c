@@ -42,10 +42,16 @@ const char *kt_platform_limit(unsigned needs) {
   if (needs & KT_NEEDS_REOPEN)
     return "the generic platform cannot reopen a descriptor, lock ranges of a description or "
            "tell copied pages: files' share modes, sections of files and copy-on-write give 50";
+  if (needs & KT_NEEDS_ONE_FILE)
+    return "objects are apart from their names on the generic platform (a name file, and a shm "
+           "object its record names): a test that forges or rewrites one object file does not "
+           "apply (the apart layout's own plants: security suite)";
   if (needs & KT_NEEDS_KERNEL_SLEEP)
     return "the generic platform's waiters poll with pauses: none sleeps in a kernel wait";
 #else
-  (void)needs;
+  if (needs & KT_NEEDS_APART)
+    return "the linux platform keeps an object in one file (objects are apart from their names "
+           "on the generic platform)";
 #endif
   return NULL;
 }
@@ -135,6 +141,13 @@ void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
   char native[KOBJNS__NATIVE_MAX + 1];
   kobjns__native_name(&n, native);
   snprintf(out, size, "/dev/shm/%s", native);
+  kobjns__name_record r;
+  int fd = open(out, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return;
+  if (read(fd, &r, sizeof r) == (ssize_t)sizeof r && r.magic == KOBJNS__NAME_MAGIC &&
+      memchr(r.data, '\0', sizeof r.data) && !strncmp(r.data, "/kobjns-", 8))
+    snprintf(out, size, "/dev/shm%s", r.data); /* Linux keeps shm_open's objects there */
+  close(fd);
 }
 
 /* In a child, before it drops to another uid: a private mount namespace with /proc mounted

@@ -33,7 +33,9 @@ kobjns_ctx *kt_ctx(uint32_t session, bool privileged);
 uint32_t kt_unused_session(void);
 
 /* The path of the file backing a named object, for kernel-level checks (POSIX only: the
- * suites that call it need KT_NEEDS_ROOT, which Windows never has). */
+ * suites that call it need KT_NEEDS_ROOT, which Windows never has). Where objects are apart from
+ * their names (the generic platform), an existing object's bytes (the shm object its name file
+ * names: under /dev/shm on Linux), else the name's file. */
 void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size);
 /* Whether timings say little here: under valgrind (its preloaded core is in LD_PRELOAD) or in a
  * sanitized build. */
@@ -68,7 +70,9 @@ enum {
   KT_NEEDS_PROCESS_HANDLES = 256, /* process objects: a handle that outlives the id (pidfd) */
   KT_NEEDS_REOPEN = 512,          /* a new description of an open file, file locks of descriptions,
                                      which pages are copies (/proc/self/fd, OFD locks, pagemap) */
-  KT_NEEDS_KERNEL_SLEEP = 1024 /* a waiter seen asleep in the kernel's wait on its word (futex) */
+  KT_NEEDS_KERNEL_SLEEP = 1024, /* a waiter seen asleep in the kernel's wait on its word (futex) */
+  KT_NEEDS_ONE_FILE = 2048,     /* an object is one file, forged or rewritten by the test */
+  KT_NEEDS_APART = 4096         /* objects apart from their names (the generic platform) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);

@@ -1802,6 +1802,9 @@ static int fds_child(const row *unused, char *note, size_t ns) {
   size_t n = 0;
   int rc = 0;
   while (held && n < cap && (rc = kobjns_section_open(f.app, f.name, RD, &held[n])) == 0) n++;
+  /* Where an open takes two (objects apart from their names: the generic platform), one may be
+   * left: taken too, and given back below with the first close. */
+  int spare_fd = dup(2);
   char few[64] = "";
   if (n < 2) snprintf(few, sizeof few, "only %u opens before the limit", (unsigned)n);
   report("descriptors (steps)", 0, "kobjns_section_open", "until no descriptor is left", rc,
@@ -1837,6 +1840,7 @@ static int fds_child(const row *unused, char *note, size_t ns) {
   play("descriptors", &t, &f);
   free(t.v);
   /* One descriptor back: one create works, the next does not. */
+  if (spare_fd >= 0) close(spare_fd);
   if (n) kobjns_section_close(held[--n]);
   kobjns_section *one = NULL, *two = NULL;
   report("descriptors (steps)", 1, "kobjns_section_create", "with one descriptor free",
@@ -1889,37 +1893,40 @@ typedef struct helper_row {
   long want;
   bool count; /* the reply is a count, not a status */
   const char *what;
+  /* The count where objects are apart from their names (the generic platform): each name is a
+   * file of /dev/shm of its own, a page more (0: the same as `want`). */
+  long want_apart;
 } helper_row;
 
 static const helper_row shm_full_rows[] = {
-    {"mount 16777216", 0, false, "a private 16 MiB tmpfs on /dev/shm, before kobjns opens it"},
-    {"create big1 12582912", 0, false, "kobjns_section_create: 12 MiB"},
-    {"usedkib", 12292, true, "12 MiB and a header page, reserved at create"},
-    {"touch", 0, false, "write every page of the 12 MiB: no SIGBUS"},
-    {"create big2 12582912", 1455, false, "kobjns_section_create: 12 MiB more, 4 MiB free"},
-    {"create - 12582912", 1455, false, "kobjns_section_create: the same, unnamed"},
-    {"create big3 16777216", 1455, false, "kobjns_section_create: the size of all of /dev/shm"},
-    {"create big4 33554432", 1455, false, "kobjns_section_create: twice all of /dev/shm"},
-    {"create big5 1099511627776", 1455, false, "kobjns_section_create: 1 TiB"},
-    {"create - 16773120", 1455, false, "kobjns_section_create: all but one page, unnamed"},
-    {"files", 1, true, "failed creates leave no file in /dev/shm"},
-    {"usedkib", 12292, true, "failed creates leave no space taken"},
-    {"open big2", 2, false, "kobjns_section_open: the name of a failed create"},
-    {"create small 3145728", 0, false, "kobjns_section_create: 3 MiB still fit"},
-    {"touch", 0, false, "write every page of the 3 MiB"},
-    {"fill 65536", 1455, false, "kobjns_section_create: 64 KiB sections until /dev/shm is full"},
-    {"fill 4096", 1455, false, "kobjns_section_create: then 4 KiB ones until it is full"},
-    {"touchall", 0, false, "write every page of every section: all were reserved"},
-    {"sessions", 1455, false, "kobjns_ctx_set_session: new sessions until a marker has no room"},
-    {"freectx", 0, false, "kobjns_ctx_free: leave those sessions"},
-    {"closeall", 0, false, "kobjns_section_close: every section"},
-    {"files", 0, true, "nothing left in /dev/shm"},
-    {"usedkib", 0, true, "no space left taken"},
-    {"create again 12582912", 0, false, "kobjns_section_create: 12 MiB again"},
-    {"touch", 0, false, "write every page of it"},
-    {"create again2 12582912", 1455, false, "kobjns_section_create: and another 12 MiB"},
-    {"closeall", 0, false, "kobjns_section_close"},
-    {"usedkib", 0, true, "nothing left"},
+    {"mount 16777216", 0, false, "a private 16 MiB tmpfs on /dev/shm, before kobjns opens it", 0},
+    {"create big1 12582912", 0, false, "kobjns_section_create: 12 MiB", 0},
+    {"usedkib", 12292, true, "12 MiB and a header page, reserved at create", 12296},
+    {"touch", 0, false, "write every page of the 12 MiB: no SIGBUS", 0},
+    {"create big2 12582912", 1455, false, "kobjns_section_create: 12 MiB more, 4 MiB free", 0},
+    {"create - 12582912", 1455, false, "kobjns_section_create: the same, unnamed", 0},
+    {"create big3 16777216", 1455, false, "kobjns_section_create: the size of all of /dev/shm", 0},
+    {"create big4 33554432", 1455, false, "kobjns_section_create: twice all of /dev/shm", 0},
+    {"create big5 1099511627776", 1455, false, "kobjns_section_create: 1 TiB", 0},
+    {"create - 16773120", 1455, false, "kobjns_section_create: all but one page, unnamed", 0},
+    {"files", 1, true, "failed creates leave no file in /dev/shm", 2},
+    {"usedkib", 12292, true, "failed creates leave no space taken", 12296},
+    {"open big2", 2, false, "kobjns_section_open: the name of a failed create", 0},
+    {"create small 3145728", 0, false, "kobjns_section_create: 3 MiB still fit", 0},
+    {"touch", 0, false, "write every page of the 3 MiB", 0},
+    {"fill 65536", 1455, false, "kobjns_section_create: 64 KiB sections until /dev/shm is full", 0},
+    {"fill 4096", 1455, false, "kobjns_section_create: then 4 KiB ones until it is full", 0},
+    {"touchall", 0, false, "write every page of every section: all were reserved", 0},
+    {"sessions", 1455, false, "kobjns_ctx_set_session: new sessions until a marker has no room", 0},
+    {"freectx", 0, false, "kobjns_ctx_free: leave those sessions", 0},
+    {"closeall", 0, false, "kobjns_section_close: every section", 0},
+    {"files", 0, true, "nothing left in /dev/shm", 0},
+    {"usedkib", 0, true, "no space left taken", 0},
+    {"create again 12582912", 0, false, "kobjns_section_create: 12 MiB again", 0},
+    {"touch", 0, false, "write every page of it", 0},
+    {"create again2 12582912", 1455, false, "kobjns_section_create: and another 12 MiB", 0},
+    {"closeall", 0, false, "kobjns_section_close", 0},
+    {"usedkib", 0, true, "nothing left", 0},
 };
 
 /* Play helper rows in a new helper process; false if it could not start or was not permitted
@@ -1955,9 +1962,13 @@ static void play_helper(const char *table_name, const helper_row *rows, size_t n
       kt_kill(&p);
       return;
     }
-    if (rows[i].count && got != rows[i].want) {
+    long want = rows[i].want;
+#ifdef KT_PLATFORM_GENERIC
+    if (rows[i].want_apart) want = rows[i].want_apart;
+#endif
+    if (rows[i].count && got != want) {
       fprintf(stderr, "\n  %s row %u: %s (%s) -> %ld, want %ld\n", table_name, (unsigned)i,
-              rows[i].cmd, rows[i].what, got, rows[i].want);
+              rows[i].cmd, rows[i].what, got, want);
       failed_rows++;
       CU_FAIL("helper row");
     } else if (!rows[i].count) {
@@ -2006,19 +2017,19 @@ static const struct {
 };
 
 static const helper_row env_rows[] = {
-    {"ctxnew", 87, false, "kobjns_ctx_new"},
-    {"sessionid", 87, false, "kobjns_session_id(NULL)"},
-    {"resolve x", 87, false, "kobjns_resolve(NULL, \"x\")"},
-    {"open x", 87, false, "kobjns_section_open(NULL, \"x\")"},
-    {"create x 4096", 87, false, "kobjns_section_create(NULL, \"x\")"},
-    {"create - 4096", 87, false, "kobjns_section_create(NULL, unnamed)"},
-    {"cleanup", 87, false, "kobjns_cleanup"},
-    {"ctxnew", 87, false, "kobjns_ctx_new again (decided once)"},
+    {"ctxnew", 87, false, "kobjns_ctx_new", 0},
+    {"sessionid", 87, false, "kobjns_session_id(NULL)", 0},
+    {"resolve x", 87, false, "kobjns_resolve(NULL, \"x\")", 0},
+    {"open x", 87, false, "kobjns_section_open(NULL, \"x\")", 0},
+    {"create x 4096", 87, false, "kobjns_section_create(NULL, \"x\")", 0},
+    {"create - 4096", 87, false, "kobjns_section_create(NULL, unnamed)", 0},
+    {"cleanup", 87, false, "kobjns_cleanup", 0},
+    {"ctxnew", 87, false, "kobjns_ctx_new again (decided once)", 0},
 };
 
 static const helper_row env_ok_rows[] = {
-    {"sessionid", 0, false, "kobjns_session_id(NULL)"},
-    {"resolve x", 0, false, "kobjns_resolve(NULL, \"x\")"},
+    {"sessionid", 0, false, "kobjns_session_id(NULL)", 0},
+    {"resolve x", 0, false, "kobjns_resolve(NULL, \"x\")", 0},
 };
 
 static void bad_environment(void) {

@@ -672,15 +672,15 @@ void kt_add_cli(CU_pSuite s) {
   kt_add(s, "explain answers as an open would", explain_answers_as_an_open_would,
          KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "explain --as-user switches to that user", KT_POSIX_ONLY(explain_as_another_user),
-         KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
+         KT_NEEDS_ROOT | KT_NEEDS_SESSIONS | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "ls and stat show mutexes, events and semaphores and their state",
-         ls_and_stat_show_sync_objects, KT_NEEDS_SESSION1);
+         ls_and_stat_show_sync_objects, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "ls and stat show timers: type, signaled, due time and period", ls_and_stat_show_timers,
          KT_NEEDS_SESSION1);
   kt_add(s, "explain opens the type the name holds, with --access sync|modify|all|N",
          explain_opens_the_type_the_name_holds, KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL);
   kt_add(s, "gc removes stale mutexes and semaphores (the mutex abandoned)",
-         gc_removes_stale_sync_objects, KT_NEEDS_SESSION1);
+         gc_removes_stale_sync_objects, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "explain --as-user makes the typed open as that user",
          KT_POSIX_ONLY(explain_as_another_user_sync), KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
   kt_add(s, "usage errors are 87", usage_errors_are_87, 0);

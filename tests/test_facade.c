@@ -1326,12 +1326,12 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "SignalObjectAndWait: Windows' answers", signal_object_and_wait, 0);
   kt_add(s, "Sleep, SleepEx, the alertable waits, the tick counts and the performance counter",
          time_and_sleep, 0);
-  kt_add(s, "CreateFile, Windows paths, sections of files", files, 0);
+  kt_add(s, "CreateFile, Windows paths, sections of files", files, KT_NEEDS_REOPEN);
   kt_add(s, "GetTempPath and GetTempFileName", temporary_files, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
-         0);
+         KT_NEEDS_PROCESS_HANDLES);
   kt_add(s, "VirtualAlloc and friends: refusals, the process's own memory, views", virtual_memory,
-         0);
+         KT_NEEDS_REOPEN);
   kt_add(s, "VirtualAlloc and friends from several threads", virtual_memory_threads, 0);
   kt_add_facade_crt(s);
 }

@@ -457,7 +457,8 @@ void kt_add_inspect(CU_pSuite s) {
   kt_add(s, "a killed holder's object: stale and swept (POSIX), gone (Windows)",
          a_killed_holders_object, KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
   kt_add(s, "forged files under kobjns's names are Unknown (POSIX: /dev/shm is writable)",
-         KT_POSIX_ONLY(forged_files_are_unknown), KT_NEEDS_SESSION1 | KT_NEEDS_SHM_FILES);
+         KT_POSIX_ONLY(forged_files_are_unknown),
+         KT_NEEDS_SESSION1 | KT_NEEDS_SHM_FILES | KT_NEEDS_ONE_FILE);
   kt_add(s, "kobjns_sddl_access models the access check (POSIX), 50 (Windows)",
          sddl_access_models_the_check, KT_NEEDS_SESSION1);
   kt_add(s, "mutexes, events and semaphores show their type and state",

@@ -1101,6 +1101,91 @@ static void posix_only(void) {}
 #define SECURITY_TEST(fn) posix_only
 #endif
 
+#ifndef _WIN32
+/* A name file `path` for B (a child of USER_B, which keeps it locked: not stale) holding `bytes`
+ * of a name record: what anyone may plant where objects are apart from their names. */
+static void plant_name(kt_proc *b, const char *path, const void *bytes, size_t len) {
+  plant(path);
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+  CU_ASSERT_FATAL(fd >= 0);
+  CU_ASSERT(write(fd, bytes, len) == (ssize_t)len);
+  CU_ASSERT(fchown(fd, USER_B, (gid_t)-1) == 0);
+  close(fd);
+  KT_OK(kt_cmd(b, NULL, 0, "rawlock %s sh", path));
+}
+
+static bool read_name_file(const char *path, kobjns__name_record *r) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && read(fd, r, sizeof *r) == (ssize_t)sizeof *r;
+  if (fd >= 0) close(fd);
+  return ok;
+}
+
+/* Where objects are apart from their names (the generic platform), anyone may plant a name file
+ * whose record names any shm object. A root service never adopts one: a name of B's naming
+ * root's bytes, B's bytes whose header is another name's, or bytes that do not exist are all
+ * 1392 to an open and to a create, within the bound; what B made through the library is refused
+ * as any plant is (5). */
+static void planted_names_apart(void) {
+  kt_proc b, svc;
+  CU_ASSERT_FATAL(kt_spawn(&b, 0, USER_B));
+  CU_ASSERT_FATAL(kt_spawn(&svc, 0, -1));
+  kobjns_ctx *s0 = kt_ctx(0, false);
+  char path[512], name[512], real_path[512], own_path[512];
+  kobjns__name_record r;
+
+  const char *real = kt_name("apartreal"), *own = kt_name("apartown");
+  char real_name[512], own_name[512];
+  snprintf(real_name, sizeof real_name, "Global\\%s", real);
+  snprintf(own_name, sizeof own_name, "Global\\%s", own);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(s0, real_name, 4096, KOBJNS_MAP_READ | KOBJNS_MAP_WRITE, NULL,
+                              &s)); /* root's bytes */
+  native_in(0, real, real_path, sizeof real_path);
+  KT_OK(kt_cmd(&b, NULL, 0, "create %s 4096 " RW " D:NO_ACCESS_CONTROL", own_name));
+  native_in(0, own, own_path, sizeof own_path);
+  service_tries(&svc, own_name, KOBJNS_ACCESS_DENIED, KOBJNS_ACCESS_DENIED); /* B's: a plant */
+
+  /* B's name, root's bytes. */
+  const char *leaf = kt_name("apartsteal");
+  native_in(0, leaf, path, sizeof path);
+  snprintf(name, sizeof name, "Global\\%s", leaf);
+  CU_ASSERT_FATAL(read_name_file(real_path, &r));
+  plant_name(&b, path, &r, sizeof r);
+  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
+  /* B's name, B's bytes, whose header names B's other object. */
+  leaf = kt_name("apartcopy");
+  native_in(0, leaf, path, sizeof path);
+  snprintf(name, sizeof name, "Global\\%s", leaf);
+  CU_ASSERT_FATAL(read_name_file(own_path, &r));
+  plant_name(&b, path, &r, sizeof r);
+  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
+  /* A record naming nothing, and one that is no record. */
+  leaf = kt_name("apartnone");
+  native_in(0, leaf, path, sizeof path);
+  snprintf(name, sizeof name, "Global\\%s", leaf);
+  snprintf(r.data, sizeof r.data, "/kobjns-00000000-00000000000000");
+  plant_name(&b, path, &r, sizeof r);
+  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
+  leaf = kt_name("apartjunk");
+  native_in(0, leaf, path, sizeof path);
+  snprintf(name, sizeof name, "Global\\%s", leaf);
+  plant_name(&b, path, "junk", 4);
+  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
+
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kt_cmd(&b, NULL, 0, "rawunlock"));
+  KT_OK(kt_cmd(&b, NULL, 0, "close"));
+  CU_ASSERT_EQUAL(finish(&b), 0);
+  CU_ASSERT_EQUAL(finish(&svc), 0);
+  kobjns_ctx_free(s0);
+  sweep();
+}
+#define APART_TEST(fn) fn
+#else
+#define APART_TEST(fn) NULL
+#endif
+
 void kt_add_security(CU_pSuite s) {
   const unsigned root = KT_NEEDS_ROOT;
   kt_add(s, "the kernel's sticky-directory protections on this machine",
@@ -1116,9 +1201,9 @@ void kt_add_security(CU_pSuite s) {
   kt_add(
       s,
       "a root service never adopts planted files (forged, FIFO, symlink, lease, link, dir, socket)",
-      SECURITY_TEST(planted_files), root);
+      SECURITY_TEST(planted_files), root | KT_NEEDS_ONE_FILE);
   kt_add(s, "planted session markers: a model, never trusted, never a hang",
-         SECURITY_TEST(planted_session_markers), root);
+         SECURITY_TEST(planted_session_markers), root | KT_NEEDS_ONE_FILE);
   kt_add(s, "a reader's flock never hangs a root service (bounded wait, then 170)",
          SECURITY_TEST(hostile_lock_holder), root);
   kt_add(s, "nobody removes, replaces or sweeps another user's objects and markers",
@@ -1127,6 +1212,8 @@ void kt_add_security(CU_pSuite s) {
          SECURITY_TEST(umask_plays_no_part), root);
   kt_add(s, "KOBJNS_ROOT and KOBJNS_SESSION give no authority", SECURITY_TEST(environment_games),
          root);
+  kt_add(s, "objects apart from their names: a root service never adopts a planted name file",
+         APART_TEST(planted_names_apart), root | KT_NEEDS_APART);
   kt_add(s, "root's kobjns_cleanup() among planted files",
          SECURITY_TEST(cleanup_among_planted_files), root);
 }
