@@ -129,55 +129,66 @@ static uint64_t random_bits(void) {
   return r;
 }
 
-/* --- the process image: a POSIX record lock in a file of the object directory ------------------
+/* --- the process image and its slot: POSIX record locks in a file of the object directory -------
  * Record locks belong to the process: fork() does not pass them on, exec() drops them with the
  * close-on-exec descriptor, exit drops them, and a close() of ANY descriptor of the file drops
  * them all. So the file is one of its own ("kobjns.images"), opened once per process and never
- * closed while the mark lives. Whoever first makes the file owns it and could replace it: a
- * checker whose file is not the one a mark was made in answers "unknown", never "gone" (the
- * mark carries 12 bits of the file's inode number). */
+ * closed while its locks live. Two kinds of lock are taken in it:
+ * - the image's mark: a read lock at a random offset in [2^46, 2^47), which exec() ends (the
+ *   mark carries 12 bits of the file's inode number: a checker whose file is not the mark's
+ *   answers "unknown", never "gone");
+ * - the process's slot: a write lock on one of SLOTS bytes at SLOT_BASE, which names the
+ *   process in its threads' ids (below), so that a thread id alone says whether its process
+ *   runs (sync.c's guard words keep nothing else).
+ * The file is trusted for the slots only when root or the caller owns it: its owner could replace
+ * it, and a slot looked at in another file than its holder's would look free. */
 
 #define IMAGES_NAME "kobjns.images"
 #define MARK_BASE (UINT64_C(1) << 62)
 #define MARK_INODE_SHIFT 48
+#define SLOT_BASE (UINT64_C(1) << 40)
+#define SLOT_BITS 14
+#define SLOTS (1u << SLOT_BITS)
+#define INDEX_BITS 8 /* a thread's index in its process: ids are slot << 8 | index */
 _Static_assert(sizeof(off_t) == 8, "marks are 62-bit offsets: build with _FILE_OFFSET_BITS=64");
 
 static pthread_mutex_t image_lock = PTHREAD_MUTEX_INITIALIZER;
-static int image_fd = -1; /* the images file, open with our lock in it */
-static uint64_t image;    /* our mark (atomic), 0 until made */
+static int image_fd = -1; /* the images file, open with our locks in it */
+static bool images_writable, images_trusted;
+static uint64_t image; /* our mark (atomic), 0 until made */
 static uint64_t image_ino_tag;
+static uint32_t own_slot; /* atomic; 0: none (ids are then random: liveness by id unknown) */
 static pthread_once_t image_once = PTHREAD_ONCE_INIT;
-static pthread_t main_thread;
-static pid_t main_pid;
 
-static struct flock byte_at(short type, uint64_t mark) {
-  return (struct flock){.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)mark, .l_len = 1};
+static struct flock byte_at(short type, uint64_t at) {
+  return (struct flock){.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)at, .l_len = 1};
 }
 
 static uint64_t offset_of(uint64_t mark) { return mark & ((UINT64_C(1) << MARK_INODE_SHIFT) - 1); }
 
-/* The images file, open for reading (a read lock needs no more), made if missing. */
+/* The images file, read-write where its mode allows (a slot is a write lock), made if missing. */
 static int open_images(void) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", KOBJNS_OBJECT_DIR, IMAGES_NAME);
-  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0 && errno == ENOENT) {
-    fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0444);
-    if (fd >= 0) (void)fchmod(fd, 0444); /* whatever the umask */
-  }
+  int flags = O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+  int fd = open(path, O_RDWR | O_CREAT | flags, 0666);
+  images_writable = fd >= 0;
+  if (fd < 0) fd = open(path, O_RDONLY | flags);
   struct stat st;
   if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
     close(fd);
     errno = EINVAL;
     return -1;
   }
-  if (fd >= 0) image_ino_tag = ((uint64_t)st.st_ino & 0xfff) << MARK_INODE_SHIFT;
+  if (fd < 0) return -1;
+  if (st.st_uid == geteuid() && (st.st_mode & 0777) != 0666) (void)fchmod(fd, 0666); /* umask */
+  images_trusted = st.st_uid == 0 || st.st_uid == geteuid();
+  image_ino_tag = ((uint64_t)st.st_ino & 0xfff) << MARK_INODE_SHIFT;
   return fd;
 }
 
 /* Our lock in the images file at a free offset: 0 with the mark, or an errno. */
 static int new_mark(uint64_t *mark) {
-  if (image_fd < 0 && (image_fd = open_images()) < 0) return errno;
   for (int attempt = 0; attempt < 8; attempt++) {
     uint64_t offset = MARK_BASE >> 16 | (random_bits() & ((MARK_BASE >> 16) - 1));
     struct flock taken = byte_at(F_WRLCK, offset);
@@ -191,23 +202,40 @@ static int new_mark(uint64_t *mark) {
   return EAGAIN;
 }
 
+/* A slot of our own (a write lock: nobody else holds it while we run), or 0. */
+static uint32_t new_slot(void) {
+  if (!images_writable || !images_trusted) return 0;
+  for (int attempt = 0; attempt < 64; attempt++) {
+    uint32_t slot = 1 + (uint32_t)(random_bits() % (SLOTS - 1)); /* 0: none */
+    struct flock ours = byte_at(F_WRLCK, SLOT_BASE + slot);
+    if (fcntl(image_fd, F_SETLK, &ours) == 0) return slot;
+    if (errno != EAGAIN && errno != EACCES) break;
+  }
+  return 0;
+}
+
+/* The file, our mark and our slot, made once per process (image_lock held). */
+static uint64_t mark_image(void) {
+  if (image_fd < 0 && (image_fd = open_images()) < 0) return 0;
+  uint64_t mark = 0;
+  if (new_mark(&mark) != 0) mark = 0;
+  __atomic_store_n(&own_slot, new_slot(), __ATOMIC_RELAXED);
+  return mark;
+}
+
+static void threads_in_child(void);
 static void image_before_fork(void) { pthread_mutex_lock(&image_lock); }
 static void image_in_parent(void) { pthread_mutex_unlock(&image_lock); }
-/* The child has the descriptor but none of our locks: it takes a lock of its own. */
+/* The child has the descriptor but none of our locks: it takes its own. */
 static void image_in_child(void) {
-  main_thread = pthread_self();
-  main_pid = getpid();
-  uint64_t mark = 0;
-  if (image_fd >= 0 && new_mark(&mark) != 0) mark = 0; /* marked again on the next first use */
+  threads_in_child();
+  __atomic_store_n(&own_slot, 0, __ATOMIC_RELAXED);
+  uint64_t mark = image_fd >= 0 ? mark_image() : 0; /* else marked on the next first use */
   __atomic_store_n(&image, mark, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&image_lock);
 }
 
 static void register_image_fork(void) {
-  /* Called at the library's load, on the thread that loads it: the program's first thread,
-   * unless a later dlopen() (then the first thread is not known and has no id of its own). */
-  main_thread = pthread_self();
-  main_pid = getpid();
   pthread_atfork(image_before_fork, image_in_parent, image_in_child);
 }
 
@@ -219,25 +247,29 @@ uint64_t kobjns__plat_image_mark(void) {
   pthread_once(&image_once, register_image_fork);
   pthread_mutex_lock(&image_lock);
   if (!(mark = __atomic_load_n(&image, __ATOMIC_ACQUIRE))) {
-    if (new_mark(&mark) != 0) mark = 0;
+    mark = mark_image();
     __atomic_store_n(&image, mark, __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&image_lock);
   return mark;
 }
 
+/* Whether another process holds the byte `at` (through our own descriptor only: opening and
+ * closing another would drop our locks): ALIVE, GONE, or UNKNOWN without the file. */
+static enum kobjns__plat_liveness byte_held(uint64_t at) {
+  pthread_mutex_lock(&image_lock);
+  struct flock held = byte_at(F_WRLCK, at);
+  int r = image_fd >= 0 ? fcntl(image_fd, F_GETLK, &held) : -1;
+  pthread_mutex_unlock(&image_lock);
+  if (r < 0) return KOBJNS__PLAT_UNKNOWN;
+  return held.l_type == F_UNLCK ? KOBJNS__PLAT_GONE : KOBJNS__PLAT_ALIVE;
+}
+
 enum kobjns__plat_liveness kobjns__plat_image_liveness(uint64_t mark) {
   if (mark < MARK_BASE) return KOBJNS__PLAT_UNKNOWN;
   if (mark == kobjns__plat_image_mark()) return KOBJNS__PLAT_ALIVE;
-  pthread_mutex_lock(&image_lock);
-  /* Only through our own descriptor: opening and closing another would drop our lock. */
-  int r = -1;
-  struct flock held = byte_at(F_WRLCK, offset_of(mark));
-  if (image_fd >= 0 && (mark & ~(MARK_BASE | offset_of(mark))) == image_ino_tag)
-    r = fcntl(image_fd, F_GETLK, &held);
-  pthread_mutex_unlock(&image_lock);
-  if (r < 0) return KOBJNS__PLAT_UNKNOWN; /* no file, or not the one the mark is in */
-  return held.l_type == F_UNLCK ? KOBJNS__PLAT_GONE : KOBJNS__PLAT_ALIVE;
+  if ((mark & ~(MARK_BASE | offset_of(mark))) != image_ino_tag) return KOBJNS__PLAT_UNKNOWN;
+  return byte_held(offset_of(mark));
 }
 
 void kobjns__plat_image_release(void) {
@@ -245,18 +277,20 @@ void kobjns__plat_image_release(void) {
   if (image_fd >= 0) close(image_fd);
   image_fd = -1;
   __atomic_store_n(&image, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(&own_slot, 0, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&image_lock);
 }
 
-/* --- threads: ids of our own, liveness from the image ----------------------------------------
- * POSIX has no thread id a number can name. The program's first thread takes the pid (as on
- * Linux, so that a process's first thread can be named from outside it); every other thread
- * draws 22 random bits once (sync.c's guard words keep 22), nonzero and never a live thread's
- * of this process. Whether a thread of ANOTHER process still runs cannot be asked: its image's
- * lock answers for all its threads (gone with the process or its exec()), else "unknown". The
- * process's own threads are known: they leave the list below when they end. */
+/* --- threads: ids of our own, liveness from the slot and the image ----------------------------
+ * POSIX has no thread id a number can name. A thread's id here is its process's slot (above)
+ * and an index among the process's live threads: 22 bits (sync.c's guard words keep 22), unique
+ * among running processes that share the directory, and enough to tell whether its process
+ * still runs. Without a slot (an untrusted or read-only images file, every slot taken), an id is
+ * 22 random bits, unique among the process's live threads, whose liveness is unknown. Whether a
+ * thread of ANOTHER process still runs cannot be asked: its process's (slot or image) answers for
+ * it. The process's own threads are known: they leave the list below when they end. */
 
-#define THREAD_ID_MASK ((1u << 22) - 1)
+#define THREAD_ID_MASK ((1u << (SLOT_BITS + INDEX_BITS)) - 1)
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -282,27 +316,30 @@ static void thread_ended(void *arg) {
   pthread_mutex_unlock(&threads_lock);
 }
 
-static void threads_in_child(void) {
-  /* One thread went on: the others' ids are free again (its own is drawn anew). */
-  live_count = 0;
-}
+/* One thread went on in a fork()ed child: the others' ids are free again (its own is new). */
+static void threads_in_child(void) { live_count = 0; }
 
-static void make_thread_key(void) {
-  (void)pthread_key_create(&thread_key, thread_ended);
-  pthread_atfork(NULL, NULL, threads_in_child);
+static void make_thread_key(void) { (void)pthread_key_create(&thread_key, thread_ended); }
+
+/* A new id (threads_lock held): the slot's next free index, or random bits. */
+static uint32_t new_thread_id(uint32_t slot) {
+  if (slot)
+    for (uint32_t index = 1; index < (1u << INDEX_BITS); index++) {
+      uint32_t id = slot << INDEX_BITS | index;
+      if (!live_has(id)) return id;
+    }
+  uint32_t id = 0;
+  while (!id || live_has(id)) id = (uint32_t)random_bits() & THREAD_ID_MASK;
+  return id;
 }
 
 uint32_t kobjns__plat_thread_id(void) {
   pid_t pid = getpid();
   if (own_id && own_id_pid == pid) return own_id;
-  pthread_once(&image_once, register_image_fork);
+  (void)kobjns__plat_image_mark(); /* the slot, made with the mark */
   pthread_once(&thread_once, make_thread_key);
   pthread_mutex_lock(&threads_lock);
-  uint32_t id = 0;
-  if (pid == main_pid && pthread_equal(pthread_self(), main_thread) &&
-      ((uint32_t)pid & ~THREAD_ID_MASK) == 0 && !live_has((uint32_t)pid))
-    id = (uint32_t)pid;
-  while (!id || live_has(id)) id = (uint32_t)random_bits() & THREAD_ID_MASK;
+  uint32_t id = new_thread_id(__atomic_load_n(&own_slot, __ATOMIC_RELAXED));
   if (live_count == live_cap) {
     size_t cap = live_cap ? live_cap * 2 : 16;
     uint32_t *grown = realloc(live_ids, cap * sizeof *grown);
@@ -319,20 +356,33 @@ uint32_t kobjns__plat_thread_id(void) {
 void kobjns__plat_thread_self(kobjns__plat_thread *out) {
   *out = (kobjns__plat_thread){.tid = kobjns__plat_thread_id(),
                                .pid = (uint32_t)getpid(),
-                               .ns = 1, /* one space of ids: all this platform can know */
+                               .ns = 1, /* one space of ids: the directory's */
                                .image = kobjns__plat_image_mark()};
 }
 
-enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t) {
-  if (!t->image) return KOBJNS__PLAT_UNKNOWN;
-  enum kobjns__plat_liveness image_alive = kobjns__plat_image_liveness(t->image);
-  if (image_alive != KOBJNS__PLAT_ALIVE || t->image != kobjns__plat_image_mark())
-    return image_alive == KOBJNS__PLAT_GONE ? KOBJNS__PLAT_GONE : KOBJNS__PLAT_UNKNOWN;
-  /* One of ours: the list says. */
+/* Whether the thread `tid` of this process still runs. */
+static enum kobjns__plat_liveness own_thread(uint32_t tid) {
   pthread_mutex_lock(&threads_lock);
-  bool listed = live_has(t->tid) || live_count == live_cap;
+  bool listed = live_has(tid) || live_count == live_cap;
   pthread_mutex_unlock(&threads_lock);
   return listed ? KOBJNS__PLAT_ALIVE : KOBJNS__PLAT_GONE;
+}
+
+enum kobjns__plat_liveness kobjns__plat_thread_liveness(const kobjns__plat_thread *t) {
+  if (!t->tid) return KOBJNS__PLAT_UNKNOWN;
+  uint32_t mine = __atomic_load_n(&own_slot, __ATOMIC_RELAXED);
+  uint32_t slot = t->tid >> INDEX_BITS;
+  if (t->image) {
+    uint64_t me = kobjns__plat_image_mark();
+    if (t->image == me) return own_thread(t->tid);
+    if (kobjns__plat_image_liveness(t->image) == KOBJNS__PLAT_GONE) return KOBJNS__PLAT_GONE;
+    return KOBJNS__PLAT_UNKNOWN; /* its process runs: the thread cannot be asked about */
+  }
+  /* The id alone (a guard word whose holder wrote no record): its slot. */
+  if (!mine || !images_trusted) return KOBJNS__PLAT_UNKNOWN; /* ids of no slot here */
+  if (slot == mine) return own_thread(t->tid);
+  return byte_held(SLOT_BASE + slot) == KOBJNS__PLAT_GONE ? KOBJNS__PLAT_GONE
+                                                          : KOBJNS__PLAT_UNKNOWN;
 }
 
 enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
@@ -396,8 +446,10 @@ int kobjns__plat_pipe(int fds[2]) {
   return 0;
 }
 
+/* Another process's threads are named by its slot, which its pid does not tell. */
 uint32_t kobjns__plat_first_thread_id(long pid) {
-  return pid > 0 && ((uint32_t)pid & ~THREAD_ID_MASK) == 0 ? (uint32_t)pid : 0;
+  (void)pid;
+  return 0;
 }
 
 int kobjns__plat_program_dir(char *out, size_t size) {
