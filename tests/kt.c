@@ -168,6 +168,11 @@ int kt_wait(kt_proc *p) {
   return kt_reap(p);
 }
 
+const char *kt_emulator(void) {
+  const char *v = getenv("KOBJNS_TEST_EMULATED");
+  return v && *v ? v : NULL;
+}
+
 bool kt_under_valgrind(void) {
   const char *preload = getenv("LD_PRELOAD");
   return preload && strstr(preload, "vgpreload");

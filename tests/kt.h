@@ -62,7 +62,9 @@ enum {
   KT_NEEDS_FORK = 8,           /* fork() */
   KT_NEEDS_CREATE_GLOBAL = 16, /* some context may create in Global\ */
   KT_NEEDS_SHM_FILES = 32,     /* objects are files in /dev/shm that anyone may write */
-  KT_NEEDS_OTHER_ABI = 64      /* a test binary of the other word size: KOBJNS_TEST_OTHER_ABI */
+  KT_NEEDS_OTHER_ABI = 64,     /* a test binary of the other word size: KOBJNS_TEST_OTHER_ABI */
+  KT_NEEDS_SYSCALL_FILE = 128  /* /proc/<pid>/task/<tid>/syscall names the system call a child
+                                  sleeps in (not under an emulator: kt_emulator) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);
@@ -80,6 +82,10 @@ void kt_add_not_wine(CU_pSuite suite, const char *name, void (*fn)(void), unsign
                      const char *wine_differs);
 /* Whether this process runs under Wine. */
 bool kt_under_wine(void);
+/* The emulator the tests run under (KOBJNS_TEST_EMULATED, which tools/test's aarch64 leg sets to
+ * "qemu": qemu-user runs the aarch64 build on an x86-64 kernel), or NULL when they run natively.
+ * What the kernel shows of a process there is the emulator's (its system calls, its memory). */
+const char *kt_emulator(void);
 /* Whether contexts and children can be put in any session (the POSIX backend). */
 bool kt_sessions_simulated(void);
 /* The session the runner's own default context is in (0 on POSIX, Windows' otherwise). */

@@ -1268,11 +1268,12 @@ void kt_add_sync(CU_pSuite suite) {
   kt_add(suite, "a tight hand-off between two processes loses no wake-up",
          tight_hand_off_loses_no_wake_up, 0);
   kt_add(suite, "a waiter killed after its grant passes the unit on (semaphore, mutex)",
-         KT_POSIX_ONLY(killed_waiter_passes_its_grant_on), KT_NEEDS_FORK);
+         KT_POSIX_ONLY(killed_waiter_passes_its_grant_on), KT_NEEDS_FORK | KT_NEEDS_SYSCALL_FILE);
   kt_add(suite, "a dead waiter's unit given back to a full object counts once",
-         KT_POSIX_ONLY(unit_given_back_to_a_full_object_counts_once), KT_NEEDS_FORK);
+         KT_POSIX_ONLY(unit_given_back_to_a_full_object_counts_once),
+         KT_NEEDS_FORK | KT_NEEDS_SYSCALL_FILE);
   kt_add(suite, "a grant that precedes the waiter's timeout completes the wait, once",
-         KT_POSIX_ONLY(grant_before_the_timeout_wins), KT_NEEDS_FORK);
+         KT_POSIX_ONLY(grant_before_the_timeout_wins), KT_NEEDS_FORK | KT_NEEDS_SYSCALL_FILE);
   kt_add(suite, "rows 35-38: one namespace for every type (6), across Local and Global",
          one_namespace_for_every_type, KT_NEEDS_CREATE_GLOBAL);
   kt_add(suite, "the name goes with the last handle, a killed holder's too",
