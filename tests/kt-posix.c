@@ -32,6 +32,16 @@ bool kt_sessions_simulated(void) { return true; }
 bool kt_under_wine(void) { return false; }
 uint32_t kt_runner_session(void) { return 0; }
 const char *kt_platform_limit(unsigned needs) {
+  static char why[256];
+  const char *emulator = kt_emulator();
+  if ((needs & KT_NEEDS_KERNEL_SLEEP) && emulator) {
+    snprintf(why, sizeof why,
+             "reads /proc/<pid>/task/<tid>/syscall, which under %s (KOBJNS_TEST_EMULATED) shows "
+             "the emulator's system call in the host's numbering, not the program's: a futex "
+             "wait is not recognised",
+             emulator);
+    return why;
+  }
 #ifdef KT_PLATFORM_GENERIC /* the generic platform (meson -Dposix_platform=generic) */
   if (needs & KT_NEEDS_LOCK_TABLE)
     return "the generic platform cannot list the system's locks: holders and stale objects are "

@@ -86,7 +86,7 @@ const char *kt_unavailable(unsigned needs) {
   if (limit) return limit;
   if ((needs & KT_NEEDS_OTHER_ABI) && !getenv("KOBJNS_TEST_OTHER_ABI"))
     return "needs a test binary of the other word size (KOBJNS_TEST_OTHER_ABI; tools/test's "
-           "native and i386 legs set it)";
+           "native and i386 legs set it, and its aarch64 leg in a run with the i386 build)";
   if ((needs & KT_NEEDS_ROOT) && !kt_is_root())
     return "runs processes as other uids, which needs root";
   if ((needs & KT_NEEDS_CREATE_GLOBAL) && !can_create_global())
@@ -166,6 +166,11 @@ int kt_wait(kt_proc *p) {
   fputs("exit\n", p->to);
   fflush(p->to);
   return kt_reap(p);
+}
+
+const char *kt_emulator(void) {
+  const char *v = getenv("KOBJNS_TEST_EMULATED");
+  return v && *v ? v : NULL;
 }
 
 bool kt_under_valgrind(void) {

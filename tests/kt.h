@@ -70,9 +70,10 @@ enum {
   KT_NEEDS_PROCESS_HANDLES = 256, /* process objects: a handle that outlives the id (pidfd) */
   KT_NEEDS_REOPEN = 512,          /* a new description of an open file, file locks of descriptions,
                                      which pages are copies (/proc/self/fd, OFD locks, pagemap) */
-  KT_NEEDS_KERNEL_SLEEP = 1024, /* a waiter seen asleep in the kernel's wait on its word (futex) */
-  KT_NEEDS_ONE_FILE = 2048,     /* an object is one file, forged or rewritten by the test */
-  KT_NEEDS_APART = 4096         /* objects apart from their names (the generic platform) */
+  KT_NEEDS_KERNEL_SLEEP = 1024,   /* a waiter seen asleep in the kernel's wait on its word (futex),
+                                     named by /proc/<pid>/task/<tid>/syscall */
+  KT_NEEDS_ONE_FILE = 2048,       /* an object is one file, forged or rewritten by the test */
+  KT_NEEDS_APART = 4096           /* objects apart from their names (the generic platform) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);
@@ -90,6 +91,10 @@ void kt_add_not_wine(CU_pSuite suite, const char *name, void (*fn)(void), unsign
                      const char *wine_differs);
 /* Whether this process runs under Wine. */
 bool kt_under_wine(void);
+/* The emulator the tests run under (KOBJNS_TEST_EMULATED, which tools/test's aarch64 leg sets to
+ * "qemu": qemu-user runs the aarch64 build on an x86-64 kernel), or NULL when they run natively.
+ * What the kernel shows of a process there is the emulator's (its system calls, its memory). */
+const char *kt_emulator(void);
 /* Whether contexts and children can be put in any session (the POSIX backend). */
 bool kt_sessions_simulated(void);
 /* The session the runner's own default context is in (0 on POSIX, Windows' otherwise). */

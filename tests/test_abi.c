@@ -1,7 +1,8 @@
 /* One object, two word sizes: a process of this build and one of the other word size (a 32-bit
  * client of a 64-bit service, the WoW64 case) share a section, a mutex (its ownership and its
  * abandonment), an event and a semaphore, and each sees the other's changes. The other build's
- * test binary is named by KOBJNS_TEST_OTHER_ABI (tools/test sets it in the native and i386 legs);
+ * test binary is named by KOBJNS_TEST_OTHER_ABI (tools/test sets it in the native and i386 legs,
+ * and in the aarch64 leg to the i386 build's: an aarch64 process under qemu-user and an i386 one);
  * it runs as `--kid abi NAMES...` (kt_abi_kid). */
 #include <stdint.h>
 #include <stdio.h>

@@ -13,6 +13,10 @@
 # (-Dposix_platform=generic: POSIX.1-2008 alone, no Linux facility).
 # With KOBJNS_SETUP_I386=1, the 32-bit x86 build (build-i386/, cross/i386-linux-gnu.txt): gcc's
 # multilib and the i386 libraries from Debian's multiarch archive.
+# With KOBJNS_SETUP_AARCH64=1, the 64-bit Arm build (build-aarch64/, cross/aarch64-linux-gnu.txt):
+# clang for the target with binutils-aarch64-linux-gnu, the arm64 cross C library and libgcc (not
+# gcc-aarch64-linux-gnu, which conflicts with gcc-multilib), qemu-user to run it, and the arm64
+# libraries from Debian's multiarch archive.
 # Used by tools/demo and tools/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +28,7 @@ winetests=${KOBJNS_SETUP_WINETESTS:-0}
 bench=${KOBJNS_SETUP_BENCH:-0}
 i386=${KOBJNS_SETUP_I386:-0}
 generic=${KOBJNS_SETUP_GENERIC:-0}
+aarch64=${KOBJNS_SETUP_AARCH64:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
@@ -31,6 +36,8 @@ packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$winetests" = 1 ] && packages+=(dpkg-dev xz-utils python3 util-linux)
 [ "$bench" = 1 ] && packages+=(g++ libboost-dev)
 [ "$i386" = 1 ] && packages+=(gcc-multilib nettle-dev:i386 libcunit1-dev:i386)
+[ "$aarch64" = 1 ] && packages+=(clang binutils-aarch64-linux-gnu libc6-dev-arm64-cross
+  libgcc-12-dev-arm64-cross qemu-user libc6:arm64 nettle-dev:arm64 libcunit1-dev:arm64)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -38,10 +45,15 @@ for p in "${packages[@]}"; do
 done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
-# The i386 libraries come from Debian's multiarch archive: the architecture is added once.
+# The i386 and arm64 libraries come from Debian's multiarch archive: each architecture is added
+# once.
 if [ "$i386" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
   $sudo dpkg --add-architecture i386
   missing+=(gcc-multilib) # makes the apt-get update below happen
+fi
+if [ "$aarch64" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $sudo dpkg --add-architecture arm64
+  missing+=(nettle-dev:arm64) # makes the apt-get update below happen
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "kobjns: installing ${missing[*]}"
@@ -82,6 +94,9 @@ if [ "$generic" = 1 ]; then
 fi
 if [ "$i386" = 1 ]; then
   configure build-i386 --cross-file cross/i386-linux-gnu.txt -Dwerror=true
+fi
+if [ "$aarch64" = 1 ]; then
+  configure build-aarch64 --cross-file cross/aarch64-linux-gnu.txt -Dwerror=true
 fi
 if [ "$cross" = 1 ]; then
   $sudo tools/fetch-cunit.sh "$PWD" >/dev/null
