@@ -58,6 +58,9 @@ const char *kt_platform_limit(unsigned needs) {
            "apply (the apart layout's own plants: security suite)";
   if (needs & KT_NEEDS_KERNEL_SLEEP)
     return "the generic platform's waiters poll with pauses: none sleeps in a kernel wait";
+  if (needs & KT_NEEDS_KERNEL_IDS)
+    return "the generic platform's thread ids are its own (a process slot and an index), without "
+           "start times or pid namespaces: the linux platform's liveness rows do not apply";
 #else
   if (needs & KT_NEEDS_APART)
     return "the linux platform keeps an object in one file (objects are apart from their names "

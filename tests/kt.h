@@ -73,7 +73,9 @@ enum {
   KT_NEEDS_KERNEL_SLEEP = 1024,   /* a waiter seen asleep in the kernel's wait on its word (futex),
                                      named by /proc/<pid>/task/<tid>/syscall */
   KT_NEEDS_ONE_FILE = 2048,       /* an object is one file, forged or rewritten by the test */
-  KT_NEEDS_APART = 4096           /* objects apart from their names (the generic platform) */
+  KT_NEEDS_APART = 4096,          /* objects apart from their names (the generic platform) */
+  KT_NEEDS_KERNEL_IDS = 8192      /* thread ids are the kernel's, with start times and pid
+                                     namespaces (/proc): the linux platform's liveness */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);

@@ -91,6 +91,17 @@ static uint32_t app_session(void) { return kt_sessions_simulated() ? 1 : kt_runn
 
 /* --- the single-process rows ---------------------------------------------------------------- */
 
+/* Rows that need what a platform may lack: skipped there with the reason (kt_unavailable). */
+static const struct {
+  const char *row;
+  unsigned needs;
+} rows_needing[] = {
+    {"proc", KT_NEEDS_PROCESS_HANDLES},  {"procend", KT_NEEDS_PROCESS_HANDLES},
+    {"inher", KT_NEEDS_PROCESS_HANDLES}, {"pipe", KT_NEEDS_PROCESS_HANDLES},
+    {"dupx", KT_NEEDS_PROCESS_HANDLES},  {"file", KT_NEEDS_REOPEN},
+    {"fmap", KT_NEEDS_REOPEN},
+};
+
 static void single_process_rows(void) {
   if (!known_loaded) CU_FAIL("tests/conformance/wine-differences.txt was not read");
   kt_proc p;
@@ -102,6 +113,10 @@ static void single_process_rows(void) {
   fprintf(p.to, "privilege %s\n", privileged ? "yes" : "no");
   for (size_t i = 0; kt_under_wine() && i < known_count; i++)
     fprintf(p.to, "skip %s %s\n", known[i].row, known[i].reason);
+  for (size_t i = 0; i < sizeof rows_needing / sizeof *rows_needing; i++) {
+    const char *why = kt_unavailable(rows_needing[i].needs);
+    if (why) fprintf(p.to, "skip %s %s\n", rows_needing[i].row, why);
+  }
   if (kt_under_valgrind()) /* the program runs under valgrind too */
     fprintf(p.to,
             "skip dupx valgrind has no pidfd_getfd, which taking another process's "
@@ -458,7 +473,7 @@ void kt_add_conformance(CU_pSuite s) {
   add(s, "14", "a session-0 service and a session-1 app (rows 14, 17)", service_and_app,
       KT_NEEDS_SESSIONS);
   add(s, "fsess", "a section of a file: a service maps it, an app in session 1 reads it",
-      a_file_shared_across_sessions, KT_NEEDS_SESSIONS);
+      a_file_shared_across_sessions, KT_NEEDS_SESSIONS | KT_NEEDS_REOPEN);
   add(s, "iso", "two sessions, one Local\\ name, two objects", sessions_are_isolated,
       KT_NEEDS_SESSIONS);
   add(s, "49s", "ProcessIdToSessionId in sessions 0, 1 and 2 (row 49)", session_ids,

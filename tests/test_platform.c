@@ -548,23 +548,23 @@ void kt_add_platform(CU_pSuite suite) {
   kt_add(suite, "a queued waiter whose guard is kept leaves at its time; its slot is freed later",
          a_waiter_leaves_a_kept_queue, 0);
   kt_add(suite, "another user stopped inside the guard holds no call of root's (258, 1460)",
-         a_stopped_holder_of_another_user_holds_no_call, KT_NEEDS_ROOT);
+         a_stopped_holder_of_another_user_holds_no_call, KT_NEEDS_ROOT | KT_NEEDS_KERNEL_IDS);
   kt_add(suite, "a thread inside the guard (a signal handler) gets 1131, never a deadlock",
-         a_thread_inside_the_guard_is_not_deadlocked, 0);
+         a_thread_inside_the_guard_is_not_deadlocked, KT_NEEDS_KERNEL_IDS);
   kt_add(suite, "a dead guard holder whose id was reused does not keep the guard",
-         a_reused_id_does_not_keep_the_guard, 0);
+         a_reused_id_does_not_keep_the_guard, KT_NEEDS_KERNEL_IDS);
   kt_add(suite, "a guard word names its namespace by a slot: another's is never taken over",
-         guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+         guard_word_names_its_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES | KT_NEEDS_KERNEL_IDS);
   kt_add(suite,
          "an owner in another pid namespace: its own slot, 258 while it runs, 735 once its "
          "image's lock is gone",
-         owner_in_another_pid_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+         owner_in_another_pid_namespace, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES | KT_NEEDS_KERNEL_IDS);
   kt_add(suite, "a semaphore's corrupt count or maximum answers 1392, counts in 64 bits",
          semaphore_refuses_corrupt_counts, KT_NEEDS_SHM_FILES);
   kt_add(suite, "a mutex owned with no level is given back (1392), not left owned",
          mutex_without_levels_is_given_back, KT_NEEDS_SHM_FILES);
   kt_add(suite, "the second name of a link-then-unlink publication is waited for, not refused",
-         second_name_of_a_publication_goes, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES);
+         second_name_of_a_publication_goes, KT_NEEDS_ROOT | KT_NEEDS_SHM_FILES | KT_NEEDS_ONE_FILE);
   kt_add(suite, "teardown leaves the shm directory to a call inside it and refuses later calls",
          teardown_keeps_a_held_directory, KT_NEEDS_FORK);
 }
