@@ -65,12 +65,22 @@ fi
 configure() {
   local dir=$1
   shift
+  local setup_log
+  setup_log=$(mktemp)
+  local reconfigure=()
   if [ -d "$dir/meson-private" ]; then
-    meson setup --reconfigure "$dir" "$@" >/dev/null
+    reconfigure=(--reconfigure)
   else
     rm -rf "$dir"
-    meson setup "$dir" "$@" >/dev/null
   fi
+  # Quiet when it configures; a failed configuration shows why (CI sees only this output).
+  if ! meson setup "${reconfigure[@]}" "$dir" "$@" >"$setup_log" 2>&1; then
+    echo "-- meson setup of $dir failed:" >&2
+    tail -20 "$setup_log" >&2
+    rm -f "$setup_log"
+    exit 1
+  fi
+  rm -f "$setup_log"
   # Quiet when it builds; a failed build shows what failed (CI sees only this output).
   if ! ninja -C "$dir" >"$dir/setup-ninja.log" 2>&1; then
     echo "-- the build in $dir failed:" >&2
