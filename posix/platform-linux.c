@@ -62,6 +62,13 @@ int kobjns__plat_link_unnamed(int fd, int dir, const char *name) {
   return linkat(AT_FDCWD, self, dir, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
 }
 
+#ifndef KOBJNS_HAVE_RENAMEAT2 /* a C library without the wrapper (musl 1.2.3, Debian 12's) */
+#include <linux/fs.h>         /* RENAME_NOREPLACE */
+static int renameat2(int fromdir, const char *from, int todir, const char *to, unsigned flags) {
+  return (int)syscall(SYS_renameat2, fromdir, from, todir, to, flags);
+}
+#endif
+
 int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to) {
   if (renameat2(dir, from, dir, to, RENAME_NOREPLACE) == 0) return 0;
   return errno == EINVAL || errno == ENOSYS ? ENOTSUP : errno;
