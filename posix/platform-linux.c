@@ -382,6 +382,15 @@ enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
 
 /* --- futexes ---------------------------------------------------------------------------------- */
 
+/* The C library's list of system calls may be older than the kernel's headers (musl 1.2.3 stops
+ * before futex_waitv, Linux 5.16): the kernel's own number then. */
+#ifndef SYS_futex_waitv
+#include <asm/unistd.h>
+#ifdef __NR_futex_waitv
+#define SYS_futex_waitv __NR_futex_waitv
+#endif
+#endif
+
 /* The kernel's 64-bit time, which futex_waitv always takes, and futex_time64 on 32-bit systems
  * (where the C library's struct timespec may have a 32-bit tv_sec). */
 static struct __kernel_timespec kernel_time(const struct timespec *t) {
