@@ -5,6 +5,10 @@
  *    and resident memory (VmRSS);
  *  - for the load/unload phases, that the library is really gone from /proc/self/maps after
  *    each dlclose (an unload that never happens would hide a leak).
+ * A C library without mallinfo2 (musl) has no count of the heap, and its malloc maps and unmaps
+ * groups of blocks of its own (anonymous private mappings, kept or returned by its policy): there
+ * the heap and those mappings are judged through RSS, every other mapping as before, and the
+ * output says so.
  * Phases:
  *  loop     create + map + touch + unmap + close of one name, an open of a held name, and a
  *           context made, moved to a session and freed, N times;
@@ -40,9 +44,15 @@
 typedef struct usage {
   size_t heap;   /* bytes malloc'ed and not freed */
   long fds;      /* entries of /proc/self/fd */
-  long mappings; /* lines of /proc/self/maps */
+  long mappings; /* lines of /proc/self/maps (without malloc's own where the heap is not counted) */
   long rss_kib;  /* VmRSS */
 } usage;
+
+#ifdef KOBJNS_HAVE_MALLINFO2
+static const bool heap_counted = true;
+#else
+static const bool heap_counted = false; /* no mallinfo2 (musl): heap reads 0 */
+#endif
 
 static long count_dir(const char *path) {
   DIR *d = opendir(path);
@@ -54,7 +64,18 @@ static long count_dir(const char *path) {
   return n - 1; /* the descriptor opendir itself holds */
 }
 
-/* Lines of /proc/self/maps, and whether one of them maps a file whose name contains `lib`. */
+/* Whether a line of /proc/self/maps is anonymous private memory, or the brk heap: where malloc's
+ * own mappings are. */
+static bool malloc_kind(const char *line) {
+  char perms[8];
+  unsigned long inode = 1;
+  int end = 0;
+  if (sscanf(line, "%*s %7s %*s %*s %lu %n", perms, &inode, &end) < 2 || !end) return false;
+  return perms[3] == 'p' && inode == 0 && (line[end] == '\0' || !strcmp(line + end, "[heap]\n"));
+}
+
+/* Lines of /proc/self/maps (malloc's kind left out where the heap is not counted), and whether
+ * one of them maps a file whose name contains `lib`. */
 static long count_mappings(const char *lib, bool *lib_mapped) {
   FILE *f = fopen("/proc/self/maps", "re");
   if (!f) return -1;
@@ -62,7 +83,7 @@ static long count_mappings(const char *lib, bool *lib_mapped) {
   char line[4096];
   if (lib_mapped) *lib_mapped = false;
   while (fgets(line, sizeof line, f)) {
-    n++;
+    if (heap_counted || !malloc_kind(line)) n++;
     if (lib && lib_mapped && strstr(line, lib)) *lib_mapped = true;
   }
   fclose(f);
@@ -82,7 +103,11 @@ static long rss_kib(void) {
 
 static usage measure(void) {
   usage u;
+#ifdef KOBJNS_HAVE_MALLINFO2
   u.heap = mallinfo2().uordblks; /* before the /proc reads below allocate anything */
+#else
+  u.heap = 0;
+#endif
   u.fds = count_dir("/proc/self/fd");
   u.mappings = count_mappings(NULL, NULL);
   u.rss_kib = rss_kib();
@@ -213,7 +238,9 @@ static const char *emulator; /* KOBJNS_TEST_EMULATED: RSS is the emulator's */
 /* Under valgrind or a sanitizer, malloc is not glibc's (mallinfo2 reads 0) and their
  * quarantines and arenas grow RSS and mappings on purpose: they check leaks themselves, so only
  * descriptors and unloading are judged then. */
-static bool malloc_replaced(const report *r) { return r->warm.heap == 0 && r->end.heap == 0; }
+static bool malloc_replaced(const report *r) {
+  return heap_counted && r->warm.heap == 0 && r->end.heap == 0;
+}
 
 static bool flat(const report *r) {
   bool memory_flat =
@@ -316,6 +343,10 @@ int main(int argc, char **argv) {
   if (winapi_lib) reports[n++] = run_loads("facade", winapi_lib, loads, true);
 
   printf("phase      cycles  after %d warm-up cycles -> at the end\n", WARMUP);
+  if (!heap_counted)
+    printf(
+        "(no mallinfo2 in this C library: the heap and malloc's own anonymous mappings are "
+        "judged through RSS, the other mappings counted)\n");
   bool all_flat = failures == 0;
   for (int i = 0; i < n; i++) {
     print(&reports[i]);
