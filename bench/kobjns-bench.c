@@ -1535,12 +1535,19 @@ static void memory(void) {
   kobjns_section *first;
   int rc = kobjns_section_create(NULL, name, PAGE, KOBJNS_MAP_WRITE, NULL, &first);
   if (rc) die("create", rc);
+#ifdef KOBJNS_HAVE_MALLINFO2
   struct mallinfo2 before = mallinfo2();
+#endif
   for (unsigned i = 0; i < HANDLES; i++)
     if ((rc = kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &handles[i]))) die("open", rc);
+#ifdef KOBJNS_HAVE_MALLINFO2
   struct mallinfo2 after = mallinfo2();
   printf("%-34s %9.0f bytes of heap and 1 descriptor\n", "per open handle",
          (double)(after.uordblks - before.uordblks) / HANDLES);
+#else
+  printf("%-34s %9s (this C library has no mallinfo2) and 1 descriptor\n", "per open handle",
+         "heap n/a");
+#endif
   for (unsigned i = 0; i < HANDLES; i++) kobjns_section_close(handles[i]);
   kobjns_section_close(first);
 

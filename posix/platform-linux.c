@@ -62,6 +62,13 @@ int kobjns__plat_link_unnamed(int fd, int dir, const char *name) {
   return linkat(AT_FDCWD, self, dir, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
 }
 
+#ifndef KOBJNS_HAVE_RENAMEAT2 /* a C library without the wrapper (musl 1.2.3, Debian 12's) */
+#include <linux/fs.h>         /* RENAME_NOREPLACE */
+static int renameat2(int fromdir, const char *from, int todir, const char *to, unsigned flags) {
+  return (int)syscall(SYS_renameat2, fromdir, from, todir, to, flags);
+}
+#endif
+
 int kobjns__plat_rename_noreplace(int dir, const char *from, const char *to) {
   if (renameat2(dir, from, dir, to, RENAME_NOREPLACE) == 0) return 0;
   return errno == EINVAL || errno == ENOSYS ? ENOTSUP : errno;
@@ -374,6 +381,15 @@ enum kobjns__plat_liveness kobjns__plat_process_liveness(long pid) {
 }
 
 /* --- futexes ---------------------------------------------------------------------------------- */
+
+/* The C library's list of system calls may be older than the kernel's headers (musl 1.2.3 stops
+ * before futex_waitv, Linux 5.16): the kernel's own number then. */
+#ifndef SYS_futex_waitv
+#include <asm/unistd.h>
+#ifdef __NR_futex_waitv
+#define SYS_futex_waitv __NR_futex_waitv
+#endif
+#endif
 
 /* The kernel's 64-bit time, which futex_waitv always takes, and futex_time64 on 32-bit systems
  * (where the C library's struct timespec may have a 32-bit tv_sec). */

@@ -40,6 +40,13 @@
 
 #include "kobjns.h"
 
+#ifndef SYS_futex_waitv /* the C library's list may be older than the kernel's (musl 1.2.3) */
+#include <asm/unistd.h>
+#ifdef __NR_futex_waitv
+#define SYS_futex_waitv __NR_futex_waitv
+#endif
+#endif
+
 #define MAX_PROCS 64
 #define MAX_THREADS 16
 #define HELD 4 /* handles a thread keeps open at once, so lifetimes overlap */

@@ -859,6 +859,12 @@ static void tight_hand_off_loses_no_wake_up(void) {
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifndef SYS_futex_waitv /* the C library's list may be older than the kernel's (musl 1.2.3) */
+#include <asm/unistd.h>
+#ifdef __NR_futex_waitv
+#define SYS_futex_waitv __NR_futex_waitv
+#endif
+#endif
 
 /* Whether process `pid` (one thread) sleeps in a futex wait (/proc's syscall file). */
 static bool asleep_in_futex(long pid) {

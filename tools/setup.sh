@@ -13,6 +13,9 @@
 # (-Dposix_platform=generic: POSIX.1-2008 alone, no Linux facility).
 # With KOBJNS_SETUP_I386=1, the 32-bit x86 build (build-i386/, cross/i386-linux-gnu.txt): gcc's
 # multilib and the i386 libraries from Debian's multiarch archive.
+# With KOBJNS_SETUP_MUSL=1, the musl build (build-musl/, cross/x86_64-linux-musl.txt): Debian's
+# musl-tools, a prefix of what Debian has no musl build of (build-musl-deps/, tools/musl-deps.sh:
+# the kernel's headers, nettle built with musl-gcc from Debian's source) and CUnit's source.
 # With KOBJNS_SETUP_AARCH64=1, the 64-bit Arm build (build-aarch64/, cross/aarch64-linux-gnu.txt):
 # clang for the target with binutils-aarch64-linux-gnu, the arm64 cross C library and libgcc (not
 # gcc-aarch64-linux-gnu, which conflicts with gcc-multilib), qemu-user to run it, and the arm64
@@ -29,6 +32,7 @@ bench=${KOBJNS_SETUP_BENCH:-0}
 i386=${KOBJNS_SETUP_I386:-0}
 generic=${KOBJNS_SETUP_GENERIC:-0}
 aarch64=${KOBJNS_SETUP_AARCH64:-0}
+musl=${KOBJNS_SETUP_MUSL:-0}
 packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
@@ -36,6 +40,7 @@ packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$winetests" = 1 ] && packages+=(dpkg-dev xz-utils python3 util-linux)
 [ "$bench" = 1 ] && packages+=(g++ libboost-dev)
 [ "$i386" = 1 ] && packages+=(gcc-multilib nettle-dev:i386 libcunit1-dev:i386)
+[ "$musl" = 1 ] && packages+=(musl-tools linux-libc-dev make dpkg-dev)
 [ "$aarch64" = 1 ] && packages+=(clang binutils-aarch64-linux-gnu libc6-dev-arm64-cross
   libgcc-12-dev-arm64-cross qemu-user libc6:arm64 nettle-dev:arm64 libcunit1-dev:arm64)
 
@@ -104,6 +109,12 @@ if [ "$generic" = 1 ]; then
 fi
 if [ "$i386" = 1 ]; then
   configure build-i386 --cross-file cross/i386-linux-gnu.txt -Dwerror=true
+fi
+if [ "$musl" = 1 ]; then
+  $sudo tools/musl-deps.sh build-musl-deps
+  $sudo tools/fetch-cunit.sh "$PWD" >/dev/null
+  configure build-musl --cross-file build-musl-deps/machine.txt \
+    --cross-file cross/x86_64-linux-musl.txt -Dwerror=true
 fi
 if [ "$aarch64" = 1 ]; then
   configure build-aarch64 --cross-file cross/aarch64-linux-gnu.txt -Dwerror=true
