@@ -106,7 +106,7 @@ int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
 
 static int create_marker(const char *native, uint32_t session, int *fd_out, int *lock_fd) {
   char tmp[KOBJNS__NATIVE_MAX + 1];
-  int fd, rc = kobjns__object_new_file(&fd, tmp);
+  int fd, rc = kobjns__object_new_file(native, &fd, tmp);
   if (rc) return rc;
   long page = sysconf(_SC_PAGESIZE);
   kobjns__header h = {.magic = KOBJNS__MAGIC,

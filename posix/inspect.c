@@ -492,6 +492,14 @@ static bool may_remove(const struct stat *st) { return geteuid() == 0 || st->st_
 static int sweep_one(describer *ds, const char *name, const char *rest, void *state) {
   callback *cb = state;
   struct stat st;
+  if (!strncmp(rest, "tmp.", 4) && kobjns__objects_apart()) {
+    /* A guard of bytes without a name: judged by its lock, removed with its bytes. */
+    if (fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(&st) ||
+        kobjns__object_remove_guard(name, cb->dry_run) <= 0)
+      return 0;
+    (*cb->removed)++;
+    return cb->fn ? describe(ds, name, rest, -1, &st, true, cb->fn, cb->arg) : 0;
+  }
   if (!strncmp(rest, "tmp.", 4)) {
     if (!kobjns__temp_creator_died(rest + 4) ||
         fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(&st))

@@ -178,7 +178,7 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   mode_t mode = mode_for(a->type, &out->sd, &ctx->token, ctx->token.uid, read_only);
 
   char tmp[KOBJNS__NATIVE_MAX + 1];
-  int fd, rc = kobjns__object_new_file(&fd, tmp);
+  int fd, rc = kobjns__object_new_file(a->name ? a->native : NULL, &fd, tmp);
   if (rc) {
     free(h);
     return rc;

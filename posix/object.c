@@ -529,10 +529,90 @@ static bool held_and_named(const char *native, const struct stat *st) {
 
 /* --- objects apart from their names ----------------------------------------------------------- */
 
-/* A new shm object's name: "/kobjns-<tree>-<56 random bits>", 31 bytes. */
-static void data_name(char out[KOBJNS__DATA_NAME_MAX]) {
-  snprintf(out, KOBJNS__DATA_NAME_MAX, "/kobjns-%08x-%014llx", (unsigned)tree_tag,
-           (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
+/* Bytes without a name yet are guarded: each by a temporary file of the tree,
+ * "kobjns.<root>.tmp.<pid>.<56 random bits>", that holds their record and the name they are for,
+ * locked shared by their creator from before the bytes exist until they are named or discarded.
+ * A creator that dies leaves its guard stale, and the sweep removes the bytes with it
+ * (kobjns__object_remove_guard): nothing is left that nobody could find (shm objects cannot be
+ * listed everywhere). The bytes' name is the guard's random bits: "/kobjns-<tree>-<bits>", 31
+ * bytes. */
+typedef struct guard {
+  char name[KOBJNS__NATIVE_MAX + 1];
+  int fd;
+  struct guard *next;
+} guard;
+static pthread_mutex_t guards_lock = PTHREAD_MUTEX_INITIALIZER;
+static guard *guards;
+
+static void guarded_bytes(const char *tmp, char out[KOBJNS__DATA_NAME_MAX]) {
+  const char *bits = strrchr(tmp, '.');
+  snprintf(out, KOBJNS__DATA_NAME_MAX, "/kobjns-%08x-%.14s", (unsigned)tree_tag,
+           bits ? bits + 1 : "");
+}
+
+static bool same_file(const struct stat *a, const struct stat *b);
+static bool held_and_named(const char *native, const struct stat *st);
+
+/* Let go of the guard `tmp` of ours (its bytes are named, or gone): removed, then unlocked. */
+static void drop_guard(const char *tmp) {
+  pthread_mutex_lock(&guards_lock);
+  guard **at = &guards, *g = NULL;
+  while (*at && strcmp((*at)->name, tmp)) at = &(*at)->next;
+  if (*at) g = *at, *at = g->next;
+  pthread_mutex_unlock(&guards_lock);
+  if (!g) return;
+  unlinkat(shm_dir_fd, g->name, 0);
+  close(g->fd);
+  free(g);
+}
+
+/* New bytes for the name `native` ("" for none), guarded: 0 with *fd and the guard's name in
+ * `tmp`, or a status. */
+static int new_guarded_bytes(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+  int err = EEXIST;
+  size_t native_len = strlen(native);
+  for (int attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%014llx", root, (long)getpid(),
+             (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
+    int g =
+        openat(shm_dir_fd, tmp,
+               O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+    if (g < 0) {
+      err = errno;
+      continue;
+    }
+    kobjns__name_record r = {.magic = KOBJNS__NAME_MAGIC, .version = KOBJNS__FORMAT_VERSION};
+    guarded_bytes(tmp, r.data);
+    struct stat st;
+    /* A sweep may have taken it for a dead creator's before our lock: made again. */
+    if (lock(g, LOCK_SH | LOCK_NB) < 0 || fstat(g, &st) < 0 || !held_and_named(tmp, &st)) {
+      close(g);
+      err = EEXIST;
+      continue;
+    }
+    guard *entry = malloc(sizeof *entry);
+    err = !entry                                            ? ENOMEM
+          : pwrite(g, &r, sizeof r, 0) != (ssize_t)sizeof r ? (errno ? errno : EIO)
+          : native_len && pwrite(g, native, native_len, sizeof r) != (ssize_t)native_len
+              ? (errno ? errno : EIO)
+              : 0;
+    if (!err && (*fd = shm_open(r.data, O_RDWR | O_CREAT | O_EXCL, 0600)) < 0) err = errno;
+    if (err) {
+      free(entry);
+      unlinkat(shm_dir_fd, tmp, 0);
+      close(g);
+      continue; /* EEXIST: other bits */
+    }
+    snprintf(entry->name, sizeof entry->name, "%s", tmp);
+    entry->fd = g;
+    pthread_mutex_lock(&guards_lock);
+    entry->next = guards;
+    guards = entry;
+    pthread_mutex_unlock(&guards_lock);
+    return 0;
+  }
+  tmp[0] = '\0';
+  return kobjns__status_from_errno(err);
 }
 
 /* The name record of the name file `fd`, with `st` its stat taken with the lock held (refreshed
@@ -675,18 +755,9 @@ static int object_open(const char *native, int oflags, bool adopt_stale, int *fd
   return KOBJNS_BUSY;
 }
 
-static int object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+static int object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
-  if (apart) { /* the bytes: a shm object of a name nobody can guess, mode 0600 */
-    for (int attempt = 0; attempt < 100; attempt++) {
-      data_name(tmp);
-      *fd = shm_open(tmp, O_RDWR | O_CREAT | O_EXCL, 0600);
-      if (*fd >= 0) return 0;
-      if (errno != EEXIST) break;
-    }
-    tmp[0] = '\0';
-    return kobjns__status_from_errno(errno);
-  }
+  if (apart) return new_guarded_bytes(native, fd, tmp); /* a shm object, mode 0600 */
   int err = kobjns__plat_new_unnamed(shm_dir_fd, fd);
   if (err != ENOTSUP) return kobjns__status_from_errno(err);
   /* No unnamed files here: a unique temporary name, removed by publish or discard. */
@@ -707,10 +778,14 @@ static int object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
 static void object_discard(int fd, const char *tmp) {
   if (fd >= 0) close(fd);
   if (!tmp[0]) return;
-  if (apart)
-    shm_unlink(tmp);
-  else
+  if (apart) { /* the bytes, then their guard */
+    char bytes[KOBJNS__DATA_NAME_MAX];
+    guarded_bytes(tmp, bytes);
+    shm_unlink(bytes);
+    drop_guard(tmp);
+  } else {
     unlinkat(shm_dir_fd, tmp, 0);
+  }
 }
 
 /* Name the bytes `fd` (the shm object `data`) `native`: the name file is made in place, empty
@@ -720,7 +795,7 @@ static void object_discard(int fd, const char *tmp) {
  * it for stale before our lock removes it: looked at with the lock held, and made again. */
 static int publish_apart(int fd, const char *data, const char *native, int *lock_fd) {
   kobjns__name_record r = {.magic = KOBJNS__NAME_MAGIC, .version = KOBJNS__FORMAT_VERSION};
-  snprintf(r.data, sizeof r.data, "%s", data);
+  guarded_bytes(data, r.data);
   struct stat bytes;
   int err = fstat(fd, &bytes) < 0 ? errno : 0;
   for (int attempt = 0; !err && attempt < OPEN_RETRIES; attempt++) {
@@ -746,6 +821,7 @@ static int publish_apart(int fd, const char *data, const char *native, int *lock
     if (!err && fchmod(name, name_mode(bytes.st_mode)) < 0) err = errno;
     if (!err && pwrite(name, &r, sizeof r, 0) != (ssize_t)sizeof r) err = errno ? errno : EIO;
     if (!err) {
+      drop_guard(data); /* named: a sweep of a stale guard now leaves them (its name says so) */
       *lock_fd = name;
       return 0;
     }
@@ -880,10 +956,10 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
   return rc;
 }
 
-int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+int kobjns__object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
   HOLD_DIR(kobjns__status_from_errno(EBADF));
-  int rc = object_new_file(fd, tmp);
+  int rc = object_new_file(native ? native : "", fd, tmp);
   kobjns__shm_dir_drop();
   return rc;
 }
@@ -954,4 +1030,42 @@ bool kobjns__object_names(int lock_fd, int fd) {
   bool same = fstat(data, &named) == 0 && same_file(&named, &bytes);
   close(data);
   return same;
+}
+
+/* Whether the name file `native` names the bytes `data` (a stale guard's creator published them).
+ */
+static bool names_bytes(const char *native, const char *data) {
+  kobjns__name_record r;
+  int fd = openat(shm_dir_fd, native, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return errno != ENOENT; /* cannot tell: keep the bytes */
+  bool names = pread(fd, &r, sizeof r, 0) == (ssize_t)sizeof r && r.magic == KOBJNS__NAME_MAGIC &&
+               !strncmp(r.data, data, sizeof r.data);
+  close(fd);
+  return names;
+}
+
+int kobjns__object_remove_guard(const char *tmp, bool dry_run) {
+  HOLD_DIR(0);
+  int removed = 0,
+      g = openat(shm_dir_fd, tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+  struct stat st;
+  if (g >= 0 && lock(g, LOCK_EX | LOCK_NB) == 0 && fstat(g, &st) == 0 &&
+      held_and_named(tmp, &st)) { /* its creator is gone */
+    removed = 1;
+    char buf[sizeof(kobjns__name_record) + KOBJNS__NATIVE_MAX + 1] = {0};
+    kobjns__name_record r;
+    ssize_t got = pread(g, buf, sizeof buf - 1, 0);
+    memcpy(&r, buf, sizeof r);
+    bool record = got >= (ssize_t)sizeof r && r.magic == KOBJNS__NAME_MAGIC &&
+                  memchr(r.data, '\0', sizeof r.data);
+    const char *native = buf + sizeof r;
+    if (!dry_run && record && !(native[0] && names_bytes(native, r.data)) &&
+        shm_unlink(r.data) < 0 && errno != ENOENT)
+      removed = -1; /* another user's */
+    if (!dry_run && removed > 0 && unlinkat(shm_dir_fd, tmp, 0) < 0)
+      removed = errno == ENOENT ? 0 : -1;
+  }
+  if (g >= 0) close(g);
+  kobjns__shm_dir_drop();
+  return removed;
 }

@@ -40,12 +40,14 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
                         struct stat *st);
 /* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
  * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
-int kobjns__object_new_file(int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
+int kobjns__object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
 /* Publish the fully initialised file `fd` as `native`: take its shared lock and link it into
  * place (objects apart: make the name file, *lock_fd, which holds the lock; else -1). 0, or 183
  * when the name exists (nothing published), or an error; on any failure `fd` is closed. The
  * temporary name, if any, is removed in every case. */
 int kobjns__object_publish(int fd, const char *tmp, const char *native, int *lock_fd);
+/* Where objects are apart from their names, the bytes for the name `native` (NULL: none),
+ * guarded by the temporary file `tmp` until published or discarded. */
 /* Give up a file from kobjns__object_new_file: close `fd` (unless -1) and remove `tmp`. */
 void kobjns__object_discard(int fd, const char *tmp);
 /* Whether objects are apart from their names: the name a file of the directory (its lock, owner
@@ -108,6 +110,10 @@ int kobjns__object_remove_stale(int fd, const char *native);
 /* inspect.c: called by every create and open; at most every 50 ms, one of them sweeps the next
  * few entries of the tree for what dead processes left (stale objects, unpublished files). */
 void kobjns__reclaim_step(void);
+/* The temporary file `tmp` guarding bytes without a name (objects apart), if its creator died:
+ * its bytes removed unless their name was published, then the guard (`dry_run`: nothing
+ * removed). 1 removed (or would be), 0 held or gone, -1 another user's. */
+int kobjns__object_remove_guard(const char *tmp, bool dry_run);
 /* Whether `native` exists with at least one live holder (removes nothing). */
 int kobjns__object_alive(const char *native, bool *alive);
 

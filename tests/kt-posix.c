@@ -81,13 +81,20 @@ void kt_runner_setup(void) {
 
 /* Objects of this run left in /dev/shm: each one is a leak (or a stale object) to report. */
 unsigned kt_leftovers(void) {
-  char prefix[96];
+  char prefix[96], bytes[32];
   snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  /* Where objects are apart from their names (the generic platform), their bytes are shm objects
+   * "kobjns-<tree>-...", <tree> the FNV-1a hash of the root (posix/object.c), which Linux keeps in
+   * /dev/shm too. */
+  uint32_t tree = 2166136261u;
+  for (const char *c = root; *c; c++) tree = (tree ^ (unsigned char)*c) * 16777619u;
+  snprintf(bytes, sizeof bytes, "kobjns-%08x-", (unsigned)tree);
   DIR *d = opendir("/dev/shm");
   unsigned n = 0;
   if (!d) return 0;
   for (struct dirent *e; (e = readdir(d));) {
-    if (strncmp(e->d_name, prefix, strlen(prefix))) continue;
+    if (strncmp(e->d_name, prefix, strlen(prefix)) && strncmp(e->d_name, bytes, strlen(bytes)))
+      continue;
     fprintf(stderr, "left in /dev/shm: %s\n", e->d_name);
     unlinkat(dirfd(d), e->d_name, 0);
     n++;
