@@ -1132,7 +1132,6 @@ static void planted_names_apart(void) {
   CU_ASSERT_FATAL(kt_spawn(&svc, 0, -1));
   kobjns_ctx *s0 = kt_ctx(0, false);
   char path[512], name[512], real_path[512], own_path[512];
-  kobjns__name_record r;
 
   const char *real = kt_name("apartreal"), *own = kt_name("apartown");
   char real_name[512], own_name[512];
@@ -1146,32 +1145,28 @@ static void planted_names_apart(void) {
   native_in(0, own, own_path, sizeof own_path);
   service_tries(&svc, own_name, KOBJNS_ACCESS_DENIED, KOBJNS_ACCESS_DENIED); /* B's: a plant */
 
-  /* B's name, root's bytes. */
-  const char *leaf = kt_name("apartsteal");
-  native_in(0, leaf, path, sizeof path);
-  snprintf(name, sizeof name, "Global\\%s", leaf);
-  CU_ASSERT_FATAL(read_name_file(real_path, &r));
-  plant_name(&b, path, &r, sizeof r);
-  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
-  /* B's name, B's bytes, whose header names B's other object. */
-  leaf = kt_name("apartcopy");
-  native_in(0, leaf, path, sizeof path);
-  snprintf(name, sizeof name, "Global\\%s", leaf);
-  CU_ASSERT_FATAL(read_name_file(own_path, &r));
-  plant_name(&b, path, &r, sizeof r);
-  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
-  /* A record naming nothing, and one that is no record. */
-  leaf = kt_name("apartnone");
-  native_in(0, leaf, path, sizeof path);
-  snprintf(name, sizeof name, "Global\\%s", leaf);
-  snprintf(r.data, sizeof r.data, "/kobjns-00000000-00000000000000");
-  plant_name(&b, path, &r, sizeof r);
-  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
-  leaf = kt_name("apartjunk");
-  native_in(0, leaf, path, sizeof path);
-  snprintf(name, sizeof name, "Global\\%s", leaf);
-  plant_name(&b, path, "junk", 4);
-  service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
+  /* B's name: naming root's bytes; B's bytes, whose header names B's other object; nothing;
+   * and no record at all. */
+  kobjns__name_record steal, copy, none;
+  CU_ASSERT_FATAL(read_name_file(real_path, &steal));
+  CU_ASSERT_FATAL(read_name_file(own_path, &copy));
+  none = steal;
+  snprintf(none.data, sizeof none.data, "/kobjns-00000000-00000000000000");
+  const struct {
+    const char *base;
+    const void *bytes;
+    size_t len;
+  } plants[] = {{"apartsteal", &steal, sizeof steal},
+                {"apartcopy", &copy, sizeof copy},
+                {"apartnone", &none, sizeof none},
+                {"apartjunk", "junk", 4}};
+  for (size_t i = 0; i < sizeof plants / sizeof *plants; i++) {
+    const char *leaf = kt_name(plants[i].base);
+    native_in(0, leaf, path, sizeof path);
+    snprintf(name, sizeof name, "Global\\%s", leaf);
+    plant_name(&b, path, plants[i].bytes, plants[i].len);
+    service_tries(&svc, name, KOBJNS_FILE_CORRUPT, KOBJNS_FILE_CORRUPT);
+  }
 
   KT_OK(kobjns_section_close(s));
   KT_OK(kt_cmd(&b, NULL, 0, "rawunlock"));
