@@ -189,7 +189,9 @@ static int confirm_no_holder(describer *ds, const struct stat *st, const held **
 /* The lock table (Linux: /proc/locks) comes in page-sized reads, and locks taken or dropped between
  * two of them can make an entry appear twice or not at all. So a count that matters (none: "stale";
  * or the one object asked for) is read again until two readings agree (a few tries: the sweep
- * itself never relies on it). */
+ * itself never relies on it). An entry seen proves a holder; one missed proves nothing: "none"
+ * stands only after every reading (under churn, two readings in a row missed a live handle's
+ * lock: the i386 leg, with the stress test's thousands of locks beside it). */
 static int confirm_holders(describer *ds, const struct stat *st, const held **e, size_t *n) {
   if (!ds->confirm) return confirm_no_holder(ds, st, e, n);
   for (int attempt = 0; attempt < 4; attempt++) {
@@ -198,9 +200,13 @@ static int confirm_holders(describer *ds, const struct stat *st, const held **e,
     if (rc || !again.known) return rc; /* the table went away: keep the reading we have */
     size_t m;
     const held *f = lock_table_find(&again, st, &m);
+    bool agree = m == *n && m > 0;
+    if (m == 0 && *n > 0) { /* missed: the reading that saw holders stands */
+      free(again.entries);
+      continue;
+    }
     free(ds->locks.entries);
     ds->locks = again;
-    bool agree = m == *n;
     *e = f;
     *n = m;
     if (agree) break;
