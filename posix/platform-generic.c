@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef KOBJNS_OBJECT_DIR
@@ -457,12 +458,87 @@ int kobjns__plat_program_dir(char *out, size_t size) {
   return ENOTSUP;
 }
 
+static bool kept(int fd, const int *keep, size_t nkeep) {
+  for (size_t i = 0; i < nkeep; i++)
+    if (keep[i] == fd) return true;
+  return false;
+}
+
+/* The child, between fork() and exec(): only async-signal-safe calls. Its standard streams, the
+ * descriptors it keeps (every other one closed: POSIX has no close_range, so one by one up to
+ * the limit), then, held, "ready" on `report` and the wait for its resume; its directory, the
+ * program. An error before exec() goes to `report` (close-on-exec: an exec that works closes it
+ * unread); after a resume, only the exit status (127) can say it. */
+static void spawned_child(const char *path, char *const argv[], char *const envp[], const char *dir,
+                          const int std_fds[3], const int *keep, size_t nkeep, int gate,
+                          int report) {
+  int err = 0;
+  for (int i = 0; i < 3 && !err; i++)
+    if (std_fds[i] >= 0 && dup2(std_fds[i], i) < 0) err = errno;
+  long top = sysconf(_SC_OPEN_MAX);
+  if (top < 0 || top > 65536) top = 65536;
+  for (int fd = 3; fd < top && !err; fd++)
+    if (fd != gate && fd != report && !kept(fd, keep, nkeep)) close(fd);
+  for (size_t i = 0; i < nkeep && !err; i++) {
+    int flags = fcntl(keep[i], F_GETFD);
+    if (flags < 0 || fcntl(keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0) err = errno;
+  }
+  if (gate >= 0) { /* held: it holds nothing of ours now (or failed): the creator goes on */
+    while (write(report, &err, sizeof err) < 0 && errno == EINTR) continue;
+    if (err) _exit(127);
+    close(report);
+    report = -1;
+    char byte;
+    ssize_t n;
+    while ((n = read(gate, &byte, 1)) < 0 && errno == EINTR) continue;
+    if (n != 1) _exit(127); /* its creator let it go without a resume */
+    close(gate);
+  }
+  if (!err && dir && chdir(dir) < 0) err = errno;
+  if (!err) execve(path, argv, envp), err = errno;
+  if (report >= 0)
+    while (write(report, &err, sizeof err) < 0 && errno == EINTR) continue;
+  _exit(127);
+}
+
+/* fork() and exec() (posix_spawn cannot change directory before POSIX.1-2024, nor hold a
+ * child): 0 with *pid, or the errno of the fork or of what the child did before exec() (held:
+ * before it was ready). */
 int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[], const char *dir,
                        const int std_fds[3], const int *keep, size_t nkeep, int *resume,
                        long *pid) {
-  (void)path, (void)argv, (void)envp, (void)dir, (void)std_fds, (void)keep, (void)nkeep;
-  (void)resume, (void)pid;
-  return ENOTSUP;
+  int gate[2] = {-1, -1}, report[2] = {-1, -1};
+  int err = kobjns__plat_pipe(report);
+  if (!err && resume && (err = kobjns__plat_pipe(gate))) close(report[0]), close(report[1]);
+  if (err) return err;
+  pid_t child = fork();
+  if (child == 0) {
+    if (gate[1] >= 0) close(gate[1]);
+    close(report[0]);
+    spawned_child(path, argv, envp, dir, std_fds, keep, nkeep, gate[0], report[1]);
+  }
+  err = child < 0 ? errno : 0;
+  close(report[1]);
+  if (gate[0] >= 0) close(gate[0]);
+  if (!err) {
+    int child_err = 0;
+    ssize_t n;
+    while ((n = read(report[0], &child_err, sizeof child_err)) < 0 && errno == EINTR) continue;
+    if (n == (ssize_t)sizeof child_err)
+      err = child_err; /* held: 0 is "ready" */
+    else if (resume)
+      err = EIO; /* a held child that ended before it was ready */
+    if (err)
+      while (waitpid(child, NULL, 0) < 0 && errno == EINTR) continue;
+  }
+  close(report[0]);
+  if (err) {
+    if (gate[1] >= 0) close(gate[1]);
+    return err;
+  }
+  if (resume) *resume = gate[1];
+  *pid = child;
+  return 0;
 }
 
 /* --- sleeping on shared words: bounded polling -------------------------------------------------

@@ -47,8 +47,11 @@ const char *kt_platform_limit(unsigned needs) {
     return "the generic platform cannot list the system's locks: holders and stale objects are "
            "unknown to inspection";
   if (needs & KT_NEEDS_PROCESS_HANDLES)
-    return "the generic platform has no process handle that outlives a process id (pidfd): "
-           "process objects give 50";
+    return "the generic platform cannot take another process's descriptors (pidfd_getfd): "
+           "kobjns_duplicate_from and DuplicateHandle from another process give 50";
+  if (needs & KT_NEEDS_PROCESS_FACTS)
+    return "the generic platform cannot name another process's first thread (its thread ids "
+           "are its own: 0) nor find the program's own directory (no /proc/self/exe: not searched)";
   if (needs & KT_NEEDS_REOPEN)
     return "the generic platform cannot reopen a descriptor, lock ranges of a description or "
            "tell copied pages: files' share modes, sections of files and copy-on-write give 50";

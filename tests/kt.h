@@ -67,15 +67,17 @@ enum {
   KT_NEEDS_OTHER_ABI = 64,     /* a test binary of the other word size: KOBJNS_TEST_OTHER_ABI */
   /* The system facilities the POSIX platform layer may lack (the generic platform does): */
   KT_NEEDS_LOCK_TABLE = 128, /* who holds an object: the system's table of locks (/proc/locks) */
-  KT_NEEDS_PROCESS_HANDLES = 256, /* process objects: a handle that outlives the id (pidfd) */
+  KT_NEEDS_PROCESS_HANDLES = 256, /* another process's descriptors (pidfd_getfd): duplicate_from */
   KT_NEEDS_REOPEN = 512,          /* a new description of an open file, file locks of descriptions,
                                      which pages are copies (/proc/self/fd, OFD locks, pagemap) */
   KT_NEEDS_KERNEL_SLEEP = 1024,   /* a waiter seen asleep in the kernel's wait on its word (futex),
                                      named by /proc/<pid>/task/<tid>/syscall */
   KT_NEEDS_ONE_FILE = 2048,       /* an object is one file, forged or rewritten by the test */
   KT_NEEDS_APART = 4096,          /* objects apart from their names (the generic platform) */
-  KT_NEEDS_KERNEL_IDS = 8192      /* thread ids are the kernel's, with start times and pid
+  KT_NEEDS_KERNEL_IDS = 8192,     /* thread ids are the kernel's, with start times and pid
                                      namespaces (/proc): the linux platform's liveness */
+  KT_NEEDS_PROCESS_FACTS = 16384  /* a started process's first thread id, the program's own
+                                     directory (/proc/self/exe) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);

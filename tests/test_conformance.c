@@ -96,9 +96,10 @@ static const struct {
   const char *row;
   unsigned needs;
 } rows_needing[] = {
-    {"proc", KT_NEEDS_PROCESS_HANDLES},  {"procend", KT_NEEDS_PROCESS_HANDLES},
-    {"inher", KT_NEEDS_PROCESS_HANDLES}, {"pipe", KT_NEEDS_PROCESS_HANDLES},
-    {"dupx", KT_NEEDS_PROCESS_HANDLES},  {"file", KT_NEEDS_REOPEN},
+    /* These start the conformance program by its name, found in the program's own directory. */
+    {"proc", KT_NEEDS_PROCESS_FACTS},   {"procend", KT_NEEDS_PROCESS_FACTS},
+    {"inher", KT_NEEDS_PROCESS_FACTS},  {"pipe", KT_NEEDS_PROCESS_FACTS},
+    {"dupx", KT_NEEDS_PROCESS_HANDLES}, {"file", KT_NEEDS_REOPEN},
     {"fmap", KT_NEEDS_REOPEN},
 };
 

@@ -1329,7 +1329,7 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "CreateFile, Windows paths, sections of files", files, KT_NEEDS_REOPEN);
   kt_add(s, "GetTempPath and GetTempFileName", temporary_files, 0);
   kt_add(s, "CreateProcess, pipes and standard handles, OpenProcess, TerminateProcess", processes,
-         KT_NEEDS_PROCESS_HANDLES);
+         0);
   kt_add(s, "VirtualAlloc and friends: refusals, the process's own memory, views", virtual_memory,
          KT_NEEDS_REOPEN);
   kt_add(s, "VirtualAlloc and friends from several threads", virtual_memory_threads, 0);

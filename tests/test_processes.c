@@ -840,7 +840,7 @@ static void duplicate_from_a_forked_child(void) {
 #endif
 
 void kt_add_processes(CU_pSuite suite) {
-  kt_add(suite, "exit code and ids", exit_code_and_ids, 0);
+  kt_add(suite, "exit code and ids", exit_code_and_ids, KT_NEEDS_PROCESS_FACTS);
   kt_add(suite, "terminate a running process", terminate_running, 0);
   kt_add_not_wine(suite, "terminate an ended process: 5", terminate_ended, 0,
                   "Wine's TerminateProcess succeeds on an ended process");
@@ -853,18 +853,20 @@ void kt_add_processes(CU_pSuite suite) {
   kt_add(suite, "start errors", start_errors, 0);
   kt_add(suite, "open a process by id", open_by_pid, 0);
   kt_add(suite, "wait for a process with other objects", wait_with_other_objects, 0);
-  kt_add(suite, "programs found as Windows finds them", found_as_windows_finds, 0);
+  kt_add(suite, "programs found as Windows finds them", found_as_windows_finds,
+         KT_NEEDS_PROCESS_FACTS);
   kt_add(suite, "pipes and standard streams", pipes, 0);
   kt_add(suite, "a child's standard streams are our pipes", std_handles_of_a_child, 0);
   kt_add(suite, "a pipe's end inherited by value", pipe_inherited, 0);
   kt_add(suite, "a suspended child holds nothing of ours", suspended_holds_nothing, 0);
-  kt_add(suite, "a handle duplicated from another process", duplicate_from_a_child, 0);
+  kt_add(suite, "a handle duplicated from another process", duplicate_from_a_child,
+         KT_NEEDS_PROCESS_HANDLES);
 #ifdef _WIN32
   kt_add(suite, "a squatted name of a child's handle list is not believed",
          squatted_mirror_not_believed, 0);
 #endif
   kt_add(suite, "a handle duplicated from a fork()ed child",
-         KT_POSIX_ONLY(duplicate_from_a_forked_child), KT_NEEDS_FORK);
+         KT_POSIX_ONLY(duplicate_from_a_forked_child), KT_NEEDS_FORK | KT_NEEDS_PROCESS_HANDLES);
   kt_add(suite, "the application is never searched for", application_not_searched, 0);
   kt_add(suite, "children closed while running are collected",
          KT_POSIX_ONLY(closed_children_collected), KT_NEEDS_FORK);
