@@ -550,8 +550,19 @@ static void guarded_bytes(const char *tmp, char out[KOBJNS__DATA_NAME_MAX]) {
            bits ? bits + 1 : "");
 }
 
-static bool same_file(const struct stat *a, const struct stat *b);
-static bool held_and_named(const char *native, const struct stat *st);
+/* A new file `name` of the directory, made in place (O_EXCL: one creator wins), mode 0600, held
+ * shared: 0 with *fd; -1 when a sweep took it for a dead creator's before our lock (the caller
+ * makes it again); or a status (183 when the name exists). */
+static int create_held(const char *name, int *fd) {
+  *fd = openat(shm_dir_fd, name,
+               O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+  if (*fd < 0) return errno == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(errno);
+  struct stat st;
+  int rc = lock_shared(*fd);
+  if (!rc && (fstat(*fd, &st) < 0 || !held_and_named(name, &st))) rc = -1;
+  if (rc) close(*fd);
+  return rc;
+}
 
 /* Let go of the guard `tmp` of ours (its bytes are named, or gone): removed, then unlocked. */
 static void drop_guard(const char *tmp) {
@@ -574,22 +585,14 @@ static int new_guarded_bytes(const char *native, int *fd, char tmp[KOBJNS__NATIV
   for (int attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
     snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%014llx", root, (long)getpid(),
              (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
-    int g =
-        openat(shm_dir_fd, tmp,
-               O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
-    if (g < 0) {
-      err = errno;
-      continue;
+    int g, rc = create_held(tmp, &g);
+    if (rc < 0 || rc == KOBJNS_ALREADY_EXISTS) continue; /* other bits */
+    if (rc) {
+      tmp[0] = '\0';
+      return rc;
     }
     kobjns__name_record r = {.magic = KOBJNS__NAME_MAGIC, .version = KOBJNS__FORMAT_VERSION};
     guarded_bytes(tmp, r.data);
-    struct stat st;
-    /* A sweep may have taken it for a dead creator's before our lock: made again. */
-    if (lock(g, LOCK_SH | LOCK_NB) < 0 || fstat(g, &st) < 0 || !held_and_named(tmp, &st)) {
-      close(g);
-      err = EEXIST;
-      continue;
-    }
     guard *entry = malloc(sizeof *entry);
     err = !entry                                            ? ENOMEM
           : pwrite(g, &r, sizeof r, 0) != (ssize_t)sizeof r ? (errno ? errno : EIO)
@@ -799,25 +802,15 @@ static int publish_apart(int fd, const char *data, const char *native, int *lock
   struct stat bytes;
   int err = fstat(fd, &bytes) < 0 ? errno : 0;
   for (int attempt = 0; !err && attempt < OPEN_RETRIES; attempt++) {
-    int name =
-        openat(shm_dir_fd, native,
-               O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
-    if (name < 0) {
-      err = errno;
-      break;
+    int name, rc = create_held(native, &name);
+    if (rc < 0) continue; /* removed under us: again */
+    if (rc) {
+      object_discard(fd, data);
+      return rc;
     }
     struct stat st;
-    int rc = lock_shared(name);
-    if (!rc && (fstat(name, &st) < 0 || !held_and_named(native, &st))) rc = -1;
-    if (rc) {
-      close(name);
-      if (rc > 0) {
-        object_discard(fd, data);
-        return rc;
-      }
-      continue; /* removed under us: again */
-    }
-    if (bytes.st_uid != st.st_uid && fchown(name, bytes.st_uid, (gid_t)-1) < 0) err = errno;
+    if (fstat(name, &st) < 0) err = errno;
+    if (!err && bytes.st_uid != st.st_uid && fchown(name, bytes.st_uid, (gid_t)-1) < 0) err = errno;
     if (!err && fchmod(name, name_mode(bytes.st_mode)) < 0) err = errno;
     if (!err && pwrite(name, &r, sizeof r, 0) != (ssize_t)sizeof r) err = errno ? errno : EIO;
     if (!err) {
@@ -825,13 +818,12 @@ static int publish_apart(int fd, const char *data, const char *native, int *lock
       *lock_fd = name;
       return 0;
     }
-    if (held_and_named(native, &st)) unlinkat(shm_dir_fd, native, 0); /* ours, held: no one's */
+    unlinkat(shm_dir_fd, native, 0); /* ours, held and named (create_held): no one's else */
     close(name);
     break;
   }
   object_discard(fd, data);
-  if (!err) return KOBJNS_BUSY;
-  return err == EEXIST ? KOBJNS_ALREADY_EXISTS : kobjns__status_from_errno(err);
+  return err ? kobjns__status_from_errno(err) : KOBJNS_BUSY;
 }
 
 static int object_publish(int fd, const char *tmp, const char *native, int *lock_fd) {
