@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform.h"
 #include "security.h"
 
 #define KOBJNS__MAGIC 0x4A424F4Bu /* "KOBJ" */
@@ -26,8 +27,9 @@
  * 6: a stored thread names its process image (`image`), which exec() ends; 128 pid namespaces
  *    (from 256) keep the page within 4096 bytes.
  * 7: a timer's due time, period and expiries at the end of the sync page.
- * 8: a section of a file (KOBJNS__FLAG_FILE): its file named after the path (backing_len). */
-#define KOBJNS__FORMAT_VERSION 8u
+ * 8: a section of a file (KOBJNS__FLAG_FILE): its file named after the path (backing_len).
+ * 9: the sync page's last KOBJNS__PLAT_SLEEPERS_SIZE bytes are the platform's (its sleepers). */
+#define KOBJNS__FORMAT_VERSION 9u
 #define KOBJNS__HEADER_VERSION KOBJNS__FORMAT_VERSION
 #define KOBJNS__FLAG_READ_ONLY 0x1u
 #define KOBJNS__FLAG_EXECUTABLE 0x2u /* a section created with an execute protection */
@@ -126,6 +128,10 @@ typedef struct kobjns__stored_thread {
  * but is reserved for that slot, so nobody else (the releaser included) can take it, until the
  * waiter consumes it or gives it back (it took another object, or it is found dead). */
 #define KOBJNS__SYNC_SLOTS 32
+
+/* The state is one page on every system; its end is the platform's (platform.h). */
+#define KOBJNS__SYNC_STATE_SIZE KOBJNS__PLAT_SHARED_PAGE /* bytes after the header */
+#define KOBJNS__SYNC_SLEEPERS_AT (KOBJNS__SYNC_STATE_SIZE - KOBJNS__PLAT_SLEEPERS_SIZE)
 enum kobjns__slot_state {
   KOBJNS__SLOT_FREE = 0,
   KOBJNS__SLOT_WAITING = 1,
@@ -188,9 +194,11 @@ typedef struct kobjns__sync_state {
   uint32_t expiries;
   uint32_t settings;
   uint32_t reserved;
+  uint8_t unused[KOBJNS__SYNC_SLEEPERS_AT - 3216];
+  /* The platform's own (platform.h, kobjns__plat_shared_page): who sleeps on which word of the
+   * page, where the system's sleep is not keyed by the word itself (the generic platform). */
+  _Alignas(8) uint8_t platform[KOBJNS__PLAT_SLEEPERS_SIZE];
 } kobjns__sync_state;
-
-#define KOBJNS__SYNC_STATE_SIZE 4096u /* bytes after the header: one page on every system */
 
 /* The layouts, field by field: the same on i386, x86-64 and every LP64 or ILP32 ABI. */
 #define KOBJNS__AT(type, field, at)                                                                \
@@ -255,6 +263,8 @@ KOBJNS__AT(kobjns__sync_state, period_ms, 3200);
 KOBJNS__AT(kobjns__sync_state, expiries, 3204);
 KOBJNS__AT(kobjns__sync_state, settings, 3208);
 KOBJNS__AT(kobjns__sync_state, reserved, 3212);
+KOBJNS__AT(kobjns__sync_state, unused, 3216);
+KOBJNS__AT(kobjns__sync_state, platform, 3584);
 KOBJNS__AT(kobjns__sync_slot, state, 0);
 KOBJNS__AT(kobjns__sync_slot, grant, 4);
 KOBJNS__AT(kobjns__sync_slot, ticket, 8);
@@ -266,8 +276,7 @@ KOBJNS__AT(kobjns__sync_slot, reserved, 28);
 KOBJNS__AT(kobjns__sync_slot, who, 32);
 _Static_assert(sizeof(kobjns__sync_slot) == 64, "a waiter slot is 64 bytes");
 _Static_assert(KOBJNS__SYNC_SLOTS <= 32, "in_use has a bit per slot");
-_Static_assert(sizeof(kobjns__sync_state) == 3216, "the sync state is 3216 bytes");
-_Static_assert(sizeof(kobjns__sync_state) <= KOBJNS__SYNC_STATE_SIZE, "the state fits its page");
+_Static_assert(sizeof(kobjns__sync_state) == KOBJNS__SYNC_STATE_SIZE, "the state is its page");
 #undef KOBJNS__AT
 
 #endif

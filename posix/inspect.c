@@ -407,7 +407,9 @@ static int open_for_reading(const char *name, int *fd, struct stat *st) {
 
 typedef int (*visit_fn)(describer *ds, const char *name, const char *rest, void *state);
 
-static int walk(describer *ds, visit_fn visit, void *state) {
+/* Every entry of the tree to `visit`; with `sweep_platform`, the platform's own files of the
+ * directory are swept on the way (`dry_run`: judged only). */
+static int walk(describer *ds, visit_fn visit, void *state, bool sweep_platform, bool dry_run) {
   int dir = openat(kobjns__shm_dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
   if (!d) {
@@ -421,6 +423,8 @@ static int walk(describer *ds, visit_fn visit, void *state) {
   for (struct dirent *e; !rc && (e = readdir(d));)
     if (!strncmp(e->d_name, prefix, prefix_len))
       rc = visit(ds, e->d_name, e->d_name + prefix_len, state);
+    else if (sweep_platform)
+      (void)kobjns__plat_sweep_file(dir, e->d_name, dry_run);
   closedir(d);
   return rc;
 }
@@ -449,7 +453,7 @@ static int object_list(kobjns_object_fn fn, void *arg) {
   int rc = describer_init(&ds);
   if (rc) return rc;
   callback cb = {.fn = fn, .arg = arg};
-  rc = walk(&ds, list_one, &cb);
+  rc = walk(&ds, list_one, &cb, false, false);
   describer_free(&ds);
   return rc;
 }
@@ -547,7 +551,7 @@ static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed
   int rc = describer_init(&ds);
   if (rc) return rc;
   callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed};
-  rc = walk(&ds, sweep_one, &cb);
+  rc = walk(&ds, sweep_one, &cb, true, dry_run);
   describer_free(&ds);
   return rc;
 }
@@ -601,6 +605,8 @@ void kobjns__reclaim_step(void) {
       for (int n = 0; n < RECLAIM_BATCH && (e = readdir(d)); n++)
         if (!strncmp(e->d_name, prefix, prefix_len))
           (void)sweep_one(NULL, e->d_name, e->d_name + prefix_len, &cb);
+        else /* what the platform's threads of ended processes left (wake-up sockets) */
+          (void)kobjns__plat_sweep_file(dir, e->d_name, false);
       reclaim_at = e ? telldir(d) : 0; /* at the end: the next step starts again */
       closedir(d);
     }

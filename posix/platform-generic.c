@@ -7,6 +7,8 @@
  * the linux and generic platforms do it, and what macOS and FreeBSD would use instead. */
 #include "platform.h"
 
+#include "ptrmap.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -225,11 +230,30 @@ static uint64_t mark_image(void) {
 }
 
 static void threads_in_child(void);
-static void image_before_fork(void) { pthread_mutex_lock(&image_lock); }
-static void image_in_parent(void) { pthread_mutex_unlock(&image_lock); }
+static void channels_in_child(void);
+static void channels_release(void);
+static pthread_mutex_t channels_lock;
+static pthread_rwlock_t pages_lock;
+/* The locks of this file, taken in one order (the image's, the sockets', the pages') before a
+ * fork and let go in both processes after it. */
+static void image_before_fork(void) {
+  pthread_mutex_lock(&image_lock);
+  pthread_mutex_lock(&channels_lock);
+  pthread_rwlock_wrlock(&pages_lock);
+}
+static void image_in_parent(void) {
+  pthread_rwlock_unlock(&pages_lock);
+  pthread_mutex_unlock(&channels_lock);
+  pthread_mutex_unlock(&image_lock);
+}
 /* The child has the descriptor but none of our locks: it takes its own. */
 static void image_in_child(void) {
+  /* Made anew: a read lock that another thread waited for at the fork would count that thread,
+   * which the child does not have, among its readers once unlocked. */
+  pages_lock = (pthread_rwlock_t)PTHREAD_RWLOCK_INITIALIZER;
+  pthread_mutex_unlock(&channels_lock);
   threads_in_child();
+  channels_in_child();
   __atomic_store_n(&own_slot, 0, __ATOMIC_RELAXED);
   uint64_t mark = image_fd >= 0 ? mark_image() : 0; /* else marked on the next first use */
   __atomic_store_n(&image, mark, __ATOMIC_RELAXED);
@@ -274,6 +298,7 @@ enum kobjns__plat_liveness kobjns__plat_image_liveness(uint64_t mark) {
 }
 
 void kobjns__plat_image_release(void) {
+  channels_release();
   pthread_mutex_lock(&image_lock);
   if (image_fd >= 0) close(image_fd);
   image_fd = -1;
@@ -541,16 +566,260 @@ int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[],
   return 0;
 }
 
-/* --- sleeping on shared words: bounded polling -------------------------------------------------
- * POSIX has no way to sleep on a word that another process changes: process-shared condition
- * variables need a mutex that a killed process leaves locked (robust mutexes are not on macOS) and
- * have ABI-dependent layouts (a 32-bit and a 64-bit process could not share them). So a waiter
- * looks again after a pause that grows from POLL_MIN_NS to POLL_MAX_NS while the same words stay
- * unchanged: a wake is seen within POLL_MAX_NS, at a cost bench/ measures (the "wake latency"
- * rows). A port replaces this with its system's own (docs/posix-backend.md). */
+/* --- sleeping on shared words: a socket per sleeping thread ------------------------------------
+ * POSIX has no sleep on a word that another process changes: process-shared condition variables
+ * need a mutex that a killed process leaves locked (robust mutexes are not on macOS), and their
+ * layouts depend on the ABI (a 32-bit and a 64-bit process could not share them). So a thread
+ * sleeps in poll(2) on a datagram socket of its own, bound to a name of the object directory
+ * ("kobjns-wake-<8 hex random>"), after writing down which word it sleeps on and its socket: in
+ * the platform's bytes of the word's shared page (kobjns__plat_shared_page), or for a word of the
+ * process's own in a table of the process. A waker, once it has changed the word, reads those
+ * entries and sends each sleeper of the word a byte. Both sides write, then read, sequentially
+ * consistent: either the sleeper sees the new value or the waker sees the entry.
+ *
+ * Every entry is a hint that can only wake too often: a forged one sends a byte to some other
+ * socket, and a lost one (any user of a page may write anything there) costs a sleep of at most
+ * SLEEP_MAX_MS, after which the sleeper looks again. Without a socket (a directory that refuses
+ * one, a path too long for sun_path) or a free entry, a sleeper polls with pauses from POLL_MIN_NS
+ * to POLL_MAX_NS: the bounded fallback. A thread's socket goes with the thread, its process's with
+ * the library's unload; a killed process's is refused its bytes (ECONNREFUSED) and the sweep
+ * removes it (kobjns__plat_sweep_file). */
 
+#define WAKE_PREFIX "kobjns-wake-"
+#define SLEEP_MAX_MS 250
 #define POLL_MIN_NS 20000L
 #define POLL_MAX_NS 1000000L
+
+/* Who sleeps on which word: `socket` its socket's random bits (0: free), claimed first, then
+ * `word`: a shared page's word's offset + 1, or a key of the process's own word. */
+typedef struct sleeper {
+  uint32_t socket;
+  uint32_t word;
+} sleeper;
+#define PAGE_SLEEPERS (KOBJNS__PLAT_SLEEPERS_SIZE / sizeof(sleeper))
+#define OWN_SLEEPERS 128
+_Static_assert(sizeof(sleeper) == 8, "a sleeper is 8 bytes on every ABI");
+_Static_assert(KOBJNS__PLAT_SLEEPERS_SIZE % sizeof(sleeper) == 0, "the bytes hold whole entries");
+
+static sleeper own_sleepers[OWN_SLEEPERS];
+
+/* The shared pages this process maps (kobjns__plat_shared_page). */
+static pthread_rwlock_t pages_lock = PTHREAD_RWLOCK_INITIALIZER;
+static kobjns__ptrmap pages;
+
+void kobjns__plat_shared_page(void *page, bool mapped) {
+  pthread_rwlock_wrlock(&pages_lock);
+  if (mapped) {
+    (void)kobjns__ptrmap_add(&pages, page, 1); /* no memory: its words' sleepers poll */
+  } else {
+    (void)kobjns__ptrmap_remove(&pages, page, NULL);
+    kobjns__ptrmap_release(&pages); /* the last one: nothing kept (unload) */
+  }
+  pthread_rwlock_unlock(&pages_lock);
+}
+
+/* The entries of `word`'s sleepers (*count of them) and its key there; NULL when the word is in a
+ * shared page this process could not note (then it is polled). */
+static sleeper *sleepers_of(const uint32_t *word, uint32_t *key, size_t *count) {
+  uintptr_t at = (uintptr_t)word, page = at & ~(uintptr_t)(KOBJNS__PLAT_SHARED_PAGE - 1);
+  pthread_rwlock_rdlock(&pages_lock);
+  bool shared = kobjns__ptrmap_find(&pages, (const void *)page) != NULL;
+  pthread_rwlock_unlock(&pages_lock);
+  if (shared) {
+    *key = (uint32_t)(at - page) + 1;
+    *count = PAGE_SLEEPERS;
+    return (sleeper *)(page + KOBJNS__PLAT_SHARED_PAGE - KOBJNS__PLAT_SLEEPERS_SIZE);
+  }
+  uint64_t h = (uint64_t)at * UINT64_C(0x9E3779B97F4A7C15);
+  *key = (uint32_t)(h >> 32) | 1; /* never 0 (free); two words sharing one wake each other */
+  *count = OWN_SLEEPERS;
+  return own_sleepers;
+}
+
+/* A socket's name: false when it does not fit sun_path. */
+static bool socket_address(uint32_t bits, struct sockaddr_un *a, socklen_t *len) {
+  *a = (struct sockaddr_un){.sun_family = AF_UNIX};
+  int n = snprintf(a->sun_path, sizeof a->sun_path, "%s/" WAKE_PREFIX "%08x", KOBJNS_OBJECT_DIR,
+                   (unsigned)bits);
+  if (n < 0 || (size_t)n >= sizeof a->sun_path) return false;
+  *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+  return true;
+}
+
+static bool set_flags(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
+
+/* --- the sockets of this process's threads ---- */
+
+typedef struct channel {
+  uint32_t bits;
+  int fd;
+} channel;
+static pthread_mutex_t channels_lock = PTHREAD_MUTEX_INITIALIZER;
+static channel *channels; /* this process's, for the unload (and the threads' ends) */
+static size_t channels_count, channels_cap;
+static pthread_key_t channel_key;
+static pthread_once_t channel_once = PTHREAD_ONCE_INIT;
+static _Thread_local uint32_t own_bits; /* 0: none yet */
+static _Thread_local int own_socket = -1;
+static _Thread_local pid_t own_socket_pid;    /* a fork()ed child's thread makes its own */
+static _Thread_local time_t own_socket_retry; /* after a failure, when to try again */
+
+static void unlink_socket(uint32_t bits) {
+  struct sockaddr_un a;
+  socklen_t len;
+  if (socket_address(bits, &a, &len)) (void)unlink(a.sun_path);
+}
+
+/* A thread's end: its socket and name go. */
+static void channel_ended(void *arg) {
+  uint32_t bits = (uint32_t)(uintptr_t)arg;
+  pthread_mutex_lock(&channels_lock);
+  for (size_t i = 0; i < channels_count; i++)
+    if (channels[i].bits == bits) {
+      unlink_socket(bits);
+      close(channels[i].fd);
+      channels[i] = channels[--channels_count];
+      break;
+    }
+  pthread_mutex_unlock(&channels_lock);
+}
+
+static void make_channel_key(void) { (void)pthread_key_create(&channel_key, channel_ended); }
+
+/* A fork()ed child: the sockets are its parent's threads' (its copies of them close). */
+static void channels_in_child(void) {
+  for (size_t i = 0; i < channels_count; i++) close(channels[i].fd);
+  channels_count = 0;
+  own_socket = -1, own_bits = 0;
+}
+
+/* The calling thread's socket, made on its first sleep: its descriptor, or -1. */
+static int own_channel(void) {
+  pid_t pid = getpid();
+  if (own_socket >= 0 && own_socket_pid == pid) return own_socket;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (own_socket_pid == pid && now.tv_sec < own_socket_retry)
+    return -1; /* it failed (no descriptor left, say): this thread polls for a while */
+  own_socket_pid = pid;
+  own_socket_retry = now.tv_sec + 1;
+  pthread_once(&channel_once, make_channel_key);
+  int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (fd < 0) return -1;
+  uint32_t bits = 0;
+  struct sockaddr_un a;
+  socklen_t len;
+  for (int attempt = 0; attempt < 8 && !bits; attempt++) {
+    uint32_t b = (uint32_t)random_bits();
+    if (!b || !socket_address(b, &a, &len)) break;
+    if (bind(fd, (struct sockaddr *)&a, len) == 0)
+      bits = b;
+    else if (errno != EADDRINUSE)
+      break;
+  }
+  /* Whoever may change a word we sleep on may wake us: a wake is only a hint. */
+  if (!bits || chmod(a.sun_path, 0666) < 0 || !set_flags(fd)) {
+    if (bits) (void)unlink(a.sun_path);
+    close(fd);
+    return -1;
+  }
+  pthread_mutex_lock(&channels_lock);
+  if (channels_count == channels_cap) {
+    size_t cap = channels_cap ? channels_cap * 2 : 16;
+    channel *grown = realloc(channels, cap * sizeof *grown);
+    if (grown) channels = grown, channels_cap = cap;
+  }
+  bool listed = channels_count < channels_cap;
+  if (listed) channels[channels_count++] = (channel){bits, fd};
+  pthread_mutex_unlock(&channels_lock);
+  if (!listed || pthread_setspecific(channel_key, (void *)(uintptr_t)bits) != 0) {
+    if (listed)
+      channel_ended((void *)(uintptr_t)bits);
+    else
+      (void)unlink(a.sun_path), close(fd);
+    return -1;
+  }
+  own_bits = bits;
+  return own_socket = fd;
+}
+
+/* The unload: every name of ours goes (a thread still asleep wakes by its time limit). */
+static void channels_release(void) {
+  pthread_mutex_lock(&channels_lock);
+  for (size_t i = 0; i < channels_count; i++) unlink_socket(channels[i].bits);
+  pthread_mutex_unlock(&channels_lock);
+}
+
+/* --- waking ---- */
+
+/* A byte to socket `bits`: false when nobody has it any more (its thread or process ended). Sent
+ * from the calling thread's own socket where it has one, else from one made for the call: a
+ * socket kept for the process would be a descriptor that its first wake takes for good (and
+ * that a process out of descriptors could never make). */
+static bool send_wake(uint32_t bits) {
+  struct sockaddr_un a;
+  socklen_t len;
+  if (!socket_address(bits, &a, &len)) return true;
+  bool own = own_socket >= 0 && own_socket_pid == getpid();
+  int fd = own ? own_socket : socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (fd < 0) return true; /* cannot tell */
+  char byte = 0;
+  bool gone = false;
+  if (!own) (void)fcntl(fd, F_SETFL, O_NONBLOCK);
+  if (sendto(fd, &byte, 1, 0, (struct sockaddr *)&a, len) < 0)
+    gone = errno == ECONNREFUSED || errno == ENOENT; /* EAGAIN: a full queue: it is awake */
+  if (!own) close(fd);
+  return !gone;
+}
+
+void kobjns__plat_wake(uint32_t *word, int count) {
+  (void)count; /* every sleeper of the word looks again */
+  uint32_t key;
+  size_t n;
+  sleeper *table = sleepers_of(word, &key, &n);
+  for (size_t i = 0; i < n; i++) {
+    if (__atomic_load_n(&table[i].word, __ATOMIC_SEQ_CST) != key) continue;
+    uint32_t bits = __atomic_load_n(&table[i].socket, __ATOMIC_ACQUIRE);
+    if (bits && !send_wake(bits)) /* a killed sleeper's entry: free again */
+      __atomic_compare_exchange_n(&table[i].socket, &bits, 0, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_RELAXED);
+  }
+}
+
+/* --- sleeping ---- */
+
+/* An entry of `table` for our socket `bits` on word `key`, or NULL when all are taken (those of
+ * sleepers that are gone are freed on the way). */
+static sleeper *claim(sleeper *table, size_t n, uint32_t key, uint32_t bits) {
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < n; i++) {
+      uint32_t held = __atomic_load_n(&table[i].socket, __ATOMIC_RELAXED);
+      if (held && (pass == 0 || send_wake(held))) continue;
+      if (__atomic_compare_exchange_n(&table[i].socket, &held, bits, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_RELAXED)) {
+        __atomic_store_n(&table[i].word, key, __ATOMIC_SEQ_CST);
+        return &table[i];
+      }
+    }
+  return NULL;
+}
+
+static void unclaim(sleeper *e) {
+  __atomic_store_n(&e->word, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&e->socket, 0, __ATOMIC_RELEASE);
+}
+
+static long long ns_until(const struct timespec *deadline) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)(deadline->tv_sec - now.tv_sec) * 1000000000LL +
+         (deadline->tv_nsec - now.tv_nsec);
+}
+
+/* The fallback: a pause that grows while the same words stay unchanged. */
 static _Thread_local const uint32_t *poll_word;
 static _Thread_local long poll_pause_ns;
 
@@ -561,10 +830,7 @@ static void poll_pause(const uint32_t *first, const struct timespec *deadline) {
   }
   struct timespec pause = {0, poll_pause_ns};
   if (deadline) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long long left = (long long)(deadline->tv_sec - now.tv_sec) * 1000000000LL +
-                     (deadline->tv_nsec - now.tv_nsec);
+    long long left = ns_until(deadline);
     if (left <= 0) return;
     if (left < pause.tv_nsec) pause.tv_nsec = (long)left;
   }
@@ -572,25 +838,72 @@ static void poll_pause(const uint32_t *first, const struct timespec *deadline) {
   poll_pause_ns = poll_pause_ns * 2 > POLL_MAX_NS ? POLL_MAX_NS : poll_pause_ns * 2;
 }
 
-void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
-  if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != value) {
-    poll_pause_ns = 0; /* it changed: the next wait starts short again */
-    return;
-  }
-  poll_pause(word, deadline);
+static void drain(int fd) {
+  char buf[64];
+  while (recv(fd, buf, sizeof buf, 0) > 0) continue;
 }
 
-void kobjns__plat_wake(uint32_t *word, int count) { (void)word, (void)count; }
+/* Sleep while every words[i] == values[i], until `deadline`: in poll(2) on our socket with an
+ * entry for each word, else by the fallback. */
+static void sleep_on(uint32_t *const *words, const uint32_t *values, size_t count,
+                     const struct timespec *deadline) {
+  sleeper *entries[KOBJNS__PLAT_WAIT_WORDS];
+  size_t noted = 0;
+  int fd = own_channel();
+  if (fd >= 0)
+    for (; noted < count; noted++) {
+      uint32_t key;
+      size_t n;
+      sleeper *table = sleepers_of(words[noted], &key, &n);
+      if (!(entries[noted] = claim(table, n, key, own_bits))) break;
+    }
+  bool changed = false;
+  for (size_t i = 0; i < count && !changed; i++)
+    changed = __atomic_load_n(words[i], __ATOMIC_SEQ_CST) != values[i];
+  if (changed) {
+    poll_pause_ns = 0; /* the next fallback starts short again */
+  } else if (noted < count) {
+    poll_pause(words[0], deadline);
+  } else {
+    long long ns = deadline ? ns_until(deadline) : (long long)SLEEP_MAX_MS * 1000000;
+    if (ns > 0) {
+      long long ms = (ns + 999999) / 1000000;
+      struct pollfd p = {.fd = fd, .events = POLLIN};
+      int cancel;
+      /* No cancellation inside: the entries must be given back (the linux platform's sleep is
+       * no cancellation point either). */
+      pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+      if (poll(&p, 1, ms > SLEEP_MAX_MS ? SLEEP_MAX_MS : (int)ms) > 0) drain(fd);
+      pthread_setcancelstate(cancel, NULL);
+    }
+  }
+  while (noted) unclaim(entries[--noted]);
+}
+
+void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
+  sleep_on(&word, &value, 1, deadline);
+}
 
 void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
                            const struct timespec *deadline, const struct timespec *fallback) {
-  (void)fallback; /* every word is looked at: no fallback needed */
-  for (size_t i = 0; i < count; i++)
-    if (__atomic_load_n(words[i], __ATOMIC_ACQUIRE) != values[i]) {
-      poll_pause_ns = 0;
-      return;
-    }
-  poll_pause(count ? words[0] : NULL, deadline);
+  (void)fallback; /* every word can wake it */
+  if (count > KOBJNS__PLAT_WAIT_WORDS) count = KOBJNS__PLAT_WAIT_WORDS;
+  sleep_on(words, values, count, deadline);
+}
+
+/* A socket of the directory that nobody has any more. */
+int kobjns__plat_sweep_file(int dir, const char *name, bool dry_run) {
+  unsigned bits;
+  char end;
+  if (strncmp(name, WAKE_PREFIX, strlen(WAKE_PREFIX)) ||
+      sscanf(name + strlen(WAKE_PREFIX), "%8x%c", &bits, &end) != 1 || !bits)
+    return 0;
+  struct stat st;
+  if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode) ||
+      send_wake((uint32_t)bits))
+    return 0;
+  if (st.st_uid != geteuid() && geteuid() != 0) return -1;
+  return dry_run || unlinkat(dir, name, 0) == 0 ? 1 : 0;
 }
 
 /* --- identity --------------------------------------------------------------------------------- */

@@ -397,6 +397,10 @@ static struct __kernel_timespec kernel_time(const struct timespec *t) {
   return (struct __kernel_timespec){.tv_sec = t->tv_sec, .tv_nsec = t->tv_nsec};
 }
 
+/* Futexes of shared mappings are keyed by the kernel (the file and the offset): the platform's
+ * bytes of a shared page stay unused. */
+void kobjns__plat_shared_page(void *page, bool mapped) { (void)page, (void)mapped; }
+
 void kobjns__plat_wait(uint32_t *word, uint32_t value, const struct timespec *deadline) {
 #ifdef SYS_futex_time64 /* a 32-bit system: 64-bit time where the kernel has it (5.1) */
   struct __kernel_timespec k;
@@ -454,6 +458,12 @@ void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_
      * back by `fallback` to look at the others. */
     kobjns__plat_wait(words[0], values[0], fallback);
   }
+}
+
+/* The linux platform leaves no file of its own in the object directory. */
+int kobjns__plat_sweep_file(int dir, const char *name, bool dry_run) {
+  (void)dir, (void)name, (void)dry_run;
+  return 0;
 }
 
 /* --- identity --------------------------------------------------------------------------------- */

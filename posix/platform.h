@@ -12,8 +12,9 @@
  * - Liveness never guesses: a question about another thread or process is answered ALIVE, GONE
  *   or UNKNOWN, and whatever the process cannot see (a hidden /proc, another pid namespace, a
  *   missing facility) is UNKNOWN, which callers treat as alive.
- * - Nothing here keeps per-object state; per-process state is set up on first use and safe to
- *   use from any thread. */
+ * - Nothing here keeps per-object state beyond the shared pages it is told of
+ *   (kobjns__plat_shared_page); per-process state is set up on first use and safe to use from any
+ *   thread. */
 #ifndef KOBJNS_POSIX_PLATFORM_H
 #define KOBJNS_POSIX_PLATFORM_H
 
@@ -194,6 +195,16 @@ int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[],
 
 /* --- sleeping on shared words ----------------------------------------------------------------- */
 
+/* Bytes at the end of every page of shared words that belong to the platform: zero when the page
+ * is made, and the same offsets in every process (format.h keeps them in the sync page). */
+#define KOBJNS__PLAT_SLEEPERS_SIZE 512
+#define KOBJNS__PLAT_SHARED_PAGE 4096 /* bytes: the same on every system (a sync page) */
+/* A page of shared words (KOBJNS__PLAT_SHARED_PAGE bytes at `page`, aligned to them, mapped shared,
+ * its last KOBJNS__PLAT_SLEEPERS_SIZE bytes the platform's) is mapped (`mapped`, after mmap) or is
+ * about to be unmapped (!mapped): sleepers on its words and their wakers, in any process, meet
+ * there. A word in no such page is the process's own. Linux: nothing (futexes find each other by
+ * the word's file and offset). */
+void kobjns__plat_shared_page(void *page, bool mapped);
 /* Sleep while *word == value, until `deadline` (CLOCK_MONOTONIC, absolute; NULL: none), woken by
  * kobjns__plat_wake from any process that maps the word. May return early (a signal, a spurious
  * wake): callers look again. Linux: futex(FUTEX_WAIT_BITSET), shared (not private). */
@@ -210,6 +221,12 @@ void kobjns__plat_wake(uint32_t *word, int count);
  * to notice, never blind. */
 void kobjns__plat_wait_any(uint32_t *const *words, const uint32_t *values, size_t count,
                            const struct timespec *deadline, const struct timespec *fallback);
+
+/* Whether `name`, an entry of the object directory outside every tree, is a file of the
+ * platform's own that a process which ended left (a sleeping thread's wake-up socket): then
+ * removed unless `dry_run`. 1 removed (or would be), 0 not such a file or still in use, -1 one
+ * that another user's process left, which the sticky directory keeps. Linux: 0 (none). */
+int kobjns__plat_sweep_file(int dir, const char *name, bool dry_run);
 
 /* --- identity --------------------------------------------------------------------------------- */
 

@@ -267,7 +267,10 @@ static int map_get(int fd, const struct stat *st, uint32_t header_size, sync_map
       rc = kobjns__status_from_errno(errno);
     } else {
       *m = (sync_map){.dev = st->st_dev, .ino = st->st_ino, .state = p, .handles = 1};
-      if ((rc = map_add(m))) munmap(p, STATE_SIZE);
+      if ((rc = map_add(m)))
+        munmap(p, STATE_SIZE);
+      else
+        kobjns__plat_shared_page(p, true);
     }
     if (rc) {
       free(m);
@@ -283,6 +286,7 @@ static void map_put(sync_map *m) {
   pthread_mutex_lock(&maps_lock);
   if (--m->handles == 0) {
     map_remove(m);
+    kobjns__plat_shared_page(m->state, false);
     munmap(m->state, STATE_SIZE);
     free(m);
   }

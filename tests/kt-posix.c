@@ -59,12 +59,12 @@ const char *kt_platform_limit(unsigned needs) {
     return "objects are apart from their names on the generic platform (a name file, and a shm "
            "object its record names): a test that forges or rewrites one object file does not "
            "apply (the apart layout's own plants: security suite)";
-  if (needs & KT_NEEDS_KERNEL_SLEEP)
-    return "the generic platform's waiters poll with pauses: none sleeps in a kernel wait";
   if (needs & KT_NEEDS_KERNEL_IDS)
     return "the generic platform's thread ids are its own (a process slot and an index), without "
            "start times or pid namespaces: the linux platform's liveness rows do not apply";
 #else
+  if (needs & KT_NEEDS_WAKE_SOCKETS)
+    return "the linux platform's sleepers sleep in futexes: no wake-up sockets";
   if (needs & KT_NEEDS_APART)
     return "the linux platform keeps an object in one file (objects are apart from their names "
            "on the generic platform)";

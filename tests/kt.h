@@ -76,8 +76,10 @@ enum {
   KT_NEEDS_APART = 4096,          /* objects apart from their names (the generic platform) */
   KT_NEEDS_KERNEL_IDS = 8192,     /* thread ids are the kernel's, with start times and pid
                                      namespaces (/proc): the linux platform's liveness */
-  KT_NEEDS_PROCESS_FACTS = 16384  /* a started process's first thread id, the program's own
+  KT_NEEDS_PROCESS_FACTS = 16384, /* a started process's first thread id, the program's own
                                      directory (/proc/self/exe) */
+  KT_NEEDS_WAKE_SOCKETS = 32768   /* sleepers wake by sockets of the object directory (the
+                                     generic platform) */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -531,7 +535,85 @@ static void a_sweep_never_removes_a_name_given_again(void) {
   kobjns_ctx_free(ctx);
 }
 
+/* --- the generic platform's wake-up sockets -----------------------------------------------------
+ */
+
+#define WAKE_SOCKETS 64
+typedef struct sockets {
+  char names[WAKE_SOCKETS][32];
+  size_t count;
+} sockets;
+
+static sockets wake_sockets(void) {
+  sockets s = {.count = 0};
+  DIR *d = opendir(kobjns__plat_shm_path());
+  for (struct dirent *e; d && (e = readdir(d)) && s.count < WAKE_SOCKETS;)
+    if (!strncmp(e->d_name, "kobjns-wake-", 12) && strlen(e->d_name) < sizeof s.names[0])
+      strcpy(s.names[s.count++], e->d_name);
+  if (d) closedir(d);
+  return s;
+}
+
+static bool listed(const sockets *s, const char *name) {
+  for (size_t i = 0; i < s->count; i++)
+    if (!strcmp(s->names[i], name)) return true;
+  return false;
+}
+
+/* Whether socket `name` of the object directory refuses a byte: nobody has it. */
+static bool refused(const char *name) {
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof a.sun_path, "%s/%s", kobjns__plat_shm_path(), name);
+  int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+  char byte = 0;
+  bool no = fd >= 0 && sendto(fd, &byte, 1, 0, (struct sockaddr *)&a, sizeof a) < 0 &&
+            errno == ECONNREFUSED;
+  if (fd >= 0) close(fd);
+  return no;
+}
+
+/* A sleeper sleeps in poll(2) on a socket of the object directory (posix/platform-generic.c): a
+ * killed one leaves its socket, which the sweep removes, and its entry in the object's page,
+ * which keeps no later sleeper from being woken. */
+static void a_killed_sleepers_socket_is_swept(void) {
+  const char *name = kt_name("wakesweep");
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 0, 0, NULL, &e));
+  sockets before = wake_sockets();
+  kt_proc sleeper, next;
+  CU_ASSERT_FATAL(kt_spawn(&sleeper, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&sleeper, NULL, 0, "eventopen %s " SYNC, name), 0);
+  kt_send(&sleeper, "wait inf");
+  sockets asleep = wake_sockets();
+  for (int i = 0; i < 400 && asleep.count <= before.count; i++) {
+    kt_pause_ms(5);
+    asleep = wake_sockets();
+  }
+  kt_kill(&sleeper);
+  size_t dead = 0;
+  for (size_t i = 0; i < asleep.count; i++)
+    dead += !listed(&before, asleep.names[i]) && refused(asleep.names[i]);
+  CU_ASSERT(dead >= 1); /* the sleeper's, refused once it was killed */
+  KT_OK(kobjns_cleanup(NULL));
+  sockets after = wake_sockets();
+  for (size_t i = 0; i < after.count; i++)
+    if (!listed(&before, after.names[i]) && refused(after.names[i])) {
+      fprintf(stderr, "\n  left after the sweep: %s\n", after.names[i]);
+      CU_FAIL("a dead sleeper's socket was left");
+    }
+  CU_ASSERT_FATAL(kt_spawn(&next, kt_runner_session(), -1));
+  KT_STATUS(kt_cmd(&next, NULL, 0, "eventopen %s " SYNC, name), 0);
+  kt_send(&next, "wait 20000");
+  kt_pause_ms(100);
+  KT_OK(kobjns_event_set(e));
+  KT_STATUS(kt_recv(&next, NULL, 0), 0);
+  CU_ASSERT_EQUAL(kt_wait(&next), 0);
+  KT_OK(kobjns_sync_close(e));
+}
+
 void kt_add_platform(CU_pSuite suite) {
+  kt_add(suite, "a killed sleeper's wake-up socket is swept; its entry keeps no sleeper asleep",
+         a_killed_sleepers_socket_is_swept, KT_NEEDS_FORK | KT_NEEDS_WAKE_SOCKETS);
   kt_add(suite, "a sweep never removes a name given to a new object since its first look",
          a_sweep_never_removes_a_name_given_again, KT_NEEDS_SHM_FILES);
   const char *hidden = kt_is_root() && !kt_can_hide_proc()

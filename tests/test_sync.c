@@ -866,8 +866,9 @@ static void tight_hand_off_loses_no_wake_up(void) {
 #endif
 #endif
 
-/* Whether process `pid` (one thread) sleeps in a futex wait (/proc's syscall file). */
-static bool asleep_in_futex(long pid) {
+/* Whether process `pid` (one thread) sleeps in its platform's wait (/proc's syscall file): a
+ * futex wait, or on the generic platform poll(2) on its wake-up socket. */
+static bool asleep_in_kernel(long pid) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%ld/task/%ld/syscall", pid, pid);
   FILE *f = fopen(path, "r");
@@ -875,6 +876,15 @@ static bool asleep_in_futex(long pid) {
   unsigned long addr = 0, op = 0;
   int n = f ? fscanf(f, "%ld %lx %lx", &nr, &addr, &op) : 0;
   if (f) fclose(f);
+#ifdef KT_PLATFORM_GENERIC
+#ifdef SYS_poll
+  if (n >= 1 && nr == SYS_poll) return true;
+#endif
+#ifdef SYS_ppoll
+  if (n >= 1 && nr == SYS_ppoll) return true;
+#endif
+  return false;
+#endif
 #ifdef SYS_futex_waitv
   if (n >= 1 && nr == SYS_futex_waitv) return true;
 #endif
@@ -891,7 +901,7 @@ static void stop_asleep(kt_proc *p) {
     kill((pid_t)p->pid, SIGSTOP);
     int st = 0;
     if (waitpid((pid_t)p->pid, &st, WUNTRACED) != (pid_t)p->pid || !WIFSTOPPED(st)) break;
-    if (asleep_in_futex(p->pid)) return;
+    if (asleep_in_kernel(p->pid)) return;
     kill((pid_t)p->pid, SIGCONT);
     kt_pause_ms(1);
   }
