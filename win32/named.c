@@ -71,6 +71,9 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
   free(wname);
   if (!h) {
+    /* A named create refused access met an existing object whose descriptor said no (Windows
+     * checks no other right here: the privilege rule is the core's, decided before). */
+    if (error == ERROR_ACCESS_DENIED && a->name) facts->denial = KOBJNS_DENIAL_DESCRIPTOR;
     /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses
      * (8, or 1450 "no system resources"). */
     rc = kobjns__status_from_win32(error);
