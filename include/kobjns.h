@@ -264,14 +264,18 @@ KOBJNS_API void kobjns_ctx_free(kobjns_ctx *ctx);
 KOBJNS_DEPRECATED("kobjns_ctx_session")
 KOBJNS_API int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session);
 
-/* --- sections ---------------------------------------------------------------------------- */
+/* --- sections ----------------------------------------------------------------------------
+ * Threads: every function of this part may be called from any thread, with the same handle in
+ * several threads at once too (a handle closed by one thread stays valid for the calls already
+ * in progress in others), except where a function says otherwise. */
 
 /* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" or NULL
  * creates an unnamed section, as in Win32) of `size` bytes, or open it if it exists: then 183 is
- * returned with a valid *out and the size argument is ignored. `access` without a write right
- * (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section; with
- * KOBJNS_MAP_EXECUTE, one whose views may be executable (an execute protection). `sddl` NULL = the
- * default descriptor (creator, SYSTEM, administrators). */
+ * returned with a valid *out (a success: KOBJNS_SUCCEEDED) and the size argument is ignored;
+ * with KOBJNS_CREATE_NEW (kobjns_section_create_ex) it is 80 instead, and no handle. `access`
+ * without a write right (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section;
+ * with KOBJNS_MAP_EXECUTE, one whose views may be executable (an execute protection). `sddl` NULL =
+ * the default descriptor (creator, SYSTEM, administrators). */
 KOBJNS_API int kobjns_section_create(const kobjns_ctx *ctx, const char *name, uint64_t size,
                                      unsigned access, const char *sddl, kobjns_section **out);
 /* kobjns_section_create with the creates' flags (KOBJNS_CREATE_NEW: 80 when the name exists).
@@ -314,6 +318,8 @@ KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t o
  * when anything is mapped in that range already (nothing there is replaced). NULL: anywhere. */
 KOBJNS_API int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset,
                                      size_t length, void *base, void **addr);
+/* Unmap a view of this process. Threads: any thread, but no thread may use the view once it is
+ * unmapped (as for munmap and UnmapViewOfFile). */
 KOBJNS_API int kobjns_unmap(void *addr);
 /* Write the pages of [addr, addr + length) of a view to its section's file (FlushViewOfFile;
  * length 0: to the view's end); nothing to do for a section in memory. 0; 487 (not in a view). */
@@ -341,6 +347,8 @@ KOBJNS_API int kobjns_view_query(const void *addr, kobjns_view_info *info);
  * pages of one view); 50 (POSIX: the view's file is reopened through a handle of its section, and
  * this process has none left, or the system cannot reopen it or tell copies apart); 8. */
 KOBJNS_API int kobjns_view_copy_on_write(void *addr, size_t length, int enable);
+/* Threads (kobjns_view_copy_on_write): any thread; calls on the same pages at once leave them as
+ * the last one says. */
 /* Which pages of [addr, addr + length) (page-aligned, in one view) are private copies (written
  * since they became copy-on-write): copied[i] 1 or 0 for page i. 0; 87 (copied NULL); 487; 50. */
 KOBJNS_API int kobjns_view_copied(const void *addr, size_t length, unsigned char *copied);
@@ -350,6 +358,12 @@ KOBJNS_API int kobjns_view_copied(const void *addr, size_t length, unsigned char
  * the handle is closed completes normally. As on Windows, a closed handle's value may later be
  * issued again for a new section. Views stay valid until unmapped. */
 KOBJNS_API int kobjns_section_close(kobjns_section *s);
+/* The getters of every handle type (kobjns_section_size, _access, kobjns_sync_access,
+ * kobjns_thread_exit_code, _id, kobjns_process_exit_code, _id, kobjns_handle_type, _flags,
+ * kobjns_file_size) answer a dead handle (closed, of another type, or a value never issued,
+ * NULL included) alike: 6, with their output cleared (0, KOBJNS_TYPE_NONE); 87 first for a NULL
+ * output. The string getters (kobjns_section_path, kobjns_sync_type, _path) answer "" (never
+ * NULL). */
 /* The section's size: whole 4096-byte pages on every platform, as Windows keeps pagefile-backed
  * sections (created with 4000 -> 4096). */
 KOBJNS_API int kobjns_section_size(const kobjns_section *s, uint64_t *size);
@@ -364,9 +378,13 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
  * last handle, also when holders die) and descriptors (GR, GW, GX, GA stand for the type's
  * rights, as on Windows). Unlike a section's, their creation in Global\ needs no privilege (as on
  * Windows: SeCreateGlobalPrivilege is for file mappings). Creating an existing object of the same
- * type opens it with the type's ALL_ACCESS (checked against its descriptor) and returns 183; the
- * other arguments are then ignored. "" or NULL creates an unnamed object. Handles are checked like
- * sections'. */
+ * type opens it with the type's ALL_ACCESS (checked against its descriptor) and returns 183, a
+ * success with a handle to close; the other arguments are then ignored. With KOBJNS_CREATE_NEW
+ * (the _ex forms) an existing object is 80 instead, with no handle. "" or NULL creates an unnamed
+ * object. Handles are checked like sections'.
+ * Threads: any thread, with the same handle in several threads at once too, for every function
+ * of this part; kobjns_mutex_release acts for the calling thread (the mutex's owner), as a wait
+ * that acquires a mutex makes the calling thread its owner. */
 
 /* A mutex: owned by one thread at a time, recursively (each wait that acquires it needs one
  * release). `initial_owner`: the calling thread owns the new mutex. If its owner thread or
@@ -485,6 +503,8 @@ KOBJNS_API const char *kobjns_sync_type(const kobjns_sync *object);
 KOBJNS_API const char *kobjns_sync_path(const kobjns_sync *object);
 
 /* --- threads ------------------------------------------------------------------------------
+ * Threads: any thread, with the same handle in several threads at once too; kobjns_thread_exit
+ * ends the calling thread.
  * A thread started here is a kernel object, as on Windows: its handle (a kobjns_sync of type
  * KOBJNS_TYPE_THREAD, "Thread") is signaled when the thread ends and stays signaled (every wait
  * on it succeeds from then on, alone or with other objects in kobjns_wait_multiple), gives the
@@ -523,6 +543,8 @@ KOBJNS_API int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id);
 KOBJNS_API uint32_t kobjns_current_thread_id(void);
 
 /* --- processes ----------------------------------------------------------------------------
+ * Threads: any thread, with the same handle in several threads at once too (kobjns_free: not
+ * twice for the same block).
  * A process started or opened here is a kernel object, as on Windows: its handle (a kobjns_sync
  * of type KOBJNS_TYPE_PROCESS, "Process") is signaled when the process ends and stays so (waits
  * take nothing), and gives the process's exit code and id. Windows: native processes. POSIX:
@@ -596,6 +618,9 @@ KOBJNS_API uint32_t kobjns_current_process_id(void);
  * (malformed UTF-8); 8. */
 KOBJNS_API int kobjns_command_line_split(const char *line, char ***argv, int *argc);
 /* --- files: standard streams and pipes ---------------------------------------------------
+ * Threads: any thread, with the same handle in several threads at once too; reads and writes
+ * of one handle at once share its file pointer, as on Windows (each call is one system read or
+ * write, in no promised order).
  * A handle of type KOBJNS_TYPE_FILE ("File") is one of the process's standard streams or an end
  * of an anonymous pipe: what a child's STARTUPINFO takes, read and written synchronously. */
 #define KOBJNS_STD_INPUT 0u
@@ -666,6 +691,8 @@ KOBJNS_API int kobjns_file_flush(void *file);
 /* Free what kobjns allocated for the caller (kobjns_command_line_split's block). NULL: nothing. */
 KOBJNS_API void kobjns_free(void *p);
 
+/* Threads (kobjns_apc_queue, kobjns_sleep): any thread; a sleep and the calls it runs are the
+ * calling thread's. */
 /* Calls queued to a thread (Windows' user APCs): fn(context, arg) runs in that thread, in the order
  * queued, the next time it is in an alertable wait or sleep (kobjns_wait_ex, kobjns_sleep,
  * kobjns_signal_and_wait with KOBJNS_WAIT_ALERTABLE), which then returns 737. `thread` NULL is
@@ -683,7 +710,10 @@ KOBJNS_API int kobjns_sleep(uint32_t ms, unsigned flags);
 /* --- any handle --------------------------------------------------------------------------
  * Handles of every type come from one table: their values are multiples of 4 below 2^32 (the
  * two low bits are ignored, as Windows ignores them in a HANDLE), and the Win32 facade's HANDLEs
- * are the same values. */
+ * are the same values.
+ * Threads: every function of this part may be called from any thread, with the same handle in
+ * several threads at once too: lookups take no lock, a close waits for no call, and the object
+ * is closed when the last call using it returns. */
 
 /* Close a handle of any type (a kobjns_section * or a kobjns_sync *): 0, or 6 if not live or
  * protected from close (KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE: it stays open). */
@@ -863,7 +893,9 @@ typedef enum kobjns_denial {
 KOBJNS_API int kobjns_open_explain(const kobjns_ctx *ctx, const char *name, kobjns_type type,
                                    unsigned access, kobjns_denial *why);
 
-/* --- names ------------------------------------------------------------------------------- */
+/* --- names, descriptors, statuses ---------------------------------------------------------
+ * Threads: every function from here to the end of the header: any thread (they read their
+ * arguments only; the strings returned are constants). */
 
 /* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.
  * "\\Sessions\\1\\BaseNamedObjects\\nsA" or "\\BaseNamedObjects\\nsA", NUL-terminated, and
