@@ -175,6 +175,7 @@ static void a_transient_first_failure_does_not_stay(void) {
 }
 #endif
 
+#ifndef _WIN32
 /* What a context's listing shows of the run's trees: objects of tree `a`, of tree `b`, others. */
 typedef struct trees_seen {
   char a[48], b[48]; /* "kobjns.<root>." */
@@ -203,6 +204,8 @@ static int query_found(const kobjns_object *o, void *arg) {
   (*(int *)arg)++;
   return 0;
 }
+
+#endif
 
 /* Two contexts of different trees of names (kobjns_ctx_set_root) never see each other's objects:
  * the same name is two objects, an open in the other tree is 2, listings, queries and sweeps
