@@ -57,7 +57,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   snprintf(root, sizeof root, "fuzz-%ld", (long)getpid());
   setenv("KOBJNS_ROOT", root, 1);
   static const uint32_t sessions[NCTX] = {0, 0, 1, 2, 4294967294u};
-  int rc = kobjns_session_id(NULL, &ctx_session[0]);
+  int rc = kobjns_ctx_session(NULL, &ctx_session[0]);
   FUZZ_CHECK(rc == 0, "default context: %d %s", rc, kobjns_status_name(rc));
   for (int i = 1; i < NCTX; i++) {
     rc = kobjns_ctx_new(&ctxs[i]);

@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   snprintf(root, sizeof root, "fuzz-%ld", (long)getpid());
   setenv("KOBJNS_ROOT", root, 1);
   uint32_t session;
-  int rc = kobjns_session_id(NULL, &session); /* sets up the backend: it reads KOBJNS_ROOT */
+  int rc = kobjns_ctx_session(NULL, &session); /* sets up the backend: it reads KOBJNS_ROOT */
   FUZZ_CHECK(rc == 0, "default context: %d %s", rc, kobjns_status_name(rc));
   return 0;
 }
@@ -153,7 +153,7 @@ static bool parse(const char *s, size_t n, input *in) {
 static void native(const input *in, char out[KOBJNS__NATIVE_MAX + 1]) {
   kobjns__name n = {.session = in->session, .leaf = in->leaf, .leaf_len = in->leaf_len};
   memset(out, 0xA5, KOBJNS__NATIVE_MAX + 1);
-  kobjns__native_name(&n, out);
+  kobjns__native_name(kobjns__process_tree(), &n, out);
 }
 
 static void check(const input *in, char out[KOBJNS__NATIVE_MAX + 1]) {
@@ -200,7 +200,7 @@ static void check(const input *in, char out[KOBJNS__NATIVE_MAX + 1]) {
 
   /* The session marker's name is not a section's. */
   char marker[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_session_name(in->session, marker);
+  kobjns__native_session_name(kobjns__process_tree(), in->session, marker);
   FUZZ_CHECK(!decode(marker, &d, &why), "marker '%s' decodes as a section", marker);
 }
 

@@ -27,6 +27,16 @@ extern "C" {
 #define KOBJNS_API
 #endif
 
+/* Marks an entry point kept for compatibility: it still works; its comment names what replaces
+ * it. Define KOBJNS_NO_DEPRECATION_WARNINGS before including this header to silence the warning. */
+#if defined(KOBJNS_NO_DEPRECATION_WARNINGS)
+#define KOBJNS_DEPRECATED(replacement)
+#elif defined(__GNUC__) || defined(__clang__)
+#define KOBJNS_DEPRECATED(replacement) __attribute__((deprecated("use " replacement)))
+#else
+#define KOBJNS_DEPRECATED(replacement)
+#endif
+
 #define KOBJNS_VERSION_MAJOR 0
 #define KOBJNS_VERSION_MINOR 2
 #define KOBJNS_VERSION_PATCH 0
@@ -54,7 +64,7 @@ extern "C" {
     "another open of the file does not share the access asked for, or asks for access this open "  \
     "does not share")                                                                              \
   X(NOT_SUPPORTED, 50, "not supported on this platform")                                           \
-  X(FILE_EXISTS, 80, "the file exists (a create that must make a new file)")                       \
+  X(FILE_EXISTS, 80, "the file or object exists (a create that must make a new one: CREATE_NEW)")  \
   X(DISK_FULL, 112, "there is not enough space on the disk")                                       \
   X(NEGATIVE_SEEK, 131, "the file pointer would move before the start of the file")                \
   X(INVALID_PARAMETER, 87, "an argument is invalid (NULL, unknown flags, size 0, bad offset)")     \
@@ -108,6 +118,34 @@ typedef enum kobjns_status {
 #undef KOBJNS_STATUS_ENUM_
       KOBJNS_OK = KOBJNS_SUCCESS
 } kobjns_status;
+
+/* Successes and failures. Three statuses are successes, and only these: 0; 183
+ * (KOBJNS_ALREADY_EXISTS: a create, or kobjns_file_open with OPEN_ALWAYS or CREATE_ALWAYS,
+ * found the object and opened it: the handle in *out is valid and must be closed); 735
+ * (KOBJNS_ABANDONED_WAIT_0: a wait acquired a mutex whose owner died: the caller owns it and must
+ * release it). Every other status is a failure that handed the caller nothing to release:
+ * no handle, no ownership, no count (258, a wait's time-out, and 737, an alertable wait ended by
+ * queued calls, included). So the safe idiom is
+ *
+ *     int rc = kobjns_mutex_create(ctx, name, 0, sddl, &m);
+ *     if (KOBJNS_FAILED(rc)) return rc;    (never `if (rc) return rc;`, which leaks on 183)
+ *
+ * and a create that must make a new object passes KOBJNS_CREATE_NEW to its _ex form: then an
+ * existing object is the failure 80 (KOBJNS_FILE_EXISTS), with no handle. The argument is
+ * evaluated once. */
+static inline int kobjns_status_succeeded(int status) {
+  return status == KOBJNS_SUCCESS || status == KOBJNS_ALREADY_EXISTS ||
+         status == KOBJNS_ABANDONED_WAIT_0;
+}
+#define KOBJNS_SUCCEEDED(status) (kobjns_status_succeeded(status))
+#define KOBJNS_FAILED(status) (!kobjns_status_succeeded(status))
+
+/* The creates' flags (kobjns_section_create_ex, kobjns_mutex_create_ex, ...; other bits: 87).
+ * KOBJNS_CREATE_NEW: make a new object or fail: when the name is held by a live object of the
+ * same type, the create fails with 80 (KOBJNS_FILE_EXISTS), *out NULL, nothing opened (whether
+ * the caller could have opened it or not); another type holding the name is 6, as without the
+ * flag. It is CreateFile's CREATE_NEW, the same value as kobjns_file_open's disposition. */
+#define KOBJNS_CREATE_NEW 1u
 
 /* Access rights: the values of Win32's FILE_MAP_* / SECTION_* / GENERIC_* rights. */
 #define KOBJNS_MAP_COPY 0x0001u  /* copy-on-write view (needs read access) */
@@ -175,46 +213,79 @@ typedef struct kobjns_sync kobjns_sync;       /* one open handle to a mutex, eve
 
 /* --- contexts ---------------------------------------------------------------------------
  * A NULL context everywhere means "this process as it is": the session from KOBJNS_SESSION or
- * the login session (0 outside any), SeCreateGlobalPrivilege when in session 0 or root.
+ * the login session (0 outside any), SeCreateGlobalPrivilege when in session 0 or root, the tree
+ * of names of KOBJNS_ROOT (default "default"); the environment is read once, by the first call
+ * that needs it.
  * On Windows: the session Windows gave the process (KOBJNS_SESSION naming another one makes
  * every call 50), and the privilege when the process token holds it.
  * An explicit context starts as that same identity and can be changed.
  *
  * Threads: a context may be passed to any number of calls in any threads at once (they only
- * read it). kobjns_ctx_set_session(), _set_privilege(), _set_user() and kobjns_ctx_free()
- * change it: each must not run while another call uses the same context, as for any object a
- * program changes (give each thread that changes identity a context of its own). A dropped
- * privilege stays dropped when the session or user changes; only _set_privilege() grants it
- * again. Every other function of this header is safe to call from any thread. */
+ * read it: every function that takes a `const kobjns_ctx *`). kobjns_ctx_set_session(),
+ * _set_privilege(), _set_user(), _set_root() and kobjns_ctx_free() change it: each must not run
+ * while another call uses the same context, as for any object a program changes (give each
+ * thread that changes identity a context of its own). A dropped privilege stays dropped when the
+ * session or user changes; only _set_privilege() grants it again.
+ * Each function below says which threads may call it; "any thread" means any number of threads
+ * at once, with the same arguments too. */
+/* Threads: any thread. */
 KOBJNS_API int kobjns_ctx_new(kobjns_ctx **out);
 /* Put the context in session `session` (0 = services). Not supported (50) on Windows except
- * for the real session. Registers the session as existing while the context lives. */
+ * for the real session. Registers the session as existing while the context lives.
+ * Threads: not while another call uses `ctx`. */
 KOBJNS_API int kobjns_ctx_set_session(kobjns_ctx *ctx, uint32_t session);
 /* Drop a privilege, or grant one the context's identity holds by default: root, or a context
- * in session 0 (else 1314). Sessions are a model: see docs/sessions.md. */
+ * in session 0 (else 1314). Sessions are a model: see docs/sessions.md.
+ * Threads: not while another call uses `ctx`. */
 KOBJNS_API int kobjns_ctx_set_privilege(kobjns_ctx *ctx, unsigned privilege, int enabled);
 /* Act as another user (uid on POSIX) for ownership and security checks. Root only (1314);
- * 50 on Windows. Acting as a non-root user also drops root's administrator rights. */
+ * 50 on Windows. Acting as a non-root user also drops root's administrator rights.
+ * Threads: not while another call uses `ctx`. */
 KOBJNS_API int kobjns_ctx_set_user(kobjns_ctx *ctx, uint32_t uid);
+/* Give the context its own tree of names, as KOBJNS_ROOT gives one to a process: `root` matches
+ * [A-Za-z0-9_-]{1,32} (else 87, nothing changed). Every call made with the context (creates,
+ * opens, name resolution and session existence, kobjns_object_list_ex, kobjns_cleanup_ex) sees
+ * that tree only: two contexts of different roots never see each other's objects, whatever the
+ * names. The context's session membership moves to the new tree (as kobjns_ctx_set_session
+ * moves it: a failure changes nothing). A handle keeps the tree it was made in. POSIX only: 50 on
+ * Windows, where names live in the kernel's one namespace. 0; 87; 50; 4, 8, 170 as
+ * kobjns_ctx_set_session. Threads: not while another call uses `ctx`. */
+KOBJNS_API int kobjns_ctx_set_root(kobjns_ctx *ctx, const char *root);
+/* The context's session (NULL: this process's). 0; 87 (`session` NULL); the process context's
+ * status for NULL (87 for a bad KOBJNS_SESSION or KOBJNS_ROOT). Threads: any thread. */
 KOBJNS_API int kobjns_ctx_session(const kobjns_ctx *ctx, uint32_t *session);
+/* Whether the context (NULL: this process) holds `privilege`: *held 0 or 1. 0; 87. Threads: any
+ * thread. */
 KOBJNS_API int kobjns_ctx_has_privilege(const kobjns_ctx *ctx, unsigned privilege, int *held);
+/* Threads: not while another call uses `ctx`; never twice. */
 KOBJNS_API void kobjns_ctx_free(kobjns_ctx *ctx);
 
-/* The caller's session id (the context's, or this process's for NULL). */
+/* Deprecated: kobjns_ctx_session(), which now takes NULL for this process, does the same. */
+KOBJNS_DEPRECATED("kobjns_ctx_session")
 KOBJNS_API int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session);
 
-/* --- sections ---------------------------------------------------------------------------- */
+/* --- sections ----------------------------------------------------------------------------
+ * Threads: every function of this part may be called from any thread, with the same handle in
+ * several threads at once too (a handle closed by one thread stays valid for the calls already
+ * in progress in others), except where a function says otherwise. */
 
 /* Create the section `name` (UTF-8, resolved as Windows resolves object names; "" or NULL
  * creates an unnamed section, as in Win32) of `size` bytes, or open it if it exists: then 183 is
- * returned with a valid *out and the size argument is ignored. `access` without a write right
- * (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section; with
- * KOBJNS_MAP_EXECUTE, one whose views may be executable (an execute protection). `sddl` NULL = the
- * default descriptor (creator, SYSTEM, administrators). */
-KOBJNS_API int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size,
+ * returned with a valid *out (a success: KOBJNS_SUCCEEDED) and the size argument is ignored;
+ * with KOBJNS_CREATE_NEW (kobjns_section_create_ex) it is 80 instead, and no handle. `access`
+ * without a write right (KOBJNS_MAP_WRITE, GENERIC_WRITE, GENERIC_ALL) makes a read-only section;
+ * with KOBJNS_MAP_EXECUTE, one whose views may be executable (an execute protection). `sddl` NULL =
+ * the default descriptor (creator, SYSTEM, administrators). */
+KOBJNS_API int kobjns_section_create(const kobjns_ctx *ctx, const char *name, uint64_t size,
                                      unsigned access, const char *sddl, kobjns_section **out);
+/* kobjns_section_create with the creates' flags (KOBJNS_CREATE_NEW: 80 when the name exists).
+ * Every kobjns_*_create is its _ex form with flags 0. Threads (every create and open): any
+ * thread. */
+KOBJNS_API int kobjns_section_create_ex(const kobjns_ctx *ctx, const char *name, uint64_t size,
+                                        unsigned access, const char *sddl, unsigned flags,
+                                        kobjns_section **out);
 /* Open the existing section `name` for `access`, checked against its descriptor. */
-KOBJNS_API int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access,
+KOBJNS_API int kobjns_section_open(const kobjns_ctx *ctx, const char *name, unsigned access,
                                    kobjns_section **out);
 /* A section of the file `file` (a handle of kobjns_file_open), named or not, as CreateFileMapping
  * makes one of a file handle: `access` as for kobjns_section_create (the protection), which the
@@ -226,9 +297,13 @@ KOBJNS_API int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned a
  * (kobjns_section_open) if it may open the file itself (POSIX: the file by its path, checked to
  * be the same file; a file renamed or removed since is 2; the file's mode bits refusing is 5).
  * An existing name: 183 with that section, as kobjns_section_create. */
-KOBJNS_API int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *file,
+KOBJNS_API int kobjns_section_create_from_file(const kobjns_ctx *ctx, const char *name, void *file,
                                                uint64_t size, unsigned access, const char *sddl,
                                                kobjns_section **out);
+KOBJNS_API int kobjns_section_create_from_file_ex(const kobjns_ctx *ctx, const char *name,
+                                                  void *file, uint64_t size, unsigned access,
+                                                  const char *sddl, unsigned flags,
+                                                  kobjns_section **out);
 /* Map a view, the one MapViewOfFile maps for `access` (any bits of KOBJNS_MAP_ALL_ACCESS,
  * KOBJNS_MAP_COPY and KOBJNS_MAP_EXECUTE, else 87): KOBJNS_MAP_COPY alone a private
  * copy-on-write view (combined with other rights it is ignored); a write right a read/write
@@ -243,6 +318,8 @@ KOBJNS_API int kobjns_section_map(kobjns_section *s, unsigned access, uint64_t o
  * when anything is mapped in that range already (nothing there is replaced). NULL: anywhere. */
 KOBJNS_API int kobjns_section_map_at(kobjns_section *s, unsigned access, uint64_t offset,
                                      size_t length, void *base, void **addr);
+/* Unmap a view of this process. Threads: any thread, but no thread may use the view once it is
+ * unmapped (as for munmap and UnmapViewOfFile). */
 KOBJNS_API int kobjns_unmap(void *addr);
 /* Write the pages of [addr, addr + length) of a view to its section's file (FlushViewOfFile;
  * length 0: to the view's end); nothing to do for a section in memory. 0; 487 (not in a view). */
@@ -270,6 +347,8 @@ KOBJNS_API int kobjns_view_query(const void *addr, kobjns_view_info *info);
  * pages of one view); 50 (POSIX: the view's file is reopened through a handle of its section, and
  * this process has none left, or the system cannot reopen it or tell copies apart); 8. */
 KOBJNS_API int kobjns_view_copy_on_write(void *addr, size_t length, int enable);
+/* Threads (kobjns_view_copy_on_write): any thread; calls on the same pages at once leave them as
+ * the last one says. */
 /* Which pages of [addr, addr + length) (page-aligned, in one view) are private copies (written
  * since they became copy-on-write): copied[i] 1 or 0 for page i. 0; 87 (copied NULL); 487; 50. */
 KOBJNS_API int kobjns_view_copied(const void *addr, size_t length, unsigned char *copied);
@@ -279,6 +358,12 @@ KOBJNS_API int kobjns_view_copied(const void *addr, size_t length, unsigned char
  * the handle is closed completes normally. As on Windows, a closed handle's value may later be
  * issued again for a new section. Views stay valid until unmapped. */
 KOBJNS_API int kobjns_section_close(kobjns_section *s);
+/* The getters of every handle type (kobjns_section_size, _access, kobjns_sync_access,
+ * kobjns_thread_exit_code, _id, kobjns_process_exit_code, _id, kobjns_handle_type, _flags,
+ * kobjns_file_size) answer a dead handle (closed, of another type, or a value never issued,
+ * NULL included) alike: 6, with their output cleared (0, KOBJNS_TYPE_NONE); 87 first for a NULL
+ * output. The string getters (kobjns_section_path, kobjns_sync_type, _path) answer "" (never
+ * NULL). */
 /* The section's size: whole 4096-byte pages on every platform, as Windows keeps pagefile-backed
  * sections (created with 4000 -> 4096). */
 KOBJNS_API int kobjns_section_size(const kobjns_section *s, uint64_t *size);
@@ -293,16 +378,22 @@ KOBJNS_API const char *kobjns_section_path(const kobjns_section *s);
  * last handle, also when holders die) and descriptors (GR, GW, GX, GA stand for the type's
  * rights, as on Windows). Unlike a section's, their creation in Global\ needs no privilege (as on
  * Windows: SeCreateGlobalPrivilege is for file mappings). Creating an existing object of the same
- * type opens it with the type's ALL_ACCESS (checked against its descriptor) and returns 183; the
- * other arguments are then ignored. "" or NULL creates an unnamed object. Handles are checked like
- * sections'. */
+ * type opens it with the type's ALL_ACCESS (checked against its descriptor) and returns 183, a
+ * success with a handle to close; the other arguments are then ignored. With KOBJNS_CREATE_NEW
+ * (the _ex forms) an existing object is 80 instead, with no handle. "" or NULL creates an unnamed
+ * object. Handles are checked like sections'.
+ * Threads: any thread, with the same handle in several threads at once too, for every function
+ * of this part; kobjns_mutex_release acts for the calling thread (the mutex's owner), as a wait
+ * that acquires a mutex makes the calling thread its owner. */
 
 /* A mutex: owned by one thread at a time, recursively (each wait that acquires it needs one
  * release). `initial_owner`: the calling thread owns the new mutex. If its owner thread or
  * process ends without releasing it (even killed), the next wait acquires it and returns 735. */
-KOBJNS_API int kobjns_mutex_create(kobjns_ctx *ctx, const char *name, int initial_owner,
+KOBJNS_API int kobjns_mutex_create(const kobjns_ctx *ctx, const char *name, int initial_owner,
                                    const char *sddl, kobjns_sync **out);
-KOBJNS_API int kobjns_mutex_open(kobjns_ctx *ctx, const char *name, unsigned access,
+KOBJNS_API int kobjns_mutex_create_ex(const kobjns_ctx *ctx, const char *name, int initial_owner,
+                                      const char *sddl, unsigned flags, kobjns_sync **out);
+KOBJNS_API int kobjns_mutex_open(const kobjns_ctx *ctx, const char *name, unsigned access,
                                  kobjns_sync **out);
 /* Release one level of ownership: 0, or 288 when the calling thread does not own it.
  * The calls that change a mutex, event or semaphore answer 1460 (POSIX; nothing changed, a mutex
@@ -313,9 +404,12 @@ KOBJNS_API int kobjns_mutex_release(kobjns_sync *mutex);
 
 /* An event: manual reset (stays signaled, releasing every waiter, until reset) or automatic
  * (a wait that succeeds resets it: one waiter per set). */
-KOBJNS_API int kobjns_event_create(kobjns_ctx *ctx, const char *name, int manual_reset,
+KOBJNS_API int kobjns_event_create(const kobjns_ctx *ctx, const char *name, int manual_reset,
                                    int initial_state, const char *sddl, kobjns_sync **out);
-KOBJNS_API int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned access,
+KOBJNS_API int kobjns_event_create_ex(const kobjns_ctx *ctx, const char *name, int manual_reset,
+                                      int initial_state, const char *sddl, unsigned flags,
+                                      kobjns_sync **out);
+KOBJNS_API int kobjns_event_open(const kobjns_ctx *ctx, const char *name, unsigned access,
                                  kobjns_sync **out);
 /* Signal / reset: need KOBJNS_EVENT_MODIFY_STATE (else 5). */
 KOBJNS_API int kobjns_event_set(kobjns_sync *event);
@@ -326,9 +420,12 @@ KOBJNS_API int kobjns_event_pulse(kobjns_sync *event);
 
 /* A semaphore: a count between 0 and `maximum` (1 ... INT32_MAX); a wait that succeeds takes
  * one. 0 <= initial <= maximum, else 87. */
-KOBJNS_API int kobjns_semaphore_create(kobjns_ctx *ctx, const char *name, int32_t initial,
+KOBJNS_API int kobjns_semaphore_create(const kobjns_ctx *ctx, const char *name, int32_t initial,
                                        int32_t maximum, const char *sddl, kobjns_sync **out);
-KOBJNS_API int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned access,
+KOBJNS_API int kobjns_semaphore_create_ex(const kobjns_ctx *ctx, const char *name, int32_t initial,
+                                          int32_t maximum, const char *sddl, unsigned flags,
+                                          kobjns_sync **out);
+KOBJNS_API int kobjns_semaphore_open(const kobjns_ctx *ctx, const char *name, unsigned access,
                                      kobjns_sync **out);
 /* Add `count` (> 0, else 87); 298 and no change when that would pass the maximum. Needs
  * KOBJNS_SEMAPHORE_MODIFY_STATE. *previous (may be NULL) gets the count before. */
@@ -338,9 +435,11 @@ KOBJNS_API int kobjns_semaphore_release(kobjns_sync *semaphore, int32_t count, i
  * (every waiter released) until set again, and a synchronization timer (manual_reset 0)
  * releases one waiter per expiry and resets. Same names, namespaces and descriptors as the
  * other types (a name held by another type: 6). */
-KOBJNS_API int kobjns_timer_create(kobjns_ctx *ctx, const char *name, int manual_reset,
+KOBJNS_API int kobjns_timer_create(const kobjns_ctx *ctx, const char *name, int manual_reset,
                                    const char *sddl, kobjns_sync **out);
-KOBJNS_API int kobjns_timer_open(kobjns_ctx *ctx, const char *name, unsigned access,
+KOBJNS_API int kobjns_timer_create_ex(const kobjns_ctx *ctx, const char *name, int manual_reset,
+                                      const char *sddl, unsigned flags, kobjns_sync **out);
+KOBJNS_API int kobjns_timer_open(const kobjns_ctx *ctx, const char *name, unsigned access,
                                  kobjns_sync **out);
 /* A completion routine: runs as a call queued to the thread that set the timer (it runs in that
  * thread's alertable waits), each time the timer is signaled; `signaled_at` is the time it was
@@ -404,6 +503,8 @@ KOBJNS_API const char *kobjns_sync_type(const kobjns_sync *object);
 KOBJNS_API const char *kobjns_sync_path(const kobjns_sync *object);
 
 /* --- threads ------------------------------------------------------------------------------
+ * Threads: any thread, with the same handle in several threads at once too; kobjns_thread_exit
+ * ends the calling thread.
  * A thread started here is a kernel object, as on Windows: its handle (a kobjns_sync of type
  * KOBJNS_TYPE_THREAD, "Thread") is signaled when the thread ends and stays signaled (every wait
  * on it succeeds from then on, alone or with other objects in kobjns_wait_multiple), gives the
@@ -442,6 +543,8 @@ KOBJNS_API int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id);
 KOBJNS_API uint32_t kobjns_current_thread_id(void);
 
 /* --- processes ----------------------------------------------------------------------------
+ * Threads: any thread, with the same handle in several threads at once too (kobjns_free: not
+ * twice for the same block).
  * A process started or opened here is a kernel object, as on Windows: its handle (a kobjns_sync
  * of type KOBJNS_TYPE_PROCESS, "Process") is signaled when the process ends and stays so (waits
  * take nothing), and gives the process's exit code and id. Windows: native processes. POSIX:
@@ -515,6 +618,9 @@ KOBJNS_API uint32_t kobjns_current_process_id(void);
  * (malformed UTF-8); 8. */
 KOBJNS_API int kobjns_command_line_split(const char *line, char ***argv, int *argc);
 /* --- files: standard streams and pipes ---------------------------------------------------
+ * Threads: any thread, with the same handle in several threads at once too; reads and writes
+ * of one handle at once share its file pointer, as on Windows (each call is one system read or
+ * write, in no promised order).
  * A handle of type KOBJNS_TYPE_FILE ("File") is one of the process's standard streams or an end
  * of an anonymous pipe: what a child's STARTUPINFO takes, read and written synchronously. */
 #define KOBJNS_STD_INPUT 0u
@@ -554,7 +660,6 @@ KOBJNS_API int kobjns_file_write(void *file, const void *buffer, uint32_t size, 
 #define KOBJNS_FILE_SHARE_WRITE 0x2u
 #define KOBJNS_FILE_SHARE_DELETE 0x4u
 #define KOBJNS_FILE_EXECUTE 0x0020u /* FILE_EXECUTE: what an executable mapping needs */
-#define KOBJNS_CREATE_NEW 1u
 #define KOBJNS_CREATE_ALWAYS 2u
 #define KOBJNS_OPEN_EXISTING 3u
 #define KOBJNS_OPEN_ALWAYS 4u
@@ -586,6 +691,8 @@ KOBJNS_API int kobjns_file_flush(void *file);
 /* Free what kobjns allocated for the caller (kobjns_command_line_split's block). NULL: nothing. */
 KOBJNS_API void kobjns_free(void *p);
 
+/* Threads (kobjns_apc_queue, kobjns_sleep): any thread; a sleep and the calls it runs are the
+ * calling thread's. */
 /* Calls queued to a thread (Windows' user APCs): fn(context, arg) runs in that thread, in the order
  * queued, the next time it is in an alertable wait or sleep (kobjns_wait_ex, kobjns_sleep,
  * kobjns_signal_and_wait with KOBJNS_WAIT_ALERTABLE), which then returns 737. `thread` NULL is
@@ -603,7 +710,10 @@ KOBJNS_API int kobjns_sleep(uint32_t ms, unsigned flags);
 /* --- any handle --------------------------------------------------------------------------
  * Handles of every type come from one table: their values are multiples of 4 below 2^32 (the
  * two low bits are ignored, as Windows ignores them in a HANDLE), and the Win32 facade's HANDLEs
- * are the same values. */
+ * are the same values.
+ * Threads: every function of this part may be called from any thread, with the same handle in
+ * several threads at once too: lookups take no lock, a close waits for no call, and the object
+ * is closed when the last call using it returns. */
 
 /* Close a handle of any type (a kobjns_section * or a kobjns_sync *): 0, or 6 if not live or
  * protected from close (KOBJNS_HANDLE_FLAG_PROTECT_FROM_CLOSE: it stays open). */
@@ -646,32 +756,31 @@ KOBJNS_API int kobjns_duplicate(void *handle, unsigned access, unsigned options,
 KOBJNS_API int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access,
                                      unsigned options, void **out);
 
-/* --- recovery ---------------------------------------------------------------------------- */
-
-/* Remove the stale objects of this process's tree of names (KOBJNS_ROOT): sections, mutexes,
- * events, semaphores and session markers whose holders all died (a crash, SIGKILL) and temporary
- * files of creators that died (systems without /proc). An object with a live holder is never
- * touched, and another user's stale object is removed only by root (the kernel's sticky shm
- * directory decides). Stores the number removed in *removed (which may be NULL). Opens and creates
- * already remove a stale object they meet; this sweeps the ones nobody asks for again. On Windows
- * nothing is ever stale (the kernel deletes an object with its last handle): 0, with 0 removed. */
-KOBJNS_API int kobjns_cleanup(size_t *removed);
-
-/* --- inspecting objects -------------------------------------------------------------------
+/* --- recovery and inspection -------------------------------------------------------------
  * What the kobjns command shows (ls, stat, explain, gc). Inspection hands out no handle and
- * removes nothing (only kobjns_cleanup_each() removes). On POSIX it takes no lock others could
+ * removes nothing (only the cleanup functions remove). On POSIX it takes no lock others could
  * notice; on Windows it holds a handle for the moment it looks, so an object whose last holder
- * closes meanwhile goes when inspection lets go. */
+ * closes meanwhile goes when inspection lets go.
+ * Threads (every function of this part): any thread; `fn` is called in the calling thread. */
+
+/* Whether an object's holders are all gone (kobjns_object.liveness): the values of `stale`. */
+typedef enum kobjns_liveness {
+  KOBJNS_LIVENESS_UNKNOWN = -1, /* cannot be told (POSIX: the lock table is not readable, or does
+                                   not show every holder, as in some containers) */
+  KOBJNS_LIVENESS_HELD = 0,     /* some handle holds it (always, on Windows) */
+  KOBJNS_LIVENESS_STALE = 1     /* every holder is gone (a crash): a cleanup removes it */
+} kobjns_liveness;
 
 typedef struct kobjns_object {
   const char *path;   /* canonical path, e.g. "\\Sessions\\1\\BaseNamedObjects\\x" or
                          "\\Sessions\\1" for a session; "" when it cannot be known (a hashed
                          native name whose header the caller may not read) */
-  const char *type;   /* "Section", "Mutex", "Event", "Semaphore", "Session" (what keeps a
-                         session in existence), "Object" (a kobjns object whose header the caller
-                         may not read, so its type is not known (POSIX)), "Unknown" (a file
-                         under kobjns's names that is not a kobjns object: corrupt or planted) or
-                         "Temporary" (a dead creator's unfinished file, gc only) */
+  const char *type;   /* kobjns_type_name(object_type): "Section", "Mutex", "Event",
+                         "Semaphore", "Timer", "Session" (what keeps a session in existence),
+                         "Object" (a kobjns object whose header the caller may not read, so its
+                         type is not known (POSIX)), "Unknown" (a file under kobjns's names that
+                         is not a kobjns object: corrupt or planted) or "Temporary" (a dead
+                         creator's unfinished file, cleanup only) */
   uint32_t session;   /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
   int header_read;    /* 1: type, size, sddl and state are the object's own (POSIX: its header;
                          Windows: the caller could open it to ask); 0: the caller may not look
@@ -682,8 +791,7 @@ typedef struct kobjns_object {
   uint32_t mode;      /* POSIX: permission bits the kernel enforces; 0 on Windows */
   const char *sddl;   /* the security descriptor's DACL (Windows writes rights its own way);
                          "" when not known */
-  int stale;          /* 1: every holder is gone (a crash); 0: held; -1: cannot be told.
-                         Always 0 on Windows: the kernel deletes an object with its last handle */
+  int stale;          /* (int)liveness: 1 stale, 0 held, -1 cannot be told */
   size_t handles;     /* open handles (and session memberships) known to the system */
   size_t pid_count;   /* distinct processes holding it, as far as the system says (POSIX; 0 on
                          Windows, which keeps that to a system-wide handle dump) */
@@ -696,21 +804,24 @@ typedef struct kobjns_object {
                          "abandoned" (its owner ended without releasing it); an Event
                          "signaled" or "not signaled", then ", manual reset" or ", auto reset";
                          a Semaphore "count N of M". Read without acquiring anything. */
-  /* The type, as `type` names it (appended: older callers never read it). */
-  kobjns_type object_type;
+  /* Appended (older callers never read them; the fields above keep their places): */
+  kobjns_type object_type;  /* the type, as `type` names it */
+  kobjns_liveness liveness; /* `stale`, as the enum */
 } kobjns_object;
 
 /* Called once per object; a nonzero return stops the walk and is returned by the caller. The
  * object and its strings are valid only during the call. */
 typedef int (*kobjns_object_fn)(const kobjns_object *object, void *arg);
 
-/* Every object of the namespaces, stale ones included, in no particular order: on POSIX those of
- * this process's tree of names (KOBJNS_ROOT); on Windows every named section, mutex, event and
- * semaphore of \BaseNamedObjects and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj
- * shows them), and each session.
+/* Every object of the namespaces of `ctx` (NULL: this process), stale ones included, in no
+ * particular order: on POSIX those of the context's tree of names (kobjns_ctx_set_root,
+ * KOBJNS_ROOT); on Windows every named section, mutex, event, semaphore and timer of
+ * \BaseNamedObjects and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj shows them),
+ * and each session. `flags`: 0 (others: 87).
  * 0, or the status that stopped the walk (fn's own, or 4, 5, 8, 1359; 50 where Windows' NT
- * directory calls are missing). */
-KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
+ * directory calls are missing); 87 (fn NULL). */
+KOBJNS_API int kobjns_object_list_ex(const kobjns_ctx *ctx, unsigned flags, kobjns_object_fn fn,
+                                     void *arg);
 /* The object `name` resolves to for `ctx` (NULL: this process), as an open would resolve it,
  * described without opening a handle to it, whatever its type (a section, mutex, event or
  * semaphore): fn is called once and 0 returned; or 2 when nothing holds the resolved path, 6 when
@@ -719,11 +830,28 @@ KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
  * name status (123, 161, 3, 206, 1113, ...). */
 KOBJNS_API int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn,
                                    void *arg);
-/* Remove stale objects as kobjns_cleanup() does, calling fn for each as it goes (just after it
- * is removed: the object is described from the file still open); with
- * `dry_run`, remove nothing and call fn for each object a real run would remove (judged from
- * the system's lock table: see docs/cli.md). *removed (may be NULL) counts them. fn may be NULL.
- * On Windows nothing is ever stale: 0, none. */
+
+/* Remove the stale objects of the tree of names of `ctx` (NULL: this process's, KOBJNS_ROOT):
+ * sections, mutexes, events, semaphores, timers and session markers whose holders all died (a
+ * crash, SIGKILL) and temporary files of creators that died. An object with a live holder is never
+ * touched, and another user's stale object is removed only by root (the kernel's sticky shm
+ * directory decides). fn (may be NULL) is called for each as it goes (just after it is removed:
+ * the object is described from the file still open). With KOBJNS_CLEANUP_DRY_RUN nothing is
+ * removed and fn is called for each object a real run would remove (judged from the system's lock
+ * table: see docs/cli.md). *removed (may be NULL) counts them. Opens and creates already remove a
+ * stale object they meet; this sweeps the ones nobody asks for again. On Windows nothing is ever
+ * stale (the kernel deletes an object with its last handle): 0, none. 0; 87 (other flags); fn's
+ * return; 4; 8; 1359. */
+#define KOBJNS_CLEANUP_DRY_RUN 0x1u
+KOBJNS_API int kobjns_cleanup_ex(const kobjns_ctx *ctx, unsigned flags, kobjns_object_fn fn,
+                                 void *arg, size_t *removed);
+
+/* The same for this process (a NULL context), kept as they were: kobjns_object_list(fn, arg) is
+ * kobjns_object_list_ex(NULL, 0, fn, arg); kobjns_cleanup(removed) is
+ * kobjns_cleanup_ex(NULL, 0, NULL, NULL, removed); kobjns_cleanup_each(dry_run, fn, arg, removed)
+ * is kobjns_cleanup_ex(NULL, dry_run ? KOBJNS_CLEANUP_DRY_RUN : 0, fn, arg, removed). */
+KOBJNS_API int kobjns_object_list(kobjns_object_fn fn, void *arg);
+KOBJNS_API int kobjns_cleanup(size_t *removed);
 KOBJNS_API int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *removed);
 
 /* Windows' access check of `sddl` for `ctx`'s identity (NULL: this process) on an object owned
@@ -762,10 +890,12 @@ typedef enum kobjns_denial {
  * `type`) would make for `access`, close the handle at once, and answer as that open does (0,
  * 2, 5, 6, ...), with *why (may be NULL) the check that refused a 5. The kobjns command's
  * `explain` is built on it. */
-KOBJNS_API int kobjns_open_explain(kobjns_ctx *ctx, const char *name, kobjns_type type,
+KOBJNS_API int kobjns_open_explain(const kobjns_ctx *ctx, const char *name, kobjns_type type,
                                    unsigned access, kobjns_denial *why);
 
-/* --- names ------------------------------------------------------------------------------- */
+/* --- names, descriptors, statuses ---------------------------------------------------------
+ * Threads: every function from here to the end of the header: any thread (they read their
+ * arguments only; the strings returned are constants). */
 
 /* Resolve `name` for the caller without touching any object: writes the canonical path, e.g.
  * "\\Sessions\\1\\BaseNamedObjects\\nsA" or "\\BaseNamedObjects\\nsA", NUL-terminated, and

@@ -104,9 +104,10 @@ int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
   return 0;
 }
 
-static int create_marker(const char *native, uint32_t session, int *fd_out, int *lock_fd) {
+static int create_marker(const kobjns__tree *t, const char *native, uint32_t session, int *fd_out,
+                         int *lock_fd) {
   char tmp[KOBJNS__NATIVE_MAX + 1];
-  int fd, rc = kobjns__object_new_file(native, &fd, tmp);
+  int fd, rc = kobjns__object_new_file(t, native, &fd, tmp);
   if (rc) return rc;
   long page = sysconf(_SC_PAGESIZE);
   kobjns__header h = {.magic = KOBJNS__MAGIC,
@@ -129,14 +130,16 @@ static int create_marker(const char *native, uint32_t session, int *fd_out, int 
 
 int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
   ctx->os.session = (kobjns__hold){.fd = -1, .spare = -1};
-  if (ctx->token.session == 0) return 0; /* session 0 always exists */
+  if (!ctx->os.tree.len) ctx->os.tree = *kobjns__process_tree(); /* the process's context */
+  if (ctx->token.session == 0) return 0;                         /* session 0 always exists */
   char *native = ctx->os.session_native;
-  kobjns__native_session_name(ctx->token.session, native);
+  kobjns__native_session_name(&ctx->os.tree, ctx->token.session, native);
   for (int attempt = 0; attempt < 100; attempt++) {
     struct stat st;
     int fd = -1, lock_fd = -1;
     int rc = kobjns__object_open(native, O_RDONLY, true, &fd, &lock_fd, &st);
-    if (rc == KOBJNS_FILE_NOT_FOUND) rc = create_marker(native, ctx->token.session, &fd, &lock_fd);
+    if (rc == KOBJNS_FILE_NOT_FOUND)
+      rc = create_marker(&ctx->os.tree, native, ctx->token.session, &fd, &lock_fd);
     if (rc == 0) kobjns__hold_keep(&ctx->os.session, fd, lock_fd, native);
     if (rc != KOBJNS_FILE_NOT_FOUND && rc != KOBJNS_ALREADY_EXISTS) return rc;
   }
@@ -146,18 +149,40 @@ int kobjns__os_ctx_attach(kobjns_ctx *ctx) {
 void kobjns__os_ctx_detach(kobjns_ctx *ctx) {
   if (ctx->os.session.fd < 0) return;
   char native[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_session_name(ctx->token.session, native);
+  kobjns__native_session_name(&ctx->os.tree, ctx->token.session, native);
   kobjns__hold_release(&ctx->os.session, native);
 }
 
+void kobjns__os_ctx_inherit(kobjns__os_ctx *to, const kobjns__os_ctx *from) {
+  to->tree = from->tree;
+}
+
+int kobjns__os_ctx_set_root(kobjns_ctx *ctx, const char *root) {
+  /* As kobjns_ctx_set_session: the new membership first, in memory a fork()ed child keeps too,
+   * then moved into place. */
+  kobjns_ctx *moved = malloc(sizeof *moved);
+  if (!moved) return KOBJNS_NOT_ENOUGH_MEMORY;
+  *moved = *ctx;
+  size_t len = strlen(root); /* valid: the core checked it */
+  memcpy(moved->os.tree.root, root, len + 1);
+  moved->os.tree.len = len;
+  int rc = kobjns__os_ctx_attach(moved);
+  if (!rc) {
+    kobjns__os_ctx_detach(ctx);
+    kobjns__os_ctx_move(&ctx->os, &moved->os);
+  }
+  free(moved);
+  return rc;
+}
+
 void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from) {
+  to->tree = from->tree;
   memcpy(to->session_native, from->session_native, sizeof to->session_native);
   kobjns__hold_move(&to->session, &from->session, to->session_native);
 }
 
 int kobjns__os_session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists) {
-  (void)ctx;
   char native[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_session_name(session, native);
+  kobjns__native_session_name(&ctx->os.tree, session, native);
   return kobjns__object_alive(native, exists);
 }

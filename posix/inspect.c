@@ -153,6 +153,7 @@ static int decode_native(const char *rest, decoded *d) {
 /* --- describing ----------------------------------------------------------------------------- */
 
 typedef struct describer {
+  const kobjns__tree *tree; /* the tree of names looked at */
   lock_table locks;
   lock_table second;         /* listing: one more reading, for every "no holder" seen */
   struct timespec second_at; /* when it was read (0: not yet) */
@@ -239,9 +240,9 @@ enum header_kind {
 
 /* The header and the canonical path it records. A header is believed only if it is well formed
  * and names the file it is in: anyone may write a file under the tree's prefix. */
-static enum header_kind read_described_header(int fd, const struct stat *st, const char *name,
-                                              const decoded *d, kobjns__header *h, kobjns__sd *sd,
-                                              char **path) {
+static enum header_kind read_described_header(const kobjns__tree *t, int fd, const struct stat *st,
+                                              const char *name, const decoded *d, kobjns__header *h,
+                                              kobjns__sd *sd, char **path) {
   *path = NULL;
   if (fd < 0) return HEADER_UNREAD;
   if (st->st_size < (off_t)sizeof *h || pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h ||
@@ -264,7 +265,7 @@ static enum header_kind read_described_header(int fd, const struct stat *st, con
     ours = strlen(*path) == h->path_len && kobjns__path_parse(*path, &n);
   }
   if (ours) {
-    kobjns__native_name(&n, native);
+    kobjns__native_name(t, &n, native);
     ours = !strcmp(native, name);
   }
   if (ours) return HEADER_OURS;
@@ -295,7 +296,8 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   char *path = NULL;
   struct stat bytes_st = *st;
   int bytes = removed && kobjns__objects_apart() ? -1 : bytes_of(fd, &bytes_st);
-  enum header_kind kind = read_described_header(bytes, &bytes_st, name, &d, &h, &sd, &path);
+  enum header_kind kind =
+      read_described_header(ds->tree, bytes, &bytes_st, name, &d, &h, &sd, &path);
   if (kind == HEADER_NO_MEMORY) {
     if (bytes >= 0 && bytes != fd) close(bytes);
     free(d.leaf);
@@ -376,8 +378,8 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   return rc;
 }
 
-static int describer_init(describer *ds) {
-  *ds = (describer){.sees_all = kobjns__plat_sees_every_holder()};
+static int describer_init(describer *ds, const kobjns__tree *t) {
+  *ds = (describer){.tree = t, .sees_all = kobjns__plat_sees_every_holder()};
   return lock_table_read(&ds->locks);
 }
 
@@ -418,7 +420,7 @@ static int walk(describer *ds, visit_fn visit, void *state, bool sweep_platform,
     return rc;
   }
   char prefix[KOBJNS__TREE_PREFIX_MAX];
-  size_t prefix_len = kobjns__tree_prefix(prefix);
+  size_t prefix_len = kobjns__tree_prefix(ds->tree, prefix);
   int rc = 0;
   for (struct dirent *e; !rc && (e = readdir(d));)
     if (!strncmp(e->d_name, prefix, prefix_len))
@@ -448,9 +450,9 @@ static int list_one(describer *ds, const char *name, const char *rest, void *sta
   return rc;
 }
 
-static int object_list(kobjns_object_fn fn, void *arg) {
+static int object_list(const kobjns__tree *t, kobjns_object_fn fn, void *arg) {
   describer ds;
-  int rc = describer_init(&ds);
+  int rc = describer_init(&ds, t);
   if (rc) return rc;
   callback cb = {.fn = fn, .arg = arg};
   rc = walk(&ds, list_one, &cb, false, false);
@@ -475,15 +477,16 @@ static int query_one(const kobjns_object *o, void *arg) {
   return q->fn(o, q->arg);
 }
 
-static int object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+static int object_query(const kobjns__tree *t, const kobjns__name *n, kobjns_object_fn fn,
+                        void *arg) {
   char name[KOBJNS__NATIVE_MAX + 1], prefix[KOBJNS__TREE_PREFIX_MAX];
-  kobjns__native_name(n, name);
-  size_t prefix_len = kobjns__tree_prefix(prefix);
+  kobjns__native_name(t, n, name);
+  size_t prefix_len = kobjns__tree_prefix(t, prefix);
   struct stat st;
   int fd, rc = open_for_reading(name, &fd, &st);
   if (rc) return rc;
   describer ds;
-  if (!(rc = describer_init(&ds))) {
+  if (!(rc = describer_init(&ds, t))) {
     ds.confirm = true;
     query_state q = {fn, arg, 0};
     rc = describe(&ds, name, name + prefix_len, fd, &st, false, query_one, &q);
@@ -546,9 +549,10 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
   return rc;
 }
 
-static int cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+static int cleanup(const kobjns__tree *t, bool dry_run, kobjns_object_fn fn, void *arg,
+                   size_t *removed) {
   describer ds;
-  int rc = describer_init(&ds);
+  int rc = describer_init(&ds, t);
   if (rc) return rc;
   callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed};
   rc = walk(&ds, sweep_one, &cb, true, dry_run);
@@ -583,7 +587,7 @@ static uint64_t monotonic_ns(void) {
   return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-void kobjns__reclaim_step(void) {
+void kobjns__reclaim_step(const kobjns__tree *t) {
   uint64_t now = monotonic_ns();
   if (now < __atomic_load_n(&reclaim_next_ns, __ATOMIC_RELAXED)) return; /* one clock read */
   pthread_once(&reclaim_once, reclaim_fork_handler);
@@ -599,7 +603,7 @@ void kobjns__reclaim_step(void) {
     if (d) {
       if (reclaim_at) seekdir(d, reclaim_at);
       char prefix[KOBJNS__TREE_PREFIX_MAX];
-      size_t prefix_len = kobjns__tree_prefix(prefix), removed = 0;
+      size_t prefix_len = kobjns__tree_prefix(t, prefix), removed = 0;
       callback cb = {.removed = &removed};
       struct dirent *e = NULL;
       for (int n = 0; n < RECLAIM_BATCH && (e = readdir(d)); n++)
@@ -617,23 +621,25 @@ void kobjns__reclaim_step(void) {
 
 /* --- the entry points: each holds the shm directory while it runs (see object.h) ------------- */
 
-int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+int kobjns__os_object_list(const kobjns_ctx *ctx, kobjns_object_fn fn, void *arg) {
   if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
-  int rc = object_list(fn, arg);
+  int rc = object_list(&ctx->os.tree, fn, arg);
   kobjns__shm_dir_drop();
   return rc;
 }
 
-int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+int kobjns__os_object_query(const kobjns_ctx *ctx, const kobjns__name *n, kobjns_object_fn fn,
+                            void *arg) {
   if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
-  int rc = object_query(n, fn, arg);
+  int rc = object_query(&ctx->os.tree, n, fn, arg);
   kobjns__shm_dir_drop();
   return rc;
 }
 
-int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+int kobjns__os_cleanup(const kobjns_ctx *ctx, bool dry_run, kobjns_object_fn fn, void *arg,
+                       size_t *removed) {
   if (kobjns__shm_dir_hold() < 0) return kobjns__status_from_errno(EBADF);
-  int rc = cleanup(dry_run, fn, arg, removed);
+  int rc = cleanup(&ctx->os.tree, dry_run, fn, arg, removed);
   kobjns__shm_dir_drop();
   return rc;
 }

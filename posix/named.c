@@ -178,7 +178,7 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   mode_t mode = mode_for(a->type, &out->sd, &ctx->token, ctx->token.uid, read_only);
 
   char tmp[KOBJNS__NATIVE_MAX + 1];
-  int fd, rc = kobjns__object_new_file(a->name ? a->native : NULL, &fd, tmp);
+  int fd, rc = kobjns__object_new_file(&ctx->os.tree, a->name ? a->native : NULL, &fd, tmp);
   if (rc) {
     free(h);
     return rc;
@@ -266,9 +266,9 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns
 
 int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
                     unsigned desired, kobjns__object *o, kobjns__facts *facts) {
-  kobjns__native_name(name, o->os.native);
+  kobjns__native_name(&ctx->os.tree, name, o->os.native);
   int rc = open_existing(ctx, name, type, desired, o, facts);
-  kobjns__reclaim_step();
+  kobjns__reclaim_step(&ctx->os.tree);
   return rc == KOBJNS__STALE_FOREIGN || rc == KOBJNS__FILE_GONE ? KOBJNS_FILE_NOT_FOUND : rc;
 }
 
@@ -283,7 +283,7 @@ static int create_new_or_reclaim(const kobjns_ctx *ctx, const kobjns__create_arg
                                  kobjns__object *o, kobjns__facts *facts) {
   int rc = create_new(ctx, a, o, facts);
   size_t removed = 0;
-  if (rc == KOBJNS_COMMITMENT_LIMIT && kobjns__os_cleanup(false, NULL, NULL, &removed) == 0 &&
+  if (rc == KOBJNS_COMMITMENT_LIMIT && kobjns__os_cleanup(ctx, false, NULL, NULL, &removed) == 0 &&
       removed > 0)
     rc = create_new(ctx, a, o, facts);
   return rc;
@@ -323,12 +323,12 @@ static int create_new(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
 
 int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjns__object *o,
                       kobjns__facts *facts) {
-  kobjns__reclaim_step();
+  kobjns__reclaim_step(&ctx->os.tree);
   if (!a->name) {
     o->os.native[0] = '\0';
     return create_new_or_reclaim(ctx, a, o, facts);
   }
-  kobjns__native_name(a->name, o->os.native);
+  kobjns__native_name(&ctx->os.tree, a->name, o->os.native);
   for (int attempt = 0; attempt < 1000; attempt++) {
     int rc = open_existing(ctx, a->name, a->type, a->existing_access, o, facts);
     if (rc == 0) return KOBJNS_ALREADY_EXISTS;
@@ -448,7 +448,7 @@ int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, k
     /* Our tree's name for it, if that name is this very file (a child given another
      * KOBJNS_ROOT never removes a name of its tree for it). */
     char native[KOBJNS__NATIVE_MAX + 1];
-    kobjns__native_name(&name, native);
+    kobjns__native_name(kobjns__process_tree(), &name, native);
     struct stat st, held = n.st;
     int dir = kobjns__shm_dir_hold();
     if (dir >= 0 && (lock_fd < 0 || fstat(lock_fd, &held) == 0) &&

@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ROOT_MAX 32
 #define DEFAULT_ROOT "default"
 #define OPEN_RETRIES 1000
 /* How long an opener waits for someone else's exclusive lock to go (see lock_shared). */
@@ -41,13 +40,11 @@ static int shm_dir_fd = -1;
 static unsigned dir_users; /* calls using shm_dir_fd now */
 static bool dir_closing;   /* teardown has begun: no new use */
 static int current_pid;
-static char root[ROOT_MAX + 1];
-static size_t root_len;
+static kobjns__tree process_tree; /* KOBJNS_ROOT: set once by kobjns__shm_init */
 /* Objects apart from their names (kobjns__plat_objects_apart): each name is a file of the
  * directory holding a kobjns__name_record, and the bytes (header, state, data) are a shm object
  * named "/kobjns-<tree>-<random>", which the record names. Set once by kobjns__shm_init. */
 static bool apart;
-static uint32_t tree_tag; /* <tree>: a hash of the root, so a tree's shm objects can be told */
 
 int kobjns__status_from_errno(int err) {
   switch (err) {
@@ -71,24 +68,26 @@ int kobjns__status_from_errno(int err) {
   }
 }
 
-/* KOBJNS_ROOT isolates a tree of names (test runs, containers): [A-Za-z0-9_-]{1,32}. */
+/* KOBJNS_ROOT isolates a tree of names (test runs, containers): [A-Za-z0-9_-]{1,32}, the rule
+ * kobjns_ctx_set_root applies too. */
 static int read_root(void) {
   const char *v = getenv("KOBJNS_ROOT");
   if (!v) v = DEFAULT_ROOT;
+  if (!kobjns__root_valid(v)) return KOBJNS_INVALID_PARAMETER;
   size_t len = strlen(v);
-  if (len == 0 || len > ROOT_MAX) return KOBJNS_INVALID_PARAMETER;
-  for (size_t i = 0; i < len; i++) {
-    char c = v[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-';
-    if (!ok) return KOBJNS_INVALID_PARAMETER;
-  }
-  memcpy(root, v, len + 1);
-  root_len = len;
-  uint32_t hash = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < len; i++) hash = (hash ^ (unsigned char)v[i]) * 16777619u;
-  tree_tag = hash;
+  memcpy(process_tree.root, v, len + 1);
+  process_tree.len = len;
   return 0;
+}
+
+const kobjns__tree *kobjns__process_tree(void) { return &process_tree; }
+
+/* <tree> in the names of a tree's shm objects (objects apart): a hash of the root (FNV-1a), so
+ * that a tree's shm objects can be told. */
+static uint32_t tree_tag(const char *root, size_t len) {
+  uint32_t hash = 2166136261u;
+  for (size_t i = 0; i < len; i++) hash = (hash ^ (unsigned char)root[i]) * 16777619u;
+  return hash;
 }
 
 /* Atomic: a fork()ed child sets it while its checkers may still see its parent's threads. */
@@ -371,10 +370,10 @@ static size_t append(char *out, size_t at, const char *s, size_t len) {
 }
 
 /* Names are made on every open: built by hand, not by snprintf (a measurable share of an open). */
-static void native_for(const char *ns, size_t ns_len, const kobjns__name *n,
+static void native_for(const kobjns__tree *t, const char *ns, size_t ns_len, const kobjns__name *n,
                        char out[KOBJNS__NATIVE_MAX + 1]) {
-  size_t len = append(out, 0, "kobjns.", 7); /* the prefix always fits: ROOT_MAX is small */
-  len = append(out, len, root, root_len);
+  size_t len = append(out, 0, "kobjns.", 7); /* the prefix always fits: a root is short */
+  len = append(out, len, t->root, t->len);
   out[len++] = '.';
   len = append(out, len, ns, ns_len);
   out[len++] = '.';
@@ -429,7 +428,8 @@ static void native_for(const char *ns, size_t ns_len, const kobjns__name *n,
   memcpy(out + at + 1, digest_hex, sizeof digest_hex);
 }
 
-void kobjns__native_name(const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]) {
+void kobjns__native_name(const kobjns__tree *t, const kobjns__name *n,
+                         char out[KOBJNS__NATIVE_MAX + 1]) {
   char ns[16] = "s";
   size_t ns_len = 1;
   if (n->session == 0) {
@@ -440,11 +440,12 @@ void kobjns__native_name(const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]
     for (uint32_t v = n->session; v; v /= 10) digits[count++] = (char)('0' + v % 10);
     while (count) ns[ns_len++] = digits[--count];
   }
-  native_for(ns, ns_len, n, out);
+  native_for(t, ns, ns_len, n, out);
 }
 
-void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX + 1]) {
-  snprintf(out, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.session.%u", root, (unsigned)session);
+void kobjns__native_session_name(const kobjns__tree *t, uint32_t session,
+                                 char out[KOBJNS__NATIVE_MAX + 1]) {
+  snprintf(out, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.session.%u", t->root, (unsigned)session);
 }
 
 static int lock(int fd, int op) {
@@ -544,10 +545,11 @@ typedef struct guard {
 static pthread_mutex_t guards_lock = PTHREAD_MUTEX_INITIALIZER;
 static guard *guards;
 
+/* The bytes the guard `tmp` ("kobjns.<root>.tmp.<pid>.<bits>") guards: of the guard's tree. */
 static void guarded_bytes(const char *tmp, char out[KOBJNS__DATA_NAME_MAX]) {
-  const char *bits = strrchr(tmp, '.');
-  snprintf(out, KOBJNS__DATA_NAME_MAX, "/kobjns-%08x-%.14s", (unsigned)tree_tag,
-           bits ? bits + 1 : "");
+  const char *bits = strrchr(tmp, '.'), *root = tmp + 7, *end = strstr(root, ".tmp.");
+  snprintf(out, KOBJNS__DATA_NAME_MAX, "/kobjns-%08x-%.14s",
+           (unsigned)tree_tag(root, end ? (size_t)(end - root) : 0), bits ? bits + 1 : "");
 }
 
 /* A new file `name` of the directory, made in place (O_EXCL: one creator wins), mode 0600, held
@@ -579,11 +581,12 @@ static void drop_guard(const char *tmp) {
 
 /* New bytes for the name `native` ("" for none), guarded: 0 with *fd and the guard's name in
  * `tmp`, or a status. */
-static int new_guarded_bytes(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+static int new_guarded_bytes(const kobjns__tree *t, const char *native, int *fd,
+                             char tmp[KOBJNS__NATIVE_MAX + 1]) {
   int err = EEXIST;
   size_t native_len = strlen(native);
   for (int attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
-    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%014llx", root, (long)getpid(),
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%014llx", t->root, (long)getpid(),
              (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
     int g, rc = create_held(tmp, &g);
     if (rc < 0 || rc == KOBJNS_ALREADY_EXISTS) continue; /* other bits */
@@ -758,9 +761,10 @@ static int object_open(const char *native, int oflags, bool adopt_stale, int *fd
   return KOBJNS_BUSY;
 }
 
-static int object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+static int object_new_file(const kobjns__tree *t, const char *native, int *fd,
+                           char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
-  if (apart) return new_guarded_bytes(native, fd, tmp); /* a shm object, mode 0600 */
+  if (apart) return new_guarded_bytes(t, native, fd, tmp); /* a shm object, mode 0600 */
   int err = kobjns__plat_new_unnamed(shm_dir_fd, fd);
   if (err != ENOTSUP) return kobjns__status_from_errno(err);
   /* No unnamed files here: a unique temporary name, removed by publish or discard. */
@@ -768,7 +772,7 @@ static int object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%u.%ld", root, (long)getpid(),
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%u.%ld", t->root, (long)getpid(),
              __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED), (long)now.tv_nsec);
     *fd = openat(shm_dir_fd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (*fd >= 0) return 0;
@@ -917,8 +921,8 @@ bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st
          (uint64_t)st->st_size == h->header_size + bytes && kobjns__sd_load(&h->sd, sd);
 }
 
-size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]) {
-  return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", root);
+size_t kobjns__tree_prefix(const kobjns__tree *t, char out[KOBJNS__TREE_PREFIX_MAX]) {
+  return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", t->root);
 }
 
 static int object_remove_stale(int fd, const char *native) {
@@ -948,10 +952,11 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
   return rc;
 }
 
-int kobjns__object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]) {
+int kobjns__object_new_file(const kobjns__tree *t, const char *native, int *fd,
+                            char tmp[KOBJNS__NATIVE_MAX + 1]) {
   tmp[0] = '\0';
   HOLD_DIR(kobjns__status_from_errno(EBADF));
-  int rc = object_new_file(native ? native : "", fd, tmp);
+  int rc = object_new_file(t, native ? native : "", fd, tmp);
   kobjns__shm_dir_drop();
   return rc;
 }

@@ -15,14 +15,18 @@
 
 /* Open the directory all objects live in (/dev/shm) and read KOBJNS_ROOT; once per process. */
 int kobjns__shm_init(void);
+/* The process's tree of names (KOBJNS_ROOT), once kobjns__shm_init has read it. */
+const kobjns__tree *kobjns__process_tree(void);
 /* Close what kobjns__shm_init opened (library unload), unless a call still uses it (see
  * kobjns__shm_dir_hold); later calls are refused. */
 void kobjns__shm_release(void);
 
 /* Native name for an object's canonical path: "kobjns.<root>.<ns>.<escaped leaf>" or, when too
  * long, "kobjns.<root>.<ns>.#<sha256 of the path>". */
-void kobjns__native_name(const kobjns__name *n, char out[KOBJNS__NATIVE_MAX + 1]);
-void kobjns__native_session_name(uint32_t session, char out[KOBJNS__NATIVE_MAX + 1]);
+void kobjns__native_name(const kobjns__tree *t, const kobjns__name *n,
+                         char out[KOBJNS__NATIVE_MAX + 1]);
+void kobjns__native_session_name(const kobjns__tree *t, uint32_t session,
+                                 char out[KOBJNS__NATIVE_MAX + 1]);
 
 /* Result of opening an existing object by name. */
 #define KOBJNS__STALE_FOREIGN (-1) /* only a dead object we may not remove holds the name */
@@ -40,7 +44,8 @@ int kobjns__object_open(const char *native, int oflags, bool adopt_stale, int *f
                         struct stat *st);
 /* A new writable file in the shm directory that no name refers to yet (O_TMPFILE), or, where
  * that is not available, under a unique temporary name written to `tmp` ("" otherwise). */
-int kobjns__object_new_file(const char *native, int *fd, char tmp[KOBJNS__NATIVE_MAX + 1]);
+int kobjns__object_new_file(const kobjns__tree *t, const char *native, int *fd,
+                            char tmp[KOBJNS__NATIVE_MAX + 1]);
 /* Publish the fully initialised file `fd` as `native`: take its shared lock and link it into
  * place (objects apart: make the name file, *lock_fd, which holds the lock; else -1). 0, or 183
  * when the name exists (nothing published), or an error; on any failure `fd` is closed. The
@@ -98,9 +103,9 @@ int kobjns__shm_dir_hold(void);
 void kobjns__shm_dir_drop(void);
 /* The descriptor itself, for a caller that holds it. */
 int kobjns__shm_dir(void);
-/* "kobjns.<root>.": every native name of this process's tree starts with it. */
+/* "kobjns.<root>.": every native name of the tree `t` starts with it. */
 #define KOBJNS__TREE_PREFIX_MAX 48
-size_t kobjns__tree_prefix(char out[KOBJNS__TREE_PREFIX_MAX]);
+size_t kobjns__tree_prefix(const kobjns__tree *t, char out[KOBJNS__TREE_PREFIX_MAX]);
 /* Whether the creator of the temporary file "kobjns.<root>.tmp.<rest>" has died. */
 bool kobjns__temp_creator_died(const char *rest);
 /* Remove `native` (open as `fd`) if nobody holds it, judged with its lock held: 1 removed, 0
@@ -109,7 +114,7 @@ bool kobjns__temp_creator_died(const char *rest);
 int kobjns__object_remove_stale(int fd, const char *native);
 /* inspect.c: called by every create and open; at most every 50 ms, one of them sweeps the next
  * few entries of the tree for what dead processes left (stale objects, unpublished files). */
-void kobjns__reclaim_step(void);
+void kobjns__reclaim_step(const kobjns__tree *t);
 /* The temporary file `tmp` guarding bytes without a name (objects apart), if its creator died:
  * its bytes removed unless their name was published, then the guard (`dry_run`: nothing
  * removed). 1 removed (or would be), 0 held or gone, -1 another user's. */

@@ -2,6 +2,7 @@
 #ifndef KOBJNS_POSIX_OS_H
 #define KOBJNS_POSIX_OS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* NAME_MAX on Linux; longer native names are replaced by a hash (see object.c). */
@@ -28,9 +29,16 @@ typedef struct kobjns__hold {
   struct kobjns__hold *prev, *next;
 } kobjns__hold;
 
+/* A tree of names: every native name of the tree starts "kobjns.<root>.". */
+typedef struct kobjns__tree {
+  char root[KOBJNS__ROOT_MAX + 1];
+  size_t len; /* 0: not set yet (a context being made takes the process's) */
+} kobjns__tree;
+
 typedef struct kobjns__os_ctx {
   kobjns__hold session; /* membership of a session other than 0: the hold of its marker */
   char session_native[KOBJNS__NATIVE_MAX + 1]; /* the marker's name */
+  kobjns__tree tree;                           /* the context's tree of names */
 } kobjns__os_ctx;
 
 /* A handle's object: its own open file description (holding the shared lock) in every type;

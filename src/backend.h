@@ -15,6 +15,11 @@ int kobjns__os_process_identity(kobjns__token *token, bool *session_known);
 /* Make `ctx` a member of its session (the session exists while a member lives). */
 int kobjns__os_ctx_attach(kobjns_ctx *ctx);
 void kobjns__os_ctx_detach(kobjns_ctx *ctx);
+/* A new context's settings from `from` (POSIX: its tree of names), without the membership. */
+void kobjns__os_ctx_inherit(kobjns__os_ctx *to, const kobjns__os_ctx *from);
+/* Put `ctx` in the tree of names `root` (valid): its membership moves there, as a change of
+ * session moves it (a failure changes nothing); 50 where there are no trees (Windows). */
+int kobjns__os_ctx_set_root(kobjns_ctx *ctx, const char *root);
 /* Move the membership `from` holds to `to` (the context's struct is being replaced). */
 void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from);
 /* Whether session `session` currently exists: 0 with *exists set, or a status when that cannot
@@ -170,13 +175,15 @@ int kobjns__os_duplicate_from(kobjns__object *process, uint32_t handle, kobjns_t
                               unsigned *access, uint64_t *copy);
 
 /* inspect.c */
-/* Describe every object of the process's tree; the object `n` names (2 when absent). Neither
+/* Describe every object of the tree of `ctx`; the object `n` names (2 when absent). Neither
  * removes anything. */
-int kobjns__os_object_list(kobjns_object_fn fn, void *arg);
-int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg);
-/* Remove (or, dry, find) stale objects of the process's tree, each shown to fn (may be NULL);
+int kobjns__os_object_list(const kobjns_ctx *ctx, kobjns_object_fn fn, void *arg);
+int kobjns__os_object_query(const kobjns_ctx *ctx, const kobjns__name *n, kobjns_object_fn fn,
+                            void *arg);
+/* Remove (or, dry, find) stale objects of the tree of `ctx`, each shown to fn (may be NULL);
  * counts them in *removed. */
-int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed);
+int kobjns__os_cleanup(const kobjns_ctx *ctx, bool dry_run, kobjns_object_fn fn, void *arg,
+                       size_t *removed);
 /* The access check for `ctx` on an object owned by `owner` (desired generic-mapped). */
 int kobjns__os_access_check(const kobjns_ctx *ctx, const kobjns__sd *sd, uint32_t owner,
                             unsigned desired);

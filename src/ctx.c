@@ -70,6 +70,19 @@ void kobjns__default_ctx_release(void) {
   kobjns__os_init_unlock();
 }
 
+bool kobjns__root_valid(const char *root) {
+  if (!root) return false;
+  size_t len = strlen(root);
+  if (len == 0 || len > KOBJNS__ROOT_MAX) return false;
+  for (size_t i = 0; i < len; i++) {
+    char c = root[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '-'))
+      return false;
+  }
+  return true;
+}
+
 int kobjns_ctx_new(kobjns_ctx **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
@@ -80,6 +93,7 @@ int kobjns_ctx_new(kobjns_ctx **out) {
   if (!ctx) return KOBJNS_NOT_ENOUGH_MEMORY;
   memset(ctx, 0, sizeof *ctx);
   ctx->token = base->token;
+  kobjns__os_ctx_inherit(&ctx->os, &base->os); /* the tree of names, not the membership */
   if ((rc = kobjns__os_ctx_attach(ctx))) {
     free(ctx);
     return rc;
@@ -134,14 +148,23 @@ int kobjns_ctx_set_user(kobjns_ctx *ctx, uint32_t uid) {
   return 0;
 }
 
+int kobjns_ctx_set_root(kobjns_ctx *ctx, const char *root) {
+  if (!ctx || !kobjns__root_valid(root)) return KOBJNS_INVALID_PARAMETER;
+  return kobjns__os_ctx_set_root(ctx, root);
+}
+
 int kobjns_ctx_session(const kobjns_ctx *ctx, uint32_t *session) {
-  if (!ctx || !session) return KOBJNS_INVALID_PARAMETER;
+  if (!session) return KOBJNS_INVALID_PARAMETER;
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   *session = ctx->token.session;
   return 0;
 }
 
 int kobjns_ctx_has_privilege(const kobjns_ctx *ctx, unsigned privilege, int *held) {
-  if (!ctx || !held || privilege != KOBJNS_PRIV_CREATE_GLOBAL) return KOBJNS_INVALID_PARAMETER;
+  if (!held || privilege != KOBJNS_PRIV_CREATE_GLOBAL) return KOBJNS_INVALID_PARAMETER;
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   *held = (ctx->token.privileges & privilege) != 0;
   return 0;
 }
@@ -152,12 +175,7 @@ void kobjns_ctx_free(kobjns_ctx *ctx) {
   free(ctx);
 }
 
+/* Deprecated (kobjns.h): the same as kobjns_ctx_session. */
 int kobjns_session_id(const kobjns_ctx *ctx, uint32_t *session) {
-  if (!session) return KOBJNS_INVALID_PARAMETER;
-  if (!ctx) {
-    int rc = kobjns__default_ctx(&ctx);
-    if (rc) return rc;
-  }
-  *session = ctx->token.session;
-  return 0;
+  return kobjns_ctx_session(ctx, session);
 }

@@ -1,11 +1,32 @@
 /* Public inspection entry points: validate once, resolve the name, call one backend function. */
 #include "internal.h"
 
+/* The caller's fn, behind one that fills what the core derives for every backend (the
+ * liveness enum from `stale`). */
+typedef struct relay {
+  kobjns_object_fn fn;
+  void *arg;
+} relay;
+
+static int relay_one(const kobjns_object *object, void *arg) {
+  const relay *r = arg;
+  kobjns_object o = *object;
+  o.liveness = o.stale > 0    ? KOBJNS_LIVENESS_STALE
+               : o.stale == 0 ? KOBJNS_LIVENESS_HELD
+                              : KOBJNS_LIVENESS_UNKNOWN;
+  return r->fn(&o, r->arg);
+}
+
+int kobjns_object_list_ex(const kobjns_ctx *ctx, unsigned flags, kobjns_object_fn fn, void *arg) {
+  if (!fn || flags) return KOBJNS_INVALID_PARAMETER;
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc; /* KOBJNS_ROOT must be valid */
+  relay r = {fn, arg};
+  return kobjns__os_object_list(ctx, relay_one, &r);
+}
+
 int kobjns_object_list(kobjns_object_fn fn, void *arg) {
-  if (!fn) return KOBJNS_INVALID_PARAMETER;
-  const kobjns_ctx *ctx;
-  int rc = kobjns__default_ctx(&ctx); /* the process's tree (KOBJNS_ROOT) must be valid */
-  return rc ? rc : kobjns__os_object_list(fn, arg);
+  return kobjns_object_list_ex(NULL, 0, fn, arg);
 }
 
 int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn, void *arg) {
@@ -15,20 +36,28 @@ int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_f
   if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   kobjns__name resolved;
   if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
-  return kobjns__os_object_query(&resolved, fn, arg);
+  relay r = {fn, arg};
+  return kobjns__os_object_query(ctx, &resolved, relay_one, &r);
 }
 
-int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+int kobjns_cleanup_ex(const kobjns_ctx *ctx, unsigned flags, kobjns_object_fn fn, void *arg,
+                      size_t *removed) {
   size_t ignored;
   if (!removed) removed = &ignored;
   *removed = 0;
-  const kobjns_ctx *ctx;
-  int rc = kobjns__default_ctx(&ctx); /* the process's tree (KOBJNS_ROOT) must be valid */
-  return rc ? rc : kobjns__os_cleanup(dry_run != 0, fn, arg, removed);
+  if (flags & ~KOBJNS_CLEANUP_DRY_RUN) return KOBJNS_INVALID_PARAMETER;
+  int rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc; /* KOBJNS_ROOT must be valid */
+  relay r = {fn, arg};
+  return kobjns__os_cleanup(ctx, flags & KOBJNS_CLEANUP_DRY_RUN, fn ? relay_one : NULL,
+                            fn ? &r : NULL, removed);
 }
 
-int kobjns_cleanup(size_t *removed) { return kobjns_cleanup_each(0, NULL, NULL, removed); }
+int kobjns_cleanup_each(int dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
+  return kobjns_cleanup_ex(NULL, dry_run ? KOBJNS_CLEANUP_DRY_RUN : 0, fn, arg, removed);
+}
 
+int kobjns_cleanup(size_t *removed) { return kobjns_cleanup_ex(NULL, 0, NULL, NULL, removed); }
 int kobjns_sddl_access_type(const kobjns_ctx *ctx, kobjns_type type, const char *sddl,
                             uint32_t owner, unsigned access) {
   if (!kobjns__type_is_object(type) || !sddl || access == 0 ||

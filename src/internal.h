@@ -27,6 +27,9 @@ typedef struct kobjns__token {
   uint32_t groups[KOBJNS__MAX_GROUPS];
 } kobjns__token;
 
+/* The longest tree of names (KOBJNS_ROOT, kobjns_ctx_set_root). */
+#define KOBJNS__ROOT_MAX 32
+
 #include "os.h" /* the backend's kobjns__os_ctx and kobjns__os_object */
 
 struct kobjns_ctx {
@@ -62,6 +65,9 @@ bool kobjns__parse_u32(const char *s, size_t len, uint32_t *out);
 size_t kobjns__digits(const char *s);
 /* Checks UTF-8 and the UTF-16 length limit: 0, 1113 or 206. */
 int kobjns__validate_name(const char *name, size_t *utf16_units);
+
+/* The creates' flags (kobjns_*_create_ex). */
+#define KOBJNS__CREATE_FLAGS KOBJNS_CREATE_NEW
 
 /* --- objects: one pipeline for every type (object.c) ------------------------------------- */
 
@@ -99,6 +105,9 @@ typedef struct kobjns__create_args {
   /* The privilege rule's verdict: false means only an existing object will do (5 when the name
    * is free). */
   bool may_create;
+  /* KOBJNS_CREATE_NEW: an existing object of the name is the failure 80, with nothing opened.
+   * The core carries it out (kobjns__create_object) from what the backend reports. */
+  bool create_new;
   unsigned desired;         /* what the creator asks for (mapped); a new object's handle gets it */
   unsigned existing_access; /* asked of an existing object of the name (then 183); a new
                                object's handle gets it too */
@@ -143,8 +152,9 @@ typedef struct kobjns__wait_args {
  * (checked here: 87 for NULL or another type's rights, 6 for ""; 0 asks for nothing and is
  * refused with 5 once the object is known to exist). 0 or 183 with *out, a handle value; or a
  * status. */
-int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args *a, void **out);
-int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+int kobjns__create_object(const kobjns_ctx *ctx, const char *name, kobjns__create_args *a,
+                          void **out);
+int kobjns__open_object(const kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         void **out);
 
 /* Keep what a backend reported of `o` (kobjns__facts), and the access its handle gets. */
@@ -224,6 +234,9 @@ int kobjns__command_line_split(const char *line, char ***argv, int *argc);
 bool kobjns__may_create_in(const kobjns_ctx *ctx, kobjns_type type, const kobjns__name *n);
 /* The access a create asks of an existing section with this protection. */
 unsigned kobjns__section_existing_access(bool read_only);
+
+/* A tree of names (KOBJNS_ROOT, kobjns_ctx_set_root): [A-Za-z0-9_-]{1,KOBJNS__ROOT_MAX}. */
+bool kobjns__root_valid(const char *root);
 
 /* The process-wide context used for NULL, made once. */
 int kobjns__default_ctx(const kobjns_ctx **out);

@@ -56,9 +56,17 @@ void kobjns__keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned acce
   o->access = access;
 }
 
-int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args *a, void **out) {
+/* Whether a create's 5 was the existing object's refusal (its descriptor, its mode bits, a
+ * planted or twice-named file): the name is held, which KOBJNS_CREATE_NEW answers with 80. */
+static bool refused_by_existing(kobjns_denial why) {
+  return why == KOBJNS_DENIAL_DESCRIPTOR || why == KOBJNS_DENIAL_MODE_BITS ||
+         why == KOBJNS_DENIAL_PLANTED || why == KOBJNS_DENIAL_SECOND_NAME;
+}
+
+int kobjns__create_object(const kobjns_ctx *ctx, const char *name, kobjns__create_args *a,
+                          void **out) {
   int rc;
-  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   kobjns__name resolved;
   bool named = name && name[0];
   if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
@@ -68,6 +76,12 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   kobjns__facts facts = {0};
   rc = kobjns__os_create(ctx, a, o, &facts);
+  if (a->create_new && (rc == KOBJNS_ALREADY_EXISTS ||
+                        (rc == KOBJNS_ACCESS_DENIED && refused_by_existing(facts.denial)))) {
+    if (rc == KOBJNS_ALREADY_EXISTS) kobjns__os_close(o); /* opened: let go at once */
+    free(o);
+    return KOBJNS_FILE_EXISTS;
+  }
   if (rc && rc != KOBJNS_ALREADY_EXISTS) {
     free(o);
     return rc;
@@ -81,7 +95,7 @@ int kobjns__create_object(kobjns_ctx *ctx, const char *name, kobjns__create_args
 
 /* The open of `name` as `type`; *why says which check refused a 5. With `out` NULL the handle
  * is closed at once. */
-static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+static int open_object(const kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                        void **out, kobjns_denial *why) {
   *why = KOBJNS_DENIAL_NONE;
   if (!kobjns__type_is_object(type) || kobjns__type(type)->unnamed || !name ||
@@ -89,7 +103,7 @@ static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsi
     return KOBJNS_INVALID_PARAMETER;
   if (!name[0]) return KOBJNS_INVALID_HANDLE; /* an unnamed object cannot be opened */
   int rc;
-  if (!ctx && (rc = kobjns__default_ctx((const kobjns_ctx **)&ctx))) return rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   kobjns__name resolved;
   if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
   kobjns__object *o = kobjns__object_new(type, &resolved);
@@ -118,13 +132,13 @@ static int open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsi
   return kobjns__handle_add(o, out);
 }
 
-int kobjns__open_object(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+int kobjns__open_object(const kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         void **out) {
   kobjns_denial why;
   return open_object(ctx, name, type, access, out, &why);
 }
 
-int kobjns_open_explain(kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
+int kobjns_open_explain(const kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                         kobjns_denial *why) {
   kobjns_denial ignored;
   return open_object(ctx, name, type, access, NULL, why ? why : &ignored);

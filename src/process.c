@@ -264,6 +264,7 @@ static int query(const kobjns_sync *h, uint32_t *code, uint32_t *pid) {
 
 int kobjns_process_exit_code(const kobjns_sync *process, uint32_t *code) {
   if (!code) return KOBJNS_INVALID_PARAMETER;
+  *code = 0;
   uint32_t c, pid;
   int rc = query(process, &c, &pid);
   if (!rc) *code = c;
@@ -272,6 +273,7 @@ int kobjns_process_exit_code(const kobjns_sync *process, uint32_t *code) {
 
 int kobjns_process_id(const kobjns_sync *process, uint32_t *pid) {
   if (!pid) return KOBJNS_INVALID_PARAMETER;
+  *pid = 0;
   uint32_t code, p;
   int rc = query(process, &code, &p);
   if (rc == KOBJNS_NOT_SUPPORTED) rc = 0; /* its code is unknown, its id is not */

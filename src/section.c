@@ -23,9 +23,9 @@ static kobjns__object *section_get(const kobjns_section *handle) {
 }
 
 /* A section's create: `size` as kept, of the file `file` (or NULL: of memory). */
-static int create(kobjns_ctx *ctx, const char *name, uint64_t size, kobjns__object *file,
+static int create(const kobjns_ctx *ctx, const char *name, uint64_t size, kobjns__object *file,
                   unsigned desired, bool executable, const char *sddl, const kobjns__sd *sd,
-                  kobjns_section **out) {
+                  unsigned flags, kobjns_section **out) {
   bool read_only = !(desired & KOBJNS__SECTION_MAP_WRITE);
   kobjns__create_args a = {
       .type = KOBJNS_TYPE_SECTION,
@@ -37,22 +37,30 @@ static int create(kobjns_ctx *ctx, const char *name, uint64_t size, kobjns__obje
       .file = file,
       .read_only = read_only,
       .executable = executable,
+      .create_new = flags & KOBJNS_CREATE_NEW,
   };
   return kobjns__create_object(ctx, name, &a, (void **)out);
 }
 
-int kobjns_section_create(kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
-                          const char *sddl, kobjns_section **out) {
+int kobjns_section_create_ex(const kobjns_ctx *ctx, const char *name, uint64_t size,
+                             unsigned access, const char *sddl, unsigned flags,
+                             kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  if (size == 0 || access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+  if (size == 0 || access == 0 || (access & ~VALID_ACCESS) || (flags & ~KOBJNS__CREATE_FLAGS))
+    return KOBJNS_INVALID_PARAMETER;
   if (size > MAX_SECTION_SIZE) return KOBJNS_ARITHMETIC_OVERFLOW;
   kobjns__sd sd;
   int rc;
   if (sddl && (rc = kobjns__sddl_parse(sddl, &sd))) return rc;
   /* An execute protection asks for executable views itself. */
   return create(ctx, name, (size + SECTION_PAGE - 1) / SECTION_PAGE * SECTION_PAGE, NULL,
-                desired_access(access), access & KOBJNS_MAP_EXECUTE, sddl, &sd, out);
+                desired_access(access), access & KOBJNS_MAP_EXECUTE, sddl, &sd, flags, out);
+}
+
+int kobjns_section_create(const kobjns_ctx *ctx, const char *name, uint64_t size, unsigned access,
+                          const char *sddl, kobjns_section **out) {
+  return kobjns_section_create_ex(ctx, name, size, access, sddl, 0, out);
 }
 
 /* The file rights a section of a file needs of the file's handle (CreateFileMapping's rule). */
@@ -61,11 +69,13 @@ static unsigned file_rights_needed(bool read_only, bool executable) {
          (executable ? KOBJNS__FILE_EXECUTE : 0u);
 }
 
-int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *file, uint64_t size,
-                                    unsigned access, const char *sddl, kobjns_section **out) {
+int kobjns_section_create_from_file_ex(const kobjns_ctx *ctx, const char *name, void *file,
+                                       uint64_t size, unsigned access, const char *sddl,
+                                       unsigned flags, kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
-  if (access == 0 || (access & ~VALID_ACCESS)) return KOBJNS_INVALID_PARAMETER;
+  if (access == 0 || (access & ~VALID_ACCESS) || (flags & ~KOBJNS__CREATE_FLAGS))
+    return KOBJNS_INVALID_PARAMETER;
   if (size > MAX_SECTION_SIZE) return KOBJNS_ARITHMETIC_OVERFLOW;
   kobjns__sd sd;
   int rc;
@@ -86,12 +96,20 @@ int kobjns_section_create_from_file(kobjns_ctx *ctx, const char *name, void *fil
     rc = KOBJNS_FILE_INVALID;
   else if (size > file_size && read_only)
     rc = KOBJNS_NOT_ENOUGH_MEMORY; /* only a writable section may make its file longer */
-  if (!rc) rc = create(ctx, name, size ? size : file_size, f, desired, executable, sddl, &sd, out);
+  if (!rc)
+    rc = create(ctx, name, size ? size : file_size, f, desired, executable, sddl, &sd, flags, out);
   kobjns__handle_put(f);
   return rc;
 }
 
-int kobjns_section_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_section **out) {
+int kobjns_section_create_from_file(const kobjns_ctx *ctx, const char *name, void *file,
+                                    uint64_t size, unsigned access, const char *sddl,
+                                    kobjns_section **out) {
+  return kobjns_section_create_from_file_ex(ctx, name, file, size, access, sddl, 0, out);
+}
+
+int kobjns_section_open(const kobjns_ctx *ctx, const char *name, unsigned access,
+                        kobjns_section **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   return kobjns__open_object(ctx, name, KOBJNS_TYPE_SECTION, access, (void **)out);
@@ -179,6 +197,7 @@ int kobjns_section_close(kobjns_section *s) {
 
 int kobjns_section_size(const kobjns_section *handle, uint64_t *size) {
   if (!size) return KOBJNS_INVALID_PARAMETER;
+  *size = 0;
   kobjns__object *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *size = s->size;
@@ -188,6 +207,7 @@ int kobjns_section_size(const kobjns_section *handle, uint64_t *size) {
 
 int kobjns_section_access(const kobjns_section *handle, unsigned *access) {
   if (!access) return KOBJNS_INVALID_PARAMETER;
+  *access = 0;
   kobjns__object *s = section_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *access = s->access;

@@ -6,8 +6,10 @@
 #include <string.h>
 
 /* A create asks for the type's ALL_ACCESS, of a new object or an existing one. */
-static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__create_args *a,
-                  kobjns_sync **out) {
+static int create(const kobjns_ctx *ctx, const char *name, const char *sddl, unsigned flags,
+                  kobjns__create_args *a, kobjns_sync **out) {
+  if (flags & ~KOBJNS__CREATE_FLAGS) return KOBJNS_INVALID_PARAMETER;
+  a->create_new = flags & KOBJNS_CREATE_NEW;
   kobjns__sd sd;
   int rc;
   if (sddl && (rc = kobjns__sddl_parse_as(kobjns__type(a->type)->mapping, sddl, &sd))) return rc;
@@ -17,61 +19,83 @@ static int create(kobjns_ctx *ctx, const char *name, const char *sddl, kobjns__c
   return kobjns__create_object(ctx, name, a, (void **)out);
 }
 
-int kobjns_mutex_create(kobjns_ctx *ctx, const char *name, int initial_owner, const char *sddl,
-                        kobjns_sync **out) {
+int kobjns_mutex_create_ex(const kobjns_ctx *ctx, const char *name, int initial_owner,
+                           const char *sddl, unsigned flags, kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   kobjns__create_args a = {.type = KOBJNS_TYPE_MUTEX, .initial_owner = initial_owner != 0};
-  return create(ctx, name, sddl, &a, out);
+  return create(ctx, name, sddl, flags, &a, out);
 }
 
-int kobjns_event_create(kobjns_ctx *ctx, const char *name, int manual_reset, int initial_state,
-                        const char *sddl, kobjns_sync **out) {
+int kobjns_event_create_ex(const kobjns_ctx *ctx, const char *name, int manual_reset,
+                           int initial_state, const char *sddl, unsigned flags, kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   kobjns__create_args a = {.type = KOBJNS_TYPE_EVENT,
                            .manual_reset = manual_reset != 0,
                            .initial_state = initial_state != 0};
-  return create(ctx, name, sddl, &a, out);
+  return create(ctx, name, sddl, flags, &a, out);
 }
 
-int kobjns_semaphore_create(kobjns_ctx *ctx, const char *name, int32_t initial, int32_t maximum,
-                            const char *sddl, kobjns_sync **out) {
+int kobjns_semaphore_create_ex(const kobjns_ctx *ctx, const char *name, int32_t initial,
+                               int32_t maximum, const char *sddl, unsigned flags,
+                               kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   if (maximum <= 0 || initial < 0 || initial > maximum) return KOBJNS_INVALID_PARAMETER;
   kobjns__create_args a = {.type = KOBJNS_TYPE_SEMAPHORE, .initial = initial, .maximum = maximum};
-  return create(ctx, name, sddl, &a, out);
+  return create(ctx, name, sddl, flags, &a, out);
 }
 
-int kobjns_timer_create(kobjns_ctx *ctx, const char *name, int manual_reset, const char *sddl,
-                        kobjns_sync **out) {
+int kobjns_timer_create_ex(const kobjns_ctx *ctx, const char *name, int manual_reset,
+                           const char *sddl, unsigned flags, kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   kobjns__create_args a = {.type = KOBJNS_TYPE_TIMER, .manual_reset = manual_reset != 0};
-  return create(ctx, name, sddl, &a, out);
+  return create(ctx, name, sddl, flags, &a, out);
 }
 
-static int open_type(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_type type,
+int kobjns_mutex_create(const kobjns_ctx *ctx, const char *name, int initial_owner,
+                        const char *sddl, kobjns_sync **out) {
+  return kobjns_mutex_create_ex(ctx, name, initial_owner, sddl, 0, out);
+}
+
+int kobjns_event_create(const kobjns_ctx *ctx, const char *name, int manual_reset,
+                        int initial_state, const char *sddl, kobjns_sync **out) {
+  return kobjns_event_create_ex(ctx, name, manual_reset, initial_state, sddl, 0, out);
+}
+
+int kobjns_semaphore_create(const kobjns_ctx *ctx, const char *name, int32_t initial,
+                            int32_t maximum, const char *sddl, kobjns_sync **out) {
+  return kobjns_semaphore_create_ex(ctx, name, initial, maximum, sddl, 0, out);
+}
+
+int kobjns_timer_create(const kobjns_ctx *ctx, const char *name, int manual_reset, const char *sddl,
+                        kobjns_sync **out) {
+  return kobjns_timer_create_ex(ctx, name, manual_reset, sddl, 0, out);
+}
+
+static int open_type(const kobjns_ctx *ctx, const char *name, unsigned access, kobjns_type type,
                      kobjns_sync **out) {
   if (!out) return KOBJNS_INVALID_PARAMETER;
   *out = NULL;
   return kobjns__open_object(ctx, name, type, access, (void **)out);
 }
 
-int kobjns_mutex_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
+int kobjns_mutex_open(const kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
   return open_type(ctx, name, access, KOBJNS_TYPE_MUTEX, out);
 }
 
-int kobjns_event_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
+int kobjns_event_open(const kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
   return open_type(ctx, name, access, KOBJNS_TYPE_EVENT, out);
 }
 
-int kobjns_semaphore_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
+int kobjns_semaphore_open(const kobjns_ctx *ctx, const char *name, unsigned access,
+                          kobjns_sync **out) {
   return open_type(ctx, name, access, KOBJNS_TYPE_SEMAPHORE, out);
 }
 
-int kobjns_timer_open(kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
+int kobjns_timer_open(const kobjns_ctx *ctx, const char *name, unsigned access, kobjns_sync **out) {
   return open_type(ctx, name, access, KOBJNS_TYPE_TIMER, out);
 }
 
@@ -295,6 +319,7 @@ int kobjns_sync_close(kobjns_sync *object) {
 
 int kobjns_sync_access(const kobjns_sync *handle, unsigned *access) {
   if (!access) return KOBJNS_INVALID_PARAMETER;
+  *access = 0;
   kobjns__object *s = sync_get(handle);
   if (!s) return KOBJNS_INVALID_HANDLE;
   *access = s->access;
@@ -304,7 +329,7 @@ int kobjns_sync_access(const kobjns_sync *handle, unsigned *access) {
 
 const char *kobjns_sync_type(const kobjns_sync *handle) {
   kobjns__object *s = sync_get(handle);
-  if (!s) return NULL;
+  if (!s) return ""; /* as kobjns_sync_path: never NULL */
   const char *type = kobjns__type(s->type)->name;
   kobjns__handle_put(s);
   return type;

@@ -64,12 +64,14 @@ static int ask(kobjns__object *o, void *arg) {
 
 int kobjns_thread_exit_code(const kobjns_sync *thread, uint32_t *code) {
   if (!code) return KOBJNS_INVALID_PARAMETER;
+  *code = 0;
   query q = {.exit_code = code};
   return with_thread(thread, QUERY_RIGHTS, ask, &q);
 }
 
 int kobjns_thread_id(const kobjns_sync *thread, uint32_t *id) {
   if (!id) return KOBJNS_INVALID_PARAMETER;
+  *id = 0;
   query q = {.id = id};
   return with_thread(thread, QUERY_RIGHTS, ask, &q);
 }

@@ -149,7 +149,7 @@ int main(int argc, char **argv) {
       kobjns_ctx_free(ctx);
     } else if (!strcmp(line, "sessionid")) {
       uint32_t session = 0;
-      printf("%d\n", kobjns_session_id(NULL, &session));
+      printf("%d\n", kobjns_ctx_session(NULL, &session));
     } else if (!strcmp(line, "resolve")) {
       char path[4096];
       printf("%d\n", kobjns_resolve(NULL, a, path, sizeof path, NULL));

@@ -459,7 +459,7 @@ int kt_child_main(void) {
       printf("%d\n", kobjns_ctx_set_privilege(ctx, KOBJNS_PRIV_CREATE_GLOBAL, atoi(a)));
     } else if (!strcmp(cmd, "session")) {
       uint32_t session = 0;
-      rc = kobjns_session_id(ctx, &session);
+      rc = kobjns_ctx_session(ctx, &session);
       printf("%d %u\n", rc, (unsigned)session);
     } else if (!strcmp(cmd, "join")) { /* move the context to session a (joins its marker) */
       printf("%d\n", kobjns_ctx_set_session(ctx, (uint32_t)strtoul(a, NULL, 10)));

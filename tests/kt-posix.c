@@ -162,7 +162,7 @@ void kt_native_path(kobjns_ctx *ctx, const char *name, char *out, size_t size) {
     return;
   }
   char native[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_name(&n, native);
+  kobjns__native_name(ctx ? &ctx->os.tree : kobjns__process_tree(), &n, native);
   snprintf(out, size, "/dev/shm/%s", native);
   kobjns__name_record r;
   int fd = open(out, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);

@@ -217,7 +217,7 @@ static void *worker_thread(void *arg) {
   atomic_uchar *phase = &shared->phase[slot][t];
   unsigned seed = opt.seed ^ (unsigned)getpid() * 2654435761u ^ t * 40503u;
   uint32_t session = 0;
-  kobjns_session_id(NULL, &session);
+  kobjns_ctx_session(NULL, &session);
   held hold[HELD] = {0};
   unsigned next = 0;
   kobjns_sync *mutexes[MUTEXES];

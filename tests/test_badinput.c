@@ -9,6 +9,8 @@
  * each in a fork()ed child on POSIX; running out of descriptors runs in a child too. The rows that
  * need a process where kobjns has not opened /dev/shm yet (a full /dev/shm, a bad KOBJNS_SESSION or
  * KOBJNS_ROOT) are played by tests/badinput-helper.c. */
+/* The deprecated kobjns_session_id is tested here: it must keep working. */
+#define KOBJNS_NO_DEPRECATION_WARNINGS
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -61,6 +63,7 @@ enum op {
   OP_CTX_SET_SESSION,
   OP_CTX_SET_PRIVILEGE,
   OP_CTX_SET_USER,
+  OP_CTX_SET_ROOT,
   OP_CTX_SESSION,
   OP_CTX_HAS_PRIVILEGE,
   OP_CTX_FREE,
@@ -460,6 +463,7 @@ static int run_row(const row *r, fixture *f, char *note, size_t ns) {
       break;
     }
     case OP_CTX_SET_USER: rc = kobjns_ctx_set_user(ctx, (uint32_t)r->size); break;
+    case OP_CTX_SET_ROOT: rc = kobjns_ctx_set_root(ctx, r->name); break;
     case OP_CTX_SESSION: {
       uint32_t session;
       rc = kobjns_ctx_session(ctx, null_out ? NULL : &session);
@@ -672,16 +676,27 @@ static const row context_rows[] = {
     {"kobjns_ctx_set_user", "NULL ctx", OP_CTX_SET_USER, 87, .flags = F_NULL_CTX},
     {"kobjns_ctx_set_user", "NULL ctx, uid 1000", OP_CTX_SET_USER, 87, F_NULL_CTX, .size = 1000},
     {"kobjns_ctx_set_user", "uid 4294967295 ((uid_t)-1)", OP_CTX_SET_USER, 87, .size = UINT32_MAX},
-    {"kobjns_ctx_session", "NULL ctx", OP_CTX_SESSION, 87, .flags = F_NULL_CTX},
+    {"kobjns_ctx_session", "NULL ctx (this process's)", OP_CTX_SESSION, 0, .flags = F_NULL_CTX},
     {"kobjns_ctx_session", "NULL session", OP_CTX_SESSION, 87, .flags = F_NULL_OUT},
     {"kobjns_ctx_session", "NULL ctx, NULL session", OP_CTX_SESSION, 87,
      .flags = F_NULL_CTX | F_NULL_OUT},
-    {"kobjns_ctx_has_privilege", "NULL ctx", OP_CTX_HAS_PRIVILEGE, 87, F_NULL_CTX,
+    {"kobjns_ctx_has_privilege", "NULL ctx (this process's)", OP_CTX_HAS_PRIVILEGE, 0, F_NULL_CTX,
      .access = KOBJNS_PRIV_CREATE_GLOBAL},
     {"kobjns_ctx_has_privilege", "NULL held", OP_CTX_HAS_PRIVILEGE, 87, F_NULL_OUT,
      .access = KOBJNS_PRIV_CREATE_GLOBAL},
     {"kobjns_ctx_has_privilege", "privilege 0", OP_CTX_HAS_PRIVILEGE, 87, .access = 0},
     {"kobjns_ctx_has_privilege", "privilege ~0u", OP_CTX_HAS_PRIVILEGE, 87, .access = ~0u},
+    {"kobjns_ctx_set_root", "NULL ctx", OP_CTX_SET_ROOT, 87, .flags = F_NULL_CTX, .name = "a"},
+    {"kobjns_ctx_set_root", "NULL root", OP_CTX_SET_ROOT, 87, .name = NULL},
+    {"kobjns_ctx_set_root", "empty", OP_CTX_SET_ROOT, 87, .name = ""},
+    {"kobjns_ctx_set_root", "a '/'", OP_CTX_SET_ROOT, 87, .name = "a/b"},
+    {"kobjns_ctx_set_root", "a '.' (the native names' separator)", OP_CTX_SET_ROOT, 87,
+     .name = "a.b"},
+    {"kobjns_ctx_set_root", "dots", OP_CTX_SET_ROOT, 87, .name = ".."},
+    {"kobjns_ctx_set_root", "a space", OP_CTX_SET_ROOT, 87, .name = "a b"},
+    {"kobjns_ctx_set_root", "UTF-8", OP_CTX_SET_ROOT, 87, .name = "\xc3\xa9"},
+    {"kobjns_ctx_set_root", "33 characters", OP_CTX_SET_ROOT, 87,
+     .name = "abcdefghijklmnopqrstuvwxyz0123456"},
     {"kobjns_ctx_free", "NULL (nothing to do)", OP_CTX_FREE, 0, .h = H_NULL},
     {"kobjns_session_id", "NULL session", OP_SESSION_ID, 87, .flags = F_NULL_OUT},
     {"kobjns_session_id", "NULL ctx, NULL session", OP_SESSION_ID, 87,

@@ -292,7 +292,168 @@ static void handle_flags(void) {
   KT_OK(kobjns_sync_close(d));
 }
 
+/* Every create, with a name held: without flags 183 (a success: a handle to close), with
+ * KOBJNS_CREATE_NEW 80 (a failure: no handle, nothing opened). */
+enum { NEW_SECTION, NEW_MUTEX, NEW_EVENT, NEW_SEMAPHORE, NEW_TIMER, NEW_TYPES };
+
+static int create_as(int type, const char *name, const char *sddl, unsigned flags, void **out) {
+  switch (type) {
+    case NEW_SECTION:
+      return kobjns_section_create_ex(NULL, name, 4096, KOBJNS_MAP_WRITE, sddl, flags,
+                                      (kobjns_section **)out);
+    case NEW_MUTEX: return kobjns_mutex_create_ex(NULL, name, 0, sddl, flags, (kobjns_sync **)out);
+    case NEW_EVENT:
+      return kobjns_event_create_ex(NULL, name, 1, 0, sddl, flags, (kobjns_sync **)out);
+    case NEW_SEMAPHORE:
+      return kobjns_semaphore_create_ex(NULL, name, 0, 1, sddl, flags, (kobjns_sync **)out);
+    default: return kobjns_timer_create_ex(NULL, name, 1, sddl, flags, (kobjns_sync **)out);
+  }
+}
+
+/* The idiom a caller writes: a failure leaves nothing to close. */
+static int create_or_fail(int type, const char *name, unsigned flags, void **out) {
+  int rc = create_as(type, name, NULL, flags, out);
+  if (KOBJNS_FAILED(rc)) {
+    CU_ASSERT_PTR_NULL(*out);
+    return rc;
+  }
+  CU_ASSERT_PTR_NOT_NULL(*out);
+  return rc;
+}
+
+static void create_new_refuses_an_existing_object(void) {
+  static const char *bases[NEW_TYPES] = {"cnsec", "cnmx", "cnev", "cnsem", "cntm"};
+  for (int t = 0; t < NEW_TYPES; t++) {
+    const char *name = kt_name(bases[t]);
+    void *first = NULL, *second = NULL, *third = (void *)1;
+    KT_OK(create_or_fail(t, name, KOBJNS_CREATE_NEW, &first)); /* new: made */
+    KT_STATUS(create_or_fail(t, name, 0, &second), KOBJNS_ALREADY_EXISTS);
+    KT_STATUS(create_or_fail(t, name, KOBJNS_CREATE_NEW, &third), KOBJNS_FILE_EXISTS);
+    /* Flags that are not the creates': 87, nothing made. */
+    void *bad = (void *)1;
+    KT_STATUS(create_as(t, kt_name(bases[t]), NULL, 2, &bad), KOBJNS_INVALID_PARAMETER);
+    CU_ASSERT_PTR_NULL(bad);
+    bad = (void *)1;
+    KT_STATUS(create_as(t, name, NULL, KOBJNS_OPEN_ALWAYS, &bad), KOBJNS_INVALID_PARAMETER);
+    CU_ASSERT_PTR_NULL(bad);
+    /* Unnamed: always new. */
+    void *unnamed = NULL;
+    KT_OK(create_as(t, "", NULL, KOBJNS_CREATE_NEW, &unnamed));
+    KT_OK(kobjns_close(unnamed));
+    KT_OK(kobjns_close(second));
+    KT_OK(kobjns_close(first));
+    /* The refused create kept nothing open: the name went with the two handles. */
+    KT_OK(create_or_fail(t, name, KOBJNS_CREATE_NEW, &first));
+    KT_OK(kobjns_close(first));
+  }
+  /* A name another type holds: 6, as without the flag. */
+  kobjns_sync *m = NULL, *e = (kobjns_sync *)1;
+  const char *name = kt_name("cnother");
+  KT_OK(kobjns_mutex_create_ex(NULL, name, 0, NULL, KOBJNS_CREATE_NEW, &m));
+  KT_STATUS(kobjns_event_create_ex(NULL, name, 1, 0, NULL, KOBJNS_CREATE_NEW, &e),
+            KOBJNS_INVALID_HANDLE);
+  CU_ASSERT_PTR_NULL(e);
+  KT_OK(kobjns_close(m));
+}
+
+/* An existing object whose descriptor lets nobody open it: a plain create cannot open it (5);
+ * KOBJNS_CREATE_NEW says what is true, that the name exists (80). */
+static void create_new_on_an_object_nobody_may_open(void) {
+  for (int t = NEW_MUTEX; t < NEW_TYPES; t++) {
+    const char *name = kt_name("cnlocked");
+    void *first = NULL, *second = (void *)1;
+    KT_OK(create_as(t, name, "D:", KOBJNS_CREATE_NEW, &first)); /* an empty DACL */
+    int rc = create_as(t, name, NULL, 0, &second);
+    CU_ASSERT(rc == KOBJNS_ACCESS_DENIED || rc == KOBJNS_ALREADY_EXISTS);
+    if (rc == KOBJNS_ALREADY_EXISTS) KT_OK(kobjns_close(second));
+    second = (void *)1;
+    KT_STATUS(create_as(t, name, NULL, KOBJNS_CREATE_NEW, &second), KOBJNS_FILE_EXISTS);
+    CU_ASSERT_PTR_NULL(second);
+    KT_OK(kobjns_close(first));
+  }
+}
+
+/* A dead handle (closed, of another type, or a value never issued) gets one answer from every
+ * getter: 6, its output cleared (0, KOBJNS_TYPE_NONE), "" for the strings. */
+static void check_dead(void *h, bool not_a_section, bool not_a_sync, const char *what) {
+  unsigned failures = CU_get_number_of_failures();
+  const uint32_t junk = 0xA5A5A5A5u;
+  uint64_t size = junk;
+  unsigned access = junk, flags = junk;
+  uint32_t code = junk, id = junk;
+  kobjns_type type = KOBJNS_TYPE_FILE;
+  if (not_a_section) {
+    KT_STATUS(kobjns_section_size(h, &size), 6);
+    CU_ASSERT_EQUAL(size, 0);
+    KT_STATUS(kobjns_section_access(h, &access), 6);
+    CU_ASSERT_EQUAL(access, 0);
+    CU_ASSERT_STRING_EQUAL(kobjns_section_path(h), "");
+  }
+  if (not_a_sync) {
+    access = junk;
+    KT_STATUS(kobjns_sync_access(h, &access), 6);
+    CU_ASSERT_EQUAL(access, 0);
+    CU_ASSERT_STRING_EQUAL(kobjns_sync_type(h), "");
+    CU_ASSERT_STRING_EQUAL(kobjns_sync_path(h), "");
+  }
+  KT_STATUS(kobjns_thread_exit_code(h, &code), 6);
+  CU_ASSERT_EQUAL(code, 0);
+  KT_STATUS(kobjns_thread_id(h, &id), 6);
+  CU_ASSERT_EQUAL(id, 0);
+  code = id = junk;
+  KT_STATUS(kobjns_process_exit_code(h, &code), 6);
+  CU_ASSERT_EQUAL(code, 0);
+  KT_STATUS(kobjns_process_id(h, &id), 6);
+  CU_ASSERT_EQUAL(id, 0);
+  size = junk;
+  KT_STATUS(kobjns_file_size(h, &size), 6);
+  CU_ASSERT_EQUAL(size, 0);
+  if (not_a_section && not_a_sync) {
+    KT_STATUS(kobjns_handle_type(h, &type), 6);
+    CU_ASSERT_EQUAL(type, KOBJNS_TYPE_NONE);
+    KT_STATUS(kobjns_handle_flags(h, &flags), 6);
+    CU_ASSERT_EQUAL(flags, 0);
+  }
+  if (CU_get_number_of_failures() != failures) fprintf(stderr, "\n  (checking %s)\n", what);
+}
+
+static void dead_handles_answer_6_in_every_getter(void) {
+  kobjns_section *s = NULL;
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_section_create(NULL, "", 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  KT_OK(kobjns_mutex_create(NULL, "", 0, NULL, &m));
+  /* Live, but not what the getter takes: a mutex is no section (nor thread, process, file). */
+  check_dead(m, true, false, "a live mutex");
+  check_dead(s, false, true, "a live section");
+  KT_OK(kobjns_close(s));
+  KT_OK(kobjns_close(m));
+  check_dead(s, true, true, "a closed section");
+  check_dead(m, true, true, "a closed mutex");
+  /* Values never issued: NULL, a first generation never used, slot fields past the table's, the
+   * pseudo-handles' values. */
+  void *never[] = {NULL,
+                   (void *)(uintptr_t)4,
+                   (void *)(uintptr_t)0x7FFFFFFCu,
+                   (void *)(uintptr_t)0xFFFFFFFCu,
+                   (void *)(uintptr_t)-1,
+                   (void *)(uintptr_t)-2};
+  for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+    check_dead(never[i], true, true, "a value never issued");
+}
+
 void kt_add_handles(CU_pSuite s) {
+  kt_add(s,
+         "KOBJNS_CREATE_NEW: 80 and no handle for an existing object, every type; the create "
+         "idiom with KOBJNS_FAILED",
+         create_new_refuses_an_existing_object, 0);
+  kt_add_not_wine(s, "KOBJNS_CREATE_NEW on an object whose descriptor refuses the creator: 80",
+                  create_new_on_an_object_nobody_may_open, 0,
+                  "Wine checks a new object's empty DACL against its creator: the create of the "
+                  "first object is refused (5), where Windows gives its creator the handle");
+  kt_add(s,
+         "dead handles (closed, another type, never issued): 6 and cleared outputs from every "
+         "getter",
+         dead_handles_answer_6_in_every_getter, 0);
   kt_add(s, "a duplicate is a second handle to the same object (events, sections)",
          duplicates_share_the_object, 0);
   kt_add(s, "duplicates: access (a subset, the same, more is 5), close-source, threads",

@@ -28,6 +28,8 @@ typedef struct seen {
 
 static int remember(const kobjns_object *o, void *arg) {
   seen *s = arg;
+  CU_ASSERT_EQUAL((int)o->liveness, o->stale); /* the enum says what `stale` says */
+  CU_ASSERT_STRING_EQUAL(o->type, kobjns_type_name(o->object_type));
   if (s->want_path && strcmp(o->path, s->want_path)) return 0;
   s->count++;
   snprintf(s->path, sizeof s->path, "%s", o->path);

@@ -1,5 +1,7 @@
 /* Name resolution: the object manager's walk (rows 4-7, 15-16, 20, 23-27, 29-31 of
  * windows-semantics.md), UTF-8 validation and length limits. No object is touched. */
+/* The deprecated kobjns_session_id is tested here: it must keep working. */
+#define KOBJNS_NO_DEPRECATION_WARNINGS
 #include <stdlib.h>
 #include <string.h>
 

@@ -73,10 +73,10 @@ static int finish(kt_proc *p) { return p->to ? kt_wait(p) : -1; }
  * namespace (0: global) without resolving it (the session need not exist). */
 static void native_in(uint32_t session, const char *leaf, char *out, size_t size) {
   uint32_t ignored;
-  kobjns_session_id(NULL, &ignored); /* the process context reads KOBJNS_ROOT */
+  kobjns_ctx_session(NULL, &ignored); /* the process context reads KOBJNS_ROOT */
   kobjns__name n = {.session = session, .leaf = leaf, .leaf_len = strlen(leaf)};
   char native[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_name(&n, native);
+  kobjns__native_name(kobjns__process_tree(), &n, native);
   snprintf(out, size, "/dev/shm/%s", native);
 }
 
@@ -90,9 +90,9 @@ static void canonical_in(uint32_t session, const char *leaf, char *out, size_t s
 
 static void marker_path(uint32_t session, char *out, size_t size) {
   uint32_t ignored;
-  kobjns_session_id(NULL, &ignored);
+  kobjns_ctx_session(NULL, &ignored);
   char native[KOBJNS__NATIVE_MAX + 1];
-  kobjns__native_session_name(session, native);
+  kobjns__native_session_name(kobjns__process_tree(), session, native);
   snprintf(out, size, "/dev/shm/%s", native);
 }
 

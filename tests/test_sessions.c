@@ -175,7 +175,152 @@ static void a_transient_first_failure_does_not_stay(void) {
 }
 #endif
 
+#ifndef _WIN32
+/* What a context's listing shows of the run's trees: objects of tree `a`, of tree `b`, others. */
+typedef struct trees_seen {
+  char a[48], b[48]; /* "kobjns.<root>." */
+  unsigned in_a, in_b, liveness_wrong;
+} trees_seen;
+
+static int count_trees(const kobjns_object *o, void *arg) {
+  trees_seen *t = arg;
+  if (strstr(o->native, t->a)) t->in_a++;
+  if (strstr(o->native, t->b)) t->in_b++;
+  if ((int)o->liveness != o->stale) t->liveness_wrong++;
+  return 0;
+}
+
+static trees_seen list_trees(const kobjns_ctx *ctx, const char *ra, const char *rb) {
+  trees_seen t = {.in_a = 0};
+  snprintf(t.a, sizeof t.a, "kobjns.%s.", ra);
+  snprintf(t.b, sizeof t.b, "kobjns.%s.", rb);
+  KT_OK(kobjns_object_list_ex(ctx, 0, count_trees, &t));
+  CU_ASSERT_EQUAL(t.liveness_wrong, 0);
+  return t;
+}
+
+static int query_found(const kobjns_object *o, void *arg) {
+  (void)o;
+  (*(int *)arg)++;
+  return 0;
+}
+
+#endif
+
+/* Two contexts of different trees of names (kobjns_ctx_set_root) never see each other's objects:
+ * the same name is two objects, an open in the other tree is 2, listings, queries and sweeps
+ * stay in their tree, and so do sessions. */
+static void contexts_with_their_own_trees(void) {
+  kobjns_ctx *a = NULL, *b = NULL;
+  KT_OK(kobjns_ctx_new(&a));
+  KT_OK(kobjns_ctx_new(&b));
+  char ra[33], rb[33];
+  snprintf(ra, sizeof ra, "kt%s-a", kt_run_id());
+  snprintf(rb, sizeof rb, "kt%s-b", kt_run_id());
+#ifdef _WIN32
+  KT_STATUS(kobjns_ctx_set_root(a, ra), KOBJNS_NOT_SUPPORTED); /* one namespace: the kernel's */
+  KT_STATUS(kobjns_ctx_set_root(a, "bad.root"), KOBJNS_INVALID_PARAMETER);
+  kobjns_ctx_free(a);
+  kobjns_ctx_free(b);
+#else
+  KT_OK(kobjns_ctx_set_root(a, ra));
+  KT_OK(kobjns_ctx_set_root(b, rb));
+  const char *name = kt_name("tree");
+  kobjns_section *sa = NULL, *sb = NULL, *other = NULL;
+  KT_OK(kobjns_section_create_ex(a, name, 4096, KOBJNS_MAP_WRITE, NULL, KOBJNS_CREATE_NEW, &sa));
+  KT_OK(kobjns_section_create_ex(b, name, 4096, KOBJNS_MAP_WRITE, NULL, KOBJNS_CREATE_NEW, &sb));
+  char *va = NULL, *vb = NULL;
+  KT_OK(kobjns_section_map(sa, KOBJNS_MAP_WRITE, 0, 0, (void **)&va));
+  KT_OK(kobjns_section_map(sb, KOBJNS_MAP_WRITE, 0, 0, (void **)&vb));
+  strcpy(va, "tree a");
+  CU_ASSERT_EQUAL(vb[0], 0); /* another object */
+  /* The process's own tree has neither. */
+  KT_STATUS(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &other), KOBJNS_FILE_NOT_FOUND);
+  const char *mname = kt_name("treemx");
+  kobjns_sync *m = NULL, *mo = NULL;
+  KT_OK(kobjns_mutex_create(a, mname, 0, NULL, &m));
+  KT_STATUS(kobjns_mutex_open(b, mname, KOBJNS_SYNCHRONIZE, &mo), KOBJNS_FILE_NOT_FOUND);
+  KT_OK(kobjns_mutex_open(a, mname, KOBJNS_SYNCHRONIZE, &mo));
+  KT_OK(kobjns_close(mo));
+  /* Listings and queries. */
+  trees_seen t = list_trees(a, ra, rb);
+  CU_ASSERT(t.in_a >= 2);
+  CU_ASSERT_EQUAL(t.in_b, 0);
+  t = list_trees(b, ra, rb);
+  CU_ASSERT_EQUAL(t.in_a, 0);
+  CU_ASSERT(t.in_b >= 1);
+  t = list_trees(NULL, ra, rb);
+  CU_ASSERT_EQUAL(t.in_a + t.in_b, 0);
+  int found = 0;
+  KT_OK(kobjns_object_query(a, mname, query_found, &found));
+  KT_STATUS(kobjns_object_query(b, mname, query_found, &found), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(found, 1);
+  size_t removed = 99;
+  KT_OK(kobjns_cleanup_ex(a, KOBJNS_CLEANUP_DRY_RUN, NULL, NULL, &removed));
+  CU_ASSERT_EQUAL(removed, 0); /* every object of it is held */
+  KT_STATUS(kobjns_cleanup_ex(a, 2, NULL, NULL, &removed), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_object_list_ex(a, 1, query_found, &found), KOBJNS_INVALID_PARAMETER);
+  /* Sessions exist per tree. */
+  uint32_t session = kt_unused_session();
+  char path[256];
+  char sname[64];
+  snprintf(sname, sizeof sname, "Session\\%u\\x", (unsigned)session);
+  KT_OK(kobjns_ctx_set_session(a, session));
+  KT_OK(kobjns_resolve(a, sname, path, sizeof path, NULL));
+  KT_STATUS(kobjns_resolve(b, sname, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  KT_STATUS(kobjns_resolve(NULL, sname, path, sizeof path, NULL), KOBJNS_PATH_NOT_FOUND);
+  /* A root refused changes nothing; a handle keeps the tree it was made in. */
+  KT_STATUS(kobjns_ctx_set_root(a, "bad.root"), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_ctx_set_root(a, NULL), KOBJNS_INVALID_PARAMETER);
+  KT_OK(kobjns_resolve(a, sname, path, sizeof path, NULL));
+  KT_OK(kobjns_ctx_set_root(a, rb)); /* now b's tree: the session moves along */
+  KT_OK(kobjns_resolve(b, sname, path, sizeof path, NULL));
+  char global[128]; /* a's bare names are in its session now; the sections are in session 0's */
+  snprintf(global, sizeof global, "Global\\%s", name);
+  KT_STATUS(
+      kobjns_section_create_ex(a, global, 4096, KOBJNS_MAP_WRITE, NULL, KOBJNS_CREATE_NEW, &other),
+      KOBJNS_FILE_EXISTS); /* b's section */
+  if (other) kobjns_close(other);
+  CU_ASSERT_STRING_EQUAL(va, "tree a");
+  KT_OK(kobjns_unmap(va));
+  KT_OK(kobjns_unmap(vb));
+  KT_OK(kobjns_close(sa));
+  KT_OK(kobjns_close(sb));
+  KT_OK(kobjns_close(m));
+  kobjns_ctx_free(a);
+  kobjns_ctx_free(b);
+  /* Nothing of either tree is left: its session marker went with its last member. */
+  KT_OK(kobjns_ctx_new(&a));
+  KT_OK(kobjns_ctx_set_root(a, ra));
+  t = list_trees(a, ra, rb);
+  CU_ASSERT_EQUAL(t.in_a, 0);
+  KT_OK(kobjns_ctx_set_root(a, rb));
+  t = list_trees(a, ra, rb);
+  CU_ASSERT_EQUAL(t.in_b, 0);
+  kobjns_ctx_free(a);
+#endif
+}
+
+static void session_of_a_context_or_the_process(void) {
+  uint32_t session = UINT32_MAX, process = UINT32_MAX;
+  KT_OK(kobjns_ctx_session(NULL, &process));
+  CU_ASSERT_EQUAL(process, kt_runner_session());
+  kobjns_ctx *c = NULL;
+  KT_OK(kobjns_ctx_new(&c));
+  KT_OK(kobjns_ctx_session(c, &session));
+  CU_ASSERT_EQUAL(session, process);
+  int held = -1, process_held = -2;
+  KT_OK(kobjns_ctx_has_privilege(NULL, KOBJNS_PRIV_CREATE_GLOBAL, &process_held));
+  KT_OK(kobjns_ctx_has_privilege(c, KOBJNS_PRIV_CREATE_GLOBAL, &held));
+  CU_ASSERT_EQUAL(held, process_held);
+  kobjns_ctx_free(c);
+}
+
 void kt_add_sessions(CU_pSuite s) {
+  kt_add(s, "contexts with trees of names of their own (kobjns_ctx_set_root) never meet",
+         contexts_with_their_own_trees, 0);
+  kt_add(s, "kobjns_ctx_session and _has_privilege: a context's, or the process's for NULL",
+         session_of_a_context_or_the_process, 0);
   kt_add(s, "KOBJNS_SESSION: a session on POSIX, 50 on Windows", session_from_the_environment, 0);
   kt_add(s, "another process of the session (row 11)", another_process_of_the_session,
          KT_NEEDS_SESSION1);

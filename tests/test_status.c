@@ -41,7 +41,38 @@ static void names_and_messages(void) {
   }
 }
 
+/* Exactly 0, 183 and 735 are successes; the macros evaluate their argument once. */
+static void successes_and_failures(void) {
+  static const int successes[] = {KOBJNS_SUCCESS, KOBJNS_ALREADY_EXISTS, KOBJNS_ABANDONED_WAIT_0};
+  for (size_t i = 0; i < sizeof successes / sizeof successes[0]; i++) {
+    CU_ASSERT(KOBJNS_SUCCEEDED(successes[i]));
+    CU_ASSERT(!KOBJNS_FAILED(successes[i]));
+  }
+  int count = 0;
+#define KT_STATUS_COUNT_(name, value, message)                                                     \
+  if (value != 0 && value != 183 && value != 735) {                                                \
+    CU_ASSERT(KOBJNS_FAILED(value));                                                               \
+    CU_ASSERT(!KOBJNS_SUCCEEDED(value));                                                           \
+    count++;                                                                                       \
+  }
+  KOBJNS_STATUS_MAP(KT_STATUS_COUNT_)
+#undef KT_STATUS_COUNT_
+  CU_ASSERT(count > 40);
+  /* A wait's time-out and an alertable wait's queued calls handed nothing: failures. */
+  CU_ASSERT(KOBJNS_FAILED(KOBJNS_WAIT_TIMEOUT));
+  CU_ASSERT(KOBJNS_FAILED(KOBJNS_USER_APC));
+  CU_ASSERT(KOBJNS_FAILED(-1));
+  CU_ASSERT(KOBJNS_FAILED(KOBJNS_FILE_EXISTS)); /* KOBJNS_CREATE_NEW's "it exists" */
+  int calls = 0, values[] = {183, 5};
+  CU_ASSERT(KOBJNS_SUCCEEDED(values[calls++]));
+  CU_ASSERT_EQUAL(calls, 1);
+  CU_ASSERT(KOBJNS_FAILED(values[calls++]));
+  CU_ASSERT_EQUAL(calls, 2);
+}
+
 void kt_add_status(CU_pSuite s) {
+  kt_add(s, "KOBJNS_SUCCEEDED and KOBJNS_FAILED: exactly 0, 183 and 735 succeed",
+         successes_and_failures, 0);
   kt_add(s, "values are Win32 error codes", values_are_win32_errors, 0);
   kt_add(s, "names and messages", names_and_messages, 0);
 }

@@ -168,6 +168,50 @@ static void mutex_abandoned_by_an_ending_thread(void) {
   KT_OK(kobjns_sync_close(m));
 }
 
+/* The safe idiom on waits: KOBJNS_FAILED says nothing was acquired (258), KOBJNS_SUCCEEDED that
+ * the mutex is the caller's, also when its owner died (735): a caller that treated 735 as a
+ * failure would leave it owned. */
+static int lock_and_release(kobjns_sync *m, uint32_t timeout_ms) {
+  int rc = kobjns_wait(m, timeout_ms);
+  if (KOBJNS_FAILED(rc)) return rc;
+  int released = kobjns_mutex_release(m); /* ours, also after 735 */
+  return released ? released : rc;
+}
+
+static void wait_idiom_with_an_abandoned_mutex(void) {
+  kobjns_sync *m = NULL;
+  int rc = kobjns_mutex_create(NULL, kt_name("mxidiom"), 0, NULL, &m);
+  CU_ASSERT(KOBJNS_SUCCEEDED(rc));
+  thread_call c = {m, -1};
+  kt_thread_join(kt_thread_start(wait_briefly, &c)); /* owns it, then ends */
+  KT_OK(c.rc);
+  KT_STATUS(lock_and_release(m, 5000), KOBJNS_ABANDONED_WAIT_0);
+  KT_STATUS(kobjns_mutex_release(m), KOBJNS_NOT_OWNER); /* released once: nothing left owned */
+  KT_OK(lock_and_release(m, 0));
+  /* Held by another thread: a time-out, a failure that acquired nothing. */
+  c.rc = -1;
+  KT_OK(kobjns_wait(m, 0));
+  kt_thread_join(kt_thread_start(wait_briefly, &c));
+  KT_STATUS(c.rc, KOBJNS_WAIT_TIMEOUT);
+  CU_ASSERT(KOBJNS_FAILED(c.rc));
+  KT_OK(kobjns_mutex_release(m));
+  /* Any of several: 735 with the index of the abandoned mutex. */
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, "", 1, 0, NULL, &e));
+  c.rc = -1;
+  kt_thread_join(kt_thread_start(wait_briefly, &c));
+  KT_OK(c.rc);
+  kobjns_sync *both[] = {e, m};
+  size_t index = 99;
+  rc = kobjns_wait_multiple(both, 2, 0, 5000, &index);
+  KT_STATUS(rc, KOBJNS_ABANDONED_WAIT_0);
+  CU_ASSERT(KOBJNS_SUCCEEDED(rc));
+  CU_ASSERT_EQUAL(index, 1);
+  KT_OK(kobjns_mutex_release(m));
+  KT_OK(kobjns_sync_close(e));
+  KT_OK(kobjns_sync_close(m));
+}
+
 /* --- events -------------------------------------------------------------------------------- */
 
 static void event_resets(void) {
@@ -1211,11 +1255,15 @@ static void bad_input(void) {
   KT_STATUS(kobjns_sync_access(NULL, NULL), 87);
   unsigned access;
   KT_STATUS(kobjns_sync_access(x, &access), 6);
-  CU_ASSERT_PTR_NULL(kobjns_sync_type(x));
+  CU_ASSERT_STRING_EQUAL(kobjns_sync_type(x), ""); /* "" for a handle that is not live */
   CU_ASSERT_STRING_EQUAL(kobjns_sync_path(x), "");
 }
 
 void kt_add_sync(CU_pSuite suite) {
+  kt_add(suite,
+         "the wait idiom: KOBJNS_SUCCEEDED for an abandoned mutex (735, owned), "
+         "KOBJNS_FAILED for a time-out",
+         wait_idiom_with_an_abandoned_mutex, 0);
   kt_add(suite, "bad input: clear statuses (87, 6, 1113, 123, 161, 3, 206, 1336, 298)", bad_input,
          0);
   kt_add(suite, "a mutex is owned recursively; one release too many is 288",

@@ -567,7 +567,7 @@ int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
   }
   const char *name = argv[optind];
   uint32_t session = given.id;
-  if (!given.given && (rc = kobjns_session_id(NULL, &session)))
+  if (!given.given && (rc = kobjns_ctx_session(NULL, &session)))
     return cli_fail("this process's session", rc);
   if (uid != me && me != 0)
     return cli_fail("--as-user another user needs root (explain switches to that user)",

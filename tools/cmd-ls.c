@@ -115,7 +115,7 @@ int cli_cmd_ls(const cli_command *self, int argc, char **argv) {
     }
   }
   if (optind < argc || shows > 1) return cli_usage_error(self);
-  if (l.show == SHOW_REACHABLE && (rc = kobjns_session_id(NULL, &l.session)))
+  if (l.show == SHOW_REACHABLE && (rc = kobjns_ctx_session(NULL, &l.session)))
     return cli_fail("this process's session", rc);
   rc = kobjns_object_list(collect, &l);
   if (rc) {

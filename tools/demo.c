@@ -48,8 +48,10 @@ static void service_step(role *r, enum step step, kobjns_section **map) {
     *map = NULL;
   }
   const char *sddl = step == SERVICE_CREATE ? NULL : READABLE_SDDL;
-  rc = kobjns_section_create(NULL, "ServiceMap", 65536, KOBJNS_MAP_WRITE, sddl, map);
-  if (rc == 0 && kobjns_section_map(*map, KOBJNS_MAP_WRITE, 0, 0, &view) == 0) {
+  /* A new map or none: one another program left there is not the service's to adopt (80). */
+  rc = kobjns_section_create_ex(NULL, "ServiceMap", 65536, KOBJNS_MAP_WRITE, sddl,
+                                KOBJNS_CREATE_NEW, map);
+  if (KOBJNS_SUCCEEDED(rc) && kobjns_section_map(*map, KOBJNS_MAP_WRITE, 0, 0, &view) == 0) {
     strcpy(view, "temperature=21.5C");
     kobjns_unmap(view);
   }
@@ -70,7 +72,7 @@ static void app_step(role *r, enum step step) {
     case APP_OPEN_GLOBAL:
     case APP_READ_GLOBAL:
       rc = kobjns_section_open(NULL, "Global\\ServiceMap", KOBJNS_MAP_READ, &s);
-      if (rc == 0 && kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view) == 0) {
+      if (KOBJNS_SUCCEEDED(rc) && kobjns_section_map(s, KOBJNS_MAP_READ, 0, 0, &view) == 0) {
         snprintf(detail, sizeof detail, "%s", (const char *)view);
         kobjns_unmap(view);
       }

@@ -75,6 +75,15 @@ void kobjns__os_ctx_detach(kobjns_ctx *ctx) { (void)ctx; }
 
 void kobjns__os_ctx_move(kobjns__os_ctx *to, kobjns__os_ctx *from) { *to = *from; }
 
+void kobjns__os_ctx_inherit(kobjns__os_ctx *to, const kobjns__os_ctx *from) {
+  (void)to, (void)from; /* nothing but the session, which attach reads again */
+}
+
+int kobjns__os_ctx_set_root(kobjns_ctx *ctx, const char *root) {
+  (void)ctx, (void)root;
+  return KOBJNS_NOT_SUPPORTED; /* names live in the kernel's one namespace */
+}
+
 int kobjns__os_user_groups(uint32_t uid, kobjns__token *token) {
   (void)uid, (void)token;
   return KOBJNS_NOT_SUPPORTED; /* impersonation needs a logon token, not a number */

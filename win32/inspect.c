@@ -363,14 +363,17 @@ static int each_session(const wchar_t *dir, const directory_entry *e, void *stat
   return walk_directory(namespace_dir, each_object, &inner);
 }
 
-int kobjns__os_object_list(kobjns_object_fn fn, void *arg) {
+int kobjns__os_object_list(const kobjns_ctx *ctx, kobjns_object_fn fn, void *arg) {
+  (void)ctx; /* one namespace: the kernel's */
   if (!nt_ready()) return KOBJNS_NOT_SUPPORTED;
   walk_state w = {fn, arg, 0};
   int rc = walk_directory(L"\\BaseNamedObjects", each_object, &w);
   return rc ? rc : walk_directory(L"\\Sessions", each_session, &w);
 }
 
-int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *arg) {
+int kobjns__os_object_query(const kobjns_ctx *ctx, const kobjns__name *n, kobjns_object_fn fn,
+                            void *arg) {
+  (void)ctx;
   if (!nt_ready()) return KOBJNS_NOT_SUPPORTED;
   size_t len = kobjns__path_len(n);
   char *path = malloc(len);
@@ -390,8 +393,9 @@ int kobjns__os_object_query(const kobjns__name *n, kobjns_object_fn fn, void *ar
   return rc ? rc : fn_rc;
 }
 
-int kobjns__os_cleanup(bool dry_run, kobjns_object_fn fn, void *arg, size_t *removed) {
-  (void)dry_run, (void)fn, (void)arg;
+int kobjns__os_cleanup(const kobjns_ctx *ctx, bool dry_run, kobjns_object_fn fn, void *arg,
+                       size_t *removed) {
+  (void)ctx, (void)dry_run, (void)fn, (void)arg;
   *removed = 0;
   return 0;
 }

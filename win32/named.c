@@ -71,6 +71,22 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
   if (sa.lpSecurityDescriptor) LocalFree(sa.lpSecurityDescriptor);
   free(wname);
   if (!h) {
+    /* A named create refused access: an existing object's descriptor said no when an open for
+     * the least right finds an object there (that open succeeds, or is refused too); else the
+     * create itself was refused (the namespace's directory, say). */
+    if (error == ERROR_ACCESS_DENIED && a->name) {
+      wchar_t *again = NULL;
+      unsigned granted;
+      if (!kobjns__win32_name(ctx, a->name, &again)) {
+        HANDLE probe = open_type(
+            a->type, a->type == KOBJNS_TYPE_SECTION ? KOBJNS__SECTION_QUERY : KOBJNS__SYNCHRONIZE,
+            again, &granted);
+        if (probe || GetLastError() == ERROR_ACCESS_DENIED)
+          facts->denial = KOBJNS_DENIAL_DESCRIPTOR;
+        if (probe) CloseHandle(probe);
+        free(again);
+      }
+    }
     /* A pagefile-backed section Windows cannot commit is out of memory, whichever word it uses
      * (8, or 1450 "no system resources"). */
     rc = kobjns__status_from_win32(error);

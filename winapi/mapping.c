@@ -182,7 +182,7 @@ KOBJNS_WIN32_API BOOL WINAPI ProcessIdToSessionId(DWORD pid, DWORD *session) {
     return FALSE;
   }
   uint32_t id = 0;
-  int rc = kobjns_session_id(NULL, &id);
+  int rc = kobjns_ctx_session(NULL, &id);
   if (rc) {
     SetLastError((DWORD)rc);
     return FALSE;
