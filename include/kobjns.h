@@ -11,15 +11,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kobjns-version.h" /* KOBJNS_VERSION_MAJOR ... KOBJNS_VERSION_CHECK (generated) */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* Windows: a program that links the DLL imports each function; one that links the static
+ * library defines KOBJNS_STATIC (`pkg-config --static --cflags kobjns` and the Meson dependency
+ * of a static-only build give it). The library itself is compiled with KOBJNS_BUILDING_DLL, its
+ * objects without dllexport (the DLL's exports are listed in a .def file), so that the static
+ * library exports nothing from a program. Elsewhere the two macros change nothing. */
 #if defined(_WIN32) || defined(__CYGWIN__)
-#if defined(KOBJNS_BUILDING_DLL)
-#define KOBJNS_API __declspec(dllexport)
-#else
+#if defined(KOBJNS_STATIC) || defined(KOBJNS_BUILDING_DLL)
 #define KOBJNS_API
+#else
+#define KOBJNS_API __declspec(dllimport)
 #endif
 #elif defined(__GNUC__) && __GNUC__ >= 4
 #define KOBJNS_API __attribute__((visibility("default")))
@@ -37,9 +44,10 @@ extern "C" {
 #define KOBJNS_DEPRECATED(replacement)
 #endif
 
-#define KOBJNS_VERSION_MAJOR 0
-#define KOBJNS_VERSION_MINOR 2
-#define KOBJNS_VERSION_PATCH 0
+/* The library's version at run time (kobjns-version.h has the headers'): KOBJNS_VERSION's
+ * encoding, (major << 16) | (minor << 8) | patch, and "major.minor.patch". */
+KOBJNS_API uint32_t kobjns_version(void);
+KOBJNS_API const char *kobjns_version_string(void);
 
 /* Statuses. Each value is the Win32 error code it stands for, on every platform.
  * X(name, value, message); kobjns_status_name() and kobjns_strerror() read the same table. */

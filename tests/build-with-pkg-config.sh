@@ -4,22 +4,26 @@
 # `pkg-config kobjns-winapi` (the uninstalled .pc files of this build), then runs them; and checks
 # that the name before 0.2, `pkg-config kobjns-win32`, gives the same flags.
 # A console program (<conio.h>, itoa) builds with the same flags and runs.
-#   build-with-pkg-config.sh PC_PATH SERVICE.c CLIENT.c RUN_PAIR CONSOLE.c
-#   PC_PATH: the uninstalled .pc files' directory, then the one of kobjns-win32.pc (a : list)
+#   build-with-pkg-config.sh PC_PATH SERVICE.c CLIENT.c RUN_PAIR CONSOLE.c DEFAULT_LIBRARY
+#   PC_PATH: the directories of the uninstalled .pc files (kobjns-uninstalled.pc in the build
+#   directory, kobjns-winapi-uninstalled.pc and kobjns-win32.pc in its winapi/): a : list
+#   DEFAULT_LIBRARY: the build's kind of libraries; static alone: `pkg-config --static`
 set -euo pipefail
-pc_path=$1 service=$2 client=$3 run_pair=$4 console=$5
+pc_path=$1 service=$2 client=$3 run_pair=$4 console=$5 kind=$6
 export PKG_CONFIG_PATH=$pc_path
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cflags=$(pkg-config --cflags kobjns-winapi-uninstalled)
-libs=$(pkg-config --libs kobjns-winapi-uninstalled)
+static=()
+[ "$kind" = static ] && static=(--static)
+cflags=$(pkg-config "${static[@]}" --cflags kobjns-winapi-uninstalled)
+libs=$(pkg-config "${static[@]}" --libs kobjns-winapi-uninstalled)
 echo "cc \$(pkg-config --cflags --libs kobjns-winapi): $cflags $libs"
 # shellcheck disable=SC2086 # the flags are words
 "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/service" "$service" $cflags $libs
 # shellcheck disable=SC2086
 "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/client" "$client" $cflags $libs
 # Where the -L flags point: the libraries are not installed.
-library_path=$(pkg-config --libs-only-L kobjns-winapi-uninstalled | sed 's/-L//g; s/ \+/:/g; s/:$//')
+library_path=$(pkg-config "${static[@]}" --libs-only-L kobjns-winapi-uninstalled | sed 's/-L//g; s/ \+/:/g; s/:$//')
 LD_LIBRARY_PATH=$library_path "$run_pair" "$out/service" "$out/client"
 # shellcheck disable=SC2086
 "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$out/console" "$console" $cflags $libs

@@ -210,7 +210,7 @@ typedef struct kt_suite {
 } kt_suite;
 
 #define KT_SUITE(name, needs) void kt_add_##name(CU_pSuite suite);
-#include "suites.def"
+#include "kt-suites.h"
 #undef KT_SUITE
 #ifdef KT_HAVE_FACADE
 /* The facade suite's C runtime tests (test_facade_crt.c), which kt_add_facade adds. */

@@ -10,7 +10,7 @@
 
 static const kt_suite suites[] = {
 #define KT_SUITE(name, needs) {#name, kt_add_##name, needs},
-#include "suites.def"
+#include "kt-suites.h"
 #undef KT_SUITE
 };
 

@@ -9,6 +9,8 @@
 # tools/fetch-winetests.sh), python3, and setpriv (util-linux) for the run as another user.
 # With KOBJNS_SETUP_BENCH=1, the benchmark's Boost.Interprocess rows: g++ and libboost-dev
 # (headers only; bench/meson.build builds those rows where both are found).
+# With KOBJNS_SETUP_VARIANTS=1, the builds of the other kinds of library (build/ has both):
+# build-shared/ (-Ddefault_library=shared) and build-static/ (static), without the benchmark.
 # With KOBJNS_SETUP_GENERIC=1, build-generic/: the POSIX backend on its generic platform
 # (-Dposix_platform=generic: POSIX.1-2008 alone, no Linux facility).
 # With KOBJNS_SETUP_I386=1, the 32-bit x86 build (build-i386/, cross/i386-linux-gnu.txt): gcc's
@@ -33,7 +35,9 @@ i386=${KOBJNS_SETUP_I386:-0}
 generic=${KOBJNS_SETUP_GENERIC:-0}
 aarch64=${KOBJNS_SETUP_AARCH64:-0}
 musl=${KOBJNS_SETUP_MUSL:-0}
-packages=(gcc meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
+variants=${KOBJNS_SETUP_VARIANTS:-0}
+# g++: the headers tests compile the public headers as C++11 and C++17 too.
+packages=(gcc g++ meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
 [ "$checks" = 1 ] && packages+=(valgrind)
 [ "$clang" = 1 ] && packages+=(clang)
@@ -103,6 +107,10 @@ if [ "$checks" = 1 ]; then
 fi
 if [ "$clang" = 1 ]; then
   CC=clang configure build-clang -Dwerror=true
+fi
+if [ "$variants" = 1 ]; then
+  configure build-shared -Dwerror=true -Ddefault_library=shared -Dbench=disabled
+  configure build-static -Dwerror=true -Ddefault_library=static -Dbench=disabled
 fi
 if [ "$generic" = 1 ]; then
   configure build-generic -Dwerror=true -Dposix_platform=generic

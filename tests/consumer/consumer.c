@@ -11,6 +11,13 @@ static int check(const char *what, int status, int want) {
 }
 
 int main(void) {
+  /* The library it runs with is the one whose headers it was built with. */
+  if (kobjns_version() != KOBJNS_VERSION ||
+      strcmp(kobjns_version_string(), KOBJNS_VERSION_STRING)) {
+    fprintf(stderr, "consumer: built with kobjns %s, runs with %s\n", KOBJNS_VERSION_STRING,
+            kobjns_version_string());
+    return 1;
+  }
   kobjns_section *a = NULL, *b = NULL;
   void *va = NULL, *vb = NULL;
   int bad =
