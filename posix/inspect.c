@@ -193,9 +193,17 @@ static int confirm_no_holder(describer *ds, const struct stat *st, const held **
  * itself never relies on it). An entry seen proves a holder; one missed proves nothing: "none"
  * stands only after every reading (under churn, two readings in a row missed a live handle's
  * lock: the i386 leg, with the stress test's thousands of locks beside it). */
+/* For the object asked for, "none" stands after this many readings that all missed it, a pause
+ * apart (five in a row once missed the runner's live semaphore while the stress test churned
+ * thousands of locks beside it: the cli suite's explain said "stale"). Never a probe with a lock
+ * of our own: an opener that met it would wait for it, then take the dead object for a live one. */
+#define CONFIRM_READINGS 12
+#define CONFIRM_PAUSE_NS 2000000L
 static int confirm_holders(describer *ds, const struct stat *st, const held **e, size_t *n) {
   if (!ds->confirm) return confirm_no_holder(ds, st, e, n);
-  for (int attempt = 0; attempt < 4; attempt++) {
+  for (int attempt = 0; attempt < CONFIRM_READINGS; attempt++) {
+    if (attempt && *n == 0) /* none so far: let the churn that hid a holder pass */
+      nanosleep(&(struct timespec){.tv_nsec = CONFIRM_PAUSE_NS}, NULL);
     lock_table again;
     int rc = lock_table_read(&again);
     if (rc || !again.known) return rc; /* the table went away: keep the reading we have */
