@@ -66,12 +66,19 @@ trap 'exit 130' INT TERM
 # --- 1. build ---------------------------------------------------------------------------------
 copy_tree() {
   mkdir "$tree"
-  # Tracked and untracked-but-not-ignored files as they are now (build directories, fetched
-  # sources and debhelper's leftovers are ignored); a tracked file deleted in the work tree is
-  # not copied.
-  git ls-files -z -c -o --exclude-standard --deduplicate |
-    while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-    tar --null -T - -cf - | tar -xf - -C "$tree"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # Tracked and untracked-but-not-ignored files as they are now (build directories, fetched
+    # sources and debhelper's leftovers are ignored); a tracked file deleted in the work tree
+    # is not copied.
+    git ls-files -z -c -o --exclude-standard --deduplicate |
+      while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+      tar --null -T - -cf - | tar -xf - -C "$tree"
+  else
+    # Not a git checkout (a release tarball): all of it but what .gitignore names.
+    tar --exclude-vcs --exclude='./build*' --exclude='./obj-*' --exclude='./subprojects/cunit-*' \
+      --exclude='./subprojects/packagecache' --exclude='./subprojects/packagefiles/cunit_*.orig.tar.*' \
+      -cf - . | tar -xf - -C "$tree"
+  fi
 }
 build() {
   (cd "$tree" && dpkg-buildpackage -b -us -uc) >"$work/build.log" 2>&1 || {
