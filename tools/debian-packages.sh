@@ -134,8 +134,10 @@ elif [ "${#sudo[@]}" -gt 0 ] && ! "${sudo[@]}" true 2>/dev/null; then
   why="installing needs root (or sudo without a password)"
 else
   for p in "${packages[@]}"; do
-    if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed'; then
-      why="$p is installed already (this check would purge it afterwards)"
+    # Anything but "not-installed" (unknown to dpkg: nothing) is there in some state.
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) || st=""
+    if [ -n "$st" ] && [[ $st != *not-installed ]]; then
+      why="$p is on this system already ($st; this check would purge it afterwards)"
       break
     fi
   done
@@ -260,10 +262,11 @@ EOF
   fi
   purge() {
     "${sudo[@]}" dpkg -P "${installed[@]}" || return 1
-    local p
+    local p st
     for p in "${installed[@]}"; do
-      if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -qv 'not-installed'; then
-        echo "still there after dpkg -P: $p ($(dpkg-query -W -f='${Status}' "$p"))"
+      st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) || st=""
+      if [ -n "$st" ] && [[ $st != *not-installed ]]; then
+        echo "still there after dpkg -P: $p ($st)"
         return 1
       fi
     done
