@@ -205,13 +205,24 @@ int main(void) {
 EOF
   cc=${CC:-cc}
   libdir=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+  # runs_with PROGRAM SONAME: the loader finds the installed library (the same file as
+  # $libdir/SONAME: with merged /usr, ldd may name it through /lib), not another copy.
+  runs_with() {
+    local found
+    found=$(ldd "$1" | awk -v so="$2" '$1 == so { print $3 }')
+    if [ -z "$found" ] || [ "$(realpath "$found")" != "$(realpath "$libdir/$2")" ]; then
+      echo "$(basename "$1") does not run with $libdir/$2:"
+      ldd "$1"
+      return 1
+    fi
+    echo "$(basename "$1") runs with $found"
+  }
   kobjns_program() {
     # shellcheck disable=SC2046 # the flags are words
     "$cc" -std=c11 -Wall -Wextra -Werror -o "$out/section" "$out/section.c" \
       $(pkg-config --cflags --libs kobjns) || return 1
-    echo "pkg-config --cflags --libs kobjns: $(pkg-config --cflags --libs kobjns)"
-    ldd "$out/section" | grep -q "libkobjns.so.0 => $libdir/libkobjns.so.0" ||
-      { echo "not linked with $libdir/libkobjns.so.0:"; ldd "$out/section"; return 1; }
+    echo "pkg-config --cflags --libs kobjns: $(pkg-config --cflags --libs kobjns | sed 's/ *$//')"
+    runs_with "$out/section" libkobjns.so.0 || return 1
     "$out/section"
   }
   kobjns_static_program() {
@@ -229,8 +240,7 @@ EOF
     # shellcheck disable=SC2046
     "$cc" -std=c11 -Wall -Wextra -Werror -o "$out/winapi" "$out/winapi.c" \
       $(pkg-config --cflags --libs kobjns-winapi) || return 1
-    ldd "$out/winapi" | grep -q "libkobjns-winapi.so.0 => $libdir/libkobjns-winapi.so.0" ||
-      { echo "not linked with $libdir/libkobjns-winapi.so.0:"; ldd "$out/winapi"; return 1; }
+    runs_with "$out/winapi" libkobjns-winapi.so.0 || return 1
     [ "$(pkg-config --cflags --libs kobjns-win32)" = "$(pkg-config --cflags --libs kobjns-winapi)" ] ||
       { echo "pkg-config kobjns-win32 (the name before 0.2) differs from kobjns-winapi"; return 1; }
     "$out/winapi"
