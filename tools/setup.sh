@@ -22,6 +22,9 @@
 # clang for the target with binutils-aarch64-linux-gnu, the arm64 cross C library and libgcc (not
 # gcc-aarch64-linux-gnu, which conflicts with gcc-multilib), qemu-user to run it, and the arm64
 # libraries from Debian's multiarch archive.
+# With KOBJNS_SETUP_DEBIAN=1, what the debian leg needs (tools/debian-packages.sh): debhelper,
+# dpkg-dev and build-essential to build the packages (the rest of debian/control's Build-Depends
+# is in the first list; Rules-Requires-Root: no, so no fakeroot), lintian, and man-db for man -w.
 # Used by tools/demo and tools/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +39,7 @@ generic=${KOBJNS_SETUP_GENERIC:-0}
 aarch64=${KOBJNS_SETUP_AARCH64:-0}
 musl=${KOBJNS_SETUP_MUSL:-0}
 variants=${KOBJNS_SETUP_VARIANTS:-0}
+debian=${KOBJNS_SETUP_DEBIAN:-0}
 # g++: the headers tests compile the public headers as C++11 and C++17 too.
 packages=(gcc g++ meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-dev)
 [ "$cross" = 1 ] && packages+=(gcc-mingw-w64-x86-64 wine64 dpkg-dev)
@@ -43,6 +47,7 @@ packages=(gcc g++ meson ninja-build pkg-config libcunit1-dev nettle-dev libwine-
 [ "$clang" = 1 ] && packages+=(clang)
 [ "$winetests" = 1 ] && packages+=(dpkg-dev xz-utils python3 util-linux)
 [ "$bench" = 1 ] && packages+=(g++ libboost-dev)
+[ "$debian" = 1 ] && packages+=(debhelper dpkg-dev build-essential lintian man-db)
 [ "$i386" = 1 ] && packages+=(gcc-multilib nettle-dev:i386 libcunit1-dev:i386)
 [ "$musl" = 1 ] && packages+=(musl-tools linux-libc-dev make dpkg-dev)
 [ "$aarch64" = 1 ] && packages+=(clang binutils-aarch64-linux-gnu libc6-dev-arm64-cross
