@@ -582,8 +582,9 @@ int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[],
  * SLEEP_MAX_MS, after which the sleeper looks again. Without a socket (a directory that refuses
  * one, a path too long for sun_path) or a free entry, a sleeper polls with pauses from POLL_MIN_NS
  * to POLL_MAX_NS: the bounded fallback. A thread's socket goes with the thread, its process's with
- * the library's unload; a killed process's is refused its bytes (ECONNREFUSED) and the sweep
- * removes it (kobjns__plat_sweep_file). */
+ * the library's unload; a killed process's refuses connections (ECONNREFUSED), so a waker that
+ * meets one frees its entry and the sweep removes it (kobjns__plat_sweep_file), both asking with
+ * a connect(2) that wakes no live sleeper. */
 
 #define WAKE_PREFIX "kobjns-wake-"
 #define SLEEP_MAX_MS 250
@@ -775,6 +776,20 @@ static bool send_wake(uint32_t bits) {
   return !gone;
 }
 
+/* Whether socket `bits` has nobody any more, asked without waking it: a connect(2) of a socket
+ * made for the question (refused where no socket is bound to the name). */
+static bool socket_gone(uint32_t bits) {
+  struct sockaddr_un a;
+  socklen_t len;
+  if (!socket_address(bits, &a, &len)) return false;
+  int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (fd < 0) return false; /* cannot tell */
+  bool gone =
+      connect(fd, (struct sockaddr *)&a, len) < 0 && (errno == ECONNREFUSED || errno == ENOENT);
+  close(fd);
+  return gone;
+}
+
 void kobjns__plat_wake(uint32_t *word, int count) {
   (void)count; /* every sleeper of the word looks again */
   uint32_t key;
@@ -797,7 +812,7 @@ static sleeper *claim(sleeper *table, size_t n, uint32_t key, uint32_t bits) {
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < n; i++) {
       uint32_t held = __atomic_load_n(&table[i].socket, __ATOMIC_RELAXED);
-      if (held && (pass == 0 || send_wake(held))) continue;
+      if (held && (pass == 0 || !socket_gone(held))) continue;
       if (__atomic_compare_exchange_n(&table[i].socket, &held, bits, false, __ATOMIC_ACQ_REL,
                                       __ATOMIC_RELAXED)) {
         __atomic_store_n(&table[i].word, key, __ATOMIC_SEQ_CST);
@@ -900,7 +915,7 @@ int kobjns__plat_sweep_file(int dir, const char *name, bool dry_run) {
     return 0;
   struct stat st;
   if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode) ||
-      send_wake((uint32_t)bits))
+      !socket_gone((uint32_t)bits))
     return 0;
   if (st.st_uid != geteuid() && geteuid() != 0) return -1;
   return dry_run || unlinkat(dir, name, 0) == 0 ? 1 : 0;
