@@ -582,9 +582,9 @@ int kobjns__plat_spawn(const char *path, char *const argv[], char *const envp[],
  * SLEEP_MAX_MS, after which the sleeper looks again. Without a socket (a directory that refuses
  * one, a path too long for sun_path) or a free entry, a sleeper polls with pauses from POLL_MIN_NS
  * to POLL_MAX_NS: the bounded fallback. A thread's socket goes with the thread, its process's with
- * the library's unload; a killed process's refuses connections (ECONNREFUSED), so a waker that
- * meets one frees its entry and the sweep removes it (kobjns__plat_sweep_file), both asking with
- * a connect(2) that wakes no live sleeper. */
+ * the library's unload. A killed process's refuses its bytes (ECONNREFUSED): a waker that meets
+ * one frees its entry, and the sweep removes it (kobjns__plat_sweep_file), asking with a
+ * connect(2) that wakes no live sleeper. */
 
 #define WAKE_PREFIX "kobjns-wake-"
 #define SLEEP_MAX_MS 250
