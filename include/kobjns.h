@@ -165,6 +165,10 @@ static inline int kobjns_status_succeeded(int status) {
 #define KOBJNS_GENERIC_WRITE 0x40000000u
 #define KOBJNS_GENERIC_EXECUTE 0x20000000u
 #define KOBJNS_GENERIC_ALL 0x10000000u
+/* An open's access (every kobjns_*_open): whatever rights of the type the object's descriptor
+ * grants the caller, as Windows' MAXIMUM_ALLOWED; any other bits asked with it must be granted
+ * too. 5 when it grants none. A create takes no such bit (87). */
+#define KOBJNS_MAXIMUM_ALLOWED 0x02000000u
 
 /* Privileges a context may hold. */
 #define KOBJNS_PRIV_CREATE_GLOBAL 0x1u /* SeCreateGlobalPrivilege */

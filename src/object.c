@@ -95,9 +95,35 @@ int kobjns__create_object(const kobjns_ctx *ctx, const char *name, kobjns__creat
 
 /* The open of `name` as `type`; *why says which check refused a 5. With `out` NULL the handle
  * is closed at once. */
+/* MAXIMUM_ALLOWED: the rights of the type that the object named `resolved` grants (each asked of
+ * the backend alone: its descriptor, and on POSIX the kernel's mode bits for the rights that
+ * open the file for writing): 0 with *granted (0: none), or the status of a failure other than
+ * a refusal (2: no such object). */
+static int maximum_allowed(const kobjns_ctx *ctx, const kobjns__name *resolved, kobjns_type type,
+                           unsigned *granted) {
+  *granted = 0;
+  unsigned rights = kobjns__type(type)->rights;
+  for (unsigned bit = 1; bit && bit <= rights; bit <<= 1) {
+    if (!(rights & bit)) continue;
+    kobjns__object *probe = kobjns__object_new(type, resolved);
+    if (!probe) return KOBJNS_NOT_ENOUGH_MEMORY;
+    kobjns__facts facts = {0};
+    int rc = kobjns__os_open(ctx, resolved, type, bit, probe, &facts);
+    if (rc == 0) {
+      *granted |= bit;
+      kobjns__os_close(probe);
+    }
+    free(probe);
+    if (rc && rc != KOBJNS_ACCESS_DENIED) return rc;
+  }
+  return 0;
+}
+
 static int open_object(const kobjns_ctx *ctx, const char *name, kobjns_type type, unsigned access,
                        void **out, kobjns_denial *why) {
   *why = KOBJNS_DENIAL_NONE;
+  bool maximum = access & KOBJNS_MAXIMUM_ALLOWED;
+  access &= ~KOBJNS_MAXIMUM_ALLOWED;
   if (!kobjns__type_is_object(type) || kobjns__type(type)->unnamed || !name ||
       (access & ~kobjns__type_valid_access(type)))
     return KOBJNS_INVALID_PARAMETER;
@@ -115,6 +141,16 @@ static int open_object(const kobjns_ctx *ctx, const char *name, kobjns_type type
   unsigned desired = access                        ? kobjns__type_map(type, access)
                      : type == KOBJNS_TYPE_SECTION ? KOBJNS__SECTION_QUERY
                                                    : KOBJNS__SYNCHRONIZE;
+  if (maximum) {
+    unsigned granted;
+    if ((rc = maximum_allowed(ctx, &resolved, type, &granted)) || !granted) {
+      free(o);
+      if (!rc) *why = KOBJNS_DENIAL_DESCRIPTOR;
+      return rc ? rc : KOBJNS_ACCESS_DENIED;
+    }
+    desired = granted | (access ? desired : 0);
+    access = desired; /* something asked: a handle is made */
+  }
   kobjns__facts facts = {0};
   rc = kobjns__os_open(ctx, &resolved, type, desired, o, &facts);
   *why = facts.denial;

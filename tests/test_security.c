@@ -1092,6 +1092,60 @@ static void why_an_open_is_refused(void) {
   sweep();
 }
 
+/* MAXIMUM_ALLOWED asks for whatever the descriptor grants: each right of the type asked alone,
+ * the kernel's mode bits included (a right that opens the file for writing needs them). */
+static void maximum_allowed_gets_what_is_granted(void) {
+  const char *name = kt_name("maxallowed"), *mutex = kt_name("maxallowedm");
+  kobjns_section *s = NULL, *got = NULL;
+  kobjns_sync *m = NULL, *mgot = NULL;
+  /* SYSTEM may do anything; everyone may read (GR) the section, and wait on (SYNCHRONIZE) the
+   * mutex. */
+  KT_OK(
+      kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, "D:(A;;GA;;;SY)(A;;GR;;;WD)", &s));
+  KT_OK(kobjns_mutex_create(NULL, mutex, 0, "D:(A;;GA;;;SY)(A;;0x100000;;;WD)", &m));
+  kobjns_ctx *user = kt_ctx(kt_runner_session(), false);
+  KT_OK(kobjns_ctx_set_user(user, 4242));
+  unsigned access = 0;
+  KT_OK(kobjns_section_open(user, name, KOBJNS_MAXIMUM_ALLOWED, &got));
+  KT_OK(kobjns_section_access(got, &access));
+  CU_ASSERT(access & KOBJNS_MAP_READ);
+  CU_ASSERT_FALSE(access & KOBJNS_MAP_WRITE);
+  void *view = NULL;
+  KT_OK(kobjns_section_map(got, KOBJNS_MAP_READ, 0, 0, &view));
+  if (view) KT_OK(kobjns_unmap(view));
+  KT_STATUS(kobjns_section_map(got, KOBJNS_MAP_WRITE, 0, 0, &view), KOBJNS_ACCESS_DENIED);
+  if (got) KT_OK(kobjns_section_close(got));
+  /* Other rights asked with it must be granted too. */
+  got = NULL;
+  KT_STATUS(kobjns_section_open(user, name, KOBJNS_MAXIMUM_ALLOWED | KOBJNS_MAP_WRITE, &got),
+            KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_PTR_NULL(got);
+  /* A mutex the descriptor lets it wait on only. */
+  KT_OK(kobjns_mutex_open(user, mutex, KOBJNS_MAXIMUM_ALLOWED, &mgot));
+  KT_OK(kobjns_sync_access(mgot, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_SYNCHRONIZE);
+  if (mgot) KT_OK(kobjns_sync_close(mgot));
+  /* Nothing granted: 5; no such object: 2. Root's own context gets every right. */
+  kobjns_section *none = NULL;
+  kobjns_ctx *other = kt_ctx(kt_runner_session(), false);
+  KT_OK(kobjns_ctx_set_user(other, 4242));
+  KT_OK(kobjns_section_close(s));
+  s = NULL;
+  KT_OK(kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, "D:(A;;GA;;;SY)", &s));
+  KT_STATUS(kobjns_section_open(other, name, KOBJNS_MAXIMUM_ALLOWED, &none), KOBJNS_ACCESS_DENIED);
+  KT_STATUS(kobjns_section_open(other, kt_name("maxnone"), KOBJNS_MAXIMUM_ALLOWED, &none),
+            KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_PTR_NULL(none);
+  KT_OK(kobjns_section_open(NULL, name, KOBJNS_MAXIMUM_ALLOWED, &got));
+  KT_OK(kobjns_section_access(got, &access));
+  CU_ASSERT_EQUAL(access, KOBJNS_MAP_ALL_ACCESS);
+  if (got) KT_OK(kobjns_section_close(got));
+  kobjns_ctx_free(other);
+  kobjns_ctx_free(user);
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_section_close(s));
+}
+
 #define SECURITY_TEST(fn) fn
 #else
 /* Nothing here runs on Windows (KT_NEEDS_ROOT never holds there). The tests are registered
@@ -1191,6 +1245,8 @@ void kt_add_security(CU_pSuite s) {
          SECURITY_TEST(readers_cannot_write), root);
   kt_add(s, "kobjns_open_explain names the check that refused (descriptor, mode bits, plant)",
          SECURITY_TEST(why_an_open_is_refused), KT_NEEDS_ROOT);
+  kt_add(s, "MAXIMUM_ALLOWED opens with the rights the descriptor grants, 5 with none",
+         SECURITY_TEST(maximum_allowed_gets_what_is_granted), root);
   kt_add(s, "a root service refuses objects planted through the library",
          SECURITY_TEST(planted_through_library), root);
   kt_add(

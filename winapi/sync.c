@@ -129,14 +129,15 @@ KOBJNS_WIN32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG i
 /* Open the existing object `name` (UTF-8) of `type` for `access`. Rights outside the type's (bits
  * Windows defines for no object of it) are checked as Windows checks them: once the name is found,
  * ERROR_ACCESS_DENIED, or ERROR_PRIVILEGE_NOT_HELD for ACCESS_SYSTEM_SECURITY (it needs
- * SeSecurityPrivilege). MAXIMUM_ALLOWED asks for all the type's rights. */
+ * SeSecurityPrivilege). MAXIMUM_ALLOWED gets the rights the object's descriptor grants (the
+ * portable open's KOBJNS_MAXIMUM_ALLOWED). */
 static HANDLE open_object(kobjns_type type, DWORD access, BOOL inherit, const char *name) {
   DWORD all = type == KOBJNS_TYPE_MUTEX   ? MUTEX_ALL_ACCESS
               : type == KOBJNS_TYPE_EVENT ? EVENT_ALL_ACCESS
               : type == KOBJNS_TYPE_TIMER ? TIMER_ALL_ACCESS
                                           : SEMAPHORE_ALL_ACCESS;
-  if (access & MAXIMUM_ALLOWED) access = (access & ~(DWORD)MAXIMUM_ALLOWED) | all;
-  DWORD known = access & (all | GENERIC_RIGHTS), other = access & ~(all | GENERIC_RIGHTS);
+  DWORD asked = all | GENERIC_RIGHTS | MAXIMUM_ALLOWED;
+  DWORD known = access & asked, other = access & ~asked;
   DWORD refusal = other & ACCESS_SYSTEM_SECURITY ? ERROR_PRIVILEGE_NOT_HELD : ERROR_ACCESS_DENIED;
   kobjns_sync *s = NULL;
   int rc;
