@@ -188,15 +188,13 @@ static int confirm_no_holder(describer *ds, const struct stat *st, const held **
 }
 
 /* The lock table (Linux: /proc/locks) comes in page-sized reads, and locks taken or dropped between
- * two of them can make an entry appear twice or not at all. So a count that matters (none: "stale";
- * or the one object asked for) is read again until two readings agree (a few tries: the sweep
- * itself never relies on it). An entry seen proves a holder; one missed proves nothing: "none"
- * stands only after every reading (under churn, two readings in a row missed a live handle's
- * lock: the i386 leg, with the stress test's thousands of locks beside it). */
-/* For the object asked for, "none" stands after this many readings that all missed it, a pause
- * apart (five in a row once missed the runner's live semaphore while the stress test churned
- * thousands of locks beside it: the cli suite's explain said "stale"). Never a probe with a lock
- * of our own: an opener that met it would wait for it, then take the dead object for a live one. */
+ * two of them can make an entry appear twice or not at all. So the count of the one object asked
+ * for is read again until two readings agree (the sweep itself never relies on it). An entry seen
+ * proves a holder; one missed proves nothing: "none" stands only after CONFIRM_READINGS readings
+ * that all missed it, a pause apart (under the stress test's churn of thousands of locks, two and
+ * then five readings in a row missed a live handle's lock: the i386 leg's ls, the cli suite's
+ * explain). Never a probe with a lock of our own: an opener that met it would wait for it, then
+ * take the dead object for a live one. */
 #define CONFIRM_READINGS 12
 #define CONFIRM_PAUSE_NS 2000000L
 static int confirm_holders(describer *ds, const struct stat *st, const held **e, size_t *n) {

@@ -611,7 +611,9 @@ static kobjns__ptrmap pages;
 void kobjns__plat_shared_page(void *page, bool mapped) {
   pthread_rwlock_wrlock(&pages_lock);
   if (mapped) {
-    (void)kobjns__ptrmap_add(&pages, page, 1); /* no memory: its words' sleepers poll */
+    /* No memory: its words are taken for the process's own, so another process's wake misses
+     * their sleepers, who look again after SLEEP_MAX_MS. */
+    (void)kobjns__ptrmap_add(&pages, page, 1);
   } else {
     (void)kobjns__ptrmap_remove(&pages, page, NULL);
     kobjns__ptrmap_release(&pages); /* the last one: nothing kept (unload) */
@@ -619,8 +621,8 @@ void kobjns__plat_shared_page(void *page, bool mapped) {
   pthread_rwlock_unlock(&pages_lock);
 }
 
-/* The entries of `word`'s sleepers (*count of them) and its key there; NULL when the word is in a
- * shared page this process could not note (then it is polled). */
+/* The entries of `word`'s sleepers (*count of them) and its key there: its shared page's, or the
+ * process's table for a word of no page this process was told of. */
 static sleeper *sleepers_of(const uint32_t *word, uint32_t *key, size_t *count) {
   uintptr_t at = (uintptr_t)word, page = at & ~(uintptr_t)(KOBJNS__PLAT_SHARED_PAGE - 1);
   pthread_rwlock_rdlock(&pages_lock);
