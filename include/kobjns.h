@@ -216,12 +216,15 @@ typedef enum kobjns_type {
   KOBJNS_TYPE_THREAD = 9,    /* "Thread": a thread started by kobjns_thread_create (unnamed) */
   KOBJNS_TYPE_TIMER = 10,    /* "Timer": a waitable timer */
   KOBJNS_TYPE_PROCESS = 11,  /* "Process": a process started or opened by kobjns (unnamed) */
-  KOBJNS_TYPE_FILE = 12      /* "File": a standard stream or a pipe's end (unnamed) */
+  KOBJNS_TYPE_FILE = 12,     /* "File": a standard stream or a pipe's end (unnamed) */
+  KOBJNS_TYPE_DIRECTORY = 13 /* "Directory": a private namespace (kobjns_namespace_create) */
 } kobjns_type;
 
-typedef struct kobjns_ctx kobjns_ctx;         /* who is asking: session, privileges, user */
-typedef struct kobjns_section kobjns_section; /* one open handle to a section */
-typedef struct kobjns_sync kobjns_sync;       /* one open handle to a mutex, event or semaphore */
+typedef struct kobjns_ctx kobjns_ctx;           /* who is asking: session, privileges, user */
+typedef struct kobjns_section kobjns_section;   /* one open handle to a section */
+typedef struct kobjns_sync kobjns_sync;         /* one open handle to a mutex, event or semaphore */
+typedef struct kobjns_boundary kobjns_boundary; /* who may create a private namespace */
+typedef struct kobjns_namespace kobjns_namespace; /* one open handle to a private namespace */
 
 /* --- contexts ---------------------------------------------------------------------------
  * A NULL context everywhere means "this process as it is": the session from KOBJNS_SESSION or
@@ -767,6 +770,79 @@ KOBJNS_API int kobjns_duplicate(void *handle, unsigned access, unsigned options,
  * process handle, or no such handle there); 8; 50; 87. */
 KOBJNS_API int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsigned access,
                                      unsigned options, void **out);
+
+/* --- private namespaces ------------------------------------------------------------------
+ * Windows' defence against name squatting (CreatePrivateNamespace): a namespace is created
+ * through a *boundary* (a name and SIDs the creator must all have), under an *alias*; while a
+ * process has it open, object names "alias\\name" are objects inside it, for every named type.
+ * A namespace is identified by its boundary (name and SIDs, in any order) and its alias: the
+ * same alias with another boundary, or made by a process outside the boundary, is another
+ * namespace or none. An open needs the same boundary and alias, but not to be inside the
+ * boundary: the namespace's own descriptor says who may open it (default: its creator, SYSTEM,
+ * administrators). A namespace can be opened while a handle to it is open anywhere (a killed
+ * process's handles close with it) and until it is destroyed; objects in it live as objects do,
+ * so a closed or destroyed namespace's objects keep working for their holders, and a process
+ * that still has the namespace open keeps naming them. Names inside are one level ("a\\b\\c":
+ * 3), and never need SeCreateGlobalPrivilege (the namespace is not \\BaseNamedObjects). An alias
+ * names the namespace this process opened last under it that is still open (else "alias\\x" is
+ * 3). On POSIX the namespace is a directory of the object directory whose owner the kernel
+ * vouches for: openers accept only one owned by a user inside the boundary (root included only
+ * when it is inside), not writable by others beyond what its descriptor grants, so another
+ * user can neither plant one nor reach the objects in one it may not open (docs/namespaces.md).
+ * Threads: boundaries are the caller's (no two calls on one boundary at once, unless both only
+ * read it: kobjns_namespace_create and _open); namespace handles as any handle. */
+
+/* Directory rights (a namespace's descriptor and handles): Windows' DIRECTORY_* values. QUERY
+ * lists it (POSIX: r), TRAVERSE opens objects in it by name (x), CREATE_OBJECT creates objects in
+ * it (w); DELETE (0x10000) lets a handle destroy it. GR = QUERY|TRAVERSE, GW =
+ * CREATE_OBJECT|CREATE_SUBDIRECTORY, GX = QUERY|TRAVERSE (with READ_CONTROL), GA = ALL_ACCESS. */
+#define KOBJNS_DIRECTORY_QUERY 0x0001u
+#define KOBJNS_DIRECTORY_TRAVERSE 0x0002u
+#define KOBJNS_DIRECTORY_CREATE_OBJECT 0x0004u
+#define KOBJNS_DIRECTORY_CREATE_SUBDIRECTORY 0x0008u
+#define KOBJNS_DIRECTORY_ALL_ACCESS 0x000F000Fu
+
+/* A boundary named `name` (UTF-8, 1 to 256 characters, no '\\') with no SID yet: 0; 87 (NULL);
+ * 123 (a bad name); 1113; 8. Threads: any thread. */
+KOBJNS_API int kobjns_boundary_create(const char *name, kobjns_boundary **out);
+/* Require `sid` of every creator: a SID string or alias of the SDDL subset ("S-1-22-1-<uid>",
+ * "S-1-22-2-<gid>", "WD", "AU", "SY", "BA" or their S-1-... forms). Adding one twice changes
+ * nothing. 0; 87 (NULL); 1337 (not a SID kobjns knows); 50 for SIDs no kernel can vouch for
+ * in a directory's owner (POSIX: "IU", whose session the kernel cannot tell, and "OW"); 8; 87
+ * after 32 SIDs. */
+KOBJNS_API int kobjns_boundary_add_sid(kobjns_boundary *b, const char *sid);
+/* Require an integrity level of every creator (AddIntegrityLabelToBoundaryDescriptor,
+ * "S-1-16-<rid>" or "LW", "ME", "HI", "SI"): on Windows passed on; on POSIX, which has no
+ * integrity levels, refused with 50 (nothing changed), so that no namespace is made weaker than
+ * its creator asked. 0; 87; 1337; 50. */
+KOBJNS_API int kobjns_boundary_add_integrity_label(kobjns_boundary *b, const char *label);
+/* NULL is ignored. */
+KOBJNS_API void kobjns_boundary_free(kobjns_boundary *b);
+
+/* Create the private namespace of boundary `b` and alias `alias` (a name's first part: 1 to 256
+ * characters, no '\\', not "Global", "Local" or "Session": 123), with the descriptor `sddl`
+ * (NULL: the default; directory rights), open in this process under `alias` from now on: 0 with
+ * *out (its access DIRECTORY_ALL_ACCESS); 183 (no handle: Windows fails, not opens, when it
+ * exists); 5 (the caller is not inside the boundary: a SID it lacks); 87, 123, 1113, the SDDL's
+ * statuses; 170 (two creators kept meeting). `ctx` as for any create (NULL: this process); a
+ * namespace belongs to the context's tree of names and to no session: every session finds it. */
+KOBJNS_API int kobjns_namespace_create(const kobjns_ctx *ctx, const kobjns_boundary *b,
+                                       const char *alias, const char *sddl, kobjns_namespace **out);
+/* Open the existing private namespace of boundary `b` and alias `alias`, with the rights its
+ * descriptor grants (Windows' OpenPrivateNamespace asks MAXIMUM_ALLOWED): 0 with *out; 2 (none
+ * open, destroyed, or only made by someone outside the boundary); 5 (its descriptor, or on
+ * POSIX the kernel's mode bits, grant nothing); 87, 123, 1113. */
+KOBJNS_API int kobjns_namespace_open(const kobjns_ctx *ctx, const kobjns_boundary *b,
+                                     const char *alias, kobjns_namespace **out);
+/* Close the handle (ClosePrivateNamespace); with KOBJNS_NAMESPACE_DESTROY destroy the namespace
+ * first: no open finds it again, and its objects and the handles still open keep working (5 when
+ * the handle lacks DELETE; on POSIX, also when the kernel keeps the caller from the namespace's
+ * record: only its owner or root may destroy it). 0; 5 (the handle stays open); 6; 87 (other
+ * flags). kobjns_close() is the close without flags. */
+#define KOBJNS_NAMESPACE_DESTROY 0x1u
+KOBJNS_API int kobjns_namespace_close(kobjns_namespace *ns, unsigned flags);
+/* The handle's access (directory rights). 0; 6; 87. */
+KOBJNS_API int kobjns_namespace_access(const kobjns_namespace *ns, unsigned *access);
 
 /* --- recovery and inspection -------------------------------------------------------------
  * What the kobjns command shows (ls, stat, explain, gc). Inspection hands out no handle and

@@ -106,6 +106,42 @@ typedef struct kobjns__name_record {
   char data[KOBJNS__DATA_NAME_MAX]; /* the shm object's name, NUL-terminated */
 } kobjns__name_record;
 
+/* --- a private namespace's record (posix/namespace.c) ------------------------------------------
+ * The file KOBJNS__NS_RECORD in the namespace's directory: who the namespace is (its boundary and
+ * alias, compared whole by every opener), its descriptor, and its state; its shared flocks are the
+ * namespace's handles. Written by its creator before the directory gets its name; afterwards only
+ * `state` changes (claimed -> ready -> destroyed), by its owner. The boundary's name, then the
+ * alias, follow the struct (no NULs). */
+#define KOBJNS__NS_MAGIC 0x534E424Bu /* "KBNS" */
+#define KOBJNS__NS_RECORD "kobjns.namespace"
+#define KOBJNS__NS_CLAIMED 1u   /* its creator is checking that nobody else made it meanwhile */
+#define KOBJNS__NS_READY 2u     /* made: opens find it */
+#define KOBJNS__NS_DESTROYED 3u /* destroyed: opens no longer find it */
+#define KOBJNS__NS_SIDS 32
+#define KOBJNS__NS_ID_SIZE 48
+
+typedef struct kobjns__stored_sid {
+  uint8_t trustee; /* enum kobjns__trustee */
+  uint8_t reserved[3];
+  uint32_t id; /* uid or gid for USER / GROUP, else 0 */
+} kobjns__stored_sid;
+
+typedef struct kobjns__ns_record {
+  uint32_t magic;   /* KOBJNS__NS_MAGIC */
+  uint16_t version; /* KOBJNS__FORMAT_VERSION */
+  uint16_t reserved;
+  uint32_t state;       /* KOBJNS__NS_* */
+  uint32_t creator_uid; /* informational: the directory's owner is what is trusted */
+  uint32_t sid_count;   /* at most KOBJNS__NS_SIDS, sorted by trustee then id */
+  uint32_t name_len;    /* the boundary's name, after the struct */
+  uint32_t alias_len;   /* the alias, after the name */
+  uint32_t reserved2;
+  char id[KOBJNS__NS_ID_SIZE]; /* "<identity hash>.<instance>", NUL-padded: the directory's */
+  kobjns__stored_sd sd;        /* the namespace's descriptor (directory rights) */
+  uint32_t reserved3;
+  kobjns__stored_sid sids[KOBJNS__NS_SIDS];
+} kobjns__ns_record;
+
 /* --- the state page of a mutex, event or semaphore -------------------------------------------- */
 
 /* A thread, as any process of the same pid namespace can check that it still runs. */
@@ -230,6 +266,20 @@ _Static_assert(sizeof(kobjns__header) == 432, "the header's fixed part is 432 by
 KOBJNS__AT(kobjns__name_record, version, 4);
 KOBJNS__AT(kobjns__name_record, data, 8);
 _Static_assert(sizeof(kobjns__name_record) == 40, "a name record is 40 bytes");
+KOBJNS__AT(kobjns__stored_sid, trustee, 0);
+KOBJNS__AT(kobjns__stored_sid, id, 4);
+_Static_assert(sizeof(kobjns__stored_sid) == 8, "a boundary SID is 8 bytes");
+KOBJNS__AT(kobjns__ns_record, version, 4);
+KOBJNS__AT(kobjns__ns_record, state, 8);
+KOBJNS__AT(kobjns__ns_record, creator_uid, 12);
+KOBJNS__AT(kobjns__ns_record, sid_count, 16);
+KOBJNS__AT(kobjns__ns_record, name_len, 20);
+KOBJNS__AT(kobjns__ns_record, alias_len, 24);
+KOBJNS__AT(kobjns__ns_record, id, 32);
+KOBJNS__AT(kobjns__ns_record, sd, 80);
+KOBJNS__AT(kobjns__ns_record, reserved3, 468);
+KOBJNS__AT(kobjns__ns_record, sids, 472);
+_Static_assert(sizeof(kobjns__ns_record) == 728, "a namespace record is 728 bytes");
 KOBJNS__AT(kobjns__stored_file, dev, 0);
 KOBJNS__AT(kobjns__stored_file, ino, 8);
 KOBJNS__AT(kobjns__stored_file, path_len, 16);

@@ -95,6 +95,9 @@ static int read_header(int fd, const struct stat *st, const kobjns__name *name, 
 /* A privileged caller never trusts an object that an unprivileged other user put in a
  * namespace it does not own: the global namespace or another session's. */
 static bool planted(const kobjns_ctx *ctx, const kobjns__name *name, const struct stat *st) {
+  /* A private namespace's objects were made by those its descriptor lets create: the kernel's
+   * mode bits on its directory said so. */
+  if (name->ns[0]) return false;
   if (!ctx->token.admin || st->st_uid == 0 || st->st_uid == ctx->token.uid) return false;
   if (name->session != 0 && name->session == ctx->token.session) return false;
   return geteuid() == 0; /* last: the common cases need no system call */
@@ -266,8 +269,10 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns
 
 int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
                     unsigned desired, kobjns__object *o, kobjns__facts *facts) {
+  int rc = name->ns[0] ? kobjns__namespace_reachable(&ctx->os.tree, name) : 0;
+  if (rc) return rc;
   kobjns__native_name(&ctx->os.tree, name, o->os.native);
-  int rc = open_existing(ctx, name, type, desired, o, facts);
+  rc = open_existing(ctx, name, type, desired, o, facts);
   kobjns__reclaim_step(&ctx->os.tree);
   return rc == KOBJNS__STALE_FOREIGN || rc == KOBJNS__FILE_GONE ? KOBJNS_FILE_NOT_FOUND : rc;
 }
@@ -328,6 +333,8 @@ int kobjns__os_create(const kobjns_ctx *ctx, const kobjns__create_args *a, kobjn
     o->os.native[0] = '\0';
     return create_new_or_reclaim(ctx, a, o, facts);
   }
+  int reachable = a->name->ns[0] ? kobjns__namespace_reachable(&ctx->os.tree, a->name) : 0;
+  if (reachable) return reachable;
   kobjns__native_name(&ctx->os.tree, a->name, o->os.native);
   for (int attempt = 0; attempt < 1000; attempt++) {
     int rc = open_existing(ctx, a->name, a->type, a->existing_access, o, facts);
@@ -348,7 +355,7 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
   memcpy(to->os.native, from->os.native, sizeof to->os.native);
   to->os.header_size = from->os.header_size;
   int rc = kobjns__hold_duplicate(&from->os.hold, &to->os.hold, hold_name(to));
-  if (rc) return rc;
+  if (rc || from->type == KOBJNS_TYPE_DIRECTORY) return rc; /* a namespace: its hold alone */
   const kobjns__named_type *t = named_type(to->type);
   if (t->share) t->share(to, from, move);
   if (from->os.of_file && !to->os.of_file) { /* no descriptor for the file: no duplicate */
@@ -363,6 +370,8 @@ int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move) {
 int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
   if (o->type == KOBJNS_TYPE_THREAD || o->type == KOBJNS_TYPE_PROCESS)
     return KOBJNS_NOT_SUPPORTED; /* what runs them is this process's */
+  if (o->type == KOBJNS_TYPE_DIRECTORY)
+    return KOBJNS_NOT_SUPPORTED; /* a child opens a namespace itself, under its own alias */
   if (o->type == KOBJNS_TYPE_FILE) {
     int fd = fcntl(o->os.hold.fd, F_DUPFD_CLOEXEC, 3);
     if (fd < 0) return kobjns__status_from_errno(errno);
@@ -405,7 +414,7 @@ static int read_inherited(kobjns__named *n, uint16_t type, char **path) {
 int kobjns__os_inherit_adopt(uint64_t copy, kobjns_type type, unsigned access, kobjns__object **out,
                              kobjns__facts *facts) {
   (void)access; /* the core's to keep */
-  if (type == KOBJNS_TYPE_THREAD || type == KOBJNS_TYPE_PROCESS)
+  if (type == KOBJNS_TYPE_THREAD || type == KOBJNS_TYPE_PROCESS || type == KOBJNS_TYPE_DIRECTORY)
     return KOBJNS_INVALID_HANDLE; /* never passed on here (kobjns__os_inherit_copy) */
   int rc = kobjns__os_init();
   if (rc) return rc;
@@ -473,7 +482,12 @@ void kobjns__os_close(kobjns__object *o) {
     kobjns__file_close(o);
     return;
   }
+  if (o->type == KOBJNS_TYPE_DIRECTORY) {
+    kobjns__namespace_close(o);
+    return;
+  }
   const kobjns__named_type *t = named_type(o->type);
   if (t->release) t->release(o);
   kobjns__hold_release(&o->os.hold, o->os.native);
+  if (strchr(o->os.native, '/')) kobjns__namespace_left(o->os.native); /* in a namespace */
 }

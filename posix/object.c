@@ -372,23 +372,29 @@ static size_t append(char *out, size_t at, const char *s, size_t len) {
 /* Names are made on every open: built by hand, not by snprintf (a measurable share of an open). */
 static void native_for(const kobjns__tree *t, const char *ns, size_t ns_len, const kobjns__name *n,
                        char out[KOBJNS__NATIVE_MAX + 1]) {
-  size_t len = append(out, 0, "kobjns.", 7); /* the prefix always fits: a root is short */
+  size_t len = 0;
+  if (n->ns[0]) { /* an object of a private namespace: in its directory */
+    len = kobjns__namespace_dir(t, n->ns, out);
+    out[len++] = '/';
+  }
+  size_t start = len, limit = start + KOBJNS__NATIVE_COMPONENT_MAX;
+  len = append(out, len, "kobjns.", 7); /* the prefix always fits: a root is short */
   len = append(out, len, t->root, t->len);
   out[len++] = '.';
   len = append(out, len, ns, ns_len);
   out[len++] = '.';
   size_t at = len;
-  for (size_t i = 0; i < n->leaf_len && len <= KOBJNS__NATIVE_MAX; i++) {
+  for (size_t i = 0; i < n->leaf_len && len <= limit; i++) {
     unsigned char c = (unsigned char)n->leaf[i];
     if (!needs_escape(c)) {
-      if (len + 1 > KOBJNS__NATIVE_MAX) {
-        len = KOBJNS__NATIVE_MAX + 1;
+      if (len + 1 > limit) {
+        len = limit + 1;
         break;
       }
       out[len++] = (char)c;
     } else {
-      if (len + 3 > KOBJNS__NATIVE_MAX) {
-        len = KOBJNS__NATIVE_MAX + 1;
+      if (len + 3 > limit) {
+        len = limit + 1;
         break;
       }
       static const char digits[] = "0123456789ABCDEF";
@@ -397,7 +403,7 @@ static void native_for(const kobjns__tree *t, const char *ns, size_t ns_len, con
       out[len++] = digits[c & 15];
     }
   }
-  if (len <= KOBJNS__NATIVE_MAX) {
+  if (len <= limit) {
     out[len] = '\0';
     return;
   }
@@ -413,7 +419,7 @@ static void native_for(const kobjns__tree *t, const char *ns, size_t ns_len, con
     kobjns__path_write(n, path);
     sha256_update(&sha, plen, (const uint8_t *)path);
   } else { /* out of memory: hash the same bytes in two pieces */
-    char dir[64];
+    char dir[128];
     kobjns__name empty = *n;
     empty.leaf_len = 0;
     kobjns__path_write(&empty, dir);
@@ -432,7 +438,9 @@ void kobjns__native_name(const kobjns__tree *t, const kobjns__name *n,
                          char out[KOBJNS__NATIVE_MAX + 1]) {
   char ns[16] = "s";
   size_t ns_len = 1;
-  if (n->session == 0) {
+  if (n->ns[0]) {
+    ns[0] = 'p'; /* in its namespace's directory */
+  } else if (n->session == 0) {
     ns[0] = 'g';
   } else {
     char digits[10];
@@ -488,6 +496,8 @@ static int lock_shared(int fd) {
     if (!pause_within(&start, &pause_us, LOCK_WAIT_MS)) return KOBJNS_BUSY;
   }
 }
+
+int kobjns__lock_shared(int fd) { return lock_shared(fd); }
 
 /* Where the system cannot rename without replacing, a creator publishes by linking its temporary
  * file under the name and then unlinking the temporary name: for those two system calls the

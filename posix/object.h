@@ -297,6 +297,32 @@ int kobjns__write_quietly(int fd, const void *buffer, uint32_t size);
 void kobjns__file_close(kobjns__object *o);
 int kobjns__file_duplicate(kobjns__object *from, kobjns__object *to);
 
+/* A shared flock on `fd`, waiting a bounded time for an exclusive holder: 0, 170 or a status. */
+int kobjns__lock_shared(int fd);
+
+/* --- private namespaces (namespace.c) ----------------------------------------------------- */
+
+/* The directory of the namespace `ns` (its id) in the tree `t`, "kobjns.<root>.ns.<id>", written
+ * to out (NUL-terminated): its length. */
+size_t kobjns__namespace_dir(const kobjns__tree *t, const char *ns, char *out);
+/* Whether the directory of the namespace of `n` (an object name inside one) is there for `t`: 0,
+ * or 3 (not in this tree, or gone). */
+int kobjns__namespace_reachable(const kobjns__tree *t, const kobjns__name *n);
+/* Close a namespace handle: its hold goes; the last one removes the record, and the directory
+ * once it is empty. */
+void kobjns__namespace_close(kobjns__object *o);
+/* A handle of the object `native` ("<namespace directory>/<name>") was let go: the directory of
+ * a namespace nobody holds goes once it is empty. */
+void kobjns__namespace_left(const char *native);
+/* The sweep (kobjns_cleanup, gc, the background step) for the directory entry `name` of the
+ * object directory, if it is a namespace's of the tree `prefix` names ("kobjns.<root>."): stale
+ * objects inside it removed (fn called for each, as walk() calls it), then the directory itself
+ * once no handle holds the namespace and it is empty; a creator's unfinished one whose creator
+ * died too. `dry_run`: nothing removed. The number removed (or that would be). */
+typedef int (*kobjns__ns_entry_fn)(const char *native, void *arg);
+size_t kobjns__namespace_sweep(const char *prefix, const char *name, bool dry_run,
+                               kobjns__ns_entry_fn fn, void *arg);
+
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);
 

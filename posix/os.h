@@ -5,8 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* NAME_MAX on Linux; longer native names are replaced by a hash (see object.c). */
-#define KOBJNS__NATIVE_MAX 255
+/* NAME_MAX on Linux: a longer native name is replaced by a hash (see object.c). */
+#define KOBJNS__NATIVE_COMPONENT_MAX 255
+/* A native name relative to the object directory: one component, or a private namespace's
+ * directory ("kobjns.<root>.ns.<id>/", at most 7 + 32 + 4 + 47 + 1 bytes) and one. */
+#define KOBJNS__NATIVE_MAX 352
 
 #include <stdbool.h>
 

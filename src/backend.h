@@ -51,6 +51,28 @@ void kobjns__os_close(kobjns__object *o);
  * `move` (`from` is closed next), what belongs to the handle (a timer's routine) moves to `to`. */
 int kobjns__os_duplicate(kobjns__object *from, kobjns__object *to, bool move);
 
+/* namespace.c: private namespaces (a handle of type KOBJNS_TYPE_DIRECTORY; closed by
+ * kobjns__os_close) */
+/* Whether a boundary may name the SID `ace` here: 0, or 50 where the system cannot vouch for it
+ * (POSIX: a session, in IU). */
+int kobjns__os_boundary_sid_supported(const kobjns__ace *ace);
+/* Whether integrity levels exist here: 0, or 50. */
+int kobjns__os_boundary_integrity_supported(void);
+/* Create the namespace `a` for `ctx`: 0 with o->os filled and its id in ns[] (unique among the
+ * namespaces of the system, for paths); 183 (it exists: nothing opened); 5 (the caller is not
+ * inside the boundary); 170; ... */
+int kobjns__os_namespace_create(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
+                                kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1]);
+/* Open the existing namespace `a` for the rights of `desired` (directory rights, mapped) its
+ * descriptor grants (MAXIMUM_ALLOWED): 0 with o->os, ns[] and *granted (never 0); 2 (none: not
+ * open anywhere, destroyed, or not made by someone inside the boundary); 5 (none granted). */
+int kobjns__os_namespace_open(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
+                              unsigned desired, kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1],
+                              unsigned *granted);
+/* Destroy the namespace of `o` (the core checked DELETE): no open finds it again; its objects,
+ * and `o` until it is closed, keep working. 0, or 5 (the system refuses the caller). */
+int kobjns__os_namespace_destroy(kobjns__object *o);
+
 /* section.c */
 /* Map a view of `kind` (executable with `exec`), the core having checked the handle's access
  * and the section's protection where known: at `base` exactly (487 when that range is taken),

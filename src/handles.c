@@ -204,6 +204,7 @@ void kobjns__handles_release(void) {
   kobjns__os_registry_unlock();
   bool all_closed = true;
   kobjns__handles_each(close_at_exit, NULL);
+  kobjns__namespaces_release(); /* their handles are closed: no alias names anything now */
   for (uint32_t i = 0; i < count; i++)
     if (__atomic_load_n(&chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)].word, __ATOMIC_ACQUIRE) &
         REFS)

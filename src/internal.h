@@ -40,10 +40,18 @@ struct kobjns_ctx {
 /* --- names ------------------------------------------------------------------------------- */
 
 /* A name resolved to one object directory and a leaf within it. */
+/* A private namespace's id in paths ("\\PrivateNamespaces\\<id>\\<leaf>"): the backend's. */
+#define KOBJNS__NS_ID_MAX 47
+
 typedef struct kobjns__name {
   uint32_t session; /* 0: \BaseNamedObjects (global); N: \Sessions\N\BaseNamedObjects */
   const char *leaf; /* points into the caller's string; never contains '\' */
   size_t leaf_len;
+  /* An object of a private namespace: its id ("" for none: then `session` says where), and the
+   * alias the caller named it by (in the caller's string; the native call's on Windows). */
+  char ns[KOBJNS__NS_ID_MAX + 1];
+  const char *alias;
+  size_t alias_len;
 } kobjns__name;
 
 enum kobjns__intent { KOBJNS__OPEN, KOBJNS__CREATE };
@@ -51,6 +59,9 @@ enum kobjns__intent { KOBJNS__OPEN, KOBJNS__CREATE };
 /* Walk `name` (already validated UTF-8, non-empty) from the caller's session directory. */
 int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
                          kobjns__name *out);
+/* The private namespace this process has open under the alias `alias` (`len` bytes), the one
+ * opened last: 0 with its id in ns[], or 3 (none open). */
+int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1]);
 /* Length of the canonical path of `n`, and writing it (no NUL) into buf[len]. */
 size_t kobjns__path_len(const kobjns__name *n);
 void kobjns__path_write(const kobjns__name *n, char *buf);
@@ -161,6 +172,31 @@ int kobjns__open_object(const kobjns_ctx *ctx, const char *name, kobjns_type typ
 void kobjns__keep_facts(kobjns__object *o, const kobjns__facts *f, unsigned access);
 /* A new object of `type` with the canonical path of `name` (NULL: unnamed) after it. */
 kobjns__object *kobjns__object_new(kobjns_type type, const kobjns__name *name);
+
+/* --- private namespaces (namespace.c) ------------------------------------------------------- */
+
+#define KOBJNS__BOUNDARY_SIDS_MAX 32
+
+/* A boundary: its name and SIDs (a set, kept sorted by trustee then id), and the integrity
+ * level asked (where a backend models them). */
+struct kobjns_boundary {
+  char *name;
+  size_t count;
+  kobjns__ace sids[KOBJNS__BOUNDARY_SIDS_MAX];
+  bool has_integrity;
+  uint32_t integrity_rid;
+};
+
+/* A namespace create or open, as the core has checked it. */
+typedef struct kobjns__namespace_args {
+  const kobjns_boundary *boundary;
+  const char *alias;
+  const kobjns__sd *sd; /* create: parsed with the directory mapping, or NULL for the default */
+  const char *sddl;     /* create: the caller's text, or NULL */
+} kobjns__namespace_args;
+
+/* Forget every alias (the library's unload, after the handles are closed). */
+void kobjns__namespaces_release(void);
 
 /* A caller's name checked (UTF-8, length), then resolved. */
 int kobjns__name_lookup(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,

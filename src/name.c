@@ -78,9 +78,28 @@ static int session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists)
   return kobjns__os_session_exists(ctx, session, exists);
 }
 
+/* "alias\\leaf": an object of the private namespace this process has open under `alias`. Its
+ * directory has no links and no subdirectories: "alias\\a\\b" is 3. */
+static int resolve_private(const char *name, size_t alias_len, kobjns__name *out) {
+  int rc = kobjns__namespace_find(name, alias_len, out->ns);
+  if (rc) return rc;
+  const char *leaf = name + alias_len + 1;
+  if (!leaf[0]) return KOBJNS_INVALID_NAME;
+  if (strchr(leaf, '\\')) return KOBJNS_PATH_NOT_FOUND;
+  out->session = 0;
+  out->leaf = leaf;
+  out->leaf_len = strlen(leaf);
+  out->alias = name;
+  out->alias_len = alias_len;
+  return 0;
+}
+
 int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
                          kobjns__name *out) {
   if (name[0] == '\\') return KOBJNS_BAD_PATHNAME;
+  out->ns[0] = '\0';
+  out->alias = NULL;
+  out->alias_len = 0;
   /* The directory being walked: a session's BaseNamedObjects, or \Sessions\BNOLINKS. */
   bool in_links = false;
   uint32_t session = ctx->token.session;
@@ -105,6 +124,8 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
         /* Local is this directory's own session: stay */
       } else if (is(p, len, "Session")) {
         in_links = true;
+      } else if (p == name) {
+        return resolve_private(name, len, out); /* only a name's first part is an alias */
       } else {
         return KOBJNS_PATH_NOT_FOUND;
       }
@@ -127,14 +148,19 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
   }
 }
 
+#define PRIVATE_DIR "\\PrivateNamespaces\\"
+
 size_t kobjns__path_len(const kobjns__name *n) {
+  if (n->ns[0]) return strlen(PRIVATE_DIR) + strlen(n->ns) + 1 + n->leaf_len;
   if (n->session == 0) return strlen(GLOBAL_DIR) + n->leaf_len;
   return (size_t)snprintf(NULL, 0, SESSION_DIR_FMT, (unsigned)n->session) + n->leaf_len;
 }
 
 void kobjns__path_write(const kobjns__name *n, char *buf) {
-  char dir[48];
-  if (n->session == 0)
+  char dir[sizeof PRIVATE_DIR + KOBJNS__NS_ID_MAX + 2];
+  if (n->ns[0])
+    snprintf(dir, sizeof dir, "%s%s\\", PRIVATE_DIR, n->ns);
+  else if (n->session == 0)
     snprintf(dir, sizeof dir, "%s", GLOBAL_DIR);
   else
     snprintf(dir, sizeof dir, SESSION_DIR_FMT, (unsigned)n->session);
@@ -145,8 +171,18 @@ void kobjns__path_write(const kobjns__name *n, char *buf) {
 
 bool kobjns__path_parse(const char *path, kobjns__name *n) {
   static const char global[] = GLOBAL_DIR, sessions[] = "\\Sessions\\";
-  static const char namespace_dir[] = "\\BaseNamedObjects\\";
-  if (!strncmp(path, global, sizeof global - 1)) {
+  static const char namespace_dir[] = "\\BaseNamedObjects\\", private_dir[] = PRIVATE_DIR;
+  n->ns[0] = '\0';
+  n->alias = NULL;
+  n->alias_len = 0;
+  if (!strncmp(path, private_dir, sizeof private_dir - 1)) {
+    const char *id = path + sizeof private_dir - 1, *end = strchr(id, '\\');
+    if (!end || end == id || (size_t)(end - id) > KOBJNS__NS_ID_MAX) return false;
+    memcpy(n->ns, id, (size_t)(end - id));
+    n->ns[end - id] = '\0';
+    n->session = 0;
+    n->leaf = end + 1;
+  } else if (!strncmp(path, global, sizeof global - 1)) {
     n->session = 0;
     n->leaf = path + sizeof global - 1;
   } else if (!strncmp(path, sessions, sizeof sessions - 1)) {

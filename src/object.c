@@ -9,7 +9,7 @@
 bool kobjns__may_create_in(const kobjns_ctx *ctx, kobjns_type type, const kobjns__name *n) {
   /* Creating in the global namespace from another session needs SeCreateGlobalPrivilege, for
    * the types the object manager checks it for. */
-  return !kobjns__type(type)->create_global_needs_privilege || n->session != 0 ||
+  return !kobjns__type(type)->create_global_needs_privilege || n->ns[0] || n->session != 0 ||
          ctx->token.session == 0 || (ctx->token.privileges & KOBJNS_PRIV_CREATE_GLOBAL);
 }
 

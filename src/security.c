@@ -57,7 +57,7 @@ static const struct {
 #define UNIX_USER_SID_PREFIX "S-1-22-1-"  /* Samba's "Unix User" SIDs */
 #define UNIX_GROUP_SID_PREFIX "S-1-22-2-" /* and "Unix Group" SIDs */
 
-static int parse_sid(const char *s, size_t len, kobjns__ace *ace) {
+int kobjns__sid_parse(const char *s, size_t len, kobjns__ace *ace) {
   for (size_t i = 0; i < sizeof trustees / sizeof trustees[0]; i++) {
     if ((len == 2 && memcmp(s, trustees[i].alias, 2) == 0) ||
         (len == strlen(trustees[i].sid) && memcmp(s, trustees[i].sid, len) == 0)) {
@@ -164,7 +164,7 @@ static int parse_ace(const kobjns__generic_mapping *map, const char *s, size_t l
   if (rc) return rc;
   if ((rc = parse_rights(map, field[2], flen[2], &ace.mask))) return rc;
   if (flen[3] || flen[4]) return KOBJNS_INVALID_ACL; /* object ACEs are not for sections */
-  if ((rc = parse_sid(field[5], flen[5], &ace))) return rc;
+  if ((rc = kobjns__sid_parse(field[5], flen[5], &ace))) return rc;
   if (inherit_only) return 0;
   if (sd->count == KOBJNS__MAX_ACES) return KOBJNS_INVALID_ACL;
   sd->aces[sd->count++] = ace;
@@ -292,7 +292,7 @@ size_t kobjns__sddl_format(const kobjns__sd *sd, char *buf, size_t size) {
   return kobjns__sddl_format_as(kobjns__type(KOBJNS_TYPE_SECTION)->mapping, sd, buf, size);
 }
 
-static bool token_matches(const kobjns__ace *a, uint32_t owner_uid, const kobjns__token *t) {
+bool kobjns__token_matches(const kobjns__ace *a, uint32_t owner_uid, const kobjns__token *t) {
   switch ((enum kobjns__trustee)a->trustee) {
     case KOBJNS__TRUSTEE_EVERYONE:
     case KOBJNS__TRUSTEE_AUTH_USERS: return true;
@@ -321,7 +321,7 @@ int kobjns__access_check(const kobjns__sd *sd, uint32_t owner_uid, const kobjns_
     remaining &= ~(KOBJNS__READ_CONTROL | KOBJNS__WRITE_DAC);
   for (unsigned i = 0; i < sd->count && remaining; i++) {
     const kobjns__ace *a = &sd->aces[i];
-    if (!token_matches(a, owner_uid, token)) continue;
+    if (!kobjns__token_matches(a, owner_uid, token)) continue;
     if (a->deny) {
       if (a->mask & remaining) return KOBJNS_ACCESS_DENIED;
     } else {

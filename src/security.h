@@ -121,6 +121,18 @@ size_t kobjns__sddl_format_as(const kobjns__generic_mapping *map, const kobjns__
                               size_t size);
 void kobjns__sd_default_as(const kobjns__generic_mapping *map, kobjns__sd *out,
                            uint32_t creator_uid);
+/* A SID (an alias of the table, "S-1-..." of a trustee, S-1-22-1-<uid>, S-1-22-2-<gid>), `len`
+ * bytes of `s`, into ace->trustee and ace->id: 0 or 1337. */
+int kobjns__sid_parse(const char *s, size_t len, kobjns__ace *ace);
+/* Whether the trustee of `a` names `token` on an object owned by `owner_uid`. */
+bool kobjns__token_matches(const kobjns__ace *a, uint32_t owner_uid,
+                           const struct kobjns__token *token);
+/* Directory rights (a private namespace's): Windows' DIRECTORY_* values. */
+#define KOBJNS__DIRECTORY_QUERY 0x0001u
+#define KOBJNS__DIRECTORY_TRAVERSE 0x0002u
+#define KOBJNS__DIRECTORY_CREATE_OBJECT 0x0004u
+#define KOBJNS__DIRECTORY_CREATE_SUBDIRECTORY 0x0008u
+#define KOBJNS__DIRECTORY_ALL 0x000F000Fu
 /* Windows' access check: 0 when every right in `desired` is granted to `token` on an object
  * owned by `owner_uid`, else 5. `desired` must already be generic-mapped and nonzero. */
 int kobjns__access_check(const kobjns__sd *sd, uint32_t owner_uid,

@@ -65,6 +65,15 @@ static const kobjns__generic_mapping file_mapping = {
     .all = KOBJNS__FILE_ALL,
 };
 
+/* Windows' generic mapping for directories (DIRECTORY_GENERIC_*): a private namespace. */
+static const kobjns__generic_mapping directory_mapping = {
+    .read = KOBJNS__READ_CONTROL | KOBJNS__DIRECTORY_QUERY | KOBJNS__DIRECTORY_TRAVERSE,
+    .write = KOBJNS__READ_CONTROL | KOBJNS__DIRECTORY_CREATE_OBJECT |
+             KOBJNS__DIRECTORY_CREATE_SUBDIRECTORY,
+    .execute = KOBJNS__READ_CONTROL | KOBJNS__DIRECTORY_QUERY | KOBJNS__DIRECTORY_TRAVERSE,
+    .all = KOBJNS__DIRECTORY_ALL,
+};
+
 /* SeCreateGlobalPrivilege is checked for file mappings (and, on Windows, symbolic links) only:
  * anyone may create a mutex, event or semaphore in Global\ (Microsoft's "Kernel object
  * namespaces"; Wine's om.c tests run as a standard user). */
@@ -99,6 +108,11 @@ static const kobjns__type_info types[] = {
                           .mapping = &file_mapping,
                           .rights = KOBJNS__FILE_ALL,
                           .unnamed = true},
+    /* A private namespace: made and opened by its boundary and alias, never by an object name. */
+    [KOBJNS_TYPE_DIRECTORY] = {.name = "Directory",
+                               .mapping = &directory_mapping,
+                               .rights = KOBJNS__DIRECTORY_ALL,
+                               .unnamed = true},
 };
 
 const kobjns__type_info *kobjns__type(kobjns_type type) {

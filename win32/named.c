@@ -125,14 +125,17 @@ void kobjns__os_close(kobjns__object *o) {
   if (o->type == KOBJNS_TYPE_THREAD && !o->os.thread_started && o->os.handle)
     TerminateThread(o->os.handle, 0);
   if (o->type == KOBJNS_TYPE_TIMER && o->os.completion) kobjns__os_timer_cancel(o);
-  if (o->os.handle) CloseHandle(o->os.handle);
+  if (o->type == KOBJNS_TYPE_DIRECTORY && o->os.handle)
+    ClosePrivateNamespace(o->os.handle, 0); /* its alias goes with it */
+  else if (o->os.handle)
+    CloseHandle(o->os.handle);
 }
 
 /* --- inheritance: a copy is an inheritable HANDLE's value ------------------------------------- */
 
 int kobjns__os_inherit_copy(kobjns__object *o, uint64_t *copy) {
   HANDLE self = GetCurrentProcess(), h = NULL;
-  if (!o->os.handle) return KOBJNS_NOT_SUPPORTED;
+  if (!o->os.handle || o->type == KOBJNS_TYPE_DIRECTORY) return KOBJNS_NOT_SUPPORTED;
   if (!DuplicateHandle(self, o->os.handle, self, &h, 0, TRUE, DUPLICATE_SAME_ACCESS))
     return kobjns__status_from_win32(GetLastError());
   *copy = (uint64_t)(uintptr_t)h;

@@ -40,6 +40,10 @@ int kobjns__utf16(const char *prefix, const char *utf8, size_t len, wchar_t **ou
 /* The shortest Win32 name of the resolved object: never longer than the caller's own name, so
  * it stays within Windows' 32766-unit limit. The caller's own session is the bare name. */
 int kobjns__win32_name(const kobjns_ctx *ctx, const kobjns__name *n, wchar_t **out) {
+  /* A private namespace's object: as the caller named it, under the alias Windows knows. */
+  if (n->ns[0])
+    return n->alias ? kobjns__utf16("", n->alias, n->alias_len + 1 + n->leaf_len, out)
+                    : KOBJNS_PATH_NOT_FOUND;
   char prefix[32] = "";
   if (n->session == ctx->token.session)
     prefix[0] = '\0';
