@@ -9,8 +9,8 @@
  * otherwise, '/', '%', '#', control bytes and DEL escaped as %XX (upper-case hex), every other
  * byte kept; and, only when that does not fit NAME_MAX (255), "kobjns.<root>.<ns>.#<sha256 of
  * the canonical path, lower-case hex>". Checked for each name:
- * - the result is NUL-terminated within KOBJNS__NATIVE_MAX + 1 bytes, holds no '/', no control
- *   byte and no DEL, and is the same on a second call;
+ * - the result is NUL-terminated within KOBJNS__NATIVE_COMPONENT_MAX + 1 bytes, holds no '/', no
+ * control byte and no DEL, and is the same on a second call;
  * - it decodes: the escaped form gives back exactly the session and the leaf (so two different
  *   names never share an escaped form), escapes are used for exactly the bytes listed above;
  *   the hashed form is used exactly when the escaped form would be longer than 255 bytes, and
@@ -158,8 +158,9 @@ static void native(const input *in, char out[KOBJNS__NATIVE_MAX + 1]) {
 
 static void check(const input *in, char out[KOBJNS__NATIVE_MAX + 1]) {
   native(in, out);
-  const char *end = memchr(out, '\0', KOBJNS__NATIVE_MAX + 1);
-  FUZZ_CHECK(end != NULL, "not NUL-terminated within %d bytes", KOBJNS__NATIVE_MAX + 1);
+  /* A name of the global or a session namespace is one component: within NAME_MAX. */
+  const char *end = memchr(out, '\0', KOBJNS__NATIVE_COMPONENT_MAX + 1);
+  FUZZ_CHECK(end != NULL, "not NUL-terminated within %d bytes", KOBJNS__NATIVE_COMPONENT_MAX + 1);
   size_t len = (size_t)(end - out);
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)out[i];
@@ -177,7 +178,7 @@ static void check(const input *in, char out[KOBJNS__NATIVE_MAX + 1]) {
   size_t escaped_len = d.prefix_len;
   for (size_t i = 0; i < in->leaf_len; i++)
     escaped_len += escaped((unsigned char)in->leaf[i]) ? 3 : 1;
-  FUZZ_CHECK(d.hashed == (escaped_len > KOBJNS__NATIVE_MAX),
+  FUZZ_CHECK(d.hashed == (escaped_len > KOBJNS__NATIVE_COMPONENT_MAX),
              "'%s': %s, but the escaped form is %zu bytes", out, d.hashed ? "hashed" : "escaped",
              escaped_len);
   if (d.hashed) {

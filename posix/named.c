@@ -179,6 +179,7 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   if (a->backing_len) memcpy((char *)(h + 1) + path_len, a->backing, a->backing_len);
   bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
   mode_t mode = mode_for(a->type, &out->sd, &ctx->token, ctx->token.uid, read_only);
+  if (a->name && a->name->ns[0]) mode &= kobjns__namespace_mask(&ctx->os.tree, a->name);
 
   char tmp[KOBJNS__NATIVE_MAX + 1];
   int fd, rc = kobjns__object_new_file(&ctx->os.tree, a->name ? a->native : NULL, &fd, tmp);

@@ -75,6 +75,19 @@ int kobjns__namespace_reachable(const kobjns__tree *t, const kobjns__name *n) {
   return rc;
 }
 
+mode_t kobjns__namespace_mask(const kobjns__tree *t, const kobjns__name *n) {
+  char dir[DIR_MAX];
+  kobjns__namespace_dir(t, n->ns, dir);
+  int d = kobjns__shm_dir_hold();
+  if (d < 0) return 0700;
+  struct stat st;
+  mode_t mask = 0700; /* unknown: the owner's only */
+  if (fstatat(d, dir, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    mask |= (st.st_mode & 010 ? 070 : 0) | (st.st_mode & 001 ? 007 : 0);
+  kobjns__shm_dir_drop();
+  return mask;
+}
+
 /* --- identity ----------------------------------------------------------------------------------
  */
 

@@ -254,10 +254,10 @@ void kobjns__holds_before_fork(void) {
   for (kobjns__hold *h = holds; h; h = h->next) {
     /* With the handle's access, or, where the file's mode now refuses it to us (a session marker
      * is 0444, a read-only section's creator wrote it first), for the lock alone. */
-    if (apart) { /* the name's description is the hold; the bytes' is shared with the child */
-      h->spare = h->lock_fd >= 0 ? reopen(h->lock_fd, h->native, true) : -ENOTSUP;
+    if (apart && h->lock_fd >= 0) { /* the name's description is the hold; the bytes' is shared */
+      h->spare = reopen(h->lock_fd, h->native, true);
       h->spare_lock_only = true;
-    } else {
+    } else { /* one file (a namespace's record, where objects are apart) */
       h->spare = reopen(h->fd, h->native, false);
       h->spare_lock_only = h->spare == -EACCES || h->spare == -EPERM;
       if (h->spare_lock_only) h->spare = reopen(h->fd, h->native, true);

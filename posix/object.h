@@ -308,6 +308,10 @@ size_t kobjns__namespace_dir(const kobjns__tree *t, const char *ns, char *out);
 /* Whether the directory of the namespace of `n` (an object name inside one) is there for `t`: 0,
  * or 3 (not in this tree, or gone). */
 int kobjns__namespace_reachable(const kobjns__tree *t, const kobjns__name *n);
+/* The mode bits an object of the namespace of `n` may have: no class the namespace's directory
+ * keeps out gets any (where objects are apart from their names, their bytes are outside the
+ * directory, and only their own mode keeps others from them). */
+mode_t kobjns__namespace_mask(const kobjns__tree *t, const kobjns__name *n);
 /* Close a namespace handle: its hold goes; the last one removes the record, and the directory
  * once it is empty. */
 void kobjns__namespace_close(kobjns__object *o);

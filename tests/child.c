@@ -255,6 +255,17 @@ static bool raw_command(const char *cmd, const char *a, const char *b, const cha
 }
 #endif
 
+/* A boundary named `name` with the SIDs of `sids` ("S1,S2,..." or "-" for none): 0 or a
+ * status. */
+static int child_boundary(const char *name, const char *sids, kobjns_boundary **out) {
+  int rc = kobjns_boundary_create(name, out);
+  char list[1024];
+  snprintf(list, sizeof list, "%s", strcmp(sids, "-") ? sids : "");
+  for (char *sid = strtok(list, ","); sid && !rc; sid = strtok(NULL, ","))
+    rc = kobjns_boundary_add_sid(*out, sid);
+  return rc;
+}
+
 int kt_child_main(void) {
   kobjns_ctx *ctx = NULL;
   int rc = kobjns_ctx_new(&ctx);
@@ -268,6 +279,8 @@ int kt_child_main(void) {
   kobjns_section *cur = NULL;
   kobjns_sync *syncs[MAX_HANDLES] = {0}; /* mutexes, events, semaphores: the last one is used */
   int sync_count = 0;
+  kobjns_namespace *namespaces[MAX_HANDLES] = {0}; /* private namespaces: the last one is used */
+  int ns_count = 0;
   char line[4096];
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\n")] = '\0';
@@ -449,6 +462,25 @@ int kt_child_main(void) {
       }
       if (view) kobjns_unmap(view);
       printf("%d\n", rc);
+    } else if (!strcmp(cmd, "nscreate") || !strcmp(cmd, "nsopen")) {
+      /* nscreate BOUNDARY SIDS ALIAS SDDL | nsopen BOUNDARY SIDS ALIAS: "status access" */
+      kobjns_boundary *bd = NULL;
+      kobjns_namespace *ns = NULL;
+      rc = child_boundary(a, b, &bd);
+      if (!rc && !strcmp(cmd, "nscreate"))
+        rc = kobjns_namespace_create(ctx, bd, c, d[0] && strcmp(d, "-") ? d : NULL, &ns);
+      else if (!rc)
+        rc = kobjns_namespace_open(ctx, bd, c, &ns);
+      kobjns_boundary_free(bd);
+      unsigned access = 0;
+      if (ns) kobjns_namespace_access(ns, &access);
+      if (ns && ns_count < MAX_HANDLES) namespaces[ns_count++] = ns;
+      printf("%d %#x\n", rc, access);
+    } else if (!strcmp(cmd, "nsclose")) { /* nsclose FLAGS: the last namespace */
+      rc = ns_count ? kobjns_namespace_close(namespaces[ns_count - 1], (unsigned)atoi(a))
+                    : KOBJNS_INVALID_HANDLE;
+      if (!rc) ns_count--;
+      printf("%d\n", rc);
     } else if (!strcmp(cmd, "sclose")) {
       printf("%d\n", sync_count ? kobjns_sync_close(syncs[--sync_count]) : KOBJNS_INVALID_HANDLE);
     } else if (!strcmp(cmd, "size")) {
@@ -474,6 +506,7 @@ int kt_child_main(void) {
   }
   for (int i = 0; i < count; i++) kobjns_section_close(handles[i]);
   for (int i = 0; i < sync_count; i++) kobjns_sync_close(syncs[i]);
+  for (int i = 0; i < ns_count; i++) kobjns_close(namespaces[i]);
   kobjns_ctx_free(ctx);
   return 0;
 }
