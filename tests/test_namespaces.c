@@ -15,7 +15,9 @@
 #include <unistd.h>
 #endif
 
-#define WINE_LACKS "Wine does not implement CreatePrivateNamespace (kernelbase answers a stub)"
+#define WINE_LACKS                                                                                 \
+  "Wine has no private namespaces: CreateBoundaryDescriptorW returns NULL, and "                   \
+  "CreatePrivateNamespaceW is an unimplemented entry that ends the process"
 #define OTHER_USER 61011
 
 /* A boundary of `name` (made unique to the run) with the SIDs of `sids` (NULL-terminated). */

@@ -51,7 +51,10 @@ static int boundary(const kobjns_boundary *b, HANDLE *bd) {
   *bd = CreateBoundaryDescriptorW(name, 0);
   DWORD error = GetLastError();
   free(name);
-  if (!*bd) return kobjns__status_from_win32(error);
+  /* Windows fails it only for memory (8). A NULL with no error is a system without private
+   * namespaces (Wine 8: a stub; its CreatePrivateNamespaceW ends the process): 50, before any
+   * call that could. */
+  if (!*bd) return error ? kobjns__status_from_win32(error) : KOBJNS_NOT_SUPPORTED;
   for (size_t i = 0; i < b->count && !rc; i++) {
     wchar_t text[48];
     sid_text(&b->sids[i], text, sizeof text / sizeof text[0]);
