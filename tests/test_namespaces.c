@@ -567,6 +567,70 @@ static void owner_vouched_by_kernel(void) {
   kobjns_ctx_free(as_user);
   kobjns_boundary_free(b);
 }
+
+/* The squatter uses the library: the alias first, under a boundary it is inside of. That is
+ * another namespace; the service's create makes its own, and its client gets the service's. */
+static void same_alias_other_user(void) {
+  const char *bname = kt_name("nsA2"), *alias = kt_name("nsA2");
+  char squatter_sid[32], name[256];
+  snprintf(squatter_sid, sizeof squatter_sid, "S-1-22-1-%d", OTHER_USER);
+  snprintf(name, sizeof name, "%s\\map", alias);
+  kt_proc squatter, client;
+  CU_ASSERT_FATAL(kt_spawn(&squatter, 1, OTHER_USER));
+  KT_STATUS(
+      kt_cmd(&squatter, NULL, 0, "nscreate %s %s %s D:(A;;GA;;;WD)", bname, squatter_sid, alias),
+      0);
+  KT_STATUS(kt_cmd(&squatter, NULL, 0, "create %s 4096 0x2 D:(A;;GA;;;WD)", name), 0);
+  KT_STATUS(kt_cmd(&squatter, NULL, 0, "write squatted"), 0);
+  /* Nor can it claim the service's boundary (it is not inside). */
+  KT_STATUS(kt_cmd(&squatter, NULL, 0, "nscreate %s S-1-22-1-0 %s -", bname, alias),
+            KOBJNS_ACCESS_DENIED);
+  kobjns_boundary *b = NULL;
+  KT_OK(kobjns_boundary_create(bname, &b));
+  KT_OK(kobjns_boundary_add_sid(b, "S-1-22-1-0"));
+  kobjns_namespace *ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, "D:(A;;GA;;;OW)(A;;GR;;;WD)", &ns));
+  kobjns_section *s = NULL;
+  void *view = NULL;
+  KT_OK(
+      kobjns_section_create(NULL, name, 4096, KOBJNS_MAP_WRITE, "D:(A;;GA;;;OW)(A;;GR;;;WD)", &s));
+  if (s) KT_OK(kobjns_section_map(s, KOBJNS_MAP_WRITE, 0, 0, &view));
+  if (view) strcpy(view, "the service's");
+  CU_ASSERT_FATAL(kt_spawn(&client, 1, OTHER_USER + 1));
+  KT_STATUS(kt_cmd(&client, NULL, 0, "nsopen %s S-1-22-1-0 %s", bname, alias), 0);
+  KT_STATUS(kt_cmd(&client, NULL, 0, "open %s 0x4", name), 0);
+  char reply[128];
+  kt_cmd(&client, reply, sizeof reply, "read");
+  CU_ASSERT_STRING_EQUAL(reply, "0 the service's");
+  kt_cmd(&client, NULL, 0, "exit");
+  kt_wait(&client);
+  kt_cmd(&squatter, NULL, 0, "exit");
+  kt_wait(&squatter);
+  if (view) KT_OK(kobjns_unmap(view));
+  if (s) KT_OK(kobjns_close(s));
+  if (ns) KT_OK(kobjns_close(ns));
+  kobjns_boundary_free(b);
+}
+
+/* A boundary of a group: its members are inside (root's account is in group 0), a user who is
+ * not is outside, and the namespace's owner is judged by the account database, never by what a
+ * process says of its groups. */
+static void group_boundary(void) {
+  const char *bname = kt_name("nsG"), *alias = kt_name("nsG");
+  kobjns_boundary *b = NULL;
+  KT_OK(kobjns_boundary_create(bname, &b));
+  KT_OK(kobjns_boundary_add_sid(b, "S-1-22-2-0"));
+  kobjns_ctx *outsider = kt_ctx(0, true);
+  KT_OK(kobjns_ctx_set_user(outsider, OTHER_USER)); /* an account in no group 0 */
+  kobjns_namespace *ns = NULL, *o = NULL;
+  KT_STATUS(kobjns_namespace_create(outsider, b, alias, NULL, &ns), KOBJNS_ACCESS_DENIED);
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &ns));
+  KT_OK(kobjns_namespace_open(NULL, b, alias, &o));
+  if (o) KT_OK(kobjns_close(o));
+  if (ns) KT_OK(kobjns_close(ns));
+  kobjns_ctx_free(outsider);
+  kobjns_boundary_free(b);
+}
 #endif
 
 void kt_add_namespaces(CU_pSuite s) {
@@ -594,4 +658,8 @@ void kt_add_namespaces(CU_pSuite s) {
          KT_POSIX_ONLY(kernel_keeps_others_out), KT_NEEDS_ROOT);
   kt_add(s, "a namespace of another user inside the boundary: the kernel vouches for its owner",
          KT_POSIX_ONLY(owner_vouched_by_kernel), KT_NEEDS_ROOT);
+  kt_add(s, "squatting through the library: another user's namespace of the alias is another one",
+         KT_POSIX_ONLY(same_alias_other_user), KT_NEEDS_ROOT);
+  kt_add(s, "a boundary of a group: members create, others cannot", KT_POSIX_ONLY(group_boundary),
+         KT_NEEDS_ROOT);
 }
