@@ -87,7 +87,9 @@ void kobjns_boundary_free(kobjns_boundary *b) { free(b); }
 /* --- the aliases of the process ----------------------------------------------------------------
  * Each open namespace handle, under its alias, newest first. An entry names its handle by value
  * and id: a closed handle (or a value reused by another) no longer answers, and its entry goes
- * with the next change. The list is under the handle table's lock, which fork() takes too. */
+ * with the next add. The list is under the handle table's lock, which fork() takes too; a
+ * handle is looked at only outside it (the last reference of a handle closed meanwhile is put
+ * there, and putting it takes that lock). */
 typedef struct alias_entry {
   struct alias_entry *next;
   uint32_t handle;
@@ -99,30 +101,57 @@ static alias_entry *aliases;
 
 #define PATH_PREFIX "\\PrivateNamespaces\\"
 
-/* Whether `e`'s handle is still the namespace it was made for. */
-static bool entry_live(const alias_entry *e) {
-  kobjns__object *o = kobjns__handle_get((void *)(uintptr_t)e->handle, KOBJNS_TYPE_DIRECTORY);
+/* Whether the handle `handle` is still the namespace `ns`. */
+static bool handle_is(uint32_t handle, const char *ns) {
+  kobjns__object *o = kobjns__handle_get((void *)(uintptr_t)handle, KOBJNS_TYPE_DIRECTORY);
   if (!o) return false;
   bool same = !strncmp(o->path, PATH_PREFIX, strlen(PATH_PREFIX)) &&
-              !strcmp(o->path + strlen(PATH_PREFIX), e->ns);
+              !strcmp(o->path + strlen(PATH_PREFIX), ns);
   kobjns__handle_put(o);
   return same;
 }
 
-/* Drop the entries of closed handles (the registry lock held). */
+/* A copy of an entry's handle and id, to look at outside the lock. */
+typedef struct alias_seen {
+  uint32_t handle;
+  char ns[KOBJNS__NS_ID_MAX + 1];
+} alias_seen;
+
+/* Drop the entries of closed handles: each looked at outside the lock, then removed under it if
+ * it is still there. */
 static void prune(void) {
-  for (alias_entry **at = &aliases; *at;) {
-    alias_entry *e = *at;
-    if (entry_live(e)) {
-      at = &e->next;
-    } else {
-      *at = e->next;
-      free(e);
+  for (;;) {
+    alias_seen dead = {0};
+    bool found = false;
+    kobjns__os_registry_lock();
+    size_t count = 0;
+    for (alias_entry *e = aliases; e; e = e->next) count++;
+    alias_seen *all = count ? malloc(count * sizeof *all) : NULL;
+    size_t n = 0;
+    for (alias_entry *e = aliases; all && e; e = e->next, n++) {
+      all[n].handle = e->handle;
+      memcpy(all[n].ns, e->ns, sizeof e->ns);
     }
+    kobjns__os_registry_unlock();
+    for (size_t i = 0; i < n && !found; i++)
+      if (!handle_is(all[i].handle, all[i].ns)) dead = all[i], found = true;
+    free(all);
+    if (!found) return;
+    kobjns__os_registry_lock();
+    for (alias_entry **at = &aliases; *at; at = &(*at)->next) {
+      if ((*at)->handle == dead.handle && !strcmp((*at)->ns, dead.ns)) {
+        alias_entry *e = *at;
+        *at = e->next;
+        free(e);
+        break;
+      }
+    }
+    kobjns__os_registry_unlock();
   }
 }
 
 static int alias_add(const char *alias, uint32_t handle, const char *ns) {
+  prune();
   size_t len = strlen(alias);
   alias_entry *e = calloc(1, sizeof *e + len + 1);
   if (!e) return KOBJNS_NOT_ENOUGH_MEMORY;
@@ -131,23 +160,46 @@ static int alias_add(const char *alias, uint32_t handle, const char *ns) {
   e->len = len;
   memcpy(e->alias, alias, len + 1);
   kobjns__os_registry_lock();
-  prune();
   e->next = aliases;
   aliases = e;
   kobjns__os_registry_unlock();
   return 0;
 }
 
-int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1]) {
-  int rc = KOBJNS_PATH_NOT_FOUND;
+/* At most this many namespaces open under one alias are looked at (newest first). */
+#define SAME_ALIAS_MAX 16
+
+static int find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1], bool *more) {
+  alias_seen seen[SAME_ALIAS_MAX];
+  size_t n = 0;
   kobjns__os_registry_lock();
-  for (alias_entry *e = aliases; e && rc; e = e->next) {
-    if (e->len == len && !memcmp(e->alias, alias, len) && entry_live(e)) {
-      memcpy(ns, e->ns, sizeof e->ns);
-      rc = 0;
+  *more = false;
+  for (alias_entry *e = aliases; e; e = e->next) {
+    if (e->len != len || memcmp(e->alias, alias, len)) continue;
+    if (n == SAME_ALIAS_MAX) {
+      *more = true;
+      break;
     }
+    seen[n].handle = e->handle;
+    memcpy(seen[n++].ns, e->ns, sizeof e->ns);
   }
   kobjns__os_registry_unlock();
+  for (size_t i = 0; i < n; i++) {
+    if (handle_is(seen[i].handle, seen[i].ns)) {
+      memcpy(ns, seen[i].ns, sizeof seen[i].ns);
+      return 0;
+    }
+  }
+  return KOBJNS_PATH_NOT_FOUND;
+}
+
+int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1]) {
+  bool more;
+  int rc = find(alias, len, ns, &more);
+  if (rc && more) { /* closed ones hid the rest: drop them, look again */
+    prune();
+    rc = find(alias, len, ns, &more);
+  }
   return rc;
 }
 

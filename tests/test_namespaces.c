@@ -387,6 +387,52 @@ static void creators_race(void) {
   }
 }
 
+/* Threads opening and closing namespaces under one alias while others name objects by it: the
+ * process's aliases stay whole (the tsan leg runs this). */
+typedef struct alias_churn {
+  kobjns_boundary *b;
+  const char *alias;
+  char name[256];
+  int failures;
+} alias_churn;
+
+static void *churn_namespaces(void *arg) {
+  alias_churn *c = arg;
+  for (int i = 0; i < 200; i++) {
+    kobjns_namespace *ns = NULL;
+    if (kobjns_namespace_open(NULL, c->b, c->alias, &ns) || kobjns_close(ns))
+      __atomic_add_fetch(&c->failures, 1, __ATOMIC_RELAXED);
+  }
+  return NULL;
+}
+
+static void *churn_names(void *arg) {
+  alias_churn *c = arg;
+  for (int i = 0; i < 200; i++) {
+    kobjns_sync *e = NULL;
+    if (kobjns_event_open(NULL, c->name, KOBJNS_SYNCHRONIZE, &e) || kobjns_close(e))
+      __atomic_add_fetch(&c->failures, 1, __ATOMIC_RELAXED);
+  }
+  return NULL;
+}
+
+static void aliases_under_threads(void) {
+  const char *sids[] = {self_sid(), NULL};
+  alias_churn c = {.b = boundary("nsC", sids), .alias = kt_name("nsC")};
+  snprintf(c.name, sizeof c.name, "%s\\event", c.alias);
+  kobjns_namespace *ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, c.b, c.alias, NULL, &ns));
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, c.name, 1, 0, NULL, &e));
+  kt_thread *t[4];
+  for (int i = 0; i < 4; i++) t[i] = kt_thread_start(i % 2 ? churn_names : churn_namespaces, &c);
+  for (int i = 0; i < 4; i++) kt_thread_join(t[i]);
+  CU_ASSERT_EQUAL(c.failures, 0);
+  if (e) KT_OK(kobjns_close(e));
+  if (ns) KT_OK(kobjns_close(ns));
+  kobjns_boundary_free(c.b);
+}
+
 #ifndef _WIN32
 /* The directory of the namespace the section `s` is in: "/dev/shm/kobjns.<root>.ns.<id>", the
  * id from its canonical path "\\PrivateNamespaces\\<id>\\<leaf>". */
@@ -652,6 +698,8 @@ void kt_add_namespaces(CU_pSuite s) {
   kt_add_not_wine(s, "killed holders: the namespace goes with its last handle, objects live on",
                   killed_holders, KT_NEEDS_SESSIONS, WINE_LACKS);
   kt_add_not_wine(s, "creators at once: exactly one makes it", creators_race, 0, WINE_LACKS);
+  kt_add_not_wine(s, "threads opening and closing under one alias while others name by it",
+                  aliases_under_threads, 0, WINE_LACKS);
   kt_add(s, "squatting: a directory planted by a user outside the boundary is passed over",
          KT_POSIX_ONLY(squatter_is_passed_over), KT_NEEDS_ROOT);
   kt_add(s, "the kernel keeps other users out of the namespace and its objects",
