@@ -822,10 +822,13 @@ KOBJNS_API void kobjns_boundary_free(kobjns_boundary *b);
 /* Create the private namespace of boundary `b` and alias `alias` (a name's first part: 1 to 256
  * characters, no '\\', not "Global", "Local" or "Session": 123), with the descriptor `sddl`
  * (NULL: the default; directory rights), open in this process under `alias` from now on: 0 with
- * *out (its access DIRECTORY_ALL_ACCESS); 183 (no handle: Windows fails, not opens, when it
- * exists); 5 (the caller is not inside the boundary: a SID it lacks); 87, 123, 1113, the SDDL's
- * statuses; 170 (two creators kept meeting). `ctx` as for any create (NULL: this process); a
- * namespace belongs to the context's tree of names and to no session: every session finds it. */
+ * *out (its access DIRECTORY_ALL_ACCESS); 80 when it exists, with no handle (Windows' create
+ * fails there, with 183, which kobjns keeps for a success that hands a handle: the facade's
+ * CreatePrivateNamespace answers 183); 5 (the caller is not inside the boundary: a SID it
+ * lacks; on POSIX its account's groups count, not a group the process took up); 87, 123, 1113,
+ * the SDDL's statuses; 170 (two creators kept meeting). `ctx` as for any create (NULL: this
+ * process); a namespace belongs to the context's tree of names and to no session: every session
+ * finds it. */
 KOBJNS_API int kobjns_namespace_create(const kobjns_ctx *ctx, const kobjns_boundary *b,
                                        const char *alias, const char *sddl, kobjns_namespace **out);
 /* Open the existing private namespace of boundary `b` and alias `alias`, with the rights its
@@ -834,6 +837,10 @@ KOBJNS_API int kobjns_namespace_create(const kobjns_ctx *ctx, const kobjns_bound
  * POSIX the kernel's mode bits, grant nothing); 87, 123, 1113. */
 KOBJNS_API int kobjns_namespace_open(const kobjns_ctx *ctx, const kobjns_boundary *b,
                                      const char *alias, kobjns_namespace **out);
+/* Objects in a namespace are reached through its handle's rights: an open needs
+ * DIRECTORY_TRAVERSE (else 5), a create DIRECTORY_CREATE_OBJECT too (else only an existing object
+ * will do: 183, or 5 when the name is free). A duplicate of the handle (kobjns_duplicate) names
+ * the namespace under the same alias. */
 /* Close the handle (ClosePrivateNamespace); with KOBJNS_NAMESPACE_DESTROY destroy the namespace
  * first: no open finds it again, and its objects and the handles still open keep working (5 when
  * the handle lacks DELETE; on POSIX, also when the kernel keeps the caller from the namespace's

@@ -137,12 +137,17 @@ static void owner_token(uid_t owner, kobjns__token *t) {
 /* --- the directory's mode ----------------------------------------------------------------------
  */
 
-/* The r, w and x bits that `rights` (directory rights) stand for. */
+/* The r, w and x bits the descriptor grants `t` (QUERY, CREATE_OBJECT, TRAVERSE) in session 0 and
+ * in an interactive session alike: the kernel cannot tell sessions apart. */
 static unsigned bits_of(const kobjns__sd *sd, uint32_t owner, const kobjns__token *t) {
-  unsigned bits = 0;
-  if (!kobjns__access_check(sd, owner, t, KOBJNS__DIRECTORY_QUERY)) bits |= 4;
-  if (!kobjns__access_check(sd, owner, t, KOBJNS__DIRECTORY_CREATE_OBJECT)) bits |= 2;
-  if (!kobjns__access_check(sd, owner, t, KOBJNS__DIRECTORY_TRAVERSE)) bits |= 1;
+  unsigned bits = 7;
+  for (uint32_t session = 0; session < 2; session++) {
+    kobjns__token in = *t;
+    in.session = session;
+    if (kobjns__access_check(sd, owner, &in, KOBJNS__DIRECTORY_QUERY)) bits &= ~4u;
+    if (kobjns__access_check(sd, owner, &in, KOBJNS__DIRECTORY_CREATE_OBJECT)) bits &= ~2u;
+    if (kobjns__access_check(sd, owner, &in, KOBJNS__DIRECTORY_TRAVERSE)) bits &= ~1u;
+  }
   return bits;
 }
 
@@ -412,7 +417,12 @@ static int build(int shm, const kobjns_ctx *ctx, const kobjns__namespace_args *a
 
 static int namespace_create(int shm, const kobjns_ctx *ctx, const kobjns__namespace_args *a,
                             kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1]) {
-  if (!inside(a->boundary, &ctx->token)) return KOBJNS_ACCESS_DENIED;
+  /* Inside as the caller is, and as openers will judge its namespace's owner (the account's
+   * groups, not a group the process took up for itself): else nobody could ever open it. */
+  kobjns__token account;
+  owner_token((uid_t)ctx->token.uid, &account);
+  if (!inside(a->boundary, &ctx->token) || !inside(a->boundary, &account))
+    return KOBJNS_ACCESS_DENIED;
   kobjns__sd sd;
   if (a->sd)
     sd = *a->sd;

@@ -52,6 +52,8 @@ typedef struct kobjns__name {
   char ns[KOBJNS__NS_ID_MAX + 1];
   const char *alias;
   size_t alias_len;
+  unsigned ns_access; /* the namespace handle's rights (directory rights): TRAVERSE to open in
+                         it, CREATE_OBJECT to create */
 } kobjns__name;
 
 enum kobjns__intent { KOBJNS__OPEN, KOBJNS__CREATE };
@@ -60,8 +62,11 @@ enum kobjns__intent { KOBJNS__OPEN, KOBJNS__CREATE };
 int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__intent intent,
                          kobjns__name *out);
 /* The private namespace this process has open under the alias `alias` (`len` bytes), the one
- * opened last: 0 with its id in ns[], or 3 (none open). */
-int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1]);
+ * opened last: 0 with its id in ns[] and its handle's rights in *access, or 3 (none open). */
+int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1],
+                           unsigned *access);
+/* A namespace handle was duplicated (`from` to `to`): `to` names it under the same alias. */
+void kobjns__namespace_duplicated(uint32_t from, uint32_t to);
 /* Length of the canonical path of `n`, and writing it (no NUL) into buf[len]. */
 size_t kobjns__path_len(const kobjns__name *n);
 void kobjns__path_write(const kobjns__name *n, char *buf);

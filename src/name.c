@@ -81,7 +81,7 @@ static int session_exists(const kobjns_ctx *ctx, uint32_t session, bool *exists)
 /* "alias\\leaf": an object of the private namespace this process has open under `alias`. Its
  * directory has no links and no subdirectories: "alias\\a\\b" is 3. */
 static int resolve_private(const char *name, size_t alias_len, kobjns__name *out) {
-  int rc = kobjns__namespace_find(name, alias_len, out->ns);
+  int rc = kobjns__namespace_find(name, alias_len, out->ns, &out->ns_access);
   if (rc) return rc;
   const char *leaf = name + alias_len + 1;
   if (!leaf[0]) return KOBJNS_INVALID_NAME;
@@ -100,6 +100,7 @@ int kobjns__resolve_name(const kobjns_ctx *ctx, const char *name, enum kobjns__i
   out->ns[0] = '\0';
   out->alias = NULL;
   out->alias_len = 0;
+  out->ns_access = 0;
   /* The directory being walked: a session's BaseNamedObjects, or \Sessions\BNOLINKS. */
   bool in_links = false;
   uint32_t session = ctx->token.session;
@@ -175,6 +176,7 @@ bool kobjns__path_parse(const char *path, kobjns__name *n) {
   n->ns[0] = '\0';
   n->alias = NULL;
   n->alias_len = 0;
+  n->ns_access = 0;
   if (!strncmp(path, private_dir, sizeof private_dir - 1)) {
     const char *id = path + sizeof private_dir - 1, *end = strchr(id, '\\');
     if (!end || end == id || (size_t)(end - id) > KOBJNS__NS_ID_MAX) return false;

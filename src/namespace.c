@@ -101,12 +101,13 @@ static alias_entry *aliases;
 
 #define PATH_PREFIX "\\PrivateNamespaces\\"
 
-/* Whether the handle `handle` is still the namespace `ns`. */
-static bool handle_is(uint32_t handle, const char *ns) {
+/* Whether the handle `handle` is still the namespace `ns` (then its rights in *access). */
+static bool handle_is(uint32_t handle, const char *ns, unsigned *access) {
   kobjns__object *o = kobjns__handle_get((void *)(uintptr_t)handle, KOBJNS_TYPE_DIRECTORY);
   if (!o) return false;
   bool same = !strncmp(o->path, PATH_PREFIX, strlen(PATH_PREFIX)) &&
               !strcmp(o->path + strlen(PATH_PREFIX), ns);
+  if (same && access) *access = o->access;
   kobjns__handle_put(o);
   return same;
 }
@@ -134,7 +135,7 @@ static void prune(void) {
     }
     kobjns__os_registry_unlock();
     for (size_t i = 0; i < n && !found; i++)
-      if (!handle_is(all[i].handle, all[i].ns)) dead = all[i], found = true;
+      if (!handle_is(all[i].handle, all[i].ns, NULL)) dead = all[i], found = true;
     free(all);
     if (!found) return;
     kobjns__os_registry_lock();
@@ -169,7 +170,8 @@ static int alias_add(const char *alias, uint32_t handle, const char *ns) {
 /* At most this many namespaces open under one alias are looked at (newest first). */
 #define SAME_ALIAS_MAX 16
 
-static int find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1], bool *more) {
+static int find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1], unsigned *access,
+                bool *more) {
   alias_seen seen[SAME_ALIAS_MAX];
   size_t n = 0;
   kobjns__os_registry_lock();
@@ -185,7 +187,7 @@ static int find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1], b
   }
   kobjns__os_registry_unlock();
   for (size_t i = 0; i < n; i++) {
-    if (handle_is(seen[i].handle, seen[i].ns)) {
+    if (handle_is(seen[i].handle, seen[i].ns, access)) {
       memcpy(ns, seen[i].ns, sizeof seen[i].ns);
       return 0;
     }
@@ -193,14 +195,29 @@ static int find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1], b
   return KOBJNS_PATH_NOT_FOUND;
 }
 
-int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1]) {
+int kobjns__namespace_find(const char *alias, size_t len, char ns[KOBJNS__NS_ID_MAX + 1],
+                           unsigned *access) {
   bool more;
-  int rc = find(alias, len, ns, &more);
+  int rc = find(alias, len, ns, access, &more);
   if (rc && more) { /* closed ones hid the rest: drop them, look again */
     prune();
-    rc = find(alias, len, ns, &more);
+    rc = find(alias, len, ns, access, &more);
   }
   return rc;
+}
+
+void kobjns__namespace_duplicated(uint32_t from, uint32_t to) {
+  char alias[4 * 256 + 1] = "", ns[KOBJNS__NS_ID_MAX + 1] = "";
+  kobjns__os_registry_lock();
+  for (alias_entry *e = aliases; e; e = e->next) {
+    if (e->handle == from && e->len < sizeof alias) {
+      memcpy(alias, e->alias, e->len + 1);
+      memcpy(ns, e->ns, sizeof ns);
+      break;
+    }
+  }
+  kobjns__os_registry_unlock();
+  if (alias[0]) (void)alias_add(alias, to, ns); /* no memory: the duplicate names nothing */
 }
 
 void kobjns__namespaces_release(void) {
@@ -267,7 +284,8 @@ int kobjns_namespace_create(const kobjns_ctx *ctx, const kobjns_boundary *b, con
   char ns[KOBJNS__NS_ID_MAX + 1] = "";
   if ((rc = kobjns__os_namespace_create(ctx, &a, o, ns))) {
     free(o);
-    return rc;
+    /* Windows fails (183, no handle); kobjns keeps 183 for a success with a handle. */
+    return rc == KOBJNS_ALREADY_EXISTS ? KOBJNS_FILE_EXISTS : rc;
   }
   o->access = KOBJNS__DIRECTORY_ALL;
   return register_namespace(o, ns, alias, out);

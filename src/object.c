@@ -72,6 +72,12 @@ int kobjns__create_object(const kobjns_ctx *ctx, const char *name, kobjns__creat
   if (named && (rc = kobjns__name_lookup(ctx, name, KOBJNS__CREATE, &resolved))) return rc;
   a->name = named ? &resolved : NULL;
   a->may_create = !named || kobjns__may_create_in(ctx, a->type, &resolved);
+  if (named && resolved.ns[0]) {
+    /* A private namespace's rights, as its handle has them: TRAVERSE to reach an object in it,
+     * CREATE_OBJECT to make one (without it only an existing object will do). */
+    if (!(resolved.ns_access & KOBJNS__DIRECTORY_TRAVERSE)) return KOBJNS_ACCESS_DENIED;
+    if (!(resolved.ns_access & KOBJNS__DIRECTORY_CREATE_OBJECT)) a->may_create = false;
+  }
   kobjns__object *o = kobjns__object_new(a->type, a->name);
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   kobjns__facts facts = {0};
@@ -132,6 +138,8 @@ static int open_object(const kobjns_ctx *ctx, const char *name, kobjns_type type
   if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
   kobjns__name resolved;
   if ((rc = kobjns__name_lookup(ctx, name, KOBJNS__OPEN, &resolved))) return rc;
+  if (resolved.ns[0] && !(resolved.ns_access & KOBJNS__DIRECTORY_TRAVERSE))
+    return KOBJNS_ACCESS_DENIED; /* the namespace's handle may not reach objects in it */
   kobjns__object *o = kobjns__object_new(type, &resolved);
   if (!o) return KOBJNS_NOT_ENOUGH_MEMORY;
   /* FILE_MAP_COPY asks for read access (Windows' OpenFileMapping does the same). */
@@ -236,10 +244,17 @@ int kobjns_duplicate(void *handle, unsigned access, unsigned options, void **out
   if (!rc && !to) rc = KOBJNS_NOT_ENOUGH_MEMORY;
   bool move = options & KOBJNS_DUPLICATE_CLOSE_SOURCE;
   if (!rc && (rc = kobjns__os_duplicate(from, to, move))) free(to);
+  bool directory = from->type == KOBJNS_TYPE_DIRECTORY;
   kobjns__handle_put(from);
+  void *added = NULL;
+  if (!rc) rc = kobjns__handle_add(to, &added);
+  /* A namespace's duplicate names it under the same alias: taken while the source is open. */
+  if (!rc && directory)
+    kobjns__namespace_duplicated((uint32_t)(uintptr_t)handle, (uint32_t)(uintptr_t)added);
   /* "This occurs regardless of any error status returned" (DuplicateHandle's documentation). */
   if (options & KOBJNS_DUPLICATE_CLOSE_SOURCE) kobjns__handle_remove(handle, KOBJNS_TYPE_NONE);
-  return rc ? rc : kobjns__handle_add(to, out);
+  if (!rc) *out = added;
+  return rc;
 }
 
 int kobjns_handle_type(const void *handle, kobjns_type *type) {

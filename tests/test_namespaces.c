@@ -92,8 +92,9 @@ static void create_open_close(void) {
   KT_STATUS(kobjns_namespace_open(NULL, b, alias, &opened), KOBJNS_FILE_NOT_FOUND);
   KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &ns));
   CU_ASSERT_PTR_NOT_NULL(ns);
-  /* Windows fails a create of an existing namespace, and opens nothing. */
-  KT_STATUS(kobjns_namespace_create(NULL, b, alias, NULL, &again), KOBJNS_ALREADY_EXISTS);
+  /* Windows fails a create of an existing namespace (183), and opens nothing: kobjns says 80,
+   * keeping 183 for the successes that hand a handle. */
+  KT_STATUS(kobjns_namespace_create(NULL, b, alias, NULL, &again), KOBJNS_FILE_EXISTS);
   CU_ASSERT_PTR_NULL(again);
   KT_OK(kobjns_namespace_open(NULL, b, alias, &opened));
   unsigned access = 0;
@@ -283,6 +284,31 @@ static void destroy_then_open_fails(void) {
   kobjns_boundary_free(b);
 }
 
+/* A duplicate of a namespace handle names it under the same alias, the source closed. */
+static void duplicate_keeps_alias(void) {
+  const char *sids[] = {self_sid(), NULL};
+  kobjns_boundary *b = boundary("nsDup", sids);
+  const char *alias = kt_name("nsDup");
+  kobjns_namespace *ns = NULL;
+  void *dup = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &ns));
+  KT_OK(
+      kobjns_duplicate(ns, 0, KOBJNS_DUPLICATE_SAME_ACCESS | KOBJNS_DUPLICATE_CLOSE_SOURCE, &dup));
+  KT_STATUS(kobjns_namespace_access(ns, &(unsigned){0}), KOBJNS_INVALID_HANDLE);
+  char name[256];
+  snprintf(name, sizeof name, "%s\\event", alias);
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, NULL, &e));
+  if (e) KT_OK(kobjns_close(e));
+  /* A duplicate with fewer rights: traverse only, so a create finds no object to open. */
+  void *traverse = NULL;
+  KT_OK(kobjns_duplicate(dup, KOBJNS_DIRECTORY_TRAVERSE, 0, &traverse));
+  KT_OK(kobjns_close(dup));
+  KT_STATUS(kobjns_event_create(NULL, name, 1, 0, NULL, &e), KOBJNS_ACCESS_DENIED);
+  if (traverse) KT_OK(kobjns_close(traverse));
+  kobjns_boundary_free(b);
+}
+
 /* Another process: its own alias, the same namespace and objects, from another session. */
 static void another_process_another_session(void) {
   const char *sids[] = {self_sid(), NULL};
@@ -310,7 +336,7 @@ static void another_process_another_session(void) {
   CU_ASSERT_STRING_EQUAL(reply, "0 from session 0");
   /* Its create of the namespace is 183: one namespace, whatever the session. */
   KT_STATUS(kt_cmd(&app, NULL, 0, "nscreate %s %s %s -", bname, sids[0], alias),
-            KOBJNS_ALREADY_EXISTS);
+            KOBJNS_FILE_EXISTS);
   kt_cmd(&app, NULL, 0, "exit");
   CU_ASSERT_EQUAL(kt_wait(&app), 0);
   if (view) KT_OK(kobjns_unmap(view));
@@ -376,7 +402,7 @@ static void creators_race(void) {
     for (int i = 0; i < CREATORS; i++) {
       int rc = kt_recv(&p[i], NULL, 0);
       made += rc == 0;
-      existed += rc == KOBJNS_ALREADY_EXISTS;
+      existed += rc == KOBJNS_FILE_EXISTS;
     }
     CU_ASSERT_EQUAL(made, 1);
     CU_ASSERT_EQUAL(existed, CREATORS - 1);
@@ -658,6 +684,44 @@ static void same_alias_other_user(void) {
   kobjns_boundary_free(b);
 }
 
+/* Root is refused nothing by the kernel: the namespace's descriptor decides for it, through its
+ * handle's rights (traverse only: no create inside); and an IU grant widens no mode bit. */
+static void rights_bind_root(void) {
+  const char *bname = kt_name("nsRt"), *alias = kt_name("nsRt");
+  char sid[32], name[256], leaf[256];
+  snprintf(sid, sizeof sid, "S-1-22-1-%d", OTHER_USER);
+  kobjns_boundary *b = NULL;
+  KT_OK(kobjns_boundary_create(bname, &b));
+  KT_OK(kobjns_boundary_add_sid(b, sid));
+  kobjns_ctx *service = kt_ctx(0, true);
+  KT_OK(kobjns_ctx_set_user(service, OTHER_USER));
+  kobjns_namespace *ns = NULL, *mine = NULL;
+  KT_OK(kobjns_namespace_create(service, b, alias, "D:(A;;GA;;;OW)(A;;GR;;;SY)(A;;GA;;;IU)", &ns));
+  snprintf(name, sizeof name, "%s\\kept", alias);
+  kobjns_section *s = NULL, *s2 = NULL;
+  KT_OK(kobjns_section_create(service, name, 4096, KOBJNS_MAP_WRITE, "D:(A;;GA;;;WD)", &s));
+  /* Root's own handle (the alias names the newest): opened with what the descriptor gives it. */
+  KT_OK(kobjns_namespace_open(NULL, b, alias, &mine));
+  unsigned access = 0;
+  KT_OK(kobjns_namespace_access(mine, &access));
+  CU_ASSERT_EQUAL(access, 0x20000u | KOBJNS_DIRECTORY_QUERY | KOBJNS_DIRECTORY_TRAVERSE);
+  KT_OK(kobjns_section_open(NULL, name, KOBJNS_MAP_READ, &s2));
+  if (s2) KT_OK(kobjns_close(s2));
+  snprintf(leaf, sizeof leaf, "%s\\planted-by-root", alias);
+  KT_STATUS(kobjns_section_create(NULL, leaf, 4096, KOBJNS_MAP_WRITE, NULL, &s2),
+            KOBJNS_ACCESS_DENIED);
+  char dir[512];
+  namespace_dir(s, dir, sizeof dir);
+  struct stat st;
+  CU_ASSERT_EQUAL(stat(dir, &st), 0);
+  CU_ASSERT_EQUAL(st.st_mode & 07777, 01700); /* IU's grant is no class's: nothing for others */
+  if (mine) KT_OK(kobjns_close(mine));
+  if (ns) KT_OK(kobjns_close(ns));
+  if (s) KT_OK(kobjns_close(s));
+  kobjns_ctx_free(service);
+  kobjns_boundary_free(b);
+}
+
 /* A boundary of a group: its members are inside (root's account is in group 0), a user who is
  * not is outside, and the namespace's owner is judged by the account database, never by what a
  * process says of its groups. */
@@ -693,6 +757,8 @@ void kt_add_namespaces(CU_pSuite s) {
                   no_privilege_needed_inside, KT_NEEDS_SESSIONS, WINE_LACKS);
   kt_add_not_wine(s, "destroyed: opens fail, objects and open handles keep working",
                   destroy_then_open_fails, 0, WINE_LACKS);
+  kt_add_not_wine(s, "a duplicated namespace handle keeps the alias; its rights are its own",
+                  duplicate_keeps_alias, 0, WINE_LACKS);
   kt_add_not_wine(s, "another process in another session: its own alias, the same namespace",
                   another_process_another_session, KT_NEEDS_SESSIONS, WINE_LACKS);
   kt_add_not_wine(s, "killed holders: the namespace goes with its last handle, objects live on",
@@ -708,6 +774,8 @@ void kt_add_namespaces(CU_pSuite s) {
          KT_POSIX_ONLY(owner_vouched_by_kernel), KT_NEEDS_ROOT);
   kt_add(s, "squatting through the library: another user's namespace of the alias is another one",
          KT_POSIX_ONLY(same_alias_other_user), KT_NEEDS_ROOT);
+  kt_add(s, "root is bound by the namespace's descriptor (its handle's rights); IU widens no bit",
+         KT_POSIX_ONLY(rights_bind_root), KT_NEEDS_ROOT);
   kt_add(s, "a boundary of a group: members create, others cannot", KT_POSIX_ONLY(group_boundary),
          KT_NEEDS_ROOT);
 }

@@ -48,6 +48,7 @@ static int boundary(const kobjns_boundary *b, HANDLE *bd) {
   wchar_t *name;
   int rc = kobjns__utf16("", b->name, strlen(b->name), &name);
   if (rc) return rc;
+  SetLastError(0); /* a stub may fail without saying (below) */
   *bd = CreateBoundaryDescriptorW(name, 0);
   DWORD error = GetLastError();
   free(name);
