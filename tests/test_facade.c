@@ -1355,6 +1355,13 @@ static void namespace_boundaries(void) {
   CU_ASSERT_EQUAL(GetLastError(), 0xbeef);
   uid_sid me = sid_of_uid((unsigned long)getuid());
   CU_ASSERT(AddSIDToBoundaryDescriptor(&b, (PSID)&me));
+  /* Authenticated Users, and a SID of an authority kobjns does not know (nor of 48 bits). */
+  SID users = {SID_REVISION, 1, {SECURITY_NT_AUTHORITY}, {SECURITY_AUTHENTICATED_USER_RID}};
+  SID unknown = {SID_REVISION, 1, {{0, 0, 0, 0, 0, 99}}, {1}}, wide_authority = unknown;
+  wide_authority.IdentifierAuthority.Value[0] = 1;
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, &users));
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &unknown), ERROR_INVALID_SID);
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &wide_authority), ERROR_INVALID_SID);
   DeleteBoundaryDescriptor(b);
   DeleteBoundaryDescriptor(NULL); /* nothing */
 }
