@@ -99,7 +99,7 @@ if [ -e "$stage$libdir/pkgconfig/kobjns-winapi.pc" ]; then
   pass "libkobjns-winapi and kobjns-winapi.pc installed; kobjns-win32.pc gives the same flags"
   # Its C runtime headers, found through the .pc: a console program builds against the installed
   # tree. The sysroot also prefixes Wine's header directory, which is not staged: given again.
-  for f in conio.h stdlib.h; do
+  for f in conio.h namespaceapi.h stdlib.h; do
     [ -e "$stage$prefix/include/kobjns-winapi/$f" ] || { echo "not installed: kobjns-winapi/$f"; exit 1; }
   done
   static=() # a static-only build: the facade's archive and what it needs

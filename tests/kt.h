@@ -215,6 +215,8 @@ typedef struct kt_suite {
 #ifdef KT_HAVE_FACADE
 /* The facade suite's C runtime tests (test_facade_crt.c), which kt_add_facade adds. */
 void kt_add_facade_crt(CU_pSuite suite);
+/* `kobjns-tests --kid winns ...`: the facade suite's second process of a private namespace. */
+int kt_facade_namespace_kid(int argc, char **argv);
 #endif
 
 #endif

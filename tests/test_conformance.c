@@ -340,6 +340,32 @@ static void session_ids(void) {
   }
 }
 
+/* A private namespace seen from three processes: its objects are named through the alias once
+ * a process has opened the namespace (3 before), and a destroyed one is found no more (2) while
+ * its objects work on. */
+static void a_private_namespace_in_two_processes(void) {
+  const char *bd = kt_name("conform-bd"), *alias = kt_name("conform-pns");
+  kt_proc a, b, c;
+  CU_ASSERT_FATAL(peer(&a, app_session(), -1));
+  CU_ASSERT_FATAL(peer(&b, app_session(), -1));
+  step(&a, "pns", "A creates the namespace", "handle", "nscreate %s %s", bd, alias);
+  step(&a, "pns", "A creates alias\\map in it", "handle, 0", "create %s\\map 4096 rw -", alias);
+  step(&a, "pns", "A writes", "ok", "write from-A");
+  step(&b, "pns", "B opens alias\\map before it opens the namespace", "NULL, 3",
+       "open %s\\map read", alias);
+  step(&b, "pns", "B creates the namespace: it exists", "NULL, 183", "nscreate %s %s", bd, alias);
+  step(&b, "pns", "B opens the namespace", "handle", "nsopen %s %s", bd, alias);
+  step(&b, "pns", "B opens alias\\map", "handle", "open %s\\map read", alias);
+  step(&b, "pns", "B reads A's data", "from-A", "read");
+  step(&a, "pns", "A destroys the namespace", "ok", "nsdestroy");
+  CU_ASSERT_FATAL(peer(&c, app_session(), -1));
+  step(&c, "pns", "C opens the destroyed namespace", "NULL, 2", "nsopen %s %s", bd, alias);
+  step(&a, "pns", "A writes after the destroy", "ok", "write after-the-destroy");
+  step(&b, "pns", "B reads it", "after-the-destroy", "read");
+  kt_proc *peers[] = {&a, &b, &c};
+  for (int i = 0; i < 3; i++) CU_ASSERT_EQUAL(kt_wait(peers[i]), 0);
+}
+
 #ifndef _WIN32 /* other users are POSIX uids */
 static void another_user(void) {
   const char *x = kt_name("conform-userA");
@@ -479,6 +505,8 @@ void kt_add_conformance(CU_pSuite s) {
       KT_NEEDS_SESSIONS);
   add(s, "49s", "ProcessIdToSessionId in sessions 0, 1 and 2 (row 49)", session_ids,
       KT_NEEDS_SESSIONS);
+  add(s, "pns", "a private namespace: another process opens it and its objects by alias",
+      a_private_namespace_in_two_processes, 0);
   add(s, "43", "another user (rows 13, 22, 43, 51)", KT_POSIX_ONLY(another_user),
       KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
   kt_add(s, "write the transcript", write_transcript, 0);

@@ -1304,6 +1304,339 @@ static void virtual_memory_threads(void) {
   }
 }
 
+/* --- private namespaces (issue 22) ------------------------------------------------------------ */
+
+/* SIDs as Win32 code spells them without advapi32's helpers. */
+static SID everyone_sid = {SID_REVISION, 1, {SECURITY_WORLD_SID_AUTHORITY}, {SECURITY_WORLD_RID}};
+static SID interactive_sid = {SID_REVISION, 1, {SECURITY_NT_AUTHORITY}, {SECURITY_INTERACTIVE_RID}};
+static SID medium_label = {
+    SID_REVISION, 1, {SECURITY_MANDATORY_LABEL_AUTHORITY}, {SECURITY_MANDATORY_MEDIUM_RID}};
+
+/* kobjns's SID of a uid, "S-1-22-1-<uid>", in binary. */
+typedef struct uid_sid {
+  BYTE revision, count;
+  SID_IDENTIFIER_AUTHORITY authority;
+  DWORD sub[2];
+} uid_sid;
+static uid_sid sid_of_uid(unsigned long uid) {
+  uid_sid s = {SID_REVISION, 2, {{0, 0, 0, 0, 0, 22}}, {1, (DWORD)uid}};
+  return s;
+}
+
+/* A boundary descriptor `name` with Everyone in it. */
+static HANDLE everyone_boundary(const char *name) {
+  HANDLE b = CreateBoundaryDescriptorA(name, 0);
+  CU_ASSERT_PTR_NOT_NULL(b);
+  if (b) CU_ASSERT(AddSIDToBoundaryDescriptor(&b, &everyone_sid));
+  return b;
+}
+
+static void namespace_boundaries(void) {
+  const char *name = kt_name("bd");
+  WANT_ERROR(CreateBoundaryDescriptorA(name, 1), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreateBoundaryDescriptorA(NULL, 0), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreateBoundaryDescriptorA("a\\b", 0), ERROR_INVALID_NAME);
+  WCHAR wide[256];
+  HANDLE b = CreateBoundaryDescriptorW(wide_name(name, wide), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  WANT_ERROR(AddSIDToBoundaryDescriptor(NULL, &everyone_sid), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, NULL), ERROR_INVALID_PARAMETER);
+  SID bad = everyone_sid;
+  bad.Revision = 2;
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &bad), ERROR_INVALID_SID);
+  /* The session an interactive logon stands for is not in a directory's owner: refused. */
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &interactive_sid), ERROR_NOT_SUPPORTED);
+  /* No integrity levels on POSIX: refused, the boundary unchanged (docs/porting.md). */
+  WANT_ERROR(AddIntegrityLabelToBoundaryDescriptor(&b, &medium_label), ERROR_NOT_SUPPORTED);
+  WANT_ERROR(AddIntegrityLabelToBoundaryDescriptor(&b, &everyone_sid), ERROR_INVALID_SID);
+  SetLastError(0xbeef);
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, &everyone_sid));
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, &everyone_sid)); /* twice: the same boundary */
+  CU_ASSERT_EQUAL(GetLastError(), 0xbeef);
+  uid_sid me = sid_of_uid((unsigned long)getuid());
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, (PSID)&me));
+  /* Authenticated Users, and a SID of an authority kobjns does not know (nor of 48 bits). */
+  SID users = {SID_REVISION, 1, {SECURITY_NT_AUTHORITY}, {SECURITY_AUTHENTICATED_USER_RID}};
+  SID unknown = {SID_REVISION, 1, {{0, 0, 0, 0, 0, 99}}, {1}}, wide_authority = unknown;
+  wide_authority.IdentifierAuthority.Value[0] = 1;
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, &users));
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &unknown), ERROR_INVALID_SID);
+  WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &wide_authority), ERROR_INVALID_SID);
+  DeleteBoundaryDescriptor(b);
+  DeleteBoundaryDescriptor(NULL); /* nothing */
+}
+
+static void namespace_create_open_close(void) {
+  const char *bname = kt_name("bd"), *alias = kt_name("pns");
+  HANDLE b = everyone_boundary(bname);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  WANT_ERROR(OpenPrivateNamespaceA(b, alias), ERROR_FILE_NOT_FOUND);
+  SetLastError(0xbeef);
+  HANDLE ns = CreatePrivateNamespaceA(NULL, b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ns);
+  CU_ASSERT_EQUAL(GetLastError(), 0xbeef); /* success leaves the last error alone */
+  WCHAR wide[256];
+  /* Windows fails on an existing namespace, and opens nothing. */
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, b, alias), ERROR_ALREADY_EXISTS);
+  WANT_ERROR(CreatePrivateNamespaceW(NULL, b, wide_name(alias, wide)), ERROR_ALREADY_EXISTS);
+  HANDLE quiet = NULL;
+  WANT_QUIET((quiet = OpenPrivateNamespaceA(b, alias)) != NULL, 1); /* an open leaves it alone */
+  CU_ASSERT(quiet && CloseHandle(quiet));
+  HANDLE o = OpenPrivateNamespaceW(b, wide_name(alias, wide));
+  CU_ASSERT_PTR_NOT_NULL(o);
+  CU_ASSERT(o != ns);
+  /* The boundary and the alias are the namespace's identity. */
+  HANDLE other = everyone_boundary(kt_name("bd"));
+  WANT_ERROR(OpenPrivateNamespaceA(other, alias), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(OpenPrivateNamespaceA(b, kt_name("pns")), ERROR_FILE_NOT_FOUND);
+  DeleteBoundaryDescriptor(other);
+  /* Arguments. */
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, NULL, alias), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, b, NULL), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(OpenPrivateNamespaceA(NULL, alias), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, b, "Global"), ERROR_INVALID_NAME);
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, b, "a\\b"), ERROR_INVALID_NAME);
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, b, ""), ERROR_INVALID_NAME);
+  WCHAR lone_surrogate[] = {'x', 0xD800, 0};
+  WANT_ERROR(CreatePrivateNamespaceW(NULL, b, lone_surrogate), ERROR_NO_UNICODE_TRANSLATION);
+  /* A creator must be inside the boundary: a SID of another user keeps us out. */
+  HANDLE foreign = CreateBoundaryDescriptorA(kt_name("bd"), 0);
+  uid_sid someone = sid_of_uid((unsigned long)getuid() + 4242);
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&foreign, (PSID)&someone));
+  WANT_ERROR(CreatePrivateNamespaceA(NULL, foreign, kt_name("pns")), ERROR_ACCESS_DENIED);
+  DeleteBoundaryDescriptor(foreign);
+  /* Closing: ClosePrivateNamespace, or CloseHandle; a flag it does not know changes nothing. */
+  WANT_ERROR(ClosePrivateNamespace(o, 2), ERROR_INVALID_PARAMETER);
+  CU_ASSERT(ClosePrivateNamespace(o, 0));
+  WANT_ERROR(ClosePrivateNamespace(o, 0), ERROR_INVALID_HANDLE);
+  WANT_ERROR(ClosePrivateNamespace(NULL, PRIVATE_NAMESPACE_FLAG_DESTROY), ERROR_INVALID_HANDLE);
+  CU_ASSERT(CloseHandle(ns));
+  /* The last handle closed, the namespace is gone: made again, as new. */
+  WANT_ERROR(OpenPrivateNamespaceA(b, alias), ERROR_FILE_NOT_FOUND);
+  ns = CreatePrivateNamespaceA(NULL, b, alias);
+  CU_ASSERT_PTR_NOT_NULL(ns);
+  CU_ASSERT(ClosePrivateNamespace(ns, 0));
+  DeleteBoundaryDescriptor(b);
+}
+
+static void namespace_security(void) {
+  HANDLE b = everyone_boundary(kt_name("bd"));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  const char *alias = kt_name("pns");
+  /* Everyone may read it and open objects in it; nobody gets DELETE, so nobody destroys it. */
+  PSECURITY_DESCRIPTOR psd = NULL;
+  CU_ASSERT_FATAL(ConvertStringSecurityDescriptorToSecurityDescriptorA(
+      "D:(A;;GR;;;WD)", SDDL_REVISION_1, &psd, NULL));
+  SECURITY_ATTRIBUTES sa = {sizeof sa, psd, TRUE};
+  HANDLE ns = CreatePrivateNamespaceA(&sa, b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ns);
+  DWORD flags = 0;
+  CU_ASSERT(GetHandleInformation(ns, &flags) && flags == HANDLE_FLAG_INHERIT);
+  HANDLE o = OpenPrivateNamespaceA(b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+  CU_ASSERT(GetHandleInformation(o, &flags) && flags == 0);
+  WANT_ERROR(ClosePrivateNamespace(o, PRIVATE_NAMESPACE_FLAG_DESTROY), ERROR_ACCESS_DENIED);
+  CU_ASSERT(ClosePrivateNamespace(o, 0)); /* the refused destroy left it open */
+  /* The creator's handle has every right: it destroys. */
+  CU_ASSERT(ClosePrivateNamespace(ns, PRIVATE_NAMESPACE_FLAG_DESTROY));
+  CU_ASSERT_PTR_NULL(LocalFree(psd));
+  /* A descriptor the facade cannot read is refused before anything is made. */
+  SECURITY_DESCRIPTOR bad = {0};
+  sa.lpSecurityDescriptor = &bad;
+  WANT_ERROR(CreatePrivateNamespaceA(&sa, b, alias), ERROR_INVALID_SECURITY_DESCR);
+  DeleteBoundaryDescriptor(b);
+}
+
+/* Whether the sections `a` and `b` are one object: a stamp written through one is read through
+ * the other. */
+static bool one_section(HANDLE a, HANDLE b) {
+  char *w = MapViewOfFile(a, FILE_MAP_WRITE, 0, 0, 0),
+       *r = MapViewOfFile(b, FILE_MAP_READ, 0, 0, 0);
+  bool same = w && r && (strcpy(w, "stamp"), !strcmp(r, "stamp"));
+  if (w) UnmapViewOfFile(w);
+  if (r) UnmapViewOfFile(r);
+  return same;
+}
+
+/* "alias\leaf" of every type: created, created again (183), opened; the bare leaf is another
+ * name, a second level is 3, another type's name 6. */
+static void namespace_objects(void) {
+  HANDLE b = everyone_boundary(kt_name("bd"));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  const char *alias = kt_name("pns");
+  char name[300], deep[300], bare[300];
+  snprintf(name, sizeof name, "%s\\obj", alias);
+  snprintf(deep, sizeof deep, "%s\\a\\b", alias);
+  snprintf(bare, sizeof bare, "%s.obj", alias);
+  /* Before the namespace is open here, its alias names nothing: 3. */
+  WANT_ERROR(CreateMutexA(NULL, FALSE, name), ERROR_PATH_NOT_FOUND);
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, name), ERROR_PATH_NOT_FOUND);
+  HANDLE ns = CreatePrivateNamespaceA(NULL, b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ns);
+  HANDLE h[5], again[5], open[5];
+  char leaf[5][300];
+  for (int i = 0; i < 5; i++) snprintf(leaf[i], sizeof leaf[i], "%s\\t%d", alias, i);
+  WANT_CREATED(h[0],
+               CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, leaf[0]), 0);
+  WANT_CREATED(h[1], CreateMutexA(NULL, FALSE, leaf[1]), 0);
+  WANT_CREATED(h[2], CreateEventA(NULL, TRUE, FALSE, leaf[2]), 0);
+  WANT_CREATED(h[3], CreateSemaphoreA(NULL, 0, 4, leaf[3]), 0);
+  WANT_CREATED(h[4], CreateWaitableTimerA(NULL, TRUE, leaf[4]), 0);
+  WANT_CREATED(again[0],
+               CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, leaf[0]),
+               ERROR_ALREADY_EXISTS);
+  WANT_CREATED(again[1], CreateMutexA(NULL, FALSE, leaf[1]), ERROR_ALREADY_EXISTS);
+  WANT_CREATED(again[2], CreateEventA(NULL, TRUE, FALSE, leaf[2]), ERROR_ALREADY_EXISTS);
+  WANT_CREATED(again[3], CreateSemaphoreA(NULL, 0, 4, leaf[3]), ERROR_ALREADY_EXISTS);
+  WANT_CREATED(again[4], CreateWaitableTimerA(NULL, TRUE, leaf[4]), ERROR_ALREADY_EXISTS);
+  open[0] = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, leaf[0]);
+  open[1] = OpenMutexA(MUTEX_ALL_ACCESS, FALSE, leaf[1]);
+  open[2] = OpenEventA(EVENT_ALL_ACCESS, FALSE, leaf[2]);
+  open[3] = OpenSemaphoreA(SEMAPHORE_ALL_ACCESS, FALSE, leaf[3]);
+  open[4] = OpenWaitableTimerA(TIMER_ALL_ACCESS, FALSE, leaf[4]);
+  for (int i = 0; i < 5; i++) CU_ASSERT_PTR_NOT_NULL(open[i]);
+  CU_ASSERT(one_section(h[0], open[0]));
+  /* The W functions see the same names. */
+  WCHAR wide[256];
+  HANDLE w = OpenEventW(SYNCHRONIZE, FALSE, wide_name(leaf[2], wide));
+  CU_ASSERT_PTR_NOT_NULL(w);
+  CU_ASSERT(SetEvent(open[2]));
+  WANT_QUIET(WaitForSingleObject(w, 0), WAIT_OBJECT_0);
+  CU_ASSERT(CloseHandle(w));
+  CU_ASSERT(ReleaseSemaphore(open[3], 1, NULL));
+  WANT_QUIET(WaitForSingleObject(h[3], 0), WAIT_OBJECT_0);
+  /* Names: the namespace's objects are apart from BaseNamedObjects'. */
+  char outside[300];
+  snprintf(outside, sizeof outside, "%s", strchr(leaf[1], '\\') + 1);
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, outside), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, bare), ERROR_FILE_NOT_FOUND);
+  WANT_ERROR(CreateMutexA(NULL, FALSE, deep), ERROR_PATH_NOT_FOUND);
+  WANT_ERROR(CreateEventA(NULL, TRUE, FALSE, leaf[1]), ERROR_INVALID_HANDLE); /* a mutex's */
+  WANT_ERROR(OpenFileMappingA(FILE_MAP_READ, FALSE, leaf[2]), ERROR_INVALID_HANDLE);
+  WANT_ERROR(OpenEventA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+  /* The namespace's last handle closed: its alias names nothing here, the objects work on. */
+  CU_ASSERT(ClosePrivateNamespace(ns, 0));
+  WANT_ERROR(OpenMutexA(SYNCHRONIZE, FALSE, leaf[1]), ERROR_PATH_NOT_FOUND);
+  CU_ASSERT(SetEvent(h[2]));
+  WANT_QUIET(WaitForSingleObject(open[1], 0), WAIT_OBJECT_0);
+  CU_ASSERT(ReleaseMutex(open[1]));
+  CU_ASSERT(one_section(open[0], again[0]));
+  for (int i = 0; i < 5; i++)
+    CU_ASSERT(CloseHandle(h[i]) && CloseHandle(again[i]) && CloseHandle(open[i]));
+  DeleteBoundaryDescriptor(b);
+}
+
+/* ClosePrivateNamespace(PRIVATE_NAMESPACE_FLAG_DESTROY): no open finds it again; its objects, and
+ * another handle of it (which still names them), keep working; the alias can be made anew. */
+static void namespace_destroy(void) {
+  HANDLE b = everyone_boundary(kt_name("bd"));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  const char *alias = kt_name("pns");
+  char name[300];
+  snprintf(name, sizeof name, "%s\\ev", alias);
+  HANDLE ns = CreatePrivateNamespaceA(NULL, b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ns);
+  HANDLE kept = OpenPrivateNamespaceA(b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(kept);
+  HANDLE e;
+  WANT_CREATED(e, CreateEventA(NULL, TRUE, FALSE, name), 0);
+  CU_ASSERT(ClosePrivateNamespace(ns, PRIVATE_NAMESPACE_FLAG_DESTROY));
+  WANT_ERROR(OpenPrivateNamespaceA(b, alias), ERROR_FILE_NOT_FOUND);
+  CU_ASSERT(SetEvent(e));
+  HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, name); /* through `kept` */
+  CU_ASSERT_PTR_NOT_NULL(o);
+  WANT_QUIET(WaitForSingleObject(o, 0), WAIT_OBJECT_0);
+  /* Made anew, the alias names the new namespace, where nothing is yet. */
+  HANDLE fresh = CreatePrivateNamespaceA(NULL, b, alias);
+  CU_ASSERT_PTR_NOT_NULL(fresh);
+  WANT_ERROR(OpenEventA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+  CU_ASSERT(ClosePrivateNamespace(fresh, PRIVATE_NAMESPACE_FLAG_DESTROY));
+  CU_ASSERT(CloseHandle(kept));
+  WANT_ERROR(OpenEventA(SYNCHRONIZE, FALSE, name), ERROR_PATH_NOT_FOUND);
+  WANT_QUIET(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+  CU_ASSERT(CloseHandle(o) && CloseHandle(e));
+  DeleteBoundaryDescriptor(b);
+}
+
+/* `--kid winns BOUNDARY ALIAS TEXT`: another process, with the same boundary: "ALIAS\map" is 3
+ * until it opens the namespace; then the section holds TEXT, the event "ALIAS\ev" is set and
+ * creating the namespace is 183. `--kid winns BOUNDARY ALIAS -`: the namespace is not found (2).
+ * Exit 0, or the step that failed. */
+int kt_facade_namespace_kid(int argc, char **argv) {
+  if (argc != 6) return 100;
+  const char *alias = argv[4], *text = argv[5];
+  char map[300], ev[300];
+  snprintf(map, sizeof map, "%s\\map", alias);
+  snprintf(ev, sizeof ev, "%s\\ev", alias);
+  HANDLE b = CreateBoundaryDescriptorA(argv[3], 0);
+  if (!b || !AddSIDToBoundaryDescriptor(&b, &everyone_sid)) return 101;
+  if (OpenFileMappingA(FILE_MAP_READ, FALSE, map) || GetLastError() != ERROR_PATH_NOT_FOUND)
+    return 102;
+  HANDLE ns = OpenPrivateNamespaceA(b, alias);
+  if (!strcmp(text, "-")) return !ns && GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : 103;
+  if (!ns) return 104;
+  if (CreatePrivateNamespaceA(NULL, b, alias) || GetLastError() != ERROR_ALREADY_EXISTS) return 105;
+  HANDLE s = OpenFileMappingA(FILE_MAP_READ, FALSE, map);
+  const char *view = s ? MapViewOfFile(s, FILE_MAP_READ, 0, 0, 0) : NULL;
+  if (!view || strcmp(view, text)) return 106;
+  HANDLE e = OpenEventA(EVENT_MODIFY_STATE, FALSE, ev);
+  if (!e || !SetEvent(e)) return 107;
+  UnmapViewOfFile(view);
+  CloseHandle(e), CloseHandle(s);
+  if (!ClosePrivateNamespace(ns, 0)) return 108;
+  DeleteBoundaryDescriptor(b);
+  return 0;
+}
+
+/* Run the kid with `boundary alias text`: its exit code. */
+static DWORD run_namespace_kid(const char *boundary, const char *alias, const char *text) {
+  char line[8192], rest[1024];
+  snprintf(rest, sizeof rest, "winns %s %s %s", boundary, alias, text);
+  kid_command(line, sizeof line, rest);
+  STARTUPINFOA si;
+  ZeroMemory(&si, sizeof si);
+  si.cb = sizeof si;
+  PROCESS_INFORMATION pi;
+  DWORD code = 999;
+  if (!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return code;
+  if (WaitForSingleObject(pi.hProcess, 30000) == WAIT_OBJECT_0)
+    GetExitCodeProcess(pi.hProcess, &code);
+  else
+    TerminateProcess(pi.hProcess, 998);
+  CloseHandle(pi.hThread), CloseHandle(pi.hProcess);
+  return code;
+}
+
+static void namespace_two_processes(void) {
+  const char *bname = kt_name("bd"), *alias = kt_name("pns");
+  HANDLE b = everyone_boundary(bname);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  char map[300], ev[300];
+  snprintf(map, sizeof map, "%s\\map", alias);
+  snprintf(ev, sizeof ev, "%s\\ev", alias);
+  HANDLE ns = CreatePrivateNamespaceA(NULL, b, alias);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ns);
+  HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, map);
+  HANDLE e = CreateEventA(NULL, TRUE, FALSE, ev);
+  char *view = s ? MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  CU_ASSERT_FATAL(view && e);
+  strcpy(view, "in the namespace");
+  CU_ASSERT_EQUAL(run_namespace_kid(bname, alias, "in-the-namespace"), 106); /* another text */
+  WANT_QUIET(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+  strcpy(view, "in-the-namespace");
+  CU_ASSERT_EQUAL(run_namespace_kid(bname, alias, "in-the-namespace"), 0);
+  WANT_QUIET(WaitForSingleObject(e, 0), WAIT_OBJECT_0); /* the kid set it */
+  /* Destroyed: another process finds it no more; the objects keep working here. */
+  CU_ASSERT(ClosePrivateNamespace(ns, PRIVATE_NAMESPACE_FLAG_DESTROY));
+  CU_ASSERT_EQUAL(run_namespace_kid(bname, alias, "-"), 0);
+  CU_ASSERT(ResetEvent(e));
+  WANT_QUIET(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+  CU_ASSERT_STRING_EQUAL(view, "in-the-namespace");
+  CU_ASSERT(UnmapViewOfFile(view));
+  CU_ASSERT(CloseHandle(s) && CloseHandle(e));
+  DeleteBoundaryDescriptor(b);
+}
+
 void kt_add_facade(CU_pSuite s) {
   kt_add(s, "create, open, map, close", create_open_map_close, 0);
   kt_add(s, "handles are checked", handles_are_checked, 0);
@@ -1333,5 +1666,17 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "VirtualAlloc and friends: refusals, the process's own memory, views", virtual_memory,
          KT_NEEDS_REOPEN);
   kt_add(s, "VirtualAlloc and friends from several threads", virtual_memory_threads, 0);
+  kt_add(s, "private namespaces: boundary descriptors, SIDs, integrity labels refused",
+         namespace_boundaries, 0);
+  kt_add(s, "private namespaces: create (183 when it exists), open (2), close",
+         namespace_create_open_close, 0);
+  kt_add(s, "private namespaces: descriptors, inheritance, a destroy without DELETE (5)",
+         namespace_security, 0);
+  kt_add(s, "private namespaces: \"alias\\name\" of every type, alias not open (3)",
+         namespace_objects, 0);
+  kt_add(s, "private namespaces: destroyed, its objects and open handles keep working",
+         namespace_destroy, 0);
+  kt_add(s, "private namespaces: another process opens it and its objects by alias",
+         namespace_two_processes, 0);
   kt_add_facade_crt(s);
 }

@@ -1750,6 +1750,68 @@ static void rows_crt(void) {
   report("crt", "_itoa_s(-123, size 4)", said("%d, \"%s\"", r, b), "34, \"\"");
 }
 
+/* --- private namespaces (pns) ---------------------------------------------------------------
+ * CreatePrivateNamespace through a boundary of Everyone, objects named "alias\name" in it, and
+ * ClosePrivateNamespace's destroy. Wine 8.0 implements none of it (its kernel32 ends the program
+ * at AddSIDToBoundaryDescriptor): where the driver says to skip the row it is not played at all. */
+
+/* Everyone (S-1-1-0), as Win32 code spells a SID without advapi32's helpers. */
+static SID everyone_sid = {SID_REVISION, 1, {SECURITY_WORLD_SID_AUTHORITY}, {SECURITY_WORLD_RID}};
+
+static void rows_private_namespaces(void) {
+  if (skip_reason("pns")) {
+    skip("pns", "private namespaces", skip_reason("pns"));
+    return;
+  }
+  char bname[128], alias[128], sec[160], mut[160], other[160];
+  snprintf(bname, sizeof bname, "%s", unique("", "bd"));
+  snprintf(alias, sizeof alias, "%s", unique("", "pns"));
+  snprintf(sec, sizeof sec, "%s\\sec", alias);
+  snprintf(mut, sizeof mut, "%s\\mut", alias);
+  snprintf(other, sizeof other, "%s\\mut", unique("", "other"));
+  HANDLE bd = CreateBoundaryDescriptorA(bname, 0);
+  report("pns", "create a boundary descriptor", opened(bd), "handle");
+  if (!bd) return;
+  report("pns", "add Everyone to it", done(AddSIDToBoundaryDescriptor(&bd, &everyone_sid)), "TRUE");
+  HANDLE h = CreateMutexA(NULL, FALSE, mut);
+  report("pns", "create mutex alias\\mut before the namespace is open", created(h), "NULL, 3");
+  if (h) CloseHandle(h);
+  report("pns", "open the namespace before it exists",
+         open_result(OpenPrivateNamespaceA(bd, alias)), "NULL, 2");
+  HANDLE ns = CreatePrivateNamespaceA(NULL, bd, alias);
+  report("pns", "create the namespace", opened(ns), "handle");
+  h = CreatePrivateNamespaceA(NULL, bd, alias);
+  report("pns", "create it again (Windows fails, opens nothing)", opened(h), "NULL, 183");
+  if (h) ClosePrivateNamespace(h, 0);
+  report("pns", "open it", open_result(OpenPrivateNamespaceA(bd, alias)), "handle");
+  HANDLE s = CREATE(sec, PAGE_READWRITE, PAGE);
+  report("pns", "create section alias\\sec", created(s), "handle, 0");
+  report("pns", "open alias\\sec", s ? open_same(sec, s) : "no handle", "handle, same object");
+  HANDLE m = CreateMutexA(NULL, FALSE, mut);
+  report("pns", "create mutex alias\\mut", created(m), "handle, 0");
+  h = CreateMutexA(NULL, FALSE, mut);
+  report("pns", "create mutex alias\\mut again", created(h), "handle, 183");
+  if (h) CloseHandle(h);
+  report("pns", "open mutex mut, the bare name (not in the namespace)",
+         open_result(OpenMutexA(SYNCHRONIZE, FALSE, strchr(mut, '\\') + 1)), "NULL, 2");
+  report("pns", "open mutex alias\\a\\b (one level only)",
+         open_result(OpenMutexA(SYNCHRONIZE, FALSE, said("%s\\a\\b", alias))), "NULL, 3");
+  report("pns", "open mutex other\\mut (an alias not open here)",
+         open_result(OpenMutexA(SYNCHRONIZE, FALSE, other)), "NULL, 3");
+  report("pns", "open an event on the mutex's name alias\\mut",
+         open_result(OpenEventA(SYNCHRONIZE, FALSE, mut)), "NULL, 6");
+  report("pns", "destroy the namespace",
+         ns ? done(ClosePrivateNamespace(ns, PRIVATE_NAMESPACE_FLAG_DESTROY)) : "no handle",
+         "TRUE");
+  report("pns", "open it after the destroy", open_result(OpenPrivateNamespaceA(bd, alias)),
+         "NULL, 2");
+  report("pns", "the mutex works on: wait", m ? wait_quietly(m, 0) : "no handle", "WAIT_OBJECT_0");
+  report("pns", "the mutex works on: release", m ? done(ReleaseMutex(m)) : "no handle", "TRUE");
+  if (m) CloseHandle(m);
+  if (s) CloseHandle(s);
+  DeleteBoundaryDescriptor(bd);
+}
+
 static int rows_main(void) {
   char line[512];
   while (fgets(line, sizeof line, stdin)) {
@@ -1808,6 +1870,7 @@ static int rows_main(void) {
   rows_apcs();
   rows_timers(&st);
   rows_handles();
+  rows_private_namespaces();
   rows_processes();
   rows_crt();
   rows_files();
@@ -1836,11 +1899,32 @@ static int rows_main(void) {
  *   session                         ->  "session N" | "FALSE, E"
  *   filemap PATH NAME SIZE          ->  "handle, E" | "NULL, E"   (CreateFileMappingA read/write
  *                                        of the file PATH, opened or made; the current)
+ *   nscreate BOUNDARY ALIAS         ->  "handle" | "NULL, E"   (CreatePrivateNamespaceA, the
+ *                                        boundary BOUNDARY of Everyone)
+ *   nsopen BOUNDARY ALIAS           ->  "handle" | "NULL, E"   (OpenPrivateNamespaceA)
+ *   nsdestroy                       ->  "ok" | "FALSE, E"  (ClosePrivateNamespace with
+ *                                        PRIVATE_NAMESPACE_FLAG_DESTROY, the last namespace)
  *   exit
  * clang-format on */
+/* The namespace BOUNDARY ALIAS, created or opened (peer_main's nscreate, nsopen). */
+static HANDLE peer_namespace(bool create, const char *boundary, const char *alias) {
+  HANDLE bd = CreateBoundaryDescriptorA(boundary, 0);
+  if (!bd || !AddSIDToBoundaryDescriptor(&bd, &everyone_sid)) {
+    DWORD error = GetLastError();
+    if (bd) DeleteBoundaryDescriptor(bd);
+    SetLastError(error);
+    return NULL;
+  }
+  HANDLE ns = create ? CreatePrivateNamespaceA(NULL, bd, alias) : OpenPrivateNamespaceA(bd, alias);
+  DWORD error = GetLastError();
+  DeleteBoundaryDescriptor(bd);
+  SetLastError(error);
+  return ns;
+}
+
 static int peer_main(void) {
-  HANDLE handles[64];
-  int count = 0;
+  HANDLE handles[64], spaces[8];
+  int count = 0, space_count = 0;
   char line[1024];
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\r\n")] = '\0';
@@ -1925,6 +2009,18 @@ static int peer_main(void) {
         else if (h)
           CloseHandle(h);
       }
+    } else if (!strcmp(cmd, "nscreate") || !strcmp(cmd, "nsopen")) {
+      HANDLE ns = peer_namespace(!strcmp(cmd, "nscreate"), name, b);
+      puts(opened(ns));
+      if (ns && space_count < 8)
+        spaces[space_count++] = ns;
+      else if (ns)
+        ClosePrivateNamespace(ns, 0);
+    } else if (!strcmp(cmd, "nsdestroy")) {
+      BOOLEAN ok = space_count &&
+                   ClosePrivateNamespace(spaces[space_count - 1], PRIVATE_NAMESPACE_FLAG_DESTROY);
+      if (ok) space_count--;
+      puts(ok ? "ok" : space_count ? said("FALSE, %u", (unsigned)GetLastError()) : "FALSE, 6");
     } else if (!strcmp(cmd, "session")) {
       DWORD s = 0;
       BOOL ok = ProcessIdToSessionId(GetCurrentProcessId(), &s);
@@ -1935,6 +2031,7 @@ static int peer_main(void) {
     fflush(stdout); /* one reply per command, now: msvcrt has no line buffering */
   }
   close_all(handles, (size_t)count);
+  for (int i = 0; i < space_count; i++) ClosePrivateNamespace(spaces[i], 0);
   return 0;
 }
 
