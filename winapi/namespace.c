@@ -104,7 +104,8 @@ static HANDLE create_namespace(const SECURITY_ATTRIBUTES *sa, void *boundary, co
   if (error) return failed(error);
   kobjns_namespace *ns = NULL;
   int rc = kobjns_namespace_create(NULL, boundary, alias, sddl, &ns);
-  if (rc) return failed((DWORD)rc);
+  /* kobjns's 80 (it exists, no handle) is Windows' 183 here. */
+  if (rc) return failed(rc == KOBJNS_FILE_EXISTS ? ERROR_ALREADY_EXISTS : (DWORD)rc);
   HANDLE h = kobjns__facade_handle(ns);
   kobjns__facade_inherit(h, sa && sa->bInheritHandle);
   return h;
