@@ -38,14 +38,14 @@ int main(void) {
   if ((rc = kobjns_boundary_add_sid(b, sid))) return fail("kobjns_boundary_add_sid", rc);
   kobjns_namespace *ns;
   rc = kobjns_namespace_create(NULL, b, ALIAS, sddl, &ns);
-  kobjns_boundary_free(b);         /* the namespace keeps what it needs */
-  if (rc == KOBJNS_ALREADY_EXISTS) /* no handle: made by someone inside the boundary */
+  kobjns_boundary_free(b);      /* the namespace keeps what it needs */
+  if (rc == KOBJNS_FILE_EXISTS) /* no handle: made by someone inside the boundary */
     return fail("another instance of this service (this user) made the namespace", rc);
   if (rc) return fail("kobjns_namespace_create", rc);
   printf("service: uid %u, created the private namespace of boundary \"%s\" (%s), alias \"%s\"\n",
          uid, BOUNDARY, sid, ALIAS);
   printf(
-      "         0, not 183: a namespace of that name made by someone outside the boundary is"
+      "         0, not 80: a namespace of that name made by someone outside the boundary is"
       " another one\n");
 
   /* The namespace is new, and only this user may create in it: these names are ours. */
