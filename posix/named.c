@@ -15,17 +15,17 @@
  * owner class gets what the owner is granted; group and other get what the least-favoured
  * other user is granted (every user or group an ACE names is tried). Root is always checked
  * by the library alone. */
-static mode_t mode_for(const kobjns__named_type *type, const kobjns__sd *sd,
-                       const kobjns__token *creator, uint32_t owner, bool read_only) {
+mode_t kobjns__mode_for(kobjns__granted_bits_fn granted_bits, const kobjns__sd *sd,
+                        const kobjns__token *creator, uint32_t owner, bool read_only) {
   kobjns__token t = *creator;
   t.uid = owner;
   t.admin = false;
-  unsigned owner_bits = type->granted_bits(sd, owner, t, read_only);
+  unsigned owner_bits = granted_bits(sd, owner, t, read_only);
   /* An unnamed other user: a uid no ACE names, in no group. */
   kobjns__token other = {.uid = owner ^ 0x80000000u};
   for (unsigned i = 0; i < sd->count; i++)
     if (sd->aces[i].id == other.uid) other.uid ^= 0x40000000u;
-  unsigned other_bits = type->granted_bits(sd, owner, other, read_only);
+  unsigned other_bits = granted_bits(sd, owner, other, read_only);
   for (unsigned i = 0; i < sd->count; i++) {
     kobjns__token named = other;
     if (sd->aces[i].trustee == KOBJNS__TRUSTEE_USER && sd->aces[i].id != owner) {
@@ -36,7 +36,7 @@ static mode_t mode_for(const kobjns__named_type *type, const kobjns__sd *sd,
     } else {
       continue;
     }
-    other_bits &= type->granted_bits(sd, owner, named, read_only);
+    other_bits &= granted_bits(sd, owner, named, read_only);
   }
   return (mode_t)(owner_bits << 6 | other_bits << 3 | other_bits);
 }
@@ -178,7 +178,8 @@ int kobjns__named_create(const kobjns_ctx *ctx, const kobjns__named_create_args 
   if (a->name) kobjns__path_write(a->name, (char *)(h + 1));
   if (a->backing_len) memcpy((char *)(h + 1) + path_len, a->backing, a->backing_len);
   bool read_only = a->flags & KOBJNS__FLAG_READ_ONLY;
-  mode_t mode = mode_for(a->type, &out->sd, &ctx->token, ctx->token.uid, read_only);
+  mode_t mode =
+      kobjns__mode_for(a->type->granted_bits, &out->sd, &ctx->token, ctx->token.uid, read_only);
   if (a->name && a->name->ns[0]) mode &= kobjns__namespace_mask(&ctx->os.tree, a->name);
 
   char tmp[KOBJNS__NATIVE_MAX + 1];

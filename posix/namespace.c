@@ -139,43 +139,26 @@ static void owner_token(uid_t owner, kobjns__token *t) {
 
 /* The r, w and x bits the descriptor grants `t` (QUERY, CREATE_OBJECT, TRAVERSE) in session 0 and
  * in an interactive session alike: the kernel cannot tell sessions apart. */
-static unsigned bits_of(const kobjns__sd *sd, uint32_t owner, const kobjns__token *t) {
+static unsigned directory_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token t,
+                               bool read_only) {
+  (void)read_only;
   unsigned bits = 7;
   for (uint32_t session = 0; session < 2; session++) {
-    kobjns__token in = *t;
-    in.session = session;
-    if (kobjns__access_check(sd, owner, &in, KOBJNS__DIRECTORY_QUERY)) bits &= ~4u;
-    if (kobjns__access_check(sd, owner, &in, KOBJNS__DIRECTORY_CREATE_OBJECT)) bits &= ~2u;
-    if (kobjns__access_check(sd, owner, &in, KOBJNS__DIRECTORY_TRAVERSE)) bits &= ~1u;
+    t.session = session;
+    if (kobjns__access_check(sd, owner, &t, KOBJNS__DIRECTORY_QUERY)) bits &= ~4u;
+    if (kobjns__access_check(sd, owner, &t, KOBJNS__DIRECTORY_CREATE_OBJECT)) bits &= ~2u;
+    if (kobjns__access_check(sd, owner, &t, KOBJNS__DIRECTORY_TRAVERSE)) bits &= ~1u;
   }
   return bits;
 }
 
-/* The directory's mode: the owner class gets what the descriptor grants the owner; group and
- * other what the least-favoured other user gets (every user and group an ACE names is tried), as
- * objects' modes are made (named.c); sticky, so that those who may create objects inside cannot
+/* The directory's mode, as objects' modes are made (named.c), judged by the owner's uid alone
+ * (creator and openers must compute the same); the owner keeps its way in (its handles' record
+ * and its objects are inside); sticky, so that those who may create objects inside cannot
  * remove each other's. */
 static mode_t dir_mode(const kobjns__sd *sd, uint32_t owner) {
-  kobjns__token t = {.uid = owner, .session = 1};
-  unsigned owner_bits = bits_of(sd, owner, &t);
-  kobjns__token other = {.uid = owner ^ 0x80000000u, .session = 1};
-  for (unsigned i = 0; i < sd->count; i++)
-    if (sd->aces[i].id == other.uid) other.uid ^= 0x40000000u;
-  unsigned other_bits = bits_of(sd, owner, &other);
-  for (unsigned i = 0; i < sd->count; i++) {
-    kobjns__token named = other;
-    if (sd->aces[i].trustee == KOBJNS__TRUSTEE_USER && sd->aces[i].id != owner) {
-      named.uid = sd->aces[i].id;
-    } else if (sd->aces[i].trustee == KOBJNS__TRUSTEE_GROUP) {
-      named.ngroups = 1;
-      named.groups[0] = sd->aces[i].id;
-    } else {
-      continue;
-    }
-    other_bits &= bits_of(sd, owner, &named);
-  }
-  /* The owner keeps its way in: its handles' record and its objects are inside. */
-  return (mode_t)(S_ISVTX | (owner_bits | 1u) << 6 | other_bits << 3 | other_bits);
+  kobjns__token t = {.uid = owner};
+  return S_ISVTX | S_IXUSR | kobjns__mode_for(directory_bits, sd, &t, owner, false);
 }
 
 /* --- the record --------------------------------------------------------------------------------

@@ -138,13 +138,24 @@ int kobjns__section_backing(const kobjns__create_args *a, void **out, uint32_t *
 
 /* --- typed objects (named.c): sections, mutexes, events, semaphores ------------------------- */
 
+/* The r (04), w (02) and x (01) bits a descriptor grants `t` on an object owned by `owner`,
+ * whatever its session (the kernel cannot tell sessions apart). */
+typedef unsigned (*kobjns__granted_bits_fn)(const kobjns__sd *sd, uint32_t owner, kobjns__token t,
+                                            bool read_only);
+/* The mode closest to the descriptor that never lets the kernel grant more than it does: the
+ * owner class gets what `granted_bits` gives the owner (`creator` with the owner's uid); group
+ * and other what the least-favoured other user gets (every user or group an ACE names is
+ * tried). Root is always checked by the library alone. */
+mode_t kobjns__mode_for(kobjns__granted_bits_fn granted_bits, const kobjns__sd *sd,
+                        const kobjns__token *creator, uint32_t owner, bool read_only);
+
 /* What differs by type in the shm directory; named.c does the rest. */
 struct kobjns__named;
 typedef struct kobjns__named_type {
   kobjns_type type;
   /* The r (04) and w (02) mode bits the descriptor grants `t` whatever its session (the kernel
    * cannot tell sessions apart); `read_only` objects never get w. */
-  unsigned (*granted_bits)(const kobjns__sd *sd, uint32_t owner, kobjns__token t, bool read_only);
+  kobjns__granted_bits_fn granted_bits;
   /* Whether an open for `desired` opens the file for writing (else read-only). */
   bool (*open_writable)(unsigned desired);
   /* The file's bytes after the header for a create. */
