@@ -268,6 +268,8 @@ int kt_child_main(void) {
   kobjns_section *cur = NULL;
   kobjns_sync *syncs[MAX_HANDLES] = {0}; /* mutexes, events, semaphores: the last one is used */
   int sync_count = 0;
+  kobjns_namespace *namespaces[MAX_HANDLES] = {0};
+  int ns_count = 0;
   char line[4096];
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\n")] = '\0';
@@ -291,6 +293,26 @@ int kt_child_main(void) {
       if (!rc && write) strcpy(view, a);
       printf("%d %s\n", rc, !rc && !write ? (const char *)view : "");
       if (view) kobjns_unmap(view);
+    } else if (!strcmp(cmd, "nscreate") || !strcmp(cmd, "nsopen")) {
+      /* nscreate ALIAS BOUNDARY SIDS SDDL | nsopen ALIAS BOUNDARY SIDS: SIDS "BA,WD" or "-" */
+      kobjns_boundary *bd = NULL;
+      kobjns_namespace *ns = NULL;
+      rc = kobjns_boundary_create(b, &bd);
+      for (char *sid = strtok(c, ","); !rc && sid; sid = strtok(NULL, ","))
+        if (strcmp(sid, "-")) rc = kobjns_boundary_add_sid(bd, sid);
+      if (!rc && !strcmp(cmd, "nscreate"))
+        rc = kobjns_namespace_create(ctx, bd, a, d[0] && strcmp(d, "-") ? d : NULL, &ns);
+      else if (!rc)
+        rc = kobjns_namespace_open(ctx, bd, a, &ns);
+      kobjns_boundary_free(bd);
+      if (ns && ns_count < MAX_HANDLES) namespaces[ns_count++] = ns;
+      printf("%d\n", rc);
+    } else if (!strcmp(cmd, "nsclose")) { /* nsclose [destroy]: the last namespace opened */
+      rc = ns_count ? kobjns_namespace_close(namespaces[ns_count - 1],
+                                             !strcmp(a, "destroy") ? KOBJNS_NAMESPACE_DESTROY : 0)
+                    : KOBJNS_INVALID_HANDLE;
+      if (!rc) ns_count--;
+      printf("%d\n", rc);
     } else if (!strcmp(cmd, "explain")) { /* explain NAME ACCESS: a section's open, why refused */
       kobjns_denial why = KOBJNS_DENIAL_NONE;
       rc = kobjns_open_explain(ctx, a, KOBJNS_TYPE_SECTION, (unsigned)strtoul(b, NULL, 0), &why);
