@@ -571,7 +571,7 @@ static void cleanup_sweeps_dead_namespaces_never_live_ones(void) {
   snprintf(dead_obj, sizeof dead_obj, "%s\\x", dead);
   snprintf(live_obj, sizeof live_obj, "%s\\y", live);
   kt_proc killed, holder;
-  CU_ASSERT_FATAL(kt_spawn(&killed, 1, -1));
+  CU_ASSERT_FATAL(kt_spawn(&killed, 0, -1));
   CU_ASSERT_FATAL(kt_spawn(&holder, 1, -1));
   KT_OK(kt_cmd(&killed, NULL, 0, "nscreate %s %s %s -", dead, bname, me));
   KT_OK(kt_cmd(&killed, NULL, 0, "create %s 4096 0x2 -", dead_obj));

@@ -214,12 +214,13 @@ void cli_object_json(FILE *f, const kobjns_object *o) {
     for (size_t i = 0; i < o->pid_count; i++) fprintf(f, "%s%d", i ? "," : "", o->pids[i]);
     fputc(']', f);
   }
+  /* Before "native": a consumer that looked for "object_state" at the end still finds it. */
+  fputs(",\"private_namespace\":", f);
+  cli_json_string(f, o->private_namespace ? o->private_namespace : "");
   fputs(",\"native\":", f);
   cli_json_string(f, o->native);
   fputs(",\"object_state\":", f);
   cli_json_string(f, o->state ? o->state : "");
-  fputs(",\"private_namespace\":", f);
-  cli_json_string(f, o->private_namespace ? o->private_namespace : "");
   fputc('}', f);
 }
 
