@@ -705,6 +705,16 @@ static void another_users_namespace_and_a_plant(void) {
   char obj_path[512], dir_path[512];
   snprintf(obj_path, sizeof obj_path, "%s", kobjns_section_path(s));
   namespace_path_of(obj_path, dir_path, sizeof dir_path);
+  /* One open to everyone, holding root's mutex (mode 0600): nobody sees it, as an "Object" at the
+   * path its name gives. */
+  const char *open_alias = kt_name("insp-open");
+  kobjns_namespace *open_ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, open_alias, "D:(A;;GA;;;WD)", &open_ns));
+  snprintf(name, sizeof name, "%s\\m", open_alias);
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  char mutex_path[512];
+  snprintf(mutex_path, sizeof mutex_path, "%s", kobjns_sync_path(m));
   int fds[2];
   CU_ASSERT_FATAL(pipe(fds) == 0);
   fflush(NULL);
@@ -713,12 +723,14 @@ static void another_users_namespace_and_a_plant(void) {
   if (pid == 0) {
     close(fds[0]);
     seen dir = {.want_path = dir_path}, obj = {.want_path = obj_path};
+    seen hidden = {.want_path = mutex_path};
     int rc[4] = {-1, -1, -1, -1};
     size_t removed = 99;
     kobjns_denial why = KOBJNS_DENIAL_NONE;
     if (setgroups(0, NULL) == 0 && setgid(65534) == 0 && setuid(65534) == 0) {
       rc[0] = kobjns_object_list(remember, &dir);
       rc[1] = kobjns_object_list(remember, &obj);
+      if (!rc[1]) rc[1] = kobjns_object_list(remember, &hidden);
       rc[2] = kobjns_cleanup_ex(NULL, 0, NULL, NULL, &removed);
       rc[3] = kobjns_namespace_explain(NULL, b, alias, &why);
     }
@@ -727,6 +739,7 @@ static void another_users_namespace_and_a_plant(void) {
     ignored = write(fds[1], &obj, sizeof obj);
     ignored = write(fds[1], &removed, sizeof removed);
     ignored = write(fds[1], &why, sizeof why);
+    ignored = write(fds[1], &hidden, sizeof hidden);
     (void)ignored;
     _exit(0);
   }
@@ -740,6 +753,8 @@ static void another_users_namespace_and_a_plant(void) {
   CU_ASSERT(read(fds[0], &obj, sizeof obj) == (ssize_t)sizeof obj);
   CU_ASSERT(read(fds[0], &removed, sizeof removed) == (ssize_t)sizeof removed);
   CU_ASSERT(read(fds[0], &why, sizeof why) == (ssize_t)sizeof why);
+  seen hidden = {0};
+  CU_ASSERT(read(fds[0], &hidden, sizeof hidden) == (ssize_t)sizeof hidden);
   close(fds[0]);
   int st;
   waitpid(pid, &st, 0);
@@ -756,6 +771,12 @@ static void another_users_namespace_and_a_plant(void) {
   CU_ASSERT_EQUAL(dir.stale, -1); /* its record is out of reach: who holds it cannot be told */
   CU_ASSERT_EQUAL(obj.count, 0);  /* the directory is closed to nobody */
   CU_ASSERT_EQUAL(removed, 0);
+  CU_ASSERT_EQUAL(hidden.count, 1);
+  CU_ASSERT_STRING_EQUAL(hidden.type, "Object");
+  CU_ASSERT_EQUAL(hidden.header_read, 0);
+  CU_ASSERT_EQUAL(hidden.stale, 0);
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_namespace_close(open_ns, 0));
   /* A plant: the directory and record given to a user outside the boundary. */
   seen root_view = {.want_path = dir_path};
   KT_OK(kobjns_object_list(remember, &root_view));
