@@ -39,15 +39,15 @@ static void alias_hint(const char *name) {
   if (!slash || !strncasecmp(name, "Global\\", 7) || !strncasecmp(name, "Local\\", 6) ||
       !strncasecmp(name, "Session\\", 8))
     return;
-  char alias[512];
+  char shown[1024];
+  cli_printable(name, shown, sizeof shown); /* byte for byte, so the alias keeps its length */
+  size_t alias_len = (size_t)(slash - name);
   fprintf(stderr,
-          "kobjns: \"%s\" names a private namespace's object only in a process that has the "
-          "namespace open under that alias, which this command never has: name it by its path "
-          "(kobjns ls --namespaces shows \\PrivateNamespaces\\<id>\\...), or ask whether it can "
+          "kobjns: \"%.*s\" names a private namespace only in a process that has it open under "
+          "that alias, which this command never has: name the object by its path (kobjns ls "
+          "--namespaces shows \\PrivateNamespaces\\<id>\\...), or ask whether the namespace can "
           "be opened (kobjns explain --namespace ALIAS --boundary NAME)\n",
-          cli_printable(name, alias,
-                        (size_t)(slash - name) + 1 < sizeof alias ? (size_t)(slash - name) + 1
-                                                                  : sizeof alias));
+          (int)(alias_len < strlen(shown) ? alias_len : strlen(shown)), shown);
 }
 
 int cli_cmd_stat(const cli_command *self, int argc, char **argv) {
