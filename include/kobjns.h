@@ -874,8 +874,9 @@ typedef struct kobjns_object {
                          "Semaphore", "Timer", "Session" (what keeps a session in existence),
                          "Object" (a kobjns object whose header the caller may not read, so its
                          type is not known (POSIX)), "Unknown" (a file under kobjns's names that
-                         is not a kobjns object: corrupt or planted) or "Temporary" (a dead
-                         creator's unfinished file, cleanup only) */
+                         is not a kobjns object: corrupt or planted), "Directory" (a private
+                         namespace, POSIX) or "Temporary" (a dead creator's unfinished file or
+                         namespace directory, cleanup only) */
   uint32_t session;   /* the namespace: 0 for \BaseNamedObjects, N for \Sessions\N */
   int header_read;    /* 1: type, size, sddl and state are the object's own (POSIX: its header;
                          Windows: the caller could open it to ask); 0: the caller may not look
@@ -898,10 +899,18 @@ typedef struct kobjns_object {
                          <tid>" (on Windows "owned" where the system does not say whose) or
                          "abandoned" (its owner ended without releasing it); an Event
                          "signaled" or "not signaled", then ", manual reset" or ", auto reset";
-                         a Semaphore "count N of M". Read without acquiring anything. */
+                         a Semaphore "count N of M"; a Directory (a private namespace) its state,
+                         alias and boundary: 'ready; alias "a"; boundary "b" {S-1-22-1-0, BA}'
+                         ("claimed", "destroyed"; "; untrusted: ..." when opens pass it over;
+                         "closed ..." once no handle holds it, while objects in it live on).
+                         Read without acquiring anything. */
   /* Appended (older callers never read them; the fields above keep their places): */
   kobjns_type object_type;  /* the type, as `type` names it */
   kobjns_liveness liveness; /* `stale`, as the enum */
+  /* The private namespace it is ("Directory", path "\\PrivateNamespaces\\<id>") or is in (path
+   * "\\PrivateNamespaces\\<id>\\<leaf>"): its id; "" for none (then `session` says where). A
+   * namespace and its objects have session 0: they belong to no session. */
+  const char *private_namespace;
 } kobjns_object;
 
 /* Called once per object; a nonzero return stops the walk and is returned by the caller. The
@@ -910,7 +919,9 @@ typedef int (*kobjns_object_fn)(const kobjns_object *object, void *arg);
 
 /* Every object of the namespaces of `ctx` (NULL: this process), stale ones included, in no
  * particular order: on POSIX those of the context's tree of names (kobjns_ctx_set_root,
- * KOBJNS_ROOT); on Windows every named section, mutex, event, semaphore and timer of
+ * KOBJNS_ROOT), each private namespace (a "Directory"; from its directory's stat alone, owner and
+ * mode, where the kernel keeps the caller out) followed by the objects in it the caller may see;
+ * on Windows every named section, mutex, event, semaphore and timer of
  * \BaseNamedObjects and \Sessions\<N>\BaseNamedObjects, kobjns's or not (as WinObj shows them),
  * and each session. `flags`: 0 (others: 87).
  * 0, or the status that stopped the walk (fn's own, or 4, 5, 8, 1359; 50 where Windows' NT
@@ -922,13 +933,17 @@ KOBJNS_API int kobjns_object_list_ex(const kobjns_ctx *ctx, unsigned flags, kobj
  * semaphore): fn is called once and 0 returned; or 2 when nothing holds the resolved path, 6 when
  * something that is none of those does (Windows: a timer, a job, ...; POSIX: not a regular file),
  * 1392 when a file that is not a kobjns object of that name does (as an open would say), or a
- * name status (123, 161, 3, 206, 1113, ...). */
+ * name status (123, 161, 3, 206, 1113, ...). "alias\\name" is an object of the private namespace
+ * this process has open under that alias (3 when none is); on Windows, which reaches those only
+ * through the namespace's handle, 50. */
 KOBJNS_API int kobjns_object_query(const kobjns_ctx *ctx, const char *name, kobjns_object_fn fn,
                                    void *arg);
 
 /* Remove the stale objects of the tree of names of `ctx` (NULL: this process's, KOBJNS_ROOT):
  * sections, mutexes, events, semaphores, timers and session markers whose holders all died (a
- * crash, SIGKILL) and temporary files of creators that died. An object with a live holder is never
+ * crash, SIGKILL), temporary files of creators that died, and on POSIX the private namespaces no
+ * handle holds (their stale objects first; the directory once empty) and the unfinished ones of
+ * creators that died (left 30 s to their creator). An object with a live holder is never
  * touched, and another user's stale object is removed only by root (the kernel's sticky shm
  * directory decides). fn (may be NULL) is called for each as it goes (just after it is removed:
  * the object is described from the file still open). With KOBJNS_CLEANUP_DRY_RUN nothing is
@@ -971,14 +986,17 @@ KOBJNS_API int kobjns_create_privileges(const kobjns_ctx *ctx, const char *name,
 
 /* Why an open was refused: which of the checks an open makes said no. */
 typedef enum kobjns_denial {
-  KOBJNS_DENIAL_NONE = 0,         /* not refused, or refused for what the status alone says */
-  KOBJNS_DENIAL_DESCRIPTOR = 1,   /* the object's security descriptor does not grant the access */
-  KOBJNS_DENIAL_MODE_BITS = 2,    /* POSIX: the kernel's mode bits keep this uid from the file */
-  KOBJNS_DENIAL_PLANTED = 3,      /* POSIX: a privileged caller never trusts an object an
-                                     unprivileged other user put in a namespace the caller does
-                                     not own (the global namespace, another session's) */
-  KOBJNS_DENIAL_SECOND_NAME = 4,  /* POSIX: someone else gave the file a second name */
-  KOBJNS_DENIAL_NOTHING_ASKED = 5 /* access 0: an open that asks for nothing gets nothing */
+  KOBJNS_DENIAL_NONE = 0,          /* not refused, or refused for what the status alone says */
+  KOBJNS_DENIAL_DESCRIPTOR = 1,    /* the object's security descriptor does not grant the access */
+  KOBJNS_DENIAL_MODE_BITS = 2,     /* POSIX: the kernel's mode bits keep this uid from the file */
+  KOBJNS_DENIAL_PLANTED = 3,       /* POSIX: a privileged caller never trusts an object an
+                                      unprivileged other user put in a namespace the caller does
+                                      not own (the global namespace, another session's); a private
+                                      namespace's 2: only directories an opener does not trust
+                                      hold its boundary and alias */
+  KOBJNS_DENIAL_SECOND_NAME = 4,   /* POSIX: someone else gave the file a second name */
+  KOBJNS_DENIAL_NOTHING_ASKED = 5, /* access 0: an open that asks for nothing gets nothing */
+  KOBJNS_DENIAL_DESTROYED = 6      /* a private namespace's 2: one is held open, but destroyed */
 } kobjns_denial;
 
 /* Make the open that kobjns_section_open / _mutex_open / _event_open / _semaphore_open (by
@@ -987,6 +1005,18 @@ typedef enum kobjns_denial {
  * `explain` is built on it. */
 KOBJNS_API int kobjns_open_explain(const kobjns_ctx *ctx, const char *name, kobjns_type type,
                                    unsigned access, kobjns_denial *why);
+
+/* Make the open kobjns_namespace_open would make of the private namespace of boundary `b` and
+ * alias `alias`, close it at once (no alias is registered), and answer as that open does (0, 2, 5,
+ * 87, 123, 1113, ...), with *why (may be NULL) saying which case it was: for a 2, NONE (no
+ * namespace of that identity is open anywhere), DESTROYED (one is held open but was destroyed)
+ * or PLANTED (POSIX: only directories an opener does not trust hold the identity: made by a user
+ * outside the boundary, or giving more than their descriptor); for a 5, DESCRIPTOR (it grants
+ * nothing) or MODE_BITS (POSIX: the kernel keeps this uid out of the namespace's directory).
+ * Windows says none of this: 2 and 5 come with NONE and DESCRIPTOR. The kobjns command's
+ * `explain --namespace` is built on it. */
+KOBJNS_API int kobjns_namespace_explain(const kobjns_ctx *ctx, const kobjns_boundary *b,
+                                        const char *alias, kobjns_denial *why);
 
 /* --- names, descriptors, statuses ---------------------------------------------------------
  * Threads: every function from here to the end of the header: any thread (they read their

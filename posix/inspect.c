@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,14 +86,16 @@ static const held *lock_table_find(const lock_table *t, const struct stat *st, s
 /* --- native names ------------------------------------------------------------------------- */
 
 /* NATIVE_NAMED: an object of a namespace (a section, mutex, event or semaphore: the name does not
- * say which; the header does). */
-enum native_kind { NATIVE_OTHER, NATIVE_NAMED, NATIVE_SESSION, NATIVE_TEMP };
+ * say which; the header does). NATIVE_PRIVATE: a private namespace's directory. NATIVE_TEMP: a
+ * creator's unfinished file, or unfinished namespace directory ("nsnew."). */
+enum native_kind { NATIVE_OTHER, NATIVE_NAMED, NATIVE_SESSION, NATIVE_TEMP, NATIVE_PRIVATE };
 
 typedef struct decoded {
   enum native_kind kind;
   uint32_t session;
-  bool hashed; /* a hash stands for the leaf: only the header knows the path */
-  char *leaf;  /* unescaped (NATIVE_NAMED, not hashed); owned */
+  char ns[KOBJNS__NS_ID_MAX + 1]; /* the private namespace it is or is in ("" for none) */
+  bool hashed;                    /* a hash stands for the leaf: only the header knows the path */
+  char *leaf;                     /* unescaped (NATIVE_NAMED, not hashed); owned */
   size_t leaf_len;
 } decoded;
 
@@ -109,13 +112,30 @@ static int hex_digit(char c) {
   return -1;
 }
 
-/* `rest` follows "kobjns.<root>.": "g.<leaf>", "s<N>.<leaf>", "session.<N>" or "tmp.<...>". */
-static int decode_native(const char *rest, decoded *d) {
+/* `rest` follows "kobjns.<root>." (`prefix`, `prefix_len` bytes): "g.<leaf>", "s<N>.<leaf>",
+ * "session.<N>", "tmp.<...>", "nsnew.<...>", "ns.<id>" (a private namespace's directory) or
+ * "ns.<id>/kobjns.<root>.p.<leaf>" (an object in it). */
+static int decode_native(const char *prefix, size_t prefix_len, const char *rest, decoded *d) {
   *d = (decoded){.kind = NATIVE_OTHER};
   const char *end;
-  if (!strncmp(rest, "tmp.", 4)) {
+  if (!strncmp(rest, "tmp.", 4) || !strncmp(rest, "nsnew.", 6)) {
     d->kind = NATIVE_TEMP;
     return 0;
+  }
+  if (!strncmp(rest, "ns.", 3)) {
+    const char *id = rest + 3, *slash = strchr(id, '/');
+    size_t len = slash ? (size_t)(slash - id) : strlen(id);
+    if (len == 0 || len > KOBJNS__NS_ID_MAX || memchr(id, '\\', len)) return 0;
+    memcpy(d->ns, id, len);
+    d->ns[len] = '\0';
+    if (!slash) {
+      d->kind = NATIVE_PRIVATE;
+      return 0;
+    }
+    if (strncmp(slash + 1, prefix, prefix_len) || strncmp(slash + 1 + prefix_len, "p.", 2))
+      return 0;                   /* not an object's name: no path for it */
+    end = slash + prefix_len + 2; /* the '.' before the leaf */
+    goto leaf;
   }
   if (!strncmp(rest, "session.", 8)) {
     if (parse_session(rest + 8, &end, &d->session) && !*end) d->kind = NATIVE_SESSION;
@@ -127,6 +147,7 @@ static int decode_native(const char *rest, decoded *d) {
              d->session == 0) {
     return 0;
   }
+leaf:;
   const char *leaf = end + 1;
   d->kind = NATIVE_NAMED;
   if (leaf[0] == '#') {
@@ -221,8 +242,9 @@ static int confirm_holders(describer *ds, const struct stat *st, const held **e,
   return 0;
 }
 
-static char *path_of_name(uint32_t session, const char *leaf, size_t leaf_len) {
-  kobjns__name n = {.session = session, .leaf = leaf, .leaf_len = leaf_len};
+static char *path_of_name(const decoded *d) {
+  kobjns__name n = {.session = d->session, .leaf = d->leaf, .leaf_len = d->leaf_len};
+  memcpy(n.ns, d->ns, sizeof n.ns);
   size_t len = kobjns__path_len(&n);
   char *path = malloc(len + 1);
   if (!path) return NULL;
@@ -289,13 +311,37 @@ static int bytes_of(int fd, struct stat *bytes_st) {
   return bytes;
 }
 
+/* Who holds the file `st` (an object, a namespace's record), from the lock table: o->handles,
+ * o->pids and o->stale. 0, or a status. */
+static int holders(describer *ds, const struct stat *st, kobjns_object *o) {
+  if (!ds->locks.known) return 0; /* o->stale stays -1: cannot be told */
+  size_t n;
+  const held *e = lock_table_find(&ds->locks, st, &n);
+  int rc;
+  if ((n == 0 || ds->confirm) && (rc = confirm_holders(ds, st, &e, &n))) return rc;
+  if (n > ds->pids_capacity) {
+    int *more = realloc(ds->pids, n * sizeof *more);
+    if (!more) return KOBJNS_NOT_ENOUGH_MEMORY;
+    ds->pids = more;
+    ds->pids_capacity = n;
+  }
+  o->handles = n;
+  for (size_t i = 0; i < n; i++) /* sorted by pid: keep the first of each */
+    if (i == 0 || e[i].pid != e[i - 1].pid) ds->pids[o->pid_count++] = e[i].pid;
+  o->pids = ds->pids;
+  o->stale = n ? 0 : ds->sees_all ? 1 : -1; /* in a container, "none seen" proves nothing */
+  return 0;
+}
+
 /* Describe the object `name` in the shm directory (its name file open as `fd`, or -1 when the
  * caller may not read it; `st` its stat) and hand it to fn. `removed`: the sweep has just removed
  * it (objects apart from their names: with their bytes, so its header is not read). */
 static int describe(describer *ds, const char *name, const char *rest, int fd,
                     const struct stat *st, bool removed, kobjns_object_fn fn, void *arg) {
   decoded d;
-  int rc = decode_native(rest, &d);
+  char prefix[KOBJNS__TREE_PREFIX_MAX];
+  size_t prefix_len = kobjns__tree_prefix(ds->tree, prefix);
+  int rc = decode_native(prefix, prefix_len, rest, &d);
   if (rc) return rc;
   kobjns__header h;
   kobjns__sd sd;
@@ -319,7 +365,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   char sddl[2048] = "", state[64] = "";
   if (kind == HEADER_FOREIGN && d.kind != NATIVE_TEMP) {
     type = KOBJNS_TYPE_UNKNOWN; /* not kobjns's: an open of that name answers 1392 or 6 */
-    if (d.kind == NATIVE_NAMED && !d.hashed) path = path_of_name(d.session, d.leaf, d.leaf_len);
+    if (d.kind == NATIVE_NAMED && !d.hashed) path = path_of_name(&d);
     if (d.kind == NATIVE_SESSION) path = session_path(d.session);
   } else if (header_read && h.type == KOBJNS_TYPE_SESSION) {
     type = KOBJNS_TYPE_SESSION;
@@ -343,7 +389,7 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
     /* Another user's object: its name says where it is, only its header what it is ("Object"),
      * and its size is not worth guessing (a section's file is its header and its pages, a sync
      * object's its header and its state). */
-    path = path_of_name(d.session, d.leaf, d.leaf_len);
+    path = path_of_name(&d);
   }
   if (bytes >= 0 && bytes != fd) close(bytes);
   o.object_type = type;
@@ -355,33 +401,117 @@ static int describe(describer *ds, const char *name, const char *rest, int fd,
   char native[64 + KOBJNS__NATIVE_MAX + 1];
   snprintf(native, sizeof native, "%s/%s", kobjns__plat_shm_path(), name);
   o.native = native;
-  if (removed) {
+  if (removed)
     o.stale = 1;
-  } else if (ds->locks.known) {
-    size_t n;
-    const held *e = lock_table_find(&ds->locks, st, &n);
-    if ((n == 0 || ds->confirm) && (rc = confirm_holders(ds, st, &e, &n))) {
-      free(path);
-      return rc;
-    }
-    if (n > ds->pids_capacity) {
-      int *more = realloc(ds->pids, n * sizeof *more);
-      if (!more) {
-        free(path);
-        return KOBJNS_NOT_ENOUGH_MEMORY;
-      }
-      ds->pids = more;
-      ds->pids_capacity = n;
-    }
-    o.handles = n;
-    for (size_t i = 0; i < n; i++) /* sorted by pid: keep the first of each */
-      if (i == 0 || e[i].pid != e[i - 1].pid) ds->pids[o.pid_count++] = e[i].pid;
-    o.pids = ds->pids;
-    o.stale = n ? 0 : ds->sees_all ? 1 : -1; /* in a container, "none seen" proves nothing */
+  else if ((rc = holders(ds, st, &o))) {
+    free(path);
+    return rc;
   }
   rc = fn(&o, arg);
   free(path);
   return rc;
+}
+
+/* --- private namespaces: a directory of the object directory each ---------------------------- */
+
+/* What a namespace's record says (kobjns__namespace_look_at). Its words: a state, an alias and a
+ * boundary name of up to 768 bytes each, 32 SIDs. */
+typedef struct ns_look {
+  int status; /* 0: a record kobjns made; 2 none; 5 the kernel keeps us out; 1392 not one */
+  int fd;     /* the record, read-only (-1: none) */
+  struct stat st;
+  kobjns__sd sd;
+  char words[3072];
+} ns_look;
+
+/* Look at the namespace directory `name` (its id `id`, its stat `st`): 0 with *l (l->fd to
+ * close), or 4 or 8. */
+static int look_at(const char *name, const char *id, const struct stat *st, ns_look *l) {
+  l->status = kobjns__namespace_look_at(kobjns__shm_dir(), name, id, st, &l->fd, &l->st, &l->sd,
+                                        l->words, sizeof l->words);
+  if (l->status == 0 || l->status == KOBJNS_FILE_NOT_FOUND || l->status == KOBJNS_ACCESS_DENIED ||
+      l->status == KOBJNS_FILE_CORRUPT)
+    return 0;
+  if (l->fd >= 0) close(l->fd);
+  l->fd = -1;
+  return l->status;
+}
+
+/* Describe the namespace directory `name` ("Directory", "\PrivateNamespaces\<id>") from what
+ * its stat `st` and its record `l` say, and hand it to fn. `removed`: the sweep just removed it. */
+static int describe_namespace(describer *ds, const char *name, const char *id,
+                              const struct stat *st, const ns_look *l, bool removed,
+                              kobjns_object_fn fn, void *arg) {
+  char path[sizeof "\\PrivateNamespaces\\" + KOBJNS__NS_ID_MAX], sddl[2048] = "";
+  snprintf(path, sizeof path, "\\PrivateNamespaces\\%s", id);
+  const char *words = "";
+  if (l->status == 0) {
+    words = l->words;
+    /* At most 32 ACEs: always fits. GA, GR, ... are directory rights. */
+    kobjns__sddl_format_as(kobjns__type(KOBJNS_TYPE_DIRECTORY)->mapping, &l->sd, sddl, sizeof sddl);
+  } else if (l->status == KOBJNS_FILE_NOT_FOUND) {
+    words = "closed (no handle holds it): it goes with the last object in it";
+  } else if (l->status == KOBJNS_FILE_CORRUPT) {
+    words = "not a namespace kobjns made: its record is corrupt, or not its owner's";
+  }
+  kobjns_object o = {.path = path,
+                     .type = kobjns__type(KOBJNS_TYPE_DIRECTORY)->name,
+                     .object_type = KOBJNS_TYPE_DIRECTORY,
+                     .header_read = l->status == 0,
+                     .owner = (uint32_t)st->st_uid,
+                     .mode = (uint32_t)(st->st_mode & 07777),
+                     .sddl = sddl,
+                     .state = words,
+                     .stale = -1};
+  char native[64 + KOBJNS__NATIVE_MAX + 1];
+  snprintf(native, sizeof native, "%s/%s", kobjns__plat_shm_path(), name);
+  o.native = native;
+  int rc;
+  if (removed || (l->fd < 0 && l->status == KOBJNS_FILE_NOT_FOUND))
+    o.stale = 1; /* no record: nothing can hold it */
+  else if (l->fd >= 0 && (rc = holders(ds, &l->st, &o)))
+    return rc; /* its handles are its record's locks */
+  return fn(&o, arg);
+}
+
+typedef int (*visit_fn)(describer *ds, const char *name, const char *rest, void *state);
+
+/* Every entry of the namespace directory `dir` of the tree `t` whose name is the tree's to
+ * `visit`, as "<dir>/<entry>"; *entries counts every entry but its record. A directory the
+ * caller may not read has nothing to visit (never a failure: its Directory entry says so). */
+static int walk_inside(const kobjns__tree *t, describer *ds, const char *dir, visit_fn visit,
+                       void *state, size_t *entries) {
+  int fd = openat(kobjns__shm_dir(), dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d) {
+    int err = errno;
+    if (fd >= 0) close(fd);
+    return err == EMFILE || err == ENFILE || err == ENOMEM ? kobjns__status_from_errno(err) : 0;
+  }
+  char prefix[KOBJNS__TREE_PREFIX_MAX];
+  size_t prefix_len = kobjns__tree_prefix(t, prefix);
+  int rc = 0;
+  for (struct dirent *e; !rc && (e = readdir(d));) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+        !strcmp(e->d_name, KOBJNS__NS_RECORD))
+      continue;
+    (*entries)++;
+    char name[KOBJNS__NATIVE_MAX + 1];
+    int n = snprintf(name, sizeof name, "%s/%s", dir, e->d_name);
+    if (!strncmp(e->d_name, prefix, prefix_len) && n > 0 && (size_t)n < sizeof name)
+      rc = visit(ds, name, name + prefix_len, state);
+  }
+  closedir(d);
+  return rc;
+}
+
+/* Whether `rest` (after the tree's prefix) names a namespace's directory, "ns.<id>": its id, and
+ * the directory's stat in *st; NULL when it is not one (a file of that name is listed as any). */
+static const char *namespace_dir(const char *name, const char *rest, struct stat *st) {
+  if (strncmp(rest, "ns.", 3) || strchr(rest, '/') || strlen(rest + 3) > KOBJNS__NS_ID_MAX ||
+      fstatat(kobjns__shm_dir(), name, st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st->st_mode))
+    return NULL;
+  return rest + 3;
 }
 
 static int describer_init(describer *ds, const kobjns__tree *t) {
@@ -413,8 +543,6 @@ static int open_for_reading(const char *name, int *fd, struct stat *st) {
 
 /* --- walking the tree ----------------------------------------------------------------------- */
 
-typedef int (*visit_fn)(describer *ds, const char *name, const char *rest, void *state);
-
 /* Every entry of the tree to `visit`; with `sweep_platform`, the platform's own files of the
  * directory are swept on the way (`dry_run`: judged only). */
 static int walk(describer *ds, visit_fn visit, void *state, bool sweep_platform, bool dry_run) {
@@ -442,12 +570,26 @@ typedef struct callback {
   void *arg;
   bool dry_run;
   size_t *removed;
+  const kobjns__tree *tree;
+  bool in_namespace; /* the entries of a namespace's directory, owned by dir_owner */
+  uid_t dir_owner;
 } callback;
 
 static int list_one(describer *ds, const char *name, const char *rest, void *state) {
   callback *cb = state;
-  if (!strncmp(rest, "tmp.", 4)) return 0; /* not an object yet (gc reports dead ones) */
+  /* Not objects yet (gc reports dead creators' ones). */
+  if (!strncmp(rest, "tmp.", 4) || !strncmp(rest, "nsnew.", 6)) return 0;
   struct stat st;
+  const char *id = namespace_dir(name, rest, &st);
+  if (id) { /* the namespace, then the objects in it */
+    ns_look l;
+    int rc = look_at(name, id, &st, &l);
+    if (rc) return rc;
+    rc = describe_namespace(ds, name, id, &st, &l, false, cb->fn, cb->arg);
+    if (l.fd >= 0) close(l.fd);
+    size_t entries = 0;
+    return rc ? rc : walk_inside(ds->tree, ds, name, list_one, cb, &entries);
+  }
   int fd, rc = open_for_reading(name, &fd, &st);
   if (rc == KOBJNS_FILE_NOT_FOUND || rc == KOBJNS_INVALID_HANDLE) return 0; /* gone; not ours */
   if (rc) return rc;
@@ -460,7 +602,7 @@ static int object_list(const kobjns__tree *t, kobjns_object_fn fn, void *arg) {
   describer ds;
   int rc = describer_init(&ds, t);
   if (rc) return rc;
-  callback cb = {.fn = fn, .arg = arg};
+  callback cb = {.fn = fn, .arg = arg, .tree = t};
   rc = walk(&ds, list_one, &cb, false, false);
   describer_free(&ds);
   return rc;
@@ -505,15 +647,110 @@ static int object_query(const kobjns__tree *t, const kobjns__name *n, kobjns_obj
 
 /* --- the sweep ------------------------------------------------------------------------------ */
 
-/* Whether this process may remove `st`'s name from the sticky shm directory. */
-static bool may_remove(const struct stat *st) { return geteuid() == 0 || st->st_uid == geteuid(); }
+/* Whether this process may remove `st`'s name from the sticky shm directory, or from the sticky
+ * directory of a namespace (whose owner may remove every name in it). */
+static bool may_remove(const callback *cb, const struct stat *st) {
+  uid_t me = geteuid();
+  return me == 0 || st->st_uid == me || (cb->in_namespace && cb->dir_owner == me);
+}
+
+/* Judged from the lock table, as `ls` does (a real run decides by taking the lock): whether the
+ * file `st` has no holder. Where the table cannot show every holder, "none seen" proves nothing. */
+static int no_holder_seen(describer *ds, const struct stat *st, bool *none) {
+  size_t n = 1;
+  const held *e;
+  int rc = 0;
+  if (ds->locks.known && ds->sees_all && (e = lock_table_find(&ds->locks, st, &n), n == 0))
+    rc = confirm_holders(ds, st, &e, &n);
+  *none = !rc && n == 0;
+  return rc;
+}
+
+/* How long a namespace's unfinished directory ("nsnew.") is left to its creator: it is made, then
+ * its record, which the creator locks at once; only a creator stopped (or dead) for this long
+ * between those steps could lose it. */
+#define UNFINISHED_GRACE_S 30
+
+/* "kobjns.<root>.nsnew.<instance>": a namespace whose creator died before giving it its name
+ * (its record unlocked, or never made), removed with its record. */
+static int sweep_unfinished(describer *ds, const char *name, const char *rest, callback *cb) {
+  int shm = kobjns__shm_dir();
+  struct stat st;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  if (fstatat(shm, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+      !may_remove(cb, &st) || now.tv_sec - st.st_mtim.tv_sec < UNFINISHED_GRACE_S)
+    return 0;
+  char record[KOBJNS__NATIVE_MAX + 1];
+  snprintf(record, sizeof record, "%s/%s", name, KOBJNS__NS_RECORD);
+  int fd = openat(shm, record, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  bool gone = false;
+  int rc = 0;
+  struct stat held_st, named;
+  if (fd < 0) {
+    if (errno != ENOENT) return 0;
+    gone = cb->dry_run || unlinkat(shm, name, AT_REMOVEDIR) == 0;
+  } else if (fstat(fd, &held_st) == 0 && cb->dry_run) {
+    rc = no_holder_seen(ds, &held_st, &gone);
+  } else if (fstat(fd, &held_st) == 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    /* Unlocked: its creator is gone. Still that record under that name? */
+    gone = fstatat(shm, record, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+           named.st_ino == held_st.st_ino && named.st_dev == held_st.st_dev &&
+           unlinkat(shm, record, 0) == 0;
+    if (gone) (void)unlinkat(shm, name, AT_REMOVEDIR);
+  }
+  if (fd >= 0) close(fd);
+  if (rc || !gone) return rc;
+  (*cb->removed)++;
+  return cb->fn ? describe(ds, name, rest, -1, &st, true, cb->fn, cb->arg) : 0;
+}
+
+static int sweep_one(describer *ds, const char *name, const char *rest, void *state);
+
+/* A namespace's directory: the stale objects in it, then the namespace itself when no handle
+ * holds its record (the record, and the directory once empty); a closed one's directory once
+ * empty. Never what a handle holds. */
+static int sweep_namespace(describer *ds, const char *name, const char *id, const struct stat *st,
+                           callback *cb) {
+  callback inside = *cb;
+  inside.in_namespace = true;
+  inside.dir_owner = st->st_uid;
+  size_t before = *cb->removed, entries = 0;
+  int rc = walk_inside(cb->tree, ds, name, sweep_one, &inside, &entries);
+  if (rc) return rc;
+  size_t remaining = entries - (*cb->removed - before);
+  ns_look l;
+  if ((rc = look_at(name, id, st, &l))) return rc;
+  bool gone = false;
+  if (l.status == KOBJNS_ACCESS_DENIED) {
+    /* not ours to judge: the kernel keeps us out */
+  } else if (l.fd < 0) { /* no record: closed; the directory goes once empty */
+    gone = l.status == KOBJNS_FILE_NOT_FOUND && remaining == 0 && may_remove(cb, st) &&
+           (cb->dry_run || unlinkat(kobjns__shm_dir(), name, AT_REMOVEDIR) == 0);
+  } else if (cb->dry_run) {
+    rc = no_holder_seen(ds, &l.st, &gone);
+    gone = gone && may_remove(cb, &l.st);
+  } else {
+    gone =
+        may_remove(cb, &l.st) && kobjns__namespace_sweep_record(kobjns__shm_dir(), name, l.fd) > 0;
+  }
+  if (gone) {
+    (*cb->removed)++;
+    if (cb->fn) rc = describe_namespace(ds, name, id, st, &l, true, cb->fn, cb->arg);
+  }
+  if (l.fd >= 0) close(l.fd);
+  return rc;
+}
 
 static int sweep_one(describer *ds, const char *name, const char *rest, void *state) {
   callback *cb = state;
   struct stat st;
+  if (!strncmp(rest, "nsnew.", 6)) return sweep_unfinished(ds, name, rest, cb);
+  const char *id = namespace_dir(name, rest, &st);
+  if (id) return sweep_namespace(ds, name, id, &st, cb);
   if (!strncmp(rest, "tmp.", 4) && kobjns__objects_apart()) {
     /* A guard of bytes without a name: judged by its lock, removed with its bytes. */
-    if (fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(&st) ||
+    if (fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(cb, &st) ||
         kobjns__object_remove_guard(name, cb->dry_run) <= 0)
       return 0;
     (*cb->removed)++;
@@ -521,7 +758,7 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
   }
   if (!strncmp(rest, "tmp.", 4)) {
     if (!kobjns__temp_creator_died(rest + 4) ||
-        fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(&st))
+        fstatat(kobjns__shm_dir(), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !may_remove(cb, &st))
       return 0;
     if (!cb->dry_run && unlinkat(kobjns__shm_dir(), name, 0) < 0) return 0;
     (*cb->removed)++;
@@ -543,7 +780,7 @@ static int sweep_one(describer *ds, const char *name, const char *rest, void *st
       close(fd);
       return rc;
     }
-    gone = n == 0 && may_remove(&st);
+    gone = n == 0 && may_remove(cb, &st);
   } else {
     gone = kobjns__object_remove_stale(fd, name) > 0;
   }
@@ -560,7 +797,7 @@ static int cleanup(const kobjns__tree *t, bool dry_run, kobjns_object_fn fn, voi
   describer ds;
   int rc = describer_init(&ds, t);
   if (rc) return rc;
-  callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed};
+  callback cb = {.fn = fn, .arg = arg, .dry_run = dry_run, .removed = removed, .tree = t};
   rc = walk(&ds, sweep_one, &cb, true, dry_run);
   describer_free(&ds);
   return rc;
@@ -610,7 +847,7 @@ void kobjns__reclaim_step(const kobjns__tree *t) {
       if (reclaim_at) seekdir(d, reclaim_at);
       char prefix[KOBJNS__TREE_PREFIX_MAX];
       size_t prefix_len = kobjns__tree_prefix(t, prefix), removed = 0;
-      callback cb = {.removed = &removed};
+      callback cb = {.removed = &removed, .tree = t};
       struct dirent *e = NULL;
       for (int n = 0; n < RECLAIM_BATCH && (e = readdir(d)); n++)
         if (!strncmp(e->d_name, prefix, prefix_len))

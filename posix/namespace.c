@@ -30,6 +30,7 @@
 #include <grp.h>
 #include <nettle/sha2.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,21 +255,26 @@ typedef struct found {
   kobjns__sd sd;
   uid_t owner;
   uint32_t state;
-  bool denied;  /* one the kernel kept us from (its directory's mode) */
-  bool claimed; /* a live one still CLAIMED (its creator is looking) */
-  bool ready;   /* a live READY one */
+  bool denied;    /* one the kernel kept us from (its directory's mode) */
+  bool claimed;   /* a live one still CLAIMED (its creator is looking) */
+  bool ready;     /* a live READY one */
+  bool destroyed; /* a live DESTROYED one (held, no longer found) */
+  bool planted;   /* one an opener does not trust (its owner outside the boundary, ...) */
 } found;
+
+/* examine(): a directory of the identity that an opener does not trust. */
+#define UNTRUSTED (-2)
 
 /* Look at the directory `name` of the object directory `shm` (its id `id`) as a namespace of `a`:
  * 0 with *fd its record (not locked yet) and the facts, or -1 (not one of `a`, or dead: removed
- * when we may), or 5 (the kernel kept us out of it). */
+ * when we may), UNTRUSTED (passed over: see below), or 5 (the kernel kept us out of it). */
 static int examine(int shm, const char *name, const char *id, const kobjns__namespace_args *a,
                    int *fd, kobjns__sd *sd, uid_t *owner, uint32_t *state) {
   struct stat st;
   if (fstatat(shm, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) return -1;
   kobjns__token creator;
   owner_token(st.st_uid, &creator);
-  if (!inside(a->boundary, &creator)) return -1; /* planted by someone outside the boundary */
+  if (!inside(a->boundary, &creator)) return UNTRUSTED; /* planted by someone outside it */
   char record[KOBJNS__NATIVE_MAX + 1];
   snprintf(record, sizeof record, "%s/%s", name, KOBJNS__NS_RECORD);
   int r = openat(shm, record, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
@@ -286,7 +292,7 @@ static int examine(int shm, const char *name, const char *id, const kobjns__name
   free(buf);
   if (!ours) {
     close(r);
-    return -1;
+    return UNTRUSTED; /* not a record of `a`, or a mode that gives more than its descriptor */
   }
   if (flock_nb(r, LOCK_EX) == 0) { /* no holder: dead (its holders closed, or died) */
     if (st.st_uid == geteuid() || geteuid() == 0) remove_dead(shm, name, r);
@@ -325,8 +331,10 @@ static int look(int shm, const kobjns__tree *t, const kobjns__namespace_args *a,
     uint32_t state;
     int rc = examine(shm, e->d_name, id, a, &fd, &sd, &owner, &state);
     if (rc == KOBJNS_ACCESS_DENIED) f->denied = true;
+    if (rc == UNTRUSTED) f->planted = true;
     if (rc) continue;
     if (state == KOBJNS__NS_CLAIMED) f->claimed = true;
+    if (state == KOBJNS__NS_DESTROYED) f->destroyed = true;
     bool usable = hold && state == KOBJNS__NS_READY && (f->fd < 0 || strcmp(id, f->id) < 0);
     if (state == KOBJNS__NS_READY) f->ready = true;
     if (!usable) {
@@ -464,14 +472,21 @@ static unsigned granted_rights(const kobjns__sd *sd, uid_t owner, const kobjns__
 
 static int namespace_open(int shm, const kobjns_ctx *ctx, const kobjns__namespace_args *a,
                           unsigned desired, kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1],
-                          unsigned *granted) {
+                          unsigned *granted, kobjns_denial *why) {
+  *why = KOBJNS_DENIAL_NONE;
   char hash[17];
   identity_hash(a, hash);
   for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
     found f;
     int rc = look(shm, &ctx->os.tree, a, hash, NULL, true, &f);
     if (rc) return rc;
-    if (f.fd < 0) return f.denied ? KOBJNS_ACCESS_DENIED : KOBJNS_FILE_NOT_FOUND;
+    if (f.fd < 0) {
+      *why = f.denied      ? KOBJNS_DENIAL_MODE_BITS
+             : f.destroyed ? KOBJNS_DENIAL_DESTROYED
+             : f.planted   ? KOBJNS_DENIAL_PLANTED
+                           : KOBJNS_DENIAL_NONE;
+      return f.denied ? KOBJNS_ACCESS_DENIED : KOBJNS_FILE_NOT_FOUND;
+    }
     if ((rc = kobjns__lock_shared(f.fd))) {
       close(f.fd);
       return rc;
@@ -489,6 +504,7 @@ static int namespace_open(int shm, const kobjns_ctx *ctx, const kobjns__namespac
     *granted = granted_rights(&f.sd, f.owner, &ctx->token, desired);
     if (!*granted) {
       close(f.fd);
+      *why = KOBJNS_DENIAL_DESCRIPTOR;
       return KOBJNS_ACCESS_DENIED;
     }
     snprintf(ns, KOBJNS__NS_ID_MAX + 1, "%s", f.id);
@@ -503,8 +519,24 @@ int kobjns__os_namespace_open(const kobjns_ctx *ctx, const kobjns__namespace_arg
                               unsigned *granted) {
   int shm = kobjns__shm_dir_hold();
   if (shm < 0) return kobjns__status_from_errno(EBADF);
-  int rc = namespace_open(shm, ctx, a, desired, o, ns, granted);
+  kobjns_denial why;
+  int rc = namespace_open(shm, ctx, a, desired, o, ns, granted, &why);
   kobjns__shm_dir_drop();
+  return rc;
+}
+
+int kobjns__os_namespace_explain(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
+                                 kobjns_denial *why) {
+  int shm = kobjns__shm_dir_hold();
+  if (shm < 0) return kobjns__status_from_errno(EBADF);
+  kobjns__object *o = calloc(1, sizeof *o);
+  char ns[KOBJNS__NS_ID_MAX + 1];
+  unsigned granted;
+  int rc = o ? namespace_open(shm, ctx, a, KOBJNS__DIRECTORY_ALL, o, ns, &granted, why)
+             : KOBJNS_NOT_ENOUGH_MEMORY;
+  kobjns__shm_dir_drop();
+  if (!rc) kobjns__namespace_close(o); /* as a handle's close: the last holder removes it */
+  free(o);
   return rc;
 }
 
@@ -546,4 +578,88 @@ void kobjns__namespace_left(const char *native) {
   if (fstatat(shm, record, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
     (void)unlinkat(shm, dir, AT_REMOVEDIR);
   kobjns__shm_dir_drop();
+}
+
+/* --- inspection (inspect.c: ls, stat, gc, the background sweep) -------------------------------
+ */
+
+/* Append to out[size] at *at, as snprintf (what does not fit is cut). */
+__attribute__((format(printf, 4, 5))) static void put(char *out, size_t size, size_t *at,
+                                                      const char *fmt, ...) {
+  if (*at >= size) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out + *at, size - *at, fmt, ap);
+  va_end(ap);
+  if (n > 0) *at += (size_t)n;
+}
+
+/* What the record `r` (well formed) says, in words: its state, its alias and boundary, and why
+ * an opener would pass it over (its directory's owner `owner` and mode bits `dir_bits`). */
+static void record_words(const kobjns__ns_record *r, const kobjns__sd *sd, uid_t owner,
+                         mode_t dir_bits, char *out, size_t size) {
+  static const char *states[] = {"in an unknown state", "claimed (its creator is making it)",
+                                 "ready", "destroyed (no open finds it)"};
+  const char *text = (const char *)(r + 1);
+  size_t at = 0;
+  put(out, size, &at, "%s; alias \"%.*s\"; boundary \"%.*s\" {",
+      states[r->state < 4 ? r->state : 0], (int)r->alias_len, text + r->name_len, (int)r->name_len,
+      text);
+  kobjns_boundary b = {.count = r->sid_count};
+  for (uint32_t i = 0; i < r->sid_count; i++) {
+    b.sids[i] = (kobjns__ace){.trustee = r->sids[i].trustee, .id = r->sids[i].id};
+    char sid[40];
+    kobjns__sid_format(&b.sids[i], sid, sizeof sid);
+    put(out, size, &at, "%s%s", i ? ", " : "", sid);
+  }
+  put(out, size, &at, "}");
+  kobjns__token creator;
+  owner_token(owner, &creator);
+  if (!inside(&b, &creator))
+    put(out, size, &at, "; untrusted: its owner is not inside the boundary");
+  else if (dir_bits & ~dir_mode(sd, (uint32_t)owner))
+    put(out, size, &at, "; untrusted: its mode gives more than its descriptor");
+}
+
+int kobjns__namespace_look_at(int shm, const char *dir, const char *id, const struct stat *dir_st,
+                              int *fd, struct stat *st, kobjns__sd *sd, char *words, size_t size) {
+  *fd = -1;
+  if (size) words[0] = '\0';
+  char record[KOBJNS__NATIVE_MAX + 1];
+  snprintf(record, sizeof record, "%s/%s", dir, KOBJNS__NS_RECORD);
+  int r = openat(shm, record, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (r < 0) {
+    int err = errno;
+    if (err == EACCES || err == EPERM) return KOBJNS_ACCESS_DENIED;
+    if (err == EMFILE || err == ENFILE || err == ENOMEM) return kobjns__status_from_errno(err);
+    return err == ENOENT ? KOBJNS_FILE_NOT_FOUND : KOBJNS_FILE_CORRUPT;
+  }
+  if (fstat(r, st) < 0 || !S_ISREG(st->st_mode)) {
+    close(r);
+    return KOBJNS_FILE_CORRUPT;
+  }
+  *fd = r;
+  char *buf = malloc(RECORD_MAX + 1);
+  if (!buf) return KOBJNS_NOT_ENOUGH_MEMORY;
+  ssize_t got = st->st_size <= (off_t)RECORD_MAX ? pread(r, buf, RECORD_MAX + 1, 0) : -1;
+  const kobjns__ns_record *rec = (const kobjns__ns_record *)buf;
+  /* Believed as an opener believes it (examine): its directory owner's, read-only to others,
+   * one name, well formed, naming that very directory. */
+  bool ok = got >= (ssize_t)sizeof *rec && st->st_uid == dir_st->st_uid && st->st_nlink == 1 &&
+            !(st->st_mode & 022) && rec->magic == KOBJNS__NS_MAGIC &&
+            rec->version == KOBJNS__FORMAT_VERSION && rec->sid_count <= KOBJNS__NS_SIDS &&
+            rec->name_len <= 768 && rec->alias_len <= 768 &&
+            (size_t)got == sizeof *rec + rec->name_len + rec->alias_len &&
+            memchr(rec->id, '\0', sizeof rec->id) && !strcmp(rec->id, id) &&
+            kobjns__sd_load(&rec->sd, sd);
+  if (ok) record_words(rec, sd, dir_st->st_uid, dir_st->st_mode & 07777, words, size);
+  free(buf);
+  return ok ? 0 : KOBJNS_FILE_CORRUPT;
+}
+
+int kobjns__namespace_sweep_record(int shm, const char *dir, int fd) {
+  if (flock_nb(fd, LOCK_EX) < 0) return 0; /* held: a live namespace, never touched */
+  int removed = remove_dead(shm, dir, fd);
+  flock(fd, LOCK_UN);
+  return removed;
 }

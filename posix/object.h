@@ -329,14 +329,19 @@ void kobjns__namespace_close(kobjns__object *o);
 /* A handle of the object `native` ("<namespace directory>/<name>") was let go: the directory of
  * a namespace nobody holds goes once it is empty. */
 void kobjns__namespace_left(const char *native);
-/* The sweep (kobjns_cleanup, gc, the background step) for the directory entry `name` of the
- * object directory, if it is a namespace's of the tree `prefix` names ("kobjns.<root>."): stale
- * objects inside it removed (fn called for each, as walk() calls it), then the directory itself
- * once no handle holds the namespace and it is empty; a creator's unfinished one whose creator
- * died too. `dry_run`: nothing removed. The number removed (or that would be). */
-typedef int (*kobjns__ns_entry_fn)(const char *native, void *arg);
-size_t kobjns__namespace_sweep(const char *prefix, const char *name, bool dry_run,
-                               kobjns__ns_entry_fn fn, void *arg);
+/* Inspection (inspect.c) of the namespace directory `dir` of the object directory `shm` (its id
+ * `id`, its stat `dir_st`): its record opened read-only as *fd (-1 when it cannot be: else the
+ * caller closes it) with its stat in *st; when it is a record kobjns made for that directory, 0
+ * with its descriptor in *sd and `words` (NUL-terminated, cut at `size`) what it says: its state,
+ * alias and boundary, 'ready; alias "a"; boundary "b" {S-1-22-1-0, BA}', and "; untrusted: ..."
+ * when openers pass it over. Else 2 (no record: its last handle is gone), 5 (the kernel keeps
+ * the caller out of the directory), 1392 (*fd may be open: not such a record), 4, 8. */
+int kobjns__namespace_look_at(int shm, const char *dir, const char *id, const struct stat *dir_st,
+                              int *fd, struct stat *st, kobjns__sd *sd, char *words, size_t size);
+/* The sweep: remove the record `fd` (open) of the namespace directory `dir`, and the directory
+ * when that leaves it empty, if no handle holds it (judged by taking its lock, as openers do): 1
+ * removed, 0 held, or not ours to remove. */
+int kobjns__namespace_sweep_record(int shm, const char *dir, int fd);
 
 /* Status for an errno from the OS. */
 int kobjns__status_from_errno(int err);

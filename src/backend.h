@@ -69,6 +69,10 @@ int kobjns__os_namespace_create(const kobjns_ctx *ctx, const kobjns__namespace_a
 int kobjns__os_namespace_open(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
                               unsigned desired, kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1],
                               unsigned *granted);
+/* kobjns_namespace_explain: the open kobjns__os_namespace_open makes (for every right the
+ * descriptor grants), closed at once, its status, and *why the case of a 2 or a 5 (kobjns.h). */
+int kobjns__os_namespace_explain(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
+                                 kobjns_denial *why);
 /* Destroy the namespace of `o` (the core checked DELETE): no open finds it again; its objects,
  * and `o` until it is closed, keep working. 0, or 5 (the system refuses the caller). */
 int kobjns__os_namespace_destroy(kobjns__object *o);

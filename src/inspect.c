@@ -1,6 +1,8 @@
 /* Public inspection entry points: validate once, resolve the name, call one backend function. */
 #include "internal.h"
 
+#include <string.h>
+
 /* The caller's fn, behind one that fills what the core derives for every backend (the
  * liveness enum from `stale`). */
 typedef struct relay {
@@ -8,12 +10,29 @@ typedef struct relay {
   void *arg;
 } relay;
 
+/* The private namespace's id in a canonical path, "\\PrivateNamespaces\\<id>[\\<leaf>]" (name.c's
+ * paths), into ns ("" for none). */
+static void private_namespace_of(const char *path, char ns[KOBJNS__NS_ID_MAX + 1]) {
+  static const char dir[] = "\\PrivateNamespaces\\";
+  ns[0] = '\0';
+  if (!path || strncmp(path, dir, sizeof dir - 1)) return;
+  const char *id = path + sizeof dir - 1;
+  size_t len = strcspn(id, "\\");
+  if (len && len <= KOBJNS__NS_ID_MAX) {
+    memcpy(ns, id, len);
+    ns[len] = '\0';
+  }
+}
+
 static int relay_one(const kobjns_object *object, void *arg) {
   const relay *r = arg;
   kobjns_object o = *object;
   o.liveness = o.stale > 0    ? KOBJNS_LIVENESS_STALE
                : o.stale == 0 ? KOBJNS_LIVENESS_HELD
                               : KOBJNS_LIVENESS_UNKNOWN;
+  char ns[KOBJNS__NS_ID_MAX + 1];
+  private_namespace_of(o.path, ns);
+  o.private_namespace = ns;
   return r->fn(&o, r->arg);
 }
 

@@ -333,3 +333,16 @@ int kobjns_namespace_access(const kobjns_namespace *ns, unsigned *access) {
   kobjns__handle_put(o);
   return 0;
 }
+
+int kobjns_namespace_explain(const kobjns_ctx *ctx, const kobjns_boundary *b, const char *alias,
+                             kobjns_denial *why) {
+  kobjns_denial ignored;
+  if (!why) why = &ignored;
+  *why = KOBJNS_DENIAL_NONE;
+  if (!b) return KOBJNS_INVALID_PARAMETER;
+  int rc = check_alias(alias);
+  if (rc) return rc;
+  if (!ctx && (rc = kobjns__default_ctx(&ctx))) return rc;
+  kobjns__namespace_args a = {.boundary = b, .alias = alias};
+  return kobjns__os_namespace_explain(ctx, &a, why);
+}

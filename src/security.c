@@ -265,6 +265,18 @@ static void format_rights(const kobjns__generic_mapping *map, uint32_t mask, cha
     snprintf(out, size, "0x%x", (unsigned)mask);
 }
 
+void kobjns__sid_format(const kobjns__ace *a, char *out, size_t size) {
+  if (size) out[0] = '\0';
+  if (a->trustee == KOBJNS__TRUSTEE_USER || a->trustee == KOBJNS__TRUSTEE_GROUP) {
+    snprintf(out, size, "%s%u",
+             a->trustee == KOBJNS__TRUSTEE_USER ? UNIX_USER_SID_PREFIX : UNIX_GROUP_SID_PREFIX,
+             (unsigned)a->id);
+    return;
+  }
+  for (size_t k = 0; k < sizeof trustees / sizeof trustees[0]; k++)
+    if (trustees[k].trustee == a->trustee) snprintf(out, size, "%.2s", trustees[k].alias);
+}
+
 size_t kobjns__sddl_format_as(const kobjns__generic_mapping *map, const kobjns__sd *sd, char *buf,
                               size_t size) {
   size_t at = append(buf, size, 0, sd->null_dacl ? "D:NO_ACCESS_CONTROL" : "D:");
@@ -272,14 +284,7 @@ size_t kobjns__sddl_format_as(const kobjns__generic_mapping *map, const kobjns__
     const kobjns__ace *a = &sd->aces[i];
     char rights[40], sid[40];
     format_rights(map, a->mask, rights, sizeof rights);
-    if (a->trustee == KOBJNS__TRUSTEE_USER || a->trustee == KOBJNS__TRUSTEE_GROUP) {
-      snprintf(sid, sizeof sid, "%s%u",
-               a->trustee == KOBJNS__TRUSTEE_USER ? UNIX_USER_SID_PREFIX : UNIX_GROUP_SID_PREFIX,
-               (unsigned)a->id);
-    } else {
-      for (size_t k = 0; k < sizeof trustees / sizeof trustees[0]; k++)
-        if (trustees[k].trustee == a->trustee) snprintf(sid, sizeof sid, "%.2s", trustees[k].alias);
-    }
+    kobjns__sid_format(a, sid, sizeof sid);
     char ace[160];
     snprintf(ace, sizeof ace, "(%s;;%s;;;%s)", a->deny ? "D" : "A", rights, sid);
     at = append(buf, size, at, ace);

@@ -124,6 +124,9 @@ void kobjns__sd_default_as(const kobjns__generic_mapping *map, kobjns__sd *out,
 /* A SID (an alias of the table, "S-1-..." of a trustee, S-1-22-1-<uid>, S-1-22-2-<gid>), `len`
  * bytes of `s`, into ace->trustee and ace->id: 0 or 1337. */
 int kobjns__sid_parse(const char *s, size_t len, kobjns__ace *ace);
+/* The SID of `a` as SDDL writes it ("BA", "S-1-22-1-<uid>"), into out (NUL-terminated; "" for
+ * a trustee outside the table). */
+void kobjns__sid_format(const kobjns__ace *a, char *out, size_t size);
 /* Whether the trustee of `a` names `token` on an object owned by `owner_uid`. */
 bool kobjns__token_matches(const kobjns__ace *a, uint32_t owner_uid,
                            const struct kobjns__token *token);

@@ -660,6 +660,165 @@ static void usage_errors_are_87(void) {
 #endif
 }
 
+#ifndef _WIN32
+/* --- private namespaces (POSIX: each a directory of the object directory; Windows lists none) */
+
+/* The boundary `name` with this process's user as its one SID (the SID into sid). */
+static kobjns_boundary *my_boundary(const char *name, char *sid, size_t size) {
+  snprintf(sid, size, "S-1-22-1-%u", (unsigned)geteuid());
+  kobjns_boundary *b = NULL;
+  KT_OK(kobjns_boundary_create(name, &b));
+  if (b) KT_OK(kobjns_boundary_add_sid(b, sid));
+  return b;
+}
+
+static void ls_and_stat_show_private_namespaces(void) {
+  const char *alias = kt_name("cli-ns"), *bname = kt_name("cli-ns-b");
+  char sid[32];
+  kobjns_boundary *b = my_boundary(bname, sid, sizeof sid);
+  kobjns_namespace *ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &ns));
+  char name[256], obj_path[512], dir_path[512], want[1024];
+  snprintf(name, sizeof name, "%s\\obj", alias);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(NULL, name, 65536, KOBJNS_MAP_WRITE, NULL, &s));
+  snprintf(obj_path, sizeof obj_path, "%s", kobjns_section_path(s));
+  snprintf(dir_path, sizeof dir_path, "%s", obj_path);
+  *strrchr(dir_path, '\\') = '\0';
+  const char *id = dir_path + strlen("\\PrivateNamespaces\\");
+  /* The namespace is a Directory, then its objects: every session reaches them. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--json", NULL), 0);
+  json_path(want, sizeof want, dir_path);
+  snprintf(want + strlen(want), sizeof want - strlen(want), ",\"type\":\"Directory\"");
+  CU_ASSERT(has(want));
+  snprintf(want, sizeof want,
+           "\"object_state\":\"ready; alias \\\"%s\\\"; boundary \\\"%s\\\" {%s}\"", alias, bname,
+           sid);
+  CU_ASSERT(has(want));
+  snprintf(want, sizeof want, "\"private_namespace\":\"%s\",\"native\"", id);
+  CU_ASSERT(has(want));
+  json_path(want, sizeof want, obj_path);
+  CU_ASSERT(has(want));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--namespaces", "--json", NULL), 0);
+  CU_ASSERT(has(want));
+  CU_ASSERT_PTR_NULL(strstr(out, "\"private_namespace\":\"\"")); /* only the namespaces' */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", "--global", "--json", NULL), 0);
+  CU_ASSERT_PTR_NULL(strstr(out, want));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "ls", NULL), 0);
+  CU_ASSERT(has("ready; alias \""));
+  /* stat by path: the object, and the namespace itself; by its name, only in a process that has
+   * the namespace open (3 here). */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", obj_path, "--json", NULL), 0);
+  CU_ASSERT(has("\"type\":\"Section\",\"session\":0,\"size\":65536"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", dir_path, NULL), 0);
+  CU_ASSERT(has("type:     Directory (ready; alias \""));
+  CU_ASSERT(has("state:    live, 1 handle held by pid"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, NULL), KOBJNS_PATH_NOT_FOUND);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", "\\PrivateNamespaces\\none", NULL), 2);
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_namespace_close(ns, 0));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", dir_path, NULL), 2);
+  kobjns_boundary_free(b);
+}
+
+/* gc: a namespace whose holder was killed goes with its stale object; a live one stays. */
+static void gc_removes_dead_namespaces_only(void) {
+  const char *dead = kt_name("cli-ns-dead"), *live = kt_name("cli-ns-live");
+  const char *bname = kt_name("cli-ns-gc");
+  char sid[32], live_obj[256];
+  kobjns_boundary *b = my_boundary(bname, sid, sizeof sid);
+  /* The live one first: this process's creates sweep a little in the background, which would
+   * take the dead one before gc does. */
+  kobjns_namespace *ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, live, NULL, &ns));
+  snprintf(live_obj, sizeof live_obj, "%s\\y", live);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(NULL, live_obj, 4096, KOBJNS_MAP_WRITE, NULL, &s));
+  kt_proc p; /* in session 0: a session's marker would be left stale too */
+  CU_ASSERT_FATAL(kt_spawn(&p, 0, -1));
+  KT_OK(kt_cmd(&p, NULL, 0, "nscreate %s %s %s -", bname, sid, dead));
+  KT_OK(kt_cmd(&p, NULL, 0, "create %s\\x 4096 " RW " -", dead));
+  kt_kill(&p);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--dry-run", NULL), 0);
+  CU_ASSERT(has("would remove Section \\PrivateNamespaces\\"));
+  CU_ASSERT(has("would remove Directory \\PrivateNamespaces\\"));
+  CU_ASSERT(has("2 stale objects would be removed"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", "--json", NULL), 0);
+  CU_ASSERT(has("\"type\":\"Directory\""));
+  CU_ASSERT(has("\"count\":2,\"status\":0}"));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "gc", NULL), 0);
+  CU_ASSERT(has("0 stale objects removed"));
+  /* The live namespace and its object are whole. */
+  KT_OK(kobjns_namespace_explain(NULL, b, live, NULL));
+  kobjns_section *again = NULL;
+  KT_OK(kobjns_section_open(NULL, live_obj, KOBJNS_MAP_READ, &again));
+  KT_OK(kobjns_section_close(again));
+  kobjns_denial why = KOBJNS_DENIAL_NONE;
+  KT_STATUS(kobjns_namespace_explain(NULL, b, dead, &why), KOBJNS_FILE_NOT_FOUND);
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_namespace_close(ns, 0));
+  kobjns_boundary_free(b);
+}
+
+/* explain --namespace: the answer of the namespace's open, and which case it was. */
+static void explain_says_why_a_namespace_does_not_open(void) {
+  const char *alias = kt_name("cli-ns-why"), *bname = kt_name("cli-ns-why-b");
+  char sid[32];
+  kobjns_boundary *b = my_boundary(bname, sid, sizeof sid);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", bname,
+                      "--sid", sid, NULL),
+                  KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT(has("no namespace of that boundary and alias is open anywhere"));
+  kobjns_namespace *first = NULL, *second = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &first));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", bname,
+                      "--sid", sid, "--json", NULL),
+                  0);
+  CU_ASSERT(
+      has("\"opened\":true,\"status\":0,\"status_name\":\"ERROR_SUCCESS\",\"reason\":\"none\"}"));
+  /* Another boundary (no SID) is another namespace. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", bname, NULL),
+                  KOBJNS_FILE_NOT_FOUND);
+  /* Destroyed while a handle still holds it. */
+  KT_OK(kobjns_namespace_open(NULL, b, alias, &second));
+  KT_OK(kobjns_namespace_close(first, KOBJNS_NAMESPACE_DESTROY));
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", bname,
+                      "--sid", sid, "--json", NULL),
+                  KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT(has("\"reason\":\"destroyed\"}"));
+  CU_ASSERT(has("it was destroyed"));
+  KT_OK(kobjns_namespace_close(second, 0));
+  if (kt_is_root()) { /* root's namespace: the kernel's mode bits keep nobody out */
+    KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &first));
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", bname,
+                        "--sid", sid, "--as-user", "nobody", NULL),
+                    KOBJNS_ACCESS_DENIED);
+    CU_ASSERT(has("the kernel's mode bits on its directory"));
+    KT_OK(kobjns_namespace_close(first, 0));
+  }
+  /* A name inside one: only a process that has the namespace open reaches it. */
+  char name[256];
+  snprintf(name, sizeof name, "%s\\x", alias);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", name, NULL), KOBJNS_PATH_NOT_FOUND);
+  CU_ASSERT(has("the alias of a private namespace"));
+  /* Usage: a boundary is needed, no NAME, no --access; a SID kobjns does not know. */
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, NULL), 87);
+  CU_ASSERT_EQUAL(
+      cli(out, sizeof out, "explain", "x", "--namespace", alias, "--boundary", "b", NULL), 87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", "b",
+                      "--access", "r", NULL),
+                  87);
+  CU_ASSERT_EQUAL(cli(out, sizeof out, "explain", "--namespace", alias, "--boundary", "b", "--sid",
+                      "S-1-9-9", NULL),
+                  exit_for(KOBJNS_INVALID_SID));
+  CU_ASSERT(has("the boundary cannot name \"S-1-9-9\""));
+  kobjns_boundary_free(b);
+  /* Where a fork() cannot give its child holds of its own (the generic platform: no reopen), a
+   * namespace held across cli()'s fork is left stale by its last close, as objects are. */
+  kobjns_cleanup(NULL);
+}
+#endif
+
 void kt_add_cli(CU_pSuite s) {
   kt_add(s, "stat describes a live section", stat_describes_a_live_section,
          KT_NEEDS_SESSION1 | KT_NEEDS_CREATE_GLOBAL | KT_NEEDS_LOCK_TABLE);
@@ -686,4 +845,12 @@ void kt_add_cli(CU_pSuite s) {
   kt_add(s, "usage errors are 87", usage_errors_are_87, 0);
   kt_add(s, "explain says which check refused (a plant, the kernel's mode bits)",
          KT_POSIX_ONLY(explain_says_which_check_refused), KT_NEEDS_ROOT | KT_NEEDS_SESSIONS);
+  kt_add(s, "ls and stat PATH show private namespaces and their objects (POSIX)",
+         KT_POSIX_ONLY(ls_and_stat_show_private_namespaces),
+         KT_NEEDS_SHM_FILES | KT_NEEDS_LOCK_TABLE);
+  kt_add(s, "gc removes dead private namespaces, never a live one (POSIX)",
+         KT_POSIX_ONLY(gc_removes_dead_namespaces_only),
+         KT_NEEDS_SESSIONS | KT_NEEDS_SHM_FILES | KT_NEEDS_LOCK_TABLE);
+  kt_add(s, "explain --namespace says why a namespace does not open (POSIX)",
+         KT_POSIX_ONLY(explain_says_why_a_namespace_does_not_open), KT_NEEDS_SHM_FILES);
 }

@@ -5,7 +5,9 @@
 #ifndef _WIN32
 #include <fcntl.h>
 #include <grp.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #endif
 
@@ -18,8 +20,8 @@
 typedef struct seen {
   const char *want_path; /* for list: the object to pick out */
   int count;
-  char path[512], type[16], sddl[1024], state[64];
-  uint32_t session;
+  char path[512], type[16], sddl[1024], state[1024], private_namespace[64], native[512];
+  uint32_t session, owner, mode;
   uint64_t size;
   int stale, header_read;
   size_t handles, pid_count;
@@ -36,7 +38,11 @@ static int remember(const kobjns_object *o, void *arg) {
   snprintf(s->type, sizeof s->type, "%s", o->type);
   snprintf(s->sddl, sizeof s->sddl, "%s", o->sddl);
   snprintf(s->state, sizeof s->state, "%s", o->state);
+  snprintf(s->private_namespace, sizeof s->private_namespace, "%s", o->private_namespace);
+  snprintf(s->native, sizeof s->native, "%s", o->native);
   s->session = o->session;
+  s->owner = o->owner;
+  s->mode = o->mode;
   s->size = o->size;
   s->stale = o->stale;
   s->header_read = o->header_read;
@@ -449,6 +455,348 @@ static void another_users_object_is_an_object(void) {
 }
 #endif
 
+#ifndef _WIN32
+/* --- private namespaces (POSIX: a directory of the object directory each; Windows lists none) */
+
+/* A boundary of `name` and the SIDs `sids` ("S-1-22-1-0,BA"; NULL: none). */
+static kobjns_boundary *boundary_of(const char *name, const char *sids) {
+  kobjns_boundary *b = NULL;
+  KT_OK(kobjns_boundary_create(name, &b));
+  char list[256];
+  snprintf(list, sizeof list, "%s", sids ? sids : "");
+  for (char *sid = strtok(list, ","); b && sid; sid = strtok(NULL, ","))
+    KT_OK(kobjns_boundary_add_sid(b, sid));
+  return b;
+}
+
+/* The namespace whose words name `alias` ("alias \"<alias>\""), as the listing shows it. */
+typedef struct ns_pick {
+  char words[600];
+  seen s;
+} ns_pick;
+
+static int pick_namespace(const kobjns_object *o, void *arg) {
+  ns_pick *p = arg;
+  if (o->object_type != KOBJNS_TYPE_DIRECTORY || !strstr(o->state, p->words)) return 0;
+  return remember(o, &p->s);
+}
+
+static ns_pick find_namespace(const char *alias) {
+  ns_pick p = {0};
+  snprintf(p.words, sizeof p.words, "alias \"%s\"", alias);
+  KT_OK(kobjns_object_list(pick_namespace, &p));
+  return p;
+}
+
+/* "\\PrivateNamespaces\\<id>" of an object in one. */
+static void namespace_path_of(const char *object_path, char *out, size_t size) {
+  snprintf(out, size, "%s", object_path);
+  char *slash = strrchr(out, '\\');
+  if (slash) *slash = '\0';
+}
+
+static void private_namespaces_are_listed_as_directories(void) {
+  char me[32];
+  snprintf(me, sizeof me, "S-1-22-1-%u", (unsigned)geteuid());
+  const char *alias = kt_name("insp-ns"), *bname = kt_name("insp-boundary");
+  kobjns_boundary *b = boundary_of(bname, me);
+  kobjns_namespace *ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &ns));
+  char name[256];
+  snprintf(name, sizeof name, "%s\\obj", alias);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(NULL, name, 4096, RW, NULL, &s));
+  char dir_path[512], obj_path[512];
+  snprintf(obj_path, sizeof obj_path, "%s", kobjns_section_path(s));
+  namespace_path_of(obj_path, dir_path, sizeof dir_path);
+  /* The namespace: a Directory, held by this process, its words and its descriptor. */
+  ns_pick p = find_namespace(alias);
+  CU_ASSERT_EQUAL(p.s.count, 1);
+  CU_ASSERT_STRING_EQUAL(p.s.path, dir_path);
+  CU_ASSERT_STRING_EQUAL(p.s.type, "Directory");
+  CU_ASSERT_EQUAL(p.s.header_read, 1);
+  CU_ASSERT_EQUAL(p.s.stale, 0);
+  CU_ASSERT_EQUAL(p.s.handles, 1);
+  CU_ASSERT_EQUAL(p.s.first_pid, (int)getpid());
+  CU_ASSERT_EQUAL(p.s.owner, (uint32_t)geteuid());
+  CU_ASSERT_EQUAL(p.s.session, 0);
+  CU_ASSERT_STRING_EQUAL(p.s.private_namespace, dir_path + strlen("\\PrivateNamespaces\\"));
+  char words[600];
+  snprintf(words, sizeof words, "ready; alias \"%s\"; boundary \"%s\" {%s}", alias, bname, me);
+  CU_ASSERT_STRING_EQUAL(p.s.state, words);
+  char sddl[128];
+  snprintf(sddl, sizeof sddl, "D:(A;;GA;;;%s)(A;;GA;;;SY)(A;;GA;;;BA)", me);
+  CU_ASSERT_STRING_EQUAL(p.s.sddl, sddl);
+  /* Its objects, by their canonical paths; a query of "alias\\obj" finds the same. */
+  seen o = {.want_path = obj_path};
+  KT_OK(kobjns_object_list(remember, &o));
+  CU_ASSERT_EQUAL(o.count, 1);
+  CU_ASSERT_STRING_EQUAL(o.type, "Section");
+  CU_ASSERT_EQUAL(o.size, 4096);
+  CU_ASSERT_STRING_EQUAL(o.private_namespace, p.s.private_namespace);
+  seen q = {0};
+  KT_OK(kobjns_object_query(NULL, name, remember, &q));
+  CU_ASSERT_STRING_EQUAL(q.path, obj_path);
+  CU_ASSERT_EQUAL(q.stale, 0);
+  /* Closed: the record goes with its last handle, the directory stays for the object in it. */
+  KT_OK(kobjns_namespace_close(ns, 0));
+  KT_STATUS(kobjns_object_query(NULL, name, remember, &q), KOBJNS_PATH_NOT_FOUND);
+  seen closed = {.want_path = dir_path};
+  KT_OK(kobjns_object_list(remember, &closed));
+  CU_ASSERT_EQUAL(closed.count, 1);
+  CU_ASSERT_EQUAL(closed.stale, 1);
+  CU_ASSERT_EQUAL(closed.header_read, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(closed.state, "closed"));
+  o.count = 0;
+  KT_OK(kobjns_object_list(remember, &o));
+  CU_ASSERT_EQUAL(o.count, 1);
+  /* The sweep leaves a directory with a live object in it. */
+  size_t removed = 99;
+  KT_OK(kobjns_cleanup_ex(NULL, 0, NULL, NULL, &removed));
+  CU_ASSERT_EQUAL(removed, 0);
+  KT_OK(kobjns_section_close(s));
+  closed.count = 0;
+  KT_OK(kobjns_object_list(remember, &closed));
+  CU_ASSERT_EQUAL(closed.count, 0); /* the last object took the directory with it */
+  kobjns_boundary_free(b);
+}
+
+/* The sweep: a namespace whose holders were killed goes (its stale objects first), with what a
+ * dead creator left unfinished; a live one is never touched, and a dry run removes nothing. */
+static void cleanup_sweeps_dead_namespaces_never_live_ones(void) {
+  const char *dead = kt_name("insp-dead"), *live = kt_name("insp-live");
+  const char *bname = kt_name("insp-sweep");
+  char me[32], dead_obj[256], live_obj[256];
+  snprintf(me, sizeof me, "S-1-22-1-%u", (unsigned)geteuid());
+  snprintf(dead_obj, sizeof dead_obj, "%s\\x", dead);
+  snprintf(live_obj, sizeof live_obj, "%s\\y", live);
+  kt_proc killed, holder;
+  CU_ASSERT_FATAL(kt_spawn(&killed, 0, -1));
+  CU_ASSERT_FATAL(kt_spawn(&holder, 1, -1));
+  KT_OK(kt_cmd(&killed, NULL, 0, "nscreate %s %s %s -", bname, me, dead));
+  KT_OK(kt_cmd(&killed, NULL, 0, "create %s 4096 0x2 -", dead_obj));
+  KT_OK(kt_cmd(&holder, NULL, 0, "nscreate %s %s %s -", bname, me, live));
+  KT_OK(kt_cmd(&holder, NULL, 0, "create %s 4096 0x2 -", live_obj));
+  kt_kill(&killed);
+  /* What a creator killed while making one leaves: its unfinished directory, record unlocked. */
+  char dir[512], unfinished[600], fresh[600];
+  kobjns_ctx *app = kt_ctx(1, false);
+  kt_native_path(app, kt_name("insp-nothing"), dir, sizeof dir);
+  kobjns_ctx_free(app);
+  *strrchr(dir, '/') = '\0';
+  snprintf(unfinished, sizeof unfinished, "%s/kobjns.%s.nsnew.%016x", dir, getenv("KOBJNS_ROOT"),
+           (unsigned)getpid());
+  snprintf(fresh, sizeof fresh, "%s/kobjns.%s.nsnew.%016x", dir, getenv("KOBJNS_ROOT"),
+           (unsigned)getpid() + 1u);
+  char record[700];
+  CU_ASSERT_FATAL(mkdir(unfinished, 0700) == 0 && mkdir(fresh, 0700) == 0);
+  snprintf(record, sizeof record, "%s/kobjns.namespace", unfinished);
+  int fd = open(record, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  CU_ASSERT(fd >= 0);
+  if (fd >= 0) close(fd);
+  struct timespec old[2] = {{.tv_sec = time(NULL) - 3600}, {.tv_sec = time(NULL) - 3600}};
+  CU_ASSERT(utimensat(AT_FDCWD, unfinished, old, 0) == 0); /* its creator died an hour ago */
+  ns_pick d = find_namespace(dead), l = find_namespace(live);
+  CU_ASSERT_EQUAL(d.s.count, 1);
+  CU_ASSERT_EQUAL(d.s.stale, 1);
+  CU_ASSERT_EQUAL(l.s.count, 1);
+  CU_ASSERT_EQUAL(l.s.stale, 0);
+  /* A dry run names the stale object, the dead namespace and the unfinished one. */
+  seen swept = {0};
+  size_t would = 99, removed = 99;
+  KT_OK(kobjns_cleanup_ex(NULL, KOBJNS_CLEANUP_DRY_RUN, remember, &swept, &would));
+  CU_ASSERT_EQUAL(would, 3);
+  CU_ASSERT_EQUAL(swept.count, 3);
+  d = find_namespace(dead);
+  CU_ASSERT_EQUAL(d.s.count, 1);
+  CU_ASSERT(access(unfinished, F_OK) == 0);
+  /* The real run removes them, and only them. */
+  seen dir_gone = {.want_path = d.s.path};
+  KT_OK(kobjns_cleanup_ex(NULL, 0, remember, &dir_gone, &removed));
+  CU_ASSERT_EQUAL(removed, 3);
+  CU_ASSERT_EQUAL(dir_gone.count, 1);
+  CU_ASSERT_STRING_EQUAL(dir_gone.type, "Directory");
+  CU_ASSERT(access(d.s.native, F_OK) != 0);
+  CU_ASSERT(access(unfinished, F_OK) != 0);
+  CU_ASSERT(access(fresh, F_OK) == 0); /* its creator may still be at it */
+  d = find_namespace(dead);
+  CU_ASSERT_EQUAL(d.s.count, 0);
+  kobjns_boundary *b = boundary_of(bname, me);
+  kobjns_namespace *ns = NULL;
+  KT_STATUS(kobjns_namespace_open(NULL, b, dead, &ns), KOBJNS_FILE_NOT_FOUND);
+  /* The live one is whole: its holder still uses it, and it opens. */
+  l = find_namespace(live);
+  CU_ASSERT_EQUAL(l.s.count, 1);
+  CU_ASSERT_EQUAL(l.s.stale, 0);
+  KT_OK(kt_cmd(&holder, NULL, 0, "write kept"));
+  KT_OK(kobjns_namespace_open(NULL, b, live, &ns));
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_open(NULL, live_obj, RD, &s));
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_namespace_close(ns, 0));
+  kt_cmd(&holder, NULL, 0, "exit");
+  kt_wait(&holder);
+  rmdir(fresh);
+  l = find_namespace(live);
+  CU_ASSERT_EQUAL(l.s.count, 0); /* its holders closed: gone with them */
+  kobjns_boundary_free(b);
+}
+
+/* Why an open of a namespace fails, as kobjns_namespace_explain tells it. */
+static void namespace_explain_says_why(void) {
+  char me[32];
+  snprintf(me, sizeof me, "S-1-22-1-%u", (unsigned)geteuid());
+  const char *alias = kt_name("insp-why"), *iu = kt_name("insp-iu");
+  kobjns_boundary *b = boundary_of(kt_name("insp-why-b"), me),
+                  *other = boundary_of(kt_name("insp-why-b"), "WD");
+  kobjns_denial why = KOBJNS_DENIAL_DESCRIPTOR;
+  KT_STATUS(kobjns_namespace_explain(NULL, b, alias, &why), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE);
+  kobjns_namespace *first = NULL, *second = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &first));
+  KT_OK(kobjns_namespace_explain(NULL, b, alias, &why));
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE);
+  KT_STATUS(kobjns_namespace_explain(NULL, other, alias, &why), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_NONE); /* another boundary is another namespace */
+  KT_OK(kobjns_namespace_open(NULL, b, alias, &second));
+  KT_OK(kobjns_namespace_close(first, KOBJNS_NAMESPACE_DESTROY));
+  KT_STATUS(kobjns_namespace_explain(NULL, b, alias, &why), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_DESTROYED);
+  ns_pick p = find_namespace(alias);
+  CU_ASSERT_EQUAL(p.s.count, 1);
+  CU_ASSERT_EQUAL(strncmp(p.s.state, "destroyed", 9), 0);
+  KT_OK(kobjns_namespace_close(second, 0));
+  /* A descriptor that grants only Interactive users: another user in session 0 gets nothing (its
+   * owner always gets READ_CONTROL and WRITE_DAC, as on Windows), which the kernel's mode bits
+   * (every user's class, whatever its session) cannot say: the descriptor refuses. */
+  kobjns_ctx *app = kt_ctx(1, false), *service = kt_ctx(0, false);
+  KT_OK(kobjns_namespace_create(app, b, iu, "D:(A;;GA;;;IU)", &first));
+  KT_OK(kobjns_namespace_explain(app, b, iu, &why));
+  KT_OK(kobjns_namespace_explain(service, b, iu, &why));
+  if (kt_is_root()) { /* acting as another user */
+    kobjns_ctx *nobody = kt_ctx(0, false), *nobody_app = kt_ctx(1, false);
+    KT_OK(kobjns_ctx_set_user(nobody, 65534));
+    KT_OK(kobjns_ctx_set_user(nobody_app, 65534));
+    KT_STATUS(kobjns_namespace_explain(nobody, b, iu, &why), KOBJNS_ACCESS_DENIED);
+    CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_DESCRIPTOR);
+    KT_OK(kobjns_namespace_explain(nobody_app, b, iu, &why));
+    kobjns_ctx_free(nobody), kobjns_ctx_free(nobody_app);
+  }
+  KT_STATUS(kobjns_namespace_explain(service, NULL, iu, &why), KOBJNS_INVALID_PARAMETER);
+  KT_STATUS(kobjns_namespace_explain(service, b, "Global", &why), KOBJNS_INVALID_NAME);
+  KT_STATUS(kobjns_namespace_explain(service, b, NULL, NULL), KOBJNS_INVALID_PARAMETER);
+  KT_OK(kobjns_namespace_close(first, 0));
+  kobjns_ctx_free(app), kobjns_ctx_free(service);
+  kobjns_boundary_free(b), kobjns_boundary_free(other);
+}
+
+/* Another user's namespace: nobody sees its Directory (owner and mode from the kernel), nothing
+ * inside, and cannot open it (the kernel's mode bits); a plant (a directory an opener does not
+ * trust) is 2 with its reason, and marked untrusted in the listing. Run as root. */
+static void another_users_namespace_and_a_plant(void) {
+  const char *alias = kt_name("insp-root"), *bname = kt_name("insp-root-b");
+  kobjns_boundary *b = boundary_of(bname, "S-1-22-1-0");
+  kobjns_namespace *ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, NULL, &ns));
+  char name[256];
+  snprintf(name, sizeof name, "%s\\secret", alias);
+  kobjns_section *s = NULL;
+  KT_OK(kobjns_section_create(NULL, name, 4096, RW, "D:(A;;GA;;;WD)", &s));
+  char obj_path[512], dir_path[512];
+  snprintf(obj_path, sizeof obj_path, "%s", kobjns_section_path(s));
+  namespace_path_of(obj_path, dir_path, sizeof dir_path);
+  /* One open to everyone, holding root's mutex (mode 0600): nobody sees it, as an "Object" at the
+   * path its name gives. */
+  const char *open_alias = kt_name("insp-open");
+  kobjns_namespace *open_ns = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, open_alias, "D:(A;;GA;;;WD)", &open_ns));
+  snprintf(name, sizeof name, "%s\\m", open_alias);
+  kobjns_sync *m = NULL;
+  KT_OK(kobjns_mutex_create(NULL, name, 0, NULL, &m));
+  char mutex_path[512];
+  snprintf(mutex_path, sizeof mutex_path, "%s", kobjns_sync_path(m));
+  int fds[2];
+  CU_ASSERT_FATAL(pipe(fds) == 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  CU_ASSERT_FATAL(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    seen dir = {.want_path = dir_path}, obj = {.want_path = obj_path};
+    seen hidden = {.want_path = mutex_path};
+    int rc[4] = {-1, -1, -1, -1};
+    size_t removed = 99;
+    kobjns_denial why = KOBJNS_DENIAL_NONE;
+    if (setgroups(0, NULL) == 0 && setgid(65534) == 0 && setuid(65534) == 0) {
+      rc[0] = kobjns_object_list(remember, &dir);
+      rc[1] = kobjns_object_list(remember, &obj);
+      if (!rc[1]) rc[1] = kobjns_object_list(remember, &hidden);
+      rc[2] = kobjns_cleanup_ex(NULL, 0, NULL, NULL, &removed);
+      rc[3] = kobjns_namespace_explain(NULL, b, alias, &why);
+    }
+    ssize_t ignored = write(fds[1], rc, sizeof rc);
+    ignored = write(fds[1], &dir, sizeof dir);
+    ignored = write(fds[1], &obj, sizeof obj);
+    ignored = write(fds[1], &removed, sizeof removed);
+    ignored = write(fds[1], &why, sizeof why);
+    ignored = write(fds[1], &hidden, sizeof hidden);
+    (void)ignored;
+    _exit(0);
+  }
+  close(fds[1]);
+  int rc[4] = {-2, -2, -2, -2};
+  seen dir = {0}, obj = {0};
+  size_t removed = 99;
+  kobjns_denial why = KOBJNS_DENIAL_NONE;
+  CU_ASSERT(read(fds[0], rc, sizeof rc) == (ssize_t)sizeof rc);
+  CU_ASSERT(read(fds[0], &dir, sizeof dir) == (ssize_t)sizeof dir);
+  CU_ASSERT(read(fds[0], &obj, sizeof obj) == (ssize_t)sizeof obj);
+  CU_ASSERT(read(fds[0], &removed, sizeof removed) == (ssize_t)sizeof removed);
+  CU_ASSERT(read(fds[0], &why, sizeof why) == (ssize_t)sizeof why);
+  seen hidden = {0};
+  CU_ASSERT(read(fds[0], &hidden, sizeof hidden) == (ssize_t)sizeof hidden);
+  close(fds[0]);
+  int st;
+  waitpid(pid, &st, 0);
+  KT_OK(rc[0]);
+  KT_OK(rc[1]);
+  KT_OK(rc[2]);
+  KT_STATUS(rc[3], KOBJNS_ACCESS_DENIED);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_MODE_BITS);
+  CU_ASSERT_EQUAL(dir.count, 1);
+  CU_ASSERT_STRING_EQUAL(dir.type, "Directory");
+  CU_ASSERT_EQUAL(dir.header_read, 0);
+  CU_ASSERT_EQUAL(dir.owner, 0);
+  CU_ASSERT_STRING_EQUAL(dir.sddl, "");
+  CU_ASSERT_EQUAL(dir.stale, -1); /* its record is out of reach: who holds it cannot be told */
+  CU_ASSERT_EQUAL(obj.count, 0);  /* the directory is closed to nobody */
+  CU_ASSERT_EQUAL(removed, 0);
+  CU_ASSERT_EQUAL(hidden.count, 1);
+  CU_ASSERT_STRING_EQUAL(hidden.type, "Object");
+  CU_ASSERT_EQUAL(hidden.header_read, 0);
+  CU_ASSERT_EQUAL(hidden.stale, 0);
+  KT_OK(kobjns_sync_close(m));
+  KT_OK(kobjns_namespace_close(open_ns, 0));
+  /* A plant: the directory and record given to a user outside the boundary. */
+  seen root_view = {.want_path = dir_path};
+  KT_OK(kobjns_object_list(remember, &root_view));
+  CU_ASSERT_FATAL(root_view.count == 1);
+  char record[600];
+  snprintf(record, sizeof record, "%s/kobjns.namespace", root_view.native);
+  CU_ASSERT(chown(record, 65534, (gid_t)-1) == 0 && chown(root_view.native, 65534, (gid_t)-1) == 0);
+  KT_STATUS(kobjns_namespace_explain(NULL, b, alias, &why), KOBJNS_FILE_NOT_FOUND);
+  CU_ASSERT_EQUAL(why, KOBJNS_DENIAL_PLANTED);
+  ns_pick p = find_namespace(alias);
+  CU_ASSERT_EQUAL(p.s.count, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(p.s.state, "untrusted: its owner is not inside the boundary"));
+  KT_OK(kobjns_section_close(s));
+  KT_OK(kobjns_namespace_close(ns, 0));
+  p = find_namespace(alias);
+  CU_ASSERT_EQUAL(p.s.count, 0);
+  kobjns_boundary_free(b);
+}
+#endif
+
 void kt_add_inspect(CU_pSuite s) {
   kt_add(s, "list shows a section until its last close", list_shows_a_section_until_its_last_close,
          KT_NEEDS_SESSION1 | KT_NEEDS_LOCK_TABLE);
@@ -470,4 +818,15 @@ void kt_add_inspect(CU_pSuite s) {
   kt_add(s, "another user's object is an \"Object\": its header, so its type, is not readable",
          KT_POSIX_ONLY(another_users_object_is_an_object),
          KT_NEEDS_SESSION1 | KT_NEEDS_ROOT | KT_NEEDS_FORK | KT_NEEDS_LOCK_TABLE);
+  kt_add(s, "private namespaces are listed as Directories, with their objects (POSIX)",
+         KT_POSIX_ONLY(private_namespaces_are_listed_as_directories),
+         KT_NEEDS_SHM_FILES | KT_NEEDS_LOCK_TABLE);
+  kt_add(s, "cleanup sweeps dead and unfinished namespaces, never a live one (POSIX)",
+         KT_POSIX_ONLY(cleanup_sweeps_dead_namespaces_never_live_ones),
+         KT_NEEDS_SESSIONS | KT_NEEDS_SHM_FILES | KT_NEEDS_LOCK_TABLE);
+  kt_add(s, "kobjns_namespace_explain says why an open fails: none, destroyed, descriptor",
+         KT_POSIX_ONLY(namespace_explain_says_why), KT_NEEDS_SESSIONS | KT_NEEDS_SHM_FILES);
+  kt_add(s, "another user's namespace: a Directory of stat's facts; a plant is untrusted (POSIX)",
+         KT_POSIX_ONLY(another_users_namespace_and_a_plant),
+         KT_NEEDS_ROOT | KT_NEEDS_FORK | KT_NEEDS_SHM_FILES | KT_NEEDS_LOCK_TABLE);
 }

@@ -161,6 +161,8 @@ void cli_size(uint64_t bytes, char *out, size_t size) {
 
 /* --- objects ----------------------------------------------------------------------------- */
 
+bool cli_private(const kobjns_object *o) { return o->private_namespace && o->private_namespace[0]; }
+
 bool cli_named_object(const kobjns_object *o) {
   return o->object_type != KOBJNS_TYPE_SESSION && o->object_type != KOBJNS_TYPE_TEMPORARY;
 }
@@ -212,6 +214,9 @@ void cli_object_json(FILE *f, const kobjns_object *o) {
     for (size_t i = 0; i < o->pid_count; i++) fprintf(f, "%s%d", i ? "," : "", o->pids[i]);
     fputc(']', f);
   }
+  /* Before "native": a consumer that looked for "object_state" at the end still finds it. */
+  fputs(",\"private_namespace\":", f);
+  cli_json_string(f, o->private_namespace ? o->private_namespace : "");
   fputs(",\"native\":", f);
   cli_json_string(f, o->native);
   fputs(",\"object_state\":", f);
@@ -233,6 +238,8 @@ void cli_object_lines(FILE *f, const kobjns_object *o, const char *indent) {
     fprintf(f, " (%s)", o->state); /* a mutex's owner, an event's signal, a semaphore's count */
   else if (o->object_type == KOBJNS_TYPE_OBJECT)
     fputs(" (a section, mutex, event or semaphore: this user may not read its header)", f);
+  else if (o->object_type == KOBJNS_TYPE_DIRECTORY)
+    fputs(" (a private namespace: this user may not read its record)", f);
   fputc('\n', f);
   if (o->object_type == KOBJNS_TYPE_SECTION && (o->size || o->header_read))
     fprintf(f, "%ssize:     %s (%llu bytes)\n", indent, size, (unsigned long long)o->size);
@@ -272,6 +279,7 @@ int cli_object_copy(kobjns_object *dst, const kobjns_object *src) {
   dst->sddl = copy_string(src->sddl, &ok);
   dst->native = copy_string(src->native, &ok);
   dst->state = copy_string(src->state, &ok);
+  dst->private_namespace = copy_string(src->private_namespace, &ok);
   int *pids = src->pid_count ? malloc(src->pid_count * sizeof *pids) : NULL;
   if (src->pid_count && !pids) ok = false;
   if (pids) memcpy(pids, src->pids, src->pid_count * sizeof *pids);
@@ -283,7 +291,7 @@ int cli_object_copy(kobjns_object *dst, const kobjns_object *src) {
 
 void cli_object_release(kobjns_object *o) {
   free((char *)o->path), free((char *)o->type), free((char *)o->sddl), free((char *)o->native);
-  free((char *)o->state);
+  free((char *)o->state), free((char *)o->private_namespace);
   free((int *)o->pids);
   memset(o, 0, sizeof *o);
 }

@@ -83,6 +83,8 @@ void cli_size(uint64_t bytes, char *out, size_t size);
 
 /* --- objects (kobjns_object, from the library's inspection API) ----------------------------- */
 
+/* Whether `o` is a private namespace or an object in one (kobjns_object.private_namespace). */
+bool cli_private(const kobjns_object *o);
 /* Whether `o` is an object of a namespace (not a session, nor a dead creator's temporary file). */
 bool cli_named_object(const kobjns_object *o);
 /* "live", "stale" or "unknown". */

@@ -265,15 +265,28 @@ static int answer_with(kobjns_ctx *ctx, const char *name, const char *stale_nati
   return kobjns_open_explain(ctx, name, kind, access, why);
 }
 
+/* What explain asks: an object's open (its name, its type, the access), or a private
+ * namespace's (`boundary` not NULL). */
+typedef struct question {
+  const char *name, *stale_native;
+  kobjns_type kind;
+  unsigned access;
+  const kobjns_boundary *boundary;
+  const char *alias;
+} question;
+
+static int ask(kobjns_ctx *ctx, const question *q, kobjns_denial *why) {
+  if (q->boundary) return kobjns_namespace_explain(ctx, q->boundary, q->alias, why);
+  return answer_with(ctx, q->name, q->stale_native, q->kind, q->access, why);
+}
+
 /* The answer as `uid` in `session`: in this process for ourselves, else in a child that becomes
  * that user (its uid, gid and groups), so that the kernel's checks play as for the real program. */
-static int real_answer(const char *name, const char *stale_native, uint32_t session, uint32_t uid,
-                       kobjns_type kind, unsigned access, kobjns_denial *why) {
+static int real_answer(const question *q, uint32_t session, uint32_t uid, kobjns_denial *why) {
   kobjns_ctx *ctx = NULL;
   int rc;
   if (uid == cli_self_uid()) {
-    if (!(rc = cli_context(session, uid, &ctx)))
-      rc = answer_with(ctx, name, stale_native, kind, access, why);
+    if (!(rc = cli_context(session, uid, &ctx))) rc = ask(ctx, q, why);
     kobjns_ctx_free(ctx);
     return rc;
   }
@@ -306,7 +319,7 @@ static int real_answer(const char *name, const char *stale_native, uint32_t sess
     if (!rc && (setgroups((size_t)ngroups, gids) < 0 || setgid(gid) < 0 || setuid((uid_t)uid) < 0))
       rc = KOBJNS_INTERNAL_ERROR;
     kobjns_denial denial = KOBJNS_DENIAL_NONE;
-    if (!rc) rc = answer_with(ctx, name, stale_native, kind, access, &denial);
+    if (!rc) rc = ask(ctx, q, &denial);
     free(gids);
     kobjns_ctx_free(ctx);
     int answer[2] = {rc, (int)denial};
@@ -374,9 +387,13 @@ static void explain_resolve_failure(report *r, const char *name, int rc) {
              "that session does not exist (no program is in it), or its number is malformed, "
              "or the object name after it holds a '\\'");
       else
-        step(r,
-             "a '\\' inside the object name: only Global\\, Local\\ and Session\\N\\ are "
-             "directories, so \"a\\b\" asks for a directory \"a\" that does not exist");
+        step(
+            r,
+            "a '\\' inside the object name: only Global\\, Local\\ and Session\\N\\ are "
+            "directories, so \"a\\b\" asks for a directory \"a\" that does not exist, unless \"a\" "
+            "is the alias of a private namespace the program has open (this command never has "
+            "one: `kobjns explain --namespace a --boundary NAME` says whether it can be opened, "
+            "`kobjns stat PATH` describes an object in one by its path)");
       break;
     case KOBJNS_INVALID_HANDLE:
       step(r,
@@ -520,21 +537,144 @@ static void explain_denial(report *r, kobjns_ctx *ctx, kobjns_type kind, unsigne
          "under one name only");
 }
 
+/* --- a private namespace's open (explain --namespace ALIAS --boundary NAME [--sid SID]...) --- */
+
+typedef struct namespace_request {
+  const char *alias, *boundary;
+  const char *sids[32];
+  size_t sid_count;
+} namespace_request;
+
+/* What the library said of a namespace's open (kobjns_namespace_explain), as JSON's `reason`. */
+static const char *reason_word(kobjns_denial why) {
+  switch (why) {
+    case KOBJNS_DENIAL_DESCRIPTOR: return "descriptor";
+    case KOBJNS_DENIAL_MODE_BITS: return "mode_bits";
+    case KOBJNS_DENIAL_PLANTED: return "planted";
+    case KOBJNS_DENIAL_DESTROYED: return "destroyed";
+    default: return "none";
+  }
+}
+
+/* Whether a namespace of that alias could be opened by `uid`: the open kobjns_namespace_open
+ * makes (as that user, in a child, for another one), and why it answered as it did. */
+static int explain_namespace(const namespace_request *n, uint32_t session, uint32_t uid,
+                             bool json) {
+  report r = {.json = json};
+  char user[256], shown[1024], shown_b[1024];
+  if (uid == UINT32_MAX)
+    snprintf(user, sizeof user, "this user");
+  else
+    cli_user_name(uid, user, sizeof user);
+  char sids[1024] = "";
+  for (size_t i = 0; i < n->sid_count; i++)
+    snprintf(sids + strlen(sids), sizeof sids - strlen(sids), "%s%s", i ? ", " : "", n->sids[i]);
+  if (!json) {
+    printf("kobjns explain: can %s", user);
+    if (uid != UINT32_MAX) printf(" (uid %u)", (unsigned)uid);
+    printf(" open the private namespace \"%s\" of boundary \"%s\" {%s}?\n",
+           cli_printable(n->alias, shown, sizeof shown),
+           cli_printable(n->boundary, shown_b, sizeof shown_b), sids);
+  }
+  step(&r,
+       "a private namespace is found by its boundary (its name and SIDs, in any order) and its "
+       "alias, from every session; it can be opened while a handle to it is open anywhere");
+  kobjns_boundary *b = NULL;
+  int answer = kobjns_boundary_create(n->boundary, &b);
+  for (size_t i = 0; !answer && i < n->sid_count; i++)
+    if ((answer = kobjns_boundary_add_sid(b, n->sids[i])))
+      step(&r, "the boundary cannot name \"%s\": %s", n->sids[i], kobjns_strerror(answer));
+  kobjns_denial why = KOBJNS_DENIAL_NONE;
+  bool opened = false;
+  if (!answer) {
+    question q = {.boundary = b, .alias = n->alias};
+    answer = real_answer(&q, session, uid, &why);
+    opened = true;
+  }
+  kobjns_boundary_free(b);
+  if (!opened) {
+    /* the boundary's own status, said above */
+  } else if (answer == 0) {
+    step(&r, "one is open, and its descriptor grants %s access to it", user);
+  } else if (answer == KOBJNS_FILE_NOT_FOUND && why == KOBJNS_DENIAL_DESTROYED) {
+    step(&r,
+         "one is held open, but it was destroyed: no open finds it again (its objects keep "
+         "working for their holders); its creator must create it anew");
+  } else if (answer == KOBJNS_FILE_NOT_FOUND && why == KOBJNS_DENIAL_PLANTED) {
+    step(&r,
+         "directories claim that boundary and alias, but an opener does not trust them: made by "
+         "a user outside the boundary (or giving more than their descriptor grants), they could "
+         "be a plant; `kobjns ls --namespaces` shows them, marked \"untrusted\"");
+  } else if (answer == KOBJNS_FILE_NOT_FOUND) {
+    step(&r,
+         "no namespace of that boundary and alias is open anywhere: its creator has not made it, "
+         "or closed it (or died) with its last handle, or made it with another alias or "
+         "boundary (a SID more or less is another one)");
+  } else if (answer == KOBJNS_ACCESS_DENIED && why == KOBJNS_DENIAL_MODE_BITS) {
+    step(&r,
+         "one is open, but the kernel's mode bits on its directory (made from its descriptor) "
+         "keep %s out",
+         user);
+  } else if (answer == KOBJNS_ACCESS_DENIED) {
+    step(&r, "one is open, but its descriptor grants %s nothing", user);
+  } else {
+    step(&r, "%s", kobjns_strerror(answer));
+  }
+  if (json) {
+    fputs("{\"version\":1,\"namespace\":", stdout);
+    cli_json_string(stdout, n->alias);
+    fputs(",\"boundary\":", stdout);
+    cli_json_string(stdout, n->boundary);
+    fputs(",\"sids\":[", stdout);
+    for (size_t i = 0; i < n->sid_count; i++) {
+      fputs(i ? "," : "", stdout);
+      cli_json_string(stdout, n->sids[i]);
+    }
+    fputs("],\"uid\":", stdout);
+    if (uid == UINT32_MAX)
+      fputs("null", stdout);
+    else
+      printf("%u", (unsigned)uid);
+    fputs(",\"steps\":[", stdout);
+    for (size_t i = 0; i < r.count; i++) {
+      fputs(i ? "," : "", stdout);
+      cli_json_string(stdout, r.steps[i]);
+    }
+    printf("],\"opened\":%s,\"status\":%d,\"status_name\":", opened ? "true" : "false", answer);
+    cli_json_string(stdout, kobjns_status_name(answer));
+    printf(",\"reason\":\"%s\"}\n", reason_word(why));
+  } else {
+    printf("answer: %s (%d): %s\n", kobjns_status_name(answer), answer, kobjns_strerror(answer));
+  }
+  for (size_t i = 0; i < r.count; i++) free(r.steps[i]);
+  free(r.steps);
+  return cli_exit(answer);
+}
+
 /* explain's usage: its line in the table of commands, then what ACCESS may be. */
 static void usage(FILE *f, const cli_command *self) {
   fprintf(f,
           "usage: kobjns %s\n"
           "  ACCESS: r, w, rw (a section's rights), sync, modify (a mutex's, event's or "
           "semaphore's),\n"
-          "  all, or a number such as 0x100002; default r for a section, sync for the others\n",
+          "  all, or a number such as 0x100002; default r for a section, sync for the others\n"
+          "   or: kobjns explain --namespace ALIAS --boundary NAME [--sid SID]... "
+          "[--as-user USER] [--json]\n"
+          "  whether the private namespace ALIAS of that boundary can be opened, and why not\n",
           self->usage);
 }
 
 int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
-  static const struct option options[] = {
-      {"session", required_argument, NULL, 's'}, {"access", required_argument, NULL, 'a'},
-      {"as-user", required_argument, NULL, 'u'}, {"json", no_argument, NULL, 'j'},
-      {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0}};
+  static const struct option options[] = {{"session", required_argument, NULL, 's'},
+                                          {"access", required_argument, NULL, 'a'},
+                                          {"as-user", required_argument, NULL, 'u'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"namespace", required_argument, NULL, 'n'},
+                                          {"boundary", required_argument, NULL, 'b'},
+                                          {"sid", required_argument, NULL, 'S'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0, 0, 0, 0}};
+  namespace_request ns = {0};
   report r = {0};
   cli_session given = {0};
   uint32_t me = cli_self_uid(), uid = me;
@@ -557,21 +697,33 @@ int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
           return cli_fail("--as-user: no such user", KOBJNS_INVALID_PARAMETER);
         break;
       case 'j': r.json = true; break;
+      case 'n': ns.alias = optarg; break;
+      case 'b': ns.boundary = optarg; break;
+      case 'S':
+        if (ns.sid_count == sizeof ns.sids / sizeof ns.sids[0])
+          return cli_fail("--sid: at most 32", KOBJNS_INVALID_PARAMETER);
+        ns.sids[ns.sid_count++] = optarg;
+        break;
       case 'h': usage(stdout, self); return 0;
       default: return cli_exit(KOBJNS_INVALID_PARAMETER);
     }
   }
-  if (optind + 1 != argc) {
+  bool namespace_mode = ns.alias || ns.boundary || ns.sid_count;
+  /* A namespace opens with what its descriptor grants (no --access), in no session. */
+  if (namespace_mode ? optind != argc || !ns.alias || !ns.boundary || asked.given || given.given
+                     : optind + 1 != argc) {
     usage(stderr, self);
     return cli_exit(KOBJNS_INVALID_PARAMETER);
   }
-  const char *name = argv[optind];
   uint32_t session = given.id;
   if (!given.given && (rc = kobjns_ctx_session(NULL, &session)))
     return cli_fail("this process's session", rc);
   if (uid != me && me != 0)
     return cli_fail("--as-user another user needs root (explain switches to that user)",
                     KOBJNS_PRIVILEGE_NOT_HELD);
+  /* A namespace belongs to no session: asked from this process's (Windows refuses any other). */
+  if (namespace_mode) return explain_namespace(&ns, session, uid, r.json);
+  const char *name = argv[optind];
   /* The diagnosis runs in-process as a context with that identity; the answer does not. */
   kobjns_ctx *ctx = NULL;
   if ((rc = cli_context(session, uid, &ctx)))
@@ -637,7 +789,9 @@ int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
     /* 3. The answer: a real open, except of a stale object (it would be removed). */
     bool stale = f.present && f.o.stale > 0;
     kobjns_denial why = KOBJNS_DENIAL_NONE;
-    answer = real_answer(name, stale ? f.o.native : NULL, session, uid, kind, access, &why);
+    question q = {
+        .name = name, .stale_native = stale ? f.o.native : NULL, .kind = kind, .access = access};
+    answer = real_answer(&q, session, uid, &why);
     opened = !stale;
     if (answer == KOBJNS_ACCESS_DENIED && f.present)
       explain_denial(&r, ctx, kind, access, &f.o, why);

@@ -1,5 +1,6 @@
-/* `kobjns ls`: the objects a program in this session reaches (its session and Global\), or
- * those of the global namespace, of one session, or all of them; a table or --json. */
+/* `kobjns ls`: the objects a program in this session reaches (its session, Global\ and the private
+ * namespaces, which belong to no session), or those of the global namespace, of one session, of
+ * the private namespaces, or all of them; a table or --json. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 #include "cli.h"
 
 typedef struct listing {
-  enum { SHOW_REACHABLE, SHOW_GLOBAL, SHOW_SESSION, SHOW_ALL } show;
+  enum { SHOW_REACHABLE, SHOW_GLOBAL, SHOW_SESSION, SHOW_PRIVATE, SHOW_ALL } show;
   uint32_t session;
   bool json;
   kobjns_object *objects; /* copies (cli_object_copy), sorted before printing */
@@ -17,10 +18,14 @@ typedef struct listing {
 static bool shown(const listing *l, const kobjns_object *o) {
   /* What a program opens by name: not a session, nor a file that is not a kobjns object. */
   bool named = cli_named_object(o) && o->object_type != KOBJNS_TYPE_UNKNOWN;
+  /* A private namespace and its objects: session 0 in the struct, yet in no session's namespace
+   * (every session finds a namespace, through its boundary and alias). */
+  bool private = cli_private(o);
   switch (l->show) {
     case SHOW_ALL: return true;
-    case SHOW_GLOBAL: return named && o->session == 0;
-    case SHOW_SESSION: return o->session == l->session && (named || l->session != 0);
+    case SHOW_GLOBAL: return named && o->session == 0 && !private;
+    case SHOW_SESSION: return o->session == l->session && !private && (named || l->session != 0);
+    case SHOW_PRIVATE: return private;
     case SHOW_REACHABLE: return named && (o->session == 0 || o->session == l->session);
   }
   return false;
@@ -95,15 +100,19 @@ static void print_table(const listing *l) {
 int cli_cmd_ls(const cli_command *self, int argc, char **argv) {
   listing l = {.show = SHOW_REACHABLE};
   cli_session session = {0};
-  static const struct option options[] = {
-      {"global", no_argument, NULL, 'g'}, {"session", required_argument, NULL, 's'},
-      {"all", no_argument, NULL, 'a'},    {"json", no_argument, NULL, 'j'},
-      {"help", no_argument, NULL, 'h'},   {0, 0, 0, 0}};
+  static const struct option options[] = {{"global", no_argument, NULL, 'g'},
+                                          {"session", required_argument, NULL, 's'},
+                                          {"all", no_argument, NULL, 'a'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"namespaces", no_argument, NULL, 'p'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {0, 0, 0, 0}};
   int shows = 0, rc;
   for (int c; (c = getopt_long(argc, argv, "+", options, NULL)) != -1;) {
     switch (c) {
       case 'g': l.show = SHOW_GLOBAL, shows++; break;
       case 'a': l.show = SHOW_ALL, shows++; break;
+      case 'p': l.show = SHOW_PRIVATE, shows++; break;
       case 's':
         if ((rc = cli_parse_session(optarg, &session))) return rc;
         l.session = session.id;

@@ -14,22 +14,26 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
-    {"ls", "ls [--global | --session N | --all] [--json]", cli_cmd_ls,
-     "list objects (sections, mutexes, events, semaphores, sessions): path, type,\n"
-     "size, owner, holders, state, what a mutex/event/semaphore is doing (owned,\n"
-     "signaled, its count), security (SDDL); by default those a program in this\n"
-     "session reaches (its session and Global\\)"},
-    {"stat", "stat NAME [--session N] [--json]", cli_cmd_stat,
-     "the object NAME resolves to for a program in session N (default: this one)"},
+    {"ls", "ls [--global | --session N | --namespaces | --all] [--json]", cli_cmd_ls,
+     "list objects (sections, mutexes, events, semaphores, sessions, private\n"
+     "namespaces): path, type, size, owner, holders, state, what a mutex/event/\n"
+     "semaphore is doing (owned, signaled, its count) or a namespace's alias and\n"
+     "boundary, security (SDDL); by default those a program in this session reaches\n"
+     "(its session, Global\\ and the private namespaces)"},
+    {"stat", "stat NAME|PATH [--session N] [--json]", cli_cmd_stat,
+     "the object NAME resolves to for a program in session N (default: this one), or\n"
+     "the object at the canonical PATH (\\PrivateNamespaces\\<id>\\x, ...)"},
     {"explain", "explain NAME [--session N] [--access ACCESS] [--as-user USER] [--json]",
      cli_cmd_explain,
      "why an open of NAME fails (or succeeds), step by step; it opens the type NAME\n"
      "holds; exit status 0 when that open would succeed, else its Win32 error number\n"
      "(255 for numbers past 255). ACCESS: r, w, rw (a section), sync, modify (a mutex,\n"
-     "event or semaphore), all, or a number (0x100000)"},
+     "event or semaphore), all, or a number (0x100000).\n"
+     "explain --namespace ALIAS --boundary NAME [--sid SID]... [--as-user USER]:\n"
+     "why an open of that private namespace fails (or succeeds)"},
     {"gc", "gc [--dry-run] [--json]", cli_cmd_gc,
-     "remove stale objects (their holders all died); never a held one, never another\n"
-     "user's unless run as root"},
+     "remove stale objects (their holders all died) and private namespaces no handle\n"
+     "holds; never a held one, never another user's unless run as root"},
     {"demo", "demo", cli_cmd_demo,
      "a service in session 0 and an app in session 1 share memory (as on Windows)"},
 };

@@ -6,7 +6,9 @@
  * stale (the kernel deletes an object with its last handle, a dead process's included), so the
  * sweep finds nothing. Which processes hold a handle Windows does not say without a system-wide
  * handle dump: pids are not reported. The access check is the kernel's (AccessCheck), not kobjns's
- * model: 50. */
+ * model: 50. Private namespaces are not listed: a namespace's directory has no name in the object
+ * manager's tree (only a handle from OpenPrivateNamespace reaches it), so neither it nor the
+ * objects in it can be found by a walk, and a query of "alias\\x" is 50. */
 #include "win32.h"
 
 #include <sddl.h> /* after <windows.h> */
@@ -375,6 +377,8 @@ int kobjns__os_object_query(const kobjns_ctx *ctx, const kobjns__name *n, kobjns
                             void *arg) {
   (void)ctx;
   if (!nt_ready()) return KOBJNS_NOT_SUPPORTED;
+  /* Reached only through the namespace's handle, which inspection does not hold. */
+  if (n->ns[0]) return KOBJNS_NOT_SUPPORTED;
   size_t len = kobjns__path_len(n);
   char *path = malloc(len);
   if (!path && len) return KOBJNS_NOT_ENOUGH_MEMORY;

@@ -135,3 +135,23 @@ int kobjns__os_namespace_destroy(kobjns__object *o) {
   o->os.handle = NULL; /* closed with it: kobjns__os_close has nothing left to do */
   return 0;
 }
+
+int kobjns__os_namespace_explain(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
+                                 kobjns_denial *why) {
+  (void)ctx;
+  *why = KOBJNS_DENIAL_NONE;
+  HANDLE bd;
+  int rc = boundary(a->boundary, &bd);
+  if (rc) return rc;
+  wchar_t *alias = NULL;
+  if (!(rc = kobjns__utf16("", a->alias, strlen(a->alias), &alias))) {
+    HANDLE h = OpenPrivateNamespaceW(bd, alias);
+    rc = h ? 0 : kobjns__status_from_win32(GetLastError());
+    if (h) ClosePrivateNamespace(h, 0);
+  }
+  free(alias);
+  DeleteBoundaryDescriptor(bd);
+  /* Windows' one check is the namespace's descriptor; it does not say why a 2 is a 2. */
+  if (rc == KOBJNS_ACCESS_DENIED) *why = KOBJNS_DENIAL_DESCRIPTOR;
+  return rc;
+}
