@@ -153,13 +153,14 @@ static unsigned directory_bits(const kobjns__sd *sd, uint32_t owner, kobjns__tok
   return bits;
 }
 
-/* The directory's mode, as objects' modes are made (named.c), judged by the owner's uid alone
- * (creator and openers must compute the same); the owner keeps its way in (its handles' record
- * and its objects are inside); sticky, so that those who may create objects inside cannot
- * remove each other's. */
+/* The directory's mode: group and other as objects' modes are made (named.c), judged by the
+ * owner's uid alone (creator and openers must compute the same); the owner keeps rwx, whatever
+ * the descriptor grants it, since its processes must unlink the record and the objects when
+ * they close last (kobjns holds it to the descriptor through its handles' rights); sticky, so
+ * that those who may create objects inside cannot remove each other's. */
 static mode_t dir_mode(const kobjns__sd *sd, uint32_t owner) {
   kobjns__token t = {.uid = owner};
-  return S_ISVTX | S_IXUSR | kobjns__mode_for(directory_bits, sd, &t, owner, false);
+  return S_ISVTX | S_IRWXU | (kobjns__mode_for(directory_bits, sd, &t, owner, false) & 077);
 }
 
 /* --- the record --------------------------------------------------------------------------------

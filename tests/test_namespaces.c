@@ -251,6 +251,30 @@ static void no_privilege_needed_inside(void) {
   kobjns_ctx_free(app);
 }
 
+/* A descriptor that gives even its owner no CREATE_OBJECT: the creator's handle has every right
+ * (a creator gets what it asks for), and the last close still removes everything (the runner
+ * checks that nothing is left). */
+static void owner_without_create_right(void) {
+  const char *sids[] = {self_sid(), NULL};
+  kobjns_boundary *b = boundary("nsW", sids);
+  const char *alias = kt_name("nsW");
+  kobjns_namespace *ns = NULL, *reader = NULL;
+  KT_OK(kobjns_namespace_create(NULL, b, alias, "D:(A;;GR;;;WD)", &ns));
+  char name[256];
+  snprintf(name, sizeof name, "%s\\event", alias);
+  kobjns_sync *e = NULL;
+  KT_OK(kobjns_event_create(NULL, name, 1, 0, NULL, &e));
+  /* An opener gets what the descriptor grants: no create inside. */
+  KT_OK(kobjns_namespace_open(NULL, b, alias, &reader));
+  kobjns_sync *other = NULL;
+  snprintf(name, sizeof name, "%s\\other", alias);
+  KT_STATUS(kobjns_event_create(NULL, name, 1, 0, NULL, &other), KOBJNS_ACCESS_DENIED);
+  if (reader) KT_OK(kobjns_close(reader));
+  if (e) KT_OK(kobjns_close(e));
+  if (ns) KT_OK(kobjns_close(ns));
+  kobjns_boundary_free(b);
+}
+
 static void destroy_then_open_fails(void) {
   const char *sids[] = {self_sid(), NULL};
   kobjns_boundary *b = boundary("nsD", sids);
@@ -755,6 +779,8 @@ void kt_add_namespaces(CU_pSuite s) {
                   WINE_LACKS);
   kt_add_not_wine(s, "no SeCreateGlobalPrivilege inside a private namespace",
                   no_privilege_needed_inside, KT_NEEDS_SESSIONS, WINE_LACKS);
+  kt_add_not_wine(s, "a descriptor that denies its owner CREATE_OBJECT: only the creator creates",
+                  owner_without_create_right, 0, WINE_LACKS);
   kt_add_not_wine(s, "destroyed: opens fail, objects and open handles keep working",
                   destroy_then_open_fails, 0, WINE_LACKS);
   kt_add_not_wine(s, "a duplicated namespace handle keeps the alias; its rights are its own",
