@@ -1562,14 +1562,12 @@ static void namespace_destroy(void) {
  * until it opens the namespace; then the section holds TEXT, the event "ALIAS\ev" is set and
  * creating the namespace is 183. `--kid winns BOUNDARY ALIAS -`: the namespace is not found (2).
  * Exit 0, or the step that failed. */
-int kt_facade_namespace_kid(int argc, char **argv) {
-  if (argc != 6) return 100;
-  const char *alias = argv[4], *text = argv[5];
+/* The kid's steps with the boundary `b`: 0, or the step that failed (what it opened, the
+ * process's end closes). */
+static int namespace_kid_steps(HANDLE b, const char *alias, const char *text) {
   char map[300], ev[300];
   snprintf(map, sizeof map, "%s\\map", alias);
   snprintf(ev, sizeof ev, "%s\\ev", alias);
-  HANDLE b = CreateBoundaryDescriptorA(argv[3], 0);
-  if (!b || !AddSIDToBoundaryDescriptor(&b, &everyone_sid)) return 101;
   if (OpenFileMappingA(FILE_MAP_READ, FALSE, map) || GetLastError() != ERROR_PATH_NOT_FOUND)
     return 102;
   HANDLE ns = OpenPrivateNamespaceA(b, alias);
@@ -1583,9 +1581,18 @@ int kt_facade_namespace_kid(int argc, char **argv) {
   if (!e || !SetEvent(e)) return 107;
   UnmapViewOfFile(view);
   CloseHandle(e), CloseHandle(s);
-  if (!ClosePrivateNamespace(ns, 0)) return 108;
-  DeleteBoundaryDescriptor(b);
-  return 0;
+  return ClosePrivateNamespace(ns, 0) ? 0 : 108;
+}
+
+int kt_facade_namespace_kid(int argc, char **argv) {
+  if (argc != 6) return 100;
+  HANDLE b = CreateBoundaryDescriptorA(argv[3], 0);
+  /* The boundary is freed on every path: under valgrind a leak would be the exit code. */
+  int rc = b && AddSIDToBoundaryDescriptor(&b, &everyone_sid)
+               ? namespace_kid_steps(b, argv[4], argv[5])
+               : 101;
+  if (b) DeleteBoundaryDescriptor(b);
+  return rc;
 }
 
 /* Run the kid with `boundary alias text`: its exit code. */
