@@ -105,21 +105,26 @@ int kobjns__os_namespace_create(const kobjns_ctx *ctx, const kobjns__namespace_a
   return rc;
 }
 
-int kobjns__os_namespace_open(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
-                              unsigned desired, kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1],
-                              unsigned *granted) {
-  (void)ctx;
+/* OpenPrivateNamespaceW of `a`: 0 with *h, or a status. */
+static int open_native(const kobjns__namespace_args *a, HANDLE *h) {
   HANDLE bd;
   int rc = boundary(a->boundary, &bd);
   if (rc) return rc;
   wchar_t *alias = NULL;
   if (!(rc = kobjns__utf16("", a->alias, strlen(a->alias), &alias))) {
-    HANDLE h = OpenPrivateNamespaceW(bd, alias);
-    rc = h ? 0 : kobjns__status_from_win32(GetLastError());
-    o->os.handle = h;
+    *h = OpenPrivateNamespaceW(bd, alias);
+    rc = *h ? 0 : kobjns__status_from_win32(GetLastError());
   }
   free(alias);
   DeleteBoundaryDescriptor(bd);
+  return rc;
+}
+
+int kobjns__os_namespace_open(const kobjns_ctx *ctx, const kobjns__namespace_args *a,
+                              unsigned desired, kobjns__object *o, char ns[KOBJNS__NS_ID_MAX + 1],
+                              unsigned *granted) {
+  (void)ctx;
+  int rc = open_native(a, &o->os.handle);
   if (rc) return rc;
   /* Windows opens with MAXIMUM_ALLOWED: what it granted, where it says. */
   unsigned rights = 0;
@@ -140,17 +145,9 @@ int kobjns__os_namespace_explain(const kobjns_ctx *ctx, const kobjns__namespace_
                                  kobjns_denial *why) {
   (void)ctx;
   *why = KOBJNS_DENIAL_NONE;
-  HANDLE bd;
-  int rc = boundary(a->boundary, &bd);
-  if (rc) return rc;
-  wchar_t *alias = NULL;
-  if (!(rc = kobjns__utf16("", a->alias, strlen(a->alias), &alias))) {
-    HANDLE h = OpenPrivateNamespaceW(bd, alias);
-    rc = h ? 0 : kobjns__status_from_win32(GetLastError());
-    if (h) ClosePrivateNamespace(h, 0);
-  }
-  free(alias);
-  DeleteBoundaryDescriptor(bd);
+  HANDLE h = NULL;
+  int rc = open_native(a, &h);
+  if (h) ClosePrivateNamespace(h, 0);
   /* Windows' one check is the namespace's descriptor; it does not say why a 2 is a 2. */
   if (rc == KOBJNS_ACCESS_DENIED) *why = KOBJNS_DENIAL_DESCRIPTOR;
   return rc;
