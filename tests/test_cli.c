@@ -712,7 +712,10 @@ static void ls_and_stat_show_private_namespaces(void) {
   CU_ASSERT(has("\"type\":\"Section\",\"session\":0,\"size\":65536"));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", dir_path, NULL), 0);
   CU_ASSERT(has("type:     Directory (ready; alias \""));
-  CU_ASSERT(has("state:    live, 1 handle held by pid"));
+  /* Held by this process (a count above 1 is possible: the fork that starts the command gives
+   * its child a description of its own, held until the child's exec, which valgrind slows). */
+  CU_ASSERT(has("state:    live, "));
+  CU_ASSERT(has(" held by pid "));
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", name, NULL), KOBJNS_PATH_NOT_FOUND);
   CU_ASSERT_EQUAL(cli(out, sizeof out, "stat", "\\PrivateNamespaces\\none", NULL), 2);
   KT_OK(kobjns_section_close(s));
