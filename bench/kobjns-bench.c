@@ -263,6 +263,17 @@ static void raw_open(unsigned i) {
   close(fd);
 }
 
+/* The same open + close, of a section of a private namespace this process has open ("alias\\x":
+ * the alias looked up, the namespace handle's rights checked, the namespace's directory looked
+ * at before the object's file in it). */
+static void ours_namespace_open(unsigned i) {
+  (void)i;
+  kobjns_section *s;
+  int rc = kobjns_section_open(NULL, "BenchNs\\held", KOBJNS_MAP_READ, &s);
+  if (rc) die("open in a private namespace", rc);
+  kobjns_section_close(s);
+}
+
 #ifdef KOBJNS_BENCH_BOOST
 /* Boost's objects live until removed: the raw rows' held objects serve as they are. */
 static void boost_open(unsigned i) {
@@ -1651,6 +1662,23 @@ int main(int argc, char **argv) {
     compare("  Boost.Interprocess", boost_open, raw_open, 0);
 #endif
     let_go(&h);
+    /* In a private namespace: held here (an open is never the last holder's close either). */
+    kobjns_boundary *b = NULL;
+    kobjns_namespace *ns = NULL;
+    kobjns_section *held = NULL;
+    int rc = kobjns_boundary_create("BenchBoundary", &b);
+    if (!rc) rc = kobjns_boundary_add_sid(b, "WD");
+    if (!rc) rc = kobjns_namespace_create(NULL, b, "BenchNs", NULL, &ns);
+    if (!rc)
+      rc =
+          kobjns_section_create(NULL, "BenchNs\\held", SECTION_SIZE, KOBJNS_MAP_WRITE, NULL, &held);
+    if (rc) die("a private namespace", rc);
+    h = hold(0, 1); /* the raw row's object */
+    compare("  in a private namespace", ours_namespace_open, raw_open, 0);
+    let_go(&h);
+    kobjns_section_close(held);
+    kobjns_namespace_close(ns, KOBJNS_NAMESPACE_DESTROY);
+    kobjns_boundary_free(b);
   }
   if (wanted("win32")) {
     holder h = hold(0, 1); /* the raw open row's object */
