@@ -271,10 +271,13 @@ static int open_existing(const kobjns_ctx *ctx, const kobjns__name *name, kobjns
 
 int kobjns__os_open(const kobjns_ctx *ctx, const kobjns__name *name, kobjns_type type,
                     unsigned desired, kobjns__object *o, kobjns__facts *facts) {
-  int rc = name->ns[0] ? kobjns__namespace_reachable(&ctx->os.tree, name) : 0;
-  if (rc) return rc;
   kobjns__native_name(&ctx->os.tree, name, o->os.native);
-  rc = open_existing(ctx, name, type, desired, o, facts);
+  int rc = open_existing(ctx, name, type, desired, o, facts);
+  /* Not found in a private namespace: its directory may be what is missing (not of this tree). */
+  if (rc == KOBJNS_FILE_NOT_FOUND && name->ns[0]) {
+    int reachable = kobjns__namespace_reachable(&ctx->os.tree, name);
+    if (reachable) rc = reachable;
+  }
   kobjns__reclaim_step(&ctx->os.tree);
   return rc == KOBJNS__STALE_FOREIGN || rc == KOBJNS__FILE_GONE ? KOBJNS_FILE_NOT_FOUND : rc;
 }
@@ -490,6 +493,6 @@ void kobjns__os_close(kobjns__object *o) {
   }
   const kobjns__named_type *t = named_type(o->type);
   if (t->release) t->release(o);
-  kobjns__hold_release(&o->os.hold, o->os.native);
-  if (strchr(o->os.native, '/')) kobjns__namespace_left(o->os.native); /* in a namespace */
+  if (kobjns__hold_release(&o->os.hold, o->os.native) && strchr(o->os.native, '/'))
+    kobjns__namespace_left(o->os.native); /* the last object of a namespace nobody holds? */
 }

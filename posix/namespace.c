@@ -60,7 +60,14 @@ int kobjns__os_boundary_sid_supported(const kobjns__ace *ace) {
 int kobjns__os_boundary_integrity_supported(void) { return KOBJNS_NOT_SUPPORTED; }
 
 size_t kobjns__namespace_dir(const kobjns__tree *t, const char *ns, char *out) {
-  return (size_t)snprintf(out, DIR_MAX, "kobjns.%.32s.ns.%.47s", t->root, ns);
+  /* By hand, not snprintf: every open and close of an object in a namespace makes it. */
+  size_t len = 0, ns_len = strnlen(ns, KOBJNS__NS_ID_MAX);
+  memcpy(out, "kobjns.", 7), len += 7;
+  memcpy(out + len, t->root, t->len), len += t->len;
+  memcpy(out + len, ".ns.", 4), len += 4;
+  memcpy(out + len, ns, ns_len), len += ns_len;
+  out[len] = '\0';
+  return len;
 }
 
 int kobjns__namespace_reachable(const kobjns__tree *t, const kobjns__name *n) {
@@ -560,24 +567,20 @@ int kobjns__os_namespace_destroy(kobjns__object *o) {
 }
 
 void kobjns__namespace_close(kobjns__object *o) {
-  kobjns__hold_release(&o->os.hold, o->os.native);
-  kobjns__namespace_left(o->os.native);
+  if (kobjns__hold_release(&o->os.hold, o->os.native)) kobjns__namespace_left(o->os.native);
 }
 
 void kobjns__namespace_left(const char *native) {
-  /* Once the namespace's last holder has removed its record, the directory goes with the last
-   * object in it (rmdir takes only an empty one; only its owner or root may). */
+  /* rmdir takes only an empty directory: a namespace still held has its record there, and its
+   * last object's close tries again. Only the directory's owner or root may. */
   const char *slash = strrchr(native, '/');
   if (!slash || slash - native >= DIR_MAX) return;
   char dir[DIR_MAX];
-  snprintf(dir, sizeof dir, "%.*s", (int)(slash - native), native);
+  memcpy(dir, native, (size_t)(slash - native));
+  dir[slash - native] = '\0';
   int shm = kobjns__shm_dir_hold();
   if (shm < 0) return;
-  char record[KOBJNS__NATIVE_MAX + 1];
-  snprintf(record, sizeof record, "%s/%s", dir, KOBJNS__NS_RECORD);
-  struct stat st;
-  if (fstatat(shm, record, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
-    (void)unlinkat(shm, dir, AT_REMOVEDIR);
+  (void)unlinkat(shm, dir, AT_REMOVEDIR);
   kobjns__shm_dir_drop();
 }
 

@@ -228,7 +228,7 @@ void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from, const char *native)
   pthread_mutex_unlock(&holds_lock);
 }
 
-void kobjns__hold_release(kobjns__hold *h, const char *native) {
+bool kobjns__hold_release(kobjns__hold *h, const char *native) {
   if (h->listed) {
     pthread_mutex_lock(&holds_lock);
     if (h->prev) h->prev->next = h->next;
@@ -241,8 +241,9 @@ void kobjns__hold_release(kobjns__hold *h, const char *native) {
    * lock of our own beside a shared description: the shared one goes first (its lock is the
    * parent's, or nobody's once we were its last user), then ours decides. */
   int pid = h->shared ? -1 : h->pid;
-  kobjns__object_release(h->fd, h->lock_fd, native, pid);
+  bool removed = kobjns__object_release(h->fd, h->lock_fd, native, pid);
   h->fd = h->lock_fd = -1;
+  return removed;
 }
 
 /* Before fork(): a description for the child of every hold, locked shared (nobody holds the
@@ -868,19 +869,21 @@ static int object_publish(int fd, const char *tmp, const char *native, int *lock
 
 /* `lock_fd`: the name's own description where it is not `fd`'s (objects apart, or a lock of its
  * own), else -1. */
-static void object_release(int fd, int lock_fd, const char *native, int pid) {
+static bool object_release(int fd, int lock_fd, const char *native, int pid) {
   if (lock_fd >= 0) { /* the bytes' descriptor holds no lock: the name's decides */
     if (fd >= 0) close(fd);
     fd = lock_fd;
   }
-  if (fd < 0) return;
+  if (fd < 0) return false;
+  bool removed = false;
   if (native[0] && pid == kobjns__pid() && lock(fd, LOCK_EX | LOCK_NB) == 0) {
     struct stat st;
     /* Last holder. Another user's object cannot be removed from the sticky directory: it stays
      * as a stale object that openers skip and its owner (or root) removes. */
-    if (fstat(fd, &st) == 0) (void)remove_name(fd, native, &st);
+    removed = fstat(fd, &st) == 0 && remove_name(fd, native, &st) > 0;
   }
   close(fd);
+  return removed;
 }
 
 static int object_alive(const char *native, bool *alive) {
@@ -991,14 +994,15 @@ int kobjns__object_publish(int fd, const char *tmp, const char *native, int *loc
   return rc;
 }
 
-void kobjns__object_release(int fd, int lock_fd, const char *native, int pid) {
+bool kobjns__object_release(int fd, int lock_fd, const char *native, int pid) {
   if (kobjns__shm_dir_hold() < 0) { /* too late to remove the name: the object is left stale */
     if (fd >= 0) close(fd);
     if (lock_fd >= 0) close(lock_fd);
-    return;
+    return false;
   }
-  object_release(fd, lock_fd, native, pid);
+  bool removed = object_release(fd, lock_fd, native, pid);
   kobjns__shm_dir_drop();
+  return removed;
 }
 
 int kobjns__object_alive(const char *native, bool *alive) {

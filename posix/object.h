@@ -66,9 +66,10 @@ int kobjns__object_data(int name_fd, struct stat *st, int *fd);
 bool kobjns__object_names(int lock_fd, int fd);
 /* This process's id, kept current across fork() without a system call. */
 int kobjns__pid(void);
-/* Drop a descriptor of `native` taken by process `pid`: the last holder removes the name. A
- * descriptor of another process's description (a fork()ed child's copy) is only closed. */
-void kobjns__object_release(int fd, int lock_fd, const char *native, int pid);
+/* Drop a descriptor of `native` taken by process `pid`: the last holder removes the name (then
+ * true). A descriptor of another process's description (a fork()ed child's copy) is only
+ * closed. */
+bool kobjns__object_release(int fd, int lock_fd, const char *native, int pid);
 /* Keep `fd` (a description of this process's, with its shared lock, or the bytes' beside
  * `lock_fd`, the name's: -1 for none) as `h`; a named one (`native`
  * not NULL nor "": the name, in storage that lives as long as `h` does) is listed, so that fork()
@@ -94,8 +95,8 @@ void kobjns__hold_move(kobjns__hold *to, kobjns__hold *from, const char *native)
 void kobjns__holds_before_fork(void);
 void kobjns__holds_in_parent(void);
 void kobjns__holds_in_child(void);
-/* Drop `h` (of `native`, "" for none): the last holder removes the name. */
-void kobjns__hold_release(kobjns__hold *h, const char *native);
+/* Drop `h` (of `native`, "" for none): the last holder removes the name (then true). */
+bool kobjns__hold_release(kobjns__hold *h, const char *native);
 /* The shm directory's descriptor, held for one use: >= 0 until kobjns__shm_dir_drop, or -1
  * (EBADF) once the library's teardown has begun. Every use of the descriptor is held: teardown
  * closes it only when nobody holds it. */
@@ -326,8 +327,9 @@ mode_t kobjns__namespace_mask(const kobjns__tree *t, const kobjns__name *n);
 /* Close a namespace handle: its hold goes; the last one removes the record, and the directory
  * once it is empty. */
 void kobjns__namespace_close(kobjns__object *o);
-/* A handle of the object `native` ("<namespace directory>/<name>") was let go: the directory of
- * a namespace nobody holds goes once it is empty. */
+/* The name `native` ("<namespace directory>/<name>": an object's, or the record) was removed by
+ * its last holder: the directory goes too once it is empty (a namespace still held keeps its
+ * record there). */
 void kobjns__namespace_left(const char *native);
 /* Inspection (inspect.c) of the namespace directory `dir` of the object directory `shm` (its id
  * `id`, its stat `dir_st`): its record opened read-only as *fd (-1 when it cannot be: else the

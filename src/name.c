@@ -159,12 +159,17 @@ size_t kobjns__path_len(const kobjns__name *n) {
 
 void kobjns__path_write(const kobjns__name *n, char *buf) {
   char dir[sizeof PRIVATE_DIR + KOBJNS__NS_ID_MAX + 2];
-  if (n->ns[0])
-    snprintf(dir, sizeof dir, "%s%s\\", PRIVATE_DIR, n->ns);
-  else if (n->session == 0)
-    snprintf(dir, sizeof dir, "%s", GLOBAL_DIR);
-  else
+  if (n->ns[0]) { /* by hand: every open of an object in a namespace makes it */
+    size_t plen = strlen(PRIVATE_DIR), ns_len = strlen(n->ns);
+    memcpy(dir, PRIVATE_DIR, plen);
+    memcpy(dir + plen, n->ns, ns_len);
+    dir[plen + ns_len] = '\\';
+    dir[plen + ns_len + 1] = '\0';
+  } else if (n->session == 0) {
+    memcpy(dir, GLOBAL_DIR, sizeof GLOBAL_DIR); /* and its NUL */
+  } else {
     snprintf(dir, sizeof dir, SESSION_DIR_FMT, (unsigned)n->session);
+  }
   size_t dlen = strlen(dir);
   memcpy(buf, dir, dlen);
   memcpy(buf + dlen, n->leaf, n->leaf_len);
