@@ -807,8 +807,8 @@ KOBJNS_API int kobjns_duplicate_from(kobjns_sync *process, uint32_t handle, unsi
 KOBJNS_API int kobjns_boundary_create(const char *name, kobjns_boundary **out);
 /* Require `sid` of every creator: a SID string or alias of the SDDL subset ("S-1-22-1-<uid>",
  * "S-1-22-2-<gid>", "WD", "AU", "SY", "BA" or their S-1-... forms). Adding one twice changes
- * nothing. 0; 87 (NULL); 1337 (not a SID kobjns knows); 50 for SIDs no kernel can vouch for
- * in a directory's owner (POSIX: "IU", whose session the kernel cannot tell, and "OW"); 8; 87
+ * nothing. 0; 87 (NULL); 1337 (not a SID kobjns knows); 50 for "OW" (no creator holds it)
+ * and, on POSIX, "IU" (the kernel cannot vouch for the session of a directory's owner); 8; 87
  * after 32 SIDs. */
 KOBJNS_API int kobjns_boundary_add_sid(kobjns_boundary *b, const char *sid);
 /* Require an integrity level of every creator (AddIntegrityLabelToBoundaryDescriptor,
