@@ -1360,6 +1360,32 @@ static void namespace_boundaries(void) {
   SID unknown = {SID_REVISION, 1, {{0, 0, 0, 0, 0, 99}}, {1}}, wide_authority = unknown;
   wide_authority.IdentifierAuthority.Value[0] = 1;
   CU_ASSERT(AddSIDToBoundaryDescriptor(&b, &users));
+  /* SIDs from their string form, as a program builds them: aliases and S-1-... */
+  PSID made = NULL;
+  char text[40];
+  snprintf(text, sizeof text, "S-1-22-1-%lu", (unsigned long)getuid());
+  CU_ASSERT_FATAL(ConvertStringSidToSidA(text, &made));
+  CU_ASSERT_EQUAL(memcmp(made, &me, sizeof me), 0);
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, made));
+  CU_ASSERT_PTR_NULL(LocalFree(made));
+  WCHAR everyone_alias[] = {'W', 'D', 0};
+  CU_ASSERT_FATAL(ConvertStringSidToSidW(everyone_alias, &made));
+  CU_ASSERT_EQUAL(memcmp(made, &everyone_sid, sizeof everyone_sid), 0);
+  CU_ASSERT_PTR_NULL(LocalFree(made));
+  CU_ASSERT_FATAL(ConvertStringSidToSidA("S-1-0x000000000063-1", &made));
+  CU_ASSERT_EQUAL(memcmp(made, &unknown, sizeof unknown), 0);
+  CU_ASSERT_PTR_NULL(LocalFree(made));
+  WANT_ERROR(ConvertStringSidToSidA("S-1-22-1-", &made), ERROR_INVALID_SID);
+  WANT_ERROR(ConvertStringSidToSidA("S-1-5-4294967296", &made), ERROR_INVALID_SID);
+  /* 15 subauthorities at most (SID_MAX_SUB_AUTHORITIES): the 15 pass, a 16th is refused. */
+  CU_ASSERT_FATAL(ConvertStringSidToSidA("S-1-1-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15", &made));
+  CU_ASSERT_EQUAL(((SID *)made)->SubAuthorityCount, 15);
+  CU_ASSERT_PTR_NULL(LocalFree(made));
+  WANT_ERROR(ConvertStringSidToSidA("S-1-1-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16", &made),
+             ERROR_INVALID_SID);
+  WANT_ERROR(ConvertStringSidToSidA("XX", &made), ERROR_INVALID_SID);
+  WANT_ERROR(ConvertStringSidToSidA(NULL, &made), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(ConvertStringSidToSidA("WD", NULL), ERROR_INVALID_PARAMETER);
   WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &unknown), ERROR_INVALID_SID);
   WANT_ERROR(AddSIDToBoundaryDescriptor(&b, &wide_authority), ERROR_INVALID_SID);
   DeleteBoundaryDescriptor(b);

@@ -1,7 +1,8 @@
 /* Security descriptors for the facade: ConvertStringSecurityDescriptorToSecurityDescriptor makes
  * a self-relative descriptor that carries its SDDL text (what kobjns_section_create takes);
  * InitializeSecurityDescriptor + SetSecurityDescriptorDacl make the classic absolute one, whose
- * NULL DACL means "everyone". Also UTF-16 -> UTF-8 and LocalFree. */
+ * NULL DACL means "everyone". ConvertStringSidToSid makes binary SIDs (a boundary's). Also
+ * UTF-16 -> UTF-8 and LocalFree. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -108,6 +109,86 @@ KOBJNS_WIN32_API BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptor
     return FALSE;
   }
   BOOL ok = convert(utf8, revision, out, size);
+  free(utf8);
+  return ok;
+}
+
+/* --- SIDs from their string form (what AddSIDToBoundaryDescriptor takes) --------------------- */
+
+/* The SDDL aliases of the SIDs kobjns knows, and the string form of each. */
+static const struct {
+  char alias[3];
+  const char *sid;
+} sid_aliases[] = {{"WD", "S-1-1-0"},  {"AU", "S-1-5-11"},     {"IU", "S-1-5-4"},
+                   {"SY", "S-1-5-18"}, {"BA", "S-1-5-32-544"}, {"OW", "S-1-3-4"}};
+
+/* One decimal field of at most `max`, or the 48-bit authority in hex ("0x" and 12 digits): the
+ * end of it in *end, or NULL. */
+static const char *sid_field(const char *s, unsigned long long max, bool hex_ok,
+                             unsigned long long *v) {
+  *v = 0;
+  if (hex_ok && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    int n = 0;
+    for (s += 2; n < 12 &&
+                 ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'F') || (*s >= 'a' && *s <= 'f'));
+         s++, n++)
+      *v = *v << 4 | (unsigned)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+    return n == 12 ? s : NULL;
+  }
+  const char *start = s;
+  for (; *s >= '0' && *s <= '9' && s - start < 20; s++) {
+    *v = *v * 10 + (unsigned)(*s - '0');
+    if (*v > max) return NULL;
+  }
+  return s > start ? s : NULL;
+}
+
+/* `text` ("S-1-<authority>-<sub>...", up to 15 subauthorities, or an alias above) as a binary
+ * SID for LocalFree: TRUE, or FALSE with the last error (ERROR_INVALID_SID, 87, 8). */
+static BOOL string_to_sid(const char *text, PSID *out) {
+  if (!text || !out) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  *out = NULL;
+  for (size_t i = 0; i < sizeof sid_aliases / sizeof sid_aliases[0]; i++)
+    if (!strcmp(text, sid_aliases[i].alias)) text = sid_aliases[i].sid;
+  unsigned long long authority, sub[SID_MAX_SUB_AUTHORITIES];
+  const char *p = strncmp(text, "S-1-", 4) && strncmp(text, "s-1-", 4) ? NULL : text + 4;
+  if (p) p = sid_field(p, 0xFFFFFFFFull, true, &authority);
+  BYTE count = 0;
+  while (p && *p == '-' && count < SID_MAX_SUB_AUTHORITIES)
+    p = sid_field(p + 1, 0xFFFFFFFFull, false, &sub[count++]);
+  if (!p || *p) {
+    SetLastError(ERROR_INVALID_SID);
+    return FALSE;
+  }
+  SID *sid = calloc(1, sizeof(SID) + count * sizeof(DWORD));
+  if (!sid || !remember(sid)) {
+    free(sid);
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return FALSE;
+  }
+  sid->Revision = SID_REVISION;
+  sid->SubAuthorityCount = count;
+  for (int i = 0; i < 6; i++) sid->IdentifierAuthority.Value[i] = (BYTE)(authority >> (40 - 8 * i));
+  for (BYTE i = 0; i < count; i++) sid->SubAuthority[i] = (DWORD)sub[i];
+  *out = sid;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI ConvertStringSidToSidA(LPCSTR text, PSID *out) {
+  return string_to_sid(text, out);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI ConvertStringSidToSidW(LPCWSTR text, PSID *out) {
+  char *utf8 = NULL;
+  int rc = text ? kobjns__facade_utf8(text, &utf8) : 0;
+  if (rc) {
+    SetLastError((DWORD)rc);
+    return FALSE;
+  }
+  BOOL ok = string_to_sid(utf8, out);
   free(utf8);
   return ok;
 }
