@@ -200,13 +200,10 @@ static kobjns__ns_record *record_make(const kobjns_ctx *ctx, const kobjns__names
 
 /* Whether the record `r` (`len` bytes read) is one of ours for the identity `a`, of the directory
  * whose id is `id`; its descriptor to `sd`. */
-static bool record_matches(const kobjns__ns_record *r, size_t len, const kobjns__namespace_args *a,
-                           const char *id, kobjns__sd *sd) {
+/* Whether the record `r` (believed: record_read) is the identity `a`'s. */
+static bool record_matches(const kobjns__ns_record *r, const kobjns__namespace_args *a) {
   size_t name_len = strlen(a->boundary->name), alias_len = strlen(a->alias);
-  if (len < sizeof *r || r->magic != KOBJNS__NS_MAGIC || r->version != KOBJNS__FORMAT_VERSION ||
-      r->name_len != name_len || r->alias_len != alias_len ||
-      len != sizeof *r + name_len + alias_len || r->sid_count != a->boundary->count ||
-      !memchr(r->id, '\0', sizeof r->id) || strcmp(r->id, id) || !kobjns__sd_load(&r->sd, sd))
+  if (r->name_len != name_len || r->alias_len != alias_len || r->sid_count != a->boundary->count)
     return false;
   for (size_t i = 0; i < a->boundary->count; i++)
     if (r->sids[i].trustee != a->boundary->sids[i].trustee ||
@@ -215,6 +212,47 @@ static bool record_matches(const kobjns__ns_record *r, size_t len, const kobjns_
   const char *text = (const char *)(r + 1);
   return !memcmp(text, a->boundary->name, name_len) &&
          !memcmp(text + name_len, a->alias, alias_len);
+}
+
+/* Open and read the record of the namespace directory `dir` (`dir_st` its stat, `id` its id),
+ * believed as every reader believes one: a regular file of the directory's owner, read-only to
+ * others, one name, well formed, naming that very directory. 0 with *fd (open, unlocked), *rec
+ * (malloc'd) and its descriptor in *sd; 5 (the kernel keeps us out), 2 (none), 1392 (not to be
+ * believed: *fd is still open, for inspection's lock-table look), 8, 4. */
+static int record_read(int shm, const char *dir, const char *id, const struct stat *dir_st, int *fd,
+                       struct stat *st, kobjns__ns_record **rec, kobjns__sd *sd) {
+  *fd = -1;
+  *rec = NULL;
+  char record[KOBJNS__NATIVE_MAX + 1];
+  snprintf(record, sizeof record, "%s/%s", dir, KOBJNS__NS_RECORD);
+  int r = openat(shm, record, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (r < 0) {
+    int err = errno;
+    if (err == EACCES || err == EPERM) return KOBJNS_ACCESS_DENIED;
+    if (err == EMFILE || err == ENFILE || err == ENOMEM) return kobjns__status_from_errno(err);
+    return err == ENOENT ? KOBJNS_FILE_NOT_FOUND : KOBJNS_FILE_CORRUPT;
+  }
+  if (fstat(r, st) < 0 || !S_ISREG(st->st_mode)) {
+    close(r);
+    return KOBJNS_FILE_CORRUPT;
+  }
+  *fd = r;
+  kobjns__ns_record *buf = malloc(RECORD_MAX + 1);
+  if (!buf) return KOBJNS_NOT_ENOUGH_MEMORY;
+  ssize_t got = st->st_size <= (off_t)RECORD_MAX ? pread(r, buf, RECORD_MAX + 1, 0) : -1;
+  bool ok = got >= (ssize_t)sizeof *buf && st->st_uid == dir_st->st_uid && st->st_nlink == 1 &&
+            !(st->st_mode & 022) && buf->magic == KOBJNS__NS_MAGIC &&
+            buf->version == KOBJNS__FORMAT_VERSION && buf->sid_count <= KOBJNS__NS_SIDS &&
+            buf->name_len <= 768 && buf->alias_len <= 768 &&
+            (size_t)got == sizeof *buf + buf->name_len + buf->alias_len &&
+            memchr(buf->id, '\0', sizeof buf->id) && !strcmp(buf->id, id) &&
+            kobjns__sd_load(&buf->sd, sd);
+  if (!ok) {
+    free(buf);
+    return KOBJNS_FILE_CORRUPT;
+  }
+  *rec = buf;
+  return 0;
 }
 
 static uint32_t record_state(int fd) {
@@ -283,24 +321,19 @@ static int examine(int shm, const char *name, const char *id, const kobjns__name
   kobjns__token creator;
   owner_token(st.st_uid, &creator);
   if (!inside(a->boundary, &creator)) return UNTRUSTED; /* planted by someone outside it */
-  char record[KOBJNS__NATIVE_MAX + 1];
-  snprintf(record, sizeof record, "%s/%s", name, KOBJNS__NS_RECORD);
-  int r = openat(shm, record, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-  if (r < 0) return errno == EACCES ? KOBJNS_ACCESS_DENIED : -1;
+  int r;
   struct stat rs;
-  char *buf = malloc(RECORD_MAX + 1);
-  ssize_t got = -1;
-  if (buf && fstat(r, &rs) == 0 && S_ISREG(rs.st_mode) && rs.st_uid == st.st_uid &&
-      rs.st_nlink == 1 && !(rs.st_mode & 022) && rs.st_size <= (off_t)RECORD_MAX)
-    got = pread(r, buf, RECORD_MAX + 1, 0);
-  bool ours = got > 0 && record_matches((const kobjns__ns_record *)buf, (size_t)got, a, id, sd) &&
+  kobjns__ns_record *rec;
+  int rc = record_read(shm, name, id, &st, &r, &rs, &rec, sd);
+  if (rc == KOBJNS_ACCESS_DENIED) return rc;
+  bool ours = !rc && record_matches(rec, a) &&
               /* nobody may have more of the directory than its descriptor gives */
               !((st.st_mode & 07777) & ~dir_mode(sd, (uint32_t)st.st_uid));
-  if (ours) *state = ((const kobjns__ns_record *)buf)->state;
-  free(buf);
+  if (ours) *state = rec->state;
+  free(rec);
   if (!ours) {
-    close(r);
-    return UNTRUSTED; /* not a record of `a`, or a mode that gives more than its descriptor */
+    if (r >= 0) close(r);
+    return rc && rc != KOBJNS_FILE_CORRUPT ? -1 : UNTRUSTED; /* gone; not `a`'s or believable */
   }
   if (flock_nb(r, LOCK_EX) == 0) { /* no holder: dead (its holders closed, or died) */
     if (st.st_uid == geteuid() || geteuid() == 0) remove_dead(shm, name, r);
@@ -627,38 +660,13 @@ static void record_words(const kobjns__ns_record *r, const kobjns__sd *sd, uid_t
 
 int kobjns__namespace_look_at(int shm, const char *dir, const char *id, const struct stat *dir_st,
                               int *fd, struct stat *st, kobjns__sd *sd, char *words, size_t size) {
-  *fd = -1;
   if (size) words[0] = '\0';
-  char record[KOBJNS__NATIVE_MAX + 1];
-  snprintf(record, sizeof record, "%s/%s", dir, KOBJNS__NS_RECORD);
-  int r = openat(shm, record, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-  if (r < 0) {
-    int err = errno;
-    if (err == EACCES || err == EPERM) return KOBJNS_ACCESS_DENIED;
-    if (err == EMFILE || err == ENFILE || err == ENOMEM) return kobjns__status_from_errno(err);
-    return err == ENOENT ? KOBJNS_FILE_NOT_FOUND : KOBJNS_FILE_CORRUPT;
-  }
-  if (fstat(r, st) < 0 || !S_ISREG(st->st_mode)) {
-    close(r);
-    return KOBJNS_FILE_CORRUPT;
-  }
-  *fd = r;
-  char *buf = malloc(RECORD_MAX + 1);
-  if (!buf) return KOBJNS_NOT_ENOUGH_MEMORY;
-  ssize_t got = st->st_size <= (off_t)RECORD_MAX ? pread(r, buf, RECORD_MAX + 1, 0) : -1;
-  const kobjns__ns_record *rec = (const kobjns__ns_record *)buf;
-  /* Believed as an opener believes it (examine): its directory owner's, read-only to others,
-   * one name, well formed, naming that very directory. */
-  bool ok = got >= (ssize_t)sizeof *rec && st->st_uid == dir_st->st_uid && st->st_nlink == 1 &&
-            !(st->st_mode & 022) && rec->magic == KOBJNS__NS_MAGIC &&
-            rec->version == KOBJNS__FORMAT_VERSION && rec->sid_count <= KOBJNS__NS_SIDS &&
-            rec->name_len <= 768 && rec->alias_len <= 768 &&
-            (size_t)got == sizeof *rec + rec->name_len + rec->alias_len &&
-            memchr(rec->id, '\0', sizeof rec->id) && !strcmp(rec->id, id) &&
-            kobjns__sd_load(&rec->sd, sd);
-  if (ok) record_words(rec, sd, dir_st->st_uid, dir_st->st_mode & 07777, words, size);
-  free(buf);
-  return ok ? 0 : KOBJNS_FILE_CORRUPT;
+  kobjns__ns_record *rec;
+  int rc = record_read(shm, dir, id, dir_st, fd, st, &rec, sd);
+  if (rc) return rc;
+  record_words(rec, sd, dir_st->st_uid, dir_st->st_mode & 07777, words, size);
+  free(rec);
+  return 0;
 }
 
 int kobjns__namespace_sweep_record(int shm, const char *dir, int fd) {
