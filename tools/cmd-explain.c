@@ -139,6 +139,17 @@ static const char *leaf_of(const char *path) {
 }
 
 /* Sections elsewhere with the same leaf: the usual "it is in the other namespace" mistake. */
+/* A --json answer's tail: the steps, whether it opened, the status and its name. */
+static void json_steps_and_answer(const report *r, bool opened, int answer) {
+  fputs(",\"steps\":[", stdout);
+  for (size_t i = 0; i < r->count; i++) {
+    fputs(i ? "," : "", stdout);
+    cli_json_string(stdout, r->steps[i]);
+  }
+  printf("],\"opened\":%s,\"status\":%d,\"status_name\":", opened ? "true" : "false", answer);
+  cli_json_string(stdout, kobjns_status_name(answer));
+}
+
 typedef struct elsewhere {
   const char *leaf, *here;
   uint32_t my_session;
@@ -635,13 +646,7 @@ static int explain_namespace(const namespace_request *n, uint32_t session, uint3
       fputs("null", stdout);
     else
       printf("%u", (unsigned)uid);
-    fputs(",\"steps\":[", stdout);
-    for (size_t i = 0; i < r.count; i++) {
-      fputs(i ? "," : "", stdout);
-      cli_json_string(stdout, r.steps[i]);
-    }
-    printf("],\"opened\":%s,\"status\":%d,\"status_name\":", opened ? "true" : "false", answer);
-    cli_json_string(stdout, kobjns_status_name(answer));
+    json_steps_and_answer(&r, opened, answer);
     printf(",\"reason\":\"%s\"}\n", reason_word(why));
   } else {
     printf("answer: %s (%d): %s\n", kobjns_status_name(answer), answer, kobjns_strerror(answer));
@@ -820,13 +825,7 @@ int cli_cmd_explain(const cli_command *self, int argc, char **argv) {
       cli_object_json(stdout, &f.o);
     else
       fputs("null", stdout);
-    fputs(",\"steps\":[", stdout);
-    for (size_t i = 0; i < r.count; i++) {
-      fputs(i ? "," : "", stdout);
-      cli_json_string(stdout, r.steps[i]);
-    }
-    printf("],\"opened\":%s,\"status\":%d,\"status_name\":", opened ? "true" : "false", answer);
-    cli_json_string(stdout, kobjns_status_name(answer));
+    json_steps_and_answer(&r, opened, answer);
     fputs("}\n", stdout);
   } else {
     printf("answer: %s (%d): %s\n", kobjns_status_name(answer), answer, kobjns_strerror(answer));
