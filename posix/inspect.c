@@ -425,10 +425,13 @@ typedef struct ns_look {
 } ns_look;
 
 /* Look at the namespace directory `name` (its id `id`, its stat `st`): 0 with *l (l->fd to
- * close), or 4 or 8. */
-static int look_at(const char *name, const char *id, const struct stat *st, ns_look *l) {
+ * close), or 4 or 8. With `words`, what the record says too, for a description; without, no
+ * account database is asked (the background sweep runs inside other calls: no NSS lookups). */
+static int look_at(const char *name, const char *id, const struct stat *st, bool words,
+                   ns_look *l) {
+  l->words[0] = '\0';
   l->status = kobjns__namespace_look_at(kobjns__shm_dir(), name, id, st, &l->fd, &l->st, &l->sd,
-                                        l->words, sizeof l->words);
+                                        words ? l->words : NULL, sizeof l->words);
   if (l->status == 0 || l->status == KOBJNS_FILE_NOT_FOUND || l->status == KOBJNS_ACCESS_DENIED ||
       l->status == KOBJNS_FILE_CORRUPT)
     return 0;
@@ -583,7 +586,7 @@ static int list_one(describer *ds, const char *name, const char *rest, void *sta
   const char *id = namespace_dir(name, rest, &st);
   if (id) { /* the namespace, then the objects in it */
     ns_look l;
-    int rc = look_at(name, id, &st, &l);
+    int rc = look_at(name, id, &st, true, &l);
     if (rc) return rc;
     rc = describe_namespace(ds, name, id, &st, &l, false, cb->fn, cb->arg);
     if (l.fd >= 0) close(l.fd);
@@ -720,7 +723,7 @@ static int sweep_namespace(describer *ds, const char *name, const char *id, cons
   if (rc) return rc;
   size_t remaining = entries - (*cb->removed - before);
   ns_look l;
-  if ((rc = look_at(name, id, st, &l))) return rc;
+  if ((rc = look_at(name, id, st, cb->fn != NULL, &l))) return rc;
   bool gone = false;
   if (l.status == KOBJNS_ACCESS_DENIED) {
     /* not ours to judge: the kernel keeps us out */

@@ -149,7 +149,7 @@ static void owner_token(uid_t owner, kobjns__token *t) {
  * in an interactive session alike: the kernel cannot tell sessions apart. */
 static unsigned directory_bits(const kobjns__sd *sd, uint32_t owner, kobjns__token t,
                                bool read_only) {
-  (void)read_only;
+  (void)read_only; /* kobjns__mode_for's callbacks take it: a directory has no read-only form */
   unsigned bits = 7;
   for (uint32_t session = 0; session < 2; session++) {
     t.session = session;
@@ -660,11 +660,11 @@ static void record_words(const kobjns__ns_record *r, const kobjns__sd *sd, uid_t
 
 int kobjns__namespace_look_at(int shm, const char *dir, const char *id, const struct stat *dir_st,
                               int *fd, struct stat *st, kobjns__sd *sd, char *words, size_t size) {
-  if (size) words[0] = '\0';
+  if (words && size) words[0] = '\0';
   kobjns__ns_record *rec;
   int rc = record_read(shm, dir, id, dir_st, fd, st, &rec, sd);
   if (rc) return rc;
-  record_words(rec, sd, dir_st->st_uid, dir_st->st_mode & 07777, words, size);
+  if (words) record_words(rec, sd, dir_st->st_uid, dir_st->st_mode & 07777, words, size);
   free(rec);
   return 0;
 }

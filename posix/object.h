@@ -336,8 +336,9 @@ void kobjns__namespace_left(const char *native);
  * caller closes it) with its stat in *st; when it is a record kobjns made for that directory, 0
  * with its descriptor in *sd and `words` (NUL-terminated, cut at `size`) what it says: its state,
  * alias and boundary, 'ready; alias "a"; boundary "b" {S-1-22-1-0, BA}', and "; untrusted: ..."
- * when openers pass it over. Else 2 (no record: its last handle is gone), 5 (the kernel keeps
- * the caller out of the directory), 1392 (*fd may be open: not such a record), 4, 8. */
+ * when openers pass it over (`words` NULL: not made, and the account database, which that asks
+ * for the owner's groups, is not asked). Else 2 (no record: its last handle is gone), 5 (the kernel
+ * keeps the caller out of the directory), 1392 (*fd may be open: not such a record), 4, 8. */
 int kobjns__namespace_look_at(int shm, const char *dir, const char *id, const struct stat *dir_st,
                               int *fd, struct stat *st, kobjns__sd *sd, char *words, size_t size);
 /* The sweep: remove the record `fd` (open) of the namespace directory `dir`, and the directory

@@ -3,6 +3,10 @@
  * the end of each phase:
  *  - heap bytes in use (mallinfo2: exact, not pages), open file descriptors, memory mappings,
  *    and resident memory (VmRSS);
+ *  - with glibc's per-thread cache of freed blocks turned off (the program runs itself again with
+ *    GLIBC_TUNABLES=glibc.malloc.tcache_count=0): mallinfo2 counts a cached block as in use, so
+ *    which blocks happen to sit in the cache (the sizes of the last few freed: a record of another
+ *    program's object the sweep read, say) would move the count with no leak;
  *  - for the load/unload phases, that the library is really gone from /proc/self/maps after
  *    each dlclose (an unload that never happens would hide a leak).
  * A C library without mallinfo2 (musl) has no count of the heap, and its malloc maps and unmaps
@@ -12,10 +16,15 @@
  * never unloads) leaves unloading unjudged. The output says which.
  * Phases:
  *  loop     create + map + touch + unmap + close of one name, an open of a held name, and a
- *           context made, moved to a session and freed, N times;
+ *           context made, moved to a session and freed, N times; after the warm-up another
+ *           process makes a private namespace in the tree and holds it, so the sweep that
+ *           creates and opens run in the background meets one (it once asked the account
+ *           database about its owner there, which allocates for good);
  *  dlopen   dlopen(libkobjns) + the same cycle + kobjns_cleanup + dlclose, N times;
  *  facade   dlopen(libkobjns-winapi) + CreateFileMappingA / MapViewOfFile / UnmapViewOfFile /
  *           CloseHandle + dlclose, N times (when the facade was built).
+ * The program uses a tree of names of its own (KOBJNS_ROOT=flat<pid> unless set): what other
+ * programs leave in /dev/shm meanwhile does not change what it measures.
  * Exit status 0 when the heap, descriptors and mappings end where the warm-up left them and
  * resident memory grew by at most --rss-slack KiB. Under valgrind or a sanitizer (malloc replaced)
  * only descriptors and unloading are judged here; the tool judges the heap. Under an emulator
@@ -30,12 +39,14 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kobjns.h"
@@ -280,6 +291,72 @@ static void print(const report *r) {
       emulator ? ": it is the emulator's own, its translated code included)" : "");
 }
 
+/* The neighbour: a process that, told to, makes a private namespace in the tree (the library
+ * `lib`'s functions) and holds it until its input ends. */
+typedef struct neighbour {
+  pid_t pid;
+  int to, from; /* its input and output */
+} neighbour;
+
+static void neighbour_main(void *lib, int in, int out) {
+  int (*boundary_create)(const char *, kobjns_boundary **);
+  int (*add_sid)(kobjns_boundary *, const char *);
+  void (*boundary_free)(kobjns_boundary *);
+  int (*ns_create)(const kobjns_ctx *, const kobjns_boundary *, const char *, const char *,
+                   kobjns_namespace **);
+  int (*ns_close)(kobjns_namespace *, unsigned);
+  char go, sid[32];
+  if (!(*(void **)&boundary_create = dlsym(lib, "kobjns_boundary_create")) ||
+      !(*(void **)&add_sid = dlsym(lib, "kobjns_boundary_add_sid")) ||
+      !(*(void **)&boundary_free = dlsym(lib, "kobjns_boundary_free")) ||
+      !(*(void **)&ns_create = dlsym(lib, "kobjns_namespace_create")) ||
+      !(*(void **)&ns_close = dlsym(lib, "kobjns_namespace_close")) || read(in, &go, 1) != 1)
+    _exit(1);
+  snprintf(sid, sizeof sid, "S-1-22-1-%lu", (unsigned long)geteuid());
+  kobjns_boundary *b = NULL;
+  kobjns_namespace *ns = NULL;
+  int rc = boundary_create("kobjns-flat", &b);
+  if (!rc) rc = add_sid(b, sid);
+  if (!rc) rc = ns_create(NULL, b, "flat", NULL, &ns);
+  boundary_free(b);
+  char reply = rc ? 'n' : 'y';
+  if (write(out, &reply, 1) != 1 || rc) _exit(1);
+  while (read(in, &go, 1) > 0) continue;
+  _exit(ns_close(ns, 0) ? 1 : 0);
+}
+
+static bool neighbour_start(void *lib, neighbour *n) {
+  int to[2], from[2];
+  if (pipe(to)) return false;
+  if (pipe(from)) {
+    close(to[0]), close(to[1]);
+    return false;
+  }
+  fflush(NULL);
+  n->pid = fork();
+  if (n->pid == 0) {
+    close(to[1]), close(from[0]);
+    neighbour_main(lib, to[0], from[1]);
+  }
+  close(to[0]), close(from[1]);
+  n->to = to[1], n->from = from[0];
+  if (n->pid < 0) close(n->to), close(n->from);
+  return n->pid > 0;
+}
+
+/* Tell it to make its namespace: whether it did. */
+static bool neighbour_go(neighbour *n) {
+  char c = 'g';
+  return write(n->to, &c, 1) == 1 && read(n->from, &c, 1) == 1 && c == 'y';
+}
+
+/* Its namespace closed and the process gone: whether all went well. */
+static bool neighbour_stop(neighbour *n) {
+  close(n->to), close(n->from);
+  int status;
+  return waitpid(n->pid, &status, 0) == n->pid && WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
 static report run_loop(const char *path, unsigned long loops) {
   report r = {"loop", loops, {0}, {0}, true};
   void *lib;
@@ -288,11 +365,18 @@ static report run_loop(const char *path, unsigned long loops) {
   kobjns_section *held = NULL;
   int rc = a.create(NULL, held_name, SIZE, KOBJNS_MAP_WRITE, NULL, &held);
   CHECK(rc == 0, "create held: %d\n", rc);
+  neighbour n;
+  bool started = neighbour_start(lib, &n);
+  CHECK(started, "cannot start the process that holds a private namespace\n");
   for (unsigned long i = 0; i < loops + WARMUP; i++) {
-    if (i == WARMUP) r.warm = measure();
+    if (i == WARMUP) {
+      r.warm = measure();
+      CHECK(!started || neighbour_go(&n), "no private namespace made by the other process\n");
+    }
     cycle(&a, held);
   }
   r.end = measure();
+  CHECK(!started || neighbour_stop(&n), "the process that held a private namespace failed\n");
   a.close(held);
   dlclose(lib);
   return r;
@@ -325,7 +409,31 @@ static report run_loads(const char *phase, const char *path, unsigned long loads
   return r;
 }
 
+/* Runs this program again without glibc's per-thread cache (see the top), once: returns only when
+ * that cannot be done, or has been. */
+static void without_malloc_cache(char **argv) {
+#ifdef KOBJNS_HAVE_MALLINFO2
+  static const char tunable[] = "glibc.malloc.tcache_count=0";
+  const char *had = getenv("GLIBC_TUNABLES");
+  if (had && strstr(had, tunable)) return;
+  char value[1024];
+  if (snprintf(value, sizeof value, "%s%s%s", had ? had : "", had ? ":" : "", tunable) >=
+      (int)sizeof value)
+    return;
+  setenv("GLIBC_TUNABLES", value, 1);
+  /* argv[0] when it is a path: under qemu-user /proc/self/exe would be the emulator */
+  execv(strchr(argv[0], '/') ? argv[0] : "/proc/self/exe", argv);
+  fprintf(stderr,
+          "kobjns-flat: cannot run again without malloc's cache (%s): heap counts may "
+          "include cached blocks\n",
+          strerror(errno));
+#else
+  (void)argv;
+#endif
+}
+
 int main(int argc, char **argv) {
+  without_malloc_cache(argv);
   const char *lib = NULL, *winapi_lib = NULL, *probe_lib = NULL;
   unsigned long loops = 100000, loads = 1000;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -351,6 +459,9 @@ int main(int argc, char **argv) {
             argv[0]);
     return 2;
   }
+  char root[32];
+  snprintf(root, sizeof root, "flat%ld", (long)getpid());
+  setenv("KOBJNS_ROOT", root, 0);
   emulator = getenv("KOBJNS_TEST_EMULATED");
   if (emulator && !*emulator) emulator = NULL;
   snprintf(name, sizeof name, "Local\\kobjns-flat.%ld", (long)getpid());
