@@ -5,7 +5,8 @@
  * decimal up to 4294967295 (without one, session 0). A leaf holding '\' is not a resolved leaf
  * (src/name.c never makes one): such inputs are skipped.
  *
- * The encoder promises "kobjns.<root>.<ns>.<leaf escaped>", <ns> "g" for session 0 and "s<N>"
+ * The encoder promises "kobjns.<root>.<ns>.<leaf escaped>" ("kobjnsa." on the generic platform,
+ * whose names are apart from their bytes: kobjns__layout_prefix), <ns> "g" for session 0 and "s<N>"
  * otherwise, '/', '%', '#', control bytes and DEL escaped as %XX (upper-case hex), every other
  * byte kept; and, only when that does not fit NAME_MAX (255), "kobjns.<root>.<ns>.#<sha256 of
  * the canonical path, lower-case hex>". Checked for each name:
@@ -62,9 +63,11 @@ typedef struct decoded {
 static bool decode(const char *s, decoded *d, const char **why) {
   memset(d, 0, sizeof *d);
   size_t rlen = strlen(root);
-  if (strncmp(s, "kobjns.", 7) || strncmp(s + 7, root, rlen) || s[7 + rlen] != '.')
+  const char *layout; /* "kobjns.", or "kobjnsa." where names are apart from their bytes */
+  size_t llen = kobjns__layout_prefix(&layout);
+  if (strncmp(s, layout, llen) || strncmp(s + llen, root, rlen) || s[llen + rlen] != '.')
     return *why = "prefix", false;
-  const char *p = s + 8 + rlen;
+  const char *p = s + llen + rlen + 1;
   if (p[0] == 'g' && p[1] == '.') {
     d->session = 0;
     p += 2;

@@ -39,7 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A namespace's directory name, "kobjns.<root>.ns.<id>" (7 + 32 + 4 + 47 bytes), and its NUL. */
+/* A namespace's directory name, "kobjns.<root>.ns.<id>" (8 + 32 + 4 + 47 bytes with the longer
+ * layout prefix), and its NUL. */
 #define DIR_MAX 96
 
 /* How often a creator that met another creator tries again (then 170). */
@@ -62,7 +63,9 @@ int kobjns__os_boundary_integrity_supported(void) { return KOBJNS_NOT_SUPPORTED;
 size_t kobjns__namespace_dir(const kobjns__tree *t, const char *ns, char *out) {
   /* By hand, not snprintf: every open and close of an object in a namespace makes it. */
   size_t len = 0, ns_len = strnlen(ns, KOBJNS__NS_ID_MAX);
-  memcpy(out, "kobjns.", 7), len += 7;
+  const char *prefix;
+  len = kobjns__layout_prefix(&prefix);
+  memcpy(out, prefix, len);
   memcpy(out + len, t->root, t->len), len += t->len;
   memcpy(out + len, ".ns.", 4), len += 4;
   memcpy(out + len, ns, ns_len), len += ns_len;
@@ -353,7 +356,9 @@ static int look(int shm, const kobjns__tree *t, const kobjns__namespace_args *a,
   memset(f, 0, sizeof *f);
   f->fd = -1;
   char prefix[96];
-  int plen = snprintf(prefix, sizeof prefix, "kobjns.%s.ns.%s.", t->root, hash);
+  const char *layout;
+  size_t layout_len = kobjns__layout_prefix(&layout);
+  int plen = snprintf(prefix, sizeof prefix, "%s%s.ns.%s.", layout, t->root, hash);
   int d = openat(shm, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *dir = d < 0 ? NULL : fdopendir(d);
   if (!dir) {
@@ -364,7 +369,7 @@ static int look(int shm, const kobjns__tree *t, const kobjns__namespace_args *a,
   struct dirent *e;
   while ((e = readdir(dir))) {
     if (strncmp(e->d_name, prefix, (size_t)plen)) continue;
-    const char *id = e->d_name + strlen("kobjns.") + t->len + strlen(".ns.");
+    const char *id = e->d_name + layout_len + t->len + strlen(".ns.");
     if (strlen(id) >= KOBJNS__NS_ID_SIZE || (skip && !strcmp(id, skip))) continue;
     int fd;
     kobjns__sd sd;
@@ -415,7 +420,9 @@ static int build(int shm, const kobjns_ctx *ctx, const kobjns__namespace_args *a
                  const kobjns__sd *sd, const char *id, const char *instance, const char *dir,
                  int *fd) {
   char tmp[DIR_MAX], record[KOBJNS__NATIVE_MAX + 1];
-  snprintf(tmp, sizeof tmp, "kobjns.%.32s.nsnew.%.16s", ctx->os.tree.root, instance);
+  const char *prefix;
+  kobjns__layout_prefix(&prefix);
+  snprintf(tmp, sizeof tmp, "%s%.32s.nsnew.%.16s", prefix, ctx->os.tree.root, instance);
   snprintf(record, sizeof record, "%s/%s", tmp, KOBJNS__NS_RECORD);
   if (mkdirat(shm, tmp, 0700) < 0) return kobjns__status_from_errno(errno);
   size_t len;

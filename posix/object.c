@@ -370,6 +370,17 @@ static size_t append(char *out, size_t at, const char *s, size_t len) {
   return at + len;
 }
 
+/* The first part of every name a tree's files get in the object directory: the layout's own,
+ * "kobjns." where an object is one file (linux), "kobjnsa." where a name is apart from its bytes
+ * (generic). A process of each layout on one machine (a linux and a generic build of one tree)
+ * then never takes the other's files for its own: a name file read as an object is corrupt, and
+ * removed as a stale object it would leave its bytes where nothing finds them. */
+size_t kobjns__layout_prefix(const char **prefix) {
+  bool names_apart = kobjns__plat_objects_apart(); /* a constant of the platform */
+  *prefix = names_apart ? "kobjnsa." : "kobjns.";
+  return names_apart ? 8 : 7;
+}
+
 /* Names are made on every open: built by hand, not by snprintf (a measurable share of an open). */
 static void native_for(const kobjns__tree *t, const char *ns, size_t ns_len, const kobjns__name *n,
                        char out[KOBJNS__NATIVE_MAX + 1]) {
@@ -379,7 +390,9 @@ static void native_for(const kobjns__tree *t, const char *ns, size_t ns_len, con
     out[len++] = '/';
   }
   size_t start = len, limit = start + KOBJNS__NATIVE_COMPONENT_MAX;
-  len = append(out, len, "kobjns.", 7); /* the prefix always fits: a root is short */
+  const char *prefix;
+  size_t prefix_len = kobjns__layout_prefix(&prefix);
+  len = append(out, len, prefix, prefix_len); /* the prefix always fits: a root is short */
   len = append(out, len, t->root, t->len);
   out[len++] = '.';
   len = append(out, len, ns, ns_len);
@@ -454,7 +467,9 @@ void kobjns__native_name(const kobjns__tree *t, const kobjns__name *n,
 
 void kobjns__native_session_name(const kobjns__tree *t, uint32_t session,
                                  char out[KOBJNS__NATIVE_MAX + 1]) {
-  snprintf(out, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.session.%u", t->root, (unsigned)session);
+  const char *prefix;
+  kobjns__layout_prefix(&prefix);
+  snprintf(out, KOBJNS__NATIVE_MAX + 1, "%s%s.session.%u", prefix, t->root, (unsigned)session);
 }
 
 static int lock(int fd, int op) {
@@ -558,7 +573,9 @@ static guard *guards;
 
 /* The bytes the guard `tmp` ("kobjns.<root>.tmp.<pid>.<bits>") guards: of the guard's tree. */
 static void guarded_bytes(const char *tmp, char out[KOBJNS__DATA_NAME_MAX]) {
-  const char *bits = strrchr(tmp, '.'), *root = tmp + 7, *end = strstr(root, ".tmp.");
+  const char *prefix;
+  const char *bits = strrchr(tmp, '.'), *root = tmp + kobjns__layout_prefix(&prefix),
+             *end = strstr(root, ".tmp.");
   snprintf(out, KOBJNS__DATA_NAME_MAX, "/kobjns-%08x-%.14s",
            (unsigned)tree_tag(root, end ? (size_t)(end - root) : 0), bits ? bits + 1 : "");
 }
@@ -596,8 +613,10 @@ static int new_guarded_bytes(const kobjns__tree *t, const char *native, int *fd,
                              char tmp[KOBJNS__NATIVE_MAX + 1]) {
   int err = EEXIST;
   size_t native_len = strlen(native);
+  const char *prefix;
+  kobjns__layout_prefix(&prefix);
   for (int attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
-    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%014llx", t->root, (long)getpid(),
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "%s%s.tmp.%ld.%014llx", prefix, t->root, (long)getpid(),
              (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
     int g, rc = create_held(tmp, &g);
     if (rc < 0 || rc == KOBJNS_ALREADY_EXISTS) continue; /* other bits */
@@ -780,10 +799,12 @@ static int object_new_file(const kobjns__tree *t, const char *native, int *fd,
   if (err != ENOTSUP) return kobjns__status_from_errno(err);
   /* No unnamed files here: a unique temporary name, removed by publish or discard. */
   static unsigned counter;
+  const char *prefix;
+  kobjns__layout_prefix(&prefix);
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "kobjns.%s.tmp.%ld.%u.%ld", t->root, (long)getpid(),
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "%s%s.tmp.%ld.%u.%ld", prefix, t->root, (long)getpid(),
              __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED), (long)now.tv_nsec);
     *fd = openat(shm_dir_fd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (*fd >= 0) return 0;
@@ -935,7 +956,9 @@ bool kobjns__section_header_valid(const kobjns__header *h, const struct stat *st
 }
 
 size_t kobjns__tree_prefix(const kobjns__tree *t, char out[KOBJNS__TREE_PREFIX_MAX]) {
-  return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "kobjns.%s.", t->root);
+  const char *prefix;
+  kobjns__layout_prefix(&prefix);
+  return (size_t)snprintf(out, KOBJNS__TREE_PREFIX_MAX, "%s%s.", prefix, t->root);
 }
 
 static int object_remove_stale(int fd, const char *native) {

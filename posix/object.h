@@ -104,7 +104,11 @@ int kobjns__shm_dir_hold(void);
 void kobjns__shm_dir_drop(void);
 /* The descriptor itself, for a caller that holds it. */
 int kobjns__shm_dir(void);
-/* "kobjns.<root>.": every native name of the tree `t` starts with it. */
+/* The layout's first part of every native name, "kobjns." or "kobjnsa." (objects apart from
+ * their names): its length, and *prefix. */
+size_t kobjns__layout_prefix(const char **prefix);
+/* "kobjns.<root>." (the layout's prefix, the root, a dot): every native name of the tree `t`
+ * starts with it. */
 #define KOBJNS__TREE_PREFIX_MAX 48
 size_t kobjns__tree_prefix(const kobjns__tree *t, char out[KOBJNS__TREE_PREFIX_MAX]);
 /* Whether the creator of the temporary file "kobjns.<root>.tmp.<rest>" has died. */

@@ -83,9 +83,18 @@ void kt_runner_setup(void) {
 }
 
 /* Objects of this run left in /dev/shm: each one is a leak (or a stale object) to report. */
+void kt_tree_prefix(const char *tree_root, char *out, size_t size) {
+#ifdef KT_PLATFORM_GENERIC /* names apart from their bytes: a layout of its own (posix/object.c)   \
+                            */
+  snprintf(out, size, "kobjnsa.%s.", tree_root);
+#else
+  snprintf(out, size, "kobjns.%s.", tree_root);
+#endif
+}
+
 unsigned kt_leftovers(void) {
   char prefix[96], bytes[32];
-  snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  kt_tree_prefix(root, prefix, sizeof prefix);
   /* Where objects are apart from their names (the generic platform), their bytes are shm objects
    * "kobjns-<tree>-...", <tree> the FNV-1a hash of the root (posix/object.c), which Linux keeps in
    * /dev/shm too. */

@@ -87,6 +87,9 @@ const char *kt_unavailable(unsigned needs) {
   if ((needs & KT_NEEDS_OTHER_ABI) && !getenv("KOBJNS_TEST_OTHER_ABI"))
     return "needs a test binary of the other word size (KOBJNS_TEST_OTHER_ABI; tools/test's "
            "native and i386 legs set it, and its aarch64 leg in a run with the i386 build)";
+  if ((needs & KT_NEEDS_OTHER_LAYOUT) && !getenv("KOBJNS_TEST_OTHER_LAYOUT"))
+    return "needs a test binary of the other POSIX layout (KOBJNS_TEST_OTHER_LAYOUT: tools/test's "
+           "native and generic legs set it to each other's)";
   if ((needs & KT_NEEDS_ROOT) && !kt_is_root())
     return "runs processes as other uids, which needs root";
   if ((needs & KT_NEEDS_CREATE_GLOBAL) && !can_create_global())

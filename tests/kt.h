@@ -50,6 +50,9 @@ void kt_set_self(const char *argv0);
  * objects of this run still present at the end (kt_leftovers), each reported on stderr. */
 void kt_runner_setup(void);
 unsigned kt_leftovers(void);
+/* "kobjns.<root>.": how every name of the tree `root` in /dev/shm begins (POSIX; "kobjnsa." where
+ * names are apart from their bytes: the generic platform). */
+void kt_tree_prefix(const char *root, char *out, size_t size);
 /* Free the names and remove the copy of the test binary made for other users. */
 void kt_cleanup(void);
 
@@ -78,8 +81,10 @@ enum {
                                      namespaces (/proc): the linux platform's liveness */
   KT_NEEDS_PROCESS_FACTS = 16384, /* a started process's first thread id, the program's own
                                      directory (/proc/self/exe) */
-  KT_NEEDS_WAKE_SOCKETS = 32768   /* sleepers wake by sockets of the object directory (the
+  KT_NEEDS_WAKE_SOCKETS = 32768,  /* sleepers wake by sockets of the object directory (the
                                      generic platform) */
+  KT_NEEDS_OTHER_LAYOUT = 65536   /* a test binary of the other POSIX layout (linux: an object is
+                                     one file; generic: names apart): KOBJNS_TEST_OTHER_LAYOUT */
 };
 /* NULL when this process has everything `needs` names, else why not (printed with the skip). */
 const char *kt_unavailable(unsigned needs);
@@ -201,6 +206,8 @@ const char *kt_self(void);
 int kt_kid_main(int argc, char **argv);
 /* `--kid abi SECTION MUTEX EVENT SEMAPHORE`: the other word size's part (test_abi.c). */
 int kt_abi_kid(int argc, char **argv);
+/* The other layout's part of the platform suite's row of two layouts in one tree (POSIX). */
+int kt_layout_kid(int argc, char **argv);
 
 /* Suites. Each registers its tests; a suite whose `needs` the platform lacks exits 77. */
 typedef struct kt_suite {

@@ -270,11 +270,18 @@ typedef struct proc {
 
 static proc procs[MAX_PROCS];
 
+/* Files of the tree `prefix` ("<root>."), in the layout of either platform ("kobjns." where an
+ * object is one file, "kobjnsa." where its name is apart from its bytes). */
 static int run_files(const char *prefix) {
   DIR *d = opendir("/dev/shm");
   int n = 0;
   if (!d) return -1;
-  for (struct dirent *e; (e = readdir(d));) n += !strncmp(e->d_name, prefix, strlen(prefix));
+  for (struct dirent *e; (e = readdir(d));) {
+    const char *rest = !strncmp(e->d_name, "kobjnsa.", 8)  ? e->d_name + 8
+                       : !strncmp(e->d_name, "kobjns.", 7) ? e->d_name + 7
+                                                           : NULL;
+    n += rest && !strncmp(rest, prefix, strlen(prefix));
+  }
   closedir(d);
   return n;
 }
@@ -298,7 +305,7 @@ int main(int argc, char **argv) {
   /* A tree of names of its own: its files in /dev/shm are told apart by their prefix. */
   char root[32], prefix[64];
   snprintf(root, sizeof root, "soak%d", (int)getpid());
-  snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  snprintf(prefix, sizeof prefix, "%s.", root);
   setenv("KOBJNS_ROOT", root, 1);
   for (unsigned p = 0; p < nprocs; p++) {
     int out[2];

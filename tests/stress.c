@@ -351,13 +351,16 @@ static bool asleep_in_futex(pid_t pid, unsigned tid) {
   return asleep;
 }
 
+/* Files of the tree `root` left, in the layout of either platform ("kobjns.<root>." where an
+ * object is one file, "kobjnsa.<root>." where its name is apart from its bytes). */
 static unsigned leftovers(const char *root) {
-  char prefix[64];
+  char prefix[64], apart[64];
   snprintf(prefix, sizeof prefix, "kobjns.%s.", root);
+  snprintf(apart, sizeof apart, "kobjnsa.%s.", root);
   DIR *d = opendir("/dev/shm");
   unsigned n = 0;
   for (struct dirent *e; d && (e = readdir(d));)
-    if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+    if (!strncmp(e->d_name, prefix, strlen(prefix)) || !strncmp(e->d_name, apart, strlen(apart))) {
       fprintf(stderr, "left in /dev/shm: %s\n", e->d_name);
       unlinkat(dirfd(d), e->d_name, 0);
       n++;

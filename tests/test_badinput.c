@@ -266,7 +266,7 @@ static long count_fds(void) {
 static long count_objects(void) {
   const char *root = getenv("KOBJNS_ROOT");
   char prefix[96];
-  snprintf(prefix, sizeof prefix, "kobjns.%s.", root ? root : "default");
+  kt_tree_prefix(root ? root : "default", prefix, sizeof prefix);
   DIR *d = opendir("/dev/shm");
   if (!d) return -1;
   long n = 0;

@@ -584,10 +584,10 @@ static void cleanup_sweeps_dead_namespaces_never_live_ones(void) {
   kt_native_path(app, kt_name("insp-nothing"), dir, sizeof dir);
   kobjns_ctx_free(app);
   *strrchr(dir, '/') = '\0';
-  snprintf(unfinished, sizeof unfinished, "%s/kobjns.%s.nsnew.%016x", dir, getenv("KOBJNS_ROOT"),
-           (unsigned)getpid());
-  snprintf(fresh, sizeof fresh, "%s/kobjns.%s.nsnew.%016x", dir, getenv("KOBJNS_ROOT"),
-           (unsigned)getpid() + 1u);
+  char prefix[64];
+  kt_tree_prefix(getenv("KOBJNS_ROOT"), prefix, sizeof prefix);
+  snprintf(unfinished, sizeof unfinished, "%s/%snsnew.%016x", dir, prefix, (unsigned)getpid());
+  snprintf(fresh, sizeof fresh, "%s/%snsnew.%016x", dir, prefix, (unsigned)getpid() + 1u);
   char record[700];
   CU_ASSERT_FATAL(mkdir(unfinished, 0700) == 0 && mkdir(fresh, 0700) == 0);
   snprintf(record, sizeof record, "%s/kobjns.namespace", unfinished);

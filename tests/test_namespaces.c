@@ -489,8 +489,10 @@ static void aliases_under_threads(void) {
 static void namespace_dir(kobjns_section *s, char *out, size_t size) {
   const char *path = kobjns_section_path(s), *id = strchr(path + 1, '\\');
   const char *end = id ? strchr(id + 1, '\\') : NULL;
-  snprintf(out, size, "/dev/shm/kobjns.%s.ns.%.*s", getenv("KOBJNS_ROOT"),
-           end ? (int)(end - id - 1) : 0, id ? id + 1 : "");
+  char prefix[64];
+  kt_tree_prefix(getenv("KOBJNS_ROOT"), prefix, sizeof prefix);
+  snprintf(out, size, "/dev/shm/%sns.%.*s", prefix, end ? (int)(end - id - 1) : 0,
+           id ? id + 1 : "");
 }
 
 /* Squatting: a user outside the boundary makes the namespace's directory first (with a record

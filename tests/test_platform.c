@@ -460,8 +460,9 @@ static void second_name_of_a_publication_goes(void) {
   kobjns_ctx *ctx = kt_ctx(kt_runner_session(), false);
   kt_native_path(ctx, name, path, sizeof path);
   kobjns_ctx_free(ctx);
-  snprintf(tmp, sizeof tmp, "/dev/shm/kobjns.%s.tmp.%ld.0.0", getenv("KOBJNS_ROOT"),
-           (long)getpid());
+  char prefix[64];
+  kt_tree_prefix(getenv("KOBJNS_ROOT"), prefix, sizeof prefix);
+  snprintf(tmp, sizeof tmp, "/dev/shm/%stmp.%ld.0.0", prefix, (long)getpid());
   CU_ASSERT_FATAL(link(path, tmp) == 0);
   unlink_later u = {tmp, 100};
   kt_thread *t = kt_thread_start(unlink_after, &u);
@@ -611,7 +612,74 @@ static void a_killed_sleepers_socket_is_swept(void) {
   KT_OK(kobjns_sync_close(e));
 }
 
+/* --- two layouts, one tree ---------------------------------------------------------------------
+ * A linux build (an object is one file) and a generic one (a name apart from its bytes) on one
+ * machine, in one tree: each layout's names have a prefix of their own, so neither takes the
+ * other's files for its own (read, one would be corrupt: 1392; removed as stale, a generic
+ * name would leave its bytes where nothing finds them). Both make and let go of a section of one
+ * name and the marker of one session, at once: every create is new (0, never 183). */
+
+/* For `ms` milliseconds: contexts moved to `session` and a section `name` made there, and let go:
+ * the calls that did not answer 0. */
+static unsigned churn(const char *name, uint32_t session, double ms) {
+  unsigned bad = 0;
+  for (double end = kt_now_ms() + ms; kt_now_ms() < end;) {
+    kobjns_ctx *ctx = NULL;
+    if (kobjns_ctx_new(&ctx)) {
+      bad++;
+      continue;
+    }
+    kobjns_section *s = NULL;
+    bad += kobjns_ctx_set_session(ctx, session) != 0;
+    bad += kobjns_section_create(ctx, name, 4096, KOBJNS_MAP_WRITE, NULL, &s) != 0;
+    if (s) kobjns_section_close(s);
+    kobjns_ctx_free(ctx);
+  }
+  return bad;
+}
+
+/* `--kid layout NAME SESSION MS`: the exit code is the calls that failed (at most 100). */
+int kt_layout_kid(int argc, char **argv) {
+  if (argc != 6) return 101;
+  unsigned bad = churn(argv[3], (uint32_t)strtoul(argv[4], NULL, 10), atof(argv[5]));
+  return bad > 100 ? 100 : (int)bad;
+}
+
+static void two_layouts_keep_to_their_own_files(void) {
+  const char *other = getenv("KOBJNS_TEST_OTHER_LAYOUT"), *name = kt_name("layouts");
+  uint32_t session = kt_unused_session();
+  char line[2048];
+  snprintf(line, sizeof line, "\"%s\" --kid layout \"%s\" %u 1500", other, name, (unsigned)session);
+  kobjns_process_start start = {.command_line = line};
+  kobjns_sync *p = NULL;
+  KT_OK(kobjns_process_create(&start, &p, NULL, NULL, NULL));
+  CU_ASSERT_EQUAL(churn(name, session, 1500), 0);
+  KT_OK(kobjns_wait(p, 60000));
+  uint32_t failed = 999;
+  KT_OK(kobjns_process_exit_code(p, &failed));
+  CU_ASSERT_EQUAL(failed, 0); /* the other layout's calls */
+  KT_OK(kobjns_close(p));
+  /* Nothing of either layout is left: names, markers (bytes: the runner's leftover check). */
+  char ours[64], marker[64];
+  kt_tree_prefix(getenv("KOBJNS_ROOT"), ours, sizeof ours);
+  snprintf(marker, sizeof marker, "session.%u", (unsigned)session);
+  const char *tree = strchr(ours, '.'); /* ".<root>.", in both layouts' names */
+  DIR *d = opendir("/dev/shm");
+  CU_ASSERT_FATAL(d != NULL);
+  unsigned left = 0;
+  for (struct dirent *e; (e = readdir(d));)
+    if (!strncmp(e->d_name, "kobjns", 6) && strstr(e->d_name, tree) &&
+        (strstr(e->d_name, marker) || strstr(e->d_name, "layouts"))) {
+      fprintf(stderr, "left in /dev/shm: %s\n", e->d_name);
+      left++;
+    }
+  closedir(d);
+  CU_ASSERT_EQUAL(left, 0);
+}
+
 void kt_add_platform(CU_pSuite suite) {
+  kt_add(suite, "a linux and a generic build use one tree at once, each its own files",
+         two_layouts_keep_to_their_own_files, KT_NEEDS_OTHER_LAYOUT | KT_NEEDS_SESSIONS);
   kt_add(suite, "a killed sleeper's wake-up socket is swept; its entry keeps no sleeper asleep",
          a_killed_sleepers_socket_is_swept, KT_NEEDS_FORK | KT_NEEDS_WAKE_SOCKETS);
   kt_add(suite, "a sweep never removes a name given to a new object since its first look",

@@ -48,6 +48,9 @@ int kt_kid_main(int argc, char **argv) {
   const char *mode = argv[2];
   if (!strcmp(mode, "exit") && argc == 4) return atoi(argv[3]);
   if (!strcmp(mode, "abi")) return kt_abi_kid(argc, argv);
+#ifndef _WIN32
+  if (!strcmp(mode, "layout")) return kt_layout_kid(argc, argv);
+#endif
 #ifdef KT_HAVE_FACADE
   if (!strcmp(mode, "winns")) return kt_facade_namespace_kid(argc, argv);
 #endif

@@ -105,8 +105,9 @@ static void resolving_removes_nothing(void) {
   kobjns_ctx *app = kt_ctx(1, false);
   char name[64], path[256], marker[512];
   snprintf(name, sizeof name, "Session\\%u\\x", (unsigned)n);
-  snprintf(marker, sizeof marker, "/dev/shm/kobjns.%s.session.%u", getenv("KOBJNS_ROOT"),
-           (unsigned)n);
+  char prefix[64];
+  kt_tree_prefix(getenv("KOBJNS_ROOT"), prefix, sizeof prefix);
+  snprintf(marker, sizeof marker, "/dev/shm/%ssession.%u", prefix, (unsigned)n);
   kt_proc member;
   CU_ASSERT_FATAL(kt_spawn(&member, n, -1));
   KT_STATUS(kt_cmd(&member, NULL, 0, "session"), 0);
@@ -178,7 +179,7 @@ static void a_transient_first_failure_does_not_stay(void) {
 #ifndef _WIN32
 /* What a context's listing shows of the run's trees: objects of tree `a`, of tree `b`, others. */
 typedef struct trees_seen {
-  char a[48], b[48]; /* "kobjns.<root>." */
+  char a[48], b[48]; /* "kobjns.<root>." (kt_tree_prefix) */
   unsigned in_a, in_b, liveness_wrong;
 } trees_seen;
 
@@ -192,8 +193,8 @@ static int count_trees(const kobjns_object *o, void *arg) {
 
 static trees_seen list_trees(const kobjns_ctx *ctx, const char *ra, const char *rb) {
   trees_seen t = {.in_a = 0};
-  snprintf(t.a, sizeof t.a, "kobjns.%s.", ra);
-  snprintf(t.b, sizeof t.b, "kobjns.%s.", rb);
+  kt_tree_prefix(ra, t.a, sizeof t.a);
+  kt_tree_prefix(rb, t.b, sizeof t.b);
   KT_OK(kobjns_object_list_ex(ctx, 0, count_trees, &t));
   CU_ASSERT_EQUAL(t.liveness_wrong, 0);
   return t;
