@@ -1392,6 +1392,62 @@ static void namespace_boundaries(void) {
   DeleteBoundaryDescriptor(NULL); /* nothing */
 }
 
+/* SIDs as a program makes them, what bad ones get, and Microsoft's private-namespace sample: a
+ * boundary of BUILTIN\Administrators (CreateWellKnownSid), a namespace for administrators only
+ * ("D:(A;;GA;;;BA)"). As root, who is an administrator, it is made; otherwise ERROR_ACCESS_DENIED
+ * (the caller is not inside the boundary). */
+static void sids_and_the_sample_boundary(void) {
+  BYTE admins[SECURITY_MAX_SID_SIZE];
+  DWORD size = sizeof admins;
+  WANT_ERROR(CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, admins, NULL),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(CreateWellKnownSid(WinAccountAdministratorSid, NULL, admins, &size),
+             ERROR_INVALID_PARAMETER); /* needs a domain: not made here */
+  CU_ASSERT_FATAL(CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, admins, &size));
+  CU_ASSERT_EQUAL(size, 16);
+  PSID allocated = NULL;
+  SID_IDENTIFIER_AUTHORITY nt = {SECURITY_NT_AUTHORITY};
+  WANT_ERROR(AllocateAndInitializeSid(&nt, 0, 0, 0, 0, 0, 0, 0, 0, 0, &allocated),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(AllocateAndInitializeSid(&nt, 9, 0, 0, 0, 0, 0, 0, 0, 0, &allocated),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(AllocateAndInitializeSid(NULL, 1, 0, 0, 0, 0, 0, 0, 0, 0, &allocated),
+             ERROR_INVALID_PARAMETER);
+  CU_ASSERT_FATAL(AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID,
+                                           DOMAIN_ALIAS_RID_ADMINS, 0, 0, 0, 0, 0, 0, &allocated));
+  CU_ASSERT(EqualSid(allocated, admins));
+  CU_ASSERT_PTR_NULL(FreeSid(allocated));
+  SID bad = everyone_sid;
+  bad.SubAuthorityCount = 16;
+  LPSTR text = NULL;
+  LPWSTR wide = NULL;
+  WANT_ERROR(ConvertSidToStringSidA(&bad, &text), ERROR_INVALID_SID);
+  WANT_ERROR(ConvertSidToStringSidW(&bad, &wide), ERROR_INVALID_SID);
+  WANT_ERROR(ConvertSidToStringSidA(admins, NULL), ERROR_INVALID_PARAMETER);
+  CU_ASSERT_PTR_NULL(text);
+  CU_ASSERT_FALSE(IsValidSid(&bad));
+  CU_ASSERT_EQUAL(GetLengthSid(&bad), 0);
+  CU_ASSERT_FALSE(EqualSid(&bad, &bad));
+  WANT_ERROR(CopySid(sizeof admins, admins, &bad), ERROR_INVALID_SID);
+  /* The sample's boundary and namespace. */
+  HANDLE b = CreateBoundaryDescriptorA(kt_name("sample"), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  CU_ASSERT(AddSIDToBoundaryDescriptor(&b, admins));
+  SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, FALSE};
+  CU_ASSERT_FATAL(ConvertStringSecurityDescriptorToSecurityDescriptorA(
+      "D:(A;;GA;;;BA)", SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL));
+  HANDLE ns = CreatePrivateNamespaceA(&sa, b, kt_name("sample-ns"));
+  if (kt_is_root()) {
+    CU_ASSERT_PTR_NOT_NULL(ns);
+    if (ns) CU_ASSERT(ClosePrivateNamespace(ns, PRIVATE_NAMESPACE_FLAG_DESTROY));
+  } else {
+    CU_ASSERT_PTR_NULL(ns);
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_ACCESS_DENIED);
+  }
+  LocalFree(sa.lpSecurityDescriptor);
+  DeleteBoundaryDescriptor(b);
+}
+
 static void namespace_create_open_close(void) {
   const char *bname = kt_name("bd"), *alias = kt_name("pns");
   HANDLE b = everyone_boundary(bname);
@@ -1701,6 +1757,8 @@ void kt_add_facade(CU_pSuite s) {
   kt_add(s, "VirtualAlloc and friends from several threads", virtual_memory_threads, 0);
   kt_add(s, "private namespaces: boundary descriptors, SIDs, integrity labels refused",
          namespace_boundaries, 0);
+  kt_add(s, "SIDs: well-known, allocated, their string form; Microsoft's sample boundary (BA)",
+         sids_and_the_sample_boundary, 0);
   kt_add(s, "private namespaces: create (183 when it exists), open (2), close",
          namespace_create_open_close, 0);
   kt_add(s, "private namespaces: descriptors, inheritance, a destroy without DELETE (5)",

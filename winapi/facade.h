@@ -54,5 +54,10 @@ int kobjns__facade_utf16(const char *utf8, WCHAR *out, size_t size, size_t *unit
 /* --- security (security.c) ------------------------------------------------------------------- */
 /* The SDDL text of `sd` (NULL for Windows' default), or a Win32 error. */
 DWORD kobjns__facade_sddl_of(const void *sd, const char **sddl);
+/* A binary SID's string form, "S-1-<authority>-<sub>..." (an authority of more than 32 bits in
+ * hex), as ConvertSidToStringSid writes it: 0, or ERROR_INVALID_SID for no valid SID. "S-1-", a
+ * 48-bit authority, 15 sub-authorities of up to 10 digits and a dash each, the NUL: */
+#define KOBJNS__FACADE_SID_TEXT_MAX (4 + 16 + SID_MAX_SUB_AUTHORITIES * 11 + 1)
+DWORD kobjns__facade_sid_text(const void *sid, char out[KOBJNS__FACADE_SID_TEXT_MAX]);
 
 #endif

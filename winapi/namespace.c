@@ -4,7 +4,6 @@
  * no handle: DeleteBoundaryDescriptor frees it, CloseHandle does not know it); a namespace's HANDLE
  * is a kobjns handle value, which CloseHandle closes too. Once a namespace is open, "alias\name"
  * names an object in it for every Create and Open function (the core resolves it). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,22 +50,6 @@ KOBJNS_WIN32_API void WINAPI DeleteBoundaryDescriptor(HANDLE boundary) {
   kobjns_boundary_free((kobjns_boundary *)boundary);
 }
 
-/* A binary SID's string form, "S-1-<authority>-<sub>...", as ConvertSidToStringSid writes it
- * (an authority of more than 32 bits in hex): 0, or ERROR_INVALID_SID for no valid SID. */
-static DWORD sid_text(const void *psid, char *out, size_t size) {
-  const SID *sid = psid;
-  if (!sid || sid->Revision != SID_REVISION || sid->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
-    return ERROR_INVALID_SID;
-  const BYTE *a = sid->IdentifierAuthority.Value;
-  unsigned long long authority = 0;
-  for (int i = 0; i < 6; i++) authority = authority << 8 | a[i];
-  int at = authority >> 32 ? snprintf(out, size, "S-1-0x%012llX", authority)
-                           : snprintf(out, size, "S-1-%llu", authority);
-  for (BYTE i = 0; i < sid->SubAuthorityCount; i++)
-    at += snprintf(out + at, size - (size_t)at, "-%lu", (unsigned long)sid->SubAuthority[i]);
-  return 0;
-}
-
 /* Add `sid` to the boundary `*boundary` with `add` (kobjns's SID or integrity label). */
 static BOOL add_to_boundary(HANDLE *boundary, PSID sid,
                             int (*add)(kobjns_boundary *, const char *)) {
@@ -74,9 +57,8 @@ static BOOL add_to_boundary(HANDLE *boundary, PSID sid,
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  /* "S-1-" + a 48-bit authority + 15 sub-authorities of up to 10 digits and a dash. */
-  char text[4 + 16 + SID_MAX_SUB_AUTHORITIES * 11 + 1];
-  DWORD error = sid ? sid_text(sid, text, sizeof text) : ERROR_INVALID_PARAMETER;
+  char text[KOBJNS__FACADE_SID_TEXT_MAX];
+  DWORD error = sid ? kobjns__facade_sid_text(sid, text) : ERROR_INVALID_PARAMETER;
   int rc = error ? (int)error : add((kobjns_boundary *)*boundary, text);
   if (rc) SetLastError((DWORD)rc);
   return rc == 0;

@@ -1,10 +1,13 @@
 /* Security descriptors for the facade: ConvertStringSecurityDescriptorToSecurityDescriptor makes
  * a self-relative descriptor that carries its SDDL text (what kobjns_section_create takes);
  * InitializeSecurityDescriptor + SetSecurityDescriptorDacl make the classic absolute one, whose
- * NULL DACL means "everyone". ConvertStringSidToSid makes binary SIDs (a boundary's). Also
- * UTF-16 -> UTF-8 and LocalFree. */
+ * NULL DACL means "everyone". SIDs (what a boundary takes): from their string form, well-known
+ * ones, from an authority and sub-authorities, back to text, compared, copied. Also UTF-16 ->
+ * UTF-8 and LocalFree. */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +194,187 @@ KOBJNS_WIN32_API BOOL WINAPI ConvertStringSidToSidW(LPCWSTR text, PSID *out) {
   BOOL ok = string_to_sid(utf8, out);
   free(utf8);
   return ok;
+}
+
+/* --- SIDs as data: what programs build boundaries and descriptors with ------------------------ */
+
+/* Whether `sid` is one (revision 1, at most 15 sub-authorities): the length it says, or 0. */
+static DWORD sid_length(const SID *sid) {
+  if (!sid || sid->Revision != SID_REVISION || sid->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
+    return 0;
+  return (DWORD)(offsetof(SID, SubAuthority) + sid->SubAuthorityCount * sizeof(DWORD));
+}
+
+DWORD kobjns__facade_sid_text(const void *psid, char out[KOBJNS__FACADE_SID_TEXT_MAX]) {
+  const SID *sid = psid;
+  if (!sid_length(sid)) return ERROR_INVALID_SID;
+  const BYTE *a = sid->IdentifierAuthority.Value;
+  unsigned long long authority = 0;
+  for (int i = 0; i < 6; i++) authority = authority << 8 | a[i];
+  size_t size = KOBJNS__FACADE_SID_TEXT_MAX;
+  int at = authority >> 32 ? snprintf(out, size, "S-1-0x%012llX", authority)
+                           : snprintf(out, size, "S-1-%llu", authority);
+  for (BYTE i = 0; i < sid->SubAuthorityCount; i++)
+    at += snprintf(out + at, size - (size_t)at, "-%lu", (unsigned long)sid->SubAuthority[i]);
+  return 0;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI IsValidSid(PSID sid) { return sid_length(sid) != 0; }
+
+/* The length of a valid SID (Windows does not check: for an invalid one, 0 here). */
+KOBJNS_WIN32_API DWORD WINAPI GetLengthSid(PSID sid) { return sid_length(sid); }
+
+KOBJNS_WIN32_API BOOL WINAPI EqualSid(PSID a, PSID b) {
+  DWORD len = sid_length(a);
+  SetLastError(ERROR_SUCCESS);
+  return len && len == sid_length(b) && !memcmp(a, b, len);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI CopySid(DWORD size, PSID to, PSID from) {
+  DWORD len = sid_length(from);
+  if (!len || !to) {
+    SetLastError(len ? ERROR_INVALID_PARAMETER : ERROR_INVALID_SID);
+    return FALSE;
+  }
+  if (size < len) {
+    SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  memmove(to, from, len);
+  return TRUE;
+}
+
+/* A SID of `count` sub-authorities (1 to 8) for FreeSid. */
+KOBJNS_WIN32_API BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY authority,
+                                                      BYTE count, DWORD s0, DWORD s1, DWORD s2,
+                                                      DWORD s3, DWORD s4, DWORD s5, DWORD s6,
+                                                      DWORD s7, PSID *out) {
+  if (!authority || !out || count < 1 || count > 8) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  SID *sid = malloc(offsetof(SID, SubAuthority) + count * sizeof(DWORD));
+  if (!sid) {
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return FALSE;
+  }
+  const DWORD sub[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+  sid->Revision = SID_REVISION;
+  sid->SubAuthorityCount = count;
+  sid->IdentifierAuthority = *authority;
+  memcpy(sid->SubAuthority, sub, count * sizeof(DWORD));
+  *out = sid;
+  return TRUE;
+}
+
+/* What AllocateAndInitializeSid gave: NULL. */
+KOBJNS_WIN32_API PVOID WINAPI FreeSid(PSID sid) {
+  free(sid);
+  return NULL;
+}
+
+/* The well-known SIDs that need no domain: their authority and sub-authorities (Microsoft's
+ * "Well-known SIDs"). A domain's (WinAccount...) and a logon session's are not made here. */
+static const struct {
+  WELL_KNOWN_SID_TYPE type;
+  BYTE authority, count;
+  DWORD sub[2];
+} well_known[] = {
+    {WinNullSid, 0, 1, {0}},
+    {WinWorldSid, 1, 1, {0}},
+    {WinLocalSid, 2, 1, {0}},
+    {WinCreatorOwnerSid, 3, 1, {0}},
+    {WinCreatorGroupSid, 3, 1, {1}},
+    {WinCreatorOwnerServerSid, 3, 1, {2}},
+    {WinCreatorGroupServerSid, 3, 1, {3}},
+    {WinCreatorOwnerRightsSid, 3, 1, {4}},
+    {WinNtAuthoritySid, 5, 0, {0}},
+    {WinDialupSid, 5, 1, {1}},
+    {WinNetworkSid, 5, 1, {2}},
+    {WinBatchSid, 5, 1, {3}},
+    {WinInteractiveSid, 5, 1, {4}},
+    {WinServiceSid, 5, 1, {6}},
+    {WinAnonymousSid, 5, 1, {7}},
+    {WinProxySid, 5, 1, {8}},
+    {WinEnterpriseControllersSid, 5, 1, {9}},
+    {WinSelfSid, 5, 1, {10}},
+    {WinAuthenticatedUserSid, 5, 1, {11}},
+    {WinRestrictedCodeSid, 5, 1, {12}},
+    {WinTerminalServerSid, 5, 1, {13}},
+    {WinRemoteLogonIdSid, 5, 1, {14}},
+    {WinLocalSystemSid, 5, 1, {18}},
+    {WinLocalServiceSid, 5, 1, {19}},
+    {WinNetworkServiceSid, 5, 1, {20}},
+    {WinBuiltinDomainSid, 5, 1, {32}},
+    {WinBuiltinAdministratorsSid, 5, 2, {32, 544}},
+    {WinBuiltinUsersSid, 5, 2, {32, 545}},
+    {WinBuiltinGuestsSid, 5, 2, {32, 546}},
+    {WinUntrustedLabelSid, 16, 1, {0}},
+    {WinLowLabelSid, 16, 1, {4096}},
+    {WinMediumLabelSid, 16, 1, {8192}},
+    {WinHighLabelSid, 16, 1, {12288}},
+    {WinSystemLabelSid, 16, 1, {16384}},
+};
+
+/* Into sid[*size]: TRUE, or FALSE with ERROR_INSUFFICIENT_BUFFER and the size it needs in *size
+ * (how a program asks), or ERROR_INVALID_PARAMETER (a type that needs a domain, or none). */
+KOBJNS_WIN32_API BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE type, PSID domain, PSID sid,
+                                                DWORD *size) {
+  (void)domain; /* only for the domain's SIDs, which are not made here */
+  if (!size) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
+    if (well_known[i].type != type) continue;
+    DWORD len = (DWORD)(offsetof(SID, SubAuthority) + well_known[i].count * sizeof(DWORD));
+    if (!sid || *size < len) {
+      *size = len;
+      SetLastError(ERROR_INSUFFICIENT_BUFFER);
+      return FALSE;
+    }
+    SID *out = sid;
+    out->Revision = SID_REVISION;
+    out->SubAuthorityCount = well_known[i].count;
+    memset(out->IdentifierAuthority.Value, 0, 6);
+    out->IdentifierAuthority.Value[5] = well_known[i].authority;
+    memcpy(out->SubAuthority, well_known[i].sub, well_known[i].count * sizeof(DWORD));
+    *size = len;
+    return TRUE;
+  }
+  SetLastError(ERROR_INVALID_PARAMETER);
+  return FALSE;
+}
+
+/* The string form, for LocalFree. */
+KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidA(PSID sid, LPSTR *out) {
+  char text[KOBJNS__FACADE_SID_TEXT_MAX];
+  DWORD error = !out ? ERROR_INVALID_PARAMETER : kobjns__facade_sid_text(sid, text);
+  char *copy = error ? NULL : malloc(strlen(text) + 1);
+  if (!error && (!copy || !remember(copy))) error = ERROR_NOT_ENOUGH_MEMORY;
+  if (error) {
+    free(copy);
+    SetLastError(error);
+    return FALSE;
+  }
+  *out = strcpy(copy, text);
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidW(PSID sid, LPWSTR *out) {
+  char text[KOBJNS__FACADE_SID_TEXT_MAX];
+  DWORD error = !out ? ERROR_INVALID_PARAMETER : kobjns__facade_sid_text(sid, text);
+  size_t units = error ? 0 : strlen(text);
+  WCHAR *wide = error ? NULL : calloc(units + 1, sizeof(WCHAR));
+  if (!error && (!wide || !remember(wide))) error = ERROR_NOT_ENOUGH_MEMORY;
+  if (error) {
+    free(wide);
+    SetLastError(error);
+    return FALSE;
+  }
+  kobjns__facade_utf16(text, wide, units + 1, &units); /* ASCII: one unit a byte */
+  *out = wide;
+  return TRUE;
 }
 
 KOBJNS_WIN32_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR sd, DWORD revision) {

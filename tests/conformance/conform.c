@@ -1750,6 +1750,98 @@ static void rows_crt(void) {
   report("crt", "_itoa_s(-123, size 4)", said("%d, \"%s\"", r, b), "34, \"\"");
 }
 
+/* --- SIDs (sid) -------------------------------------------------------------------------------
+ * What a program builds a boundary or a descriptor with: well-known SIDs (the size asked first, as
+ * Microsoft's private-namespace sample does), SIDs from an authority, their string form. Wine
+ * implements them: its answers check the facade's, but for two rows (wine-differences.txt). */
+
+/* A SID's string form (ConvertSidToStringSidA, LocalFree'd), or the failure. */
+static const char *sid_said(PSID sid) {
+  LPSTR text = NULL;
+  if (!ConvertSidToStringSidA(sid, &text)) return said("FALSE, %u", (unsigned)GetLastError());
+  const char *copy = said("%s", text);
+  LocalFree(text);
+  return copy;
+}
+
+static void rows_sids(void) {
+  static const struct {
+    WELL_KNOWN_SID_TYPE type;
+    const char *name, *windows;
+  } known[] = {{WinWorldSid, "WinWorldSid", "S-1-1-0"},
+               {WinCreatorOwnerRightsSid, "WinCreatorOwnerRightsSid", "S-1-3-4"},
+               {WinNtAuthoritySid, "WinNtAuthoritySid", "S-1-5"},
+               {WinInteractiveSid, "WinInteractiveSid", "S-1-5-4"},
+               {WinAuthenticatedUserSid, "WinAuthenticatedUserSid", "S-1-5-11"},
+               {WinLocalSystemSid, "WinLocalSystemSid", "S-1-5-18"},
+               {WinBuiltinAdministratorsSid, "WinBuiltinAdministratorsSid", "S-1-5-32-544"},
+               {WinBuiltinUsersSid, "WinBuiltinUsersSid", "S-1-5-32-545"},
+               {WinMediumLabelSid, "WinMediumLabelSid", "S-1-16-8192"}};
+  BYTE buffer[SECURITY_MAX_SID_SIZE];
+  DWORD size = 0;
+  BOOL ok = CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, NULL, &size);
+  report("sid", "CreateWellKnownSid(BA) into nothing: the size it needs",
+         said("%s, %u, size %u", ok ? "TRUE" : "FALSE", (unsigned)GetLastError(), (unsigned)size),
+         "FALSE, 122, size 16");
+  size = 8;
+  ok = CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, buffer, &size);
+  report("sid", "CreateWellKnownSid(BA) into 8 bytes",
+         said("%s, %u, size %u", ok ? "TRUE" : "FALSE", (unsigned)GetLastError(), (unsigned)size),
+         "FALSE, 122, size 16");
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+    size = sizeof buffer;
+    ok = CreateWellKnownSid(known[i].type, NULL, buffer, &size);
+    report("sid", said("CreateWellKnownSid(%s), its string", known[i].name),
+           ok ? sid_said(buffer) : said("FALSE, %u", (unsigned)GetLastError()), known[i].windows);
+    report("sid", said("  %s: size, GetLengthSid, IsValidSid", known[i].name),
+           ok ? said("%u, %u, %d", (unsigned)size, (unsigned)GetLengthSid(buffer),
+                     IsValidSid(buffer) ? 1 : 0)
+              : "none",
+           said("%u, %u, 1", (unsigned)(8 + 4 * ((SID *)buffer)->SubAuthorityCount),
+                (unsigned)(8 + 4 * ((SID *)buffer)->SubAuthorityCount)));
+  }
+  size = sizeof buffer;
+  ok = CreateWellKnownSid((WELL_KNOWN_SID_TYPE)10000, NULL, buffer, &size);
+  report("sid", "CreateWellKnownSid(10000, no such type)",
+         ok ? "TRUE" : said("FALSE, %u", (unsigned)GetLastError()), "FALSE, 87");
+  SID_IDENTIFIER_AUTHORITY nt = {SECURITY_NT_AUTHORITY};
+  PSID admins = NULL;
+  ok = AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0, 0,
+                                0, 0, 0, 0, &admins);
+  report("sid", "AllocateAndInitializeSid(NT, 32, 544)", ok ? sid_said(admins) : "FALSE",
+         "S-1-5-32-544");
+  size = sizeof buffer;
+  CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, buffer, &size);
+  report("sid", "  EqualSid with CreateWellKnownSid(BA)",
+         ok && EqualSid(admins, buffer) ? "TRUE" : "FALSE", "TRUE");
+  BYTE copy[SECURITY_MAX_SID_SIZE];
+  BOOL copied = ok && CopySid(8, copy, admins);
+  report("sid-copy", "  CopySid into 8 bytes",
+         copied ? "TRUE" : said("FALSE, %u", (unsigned)GetLastError()), "FALSE, 122");
+  copied = ok && CopySid(sizeof copy, copy, admins);
+  report("sid", "  CopySid, then its string", copied ? sid_said(copy) : "FALSE", "S-1-5-32-544");
+  report("sid", "  FreeSid", ok && FreeSid(admins) == NULL ? "NULL" : "not NULL", "NULL");
+  SID_IDENTIFIER_AUTHORITY wide = {{0, 0, 0, 0, 0x12, 0x34}};
+  PSID sid = NULL;
+  ok = AllocateAndInitializeSid(&wide, 1, 7, 0, 0, 0, 0, 0, 0, 0, &sid);
+  report("sid", "AllocateAndInitializeSid(authority 0x1234, 7): string",
+         ok ? sid_said(sid) : "FALSE", "S-1-4660-7");
+  if (ok) FreeSid(sid);
+  SID_IDENTIFIER_AUTHORITY huge = {{0, 0x12, 0, 0, 0, 1}};
+  ok = AllocateAndInitializeSid(&huge, 1, 7, 0, 0, 0, 0, 0, 0, 0, &sid);
+  report("sid-hex", "an authority of more than 32 bits: string (hex)", ok ? sid_said(sid) : "FALSE",
+         "S-1-0x001200000001-7");
+  if (ok) FreeSid(sid);
+  LPWSTR wtext = NULL;
+  size = sizeof buffer;
+  CreateWellKnownSid(WinLocalSystemSid, NULL, buffer, &size);
+  ok = ConvertSidToStringSidW(buffer, &wtext);
+  char narrow[32] = "";
+  for (int i = 0; ok && wtext[i] && i < 31; i++) narrow[i] = (char)wtext[i];
+  report("sid", "ConvertSidToStringSidW(SY)", ok ? narrow : "FALSE", "S-1-5-18");
+  if (ok) LocalFree(wtext);
+}
+
 /* --- private namespaces (pns) ---------------------------------------------------------------
  * CreatePrivateNamespace through a boundary of Everyone, objects named "alias\name" in it, and
  * ClosePrivateNamespace's destroy. Wine 8.0 implements none of it (its kernel32 ends the program
@@ -1870,6 +1962,7 @@ static int rows_main(void) {
   rows_apcs();
   rows_timers(&st);
   rows_handles();
+  rows_sids();
   rows_private_namespaces();
   rows_processes();
   rows_crt();
