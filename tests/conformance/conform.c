@@ -1816,7 +1816,7 @@ static void rows_sids(void) {
          ok && EqualSid(admins, buffer) ? "TRUE" : "FALSE", "TRUE");
   BYTE copy[SECURITY_MAX_SID_SIZE];
   BOOL copied = ok && CopySid(8, copy, admins);
-  report("sid-copy", "  CopySid into 8 bytes",
+  report("sidcopy", "  CopySid into 8 bytes",
          copied ? "TRUE" : said("FALSE, %u", (unsigned)GetLastError()), "FALSE, 122");
   copied = ok && CopySid(sizeof copy, copy, admins);
   report("sid", "  CopySid, then its string", copied ? sid_said(copy) : "FALSE", "S-1-5-32-544");
@@ -1829,7 +1829,7 @@ static void rows_sids(void) {
   if (ok) FreeSid(sid);
   SID_IDENTIFIER_AUTHORITY huge = {{0, 0x12, 0, 0, 0, 1}};
   ok = AllocateAndInitializeSid(&huge, 1, 7, 0, 0, 0, 0, 0, 0, 0, &sid);
-  report("sid-hex", "an authority of more than 32 bits: string (hex)", ok ? sid_said(sid) : "FALSE",
+  report("sidhex", "an authority of more than 32 bits: string (hex)", ok ? sid_said(sid) : "FALSE",
          "S-1-0x001200000001-7");
   if (ok) FreeSid(sid);
   LPWSTR wtext = NULL;
