@@ -201,8 +201,6 @@ static kobjns__ns_record *record_make(const kobjns_ctx *ctx, const kobjns__names
   return r;
 }
 
-/* Whether the record `r` (`len` bytes read) is one of ours for the identity `a`, of the directory
- * whose id is `id`; its descriptor to `sd`. */
 /* Whether the record `r` (believed: record_read) is the identity `a`'s. */
 static bool record_matches(const kobjns__ns_record *r, const kobjns__namespace_args *a) {
   size_t name_len = strlen(a->boundary->name), alias_len = strlen(a->alias);
@@ -355,10 +353,9 @@ static int look(int shm, const kobjns__tree *t, const kobjns__namespace_args *a,
                 const char *skip, bool hold, found *f) {
   memset(f, 0, sizeof *f);
   f->fd = -1;
-  char prefix[96];
-  const char *layout;
-  size_t layout_len = kobjns__layout_prefix(&layout);
-  int plen = snprintf(prefix, sizeof prefix, "%s%s.ns.%s.", layout, t->root, hash);
+  char tree[KOBJNS__TREE_PREFIX_MAX], prefix[96];
+  size_t tree_len = kobjns__tree_prefix(t, tree);
+  int plen = snprintf(prefix, sizeof prefix, "%sns.%s.", tree, hash);
   int d = openat(shm, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *dir = d < 0 ? NULL : fdopendir(d);
   if (!dir) {
@@ -369,7 +366,7 @@ static int look(int shm, const kobjns__tree *t, const kobjns__namespace_args *a,
   struct dirent *e;
   while ((e = readdir(dir))) {
     if (strncmp(e->d_name, prefix, (size_t)plen)) continue;
-    const char *id = e->d_name + layout_len + t->len + strlen(".ns.");
+    const char *id = e->d_name + tree_len + strlen("ns.");
     if (strlen(id) >= KOBJNS__NS_ID_SIZE || (skip && !strcmp(id, skip))) continue;
     int fd;
     kobjns__sd sd;
@@ -419,10 +416,9 @@ static void keep(kobjns__object *o, int fd, const char *dir) {
 static int build(int shm, const kobjns_ctx *ctx, const kobjns__namespace_args *a,
                  const kobjns__sd *sd, const char *id, const char *instance, const char *dir,
                  int *fd) {
-  char tmp[DIR_MAX], record[KOBJNS__NATIVE_MAX + 1];
-  const char *prefix;
-  kobjns__layout_prefix(&prefix);
-  snprintf(tmp, sizeof tmp, "%s%.32s.nsnew.%.16s", prefix, ctx->os.tree.root, instance);
+  char tmp[DIR_MAX], record[KOBJNS__NATIVE_MAX + 1], tree[KOBJNS__TREE_PREFIX_MAX];
+  kobjns__tree_prefix(&ctx->os.tree, tree);
+  snprintf(tmp, sizeof tmp, "%snsnew.%.16s", tree, instance);
   snprintf(record, sizeof record, "%s/%s", tmp, KOBJNS__NS_RECORD);
   if (mkdirat(shm, tmp, 0700) < 0) return kobjns__status_from_errno(errno);
   size_t len;

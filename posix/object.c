@@ -467,9 +467,9 @@ void kobjns__native_name(const kobjns__tree *t, const kobjns__name *n,
 
 void kobjns__native_session_name(const kobjns__tree *t, uint32_t session,
                                  char out[KOBJNS__NATIVE_MAX + 1]) {
-  const char *prefix;
-  kobjns__layout_prefix(&prefix);
-  snprintf(out, KOBJNS__NATIVE_MAX + 1, "%s%s.session.%u", prefix, t->root, (unsigned)session);
+  char tree[KOBJNS__TREE_PREFIX_MAX];
+  kobjns__tree_prefix(t, tree);
+  snprintf(out, KOBJNS__NATIVE_MAX + 1, "%ssession.%u", tree, (unsigned)session);
 }
 
 static int lock(int fd, int op) {
@@ -613,10 +613,10 @@ static int new_guarded_bytes(const kobjns__tree *t, const char *native, int *fd,
                              char tmp[KOBJNS__NATIVE_MAX + 1]) {
   int err = EEXIST;
   size_t native_len = strlen(native);
-  const char *prefix;
-  kobjns__layout_prefix(&prefix);
+  char tree[KOBJNS__TREE_PREFIX_MAX];
+  kobjns__tree_prefix(t, tree);
   for (int attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
-    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "%s%s.tmp.%ld.%014llx", prefix, t->root, (long)getpid(),
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "%stmp.%ld.%014llx", tree, (long)getpid(),
              (unsigned long long)(kobjns__plat_random() & ((UINT64_C(1) << 56) - 1)));
     int g, rc = create_held(tmp, &g);
     if (rc < 0 || rc == KOBJNS_ALREADY_EXISTS) continue; /* other bits */
@@ -799,12 +799,12 @@ static int object_new_file(const kobjns__tree *t, const char *native, int *fd,
   if (err != ENOTSUP) return kobjns__status_from_errno(err);
   /* No unnamed files here: a unique temporary name, removed by publish or discard. */
   static unsigned counter;
-  const char *prefix;
-  kobjns__layout_prefix(&prefix);
+  char tree[KOBJNS__TREE_PREFIX_MAX];
+  kobjns__tree_prefix(t, tree);
   for (int attempt = 0; attempt < 100; attempt++) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "%s%s.tmp.%ld.%u.%ld", prefix, t->root, (long)getpid(),
+    snprintf(tmp, KOBJNS__NATIVE_MAX + 1, "%stmp.%ld.%u.%ld", tree, (long)getpid(),
              __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED), (long)now.tv_nsec);
     *fd = openat(shm_dir_fd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (*fd >= 0) return 0;

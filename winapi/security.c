@@ -116,14 +116,89 @@ KOBJNS_WIN32_API BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptor
   return ok;
 }
 
-/* --- SIDs from their string form (what AddSIDToBoundaryDescriptor takes) --------------------- */
+/* --- SIDs: the well-known ones, and from their string form (what a boundary takes) ----------- */
 
-/* The SDDL aliases of the SIDs kobjns knows, and the string form of each. */
+/* The well-known SIDs that need no domain: their authority and sub-authorities (Microsoft's
+ * "Well-known SIDs"). A domain's (WinAccount...) and a logon session's are not made here. */
+static const struct {
+  WELL_KNOWN_SID_TYPE type;
+  BYTE authority, count;
+  DWORD sub[2];
+} well_known[] = {
+    {WinNullSid, 0, 1, {0}},
+    {WinWorldSid, 1, 1, {0}},
+    {WinLocalSid, 2, 1, {0}},
+    {WinCreatorOwnerSid, 3, 1, {0}},
+    {WinCreatorGroupSid, 3, 1, {1}},
+    {WinCreatorOwnerServerSid, 3, 1, {2}},
+    {WinCreatorGroupServerSid, 3, 1, {3}},
+    {WinCreatorOwnerRightsSid, 3, 1, {4}},
+    {WinNtAuthoritySid, 5, 0, {0}},
+    {WinDialupSid, 5, 1, {1}},
+    {WinNetworkSid, 5, 1, {2}},
+    {WinBatchSid, 5, 1, {3}},
+    {WinInteractiveSid, 5, 1, {4}},
+    {WinServiceSid, 5, 1, {6}},
+    {WinAnonymousSid, 5, 1, {7}},
+    {WinProxySid, 5, 1, {8}},
+    {WinEnterpriseControllersSid, 5, 1, {9}},
+    {WinSelfSid, 5, 1, {10}},
+    {WinAuthenticatedUserSid, 5, 1, {11}},
+    {WinRestrictedCodeSid, 5, 1, {12}},
+    {WinTerminalServerSid, 5, 1, {13}},
+    {WinRemoteLogonIdSid, 5, 1, {14}},
+    {WinLocalSystemSid, 5, 1, {18}},
+    {WinLocalServiceSid, 5, 1, {19}},
+    {WinNetworkServiceSid, 5, 1, {20}},
+    {WinBuiltinDomainSid, 5, 1, {32}},
+    {WinBuiltinAdministratorsSid, 5, 2, {32, 544}},
+    {WinBuiltinUsersSid, 5, 2, {32, 545}},
+    {WinBuiltinGuestsSid, 5, 2, {32, 546}},
+    {WinUntrustedLabelSid, 16, 1, {0}},
+    {WinLowLabelSid, 16, 1, {4096}},
+    {WinMediumLabelSid, 16, 1, {8192}},
+    {WinHighLabelSid, 16, 1, {12288}},
+    {WinSystemLabelSid, 16, 1, {16384}},
+};
+
+/* The well-known SID `type` into `out` (NULL: only its length): its length, or 0 (not one of
+ * the table's). */
+static DWORD well_known_sid(WELL_KNOWN_SID_TYPE type, SID *out) {
+  for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
+    if (well_known[i].type != type) continue;
+    if (out) {
+      out->Revision = SID_REVISION;
+      out->SubAuthorityCount = well_known[i].count;
+      memset(out->IdentifierAuthority.Value, 0, 6);
+      out->IdentifierAuthority.Value[5] = well_known[i].authority;
+      memcpy(out->SubAuthority, well_known[i].sub, well_known[i].count * sizeof(DWORD));
+    }
+    return (DWORD)(offsetof(SID, SubAuthority) + well_known[i].count * sizeof(DWORD));
+  }
+  return 0;
+}
+
+/* The SDDL aliases of the SIDs kobjns knows: well-known SIDs. */
 static const struct {
   char alias[3];
-  const char *sid;
-} sid_aliases[] = {{"WD", "S-1-1-0"},  {"AU", "S-1-5-11"},     {"IU", "S-1-5-4"},
-                   {"SY", "S-1-5-18"}, {"BA", "S-1-5-32-544"}, {"OW", "S-1-3-4"}};
+  WELL_KNOWN_SID_TYPE type;
+} sid_aliases[] = {{"WD", WinWorldSid},
+                   {"AU", WinAuthenticatedUserSid},
+                   {"IU", WinInteractiveSid},
+                   {"SY", WinLocalSystemSid},
+                   {"BA", WinBuiltinAdministratorsSid},
+                   {"OW", WinCreatorOwnerRightsSid}};
+
+/* A SID of `len` bytes for LocalFree, or NULL with ERROR_NOT_ENOUGH_MEMORY. */
+static SID *sid_for_local_free(size_t len) {
+  SID *sid = calloc(1, len);
+  if (!sid || !remember(sid)) {
+    free(sid);
+    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
+  }
+  return sid;
+}
 
 /* One decimal field of at most `max`, or the 48-bit authority in hex ("0x" and 12 digits): the
  * end of it in *end, or NULL. */
@@ -154,8 +229,13 @@ static BOOL string_to_sid(const char *text, PSID *out) {
     return FALSE;
   }
   *out = NULL;
-  for (size_t i = 0; i < sizeof sid_aliases / sizeof sid_aliases[0]; i++)
-    if (!strcmp(text, sid_aliases[i].alias)) text = sid_aliases[i].sid;
+  for (size_t i = 0; i < sizeof sid_aliases / sizeof sid_aliases[0]; i++) {
+    if (strcmp(text, sid_aliases[i].alias)) continue;
+    SID *sid = sid_for_local_free(well_known_sid(sid_aliases[i].type, NULL));
+    if (sid) well_known_sid(sid_aliases[i].type, sid);
+    *out = sid;
+    return sid != NULL;
+  }
   unsigned long long authority, sub[SID_MAX_SUB_AUTHORITIES];
   const char *p = strncmp(text, "S-1-", 4) && strncmp(text, "s-1-", 4) ? NULL : text + 4;
   if (p) p = sid_field(p, 0xFFFFFFFFull, true, &authority);
@@ -166,12 +246,8 @@ static BOOL string_to_sid(const char *text, PSID *out) {
     SetLastError(ERROR_INVALID_SID);
     return FALSE;
   }
-  SID *sid = calloc(1, sizeof(SID) + count * sizeof(DWORD));
-  if (!sid || !remember(sid)) {
-    free(sid);
-    SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return FALSE;
-  }
+  SID *sid = sid_for_local_free(offsetof(SID, SubAuthority) + count * sizeof(DWORD));
+  if (!sid) return FALSE;
   sid->Revision = SID_REVISION;
   sid->SubAuthorityCount = count;
   for (int i = 0; i < 6; i++) sid->IdentifierAuthority.Value[i] = (BYTE)(authority >> (40 - 8 * i));
@@ -273,49 +349,6 @@ KOBJNS_WIN32_API PVOID WINAPI FreeSid(PSID sid) {
   return NULL;
 }
 
-/* The well-known SIDs that need no domain: their authority and sub-authorities (Microsoft's
- * "Well-known SIDs"). A domain's (WinAccount...) and a logon session's are not made here. */
-static const struct {
-  WELL_KNOWN_SID_TYPE type;
-  BYTE authority, count;
-  DWORD sub[2];
-} well_known[] = {
-    {WinNullSid, 0, 1, {0}},
-    {WinWorldSid, 1, 1, {0}},
-    {WinLocalSid, 2, 1, {0}},
-    {WinCreatorOwnerSid, 3, 1, {0}},
-    {WinCreatorGroupSid, 3, 1, {1}},
-    {WinCreatorOwnerServerSid, 3, 1, {2}},
-    {WinCreatorGroupServerSid, 3, 1, {3}},
-    {WinCreatorOwnerRightsSid, 3, 1, {4}},
-    {WinNtAuthoritySid, 5, 0, {0}},
-    {WinDialupSid, 5, 1, {1}},
-    {WinNetworkSid, 5, 1, {2}},
-    {WinBatchSid, 5, 1, {3}},
-    {WinInteractiveSid, 5, 1, {4}},
-    {WinServiceSid, 5, 1, {6}},
-    {WinAnonymousSid, 5, 1, {7}},
-    {WinProxySid, 5, 1, {8}},
-    {WinEnterpriseControllersSid, 5, 1, {9}},
-    {WinSelfSid, 5, 1, {10}},
-    {WinAuthenticatedUserSid, 5, 1, {11}},
-    {WinRestrictedCodeSid, 5, 1, {12}},
-    {WinTerminalServerSid, 5, 1, {13}},
-    {WinRemoteLogonIdSid, 5, 1, {14}},
-    {WinLocalSystemSid, 5, 1, {18}},
-    {WinLocalServiceSid, 5, 1, {19}},
-    {WinNetworkServiceSid, 5, 1, {20}},
-    {WinBuiltinDomainSid, 5, 1, {32}},
-    {WinBuiltinAdministratorsSid, 5, 2, {32, 544}},
-    {WinBuiltinUsersSid, 5, 2, {32, 545}},
-    {WinBuiltinGuestsSid, 5, 2, {32, 546}},
-    {WinUntrustedLabelSid, 16, 1, {0}},
-    {WinLowLabelSid, 16, 1, {4096}},
-    {WinMediumLabelSid, 16, 1, {8192}},
-    {WinHighLabelSid, 16, 1, {12288}},
-    {WinSystemLabelSid, 16, 1, {16384}},
-};
-
 /* Into sid[*size]: TRUE, or FALSE with ERROR_INSUFFICIENT_BUFFER and the size it needs in *size
  * (how a program asks), or ERROR_INVALID_PARAMETER (a type that needs a domain, or none). */
 KOBJNS_WIN32_API BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE type, PSID domain, PSID sid,
@@ -325,25 +358,18 @@ KOBJNS_WIN32_API BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE type, PSID d
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
-    if (well_known[i].type != type) continue;
-    DWORD len = (DWORD)(offsetof(SID, SubAuthority) + well_known[i].count * sizeof(DWORD));
-    if (!sid || *size < len) {
-      *size = len;
-      SetLastError(ERROR_INSUFFICIENT_BUFFER);
-      return FALSE;
-    }
-    SID *out = sid;
-    out->Revision = SID_REVISION;
-    out->SubAuthorityCount = well_known[i].count;
-    memset(out->IdentifierAuthority.Value, 0, 6);
-    out->IdentifierAuthority.Value[5] = well_known[i].authority;
-    memcpy(out->SubAuthority, well_known[i].sub, well_known[i].count * sizeof(DWORD));
-    *size = len;
-    return TRUE;
+  DWORD len = well_known_sid(type, NULL);
+  if (!len) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
   }
-  SetLastError(ERROR_INVALID_PARAMETER);
-  return FALSE;
+  if (!sid || *size < len) {
+    *size = len;
+    SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  *size = well_known_sid(type, sid);
+  return TRUE;
 }
 
 /* The string form, for LocalFree. */
