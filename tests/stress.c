@@ -9,7 +9,9 @@
  *  - a worker only ever dies by the parent's SIGKILL or exits 0;
  *  - two named mutexes are held by one thread at a time: a wait acquires (0) only a mutex nobody
  *    is inside, or reports 735 when its owner was killed inside; no wait hangs (a wait still
- *    waiting after 30 s is a violation), and a release by the owner always succeeds;
+ *    waiting after 30 s is a violation), and a release by the owner always succeeds; at the end
+ *    (the parent holds both throughout), each is free, or abandoned if a killed owner was inside,
+ *    and there were at least as many 735s as owners killed;
  *  - a named semaphore's units are conserved while its waiters are killed, also just after a unit
  *    was handed to them: never more than its units are held at once, and at the end every unit
  *    is back (the parent gives back, for it, the unit of each holder it kills; it kills only
@@ -58,10 +60,11 @@ enum phase {
   IN_CLOSE,
   IN_MAP,
   IN_MUTEX,
-  HOLDING_MUTEX,
-  IN_SEM,       /* from before the wait to the mark of a unit held */
-  HOLDING_SEM,  /* a unit held, and counted in sem_held */
-  RELEASING_SEM /* counted or not, released or not: never judged */
+  HOLDING_MUTEX,   /* owns it: killed here, its next owner is told 735 */
+  RELEASING_MUTEX, /* inside its release: owned or not, never judged */
+  IN_SEM,          /* from before the wait to the mark of a unit held */
+  HOLDING_SEM,     /* a unit held, and counted in sem_held */
+  RELEASING_SEM    /* counted or not, released or not: never judged */
 };
 #define MUTEXES 2
 #define UNITS 3 /* the semaphore's count and maximum */
@@ -149,9 +152,13 @@ static uint64_t check_view(kobjns_section *s, unsigned k, const char *name, atom
   return seen;
 }
 
-/* Each thread keeps a handle to each named mutex (so that a killed owner's mutex outlives it),
- * and enters one now and then. Its owner may be killed inside: then the next wait reports 735
- * and finds the dead owner's mark still there. */
+/* Each thread keeps a handle to each named mutex, and enters one now and then. Its owner may be
+ * killed inside: then the next wait reports 735 and finds the dead owner's mark still there. The
+ * parent holds each mutex for the whole run (open_mutexes), so that a killed owner's mutex
+ * outlives it: once every holder is gone, the mutex is, and the one created next under its name
+ * is new, not abandoned (as on Windows), while the harness's mark is per name. Under qemu, where
+ * a worker takes 100 ms to start, all of them were often dead at once, and the next new mutex was
+ * taken for a second owner of the old one. */
 static kobjns_sync *open_mutex(unsigned k, atomic_uchar *phase) {
   char name[64];
   snprintf(name, sizeof name, "Global\\stressmx%u", k);
@@ -162,6 +169,39 @@ static kobjns_sync *open_mutex(unsigned k, atomic_uchar *phase) {
   if (rc && rc != KOBJNS_ALREADY_EXISTS)
     violation("create mutex %s -> %d %s", name, rc, kobjns_status_name(rc));
   return m;
+}
+
+/* The parent's handles: created before any worker starts. */
+static bool open_mutexes(kobjns_sync *mutexes[MUTEXES]) {
+  for (unsigned k = 0; k < MUTEXES; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "Global\\stressmx%u", k);
+    int rc = kobjns_mutex_create(NULL, name, 0, NULL, &mutexes[k]);
+    if (rc) {
+      fprintf(stderr, "kobjns-stress: mutex %s -> %d %s\n", name, rc, kobjns_status_name(rc));
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Every worker is gone: each mutex is free, or abandoned by a worker killed owning it, and only
+ * then may a dead owner's mark be left. */
+static void close_mutexes(kobjns_sync *mutexes[MUTEXES]) {
+  for (unsigned k = 0; k < MUTEXES; k++) {
+    int rc = kobjns_wait(mutexes[k], 0);
+    unsigned inside = atomic_load(&shared->inside[k]);
+    if (rc == KOBJNS_ABANDONED_WAIT_0) {
+      atomic_fetch_add(&shared->mutex_abandoned, 1);
+      atomic_store(&shared->inside[k], 0);
+    } else if (rc)
+      violation("mutex %u at the end: wait -> %d %s", k, rc, kobjns_status_name(rc));
+    else if (inside)
+      violation("mutex %u at the end: free, not abandoned, with %u killed owner(s) inside", k,
+                inside);
+    if (rc == 0 || rc == KOBJNS_ABANDONED_WAIT_0) kobjns_mutex_release(mutexes[k]);
+    kobjns_sync_close(mutexes[k]);
+  }
 }
 
 static void mutex_round(kobjns_sync *m, unsigned k, atomic_uchar *phase) {
@@ -181,6 +221,7 @@ static void mutex_round(kobjns_sync *m, unsigned k, atomic_uchar *phase) {
     for (volatile int spin = 0; spin < 2000; spin++) {
     }
     atomic_fetch_sub(&shared->inside[k], 1);
+    atomic_store(phase, RELEASING_MUTEX);
     if ((rc = kobjns_mutex_release(m)))
       violation("release of owned mutex %u -> %d %s", k, rc, kobjns_status_name(rc));
   }
@@ -439,6 +480,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "kobjns-stress: semaphore -> %d %s\n", src, kobjns_status_name(src));
     return 1;
   }
+  kobjns_sync *mutexes[MUTEXES] = {NULL};
+  if (!open_mutexes(mutexes)) return 1;
   for (unsigned i = 0; i < opt.procs; i++) pids[i] = spawn(i);
 
   unsigned seed = opt.seed, kills = 0, in_create = 0, in_close = 0, in_open = 0, in_map = 0,
@@ -500,6 +543,14 @@ int main(int argc, char **argv) {
     violation("semaphore: %u of %d units at the end, %d marked held", units, UNITS,
               atomic_load(&shared->sem_held));
   kobjns_sync_close(sem);
+  close_mutexes(mutexes);
+  /* Each owner killed before its release is reported to the mutex's next owner (the parent's
+   * last look included); a thread killed between a 735 and its count owned the mutex, and so is
+   * reported in turn. */
+  unsigned long long abandoned = atomic_load(&shared->mutex_abandoned);
+  if (abandoned < holding)
+    violation("mutexes: %u owners killed, %llu waits told the mutex was abandoned", holding,
+              abandoned);
 
   /* Every process is gone: sweep what the killed ones left, then nothing may remain. */
   size_t removed = 0;
