@@ -1429,6 +1429,25 @@ static void sids_and_the_sample_boundary(void) {
   CU_ASSERT_EQUAL(GetLengthSid(&bad), 0);
   CU_ASSERT_FALSE(EqualSid(&bad, &bad));
   WANT_ERROR(CopySid(sizeof admins, admins, &bad), ERROR_INVALID_SID);
+  /* A SID's parts: NULL with an error where Windows' answer is undefined (an invalid SID, an
+   * index past the last sub-authority), never a read past the SID. */
+  WANT_ERROR(GetSidIdentifierAuthority(&bad), ERROR_INVALID_SID);
+  WANT_ERROR(GetSidSubAuthorityCount(NULL), ERROR_INVALID_SID);
+  WANT_ERROR(GetSidSubAuthority(&bad, 0), ERROR_INVALID_SID);
+  WANT_ERROR(GetSidSubAuthority(admins, 2), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(GetSidSubAuthority(admins, UINT32_MAX), ERROR_INVALID_PARAMETER);
+  CU_ASSERT_EQUAL(*GetSidSubAuthority(admins, 1), DOMAIN_ALIAS_RID_ADMINS);
+  CU_ASSERT_EQUAL(*GetSidSubAuthorityCount(admins), 2);
+  CU_ASSERT_EQUAL(GetSidIdentifierAuthority(admins)->Value[5], 5);
+  CU_ASSERT_FALSE(EqualPrefixSid(&bad, &bad));
+  CU_ASSERT_EQUAL(GetSidLengthRequired(255), 8 + 4 * 255); /* any count, as Windows */
+  BYTE made[SECURITY_MAX_SID_SIZE];
+  WANT_ERROR(InitializeSid(NULL, &nt, 1), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(InitializeSid(made, NULL, 1), ERROR_INVALID_PARAMETER);
+  WANT_ERROR(InitializeSid(made, &nt, SID_MAX_SUB_AUTHORITIES + 1), ERROR_INVALID_PARAMETER);
+  CU_ASSERT_FATAL(InitializeSid(made, &nt, 0));
+  CU_ASSERT_EQUAL(GetLengthSid(made), 8);
+  WANT_ERROR(GetSidSubAuthority(made, 0), ERROR_INVALID_PARAMETER);
   /* The sample's boundary and namespace. */
   HANDLE b = CreateBoundaryDescriptorA(kt_name("sample"), 0);
   CU_ASSERT_PTR_NOT_NULL_FATAL(b);

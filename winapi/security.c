@@ -320,6 +320,69 @@ KOBJNS_WIN32_API BOOL WINAPI CopySid(DWORD size, PSID to, PSID from) {
   return TRUE;
 }
 
+/* Prefixes (all but the last sub-authority) of two SIDs of one length: every part compared. */
+KOBJNS_WIN32_API BOOL WINAPI EqualPrefixSid(PSID a, PSID b) {
+  const SID *x = a, *y = b;
+  SetLastError(ERROR_SUCCESS);
+  if (!sid_length(x) || !sid_length(y) || x->SubAuthorityCount != y->SubAuthorityCount ||
+      memcmp(&x->IdentifierAuthority, &y->IdentifierAuthority, sizeof x->IdentifierAuthority))
+    return FALSE;
+  BYTE prefix = x->SubAuthorityCount ? (BYTE)(x->SubAuthorityCount - 1) : 0;
+  return !memcmp(x->SubAuthority, y->SubAuthority, prefix * sizeof(DWORD));
+}
+
+/* --- a SID's parts: how programs walk one (Microsoft's GetTextualSid sample, integrity levels).
+ * Windows documents the result of a call on an invalid SID, or an index past the last
+ * sub-authority, as undefined (its own reads past the SID); here it is NULL with
+ * ERROR_INVALID_SID or ERROR_INVALID_PARAMETER, and a success clears the last error, as there. */
+
+KOBJNS_WIN32_API DWORD WINAPI GetSidLengthRequired(UCHAR count) {
+  return (DWORD)(offsetof(SID, SubAuthority) + count * sizeof(DWORD));
+}
+
+/* Revision, count and authority; the sub-authorities are the caller's to write (not zeroed). */
+KOBJNS_WIN32_API BOOL WINAPI InitializeSid(PSID psid, PSID_IDENTIFIER_AUTHORITY authority,
+                                           BYTE count) {
+  SID *sid = psid;
+  if (!sid || !authority || count > SID_MAX_SUB_AUTHORITIES) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  sid->Revision = SID_REVISION;
+  sid->SubAuthorityCount = count;
+  sid->IdentifierAuthority = *authority;
+  return TRUE;
+}
+
+/* The part of `psid`, or NULL with its error (see above). */
+static SID *valid_sid(PSID psid) {
+  if (!sid_length(psid)) {
+    SetLastError(ERROR_INVALID_SID);
+    return NULL;
+  }
+  SetLastError(ERROR_SUCCESS);
+  return psid;
+}
+
+KOBJNS_WIN32_API PSID_IDENTIFIER_AUTHORITY WINAPI GetSidIdentifierAuthority(PSID psid) {
+  SID *sid = valid_sid(psid);
+  return sid ? &sid->IdentifierAuthority : NULL;
+}
+
+KOBJNS_WIN32_API PUCHAR WINAPI GetSidSubAuthorityCount(PSID psid) {
+  SID *sid = valid_sid(psid);
+  return sid ? &sid->SubAuthorityCount : NULL;
+}
+
+KOBJNS_WIN32_API PDWORD WINAPI GetSidSubAuthority(PSID psid, DWORD index) {
+  SID *sid = valid_sid(psid);
+  if (sid && index >= sid->SubAuthorityCount) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return NULL;
+  }
+  return sid ? &sid->SubAuthority[index] : NULL;
+}
+
 /* A SID of `count` sub-authorities (1 to 8) for FreeSid. */
 KOBJNS_WIN32_API BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY authority,
                                                       BYTE count, DWORD s0, DWORD s1, DWORD s2,

@@ -1764,6 +1764,65 @@ static const char *sid_said(PSID sid) {
   return copy;
 }
 
+/* A SID walked part by part, as Microsoft's GetTextualSid sample does; the last error is 0 after
+ * the walk (each part clears it). */
+static const char *sid_parts(PSID sid) {
+  SetLastError(1234);
+  const BYTE *a = GetSidIdentifierAuthority(sid)->Value;
+  BYTE count = *GetSidSubAuthorityCount(sid);
+  char subs[64] = "";
+  for (BYTE i = 0; i < count && i < 4; i++)
+    snprintf(subs + strlen(subs), sizeof subs - strlen(subs), "%s%lu", i ? "-" : "",
+             (unsigned long)*GetSidSubAuthority(sid, i));
+  return said("%u.%u.%u.%u.%u.%u, %u, %s, %u", a[0], a[1], a[2], a[3], a[4], a[5], count, subs,
+              (unsigned)GetLastError());
+}
+
+static void rows_sid_parts(void) {
+  report("sid", "GetSidLengthRequired(0), (2), (15)",
+         said("%u, %u, %u", (unsigned)GetSidLengthRequired(0), (unsigned)GetSidLengthRequired(2),
+              (unsigned)GetSidLengthRequired(15)),
+         "8, 16, 68");
+  BYTE ba[SECURITY_MAX_SID_SIZE], bu[SECURITY_MAX_SID_SIZE], sy[SECURITY_MAX_SID_SIZE];
+  DWORD size = sizeof ba;
+  BOOL ok = CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, ba, &size);
+  size = sizeof bu;
+  ok = CreateWellKnownSid(WinBuiltinUsersSid, NULL, bu, &size) && ok;
+  size = sizeof sy;
+  ok = CreateWellKnownSid(WinLocalSystemSid, NULL, sy, &size) && ok;
+  if (!ok) {
+    report("sid", "CreateWellKnownSid(BA, BU, SY) for the walks", "FALSE", "TRUE");
+    return;
+  }
+  report("sid", "BA walked: authority, count, sub-authorities, last error", sid_parts(ba),
+         "0.0.0.0.0.5, 2, 32-544, 0");
+  report("sid", "SY walked: authority, count, sub-authorities, last error", sid_parts(sy),
+         "0.0.0.0.0.5, 1, 18, 0");
+  SID_IDENTIFIER_AUTHORITY nt = {SECURITY_NT_AUTHORITY};
+  BYTE made[SECURITY_MAX_SID_SIZE];
+  ok = InitializeSid(made, &nt, 2);
+  if (ok) {
+    *GetSidSubAuthority(made, 0) = SECURITY_BUILTIN_DOMAIN_RID;
+    *GetSidSubAuthority(made, 1) = DOMAIN_ALIAS_RID_ADMINS;
+  }
+  report("sid", "InitializeSid(NT, 2), sub-authorities written: EqualSid(BA), string",
+         ok ? said("%s, %s", EqualSid(made, ba) ? "TRUE" : "FALSE", sid_said(made)) : "FALSE",
+         "TRUE, S-1-5-32-544");
+  ok = InitializeSid(made, &nt, SID_MAX_SUB_AUTHORITIES);
+  for (BYTE i = 0; ok && i < SID_MAX_SUB_AUTHORITIES; i++) *GetSidSubAuthority(made, i) = i;
+  report("sidinit", "InitializeSid with 15 sub-authorities: GetLengthSid, IsValidSid",
+         ok ? said("%u, %d", (unsigned)GetLengthSid(made), IsValidSid(made) ? 1 : 0)
+            : said("FALSE, %u", (unsigned)GetLastError()),
+         "68, 1");
+  ok = InitializeSid(made, &nt, SID_MAX_SUB_AUTHORITIES + 1);
+  report("sidinit", "InitializeSid with 16 sub-authorities",
+         ok ? "TRUE" : said("FALSE, %u", (unsigned)GetLastError()), "FALSE, 87");
+  report("sid", "EqualPrefixSid(BA, BU), (BA, BA), (BA, SY)",
+         said("%d, %d, %d", EqualPrefixSid(ba, bu) ? 1 : 0, EqualPrefixSid(ba, ba) ? 1 : 0,
+              EqualPrefixSid(ba, sy) ? 1 : 0),
+         "1, 1, 0");
+}
+
 static void rows_sids(void) {
   static const struct {
     WELL_KNOWN_SID_TYPE type;
@@ -1840,6 +1899,7 @@ static void rows_sids(void) {
   for (int i = 0; ok && wtext[i] && i < 31; i++) narrow[i] = (char)wtext[i];
   report("sid", "ConvertSidToStringSidW(SY)", ok ? narrow : "FALSE", "S-1-5-18");
   if (ok) LocalFree(wtext);
+  rows_sid_parts();
 }
 
 /* --- private namespaces (pns) ---------------------------------------------------------------
