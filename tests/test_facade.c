@@ -2,6 +2,7 @@
  * says the Win32 result: a handle or NULL, and GetLastError(). */
 #include <windows.h>
 #include <sddl.h> /* after <windows.h> */
+#include <pwd.h>
 #include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
@@ -1467,6 +1468,71 @@ static void sids_and_the_sample_boundary(void) {
   DeleteBoundaryDescriptor(b);
 }
 
+/* LookupAccountSid: the POSIX accounts kobjns names by S-1-22 SIDs (the conformance program plays
+ * the well-known ones against Wine), and the bad inputs. */
+static void accounts_of_sids(void) {
+  char text[64], name[256], domain[64];
+  DWORD name_size = sizeof name, domain_size = sizeof domain;
+  SID_NAME_USE use = 0;
+  PSID me = NULL, group = NULL, nobody = NULL;
+  snprintf(text, sizeof text, "S-1-22-1-%u", (unsigned)getuid());
+  CU_ASSERT_FATAL(ConvertStringSidToSidA(text, &me));
+  const struct passwd *pw = getpwuid(getuid());
+  if (pw) {
+    CU_ASSERT(LookupAccountSidA(NULL, me, name, &name_size, domain, &domain_size, &use));
+    CU_ASSERT_STRING_EQUAL(name, pw->pw_name);
+    CU_ASSERT_STRING_EQUAL(domain, "Unix User");
+    CU_ASSERT_EQUAL(name_size, strlen(pw->pw_name)); /* a success: the length, no NUL */
+    CU_ASSERT_EQUAL(domain_size, 9);
+    CU_ASSERT_EQUAL(use, SidTypeUser);
+  }
+  CU_ASSERT_FATAL(ConvertStringSidToSidA("S-1-22-2-0", &group));
+  name_size = sizeof name, domain_size = sizeof domain;
+  CU_ASSERT(LookupAccountSidA(NULL, group, name, &name_size, domain, &domain_size, &use));
+  CU_ASSERT_STRING_EQUAL(domain, "Unix Group");
+  CU_ASSERT_EQUAL(use, SidTypeGroup);
+  WCHAR wname[256], wdomain[64];
+  WCHAR here[1] = {0}; /* an empty system name: this machine */
+  name_size = 256, domain_size = 64;
+  CU_ASSERT(LookupAccountSidW(here, group, wname, &name_size, wdomain, &domain_size, &use));
+  CU_ASSERT_EQUAL(domain_size, 10);
+  CU_ASSERT(wdomain[0] == 'U' && wdomain[9] == 'p' && wdomain[10] == 0);
+  /* This machine by its name, with or without the two backslashes; no other machine. */
+  char host[256] = "", unc[260];
+  gethostname(host, sizeof host - 1);
+  snprintf(unc, sizeof unc, "\\\\%s", host);
+  name_size = sizeof name, domain_size = sizeof domain;
+  CU_ASSERT(LookupAccountSidA(host, group, name, &name_size, domain, &domain_size, &use));
+  name_size = sizeof name, domain_size = sizeof domain;
+  CU_ASSERT(LookupAccountSidA(unc, group, name, &name_size, domain, &domain_size, &use));
+  WANT_ERROR(LookupAccountSidA("kobjns-no-such-machine", group, name, &name_size, domain,
+                               &domain_size, &use),
+             RPC_S_SERVER_UNAVAILABLE);
+  /* A uid nobody has, a SID nobody knows, no SID, the sizes and the use Windows needs. */
+  CU_ASSERT_FATAL(ConvertStringSidToSidA("S-1-22-1-4000000000", &nobody));
+  name_size = sizeof name, domain_size = sizeof domain;
+  WANT_ERROR(LookupAccountSidA(NULL, nobody, name, &name_size, domain, &domain_size, &use),
+             ERROR_NONE_MAPPED);
+  SID bad = everyone_sid;
+  bad.SubAuthorityCount = 16;
+  WANT_ERROR(LookupAccountSidA(NULL, &bad, name, &name_size, domain, &domain_size, &use),
+             ERROR_INVALID_SID);
+  WANT_ERROR(LookupAccountSidA(NULL, group, name, NULL, domain, &domain_size, &use),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(LookupAccountSidA(NULL, group, name, &name_size, domain, &domain_size, NULL),
+             ERROR_INVALID_PARAMETER);
+  /* Too small: both sizes say what they need, NUL included; nothing is written. */
+  name_size = 1, domain_size = sizeof domain;
+  name[0] = 'x';
+  WANT_ERROR(LookupAccountSidA(NULL, group, name, &name_size, domain, &domain_size, &use),
+             ERROR_INSUFFICIENT_BUFFER);
+  CU_ASSERT_EQUAL(domain_size, 11);
+  CU_ASSERT(name_size >= 2 && name[0] == 'x');
+  LocalFree(me);
+  LocalFree(group);
+  LocalFree(nobody);
+}
+
 static void namespace_create_open_close(void) {
   const char *bname = kt_name("bd"), *alias = kt_name("pns");
   HANDLE b = everyone_boundary(bname);
@@ -1778,6 +1844,8 @@ void kt_add_facade(CU_pSuite s) {
          namespace_boundaries, 0);
   kt_add(s, "SIDs: well-known, allocated, their string form; Microsoft's sample boundary (BA)",
          sids_and_the_sample_boundary, 0);
+  kt_add(s, "LookupAccountSid: POSIX users and groups (S-1-22), this machine only, bad input",
+         accounts_of_sids, 0);
   kt_add(s, "private namespaces: create (183 when it exists), open (2), close",
          namespace_create_open_close, 0);
   kt_add(s, "private namespaces: descriptors, inheritance, a destroy without DELETE (5)",

@@ -4,12 +4,17 @@
  * NULL DACL means "everyone". SIDs (what a boundary takes): from their string form, well-known
  * ones, from an authority and sub-authorities, back to text, compared, copied. Also UTF-16 ->
  * UTF-8 and LocalFree. */
+#include <errno.h>
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "facade.h"
 
@@ -118,47 +123,56 @@ KOBJNS_WIN32_API BOOL WINAPI ConvertStringSecurityDescriptorToSecurityDescriptor
 
 /* --- SIDs: the well-known ones, and from their string form (what a boundary takes) ----------- */
 
+/* Accounts' domains and uses, as the table below names them. SidTypeLabel (10) is Windows', which
+ * Wine 8's winnt.h does not have. */
+#define NT_GROUP "NT AUTHORITY", SidTypeWellKnownGroup
+#define NO_DOMAIN_GROUP "", SidTypeWellKnownGroup
+#define LABEL "Mandatory Label", (SID_NAME_USE)10
+
 /* The well-known SIDs that need no domain: their authority and sub-authorities (Microsoft's
- * "Well-known SIDs"). A domain's (WinAccount...) and a logon session's are not made here. */
+ * "Well-known SIDs"), and the account LookupAccountSid names (an English Windows' names; NULL:
+ * none here). A domain's (WinAccount...) and a logon session's are not made here. */
 static const struct {
   WELL_KNOWN_SID_TYPE type;
   BYTE authority, count;
   DWORD sub[2];
+  const char *name, *domain;
+  SID_NAME_USE use;
 } well_known[] = {
-    {WinNullSid, 0, 1, {0}},
-    {WinWorldSid, 1, 1, {0}},
-    {WinLocalSid, 2, 1, {0}},
-    {WinCreatorOwnerSid, 3, 1, {0}},
-    {WinCreatorGroupSid, 3, 1, {1}},
-    {WinCreatorOwnerServerSid, 3, 1, {2}},
-    {WinCreatorGroupServerSid, 3, 1, {3}},
-    {WinCreatorOwnerRightsSid, 3, 1, {4}},
-    {WinNtAuthoritySid, 5, 0, {0}},
-    {WinDialupSid, 5, 1, {1}},
-    {WinNetworkSid, 5, 1, {2}},
-    {WinBatchSid, 5, 1, {3}},
-    {WinInteractiveSid, 5, 1, {4}},
-    {WinServiceSid, 5, 1, {6}},
-    {WinAnonymousSid, 5, 1, {7}},
-    {WinProxySid, 5, 1, {8}},
-    {WinEnterpriseControllersSid, 5, 1, {9}},
-    {WinSelfSid, 5, 1, {10}},
-    {WinAuthenticatedUserSid, 5, 1, {11}},
-    {WinRestrictedCodeSid, 5, 1, {12}},
-    {WinTerminalServerSid, 5, 1, {13}},
-    {WinRemoteLogonIdSid, 5, 1, {14}},
-    {WinLocalSystemSid, 5, 1, {18}},
-    {WinLocalServiceSid, 5, 1, {19}},
-    {WinNetworkServiceSid, 5, 1, {20}},
-    {WinBuiltinDomainSid, 5, 1, {32}},
-    {WinBuiltinAdministratorsSid, 5, 2, {32, 544}},
-    {WinBuiltinUsersSid, 5, 2, {32, 545}},
-    {WinBuiltinGuestsSid, 5, 2, {32, 546}},
-    {WinUntrustedLabelSid, 16, 1, {0}},
-    {WinLowLabelSid, 16, 1, {4096}},
-    {WinMediumLabelSid, 16, 1, {8192}},
-    {WinHighLabelSid, 16, 1, {12288}},
-    {WinSystemLabelSid, 16, 1, {16384}},
+    {WinNullSid, 0, 1, {0}, "NULL SID", NO_DOMAIN_GROUP},
+    {WinWorldSid, 1, 1, {0}, "Everyone", NO_DOMAIN_GROUP},
+    {WinLocalSid, 2, 1, {0}, "LOCAL", NO_DOMAIN_GROUP},
+    {WinCreatorOwnerSid, 3, 1, {0}, "CREATOR OWNER", NO_DOMAIN_GROUP},
+    {WinCreatorGroupSid, 3, 1, {1}, "CREATOR GROUP", NO_DOMAIN_GROUP},
+    {WinCreatorOwnerServerSid, 3, 1, {2}, "CREATOR OWNER SERVER", NO_DOMAIN_GROUP},
+    {WinCreatorGroupServerSid, 3, 1, {3}, "CREATOR GROUP SERVER", NO_DOMAIN_GROUP},
+    {WinCreatorOwnerRightsSid, 3, 1, {4}, "OWNER RIGHTS", NO_DOMAIN_GROUP},
+    {WinNtAuthoritySid, 5, 0, {0}, NULL, NULL, SidTypeUnknown},
+    {WinDialupSid, 5, 1, {1}, "DIALUP", NT_GROUP},
+    {WinNetworkSid, 5, 1, {2}, "NETWORK", NT_GROUP},
+    {WinBatchSid, 5, 1, {3}, "BATCH", NT_GROUP},
+    {WinInteractiveSid, 5, 1, {4}, "INTERACTIVE", NT_GROUP},
+    {WinServiceSid, 5, 1, {6}, "SERVICE", NT_GROUP},
+    {WinAnonymousSid, 5, 1, {7}, "ANONYMOUS LOGON", NT_GROUP},
+    {WinProxySid, 5, 1, {8}, "PROXY", NT_GROUP},
+    {WinEnterpriseControllersSid, 5, 1, {9}, "ENTERPRISE DOMAIN CONTROLLERS", NT_GROUP},
+    {WinSelfSid, 5, 1, {10}, "SELF", NT_GROUP},
+    {WinAuthenticatedUserSid, 5, 1, {11}, "Authenticated Users", NT_GROUP},
+    {WinRestrictedCodeSid, 5, 1, {12}, "RESTRICTED", NT_GROUP},
+    {WinTerminalServerSid, 5, 1, {13}, "TERMINAL SERVER USER", NT_GROUP},
+    {WinRemoteLogonIdSid, 5, 1, {14}, "REMOTE INTERACTIVE LOGON", NT_GROUP},
+    {WinLocalSystemSid, 5, 1, {18}, "SYSTEM", NT_GROUP},
+    {WinLocalServiceSid, 5, 1, {19}, "LOCAL SERVICE", NT_GROUP},
+    {WinNetworkServiceSid, 5, 1, {20}, "NETWORK SERVICE", NT_GROUP},
+    {WinBuiltinDomainSid, 5, 1, {32}, "BUILTIN", "BUILTIN", SidTypeDomain},
+    {WinBuiltinAdministratorsSid, 5, 2, {32, 544}, "Administrators", "BUILTIN", SidTypeAlias},
+    {WinBuiltinUsersSid, 5, 2, {32, 545}, "Users", "BUILTIN", SidTypeAlias},
+    {WinBuiltinGuestsSid, 5, 2, {32, 546}, "Guests", "BUILTIN", SidTypeAlias},
+    {WinUntrustedLabelSid, 16, 1, {0}, "Untrusted Mandatory Level", LABEL},
+    {WinLowLabelSid, 16, 1, {4096}, "Low Mandatory Level", LABEL},
+    {WinMediumLabelSid, 16, 1, {8192}, "Medium Mandatory Level", LABEL},
+    {WinHighLabelSid, 16, 1, {12288}, "High Mandatory Level", LABEL},
+    {WinSystemLabelSid, 16, 1, {16384}, "System Mandatory Level", LABEL},
 };
 
 /* The well-known SID `type` into `out` (NULL: only its length): its length, or 0 (not one of
@@ -464,6 +478,139 @@ KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidW(PSID sid, LPWSTR *out) {
   kobjns__facade_utf16(text, wide, units + 1, &units); /* ASCII: one unit a byte */
   *out = wide;
   return TRUE;
+}
+
+/* --- accounts: LookupAccountSid -------------------------------------------------------------
+ * A well-known SID's account is the table's (an English Windows' names); a POSIX user's or
+ * group's (S-1-22-1-<uid>, S-1-22-2-<gid>: the SIDs kobjns's descriptors name them by) is the
+ * account database's, in the domains "Unix User" and "Unix Group" (Samba's names for these SIDs).
+ * Any other SID is ERROR_NONE_MAPPED, Windows' answer for a SID no authority knows. */
+
+typedef struct account {
+  char *name; /* malloc'd */
+  const char *domain;
+  SID_NAME_USE use;
+} account;
+
+/* The POSIX user (or group) `id`'s account: 0, ERROR_NONE_MAPPED, or ERROR_NOT_ENOUGH_MEMORY. */
+static DWORD unix_account(bool user, DWORD id, account *out) {
+  long hint = sysconf(user ? _SC_GETPW_R_SIZE_MAX : _SC_GETGR_R_SIZE_MAX);
+  size_t size = hint > 0 ? (size_t)hint : 1024;
+  for (;;) {
+    char *buffer = malloc(size);
+    if (!buffer) return ERROR_NOT_ENOUGH_MEMORY;
+    struct passwd pw, *pp = NULL;
+    struct group gr, *gp = NULL;
+    int err = user ? getpwuid_r((uid_t)id, &pw, buffer, size, &pp)
+                   : getgrgid_r((gid_t)id, &gr, buffer, size, &gp);
+    const char *name = pp ? pp->pw_name : gp ? gp->gr_name : NULL;
+    if (!name && err == ERANGE && size < (1u << 20)) { /* a group of many members */
+      free(buffer);
+      size *= 2;
+      continue;
+    }
+    DWORD rc = name ? 0 : ERROR_NONE_MAPPED; /* no such id, or the database failed */
+    if (name && !(out->name = strdup(name))) rc = ERROR_NOT_ENOUGH_MEMORY;
+    out->domain = user ? "Unix User" : "Unix Group";
+    out->use = user ? SidTypeUser : SidTypeGroup;
+    free(buffer);
+    return rc;
+  }
+}
+
+static DWORD account_of(const SID *sid, account *out) {
+  DWORD len = sid_length(sid);
+  if (!len) return ERROR_INVALID_SID;
+  BYTE known[SECURITY_MAX_SID_SIZE];
+  for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
+    if (!well_known[i].name || well_known_sid(well_known[i].type, (SID *)known) != len ||
+        memcmp(known, sid, len))
+      continue;
+    if (!(out->name = strdup(well_known[i].name))) return ERROR_NOT_ENOUGH_MEMORY;
+    out->domain = well_known[i].domain;
+    out->use = well_known[i].use;
+    return 0;
+  }
+  static const BYTE unix_authority[6] = {0, 0, 0, 0, 0, 22};
+  if (sid->SubAuthorityCount != 2 || memcmp(sid->IdentifierAuthority.Value, unix_authority, 6) ||
+      (sid->SubAuthority[0] != 1 && sid->SubAuthority[0] != 2))
+    return ERROR_NONE_MAPPED;
+  return unix_account(sid->SubAuthority[0] == 1, sid->SubAuthority[1], out);
+}
+
+/* Whether `system` names this machine: none, empty, or its host name (with or without "\\"). */
+static bool this_machine(const char *system) {
+  if (!system || !*system) return true;
+  if (system[0] == '\\' && system[1] == '\\') system += 2;
+  char host[256];
+  if (gethostname(host, sizeof host) != 0) return false;
+  host[sizeof host - 1] = '\0';
+  return !strcasecmp(system, host);
+}
+
+/* LookupAccountSid's answer for `system` and `sid` into the caller's buffers, whose units are
+ * bytes (A) or UTF-16 units (W): both fit (with their NULs), each size then says its length; or
+ * FALSE with ERROR_INSUFFICIENT_BUFFER and each size the units it needs, NUL included. A NULL
+ * buffer whose size is big enough is skipped, as Windows does. */
+static BOOL lookup_account_sid(const char *system, PSID sid, void *name, DWORD *name_size,
+                               void *domain, DWORD *domain_size, SID_NAME_USE *use, bool wide) {
+  if (!name_size || !domain_size || !use) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  if (!this_machine(system)) {
+    SetLastError(RPC_S_SERVER_UNAVAILABLE); /* no other machine's authority is asked */
+    return FALSE;
+  }
+  account a = {NULL, NULL, SidTypeUnknown};
+  DWORD error = account_of(sid, &a);
+  size_t units[2] = {0, 0};
+  const char *text[2] = {a.name, a.domain};
+  for (int i = 0; i < 2 && !error; i++) {
+    if (!wide)
+      units[i] = strlen(text[i]);
+    else if (kobjns__facade_utf16(text[i], NULL, 0, &units[i]))
+      error = ERROR_NONE_MAPPED; /* a name in the user database that is no UTF-8 */
+  }
+  DWORD *sizes[2] = {name_size, domain_size};
+  void *buffers[2] = {name, domain};
+  if (!error && (units[0] >= *name_size || units[1] >= *domain_size)) {
+    for (int i = 0; i < 2; i++) *sizes[i] = (DWORD)units[i] + 1;
+    error = ERROR_INSUFFICIENT_BUFFER;
+  }
+  for (int i = 0; i < 2 && !error; i++) {
+    if (buffers[i] && wide)
+      kobjns__facade_utf16(text[i], buffers[i], units[i] + 1, &units[i]);
+    else if (buffers[i])
+      memcpy(buffers[i], text[i], units[i] + 1);
+    *sizes[i] = (DWORD)units[i];
+  }
+  free(a.name);
+  if (error) {
+    SetLastError(error);
+    return FALSE;
+  }
+  *use = a.use;
+  return TRUE;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI LookupAccountSidA(LPCSTR system, PSID sid, LPSTR name,
+                                               LPDWORD name_size, LPSTR domain, LPDWORD domain_size,
+                                               PSID_NAME_USE use) {
+  return lookup_account_sid(system, sid, name, name_size, domain, domain_size, use, false);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI LookupAccountSidW(LPCWSTR system, PSID sid, LPWSTR name,
+                                               LPDWORD name_size, LPWSTR domain,
+                                               LPDWORD domain_size, PSID_NAME_USE use) {
+  char *narrow = NULL;
+  if (system && kobjns__facade_utf8(system, &narrow)) {
+    SetLastError(RPC_S_SERVER_UNAVAILABLE); /* no machine has that name */
+    return FALSE;
+  }
+  BOOL ok = lookup_account_sid(narrow, sid, name, name_size, domain, domain_size, use, true);
+  free(narrow);
+  return ok;
 }
 
 KOBJNS_WIN32_API BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR sd, DWORD revision) {

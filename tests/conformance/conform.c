@@ -1823,6 +1823,90 @@ static void rows_sid_parts(void) {
          "1, 1, 0");
 }
 
+/* LookupAccountSidA's answer: name, domain and use, or the failure; the sizes it wrote into
+ * `sizes` (a row of their own: Wine's A function counts otherwise). */
+static const char *account_said(PSID sid, const char **sizes) {
+  char name[MAX_PATH], domain[MAX_PATH];
+  DWORD name_size = sizeof name, domain_size = sizeof domain;
+  SID_NAME_USE use = 0;
+  BOOL ok = LookupAccountSidA(NULL, sid, name, &name_size, domain, &domain_size, &use);
+  DWORD error = GetLastError();
+  *sizes = said("%u %u", (unsigned)name_size, (unsigned)domain_size);
+  if (!ok) return said("FALSE, %u", (unsigned)error);
+  return said("%s\\%s, use %d", domain, name, (int)use);
+}
+
+/* Accounts of well-known SIDs (an English Windows' names), the sizes protocol, a SID nobody
+ * knows, another machine. */
+static void rows_accounts(void) {
+  static const struct {
+    WELL_KNOWN_SID_TYPE type;
+    const char *name, *windows, *sizes;
+  } known[] = {
+      {WinWorldSid, "WinWorldSid", "\\Everyone, use 5", "8 0"},
+      {WinLocalSystemSid, "WinLocalSystemSid", "NT AUTHORITY\\SYSTEM, use 5", "6 12"},
+      {WinAuthenticatedUserSid, "WinAuthenticatedUserSid",
+       "NT AUTHORITY\\Authenticated Users, use 5", "19 12"},
+      {WinInteractiveSid, "WinInteractiveSid", "NT AUTHORITY\\INTERACTIVE, use 5", "11 12"},
+      {WinBuiltinAdministratorsSid, "WinBuiltinAdministratorsSid", "BUILTIN\\Administrators, use 4",
+       "14 7"},
+      {WinBuiltinUsersSid, "WinBuiltinUsersSid", "BUILTIN\\Users, use 4", "5 7"},
+      {WinCreatorOwnerSid, "WinCreatorOwnerSid", "\\CREATOR OWNER, use 5", "13 0"},
+  };
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  DWORD size;
+  const char *sizes = "";
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+    size = sizeof sid;
+    BOOL ok = CreateWellKnownSid(known[i].type, NULL, sid, &size);
+    report("account", said("LookupAccountSidA(%s)", known[i].name),
+           ok ? account_said(sid, &sizes) : "no SID", known[i].windows);
+    report("acctsz", said("  %s: the sizes, lengths without the NUL", known[i].name),
+           ok ? sizes : "no SID", known[i].sizes);
+  }
+  size = sizeof sid;
+  CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, sid, &size);
+  char name[MAX_PATH], domain[MAX_PATH];
+  DWORD name_size = 1, domain_size = sizeof domain;
+  SID_NAME_USE use = 0;
+  BOOL ok = LookupAccountSidA(NULL, sid, name, &name_size, domain, &domain_size, &use);
+  report("account", "LookupAccountSidA(BA) into a name of 1: the size it needs",
+         ok ? "TRUE" : said("FALSE, %u, %u", (unsigned)GetLastError(), (unsigned)name_size),
+         "FALSE, 122, 15");
+  name_size = domain_size = 0;
+  ok = LookupAccountSidA(NULL, sid, NULL, &name_size, NULL, &domain_size, &use);
+  report("acctsz", "LookupAccountSidA(BA) into nothing: both sizes, NUL included; use untouched",
+         ok ? "TRUE"
+            : said("FALSE, %u, %u %u, use %d", (unsigned)GetLastError(), (unsigned)name_size,
+                   (unsigned)domain_size, (int)use),
+         "FALSE, 122, 15 8, use 0");
+  WCHAR wname[MAX_PATH], wdomain[MAX_PATH];
+  name_size = domain_size = MAX_PATH;
+  ok = LookupAccountSidW(NULL, sid, wname, &name_size, wdomain, &domain_size, &use);
+  char narrow[MAX_PATH] = "";
+  for (int i = 0; ok && wname[i] && i < MAX_PATH - 1; i++) narrow[i] = (char)wname[i];
+  report("account", "LookupAccountSidW(BA): name, sizes",
+         ok ? said("%s, %u %u", narrow, (unsigned)name_size, (unsigned)domain_size) : "FALSE",
+         "Administrators, 14 7");
+  SID_IDENTIFIER_AUTHORITY odd = {{0, 0, 0, 0, 0x12, 0x34}};
+  PSID nobody = NULL;
+  if (AllocateAndInitializeSid(&odd, 1, 7, 0, 0, 0, 0, 0, 0, 0, &nobody)) {
+    report("account", "LookupAccountSidA(S-1-4660-7: nobody's)", account_said(nobody, &sizes),
+           "FALSE, 1332");
+    FreeSid(nobody);
+  }
+  name_size = domain_size = MAX_PATH;
+  ok = LookupAccountSidA("kobjns-no-such-machine", sid, name, &name_size, domain, &domain_size,
+                         &use);
+  DWORD error = GetLastError(); /* Windows before Vista 1722, since then 1707 (Wine's tests) */
+  report("acctsys", "LookupAccountSidA on another machine: FALSE, 1722 or 1707",
+         ok ? "TRUE"
+         : error == RPC_S_SERVER_UNAVAILABLE || error == RPC_S_INVALID_NET_ADDR
+             ? "FALSE, an RPC error"
+             : said("FALSE, %u", (unsigned)error),
+         "FALSE, an RPC error");
+}
+
 static void rows_sids(void) {
   static const struct {
     WELL_KNOWN_SID_TYPE type;
@@ -1900,6 +1984,7 @@ static void rows_sids(void) {
   report("sid", "ConvertSidToStringSidW(SY)", ok ? narrow : "FALSE", "S-1-5-18");
   if (ok) LocalFree(wtext);
   rows_sid_parts();
+  rows_accounts();
 }
 
 /* --- private namespaces (pns) ---------------------------------------------------------------
