@@ -1528,6 +1528,45 @@ static void accounts_of_sids(void) {
              ERROR_INSUFFICIENT_BUFFER);
   CU_ASSERT_EQUAL(domain_size, 11);
   CU_ASSERT(name_size >= 2 && name[0] == 'x');
+  /* And back: POSIX names to their SIDs, qualified or not; a well-known name comes first. */
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  DWORD sid_size = sizeof sid;
+  domain_size = sizeof domain;
+  if (pw) {
+    CU_ASSERT(LookupAccountNameA(NULL, pw->pw_name, sid, &sid_size, domain, &domain_size, &use));
+    CU_ASSERT(EqualSid(sid, me));
+    CU_ASSERT_STRING_EQUAL(domain, "Unix User");
+    CU_ASSERT_EQUAL(sid_size, 16);
+    CU_ASSERT_EQUAL(domain_size, 9);
+    CU_ASSERT_EQUAL(use, SidTypeUser);
+  }
+  sid_size = sizeof sid, domain_size = sizeof domain;
+  CU_ASSERT(
+      LookupAccountNameA(NULL, "unix group\\root", sid, &sid_size, domain, &domain_size, &use));
+  CU_ASSERT(EqualSid(sid, group));
+  CU_ASSERT_EQUAL(use, SidTypeGroup);
+  sid_size = sizeof sid, domain_size = sizeof domain;
+  WANT_ERROR(LookupAccountNameA(NULL, "Unix Group\\kobjns-no-such-group", sid, &sid_size, domain,
+                                &domain_size, &use),
+             ERROR_NONE_MAPPED);
+  WANT_ERROR(LookupAccountNameA(NULL, "Unix User\\", sid, &sid_size, domain, &domain_size, &use),
+             ERROR_NONE_MAPPED);
+  sid_size = sizeof sid, domain_size = sizeof domain;
+  CU_ASSERT(LookupAccountNameA(NULL, "users", sid, &sid_size, domain, &domain_size, &use));
+  CU_ASSERT_STRING_EQUAL(domain, "BUILTIN"); /* BUILTIN\Users, not a POSIX group "users" */
+  WANT_ERROR(LookupAccountNameA(NULL, NULL, sid, &sid_size, domain, &domain_size, &use),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(LookupAccountNameA(NULL, "root", sid, NULL, domain, &domain_size, &use),
+             ERROR_INVALID_PARAMETER);
+  WANT_ERROR(LookupAccountNameA("kobjns-no-such-machine", "root", sid, &sid_size, domain,
+                                &domain_size, &use),
+             RPC_S_SERVER_UNAVAILABLE);
+  sid_size = 8,
+  domain_size = sizeof domain; /* too small for the SID: both sizes, nothing written */
+  WANT_ERROR(LookupAccountNameA(NULL, "root", sid, &sid_size, domain, &domain_size, &use),
+             ERROR_INSUFFICIENT_BUFFER);
+  CU_ASSERT_EQUAL(sid_size, 16);
+  CU_ASSERT_EQUAL(domain_size, 10);
   LocalFree(me);
   LocalFree(group);
   LocalFree(nobody);
@@ -1844,7 +1883,7 @@ void kt_add_facade(CU_pSuite s) {
          namespace_boundaries, 0);
   kt_add(s, "SIDs: well-known, allocated, their string form; Microsoft's sample boundary (BA)",
          sids_and_the_sample_boundary, 0);
-  kt_add(s, "LookupAccountSid: POSIX users and groups (S-1-22), this machine only, bad input",
+  kt_add(s, "LookupAccountSid/Name: POSIX users and groups (S-1-22), this machine only, bad input",
          accounts_of_sids, 0);
   kt_add(s, "private namespaces: create (183 when it exists), open (2), close",
          namespace_create_open_close, 0);

@@ -480,11 +480,11 @@ KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidW(PSID sid, LPWSTR *out) {
   return TRUE;
 }
 
-/* --- accounts: LookupAccountSid -------------------------------------------------------------
+/* --- accounts: LookupAccountSid, LookupAccountName ----------------------------------------
  * A well-known SID's account is the table's (an English Windows' names); a POSIX user's or
  * group's (S-1-22-1-<uid>, S-1-22-2-<gid>: the SIDs kobjns's descriptors name them by) is the
  * account database's, in the domains "Unix User" and "Unix Group" (Samba's names for these SIDs).
- * Any other SID is ERROR_NONE_MAPPED, Windows' answer for a SID no authority knows. */
+ * Any other SID or name is ERROR_NONE_MAPPED, Windows' answer for what no authority knows. */
 
 typedef struct account {
   char *name; /* malloc'd */
@@ -492,8 +492,11 @@ typedef struct account {
   SID_NAME_USE use;
 } account;
 
-/* The POSIX user (or group) `id`'s account: 0, ERROR_NONE_MAPPED, or ERROR_NOT_ENOUGH_MEMORY. */
-static DWORD unix_account(bool user, DWORD id, account *out) {
+/* The POSIX user (or group) by `name`, or by `id` when `name` is NULL: its name (malloc'd) into
+ * *name_out, its id into *id_out (either may be NULL). 0, ERROR_NONE_MAPPED (none, or the
+ * database failed), or ERROR_NOT_ENOUGH_MEMORY. The buffer grows while the entry does not fit (a
+ * group of many members). */
+static DWORD unix_lookup(bool user, const char *name, DWORD id, char **name_out, DWORD *id_out) {
   long hint = sysconf(user ? _SC_GETPW_R_SIZE_MAX : _SC_GETGR_R_SIZE_MAX);
   size_t size = hint > 0 ? (size_t)hint : 1024;
   for (;;) {
@@ -501,18 +504,19 @@ static DWORD unix_account(bool user, DWORD id, account *out) {
     if (!buffer) return ERROR_NOT_ENOUGH_MEMORY;
     struct passwd pw, *pp = NULL;
     struct group gr, *gp = NULL;
-    int err = user ? getpwuid_r((uid_t)id, &pw, buffer, size, &pp)
-                   : getgrgid_r((gid_t)id, &gr, buffer, size, &gp);
-    const char *name = pp ? pp->pw_name : gp ? gp->gr_name : NULL;
-    if (!name && err == ERANGE && size < (1u << 20)) { /* a group of many members */
+    int err = user   ? name ? getpwnam_r(name, &pw, buffer, size, &pp)
+                            : getpwuid_r((uid_t)id, &pw, buffer, size, &pp)
+                : name ? getgrnam_r(name, &gr, buffer, size, &gp)
+                     : getgrgid_r((gid_t)id, &gr, buffer, size, &gp);
+    if (!pp && !gp && err == ERANGE && size < (1u << 20)) {
       free(buffer);
       size *= 2;
       continue;
     }
-    DWORD rc = name ? 0 : ERROR_NONE_MAPPED; /* no such id, or the database failed */
-    if (name && !(out->name = strdup(name))) rc = ERROR_NOT_ENOUGH_MEMORY;
-    out->domain = user ? "Unix User" : "Unix Group";
-    out->use = user ? SidTypeUser : SidTypeGroup;
+    DWORD rc = pp || gp ? 0 : ERROR_NONE_MAPPED;
+    if (!rc && id_out) *id_out = pp ? (DWORD)pp->pw_uid : (DWORD)gp->gr_gid;
+    if (!rc && name_out && !(*name_out = strdup(pp ? pp->pw_name : gp->gr_name)))
+      rc = ERROR_NOT_ENOUGH_MEMORY;
     free(buffer);
     return rc;
   }
@@ -535,7 +539,10 @@ static DWORD account_of(const SID *sid, account *out) {
   if (sid->SubAuthorityCount != 2 || memcmp(sid->IdentifierAuthority.Value, unix_authority, 6) ||
       (sid->SubAuthority[0] != 1 && sid->SubAuthority[0] != 2))
     return ERROR_NONE_MAPPED;
-  return unix_account(sid->SubAuthority[0] == 1, sid->SubAuthority[1], out);
+  bool user = sid->SubAuthority[0] == 1;
+  out->domain = user ? "Unix User" : "Unix Group";
+  out->use = user ? SidTypeUser : SidTypeGroup;
+  return unix_lookup(user, NULL, sid->SubAuthority[1], &out->name, NULL);
 }
 
 /* Whether `system` names this machine: none, empty, or its host name (with or without "\\"). */
@@ -610,6 +617,115 @@ KOBJNS_WIN32_API BOOL WINAPI LookupAccountSidW(LPCWSTR system, PSID sid, LPWSTR 
   }
   BOOL ok = lookup_account_sid(narrow, sid, name, name_size, domain, domain_size, use, true);
   free(narrow);
+  return ok;
+}
+
+/* The SID of account `text`, "name" or "domain\name" (case-insensitive, as Windows compares
+ * them): a well-known account first (so "Users" is BUILTIN's; "Unix Group\users" names the
+ * POSIX group), then a POSIX user, then a group. 0 with *sid (malloc'd), *domain and *use;
+ * ERROR_NONE_MAPPED; or ERROR_NOT_ENOUGH_MEMORY. */
+static DWORD sid_of_account(const char *text, SID **sid, const char **domain, SID_NAME_USE *use) {
+  const char *slash = strchr(text, '\\');
+  const char *name = slash ? slash + 1 : text;
+  size_t domain_len = slash ? (size_t)(slash - text) : 0;
+#define IN_DOMAIN(d) (!slash || (strlen(d) == domain_len && !strncasecmp(text, d, domain_len)))
+  for (size_t i = 0; i < sizeof well_known / sizeof well_known[0]; i++) {
+    if (!well_known[i].name || strcasecmp(name, well_known[i].name) ||
+        !IN_DOMAIN(well_known[i].domain))
+      continue;
+    if (!(*sid = malloc(well_known_sid(well_known[i].type, NULL)))) return ERROR_NOT_ENOUGH_MEMORY;
+    well_known_sid(well_known[i].type, *sid);
+    *domain = well_known[i].domain;
+    *use = well_known[i].use;
+    return 0;
+  }
+  for (int user = 1; user >= 0; user--) {
+    const char *unix_domain = user ? "Unix User" : "Unix Group";
+    if (!*name || !IN_DOMAIN(unix_domain)) continue;
+    DWORD id;
+    DWORD rc = unix_lookup(user, name, 0, NULL, &id);
+    if (rc == ERROR_NONE_MAPPED) continue;
+    if (rc) return rc;
+    if (!(*sid = malloc(GetSidLengthRequired(2)))) return ERROR_NOT_ENOUGH_MEMORY;
+    SID_IDENTIFIER_AUTHORITY unix_authority = {{0, 0, 0, 0, 0, 22}};
+    InitializeSid(*sid, &unix_authority, 2);
+    (*sid)->SubAuthority[0] = user ? 1 : 2;
+    (*sid)->SubAuthority[1] = id;
+    *domain = unix_domain;
+    *use = user ? SidTypeUser : SidTypeGroup;
+    return 0;
+  }
+#undef IN_DOMAIN
+  return ERROR_NONE_MAPPED;
+}
+
+/* LookupAccountName's answer, with LookupAccountSid's protocol: the SID (bytes) and the domain
+ * (bytes or UTF-16 units) both fit, each size then says its length (the domain's without its
+ * NUL); or FALSE with ERROR_INSUFFICIENT_BUFFER and each size what it needs. */
+static BOOL lookup_account_name(const char *system, const char *text, PSID sid, DWORD *sid_size,
+                                void *domain, DWORD *domain_size, SID_NAME_USE *use, bool wide) {
+  if (!text || !sid_size || !domain_size || !use) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  if (!this_machine(system)) {
+    SetLastError(RPC_S_SERVER_UNAVAILABLE);
+    return FALSE;
+  }
+  SID *found = NULL;
+  const char *found_domain = NULL;
+  SID_NAME_USE found_use = SidTypeUnknown;
+  DWORD error = sid_of_account(text, &found, &found_domain, &found_use);
+  DWORD length = error ? 0 : sid_length(found);
+  size_t units = 0;
+  if (!error) {
+    if (!wide)
+      units = strlen(found_domain);
+    else
+      kobjns__facade_utf16(found_domain, NULL, 0, &units); /* ASCII */
+  }
+  if (!error && (length > *sid_size || units >= *domain_size)) {
+    *sid_size = length;
+    *domain_size = (DWORD)units + 1;
+    error = ERROR_INSUFFICIENT_BUFFER;
+  }
+  if (!error) {
+    if (sid) memcpy(sid, found, length);
+    if (domain && wide)
+      kobjns__facade_utf16(found_domain, domain, units + 1, &units);
+    else if (domain)
+      memcpy(domain, found_domain, units + 1);
+    *sid_size = length;
+    *domain_size = (DWORD)units;
+    *use = found_use;
+  }
+  free(found);
+  if (error) SetLastError(error);
+  return !error;
+}
+
+KOBJNS_WIN32_API BOOL WINAPI LookupAccountNameA(LPCSTR system, LPCSTR name, PSID sid,
+                                                LPDWORD sid_size, LPSTR domain, LPDWORD domain_size,
+                                                PSID_NAME_USE use) {
+  return lookup_account_name(system, name, sid, sid_size, domain, domain_size, use, false);
+}
+
+KOBJNS_WIN32_API BOOL WINAPI LookupAccountNameW(LPCWSTR system, LPCWSTR name, PSID sid,
+                                                LPDWORD sid_size, LPWSTR domain,
+                                                LPDWORD domain_size, PSID_NAME_USE use) {
+  char *narrow_system = NULL, *narrow_name = NULL;
+  if (system && kobjns__facade_utf8(system, &narrow_system)) {
+    SetLastError(RPC_S_SERVER_UNAVAILABLE);
+    return FALSE;
+  }
+  BOOL ok = FALSE;
+  if (name && kobjns__facade_utf8(name, &narrow_name))
+    SetLastError(ERROR_NONE_MAPPED); /* no account has a name that is no UTF-16 */
+  else
+    ok = lookup_account_name(narrow_system, narrow_name, sid, sid_size, domain, domain_size, use,
+                             true);
+  free(narrow_system);
+  free(narrow_name);
   return ok;
 }
 

@@ -1907,6 +1907,62 @@ static void rows_accounts(void) {
          "FALSE, an RPC error");
 }
 
+/* LookupAccountNameA's answer: the SID's string, domain and use, or the failure; its sizes into
+ * `sizes`. */
+static const char *sid_of_name_said(const char *account, const char **sizes) {
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  char domain[MAX_PATH];
+  DWORD sid_size = sizeof sid, domain_size = sizeof domain;
+  SID_NAME_USE use = 0;
+  BOOL ok = LookupAccountNameA(NULL, account, sid, &sid_size, domain, &domain_size, &use);
+  DWORD error = GetLastError();
+  *sizes = said("%u %u", (unsigned)sid_size, (unsigned)domain_size);
+  if (!ok) return said("FALSE, %u", (unsigned)error);
+  return said("%s, '%s', use %d", sid_said(sid), domain, (int)use);
+}
+
+/* Names to SIDs: bare and with their domain, in any case; a wrong domain; nobody's name; the
+ * sizes protocol. */
+static void rows_account_names(void) {
+  static const struct {
+    const char *account, *windows, *sizes;
+  } names[] = {
+      {"Everyone", "S-1-1-0, '', use 5", "12 0"},
+      {"BUILTIN\\Administrators", "S-1-5-32-544, 'BUILTIN', use 4", "16 7"},
+      {"administrators", "S-1-5-32-544, 'BUILTIN', use 4", "16 7"},
+      {"NT AUTHORITY\\SYSTEM", "S-1-5-18, 'NT AUTHORITY', use 5", "12 12"},
+      {"SYSTEM", "S-1-5-18, 'NT AUTHORITY', use 5", "12 12"},
+      {"nt authority\\authenticated users", "S-1-5-11, 'NT AUTHORITY', use 5", "12 12"},
+      {"NT AUTHORITY\\Administrators", "FALSE, 1332", NULL},
+      {"kobjns-no-such-account", "FALSE, 1332", NULL},
+  };
+  const char *sizes = "";
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    report("acctnam", said("LookupAccountNameA(%s)", names[i].account),
+           sid_of_name_said(names[i].account, &sizes), names[i].windows);
+    if (names[i].sizes)
+      report("acctnsz", said("  %s: the sizes, the domain's without its NUL", names[i].account),
+             sizes, names[i].sizes);
+  }
+  DWORD sid_size = 0, domain_size = 0;
+  SID_NAME_USE use = 0;
+  BOOL ok = LookupAccountNameA(NULL, "Users", NULL, &sid_size, NULL, &domain_size, &use);
+  report("acctnsz", "LookupAccountNameA(Users) into nothing: both sizes; use untouched",
+         ok ? "TRUE"
+            : said("FALSE, %u, %u %u, use %d", (unsigned)GetLastError(), (unsigned)sid_size,
+                   (unsigned)domain_size, (int)use),
+         "FALSE, 122, 16 8, use 0");
+  WCHAR wide[] = {'E', 'v', 'e', 'r', 'y', 'o', 'n', 'e', 0}, wdomain[8];
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  sid_size = sizeof sid, domain_size = 8;
+  ok = LookupAccountNameW(NULL, wide, sid, &sid_size, wdomain, &domain_size, &use);
+  report("acctnam", "LookupAccountNameW(Everyone): SID, sizes, use",
+         ok ? said("%s, %u %u, use %d", sid_said(sid), (unsigned)sid_size, (unsigned)domain_size,
+                   (int)use)
+            : said("FALSE, %u", (unsigned)GetLastError()),
+         "S-1-1-0, 12 0, use 5");
+}
+
 static void rows_sids(void) {
   static const struct {
     WELL_KNOWN_SID_TYPE type;
@@ -1985,6 +2041,7 @@ static void rows_sids(void) {
   if (ok) LocalFree(wtext);
   rows_sid_parts();
   rows_accounts();
+  rows_account_names();
 }
 
 /* --- private namespaces (pns) ---------------------------------------------------------------
