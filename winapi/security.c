@@ -449,35 +449,32 @@ KOBJNS_WIN32_API BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE type, PSID d
   return TRUE;
 }
 
-/* The string form, for LocalFree. */
-KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidA(PSID sid, LPSTR *out) {
+/* The string form, for LocalFree: bytes, or UTF-16 units when `wide` (ASCII: one a byte). */
+static BOOL sid_string(PSID sid, void **out, bool wide) {
   char text[KOBJNS__FACADE_SID_TEXT_MAX];
   DWORD error = !out ? ERROR_INVALID_PARAMETER : kobjns__facade_sid_text(sid, text);
-  char *copy = error ? NULL : malloc(strlen(text) + 1);
+  size_t units = error ? 0 : strlen(text);
+  void *copy = error ? NULL : calloc(units + 1, wide ? sizeof(WCHAR) : 1);
   if (!error && (!copy || !remember(copy))) error = ERROR_NOT_ENOUGH_MEMORY;
   if (error) {
     free(copy);
     SetLastError(error);
     return FALSE;
   }
-  *out = strcpy(copy, text);
+  if (wide)
+    kobjns__facade_utf16(text, copy, units + 1, &units);
+  else
+    memcpy(copy, text, units + 1);
+  *out = copy;
   return TRUE;
 }
 
+KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidA(PSID sid, LPSTR *out) {
+  return sid_string(sid, (void **)out, false);
+}
+
 KOBJNS_WIN32_API BOOL WINAPI ConvertSidToStringSidW(PSID sid, LPWSTR *out) {
-  char text[KOBJNS__FACADE_SID_TEXT_MAX];
-  DWORD error = !out ? ERROR_INVALID_PARAMETER : kobjns__facade_sid_text(sid, text);
-  size_t units = error ? 0 : strlen(text);
-  WCHAR *wide = error ? NULL : calloc(units + 1, sizeof(WCHAR));
-  if (!error && (!wide || !remember(wide))) error = ERROR_NOT_ENOUGH_MEMORY;
-  if (error) {
-    free(wide);
-    SetLastError(error);
-    return FALSE;
-  }
-  kobjns__facade_utf16(text, wide, units + 1, &units); /* ASCII: one unit a byte */
-  *out = wide;
-  return TRUE;
+  return sid_string(sid, (void **)out, true);
 }
 
 /* --- accounts: LookupAccountSid, LookupAccountName ----------------------------------------
@@ -555,6 +552,33 @@ static bool this_machine(const char *system) {
   return !strcasecmp(system, host);
 }
 
+/* A string's length in the caller's units (bytes, or UTF-16 units when `wide`): 0, or
+ * ERROR_NONE_MAPPED for no UTF-8 (a name from the user database). */
+static DWORD text_units(const char *text, bool wide, size_t *units) {
+  if (!wide) {
+    *units = strlen(text);
+    return 0;
+  }
+  return kobjns__facade_utf16(text, NULL, 0, units) ? ERROR_NONE_MAPPED : 0;
+}
+
+/* `text`, `units` long, and its NUL into `buffer` (NULL: skipped, as Windows does). */
+static void put_text(const char *text, size_t units, void *buffer, bool wide) {
+  if (buffer && wide)
+    kobjns__facade_utf16(text, buffer, units + 1, &units);
+  else if (buffer)
+    memcpy(buffer, text, units + 1);
+}
+
+/* A W function's system name as UTF-8 (NULL stays NULL): true, or false with
+ * RPC_S_SERVER_UNAVAILABLE (no machine has a name that is no UTF-16). */
+static bool system_utf8(LPCWSTR system, char **out) {
+  *out = NULL;
+  if (!system || !kobjns__facade_utf8(system, out)) return true;
+  SetLastError(RPC_S_SERVER_UNAVAILABLE);
+  return false;
+}
+
 /* LookupAccountSid's answer for `system` and `sid` into the caller's buffers, whose units are
  * bytes (A) or UTF-16 units (W): both fit (with their NULs), each size then says its length; or
  * FALSE with ERROR_INSUFFICIENT_BUFFER and each size the units it needs, NUL included. A NULL
@@ -573,12 +597,7 @@ static BOOL lookup_account_sid(const char *system, PSID sid, void *name, DWORD *
   DWORD error = account_of(sid, &a);
   size_t units[2] = {0, 0};
   const char *text[2] = {a.name, a.domain};
-  for (int i = 0; i < 2 && !error; i++) {
-    if (!wide)
-      units[i] = strlen(text[i]);
-    else if (kobjns__facade_utf16(text[i], NULL, 0, &units[i]))
-      error = ERROR_NONE_MAPPED; /* a name in the user database that is no UTF-8 */
-  }
+  for (int i = 0; i < 2 && !error; i++) error = text_units(text[i], wide, &units[i]);
   DWORD *sizes[2] = {name_size, domain_size};
   void *buffers[2] = {name, domain};
   if (!error && (units[0] >= *name_size || units[1] >= *domain_size)) {
@@ -586,10 +605,7 @@ static BOOL lookup_account_sid(const char *system, PSID sid, void *name, DWORD *
     error = ERROR_INSUFFICIENT_BUFFER;
   }
   for (int i = 0; i < 2 && !error; i++) {
-    if (buffers[i] && wide)
-      kobjns__facade_utf16(text[i], buffers[i], units[i] + 1, &units[i]);
-    else if (buffers[i])
-      memcpy(buffers[i], text[i], units[i] + 1);
+    put_text(text[i], units[i], buffers[i], wide);
     *sizes[i] = (DWORD)units[i];
   }
   free(a.name);
@@ -610,11 +626,8 @@ KOBJNS_WIN32_API BOOL WINAPI LookupAccountSidA(LPCSTR system, PSID sid, LPSTR na
 KOBJNS_WIN32_API BOOL WINAPI LookupAccountSidW(LPCWSTR system, PSID sid, LPWSTR name,
                                                LPDWORD name_size, LPWSTR domain,
                                                LPDWORD domain_size, PSID_NAME_USE use) {
-  char *narrow = NULL;
-  if (system && kobjns__facade_utf8(system, &narrow)) {
-    SetLastError(RPC_S_SERVER_UNAVAILABLE); /* no machine has that name */
-    return FALSE;
-  }
+  char *narrow;
+  if (!system_utf8(system, &narrow)) return FALSE;
   BOOL ok = lookup_account_sid(narrow, sid, name, name_size, domain, domain_size, use, true);
   free(narrow);
   return ok;
@@ -678,12 +691,7 @@ static BOOL lookup_account_name(const char *system, const char *text, PSID sid, 
   DWORD error = sid_of_account(text, &found, &found_domain, &found_use);
   DWORD length = error ? 0 : sid_length(found);
   size_t units = 0;
-  if (!error) {
-    if (!wide)
-      units = strlen(found_domain);
-    else
-      kobjns__facade_utf16(found_domain, NULL, 0, &units); /* ASCII */
-  }
+  if (!error) error = text_units(found_domain, wide, &units);
   if (!error && (length > *sid_size || units >= *domain_size)) {
     *sid_size = length;
     *domain_size = (DWORD)units + 1;
@@ -691,10 +699,7 @@ static BOOL lookup_account_name(const char *system, const char *text, PSID sid, 
   }
   if (!error) {
     if (sid) memcpy(sid, found, length);
-    if (domain && wide)
-      kobjns__facade_utf16(found_domain, domain, units + 1, &units);
-    else if (domain)
-      memcpy(domain, found_domain, units + 1);
+    put_text(found_domain, units, domain, wide);
     *sid_size = length;
     *domain_size = (DWORD)units;
     *use = found_use;
@@ -713,11 +718,8 @@ KOBJNS_WIN32_API BOOL WINAPI LookupAccountNameA(LPCSTR system, LPCSTR name, PSID
 KOBJNS_WIN32_API BOOL WINAPI LookupAccountNameW(LPCWSTR system, LPCWSTR name, PSID sid,
                                                 LPDWORD sid_size, LPWSTR domain,
                                                 LPDWORD domain_size, PSID_NAME_USE use) {
-  char *narrow_system = NULL, *narrow_name = NULL;
-  if (system && kobjns__facade_utf8(system, &narrow_system)) {
-    SetLastError(RPC_S_SERVER_UNAVAILABLE);
-    return FALSE;
-  }
+  char *narrow_system, *narrow_name = NULL;
+  if (!system_utf8(system, &narrow_system)) return FALSE;
   BOOL ok = FALSE;
   if (name && kobjns__facade_utf8(name, &narrow_name))
     SetLastError(ERROR_NONE_MAPPED); /* no account has a name that is no UTF-16 */
